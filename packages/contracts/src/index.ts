@@ -1,0 +1,8 @@
+/**
+ * @gatehouse/contracts: the shapes shared by the Gatehouse server, CLI, console and SDK.
+ * @packageDocumentation
+ */
+export * from './scopes.js';
+export * from './oauth.js';
+export * from './api.js';
+export * from './management.js';

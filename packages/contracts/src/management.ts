@@ -1,0 +1,154 @@
+/**
+ * Management API (`/api/v1/environments/...`) shared by the console, the CLI and automation.
+ * Secrets appear only in the responses of creation and rotation.
+ * @packageDocumentation
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$', description: 'Environment slug' });
+const Seconds = (description: string) => Type.Integer({ minimum: 60, maximum: 31_536_000, description });
+
+/** An environment (tenant). Durations are in seconds. */
+export const Environment = Type.Object({
+  slug: Slug,
+  name: Type.String(),
+  token_lifetime: Type.Integer({ description: 'Access-token lifetime, seconds' }),
+  refresh_before: Type.Integer({ description: 'Seconds before expiry at which the token endpoint stops reusing a token' }),
+  customer_scopes: Type.Array(Type.String()),
+  customer_token_max_lifetime: Type.Integer({ description: 'Longest accepted customer-token lifetime, seconds' }),
+  integration_count: Type.Integer(),
+  created_at: Type.String(),
+});
+export type Environment = Static<typeof Environment>;
+
+/** Body of `POST /api/v1/environments`. */
+export const EnvironmentCreate = Type.Object(
+  { slug: Slug, name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
+  { additionalProperties: false },
+);
+export type EnvironmentCreate = Static<typeof EnvironmentCreate>;
+
+/** Body of `PATCH /api/v1/environments/{env}`. `refresh_before >= token_lifetime` switches reuse off. */
+export const EnvironmentUpdate = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    token_lifetime: Type.Optional(Seconds('Access-token lifetime, seconds')),
+    refresh_before: Type.Optional(Type.Integer({ minimum: 0, maximum: 31_536_000 })),
+    customer_scopes: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })),
+    customer_token_max_lifetime: Type.Optional(Seconds('Longest customer-token lifetime, seconds')),
+  },
+  { additionalProperties: false },
+);
+export type EnvironmentUpdate = Static<typeof EnvironmentUpdate>;
+
+/** Scopes granted on one API (`audience`). */
+export const Grant = Type.Object({ audience: Type.String(), scopes: Type.Array(Type.String()) });
+export type Grant = Static<typeof Grant>;
+
+/** An integration (OAuth client). `scopes` are its Environment API scopes; `grants` cover every API. */
+export const Integration = Type.Object({
+  id: Type.String(),
+  client_id: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  enabled: Type.Boolean(),
+  environment: Type.String(),
+  scopes: Type.Array(Type.String()),
+  grants: Type.Array(Grant),
+  secret_expires_at: Type.Union([Type.String(), Type.Null()]),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+export type Integration = Static<typeof Integration>;
+
+/** Body of `POST /environments/{env}/integrations`: `scopes` or `preset` (not both). */
+export const IntegrationCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    preset: Type.Optional(Type.Union([Type.Literal('read-only'), Type.Literal('all-permissions')])),
+    scopes: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 200 })),
+    grants: Type.Optional(Type.Array(Grant, { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type IntegrationCreate = Static<typeof IntegrationCreate>;
+
+/** Answer to creation: the integration plus its secret, shown this once. */
+export const IntegrationCreated = Type.Intersect([Integration, Type.Object({ client_secret: Type.String() })]);
+export type IntegrationCreated = Static<typeof IntegrationCreated>;
+
+/** Body of `PATCH /environments/{env}/integrations/{client_id}`. */
+export const IntegrationUpdate = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    enabled: Type.Optional(Type.Boolean()),
+    scopes: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 200 })),
+    grants: Type.Optional(Type.Array(Grant, { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type IntegrationUpdate = Static<typeof IntegrationUpdate>;
+
+/** Body of `POST .../integrations/{client_id}/rotate-secret`. `grace_seconds`: how long the previous secret keeps working. */
+export const SecretRotate = Type.Object(
+  { grace_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_592_000 })) },
+  { additionalProperties: false },
+);
+export type SecretRotate = Static<typeof SecretRotate>;
+
+/** Answer to rotation: the new secret, shown this once. */
+export const SecretRotated = Type.Object({ client_id: Type.String(), client_secret: Type.String() });
+export type SecretRotated = Static<typeof SecretRotated>;
+
+/** An API (resource server) of an environment. */
+export const Api = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  audience: Type.String(),
+  built_in: Type.Boolean(),
+  scopes: Type.Array(Type.Object({ value: Type.String(), description: Type.String() })),
+  created_at: Type.String(),
+});
+export type Api = Static<typeof Api>;
+
+/** Body of `POST /environments/{env}/apis`. */
+export const ApiCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    audience: Type.String({ minLength: 1, maxLength: 500 }),
+    scopes: Type.Array(
+      Type.Object({
+        value: Type.String({ pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,200}$' }),
+        description: Type.Optional(Type.String({ maxLength: 500 })),
+      }),
+      { maxItems: 200 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ApiCreate = Static<typeof ApiCreate>;
+
+/** A customer, known through customer tokens. */
+export const Customer = Type.Object({
+  id: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  fields: Type.Record(Type.String(), Type.Unknown()),
+  created_at: Type.String(),
+  last_seen_at: Type.String(),
+});
+export type Customer = Static<typeof Customer>;
+
+/** One audit event: who changed what, when. */
+export const AuditEvent = Type.Object({
+  id: Type.String(),
+  environment: Type.Union([Type.String(), Type.Null()]),
+  actor: Type.String({ description: 'e.g. "cli", "admin:alice@example.com", "integration:<client_id>"' }),
+  action: Type.String({ description: 'e.g. "integration.create", "token.mint"' }),
+  target: Type.Union([Type.String(), Type.Null()]),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  result: Type.String(),
+  created_at: Type.String(),
+});
+export type AuditEvent = Static<typeof AuditEvent>;

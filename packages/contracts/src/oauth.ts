@@ -1,0 +1,75 @@
+/**
+ * OAuth 2.0 wire types: token responses, error codes and metadata (RFC 6749, 6750, 7009, 7662, 8414, 8707, 9068).
+ * @packageDocumentation
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Error codes of RFC 6749 §5.2, RFC 8707 §2 and RFC 6750 §3.1 that Gatehouse answers with. */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'invalid_target'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'unsupported_token_type'
+  | 'server_error'
+  | 'temporarily_unavailable'
+  | 'slow_down';
+
+/** RFC 6749 §5.2 error body. */
+export const OAuthErrorBody = Type.Object(
+  {
+    error: Type.String({ description: 'RFC 6749 §5.2 error code' }),
+    error_description: Type.Optional(Type.String()),
+  }
+);
+export type OAuthErrorBody = Static<typeof OAuthErrorBody>;
+
+/** RFC 6749 §5.1 successful token response. `expires_in` is in seconds. */
+export const TokenResponse = Type.Object(
+  {
+    access_token: Type.String(),
+    token_type: Type.Literal('Bearer'),
+    expires_in: Type.Integer({ description: 'Seconds the returned token has left' }),
+    scope: Type.String({ description: 'Space-separated scopes the token carries' }),
+  }
+);
+export type TokenResponse = Static<typeof TokenResponse>;
+
+/** RFC 7662 §2.2 introspection response (inactive tokens answer only `{active:false}`). */
+export const IntrospectionResponse = Type.Object(
+  {
+    active: Type.Boolean(),
+    scope: Type.Optional(Type.String()),
+    client_id: Type.Optional(Type.String()),
+    token_type: Type.Optional(Type.String()),
+    exp: Type.Optional(Type.Integer()),
+    iat: Type.Optional(Type.Integer()),
+    sub: Type.Optional(Type.String()),
+    aud: Type.Optional(Type.String()),
+    iss: Type.Optional(Type.String()),
+    jti: Type.Optional(Type.String()),
+    environment: Type.Optional(Type.String()),
+  }
+);
+export type IntrospectionResponse = Static<typeof IntrospectionResponse>;
+
+/** Claims of a Gatehouse access token (RFC 9068 §2.2 plus `environment`). Times in seconds since the epoch. */
+export interface AccessTokenClaims {
+  iss: string;
+  sub: string;
+  aud: string;
+  exp: number;
+  iat: number;
+  jti: string;
+  client_id: string;
+  scope: string;
+  environment: string;
+}
+
+/** Grant types the token endpoint supports. */
+export const SUPPORTED_GRANT_TYPES = ['client_credentials'] as const;

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One test run for every workspace. Server tests start real servers on ephemeral ports;
+ * PostgreSQL variants run when GATEHOUSE_TEST_DATABASE_URL is set (each file gets its own schema).
+ */
+export default defineConfig({
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});

@@ -1,0 +1,12 @@
+/** `gatehouse integration …`: integrations (machine users) named by their client_id. */
+import type { Command } from 'commander';
+import { registerCreate } from './create.js';
+import { registerRead } from './read.js';
+import { registerLifecycle } from './lifecycle.js';
+
+export function integrationCommand(root: Command): void {
+  const integration = root.command('integration').description('manage integrations (OAuth clients)');
+  registerCreate(integration);
+  registerRead(integration);
+  registerLifecycle(integration);
+}

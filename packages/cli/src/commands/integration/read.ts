@@ -1,0 +1,38 @@
+/** `gatehouse integration list|show`. Secrets are never shown here. */
+import type { Command } from 'commander';
+import { integrations } from '@gatehouse/server';
+import { output, table, withContext } from '../../io.js';
+
+export function registerRead(integration: Command): void {
+  integration
+    .command('list')
+    .description('list the integrations of an environment')
+    .requiredOption('--env <slug>', 'environment')
+    .action(async (opts: { env: string }, cmd: Command) => {
+      const all = await withContext(cmd, async (ctx) => {
+        const items = [];
+        let cursor: string | undefined;
+        do {
+          const page = await integrations.listIntegrations(ctx, opts.env, { limit: 100, cursor });
+          items.push(...page.items);
+          cursor = page.next_cursor ?? undefined;
+        } while (cursor);
+        return items;
+      });
+      output(cmd, all, (l) => table(l.map((i) => ({ ...i, scopes: i.scopes.join(' ') })), ['client_id', 'name', 'enabled', 'scopes']));
+    });
+  integration
+    .command('show <client_id>')
+    .description('show one integration')
+    .action(async (clientId: string, _opts: unknown, cmd: Command) => {
+      const dto = await withContext(cmd, async (ctx) => {
+        const { env, client } = await integrations.requireIntegration(ctx, clientId);
+        return integrations.integrationDto(env, client);
+      });
+      output(cmd, dto, (i) =>
+        [`${i.name} (${i.client_id}) in ${i.environment}, ${i.enabled ? 'enabled' : 'disabled'}`, i.description, ...i.grants.map((g) => `  ${g.audience}: ${g.scopes.join(' ')}`)]
+          .filter(Boolean)
+          .join('\n'),
+      );
+    });
+}

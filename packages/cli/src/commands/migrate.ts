@@ -1,0 +1,14 @@
+/** `gatehouse migrate`: apply pending migrations (they are also applied on start). */
+import type { Command } from 'commander';
+import { withContext, output } from '../io.js';
+
+export function migrateCommand(root: Command): void {
+  root
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(async (_opts: unknown, cmd: Command) => {
+      // Opening the store applies every pending migration.
+      await withContext(cmd, async () => undefined);
+      output(cmd, { migrated: true }, () => 'The store is migrated to the latest schema.');
+    });
+}

@@ -1,0 +1,83 @@
+/**
+ * The CLI as a real process on the store of a running server: a change it makes is honoured by
+ * the server within 1 s; `--json` output is machine-readable.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_KINDS, MASTER_KEY } from '../../server/test/helpers/stores.js';
+import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
+import { token } from '../../server/test/helpers/http.js';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../bin/gatehouse.js', import.meta.url));
+
+describe.each(STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
+  let t: TestServer;
+  let cli: (...args: string[]) => Promise<{ stdout: string; stderr: string }>;
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+    const store = t.location.databaseUrl
+      ? ['--database-url', `${t.location.databaseUrl}?options=${encodeURIComponent(`-c search_path=${t.location.pgSchema}`)}`]
+      : ['--data', t.location.dataDir];
+    cli = (...args) => run(process.execPath, [BIN, ...store, ...args], { env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY }, timeout: 30_000 });
+  });
+  afterAll(() => t.close());
+
+  async function eventually(check: () => Promise<boolean>, withinMs: number): Promise<number> {
+    const started = Date.now();
+    for (;;) {
+      if (await check()) return Date.now() - started;
+      if (Date.now() - started > withinMs) throw new Error(`not honoured within ${withinMs} ms`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  it('creates an integration whose token works, and a disable is honoured within 1 s', async () => {
+    const { stdout } = await cli('integration', 'create', '--env', 'default', '--name', 'demo', '--preset', 'read-only', '--json');
+    const created = JSON.parse(stdout) as { id: string; client_id: string; client_secret: string; scopes: string[] };
+    expect(Object.keys(created).sort()).toEqual(['client_id', 'client_secret', 'id', 'scopes']);
+    expect(created.scopes).toEqual(['projects:read', 'media:read', 'fonts:read', 'integrations:read', 'customers:read']);
+    const first = await token(t.url, created.client_id, created.client_secret);
+    expect(first.status).toBe(200);
+    expect((await token(t.url, created.client_id, created.client_secret)).body.access_token).toBe(first.body.access_token);
+
+    await cli('integration', 'disable', created.client_id, '--json');
+    const took = await eventually(async () => (await token(t.url, created.client_id, created.client_secret)).status === 401, 1000);
+    expect(took).toBeLessThanOrEqual(1000);
+  });
+
+  it('env create, env set and env list', async () => {
+    await cli('env', 'create', 'acme', '--name', 'Acme');
+    await cli('env', 'set', 'acme', '--token-lifetime', '7200', '--refresh-before', '600');
+    const list = JSON.parse((await cli('env', 'list', '--json')).stdout) as { slug: string; token_lifetime: number; refresh_before: number }[];
+    expect(list.find((e) => e.slug === 'acme')).toMatchObject({ token_lifetime: 7200, refresh_before: 600 });
+    const { stdout } = await cli('integration', 'create', '--env', 'acme', '--name', 'x', '--scopes', 'media:read fonts:read', '--json');
+    const c = JSON.parse(stdout) as { client_id: string; client_secret: string };
+    const res = await eventually(async () => (await token(t.url, c.client_id, c.client_secret)).status === 200, 1000);
+    expect(res).toBeLessThanOrEqual(1000);
+    expect((await token(t.url, c.client_id, c.client_secret)).body.expires_in).toBe(7200);
+  });
+
+  it('show and list never print secrets; errors are one line with a non-zero exit', async () => {
+    const { stdout } = await cli('integration', 'create', '--env', 'default', '--name', 'shown', '--preset', 'all-permissions', '--json');
+    const c = JSON.parse(stdout) as { client_id: string; client_secret: string };
+    const show = (await cli('integration', 'show', c.client_id, '--json')).stdout;
+    const list = (await cli('integration', 'list', '--env', 'default', '--json')).stdout;
+    for (const out of [show, list]) {
+      expect(out).not.toContain(c.client_secret);
+      expect(out).not.toMatch(/secret_hash|hash/);
+    }
+    expect(JSON.parse(show)).toMatchObject({ client_id: c.client_id, enabled: true, environment: 'default' });
+    await expect(cli('integration', 'show', 'nope', '--json')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('not_found') });
+    await expect(cli('integration', 'create', '--env', 'default', '--name', 'bad', '--scopes', 'admin')).rejects.toMatchObject({ code: 1 });
+  });
+
+  it('delete with --yes removes the integration; the token endpoint refuses it within 1 s', async () => {
+    const c = JSON.parse((await cli('integration', 'create', '--env', 'default', '--name', 'del', '--preset', 'read-only', '--json')).stdout) as { client_id: string; client_secret: string };
+    await eventually(async () => (await token(t.url, c.client_id, c.client_secret)).status === 200, 1000);
+    await cli('integration', 'delete', c.client_id, '--yes');
+    await eventually(async () => (await token(t.url, c.client_id, c.client_secret)).status === 401, 1000);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * `buildApp(runtime)`: the Fastify instance with every route, never listening.
+ * Public OAuth routes, bearer-protected API routes and management routes live in separate
+ * encapsulated contexts (own body parsers, own hooks).
+ * @packageDocumentation
+ */
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Runtime } from './runtime.js';
+import { errorHandler } from './errors/error-handler.js';
+import { loggerOptions } from './logger.js';
+import { registerOAuthBodyParsers } from './oauth/params.js';
+import { tokenRoute } from './oauth/token.js';
+import { discoveryRoutes } from './oauth/discovery.js';
+import { healthRoutes } from './health.js';
+
+/** Options of {@link buildApp}. */
+export interface AppOptions {
+  /** pino level; `silent` in tests. Defaults to the config's. */
+  logLevel?: string;
+  /** A pino destination stream (tests capture logs to scan them). */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** Builds the app on a runtime. The caller listens and closes. */
+export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
+  const level = options.logLevel ?? rt.ctx.config.logLevel;
+  const app = Fastify({
+    logger: options.logStream ? { ...loggerOptions(level), stream: options.logStream } : loggerOptions(level),
+    // Request lines stay off the hot path; failures are logged by the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+    // Slow clients can't hold connections open (SECURITY.md B-19, F-59).
+    requestTimeout: rt.ctx.config.requestTimeoutMs,
+    connectionTimeout: rt.ctx.config.requestTimeoutMs,
+    keepAliveTimeout: 5_000,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', error_description: 'no such route' }));
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode >= 500) request.log.warn({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode }, 'request failed');
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Gatehouse', version: '0.1.0', description: 'OAuth 2.0 client_credentials server for integrations, and the Environment API' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, basic: { type: 'http', scheme: 'basic' } } },
+    },
+  });
+  await app.register(async (oauth) => {
+    registerOAuthBodyParsers(oauth);
+    tokenRoute(oauth, rt);
+  });
+  discoveryRoutes(app, rt);
+  healthRoutes(app, rt);
+  app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,80 @@
+/**
+ * Cached reads of what every request needs: clients by `client_id`, environments by id, slug and
+ * environment key. Entries are dropped when the change feed reports their change.
+ * @packageDocumentation
+ */
+import { LRUCache } from 'lru-cache';
+import type { Context } from '../context.js';
+import type { Change } from '../store/repositories/change-log.js';
+import { loadClient, type ClientRecord } from '../store/repositories/integrations.js';
+import { loadEnvironment, type EnvironmentRecord } from '../store/repositories/environments.js';
+
+const MISSING = Symbol('missing');
+
+/** Cached directory of clients and environments. */
+export class Directory {
+  private readonly clients = new LRUCache<string, ClientRecord>({ max: 50_000 });
+  private readonly unknownClients = new LRUCache<string, true>({ max: 10_000 });
+  private readonly clientIdById = new Map<string, string>();
+  private readonly envs = new Map<string, EnvironmentRecord | typeof MISSING>();
+
+  /** Bumped by every invalidation, so a read that raced a change is not cached. */
+  private version = 0;
+
+  constructor(private readonly ctx: Context) {}
+
+  /** The integration with this `client_id`, or undefined (unknown ids are cached too, so both answer alike). */
+  async client(clientId: string): Promise<ClientRecord | undefined> {
+    const hit = this.clients.get(clientId);
+    if (hit !== undefined) return hit;
+    if (this.unknownClients.has(clientId)) return undefined;
+    const version = this.version;
+    const record = await loadClient(this.ctx.db, 'client_id', clientId);
+    if (version !== this.version) return record;
+    if (!record) {
+      this.unknownClients.set(clientId, true);
+      return undefined;
+    }
+    this.clients.set(clientId, record);
+    this.clientIdById.set(record.id, clientId);
+    return record;
+  }
+
+  /** The environment with this id, slug or environment key; undefined when there is none. */
+  async environment(by: 'id' | 'slug' | 'environment_key', value: string): Promise<EnvironmentRecord | undefined> {
+    const key = `${by}:${value}`;
+    const hit = this.envs.get(key);
+    if (hit !== undefined) return hit === MISSING ? undefined : hit;
+    const version = this.version;
+    const record = await loadEnvironment(this.ctx.db, by, value);
+    if (version !== this.version) return record;
+    if (this.envs.size > 10_000) this.envs.clear();
+    this.envs.set(key, record ?? MISSING);
+    return record;
+  }
+
+  /** Drops what `changes` made stale. */
+  apply(changes: Change[]): void {
+    this.version++;
+    for (const c of changes) {
+      if (c.kind === 'integration') {
+        const clientId = this.clientIdById.get(c.ref);
+        if (clientId) this.clients.delete(clientId);
+        this.clientIdById.delete(c.ref);
+        // A new integration may carry an id that was cached as unknown.
+        this.unknownClients.clear();
+      } else if (c.kind === 'environment' || c.kind === 'api' || c.kind === 'credential') {
+        this.envs.clear();
+      }
+    }
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.version++;
+    this.clients.clear();
+    this.unknownClients.clear();
+    this.clientIdById.clear();
+    this.envs.clear();
+  }
+}

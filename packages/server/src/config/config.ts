@@ -1,0 +1,97 @@
+/**
+ * Server configuration: read once from options and environment variables, validated, frozen.
+ * @packageDocumentation
+ */
+import { join, resolve } from 'node:path';
+import { loadOrCreateMasterKey, parseMasterKey } from '../keys/master-key.js';
+
+/** Validated, frozen configuration of one Gatehouse process. */
+export interface Config {
+  /** Interface to listen on (`GATEHOUSE_HOST`, default 127.0.0.1). */
+  readonly host: string;
+  /** TCP port (`GATEHOUSE_PORT`, default 4000; 0 picks a free one). */
+  readonly port: number;
+  /** `iss` of every token and base of the metadata (`GATEHOUSE_ISSUER`, default `http://HOST:PORT`). */
+  readonly issuer: string;
+  /** Audience of the built-in Environment API (`GATEHOUSE_AUDIENCE`, default the issuer). */
+  readonly audience: string;
+  /** Embedded store directory (`GATEHOUSE_DATA_DIR`, default `./data`). */
+  readonly dataDir: string;
+  /** PostgreSQL URL (`DATABASE_URL`); absent means the embedded SQLite store. */
+  readonly databaseUrl: string | undefined;
+  /** PostgreSQL schema (tests use one per run). */
+  readonly pgSchema: string | undefined;
+  /** 32-byte master key (`GATEHOUSE_MASTER_KEY`, base64; generated into the data dir for the embedded store). */
+  readonly masterKey: Buffer;
+  /** pino level (`GATEHOUSE_LOG_LEVEL`, default info). */
+  readonly logLevel: string;
+  /** Clock skew tolerated on `exp`/`nbf`/`iat`, seconds (default 30). */
+  readonly clockSkew: number;
+  /** How often the change feed is polled, milliseconds (default 250; changes are honoured within 1 s). */
+  readonly changePollMs: number;
+  /** `Cache-Control: max-age` of the JWKS, seconds (default 300). A rotated key signs only after it. */
+  readonly jwksMaxAge: number;
+  /** Longest time a request (headers and body) may take, milliseconds (default 10000; slowloris guard). */
+  readonly requestTimeoutMs: number;
+}
+
+/** Options that override environment variables (CLI flags). */
+export type ConfigInput = Partial<{
+  host: string;
+  port: number;
+  issuer: string;
+  audience: string;
+  dataDir: string;
+  databaseUrl: string;
+  pgSchema: string;
+  masterKey: string;
+  logLevel: string;
+  clockSkew: number;
+  changePollMs: number;
+  jwksMaxAge: number;
+  requestTimeoutMs: number;
+}>;
+
+/**
+ * Builds the configuration from `input` (flags) over `env` (environment variables).
+ * @throws Error naming the option when a value is invalid, or when PostgreSQL is used without a master key.
+ */
+export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const host = input.host ?? env.GATEHOUSE_HOST ?? '127.0.0.1';
+  const port = int('port', input.port ?? env.GATEHOUSE_PORT, 4000, 0, 65535);
+  const issuer = trimSlash(input.issuer ?? env.GATEHOUSE_ISSUER ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  const audience = input.audience ?? env.GATEHOUSE_AUDIENCE ?? issuer;
+  const dataDir = resolve(input.dataDir ?? env.GATEHOUSE_DATA_DIR ?? join(process.cwd(), 'data'));
+  const databaseUrl = input.databaseUrl ?? (env.DATABASE_URL || undefined);
+  const keyText = input.masterKey ?? env.GATEHOUSE_MASTER_KEY;
+  if (!keyText && databaseUrl) throw new Error('GATEHOUSE_MASTER_KEY (base64, 32 bytes) is required with PostgreSQL: every node must share it');
+  for (const [name, value] of [['issuer', issuer], ['audience', audience]] as const) {
+    if (!URL.canParse(value)) throw new Error(`${name} must be an absolute URL, got ${JSON.stringify(value)}`);
+  }
+  return Object.freeze({
+    host,
+    port,
+    issuer,
+    audience,
+    dataDir,
+    databaseUrl,
+    pgSchema: input.pgSchema,
+    masterKey: keyText ? parseMasterKey(keyText) : loadOrCreateMasterKey(dataDir),
+    logLevel: input.logLevel ?? env.GATEHOUSE_LOG_LEVEL ?? 'info',
+    clockSkew: int('clockSkew', input.clockSkew ?? env.GATEHOUSE_CLOCK_SKEW, 30, 0, 300),
+    changePollMs: int('changePollMs', input.changePollMs ?? env.GATEHOUSE_CHANGE_POLL_MS, 250, 10, 1000),
+    jwksMaxAge: int('jwksMaxAge', input.jwksMaxAge ?? env.GATEHOUSE_JWKS_MAX_AGE, 300, 0, 86400),
+    requestTimeoutMs: int('requestTimeoutMs', input.requestTimeoutMs ?? env.GATEHOUSE_REQUEST_TIMEOUT_MS, 10_000, 500, 600_000),
+  });
+}
+
+function int(name: string, value: string | number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function trimSlash(url: string): string {
+  return url.endsWith('/') ? url.slice(0, -1) : url;
+}

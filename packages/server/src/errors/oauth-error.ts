@@ -1,0 +1,87 @@
+/**
+ * OAuth errors: one class per RFC error code, each carrying its HTTP status.
+ * Only these (and {@link ApiError}) reach a client as they are; anything else becomes `server_error`.
+ * @packageDocumentation
+ */
+import type { OAuthErrorCode } from '@gatehouse/contracts';
+
+/** An RFC 6749 §5.2 / RFC 6750 §3.1 error: `code`, HTTP `status`, optional description and headers. */
+export class OAuthError extends Error {
+  readonly code: OAuthErrorCode;
+  readonly status: number;
+  readonly headers: Record<string, string>;
+
+  constructor(code: OAuthErrorCode, status: number, description: string, headers: Record<string, string> = {}) {
+    super(description);
+    this.code = code;
+    this.status = status;
+    this.headers = headers;
+  }
+}
+
+/** 400 `invalid_request`: missing, repeated or malformed parameter (RFC 6749 §5.2). */
+export class InvalidRequest extends OAuthError {
+  constructor(description: string, status = 400) {
+    super('invalid_request', status, description);
+  }
+}
+
+/**
+ * 401 `invalid_client`: client authentication failed (RFC 6749 §5.2). The description never says
+ * whether the client exists. `basic` adds the `WWW-Authenticate: Basic` challenge (a MUST when the
+ * client used the Authorization header).
+ */
+export class InvalidClient extends OAuthError {
+  constructor(basic: boolean) {
+    super('invalid_client', 401, 'client authentication failed', basic ? { 'www-authenticate': 'Basic realm="gatehouse", charset="UTF-8"' } : {});
+  }
+}
+
+/** 400 `unsupported_grant_type` (RFC 6749 §5.2). */
+export class UnsupportedGrantType extends OAuthError {
+  constructor(grantType: string) {
+    super('unsupported_grant_type', 400, `grant_type ${JSON.stringify(grantType.slice(0, 64))} is not supported`);
+  }
+}
+
+/** 400 `unauthorized_client`: the client may not use this grant or operation (RFC 6749 §5.2, RFC 7009 §2.2.1). */
+export class UnauthorizedClient extends OAuthError {
+  constructor(description: string) {
+    super('unauthorized_client', 400, description);
+  }
+}
+
+/** 400 `invalid_scope`: a requested scope is unknown or not granted (RFC 6749 §5.2). */
+export class InvalidScope extends OAuthError {
+  constructor(description: string) {
+    super('invalid_scope', 400, description);
+  }
+}
+
+/** 400 `invalid_target`: the audience/resource is unknown or not granted (RFC 8707 §2). */
+export class InvalidTarget extends OAuthError {
+  constructor(description: string) {
+    super('invalid_target', 400, description);
+  }
+}
+
+/** 503 `temporarily_unavailable`: the store can't be reached; nothing was written. */
+export class TemporarilyUnavailable extends OAuthError {
+  constructor(description = 'the service is temporarily unavailable, retry later') {
+    super('temporarily_unavailable', 503, description, { 'retry-after': '1' });
+  }
+}
+
+/** 429 with `Retry-After` (seconds): too many failed authentications or tokens. */
+export class TooManyRequests extends OAuthError {
+  constructor(retryAfterSeconds: number, description = 'too many requests') {
+    super('slow_down', 429, description, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+  }
+}
+
+/** 500 `server_error`: what every unexpected error becomes. */
+export class ServerError extends OAuthError {
+  constructor() {
+    super('server_error', 500, 'internal error');
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * @gatehouse/server: build and run the Gatehouse authorization server; services for the CLI.
+ * @packageDocumentation
+ */
+export { loadConfig, type Config, type ConfigInput } from './config/config.js';
+export { systemClock, type Clock } from './clock.js';
+export { CLI_ACTOR, type Actor, type Context } from './context.js';
+export { createRuntime, openContext, type Runtime, type RuntimeDeps } from './runtime.js';
+export { buildApp, type AppOptions } from './app.js';
+export { startServer, closeOnSignals, type RunningServer } from './main.js';
+export { openStore, type Store, type StoreOptions } from './store/db.js';
+export { migrateToLatest } from './store/migrations/index.js';
+export * as environments from './services/environments.js';
+export * as integrations from './services/integrations.js';
+export { listAudit } from './services/audit.js';
+export { rotateSigningKey, loadSigningKeys, ensureActiveKey, promoteDueKeys } from './keys/signing-keys.js';
+export { ApiError, NotFound } from './errors/api-error.js';

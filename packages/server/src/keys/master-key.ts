@@ -1,0 +1,64 @@
+/**
+ * The master key: 32 bytes that encrypt private signing keys, reusable tokens and environment
+ * secrets at rest (AES-256-GCM), and key the HMAC of client secrets.
+ * @packageDocumentation
+ */
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Parses `GATEHOUSE_MASTER_KEY` (base64 of 32 bytes).
+ * @throws Error when it does not decode to exactly 32 bytes.
+ */
+export function parseMasterKey(base64: string): Buffer {
+  const key = Buffer.from(base64.trim(), 'base64');
+  if (key.length !== 32) throw new Error('GATEHOUSE_MASTER_KEY must be base64 of exactly 32 bytes');
+  return key;
+}
+
+/**
+ * Reads `master.key` from the data directory, creating it (mode 0600) on first start.
+ * Two processes starting at once agree: the file is created exclusively and the loser reads it.
+ */
+export function loadOrCreateMasterKey(dataDir: string): Buffer {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, 'master.key');
+  try {
+    writeFileSync(path, randomBytes(32).toString('base64') + '\n', { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return parseMasterKey(readFileSync(path, 'utf8'));
+}
+
+/** Authenticated encryption with keys derived from the master key, one per purpose. */
+export class Sealer {
+  private readonly encKey: Buffer;
+  readonly secretPepper: Buffer;
+
+  constructor(masterKey: Buffer) {
+    this.encKey = createHmac('sha256', masterKey).update('gatehouse/encryption').digest();
+    this.secretPepper = createHmac('sha256', masterKey).update('gatehouse/client-secret-hash').digest();
+  }
+
+  /** Encrypts `plaintext`; the result is `v1.<iv>.<tag>.<ciphertext>` in base64url. */
+  seal(plaintext: string, aad: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.encKey, iv).setAAD(Buffer.from(aad));
+    const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+  }
+
+  /**
+   * Decrypts what {@link seal} produced with the same `aad`.
+   * @throws Error when the value was tampered with or sealed under another master key.
+   */
+  open(sealed: string, aad: string): string {
+    const [v, iv, tag, ct] = sealed.split('.');
+    if (v !== 'v1' || !iv || !tag || ct === undefined) throw new Error('malformed sealed value');
+    const decipher = createDecipheriv('aes-256-gcm', this.encKey, Buffer.from(iv, 'base64url')).setAAD(Buffer.from(aad));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+  }
+}

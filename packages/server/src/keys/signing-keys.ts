@@ -1,0 +1,129 @@
+/**
+ * Signing-key lifecycle in the store: generate (ES256), keep exactly one active key, rotate with
+ * pre-publication, retire. Private keys are sealed with the master key.
+ * @packageDocumentation
+ */
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import type { Actor, Context } from '../context.js';
+import { nowSeconds } from '../clock.js';
+import { recordChange } from '../store/repositories/change-log.js';
+import { audit } from '../services/audit.js';
+import { isUniqueViolation } from '../services/environments.js';
+
+/** The algorithm of Gatehouse access tokens. */
+export const SIGNING_ALG = 'ES256';
+
+/** A key row as the key ring reads it. Times in seconds. */
+export interface SigningKeyRow {
+  kid: string;
+  alg: string;
+  state: 'next' | 'active' | 'retiring';
+  publicJwk: JWK;
+  privateJwk: JWK;
+  createdAt: number;
+  activatesAt: number;
+  retiredAt: number | null;
+  expiresAt: number | null;
+}
+
+async function newKey(ctx: Context, state: 'next' | 'active', activatesAt: number) {
+  const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
+  const pub = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(pub);
+  const publicJwk = { ...pub, kid, alg: SIGNING_ALG, use: 'sig' };
+  const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: SIGNING_ALG };
+  return {
+    kid,
+    alg: SIGNING_ALG,
+    public_jwk: JSON.stringify(publicJwk),
+    private_jwk_enc: ctx.sealer.seal(JSON.stringify(privateJwk), `signing-key:${kid}`),
+    state,
+    created_at: nowSeconds(ctx.clock),
+    activates_at: activatesAt,
+    retired_at: null,
+    expires_at: null,
+  };
+}
+
+/**
+ * Makes sure one key is active, generating it on first start. Nodes racing on an empty store end
+ * with exactly one: a partial unique index admits one `active` row, and the losers read it (F-64).
+ */
+export async function ensureActiveKey(ctx: Context): Promise<void> {
+  const active = await ctx.db.selectFrom('signing_keys').select('kid').where('state', '=', 'active').executeTakeFirst();
+  if (active) return;
+  const row = await newKey(ctx, 'active', nowSeconds(ctx.clock));
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx.insertInto('signing_keys').values(row).execute();
+      await recordChange(trx, ctx.store.dialect, 'keys', row.kid, row.created_at);
+    });
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+  }
+}
+
+/** Every key still published (next, active, retiring not yet expired), newest first. */
+export async function loadSigningKeys(ctx: Context): Promise<SigningKeyRow[]> {
+  const now = nowSeconds(ctx.clock);
+  const rows = await ctx.db
+    .selectFrom('signing_keys')
+    .selectAll()
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    kid: r.kid,
+    alg: r.alg,
+    state: r.state as SigningKeyRow['state'],
+    publicJwk: JSON.parse(r.public_jwk) as JWK,
+    privateJwk: JSON.parse(ctx.sealer.open(r.private_jwk_enc, `signing-key:${r.kid}`)) as JWK,
+    createdAt: Number(r.created_at),
+    activatesAt: Number(r.activates_at),
+    retiredAt: r.retired_at === null ? null : Number(r.retired_at),
+    expiresAt: r.expires_at === null ? null : Number(r.expires_at),
+  }));
+}
+
+/** Longest token lifetime of any environment, seconds: how long a retired key must stay published. */
+async function longestLifetime(ctx: Context): Promise<number> {
+  const row = await ctx.db.selectFrom('environments').select((eb) => eb.fn.max('token_lifetime').as('max')).executeTakeFirst();
+  return Number(row?.max ?? 86_400) + ctx.config.clockSkew;
+}
+
+/**
+ * Persists due switches: a `next` key whose time has come becomes `active`, the old active key
+ * becomes `retiring` and stays published until the last token it signed expires.
+ */
+export async function promoteDueKeys(ctx: Context): Promise<boolean> {
+  const now = nowSeconds(ctx.clock);
+  const due = await ctx.db.selectFrom('signing_keys').select('kid').where('state', '=', 'next').where('activates_at', '<=', now).orderBy('activates_at', 'desc').executeTakeFirst();
+  if (!due) return false;
+  const keep = await longestLifetime(ctx);
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.updateTable('signing_keys').set({ state: 'retiring', retired_at: now, expires_at: now + keep }).where('state', '=', 'active').execute();
+    await trx.updateTable('signing_keys').set({ state: 'active' }).where('kid', '=', due.kid).where('state', '=', 'next').execute();
+    await recordChange(trx, ctx.store.dialect, 'keys', due.kid, now);
+  });
+  return true;
+}
+
+/**
+ * Rotates the signing key. Without `now` the new key is published first and signs only after the
+ * JWKS cache lifetime (`config.jwksMaxAge` seconds), so resource servers already know it; with
+ * `now` it signs at once.
+ * @returns the new key's `kid` and when it signs (seconds).
+ */
+export async function rotateSigningKey(ctx: Context, actor: Actor, opts: { now?: boolean } = {}): Promise<{ kid: string; activates_at: number }> {
+  const now = nowSeconds(ctx.clock);
+  const activatesAt = opts.now ? now : now + ctx.config.jwksMaxAge;
+  const row = await newKey(ctx, 'next', activatesAt);
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('signing_keys').where('state', '=', 'next').execute();
+    await trx.insertInto('signing_keys').values(row).execute();
+    await recordChange(trx, ctx.store.dialect, 'keys', row.kid, now);
+    await audit(trx, actor, { environmentId: null, action: 'keys.rotate', target: row.kid, details: { now: !!opts.now } }, ctx.clock.now());
+  });
+  if (opts.now) await promoteDueKeys(ctx);
+  return { kid: row.kid, activates_at: activatesAt };
+}

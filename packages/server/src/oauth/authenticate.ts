@@ -1,0 +1,29 @@
+/**
+ * Verifying a client's credentials against the directory. Unknown client, wrong secret, expired
+ * secret and disabled client all fail the same way after the same work (SECURITY.md A-1…A-3, A-9).
+ * @packageDocumentation
+ */
+import { nowSeconds } from '../clock.js';
+import { InvalidClient } from '../errors/oauth-error.js';
+import type { Runtime } from '../runtime.js';
+import { verifySecret } from '../services/secrets.js';
+import type { EnvironmentRecord } from '../store/repositories/environments.js';
+import type { ClientRecord } from '../store/repositories/integrations.js';
+import type { ClientCredentials } from './client-auth.js';
+
+/**
+ * The authenticated client and its environment.
+ * @throws InvalidClient (with the Basic challenge when Basic was used).
+ */
+export async function authenticateClient(rt: Runtime, creds: ClientCredentials): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
+  const client = await rt.directory.client(creds.clientId);
+  const pepper = rt.ctx.sealer.secretPepper;
+  const now = nowSeconds(rt.ctx.clock);
+  const current = verifySecret(pepper, client?.secretHash ?? null, creds.clientSecret);
+  const previousValid = !!client?.previousSecretHash && (client.previousSecretExpiresAt ?? 0) > now;
+  const previous = verifySecret(pepper, previousValid ? client!.previousSecretHash : null, creds.clientSecret);
+  const expired = client?.secretExpiresAt != null && client.secretExpiresAt <= now;
+  const env = client && (await rt.directory.environment('id', client.environmentId));
+  if (!client || !env || !client.enabled || !((current && !expired) || previous)) throw new InvalidClient(creds.method === 'client_secret_basic');
+  return { client, env };
+}

@@ -1,0 +1,52 @@
+/**
+ * Client authentication at the token, introspection and revocation endpoints (RFC 6749 §2.3.1):
+ * `client_secret_basic` or `client_secret_post`, never both.
+ * @packageDocumentation
+ */
+import { InvalidClient, InvalidRequest } from '../errors/oauth-error.js';
+import type { OAuthParams } from './params.js';
+import { formDecode } from './params.js';
+
+/** Credentials presented by a client, and how. */
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+  method: 'client_secret_basic' | 'client_secret_post';
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Reads the client's credentials from the Authorization header and the body.
+ * @throws InvalidRequest for Basic together with a body secret, a body `client_id` that differs
+ *   from Basic's, a malformed Basic value or an empty secret (SECURITY.md A-4…A-8);
+ *   InvalidClient when no credentials are presented at all.
+ */
+export function readClientCredentials(authorization: string | undefined, params: OAuthParams): ClientCredentials {
+  if (authorization !== undefined) {
+    const match = /^([A-Za-z]+)(?: +(.*))?$/.exec(authorization.trim());
+    if (!match || match[1]!.toLowerCase() !== 'basic') throw new InvalidRequest('only HTTP Basic client authentication is accepted in the Authorization header');
+    const { clientId, clientSecret } = decodeBasic(match[2] ?? '');
+    if (params.client_secret !== undefined) throw new InvalidRequest('use one client authentication method, not Basic and client_secret together');
+    if (params.client_id !== undefined && params.client_id !== clientId) throw new InvalidRequest('client_id in the body differs from the Authorization header');
+    return { clientId, clientSecret, method: 'client_secret_basic' };
+  }
+  const { client_id: clientId, client_secret: clientSecret } = params;
+  if (clientId === undefined && clientSecret === undefined) throw new InvalidClient(true);
+  if (!clientId) throw new InvalidRequest('client_id is missing');
+  if (clientSecret === undefined) throw new InvalidClient(false);
+  if (clientSecret === '') throw new InvalidRequest('client_secret is empty');
+  return { clientId, clientSecret, method: 'client_secret_post' };
+}
+
+function decodeBasic(value: string): { clientId: string; clientSecret: string } {
+  if (!BASE64.test(value) || value.length % 4 !== 0) throw new InvalidRequest('malformed Basic credentials');
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon === -1) throw new InvalidRequest('malformed Basic credentials');
+  const clientId = formDecode(decoded.slice(0, colon));
+  const clientSecret = formDecode(decoded.slice(colon + 1));
+  if (!clientId) throw new InvalidRequest('client_id is empty');
+  if (!clientSecret) throw new InvalidRequest('client_secret is empty');
+  return { clientId, clientSecret };
+}

@@ -1,0 +1,36 @@
+/**
+ * `GET /.well-known/jwks.json` (public members only) and `GET /.well-known/oauth-authorization-server` (RFC 8414).
+ * @packageDocumentation
+ */
+import type { FastifyInstance } from 'fastify';
+import { ENVIRONMENT_API_SCOPES, SUPPORTED_GRANT_TYPES } from '@gatehouse/contracts';
+import type { Runtime } from '../runtime.js';
+
+const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y', 'n', 'e', 'kid', 'alg', 'use'] as const;
+
+/** Registers the JWKS and the authorization-server metadata. */
+export function discoveryRoutes(app: FastifyInstance, rt: Runtime): void {
+  const { issuer, jwksMaxAge } = rt.ctx.config;
+  app.get('/.well-known/jwks.json', { schema: { summary: 'Signing keys (JWKS)', tags: ['oauth'] } }, async (_request, reply) => {
+    // Copy only public members: a private member can never leak, whatever the row holds (F-62).
+    const keys = rt.keys.publicJwks().map((jwk) => Object.fromEntries(PUBLIC_MEMBERS.filter((m) => jwk[m] !== undefined).map((m) => [m, jwk[m]])));
+    return reply.header('cache-control', `public, max-age=${jwksMaxAge}`).send({ keys });
+  });
+  const metadata = {
+    issuer,
+    token_endpoint: `${issuer}/oauth/token`,
+    jwks_uri: `${issuer}/.well-known/jwks.json`,
+    introspection_endpoint: `${issuer}/oauth/introspect`,
+    revocation_endpoint: `${issuer}/oauth/revoke`,
+    grant_types_supported: [...SUPPORTED_GRANT_TYPES],
+    response_types_supported: [],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    scopes_supported: ENVIRONMENT_API_SCOPES.map((s) => s.value),
+    service_documentation: `${issuer}/docs`,
+  };
+  app.get('/.well-known/oauth-authorization-server', { schema: { summary: 'Authorization server metadata (RFC 8414)', tags: ['oauth'] } }, async (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=300').send(metadata),
+  );
+}

@@ -1,0 +1,25 @@
+/**
+ * The shape of a grant module: its `grant_type`, the parameters it reads, and its handler.
+ * @packageDocumentation
+ */
+import type { TokenResponse } from '@gatehouse/contracts';
+import type { Actor } from '../../context.js';
+import type { EnvironmentRecord } from '../../store/repositories/environments.js';
+import type { ClientRecord } from '../../store/repositories/integrations.js';
+import type { TokenIssuer } from '../../tokens/token-issuer.js';
+
+/** What a grant handler receives: the authenticated client, its environment and the parameters. */
+export interface GrantContext {
+  env: EnvironmentRecord;
+  client: ClientRecord;
+  params: Readonly<Record<string, string>>;
+  issuer: TokenIssuer;
+  actor: Actor;
+}
+
+/** One grant type (RFC 6749 §4). */
+export interface Grant {
+  grantType: string;
+  parameters: readonly string[];
+  handler(ctx: GrantContext): Promise<TokenResponse>;
+}

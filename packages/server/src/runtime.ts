@@ -1,0 +1,79 @@
+/**
+ * The runtime of one Gatehouse process: store, caches, keys, change feed. Built by
+ * {@link createRuntime}, used by `buildApp` and by the CLI.
+ * @packageDocumentation
+ */
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import type { Config } from './config/config.js';
+import { CLI_ACTOR, type Context } from './context.js';
+import { Sealer } from './keys/master-key.js';
+import { KeyRing } from './keys/key-ring.js';
+import { ensureActiveKey } from './keys/signing-keys.js';
+import { openStore, type Store } from './store/db.js';
+import { Directory } from './cache/directory.js';
+import { ChangeFeed } from './cache/change-feed.js';
+import { TokenIssuer } from './tokens/token-issuer.js';
+import { ensureDefaultEnvironment } from './services/environments.js';
+
+/** Everything a running server holds. */
+export interface Runtime {
+  readonly ctx: Context;
+  readonly directory: Directory;
+  readonly keys: KeyRing;
+  readonly issuer: TokenIssuer;
+  readonly changes: ChangeFeed;
+  /** Stops the change feed and closes the store. */
+  close(): Promise<void>;
+}
+
+/** Injectable dependencies (tests pass a clock they move). */
+export interface RuntimeDeps {
+  clock?: Clock;
+  /** An already open store (tests); otherwise one is opened from the config. */
+  store?: Store;
+}
+
+/** Opens the store and builds a context (no caches, no feed): what CLI commands need. */
+export async function openContext(config: Config, deps: RuntimeDeps = {}): Promise<Context> {
+  const store =
+    deps.store ?? (await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, pgSchema: config.pgSchema }));
+  return { config, store, db: store.db, sealer: new Sealer(config.masterKey), clock: deps.clock ?? systemClock };
+}
+
+/**
+ * Opens the store, creates the `default` environment and the first signing key when missing,
+ * loads the keys and starts following changes.
+ * @throws Error when the store can't be opened or migrated.
+ */
+export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Promise<Runtime> {
+  const ctx = await openContext(config, deps);
+  try {
+    await ensureDefaultEnvironment(ctx, CLI_ACTOR);
+    await ensureActiveKey(ctx);
+    const keys = new KeyRing(ctx);
+    await keys.reload();
+    const directory = new Directory(ctx);
+    const issuer = new TokenIssuer(ctx, keys);
+    const changes = new ChangeFeed(ctx);
+    changes.on(async (batch) => {
+      directory.apply(batch);
+      if (batch.some((c) => c.kind === 'keys')) await keys.reload();
+    });
+    await changes.start();
+    return {
+      ctx,
+      directory,
+      keys,
+      issuer,
+      changes,
+      async close() {
+        await changes.stop();
+        await ctx.store.close();
+      },
+    };
+  } catch (err) {
+    await ctx.store.close();
+    throw err;
+  }
+}

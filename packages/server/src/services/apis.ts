@@ -1,0 +1,56 @@
+/**
+ * APIs (resource servers) of an environment: the built-in Environment API plus the tenant's own,
+ * each an `audience` with its scopes.
+ * @packageDocumentation
+ */
+import type { Api, ApiCreate } from '@gatehouse/contracts';
+import type { Actor, Context } from '../context.js';
+import { nowSeconds } from '../clock.js';
+import { ApiError } from '../errors/api-error.js';
+import { recordChange } from '../store/repositories/change-log.js';
+import type { ApiRecord } from '../store/repositories/environments.js';
+import { audit } from './audit.js';
+import { isUniqueViolation, requireEnvironment } from './environments.js';
+import { generateId } from './secrets.js';
+
+/** The wire form of an API. */
+export function apiDto(api: ApiRecord): Api {
+  return { id: api.id, name: api.name, audience: api.audience, built_in: api.builtIn, scopes: api.scopes, created_at: new Date(api.createdAt * 1000).toISOString() };
+}
+
+/** The APIs of an environment, the Environment API first. */
+export async function listApis(ctx: Context, slug: string): Promise<Api[]> {
+  const env = await requireEnvironment(ctx, slug);
+  return [env.environmentApi, ...env.apis.filter((a) => !a.builtIn)].map(apiDto);
+}
+
+/**
+ * Registers an API in environment `slug`.
+ * @throws ApiError 400 for a bad audience or repeated scope, 409 when the audience is taken there.
+ */
+export async function createApi(ctx: Context, actor: Actor, slug: string, input: ApiCreate): Promise<Api> {
+  const env = await requireEnvironment(ctx, slug);
+  if (!URL.canParse(input.audience) && !/^[\w.:-]+$/.test(input.audience)) throw new ApiError(400, 'invalid_request', 'audience must be a URI');
+  const values = input.scopes.map((s) => s.value);
+  if (new Set(values).size !== values.length) throw new ApiError(400, 'invalid_request', 'scopes are repeated');
+  const now = nowSeconds(ctx.clock);
+  const id = `api_${generateId(12)}`;
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx.insertInto('apis').values({ id, environment_id: env.id, name: input.name, audience: input.audience, built_in: 0, created_at: now }).execute();
+      if (input.scopes.length) {
+        await trx
+          .insertInto('api_scopes')
+          .values(input.scopes.map((s, position) => ({ api_id: id, value: s.value, description: s.description ?? '', position })))
+          .execute();
+      }
+      await recordChange(trx, ctx.store.dialect, 'api', env.id, now);
+      await audit(trx, actor, { environmentId: env.id, action: 'api.create', target: input.audience }, ctx.clock.now());
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ApiError(409, 'conflict', 'an API with this audience exists in the environment');
+    throw err;
+  }
+  const apis = await listApis(ctx, slug);
+  return apis.find((a) => a.id === id)!;
+}

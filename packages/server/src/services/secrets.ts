@@ -1,0 +1,35 @@
+/**
+ * Client secrets: generated with 256 bits of entropy, stored only as an HMAC-SHA-256 keyed by a
+ * pepper derived from the master key, compared in constant time (SECURITY.md A-10).
+ * @packageDocumentation
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** A new secret: 32 random bytes, base64url (43 characters). */
+export function generateSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** A new public identifier: `bytes` random bytes, base64url. */
+export function generateId(bytes = 15): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** HMAC-SHA-256 of `secret` under `pepper`, base64url. */
+export function hashSecret(pepper: Buffer, secret: string): string {
+  return createHmac('sha256', pepper).update(secret, 'utf8').digest('base64url');
+}
+
+const DUMMY_HASH = Buffer.alloc(32, 0x5a);
+
+/**
+ * True when `secret` matches `storedHash`. Both sides are 32-byte digests compared with
+ * `timingSafeEqual`, so timing says nothing about where they differ. Pass `null` for an unknown
+ * client: the same work is done against a dummy digest and the answer is false (A-3, A-10).
+ */
+export function verifySecret(pepper: Buffer, storedHash: string | null, secret: string): boolean {
+  const given = createHmac('sha256', pepper).update(secret, 'utf8').digest();
+  const stored = storedHash === null ? DUMMY_HASH : Buffer.from(storedHash, 'base64url');
+  const equal = stored.length === given.length ? timingSafeEqual(given, stored) : timingSafeEqual(given, DUMMY_HASH) && false;
+  return storedHash !== null && equal;
+}

@@ -1,0 +1,89 @@
+/**
+ * Opens the store: Kysely over better-sqlite3 (embedded default) or PostgreSQL (`pg`).
+ * @packageDocumentation
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './schema.js';
+import { migrateToLatest } from './migrations/index.js';
+
+// PostgreSQL returns int8 as strings; every bigint column here holds epoch seconds or ms, safe as numbers.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** Where the store lives: a data directory for SQLite, or a PostgreSQL URL. */
+export interface StoreOptions {
+  /** Directory of the embedded SQLite file (`gatehouse.db`). Used when `databaseUrl` is absent. */
+  dataDir: string;
+  /** `postgres://…`; when set, PostgreSQL is used. */
+  databaseUrl?: string | undefined;
+  /** PostgreSQL schema to use (created if missing); tests give each run its own. */
+  pgSchema?: string | undefined;
+  /** Largest number of pooled PostgreSQL connections. */
+  poolSize?: number | undefined;
+}
+
+/** An open store. `close()` ends every connection. */
+export interface Store {
+  db: Kysely<Database>;
+  dialect: 'sqlite' | 'postgres';
+  /** The pg pool (PostgreSQL only), for LISTEN/NOTIFY. */
+  pool?: pg.Pool;
+  options: StoreOptions;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store and applies pending migrations.
+ * SQLite runs in WAL mode with `synchronous=NORMAL`: a committed transaction survives a crash
+ * of the process (kill -9), which is the failure Gatehouse guards against; only an OS crash or
+ * power loss may roll back the last transactions, as with any WAL database in NORMAL mode.
+ * @throws Error when the database can't be opened or a migration fails.
+ */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const store = options.databaseUrl ? await openPostgres(options) : openSqlite(options);
+  try {
+    await migrateToLatest(store.db as Kysely<unknown>);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}
+
+function openSqlite(options: StoreOptions): Store {
+  mkdirSync(options.dataDir, { recursive: true });
+  const sqlite = new SQLite(join(options.dataDir, 'gatehouse.db'));
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', options, close: () => db.destroy() };
+}
+
+async function openPostgres(options: StoreOptions): Promise<Store> {
+  const schema = options.pgSchema;
+  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
+  if (schema) {
+    const admin = new pg.Client({ connectionString: options.databaseUrl });
+    await admin.connect();
+    try {
+      await admin.query(`create schema if not exists ${schema}`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 2000,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client that loses its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', pool, options, close: () => db.destroy() };
+}

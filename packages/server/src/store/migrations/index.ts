@@ -1,0 +1,19 @@
+/**
+ * The one set of migrations, applied on start and by `gatehouse migrate`. Kysely's migrator
+ * takes a lock table, so two nodes starting at once on an empty database end with one schema.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import * as m001 from './001-initial.js';
+
+const migrations: Record<string, Migration> = { '001-initial': m001 };
+
+/**
+ * Applies every pending migration.
+ * @throws Error when a migration fails (the failed migration is rolled back).
+ */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+  return result;
+}

@@ -1,0 +1,222 @@
+/**
+ * Table types of the Gatehouse store (Kysely). The same schema runs on SQLite and PostgreSQL.
+ * Times are integers: seconds since the epoch unless the column name ends in `_ms`.
+ * Booleans are stored as 0/1 integers so both dialects read them alike.
+ * @packageDocumentation
+ */
+import type { Generated } from 'kysely';
+
+export interface EnvironmentTable {
+  id: string;
+  slug: string;
+  name: string;
+  /** Access-token lifetime, seconds. */
+  token_lifetime: number;
+  /** Seconds before expiry at which a token stops being reused. */
+  refresh_before: number;
+  /** Space-separated scopes that customer tokens get. */
+  customer_scopes: string;
+  /** Longest accepted customer-token lifetime, seconds. */
+  customer_token_max_lifetime: number;
+  /** Public identifier a tenant puts in `iss` of customer tokens. */
+  environment_key: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiTable {
+  id: string;
+  environment_id: string;
+  name: string;
+  audience: string;
+  built_in: number;
+  created_at: number;
+}
+
+export interface ApiScopeTable {
+  api_id: string;
+  value: string;
+  description: string;
+  position: number;
+}
+
+export interface IntegrationTable {
+  id: string;
+  environment_id: string;
+  client_id: string;
+  name: string;
+  description: string;
+  enabled: number;
+  /** HMAC-SHA-256 of the current secret, base64url. */
+  secret_hash: string;
+  /** Hash of the previous secret while its grace period lasts. */
+  previous_secret_hash: string | null;
+  previous_secret_expires_at: number | null;
+  secret_expires_at: number | null;
+  /** Bumped by every change that must end token reuse (grants, state, secret without grace, revocation). */
+  token_generation: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GrantTable {
+  integration_id: string;
+  api_id: string;
+  scope: string;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  alg: string;
+  /** Public JWK as JSON. */
+  public_jwk: string;
+  /** Private JWK as JSON, AES-256-GCM encrypted with the master key. */
+  private_jwk_enc: string;
+  /** `next` (published, not signing), `active` (signing), `retiring` (published until its last token expires). */
+  state: string;
+  created_at: number;
+  activates_at: number;
+  retired_at: number | null;
+  /** When a retiring key leaves the JWKS, seconds. */
+  expires_at: number | null;
+}
+
+export interface IssuedTokenTable {
+  jti: string;
+  integration_id: string;
+  environment_id: string;
+  audience: string;
+  scope: string;
+  kid: string;
+  issued_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface TokenReuseTable {
+  /** Integration, generation, audience and sorted scope set. */
+  reuse_key: string;
+  integration_id: string;
+  jti: string;
+  /** The token, AES-256-GCM encrypted with the master key. */
+  token_enc: string;
+  scope: string;
+  expires_at: number;
+  /** After this second the token is no longer handed out. */
+  refresh_at: number;
+}
+
+export interface ChangeLogTable {
+  id: Generated<number>;
+  /** `environment`, `integration`, `api`, `keys`, `revocation`, `customer`. */
+  kind: string;
+  ref: string;
+  created_at: number;
+}
+
+export interface AuditEventTable {
+  id: string;
+  environment_id: string | null;
+  actor: string;
+  action: string;
+  target: string | null;
+  ip: string | null;
+  result: string;
+  details: string | null;
+  created_at_ms: number;
+}
+
+export interface CustomerTable {
+  environment_id: string;
+  id: string;
+  name: string | null;
+  fields: string;
+  created_at: number;
+  last_seen_at: number;
+}
+
+export interface EnvironmentCredentialTable {
+  id: string;
+  environment_id: string;
+  /** `secret` (HMAC, encrypted at rest) or `public_key`. */
+  kind: string;
+  alg: string;
+  kid: string | null;
+  /** Encrypted secret, or the public JWK as JSON. */
+  material: string;
+  allow_admin: number;
+  /** Set on a rotated secret: it keeps working until then, seconds. */
+  expires_at: number | null;
+  created_at: number;
+}
+
+export interface OwnedTable {
+  id: string;
+  environment_id: string;
+  /** `integration` or `customer`. */
+  owner_type: string;
+  owner_id: string;
+  created_at: number;
+}
+
+export interface ProjectTable extends OwnedTable {
+  name: string;
+  description: string;
+  data: string;
+  updated_at: number;
+}
+
+export interface AssetTable {
+  id: string;
+  environment_id: string;
+  kind: string;
+  name: string;
+  content_type: string;
+  size: number;
+  checksum: string;
+  created_by: string;
+  created_at: number;
+}
+
+export interface OutputTable extends OwnedTable {
+  project_id: string;
+  format: string;
+  status: string;
+}
+
+export interface AdminTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the session cookie value. */
+  id_hash: string;
+  admin_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** The whole database, as Kysely sees it. */
+export interface Database {
+  environments: EnvironmentTable;
+  apis: ApiTable;
+  api_scopes: ApiScopeTable;
+  integrations: IntegrationTable;
+  grants: GrantTable;
+  signing_keys: SigningKeyTable;
+  issued_tokens: IssuedTokenTable;
+  token_reuse: TokenReuseTable;
+  change_log: ChangeLogTable;
+  audit_events: AuditEventTable;
+  customers: CustomerTable;
+  environment_credentials: EnvironmentCredentialTable;
+  projects: ProjectTable;
+  assets: AssetTable;
+  outputs: OutputTable;
+  admins: AdminTable;
+  sessions: SessionTable;
+}

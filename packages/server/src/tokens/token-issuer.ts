@@ -1,0 +1,118 @@
+/**
+ * Issuing access tokens with server-side reuse: for the same (integration, audience, scope set)
+ * the same token is returned until `refresh_before` seconds before it expires (PRODUCT.md
+ * "Reuse"). Reusable tokens live in memory and, sealed, in `token_reuse`, so every node hands out
+ * the same one; a unique key lets one insert win when nodes race.
+ * @packageDocumentation
+ */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { Actor, Context } from '../context.js';
+import { nowSeconds } from '../clock.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import type { ClientRecord } from '../store/repositories/integrations.js';
+import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
+import { audit } from '../services/audit.js';
+import { newJti, signAccessToken } from './access-token.js';
+
+/** What the token endpoint answers with. `expiresIn` in seconds. */
+export interface IssuedToken {
+  accessToken: string;
+  expiresIn: number;
+  scope: string;
+  jti: string;
+  reused: boolean;
+}
+
+interface ReusableToken {
+  token: string;
+  jti: string;
+  /** Seconds. */
+  expiresAt: number;
+  /** Seconds: after this the token is no longer handed out. */
+  refreshAt: number;
+}
+
+class LostRace extends Error {}
+
+/** The reuse key: a digest of integration, token generation, audience and canonical scope. */
+function reuseKey(client: ClientRecord, api: ApiRecord, scope: string): string {
+  return createHash('sha256').update(JSON.stringify([client.id, client.generation, api.audience, scope])).digest('base64url');
+}
+
+/** Issues tokens, reusing them where the environment allows. */
+export class TokenIssuer {
+  private readonly reusable = new LRUCache<string, ReusableToken>({ max: 100_000 });
+  /** Tells whether a `jti` was revoked (set by the revocation list). */
+  isRevoked: (jti: string) => boolean = () => false;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly keys: KeyRing,
+  ) {}
+
+  /**
+   * A token for `client` on `api` with `scopes` (already validated and in canonical order).
+   * @throws store errors (answered 503); nothing is written when one occurs.
+   */
+  async issue(env: EnvironmentRecord, client: ClientRecord, api: ApiRecord, scopes: string[], actor: Actor): Promise<IssuedToken> {
+    const now = nowSeconds(this.ctx.clock);
+    const scope = scopes.join(' ');
+    const reuse = env.refreshBefore < env.tokenLifetime;
+    const key = reuseKey(client, api, scope);
+    if (reuse) {
+      const found = this.reusable.get(key) ?? (await this.loadReusable(key));
+      if (found && now < found.refreshAt && !this.isRevoked(found.jti)) {
+        this.reusable.set(key, found);
+        return { accessToken: found.token, expiresIn: found.expiresAt - now, scope, jti: found.jti, reused: true };
+      }
+    }
+    const jti = newJti();
+    const expiresAt = now + env.tokenLifetime;
+    const signingKey = this.keys.signingKey();
+    const token = await signAccessToken(
+      { iss: this.ctx.config.issuer, sub: client.clientId, aud: api.audience, exp: expiresAt, iat: now, jti, client_id: client.clientId, scope, environment: env.slug },
+      signingKey,
+    );
+    const minted: ReusableToken = { token, jti, expiresAt, refreshAt: expiresAt - env.refreshBefore };
+    try {
+      await this.ctx.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('issued_tokens')
+          .values({ jti, integration_id: client.id, environment_id: env.id, audience: api.audience, scope, kid: signingKey.kid, issued_at: now, expires_at: expiresAt, revoked_at: null })
+          .execute();
+        if (reuse) {
+          const row = { reuse_key: key, integration_id: client.id, jti, token_enc: this.ctx.sealer.seal(token, key), scope, expires_at: expiresAt, refresh_at: minted.refreshAt };
+          const res = await trx
+            .insertInto('token_reuse')
+            .values(row)
+            .onConflict((oc) => oc.column('reuse_key').doUpdateSet(row).where('token_reuse.refresh_at', '<=', now))
+            .executeTakeFirst();
+          if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) throw new LostRace();
+        }
+        await audit(trx, actor, { environmentId: env.id, action: 'token.mint', target: client.clientId, details: { audience: api.audience, scope, jti } }, this.ctx.clock.now());
+      });
+    } catch (err) {
+      if (!(err instanceof LostRace)) throw err;
+      // Another node minted first: hand out its token.
+      const winner = await this.loadReusable(key);
+      if (!winner) throw new Error('reusable token vanished after a lost race');
+      this.reusable.set(key, winner);
+      return { accessToken: winner.token, expiresIn: winner.expiresAt - now, scope, jti: winner.jti, reused: true };
+    }
+    if (reuse) this.reusable.set(key, minted);
+    return { accessToken: token, expiresIn: env.tokenLifetime, scope, jti, reused: false };
+  }
+
+  private async loadReusable(key: string): Promise<ReusableToken | undefined> {
+    const row = await this.ctx.db.selectFrom('token_reuse').selectAll().where('reuse_key', '=', key).executeTakeFirst();
+    if (!row) return undefined;
+    return { token: this.ctx.sealer.open(row.token_enc, key), jti: row.jti, expiresAt: Number(row.expires_at), refreshAt: Number(row.refresh_at) };
+  }
+
+  /** Forgets every reusable token in memory (they stay in the store). */
+  clear(): void {
+    this.reusable.clear();
+  }
+}
+

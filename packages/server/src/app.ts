@@ -14,6 +14,8 @@ import { registerOAuthBodyParsers } from './oauth/params.js';
 import { tokenRoute } from './oauth/token.js';
 import { discoveryRoutes } from './oauth/discovery.js';
 import { healthRoutes } from './health.js';
+import { managementRoutes } from './management/index.js';
+import { consoleRoutes } from './console/index.js';
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {
@@ -54,6 +56,8 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     registerOAuthBodyParsers(oauth);
     tokenRoute(oauth, rt);
   });
+  await app.register(async (management) => managementRoutes(management, rt), { prefix: '/api/v1' });
+  await app.register(async (console) => consoleRoutes(console, rt));
   discoveryRoutes(app, rt);
   healthRoutes(app, rt);
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());

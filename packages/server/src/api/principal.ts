@@ -1,0 +1,89 @@
+/**
+ * Who is calling: the principal a bearer token (or a console session) stands for.
+ * @packageDocumentation
+ */
+import { InsufficientScope } from '../errors/api-error.js';
+
+/** An integration, through a Gatehouse access token. */
+export interface IntegrationPrincipal {
+  type: 'integration';
+  environmentId: string;
+  environment: string;
+  integrationId: string;
+  clientId: string;
+  scopes: ReadonlySet<string>;
+  jti: string;
+  /** Seconds since the epoch. */
+  exp: number;
+}
+
+/** A tenant's end user, through a customer token. */
+export interface CustomerPrincipal {
+  type: 'customer';
+  environmentId: string;
+  environment: string;
+  customerId: string;
+  name: string | null;
+  fields: Record<string, unknown>;
+  scopes: ReadonlySet<string>;
+  exp: number;
+}
+
+/** A tenant's admin token: acts for the environment (customers), owns no projects. */
+export interface AdminPrincipal {
+  type: 'admin';
+  environmentId: string;
+  environment: string;
+  scopes: ReadonlySet<string>;
+  exp: number;
+}
+
+/** A console administrator signed in with a session cookie: may manage every environment. */
+export interface ConsolePrincipal {
+  type: 'console';
+  adminId: string;
+  email: string;
+}
+
+/** Any authenticated caller. */
+export type Principal = IntegrationPrincipal | CustomerPrincipal | AdminPrincipal | ConsolePrincipal;
+
+/** Principals that come from bearer tokens. */
+export type BearerPrincipal = IntegrationPrincipal | CustomerPrincipal | AdminPrincipal;
+
+/**
+ * Checks that `principal` holds `scope` (console admins hold every scope).
+ * @throws InsufficientScope (403, RFC 6750 §3.1) naming the scope.
+ */
+export function requireScope(principal: Principal, scope: string): void {
+  if (principal.type === 'console') return;
+  if (!principal.scopes.has(scope)) throw new InsufficientScope(scope);
+}
+
+/** The owner key of projects and outputs: (type, id); admins and console users own none. */
+export function ownerOf(principal: Principal): { ownerType: 'integration' | 'customer'; ownerId: string } | undefined {
+  if (principal.type === 'integration') return { ownerType: 'integration', ownerId: principal.integrationId };
+  if (principal.type === 'customer') return { ownerType: 'customer', ownerId: principal.customerId };
+  return undefined;
+}
+
+/** The audit actor string of a principal. */
+export function actorOf(principal: Principal): string {
+  switch (principal.type) {
+    case 'integration':
+      return `integration:${principal.clientId}`;
+    case 'customer':
+      return `customer:${principal.customerId}`;
+    case 'admin':
+      return 'customer-admin';
+    case 'console':
+      return `admin:${principal.email}`;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the authentication hook of bearer-protected and management routes. */
+    principal?: Principal;
+  }
+}

@@ -16,6 +16,7 @@ import { discoveryRoutes } from './oauth/discovery.js';
 import { healthRoutes } from './health.js';
 import { managementRoutes } from './management/index.js';
 import { consoleRoutes } from './console/index.js';
+import { environmentApi } from './api/index.js';
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {
@@ -56,6 +57,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     registerOAuthBodyParsers(oauth);
     tokenRoute(oauth, rt);
   });
+  await app.register(async (api) => environmentApi(api, rt), { prefix: '/api/v1' });
   await app.register(async (management) => managementRoutes(management, rt), { prefix: '/api/v1' });
   await app.register(async (console) => consoleRoutes(console, rt));
   discoveryRoutes(app, rt);

@@ -15,6 +15,8 @@ import { Directory } from './cache/directory.js';
 import { ChangeFeed } from './cache/change-feed.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
 import { ensureDefaultEnvironment } from './services/environments.js';
+import { RevocationList } from './tokens/revocation-list.js';
+import { BearerVerifier } from './tokens/bearer-verifier.js';
 
 /** Everything a running server holds. */
 export interface Runtime {
@@ -23,6 +25,8 @@ export interface Runtime {
   readonly keys: KeyRing;
   readonly issuer: TokenIssuer;
   readonly changes: ChangeFeed;
+  readonly revocations: RevocationList;
+  readonly verifier: BearerVerifier;
   /** Stops the change feed and closes the store. */
   close(): Promise<void>;
 }
@@ -54,11 +58,17 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     const keys = new KeyRing(ctx);
     await keys.reload();
     const directory = new Directory(ctx);
+    const revocations = new RevocationList(ctx);
+    await revocations.reload();
     const issuer = new TokenIssuer(ctx, keys);
+    issuer.isRevoked = (jti) => revocations.has(jti);
+    const verifier = new BearerVerifier(ctx, keys, directory, revocations);
     const changes = new ChangeFeed(ctx);
     changes.on(async (batch) => {
       directory.apply(batch);
       if (batch.some((c) => c.kind === 'keys')) await keys.reload();
+      if (batch.some((c) => c.kind === 'revocation')) await revocations.reload();
+      if (batch.some((c) => c.kind !== 'customer')) verifier.clear();
     });
     await changes.start();
     return {
@@ -67,6 +77,8 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       keys,
       issuer,
       changes,
+      revocations,
+      verifier,
       async close() {
         await changes.stop();
         await ctx.store.close();

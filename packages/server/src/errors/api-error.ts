@@ -7,12 +7,6 @@ import { OAuthError } from './oauth-error.js';
 /** The realm in every `WWW-Authenticate: Bearer` challenge. */
 export const REALM = 'gatehouse';
 
-/** 401 with `WWW-Authenticate: Bearer realm="gatehouse"` and no error code: no credentials (RFC 6750 §3.1). */
-export class MissingBearer extends OAuthError {
-  constructor() {
-    super('invalid_request', 401, 'authentication required', { 'www-authenticate': `Bearer realm="${REALM}"` });
-  }
-}
 
 /** 401 `invalid_token` (RFC 6750 §3.1). The description stays generic. */
 export class InvalidToken extends OAuthError {
@@ -39,14 +33,26 @@ export class InsufficientScope extends OAuthError {
   }
 }
 
-/** A plain API error: 400/403/404/409 with an `error` code such as `not_found`. */
+/** A plain API error: 400/401/403/404/409 with an `error` code such as `not_found`. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, description: string) {
+  readonly headers: Record<string, string>;
+  constructor(status: number, code: string, description: string, headers: Record<string, string> = {}) {
     super(description);
     this.status = status;
     this.code = code;
+    this.headers = headers;
+  }
+}
+
+/**
+ * 401 with `WWW-Authenticate: Bearer realm="gatehouse"` and no error code: the request carried no
+ * credentials (RFC 6750 §3.1), so the body says `unauthorized` rather than an RFC 6750 code.
+ */
+export class MissingBearer extends ApiError {
+  constructor() {
+    super(401, 'unauthorized', 'authentication required', { 'www-authenticate': `Bearer realm="${REALM}"` });
   }
 }
 

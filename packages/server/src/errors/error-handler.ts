@@ -19,7 +19,7 @@ export function sendOAuthError(reply: FastifyReply, err: OAuthError): FastifyRep
 export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (err instanceof OAuthError) return sendOAuthError(reply, err);
   if (err instanceof ApiError) {
-    return reply.code(err.status).header('cache-control', 'no-store').send({ error: err.code, error_description: err.message });
+    return reply.code(err.status).headers(err.headers).header('cache-control', 'no-store').send({ error: err.code, error_description: err.message });
   }
   if (isStoreUnavailable(err)) {
     request.log.warn({ err: { code: (err as { code?: string }).code, message: err.message } }, 'store unavailable');

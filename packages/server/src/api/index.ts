@@ -1,0 +1,48 @@
+/**
+ * The Environment API under `/api/v1`: a bearer-protected encapsulated context. Authentication,
+ * the environment check and the route's scope run in `onRequest`, before the body is even parsed.
+ * @packageDocumentation
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Runtime } from '../runtime.js';
+import { BearerInvalidRequest, InvalidToken } from '../errors/api-error.js';
+import { authenticateBearer } from './bearer.js';
+import { requireScope, type BearerPrincipal } from './principal.js';
+import { selfRoute } from './self.js';
+import { projectRoutes } from './projects.js';
+import { assetRoutes } from './assets.js';
+import { outputRoutes } from './outputs.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The scope a bearer-protected route needs. */
+    scope?: string;
+  }
+}
+
+/** The authenticated bearer principal of a request in this context. */
+export function bearerPrincipal(request: FastifyRequest): BearerPrincipal {
+  const p = request.principal;
+  if (!p || p.type === 'console') throw new InvalidToken();
+  return p;
+}
+
+/** Registers the Environment API routes. */
+export async function environmentApi(app: FastifyInstance, rt: Runtime): Promise<void> {
+  app.addHook('onRequest', async (request) => {
+    const principal = await authenticateBearer(rt, request);
+    const env = (request.params as { env?: string } | undefined)?.env;
+    if (env !== undefined && env !== principal.environment) throw new InvalidToken('the token is not valid for this environment');
+    const scope = request.routeOptions.config.scope;
+    if (scope) requireScope(principal, scope);
+    request.principal = principal;
+  });
+  app.addHook('preValidation', async (request) => {
+    const body = request.body as Record<string, unknown> | undefined;
+    if (body && typeof body === 'object' && 'access_token' in body) throw new BearerInvalidRequest('send the token in the Authorization header only');
+  });
+  selfRoute(app, rt);
+  projectRoutes(app, rt);
+  assetRoutes(app, rt);
+  outputRoutes(app, rt);
+}

@@ -1,0 +1,67 @@
+/** `/api/v1/environments/{env}/projects`: owner-only CRUD (another owner's project is 404). */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { ApiError as ApiErrorBody, EnvIdParams, EnvParams, ListQuery, Page, Project, ProjectCreate, ProjectUpdate } from '@gatehouse/contracts';
+import type { Runtime } from '../runtime.js';
+import { ApiError } from '../errors/api-error.js';
+import { createProject, deleteProject, getProject, listProjects, updateProject, type Owner } from '../services/projects.js';
+import { bearerPrincipal } from './index.js';
+import { ownerOf } from './principal.js';
+
+const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody };
+const common = { tags: ['environment-api'], security: [{ bearer: [] }] };
+
+/** The owner the request acts as. @throws ApiError 403 for admin tokens, which own no projects. */
+export function requestOwner(request: FastifyRequest): { environmentId: string; owner: Owner } {
+  const p = bearerPrincipal(request);
+  const owner = ownerOf(p);
+  if (!owner) throw new ApiError(403, 'forbidden', 'admin tokens act for the environment and own no projects');
+  return { environmentId: p.environmentId, owner };
+}
+
+/** Registers the project routes. */
+export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
+  const ctx = rt.ctx;
+  const base = '/environments/:env/projects';
+  app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof ListQuery> }>(
+    base,
+    { config: { scope: 'projects:read' }, schema: { ...common, summary: 'List your projects', params: EnvParams, querystring: ListQuery, response: { 200: Page(Project), ...errors } } },
+    async (request) => {
+      const { environmentId, owner } = requestOwner(request);
+      return listProjects(ctx, environmentId, owner, request.query);
+    },
+  );
+  app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof ProjectCreate> }>(
+    base,
+    { config: { scope: 'projects:write' }, schema: { ...common, summary: 'Create a project you own', params: EnvParams, body: ProjectCreate, response: { 201: Project, ...errors } } },
+    async (request, reply) => {
+      const { environmentId, owner } = requestOwner(request);
+      return reply.code(201).send(await createProject(ctx, environmentId, owner, request.body));
+    },
+  );
+  app.get<{ Params: Static<typeof EnvIdParams> }>(
+    `${base}/:id`,
+    { config: { scope: 'projects:read' }, schema: { ...common, summary: 'Read one of your projects', params: EnvIdParams, response: { 200: Project, ...errors } } },
+    async (request) => {
+      const { environmentId, owner } = requestOwner(request);
+      return getProject(ctx, environmentId, owner, request.params.id);
+    },
+  );
+  app.patch<{ Params: Static<typeof EnvIdParams>; Body: Static<typeof ProjectUpdate> }>(
+    `${base}/:id`,
+    { config: { scope: 'projects:write' }, schema: { ...common, summary: 'Change one of your projects', params: EnvIdParams, body: ProjectUpdate, response: { 200: Project, ...errors } } },
+    async (request) => {
+      const { environmentId, owner } = requestOwner(request);
+      return updateProject(ctx, environmentId, owner, request.params.id, request.body);
+    },
+  );
+  app.delete<{ Params: Static<typeof EnvIdParams> }>(
+    `${base}/:id`,
+    { config: { scope: 'projects:write' }, schema: { ...common, summary: 'Delete one of your projects', params: EnvIdParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      const { environmentId, owner } = requestOwner(request);
+      await deleteProject(ctx, environmentId, owner, request.params.id);
+      return reply.code(204).send();
+    },
+  );
+}

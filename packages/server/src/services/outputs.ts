@@ -1,0 +1,64 @@
+/**
+ * Outputs: render requests of the caller's own projects, counted per principal (audit `output.create`).
+ * @packageDocumentation
+ */
+import type { Output, OutputCreate } from '@gatehouse/contracts';
+import type { Actor, Context } from '../context.js';
+import { nowSeconds } from '../clock.js';
+import { NotFound } from '../errors/api-error.js';
+import type { OutputTable } from '../store/schema.js';
+import { audit } from './audit.js';
+import { getProject, type Owner } from './projects.js';
+import { page, pageSize, resourceId } from './resource-ids.js';
+
+function dto(r: OutputTable): Output {
+  return { id: r.id, project_id: r.project_id, format: r.format, status: r.status, created_at: new Date(Number(r.created_at) * 1000).toISOString() };
+}
+
+/**
+ * Requests a render of one of the owner's projects.
+ * @throws NotFound when the project is not the owner's.
+ */
+export async function createOutput(ctx: Context, environmentId: string, owner: Owner, input: OutputCreate, actor: Actor): Promise<Output> {
+  await getProject(ctx, environmentId, owner, input.project_id);
+  const row: OutputTable = {
+    id: resourceId('out', ctx.clock.now()),
+    environment_id: environmentId,
+    owner_type: owner.ownerType,
+    owner_id: owner.ownerId,
+    project_id: input.project_id,
+    format: input.format ?? 'png',
+    status: 'queued',
+    created_at: nowSeconds(ctx.clock),
+  };
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.insertInto('outputs').values(row).execute();
+    await audit(trx, actor, { environmentId, action: 'output.create', target: row.id, details: { project_id: row.project_id, format: row.format } }, ctx.clock.now());
+  });
+  return dto(row);
+}
+
+/** The owner's outputs, oldest first. */
+export async function listOutputs(ctx: Context, environmentId: string, owner: Owner, q: { limit?: number | undefined; cursor?: string | undefined }) {
+  const limit = pageSize(q.limit);
+  let query = ctx.db.selectFrom('outputs').selectAll().where('environment_id', '=', environmentId).where('owner_type', '=', owner.ownerType).where('owner_id', '=', owner.ownerId);
+  if (q.cursor) query = query.where('id', '>', q.cursor);
+  return page((await query.orderBy('id').limit(limit + 1).execute()).map(dto), limit);
+}
+
+/**
+ * One of the owner's outputs.
+ * @throws NotFound
+ */
+export async function getOutput(ctx: Context, environmentId: string, owner: Owner, id: string): Promise<Output> {
+  const row = await ctx.db
+    .selectFrom('outputs')
+    .selectAll()
+    .where('environment_id', '=', environmentId)
+    .where('owner_type', '=', owner.ownerType)
+    .where('owner_id', '=', owner.ownerId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new NotFound('output');
+  return dto(row);
+}

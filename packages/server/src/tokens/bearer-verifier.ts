@@ -1,0 +1,121 @@
+/**
+ * Verifies bearer tokens presented to the Environment API: Gatehouse access tokens (RFC 9068 §4)
+ * and, through {@link CustomerTokenVerifier}, tenant-signed customer tokens. Results are cached by
+ * token until expiry, so a repeated token costs no signature check; revocations, key changes and
+ * integration changes clear the cache.
+ * @packageDocumentation
+ */
+import { errors as joseErrors, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
+import type { Context } from '../context.js';
+import { nowSeconds } from '../clock.js';
+import { InvalidToken } from '../errors/api-error.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import { SIGNING_ALG } from '../keys/signing-keys.js';
+import type { Directory } from '../cache/directory.js';
+import type { BearerPrincipal, IntegrationPrincipal } from '../api/principal.js';
+import { ACCESS_TOKEN_TYP } from './access-token.js';
+import { decodeStrict, MalformedToken, type DecodedJws } from './jwt-structure.js';
+import type { RevocationList } from './revocation-list.js';
+
+/** Longest accepted token, characters: anything longer is refused before any crypto (C-44). */
+export const MAX_TOKEN_LENGTH = 8000;
+/** Least time between key reloads triggered by an unknown `kid`, milliseconds (C-32, F-58). */
+export const KEY_RELOAD_COOLDOWN_MS = 5000;
+
+/** Verifies tenant-signed customer tokens (see customer-token-verifier.ts). */
+export interface CustomerTokenVerifier {
+  verify(token: string, decoded: DecodedJws, now: number): Promise<BearerPrincipal | undefined>;
+}
+
+/** Verification of bearer tokens with a cache. */
+export class BearerVerifier {
+  private readonly cache = new LRUCache<string, BearerPrincipal>({ max: 100_000 });
+  private lastKeyReload = 0;
+  /** Set when customer tokens are supported. */
+  customers: CustomerTokenVerifier | undefined;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly keys: KeyRing,
+    private readonly directory: Directory,
+    private readonly revocations: RevocationList,
+  ) {}
+
+  /**
+   * The principal behind `token`.
+   * @throws InvalidToken (401, RFC 6750 §3.1) for anything but a valid, unexpired, unrevoked token.
+   */
+  async verify(token: string): Promise<BearerPrincipal> {
+    const now = nowSeconds(this.ctx.clock);
+    const hit = this.cache.get(token);
+    if (hit) {
+      if (now > hit.exp + this.ctx.config.clockSkew) {
+        this.cache.delete(token);
+        throw new InvalidToken('the access token expired');
+      }
+      if (hit.type === 'integration' && this.revocations.has(hit.jti)) throw new InvalidToken('the access token was revoked');
+      return hit;
+    }
+    if (token.length > MAX_TOKEN_LENGTH) throw new InvalidToken();
+    let decoded: DecodedJws;
+    try {
+      decoded = decodeStrict(token);
+    } catch (err) {
+      if (err instanceof MalformedToken) throw new InvalidToken();
+      throw err;
+    }
+    const iss = decoded.payload.iss;
+    let principal: BearerPrincipal | undefined;
+    if (iss === this.ctx.config.issuer) principal = await this.verifyAccessToken(token, decoded, now);
+    else if (typeof iss === 'string' && this.customers) principal = await this.customers.verify(token, decoded, now);
+    if (!principal) throw new InvalidToken();
+    this.cache.set(token, principal);
+    return principal;
+  }
+
+  private async verifyAccessToken(token: string, { header, payload }: DecodedJws, now: number): Promise<IntegrationPrincipal> {
+    if (header.alg !== SIGNING_ALG || typeof header.kid !== 'string' || header.kid.length > 128) throw new InvalidToken();
+    const key = this.keys.verificationKey(header.kid) ?? (await this.reloadKeysFor(header.kid));
+    if (!key) throw new InvalidToken();
+    const skew = this.ctx.config.clockSkew;
+    try {
+      await jwtVerify(token, key.publicKey, {
+        algorithms: [SIGNING_ALG],
+        typ: ACCESS_TOKEN_TYP,
+        issuer: this.ctx.config.issuer,
+        audience: this.ctx.config.audience,
+        clockTolerance: skew,
+        currentDate: new Date(this.ctx.clock.now()),
+        requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id', 'scope', 'environment'],
+      });
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw new InvalidToken('the access token expired');
+      if (err instanceof joseErrors.JOSEError) throw new InvalidToken();
+      throw err;
+    }
+    const { exp, iat, jti, sub, client_id: clientId, scope, environment, aud } = payload;
+    if (typeof exp !== 'number' || typeof iat !== 'number' || typeof jti !== 'string' || typeof clientId !== 'string' || sub !== clientId) throw new InvalidToken();
+    if (typeof scope !== 'string' || typeof environment !== 'string' || typeof aud !== 'string') throw new InvalidToken();
+    if (iat > now + skew) throw new InvalidToken();
+    const env = await this.directory.environment('slug', environment);
+    if (!env || exp - iat > env.tokenLifetime) throw new InvalidToken();
+    const client = await this.directory.client(clientId);
+    if (!client || !client.enabled || client.environmentId !== env.id) throw new InvalidToken();
+    if (this.revocations.has(jti)) throw new InvalidToken('the access token was revoked');
+    return { type: 'integration', environmentId: env.id, environment: env.slug, integrationId: client.id, clientId, scopes: new Set(scope.split(' ')), jti, exp };
+  }
+
+  private async reloadKeysFor(kid: string) {
+    const now = Date.now();
+    if (now - this.lastKeyReload < KEY_RELOAD_COOLDOWN_MS) return undefined;
+    this.lastKeyReload = now;
+    await this.keys.reload();
+    return this.keys.verificationKey(kid);
+  }
+
+  /** Forgets every cached result. */
+  clear(): void {
+    this.cache.clear();
+  }
+}

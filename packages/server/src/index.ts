@@ -12,6 +12,8 @@ export { openStore, type Store, type StoreOptions } from './store/db.js';
 export { migrateToLatest } from './store/migrations/index.js';
 export * as environments from './services/environments.js';
 export * as integrations from './services/integrations.js';
+export * as credentials from './services/credentials.js';
+export * as apis from './services/apis.js';
 export { listAudit } from './services/audit.js';
 export { rotateSigningKey, loadSigningKeys, ensureActiveKey, promoteDueKeys } from './keys/signing-keys.js';
 export { ApiError, NotFound } from './errors/api-error.js';

@@ -17,6 +17,10 @@ import { TokenIssuer } from './tokens/token-issuer.js';
 import { ensureDefaultEnvironment } from './services/environments.js';
 import { RevocationList } from './tokens/revocation-list.js';
 import { BearerVerifier } from './tokens/bearer-verifier.js';
+import { CustomerTokens } from './tokens/customer-token-verifier.js';
+import { CustomerSeen } from './services/customers.js';
+import type { FastifyRequest } from 'fastify';
+import type { ConsolePrincipal } from './api/principal.js';
 
 /** Everything a running server holds. */
 export interface Runtime {
@@ -27,6 +31,12 @@ export interface Runtime {
   readonly changes: ChangeFeed;
   readonly revocations: RevocationList;
   readonly verifier: BearerVerifier;
+  readonly customerTokens: CustomerTokens;
+  /**
+   * Set by the console context: authenticates a request by its session cookie (enforcing CSRF on
+   * state-changing methods), so management routes shared with bearer clients accept both.
+   */
+  authenticateSession?: (request: FastifyRequest) => Promise<ConsolePrincipal | undefined>;
   /** Stops the change feed and closes the store. */
   close(): Promise<void>;
 }
@@ -63,12 +73,17 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     const issuer = new TokenIssuer(ctx, keys);
     issuer.isRevoked = (jti) => revocations.has(jti);
     const verifier = new BearerVerifier(ctx, keys, directory, revocations);
+    const seen = new CustomerSeen(ctx);
+    const customerTokens = new CustomerTokens(ctx, directory, seen);
+    verifier.customers = customerTokens;
     const changes = new ChangeFeed(ctx);
     changes.on(async (batch) => {
       directory.apply(batch);
       if (batch.some((c) => c.kind === 'keys')) await keys.reload();
       if (batch.some((c) => c.kind === 'revocation')) await revocations.reload();
-      if (batch.some((c) => c.kind !== 'customer')) verifier.clear();
+      if (batch.some((c) => c.kind === 'credential')) customerTokens.clear();
+      if (batch.some((c) => c.kind === 'customer')) seen.clear();
+      verifier.clear();
     });
     await changes.start();
     return {
@@ -79,6 +94,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       changes,
       revocations,
       verifier,
+      customerTokens,
       async close() {
         await changes.stop();
         await ctx.store.close();

@@ -4,7 +4,7 @@ import type { Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody, Asset, AssetCreate, EnvIdParams, EnvParams, ListQuery, Page } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { createAsset, getAsset, listAssets, type AssetKind } from '../services/assets.js';
-import { bearerPrincipal } from './index.js';
+import { requestEnvironmentId } from './index.js';
 import { actorOf } from './principal.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody };
@@ -17,19 +17,18 @@ export function assetRoutes(app: FastifyInstance, rt: Runtime): void {
     app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof ListQuery> }>(
       base,
       { config: { scope: `${kind}:read` }, schema: { ...common, summary: `List ${kind}`, params: EnvParams, querystring: ListQuery, response: { 200: Page(Asset), ...errors } } },
-      async (request) => listAssets(rt.ctx, bearerPrincipal(request).environmentId, kind, request.query),
+      async (request) => listAssets(rt.ctx, await requestEnvironmentId(rt, request), kind, request.query),
     );
     app.get<{ Params: Static<typeof EnvIdParams> }>(
       `${base}/:id`,
       { config: { scope: `${kind}:read` }, schema: { ...common, summary: `Read one of ${kind}`, params: EnvIdParams, response: { 200: Asset, ...errors } } },
-      async (request) => getAsset(rt.ctx, bearerPrincipal(request).environmentId, kind, request.params.id),
+      async (request) => getAsset(rt.ctx, await requestEnvironmentId(rt, request), kind, request.params.id),
     );
     app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof AssetCreate> }>(
       base,
       { config: { scope: `${kind}:write` }, schema: { ...common, summary: `Add to ${kind}`, params: EnvParams, body: AssetCreate, response: { 201: Asset, ...errors } } },
       async (request, reply) => {
-        const p = bearerPrincipal(request);
-        return reply.code(201).send(await createAsset(rt.ctx, p.environmentId, kind, request.body, actorOf(p)));
+        return reply.code(201).send(await createAsset(rt.ctx, await requestEnvironmentId(rt, request), kind, request.body, actorOf(request.principal!)));
       },
     );
   }

@@ -7,11 +7,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { BearerInvalidRequest, InvalidToken } from '../errors/api-error.js';
 import { authenticateBearer } from './bearer.js';
-import { requireScope, type BearerPrincipal } from './principal.js';
+import { requireScope, type BearerPrincipal, type Principal } from './principal.js';
 import { selfRoute } from './self.js';
 import { projectRoutes } from './projects.js';
 import { assetRoutes } from './assets.js';
 import { outputRoutes } from './outputs.js';
+import { customerRoutes } from './customers.js';
+import { credentialRoutes } from './credentials.js';
+import { NotFound } from '../errors/api-error.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -27,12 +30,34 @@ export function bearerPrincipal(request: FastifyRequest): BearerPrincipal {
   return p;
 }
 
+/**
+ * The id of the path's environment for the caller: a bearer principal's own (the hook already
+ * checked it matches the path), or, for a console session, the environment named by the path.
+ * @throws NotFound for an unknown environment.
+ */
+export async function requestEnvironmentId(rt: Runtime, request: FastifyRequest): Promise<string> {
+  const p = request.principal;
+  if (p && p.type !== 'console') return p.environmentId;
+  const slug = (request.params as { env?: string }).env ?? '';
+  const env = await rt.directory.environment('slug', slug);
+  if (!env) throw new NotFound('environment');
+  return env.id;
+}
+
+async function authenticate(rt: Runtime, request: FastifyRequest): Promise<Principal> {
+  if (request.headers.authorization === undefined && rt.authenticateSession) {
+    const session = await rt.authenticateSession(request);
+    if (session) return session;
+  }
+  return authenticateBearer(rt, request);
+}
+
 /** Registers the Environment API routes. */
 export async function environmentApi(app: FastifyInstance, rt: Runtime): Promise<void> {
   app.addHook('onRequest', async (request) => {
-    const principal = await authenticateBearer(rt, request);
+    const principal = await authenticate(rt, request);
     const env = (request.params as { env?: string } | undefined)?.env;
-    if (env !== undefined && env !== principal.environment) throw new InvalidToken('the token is not valid for this environment');
+    if (env !== undefined && principal.type !== 'console' && env !== principal.environment) throw new InvalidToken('the token is not valid for this environment');
     const scope = request.routeOptions.config.scope;
     if (scope) requireScope(principal, scope);
     request.principal = principal;
@@ -45,4 +70,6 @@ export async function environmentApi(app: FastifyInstance, rt: Runtime): Promise
   projectRoutes(app, rt);
   assetRoutes(app, rt);
   outputRoutes(app, rt);
+  customerRoutes(app, rt);
+  credentialRoutes(app, rt);
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { CLI_ACTOR, environments } from '@gatehouse/server';
 import { output, table, withContext } from '../../io.js';
+import { registerCredentials } from './credentials.js';
 
 function seconds(name: string) {
   return (value: string): number => {
@@ -50,4 +51,5 @@ export function envCommand(root: Command): void {
       });
       output(cmd, updated, (e) => `Environment ${e.slug}: token lifetime ${e.token_lifetime} s, refresh before ${e.refresh_before} s${e.refresh_before >= e.token_lifetime ? ' (reuse off)' : ''}.`);
     });
+  registerCredentials(env);
 }

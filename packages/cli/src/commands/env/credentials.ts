@@ -1,0 +1,46 @@
+/** `gatehouse env credentials|rotate-secret|add-public-key`: customer-token credentials. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { CLI_ACTOR, credentials } from '@gatehouse/server';
+import { confirm, output, withContext } from '../../io.js';
+
+export function registerCredentials(env: Command): void {
+  env
+    .command('credentials <slug>')
+    .description('show the environment key; the environment secret is shown once, when first created')
+    .action(async (slug: string, _opts: unknown, cmd: Command) => {
+      const creds = await withContext(cmd, (ctx) => credentials.getCredentials(ctx, CLI_ACTOR, slug));
+      output(cmd, creds, (c) =>
+        [
+          `environment_key:    ${c.environment_key}`,
+          c.environment_secret
+            ? `environment_secret: ${c.environment_secret}\nStore the secret now: it is not shown again (rotate with: gatehouse env rotate-secret ${slug}).`
+            : `environment_secret: (created ${c.secret_created_at}; shown once — rotate with: gatehouse env rotate-secret ${slug})`,
+          ...c.public_keys.map((k) => `public key ${k.id}: ${k.alg}${k.kid ? ` kid=${k.kid}` : ''}${k.allow_admin ? '' : ' (no admin tokens)'}`),
+        ].join('\n'),
+      );
+    });
+  env
+    .command('rotate-secret <slug>')
+    .description('issue a new environment secret; the previous one keeps working for --grace seconds')
+    .option('--grace <seconds>', 'grace period of the previous secret', '0')
+    .action(async (slug: string, opts: { grace: string }, cmd: Command) => {
+      const grace = Number(opts.grace);
+      if (!Number.isInteger(grace) || grace < 0) throw new Error('--grace must be a whole number of seconds');
+      if (!(await confirm(cmd, `Rotate the environment secret of ${slug}?`))) return;
+      const rotated = await withContext(cmd, (ctx) => credentials.rotateEnvironmentSecret(ctx, CLI_ACTOR, slug, grace));
+      output(cmd, rotated, (r) => `environment_secret: ${r.environment_secret}\nStore it now: it is not shown again.`);
+    });
+  env
+    .command('add-public-key <slug>')
+    .description('register a public key (PEM or JWK file) for customer tokens, bound to one algorithm')
+    .requiredOption('--alg <alg>', 'ES256 ES384 RS256 RS384 RS512 PS256 PS384 PS512 EdDSA')
+    .requiredOption('--file <path>', 'PEM (SPKI) or JWK file')
+    .option('--kid <kid>', 'key id tokens name in their header')
+    .option('--no-admin', 'this key may not sign admin tokens')
+    .action(async (slug: string, opts: { alg: string; file: string; kid?: string; admin: boolean }, cmd: Command) => {
+      const key = readFileSync(opts.file, 'utf8');
+      const added = await withContext(cmd, (ctx) => credentials.addPublicKey(ctx, CLI_ACTOR, slug, { alg: opts.alg, key, kid: opts.kid, allow_admin: opts.admin }));
+      output(cmd, added, (k) => `Registered ${k.alg} key ${k.id}${k.kid ? ` (kid ${k.kid})` : ''}.`);
+    });
+}

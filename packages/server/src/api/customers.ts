@@ -1,0 +1,44 @@
+/** `/api/v1/environments/{env}/customers`: admin tokens, integrations with `customers:*`, console admins. */
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { ApiError as ApiErrorBody, Customer, EnvParams, ListQuery, Page } from '@gatehouse/contracts';
+import type { Runtime } from '../runtime.js';
+import { deleteCustomer, getCustomer, listCustomers, updateCustomer } from '../services/customers.js';
+import { requestEnvironmentId } from './index.js';
+import { actorOf } from './principal.js';
+
+const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody };
+const common = { tags: ['customers'], security: [{ bearer: [] }] };
+const CustomerParams = Type.Object({ env: EnvParams.properties.env, id: Type.String({ minLength: 1, maxLength: 255 }) });
+const CustomerUpdate = Type.Object(
+  { name: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])), fields: Type.Optional(Type.Record(Type.String(), Type.Unknown())) },
+  { additionalProperties: false },
+);
+
+/** Registers the customer routes. */
+export function customerRoutes(app: FastifyInstance, rt: Runtime): void {
+  const base = '/environments/:env/customers';
+  app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof ListQuery> }>(
+    base,
+    { config: { scope: 'customers:read' }, schema: { ...common, summary: 'List customers', params: EnvParams, querystring: ListQuery, response: { 200: Page(Customer), ...errors } } },
+    async (request) => listCustomers(rt.ctx, await requestEnvironmentId(rt, request), request.query),
+  );
+  app.get<{ Params: Static<typeof CustomerParams> }>(
+    `${base}/:id`,
+    { config: { scope: 'customers:read' }, schema: { ...common, summary: 'Read a customer', params: CustomerParams, response: { 200: Customer, ...errors } } },
+    async (request) => getCustomer(rt.ctx, await requestEnvironmentId(rt, request), request.params.id),
+  );
+  app.patch<{ Params: Static<typeof CustomerParams>; Body: Static<typeof CustomerUpdate> }>(
+    `${base}/:id`,
+    { config: { scope: 'customers:write' }, schema: { ...common, summary: 'Change a customer', params: CustomerParams, body: CustomerUpdate, response: { 200: Customer, ...errors } } },
+    async (request) => updateCustomer(rt.ctx, { actor: actorOf(request.principal!), ip: request.ip }, await requestEnvironmentId(rt, request), request.params.id, request.body),
+  );
+  app.delete<{ Params: Static<typeof CustomerParams> }>(
+    `${base}/:id`,
+    { config: { scope: 'customers:write' }, schema: { ...common, summary: 'Delete a customer and its projects', params: CustomerParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      await deleteCustomer(rt.ctx, { actor: actorOf(request.principal!), ip: request.ip }, await requestEnvironmentId(rt, request), request.params.id);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,136 @@
+/**
+ * Environment credentials for customer tokens: the environment key (public, the tokens' `iss`),
+ * the environment secret (512 bits, HS256/384/512, sealed at rest because HMAC verification needs
+ * it, shown once, rotatable with a grace period) and registered public keys.
+ * @packageDocumentation
+ */
+import { randomBytes } from 'node:crypto';
+import type { Actor, Context } from '../context.js';
+import { nowSeconds } from '../clock.js';
+import { ApiError, NotFound } from '../errors/api-error.js';
+import { recordChange } from '../store/repositories/change-log.js';
+import type { EnvironmentCredentialTable } from '../store/schema.js';
+import { audit } from './audit.js';
+import { requireEnvironment } from './environments.js';
+import { generateId } from './secrets.js';
+import { SECRET_ALGS, validatePublicKey } from './public-keys.js';
+
+/** A registered public key as the API shows it. */
+export interface PublicKeyDto {
+  id: string;
+  alg: string;
+  kid: string | null;
+  allow_admin: boolean;
+  created_at: string;
+}
+
+/** What `env credentials` shows: the key, whether a secret exists, the public keys. */
+export interface CredentialsDto {
+  environment_key: string;
+  environment_secret: string | null;
+  secret_created_at: string | null;
+  public_keys: PublicKeyDto[];
+}
+
+const iso = (s: number) => new Date(s * 1000).toISOString();
+
+function publicKeyDto(r: EnvironmentCredentialTable): PublicKeyDto {
+  return { id: r.id, alg: r.alg, kid: r.kid, allow_admin: r.allow_admin === 1, created_at: iso(Number(r.created_at)) };
+}
+
+async function writeSecret(ctx: Context, actor: Actor, environmentId: string, graceSeconds: number, action: string): Promise<string> {
+  const now = nowSeconds(ctx.clock);
+  const secret = randomBytes(64).toString('base64url');
+  const id = `cred_${generateId(12)}`;
+  await ctx.db.transaction().execute(async (trx) => {
+    // At most one previous secret: older ones end now; the current one ends after the grace period.
+    await trx.deleteFrom('environment_credentials').where('environment_id', '=', environmentId).where('kind', '=', 'secret').where('expires_at', 'is not', null).execute();
+    await trx.updateTable('environment_credentials').set({ expires_at: now + graceSeconds }).where('environment_id', '=', environmentId).where('kind', '=', 'secret').execute();
+    await trx
+      .insertInto('environment_credentials')
+      .values({ id, environment_id: environmentId, kind: 'secret', alg: SECRET_ALGS.join(' '), kid: null, material: ctx.sealer.seal(secret, `environment-secret:${id}`), allow_admin: 1, expires_at: null, created_at: now })
+      .execute();
+    await recordChange(trx, ctx.store.dialect, 'credential', environmentId, now);
+    await audit(trx, actor, { environmentId, action, details: { grace_seconds: graceSeconds } }, ctx.clock.now());
+  });
+  return secret;
+}
+
+/**
+ * The environment's credentials. The secret is created on first call and shown then only.
+ * @throws NotFound for an unknown environment.
+ */
+export async function getCredentials(ctx: Context, actor: Actor, slug: string): Promise<CredentialsDto> {
+  const env = await requireEnvironment(ctx, slug);
+  const rows = await ctx.db.selectFrom('environment_credentials').selectAll().where('environment_id', '=', env.id).orderBy('created_at').execute();
+  let secret: string | null = null;
+  let current = rows.find((r) => r.kind === 'secret' && r.expires_at === null);
+  if (!current) {
+    secret = await writeSecret(ctx, actor, env.id, 0, 'environment.secret_create');
+    current = { created_at: nowSeconds(ctx.clock) } as EnvironmentCredentialTable;
+  }
+  return {
+    environment_key: env.environmentKey,
+    environment_secret: secret,
+    secret_created_at: iso(Number(current.created_at)),
+    public_keys: rows.filter((r) => r.kind === 'public_key').map(publicKeyDto),
+  };
+}
+
+/**
+ * Issues a new environment secret; the previous one keeps working `graceSeconds` (default 0).
+ * @returns the new secret, shown this once.
+ */
+export async function rotateEnvironmentSecret(ctx: Context, actor: Actor, slug: string, graceSeconds = 0): Promise<{ environment_key: string; environment_secret: string }> {
+  const env = await requireEnvironment(ctx, slug);
+  const secret = await writeSecret(ctx, actor, env.id, graceSeconds, 'environment.secret_rotate');
+  return { environment_key: env.environmentKey, environment_secret: secret };
+}
+
+/**
+ * Registers a public key bound to `alg` (and `kid` when given).
+ * @throws ApiError 400 for a weak or mismatched key (D-48), 409 for a repeated kid.
+ */
+export async function addPublicKey(ctx: Context, actor: Actor, slug: string, input: { alg: string; key: string; kid?: string | undefined; allow_admin?: boolean | undefined }): Promise<PublicKeyDto> {
+  const env = await requireEnvironment(ctx, slug);
+  const jwk = await validatePublicKey(input.alg, input.key);
+  const kid = input.kid ?? (typeof jwk.kid === 'string' ? jwk.kid : null);
+  if (kid !== null && (kid.length === 0 || kid.length > 200)) throw new ApiError(400, 'invalid_request', 'kid must be 1 to 200 characters');
+  if (kid !== null) {
+    const taken = await ctx.db.selectFrom('environment_credentials').select('id').where('environment_id', '=', env.id).where('kid', '=', kid).executeTakeFirst();
+    if (taken) throw new ApiError(409, 'conflict', `a key with kid ${kid} is registered`);
+  }
+  const now = nowSeconds(ctx.clock);
+  const row: EnvironmentCredentialTable = {
+    id: `key_${generateId(12)}`,
+    environment_id: env.id,
+    kind: 'public_key',
+    alg: input.alg,
+    kid,
+    material: JSON.stringify({ ...jwk, ...(kid !== null && { kid }) }),
+    allow_admin: input.allow_admin === false ? 0 : 1,
+    expires_at: null,
+    created_at: now,
+  };
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.insertInto('environment_credentials').values(row).execute();
+    await recordChange(trx, ctx.store.dialect, 'credential', env.id, now);
+    await audit(trx, actor, { environmentId: env.id, action: 'environment.public_key_add', target: row.id, details: { alg: input.alg, kid } }, ctx.clock.now());
+  });
+  return publicKeyDto(row);
+}
+
+/**
+ * Removes a registered public key.
+ * @throws NotFound
+ */
+export async function removePublicKey(ctx: Context, actor: Actor, slug: string, id: string): Promise<void> {
+  const env = await requireEnvironment(ctx, slug);
+  const now = nowSeconds(ctx.clock);
+  await ctx.db.transaction().execute(async (trx) => {
+    const res = await trx.deleteFrom('environment_credentials').where('environment_id', '=', env.id).where('kind', '=', 'public_key').where('id', '=', id).executeTakeFirst();
+    if (Number(res.numDeletedRows) === 0) throw new NotFound('public key');
+    await recordChange(trx, ctx.store.dialect, 'credential', env.id, now);
+    await audit(trx, actor, { environmentId: env.id, action: 'environment.public_key_remove', target: id }, ctx.clock.now());
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * The claims of a verified customer token: `id` (string ≤ 255), `name`, `fields` (a JSON object
+ * ≤ 16 kB with no prototype-polluting names), `isAdmin`, and the lifetime cap (SECURITY.md D-49…D-51).
+ * @packageDocumentation
+ */
+import { InvalidToken } from '../errors/api-error.js';
+
+/** Largest accepted `fields`, bytes of JSON. */
+export const MAX_FIELDS_BYTES = 16 * 1024;
+
+/** What a customer token says. `exp` in seconds. */
+export type CustomerClaims =
+  | { kind: 'customer'; id: string; name: string | null; fields: Record<string, unknown>; exp: number }
+  | { kind: 'admin'; exp: number };
+
+const POLLUTING = new Set(['__proto__', 'constructor', 'prototype']);
+
+function hasPollutingName(value: unknown, depth = 0): boolean {
+  if (depth > 32) return true;
+  if (Array.isArray(value)) return value.some((v) => hasPollutingName(v, depth + 1));
+  if (value && typeof value === 'object') return Object.keys(value).some((k) => POLLUTING.has(k) || hasPollutingName((value as Record<string, unknown>)[k], depth + 1));
+  return false;
+}
+
+/** True for the non-empty `isAdmin` values `true`, `"true"` and `1`. */
+export function isAdminValue(v: unknown): boolean {
+  return v === true || v === 'true' || v === 1;
+}
+
+/**
+ * Reads and checks the claims. `now` and `skew` in seconds; `maxLifetime` in seconds caps
+ * `exp - iat` (or `exp - now` when `iat` is absent).
+ * @throws InvalidToken for anything out of shape.
+ */
+export function readCustomerClaims(payload: Record<string, unknown>, now: number, skew: number, maxLifetime: number): CustomerClaims {
+  const { exp, iat, id, name, fields, isAdmin } = payload;
+  if (typeof exp !== 'number') throw new InvalidToken();
+  if (iat !== undefined && (typeof iat !== 'number' || iat > now + skew)) throw new InvalidToken();
+  const start = typeof iat === 'number' ? iat : now;
+  if (exp - start > maxLifetime) throw new InvalidToken('the token lives longer than this environment allows');
+  const admin = isAdminValue(isAdmin);
+  if (admin && id !== undefined) throw new InvalidToken('a token with both isAdmin and id is ambiguous');
+  if (admin) return { kind: 'admin', exp };
+  if (typeof id !== 'string' || id.length === 0 || id.length > 255) throw new InvalidToken();
+  if (name !== undefined && name !== null && (typeof name !== 'string' || name.length > 255)) throw new InvalidToken();
+  if (fields !== undefined && (fields === null || typeof fields !== 'object' || Array.isArray(fields))) throw new InvalidToken();
+  const f = (fields ?? {}) as Record<string, unknown>;
+  if (hasPollutingName(f) || Buffer.byteLength(JSON.stringify(f)) > MAX_FIELDS_BYTES) throw new InvalidToken();
+  return { kind: 'customer', id, name: typeof name === 'string' ? name : null, fields: f, exp };
+}

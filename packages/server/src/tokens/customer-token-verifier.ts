@@ -1,0 +1,116 @@
+/**
+ * Customer tokens: JWTs a tenant's backend signs for its end users (PRODUCT.md "Customer
+ * tokens"). The key is looked up only by `iss` (the environment key) and `kid`, never by trying
+ * every tenant's keys (D-46); only the algorithms configured for that credential are accepted
+ * (D-47); `exp` is required and the lifetime capped per environment (D-49).
+ * @packageDocumentation
+ */
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import { errors as joseErrors, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
+import type { Context } from '../context.js';
+import { ApiError, InvalidToken } from '../errors/api-error.js';
+import type { Directory } from '../cache/directory.js';
+import type { EnvironmentRecord } from '../store/repositories/environments.js';
+import type { AdminPrincipal, BearerPrincipal, CustomerPrincipal } from '../api/principal.js';
+import type { CustomerTokenVerifier } from './bearer-verifier.js';
+import type { DecodedJws } from './jwt-structure.js';
+import { nowSeconds } from '../clock.js';
+import { readCustomerClaims } from './customer-claims.js';
+import type { CustomerSeen } from '../services/customers.js';
+
+/** A verification key of an environment. */
+interface TenantKey {
+  algs: readonly string[];
+  kid: string | null;
+  key: KeyObject | CryptoKey;
+  allowAdmin: boolean;
+  /** Seconds; a rotated secret stops working then. */
+  expiresAt: number | null;
+}
+
+/** Scopes of admin tokens: they manage the environment's customers. */
+export const ADMIN_TOKEN_SCOPES: ReadonlySet<string> = new Set(['customers:read', 'customers:write']);
+
+/** Verifies customer and admin tokens against the environment's registered credentials. */
+export class CustomerTokens implements CustomerTokenVerifier {
+  private readonly keys = new Map<string, Promise<TenantKey[]>>();
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly directory: Directory,
+    private readonly seen: CustomerSeen,
+  ) {}
+
+  /** Forgets cached credentials (on a credential change). */
+  clear(): void {
+    this.keys.clear();
+  }
+
+  async verify(token: string, { header, payload }: DecodedJws, now: number): Promise<BearerPrincipal | undefined> {
+    const env = await this.directory.environment('environment_key', payload.iss as string);
+    if (!env) return undefined;
+    const alg = header.alg as string;
+    const kid = typeof header.kid === 'string' ? header.kid : null;
+    const candidates = (await this.keysOf(env)).filter((k) => k.algs.includes(alg) && (k.expiresAt === null || k.expiresAt > now) && (kid === null || k.kid === null || k.kid === kid));
+    const skew = this.ctx.config.clockSkew;
+    let verified: TenantKey | undefined;
+    for (const k of candidates) {
+      try {
+        await jwtVerify(token, k.key, { algorithms: [alg], issuer: env.environmentKey, clockTolerance: skew, currentDate: new Date(this.ctx.clock.now()), requiredClaims: ['exp'] });
+        verified = k;
+        break;
+      } catch (err) {
+        if (err instanceof joseErrors.JWTExpired) throw new InvalidToken('the token expired');
+        if (!(err instanceof joseErrors.JOSEError)) throw err;
+      }
+    }
+    if (!verified) return undefined;
+    const claims = readCustomerClaims(payload, now, skew, env.customerTokenMaxLifetime);
+    if (claims.kind === 'admin') {
+      if (!verified.allowAdmin) throw new ApiError(403, 'forbidden', 'this credential may not sign admin tokens');
+      const admin: AdminPrincipal = { type: 'admin', environmentId: env.id, environment: env.slug, scopes: ADMIN_TOKEN_SCOPES, exp: claims.exp };
+      return admin;
+    }
+    await this.seen.record(env.id, claims.id, claims.name, claims.fields);
+    const customer: CustomerPrincipal = {
+      type: 'customer',
+      environmentId: env.id,
+      environment: env.slug,
+      customerId: claims.id,
+      name: claims.name,
+      fields: claims.fields,
+      scopes: new Set(env.customerScopes),
+      exp: claims.exp,
+    };
+    return customer;
+  }
+
+  private keysOf(env: EnvironmentRecord): Promise<TenantKey[]> {
+    let loaded = this.keys.get(env.id);
+    if (!loaded) {
+      loaded = this.load(env).catch((err: unknown) => {
+        this.keys.delete(env.id);
+        throw err;
+      });
+      this.keys.set(env.id, loaded);
+    }
+    return loaded;
+  }
+
+  private async load(env: EnvironmentRecord): Promise<TenantKey[]> {
+    const rows = await this.ctx.db.selectFrom('environment_credentials').selectAll().where('environment_id', '=', env.id).execute();
+    const now = nowSeconds(this.ctx.clock);
+    const out: TenantKey[] = [];
+    for (const r of rows) {
+      const expiresAt = r.expires_at === null ? null : Number(r.expires_at);
+      if (expiresAt !== null && expiresAt <= now) continue;
+      if (r.kind === 'secret') {
+        const secret = this.ctx.sealer.open(r.material, `environment-secret:${r.id}`);
+        out.push({ algs: r.alg.split(' '), kid: null, key: createSecretKey(Buffer.from(secret, 'utf8')), allowAdmin: r.allow_admin === 1, expiresAt });
+      } else {
+        out.push({ algs: [r.alg], kid: r.kid, key: (await importJWK(JSON.parse(r.material) as JWK, r.alg)) as CryptoKey, allowAdmin: r.allow_admin === 1, expiresAt });
+      }
+    }
+    return out;
+  }
+}

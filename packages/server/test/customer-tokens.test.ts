@@ -2,7 +2,7 @@
  * Customer tokens signed the way tenants sign them (jsonwebtoken and jose), over real HTTP:
  * SECURITY.md section D, admin tokens, /self, and isolation between customers and integrations.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
@@ -19,7 +19,7 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
   let secret: string;
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pem = (k: import('node:crypto').KeyObject, type: 'spki' | 'pkcs8') => k.export({ type, format: 'pem' }) as string;
+  const pem = (k: KeyObject, type: 'spki' | 'pkcs8') => k.export({ type, format: 'pem' }) as string;
   const api = (tok: string, path: string, init: RequestInit = {}) =>
     request(`${t.url}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${tok}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string>) } });
   const now = () => t.clock.seconds();

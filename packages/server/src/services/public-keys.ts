@@ -4,7 +4,7 @@
  * EdDSA on Ed25519 only, and public (a private key is refused rather than trusted with).
  * @packageDocumentation
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { exportJWK, type JWK } from 'jose';
 import { ApiError } from '../errors/api-error.js';
 
@@ -28,7 +28,7 @@ export async function validatePublicKey(alg: string, text: string): Promise<JWK>
     if (trimmed.startsWith('{')) {
       const jwk = JSON.parse(trimmed) as JWK;
       if (jwk.d !== undefined || jwk.k !== undefined) throw new ApiError(400, 'invalid_request', 'register the public key, not a private or symmetric key');
-      key = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+      key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
     } else {
       if (/PRIVATE KEY/.test(trimmed)) throw new ApiError(400, 'invalid_request', 'register the public key, not the private key');
       key = createPublicKey(trimmed);

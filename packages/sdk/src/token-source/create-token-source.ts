@@ -1,0 +1,156 @@
+/**
+ * `createTokenSource`: client_credentials tokens with reuse, refresh ahead of expiry, one request
+ * in flight, retries and a pluggable store.
+ * @packageDocumentation
+ */
+import { ArgumentError } from '../errors/gatehouse-error.js';
+import { isAbsoluteUrl } from '../util/http.js';
+import { defaultSleep, withRetry } from '../util/retry.js';
+import { normalizeScope } from '../util/scope.js';
+import { discoverAuthorizationServer } from './discover.js';
+import { requestToken, type TokenRequest } from './request-token.js';
+import { isStoredToken, tokenStoreKey } from './store-key.js';
+import { createMemoryTokenStore, type StoredToken } from './token-store.js';
+import type { TokenSource, TokenSourceOptions } from './token-source-types.js';
+
+/** After a failed refresh ahead of expiry, the current token is served this long before the next try. */
+const REFRESH_RETRY_PAUSE_MS = 30_000;
+
+interface Entry {
+  token: StoredToken;
+  /** When to stop reusing the token, milliseconds since the epoch. */
+  refreshAt: number;
+}
+
+function requireString(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '') throw new ArgumentError(`${name} must be a non-empty string`);
+  return value;
+}
+
+/**
+ * Creates a token source for the OAuth 2.0 client credentials grant (RFC 6749 §4.4).
+ *
+ * - Reuses a token until `refreshBefore` seconds before it expires (at most half of the lifetime
+ *   it had when received, so short-lived tokens are not refetched on every call). When a refresh
+ *   ahead of expiry fails, the current token keeps being returned until it expires, with a new
+ *   attempt at most every 30 s.
+ * - Exactly one HTTP request is in flight per source, however many callers wait.
+ * - Retries network errors, 429 and 5xx with capped exponential backoff and jitter, honouring
+ *   `Retry-After`; never retries other 4xx.
+ * - Discovers the token endpoint from RFC 8414 metadata once (unless `tokenEndpoint` is set).
+ *
+ * @throws {@link OAuthError} with the RFC 6749 §5.2 `error` (e.g. `invalid_client`),
+ *   {@link NetworkError}, {@link HttpError} (discovery), {@link InvalidResponseError};
+ *   {@link ArgumentError} synchronously for invalid options.
+ *
+ * @example
+ * ```ts
+ * const source = createTokenSource({
+ *   issuer: 'https://auth.example.com',
+ *   clientId: process.env.FRONT_ID!,
+ *   clientSecret: process.env.FRONT_SECRET!,
+ *   scope: 'media:read fonts:read',
+ * });
+ * const res = await fetch(url, { headers: { authorization: `Bearer ${await source.getToken()}` } });
+ * ```
+ */
+export function createTokenSource(options: TokenSourceOptions): TokenSource {
+  if (!isAbsoluteUrl(options.issuer)) throw new ArgumentError('issuer must be an absolute URL');
+  const issuer = options.issuer;
+  const refreshBeforeMs = (options.refreshBefore ?? 300) * 1000;
+  if (!Number.isFinite(refreshBeforeMs) || refreshBeforeMs < 0) throw new ArgumentError('refreshBefore must be a non-negative number of seconds');
+  const scope = options.scope === undefined ? undefined : normalizeScope(options.scope) || undefined;
+  const request: TokenRequest = {
+    clientId: requireString(options.clientId, 'clientId'),
+    clientSecret: requireString(options.clientSecret, 'clientSecret'),
+    authMethod: options.authMethod ?? 'client_secret_basic',
+    audience: options.audience,
+    scope,
+  };
+  const store = options.store ?? createMemoryTokenStore();
+  const key = tokenStoreKey({ issuer, clientId: request.clientId, audience: options.audience, scope });
+  const clock = options.clock ?? Date.now;
+  const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const timeout = options.timeout ?? 10_000;
+  const retryDeps = { sleep: options.sleep ?? defaultSleep, random: options.random ?? Math.random };
+  const retry = options.retry ?? {};
+
+  let current: Entry | undefined;
+  let inflight: Promise<Entry> | undefined;
+  let endpoint: Promise<string> | undefined;
+  let generation = 0;
+  let skipStore = false;
+
+  function tokenEndpoint(): Promise<string> {
+    if (options.tokenEndpoint !== undefined) return Promise.resolve(options.tokenEndpoint);
+    endpoint ??= discoverAuthorizationServer({ issuer, fetch: fetchImpl, clock, retry, timeout, ...retryDeps }).then(
+      (metadata) => metadata.token_endpoint,
+      (err: unknown) => {
+        endpoint = undefined; // a failed discovery is tried again on the next call
+        throw err;
+      },
+    );
+    return endpoint;
+  }
+
+  async function obtain(): Promise<Entry> {
+    if (!skipStore) {
+      const stored: unknown = await store.get(key);
+      if (isStoredToken(stored) && stored.expires_at - refreshBeforeMs > clock()) {
+        return { token: stored, refreshAt: stored.expires_at - refreshBeforeMs };
+      }
+    }
+    const url = await tokenEndpoint();
+    const receivedAt = clock();
+    const token = await withRetry(() => requestToken(url, request, { fetch: fetchImpl, clock, timeout }), retry, retryDeps);
+    await store.set(key, token);
+    skipStore = false;
+    const lifetime = token.expires_at - receivedAt;
+    return { token, refreshAt: token.expires_at - Math.min(refreshBeforeMs, lifetime / 2) };
+  }
+
+  function load(): Promise<Entry> {
+    if (inflight !== undefined) return inflight;
+    const started = generation;
+    const stale = current;
+    const pending = obtain().then(
+      (entry) => {
+        if (started === generation) current = entry;
+        return entry;
+      },
+      (err: unknown) => {
+        // A refresh ahead of expiry failed: keep serving the current token while it is valid,
+        // and try again after a pause instead of on every call.
+        if (stale === undefined || started !== generation || stale.token.expires_at <= clock()) throw err;
+        current = { token: stale.token, refreshAt: Math.min(stale.token.expires_at, clock() + REFRESH_RETRY_PAUSE_MS) };
+        return current;
+      },
+    );
+    const settle = () => {
+      if (inflight === pending) inflight = undefined;
+    };
+    pending.then(settle, settle);
+    inflight = pending;
+    return pending;
+  }
+
+  async function entry(): Promise<Entry> {
+    if (current !== undefined && clock() < current.refreshAt) return current;
+    return load();
+  }
+
+  return {
+    getToken: async () => (await entry()).token.access_token,
+    getTokenResponse: async () => {
+      const { token } = await entry();
+      const expiresIn = Math.max(0, Math.floor((token.expires_at - clock()) / 1000));
+      return { access_token: token.access_token, token_type: 'Bearer', expires_in: expiresIn, scope: token.scope };
+    },
+    invalidate: async () => {
+      generation++;
+      current = undefined;
+      skipStore = true;
+      await store.delete?.(key);
+    },
+  };
+}

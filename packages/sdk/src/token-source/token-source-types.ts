@@ -1,0 +1,64 @@
+/**
+ * The options and the interface of a token source.
+ * @packageDocumentation
+ */
+import type { TokenResponse } from '@gatehouse/contracts';
+import type { RetryOptions } from '../util/retry.js';
+import type { Clock, FetchLike, Sleep } from '../types.js';
+import type { ClientAuthMethod } from './request-token.js';
+import type { TokenStore } from './token-store.js';
+
+/**
+ * Options of {@link createTokenSource}. Durations are in seconds unless named otherwise.
+ *
+ * @example
+ * ```ts
+ * const options: TokenSourceOptions = { issuer, clientId, clientSecret, audience: 'https://api.example.com', scope: ['reports:read'], refreshBefore: 600 };
+ * ```
+ */
+export interface TokenSourceOptions {
+  /** Issuer URL of the Gatehouse server; its RFC 8414 metadata names the token endpoint. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** API (`audience`, RFC 8707) the token is for; absent means the Environment API. */
+  audience?: string;
+  /** Scopes to ask for (space-separated or a list); absent means everything granted. */
+  scope?: string | readonly string[];
+  /** Seconds before expiry at which the token is refreshed (default 300). */
+  refreshBefore?: number;
+  /** Where tokens are kept (default: a new in-memory store). */
+  store?: TokenStore;
+  /** RFC 6749 §2.3.1 client authentication (default `client_secret_basic`). */
+  authMethod?: ClientAuthMethod;
+  /** Token endpoint URL; skips discovery when set. */
+  tokenEndpoint?: string;
+  retry?: RetryOptions;
+  /** Per-request timeout in milliseconds (default 10 000). */
+  timeout?: number;
+  fetch?: FetchLike;
+  clock?: Clock;
+  /** Waits between retries (default `setTimeout`). */
+  sleep?: Sleep;
+  /** Jitter source in [0, 1) (default `Math.random`). */
+  random?: () => number;
+}
+
+/**
+ * A source of access tokens for one (issuer, client, audience, scope).
+ *
+ * @example
+ * ```ts
+ * const source: TokenSource = createTokenSource({ issuer, clientId, clientSecret });
+ * const { access_token, expires_in } = await source.getTokenResponse();
+ * await source.invalidate(); // after a 401 from an API
+ * ```
+ */
+export interface TokenSource {
+  /** A valid access token, fetched only when none is stored or the stored one is near expiry. */
+  getToken(): Promise<string>;
+  /** The same token as an RFC 6749 §5.1 response; `expires_in` is the seconds it has left now. */
+  getTokenResponse(): Promise<TokenResponse>;
+  /** Forgets the current token (for instance after a 401 from an API); the next call fetches anew. */
+  invalidate(): Promise<void>;
+}

@@ -1,0 +1,169 @@
+/**
+ * `createVerifier`: verification of Gatehouse access tokens (RFC 9068) for tenants' own
+ * resource servers, with Fastify, Express and Hono middleware.
+ * @packageDocumentation
+ */
+import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload } from 'jose';
+import type { AccessTokenClaims } from '@gatehouse/contracts';
+import { ArgumentError } from '../errors/gatehouse-error.js';
+import { InsufficientScopeError, TokenInvalidError, TokenMissingError } from '../errors/verification-errors.js';
+import { isAbsoluteUrl } from '../util/http.js';
+import { splitScope } from '../util/scope.js';
+import type { Clock, FetchLike } from '../types.js';
+import { mapKeyError, mapVerifyError } from './map-verify-error.js';
+import { expressMiddleware, fastifyHook, honoMiddleware, type MiddlewareOptions } from './verifier-middleware.js';
+
+/**
+ * Options of {@link createVerifier}.
+ *
+ * @example
+ * ```ts
+ * createVerifier({ issuer, audience: 'https://api.example.com', clockTolerance: 10, cooldownDuration: 60_000, realm: 'reports' });
+ * ```
+ */
+export interface VerifierOptions {
+  /** Expected `iss`: the Gatehouse issuer URL. */
+  issuer: string;
+  /** Expected `aud`: this resource server's audience identifier (one, or any of a list). */
+  audience: string | readonly string[];
+  /** JWKS URL (default `{issuer}/.well-known/jwks.json`). */
+  jwksUri?: string;
+  /** Seconds of clock skew allowed on `exp`, `nbf` and `iat` (default 5). */
+  clockTolerance?: number;
+  /** Largest accepted token age (`now − iat`) in seconds (default: unlimited). */
+  maxTokenAge?: number;
+  /** Milliseconds after a JWKS fetch during which an unknown `kid` does not refetch (default 30 000). */
+  cooldownDuration?: number;
+  /** Milliseconds a fetched JWKS is used before it is refetched (default 600 000). */
+  cacheMaxAge?: number;
+  /** JWKS request timeout in milliseconds (default 5000). */
+  timeoutDuration?: number;
+  /** Realm of `WWW-Authenticate` challenges (default `gatehouse`). */
+  realm?: string;
+  fetch?: FetchLike;
+  /** Current time for `exp`/`nbf`/`iat` checks (default `Date.now`). */
+  clock?: Clock;
+}
+
+/**
+ * Claims of a verified Gatehouse access token (RFC 9068 §2.2 plus `environment`). `iss`, `sub`,
+ * `aud`, `exp`, `iat`, `jti` and `client_id` are always present; `scope` and `environment` are
+ * present in every token Gatehouse mints.
+ *
+ * @example
+ * ```ts
+ * const claims: VerifiedClaims = await verifier.verify(token);
+ * console.log(claims.client_id, claims.environment, claims.scope);
+ * ```
+ */
+export type VerifiedClaims = JWTPayload &
+  Omit<AccessTokenClaims, 'aud' | 'scope' | 'environment'> & { aud: string | string[]; scope?: string; environment?: string };
+
+/**
+ * What `verify` checks beyond the signature and standard claims.
+ *
+ * @example
+ * ```ts
+ * await verifier.verify(token, { scopes: ['reports:read', 'reports:export'] });
+ * ```
+ */
+export interface VerifyOptions {
+  /** Scopes the token must all hold. */
+  scopes?: readonly string[];
+}
+
+/**
+ * A verifier and its framework middleware.
+ *
+ * @example
+ * ```ts
+ * const verifier: Verifier = createVerifier({ issuer, audience: 'https://api.example.com' });
+ * app.use('/reports', verifier.express({ scopes: ['reports:read'] }));
+ * ```
+ */
+export interface Verifier {
+  /**
+   * Verifies `token` and returns its claims.
+   * @throws {@link TokenMissingError} (empty), {@link TokenInvalidError}, {@link TokenExpiredError},
+   *   {@link InsufficientScopeError}, {@link JwksUnavailableError}.
+   */
+  verify(token: string, options?: VerifyOptions): Promise<VerifiedClaims>;
+  /** A Fastify `preHandler` hook that sets `request.auth`. */
+  fastify(options?: MiddlewareOptions): ReturnType<typeof fastifyHook>;
+  /** An Express middleware that sets `req.auth`. */
+  express(options?: MiddlewareOptions): ReturnType<typeof expressMiddleware>;
+  /** A Hono middleware that sets `c.get('auth')`. */
+  hono(options?: MiddlewareOptions): ReturnType<typeof honoMiddleware>;
+}
+
+/** Tokens longer than this are refused before any crypto or key lookup. */
+const MAX_TOKEN_LENGTH = 8192;
+
+/**
+ * Creates a verifier of Gatehouse access tokens: signature against the issuer's JWKS (jose's
+ * `createRemoteJWKSet`: cached, refetched once on an unknown `kid` outside the cooldown), `alg`
+ * pinned to ES256, header `typ` `at+jwt` (RFC 9068 §4), `iss`, `aud`, and required `exp`, `iat`
+ * (not in the future), `jti`, `sub` and `client_id` (RFC 9068 §2.2); `scope`, when present, must
+ * be a string. Keys come only from `jwksUri`: `jku`, `x5u`, `jwk` and `x5c`
+ * headers are ignored.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({ issuer: 'https://auth.example.com', audience: 'https://api.example.com' });
+ * const claims = await verifier.verify(token, { scopes: ['reports:read'] });
+ * app.get('/reports', verifier.express({ scopes: ['reports:read'] }), (req, res) => res.json(req.auth));
+ * ```
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  if (!isAbsoluteUrl(options.issuer)) throw new ArgumentError('issuer must be an absolute URL');
+  if (options.audience === undefined || options.audience.length === 0) throw new ArgumentError('audience is required');
+  const jwksUri = options.jwksUri ?? `${options.issuer.replace(/\/+$/, '')}/.well-known/jwks.json`;
+  const fetchImpl = options.fetch;
+  const jwks = createRemoteJWKSet(new URL(jwksUri), {
+    cooldownDuration: options.cooldownDuration,
+    cacheMaxAge: options.cacheMaxAge,
+    timeoutDuration: options.timeoutDuration,
+    ...(fetchImpl ? { [customFetch]: (url: string, init: RequestInit) => fetchImpl(url, init) } : {}),
+  });
+  const clock = options.clock ?? Date.now;
+  const tolerance = options.clockTolerance ?? 5;
+  const audience = typeof options.audience === 'string' ? options.audience : [...options.audience];
+
+  async function verify(token: string, verifyOptions: VerifyOptions = {}): Promise<VerifiedClaims> {
+    if (typeof token !== 'string' || token === '') throw new TokenMissingError('no access token');
+    if (token.length > MAX_TOKEN_LENGTH) throw new TokenInvalidError('access token too long');
+    const now = clock();
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, (header, jws) => jwks(header, jws).catch((err: unknown) => Promise.reject(mapKeyError(err))), {
+        issuer: options.issuer,
+        audience,
+        algorithms: ['ES256'],
+        typ: 'at+jwt',
+        requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id'],
+        clockTolerance: tolerance,
+        currentDate: new Date(now),
+        ...(options.maxTokenAge !== undefined ? { maxTokenAge: options.maxTokenAge } : {}),
+      }));
+    } catch (err) {
+      throw mapVerifyError(err);
+    }
+    if (typeof payload.iat === 'number' && payload.iat > now / 1000 + tolerance) throw new TokenInvalidError('the access token was issued in the future');
+    const scope = payload['scope'];
+    if (scope !== undefined && typeof scope !== 'string') throw new TokenInvalidError('the scope claim is not a string');
+    const required = verifyOptions.scopes ?? [];
+    const held = new Set(splitScope(scope));
+    if (required.some((needed) => !held.has(needed))) {
+      throw new InsufficientScopeError(`the access token lacks a required scope (needs ${required.join(' ')})`, required);
+    }
+    return payload as VerifiedClaims;
+  }
+
+  const realm = options.realm ?? 'gatehouse';
+  return {
+    verify,
+    fastify: (middlewareOptions) => fastifyHook(verify, realm, middlewareOptions),
+    express: (middlewareOptions) => expressMiddleware(verify, realm, middlewareOptions),
+    hono: (middlewareOptions) => honoMiddleware(verify, realm, middlewareOptions),
+  };
+}

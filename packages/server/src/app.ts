@@ -12,6 +12,9 @@ import { errorHandler } from './errors/error-handler.js';
 import { loggerOptions } from './logger.js';
 import { registerOAuthBodyParsers } from './oauth/params.js';
 import { tokenRoute } from './oauth/token.js';
+import { revokeRoute } from './oauth/revoke.js';
+import { introspectRoute } from './oauth/introspect.js';
+import { FailureThrottle } from './oauth/throttle.js';
 import { discoveryRoutes } from './oauth/discovery.js';
 import { healthRoutes } from './health.js';
 import { managementRoutes } from './management/index.js';
@@ -53,9 +56,12 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, basic: { type: 'http', scheme: 'basic' } } },
     },
   });
+  const throttle = new FailureThrottle(rt.ctx.clock);
   await app.register(async (oauth) => {
     registerOAuthBodyParsers(oauth);
-    tokenRoute(oauth, rt);
+    tokenRoute(oauth, rt, throttle);
+    revokeRoute(oauth, rt, throttle);
+    introspectRoute(oauth, rt, throttle);
   });
   await app.register(async (api) => environmentApi(api, rt), { prefix: '/api/v1' });
   await app.register(async (management) => managementRoutes(management, rt), { prefix: '/api/v1' });

@@ -8,7 +8,8 @@ import { OAuthErrorBody, TokenResponse } from '@gatehouse/contracts';
 import { InvalidRequest, UnsupportedGrantType } from '../errors/oauth-error.js';
 import type { Runtime } from '../runtime.js';
 import { readClientCredentials } from './client-auth.js';
-import { authenticateClient } from './authenticate.js';
+import { authenticateRequest } from './authenticate-request.js';
+import type { FailureThrottle } from './throttle.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
 import { clientCredentials } from './grants/client-credentials.js';
 import type { Grant } from './grants/grant.js';
@@ -16,7 +17,7 @@ import type { Grant } from './grants/grant.js';
 const grants: ReadonlyMap<string, Grant> = new Map([[clientCredentials.grantType, clientCredentials]]);
 
 /** Registers the token endpoint. */
-export function tokenRoute(app: FastifyInstance, rt: Runtime): void {
+export function tokenRoute(app: FastifyInstance, rt: Runtime, throttle: FailureThrottle): void {
   app.route({
     method: 'POST',
     url: '/oauth/token',
@@ -34,7 +35,7 @@ export function tokenRoute(app: FastifyInstance, rt: Runtime): void {
       if (!grantType) throw new InvalidRequest('grant_type is missing');
       const grant = grants.get(grantType);
       if (!grant) throw new UnsupportedGrantType(grantType);
-      const { client, env } = await authenticateClient(rt, credentials);
+      const { client, env } = await authenticateRequest(rt, throttle, request, credentials);
       const body = await grant.handler({ env, client, params, issuer: rt.issuer, actor: { actor: `integration:${client.clientId}`, ip: request.ip } });
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
     },

@@ -1,0 +1,42 @@
+/**
+ * `POST /oauth/introspect` (RFC 7662): any integration of the same environment may introspect.
+ * Tokens of other environments, revoked, expired or garbage answer `{"active":false}` only; the
+ * store is consulted, so a store outage is a 503, never `active:true` (SECURITY.md F-65).
+ * @packageDocumentation
+ */
+import type { FastifyInstance } from 'fastify';
+import { IntrospectionResponse, OAuthErrorBody } from '@gatehouse/contracts';
+import { InvalidRequest } from '../errors/oauth-error.js';
+import type { Runtime } from '../runtime.js';
+import { nowSeconds } from '../clock.js';
+import { readClientCredentials } from './client-auth.js';
+import { authenticateRequest } from './authenticate-request.js';
+import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
+import { inspectToken } from './token-inspection.js';
+import type { FailureThrottle } from './throttle.js';
+
+/** Registers the introspection endpoint. */
+export function introspectRoute(app: FastifyInstance, rt: Runtime, throttle: FailureThrottle): void {
+  app.post(
+    '/oauth/introspect',
+    {
+      bodyLimit: OAUTH_BODY_LIMIT,
+      schema: { summary: 'Introspect a token (RFC 7662)', tags: ['oauth'], response: { 200: IntrospectionResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, 503: OAuthErrorBody } },
+    },
+    async (request, reply) => {
+      const params = oauthParams(request);
+      const credentials = readClientCredentials(request.headers.authorization, params);
+      if (!params.token) throw new InvalidRequest('token is missing');
+      const { env } = await authenticateRequest(rt, throttle, request, credentials);
+      reply.header('cache-control', 'no-store');
+      const t = await inspectToken(rt, params.token);
+      const now = nowSeconds(rt.ctx.clock);
+      const skew = rt.ctx.config.clockSkew;
+      const owner = t && (await rt.directory.client(t.clientId));
+      const active = !!t?.row && t.row.revoked_at === null && t.exp + skew > now && t.environment === env.slug && !!owner?.enabled && owner.environmentId === env.id;
+      if (!active) return { active: false };
+      const c = t.claims;
+      return { active: true, scope: c.scope, client_id: c.client_id, token_type: 'Bearer', exp: c.exp, iat: c.iat, sub: c.sub, aud: c.aud, iss: c.iss, jti: c.jti, environment: c.environment };
+    },
+  );
+}

@@ -1,0 +1,50 @@
+/**
+ * `POST /oauth/revoke` (RFC 7009): a client revokes one of its own tokens. Unknown, invalid or
+ * expired tokens answer 200 (§2.2); another client's token is refused with `unauthorized_client`
+ * and stays active (SECURITY.md E-56).
+ * @packageDocumentation
+ */
+import type { FastifyInstance } from 'fastify';
+import { OAuthErrorBody } from '@gatehouse/contracts';
+import { Type } from '@sinclair/typebox';
+import { InvalidRequest, UnauthorizedClient } from '../errors/oauth-error.js';
+import type { Runtime } from '../runtime.js';
+import { nowSeconds } from '../clock.js';
+import { recordChange } from '../store/repositories/change-log.js';
+import { audit } from '../services/audit.js';
+import { readClientCredentials } from './client-auth.js';
+import { authenticateRequest } from './authenticate-request.js';
+import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
+import { inspectToken } from './token-inspection.js';
+import type { FailureThrottle } from './throttle.js';
+
+/** Registers the revocation endpoint. */
+export function revokeRoute(app: FastifyInstance, rt: Runtime, throttle: FailureThrottle): void {
+  app.post(
+    '/oauth/revoke',
+    {
+      bodyLimit: OAUTH_BODY_LIMIT,
+      schema: { summary: 'Revoke a token (RFC 7009)', tags: ['oauth'], response: { 200: Type.Object({}), 400: OAuthErrorBody, 401: OAuthErrorBody, 503: OAuthErrorBody } },
+    },
+    async (request, reply) => {
+      const params = oauthParams(request);
+      const credentials = readClientCredentials(request.headers.authorization, params);
+      if (!params.token) throw new InvalidRequest('token is missing');
+      const { client, env } = await authenticateRequest(rt, throttle, request, credentials);
+      const inspected = await inspectToken(rt, params.token);
+      const now = nowSeconds(rt.ctx.clock);
+      if (inspected?.row && inspected.row.revoked_at === null && inspected.exp > now) {
+        if (inspected.row.integration_id !== client.id) throw new UnauthorizedClient('a client may revoke only its own tokens');
+        await rt.ctx.db.transaction().execute(async (trx) => {
+          await trx.updateTable('issued_tokens').set({ revoked_at: now }).where('jti', '=', inspected.jti).execute();
+          await trx.deleteFrom('token_reuse').where('jti', '=', inspected.jti).execute();
+          await recordChange(trx, rt.ctx.store.dialect, 'revocation', inspected.jti, now);
+          await audit(trx, { actor: `integration:${client.clientId}`, ip: request.ip }, { environmentId: env.id, action: 'token.revoke', target: client.clientId, details: { jti: inspected.jti } }, rt.ctx.clock.now());
+        });
+        rt.revocations.add(inspected.jti);
+        rt.verifier.clear();
+      }
+      return reply.header('cache-control', 'no-store').send({});
+    },
+  );
+}

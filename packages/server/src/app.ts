@@ -48,6 +48,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', error_description: 'no such route' }));
   app.addHook('onResponse', async (request, reply) => {
+    rt.metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode }, reply.elapsedTime / 1000);
     if (reply.statusCode >= 500) request.log.warn({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode }, 'request failed');
   });
   await app.register(swagger, {

@@ -21,6 +21,7 @@ import { CustomerTokens } from './tokens/customer-token-verifier.js';
 import { CustomerSeen } from './services/customers.js';
 import type { FastifyRequest } from 'fastify';
 import type { ConsolePrincipal } from './api/principal.js';
+import { createMetrics, type Metrics } from './metrics.js';
 
 /** Everything a running server holds. */
 export interface Runtime {
@@ -32,6 +33,7 @@ export interface Runtime {
   readonly revocations: RevocationList;
   readonly verifier: BearerVerifier;
   readonly customerTokens: CustomerTokens;
+  readonly metrics: Metrics;
   /**
    * Set by the console context: authenticates a request by its session cookie (enforcing CSRF on
    * state-changing methods), so management routes shared with bearer clients accept both.
@@ -76,6 +78,9 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     const seen = new CustomerSeen(ctx);
     const customerTokens = new CustomerTokens(ctx, directory, seen);
     verifier.customers = customerTokens;
+    const metrics = createMetrics();
+    issuer.onIssue = (outcome) => metrics.tokens.inc({ outcome });
+    verifier.onVerify = (result) => metrics.verifications.inc({ result });
     const changes = new ChangeFeed(ctx);
     changes.on(async (batch) => {
       directory.apply(batch);
@@ -95,6 +100,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       revocations,
       verifier,
       customerTokens,
+      metrics,
       async close() {
         await changes.stop();
         await ctx.store.close();

@@ -18,12 +18,18 @@ import type { FailureThrottle } from './throttle.js';
  * @throws TooManyRequests when throttled, InvalidClient.
  */
 export async function authenticateRequest(rt: Runtime, throttle: FailureThrottle, request: FastifyRequest, credentials: ClientCredentials): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
-  throttle.check(credentials.clientId, request.ip);
+  try {
+    throttle.check(credentials.clientId, request.ip);
+  } catch (err) {
+    rt.metrics.authFailures.inc({ reason: 'throttled' });
+    throw err;
+  }
   try {
     return await authenticateClient(rt, credentials);
   } catch (err) {
     if (err instanceof InvalidClient) {
       throttle.fail(credentials.clientId, request.ip);
+      rt.metrics.authFailures.inc({ reason: 'invalid_client' });
       // A failure is recorded without saying whether the client exists (F-61).
       const client = await rt.directory.client(credentials.clientId).catch(() => undefined);
       if (client) await audit(rt.ctx.db, { actor: 'anonymous', ip: request.ip }, { environmentId: client.environmentId, action: 'client.auth_failed', target: client.clientId, result: 'failure' }, rt.ctx.clock.now()).catch(() => undefined);

@@ -34,6 +34,8 @@ export class BearerVerifier {
   private lastKeyReload = 0;
   /** Set when customer tokens are supported. */
   customers: CustomerTokenVerifier | undefined;
+  /** Told of every verification (metrics). */
+  onVerify: (result: 'cache_hit' | 'verified' | 'refused') => void = () => {};
 
   constructor(
     private readonly ctx: Context,
@@ -47,6 +49,15 @@ export class BearerVerifier {
    * @throws InvalidToken (401, RFC 6750 §3.1) for anything but a valid, unexpired, unrevoked token.
    */
   async verify(token: string): Promise<BearerPrincipal> {
+    try {
+      return await this.verifyCounted(token);
+    } catch (err) {
+      this.onVerify('refused');
+      throw err;
+    }
+  }
+
+  private async verifyCounted(token: string): Promise<BearerPrincipal> {
     const now = nowSeconds(this.ctx.clock);
     const hit = this.cache.get(token);
     if (hit) {
@@ -55,6 +66,7 @@ export class BearerVerifier {
         throw new InvalidToken('the access token expired');
       }
       if (hit.type === 'integration' && this.revocations.has(hit.jti)) throw new InvalidToken('the access token was revoked');
+      this.onVerify('cache_hit');
       return hit;
     }
     if (token.length > MAX_TOKEN_LENGTH) throw new InvalidToken();
@@ -71,6 +83,7 @@ export class BearerVerifier {
     else if (typeof iss === 'string' && this.customers) principal = await this.customers.verify(token, decoded, now);
     if (!principal) throw new InvalidToken();
     this.cache.set(token, principal);
+    this.onVerify('verified');
     return principal;
   }
 

@@ -45,6 +45,8 @@ export class TokenIssuer {
   private readonly reusable = new LRUCache<string, ReusableToken>({ max: 100_000 });
   /** Tells whether a `jti` was revoked (set by the revocation list). */
   isRevoked: (jti: string) => boolean = () => false;
+  /** Told of every token handed out (metrics). */
+  onIssue: (outcome: 'minted' | 'reused') => void = () => {};
 
   constructor(
     private readonly ctx: Context,
@@ -64,6 +66,7 @@ export class TokenIssuer {
       const found = this.reusable.get(key) ?? (await this.loadReusable(key));
       if (found && now < found.refreshAt && !this.isRevoked(found.jti)) {
         this.reusable.set(key, found);
+        this.onIssue('reused');
         return { accessToken: found.token, expiresIn: found.expiresAt - now, scope, jti: found.jti, reused: true };
       }
     }
@@ -98,9 +101,11 @@ export class TokenIssuer {
       const winner = await this.loadReusable(key);
       if (!winner) throw new Error('reusable token vanished after a lost race');
       this.reusable.set(key, winner);
+      this.onIssue('reused');
       return { accessToken: winner.token, expiresIn: winner.expiresAt - now, scope, jti: winner.jti, reused: true };
     }
     if (reuse) this.reusable.set(key, minted);
+    this.onIssue('minted');
     return { accessToken: token, expiresIn: env.tokenLifetime, scope, jti, reused: false };
   }
 

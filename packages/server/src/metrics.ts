@@ -1,0 +1,38 @@
+/**
+ * Prometheus metrics (prom-client), one registry per runtime: tokens minted and reused, failed
+ * client authentications, bearer verifications, and request latency by route.
+ * @packageDocumentation
+ */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The metrics of one Gatehouse process. */
+export interface Metrics {
+  registry: Registry;
+  /** Tokens handed out at the token endpoint, by `outcome` (`minted` or `reused`). */
+  tokens: Counter<'outcome'>;
+  /** Failed client authentications, by `reason` (`invalid_client`, `throttled`). */
+  authFailures: Counter<'reason'>;
+  /** Bearer verifications, by `result` (`cache_hit`, `verified`, `refused`). */
+  verifications: Counter<'result'>;
+  /** Request latency in seconds, by method, route and status. */
+  requestDuration: Histogram<'method' | 'route' | 'status'>;
+}
+
+/** Creates the metrics; `defaults` adds process metrics (memory, event loop lag). */
+export function createMetrics(defaults = true): Metrics {
+  const registry = new Registry();
+  if (defaults) collectDefaultMetrics({ register: registry, prefix: 'gatehouse_' });
+  return {
+    registry,
+    tokens: new Counter({ name: 'gatehouse_tokens_total', help: 'Tokens handed out at the token endpoint', labelNames: ['outcome'], registers: [registry] }),
+    authFailures: new Counter({ name: 'gatehouse_client_auth_failures_total', help: 'Failed client authentications', labelNames: ['reason'], registers: [registry] }),
+    verifications: new Counter({ name: 'gatehouse_bearer_verifications_total', help: 'Bearer token verifications', labelNames: ['result'], registers: [registry] }),
+    requestDuration: new Histogram({
+      name: 'gatehouse_http_request_duration_seconds',
+      help: 'HTTP request latency',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+  };
+}

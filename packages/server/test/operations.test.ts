@@ -1,0 +1,69 @@
+/**
+ * Operations: health, readiness, Prometheus metrics, and a scan of every log line this suite's
+ * servers wrote for secrets, Authorization values, tokens and private keys (SECURITY.md F-61, F-62).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import jwt from 'jsonwebtoken';
+import { CLI_ACTOR } from '../src/context.js';
+import { getCredentials } from '../src/services/credentials.js';
+import { rotateSecret } from '../src/services/integrations.js';
+import { capturedLogs, startTestServer, type TestServer } from './helpers/server.js';
+import { basic, postForm, request, token } from './helpers/http.js';
+
+describe('operations and log hygiene', () => {
+  let t: TestServer;
+  const secrets: string[] = [];
+  beforeAll(async () => {
+    t = await startTestServer('sqlite', { config: { logLevel: 'trace' } });
+  });
+  afterAll(() => t.close());
+
+  it('answers /healthz, /readyz and /metrics', async () => {
+    expect((await request(`${t.url}/healthz`)).body).toEqual({ status: 'ok' });
+    expect((await request(`${t.url}/readyz`)).body).toEqual({ status: 'ready' });
+    const c = await t.integration({ preset: 'read-only' });
+    await token(t.url, c.client_id, c.client_secret);
+    await token(t.url, c.client_id, c.client_secret);
+    await token(t.url, c.client_id, 'wrong');
+    const metrics = (await request(`${t.url}/metrics`)).text;
+    expect(metrics).toMatch(/gatehouse_tokens_total\{outcome="minted"\} 1/);
+    expect(metrics).toMatch(/gatehouse_tokens_total\{outcome="reused"\} 1/);
+    expect(metrics).toMatch(/gatehouse_client_auth_failures_total\{reason="invalid_client"\} 1/);
+    expect(metrics).toContain('gatehouse_http_request_duration_seconds_bucket');
+  });
+
+  it('F-61 no secret, Authorization value, token or private key appears in the logs', async () => {
+    const c = await t.integration({ preset: 'all-permissions' });
+    secrets.push(c.client_secret);
+    const res = await token(t.url, c.client_id, c.client_secret);
+    const at = String(res.body.access_token);
+    secrets.push(at, basic(c.client_id, c.client_secret));
+    await request(`${t.url}/api/v1/environments/default/projects`, { headers: { authorization: `Bearer ${at}` } });
+    await request(`${t.url}/api/v1/environments/default/projects`, { headers: { authorization: `Bearer ${at}x` } });
+    await postForm(t.url, { grant_type: 'client_credentials', client_id: c.client_id, client_secret: `${c.client_secret}-wrong` });
+    secrets.push(`${c.client_secret}-wrong`);
+    await postForm(t.url, { token: at }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/introspect');
+    const rotated = await rotateSecret(t.server.runtime.ctx, CLI_ACTOR, c.client_id, 60);
+    secrets.push(rotated.client_secret);
+    const creds = await getCredentials(t.server.runtime.ctx, CLI_ACTOR, 'default');
+    secrets.push(creds.environment_secret!);
+    const customer = jwt.sign({ id: 'u', exp: t.clock.seconds() + 60 }, creds.environment_secret!, { issuer: creds.environment_key });
+    secrets.push(customer);
+    await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${customer}` } });
+    // Force an error path that logs.
+    await request(`${t.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(c.client_id, rotated.client_secret) }, body: '{"grant_type":"client_credentials","grant_type":"x"}' });
+
+    const logs = capturedLogs.join('\n');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const s of secrets) expect(logs).not.toContain(s);
+    expect(logs).not.toMatch(/eyJ[\w-]{10,}\.eyJ[\w-]{10,}/);
+    expect(logs).not.toMatch(/"d":"[\w-]{20,}"/);
+    expect(logs).not.toMatch(/wrong secret|unknown client/i);
+  });
+
+  it('F-62 the JWKS carries no private members', async () => {
+    const keys = (await request(`${t.url}/.well-known/jwks.json`)).body.keys as Record<string, unknown>[];
+    expect(keys.length).toBeGreaterThan(0);
+    for (const k of keys) expect(Object.keys(k).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+  });
+});

@@ -45,12 +45,30 @@ export interface Store {
 export async function openStore(options: StoreOptions): Promise<Store> {
   const store = options.databaseUrl ? await openPostgres(options) : openSqlite(options);
   try {
-    await migrateToLatest(store.db as Kysely<unknown>);
+    await migrateRacing(store);
   } catch (err) {
     await store.close();
     throw err;
   }
   return store;
+}
+
+/**
+ * Migrates, tolerating another process migrating at the same moment: Kysely locks on PostgreSQL,
+ * but SQLite's deferred transactions let two processes both see an empty schema, and the loser
+ * fails with "already exists" or SQLITE_BUSY. It then retries and finds the work done.
+ */
+async function migrateRacing(store: Store): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(store.db as Kysely<unknown>);
+      return;
+    } catch (err) {
+      const text = `${(err as { code?: string }).code ?? ''} ${(err as Error).message}`;
+      if (attempt >= 5 || !/already exists|SQLITE_BUSY|duplicate key|23505|42P07/.test(text)) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
 }
 
 function openSqlite(options: StoreOptions): Store {
@@ -72,6 +90,9 @@ async function openPostgres(options: StoreOptions): Promise<Store> {
     await admin.connect();
     try {
       await admin.query(`create schema if not exists ${schema}`);
+    } catch (err) {
+      // Two nodes creating the schema at once: the loser sees a duplicate; the schema exists.
+      if ((err as { code?: string }).code !== '23505' && (err as { code?: string }).code !== '42P06') throw err;
     } finally {
       await admin.end();
     }

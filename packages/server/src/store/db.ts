@@ -105,6 +105,9 @@ async function openPostgres(options: StoreOptions): Promise<Store> {
   });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // A checked-out client whose server goes away emits 'error' too; the failed query already
+  // carries the error (answered 503), so the event itself must not crash the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', pool, options, close: () => db.destroy() };
 }

@@ -42,7 +42,8 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     connectionTimeout: rt.ctx.config.requestTimeoutMs,
     keepAliveTimeout: 5_000,
     bodyLimit: 1024 * 1024,
-    return503OnClosing: true,
+    // While draining, requests already on open connections are served, not refused with 503.
+    return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setErrorHandler(errorHandler);

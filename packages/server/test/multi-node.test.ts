@@ -1,0 +1,73 @@
+/**
+ * Several nodes on one store, as real processes: a token from A is accepted by B, both hand out
+ * the same reused token, and revocation, disabling and deletion made through A are honoured by B
+ * within 1 s.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_KINDS, newStoreLocation, type StoreLocation } from './helpers/stores.js';
+import { startNode, type NodeProcess } from './helpers/node-process.js';
+import { basic, postForm, request, token } from './helpers/http.js';
+import { openContext } from '../src/runtime.js';
+import { testConfig } from './helpers/server.js';
+import { CLI_ACTOR, type Context } from '../src/context.js';
+import { createIntegration, deleteIntegration, updateIntegration } from '../src/services/integrations.js';
+
+const ISSUER = 'https://gatehouse.cluster.test';
+
+describe.each(STORE_KINDS)('two nodes on one store (%s)', (kind) => {
+  let location: StoreLocation;
+  let a: NodeProcess;
+  let b: NodeProcess;
+  let ctx: Context;
+  beforeAll(async () => {
+    location = newStoreLocation(kind);
+    // Opening a context first creates the test's PostgreSQL schema; the nodes then race to migrate it.
+    ctx = await openContext(testConfig(location, { issuer: ISSUER }));
+    [a, b] = await Promise.all([startNode(location, ISSUER), startNode(location, ISSUER)]);
+  }, 60_000);
+  afterAll(async () => {
+    a?.kill('SIGKILL');
+    b?.kill('SIGKILL');
+    await ctx?.store.close();
+    await location?.dispose();
+  });
+
+  async function within(ms: number, check: () => Promise<boolean>): Promise<void> {
+    const start = Date.now();
+    while (!(await check())) {
+      if (Date.now() - start > ms) throw new Error(`not honoured within ${ms} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('shares keys, integrations and reusable tokens', async () => {
+    const c = await createIntegration(ctx, CLI_ACTOR, 'default', { name: 'x', preset: 'all-permissions' });
+    await within(1000, async () => (await token(b.url, c.client_id, c.client_secret)).status === 200);
+    const [fromA, fromB] = await Promise.all([token(a.url, c.client_id, c.client_secret, { scope: 'media:read' }), token(b.url, c.client_id, c.client_secret, { scope: 'media:read' })]);
+    expect(fromA.body.access_token).toBe(fromB.body.access_token);
+    const tok = String(fromA.body.access_token);
+    expect((await request(`${b.url}/api/v1/environments/default/media`, { headers: { authorization: `Bearer ${tok}` } })).status).toBe(200);
+    expect(await request(`${a.url}/.well-known/jwks.json`).then((r) => r.text)).toBe(await request(`${b.url}/.well-known/jwks.json`).then((r) => r.text));
+  });
+
+  it('revocation on A is honoured by B within 1 s', async () => {
+    const c = await createIntegration(ctx, CLI_ACTOR, 'default', { name: 'r', preset: 'read-only' });
+    await within(1000, async () => (await token(a.url, c.client_id, c.client_secret)).status === 200);
+    const tok = String((await token(a.url, c.client_id, c.client_secret)).body.access_token);
+    const onB = () => request(`${b.url}/api/v1/environments/default/media`, { headers: { authorization: `Bearer ${tok}` } });
+    expect((await onB()).status).toBe(200);
+    expect((await postForm(a.url, { token: tok }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/revoke')).status).toBe(200);
+    await within(1000, async () => (await onB()).status === 401);
+  });
+
+  it('disabling and deletion are honoured by both nodes within 1 s', async () => {
+    const c = await createIntegration(ctx, CLI_ACTOR, 'default', { name: 'd', preset: 'read-only' });
+    await within(1000, async () => (await token(b.url, c.client_id, c.client_secret)).status === 200);
+    const tok = String((await token(b.url, c.client_id, c.client_secret)).body.access_token);
+    await updateIntegration(ctx, CLI_ACTOR, c.client_id, { enabled: false });
+    await within(1000, async () => (await token(a.url, c.client_id, c.client_secret)).status === 401 && (await token(b.url, c.client_id, c.client_secret)).status === 401);
+    await updateIntegration(ctx, CLI_ACTOR, c.client_id, { enabled: true });
+    await deleteIntegration(ctx, CLI_ACTOR, c.client_id);
+    await within(1000, async () => (await request(`${a.url}/api/v1/self`, { headers: { authorization: `Bearer ${tok}` } })).status === 401);
+  });
+});

@@ -55,6 +55,7 @@ export const Integration = Type.Object({
   environment: Type.String(),
   scopes: Type.Array(Type.String()),
   grants: Type.Array(Grant),
+  token_quota_per_hour: Type.Union([Type.Integer(), Type.Null()], { description: 'Tokens it may mint per hour; null: no quota' }),
   secret_expires_at: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.String(),
   updated_at: Type.String(),
@@ -86,6 +87,7 @@ export const IntegrationUpdate = Type.Object(
     enabled: Type.Optional(Type.Boolean()),
     scopes: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 200 })),
     grants: Type.Optional(Type.Array(Grant, { maxItems: 50 })),
+    token_quota_per_hour: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
   },
   { additionalProperties: false },
 );

@@ -22,6 +22,7 @@ import { CustomerSeen } from './services/customers.js';
 import type { FastifyRequest } from 'fastify';
 import type { ConsolePrincipal } from './api/principal.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { scheduleMaintenance } from './maintenance.js';
 
 /** Everything a running server holds. */
 export interface Runtime {
@@ -91,6 +92,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       verifier.clear();
     });
     await changes.start();
+    const stopMaintenance = scheduleMaintenance(ctx);
     return {
       ctx,
       directory,
@@ -102,6 +104,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       customerTokens,
       metrics,
       async close() {
+        stopMaintenance();
         await changes.stop();
         await ctx.store.close();
       },

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import cors from '@fastify/cors';
 import type { Runtime } from '../runtime.js';
 import { BearerInvalidRequest, InvalidToken } from '../errors/api-error.js';
 import { authenticateBearer } from './bearer.js';
@@ -54,7 +55,13 @@ async function authenticate(rt: Runtime, request: FastifyRequest): Promise<Princ
 
 /** Registers the Environment API routes. */
 export async function environmentApi(app: FastifyInstance, rt: Runtime): Promise<void> {
+  const origins = rt.ctx.config.corsOrigins;
+  if (origins.length) {
+    // Browsers on the allowed origins may call the API with bearer tokens (never cookies).
+    await app.register(cors, { origin: [...origins], methods: ['GET', 'POST', 'PATCH', 'DELETE'], allowedHeaders: ['authorization', 'content-type'], credentials: false, maxAge: 600 });
+  }
   app.addHook('onRequest', async (request) => {
+    if (request.method === 'OPTIONS') return;
     const principal = await authenticate(rt, request);
     const env = (request.params as { env?: string } | undefined)?.env;
     if (env !== undefined && principal.type !== 'console' && env !== principal.environment) throw new InvalidToken('the token is not valid for this environment');

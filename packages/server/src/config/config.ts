@@ -33,6 +33,10 @@ export interface Config {
   readonly jwksMaxAge: number;
   /** Longest time a request (headers and body) may take, milliseconds (default 10000; slowloris guard). */
   readonly requestTimeoutMs: number;
+  /** Origins allowed to call the Environment API from browsers (`GATEHOUSE_CORS_ORIGINS`, comma-separated; none by default). OAuth endpoints never answer CORS. */
+  readonly corsOrigins: readonly string[];
+  /** Days audit events are kept (`GATEHOUSE_AUDIT_RETENTION_DAYS`, default 90). */
+  readonly auditRetentionDays: number;
 }
 
 /** Options that override environment variables (CLI flags). */
@@ -50,6 +54,8 @@ export type ConfigInput = Partial<{
   changePollMs: number;
   jwksMaxAge: number;
   requestTimeoutMs: number;
+  corsOrigins: string[];
+  auditRetentionDays: number;
 }>;
 
 /**
@@ -81,6 +87,8 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     clockSkew: int('clockSkew', input.clockSkew ?? env.GATEHOUSE_CLOCK_SKEW, 30, 0, 300),
     changePollMs: int('changePollMs', input.changePollMs ?? env.GATEHOUSE_CHANGE_POLL_MS, 250, 10, 1000),
     jwksMaxAge: int('jwksMaxAge', input.jwksMaxAge ?? env.GATEHOUSE_JWKS_MAX_AGE, 300, 0, 86400),
+    corsOrigins: Object.freeze(input.corsOrigins ?? (env.GATEHOUSE_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)),
+    auditRetentionDays: int('auditRetentionDays', input.auditRetentionDays ?? env.GATEHOUSE_AUDIT_RETENTION_DAYS, 90, 1, 3650),
     requestTimeoutMs: int('requestTimeoutMs', input.requestTimeoutMs ?? env.GATEHOUSE_REQUEST_TIMEOUT_MS, 10_000, 500, 600_000),
   });
 }

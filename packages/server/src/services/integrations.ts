@@ -77,6 +77,7 @@ export async function createIntegration(ctx: Context, actor: Actor, slug: string
         previous_secret_expires_at: null,
         secret_expires_at: null,
         token_generation: 1,
+        token_quota_per_hour: null,
         created_at: now,
         updated_at: now,
       })
@@ -103,6 +104,7 @@ export function integrationDto(env: EnvironmentRecord, c: ClientRecord): Integra
     environment: env.slug,
     scopes: grants.find((g) => g.audience === env.environmentApi.audience)?.scopes ?? [],
     grants,
+    token_quota_per_hour: c.tokenQuotaPerHour,
     secret_expires_at: c.secretExpiresAt === null ? null : new Date(c.secretExpiresAt * 1000).toISOString(),
     created_at: new Date(c.createdAt * 1000).toISOString(),
     updated_at: new Date(c.updatedAt * 1000).toISOString(),
@@ -158,6 +160,7 @@ export async function updateIntegration(ctx: Context, actor: Actor, clientId: st
         ...(patch.name !== undefined && { name: patch.name }),
         ...(patch.description !== undefined && { description: patch.description }),
         ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
+        ...(patch.token_quota_per_hour !== undefined && { token_quota_per_hour: patch.token_quota_per_hour }),
         ...(endsReuse && { token_generation: eb('token_generation', '+', 1) }),
         updated_at: now,
       }))

@@ -55,6 +55,8 @@ export interface IntegrationTable {
   secret_expires_at: number | null;
   /** Bumped by every change that must end token reuse (grants, state, secret without grace, revocation). */
   token_generation: number;
+  /** Tokens the integration may mint per hour; null means no quota. */
+  token_quota_per_hour: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -13,6 +13,7 @@ import type { KeyRing } from '../keys/key-ring.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
 import { audit } from '../services/audit.js';
+import { TooManyRequests } from '../errors/oauth-error.js';
 import { newJti, signAccessToken } from './access-token.js';
 
 /** What the token endpoint answers with. `expiresIn` in seconds. */
@@ -70,6 +71,7 @@ export class TokenIssuer {
         return { accessToken: found.token, expiresIn: found.expiresAt - now, scope, jti: found.jti, reused: true };
       }
     }
+    if (client.tokenQuotaPerHour !== null) await this.checkQuota(client, now);
     const jti = newJti();
     const expiresAt = now + env.tokenLifetime;
     const signingKey = this.keys.signingKey();
@@ -107,6 +109,22 @@ export class TokenIssuer {
     if (reuse) this.reusable.set(key, minted);
     this.onIssue('minted');
     return { accessToken: token, expiresIn: env.tokenLifetime, scope, jti, reused: false };
+  }
+
+  /**
+   * Refuses a mint beyond the integration's hourly quota (reused tokens don't count).
+   * @throws TooManyRequests with `Retry-After` until the oldest mint of the hour ages out.
+   */
+  private async checkQuota(client: ClientRecord, now: number): Promise<void> {
+    const rows = await this.ctx.db
+      .selectFrom('issued_tokens')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('issued_at').as('oldest')])
+      .where('integration_id', '=', client.id)
+      .where('issued_at', '>', now - 3600)
+      .executeTakeFirstOrThrow();
+    if (Number(rows.n) >= client.tokenQuotaPerHour!) {
+      throw new TooManyRequests(Number(rows.oldest) + 3600 - now, 'the integration has used its token quota for this hour');
+    }
   }
 
   private async loadReusable(key: string): Promise<ReusableToken | undefined> {

@@ -3,10 +3,12 @@ import type { Command } from 'commander';
 import { registerCreate } from './create.js';
 import { registerRead } from './read.js';
 import { registerLifecycle } from './lifecycle.js';
+import { registerUpdate } from './update.js';
 
 export function integrationCommand(root: Command): void {
   const integration = root.command('integration').description('manage integrations (OAuth clients)');
   registerCreate(integration);
   registerRead(integration);
+  registerUpdate(integration);
   registerLifecycle(integration);
 }

@@ -4,8 +4,9 @@
  */
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import * as m001 from './001-initial.js';
+import * as m002 from './002-token-quota.js';
 
-const migrations: Record<string, Migration> = { '001-initial': m001 };
+const migrations: Record<string, Migration> = { '001-initial': m001, '002-token-quota': m002 };
 
 /**
  * Applies every pending migration.

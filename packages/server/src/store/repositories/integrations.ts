@@ -18,6 +18,8 @@ export interface ClientRecord {
   previousSecretExpiresAt: number | null;
   secretExpiresAt: number | null;
   generation: number;
+  /** Tokens it may mint per hour; null means no quota. */
+  tokenQuotaPerHour: number | null;
   createdAt: number;
   updatedAt: number;
   /** Granted scopes per API id. */
@@ -52,6 +54,7 @@ export function toClientRecord(row: IntegrationTable, grantRows: { api_id: strin
     previousSecretExpiresAt: row.previous_secret_expires_at === null ? null : Number(row.previous_secret_expires_at),
     secretExpiresAt: row.secret_expires_at === null ? null : Number(row.secret_expires_at),
     generation: row.token_generation,
+    tokenQuotaPerHour: row.token_quota_per_hour ?? null,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     grants,

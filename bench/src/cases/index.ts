@@ -1,0 +1,23 @@
+/**
+ * The registered cases, in table order. A case is a plug-in module exporting a {@link BenchCase}.
+ * @packageDocumentation
+ */
+import type { BenchCase } from '../types.js';
+import { gatehouseBearerGetCase } from './gatehouse-bearer-get.js';
+import { gatehouseCustomerGetCase } from './gatehouse-customer-get.js';
+import { gatehouseManyIntegrationsCase } from './gatehouse-many-integrations.js';
+import { gatehouseTokenMintCase } from './gatehouse-token-mint.js';
+import { gatehouseTokenReuseCase } from './gatehouse-token-reuse.js';
+import { oidcProviderCase } from './oidc-provider.js';
+import { rawHttpCase } from './raw-http.js';
+
+/** Every case `npm run bench` runs (filter with `BENCH_CASES`). */
+export const ALL_CASES: BenchCase[] = [
+  rawHttpCase,
+  oidcProviderCase,
+  gatehouseTokenReuseCase,
+  gatehouseTokenMintCase,
+  gatehouseManyIntegrationsCase,
+  gatehouseBearerGetCase,
+  gatehouseCustomerGetCase,
+];

@@ -1,0 +1,59 @@
+/**
+ * Resident memory of a server process, read from `/proc` (Linux only).
+ * @packageDocumentation
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import type { MemorySample } from './types.js';
+
+/** Reads one `kB` field (e.g. `VmRSS`) of `/proc/<pid>/status`; 0 when absent or unreadable. */
+function statusField(pid: number, field: string): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
+    return match?.[1] ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The pid and every descendant of it (a launcher may run the real server as its child). */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Field 4 (ppid) follows the parenthesised command name, which may contain spaces.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // The process ended while scanning.
+    }
+  }
+  const tree: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const next = queue.shift() as number;
+    tree.push(next);
+    queue.push(...(children.get(next) ?? []));
+  }
+  return tree;
+}
+
+/**
+ * RSS and peak RSS of a process and its descendants, in MiB; `null` off Linux or when the
+ * process is gone.
+ */
+export function sampleMemory(pid: number | undefined): MemorySample | null {
+  if (pid === undefined || process.platform !== 'linux') return null;
+  let rssKiB = 0;
+  let peakKiB = 0;
+  for (const member of processTree(pid)) {
+    rssKiB += statusField(member, 'VmRSS');
+    peakKiB += statusField(member, 'VmHWM');
+  }
+  if (rssKiB === 0) return null;
+  return { rssMiB: rssKiB / 1024, peakRssMiB: peakKiB / 1024 };
+}

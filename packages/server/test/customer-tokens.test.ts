@@ -169,6 +169,16 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
     expect((await api(a, '/environments/default/customers')).status).toBe(403);
   });
 
+  it('E-57 a customer whose id equals an integration\'s client_id is a different principal (owners are namespaced)', async () => {
+    const c = await t.integration({ preset: 'all-permissions' });
+    const it = String((await token(t.url, c.client_id, c.client_secret)).body.access_token);
+    const own = await api(it, '/environments/default/projects', { method: 'POST', body: JSON.stringify({ name: 'integration-owned' }) });
+    const lookalike = hs({ id: c.client_id });
+    expect((await api(lookalike, `/environments/default/projects/${String(own.body.id)}`)).status).toBe(404);
+    expect(((await api(lookalike, '/environments/default/projects')).body.items as unknown[]).length).toBe(0);
+    expect((await api(lookalike, '/self')).body.type).toBe('customer');
+  });
+
   it('customers are created on first use and not rewritten on every request', async () => {
     const db = t.server.runtime.ctx.db;
     await api(hs({ id: 'carol', name: 'Carol', fields: { n: 1 } }), '/self');

@@ -4,6 +4,7 @@
  * encapsulated contexts (own body parsers, own hooks).
  * @packageDocumentation
  */
+import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -37,10 +38,14 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     // Request lines stay off the hot path; failures are logged by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
-    // Slow clients can't hold connections open (SECURITY.md B-19, F-59).
-    requestTimeout: rt.ctx.config.requestTimeoutMs,
-    connectionTimeout: rt.ctx.config.requestTimeoutMs,
-    keepAliveTimeout: 5_000,
+    // Slow clients can't hold connections open (SECURITY.md B-19, F-59): headers and body must
+    // arrive within the request timeout, and Node checks it often (its default is every 30 s).
+    serverFactory: (handler) => {
+      const timeout = rt.ctx.config.requestTimeoutMs;
+      const server = createServer({ requestTimeout: timeout, headersTimeout: timeout, connectionsCheckingInterval: Math.min(1000, Math.ceil(timeout / 2)), keepAliveTimeout: 5_000 }, handler);
+      server.setTimeout(timeout);
+      return server;
+    },
     bodyLimit: 1024 * 1024,
     // While draining, requests already on open connections are served, not refused with 503.
     return503OnClosing: false,

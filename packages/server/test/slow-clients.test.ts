@@ -1,0 +1,69 @@
+/**
+ * DoS guards: slow headers and never-ending bodies are cut by the request timeout while other
+ * clients are served (SECURITY.md B-19, F-59), and a flood of unknown kids reloads keys at most
+ * once per cooldown (F-58).
+ */
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './helpers/server.js';
+import { request, token } from './helpers/http.js';
+import { claims, signOwn } from './helpers/forge.js';
+
+/** Opens a raw connection, writes `first`, then trickles `drip` every 200 ms; resolves when the server closes it. */
+function slowClient(url: string, first: string, drip: string): Promise<number> {
+  const { hostname, port } = new URL(url);
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () => socket.write(first));
+    const timer = setInterval(() => socket.writable && socket.write(drip), 200);
+    const done = () => {
+      clearInterval(timer);
+      resolve(Date.now() - started);
+    };
+    socket.on('close', done);
+    socket.on('error', () => undefined);
+    socket.resume();
+  });
+}
+
+describe('slow and abusive clients', () => {
+  let t: TestServer;
+  let c: { client_id: string; client_secret: string };
+  beforeAll(async () => {
+    t = await startTestServer('sqlite');
+    c = await t.integration({ preset: 'read-only' });
+  });
+  afterAll(() => t.close());
+
+  it('F-59 slowloris headers are closed by the timeout; other requests are served meanwhile', async () => {
+    const slow = slowClient(t.url, 'POST /oauth/token HTTP/1.1\r\nHost: x\r\n', 'X-Slow: 1\r\n');
+    expect((await token(t.url, c.client_id, c.client_secret)).status).toBe(200);
+    const held = await slow;
+    expect(held).toBeLessThan(t.config.requestTimeoutMs + 3000);
+  }, 20_000);
+
+  it('B-19 a chunked body that never ends is closed by the timeout', async () => {
+    const head = 'POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n5\r\ngrant\r\n';
+    const slow = slowClient(t.url, head, '1\r\n_\r\n');
+    expect((await token(t.url, c.client_id, c.client_secret)).status).toBe(200);
+    expect(await slow).toBeLessThan(t.config.requestTimeoutMs + 3000);
+  }, 20_000);
+
+  it('F-58 500 tokens with random kids: all refused, keys reloaded at most once', async () => {
+    let reloads = 0;
+    const keys = t.server.runtime.keys;
+    const original = keys.reload.bind(keys);
+    keys.reload = async () => {
+      reloads++;
+      return original();
+    };
+    try {
+      const forged = await Promise.all(Array.from({ length: 500 }, (_, i) => signOwn(t, claims(t, c.client_id), { kid: `random-${i}-${Math.random()}` })));
+      const statuses = await Promise.all(forged.map((f) => request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${f}` } }).then((r) => r.status)));
+      expect(new Set(statuses)).toEqual(new Set([401]));
+      expect(reloads).toBeLessThanOrEqual(1);
+    } finally {
+      keys.reload = original;
+    }
+  }, 30_000);
+});

@@ -1,0 +1,33 @@
+/**
+ * Registers the invoices API in a Gatehouse store and creates an integration that may call it,
+ * printing its credentials. Run it next to `npm start`, on the same store:
+ *
+ *   npm run register -w @gatehouse/example-resource-server -- --data ./data [--env default] [--scopes "invoices:read invoices:write"]
+ *
+ * (A stand-in until the `gatehouse` CLI registers APIs and grants their scopes.)
+ * @packageDocumentation
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig, openContext } from '@gatehouse/server';
+import { createInvoicesIntegration, registerInvoicesApi } from './setup.js';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: process.env.GATEHOUSE_DATA_DIR ?? 'data' },
+    'database-url': { type: 'string' },
+    env: { type: 'string', default: 'default' },
+    scopes: { type: 'string', default: 'invoices:read invoices:write' },
+  },
+});
+
+// npm runs workspace scripts in the workspace folder; a relative --data means the caller's folder.
+const dataDir = resolve(process.env.INIT_CWD ?? process.cwd(), values.data);
+const ctx = await openContext(loadConfig({ dataDir, ...(values['database-url'] && { databaseUrl: values['database-url'] }) }));
+try {
+  const audience = await registerInvoicesApi(ctx, values.env);
+  const created = await createInvoicesIntegration(ctx, values.env, values.scopes.split(/\s+/).filter(Boolean));
+  console.log(JSON.stringify({ audience, ...created }, null, 2));
+} finally {
+  await ctx.store.close();
+}

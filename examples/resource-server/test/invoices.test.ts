@@ -1,0 +1,103 @@
+/**
+ * The resource-server example against a real Gatehouse: tokens for the registered invoices API
+ * are checked for audience, scope and expiry, with RFC 6750 answers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createTokenSource } from '@gatehouse/client';
+import { settle, startGatehouse, type TestServer } from '../../test-support/gatehouse.js';
+import { buildInvoicesApp, INVOICES_AUDIENCE } from '../src/app.js';
+import { createInvoicesIntegration, registerInvoicesApi } from '../src/setup.js';
+
+const invoice = { customer: 'ACME Corp', amount_cents: 12_500, currency: 'EUR' };
+
+describe('resource-server example', () => {
+  let t: TestServer;
+  let app: FastifyInstance;
+  let readToken: string;
+  let writeToken: string;
+  let writeOnlyToken: string;
+  let writerId: string;
+  let environmentApiToken: string;
+
+  const tokenFor = (credentials: { client_id: string; client_secret: string }, audience?: string) =>
+    createTokenSource({ issuer: t.url, clientId: credentials.client_id, clientSecret: credentials.client_secret, ...(audience && { audience }) }).getToken();
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    t = await startGatehouse();
+    const ctx = t.server.runtime.ctx;
+    await registerInvoicesApi(ctx, 'default');
+    await registerInvoicesApi(ctx, 'default'); // a second run changes nothing
+    const reader = await createInvoicesIntegration(ctx, 'default', ['invoices:read']);
+    const writer = await createInvoicesIntegration(ctx, 'default', ['invoices:read', 'invoices:write']);
+    const writeOnly = await createInvoicesIntegration(ctx, 'default', ['invoices:write']);
+    const readOnly = await t.integration({ preset: 'read-only' });
+    await settle(t);
+    writerId = writer.client_id;
+    [readToken, writeToken, writeOnlyToken, environmentApiToken] = await Promise.all([
+      tokenFor(reader, INVOICES_AUDIENCE),
+      tokenFor(writer, INVOICES_AUDIENCE),
+      tokenFor(writeOnly, INVOICES_AUDIENCE),
+      tokenFor(readOnly),
+    ]);
+    app = buildInvoicesApp({ issuer: t.url, clock: () => t.clock.now() });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await t?.close();
+  });
+
+  it('no token: 401 with a Bearer challenge and no error code (RFC 6750 §3.1)', async () => {
+    for (const method of ['GET', 'POST'] as const) {
+      const res = await app.inject({ method, url: '/invoices', payload: method === 'POST' ? { nonsense: true } : undefined });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="invoices"');
+    }
+  });
+
+  it('a token with invoices:read reads and is refused 403 insufficient_scope on POST; one with only invoices:write may not read', async () => {
+    const list = await app.inject({ method: 'GET', url: '/invoices', headers: bearer(readToken) });
+    expect(list.statusCode).toBe(200);
+    expect(list.json()).toEqual({ items: [] });
+
+    const post = await app.inject({ method: 'POST', url: '/invoices', headers: bearer(readToken), payload: invoice });
+    expect(post.statusCode).toBe(403);
+    expect(post.headers['www-authenticate']).toContain('error="insufficient_scope"');
+    expect(post.headers['www-authenticate']).toContain('scope="invoices:write"');
+
+    const writeOnlyRead = await app.inject({ method: 'GET', url: '/invoices', headers: bearer(writeOnlyToken) });
+    expect(writeOnlyRead.statusCode).toBe(403);
+    expect(writeOnlyRead.headers['www-authenticate']).toContain('scope="invoices:read"');
+  });
+
+  it('a token with invoices:write creates; the body is validated after the token', async () => {
+    const created = await app.inject({ method: 'POST', url: '/invoices', headers: bearer(writeToken), payload: invoice });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ ...invoice, created_by: writerId });
+
+    const list = await app.inject({ method: 'GET', url: '/invoices', headers: bearer(readToken) });
+    expect(list.json<{ items: unknown[] }>().items).toEqual([created.json()]);
+
+    const invalid = await app.inject({ method: 'POST', url: '/invoices', headers: bearer(writeToken), payload: { ...invoice, amount_cents: -1 } });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json()).toMatchObject({ error: 'invalid_request' });
+  });
+
+  it('a token for the Environment API audience: 401 invalid_token', async () => {
+    const res = await app.inject({ method: 'GET', url: '/invoices', headers: bearer(environmentApiToken) });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
+  });
+
+  it('an expired token: 401 invalid_token', async () => {
+    t.clock.advance(86_400 + 60);
+    try {
+      const res = await app.inject({ method: 'GET', url: '/invoices', headers: bearer(readToken) });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
+    } finally {
+      t.clock.advance(-(86_400 + 60));
+    }
+  });
+});

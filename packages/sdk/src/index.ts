@@ -76,3 +76,6 @@ export type {
   Page,
   ProjectsApi,
 } from './client/resources.js';
+
+/** Wire types of the Gatehouse APIs, re-exported so callers can name them. */
+export type { AccessTokenClaims, Asset, Customer, OAuthErrorCode, Output, Project, Self, TokenResponse } from '@gatehouse/contracts';

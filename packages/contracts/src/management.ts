@@ -88,6 +88,7 @@ export const IntegrationUpdate = Type.Object(
     scopes: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 200 })),
     grants: Type.Optional(Type.Array(Grant, { maxItems: 50 })),
     token_quota_per_hour: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
+    secret_expires_at: Type.Optional(Type.Union([Type.String({ description: 'ISO 8601 time after which the secret stops working' }), Type.Null()])),
   },
   { additionalProperties: false },
 );

@@ -202,6 +202,20 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
     expect((await api(admin, '/environments/default/credentials')).status).toBe(403);
   });
 
+  it('E-53 tenant A\'s admin token on tenant B\'s paths (or with ?environment=B): refused, B unchanged', async () => {
+    const slug = `tenant-e53-${kind}`;
+    await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, slug);
+    const b = await getCredentials(t.server.runtime.ctx, CLI_ACTOR, slug);
+    await api(jwt.sign({ id: 'b-user', exp: now() + 60 }, b.environment_secret!, { issuer: b.environment_key }), '/self');
+    const adminA = hs({ isAdmin: true });
+    for (const [method, path] of [['GET', `/environments/${slug}/customers`], ['DELETE', `/environments/${slug}/customers/b-user`], ['GET', `/environments/default/customers/b-user?environment=${slug}`]] as const) {
+      const res = await api(adminA, path, { method });
+      expect([401, 403, 404], path).toContain(res.status);
+    }
+    const row = await t.server.runtime.ctx.db.selectFrom('customers').select('id').where('id', '=', 'b-user').executeTakeFirst();
+    expect(row?.id).toBe('b-user');
+  });
+
   it('customer scopes are settable per environment', async () => {
     await updateEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'default', { customer_scopes: ['media:read'] });
     await settle(t);

@@ -142,11 +142,14 @@ describe.each(STORE_KINDS)('token endpoint client authentication (%s)', (kind) =
     expect((await token(t.url, now.client_id, now.client_secret)).status).toBe(401);
   });
 
-  it('A-9 expired secret: 401', async () => {
+  it('A-9 expired secret: 401 once the expiry set on the integration has passed', async () => {
     const e = await t.integration({ preset: 'read-only' });
-    await t.server.runtime.ctx.db.updateTable('integrations').set({ secret_expires_at: t.clock.seconds() - 1 }).where('client_id', '=', e.client_id).execute();
-    t.server.runtime.directory.clear();
+    await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, e.client_id, { secret_expires_at: new Date(t.clock.now() + 60_000).toISOString() });
+    await settle(t);
+    expect((await token(t.url, e.client_id, e.client_secret)).status).toBe(200);
+    t.clock.advance(61);
     expect((await token(t.url, e.client_id, e.client_secret)).status).toBe(401);
+    await expect(updateIntegration(t.server.runtime.ctx, CLI_ACTOR, e.client_id, { secret_expires_at: 'soon' })).rejects.toMatchObject({ status: 400 });
   });
 
   it('A-10 secrets compare as equal-length digests in constant time; unknown ids get a dummy check', () => {

@@ -151,6 +151,12 @@ export async function updateIntegration(ctx: Context, actor: Actor, clientId: st
     // `scopes` alone replaces the Environment API grant and keeps the other APIs' grants.
     if (patch.grants === undefined) for (const [apiId, set] of client.grants) if (apiId !== env.environmentApi.id) grants.set(apiId, new Set(set));
   }
+  let secretExpiresAt: number | null | undefined;
+  if (patch.secret_expires_at !== undefined) {
+    const ms = patch.secret_expires_at === null ? null : Date.parse(patch.secret_expires_at);
+    if (ms !== null && !Number.isFinite(ms)) throw new ApiError(400, 'invalid_request', 'secret_expires_at must be an ISO 8601 time or null');
+    secretExpiresAt = ms === null ? null : Math.floor(ms / 1000);
+  }
   const endsReuse = grantsChange || (patch.enabled !== undefined && patch.enabled !== client.enabled);
   const now = nowSeconds(ctx.clock);
   await ctx.db.transaction().execute(async (trx) => {
@@ -161,6 +167,7 @@ export async function updateIntegration(ctx: Context, actor: Actor, clientId: st
         ...(patch.description !== undefined && { description: patch.description }),
         ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
         ...(patch.token_quota_per_hour !== undefined && { token_quota_per_hour: patch.token_quota_per_hour }),
+        ...(secretExpiresAt !== undefined && { secret_expires_at: secretExpiresAt }),
         ...(endsReuse && { token_generation: eb('token_generation', '+', 1) }),
         updated_at: now,
       }))

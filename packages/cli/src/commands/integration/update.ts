@@ -11,7 +11,8 @@ export function registerUpdate(integration: Command): void {
     .option('--description <text>', 'description')
     .option('--scopes <scopes>', 'space-separated Environment API scopes (replaces the grant; ends token reuse)')
     .option('--token-quota <n>', 'tokens it may mint per hour, or "none"')
-    .action(async (clientId: string, opts: { name?: string; description?: string; scopes?: string; tokenQuota?: string }, cmd: Command) => {
+    .option('--secret-expires-at <time>', 'ISO 8601 time after which the secret stops working, or "none"')
+    .action(async (clientId: string, opts: { name?: string; description?: string; scopes?: string; tokenQuota?: string; secretExpiresAt?: string }, cmd: Command) => {
       let quota: number | null | undefined;
       if (opts.tokenQuota !== undefined) {
         quota = opts.tokenQuota === 'none' ? null : Number(opts.tokenQuota);
@@ -23,8 +24,9 @@ export function registerUpdate(integration: Command): void {
           ...(opts.description !== undefined && { description: opts.description }),
           ...(opts.scopes !== undefined && { scopes: opts.scopes.split(/\s+/).filter(Boolean) }),
           ...(quota !== undefined && { token_quota_per_hour: quota }),
+          ...(opts.secretExpiresAt !== undefined && { secret_expires_at: opts.secretExpiresAt === 'none' ? null : opts.secretExpiresAt }),
         }),
       );
-      output(cmd, dto, (i) => `${i.client_id}: ${i.name}; scopes ${i.scopes.join(' ')}; token quota ${i.token_quota_per_hour ?? 'none'}/h.`);
+      output(cmd, dto, (i) => `${i.client_id}: ${i.name}; scopes ${i.scopes.join(' ')}; token quota ${i.token_quota_per_hour ?? 'none'}/h; secret expires ${i.secret_expires_at ?? 'never'}.`);
     });
 }

@@ -11,6 +11,7 @@ import { integrationCommand } from './commands/integration/index.js';
 import { keysCommand } from './commands/keys/index.js';
 import { tokenCommand } from './commands/token.js';
 import { auditCommand } from './commands/audit.js';
+import { adminCommand } from './commands/admin/index.js';
 
 /** Builds the program (exported for tests). */
 export function program(): Command {
@@ -22,7 +23,7 @@ export function program(): Command {
     .option('-y, --yes', 'do not ask for confirmation')
     .showHelpAfterError()
     .exitOverride();
-  for (const add of [serveCommand, migrateCommand, envCommand, integrationCommand, keysCommand, tokenCommand, auditCommand]) add(root);
+  for (const add of [serveCommand, migrateCommand, envCommand, integrationCommand, keysCommand, tokenCommand, auditCommand, adminCommand]) add(root);
   return root;
 }
 

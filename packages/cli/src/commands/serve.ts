@@ -24,6 +24,7 @@ export function serveCommand(root: Command): void {
           '  2. Trade its credentials for an access token:',
           `       curl -s ${config.issuer}/oauth/token -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials`,
           `  3. Verify it against ${config.issuer}/.well-known/jwks.json; the same request again returns the same token.`,
+          `  Console: ${config.issuer}/console/ (first: printf '%s' 'PASSPHRASE' | npx gatehouse admin create --email YOU --password-stdin)`,
           '',
         ].join('\n'),
       );

@@ -1,9 +1,27 @@
 /**
- * Management API under `/api/v1` (environments, integrations, APIs, credentials, customers, audit).
+ * Management API under `/api/v1` (environments, integrations and their secrets, APIs, audit),
+ * shared by the console (session cookie) and automation (integration bearer tokens). Customers and
+ * customer-token credentials live in the Environment API context, which accepts the same session.
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
+import { authenticateManagement } from './authenticate.js';
+import { environmentRoutes } from './environments.js';
+import { integrationRoutes } from './integrations.js';
+import { integrationSecretRoutes } from './integration-secrets.js';
+import { apiRoutes } from './apis.js';
+import { auditRoutes } from './audit.js';
 
 /** Registers the management routes in their own encapsulated context. */
-export async function managementRoutes(_app: FastifyInstance, _rt: Runtime): Promise<void> {}
+export async function managementRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+  // Authentication, the environment check and the route's scope run before the body is parsed.
+  app.addHook('onRequest', async (request) => {
+    request.principal = await authenticateManagement(rt, request);
+  });
+  environmentRoutes(app, rt);
+  integrationRoutes(app, rt);
+  integrationSecretRoutes(app, rt);
+  apiRoutes(app, rt);
+  auditRoutes(app, rt);
+}

@@ -128,7 +128,8 @@ export async function listIntegrations(ctx: Context, slug: string, opts: { limit
   const limit = opts.limit ?? 50;
   let query = ctx.db.selectFrom('integrations').select('client_id').where('environment_id', '=', env.id);
   if (opts.cursor) query = query.where('id', '>', opts.cursor);
-  if (opts.q) query = query.where((eb) => eb.or([eb('name', 'like', `%${opts.q}%`), eb('client_id', '=', opts.q!)]));
+  // Case-insensitive on both stores (PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII).
+  if (opts.q) query = query.where((eb) => eb.or([eb(eb.fn<string>('lower', ['name']), 'like', `%${opts.q!.toLowerCase()}%`), eb('client_id', '=', opts.q!)]));
   const rows = await query.orderBy('id').limit(limit + 1).execute();
   const items: Integration[] = [];
   for (const r of rows.slice(0, limit)) {

@@ -1,0 +1,9 @@
+/** `gatehouse admin …`: console administrators. */
+import type { Command } from 'commander';
+import { registerAdminCreate } from './create.js';
+
+/** Registers `gatehouse admin` and its subcommands on `root`. */
+export function adminCommand(root: Command): void {
+  const admin = root.command('admin').description('manage console administrators');
+  registerAdminCreate(admin);
+}

@@ -1,0 +1,68 @@
+/**
+ * The console's only way to the server: JSON calls to `/api/v1` with the session cookie and, on
+ * state-changing methods, the session's CSRF token.
+ * @packageDocumentation
+ */
+import type { SessionInfo } from './types';
+
+/** An error answer of the API: its HTTP status, `error` code and description. */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    description: string,
+  ) {
+    super(description);
+  }
+}
+
+let csrfToken: string | undefined;
+let onSignedOut: (() => void) | undefined;
+
+/** Remembers the session's CSRF token (undefined when signed out). */
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+
+/** Called when the server says the session is gone (401 on a management call). */
+export function setSignedOutHandler(handler: () => void): void {
+  onSignedOut = handler;
+}
+
+/**
+ * Calls `/api/v1{path}`.
+ * @returns the parsed JSON answer (undefined for 204).
+ * @throws ApiRequestError for any non-2xx answer; TypeError when the network fails.
+ */
+export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin', ...(body !== undefined && { body: JSON.stringify(body) }) });
+  if (res.status === 204) return undefined as T;
+  const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok) {
+    if (res.status === 401 && !path.startsWith('/session')) onSignedOut?.();
+    throw new ApiRequestError(res.status, String(data.error ?? 'error'), String(data.error_description ?? res.statusText));
+  }
+  return data as T;
+}
+
+/** The current session, or undefined when signed out. */
+export async function currentSession(): Promise<SessionInfo | undefined> {
+  try {
+    return await api<SessionInfo>('GET', '/session');
+  } catch (err) {
+    if (err instanceof ApiRequestError && err.status === 401) return undefined;
+    throw err;
+  }
+}
+
+/** A short message for a failed call, for alerts and toasts. */
+export function describeError(err: unknown): string {
+  if (err instanceof ApiRequestError) return err.message || err.code;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Path segment encoding. */
+export const seg = encodeURIComponent;

@@ -1,0 +1,26 @@
+/** Wire types of the management API, from the shared contracts (types only: nothing is bundled). */
+export type {
+  Api,
+  AuditEvent,
+  Customer,
+  Environment,
+  EnvironmentUpdate,
+  Grant,
+  Integration,
+  IntegrationCreate,
+  IntegrationCreated,
+  IntegrationUpdate,
+  SecretRotated,
+} from '@gatehouse/contracts';
+
+/** A page of a list: `{items, next_cursor}`. */
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+/** `GET/POST /api/v1/session`. */
+export interface SessionInfo {
+  email: string;
+  csrf_token: string;
+}

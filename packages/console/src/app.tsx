@@ -1,0 +1,53 @@
+/** The console: checks the session, then shows sign-in or the signed-in pages. */
+import { useCallback, useEffect, useState } from 'react';
+import { notifications } from '@mantine/notifications';
+import { api, currentSession, describeError, setCsrfToken, setSignedOutHandler } from './api/client';
+import type { SessionInfo } from './api/types';
+import { useRoute } from './router';
+import { Shell } from './components/shell';
+import { ErrorState, Loading } from './components/states';
+import { SignInPage } from './pages/sign-in-page';
+import { EnvironmentsPage } from './pages/environments-page';
+import { EnvironmentPage } from './pages/environment-page';
+import { IntegrationPage } from './pages/integration-page';
+
+/** The root component. */
+export function App() {
+  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  const [error, setError] = useState<unknown>();
+  const route = useRoute();
+
+  const signedIn = useCallback((s: SessionInfo | undefined) => {
+    setCsrfToken(s?.csrf_token);
+    setSession(s ?? null);
+  }, []);
+  const check = useCallback(() => {
+    setError(undefined);
+    currentSession().then(signedIn, setError);
+  }, [signedIn]);
+  useEffect(() => {
+    setSignedOutHandler(() => signedIn(undefined));
+    check();
+  }, [check, signedIn]);
+
+  const signOut = async () => {
+    try {
+      await api('DELETE', '/session');
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'Sign-out failed', message: describeError(err) });
+      return;
+    }
+    signedIn(undefined);
+  };
+
+  if (error !== undefined) return <ErrorState error={error} onRetry={check} />;
+  if (session === undefined) return <Loading label="Checking your session" />;
+  if (session === null) return <SignInPage onSignedIn={signedIn} />;
+  return (
+    <Shell email={session.email} onSignOut={signOut}>
+      {route.page === 'environments' && <EnvironmentsPage />}
+      {route.page === 'environment' && <EnvironmentPage key={route.env} env={route.env} tab={route.tab} />}
+      {route.page === 'integration' && <IntegrationPage key={route.clientId} env={route.env} clientId={route.clientId} tab={route.tab} />}
+    </Shell>
+  );
+}

@@ -1,0 +1,49 @@
+/** The audit log of an environment: who changed what, when, from where (newest first). */
+import { Badge, Table } from '@mantine/core';
+import { api, seg } from '../api/client';
+import type { AuditEvent, Page } from '../api/types';
+import { useRequest } from '../use-request';
+import { Empty, ErrorState, Loading } from './states';
+
+/** The audit tab. */
+export function AuditTab({ env }: { env: string }) {
+  const list = useRequest(() => api<Page<AuditEvent>>('GET', `/environments/${seg(env)}/audit?limit=200`), [env]);
+  if (list.loading && !list.data) return <Loading label="Loading the audit log" />;
+  if (list.error !== undefined) return <ErrorState error={list.error} onRetry={list.reload} />;
+  const items = list.data?.items ?? [];
+  if (!items.length) return <Empty title="Nothing recorded yet" />;
+  return (
+    <Table.ScrollContainer minWidth={760}>
+      <Table striped verticalSpacing="xs" aria-label="Audit log">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>When</Table.Th>
+            <Table.Th>Who</Table.Th>
+            <Table.Th>Action</Table.Th>
+            <Table.Th>Target</Table.Th>
+            <Table.Th>Result</Table.Th>
+            <Table.Th>IP</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {items.map((e) => (
+            <Table.Tr key={e.id}>
+              <Table.Td>{new Date(e.created_at).toLocaleString()}</Table.Td>
+              <Table.Td>{e.actor}</Table.Td>
+              <Table.Td>
+                <code>{e.action}</code>
+              </Table.Td>
+              <Table.Td>{e.target ?? ''}</Table.Td>
+              <Table.Td>
+                <Badge color={e.result === 'success' ? 'teal' : 'red'} variant="light">
+                  {e.result}
+                </Badge>
+              </Table.Td>
+              <Table.Td>{e.ip ?? ''}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

@@ -1,0 +1,100 @@
+/**
+ * "Create integration": name, description and a permissions preset; then the client ID and the
+ * secret, shown this once.
+ */
+import { useState, type FormEvent } from 'react';
+import { Alert, Button, Group, Modal, Radio, Stack, Textarea, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { api, describeError, seg } from '../api/client';
+import type { IntegrationCreate, IntegrationCreated } from '../api/types';
+import { navigate } from '../router';
+import { CopyField } from './copy-field';
+import { keepFreshSecret, SecretReveal } from './secret-reveal';
+
+type Preset = 'read-only' | 'all-permissions' | 'none';
+
+/** The dialog. `onCreated` runs after the integration exists (to refresh a list). */
+export function CreateIntegrationModal({ env, opened, onClose, onCreated }: { env: string; opened: boolean; onClose: () => void; onCreated: () => void }) {
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [preset, setPreset] = useState<Preset>('read-only');
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<IntegrationCreated | undefined>();
+
+  const close = () => {
+    setCreated(undefined);
+    setName('');
+    setDescription('');
+    setPreset('read-only');
+    setError(undefined);
+    onClose();
+  };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const body: IntegrationCreate = { name: name.trim(), ...(description.trim() && { description: description.trim() }), ...(preset === 'none' ? { scopes: [] } : { preset }) };
+      const c = await api<IntegrationCreated>('POST', `/environments/${seg(env)}/integrations`, body);
+      setCreated(c);
+      notifications.show({ color: 'teal', title: 'Integration created', message: c.name });
+      onCreated();
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const open = () => {
+    if (!created) return;
+    keepFreshSecret(created.client_id, created.client_secret);
+    const path = `/environments/${seg(env)}/integrations/${seg(created.client_id)}`;
+    close();
+    navigate(path);
+  };
+
+  return (
+    <Modal opened={opened} onClose={close} title={created ? 'Integration created' : 'Create integration'} size="lg" closeOnClickOutside={!created}>
+      {created ? (
+        <Stack>
+          <CopyField label="Client ID" value={created.client_id} />
+          <SecretReveal secret={created.client_secret} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              Done
+            </Button>
+            <Button onClick={open}>Open integration</Button>
+          </Group>
+        </Stack>
+      ) : (
+        <form onSubmit={submit}>
+          <Stack>
+            {error && (
+              <Alert color="red" role="alert">
+                {error}
+              </Alert>
+            )}
+            <TextInput label="Name" description="A meaningful name, to recognise it later" required maxLength={200} value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
+            <Textarea label="Description" autosize minRows={2} maxLength={2000} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
+            <Radio.Group label="Permissions" description="You can change them later on the Permissions tab" value={preset} onChange={(v) => setPreset(v as Preset)}>
+              <Stack gap="xs" mt="xs">
+                <Radio value="read-only" label="Read-only" description="Every read scope: safe for a front end" />
+                <Radio value="all-permissions" label="All permissions" description="Full access to the Environment API: keep it on servers only" />
+                <Radio value="none" label="No permissions" description="Choose scopes afterwards" />
+              </Stack>
+            </Radio.Group>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={busy} disabled={!name.trim()}>
+                Create integration
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}

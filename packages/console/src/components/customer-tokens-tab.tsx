@@ -1,0 +1,89 @@
+/**
+ * Customer tokens: the environment key a tenant's backend puts in `iss`, the environment secret
+ * (shown once, when created or rotated) and the registered public keys.
+ */
+import { useState } from 'react';
+import { Button, Card, Group, Stack, Table, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconRefresh } from '@tabler/icons-react';
+import { api, ApiRequestError, describeError, seg } from '../api/client';
+import { useRequest } from '../use-request';
+import { CopyField } from './copy-field';
+import { SecretReveal } from './secret-reveal';
+import { Empty, ErrorState, Loading } from './states';
+
+interface Credentials {
+  environment_key: string;
+  environment_secret: string | null;
+  secret_created_at: string | null;
+  public_keys: { id: string; alg: string; kid: string | null; allow_admin: boolean; created_at: string }[];
+}
+
+/** The customer-tokens tab. */
+export function CustomerTokensTab({ env }: { env: string }) {
+  const creds = useRequest(() => api<Credentials>('GET', `/environments/${seg(env)}/credentials`), [env]);
+  const [secret, setSecret] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  if (creds.loading && !creds.data) return <Loading label="Loading customer-token credentials" />;
+  if (creds.error instanceof ApiRequestError && creds.error.status === 404) return <Empty title="Customer tokens are coming soon" description="This server doesn't manage customer-token credentials yet." />;
+  if (creds.error !== undefined) return <ErrorState error={creds.error} onRetry={creds.reload} />;
+  const c = creds.data!;
+  const shown = secret ?? c.environment_secret ?? undefined;
+  const rotate = async () => {
+    setBusy(true);
+    try {
+      setSecret((await api<{ environment_secret: string }>('POST', `/environments/${seg(env)}/credentials/rotate-secret`, { grace_seconds: 86_400 })).environment_secret);
+      notifications.show({ color: 'teal', title: 'Environment secret rotated', message: 'Copy the new secret now. The previous one keeps working for 24 hours.' });
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'Not rotated', message: describeError(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Stack>
+      <Card withBorder>
+        <Stack>
+          <Text size="sm">Your backend signs customer tokens (JWTs) with <code>iss</code> set to the environment key, using the environment secret (HS256/384/512) or a registered public key.</Text>
+          <CopyField label="Environment key" value={c.environment_key} />
+          {shown ? <SecretReveal secret={shown} label="Environment secret" /> : <Text size="sm" c="dimmed">The environment secret was shown when it was created{c.secret_created_at ? ` (${new Date(c.secret_created_at).toLocaleString()})` : ''}.</Text>}
+          <Group>
+            <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} loading={busy} onClick={rotate}>
+              Rotate environment secret
+            </Button>
+          </Group>
+        </Stack>
+      </Card>
+      {c.public_keys.length === 0 ? (
+        <Empty title="No public keys" description={
+            <>
+              Register ES256, RS256, PS256 or EdDSA public keys with <code>gatehouse env add-public-key</code>.
+            </>
+          } />
+      ) : (
+        <Table.ScrollContainer minWidth={520}>
+          <Table striped aria-label="Public keys">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Algorithm</Table.Th>
+                <Table.Th>Key ID</Table.Th>
+                <Table.Th>Admin tokens</Table.Th>
+                <Table.Th>Added</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {c.public_keys.map((k) => (
+                <Table.Tr key={k.id}>
+                  <Table.Td>{k.alg}</Table.Td>
+                  <Table.Td>{k.kid ?? '—'}</Table.Td>
+                  <Table.Td>{k.allow_admin ? 'Allowed' : 'No'}</Table.Td>
+                  <Table.Td>{new Date(k.created_at).toLocaleString()}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Stack>
+  );
+}

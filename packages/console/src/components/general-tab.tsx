@@ -1,0 +1,148 @@
+/**
+ * The "General" tab: client ID, the secret right after creation or rotation, "Rotate secret" with
+ * a grace period, enable/disable, "Revoke tokens" and "Delete" with confirmation.
+ */
+import { useState } from 'react';
+import { Button, Card, Group, Modal, Select, Stack, Switch, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconBan, IconRefresh, IconTrash } from '@tabler/icons-react';
+import { api, describeError, seg } from '../api/client';
+import type { Integration, SecretRotated } from '../api/types';
+import { CopyField } from './copy-field';
+import { SecretReveal } from './secret-reveal';
+
+const GRACE = [
+  { value: '0', label: 'Stop the old secret now' },
+  { value: '3600', label: 'Keep the old secret for 1 hour' },
+  { value: '86400', label: 'Keep the old secret for 24 hours' },
+  { value: '604800', label: 'Keep the old secret for 7 days' },
+];
+
+interface Props {
+  integration: Integration;
+  secret: string | undefined;
+  onSecret: (secret: string) => void;
+  onChanged: (c: Integration) => void;
+  onDeleted: () => void;
+}
+
+/** The tab. */
+export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDeleted }: Props) {
+  const path = `/environments/${seg(c.environment)}/integrations/${seg(c.client_id)}`;
+  const [dialog, setDialog] = useState<'rotate' | 'delete' | 'revoke' | undefined>();
+  const [grace, setGrace] = useState('0');
+  const [busy, setBusy] = useState(false);
+  const act = async (what: () => Promise<void>) => {
+    setBusy(true);
+    try {
+      await what();
+      setDialog(undefined);
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'That did not work', message: describeError(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const rotate = () =>
+    act(async () => {
+      const r = await api<SecretRotated>('POST', `${path}/rotate-secret`, { grace_seconds: Number(grace) });
+      onSecret(r.client_secret);
+      notifications.show({ color: 'teal', title: 'Secret rotated', message: 'Copy the new secret now.' });
+    });
+  const toggle = (enabled: boolean) =>
+    act(async () => {
+      onChanged(await api<Integration>('PATCH', path, { enabled }));
+      notifications.show({ color: 'teal', title: enabled ? 'Integration enabled' : 'Integration disabled', message: c.name });
+    });
+  const revoke = () =>
+    act(async () => {
+      const r = await api<{ revoked: number }>('POST', `${path}/revoke-tokens`, {});
+      notifications.show({ color: 'teal', title: 'Tokens revoked', message: `${r.revoked} token${r.revoked === 1 ? '' : 's'} revoked` });
+    });
+  const remove = () =>
+    act(async () => {
+      await api('DELETE', path);
+      notifications.show({ color: 'teal', title: 'Integration deleted', message: c.name });
+      onDeleted();
+    });
+
+  return (
+    <Stack>
+      <Card withBorder>
+        <Stack>
+          <CopyField label="Client ID" value={c.client_id} />
+          {secret ? (
+            <SecretReveal secret={secret} />
+          ) : (
+            <Text size="sm" c="dimmed">
+              The client secret is shown only once, when the integration is created or its secret rotated. Lost it? Rotate the secret.
+            </Text>
+          )}
+          <Text size="sm" c="dimmed">
+            Created {new Date(c.created_at).toLocaleString()}
+            {c.secret_expires_at && ` · secret expires ${new Date(c.secret_expires_at).toLocaleString()}`}
+          </Text>
+        </Stack>
+      </Card>
+      <Card withBorder>
+        <Stack gap="md">
+          <Switch label="Enabled" description="A disabled integration can't get tokens" checked={c.enabled} disabled={busy} onChange={(e) => toggle(e.currentTarget.checked)} />
+          <Group gap="sm">
+            <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} onClick={() => setDialog('rotate')}>
+              Rotate secret
+            </Button>
+            <Button variant="default" leftSection={<IconBan size={16} aria-hidden />} onClick={() => setDialog('revoke')}>
+              Revoke tokens
+            </Button>
+            <Button color="red" variant="light" leftSection={<IconTrash size={16} aria-hidden />} onClick={() => setDialog('delete')}>
+              Delete
+            </Button>
+          </Group>
+        </Stack>
+      </Card>
+
+      <Modal opened={dialog === 'rotate'} onClose={() => setDialog(undefined)} title="Rotate secret">
+        <Stack>
+          <Text size="sm">A new secret is issued and shown once. Tokens already issued stay valid until they expire.</Text>
+          <Select label="Grace period" data={GRACE} value={grace} onChange={(v) => setGrace(v ?? '0')} allowDeselect={false} comboboxProps={{ withinPortal: true }} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setDialog(undefined)}>
+              Cancel
+            </Button>
+            <Button loading={busy} onClick={rotate}>
+              Rotate now
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+      <Modal opened={dialog === 'revoke'} onClose={() => setDialog(undefined)} title="Revoke tokens">
+        <Stack>
+          <Text size="sm">Every unexpired token of {c.name} stops working at resource servers that check revocation; the next token request mints a new one.</Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setDialog(undefined)}>
+              Cancel
+            </Button>
+            <Button color="red" loading={busy} onClick={revoke}>
+              Revoke tokens
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+      <Modal opened={dialog === 'delete'} onClose={() => setDialog(undefined)} title="Delete integration">
+        <Stack>
+          <Text size="sm">
+            Delete <b>{c.name}</b>? Its tokens are revoked and its client ID stops working. This can't be undone.
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setDialog(undefined)}>
+              Cancel
+            </Button>
+            <Button color="red" loading={busy} onClick={remove}>
+              Delete integration
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}

@@ -1,0 +1,36 @@
+/** The frame of every signed-in page: header with the product name, the admin's email and "Sign out". */
+import type { ReactNode } from 'react';
+import { Box, Button, Container, Group, Text } from '@mantine/core';
+import { IconLogout, IconShieldLock } from '@tabler/icons-react';
+import { Link } from '../router';
+
+/** Header and main area. */
+export function Shell({ email, onSignOut, children }: { email: string; onSignOut: () => void; children: ReactNode }) {
+  return (
+    <>
+      <Box component="header" className="gh-header">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap">
+            <IconShieldLock size={22} aria-hidden />
+            <Text fw={700} size="lg">
+              <Link to="/" plain>
+                Gatehouse
+              </Link>
+            </Text>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Text size="sm" c="dimmed" truncate="end" className="gh-admin-email">
+              {email}
+            </Text>
+            <Button variant="default" size="xs" leftSection={<IconLogout size={14} aria-hidden />} onClick={onSignOut}>
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </Box>
+      <Container component="main" size="lg" py="md" px="md">
+        {children}
+      </Container>
+    </>
+  );
+}

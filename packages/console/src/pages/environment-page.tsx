@@ -1,0 +1,78 @@
+/**
+ * One environment: tabs "Integrations", "Customers", "APIs", "Customer tokens", "Settings" and
+ * "Audit log" (the tab is kept in the URL, `?tab=`).
+ */
+import { Anchor, Breadcrumbs, Tabs, Text, Title } from '@mantine/core';
+import { api, seg } from '../api/client';
+import type { Environment } from '../api/types';
+import { useRequest } from '../use-request';
+import { Link, navigate } from '../router';
+import { ErrorState, Loading } from '../components/states';
+import { IntegrationsTab } from '../components/integrations-tab';
+import { CustomersTab } from '../components/customers-tab';
+import { ApisTab } from '../components/apis-tab';
+import { CustomerTokensTab } from '../components/customer-tokens-tab';
+import { SettingsTab } from '../components/settings-tab';
+import { AuditTab } from '../components/audit-tab';
+
+const TABS = [
+  ['integrations', 'Integrations'],
+  ['customers', 'Customers'],
+  ['apis', 'APIs'],
+  ['customer-tokens', 'Customer tokens'],
+  ['settings', 'Settings'],
+  ['audit', 'Audit log'],
+] as const;
+
+/** The environment page. */
+export function EnvironmentPage({ env, tab }: { env: string; tab: string | null }) {
+  const environment = useRequest(() => api<Environment>('GET', `/environments/${seg(env)}`), [env]);
+  const current = TABS.some(([v]) => v === tab) ? tab! : 'integrations';
+  return (
+    <>
+      <Breadcrumbs mb="xs">
+        <Link to="/">Environments</Link>
+        <Anchor component="span" c="dimmed" underline="never">
+          {environment.data?.name ?? env}
+        </Anchor>
+      </Breadcrumbs>
+      <Title order={1} size="h2">
+        {environment.data?.name ?? env}
+      </Title>
+      <Text c="dimmed" size="sm" mb="md">
+        Environment <code>{env}</code>
+      </Text>
+      {environment.loading && !environment.data && <Loading label="Loading environment" />}
+      {environment.error !== undefined && <ErrorState error={environment.error} onRetry={environment.reload} />}
+      {environment.data && (
+        <Tabs value={current} onChange={(v) => v && navigate(`/environments/${seg(env)}?tab=${v}`, true)} keepMounted={false}>
+          <Tabs.List mb="md" className="gh-tabs">
+            {TABS.map(([value, label]) => (
+              <Tabs.Tab key={value} value={value}>
+                {label}
+              </Tabs.Tab>
+            ))}
+          </Tabs.List>
+          <Tabs.Panel value="integrations">
+            <IntegrationsTab env={env} />
+          </Tabs.Panel>
+          <Tabs.Panel value="customers">
+            <CustomersTab env={env} />
+          </Tabs.Panel>
+          <Tabs.Panel value="apis">
+            <ApisTab env={env} />
+          </Tabs.Panel>
+          <Tabs.Panel value="customer-tokens">
+            <CustomerTokensTab env={env} />
+          </Tabs.Panel>
+          <Tabs.Panel value="settings">
+            <SettingsTab environment={environment.data} onSaved={environment.set} />
+          </Tabs.Panel>
+          <Tabs.Panel value="audit">
+            <AuditTab env={env} />
+          </Tabs.Panel>
+        </Tabs>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,76 @@
+/** Environments: a table with name, slug, integration count and an "Edit" button; "Create environment". */
+import { useState } from 'react';
+import { ActionIcon, Button, Group, Table, Title, Tooltip, VisuallyHidden } from '@mantine/core';
+import { IconPencil, IconPlus } from '@tabler/icons-react';
+import { api } from '../api/client';
+import type { Environment, Page } from '../api/types';
+import { useRequest } from '../use-request';
+import { Link, navigate } from '../router';
+import { Empty, ErrorState, Loading } from '../components/states';
+import { CreateEnvironmentModal } from '../components/create-environment-modal';
+
+/** The list of environments. */
+export function EnvironmentsPage() {
+  const envs = useRequest(() => api<Page<Environment>>('GET', '/environments?limit=100'), []);
+  const [creating, setCreating] = useState(false);
+  const edit = (slug: string) => `/environments/${encodeURIComponent(slug)}`;
+  return (
+    <>
+      <Group justify="space-between" mb="md">
+        <Title order={1} size="h2">
+          Environments
+        </Title>
+        <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
+          Create environment
+        </Button>
+      </Group>
+      {envs.loading && !envs.data && <Loading label="Loading environments" />}
+      {envs.error !== undefined && <ErrorState error={envs.error} onRetry={envs.reload} />}
+      {envs.data && envs.data.items.length === 0 && <Empty title="No environments yet" description="Create one to add integrations." />}
+      {envs.data && envs.data.items.length > 0 && (
+        <Table.ScrollContainer minWidth={340}>
+          <Table striped highlightOnHover verticalSpacing="sm" aria-label="Environments">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Slug</Table.Th>
+                <Table.Th>Integrations</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {envs.data.items.map((env) => (
+                <Table.Tr key={env.slug}>
+                  <Table.Td>
+                    <Link to={edit(env.slug)}>{env.name}</Link>
+                  </Table.Td>
+                  <Table.Td>
+                    <code>{env.slug}</code>
+                  </Table.Td>
+                  <Table.Td>{env.integration_count}</Table.Td>
+                  <Table.Td ta="right">
+                    <Tooltip label={`Edit ${env.name}`} withArrow>
+                      <ActionIcon variant="subtle" aria-label="Edit" onClick={() => navigate(edit(env.slug))}>
+                        <IconPencil size={18} aria-hidden />
+                      </ActionIcon>
+                    </Tooltip>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <CreateEnvironmentModal
+        opened={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(env) => {
+          setCreating(false);
+          navigate(edit(env.slug));
+        }}
+      />
+    </>
+  );
+}

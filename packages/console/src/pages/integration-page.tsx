@@ -1,0 +1,74 @@
+/** One integration: tabs "General", "Permissions" and "Try it". */
+import { useEffect, useState } from 'react';
+import { Anchor, Badge, Breadcrumbs, Group, Tabs, Text, Title } from '@mantine/core';
+import { api, seg } from '../api/client';
+import type { Api, Integration, Page } from '../api/types';
+import { useRequest } from '../use-request';
+import { Link, navigate } from '../router';
+import { ErrorState, Loading } from '../components/states';
+import { forgetFreshSecret, peekFreshSecret } from '../components/secret-reveal';
+import { GeneralTab } from '../components/general-tab';
+import { PermissionsTab } from '../components/permissions-tab';
+import { TryItPanel } from '../components/try-it-panel';
+
+const TABS = ['general', 'permissions', 'try-it'];
+
+/** The integration page. */
+export function IntegrationPage({ env, clientId, tab }: { env: string; clientId: string; tab: string | null }) {
+  const integration = useRequest(() => api<Integration>('GET', `/environments/${seg(env)}/integrations/${seg(clientId)}`), [env, clientId]);
+  const apis = useRequest(() => api<Page<Api>>('GET', `/environments/${seg(env)}/apis`), [env]);
+  // A secret issued just before navigating here is shown once; a reload forgets it.
+  const [secret, setSecret] = useState<string | undefined>(() => peekFreshSecret(clientId));
+  useEffect(() => forgetFreshSecret(clientId), [clientId]);
+  const current = tab && TABS.includes(tab) ? tab : 'general';
+  const c = integration.data;
+  const envPath = `/environments/${seg(env)}`;
+
+  return (
+    <>
+      <Breadcrumbs mb="xs">
+        <Link to="/">Environments</Link>
+        <Link to={`${envPath}?tab=integrations`}>{env}</Link>
+        <Anchor component="span" c="dimmed" underline="never">
+          {c?.name ?? clientId}
+        </Anchor>
+      </Breadcrumbs>
+      <Group gap="sm" mb="md" align="center">
+        <Title order={1} size="h2">
+          {c?.name ?? 'Integration'}
+        </Title>
+        {c && (
+          <Badge color={c.enabled ? 'teal' : 'gray'} variant="light">
+            {c.enabled ? 'Enabled' : 'Disabled'}
+          </Badge>
+        )}
+      </Group>
+      {c?.description && (
+        <Text c="dimmed" mb="md">
+          {c.description}
+        </Text>
+      )}
+      {integration.loading && !c && <Loading label="Loading integration" />}
+      {integration.error !== undefined && <ErrorState error={integration.error} onRetry={integration.reload} />}
+      {c && (
+        <Tabs value={current} onChange={(v) => v && navigate(`${envPath}/integrations/${seg(clientId)}?tab=${v}`, true)}>
+          <Tabs.List mb="md" className="gh-tabs">
+            <Tabs.Tab value="general">General</Tabs.Tab>
+            <Tabs.Tab value="permissions">Permissions</Tabs.Tab>
+            <Tabs.Tab value="try-it">Try it</Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="general">
+            <GeneralTab integration={c} secret={secret} onSecret={setSecret} onChanged={integration.set} onDeleted={() => navigate(`${envPath}?tab=integrations`)} />
+          </Tabs.Panel>
+          <Tabs.Panel value="permissions">
+            {apis.error !== undefined && <ErrorState error={apis.error} onRetry={apis.reload} />}
+            {apis.data ? <PermissionsTab integration={c} apis={apis.data.items} onSaved={integration.set} /> : apis.loading && <Loading label="Loading scopes" />}
+          </Tabs.Panel>
+          <Tabs.Panel value="try-it">
+            <TryItPanel clientId={c.client_id} audience={apis.data?.items.find((a) => a.built_in)?.audience} />
+          </Tabs.Panel>
+        </Tabs>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,29 @@
+/** Pure parts of the console: permission summaries and the "Try it" snippets. */
+import { describe, expect, it } from 'vitest';
+import { permissionSummary, readOnlyScopes } from '../src/components/permission-summary.js';
+import { snippets } from '../src/components/token-snippets.js';
+
+const ALL = ['projects:read', 'projects:write', 'media:read', 'media:write', 'outputs:create'];
+
+describe('console helpers', () => {
+  it('summarises permissions by preset', () => {
+    expect(readOnlyScopes(ALL)).toEqual(['projects:read', 'media:read']);
+    expect(permissionSummary([], ALL)).toBe('No permissions');
+    expect(permissionSummary([...ALL].reverse(), ALL)).toBe('All permissions');
+    expect(permissionSummary(['media:read', 'projects:read'], ALL)).toBe('Read-only');
+    expect(permissionSummary(['media:read'], ALL)).toBe('1 of 5 permissions');
+  });
+
+  it('fills the client ID and endpoint into every snippet, never a secret', () => {
+    const s = snippets('https://auth.example/oauth/token', 'abc123', 'https://api.example');
+    for (const text of Object.values(s)) {
+      expect(text).toContain('https://auth.example/oauth/token');
+      expect(text).toContain('abc123');
+      expect(text).toContain('<CLIENT_SECRET>');
+      expect(text).toContain('https://api.example');
+    }
+    expect(s.curl).toContain("--data-urlencode 'grant_type=client_credentials'");
+    expect(s.python).toContain("'client_id': 'abc123'");
+    expect(snippets('https://a/t', 'x').node).not.toContain('audience');
+  });
+});

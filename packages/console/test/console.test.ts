@@ -1,0 +1,243 @@
+/**
+ * The console in Debian's Chromium, driven by role and label against a real Gatehouse: sign in
+ * (a wrong password refused), create an integration, take its secret from the screen and use it
+ * at the token endpoint, change its permissions and see the next token's scope change, rotate the
+ * secret, reload and find it gone. Screenshots of every screen land in `test-results/`.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
+import { token } from '../../server/test/helpers/http.js';
+import { CLI_ACTOR } from '../../server/src/context.js';
+import { createAdmin } from '../../server/src/services/admins.js';
+import { ensureConsoleBuilt } from './build-console.js';
+
+const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
+const EMAIL = 'ada@example.com';
+const PASSWORD = 'correct horse battery staple';
+const WIDE = { width: 1280, height: 800 };
+const NARROW = { width: 390, height: 844 };
+
+describe('admin console in the browser', () => {
+  let t: TestServer;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const problems: string[] = [];
+  const created = { clientId: '', secret: '' };
+  const shot = (name: string) => page.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: true });
+  const toast = (title: string) => expect(page.getByText(title, { exact: true }).first().waitFor()).resolves.toBeUndefined();
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    mkdirSync(RESULTS, { recursive: true });
+    t = await startTestServer('sqlite');
+    await createAdmin(t.server.runtime.ctx, CLI_ACTOR, EMAIL, PASSWORD);
+    profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: WIDE,
+    });
+    context.setDefaultTimeout(10_000);
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/status of 40[14]/.test(m.text())) problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+    // CSP violations, with a sample of what was blocked (the console message alone doesn't say).
+    await page.exposeFunction('reportViolation', (v: string) => problems.push(v));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        (window as unknown as { reportViolation: (v: string) => void }).reportViolation(`CSP ${e.effectiveDirective}: ${e.sample} at ${window.location.pathname}${window.location.search}`);
+      });
+    });
+  }, 180_000);
+  // One scenario in steps: after a failed step the rest is skipped, not timed out one by one.
+  let failed = false;
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === 'fail') failed = true;
+  });
+  beforeEach((ctx) => {
+    if (failed) ctx.skip();
+  });
+  afterAll(async () => {
+    await context?.close();
+    await t?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('serves the console with its security headers; / redirects to it', async () => {
+    const res = await page.goto(`${t.url}/`);
+    expect(page.url()).toBe(`${t.url}/console/`);
+    const headers = res!.headers();
+    expect(headers['content-security-policy']).toMatch(/^default-src 'self'/);
+    expect(headers['x-frame-options']).toBe('DENY');
+    expect(headers['referrer-policy']).toBe('no-referrer');
+    expect(headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('refuses a wrong password, then signs in with the keyboard', async () => {
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password', { exact: true }).fill('not my password');
+    await shot('01-sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').getByText('Wrong email or password.').waitFor()).resolves.toBeUndefined();
+    await shot('02-sign-in-refused');
+    await page.getByLabel('Email').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Environments' }).waitFor();
+    await page.getByRole('table', { name: 'Environments' }).getByRole('row', { name: /Default default 0/ }).waitFor();
+    await shot('03-environments');
+  });
+
+  it('creates an integration; the secret from the screen works at the token endpoint', async () => {
+    await page.getByRole('button', { name: 'Edit' }).first().click();
+    await page.getByRole('tab', { name: 'Integrations', selected: true }).waitFor();
+    await page.getByText('No integrations yet').waitFor();
+    await shot('04-environment-integrations-empty');
+    await page.getByRole('button', { name: 'Create integration' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create integration' });
+    await dialog.getByLabel('Name', { exact: false }).first().fill('Brochure builder');
+    await dialog.getByLabel('Description').fill('Renders brochures overnight');
+    await dialog.getByRole('radio', { name: 'All permissions' }).check();
+    await shot('05-create-integration');
+    await dialog.getByRole('button', { name: 'Create integration' }).click();
+    const done = page.getByRole('dialog', { name: 'Integration created' });
+    await done.getByText("You won't see this again", { exact: false }).waitFor();
+    created.secret = (await done.getByTestId('client-secret').textContent())!;
+    created.clientId = (await done.getByTestId('client-id').textContent())!;
+    expect(created.secret).toMatch(/^[\w-]{43}$/);
+    await shot('06-integration-created-secret');
+    const res = await token(t.url, created.clientId, created.secret);
+    expect(res.status).toBe(200);
+    expect(String(res.body.scope).split(' ')).toContain('projects:write');
+
+    await done.getByRole('button', { name: 'Open integration' }).click();
+    await page.getByRole('tab', { name: 'General', selected: true }).waitFor();
+    await expect(page.getByTestId('client-secret').textContent()).resolves.toBe(created.secret);
+    await expect(page.getByTestId('client-id').textContent()).resolves.toBe(created.clientId);
+    await shot('07-integration-general');
+  });
+
+  it("changes permissions; the next token's scope follows", async () => {
+    await page.getByRole('tab', { name: 'Permissions' }).click();
+    await expect(page.getByRole('checkbox', { name: 'projects:write' }).isChecked()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Read-only' }).click();
+    await page.getByRole('checkbox', { name: 'media:write' }).check();
+    await expect(page.getByRole('checkbox', { name: 'projects:write' }).isChecked()).resolves.toBe(false);
+    await shot('08-integration-permissions');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await toast('Permissions saved');
+    await t.server.runtime.changes.poll();
+    const res = await token(t.url, created.clientId, created.secret);
+    expect(res.body.scope).toBe('projects:read media:read media:write fonts:read integrations:read customers:read');
+  });
+
+  it('rotates the secret with a grace period; after a reload the secret is no longer shown', async () => {
+    await page.getByRole('tab', { name: 'General' }).click();
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Rotate secret' });
+    await dialog.getByLabel('Grace period').click();
+    await page.getByRole('option', { name: 'Keep the old secret for 1 hour' }).click();
+    await shot('09-rotate-secret');
+    await dialog.getByRole('button', { name: 'Rotate now' }).click();
+    await toast('Secret rotated');
+    const rotated = (await page.getByTestId('client-secret').textContent())!;
+    expect(rotated).not.toBe(created.secret);
+    await shot('10-secret-rotated');
+    await t.server.runtime.changes.poll();
+    expect((await token(t.url, created.clientId, rotated)).status).toBe(200);
+    expect((await token(t.url, created.clientId, created.secret)).status).toBe(200);
+    created.secret = rotated;
+
+    await page.reload();
+    await page.getByRole('tab', { name: 'General', selected: true }).waitFor();
+    await page.getByText('The client secret is shown only once', { exact: false }).waitFor();
+    await expect(page.getByTestId('client-secret').count()).resolves.toBe(0);
+    await expect(page.getByText(rotated).count()).resolves.toBe(0);
+    await shot('11-after-reload');
+  });
+
+  it('"Try it" shows curl, Node and Python with the client ID and the token endpoint', async () => {
+    await page.getByRole('tab', { name: 'Try it' }).click();
+    const curl = (await page.getByLabel('curl snippet', { exact: true }).textContent())!;
+    expect(curl).toContain('https://gatehouse.test/oauth/token');
+    expect(curl).toContain(`client_id=${created.clientId}`);
+    expect(curl).toContain('client_secret=<CLIENT_SECRET>');
+    expect(curl).not.toContain(created.secret);
+    await shot('12-try-it');
+    await page.getByRole('tab', { name: 'Python' }).click();
+    await expect(page.getByLabel('python snippet', { exact: true }).textContent()).resolves.toContain(`'client_id': '${created.clientId}'`);
+  });
+
+  it('settings, audit log, APIs, customers and customer tokens', async () => {
+    await page.getByRole('link', { name: 'default' }).click();
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByLabel('Token lifetime').fill('7200');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await toast('Settings saved');
+    expect(t.server.runtime.ctx.db).toBeDefined();
+    const env = await t.server.runtime.ctx.db.selectFrom('environments').select('token_lifetime').where('slug', '=', 'default').executeTakeFirstOrThrow();
+    expect(env.token_lifetime).toBe(7200);
+    await shot('13-settings');
+    await page.getByRole('tab', { name: 'Audit log' }).click();
+    await page.getByRole('table', { name: 'Audit log' }).getByText('integration.rotate_secret').first().waitFor();
+    await shot('14-audit-log');
+    await page.getByRole('tab', { name: 'APIs' }).click();
+    await page.getByText('Environment API').first().waitFor();
+    await shot('15-apis');
+    await page.getByRole('tab', { name: 'Customers', exact: true }).click();
+    await page.getByText(/No customers yet|coming soon/).waitFor();
+    await shot('16-customers');
+    await page.getByRole('tab', { name: 'Customer tokens' }).click();
+    await page.getByText('Environment key', { exact: true }).waitFor();
+    await shot('17-customer-tokens');
+    await page.getByRole('tab', { name: 'Integrations' }).click();
+    await page.getByLabel('Search').fill('brochure');
+    await page.getByRole('link', { name: 'Brochure builder' }).waitFor();
+    await page.getByLabel('Search').fill('nothing like it');
+    await page.getByText('No integration matches').waitFor();
+    await page.getByLabel('Search').fill('');
+    await page.getByRole('link', { name: 'Brochure builder' }).waitFor();
+    await shot('18-integrations');
+  });
+
+  it('fits a narrow (390 px) window', async () => {
+    await page.setViewportSize(NARROW);
+    for (const [path, name] of [
+      ['/console/', '19-narrow-environments'],
+      ['/console/environments/default', '20-narrow-integrations'],
+      [`/console/environments/default/integrations/${created.clientId}?tab=permissions`, '21-narrow-permissions'],
+    ]) {
+      await page.goto(t.url + path!);
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(NARROW.width);
+      await shot(name!);
+    }
+    await page.setViewportSize(WIDE);
+  });
+
+  it('deletes the integration after confirmation, then signs out', async () => {
+    await page.goto(`${t.url}/console/environments/default/integrations/${created.clientId}`);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete integration' });
+    await shot('22-delete-confirmation');
+    await dialog.getByRole('button', { name: 'Delete integration' }).click();
+    await page.getByText('No integrations yet').waitFor();
+    expect((await token(t.url, created.clientId, created.secret)).status).toBe(401);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * `GET /api/v1/environments/{env}/audit?limit=`: who changed what, when, newest first
+ * (`integrations:read`).
+ * @packageDocumentation
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { AuditEvent, Page } from '@gatehouse/contracts';
+import type { Runtime } from '../runtime.js';
+import { listAudit } from '../services/audit.js';
+import { requireEnvironment } from '../services/environments.js';
+import { COMMON, EnvParams, ERRORS } from './schemas.js';
+
+const AuditQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })) }, { additionalProperties: false });
+
+/** Registers the audit route. */
+export function auditRoutes(app: FastifyInstance, rt: Runtime): void {
+  const { ctx } = rt;
+  app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof AuditQuery> }>(
+    '/environments/:env/audit',
+    { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'The newest audit events of the environment', params: EnvParams, querystring: AuditQuery, response: { 200: Page(AuditEvent), ...ERRORS } } },
+    async (request) => {
+      const env = await requireEnvironment(ctx, request.params.env);
+      return { items: await listAudit(ctx.db, env.id, request.query.limit ?? 50), next_cursor: null };
+    },
+  );
+}

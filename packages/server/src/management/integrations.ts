@@ -1,0 +1,68 @@
+/**
+ * `/api/v1/environments/{env}/integrations[/{client_id}]`: list (`integrations:read`, search with
+ * `q`), create, read, change and delete (`integrations:write`). Creation answers the secret once;
+ * reads never carry a secret or a hash (SECURITY.md F-62). Unknown body fields are refused (E-55).
+ * @packageDocumentation
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { Integration, IntegrationCreate, IntegrationCreated, IntegrationUpdate, ListQuery, Page } from '@gatehouse/contracts';
+import type { Runtime } from '../runtime.js';
+import { createIntegration, deleteIntegration, integrationDto, listIntegrations, requireIntegration, updateIntegration } from '../services/integrations.js';
+import { actorFor, grantLimit } from './authenticate.js';
+import { COMMON, EnvParams, ERRORS, IntegrationParams } from './schemas.js';
+
+const IntegrationQuery = Type.Object(
+  { ...ListQuery.properties, q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the name, or an exact client_id' })) },
+  { additionalProperties: false },
+);
+
+/** Registers the integration routes. */
+export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
+  const { ctx } = rt;
+  const base = '/environments/:env/integrations';
+  app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof IntegrationQuery> }>(
+    base,
+    { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'List integrations, oldest first', params: EnvParams, querystring: IntegrationQuery, response: { 200: Page(Integration), ...ERRORS } } },
+    async (request) => listIntegrations(ctx, request.params.env, { limit: request.query.limit, cursor: request.query.cursor, q: request.query.q?.trim() || undefined }),
+  );
+  app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof IntegrationCreate> }>(
+    base,
+    {
+      config: { scope: 'integrations:write' },
+      schema: { ...COMMON, summary: 'Create an integration: `scopes` or `preset`; the secret is shown once', params: EnvParams, body: IntegrationCreate, response: { 201: IntegrationCreated, ...ERRORS } },
+    },
+    async (request, reply) => {
+      const limit = await grantLimit(rt, request, request.params.env);
+      const created = await createIntegration(ctx, actorFor(request), request.params.env, request.body, limit);
+      return reply.code(201).header('cache-control', 'no-store').send(created);
+    },
+  );
+  app.get<{ Params: Static<typeof IntegrationParams> }>(
+    `${base}/:client_id`,
+    { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'Read an integration (never its secret)', params: IntegrationParams, response: { 200: Integration, ...ERRORS } } },
+    async (request) => {
+      const { env, client } = await requireIntegration(ctx, request.params.client_id, request.params.env);
+      return integrationDto(env, client);
+    },
+  );
+  app.patch<{ Params: Static<typeof IntegrationParams>; Body: Static<typeof IntegrationUpdate> }>(
+    `${base}/:client_id`,
+    {
+      config: { scope: 'integrations:write' },
+      schema: { ...COMMON, summary: 'Change name, description, state, grants or quota; a change of grants or state ends token reuse', params: IntegrationParams, body: IntegrationUpdate, response: { 200: Integration, ...ERRORS } },
+    },
+    async (request) => {
+      const limit = await grantLimit(rt, request, request.params.env);
+      return updateIntegration(ctx, actorFor(request), request.params.client_id, request.body, request.params.env, limit);
+    },
+  );
+  app.delete<{ Params: Static<typeof IntegrationParams> }>(
+    `${base}/:client_id`,
+    { config: { scope: 'integrations:write' }, schema: { ...COMMON, summary: 'Delete an integration and revoke its tokens', params: IntegrationParams, response: { 204: Type.Null(), ...ERRORS } } },
+    async (request, reply) => {
+      await deleteIntegration(ctx, actorFor(request), request.params.client_id, request.params.env);
+      return reply.code(204).send();
+    },
+  );
+}

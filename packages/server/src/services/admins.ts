@@ -1,0 +1,77 @@
+/**
+ * Console administrators: created by `gatehouse admin create`, signed in with an email and a
+ * password. Only an Argon2id hash of the password is stored (OWASP ASVS 5.0 §11.4: memory-hard
+ * hashing; parameters m = 19 MiB, t = 2, p = 1).
+ * @packageDocumentation
+ */
+import { hash, verify } from '@node-rs/argon2';
+import type { Actor, Context } from '../context.js';
+import { nowSeconds } from '../clock.js';
+import { ApiError } from '../errors/api-error.js';
+import { audit } from './audit.js';
+import { isUniqueViolation } from './environments.js';
+import { generateId } from './secrets.js';
+
+/** Shortest accepted password, characters (ASVS 5.0 §6.2.1 asks for at least 8). */
+export const MIN_PASSWORD_LENGTH = 12;
+/** Longest accepted password, characters (bounds the hashing work). */
+export const MAX_PASSWORD_LENGTH = 1024;
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+// Argon2id (the library's default algorithm) at OWASP's minimum recommendation.
+const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+/** An administrator as the CLI shows it (never the hash). */
+export interface AdminView {
+  id: string;
+  email: string;
+  created_at: string;
+}
+
+/** An email as stored and compared: trimmed, lower case. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * Creates a console administrator.
+ * @param password plain text; only its Argon2id hash is kept.
+ * @throws ApiError 400 `invalid_request` for a malformed email or a password shorter than
+ *   {@link MIN_PASSWORD_LENGTH} (or longer than {@link MAX_PASSWORD_LENGTH}); 409 `conflict` when
+ *   the email is taken.
+ */
+export async function createAdmin(ctx: Context, actor: Actor, email: string, password: string): Promise<AdminView> {
+  const normalized = normalizeEmail(email);
+  if (!EMAIL.test(normalized)) throw new ApiError(400, 'invalid_request', 'email must look like name@example.com');
+  if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+    throw new ApiError(400, 'invalid_request', `the password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
+  }
+  const id = `adm_${generateId(12)}`;
+  const now = nowSeconds(ctx.clock);
+  const passwordHash = await hash(password, ARGON2);
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx.insertInto('admins').values({ id, email: normalized, password_hash: passwordHash, created_at: now }).execute();
+      await audit(trx, actor, { environmentId: null, action: 'admin.create', target: normalized }, ctx.clock.now());
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ApiError(409, 'conflict', `an administrator ${normalized} exists`);
+    throw err;
+  }
+  return { id, email: normalized, created_at: new Date(now * 1000).toISOString() };
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * The administrator whose email and password these are, or undefined. An unknown email costs the
+ * same hashing work as a wrong password, so timing doesn't tell which emails exist.
+ */
+export async function verifyAdminPassword(ctx: Context, email: string, password: string): Promise<{ id: string; email: string } | undefined> {
+  const normalized = normalizeEmail(email);
+  const row = password.length <= MAX_PASSWORD_LENGTH ? await ctx.db.selectFrom('admins').select(['id', 'email', 'password_hash']).where('email', '=', normalized).executeTakeFirst() : undefined;
+  dummyHash ??= hash(generateId(24), ARGON2);
+  const stored = row?.password_hash ?? (await dummyHash);
+  const ok = await verify(stored, password.slice(0, MAX_PASSWORD_LENGTH)).catch(() => false);
+  return row && ok ? { id: row.id, email: row.email } : undefined;
+}

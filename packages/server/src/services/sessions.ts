@@ -1,0 +1,63 @@
+/**
+ * Console sessions: an opaque random cookie value of which only the SHA-256 is stored, an absolute
+ * expiry on the injected clock, and a per-session CSRF token (OWASP ASVS 5.0 §7).
+ * @packageDocumentation
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Context } from '../context.js';
+import { nowSeconds } from '../clock.js';
+import { generateId } from './secrets.js';
+
+/** How long a session lasts from sign-in, seconds (12 h). */
+export const SESSION_LIFETIME = 12 * 3600;
+
+/** A live session. */
+export interface Session {
+  adminId: string;
+  email: string;
+  csrfToken: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}
+
+function digest(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('base64url');
+}
+
+/**
+ * Opens a session for an administrator and drops the expired ones.
+ * @returns the cookie value (shown to the browser only; the store keeps its SHA-256) and the session.
+ */
+export async function createSession(ctx: Context, admin: { id: string; email: string }): Promise<{ value: string; session: Session }> {
+  const value = generateId(32);
+  const csrfToken = generateId(32);
+  const now = nowSeconds(ctx.clock);
+  const expiresAt = now + SESSION_LIFETIME;
+  await ctx.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+  await ctx.db.insertInto('sessions').values({ id_hash: digest(value), admin_id: admin.id, csrf_token: csrfToken, created_at: now, expires_at: expiresAt }).execute();
+  return { value, session: { adminId: admin.id, email: admin.email, csrfToken, expiresAt } };
+}
+
+/** The unexpired session whose cookie value this is, or undefined. */
+export async function loadSession(ctx: Context, value: string): Promise<Session | undefined> {
+  if (!value || value.length > 200) return undefined;
+  const row = await ctx.db
+    .selectFrom('sessions')
+    .innerJoin('admins', 'admins.id', 'sessions.admin_id')
+    .select(['sessions.admin_id', 'admins.email', 'sessions.csrf_token', 'sessions.expires_at'])
+    .where('sessions.id_hash', '=', digest(value))
+    .executeTakeFirst();
+  if (!row || Number(row.expires_at) <= nowSeconds(ctx.clock)) return undefined;
+  return { adminId: row.admin_id, email: row.email, csrfToken: row.csrf_token, expiresAt: Number(row.expires_at) };
+}
+
+/** Ends the session whose cookie value this is (no error when there is none). */
+export async function deleteSession(ctx: Context, value: string): Promise<void> {
+  await ctx.db.deleteFrom('sessions').where('id_hash', '=', digest(value)).execute();
+}
+
+/** True when `given` equals the session's CSRF token (constant time on equal-length digests). */
+export function csrfMatches(session: Session, given: string | undefined): boolean {
+  if (!given) return false;
+  return timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(session.csrfToken).digest());
+}

@@ -1,0 +1,140 @@
+/**
+ * Console sign-in over real HTTP: the session cookie's attributes, what the store keeps, CSRF on
+ * state-changing requests, expiry on the injected clock, sign-out, and throttled failures that
+ * don't tell a wrong password from an unknown email.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MASTER_KEY, STORE_KINDS } from './helpers/stores.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+import { request } from './helpers/http.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, call, createTestAdmin, session, signIn } from './management-helpers.js';
+
+describe.each(STORE_KINDS)('console sessions (%s)', (kind) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+    await createTestAdmin(t);
+  });
+  afterAll(() => t.close());
+
+  it('signs in: HttpOnly, SameSite=Strict, Path=/, Secure (https issuer) opaque cookie; only its SHA-256 is stored', async () => {
+    const res = await signIn(t, 'Ada@Example.com ', ADMIN_PASSWORD);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.body).toEqual({ email: ADMIN_EMAIL, csrf_token: expect.stringMatching(/^[\w-]{40,}$/) });
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^gatehouse_session=[\w-]{40,};/);
+    const attributes = cookie.split(';').slice(1).map((a) => a.trim().toLowerCase());
+    expect(attributes).toEqual(expect.arrayContaining(['httponly', 'samesite=strict', 'path=/', 'secure', 'max-age=43200']));
+    const value = cookie.split(';')[0]!.split('=')[1]!;
+    const rows = await t.server.runtime.ctx.db.selectFrom('sessions').selectAll().execute();
+    expect(rows.some((r) => r.id_hash === createHash('sha256').update(value).digest('base64url'))).toBe(true);
+    expect(JSON.stringify(rows)).not.toContain(value);
+    const admins = await t.server.runtime.ctx.db.selectFrom('admins').selectAll().execute();
+    expect(admins[0]!.password_hash).toMatch(/^\$argon2id\$/);
+    expect(JSON.stringify(admins)).not.toContain(ADMIN_PASSWORD);
+  });
+
+  it('GET /session answers the session and its CSRF token, or 401', async () => {
+    const s = await session(t);
+    const me = await request(`${t.url}/api/v1/session`, { headers: { cookie: s.cookie } });
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual({ email: ADMIN_EMAIL, csrf_token: s.csrf });
+    expect((await request(`${t.url}/api/v1/session`)).status).toBe(401);
+    expect((await request(`${t.url}/api/v1/session`, { headers: { cookie: 'gatehouse_session=forged' } })).status).toBe(401);
+  });
+
+  it('state-changing requests need the CSRF header; reads do not', async () => {
+    const s = await session(t);
+    expect((await call(t, { session: s, csrf: false }, 'GET', '/environments')).status).toBe(200);
+    const before = (await call(t, { session: s }, 'GET', '/environments')).body.items as unknown[];
+    for (const csrf of [undefined, 'wrong']) {
+      const res = await request(`${t.url}/api/v1/environments`, {
+        method: 'POST',
+        headers: { cookie: s.cookie, 'content-type': 'application/json', ...(csrf && { 'x-csrf-token': csrf }) },
+        body: JSON.stringify({ slug: 'csrf-victim' }),
+      });
+      expect(res.status).toBe(403);
+      expect(res.body.error).toBe('invalid_csrf_token');
+    }
+    expect((await call(t, { session: s }, 'GET', '/environments')).body.items).toEqual(before);
+    // Another session's token doesn't do either.
+    const other = await session(t);
+    expect((await call(t, { session: { ...s, csrf: other.csrf } }, 'PATCH', '/environments/default', { name: 'x' })).status).toBe(403);
+    expect((await call(t, { session: s }, 'PATCH', '/environments/default', { name: 'Default' })).status).toBe(200);
+  });
+
+  it('a session expires after 12 hours on the injected clock', async () => {
+    const s = await session(t);
+    t.clock.advance(12 * 3600 - 10);
+    expect((await call(t, { session: s }, 'GET', '/environments')).status).toBe(200);
+    t.clock.advance(11);
+    const res = await call(t, { session: s }, 'GET', '/environments');
+    expect(res.status).toBe(401);
+    expect((await request(`${t.url}/api/v1/session`, { headers: { cookie: s.cookie } })).status).toBe(401);
+  });
+
+  it('signs out: the cookie is cleared and the session no longer works', async () => {
+    const s = await session(t);
+    expect((await request(`${t.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: s.cookie } })).status).toBe(403);
+    const out = await request(`${t.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/^gatehouse_session=;.*Max-Age=0/i);
+    expect((await call(t, { session: s }, 'GET', '/environments')).status).toBe(401);
+    expect((await request(`${t.url}/api/v1/session`, { headers: { cookie: s.cookie } })).status).toBe(401);
+  });
+
+  it('a wrong password and an unknown email answer alike; failures are throttled per email, then per IP', async () => {
+    const wrong = await signIn(t, ADMIN_EMAIL, 'not the password at all');
+    const unknown = await signIn(t, 'nobody@example.com', 'not the password at all');
+    for (const res of [wrong, unknown]) {
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({ error: 'invalid_credentials', error_description: 'wrong email or password' });
+      expect(res.headers.get('set-cookie')).toBeNull();
+    }
+    for (let i = 0; i < 4; i++) expect((await signIn(t, ADMIN_EMAIL, `wrong ${i}`)).status).toBe(401);
+    // Locked for this email, even with the right password, until the window ends.
+    const locked = await signIn(t, ADMIN_EMAIL, ADMIN_PASSWORD);
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    t.clock.advance(15 * 60);
+    expect((await signIn(t, ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(200);
+    // Per IP: many emails from one address.
+    let status = 0;
+    for (let i = 0; i < 40 && status !== 429; i++) status = (await signIn(t, `guess${i}@example.com`, 'guess guess guess')).status;
+    expect(status).toBe(429);
+    t.clock.advance(15 * 60);
+    const audit = await t.server.runtime.ctx.db.selectFrom('audit_events').select(['action', 'result']).where('action', '=', 'admin.sign_in').execute();
+    expect(audit.some((e) => e.result === 'failure') && audit.some((e) => e.result === 'success')).toBe(true);
+  });
+
+  it('`gatehouse admin create --password-stdin` makes an administrator who can sign in', async () => {
+    const bin = fileURLToPath(new URL('../../cli/bin/gatehouse.js', import.meta.url));
+    const store = t.location.databaseUrl
+      ? ['--database-url', `${t.location.databaseUrl}?options=${encodeURIComponent(`-c search_path=${t.location.pgSchema}`)}`]
+      : ['--data', t.location.dataDir];
+    const run = (password: string, ...args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        const child = execFile(process.execPath, [bin, ...store, 'admin', 'create', ...args], { env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY }, timeout: 30_000 }, (err, stdout, stderr) =>
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+        child.stdin!.end(password);
+      });
+    const ok = await run('a long enough passphrase\n', '--email', 'grace@example.com', '--password-stdin', '--json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ email: 'grace@example.com' });
+    expect(ok.stdout + ok.stderr).not.toContain('passphrase');
+    expect((await signIn(t, 'grace@example.com', 'a long enough passphrase')).status).toBe(200);
+    expect((await run('short', '--email', 'hopper@example.com', '--password-stdin')).stderr).toMatch(/12 to 1024 characters/);
+    expect((await run('a long enough passphrase', '--email', 'hopper@example.com')).stderr).toMatch(/--password-stdin/);
+    expect((await run('a long enough passphrase', '--email', 'grace@example.com', '--password-stdin')).stderr).toMatch(/exists/);
+  });
+
+  it('the sign-in body is validated: unknown fields and non-JSON are refused', async () => {
+    expect((await request(`${t.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, isAdmin: true }) })).status).toBe(400);
+    expect((await request(`${t.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${ADMIN_EMAIL}&password=x` })).status).toBe(415);
+  });
+});

@@ -4,6 +4,7 @@
  * at the token endpoint, change its permissions and see the next token's scope change, rotate the
  * secret, reload and find it gone. Screenshots of every screen land in `test-results/`.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -199,6 +200,27 @@ describe('admin console in the browser', () => {
     await shot('16-customers');
     await page.getByRole('tab', { name: 'Customer tokens' }).click();
     await page.getByText('Environment key', { exact: true }).waitFor();
+    // Register a tenant public key from the screen; a weak one is refused with the server's reason.
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    await page.getByRole('textbox', { name: 'Public key' }).fill(weak);
+    await page.getByLabel('Algorithm').first().click();
+    await page.getByRole('option', { name: 'RS256', exact: true }).click();
+    await page.getByRole('button', { name: 'Register public key' }).click();
+    await toast('Key not registered');
+    // That refusal is the one expected 400 of the suite; the browser logs it as a failed resource.
+    const expected400 = problems.findIndex((p) => p.includes('status of 400'));
+    expect(expected400).toBeGreaterThanOrEqual(0);
+    problems.splice(expected400, 1);
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    await page.getByLabel('Algorithm').first().click();
+    await page.getByRole('option', { name: 'ES256', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Public key' }).fill(ec);
+    await page.getByRole('textbox', { name: 'Key ID (optional)' }).fill('tenant-1');
+    await page.getByRole('button', { name: 'Register public key' }).click();
+    await toast('Public key registered');
+    await page.getByRole('table', { name: 'Public keys' }).getByText('tenant-1').waitFor();
+    const keys = await t.server.runtime.ctx.db.selectFrom('environment_credentials').select(['alg', 'kid']).where('kind', '=', 'public_key').execute();
+    expect(keys).toEqual([{ alg: 'ES256', kid: 'tenant-1' }]);
     await shot('17-customer-tokens');
     await page.getByRole('tab', { name: 'Integrations' }).click();
     await page.getByLabel('Search').fill('brochure');

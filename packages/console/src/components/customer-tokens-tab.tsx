@@ -11,6 +11,7 @@ import { useRequest } from '../use-request';
 import { CopyField } from './copy-field';
 import { SecretReveal } from './secret-reveal';
 import { Empty, ErrorState, Loading } from './states';
+import { RegisterPublicKey } from './register-public-key';
 
 interface Credentials {
   environment_key: string;
@@ -57,7 +58,7 @@ export function CustomerTokensTab({ env }: { env: string }) {
       {c.public_keys.length === 0 ? (
         <Empty title="No public keys" description={
             <>
-              Register ES256, RS256, PS256 or EdDSA public keys with <code>gatehouse env add-public-key</code>.
+              Register ES256, RS256, PS256 or EdDSA public keys below or with <code>gatehouse env add-public-key</code>.
             </>
           } />
       ) : (
@@ -84,6 +85,7 @@ export function CustomerTokensTab({ env }: { env: string }) {
           </Table>
         </Table.ScrollContainer>
       )}
+      <RegisterPublicKey env={env} onAdded={creds.reload} />
     </Stack>
   );
 }

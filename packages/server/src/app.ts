@@ -15,7 +15,6 @@ import { registerOAuthBodyParsers } from './oauth/params.js';
 import { tokenRoute } from './oauth/token.js';
 import { revokeRoute } from './oauth/revoke.js';
 import { introspectRoute } from './oauth/introspect.js';
-import { FailureThrottle } from './oauth/throttle.js';
 import { discoveryRoutes } from './oauth/discovery.js';
 import { healthRoutes } from './health.js';
 import { managementRoutes } from './management/index.js';
@@ -63,7 +62,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, basic: { type: 'http', scheme: 'basic' } } },
     },
   });
-  const throttle = new FailureThrottle(rt.ctx.clock);
+  const throttle = rt.throttle;
   await app.register(async (oauth) => {
     registerOAuthBodyParsers(oauth);
     tokenRoute(oauth, rt, throttle);

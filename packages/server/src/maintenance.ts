@@ -1,6 +1,6 @@
 /**
- * Periodic housekeeping: audit events older than the retention period, expired token rows and
- * expired reusable tokens are deleted; due key switches are persisted. Runs hourly on every node
+ * Periodic housekeeping: audit events older than the retention period, expired token rows,
+ * expired reusable tokens, old throttle windows and expired console sessions are deleted; due key switches are persisted. Runs hourly on every node
  * (the deletes are idempotent).
  * @packageDocumentation
  */
@@ -23,6 +23,8 @@ export async function purgeExpired(ctx: Context): Promise<PurgeResult> {
   // A revoked jti must stay known until its exp; past exp (and the skew) nothing accepts it anyway.
   const issued = await ctx.db.deleteFrom('issued_tokens').where('expires_at', '<', now - ctx.config.clockSkew).executeTakeFirst();
   const reusable = await ctx.db.deleteFrom('token_reuse').where('expires_at', '<', now).executeTakeFirst();
+  await ctx.db.deleteFrom('throttle_counters').where('window_start_ms', '<', ctx.clock.now() - 3_600_000).execute();
+  await ctx.db.deleteFrom('sessions').where('expires_at', '<', now).execute();
   await promoteDueKeys(ctx);
   return { auditEvents: Number(audit.numDeletedRows), issuedTokens: Number(issued.numDeletedRows), reusableTokens: Number(reusable.numDeletedRows) };
 }

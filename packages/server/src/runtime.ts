@@ -23,6 +23,8 @@ import type { FastifyRequest } from 'fastify';
 import type { ConsolePrincipal } from './api/principal.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { scheduleMaintenance } from './maintenance.js';
+import { FailureThrottle } from './oauth/throttle.js';
+import { applyThrottleChange, storeFailureCounter } from './oauth/shared-failure-counter.js';
 
 /** Everything a running server holds. */
 export interface Runtime {
@@ -35,6 +37,8 @@ export interface Runtime {
   readonly verifier: BearerVerifier;
   readonly customerTokens: CustomerTokens;
   readonly metrics: Metrics;
+  /** Throttle of failed client authentications at the OAuth endpoints, shared across nodes. */
+  readonly throttle: FailureThrottle;
   /**
    * Set by the console context: authenticates a request by its session cookie (enforcing CSRF on
    * state-changing methods), so management routes shared with bearer clients accept both.
@@ -82,14 +86,17 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     const metrics = createMetrics();
     issuer.onIssue = (outcome) => metrics.tokens.inc({ outcome });
     verifier.onVerify = (result) => metrics.verifications.inc({ result });
+    const throttle = new FailureThrottle(ctx.clock);
+    throttle.shared = storeFailureCounter(ctx);
     const changes = new ChangeFeed(ctx);
     changes.on(async (batch) => {
       directory.apply(batch);
       if (batch.some((c) => c.kind === 'keys')) await keys.reload();
       if (batch.some((c) => c.kind === 'revocation')) await revocations.reload();
+      for (const c of batch) if (c.kind === 'throttle') applyThrottleChange(c.ref, (key, until) => throttle.block(key, until));
       if (batch.some((c) => c.kind === 'credential')) customerTokens.clear();
       if (batch.some((c) => c.kind === 'customer')) seen.clear();
-      verifier.clear();
+      if (batch.some((c) => c.kind !== 'throttle')) verifier.clear();
     });
     await changes.start();
     const stopMaintenance = scheduleMaintenance(ctx);
@@ -103,6 +110,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       verifier,
       customerTokens,
       metrics,
+      throttle,
       async close() {
         stopMaintenance();
         await changes.stop();

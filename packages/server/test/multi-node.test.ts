@@ -60,6 +60,19 @@ describe.each(STORE_KINDS)('two nodes on one store (%s)', (kind) => {
     await within(1000, async () => (await onB()).status === 401);
   });
 
+  it('A-11 throttling holds across nodes: failures split over A and B fill one window', async () => {
+    const c = await createIntegration(ctx, CLI_ACTOR, 'default', { name: 't', preset: 'read-only' });
+    await within(1000, async () => (await token(a.url, c.client_id, c.client_secret)).status === 200);
+    for (let i = 0; i < 5; i++) {
+      expect((await token(a.url, c.client_id, `wrong-a-${i}`)).status).toBe(401);
+      expect((await token(b.url, c.client_id, `wrong-b-${i}`)).status).toBe(401);
+    }
+    // Each node saw only 5 of the 10 failures, yet both refuse within 1 s.
+    await within(1000, async () => (await token(a.url, c.client_id, c.client_secret)).status === 429 && (await token(b.url, c.client_id, c.client_secret)).status === 429);
+    const other = await createIntegration(ctx, CLI_ACTOR, 'default', { name: 'o', preset: 'read-only' });
+    await within(1000, async () => (await token(b.url, other.client_id, other.client_secret)).status === 200);
+  });
+
   it('disabling and deletion are honoured by both nodes within 1 s', async () => {
     const c = await createIntegration(ctx, CLI_ACTOR, 'default', { name: 'd', preset: 'read-only' });
     await within(1000, async () => (await token(b.url, c.client_id, c.client_secret)).status === 200);

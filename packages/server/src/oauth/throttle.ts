@@ -26,9 +26,22 @@ interface Window {
   count: number;
 }
 
+/**
+ * Where failures are also counted so that limits hold across nodes: `record` adds one failure of
+ * `key` to the shared window and, when that fills it, tells every node (through the change feed)
+ * to refuse `key` until the window ends.
+ */
+export interface SharedFailureCounter {
+  record(key: string, limit: number, windowMs: number): Promise<void>;
+}
+
 /** Counts failures and refuses further attempts while a window is full. */
 export class FailureThrottle {
   private readonly windows = new LRUCache<string, Window>({ max: 200_000 });
+  /** Keys another node found over the limit, with the end of their window (ms). */
+  private readonly blocked = new LRUCache<string, number>({ max: 100_000 });
+  /** Set to share counts across nodes. */
+  shared: SharedFailureCounter | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -47,6 +60,8 @@ export class FailureThrottle {
    */
   check(clientId: string, ip: string): void {
     for (const [key, limit] of [[`c:${clientId}`, this.limits.perClient], [`i:${ip}`, this.limits.perIp]] as const) {
+      const until = this.blocked.get(key);
+      if (until !== undefined && until > this.clock.now()) throw new TooManyRequests((until - this.clock.now()) / 1000, 'too many failed authentications, retry later');
       const w = this.current(key);
       if (w && w.count >= limit) throw new TooManyRequests((w.start + this.limits.windowMs - this.clock.now()) / 1000, 'too many failed authentications, retry later');
     }
@@ -54,10 +69,17 @@ export class FailureThrottle {
 
   /** Records a failed authentication of `clientId` from `ip`. */
   fail(clientId: string, ip: string): void {
-    for (const key of [`c:${clientId}`, `i:${ip}`]) {
+    for (const [key, limit] of [[`c:${clientId}`, this.limits.perClient], [`i:${ip}`, this.limits.perIp]] as const) {
       const w = this.current(key);
       if (w) w.count++;
       else this.windows.set(key, { start: this.clock.now(), count: 1 });
+      // Best effort: a store outage must not turn a failed authentication into a 503.
+      void this.shared?.record(key, limit, this.limits.windowMs).catch(() => undefined);
     }
+  }
+
+  /** Refuses `key` until `untilMs` (another node found it over the limit). */
+  block(key: string, untilMs: number): void {
+    if (untilMs > this.clock.now()) this.blocked.set(key, untilMs);
   }
 }

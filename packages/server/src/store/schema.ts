@@ -202,6 +202,13 @@ export interface SessionTable {
   expires_at: number;
 }
 
+export interface ThrottleCounterTable {
+  /** `c:<client_id>` or `i:<ip>`. */
+  key: string;
+  window_start_ms: number;
+  count: number;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   environments: EnvironmentTable;
@@ -221,4 +228,5 @@ export interface Database {
   outputs: OutputTable;
   admins: AdminTable;
   sessions: SessionTable;
+  throttle_counters: ThrottleCounterTable;
 }

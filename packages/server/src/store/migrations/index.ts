@@ -5,8 +5,9 @@
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-token-quota.js';
+import * as m003 from './003-throttle-counters.js';
 
-const migrations: Record<string, Migration> = { '001-initial': m001, '002-token-quota': m002 };
+const migrations: Record<string, Migration> = { '001-initial': m001, '002-token-quota': m002, '003-throttle-counters': m003 };
 
 /**
  * Applies every pending migration.

@@ -7,7 +7,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 
 /** What changed: the kind of object and its id. */
-export type ChangeKind = 'environment' | 'integration' | 'api' | 'keys' | 'revocation' | 'credential' | 'customer';
+export type ChangeKind = 'environment' | 'integration' | 'api' | 'keys' | 'revocation' | 'credential' | 'customer' | 'throttle';
 
 /** One change row. */
 export interface Change {

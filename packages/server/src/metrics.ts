@@ -16,6 +16,8 @@ export interface Metrics {
   verifications: Counter<'result'>;
   /** Request latency in seconds, by method, route and status. */
   requestDuration: Histogram<'method' | 'route' | 'status'>;
+  /** Store query latency in seconds, by `result` (`ok`, `error`). */
+  storeDuration: Histogram<'result'>;
 }
 
 /** Creates the metrics; `defaults` adds process metrics (memory, event loop lag). */
@@ -32,6 +34,13 @@ export function createMetrics(defaults = true): Metrics {
       help: 'HTTP request latency',
       labelNames: ['method', 'route', 'status'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    storeDuration: new Histogram({
+      name: 'gatehouse_store_query_duration_seconds',
+      help: 'Store query latency',
+      labelNames: ['result'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1],
       registers: [registry],
     }),
   };

@@ -84,6 +84,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     const customerTokens = new CustomerTokens(ctx, directory, seen);
     verifier.customers = customerTokens;
     const metrics = createMetrics();
+    ctx.store.onQuery = (ms, failed) => metrics.storeDuration.observe({ result: failed ? 'error' : 'ok' }, ms / 1000);
     issuer.onIssue = (outcome) => metrics.tokens.inc({ outcome });
     verifier.onVerify = (result) => metrics.verifications.inc({ result });
     const throttle = new FailureThrottle(ctx.clock);

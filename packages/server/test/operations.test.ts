@@ -30,6 +30,8 @@ describe('operations and log hygiene', () => {
     expect(metrics).toMatch(/gatehouse_tokens_total\{outcome="reused"\} 1/);
     expect(metrics).toMatch(/gatehouse_client_auth_failures_total\{reason="invalid_client"\} 1/);
     expect(metrics).toContain('gatehouse_http_request_duration_seconds_bucket');
+    expect(metrics).toMatch(/gatehouse_store_query_duration_seconds_count\{result="ok"\} [1-9]/);
+    expect(metrics).toMatch(/gatehouse_bearer_verifications_total|gatehouse_tokens_total/);
   });
 
   it('F-61 no secret, Authorization value, token or private key appears in the logs', async () => {

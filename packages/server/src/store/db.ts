@@ -32,7 +32,14 @@ export interface Store {
   /** The pg pool (PostgreSQL only), for LISTEN/NOTIFY. */
   pool?: pg.Pool;
   options: StoreOptions;
+  /** Called after every query with its duration in milliseconds (metrics). */
+  onQuery?: (durationMs: number, failed: boolean) => void;
   close(): Promise<void>;
+}
+
+/** Kysely's log hook, forwarding query durations to `store.onQuery`. */
+function queryLog(store: () => Store | undefined) {
+  return (event: { level: 'query' | 'error'; queryDurationMillis: number }) => store()?.onQuery?.(event.queryDurationMillis, event.level === 'error');
 }
 
 /**
@@ -78,8 +85,10 @@ function openSqlite(options: StoreOptions): Store {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', options, close: () => db.destroy() };
+  let store: Store | undefined;
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: queryLog(() => store) });
+  store = { db, dialect: 'sqlite', options, close: () => db.destroy() };
+  return store;
 }
 
 async function openPostgres(options: StoreOptions): Promise<Store> {
@@ -108,6 +117,8 @@ async function openPostgres(options: StoreOptions): Promise<Store> {
   // A checked-out client whose server goes away emits 'error' too; the failed query already
   // carries the error (answered 503), so the event itself must not crash the process.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', pool, options, close: () => db.destroy() };
+  let store: Store | undefined;
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(() => store) });
+  store = { db, dialect: 'postgres', pool, options, close: () => db.destroy() };
+  return store;
 }

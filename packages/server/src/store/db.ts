@@ -85,9 +85,9 @@ function openSqlite(options: StoreOptions): Store {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  let store: Store | undefined;
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: queryLog(() => store) });
-  store = { db, dialect: 'sqlite', options, close: () => db.destroy() };
+  // The log hook reads `store` only when a query has run, after it is assigned.
+  const db: Kysely<Database> = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: queryLog(() => store) });
+  const store: Store = { db, dialect: 'sqlite', options, close: () => db.destroy() };
   return store;
 }
 
@@ -117,8 +117,7 @@ async function openPostgres(options: StoreOptions): Promise<Store> {
   // A checked-out client whose server goes away emits 'error' too; the failed query already
   // carries the error (answered 503), so the event itself must not crash the process.
   pool.on('connect', (client) => client.on('error', () => {}));
-  let store: Store | undefined;
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(() => store) });
-  store = { db, dialect: 'postgres', pool, options, close: () => db.destroy() };
+  const db: Kysely<Database> = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(() => store) });
+  const store: Store = { db, dialect: 'postgres', pool, options, close: () => db.destroy() };
   return store;
 }

@@ -66,22 +66,22 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
   });
 
   it('D-46 unknown iss; iss=A signed with B\'s secret: 401', async () => {
-    expect((await api(jwt.sign({ id: 'x', exp: now() + 60 }, secret, { issuer: 'ek_unknown' }), '/self')).status).toBe(401);
+    expect((await api(jwt.sign({ id: 'x', iat: now(), exp: now() + 60 }, secret, { issuer: 'ek_unknown' }), '/self')).status).toBe(401);
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, `tenant-b-${kind}`);
     const b = await getCredentials(t.server.runtime.ctx, CLI_ACTOR, `tenant-b-${kind}`);
-    const forged = jwt.sign({ id: 'x', exp: now() + 60 }, b.environment_secret!, { issuer: key });
+    const forged = jwt.sign({ id: 'x', iat: now(), exp: now() + 60 }, b.environment_secret!, { issuer: key });
     const res = await api(forged, '/self');
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
 
   it('D-47 HS256 keyed with the registered EC PEM; RS256 to an environment with only a secret: 401', async () => {
-    const confused = jwt.sign({ id: 'x', exp: now() + 60 }, pem(ec.publicKey, 'spki'), { algorithm: 'HS256', issuer: key });
+    const confused = jwt.sign({ id: 'x', iat: now(), exp: now() + 60 }, pem(ec.publicKey, 'spki'), { algorithm: 'HS256', issuer: key });
     expect((await api(confused, '/self')).status).toBe(401);
     const slug = `hs-only-${kind}`;
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, slug);
     const hsOnly = await getCredentials(t.server.runtime.ctx, CLI_ACTOR, slug);
-    const rs = jwt.sign({ id: 'x', exp: now() + 60 }, pem(rsa.privateKey, 'pkcs8'), { algorithm: 'RS256', issuer: hsOnly.environment_key });
+    const rs = jwt.sign({ id: 'x', iat: now(), exp: now() + 60 }, pem(rsa.privateKey, 'pkcs8'), { algorithm: 'RS256', issuer: hsOnly.environment_key });
     expect((await api(rs, '/self')).status).toBe(401);
   });
 
@@ -120,7 +120,7 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
     const limited = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     await addPublicKey(t.server.runtime.ctx, CLI_ACTOR, 'default', { alg: 'ES256', key: pem(limited.publicKey, 'spki'), kid: 'no-admin', allow_admin: false });
     await settle(t);
-    const admin = jwt.sign({ isAdmin: true, exp: now() + 60 }, pem(limited.privateKey, 'pkcs8'), { algorithm: 'ES256', issuer: key, keyid: 'no-admin' });
+    const admin = jwt.sign({ isAdmin: true, iat: now(), exp: now() + 60 }, pem(limited.privateKey, 'pkcs8'), { algorithm: 'ES256', issuer: key, keyid: 'no-admin' });
     expect((await api(admin, '/self')).status).toBe(403);
   });
 
@@ -129,7 +129,7 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
     expect((await api(hs({ id: 'x'.repeat(256) }), '/self')).status).toBe(401);
     expect((await api(hs({ id: 'x', fields: ['a'] }), '/self')).status).toBe(401);
     expect((await api(hs({ id: 'x', fields: { big: 'y'.repeat(6000) } }), '/self')).status).toBe(401);
-    const polluted = jwt.sign(JSON.parse(`{"id":"x","exp":${now() + 60},"fields":{"__proto__":{"polluted":true}}}`) as object, secret, { issuer: key });
+    const polluted = jwt.sign(JSON.parse(`{"id":"x","iat":${now()},"exp":${now() + 60},"fields":{"__proto__":{"polluted":true}}}`) as object, secret, { issuer: key });
     expect((await api(polluted, '/self')).status).toBe(401);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -206,7 +206,7 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
     const slug = `tenant-e53-${kind}`;
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, slug);
     const b = await getCredentials(t.server.runtime.ctx, CLI_ACTOR, slug);
-    await api(jwt.sign({ id: 'b-user', exp: now() + 60 }, b.environment_secret!, { issuer: b.environment_key }), '/self');
+    await api(jwt.sign({ id: 'b-user', iat: now(), exp: now() + 60 }, b.environment_secret!, { issuer: b.environment_key }), '/self');
     const adminA = hs({ isAdmin: true });
     for (const [method, path] of [['GET', `/environments/${slug}/customers`], ['DELETE', `/environments/${slug}/customers/b-user`], ['GET', `/environments/default/customers/b-user?environment=${slug}`]] as const) {
       const res = await api(adminA, path, { method });

@@ -49,7 +49,7 @@ describe('operations and log hygiene', () => {
     secrets.push(rotated.client_secret);
     const creds = await getCredentials(t.server.runtime.ctx, CLI_ACTOR, 'default');
     secrets.push(creds.environment_secret!);
-    const customer = jwt.sign({ id: 'u', exp: t.clock.seconds() + 60 }, creds.environment_secret!, { issuer: creds.environment_key });
+    const customer = jwt.sign({ id: 'u', iat: t.clock.seconds(), exp: t.clock.seconds() + 60 }, creds.environment_secret!, { issuer: creds.environment_key });
     secrets.push(customer);
     await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${customer}` } });
     // Force an error path that logs.

@@ -6,6 +6,7 @@
  */
 import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Runtime } from './runtime.js';
@@ -15,6 +16,7 @@ import { registerOAuthBodyParsers } from './oauth/params.js';
 import { tokenRoute } from './oauth/token.js';
 import { revokeRoute } from './oauth/revoke.js';
 import { introspectRoute } from './oauth/introspect.js';
+import { registerAuthThrottle } from './oauth/throttle.js';
 import { discoveryRoutes } from './oauth/discovery.js';
 import { healthRoutes } from './health.js';
 import { managementRoutes } from './management/index.js';
@@ -62,9 +64,10 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, basic: { type: 'http', scheme: 'basic' } } },
     },
   });
-  const throttle = rt.throttle;
+  if ('redis' in rt.throttle) logRedisState(app, rt.throttle.redis);
   await app.register(async (oauth) => {
     registerOAuthBodyParsers(oauth);
+    const throttle = await registerAuthThrottle(oauth, rt.throttle);
     tokenRoute(oauth, rt, throttle);
     revokeRoute(oauth, rt, throttle);
     introspectRoute(oauth, rt, throttle);
@@ -76,4 +79,20 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   healthRoutes(app, rt);
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+/** Logs when Redis becomes unreachable (throttling windows are skipped meanwhile) and when it is back, once each. */
+function logRedisState(app: FastifyInstance, redis: Redis): void {
+  let down = redis.status !== 'ready';
+  if (down) app.log.warn('redis unreachable: failed-authentication throttling is skipped until it is back');
+  redis.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    app.log.warn({ err: err.message }, 'redis unreachable: failed-authentication throttling is skipped until it is back');
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    app.log.info('redis reachable again: throttling resumed');
+  });
 }

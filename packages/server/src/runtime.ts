@@ -23,7 +23,9 @@ import type { FastifyRequest } from 'fastify';
 import type { ConsolePrincipal } from './api/principal.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { scheduleMaintenance } from './maintenance.js';
-import { FailureThrottle } from './oauth/throttle.js';
+import { Redis } from 'ioredis';
+import type { ThrottleBackend } from './oauth/throttle.js';
+import { WindowStore } from './oauth/throttle-store.js';
 import { applyThrottleChange, storeFailureCounter } from './oauth/shared-failure-counter.js';
 
 /** Everything a running server holds. */
@@ -37,8 +39,8 @@ export interface Runtime {
   readonly verifier: BearerVerifier;
   readonly customerTokens: CustomerTokens;
   readonly metrics: Metrics;
-  /** Throttle of failed client authentications at the OAuth endpoints, shared across nodes. */
-  readonly throttle: FailureThrottle;
+  /** Where failed client authentications at the OAuth endpoints are counted, shared across nodes. */
+  readonly throttle: ThrottleBackend;
   /**
    * Set by the console context: authenticates a request by its session cookie (enforcing CSRF on
    * state-changing methods), so management routes shared with bearer clients accept both.
@@ -87,14 +89,14 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     ctx.store.onQuery = (ms, failed) => metrics.storeDuration.observe({ result: failed ? 'error' : 'ok' }, ms / 1000);
     issuer.onIssue = (outcome) => metrics.tokens.inc({ outcome });
     verifier.onVerify = (result) => metrics.verifications.inc({ result });
-    const throttle = new FailureThrottle(ctx.clock);
-    throttle.shared = storeFailureCounter(ctx);
+    const windows = new WindowStore(ctx.clock, storeFailureCounter(ctx));
+    const throttle: ThrottleBackend = config.redisUrl ? { redis: await connectRedis(config.redisUrl), prefix: config.redisPrefix } : { store: windows };
     const changes = new ChangeFeed(ctx);
     changes.on(async (batch) => {
       directory.apply(batch);
       if (batch.some((c) => c.kind === 'keys')) await keys.reload();
       if (batch.some((c) => c.kind === 'revocation')) await revocations.reload();
-      for (const c of batch) if (c.kind === 'throttle') applyThrottleChange(c.ref, (key, until) => throttle.block(key, until));
+      for (const c of batch) if (c.kind === 'throttle') applyThrottleChange(c.ref, (key, until) => windows.block(key, until));
       if (batch.some((c) => c.kind === 'credential')) customerTokens.clear();
       if (batch.some((c) => c.kind === 'customer')) seen.clear();
       if (batch.some((c) => c.kind !== 'throttle')) verifier.clear();
@@ -114,6 +116,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       throttle,
       async close() {
         stopMaintenance();
+        if ('redis' in throttle) throttle.redis.disconnect();
         await changes.stop();
         await ctx.store.close();
       },
@@ -122,4 +125,22 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     await ctx.store.close();
     throw err;
   }
+}
+
+/**
+ * A Redis client for the throttling windows that fails fast while Redis is unreachable (no offline
+ * queue, 500 ms command timeout) and keeps reconnecting, so an outage never stalls a request.
+ * Waits up to 2 s for the first connection; starting without Redis is allowed (app.ts logs it).
+ */
+async function connectRedis(url: string): Promise<Redis> {
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000, commandTimeout: 500 });
+  redis.on('error', () => undefined);
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2000);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return redis;
 }

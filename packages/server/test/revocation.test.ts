@@ -95,4 +95,16 @@ describe.each(STORE_KINDS)('revocation, introspection, throttling (%s)', (kind) 
     t.clock.advance(61);
     expect((await token(t.url, victim.client_id, victim.client_secret)).status).toBe(200);
   });
+
+  it('A-11 throttling is audited once per window, not per refused attempt', async () => {
+    const c = await t.integration({ preset: 'read-only' });
+    for (let i = 0; i < 15; i++) await token(t.url, c.client_id, `wrong-${i}`);
+    const events = await t.server.runtime.ctx.db.selectFrom('audit_events').select(['action', 'result', 'details', 'ip']).where('target', '=', c.client_id).execute();
+    expect(events.filter((e) => e.action === 'client.auth_failed')).toHaveLength(10);
+    const throttled = events.filter((e) => e.action === 'client.throttled');
+    expect(throttled).toHaveLength(1);
+    expect(throttled[0]).toMatchObject({ result: 'failure', ip: '127.0.0.1' });
+    expect(JSON.parse(String(throttled[0]?.details))).toEqual({ window: 'client' });
+    t.clock.advance(61);
+  });
 });

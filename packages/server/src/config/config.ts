@@ -37,6 +37,10 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** Days audit events are kept (`GATEHOUSE_AUDIT_RETENTION_DAYS`, default 90). */
   readonly auditRetentionDays: number;
+  /** Redis URL (`GATEHOUSE_REDIS_URL`, `redis://` or `rediss://`) for throttling windows shared by every node; absent means they are shared through the store. */
+  readonly redisUrl: string | undefined;
+  /** Prefix of Gatehouse's Redis keys (`GATEHOUSE_REDIS_PREFIX`, default `gatehouse:throttle:`). */
+  readonly redisPrefix: string;
 }
 
 /** Options that override environment variables (CLI flags). */
@@ -56,6 +60,8 @@ export type ConfigInput = Partial<{
   requestTimeoutMs: number;
   corsOrigins: string[];
   auditRetentionDays: number;
+  redisUrl: string;
+  redisPrefix: string;
 }>;
 
 /**
@@ -74,6 +80,10 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   for (const [name, value] of [['issuer', issuer], ['audience', audience]] as const) {
     if (!URL.canParse(value)) throw new Error(`${name} must be an absolute URL, got ${JSON.stringify(value)}`);
   }
+  const redisUrl = input.redisUrl ?? (env.GATEHOUSE_REDIS_URL || undefined);
+  if (redisUrl !== undefined && !/^rediss?:$/.test(URL.canParse(redisUrl) ? new URL(redisUrl).protocol : '')) {
+    throw new Error('GATEHOUSE_REDIS_URL must be a redis:// or rediss:// URL');
+  }
   return Object.freeze({
     host,
     port,
@@ -89,6 +99,8 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     jwksMaxAge: int('jwksMaxAge', input.jwksMaxAge ?? env.GATEHOUSE_JWKS_MAX_AGE, 300, 0, 86400),
     corsOrigins: Object.freeze(input.corsOrigins ?? (env.GATEHOUSE_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)),
     auditRetentionDays: int('auditRetentionDays', input.auditRetentionDays ?? env.GATEHOUSE_AUDIT_RETENTION_DAYS, 90, 1, 3650),
+    redisUrl,
+    redisPrefix: input.redisPrefix ?? env.GATEHOUSE_REDIS_PREFIX ?? 'gatehouse:throttle:',
     requestTimeoutMs: int('requestTimeoutMs', input.requestTimeoutMs ?? env.GATEHOUSE_REQUEST_TIMEOUT_MS, 10_000, 500, 600_000),
   });
 }

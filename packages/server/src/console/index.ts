@@ -16,6 +16,6 @@ export async function consoleRoutes(app: FastifyInstance, rt: Runtime): Promise<
   // Also loads the cookie codec that other contexts use to read the session cookie.
   await app.register(fastifyCookie);
   rt.authenticateSession = (request) => authenticateSession(rt.ctx, request);
-  sessionRoutes(app, rt);
+  await sessionRoutes(app, rt);
   await staticRoutes(app);
 }

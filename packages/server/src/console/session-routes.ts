@@ -9,7 +9,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { ApiError } from '../errors/api-error.js';
-import { FailureThrottle, type ThrottleLimits } from '../oauth/throttle.js';
+import { registerAuthThrottle, type ThrottleLimits } from '../oauth/throttle.js';
+import { WindowStore } from '../oauth/throttle-store.js';
 import { normalizeEmail, verifyAdminPassword } from '../services/admins.js';
 import { audit } from '../services/audit.js';
 import { createSession, deleteSession } from '../services/sessions.js';
@@ -26,20 +27,20 @@ const SessionView = Type.Object({ email: Type.String(), csrf_token: Type.String(
 const common = { tags: ['console'] };
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody };
 
-/** Registers the session routes. */
-export function sessionRoutes(app: FastifyInstance, rt: Runtime): void {
+/** Registers the session routes (and @fastify/rate-limit in `app`, for the sign-in windows of this node). */
+export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   const { ctx } = rt;
-  const throttle = new FailureThrottle(ctx.clock, SIGN_IN_THROTTLE);
+  const throttle = await registerAuthThrottle(app, { store: new WindowStore(ctx.clock) }, SIGN_IN_THROTTLE);
 
   app.post<{ Body: Static<typeof SignIn> }>(
     '/api/v1/session',
     { schema: { ...common, summary: 'Sign in to the console', body: SignIn, response: { 200: SessionView, 429: ApiErrorBody, ...errors } } },
     async (request, reply) => {
       const email = normalizeEmail(request.body.email);
-      throttle.check(email, request.ip);
+      await throttle.check(request, email);
       const admin = await verifyAdminPassword(ctx, email, request.body.password);
       if (!admin) {
-        throttle.fail(email, request.ip);
+        await throttle.fail(request, email);
         await audit(ctx.db, { actor: `admin:${email.slice(0, 320)}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in', result: 'failure' }, ctx.clock.now());
         throw new ApiError(401, 'invalid_credentials', 'wrong email or password');
       }

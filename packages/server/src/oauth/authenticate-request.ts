@@ -11,15 +11,15 @@ import type { ClientRecord } from '../store/repositories/integrations.js';
 import { audit } from '../services/audit.js';
 import { authenticateClient } from './authenticate.js';
 import type { ClientCredentials } from './client-auth.js';
-import type { FailureThrottle } from './throttle.js';
+import type { AuthThrottle, ThrottleScope } from './throttle.js';
 
 /**
  * The authenticated client of an OAuth request whose `credentials` were read by `readClientCredentials`.
  * @throws TooManyRequests when throttled, InvalidClient.
  */
-export async function authenticateRequest(rt: Runtime, throttle: FailureThrottle, request: FastifyRequest, credentials: ClientCredentials): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
+export async function authenticateRequest(rt: Runtime, throttle: AuthThrottle, request: FastifyRequest, credentials: ClientCredentials): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
   try {
-    throttle.check(credentials.clientId, request.ip);
+    await throttle.check(request, credentials.clientId);
   } catch (err) {
     rt.metrics.authFailures.inc({ reason: 'throttled' });
     throw err;
@@ -28,12 +28,27 @@ export async function authenticateRequest(rt: Runtime, throttle: FailureThrottle
     return await authenticateClient(rt, credentials);
   } catch (err) {
     if (err instanceof InvalidClient) {
-      throttle.fail(credentials.clientId, request.ip);
+      const filled = await throttle.fail(request, credentials.clientId);
       rt.metrics.authFailures.inc({ reason: 'invalid_client' });
-      // A failure is recorded without saying whether the client exists (F-61).
-      const client = await rt.directory.client(credentials.clientId).catch(() => undefined);
-      if (client) await audit(rt.ctx.db, { actor: 'anonymous', ip: request.ip }, { environmentId: client.environmentId, action: 'client.auth_failed', target: client.clientId, result: 'failure' }, rt.ctx.clock.now()).catch(() => undefined);
+      await auditFailure(rt, request, credentials.clientId, filled);
     }
     throw err;
+  }
+}
+
+/**
+ * Audits a failed authentication of a known client, and the throttling it started when it filled
+ * a window (once per window, not per refused attempt). Unknown clients have no environment to be
+ * audited in; a filled IP window is logged. Recorded without saying whether the client exists (F-61).
+ */
+async function auditFailure(rt: Runtime, request: FastifyRequest, clientId: string, filled: ThrottleScope[]): Promise<void> {
+  if (filled.includes('ip')) request.log.warn({ ip: request.ip }, 'failed authentications from this IP are throttled');
+  const client = await rt.directory.client(clientId).catch(() => undefined);
+  if (!client) return;
+  const actor = { actor: 'anonymous', ip: request.ip };
+  const now = rt.ctx.clock.now();
+  await audit(rt.ctx.db, actor, { environmentId: client.environmentId, action: 'client.auth_failed', target: client.clientId, result: 'failure' }, now).catch(() => undefined);
+  for (const scope of filled) {
+    await audit(rt.ctx.db, actor, { environmentId: client.environmentId, action: 'client.throttled', target: client.clientId, result: 'failure', details: { window: scope } }, now).catch(() => undefined);
   }
 }

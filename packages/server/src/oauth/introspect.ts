@@ -13,10 +13,10 @@ import { readClientCredentials } from './client-auth.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
 import { inspectToken } from './token-inspection.js';
-import type { FailureThrottle } from './throttle.js';
+import type { AuthThrottle } from './throttle.js';
 
 /** Registers the introspection endpoint. */
-export function introspectRoute(app: FastifyInstance, rt: Runtime, throttle: FailureThrottle): void {
+export function introspectRoute(app: FastifyInstance, rt: Runtime, throttle: AuthThrottle): void {
   app.post(
     '/oauth/introspect',
     {

@@ -16,10 +16,10 @@ import { readClientCredentials } from './client-auth.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
 import { inspectToken } from './token-inspection.js';
-import type { FailureThrottle } from './throttle.js';
+import type { AuthThrottle } from './throttle.js';
 
 /** Registers the revocation endpoint. */
-export function revokeRoute(app: FastifyInstance, rt: Runtime, throttle: FailureThrottle): void {
+export function revokeRoute(app: FastifyInstance, rt: Runtime, throttle: AuthThrottle): void {
   app.post(
     '/oauth/revoke',
     {

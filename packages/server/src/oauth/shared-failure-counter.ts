@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { recordChange } from '../store/repositories/change-log.js';
-import type { SharedFailureCounter } from './throttle.js';
+import type { SharedFailureCounter } from './throttle-store.js';
 
 /** The store-backed counter. */
 export function storeFailureCounter(ctx: Context): SharedFailureCounter {
@@ -27,9 +27,11 @@ export function storeFailureCounter(ctx: Context): SharedFailureCounter {
         )
         .returning(['count', 'window_start_ms'])
         .executeTakeFirstOrThrow();
-      if (Number(row.count) === limit) {
+      const count = Number(row.count);
+      if (count === limit) {
         await recordChange(ctx.db, ctx.store.dialect, 'throttle', JSON.stringify([key, Number(row.window_start_ms) + windowMs]), nowSeconds(ctx.clock));
       }
+      return count;
     },
   };
 }

@@ -1,14 +1,20 @@
 /**
- * Throttling of failed client authentications (RFC 6749 §10.10, SECURITY.md A-11, F-60): per
- * `client_id` (known or not) and per IP, fixed one-minute windows, checked before any secret is
- * hashed. Only failures count, so an honest client is never throttled, and one client's failures
- * never lock out another (unless they share an IP flooding past the IP limit). Windows end, so a
- * lockout is never permanent.
+ * Throttling of failed client authentications (RFC 6749 §10.10, SECURITY.md A-11, F-60), built on
+ * @fastify/rate-limit: per `client_id` (known or not) and per IP, fixed one-minute windows. Only
+ * failures count: a request peeks at both windows (`increment: false`) before any secret is
+ * hashed, and a failed authentication counts one in each. So an honest client is never
+ * throttled, one client's failures never lock out another (unless they share an IP flooding past
+ * the IP limit), and windows end, so a lockout is never permanent.
+ *
+ * Counts live in Redis when `GATEHOUSE_REDIS_URL` is set (the plugin's Redis store, shared by
+ * every node), otherwise in a {@link WindowStore} shared through the Gatehouse store.
  * @packageDocumentation
  */
-import { LRUCache } from 'lru-cache';
-import type { Clock } from '../clock.js';
+import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
 import { TooManyRequests } from '../errors/oauth-error.js';
+import type { WindowStore } from './throttle-store.js';
 
 /** Limits in failures per window. */
 export interface ThrottleLimits {
@@ -21,65 +27,80 @@ export interface ThrottleLimits {
 /** Defaults: 10 failures a minute per client_id, 100 per IP. */
 export const DEFAULT_THROTTLE: ThrottleLimits = { perClient: 10, perIp: 100, windowMs: 60_000 };
 
-interface Window {
-  start: number;
-  count: number;
-}
+/** Which window: the client_id's or the IP's. */
+export type ThrottleScope = 'client' | 'ip';
 
-/**
- * Where failures are also counted so that limits hold across nodes: `record` adds one failure of
- * `key` to the shared window and, when that fills it, tells every node (through the change feed)
- * to refuse `key` until the window ends.
- */
-export interface SharedFailureCounter {
-  record(key: string, limit: number, windowMs: number): Promise<void>;
-}
+type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 
-/** Counts failures and refuses further attempts while a window is full. */
-export class FailureThrottle {
-  private readonly windows = new LRUCache<string, Window>({ max: 200_000 });
-  /** Keys another node found over the limit, with the end of their window (ms). */
-  private readonly blocked = new LRUCache<string, number>({ max: 100_000 });
-  /** Set to share counts across nodes. */
-  shared: SharedFailureCounter | undefined;
+/** Where the windows are counted. */
+export type ThrottleBackend = { redis: Redis; prefix: string } | { store: WindowStore };
 
+/** The two windows of the OAuth endpoints' client authentication, on one @fastify/rate-limit limiter. */
+export class AuthThrottle {
+  /**
+   * @param limiter the limiter of the registered plugin; it reads the key to count under from `subjects`.
+   * @param subjects the window key each in-flight request is being checked against.
+   */
   constructor(
-    private readonly clock: Clock,
-    private readonly limits: ThrottleLimits = DEFAULT_THROTTLE,
+    private readonly limiter: Limiter,
+    private readonly subjects: WeakMap<FastifyRequest, string>,
   ) {}
 
-  private current(key: string): Window | undefined {
-    const w = this.windows.get(key);
-    if (!w || this.clock.now() - w.start >= this.limits.windowMs) return undefined;
-    return w;
+  private static keys(request: FastifyRequest, clientId: string): Array<[ThrottleScope, string]> {
+    return [['client', `c:${clientId}`], ['ip', `i:${request.ip}`]];
   }
 
   /**
-   * Refuses the attempt when the client's or the IP's window is full.
+   * Refuses the attempt when the client's or the IP's window is full; counts nothing.
    * @throws TooManyRequests (429) with `Retry-After` in seconds until the window ends.
    */
-  check(clientId: string, ip: string): void {
-    for (const [key, limit] of [[`c:${clientId}`, this.limits.perClient], [`i:${ip}`, this.limits.perIp]] as const) {
-      const until = this.blocked.get(key);
-      if (until !== undefined && until > this.clock.now()) throw new TooManyRequests((until - this.clock.now()) / 1000, 'too many failed authentications, retry later');
-      const w = this.current(key);
-      if (w && w.count >= limit) throw new TooManyRequests((w.start + this.limits.windowMs - this.clock.now()) / 1000, 'too many failed authentications, retry later');
+  async check(request: FastifyRequest, clientId: string): Promise<void> {
+    for (const [, key] of AuthThrottle.keys(request, clientId)) {
+      this.subjects.set(request, key);
+      const state = await this.limiter(request, { increment: false });
+      if (!state.isAllowed && state.remaining === 0) throw new TooManyRequests(state.ttl / 1000, 'too many failed authentications, retry later');
     }
   }
 
-  /** Records a failed authentication of `clientId` from `ip`. */
-  fail(clientId: string, ip: string): void {
-    for (const [key, limit] of [[`c:${clientId}`, this.limits.perClient], [`i:${ip}`, this.limits.perIp]] as const) {
-      const w = this.current(key);
-      if (w) w.count++;
-      else this.windows.set(key, { start: this.clock.now(), count: 1 });
-      // Best effort: a store outage must not turn a failed authentication into a 503.
-      void this.shared?.record(key, limit, this.limits.windowMs).catch(() => undefined);
+  /** Counts a failed authentication of `clientId`; answers the windows this failure filled. */
+  async fail(request: FastifyRequest, clientId: string): Promise<ThrottleScope[]> {
+    const filled: ThrottleScope[] = [];
+    for (const [scope, key] of AuthThrottle.keys(request, clientId)) {
+      this.subjects.set(request, key);
+      const state = await this.limiter(request);
+      if (!state.isAllowed && state.remaining === 0 && !state.isExceeded) filled.push(scope);
     }
+    return filled;
   }
+}
 
-  /** Refuses `key` until `untilMs` (another node found it over the limit). */
-  block(key: string, untilMs: number): void {
-    if (untilMs > this.clock.now()) this.blocked.set(key, untilMs);
+/**
+ * Registers @fastify/rate-limit in `scope` (no global hook: only failures are counted) on
+ * `backend`, and returns the throttle built on it. Redis errors never fail a request: the
+ * windows are then skipped (see `docs/deploy.md`).
+ */
+export async function registerAuthThrottle(scope: FastifyInstance, backend: ThrottleBackend, limits: ThrottleLimits = DEFAULT_THROTTLE): Promise<AuthThrottle> {
+  const subjects = new WeakMap<FastifyRequest, string>();
+  const windows = {
+    global: false,
+    timeWindow: limits.windowMs,
+    // One limiter for both windows (no per-limiter child store, so Redis keys are just prefix + key).
+    keyGenerator: (request: FastifyRequest) => subjects.get(request) ?? '',
+    max: (_request: FastifyRequest, key: string) => (key.startsWith('c:') ? limits.perClient : limits.perIp),
+  };
+  if ('redis' in backend) {
+    await scope.register(rateLimit, { ...windows, redis: backend.redis, nameSpace: backend.prefix, skipOnError: true });
+  } else {
+    const shared = backend.store;
+    // The plugin constructs its store; this one hands the limiter the runtime's shared windows.
+    const store = class implements FastifyRateLimitStore {
+      incr = shared.incr.bind(shared);
+      read = shared.read.bind(shared);
+      child() {
+        return this;
+      }
+    };
+    await scope.register(rateLimit, { ...windows, store });
   }
+  return new AuthThrottle(scope.createRateLimit(), subjects);
 }

@@ -9,7 +9,7 @@ import { InvalidRequest, UnsupportedGrantType } from '../errors/oauth-error.js';
 import type { Runtime } from '../runtime.js';
 import { readClientCredentials } from './client-auth.js';
 import { authenticateRequest } from './authenticate-request.js';
-import type { FailureThrottle } from './throttle.js';
+import type { AuthThrottle } from './throttle.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
 import { clientCredentials } from './grants/client-credentials.js';
 import type { Grant } from './grants/grant.js';
@@ -17,7 +17,7 @@ import type { Grant } from './grants/grant.js';
 const grants: ReadonlyMap<string, Grant> = new Map([[clientCredentials.grantType, clientCredentials]]);
 
 /** Registers the token endpoint. */
-export function tokenRoute(app: FastifyInstance, rt: Runtime, throttle: FailureThrottle): void {
+export function tokenRoute(app: FastifyInstance, rt: Runtime, throttle: AuthThrottle): void {
   app.route({
     method: 'POST',
     url: '/oauth/token',

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../src/context.js';
 import { rotateSecret, updateIntegration, deleteIntegration } from '../src/services/integrations.js';
-import { verifySecret, hashSecret } from '../src/services/secrets.js';
+import { generateClientId, verifySecret, hashSecret } from '../src/services/secrets.js';
 import { STORE_KINDS } from './helpers/stores.js';
 import { settle, startTestServer, type TestServer } from './helpers/server.js';
 import { basic, postForm, token } from './helpers/http.js';
@@ -162,5 +162,12 @@ describe.each(STORE_KINDS)('token endpoint client authentication (%s)', (kind) =
     // Unknown client: the same HMAC and comparison run against a dummy digest, and fail.
     expect(verifySecret(pepper, null, 'correct')).toBe(false);
     expect(Buffer.from(stored, 'base64url')).toHaveLength(32);
+  });
+
+  it('client_ids never start with - or _ (a CLI argument like `-abc` would read as an option)', () => {
+    // 64 characters can start a base64url id; 5,000 draws meet - and _ about 150 times if not excluded.
+    const ids = Array.from({ length: 5000 }, () => generateClientId());
+    expect(ids.filter((id) => /^[-_]/.test(id))).toEqual([]);
+    expect(ids.every((id) => /^[A-Za-z0-9][\w-]{19}$/.test(id))).toBe(true);
   });
 });

@@ -14,7 +14,7 @@ import { loadEnvironment, type EnvironmentRecord } from '../store/repositories/e
 import { loadClient, type ClientRecord } from '../store/repositories/integrations.js';
 import { audit } from './audit.js';
 import { requireEnvironment } from './environments.js';
-import { generateId, generateSecret, hashSecret } from './secrets.js';
+import { generateClientId, generateId, generateSecret, hashSecret } from './secrets.js';
 
 /** Scopes per API id. */
 export type GrantMap = Map<string, Set<string>>;
@@ -60,7 +60,7 @@ export async function createIntegration(ctx: Context, actor: Actor, slug: string
   const grants = resolveGrants(env, input, limit);
   const now = nowSeconds(ctx.clock);
   const id = `int_${generateId(12)}`;
-  const clientId = generateId(15);
+  const clientId = generateClientId();
   const secret = generateSecret();
   await ctx.db.transaction().execute(async (trx) => {
     await trx

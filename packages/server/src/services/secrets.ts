@@ -15,6 +15,18 @@ export function generateId(bytes = 15): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+/**
+ * A new `client_id`: 15 random bytes, base64url, drawn again while it starts with `-` or `_`, so
+ * it can be passed to the CLI as an argument (`-abc` would read as an option) and copied by a
+ * double-click. 120 bits of randomness less a fraction of one.
+ */
+export function generateClientId(): string {
+  for (;;) {
+    const id = generateId(15);
+    if (id[0] !== '-' && id[0] !== '_') return id;
+  }
+}
+
 /** HMAC-SHA-256 of `secret` under `pepper`, base64url. */
 export function hashSecret(pepper: Buffer, secret: string): string {
   return createHmac('sha256', pepper).update(secret, 'utf8').digest('base64url');

@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations/index.js';
 
@@ -86,9 +87,27 @@ function openSqlite(options: StoreOptions): Store {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // The log hook reads `store` only when a query has run, after it is assigned.
-  const db: Kysely<Database> = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: queryLog(() => store) });
+  const db: Kysely<Database> = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: queryLog(() => store) });
   const store: Store = { db, dialect: 'sqlite', options, close: () => db.destroy() };
   return store;
+}
+
+/**
+ * better-sqlite3 with its prepared statements kept by SQL text: Kysely's driver prepares every
+ * query anew, which costs more than running it, while Gatehouse runs a few dozen distinct
+ * statements (the LRU bounds texts that vary, like `in (…)` lists). No query is streamed, so a
+ * cached statement is never still busy when it is run again.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const statements = new LRUCache<string, SQLite.Statement>({ max: 500 });
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (!statement) statements.set(sql, (statement = sqlite.prepare(sql)));
+      return statement;
+    },
+  };
 }
 
 async function openPostgres(options: StoreOptions): Promise<Store> {

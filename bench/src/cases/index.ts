@@ -8,6 +8,7 @@ import { gatehouseCustomerGetCase } from './gatehouse-customer-get.js';
 import { gatehouseManyIntegrationsCase } from './gatehouse-many-integrations.js';
 import { gatehouseTokenMintCase } from './gatehouse-token-mint.js';
 import { gatehouseTokenReuseCase } from './gatehouse-token-reuse.js';
+import { gatehouseBearerGetWorkersCase, gatehouseTokenReuseWorkersCase } from './gatehouse-workers.js';
 import { oidcProviderCase } from './oidc-provider.js';
 import { rawHttpCase } from './raw-http.js';
 
@@ -20,4 +21,6 @@ export const ALL_CASES: BenchCase[] = [
   gatehouseManyIntegrationsCase,
   gatehouseBearerGetCase,
   gatehouseCustomerGetCase,
+  gatehouseTokenReuseWorkersCase,
+  gatehouseBearerGetWorkersCase,
 ];

@@ -29,13 +29,19 @@ export interface GatehouseFixture {
   teardown: () => Promise<void>;
 }
 
+/** How to run the server of a case. */
+export interface LaunchOptions {
+  /** `gatehouse serve --workers` (default 1: one process). */
+  workers?: number;
+}
+
 /** Starts a Gatehouse on a new temporary data directory and creates the `bench` integration. */
-export async function launchGatehouse(): Promise<GatehouseFixture> {
+export async function launchGatehouse(options: LaunchOptions = {}): Promise<GatehouseFixture> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
   const removeDir = () => (process.env.BENCH_KEEP_DATA === '1' ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
   let server: GatehouseServer;
   try {
-    server = await startGatehouse(dataDir);
+    server = await startGatehouse(dataDir, options.workers);
   } catch (error) {
     await removeDir();
     throw error;
@@ -47,7 +53,7 @@ export async function launchGatehouse(): Promise<GatehouseFixture> {
     tokenUrl: () => `${fixture.server.origin}/oauth/token`,
     async restart() {
       await fixture.server.stop();
-      fixture.server = await startGatehouse(dataDir);
+      fixture.server = await startGatehouse(dataDir, options.workers);
     },
     async teardown() {
       await fixture.server.stop();
@@ -70,8 +76,8 @@ export type GatehouseTargetSpec = Omit<CaseTarget, 'pid' | 'teardown'>;
  * Launches a Gatehouse, lets `build` prepare it and describe the load, and returns the target.
  * Tears everything down if `build` throws, so a failing case leaves no process behind.
  */
-export async function gatehouseTarget(build: (fixture: GatehouseFixture) => Promise<GatehouseTargetSpec>): Promise<CaseTarget> {
-  const fixture = await launchGatehouse();
+export async function gatehouseTarget(build: (fixture: GatehouseFixture) => Promise<GatehouseTargetSpec>, options: LaunchOptions = {}): Promise<CaseTarget> {
+  const fixture = await launchGatehouse(options);
   try {
     const spec = await build(fixture);
     return { ...spec, pid: fixture.server.pid, teardown: fixture.teardown };

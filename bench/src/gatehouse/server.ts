@@ -35,20 +35,22 @@ export function freePort(): Promise<number> {
 
 /** Throws a readable error when the Gatehouse CLI entry point is missing. */
 export function assertGatehouseBuilt(): void {
-  if (!existsSync(GATEHOUSE_BIN)) throw new Error('packages/cli/bin/gatehouse.js not found (Gatehouse not built yet)');
+  if (!existsSync(GATEHOUSE_BIN)) throw new Error('packages/cli/dist/gatehouse.mjs not found (run npm run build -w @gatehouse/cli)');
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs `gatehouse serve --port <free port> --data <dataDir>` with `GATEHOUSE_LOG_LEVEL=warn` and
- * waits until `/healthz` answers 200, for at most `GATEHOUSE_START_TIMEOUT` seconds (default 30).
+ * Runs `gatehouse serve --port <free port> --data <dataDir>` (with `--workers <workers>` when
+ * given) with `GATEHOUSE_LOG_LEVEL=warn` and waits until `/healthz` answers 200, for at most
+ * `GATEHOUSE_START_TIMEOUT` seconds (default 30).
  * Throws (after stopping the process) with the server's last output when it exits or times out.
  */
-export async function startGatehouse(dataDir: string): Promise<GatehouseServer> {
+export async function startGatehouse(dataDir: string, workers = 1): Promise<GatehouseServer> {
   assertGatehouseBuilt();
   const port = await freePort();
-  const child = spawn(process.execPath, [GATEHOUSE_BIN, 'serve', '--port', String(port), '--data', dataDir], {
+  const args = [GATEHOUSE_BIN, 'serve', '--port', String(port), '--data', dataDir, ...(workers > 1 ? ['--workers', String(workers)] : [])];
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, GATEHOUSE_LOG_LEVEL: 'warn', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,6 +8,7 @@ export { CLI_ACTOR, type Actor, type Context } from './context.js';
 export { createRuntime, openContext, type Runtime, type RuntimeDeps } from './runtime.js';
 export { buildApp, type AppOptions } from './app.js';
 export { startServer, closeOnSignals, type RunningServer } from './main.js';
+export { superviseWorkers, type SuperviseOptions } from './cluster.js';
 export { openStore, type Store, type StoreOptions } from './store/db.js';
 export { migrateToLatest } from './store/migrations/index.js';
 export * as environments from './services/environments.js';

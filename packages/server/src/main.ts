@@ -49,9 +49,14 @@ export async function startServer(config: Config, deps: RuntimeDeps & AppOptions
 
 /**
  * Closes `server` on SIGTERM or SIGINT, then exits; gives up after `timeoutMs` (default 10 s).
+ * A second signal (a terminal's Ctrl-C reaches both a cluster's primary and its workers) changes
+ * nothing: the drain already under way goes on.
  */
 export function closeOnSignals(server: RunningServer, timeoutMs = 10_000): void {
+  let stopping = false;
   const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     server.app.log.info({ signal }, 'shutting down');
     setTimeout(() => process.exit(1), timeoutMs).unref();
     server.close().then(
@@ -59,6 +64,6 @@ export function closeOnSignals(server: RunningServer, timeoutMs = 10_000): void 
       () => process.exit(1),
     );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }

@@ -1,7 +1,14 @@
 /** `gatehouse serve`: run the server on the embedded store (or PostgreSQL) and say what to do next. */
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
-import { closeOnSignals, startServer } from '@gatehouse/server';
+import { closeOnSignals, createRuntime, startServer, superviseWorkers, type Config } from '@gatehouse/server';
 import { configFor } from '../io.js';
+
+interface ServeOptions {
+  host?: string;
+  port?: string;
+  workers?: string;
+}
 
 export function serveCommand(root: Command): void {
   root
@@ -9,24 +16,42 @@ export function serveCommand(root: Command): void {
     .description('run the Gatehouse server')
     .option('--host <host>', 'interface to listen on (GATEHOUSE_HOST, default 127.0.0.1)')
     .option('--port <port>', 'port (GATEHOUSE_PORT, default 4000)')
-    .action(async (opts: { host?: string; port?: string }, cmd: Command) => {
+    .option('--workers <n>', 'processes sharing the port and the store (GATEHOUSE_WORKERS, default 1; see README "Performance")')
+    .action(async (opts: ServeOptions, cmd: Command) => {
       const config = configFor(cmd, { ...(opts.host && { host: opts.host }), ...(opts.port && { port: Number(opts.port) }) });
+      const workers = workerCount(opts.workers ?? process.env.GATEHOUSE_WORKERS);
+      if (workers > 1 && cluster.isPrimary) {
+        // Migrate and create the default environment and first key once, before the workers race.
+        await (await createRuntime(config)).close();
+        superviseWorkers({ workers, onListening: (port) => process.stderr.write(nextSteps(config, `http://${config.host}:${port}`, workers)) });
+        return;
+      }
       const server = await startServer(config);
       closeOnSignals(server);
-      const store = config.databaseUrl ? 'PostgreSQL' : `embedded store in ${config.dataDir}`;
-      process.stderr.write(
-        [
-          `Gatehouse is listening on ${server.url} (issuer ${config.issuer}, ${store}).`,
-          '',
-          'Next steps, in another shell:',
-          '  1. Create an integration (its secret is shown once):',
-          '       npx gatehouse integration create --env default --name demo --preset read-only --json',
-          '  2. Trade its credentials for an access token:',
-          `       curl -s ${config.issuer}/oauth/token -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials`,
-          `  3. Verify it against ${config.issuer}/.well-known/jwks.json; the same request again returns the same token.`,
-          `  Console: ${config.issuer}/console/ (first: printf '%s' 'PASSPHRASE' | npx gatehouse admin create --email YOU --password-stdin)`,
-          '',
-        ].join('\n'),
-      );
+      if (cluster.isPrimary) process.stderr.write(nextSteps(config, server.url, 1));
     });
+}
+
+/** `--workers` as a count from 1 to 64. */
+function workerCount(value: string | undefined): number {
+  if (value === undefined || value === '') return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--workers must be an integer from 1 to 64, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function nextSteps(config: Config, url: string, workers: number): string {
+  const store = config.databaseUrl ? 'PostgreSQL' : `embedded store in ${config.dataDir}`;
+  return [
+    `Gatehouse is listening on ${url} (issuer ${config.issuer}, ${store}${workers > 1 ? `, ${workers} workers` : ''}).`,
+    '',
+    'Next steps, in another shell:',
+    '  1. Create an integration (its secret is shown once):',
+    '       npx gatehouse integration create --env default --name demo --preset read-only --json',
+    '  2. Trade its credentials for an access token:',
+    `       curl -s ${config.issuer}/oauth/token -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials`,
+    `  3. Verify it against ${config.issuer}/.well-known/jwks.json; the same request again returns the same token.`,
+    `  Console: ${config.issuer}/console/ (first: printf '%s' 'PASSPHRASE' | npx gatehouse admin create --email YOU --password-stdin)`,
+    '',
+  ].join('\n');
 }

@@ -1,0 +1,84 @@
+/**
+ * `gatehouse serve --workers 2` as a real process: two workers share the port and the store, so
+ * they hand out one reused token and honour a revocation made through either; a worker killed
+ * with SIGKILL is replaced; SIGTERM drains both and the primary exits 0.
+ */
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_KINDS, newStoreLocation, type StoreLocation } from './helpers/stores.js';
+import { startNode, type NodeProcess } from './helpers/node-process.js';
+import { basic, postForm, request, token } from './helpers/http.js';
+import { openContext } from '../src/runtime.js';
+import { testConfig } from './helpers/server.js';
+import { CLI_ACTOR, type Context } from '../src/context.js';
+import { createIntegration } from '../src/services/integrations.js';
+
+const ISSUER = 'https://gatehouse.workers.test';
+
+/** Pids of the primary's live children (its workers). */
+function workersOf(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+async function within(ms: number, check: () => Promise<boolean> | boolean): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.each(STORE_KINDS)('serve --workers 2 (%s)', (kind) => {
+  let location: StoreLocation;
+  let node: NodeProcess;
+  let ctx: Context;
+  beforeAll(async () => {
+    location = newStoreLocation(kind);
+    ctx = await openContext(testConfig(location, { issuer: ISSUER }));
+    node = await startNode(location, ISSUER, { GATEHOUSE_WORKERS: '2' });
+    await within(10_000, () => workersOf(node.child.pid!).length === 2);
+  }, 60_000);
+  afterAll(async () => {
+    node?.kill('SIGKILL');
+    for (const pid of node ? workersOf(node.child.pid!) : []) process.kill(pid, 'SIGKILL');
+    await ctx?.store.close();
+    await location?.dispose();
+  });
+
+  it('both workers hand out one reused token and honour a revocation made through either within 1 s', async () => {
+    const c = await createIntegration(ctx, CLI_ACTOR, 'default', { name: 'w', preset: 'read-only' });
+    await within(1000, async () => (await token(node.url, c.client_id, c.client_secret)).status === 200);
+    const tokens = new Set<string>();
+    for (let i = 0; i < 20; i++) tokens.add(String((await token(node.url, c.client_id, c.client_secret)).body.access_token));
+    expect(tokens.size).toBe(1);
+    const [tok] = [...tokens];
+    const media = () => request(`${node.url}/api/v1/environments/default/media`, { headers: { authorization: `Bearer ${tok}` } });
+    expect((await media()).status).toBe(200);
+    expect((await postForm(node.url, { token: tok! }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/revoke')).status).toBe(200);
+    await within(1000, async () => {
+      const statuses = await Promise.all(Array.from({ length: 10 }, async () => (await media()).status));
+      return statuses.every((s) => s === 401);
+    });
+    expect((await token(node.url, c.client_id, c.client_secret)).body.access_token).not.toBe(tok);
+  });
+
+  it('a worker killed with SIGKILL is replaced; SIGTERM drains both and the primary exits 0', async () => {
+    const [victim] = workersOf(node.child.pid!);
+    process.kill(victim!, 'SIGKILL');
+    await within(15_000, () => {
+      const now = workersOf(node.child.pid!);
+      return now.length === 2 && !now.includes(victim!);
+    });
+    expect((await request(`${node.url}/healthz`)).status).toBe(200);
+    const workers = workersOf(node.child.pid!);
+    node.kill('SIGTERM');
+    const started = Date.now();
+    expect(await node.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
+  }, 30_000);
+});

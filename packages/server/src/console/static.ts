@@ -4,12 +4,16 @@
  * @packageDocumentation
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 
-/** Where `npm run build -w @gatehouse/console` writes the console. */
-export const CONSOLE_DIST = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
+/**
+ * Where `npm run build -w @gatehouse/console` writes the console: found through the workspace
+ * package, so it is the same whether the server runs from its sources or from the CLI bundle.
+ */
+export const CONSOLE_DIST = join(dirname(createRequire(import.meta.url).resolve('@gatehouse/console/package.json')), 'dist');
 
 /** Headers on every console response (OWASP ASVS 5.0 §3.4). */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
@@ -39,7 +43,7 @@ export async function staticRoutes(app: FastifyInstance, dist = CONSOLE_DIST): P
   });
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console/'));
   app.get('/console', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console/'));
-  if (!existsSync(`${dist}index.html`)) {
+  if (!existsSync(join(dist, 'index.html'))) {
     const missing = (_request: unknown, reply: FastifyReply) => reply.code(503).type('text/html; charset=utf-8').send(MISSING_BUILD);
     app.get('/console/', { schema: { hide: true } }, missing);
     app.get('/console/*', { schema: { hide: true } }, missing);

@@ -13,7 +13,8 @@ const MISSING = Symbol('missing');
 
 /** Cached directory of clients and environments. */
 export class Directory {
-  private readonly clients = new LRUCache<string, ClientRecord>({ max: 50_000 });
+  /** The most recently used clients; an evicted one also leaves `clientIdById`, so memory stays flat. */
+  private readonly clients = new LRUCache<string, ClientRecord>({ max: 20_000, dispose: (record) => this.clientIdById.delete(record.id) });
   private readonly unknownClients = new LRUCache<string, true>({ max: 10_000 });
   private readonly clientIdById = new Map<string, string>();
   private readonly envs = new Map<string, EnvironmentRecord | typeof MISSING>();

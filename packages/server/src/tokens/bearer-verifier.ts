@@ -30,7 +30,11 @@ export interface CustomerTokenVerifier {
 
 /** Verification of bearer tokens with a cache. */
 export class BearerVerifier {
-  private readonly cache = new LRUCache<string, BearerPrincipal>({ max: 100_000 });
+  /**
+   * Verified tokens by their text, bounded by size (about 32 MiB, some 25,000 tokens); a token that
+   * fell out is verified again.
+   */
+  private readonly cache = new LRUCache<string, BearerPrincipal>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (_value, key) => key.length + 400 });
   private lastKeyReload = 0;
   /** Set when customer tokens are supported. */
   customers: CustomerTokenVerifier | undefined;

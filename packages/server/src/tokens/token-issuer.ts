@@ -43,7 +43,12 @@ function reuseKey(client: ClientRecord, api: ApiRecord, scope: string): string {
 
 /** Issues tokens, reusing them where the environment allows. */
 export class TokenIssuer {
-  private readonly reusable = new LRUCache<string, ReusableToken>({ max: 100_000 });
+  /**
+   * Reusable tokens by reuse key, bounded by size (about 32 MiB, some 25,000 tokens) so memory
+   * stays flat however many integrations are active; a token that fell out is found again in the
+   * store's `token_reuse` table.
+   */
+  private readonly reusable = new LRUCache<string, ReusableToken>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (value, key) => value.token.length + value.jti.length + key.length + 200 });
   /** Tells whether a `jti` was revoked (set by the revocation list). */
   isRevoked: (jti: string) => boolean = () => false;
   /** Told of every token handed out (metrics). */

@@ -80,4 +80,15 @@ describe.each(STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
     await cli('integration', 'delete', c.client_id, '--yes');
     await eventually(async () => (await token(t.url, c.client_id, c.client_secret)).status === 401, 1000);
   });
+
+  it('audit --env shows an environment\'s events; audit --server the server-wide ones (keys, administrators)', async () => {
+    await cli('keys', 'rotate');
+    const server = JSON.parse((await cli('audit', '--server', '--json')).stdout) as { environment: string | null; action: string; actor: string }[];
+    expect(server.find((e) => e.action === 'keys.rotate')).toMatchObject({ environment: null, actor: 'cli' });
+    const env = JSON.parse((await cli('audit', '--env', 'default', '--json')).stdout) as { environment: string; action: string }[];
+    expect(env.some((e) => e.action === 'integration.delete')).toBe(true);
+    expect(env.every((e) => e.environment === 'default')).toBe(true);
+    await expect(cli('audit')).rejects.toMatchObject({ stderr: expect.stringContaining('either --env <slug> or --server') });
+    await expect(cli('audit', '--env', 'default', '--server')).rejects.toMatchObject({ code: 1 });
+  });
 });

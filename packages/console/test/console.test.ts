@@ -96,6 +96,10 @@ describe('admin console in the browser', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Environments' }).waitFor();
     await page.getByRole('table', { name: 'Environments' }).getByRole('row', { name: /Default default 0/ }).waitFor();
+    // The server-wide audit log below the environments: the refused and the accepted sign-in.
+    const serverAudit = page.getByRole('table', { name: 'Server audit log' });
+    await serverAudit.getByRole('row', { name: /admin\.sign_in.*success/ }).first().waitFor();
+    await serverAudit.getByRole('row', { name: /admin\.sign_in.*failure/ }).first().waitFor();
     await shot('03-environments');
   });
 

@@ -8,6 +8,8 @@ import { STORE_KINDS } from './helpers/stores.js';
 import { settle, startTestServer, type TestServer } from './helpers/server.js';
 import { request, token } from './helpers/http.js';
 import { call, createTestAdmin, session, type Caller } from './management-helpers.js';
+import { CLI_ACTOR } from '../src/context.js';
+import { rotateSigningKey } from '../src/keys/signing-keys.js';
 
 describe.each(STORE_KINDS)('management API with a console session (%s)', (kind) => {
   let t: TestServer;
@@ -148,10 +150,23 @@ describe.each(STORE_KINDS)('management API with a console session (%s)', (kind) 
     expect((await as('GET', '/environments/acme/audit?limit=0')).status).toBe(400);
   });
 
+  it('the server-wide audit log (keys, administrators, sign-ins) is read by console administrators only', async () => {
+    await rotateSigningKey(t.server.runtime.ctx, CLI_ACTOR, {});
+    const res = await as('GET', '/audit?limit=100');
+    expect(res.status).toBe(200);
+    const items = res.body.items as { environment: string | null; action: string; actor: string }[];
+    expect(items.every((e) => e.environment === null)).toBe(true);
+    expect(items.map((e) => e.action)).toEqual(expect.arrayContaining(['keys.rotate', 'admin.create', 'admin.sign_in']));
+    expect(items.some((e) => e.action.startsWith('integration.'))).toBe(false);
+    const c = await t.integration({ preset: 'all-permissions' });
+    const bearer = String((await token(t.url, c.client_id, c.client_secret)).body.access_token);
+    expect((await request(`${t.url}/api/v1/audit`, { headers: { authorization: `Bearer ${bearer}` } })).status).toBe(403);
+  });
+
   it('authentication runs before body validation; /docs/json lists the management routes with schemas', async () => {
     expect((await request(`${t.url}/api/v1/environments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{bad' })).status).toBe(401);
     const doc = (await request(`${t.url}/docs/json`)).body as { paths: Record<string, Record<string, { tags?: string[]; responses: Record<string, unknown>; requestBody?: unknown }>> };
-    const paths = ['/api/v1/environments', '/api/v1/environments/{env}', '/api/v1/environments/{env}/integrations', '/api/v1/environments/{env}/integrations/{client_id}', '/api/v1/environments/{env}/integrations/{client_id}/rotate-secret', '/api/v1/environments/{env}/integrations/{client_id}/revoke-tokens', '/api/v1/environments/{env}/apis', '/api/v1/environments/{env}/audit', '/api/v1/session'];
+    const paths = ['/api/v1/environments', '/api/v1/environments/{env}', '/api/v1/environments/{env}/integrations', '/api/v1/environments/{env}/integrations/{client_id}', '/api/v1/environments/{env}/integrations/{client_id}/rotate-secret', '/api/v1/environments/{env}/integrations/{client_id}/revoke-tokens', '/api/v1/environments/{env}/apis', '/api/v1/environments/{env}/audit', '/api/v1/audit', '/api/v1/session'];
     for (const p of paths) expect(Object.keys(doc.paths)).toContain(p);
     expect(doc.paths['/api/v1/environments/{env}/integrations']!.post!.tags).toEqual(['management']);
     expect(Object.keys(doc.paths['/api/v1/environments/{env}/integrations']!.post!.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '404']));

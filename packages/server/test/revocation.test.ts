@@ -96,7 +96,7 @@ describe.each(STORE_KINDS)('revocation, introspection, throttling (%s)', (kind) 
     expect((await token(t.url, victim.client_id, victim.client_secret)).status).toBe(200);
   });
 
-  it('A-11 throttling is audited once per window, not per refused attempt', async () => {
+  it('A-11 throttling is audited once per window, not per refused attempt: the client\'s in its environment, the IP\'s server-wide', async () => {
     const c = await t.integration({ preset: 'read-only' });
     for (let i = 0; i < 15; i++) await token(t.url, c.client_id, `wrong-${i}`);
     const events = await t.server.runtime.ctx.db.selectFrom('audit_events').select(['action', 'result', 'details', 'ip']).where('target', '=', c.client_id).execute();
@@ -105,6 +105,13 @@ describe.each(STORE_KINDS)('revocation, introspection, throttling (%s)', (kind) 
     expect(throttled).toHaveLength(1);
     expect(throttled[0]).toMatchObject({ result: 'failure', ip: '127.0.0.1' });
     expect(JSON.parse(String(throttled[0]?.details))).toEqual({ window: 'client' });
+    // The IP's window (100 failures) fills too: audited once, server-wide; then every client from it waits.
+    for (let i = 0; i < 100; i++) await token(t.url, `stranger-${i}`, 'x');
+    const ipEvents = await t.server.runtime.ctx.db.selectFrom('audit_events').select(['environment_id', 'target']).where('action', '=', 'ip.throttled').execute();
+    expect(ipEvents).toEqual([{ environment_id: null, target: '127.0.0.1' }]);
+    const honest = await t.integration({ preset: 'read-only' });
+    expect((await token(t.url, honest.client_id, honest.client_secret)).status).toBe(429);
     t.clock.advance(61);
+    expect((await token(t.url, honest.client_id, honest.client_secret)).status).toBe(200);
   });
 });

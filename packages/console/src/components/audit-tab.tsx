@@ -1,20 +1,24 @@
-/** The audit log of an environment: who changed what, when, from where (newest first). */
+/**
+ * An audit log: who changed what, when, from where (newest first) — an environment's, or without
+ * `env` the server-wide one (signing keys, console administrators and sign-ins, throttled IPs).
+ */
 import { Badge, Table } from '@mantine/core';
 import { api, seg } from '../api/client';
 import type { AuditEvent, Page } from '../api/types';
 import { useRequest } from '../use-request';
 import { Empty, ErrorState, Loading } from './states';
 
-/** The audit tab. */
-export function AuditTab({ env }: { env: string }) {
-  const list = useRequest(() => api<Page<AuditEvent>>('GET', `/environments/${seg(env)}/audit?limit=200`), [env]);
+/** The audit table of `env`, or the server-wide one. */
+export function AuditTab({ env, label = 'Audit log' }: { env?: string; label?: string }) {
+  const path = env === undefined ? '/audit?limit=200' : `/environments/${seg(env)}/audit?limit=200`;
+  const list = useRequest(() => api<Page<AuditEvent>>('GET', path), [path]);
   if (list.loading && !list.data) return <Loading label="Loading the audit log" />;
   if (list.error !== undefined) return <ErrorState error={list.error} onRetry={list.reload} />;
   const items = list.data?.items ?? [];
   if (!items.length) return <Empty title="Nothing recorded yet" />;
   return (
     <Table.ScrollContainer minWidth={760}>
-      <Table striped verticalSpacing="xs" aria-label="Audit log">
+      <Table striped verticalSpacing="xs" aria-label={label}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>When</Table.Th>

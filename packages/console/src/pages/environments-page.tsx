@@ -8,6 +8,7 @@ import { useRequest } from '../use-request';
 import { Link, navigate } from '../router';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { CreateEnvironmentModal } from '../components/create-environment-modal';
+import { AuditTab } from '../components/audit-tab';
 
 /** The list of environments. */
 export function EnvironmentsPage() {
@@ -63,6 +64,10 @@ export function EnvironmentsPage() {
           </Table>
         </Table.ScrollContainer>
       )}
+      <Title order={2} size="h3" mt="xl" mb="sm">
+        Server audit log
+      </Title>
+      <AuditTab label="Server audit log" />
       <CreateEnvironmentModal
         opened={creating}
         onClose={() => setCreating(false)}

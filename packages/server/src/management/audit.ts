@@ -1,6 +1,7 @@
 /**
  * `GET /api/v1/environments/{env}/audit?limit=`: who changed what, when, newest first
- * (`integrations:read`).
+ * (`integrations:read`); `GET /api/v1/audit?limit=`: the server-wide events (signing keys, console
+ * administrators and sign-ins, throttled IPs), for console administrators only.
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
@@ -23,5 +24,10 @@ export function auditRoutes(app: FastifyInstance, rt: Runtime): void {
       const env = await requireEnvironment(ctx, request.params.env);
       return { items: await listAudit(ctx.db, env.id, request.query.limit ?? 50), next_cursor: null };
     },
+  );
+  app.get<{ Querystring: Static<typeof AuditQuery> }>(
+    '/audit',
+    { config: { consoleOnly: true }, schema: { ...COMMON, summary: 'The newest server-wide audit events (keys, administrators, throttled IPs)', querystring: AuditQuery, response: { 200: Page(AuditEvent), ...ERRORS } } },
+    async (request) => ({ items: await listAudit(ctx.db, null, request.query.limit ?? 50), next_cursor: null }),
   );
 }

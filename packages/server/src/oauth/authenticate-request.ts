@@ -38,15 +38,19 @@ export async function authenticateRequest(rt: Runtime, throttle: AuthThrottle, r
 
 /**
  * Audits a failed authentication of a known client, and the throttling it started when it filled
- * a window (once per window, not per refused attempt). Unknown clients have no environment to be
- * audited in; a filled IP window is logged. Recorded without saying whether the client exists (F-61).
+ * a window (once per window, not per refused attempt): the client's in its environment, the IP's
+ * server-wide. Unknown clients have no environment to be audited in. Recorded without saying
+ * whether the client exists (F-61).
  */
 async function auditFailure(rt: Runtime, request: FastifyRequest, clientId: string, filled: ThrottleScope[]): Promise<void> {
-  if (filled.includes('ip')) request.log.warn({ ip: request.ip }, 'failed authentications from this IP are throttled');
-  const client = await rt.directory.client(clientId).catch(() => undefined);
-  if (!client) return;
   const actor = { actor: 'anonymous', ip: request.ip };
   const now = rt.ctx.clock.now();
+  if (filled.includes('ip')) {
+    request.log.warn({ ip: request.ip }, 'failed authentications from this IP are throttled');
+    await audit(rt.ctx.db, actor, { environmentId: null, action: 'ip.throttled', target: request.ip, result: 'failure' }, now).catch(() => undefined);
+  }
+  const client = await rt.directory.client(clientId).catch(() => undefined);
+  if (!client) return;
   await audit(rt.ctx.db, actor, { environmentId: client.environmentId, action: 'client.auth_failed', target: client.clientId, result: 'failure' }, now).catch(() => undefined);
   for (const scope of filled) {
     await audit(rt.ctx.db, actor, { environmentId: client.environmentId, action: 'client.throttled', target: client.clientId, result: 'failure', details: { window: scope } }, now).catch(() => undefined);

@@ -35,13 +35,16 @@ export async function audit(db: Kysely<Database> | Transaction<Database>, actor:
     .execute();
 }
 
-/** The newest events of an environment, newest first. */
-export async function listAudit(db: Kysely<Database>, environmentId: string, limit: number): Promise<AuditEvent[]> {
+/**
+ * The newest `limit` events of an environment, newest first; with `environmentId` null, the
+ * server-wide events instead (signing keys, console administrators and sign-ins, throttled IPs).
+ */
+export async function listAudit(db: Kysely<Database>, environmentId: string | null, limit: number): Promise<AuditEvent[]> {
   const rows = await db
     .selectFrom('audit_events')
     .leftJoin('environments', 'environments.id', 'audit_events.environment_id')
     .select(['audit_events.id', 'environments.slug', 'actor', 'action', 'target', 'ip', 'result', 'created_at_ms'])
-    .where('audit_events.environment_id', '=', environmentId)
+    .where('audit_events.environment_id', environmentId === null ? 'is' : '=', environmentId)
     .orderBy('created_at_ms', 'desc')
     .orderBy('audit_events.id', 'desc')
     .limit(limit)

@@ -45,7 +45,7 @@ describe.each(STORE_KINDS)('limits and hygiene (%s)', (kind) => {
   it('the audit log records changes and mints with actor, target and time; old events and expired rows are purged', async () => {
     const c = await t.integration({ preset: 'read-only' });
     await token(t.url, c.client_id, c.client_secret);
-    const events = await listAudit(t.server.runtime.ctx.db, (await t.server.runtime.directory.environment('slug', 'default'))!.id, 500);
+    const { items: events } = await listAudit(t.server.runtime.ctx.db, (await t.server.runtime.directory.environment('slug', 'default'))!.id, 500);
     const mine = events.filter((e) => e.target === c.client_id);
     expect(mine.map((e) => e.action)).toEqual(expect.arrayContaining(['integration.create', 'token.mint']));
     expect(mine.find((e) => e.action === 'token.mint')).toMatchObject({ actor: `integration:${c.client_id}`, ip: '127.0.0.1', result: 'success' });
@@ -53,6 +53,6 @@ describe.each(STORE_KINDS)('limits and hygiene (%s)', (kind) => {
     const purged = await purgeExpired(t.server.runtime.ctx);
     expect(purged.auditEvents).toBeGreaterThan(0);
     expect(purged.issuedTokens).toBeGreaterThan(0);
-    expect(await listAudit(t.server.runtime.ctx.db, (await t.server.runtime.directory.environment('slug', 'default'))!.id, 500)).toEqual([]);
+    expect((await listAudit(t.server.runtime.ctx.db, (await t.server.runtime.directory.environment('slug', 'default'))!.id, 500)).items).toEqual([]);
   });
 });

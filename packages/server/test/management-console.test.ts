@@ -150,6 +150,28 @@ describe.each(STORE_KINDS)('management API with a console session (%s)', (kind) 
     expect((await as('GET', '/environments/acme/audit?limit=0')).status).toBe(400);
   });
 
+  it('the audit log pages with next_cursor, newest first, and refuses a cursor it did not make', async () => {
+    const whole = (await as('GET', '/environments/acme/audit?limit=1000')).body as { items: { id: string }[]; next_cursor: string | null };
+    expect(whole.next_cursor).toBeNull();
+    expect(whole.items.length).toBeGreaterThan(4);
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await as('GET', `/environments/acme/audit?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(res.status).toBe(200);
+      const body = res.body as { items: { id: string }[]; next_cursor: string | null };
+      expect(body.items.length).toBeLessThanOrEqual(2);
+      walked.push(...body.items.map((e) => e.id));
+      cursor = body.next_cursor;
+    } while (cursor);
+    expect(walked).toEqual(whole.items.map((e) => e.id));
+    for (const bad of ['x', '123', "1.evt_a' OR 1=1--", `${'9'.repeat(30)}.evt_a`]) {
+      const res = await as('GET', `/environments/acme/audit?cursor=${encodeURIComponent(bad)}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error).toBe('invalid_request');
+    }
+  });
+
   it('the server-wide audit log (keys, administrators, sign-ins) is read by console administrators only', async () => {
     await rotateSigningKey(t.server.runtime.ctx, CLI_ACTOR, {});
     const res = await as('GET', '/audit?limit=100');

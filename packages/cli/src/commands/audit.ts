@@ -14,7 +14,7 @@ export function auditCommand(root: Command): void {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new Error('--limit must be 1 to 10000');
       if ((opts.env === undefined) === !opts.server) throw new Error('give either --env <slug> or --server');
-      const events = await withContext(cmd, async (ctx) => listAudit(ctx.db, opts.env === undefined ? null : (await environments.requireEnvironment(ctx, opts.env)).id, limit));
+      const { items: events } = await withContext(cmd, async (ctx) => listAudit(ctx.db, opts.env === undefined ? null : (await environments.requireEnvironment(ctx, opts.env)).id, limit));
       output(cmd, events, (l) => table(l, ['created_at', 'actor', 'action', 'target', 'ip', 'result']));
     });
 }

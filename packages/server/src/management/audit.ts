@@ -1,6 +1,6 @@
 /**
- * `GET /api/v1/environments/{env}/audit?limit=`: who changed what, when, newest first
- * (`integrations:read`); `GET /api/v1/audit?limit=`: the server-wide events (signing keys, console
+ * `GET /api/v1/environments/{env}/audit?limit=&cursor=`: who changed what, when, newest first
+ * (`integrations:read`); `GET /api/v1/audit?limit=&cursor=`: the server-wide events (signing keys, console
  * administrators and sign-ins, throttled IPs), for console administrators only.
  * @packageDocumentation
  */
@@ -12,7 +12,10 @@ import { listAudit } from '../services/audit.js';
 import { requireEnvironment } from '../services/environments.js';
 import { COMMON, EnvParams, ERRORS } from './schemas.js';
 
-const AuditQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })) }, { additionalProperties: false });
+const AuditQuery = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })), cursor: Type.Optional(Type.String({ maxLength: 80, description: 'next_cursor of the previous page' })) },
+  { additionalProperties: false },
+);
 
 /** Registers the audit route. */
 export function auditRoutes(app: FastifyInstance, rt: Runtime): void {
@@ -22,12 +25,12 @@ export function auditRoutes(app: FastifyInstance, rt: Runtime): void {
     { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'The newest audit events of the environment', params: EnvParams, querystring: AuditQuery, response: { 200: Page(AuditEvent), ...ERRORS } } },
     async (request) => {
       const env = await requireEnvironment(ctx, request.params.env);
-      return { items: await listAudit(ctx.db, env.id, request.query.limit ?? 50), next_cursor: null };
+      return listAudit(ctx.db, env.id, request.query.limit ?? 50, request.query.cursor);
     },
   );
   app.get<{ Querystring: Static<typeof AuditQuery> }>(
     '/audit',
     { config: { consoleOnly: true }, schema: { ...COMMON, summary: 'The newest server-wide audit events (keys, administrators, throttled IPs)', querystring: AuditQuery, response: { 200: Page(AuditEvent), ...ERRORS } } },
-    async (request) => ({ items: await listAudit(ctx.db, null, request.query.limit ?? 50), next_cursor: null }),
+    async (request) => listAudit(ctx.db, null, request.query.limit ?? 50, request.query.cursor),
   );
 }

@@ -7,6 +7,7 @@ import type { AuditEvent } from '@gatehouse/contracts';
 import type { Database } from '../store/schema.js';
 import type { Actor } from '../context.js';
 import { generateId } from './secrets.js';
+import { ApiError } from '../errors/api-error.js';
 
 /** One event to record. `details` must never hold a secret. */
 export interface AuditEntry {
@@ -35,21 +36,35 @@ export async function audit(db: Kysely<Database> | Transaction<Database>, actor:
     .execute();
 }
 
+/** A page of audit events and the cursor of the next (older) one, null at the end. */
+export interface AuditPage {
+  items: AuditEvent[];
+  next_cursor: string | null;
+}
+
+const CURSOR = /^(\d{1,16})\.(evt_[\w-]{1,40})$/;
+
 /**
- * The newest `limit` events of an environment, newest first; with `environmentId` null, the
- * server-wide events instead (signing keys, console administrators and sign-ins, throttled IPs).
+ * The newest `limit` events of an environment, newest first, after `cursor` (from a previous
+ * page: `<created_at_ms>.<id>`, so pages hold still while new events arrive); with
+ * `environmentId` null, the server-wide events instead (signing keys, console administrators and
+ * sign-ins, throttled IPs).
+ * @throws ApiError 400 `invalid_request` for a cursor this function did not make.
  */
-export async function listAudit(db: Kysely<Database>, environmentId: string | null, limit: number): Promise<AuditEvent[]> {
-  const rows = await db
+export async function listAudit(db: Kysely<Database>, environmentId: string | null, limit: number, cursor?: string): Promise<AuditPage> {
+  let query = db
     .selectFrom('audit_events')
     .leftJoin('environments', 'environments.id', 'audit_events.environment_id')
     .select(['audit_events.id', 'environments.slug', 'actor', 'action', 'target', 'ip', 'result', 'created_at_ms'])
-    .where('audit_events.environment_id', environmentId === null ? 'is' : '=', environmentId)
-    .orderBy('created_at_ms', 'desc')
-    .orderBy('audit_events.id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({
+    .where('audit_events.environment_id', environmentId === null ? 'is' : '=', environmentId);
+  if (cursor !== undefined) {
+    const match = CURSOR.exec(cursor);
+    if (!match) throw new ApiError(400, 'invalid_request', 'cursor is not one this API returned');
+    const [ms, id] = [Number(match[1]), match[2]!];
+    query = query.where((eb) => eb.or([eb('created_at_ms', '<', ms), eb.and([eb('created_at_ms', '=', ms), eb('audit_events.id', '<', id)])]));
+  }
+  const rows = await query.orderBy('created_at_ms', 'desc').orderBy('audit_events.id', 'desc').limit(limit + 1).execute();
+  const items = rows.slice(0, limit).map((r) => ({
     id: r.id,
     environment: r.slug,
     actor: r.actor,
@@ -59,4 +74,6 @@ export async function listAudit(db: Kysely<Database>, environmentId: string | nu
     result: r.result,
     created_at: new Date(Number(r.created_at_ms)).toISOString(),
   }));
+  const last = rows.length > limit ? rows[limit - 1] : undefined;
+  return { items, next_cursor: last ? `${Number(last.created_at_ms)}.${last.id}` : null };
 }

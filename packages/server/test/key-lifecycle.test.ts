@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
-import { createRuntime } from '../src/runtime.js';
-import { rotateSigningKey } from '../src/keys/signing-keys.js';
+import { createRuntime, openContext } from '../src/runtime.js';
+import { promoteDueKeys, rotateSigningKey } from '../src/keys/signing-keys.js';
 import { STORE_KINDS, newStoreLocation } from './helpers/stores.js';
 import { settle, startTestServer, testConfig, type TestServer } from './helpers/server.js';
 import { TestClock } from './helpers/clock.js';
@@ -28,6 +28,31 @@ describe.each(STORE_KINDS)('signing-key lifecycle (%s)', (kind) => {
       expect(kids.size).toBe(1);
       await Promise.all(runtimes.map((r) => r.close()));
     } finally {
+      await location.dispose();
+    }
+  });
+
+  it('F-64/F-66 three nodes promoting a due key at once leave exactly one active key: the new one', async () => {
+    const location = newStoreLocation(kind);
+    const clock = new TestClock();
+    const contexts = await Promise.all([1, 2, 3].map(() => openContext(testConfig(location), { clock })));
+    try {
+      const [first] = contexts;
+      const runtime = await createRuntime(testConfig(location), { clock });
+      await runtime.close();
+      // Several rounds: the race (the second promotion retiring the key the first one activated) is timing-dependent.
+      for (let round = 0; round < 5; round++) {
+        const { kid } = await rotateSigningKey(first!, CLI_ACTOR);
+        clock.advance(first!.config.jwksMaxAge + 1);
+        // PostgreSQL runs the three at once. better-sqlite3 blocks its thread while it waits for a
+        // lock, so in one process SQLite connections can only take turns (processes contend for real).
+        const outcomes = kind === 'postgres' ? await Promise.all(contexts.map((ctx) => promoteDueKeys(ctx))) : [await promoteDueKeys(contexts[0]!), await promoteDueKeys(contexts[1]!), await promoteDueKeys(contexts[2]!)];
+        expect(outcomes.filter(Boolean).length, `round ${round}`).toBe(1);
+        const active = await first!.db.selectFrom('signing_keys').select('kid').where('state', '=', 'active').execute();
+        expect(active, `round ${round}`).toEqual([{ kid }]);
+      }
+    } finally {
+      await Promise.all(contexts.map((ctx) => ctx.store.close()));
       await location.dispose();
     }
   });

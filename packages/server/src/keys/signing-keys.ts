@@ -100,12 +100,16 @@ export async function promoteDueKeys(ctx: Context): Promise<boolean> {
   const due = await ctx.db.selectFrom('signing_keys').select('kid').where('state', '=', 'next').where('activates_at', '<=', now).orderBy('activates_at', 'desc').executeTakeFirst();
   if (!due) return false;
   const keep = await longestLifetime(ctx);
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx.updateTable('signing_keys').set({ state: 'retiring', retired_at: now, expires_at: now + keep }).where('state', '=', 'active').execute();
-    await trx.updateTable('signing_keys').set({ state: 'active' }).where('kid', '=', due.kid).where('state', '=', 'next').execute();
+  return ctx.db.transaction().execute(async (trx) => {
+    // Two processes may promote the same key at once. Only keys other than `due` are retired, so
+    // the one that comes second finds nothing left to do instead of retiring the key the first
+    // just made active (which left no active key at all).
+    await trx.updateTable('signing_keys').set({ state: 'retiring', retired_at: now, expires_at: now + keep }).where('state', '=', 'active').where('kid', '!=', due.kid).execute();
+    const promoted = await trx.updateTable('signing_keys').set({ state: 'active' }).where('kid', '=', due.kid).where('state', '=', 'next').executeTakeFirst();
+    if (Number(promoted.numUpdatedRows) === 0) return false;
     await recordChange(trx, ctx.store.dialect, 'keys', due.kid, now);
+    return true;
   });
-  return true;
 }
 
 /**

@@ -26,7 +26,14 @@ export function serveCommand(root: Command): void {
         superviseWorkers({ workers, onListening: (port) => process.stderr.write(nextSteps(config, `http://${config.host}:${port}`, workers)) });
         return;
       }
-      const server = await startServer(config);
+      const server = await startServer(config).catch((err: unknown) => {
+        // A worker's IPC channel would keep it alive; it must exit so the primary sees the failure.
+        if (cluster.isWorker) {
+          process.stderr.write(`gatehouse: ${err instanceof Error ? err.message : String(err)}\n`);
+          process.exit(1);
+        }
+        throw err;
+      });
       closeOnSignals(server);
       if (cluster.isPrimary) process.stderr.write(nextSteps(config, server.url, 1));
     });

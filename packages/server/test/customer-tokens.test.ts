@@ -179,7 +179,7 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
     expect((await api(lookalike, '/self')).body.type).toBe('customer');
   });
 
-  it('customers are created on first use and not rewritten on every request', async () => {
+  it('customers are created on first use (audited) and not rewritten on every request', async () => {
     const db = t.server.runtime.ctx.db;
     await api(hs({ id: 'carol', name: 'Carol', fields: { n: 1 } }), '/self');
     const row = await db.selectFrom('customers').selectAll().where('id', '=', 'carol').executeTakeFirstOrThrow();
@@ -188,6 +188,9 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
     expect(Number((await db.selectFrom('customers').select('last_seen_at').where('id', '=', 'carol').executeTakeFirstOrThrow()).last_seen_at)).toBe(Number(row.last_seen_at));
     await api(hs({ id: 'carol', name: 'Carol C.', fields: { n: 2 } }), '/self');
     expect(await db.selectFrom('customers').select(['name', 'fields']).where('id', '=', 'carol').executeTakeFirstOrThrow()).toEqual({ name: 'Carol C.', fields: '{"n":2}' });
+    // The creation is audited once, by the customer; later updates from its tokens are not.
+    const events = await db.selectFrom('audit_events').select(['action', 'actor']).where('target', '=', 'carol').execute();
+    expect(events).toEqual([{ action: 'customer.create', actor: 'customer:carol' }]);
   });
 
   it('admin tokens manage customers but own no projects', async () => {

@@ -23,7 +23,10 @@ export class CustomerSeen {
 
   constructor(private readonly ctx: Context) {}
 
-  /** Upserts the customer unless the same data was written less than a minute ago. */
+  /**
+   * Creates the customer (audited as `customer.create`, by the customer) or updates its name,
+   * fields and last-seen time, unless the same data was written less than a minute ago.
+   */
   async record(environmentId: string, id: string, name: string | null, fields: Record<string, unknown>): Promise<void> {
     const now = nowSeconds(this.ctx.clock);
     const key = `${environmentId}\n${id}`;
@@ -31,11 +34,19 @@ export class CustomerSeen {
     const digest = `${name ?? ''}\n${fieldsJson}`;
     const last = this.written.get(key);
     if (last && last.digest === digest && now - last.at < SEEN_WRITE_INTERVAL) return;
-    await this.ctx.db
-      .insertInto('customers')
-      .values({ environment_id: environmentId, id, name, fields: fieldsJson, created_at: now, last_seen_at: now })
-      .onConflict((oc) => oc.columns(['environment_id', 'id']).doUpdateSet({ name, fields: fieldsJson, last_seen_at: now }))
-      .execute();
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const created = await trx
+        .insertInto('customers')
+        .values({ environment_id: environmentId, id, name, fields: fieldsJson, created_at: now, last_seen_at: now })
+        .onConflict((oc) => oc.columns(['environment_id', 'id']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (created) {
+        await audit(trx, { actor: `customer:${id}`, ip: null }, { environmentId, action: 'customer.create', target: id }, this.ctx.clock.now());
+      } else {
+        await trx.updateTable('customers').set({ name, fields: fieldsJson, last_seen_at: now }).where('environment_id', '=', environmentId).where('id', '=', id).execute();
+      }
+    });
     this.written.set(key, { at: now, digest });
   }
 

@@ -15,6 +15,7 @@ import { startTestServer, type TestServer } from '../../server/test/helpers/serv
 import { token } from '../../server/test/helpers/http.js';
 import { CLI_ACTOR } from '../../server/src/context.js';
 import { createAdmin } from '../../server/src/services/admins.js';
+import { updateEnvironment } from '../../server/src/services/environments.js';
 import { ensureConsoleBuilt } from './build-console.js';
 
 const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
@@ -193,8 +194,18 @@ describe('admin console in the browser', () => {
     const env = await t.server.runtime.ctx.db.selectFrom('environments').select('token_lifetime').where('slug', '=', 'default').executeTakeFirstOrThrow();
     expect(env.token_lifetime).toBe(7200);
     await shot('13-settings');
+    // More events than one page (50), newer than the rest: the older ones come with "Load older events".
+    t.clock.advance(1);
+    for (let i = 0; i < 50; i++) await updateEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'default', { name: `Default ${i}` });
+    await updateEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'default', { name: 'Default' });
     await page.getByRole('tab', { name: 'Audit log' }).click();
-    await page.getByRole('table', { name: 'Audit log' }).getByText('integration.rotate_secret').first().waitFor();
+    const auditLog = page.getByRole('table', { name: 'Audit log' });
+    await auditLog.getByText('environment.update').first().waitFor();
+    expect(await auditLog.locator('tbody tr').count()).toBe(50);
+    expect(await auditLog.getByText('integration.rotate_secret').count()).toBe(0);
+    await page.getByRole('button', { name: 'Load older events' }).click();
+    await auditLog.getByText('integration.rotate_secret').first().waitFor();
+    expect(await auditLog.locator('tbody tr').count()).toBeGreaterThan(50);
     await shot('14-audit-log');
     await page.getByRole('tab', { name: 'APIs' }).click();
     await page.getByText('Environment API').first().waitFor();

@@ -2,19 +2,37 @@
  * An audit log: who changed what, when, from where (newest first) — an environment's, or without
  * `env` the server-wide one (signing keys, console administrators and sign-ins, throttled IPs).
  */
-import { Badge, Table } from '@mantine/core';
-import { api, seg } from '../api/client';
+import { useState } from 'react';
+import { Badge, Button, Group, Table } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { api, describeError, seg } from '../api/client';
 import type { AuditEvent, Page } from '../api/types';
 import { useRequest } from '../use-request';
 import { Empty, ErrorState, Loading } from './states';
 
+/** Events per page; "Load older events" fetches the next page through the list's cursor. */
+const PAGE_SIZE = 50;
+
 /** The audit table of `env`, or the server-wide one. */
 export function AuditTab({ env, label = 'Audit log' }: { env?: string; label?: string }) {
-  const path = env === undefined ? '/audit?limit=200' : `/environments/${seg(env)}/audit?limit=200`;
-  const list = useRequest(() => api<Page<AuditEvent>>('GET', path), [path]);
+  const path = env === undefined ? '/audit' : `/environments/${seg(env)}/audit`;
+  const list = useRequest(() => api<Page<AuditEvent>>('GET', `${path}?limit=${PAGE_SIZE}`), [path]);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const loadOlder = async (cursor: string) => {
+    setLoadingOlder(true);
+    try {
+      const older = await api<Page<AuditEvent>>('GET', `${path}?limit=${PAGE_SIZE}&cursor=${seg(cursor)}`);
+      list.set({ items: [...(list.data?.items ?? []), ...older.items], next_cursor: older.next_cursor });
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'Could not load older events', message: describeError(err) });
+    } finally {
+      setLoadingOlder(false);
+    }
+  };
   if (list.loading && !list.data) return <Loading label="Loading the audit log" />;
   if (list.error !== undefined) return <ErrorState error={list.error} onRetry={list.reload} />;
   const items = list.data?.items ?? [];
+  const cursor = list.data?.next_cursor;
   if (!items.length) return <Empty title="Nothing recorded yet" />;
   return (
     <Table.ScrollContainer minWidth={760}>
@@ -48,6 +66,13 @@ export function AuditTab({ env, label = 'Audit log' }: { env?: string; label?: s
           ))}
         </Table.Tbody>
       </Table>
+      {cursor && (
+        <Group justify="center" mt="md">
+          <Button variant="default" loading={loadingOlder} onClick={() => void loadOlder(cursor)}>
+            Load older events
+          </Button>
+        </Group>
+      )}
     </Table.ScrollContainer>
   );
 }

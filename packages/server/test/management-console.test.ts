@@ -137,6 +137,17 @@ describe.each(STORE_KINDS)('management API with a console session (%s)', (kind) 
     expect(tok.body.scope).toBe('invoices:read');
   });
 
+  it('integration search matches its text literally: % and _ are not wildcards', async () => {
+    expect((await as('POST', '/environments', { slug: 'search-lab', name: 'Search lab' })).status).toBe(201);
+    for (const name of ['100% done', '1000 done', 'a_b', 'axb', 'back\\slash']) expect((await as('POST', '/environments/search-lab/integrations', { name, preset: 'read-only' })).status).toBe(201);
+    const names = async (q: string) => ((await as('GET', `/environments/search-lab/integrations?q=${encodeURIComponent(q)}`)).body.items as { name: string }[]).map((i) => i.name).sort();
+    expect(await names('100%')).toEqual(['100% done']);
+    expect(await names('a_b')).toEqual(['a_b']);
+    expect(await names('%')).toEqual(['100% done']);
+    expect(await names('\\')).toEqual(['back\\slash']);
+    expect(await names('DONE')).toEqual(['100% done', '1000 done']);
+  });
+
   it('the audit log records who changed what, newest first', async () => {
     t.clock.advance(1);
     await as('PATCH', '/environments/acme', { name: 'Acme Inc.' });

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { presetScopes, type Grant, type Integration, type IntegrationCreate, type IntegrationCreated, type IntegrationUpdate } from '@gatehouse/contracts';
-import type { Transaction } from 'kysely';
+import { sql, type SqlBool, type Transaction } from 'kysely';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { ApiError, NotFound } from '../errors/api-error.js';
@@ -129,7 +129,12 @@ export async function listIntegrations(ctx: Context, slug: string, opts: { limit
   let query = ctx.db.selectFrom('integrations').select('client_id').where('environment_id', '=', env.id);
   if (opts.cursor) query = query.where('id', '>', opts.cursor);
   // Case-insensitive on both stores (PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII).
-  if (opts.q) query = query.where((eb) => eb.or([eb(eb.fn<string>('lower', ['name']), 'like', `%${opts.q!.toLowerCase()}%`), eb('client_id', '=', opts.q!)]));
+  if (opts.q) {
+    // The search text is matched literally: `%`, `_` and `\` in it are not LIKE wildcards.
+    const pattern = `%${opts.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const q = opts.q;
+    query = query.where((eb) => eb.or([sql<SqlBool>`lower(name) like ${pattern} escape '\\'`, eb('client_id', '=', q)]));
+  }
   const rows = await query.orderBy('id').limit(limit + 1).execute();
   const items: Integration[] = [];
   for (const r of rows.slice(0, limit)) {

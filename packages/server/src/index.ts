@@ -5,7 +5,7 @@
 export { loadConfig, type Config, type ConfigInput } from './config/config.js';
 export { systemClock, type Clock } from './clock.js';
 export { CLI_ACTOR, type Actor, type Context } from './context.js';
-export { createRuntime, openContext, type Runtime, type RuntimeDeps } from './runtime.js';
+export { createRuntime, openContext, prepareStore, type Runtime, type RuntimeDeps } from './runtime.js';
 export { buildApp, type AppOptions } from './app.js';
 export { startServer, closeOnSignals, type RunningServer } from './main.js';
 export { superviseWorkers, type SuperviseOptions } from './cluster.js';

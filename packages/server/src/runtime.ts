@@ -65,6 +65,15 @@ export async function openContext(config: Config, deps: RuntimeDeps = {}): Promi
 }
 
 /**
+ * Brings a freshly migrated store to what every node expects: the `default` environment and an
+ * active signing key, created when missing (safe when several processes do it at once, F-64).
+ */
+export async function prepareStore(ctx: Context): Promise<void> {
+  await ensureDefaultEnvironment(ctx, CLI_ACTOR);
+  await ensureActiveKey(ctx);
+}
+
+/**
  * Opens the store, creates the `default` environment and the first signing key when missing,
  * loads the keys and starts following changes.
  * @throws Error when the store can't be opened or migrated.
@@ -72,8 +81,7 @@ export async function openContext(config: Config, deps: RuntimeDeps = {}): Promi
 export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Promise<Runtime> {
   const ctx = await openContext(config, deps);
   try {
-    await ensureDefaultEnvironment(ctx, CLI_ACTOR);
-    await ensureActiveKey(ctx);
+    await prepareStore(ctx);
     const keys = new KeyRing(ctx);
     await keys.reload();
     const directory = new Directory(ctx);

@@ -1,7 +1,7 @@
 /** `gatehouse serve`: run the server on the embedded store (or PostgreSQL) and say what to do next. */
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
-import { closeOnSignals, createRuntime, startServer, superviseWorkers, type Config } from '@gatehouse/server';
+import { closeOnSignals, openContext, prepareStore, startServer, superviseWorkers, type Config } from '@gatehouse/server';
 import { configFor } from '../io.js';
 
 interface ServeOptions {
@@ -22,7 +22,12 @@ export function serveCommand(root: Command): void {
       const workers = workerCount(opts.workers ?? process.env.GATEHOUSE_WORKERS);
       if (workers > 1 && cluster.isPrimary) {
         // Migrate and create the default environment and first key once, before the workers race.
-        await (await createRuntime(config)).close();
+        const ctx = await openContext(config);
+        try {
+          await prepareStore(ctx);
+        } finally {
+          await ctx.store.close();
+        }
         superviseWorkers({ workers, onListening: (port) => process.stderr.write(nextSteps(config, `http://${config.host}:${port}`, workers)) });
         return;
       }

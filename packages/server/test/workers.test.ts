@@ -18,10 +18,10 @@ import { createIntegration } from '../src/services/integrations.js';
 
 const ISSUER = 'https://gatehouse.workers.test';
 
-/** Pids of the primary's live children (its workers). */
+/** Pids of the primary's live workers: its children running the CLI (not, say, tsx's esbuild service on a cold cache). */
 function workersOf(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid), '-f', 'cli/bin/gatehouse\\.js'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
   }

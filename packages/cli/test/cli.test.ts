@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS, MASTER_KEY } from '../../server/test/helpers/stores.js';
 import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
 import { token } from '../../server/test/helpers/http.js';
+import { within } from '../../server/test/helpers/within.js';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../bin/gatehouse.js', import.meta.url));
@@ -25,15 +26,6 @@ describe.each(STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
   });
   afterAll(() => t.close());
 
-  async function eventually(check: () => Promise<boolean>, withinMs: number): Promise<number> {
-    const started = Date.now();
-    for (;;) {
-      if (await check()) return Date.now() - started;
-      if (Date.now() - started > withinMs) throw new Error(`not honoured within ${withinMs} ms`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-
   it('creates an integration whose token works, and a disable is honoured within 1 s', async () => {
     const { stdout } = await cli('integration', 'create', '--env', 'default', '--name', 'demo', '--preset', 'read-only', '--json');
     const created = JSON.parse(stdout) as { id: string; client_id: string; client_secret: string; scopes: string[] };
@@ -44,7 +36,7 @@ describe.each(STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
     expect((await token(t.url, created.client_id, created.client_secret)).body.access_token).toBe(first.body.access_token);
 
     await cli('integration', 'disable', created.client_id, '--json');
-    const took = await eventually(async () => (await token(t.url, created.client_id, created.client_secret)).status === 401, 1000);
+    const took = await within(1000, async () => (await token(t.url, created.client_id, created.client_secret)).status === 401);
     expect(took).toBeLessThanOrEqual(1000);
   });
 
@@ -55,7 +47,7 @@ describe.each(STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
     expect(list.find((e) => e.slug === 'acme')).toMatchObject({ token_lifetime: 7200, refresh_before: 600 });
     const { stdout } = await cli('integration', 'create', '--env', 'acme', '--name', 'x', '--scopes', 'media:read fonts:read', '--json');
     const c = JSON.parse(stdout) as { client_id: string; client_secret: string };
-    const res = await eventually(async () => (await token(t.url, c.client_id, c.client_secret)).status === 200, 1000);
+    const res = await within(1000, async () => (await token(t.url, c.client_id, c.client_secret)).status === 200);
     expect(res).toBeLessThanOrEqual(1000);
     expect((await token(t.url, c.client_id, c.client_secret)).body.expires_in).toBe(7200);
   });
@@ -76,9 +68,9 @@ describe.each(STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
 
   it('delete with --yes removes the integration; the token endpoint refuses it within 1 s', async () => {
     const c = JSON.parse((await cli('integration', 'create', '--env', 'default', '--name', 'del', '--preset', 'read-only', '--json')).stdout) as { client_id: string; client_secret: string };
-    await eventually(async () => (await token(t.url, c.client_id, c.client_secret)).status === 200, 1000);
+    await within(1000, async () => (await token(t.url, c.client_id, c.client_secret)).status === 200);
     await cli('integration', 'delete', c.client_id, '--yes');
-    await eventually(async () => (await token(t.url, c.client_id, c.client_secret)).status === 401, 1000);
+    await within(1000, async () => (await token(t.url, c.client_id, c.client_secret)).status === 401);
   });
 
   it('audit --env shows an environment\'s events; audit --server the server-wide ones (keys, administrators)', async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS, newStoreLocation, type StoreLocation } from './helpers/stores.js';
 import { startNode, type NodeProcess } from './helpers/node-process.js';
 import { basic, postForm, request, token } from './helpers/http.js';
+import { within } from './helpers/within.js';
 import { openContext } from '../src/runtime.js';
 import { testConfig } from './helpers/server.js';
 import { CLI_ACTOR, type Context } from '../src/context.js';
@@ -31,14 +32,6 @@ describe.each(STORE_KINDS)('two nodes on one store (%s)', (kind) => {
     await ctx?.store.close();
     await location?.dispose();
   });
-
-  async function within(ms: number, check: () => Promise<boolean>): Promise<void> {
-    const start = Date.now();
-    while (!(await check())) {
-      if (Date.now() - start > ms) throw new Error(`not honoured within ${ms} ms`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 
   it('shares keys, integrations and reusable tokens', async () => {
     const c = await createIntegration(ctx, CLI_ACTOR, 'default', { name: 'x', preset: 'all-permissions' });

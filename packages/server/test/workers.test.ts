@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS, newStoreLocation, type StoreLocation } from './helpers/stores.js';
 import { startNode, type NodeProcess } from './helpers/node-process.js';
 import { basic, postForm, request, token } from './helpers/http.js';
+import { within } from './helpers/within.js';
 import { openContext } from '../src/runtime.js';
 import { testConfig } from './helpers/server.js';
 import { CLI_ACTOR, type Context } from '../src/context.js';
@@ -24,14 +25,6 @@ function workersOf(pid: number): number[] {
     return execFileSync('pgrep', ['-P', String(pid), '-f', 'cli/bin/gatehouse\\.js'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
-  }
-}
-
-async function within(ms: number, check: () => Promise<boolean> | boolean): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -83,12 +83,13 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
 
 /** Logs when Redis becomes unreachable (throttling windows are skipped meanwhile) and when it is back, once each. */
 function logRedisState(app: FastifyInstance, redis: Redis): void {
+  const unreachable = 'redis unreachable: failed-authentication throttling is skipped until it is back';
   let down = redis.status !== 'ready';
-  if (down) app.log.warn('redis unreachable: failed-authentication throttling is skipped until it is back');
+  if (down) app.log.warn(unreachable);
   redis.on('error', (err: Error) => {
     if (down) return;
     down = true;
-    app.log.warn({ err: err.message }, 'redis unreachable: failed-authentication throttling is skipped until it is back');
+    app.log.warn({ err: err.message }, unreachable);
   });
   redis.on('ready', () => {
     if (!down) return;

@@ -75,6 +75,7 @@ export function superviseWorkers(options: SuperviseOptions): void {
     if (workers.length === 0) process.exit(exitCode);
     for (const worker of workers) worker?.process.kill(signal);
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  // `on`, not `once`: a second Ctrl-C must not kill the primary while its workers drain.
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }

@@ -97,14 +97,13 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     ctx.store.onQuery = (ms, failed) => metrics.storeDuration.observe({ result: failed ? 'error' : 'ok' }, ms / 1000);
     issuer.onIssue = (outcome) => metrics.tokens.inc({ outcome });
     verifier.onVerify = (result) => metrics.verifications.inc({ result });
-    const windows = new WindowStore(ctx.clock, storeFailureCounter(ctx));
-    const throttle: ThrottleBackend = config.redisUrl ? { redis: await connectRedis(config.redisUrl), prefix: config.redisPrefix } : { store: windows };
+    const throttle: ThrottleBackend = config.redisUrl ? { redis: await connectRedis(config.redisUrl), prefix: config.redisPrefix } : { store: new WindowStore(ctx.clock, storeFailureCounter(ctx)) };
     const changes = new ChangeFeed(ctx);
     changes.on(async (batch) => {
       directory.apply(batch);
       if (batch.some((c) => c.kind === 'keys')) await keys.reload();
       if (batch.some((c) => c.kind === 'revocation')) await revocations.reload();
-      for (const c of batch) if (c.kind === 'throttle') applyThrottleChange(c.ref, (key, until) => windows.block(key, until));
+      if ('store' in throttle) for (const c of batch) if (c.kind === 'throttle') applyThrottleChange(c.ref, (key, until) => throttle.store.block(key, until));
       if (batch.some((c) => c.kind === 'credential')) customerTokens.clear();
       if (batch.some((c) => c.kind === 'customer')) seen.clear();
       if (batch.some((c) => c.kind !== 'throttle')) verifier.clear();

@@ -18,7 +18,7 @@ export interface SharedFailureCounter {
 }
 
 /** What @fastify/rate-limit's stores answer: the count in the window and its time left (ms). */
-export interface WindowState {
+interface WindowState {
   current: number;
   ttl: number;
 }

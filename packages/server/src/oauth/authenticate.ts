@@ -6,7 +6,7 @@
 import { nowSeconds } from '../clock.js';
 import { InvalidClient } from '../errors/oauth-error.js';
 import type { Runtime } from '../runtime.js';
-import { verifySecret } from '../services/secrets.js';
+import { digestMatches, digestSecret } from '../services/secrets.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import type { ClientCredentials } from './client-auth.js';
@@ -17,11 +17,12 @@ import type { ClientCredentials } from './client-auth.js';
  */
 export async function authenticateClient(rt: Runtime, creds: ClientCredentials): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
   const client = await rt.directory.client(creds.clientId);
-  const pepper = rt.ctx.sealer.secretPepper;
   const now = nowSeconds(rt.ctx.clock);
-  const current = verifySecret(pepper, client?.secretHash ?? null, creds.clientSecret);
+  // One digest of the presented secret, compared with the current and the previous hash alike.
+  const given = digestSecret(rt.ctx.sealer.secretPepper, creds.clientSecret);
+  const current = digestMatches(given, client?.secretHash ?? null);
   const previousValid = !!client?.previousSecretHash && (client.previousSecretExpiresAt ?? 0) > now;
-  const previous = verifySecret(pepper, previousValid ? client!.previousSecretHash : null, creds.clientSecret);
+  const previous = digestMatches(given, previousValid ? client!.previousSecretHash : null);
   const expired = client?.secretExpiresAt != null && client.secretExpiresAt <= now;
   const env = client && (await rt.directory.environment('id', client.environmentId));
   if (!client || !env || !client.enabled || !((current && !expired) || previous)) throw new InvalidClient(creds.method === 'client_secret_basic');

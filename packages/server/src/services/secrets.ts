@@ -29,19 +29,29 @@ export function generateClientId(): string {
 
 /** HMAC-SHA-256 of `secret` under `pepper`, base64url. */
 export function hashSecret(pepper: Buffer, secret: string): string {
-  return createHmac('sha256', pepper).update(secret, 'utf8').digest('base64url');
+  return digestSecret(pepper, secret).toString('base64url');
 }
 
 const DUMMY_HASH = Buffer.alloc(32, 0x5a);
 
+/** HMAC-SHA-256 of a presented `secret` under `pepper`: what {@link digestMatches} compares. */
+export function digestSecret(pepper: Buffer, secret: string): Buffer {
+  return createHmac('sha256', pepper).update(secret, 'utf8').digest();
+}
+
 /**
- * True when `secret` matches `storedHash`. Both sides are 32-byte digests compared with
- * `timingSafeEqual`, so timing says nothing about where they differ. Pass `null` for an unknown
- * client: the same work is done against a dummy digest and the answer is false (A-3, A-10).
+ * True when the digest of a presented secret (from {@link digestSecret}) equals `storedHash`.
+ * Both sides are 32-byte digests compared with `timingSafeEqual`, so timing says nothing about
+ * where they differ. Pass `null` for an unknown client: the same comparison is made against a
+ * dummy digest and the answer is false (A-3, A-10).
  */
-export function verifySecret(pepper: Buffer, storedHash: string | null, secret: string): boolean {
-  const given = createHmac('sha256', pepper).update(secret, 'utf8').digest();
+export function digestMatches(given: Buffer, storedHash: string | null): boolean {
   const stored = storedHash === null ? DUMMY_HASH : Buffer.from(storedHash, 'base64url');
   const equal = stored.length === given.length ? timingSafeEqual(given, stored) : timingSafeEqual(given, DUMMY_HASH) && false;
   return storedHash !== null && equal;
+}
+
+/** True when `secret` matches `storedHash` (`null`: unknown client, always false after the same work). */
+export function verifySecret(pepper: Buffer, storedHash: string | null, secret: string): boolean {
+  return digestMatches(digestSecret(pepper, secret), storedHash);
 }

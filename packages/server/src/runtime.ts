@@ -14,6 +14,7 @@ import { openStore, type Store } from './store/db.js';
 import { Directory } from './cache/directory.js';
 import { ChangeFeed } from './cache/change-feed.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
+import { GroupCommit } from './store/group-commit.js';
 import { ensureDefaultEnvironment } from './services/environments.js';
 import { RevocationList } from './tokens/revocation-list.js';
 import { BearerVerifier } from './tokens/bearer-verifier.js';
@@ -87,7 +88,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     const directory = new Directory(ctx);
     const revocations = new RevocationList(ctx);
     await revocations.reload();
-    const issuer = new TokenIssuer(ctx, keys);
+    const issuer = new TokenIssuer(ctx, keys, GroupCommit.for(ctx.store));
     issuer.isRevoked = (jti) => revocations.has(jti);
     const verifier = new BearerVerifier(ctx, keys, directory, revocations);
     const seen = new CustomerSeen(ctx);

@@ -3,9 +3,9 @@
  * against the served JWKS, metadata, and restart on the same store.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
-import { updateEnvironment } from '../src/services/environments.js';
+import { createEnvironment, updateEnvironment } from '../src/services/environments.js';
 import { revokeIntegrationTokens } from '../src/services/integrations.js';
 import { STORE_KINDS } from './helpers/stores.js';
 import { ISSUER, settle, startTestServer, type TestServer } from './helpers/server.js';
@@ -69,7 +69,6 @@ describe.each(STORE_KINDS)('token reuse and claims (%s)', (kind) => {
   });
 
   it('honours per-environment lifetime and refresh_before; refresh_before >= lifetime switches reuse off', async () => {
-    const { createEnvironment } = await import('../src/services/environments.js');
     const slug = `short-${kind}`;
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, slug);
     await updateEnvironment(t.server.runtime.ctx, CLI_ACTOR, slug, { token_lifetime: 600, refresh_before: 60 });
@@ -83,6 +82,34 @@ describe.each(STORE_KINDS)('token reuse and claims (%s)', (kind) => {
     const b2 = await token(t.url, c.client_id, c.client_secret);
     expect(b.body.access_token).not.toBe(a.body.access_token);
     expect(b2.body.access_token).not.toBe(b.body.access_token);
+  });
+
+  it('concurrent requests: one token minted and written with reuse on; with reuse off each its own, every one written', async () => {
+    const db = t.server.runtime.ctx.db;
+    const written = async (clientId: string) => {
+      const integration = await db.selectFrom('integrations').select('id').where('client_id', '=', clientId).executeTakeFirstOrThrow();
+      const rows = await db.selectFrom('issued_tokens').select('jti').where('integration_id', '=', integration.id).execute();
+      const mints = await db.selectFrom('audit_events').select('details').where('action', '=', 'token.mint').where('target', '=', clientId).execute();
+      return { jtis: rows.map((r) => r.jti).sort(), mintedJtis: mints.map((m) => (JSON.parse(String(m.details)) as { jti: string }).jti).sort() };
+    };
+    const burst = (c: { client_id: string; client_secret: string }) => Promise.all(Array.from({ length: 20 }, () => token(t.url, c.client_id, c.client_secret)));
+    const jtiOf = (accessToken: unknown) => String(decodeJwt(String(accessToken)).jti);
+
+    const reused = await t.integration({ preset: 'read-only' });
+    const answers = await burst(reused);
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+    expect(new Set(answers.map((a) => a.body.access_token)).size).toBe(1);
+    expect(await written(reused.client_id)).toEqual({ jtis: [jtiOf(answers[0]!.body.access_token)], mintedJtis: [jtiOf(answers[0]!.body.access_token)] });
+
+    const slug = `burst-${kind}`;
+    await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, slug);
+    await updateEnvironment(t.server.runtime.ctx, CLI_ACTOR, slug, { token_lifetime: 600, refresh_before: 600 });
+    const minted = await t.integration({ preset: 'read-only' }, slug);
+    const fresh = await burst(minted);
+    expect(fresh.map((a) => a.status)).toEqual(Array(20).fill(200));
+    const jtis = fresh.map((a) => jtiOf(a.body.access_token)).sort();
+    expect(new Set(jtis).size).toBe(20);
+    expect(await written(minted.client_id)).toEqual({ jtis, mintedJtis: jtis });
   });
 
   it('revoking an integration\'s tokens ends reuse', async () => {

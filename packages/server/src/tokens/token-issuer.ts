@@ -2,7 +2,9 @@
  * Issuing access tokens with server-side reuse: for the same (integration, audience, scope set)
  * the same token is returned until `refresh_before` seconds before it expires (PRODUCT.md
  * "Reuse"). Reusable tokens live in memory and, sealed, in `token_reuse`, so every node hands out
- * the same one; a unique key lets one insert win when nodes race.
+ * the same one; a unique key lets one insert win when requests or nodes race. Mints are written
+ * (issued token, reuse row, audit event) in one transaction, shared on SQLite with the other
+ * mints of the same event-loop turn ({@link GroupCommit}).
  * @packageDocumentation
  */
 import { createHash } from 'node:crypto';
@@ -13,6 +15,7 @@ import type { KeyRing } from '../keys/key-ring.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
 import { audit } from '../services/audit.js';
+import type { GroupCommit } from '../store/group-commit.js';
 import { TooManyRequests } from '../errors/oauth-error.js';
 import { newJti, signAccessToken } from './access-token.js';
 
@@ -34,7 +37,8 @@ interface ReusableToken {
   refreshAt: number;
 }
 
-class LostRace extends Error {}
+/** Most reuse keys remembered per client record (distinct audience and scope sets it asked for). */
+const KEYS_PER_CLIENT = 64;
 
 /** The reuse key: a digest of integration, token generation, audience and canonical scope. */
 function reuseKey(client: ClientRecord, api: ApiRecord, scope: string): string {
@@ -49,15 +53,32 @@ export class TokenIssuer {
    * store's `token_reuse` table.
    */
   private readonly reusable = new LRUCache<string, ReusableToken>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (value, key) => value.token.length + value.jti.length + key.length + 200 });
+  /**
+   * Reuse keys already derived, per client record (a changed client is a new record, so its keys
+   * are derived anew), by audience and scope; at most {@link KEYS_PER_CLIENT} each.
+   */
+  private readonly reuseKeys = new WeakMap<ClientRecord, Map<string, string>>();
   /** Tells whether a `jti` was revoked (set by the revocation list). */
   isRevoked: (jti: string) => boolean = () => false;
   /** Told of every token handed out (metrics). */
   onIssue: (outcome: 'minted' | 'reused') => void = () => {};
 
+  /** @param writes the transactions mints are written in (grouped on SQLite). */
   constructor(
     private readonly ctx: Context,
     private readonly keys: KeyRing,
+    private readonly writes: GroupCommit,
   ) {}
+
+  /** {@link reuseKey}, derived once per client record, audience and scope. */
+  private reuseKey(client: ClientRecord, api: ApiRecord, scope: string): string {
+    let keys = this.reuseKeys.get(client);
+    if (!keys || keys.size >= KEYS_PER_CLIENT) this.reuseKeys.set(client, (keys = new Map()));
+    const id = `${api.audience}\n${scope}`;
+    let key = keys.get(id);
+    if (key === undefined) keys.set(id, (key = reuseKey(client, api, scope)));
+    return key;
+  }
 
   /**
    * A token for `client` on `api` with `scopes` (already validated and in canonical order).
@@ -67,7 +88,7 @@ export class TokenIssuer {
     const now = nowSeconds(this.ctx.clock);
     const scope = scopes.join(' ');
     const reuse = env.refreshBefore < env.tokenLifetime;
-    const key = reuseKey(client, api, scope);
+    const key = this.reuseKey(client, api, scope);
     if (reuse) {
       const found = this.reusable.get(key) ?? (await this.loadReusable(key));
       if (found && now < found.refreshAt && !this.isRevoked(found.jti)) {
@@ -85,26 +106,26 @@ export class TokenIssuer {
       signingKey,
     );
     const minted: ReusableToken = { token, jti, expiresAt, refreshAt: expiresAt - env.refreshBefore };
-    try {
-      await this.ctx.db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('issued_tokens')
-          .values({ jti, integration_id: client.id, environment_id: env.id, audience: api.audience, scope, kid: signingKey.kid, issued_at: now, expires_at: expiresAt, revoked_at: null })
-          .execute();
-        if (reuse) {
-          const row = { reuse_key: key, integration_id: client.id, jti, token_enc: this.ctx.sealer.seal(token, key), scope, expires_at: expiresAt, refresh_at: minted.refreshAt };
-          const res = await trx
-            .insertInto('token_reuse')
-            .values(row)
-            .onConflict((oc) => oc.column('reuse_key').doUpdateSet(row).where('token_reuse.refresh_at', '<=', now))
-            .executeTakeFirst();
-          if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) throw new LostRace();
-        }
-        await audit(trx, actor, { environmentId: env.id, action: 'token.mint', target: client.clientId, details: { audience: api.audience, scope, jti } }, this.ctx.clock.now());
-      });
-    } catch (err) {
-      if (!(err instanceof LostRace)) throw err;
-      // Another node minted first: hand out its token.
+    const won = await this.writes.run(async (trx) => {
+      if (reuse) {
+        const row = { reuse_key: key, integration_id: client.id, jti, token_enc: this.ctx.sealer.seal(token, key), scope, expires_at: expiresAt, refresh_at: minted.refreshAt };
+        const res = await trx
+          .insertInto('token_reuse')
+          .values(row)
+          .onConflict((oc) => oc.column('reuse_key').doUpdateSet(row).where('token_reuse.refresh_at', '<=', now))
+          .executeTakeFirst();
+        // Another request or node holds a fresh token for this key: nothing of ours is written.
+        if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      }
+      await trx
+        .insertInto('issued_tokens')
+        .values({ jti, integration_id: client.id, environment_id: env.id, audience: api.audience, scope, kid: signingKey.kid, issued_at: now, expires_at: expiresAt, revoked_at: null })
+        .execute();
+      await audit(trx, actor, { environmentId: env.id, action: 'token.mint', target: client.clientId, details: { audience: api.audience, scope, jti } }, this.ctx.clock.now());
+      return true;
+    });
+    if (!won) {
+      // Another request or node minted first: hand out its token.
       const winner = await this.loadReusable(key);
       if (!winner) throw new Error('reusable token vanished after a lost race');
       this.reusable.set(key, winner);

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../src/context.js';
 import { rotateSecret, updateIntegration, deleteIntegration } from '../src/services/integrations.js';
-import { generateClientId, verifySecret, hashSecret } from '../src/services/secrets.js';
+import { generateClientId, generateTimeOrderedId, verifySecret, hashSecret } from '../src/services/secrets.js';
 import { STORE_KINDS } from './helpers/stores.js';
 import { settle, startTestServer, type TestServer } from './helpers/server.js';
 import { basic, postForm, token } from './helpers/http.js';
@@ -169,5 +169,19 @@ describe.each(STORE_KINDS)('token endpoint client authentication (%s)', (kind) =
     const ids = Array.from({ length: 5000 }, () => generateClientId());
     expect(ids.filter((id) => /^[-_]/.test(id))).toEqual([]);
     expect(ids.every((id) => /^[A-Za-z0-9][\w-]{19}$/.test(id))).toBe(true);
+  });
+
+  it('time-ordered ids (jti, audit events) carry their millisecond first and 80 random bits after it', () => {
+    const ms = Date.UTC(2026, 10, 25, 12, 0, 0, 123);
+    const ids = Array.from({ length: 1000 }, () => generateTimeOrderedId(ms));
+    expect(new Set(ids).size).toBe(1000);
+    for (const id of ids.slice(0, 10)) {
+      const bytes = Buffer.from(id, 'base64url');
+      expect(bytes).toHaveLength(16);
+      expect(bytes.readUIntBE(0, 6)).toBe(ms);
+    }
+    // Ids of one millisecond share their prefix, so they sit together in an index.
+    expect(new Set(ids.map((id) => id.slice(0, 8))).size).toBe(1);
+    expect(generateTimeOrderedId(ms + 1).slice(0, 8)).not.toBe(ids[0]!.slice(0, 8));
   });
 });

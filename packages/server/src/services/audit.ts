@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AuditEvent } from '@gatehouse/contracts';
 import type { Database } from '../store/schema.js';
 import type { Actor } from '../context.js';
-import { generateId } from './secrets.js';
+import { generateTimeOrderedId } from './secrets.js';
 import { ApiError } from '../errors/api-error.js';
 
 /** One event to record. `details` must never hold a secret. */
@@ -23,7 +23,7 @@ export async function audit(db: Kysely<Database> | Transaction<Database>, actor:
   await db
     .insertInto('audit_events')
     .values({
-      id: `evt_${generateId(12)}`,
+      id: `evt_${generateTimeOrderedId(nowMs, 9)}`,
       environment_id: entry.environmentId,
       actor: actor.actor,
       action: entry.action,

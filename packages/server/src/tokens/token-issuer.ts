@@ -98,7 +98,7 @@ export class TokenIssuer {
       }
     }
     if (client.tokenQuotaPerHour !== null) await this.checkQuota(client, now);
-    const jti = newJti();
+    const jti = newJti(this.ctx.clock.now());
     const expiresAt = now + env.tokenLifetime;
     const signingKey = this.keys.signingKey();
     const token = await signAccessToken(

@@ -2,7 +2,7 @@
  * Token reuse (PRODUCT.md "Reuse"), the refresh window with an injected clock, claims checked
  * against the served JWKS, metadata, and restart on the same store.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironment, updateEnvironment } from '../src/services/environments.js';
@@ -84,7 +84,8 @@ describe.each(STORE_KINDS)('token reuse and claims (%s)', (kind) => {
     expect(b2.body.access_token).not.toBe(b.body.access_token);
   });
 
-  it('concurrent requests: one token minted and written with reuse on; with reuse off each its own, every one written', async () => {
+  it('concurrent requests: one token signed and written with reuse on; with reuse off each its own, every one written', async () => {
+    const signatures = vi.spyOn(t.server.runtime.keys, 'signingKey');
     const db = t.server.runtime.ctx.db;
     const written = async (clientId: string) => {
       const integration = await db.selectFrom('integrations').select('id').where('client_id', '=', clientId).executeTakeFirstOrThrow();
@@ -99,6 +100,7 @@ describe.each(STORE_KINDS)('token reuse and claims (%s)', (kind) => {
     const answers = await burst(reused);
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
     expect(new Set(answers.map((a) => a.body.access_token)).size).toBe(1);
+    expect(signatures).toHaveBeenCalledTimes(1);
     expect(await written(reused.client_id)).toEqual({ jtis: [jtiOf(answers[0]!.body.access_token)], mintedJtis: [jtiOf(answers[0]!.body.access_token)] });
 
     const slug = `burst-${kind}`;
@@ -109,6 +111,8 @@ describe.each(STORE_KINDS)('token reuse and claims (%s)', (kind) => {
     expect(fresh.map((a) => a.status)).toEqual(Array(20).fill(200));
     const jtis = fresh.map((a) => jtiOf(a.body.access_token)).sort();
     expect(new Set(jtis).size).toBe(20);
+    expect(signatures).toHaveBeenCalledTimes(21);
+    signatures.mockRestore();
     expect(await written(minted.client_id)).toEqual({ jtis, mintedJtis: jtis });
   });
 

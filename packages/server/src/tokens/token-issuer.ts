@@ -37,6 +37,17 @@ interface ReusableToken {
   refreshAt: number;
 }
 
+/** What one mint is for. `now` in seconds. */
+interface MintRequest {
+  env: EnvironmentRecord;
+  client: ClientRecord;
+  api: ApiRecord;
+  scope: string;
+  key: string;
+  actor: Actor;
+  now: number;
+}
+
 /** Most reuse keys remembered per client record (distinct audience and scope sets it asked for). */
 const KEYS_PER_CLIENT = 64;
 
@@ -58,6 +69,8 @@ export class TokenIssuer {
    * are derived anew), by audience and scope; at most {@link KEYS_PER_CLIENT} each.
    */
   private readonly reuseKeys = new WeakMap<ClientRecord, Map<string, string>>();
+  /** Store lookups and mints in flight by reuse key, shared by the requests that arrive meanwhile. */
+  private readonly minting = new Map<string, Promise<{ token: ReusableToken; reused: boolean }>>();
   /** Tells whether a `jti` was revoked (set by the revocation list). */
   isRevoked: (jti: string) => boolean = () => false;
   /** Told of every token handed out (metrics). */
@@ -82,21 +95,57 @@ export class TokenIssuer {
 
   /**
    * A token for `client` on `api` with `scopes` (already validated and in canonical order).
+   * Concurrent requests for the same reuse key share one mint: one signature and one write per
+   * process, however many callers arrive at once (e.g. when a token enters its refresh window).
    * @throws store errors (answered 503); nothing is written when one occurs.
    */
   async issue(env: EnvironmentRecord, client: ClientRecord, api: ApiRecord, scopes: string[], actor: Actor): Promise<IssuedToken> {
     const now = nowSeconds(this.ctx.clock);
     const scope = scopes.join(' ');
-    const reuse = env.refreshBefore < env.tokenLifetime;
     const key = this.reuseKey(client, api, scope);
-    if (reuse) {
-      const found = this.reusable.get(key) ?? (await this.loadReusable(key));
-      if (found && now < found.refreshAt && !this.isRevoked(found.jti)) {
-        this.reusable.set(key, found);
-        this.onIssue('reused');
-        return { accessToken: found.token, expiresIn: found.expiresAt - now, scope, jti: found.jti, reused: true };
-      }
+    const reuse = env.refreshBefore < env.tokenLifetime;
+    const cached = reuse ? this.reusable.get(key) : undefined;
+    if (cached && this.fresh(cached, now)) return this.answer(cached, true, scope, now);
+    const mint: MintRequest = { env, client, api, scope, key, actor, now };
+    if (!reuse) return this.answer((await this.mint(mint, false)).token, false, scope, now);
+    let pending = this.minting.get(key);
+    const waited = pending !== undefined;
+    if (!pending) {
+      pending = this.loadOrMint(mint).finally(() => this.minting.delete(key));
+      this.minting.set(key, pending);
     }
+    const { token, reused } = await pending;
+    return this.answer(token, reused || waited, scope, now);
+  }
+
+  /** What the endpoint answers for `token` at `now` (seconds); counts it as minted or reused. */
+  private answer(token: ReusableToken, reused: boolean, scope: string, now: number): IssuedToken {
+    this.onIssue(reused ? 'reused' : 'minted');
+    return { accessToken: token.token, expiresIn: token.expiresAt - now, scope, jti: token.jti, reused };
+  }
+
+  /** True while `token` may still be handed out at `now` (seconds). */
+  private fresh(token: ReusableToken, now: number): boolean {
+    return now < token.refreshAt && !this.isRevoked(token.jti);
+  }
+
+  /** The key's reusable token from the store (another node's, or one evicted from memory), else a new one. */
+  private async loadOrMint(m: MintRequest): Promise<{ token: ReusableToken; reused: boolean }> {
+    const stored = await this.loadReusable(m.key);
+    if (stored && this.fresh(stored, m.now)) {
+      this.reusable.set(m.key, stored);
+      return { token: stored, reused: true };
+    }
+    return this.mint(m, true);
+  }
+
+  /**
+   * Signs and writes a new token; with `reuse`, as the reusable token of its key unless another
+   * request or node wrote a fresh one first, which is then answered instead (`reused: true`).
+   * @throws TooManyRequests beyond the quota; store errors.
+   */
+  private async mint(m: MintRequest, reuse: boolean): Promise<{ token: ReusableToken; reused: boolean }> {
+    const { env, client, api, scope, key, now } = m;
     if (client.tokenQuotaPerHour !== null) await this.checkQuota(client, now);
     const jti = newJti(this.ctx.clock.now());
     const expiresAt = now + env.tokenLifetime;
@@ -114,27 +163,24 @@ export class TokenIssuer {
           .values(row)
           .onConflict((oc) => oc.column('reuse_key').doUpdateSet(row).where('token_reuse.refresh_at', '<=', now))
           .executeTakeFirst();
-        // Another request or node holds a fresh token for this key: nothing of ours is written.
+        // Another node holds a fresh token for this key: nothing of ours is written.
         if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) return false;
       }
       await trx
         .insertInto('issued_tokens')
         .values({ jti, integration_id: client.id, environment_id: env.id, audience: api.audience, scope, kid: signingKey.kid, issued_at: now, expires_at: expiresAt, revoked_at: null })
         .execute();
-      await audit(trx, actor, { environmentId: env.id, action: 'token.mint', target: client.clientId, details: { audience: api.audience, scope, jti } }, this.ctx.clock.now());
+      await audit(trx, m.actor, { environmentId: env.id, action: 'token.mint', target: client.clientId, details: { audience: api.audience, scope, jti } }, this.ctx.clock.now());
       return true;
     });
     if (!won) {
-      // Another request or node minted first: hand out its token.
       const winner = await this.loadReusable(key);
       if (!winner) throw new Error('reusable token vanished after a lost race');
       this.reusable.set(key, winner);
-      this.onIssue('reused');
-      return { accessToken: winner.token, expiresIn: winner.expiresAt - now, scope, jti: winner.jti, reused: true };
+      return { token: winner, reused: true };
     }
     if (reuse) this.reusable.set(key, minted);
-    this.onIssue('minted');
-    return { accessToken: token, expiresIn: env.tokenLifetime, scope, jti, reused: false };
+    return { token: minted, reused: false };
   }
 
   /**

@@ -28,9 +28,11 @@ const idEntropy = { pool: Buffer.alloc(4096), offset: 4096 };
  * B-tree index instead of on random pages, so a commit writes a few pages rather than one per
  * row. Unique by its random part (80 bits by default, within one millisecond).
  * @param nowMs - creation time, milliseconds since the epoch
- * @param random - random bytes after the time, at most 64
+ * @param random - random bytes after the time, 1 to 64
+ * @throws RangeError for any other `random`
  */
 export function generateTimeOrderedId(nowMs: number, random = 10): string {
+  if (!Number.isInteger(random) || random < 1 || random > 64) throw new RangeError('random must be 1 to 64 bytes');
   if (idEntropy.offset + random > idEntropy.pool.length) {
     randomFillSync(idEntropy.pool);
     idEntropy.offset = 0;

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { LRUCache } from 'lru-cache';
+import { upToEntries } from './bounded.js';
 import type { Context } from '../context.js';
 import type { Change } from '../store/repositories/change-log.js';
 import { loadClient, type ClientRecord } from '../store/repositories/integrations.js';
@@ -14,8 +15,8 @@ const MISSING = Symbol('missing');
 /** Cached directory of clients and environments. */
 export class Directory {
   /** The most recently used clients; an evicted one also leaves `clientIdById`, so memory stays flat. */
-  private readonly clients = new LRUCache<string, ClientRecord>({ max: 20_000, dispose: (record) => this.clientIdById.delete(record.id) });
-  private readonly unknownClients = new LRUCache<string, true>({ max: 10_000 });
+  private readonly clients = new LRUCache<string, ClientRecord>({ ...upToEntries(20_000), dispose: (record) => this.clientIdById.delete(record.id) });
+  private readonly unknownClients = new LRUCache<string, true>(upToEntries(10_000));
   private readonly clientIdById = new Map<string, string>();
   private readonly envs = new Map<string, EnvironmentRecord | typeof MISSING>();
 

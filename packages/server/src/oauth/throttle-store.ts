@@ -7,6 +7,7 @@
  */
 import type { FastifyRateLimitStore } from '@fastify/rate-limit';
 import { LRUCache } from 'lru-cache';
+import { upToEntries } from '../cache/bounded.js';
 import type { Clock } from '../clock.js';
 
 /**
@@ -36,9 +37,9 @@ interface Window {
  * outage never turns a failed authentication into a 503.
  */
 export class WindowStore implements FastifyRateLimitStore {
-  private readonly windows = new LRUCache<string, Window>({ max: 200_000 });
+  private readonly windows = new LRUCache<string, Window>(upToEntries(200_000));
   /** Keys another node found over the limit, with the end of their window (ms). */
-  private readonly blocked = new LRUCache<string, number>({ max: 100_000 });
+  private readonly blocked = new LRUCache<string, number>(upToEntries(100_000));
 
   constructor(
     private readonly clock: Clock,

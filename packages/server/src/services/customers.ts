@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { LRUCache } from 'lru-cache';
+import { upToEntries } from '../cache/bounded.js';
 import type { Customer } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
@@ -19,7 +20,7 @@ export const SEEN_WRITE_INTERVAL = 60;
 
 /** Records that a customer was seen, throttled. */
 export class CustomerSeen {
-  private readonly written = new LRUCache<string, { at: number; digest: string }>({ max: 100_000 });
+  private readonly written = new LRUCache<string, { at: number; digest: string }>(upToEntries(100_000));
 
   constructor(private readonly ctx: Context) {}
 

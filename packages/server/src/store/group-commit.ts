@@ -38,6 +38,8 @@ export class GroupCommit {
    * loop when grouped. Work must not throw for an outcome its caller handles (answer it instead):
    * an error thrown by any work of a group, or by its commit, rolls the whole group back and
    * rejects every write in it, so nothing of the group is written, as a store failure would.
+   * Work must query through `trx` only: on SQLite a query on the store's own handle waits for the
+   * one connection, which the group holds until its work is done, so it would never run.
    * @returns what `work` returned, once the transaction committed.
    */
   run<T>(work: TransactionWork<T>): Promise<T> {

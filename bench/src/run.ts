@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every case in turn (each server in its own process), prints the table
- * and writes the same results as JSON to `bench/results/<timestamp>.json`.
+ * and which of the issue's targets hold, and writes the same results as JSON to `bench/results/<timestamp>.json`.
  *
  * Environment: `BENCH_DURATION` seconds per case (default 5), `BENCH_WARMUP` seconds (default 1),
  * `BENCH_CONNECTIONS` (default 50), `BENCH_CASES` ids to run (e.g. `a,b`; default all).
@@ -11,6 +11,7 @@ import { benchOptions, selectedCaseIds } from './options.js';
 import { RESULTS_DIR } from './paths.js';
 import { buildReport, formatTable, machineInfo, writeReport } from './report.js';
 import { runCase } from './run-case.js';
+import { checkTargets, formatTargets } from './targets.js';
 import type { CaseResult } from './types.js';
 
 const options = benchOptions();
@@ -36,8 +37,10 @@ for (const benchCase of cases) {
   );
 }
 
-console.log(`\n${formatTable(results)}\n`);
-const file = writeReport(buildReport(results, options, startedAt, machine), RESULTS_DIR);
+const targets = checkTargets(results);
+console.log(`\n${formatTable(results)}\n\n${formatTargets(targets)}\n`);
+const report = { ...buildReport(results, options, startedAt, machine), targets };
+const file = writeReport(report, RESULTS_DIR);
 console.log(`results written to ${file}`);
 // Every server was stopped by its teardown; exit even if a stray handle (e.g. a socket) lingers.
 process.exit(0);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { rawHttpCase } from '../src/cases/raw-http.js';
 import { formatRatio, formatTable, ratio } from '../src/report.js';
 import { runCase } from '../src/run-case.js';
+import { checkTargets, formatTargets } from '../src/targets.js';
 import type { CaseResult, LoadMetrics } from '../src/types.js';
 
 const metrics = (requestsPerSecond: number, p50: number, p99: number): LoadMetrics => ({
@@ -58,6 +59,45 @@ describe('bench harness', () => {
       '| (c) gatehouse |  5000 |   9.25 |     30 |      0 |       0 |   120.4 |  0.25x |  5.00x |',
       '| (d) gatehouse | skipped: no server |',
       'note (c) gatehouse: hello',
+    ]);
+  });
+
+  it('says which targets hold, which do not, and which were not measured', () => {
+    const ok = (id: string, rps: number, p99 = 5, extra: Partial<LoadMetrics> = {}, rssMiB = 150): CaseResult => ({
+      id,
+      name: `(${id})`,
+      status: 'ok',
+      metrics: { ...metrics(rps, 1, p99), ...extra },
+      memory: { rssMiB, peakRssMiB: rssMiB },
+    });
+    const results: CaseResult[] = [
+      ok('a', 10000),
+      ok('b', 1000),
+      ok('c', 6000, 21),
+      ok('d', 2500),
+      ok('e', 5300, 5, {}, 191),
+      ok('f', 5000, 5, { non2xx: 2 }),
+      { id: 'h', name: '(h)', status: 'skipped', reason: 'no cluster' },
+    ];
+    const checks = Object.fromEntries(checkTargets(results).map((c) => [c.target, [c.measured, c.met]]));
+    expect(checks).toEqual({
+      'reused (c) ≥ 0.6x raw (a)': ['0.60x', true],
+      'reused, 2 workers (h) ≥ 0.6x raw (a)': ['–', null],
+      'reused (c) ≥ 5x peer (b)': ['6.00x', true],
+      'reused, 2 workers (h) ≥ 5x peer (b)': ['–', null],
+      'minted (d) ≥ 3x peer (b)': ['2.50x', false],
+      'bearer GET (f) ≥ 0.5x raw (a)': ['0.50x', true],
+      'bearer GET, 2 workers (i) ≥ 0.5x raw (a)': ['–', null],
+      'p99 of reused (c) ≤ 20 ms': ['21 ms', false],
+      'zero errors and non-2xx': ['2', false],
+      'many integrations (e) within 10 % of one (c)': ['-12 %', false],
+      // 191 MiB is 200.3 MB.
+      'RSS of (e) < 200 MB': ['191.0 MiB', false],
+    });
+    expect(formatTargets(checkTargets([ok('a', 10000), ok('c', 7000)])).split('\n').slice(0, 3)).toEqual([
+      'targets:',
+      '  met      reused (c) ≥ 0.6x raw (a): 0.70x',
+      '  –        reused, 2 workers (h) ≥ 0.6x raw (a): –',
     ]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs every case in turn (each server in its own process), prints the table
- * and which of the issue's targets hold, and writes the same results as JSON to `bench/results/<timestamp>.json`.
+ * and which of the issue's targets hold, and writes both as JSON to
+ * `bench/results/<timestamp>.json`.
  *
  * Environment: `BENCH_DURATION` seconds per case (default 5), `BENCH_WARMUP` seconds (default 1),
  * `BENCH_CONNECTIONS` (default 50), `BENCH_CASES` ids to run (e.g. `a,b`; default all).

@@ -11,9 +11,9 @@ import type { CaseResult, RunOptions } from './types.js';
 export const CEILING_ID = 'a';
 export const PEER_ID = 'b';
 
-/** `value / base` of req/s, or null when either side is missing or zero. */
-export function ratio(result: CaseResult, base: CaseResult | undefined): number | null {
-  if (result.status !== 'ok' || base?.status !== 'ok' || base.metrics.requestsPerSecond === 0) return null;
+/** `value / base` of req/s, or null when either side is missing, skipped or zero. */
+export function ratio(result: CaseResult | undefined, base: CaseResult | undefined): number | null {
+  if (result?.status !== 'ok' || base?.status !== 'ok' || base.metrics.requestsPerSecond === 0) return null;
   return result.metrics.requestsPerSecond / base.metrics.requestsPerSecond;
 }
 

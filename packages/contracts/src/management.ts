@@ -57,6 +57,7 @@ export const Integration = Type.Object({
   grants: Type.Array(Grant),
   token_quota_per_hour: Type.Union([Type.Integer(), Type.Null()], { description: 'Tokens it may mint per hour; null: no quota' }),
   secret_expires_at: Type.Union([Type.String(), Type.Null()]),
+  warnings: Type.Array(Type.String(), { description: 'What an operator should look at, e.g. a read-only-named integration holding management scopes' }),
   created_at: Type.String(),
   updated_at: Type.String(),
 });
@@ -89,6 +90,12 @@ export const IntegrationUpdate = Type.Object(
     grants: Type.Optional(Type.Array(Grant, { maxItems: 50 })),
     token_quota_per_hour: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
     secret_expires_at: Type.Optional(Type.Union([Type.String({ description: 'ISO 8601 time after which the secret stops working' }), Type.Null()])),
+    keep_tokens: Type.Optional(
+      Type.Boolean({
+        description:
+          "With a grant reduction: keep the integration's unexpired tokens for the reduced tenant APIs (by default they are revoked, since resource servers that verify locally can't see the reduction). The Environment API applies reductions to every token at once either way.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -28,6 +28,7 @@ export {
   JwksUnavailableError,
 } from './errors/verification-errors.js';
 export { WriteScopeError } from './errors/write-scope-error.js';
+export { FRONT_END_SCOPES } from './auth-data/check-token-scopes.js';
 export { GatehouseApiError } from './errors/api-error.js';
 
 export type { Clock, FetchLike, Sleep } from './types.js';

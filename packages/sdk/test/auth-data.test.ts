@@ -3,13 +3,14 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthData, createTokenSource, WriteScopeError, type AuthDataLogger } from '../src/index.js';
+import { presetScopes } from '@gatehouse/contracts';
+import { createAuthData, createTokenSource, FRONT_END_SCOPES, WriteScopeError, type AuthDataLogger } from '../src/index.js';
 import { createTestKey, signAccessToken, type TestKey } from './helpers/keys.js';
 import { startFakeAuthorizationServer } from './helpers/fake-authorization-server.js';
 
 const ALL_PERMISSIONS =
   'projects:read projects:write media:read media:write fonts:read fonts:write outputs:create integrations:read integrations:write customers:read customers:write';
-const READ_ONLY = 'projects:read media:read fonts:read integrations:read customers:read';
+const READ_ONLY = 'projects:read media:read fonts:read';
 const API_URL = 'https://gatehouse.example.com/api/v1/environments/default/';
 
 function recordingLogger(): AuthDataLogger & { lines: string[] } {
@@ -72,12 +73,12 @@ describe('createAuthData', () => {
     readOnlyToken = await signAccessToken(key, { ...base, scope: READ_ONLY });
   });
 
-  it('refuses a token holding write scopes with WriteScopeError listing them', async () => {
+  it('refuses a token holding write or management scopes with WriteScopeError listing them', async () => {
     const authData = createAuthData({ tokenSource: { getToken: async () => allPermissionsToken }, apiUrl: API_URL });
     const err = await authData.get().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WriteScopeError);
     expect(err).toMatchObject({ code: 'ERR_WRITE_SCOPE' });
-    expect((err as WriteScopeError).scopes).toEqual(['projects:write', 'media:write', 'fonts:write', 'outputs:create', 'integrations:write', 'customers:write']);
+    expect((err as WriteScopeError).scopes).toEqual(['projects:write', 'media:write', 'fonts:write', 'outputs:create', 'integrations:read', 'integrations:write', 'customers:read', 'customers:write']);
     expect((err as Error).message).not.toContain(allPermissionsToken);
   });
 
@@ -92,9 +93,18 @@ describe('createAuthData', () => {
     await expect(authData.get()).rejects.toBeInstanceOf(WriteScopeError);
   });
 
+  it('G-71 refuses by default any management scope, even one ending in :read', async () => {
+    expect(FRONT_END_SCOPES).toEqual(presetScopes('read-only'));
+    for (const extra of ['customers:read', 'integrations:read', 'audit:read', 'outputs:create', 'media:write']) {
+      const token = await signAccessToken(key, { issuer: 'i', audience: 'a', scope: `${READ_ONLY} ${extra}` });
+      const authData = createAuthData({ tokenSource: { getToken: async () => token }, apiUrl: API_URL });
+      await expect(authData.get()).rejects.toMatchObject({ scopes: [extra] });
+    }
+  });
+
   it('applies a custom allowScopes list or predicate', async () => {
     const listed = createAuthData({ tokenSource: { getToken: async () => readOnlyToken }, apiUrl: API_URL, allowScopes: ['media:read', 'fonts:read'] });
-    await expect(listed.get()).rejects.toMatchObject({ scopes: ['projects:read', 'integrations:read', 'customers:read'] });
+    await expect(listed.get()).rejects.toMatchObject({ scopes: ['projects:read'] });
     const predicate = createAuthData({ tokenSource: { getToken: async () => allPermissionsToken }, apiUrl: API_URL, allowScopes: () => true });
     await expect(predicate.get()).resolves.toMatchObject({ success: true });
   });

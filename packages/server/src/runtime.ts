@@ -21,7 +21,7 @@ import { BearerVerifier } from './tokens/bearer-verifier.js';
 import { CustomerTokens } from './tokens/customer-token-verifier.js';
 import { CustomerSeen } from './services/customers.js';
 import type { FastifyRequest } from 'fastify';
-import type { ConsolePrincipal } from './api/principal.js';
+import type { ConsolePrincipal } from './auth/principal.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { scheduleMaintenance } from './maintenance.js';
 import { Redis } from 'ioredis';

@@ -13,13 +13,18 @@ import { splitScope } from '../util/scope.js';
  *
  * @example
  * ```ts
- * createAuthData({ tokenSource, apiUrl, allowScopes: (scope) => scope.endsWith(':read') || scope === 'outputs:create' });
+ * createAuthData({ tokenSource, apiUrl, allowScopes: [...FRONT_END_SCOPES, 'outputs:create'] });
  * ```
  */
 export type ScopeAllowance = readonly string[] | ((scope: string) => boolean);
 
-/** The default allowance: only scopes ending in `:read`. */
-export const readScopesOnly = (scope: string): boolean => scope.endsWith(':read');
+/**
+ * The default allowance: the content read scopes of the Environment API, which the `read-only`
+ * preset grants (`projects:read media:read fonts:read`). Management read scopes such as
+ * `customers:read`, `integrations:read` or `audit:read` end in `:read` too, yet expose other
+ * people's data, so an allowlist, never a suffix rule, decides.
+ */
+export const FRONT_END_SCOPES: readonly string[] = Object.freeze(['projects:read', 'media:read', 'fonts:read']);
 
 /**
  * Decodes (without verifying: the token comes from our own token source) the token's claims and

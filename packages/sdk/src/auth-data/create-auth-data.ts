@@ -7,7 +7,7 @@ import type { JWTPayload } from 'jose';
 import { ArgumentError } from '../errors/gatehouse-error.js';
 import type { TokenSource } from '../token-source/token-source-types.js';
 import { expressHandler, fastifyHandler, honoHandler } from './auth-data-adapters.js';
-import { checkTokenScopes, readScopesOnly, type ScopeAllowance } from './check-token-scopes.js';
+import { checkTokenScopes, FRONT_END_SCOPES, type ScopeAllowance } from './check-token-scopes.js';
 
 /**
  * What the route answers: `{success: true, token, apiURL}`.
@@ -48,7 +48,7 @@ export interface AuthDataOptions {
   tokenSource: Pick<TokenSource, 'getToken'>;
   /** API base URL for the front end, or a function of the token's claims (e.g. its `environment`). */
   apiUrl: string | ((claims: JWTPayload) => string);
-  /** Scopes the token may hold: a list or a predicate. Default: only scopes ending in `:read`. */
+  /** Scopes the token may hold: a list or a predicate. Default: {@link FRONT_END_SCOPES} (`projects:read media:read fonts:read`). */
   allowScopes?: ScopeAllowance;
   logger?: AuthDataLogger;
 }
@@ -97,7 +97,7 @@ export interface AuthDataProvider {
 export function createAuthData(options: AuthDataOptions): AuthDataProvider {
   if (typeof options.tokenSource?.getToken !== 'function') throw new ArgumentError('tokenSource must have getToken()');
   if (typeof options.apiUrl !== 'string' && typeof options.apiUrl !== 'function') throw new ArgumentError('apiUrl must be a string or a function');
-  const allow = options.allowScopes ?? readScopesOnly;
+  const allow = options.allowScopes ?? FRONT_END_SCOPES;
   const logger = options.logger ?? console;
 
   const get = async (): Promise<AuthData> => {

@@ -5,8 +5,8 @@
 import { GatehouseError } from './gatehouse-error.js';
 
 /**
- * The token the source returned holds scopes outside `allowScopes` (by default anything not ending
- * in `:read`), or no readable `scope` claim at all, so it must not reach a browser. `scopes` lists
+ * The token the source returned holds scopes outside `allowScopes` (by default anything but
+ * `projects:read media:read fonts:read`), or no readable `scope` claim at all, so it must not reach a browser. `scopes` lists
  * the refused scopes. The message never contains the token.
  *
  * @example

@@ -5,7 +5,7 @@ import { ApiError as ApiErrorBody, Asset, AssetCreate, EnvIdParams, EnvParams, L
 import type { Runtime } from '../runtime.js';
 import { createAsset, getAsset, listAssets, type AssetKind } from '../services/assets.js';
 import { requestEnvironmentId } from './index.js';
-import { actorOf } from './principal.js';
+import { actorOf } from '../auth/principal.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody };
 

@@ -6,7 +6,7 @@ import type { Runtime } from '../runtime.js';
 import { ApiError } from '../errors/api-error.js';
 import { addPublicKey, getCredentials, removePublicKey, rotateEnvironmentSecret } from '../services/credentials.js';
 import { PUBLIC_KEY_ALGS } from '../services/public-keys.js';
-import { actorOf } from './principal.js';
+import { actorOf } from '../auth/principal.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: ApiErrorBody };
 const common = { tags: ['customer-tokens'] };

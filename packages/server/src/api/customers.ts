@@ -5,7 +5,7 @@ import { ApiError as ApiErrorBody, Customer, EnvParams, ListQuery, Page } from '
 import type { Runtime } from '../runtime.js';
 import { deleteCustomer, getCustomer, listCustomers, updateCustomer } from '../services/customers.js';
 import { requestEnvironmentId } from './index.js';
-import { actorOf } from './principal.js';
+import { actorOf } from '../auth/principal.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody };
 const common = { tags: ['customers'], security: [{ bearer: [] }] };

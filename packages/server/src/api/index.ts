@@ -7,8 +7,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import type { Runtime } from '../runtime.js';
 import { BearerInvalidRequest, InvalidToken } from '../errors/api-error.js';
-import { authenticateBearer } from './bearer.js';
-import { requireScope, type BearerPrincipal, type Principal } from './principal.js';
+import { authenticateCaller } from '../auth/caller.js';
+import { requireScope } from '../auth/policy.js';
+import type { BearerPrincipal } from '../auth/principal.js';
 import { selfRoute } from './self.js';
 import { projectRoutes } from './projects.js';
 import { assetRoutes } from './assets.js';
@@ -45,14 +46,6 @@ export async function requestEnvironmentId(rt: Runtime, request: FastifyRequest)
   return env.id;
 }
 
-async function authenticate(rt: Runtime, request: FastifyRequest): Promise<Principal> {
-  if (request.headers.authorization === undefined && rt.authenticateSession) {
-    const session = await rt.authenticateSession(request);
-    if (session) return session;
-  }
-  return authenticateBearer(rt, request);
-}
-
 /** Registers the Environment API routes. */
 export async function environmentApi(app: FastifyInstance, rt: Runtime): Promise<void> {
   const origins = rt.ctx.config.corsOrigins;
@@ -62,7 +55,7 @@ export async function environmentApi(app: FastifyInstance, rt: Runtime): Promise
   }
   app.addHook('onRequest', async (request) => {
     if (request.method === 'OPTIONS') return;
-    const principal = await authenticate(rt, request);
+    const principal = await authenticateCaller(rt, request);
     const env = (request.params as { env?: string } | undefined)?.env;
     if (env !== undefined && principal.type !== 'console' && env !== principal.environment) throw new InvalidToken('the token is not valid for this environment');
     const scope = request.routeOptions.config.scope;

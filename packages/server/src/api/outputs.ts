@@ -5,7 +5,7 @@ import { ApiError as ApiErrorBody, EnvIdParams, EnvParams, ListQuery, Output, Ou
 import type { Runtime } from '../runtime.js';
 import { createOutput, getOutput, listOutputs } from '../services/outputs.js';
 import { bearerPrincipal } from './index.js';
-import { actorOf } from './principal.js';
+import { actorOf } from '../auth/principal.js';
 import { requestOwner } from './projects.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody };

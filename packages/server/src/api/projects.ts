@@ -6,7 +6,7 @@ import type { Runtime } from '../runtime.js';
 import { ApiError } from '../errors/api-error.js';
 import { createProject, deleteProject, getProject, listProjects, updateProject, type Owner } from '../services/projects.js';
 import { bearerPrincipal } from './index.js';
-import { ownerOf } from './principal.js';
+import { ownerOf } from '../auth/principal.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody };
 const common = { tags: ['environment-api'], security: [{ bearer: [] }] };

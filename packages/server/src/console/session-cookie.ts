@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Context } from '../context.js';
 import { ApiError } from '../errors/api-error.js';
-import type { ConsolePrincipal } from '../api/principal.js';
+import type { ConsolePrincipal } from '../auth/principal.js';
 import { csrfMatches, loadSession, SESSION_LIFETIME, type Session } from '../services/sessions.js';
 
 /** Name of the session cookie. */

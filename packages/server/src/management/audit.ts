@@ -1,6 +1,6 @@
 /**
  * `GET /api/v1/environments/{env}/audit?limit=&cursor=`: who changed what, when, newest first
- * (`integrations:read`); `GET /api/v1/audit?limit=&cursor=`: the server-wide events (signing keys, console
+ * (`audit:read`); `GET /api/v1/audit?limit=&cursor=`: the server-wide events (signing keys, console
  * administrators and sign-ins, throttled IPs), for console administrators only.
  * @packageDocumentation
  */
@@ -22,7 +22,7 @@ export function auditRoutes(app: FastifyInstance, rt: Runtime): void {
   const { ctx } = rt;
   app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof AuditQuery> }>(
     '/environments/:env/audit',
-    { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'The newest audit events of the environment', params: EnvParams, querystring: AuditQuery, response: { 200: Page(AuditEvent), ...ERRORS } } },
+    { config: { scope: 'audit:read' }, schema: { ...COMMON, summary: 'The newest audit events of the environment (audit:read)', params: EnvParams, querystring: AuditQuery, response: { 200: Page(AuditEvent), ...ERRORS } } },
     async (request) => {
       const env = await requireEnvironment(ctx, request.params.env);
       return listAudit(ctx.db, env.id, request.query.limit ?? 50, request.query.cursor);

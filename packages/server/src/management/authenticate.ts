@@ -8,10 +8,9 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../context.js';
 import type { Runtime } from '../runtime.js';
 import { ApiError, NotFound } from '../errors/api-error.js';
-import { authenticateBearer } from '../api/bearer.js';
-import { actorOf, requireScope, type Principal } from '../api/principal.js';
-import { requireEnvironment } from '../services/environments.js';
-import type { GrantMap } from '../services/integrations.js';
+import { authenticateCaller } from '../auth/caller.js';
+import { requireScope } from '../auth/policy.js';
+import { actorOf, type Principal } from '../auth/principal.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -28,11 +27,8 @@ declare module 'fastify' {
  *   (SECURITY.md E-53); InsufficientScope (403) without the route's scope.
  */
 export async function authenticateManagement(rt: Runtime, request: FastifyRequest): Promise<Principal> {
-  if (request.headers.authorization === undefined && rt.authenticateSession) {
-    const session = await rt.authenticateSession(request);
-    if (session) return session;
-  }
-  const principal = await authenticateBearer(rt, request);
+  const principal = await authenticateCaller(rt, request);
+  if (principal.type === 'console') return principal;
   if (principal.type !== 'integration') throw new ApiError(403, 'forbidden', 'the management API takes integration tokens or a console session');
   const env = (request.params as { env?: string } | undefined)?.env;
   if (env !== undefined && env !== principal.environment) throw new NotFound('environment');
@@ -51,18 +47,4 @@ export function principalOf(request: FastifyRequest): Principal {
 /** The audit actor of a management request: who, from which IP. */
 export function actorFor(request: FastifyRequest): Actor {
   return { actor: actorOf(principalOf(request)), ip: request.ip };
-}
-
-/**
- * What the caller may grant: undefined (anything) for a console administrator; for an integration,
- * the Environment API scopes its token holds ("an integration can never grant scopes it does not
- * hold itself", PRODUCT.md).
- * @throws NotFound for an unknown environment.
- */
-export async function grantLimit(rt: Runtime, request: FastifyRequest, slug: string): Promise<GrantMap | undefined> {
-  const p = principalOf(request);
-  if (p.type === 'console') return undefined;
-  if (p.type !== 'integration') return new Map();
-  const env = await requireEnvironment(rt.ctx, slug);
-  return new Map([[env.environmentApi.id, new Set(p.scopes)]]);
 }

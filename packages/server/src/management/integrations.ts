@@ -2,6 +2,8 @@
  * `/api/v1/environments/{env}/integrations[/{client_id}]`: list (`integrations:read`, search with
  * `q`), create, read, change and delete (`integrations:write`). Creation answers the secret once;
  * reads never carry a secret or a hash (SECURITY.md F-62). Unknown body fields are refused (E-55).
+ * A bearer caller grants only within its effective scopes and changes or deletes only integrations
+ * whose grants it holds itself (auth/policy.ts, G-68, G-69).
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
@@ -9,7 +11,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Integration, IntegrationCreate, IntegrationCreated, IntegrationUpdate, ListQuery, Page } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { createIntegration, deleteIntegration, integrationDto, listIntegrations, requireIntegration, updateIntegration } from '../services/integrations.js';
-import { actorFor, grantLimit } from './authenticate.js';
+import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, EnvParams, ERRORS, IntegrationParams } from './schemas.js';
 
 const IntegrationQuery = Type.Object(
@@ -33,8 +35,7 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: { ...COMMON, summary: 'Create an integration: `scopes` or `preset`; the secret is shown once', params: EnvParams, body: IntegrationCreate, response: { 201: IntegrationCreated, ...ERRORS } },
     },
     async (request, reply) => {
-      const limit = await grantLimit(rt, request, request.params.env);
-      const created = await createIntegration(ctx, actorFor(request), request.params.env, request.body, limit);
+      const created = await createIntegration(ctx, actorFor(request), request.params.env, request.body, principalOf(request));
       return reply.code(201).header('cache-control', 'no-store').send(created);
     },
   );
@@ -53,15 +54,14 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: { ...COMMON, summary: 'Change name, description, state, grants or quota; a change of grants or state ends token reuse', params: IntegrationParams, body: IntegrationUpdate, response: { 200: Integration, ...ERRORS } },
     },
     async (request) => {
-      const limit = await grantLimit(rt, request, request.params.env);
-      return updateIntegration(ctx, actorFor(request), request.params.client_id, request.body, request.params.env, limit);
+      return updateIntegration(ctx, actorFor(request), request.params.client_id, request.body, request.params.env, principalOf(request));
     },
   );
   app.delete<{ Params: Static<typeof IntegrationParams> }>(
     `${base}/:client_id`,
     { config: { scope: 'integrations:write' }, schema: { ...COMMON, summary: 'Delete an integration and revoke its tokens', params: IntegrationParams, response: { 204: Type.Null(), ...ERRORS } } },
     async (request, reply) => {
-      await deleteIntegration(ctx, actorFor(request), request.params.client_id, request.params.env);
+      await deleteIntegration(ctx, actorFor(request), request.params.client_id, request.params.env, principalOf(request));
       return reply.code(204).send();
     },
   );

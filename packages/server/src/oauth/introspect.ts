@@ -1,7 +1,8 @@
 /**
  * `POST /oauth/introspect` (RFC 7662): any integration of the same environment may introspect.
  * Tokens of other environments, revoked, expired or garbage answer `{"active":false}` only; the
- * store is consulted, so a store outage is a 503, never `active:true` (SECURITY.md F-65).
+ * store is consulted, so a store outage is a 503, never `active:true` (SECURITY.md F-65). `scope`
+ * is what the token's integration still holds (G-67); a token left with none is inactive.
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +14,7 @@ import { readClientCredentials } from './client-auth.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
 import { inspectToken } from './token-inspection.js';
+import { effectiveScopes } from '../auth/policy.js';
 import type { AuthThrottle } from './throttle.js';
 
 /** Registers the introspection endpoint. */
@@ -33,10 +35,13 @@ export function introspectRoute(app: FastifyInstance, rt: Runtime, throttle: Aut
       const now = nowSeconds(rt.ctx.clock);
       const skew = rt.ctx.config.clockSkew;
       const owner = t && (await rt.directory.client(t.clientId));
-      const active = !!t?.row && t.row.revoked_at === null && t.exp + skew > now && t.environment === env.slug && !!owner?.enabled && owner.environmentId === env.id;
-      if (!active) return { active: false };
+      const live = !!t?.row && t.row.revoked_at === null && t.exp + skew > now && t.environment === env.slug && !!owner?.enabled && owner.environmentId === env.id;
+      // The token's scopes that its integration still holds (G-67): none left means inactive.
+      const api = live && typeof t.claims.aud === 'string' ? env.apiByAudience.get(t.claims.aud) : undefined;
+      const scope = api && owner && typeof t.claims.scope === 'string' ? [...effectiveScopes(t.claims.scope.split(' '), owner, api)] : [];
+      if (!live || !scope.length) return { active: false };
       const c = t.claims;
-      return { active: true, scope: c.scope, client_id: c.client_id, token_type: 'Bearer', exp: c.exp, iat: c.iat, sub: c.sub, aud: c.aud, iss: c.iss, jti: c.jti, environment: c.environment };
+      return { active: true, scope: scope.join(' '), client_id: c.client_id, token_type: 'Bearer', exp: c.exp, iat: c.iat, sub: c.sub, aud: c.aud, iss: c.iss, jti: c.jti, environment: c.environment };
     },
   );
 }

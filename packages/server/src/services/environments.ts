@@ -2,7 +2,7 @@
  * Environments (tenants): create with the built-in Environment API, list, change settings.
  * @packageDocumentation
  */
-import { DEFAULT_CUSTOMER_SCOPES, ENVIRONMENT_API_SCOPES, type Environment, type EnvironmentUpdate } from '@gatehouse/contracts';
+import { CONTENT_SCOPES, DEFAULT_CUSTOMER_SCOPES, ENVIRONMENT_API_SCOPES, type Environment, type EnvironmentUpdate } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { ApiError, NotFound } from '../errors/api-error.js';
@@ -121,13 +121,16 @@ export async function countIntegrations(ctx: Context, environmentId: string): Pr
 
 /**
  * Changes an environment's name and settings. `refresh_before >= token_lifetime` switches reuse off.
- * @throws NotFound, or ApiError 400 when a customer scope is not an Environment API scope.
+ * @throws NotFound, or ApiError 400 when a customer scope is not a content scope of the Environment API.
  */
 export async function updateEnvironment(ctx: Context, actor: Actor, slug: string, patch: EnvironmentUpdate): Promise<EnvironmentRecord> {
   const env = await requireEnvironment(ctx, slug);
   if (patch.customer_scopes) {
     const unknown = patch.customer_scopes.filter((s) => !env.environmentApi.scopeSet.has(s));
     if (unknown.length) throw new ApiError(400, 'invalid_request', `unknown scope: ${unknown.join(' ')}`);
+    // Customer tokens are end users' (often a browser's): content scopes only (auth/policy.ts).
+    const management = patch.customer_scopes.filter((s) => !CONTENT_SCOPES.includes(s));
+    if (management.length) throw new ApiError(400, 'invalid_request', `customers may hold content scopes only, not ${management.join(' ')}`);
   }
   const now = nowSeconds(ctx.clock);
   await ctx.db.transaction().execute(async (trx) => {

@@ -3,7 +3,7 @@
  * grants and state, rotate the secret with an optional grace period, revoke tokens, delete.
  * @packageDocumentation
  */
-import { presetScopes, type Grant, type Integration, type IntegrationCreate, type IntegrationCreated, type IntegrationUpdate } from '@gatehouse/contracts';
+import { FRONT_END_SCOPES, presetScopes, type Grant, type Integration, type IntegrationCreate, type IntegrationCreated, type IntegrationUpdate } from '@gatehouse/contracts';
 import { sql, type SqlBool, type Transaction } from 'kysely';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
@@ -13,6 +13,8 @@ import { recordChange } from '../store/repositories/change-log.js';
 import { loadEnvironment, type EnvironmentRecord } from '../store/repositories/environments.js';
 import { loadClient, type ClientRecord } from '../store/repositories/integrations.js';
 import { audit } from './audit.js';
+import { grantLimit, isSelf, requireManageable, requireWithin } from '../auth/policy.js';
+import type { Principal } from '../auth/principal.js';
 import { requireEnvironment } from './environments.js';
 import { generateClientId, generateId, generateSecret, hashSecret } from './secrets.js';
 
@@ -21,10 +23,9 @@ export type GrantMap = Map<string, Set<string>>;
 
 /**
  * Resolves `scopes` (Environment API), `preset` and `grants` (by audience) into scopes per API id.
- * `limit`, when given, is what the acting principal holds: nothing beyond it may be granted.
- * @throws ApiError 400 for an unknown audience or scope, or for both `scopes` and `preset`; 403 beyond `limit`.
+ * @throws ApiError 400 for an unknown audience or scope, or for both `scopes` and `preset`.
  */
-export function resolveGrants(env: EnvironmentRecord, input: { preset?: string | undefined; scopes?: string[] | undefined; grants?: Grant[] | undefined }, limit?: GrantMap): GrantMap {
+export function resolveGrants(env: EnvironmentRecord, input: { preset?: string | undefined; scopes?: string[] | undefined; grants?: Grant[] | undefined }): GrantMap {
   if (input.preset && input.scopes) throw new ApiError(400, 'invalid_request', 'give scopes or preset, not both');
   const out: GrantMap = new Map();
   const add = (audience: string, scopes: string[]) => {
@@ -33,7 +34,6 @@ export function resolveGrants(env: EnvironmentRecord, input: { preset?: string |
     const set = out.get(api.id) ?? new Set<string>();
     for (const s of scopes) {
       if (!api.scopeSet.has(s)) throw new ApiError(400, 'invalid_request', `unknown scope ${JSON.stringify(s)} for ${audience}`);
-      if (limit && !limit.get(api.id)?.has(s)) throw new ApiError(403, 'insufficient_scope', `you can't grant ${s}: you don't hold it`);
       set.add(s);
     }
     out.set(api.id, set);
@@ -52,12 +52,15 @@ async function writeGrants(trx: Transaction<Database>, integrationId: string, gr
 
 /**
  * Creates an integration in environment `slug`. The answer carries `client_secret`, shown this once;
- * only its HMAC is stored.
- * @throws NotFound for an unknown environment; ApiError 400/403 as {@link resolveGrants}.
+ * only its HMAC is stored. `by` is the caller (absent: the CLI), who may grant only within its own
+ * effective scopes (auth/policy.ts).
+ * @throws NotFound for an unknown environment; ApiError 400 as {@link resolveGrants};
+ *   InsufficientScope (403) for a scope beyond the caller's.
  */
-export async function createIntegration(ctx: Context, actor: Actor, slug: string, input: IntegrationCreate, limit?: GrantMap): Promise<IntegrationCreated> {
+export async function createIntegration(ctx: Context, actor: Actor, slug: string, input: IntegrationCreate, by?: Principal): Promise<IntegrationCreated> {
   const env = await requireEnvironment(ctx, slug);
-  const grants = resolveGrants(env, input, limit);
+  const grants = resolveGrants(env, input);
+  if (by) requireWithin(grantLimit(by, env), grants);
   const now = nowSeconds(ctx.clock);
   const id = `int_${generateId(12)}`;
   const clientId = generateClientId();
@@ -106,9 +109,24 @@ export function integrationDto(env: EnvironmentRecord, c: ClientRecord): Integra
     grants,
     token_quota_per_hour: c.tokenQuotaPerHour,
     secret_expires_at: c.secretExpiresAt === null ? null : new Date(c.secretExpiresAt * 1000).toISOString(),
+    warnings: integrationWarnings(c, grants.find((g) => g.audience === env.environmentApi.audience)?.scopes ?? []),
     created_at: new Date(c.createdAt * 1000).toISOString(),
     updated_at: new Date(c.updatedAt * 1000).toISOString(),
   };
+}
+
+const READ_ONLY_NAME = /read[\s_-]*only|readonly|front[\s_-]*end|browser/i;
+
+/**
+ * What an operator should look at: an integration whose name or description says it is for
+ * reading or for a front end, yet holds management or write scopes (such tokens must never reach
+ * a browser). Round 1's `read-only` preset granted every `*:read` scope; those integrations keep
+ * their grants and are flagged here instead.
+ */
+export function integrationWarnings(c: ClientRecord, scopes: readonly string[]): string[] {
+  if (!READ_ONLY_NAME.test(`${c.name} ${c.description}`)) return [];
+  const risky = scopes.filter((s) => !FRONT_END_SCOPES.includes(s));
+  return risky.length ? [`named as read-only or front-end, but holds ${risky.join(' ')}: a browser must only get ${FRONT_END_SCOPES.join(' ')}`] : [];
 }
 
 /**
@@ -145,17 +163,24 @@ export async function listIntegrations(ctx: Context, slug: string, opts: { limit
 }
 
 /**
- * Changes name, description, state or grants. A change of grants or state ends token reuse.
- * @throws NotFound; ApiError 400/403 as {@link resolveGrants}.
+ * Changes name, description, state, quota, secret expiry or grants. A change of grants or state
+ * ends token reuse. A grant reduction on a tenant API also revokes the integration's unexpired
+ * tokens for that API (its resource servers verify locally and can't see the reduction) unless
+ * `patch.keep_tokens`; on the Environment API, Gatehouse applies the reduction to every token at
+ * once (effective scopes, auth/policy.ts). `by` (absent: the CLI) must be allowed to manage the
+ * integration and to grant what it asks for.
+ * @throws NotFound; ApiError 400 as {@link resolveGrants}; InsufficientScope (403) from the policy.
  */
-export async function updateIntegration(ctx: Context, actor: Actor, clientId: string, patch: IntegrationUpdate, slug?: string, limit?: GrantMap): Promise<Integration> {
+export async function updateIntegration(ctx: Context, actor: Actor, clientId: string, patch: IntegrationUpdate, slug?: string, by?: Principal): Promise<Integration> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
+  if (by) requireManageable(by, env, client);
   const grantsChange = patch.scopes !== undefined || patch.grants !== undefined;
   let grants: GrantMap | undefined;
   if (grantsChange) {
-    grants = resolveGrants(env, { scopes: patch.scopes, grants: patch.grants }, limit);
+    grants = resolveGrants(env, { scopes: patch.scopes, grants: patch.grants });
     // `scopes` alone replaces the Environment API grant and keeps the other APIs' grants.
     if (patch.grants === undefined) for (const [apiId, set] of client.grants) if (apiId !== env.environmentApi.id) grants.set(apiId, new Set(set));
+    if (by) requireWithin(grantLimit(by, env), grants);
   }
   let secretExpiresAt: number | null | undefined;
   if (patch.secret_expires_at !== undefined) {
@@ -164,7 +189,9 @@ export async function updateIntegration(ctx: Context, actor: Actor, clientId: st
     secretExpiresAt = ms === null ? null : Math.floor(ms / 1000);
   }
   const endsReuse = grantsChange || (patch.enabled !== undefined && patch.enabled !== client.enabled);
+  const reducedAudiences = grants && !patch.keep_tokens ? reducedTenantApis(env, client, grants) : [];
   const now = nowSeconds(ctx.clock);
+  const { keep_tokens: _keep, ...details } = patch;
   await ctx.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('integrations')
@@ -181,19 +208,41 @@ export async function updateIntegration(ctx: Context, actor: Actor, clientId: st
       .execute();
     if (grants) await writeGrants(trx, client.id, grants);
     if (endsReuse) await trx.deleteFrom('token_reuse').where('integration_id', '=', client.id).execute();
+    if (reducedAudiences.length) {
+      await trx.updateTable('issued_tokens').set({ revoked_at: now }).where('integration_id', '=', client.id).where('audience', 'in', reducedAudiences).where('revoked_at', 'is', null).where('expires_at', '>', now).execute();
+      await recordChange(trx, ctx.store.dialect, 'revocation', `integration:${client.id}`, now);
+    }
     await recordChange(trx, ctx.store.dialect, 'integration', client.id, now);
-    await audit(trx, actor, { environmentId: env.id, action: 'integration.update', target: clientId, details: { ...patch } }, ctx.clock.now());
+    await audit(trx, actor, { environmentId: env.id, action: 'integration.update', target: clientId, details: { ...details, ...(reducedAudiences.length && { revoked_tokens_for: reducedAudiences }) } }, ctx.clock.now());
   });
   return integrationDto(env, (await loadClient(ctx.db, 'id', client.id))!);
+}
+
+/** Audiences of the tenant APIs (not the Environment API) on which `next` grants less than `client` holds. */
+function reducedTenantApis(env: EnvironmentRecord, client: ClientRecord, next: GrantMap): string[] {
+  const out: string[] = [];
+  for (const [apiId, scopes] of client.grants) {
+    const api = env.apiById.get(apiId);
+    if (!api || api.builtIn) continue;
+    const kept = next.get(apiId);
+    if ([...scopes].some((s) => !kept?.has(s))) out.push(api.audience);
+  }
+  return out;
 }
 
 /**
  * Issues a new secret. With `graceSeconds` > 0 the previous secret keeps working that long (and
  * reuse goes on); with 0 it stops at once and token reuse ends. At most one previous secret is kept.
+ * `by` (absent: the CLI) rotating another integration's secret must be allowed to manage it (the
+ * route has checked `integrations:secrets`); such a rotation is audited as acting on another
+ * integration's credentials.
  * @returns the new secret, shown this once.
+ * @throws NotFound; InsufficientScope (403) from the policy.
  */
-export async function rotateSecret(ctx: Context, actor: Actor, clientId: string, graceSeconds = 0, slug?: string): Promise<{ client_id: string; client_secret: string }> {
+export async function rotateSecret(ctx: Context, actor: Actor, clientId: string, graceSeconds = 0, slug?: string, by?: Principal): Promise<{ client_id: string; client_secret: string }> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
+  const byOther = !!by && by.type === 'integration' && !isSelf(by, client);
+  if (byOther) requireManageable(by, env, client);
   const now = nowSeconds(ctx.clock);
   const secret = generateSecret();
   await ctx.db.transaction().execute(async (trx) => {
@@ -211,7 +260,7 @@ export async function rotateSecret(ctx: Context, actor: Actor, clientId: string,
       .execute();
     if (graceSeconds === 0) await trx.deleteFrom('token_reuse').where('integration_id', '=', client.id).execute();
     await recordChange(trx, ctx.store.dialect, 'integration', client.id, now);
-    await audit(trx, actor, { environmentId: env.id, action: 'integration.rotate_secret', target: clientId, details: { grace_seconds: graceSeconds } }, ctx.clock.now());
+    await audit(trx, actor, { environmentId: env.id, action: 'integration.rotate_secret', target: clientId, details: { grace_seconds: graceSeconds, ...(byOther && { other_integration_credentials: true }) } }, ctx.clock.now());
   });
   return { client_id: clientId, client_secret: secret };
 }
@@ -219,9 +268,11 @@ export async function rotateSecret(ctx: Context, actor: Actor, clientId: string,
 /**
  * Revokes every unexpired token of the integration and ends reuse.
  * @returns how many tokens were revoked.
+ * @throws NotFound; InsufficientScope (403) when `by` may not manage the integration.
  */
-export async function revokeIntegrationTokens(ctx: Context, actor: Actor, clientId: string, slug?: string): Promise<number> {
+export async function revokeIntegrationTokens(ctx: Context, actor: Actor, clientId: string, slug?: string, by?: Principal): Promise<number> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
+  if (by) requireManageable(by, env, client);
   const now = nowSeconds(ctx.clock);
   return ctx.db.transaction().execute(async (trx) => {
     const res = await trx
@@ -244,9 +295,13 @@ export async function revokeIntegrationTokens(ctx: Context, actor: Actor, client
   });
 }
 
-/** Deletes an integration, its grants and its reusable tokens; its issued tokens are revoked. */
-export async function deleteIntegration(ctx: Context, actor: Actor, clientId: string, slug?: string): Promise<void> {
+/**
+ * Deletes an integration, its grants and its reusable tokens; its issued tokens are revoked.
+ * @throws NotFound; InsufficientScope (403) when `by` may not manage the integration.
+ */
+export async function deleteIntegration(ctx: Context, actor: Actor, clientId: string, slug?: string, by?: Principal): Promise<void> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
+  if (by) requireManageable(by, env, client);
   const now = nowSeconds(ctx.clock);
   await ctx.db.transaction().execute(async (trx) => {
     await trx.updateTable('issued_tokens').set({ revoked_at: now }).where('integration_id', '=', client.id).where('revoked_at', 'is', null).execute();

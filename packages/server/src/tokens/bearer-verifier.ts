@@ -13,7 +13,7 @@ import { InvalidToken } from '../errors/api-error.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { SIGNING_ALG } from '../keys/signing-keys.js';
 import type { Directory } from '../cache/directory.js';
-import type { BearerPrincipal, IntegrationPrincipal } from '../api/principal.js';
+import type { BearerPrincipal, IntegrationPrincipal } from '../auth/principal.js';
 import { ACCESS_TOKEN_TYP } from './access-token.js';
 import { decodeStrict, MalformedToken, type DecodedJws } from './jwt-structure.js';
 import type { RevocationList } from './revocation-list.js';
@@ -120,7 +120,8 @@ export class BearerVerifier {
     const client = await this.directory.client(clientId);
     if (!client || !client.enabled || client.environmentId !== env.id) throw new InvalidToken();
     if (this.revocations.has(jti)) throw new InvalidToken('the access token was revoked');
-    return { type: 'integration', environmentId: env.id, environment: env.slug, integrationId: client.id, clientId, scopes: new Set(scope.split(' ')), jti, exp };
+    const scopes: ReadonlySet<string> = new Set(scope.split(' '));
+    return { type: 'integration', environmentId: env.id, environment: env.slug, integrationId: client.id, clientId, tokenScopes: scopes, scopes, jti, exp };
   }
 
   private async reloadKeysFor(kid: string) {

@@ -11,7 +11,7 @@ import type { Context } from '../context.js';
 import { ApiError, InvalidToken } from '../errors/api-error.js';
 import type { Directory } from '../cache/directory.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
-import type { AdminPrincipal, BearerPrincipal, CustomerPrincipal } from '../api/principal.js';
+import type { AdminPrincipal, BearerPrincipal, CustomerPrincipal } from '../auth/principal.js';
 import type { CustomerTokenVerifier } from './bearer-verifier.js';
 import type { DecodedJws } from './jwt-structure.js';
 import { nowSeconds } from '../clock.js';

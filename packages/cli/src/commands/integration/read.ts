@@ -30,7 +30,7 @@ export function registerRead(integration: Command): void {
         return integrations.integrationDto(env, client);
       });
       output(cmd, dto, (i) =>
-        [`${i.name} (${i.client_id}) in ${i.environment}, ${i.enabled ? 'enabled' : 'disabled'}`, i.description, ...i.grants.map((g) => `  ${g.audience}: ${g.scopes.join(' ')}`)]
+        [`${i.name} (${i.client_id}) in ${i.environment}, ${i.enabled ? 'enabled' : 'disabled'}`, i.description, ...i.grants.map((g) => `  ${g.audience}: ${g.scopes.join(' ')}`), ...i.warnings.map((w) => `WARNING: ${w}`)]
           .filter(Boolean)
           .join('\n'),
       );

@@ -8,6 +8,7 @@ import { BearerInvalidRequest, InvalidToken, MissingBearer } from '../errors/api
 import type { Runtime } from '../runtime.js';
 import { MAX_TOKEN_LENGTH } from '../tokens/bearer-verifier.js';
 import type { BearerPrincipal } from './principal.js';
+import { withCurrentScopes } from './policy.js';
 
 // RFC 6750 §2.1 b64token.
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
@@ -32,9 +33,11 @@ export function extractBearer(request: FastifyRequest): string {
 }
 
 /**
- * Authenticates the request's bearer token.
- * @throws as {@link extractBearer}, and InvalidToken when verification fails.
+ * Authenticates the request's bearer token; the principal carries its scopes as of now
+ * ({@link withCurrentScopes}: token scopes ∩ current grants).
+ * @throws as {@link extractBearer}, and InvalidToken when verification fails or the integration
+ *   is gone or disabled.
  */
-export function authenticateBearer(rt: Runtime, request: FastifyRequest): Promise<BearerPrincipal> {
-  return rt.verifier.verify(extractBearer(request));
+export async function authenticateBearer(rt: Runtime, request: FastifyRequest): Promise<BearerPrincipal> {
+  return withCurrentScopes(rt.directory, await rt.verifier.verify(extractBearer(request)));
 }

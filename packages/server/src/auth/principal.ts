@@ -2,8 +2,6 @@
  * Who is calling: the principal a bearer token (or a console session) stands for.
  * @packageDocumentation
  */
-import { InsufficientScope } from '../errors/api-error.js';
-
 /** An integration, through a Gatehouse access token. */
 export interface IntegrationPrincipal {
   type: 'integration';
@@ -11,6 +9,9 @@ export interface IntegrationPrincipal {
   environment: string;
   integrationId: string;
   clientId: string;
+  /** The token's `scope` claim. */
+  tokenScopes: ReadonlySet<string>;
+  /** Effective scopes: the token's scopes that the integration is still granted (auth/policy.ts). */
   scopes: ReadonlySet<string>;
   jti: string;
   /** Seconds since the epoch. */
@@ -50,15 +51,6 @@ export type Principal = IntegrationPrincipal | CustomerPrincipal | AdminPrincipa
 
 /** Principals that come from bearer tokens. */
 export type BearerPrincipal = IntegrationPrincipal | CustomerPrincipal | AdminPrincipal;
-
-/**
- * Checks that `principal` holds `scope` (console admins hold every scope).
- * @throws InsufficientScope (403, RFC 6750 §3.1) naming the scope.
- */
-export function requireScope(principal: Principal, scope: string): void {
-  if (principal.type === 'console') return;
-  if (!principal.scopes.has(scope)) throw new InsufficientScope(scope);
-}
 
 /** The owner key of projects and outputs: (type, id); admins and console users own none. */
 export function ownerOf(principal: Principal): { ownerType: 'integration' | 'customer'; ownerId: string } | undefined {

@@ -1,0 +1,119 @@
+/**
+ * The authorization policy of Gatehouse's own APIs, in one place (PRODUCT.md "Authorization
+ * follows the current state"):
+ * - an integration's effective scopes are its token's scopes intersected with its grants *now*;
+ * - a bearer caller acts on another integration only if that integration's grants are a subset
+ *   of the caller's effective scopes, and grants only within them;
+ * - another integration's secret is handed out only to a holder of `integrations:secrets`; an
+ *   integration may always rotate its own;
+ * - customers hold content scopes only, whatever the environment's settings say.
+ * Console operators may do everything. Routes and services ask this module; none decides alone.
+ * @packageDocumentation
+ */
+import { CONTENT_SCOPES, SECRETS_SCOPE } from '@gatehouse/contracts';
+import { InsufficientScope, InvalidToken } from '../errors/api-error.js';
+import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
+import type { ClientRecord } from '../store/repositories/integrations.js';
+import type { BearerPrincipal, IntegrationPrincipal, Principal } from './principal.js';
+
+/** Scopes per API id. */
+export type GrantMap = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** What the policy reads of the current state: cached records the change feed keeps fresh (≤ 1 s). */
+export interface CurrentState {
+  client(clientId: string): Promise<ClientRecord | undefined>;
+  environment(by: 'id', id: string): Promise<EnvironmentRecord | undefined>;
+}
+
+const CONTENT = new Set(CONTENT_SCOPES);
+
+/**
+ * The scopes a token still carries: those of `tokenScopes` that `client` is granted on `api` now.
+ * @param tokenScopes the token's `scope` claim, split.
+ * @returns a new set, empty when the client holds nothing on `api` any more.
+ */
+export function effectiveScopes(tokenScopes: Iterable<string>, client: ClientRecord, api: ApiRecord): Set<string> {
+  const granted = client.grants.get(api.id);
+  const out = new Set<string>();
+  if (!granted) return out;
+  for (const s of tokenScopes) if (granted.has(s)) out.add(s);
+  return out;
+}
+
+/** The content scopes among `scopes`: all a customer (an end user's token) may ever hold. */
+export function customerScopes(scopes: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const s of scopes) if (CONTENT.has(s)) out.add(s);
+  return out;
+}
+
+/**
+ * The principal with its scopes as of now: for an integration, its token's scopes intersected
+ * with its current Environment API grants; the integration must still exist, be enabled and
+ * belong to the token's environment. Read from the in-memory directory (no store read when cached).
+ * @throws InvalidToken (401) when the integration is gone, disabled or moved.
+ */
+export async function withCurrentScopes(state: CurrentState, principal: BearerPrincipal): Promise<BearerPrincipal> {
+  if (principal.type === 'customer') return { ...principal, scopes: customerScopes(principal.scopes) };
+  if (principal.type !== 'integration') return principal;
+  const client = await state.client(principal.clientId);
+  const env = client && (await state.environment('id', client.environmentId));
+  if (!client || !env || !client.enabled || client.id !== principal.integrationId || env.id !== principal.environmentId) throw new InvalidToken();
+  return { ...principal, scopes: effectiveScopes(principal.tokenScopes, client, env.environmentApi) };
+}
+
+/**
+ * Checks that `principal` holds `scope` now (console operators hold every scope).
+ * @throws InsufficientScope (403, RFC 6750 §3.1) naming the scope.
+ */
+export function requireScope(principal: Principal, scope: string): void {
+  if (principal.type === 'console') return;
+  if (!principal.scopes.has(scope)) throw new InsufficientScope(scope);
+}
+
+/**
+ * What `principal` may grant and act on in `env`: undefined (no limit) for a console operator;
+ * for an integration, its effective Environment API scopes; nothing for other principals.
+ */
+export function grantLimit(principal: Principal, env: EnvironmentRecord): GrantMap | undefined {
+  if (principal.type === 'console') return undefined;
+  if (principal.type !== 'integration' || principal.environmentId !== env.id) return new Map();
+  return new Map([[env.environmentApi.id, principal.scopes]]);
+}
+
+/**
+ * Checks that every scope of `grants` lies within `limit` (undefined: no limit).
+ * @throws InsufficientScope (403) naming the first scope beyond it.
+ */
+export function requireWithin(limit: GrantMap | undefined, grants: GrantMap): void {
+  if (!limit) return;
+  for (const [apiId, scopes] of grants) for (const s of scopes) if (!limit.get(apiId)?.has(s)) throw new InsufficientScope(s);
+}
+
+/**
+ * Checks that `principal` may change, disable, delete or revoke the tokens of `target`: the
+ * target's grants (on every API) must lie within the caller's effective scopes (SECURITY.md G-69).
+ * @throws InsufficientScope (403) naming a scope the target holds and the caller does not.
+ */
+export function requireManageable(principal: Principal, env: EnvironmentRecord, target: ClientRecord): void {
+  requireWithin(grantLimit(principal, env), target.grants);
+}
+
+/**
+ * Whether `principal` rotates its own secret (`self`) or another's (`other`; operators always
+ * `other`). Only the scopes are checked here, before the body is read: an integration may always
+ * rotate its own secret; another's needs `integrations:write` and `integrations:secrets`
+ * (SECURITY.md G-70), and the target must be manageable ({@link requireManageable}).
+ * @throws InsufficientScope (403).
+ */
+export function secretRotationKind(principal: Principal, targetClientId: string): 'self' | 'other' {
+  if (principal.type === 'integration' && principal.clientId === targetClientId) return 'self';
+  requireScope(principal, 'integrations:write');
+  requireScope(principal, SECRETS_SCOPE);
+  return 'other';
+}
+
+/** True when `principal` is the integration `target` itself. */
+export function isSelf(principal: Principal, target: ClientRecord): principal is IntegrationPrincipal {
+  return principal.type === 'integration' && principal.integrationId === target.id;
+}

@@ -22,7 +22,7 @@ describe.each(STORE_KINDS)('management API with bearer tokens (%s)', (kind) => {
     t = await startTestServer(kind);
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'acme');
     all = await accessToken(t, await t.integration({ preset: 'all-permissions' }));
-    readOnly = await accessToken(t, await t.integration({ preset: 'read-only' }));
+    readOnly = await accessToken(t, await t.integration({ scopes: ['integrations:read', 'projects:read'] }));
   });
   afterAll(() => t.close());
 
@@ -35,7 +35,10 @@ describe.each(STORE_KINDS)('management API with bearer tokens (%s)', (kind) => {
     expect((await as(all, 'GET', `/integrations/${c.client_id}`)).body).toMatchObject({ name: 'Made by automation' });
     expect(((await as(all, 'GET', '/integrations')).body.items as unknown[]).length).toBeGreaterThanOrEqual(3);
     expect((await as(all, 'PATCH', `/integrations/${c.client_id}`, { enabled: false })).body.enabled).toBe(false);
-    expect((await as(all, 'POST', `/integrations/${c.client_id}/rotate-secret`, {})).status).toBe(200);
+    // Another integration's secret needs integrations:secrets, which no preset holds (G-70).
+    const rotate = await as(all, 'POST', `/integrations/${c.client_id}/rotate-secret`, {});
+    expect(rotate.status).toBe(403);
+    expect(rotate.headers.get('www-authenticate')).toContain('scope="integrations:secrets"');
     expect((await as(all, 'POST', `/integrations/${c.client_id}/revoke-tokens`)).body).toEqual({ revoked: 1 });
     expect((await as(all, 'DELETE', `/integrations/${c.client_id}`)).status).toBe(204);
     expect((await as(all, 'GET', '')).body).toMatchObject({ slug: 'default' });
@@ -44,7 +47,7 @@ describe.each(STORE_KINDS)('management API with bearer tokens (%s)', (kind) => {
     expect(audit.some((e) => e.action === 'integration.delete' && e.actor.startsWith('integration:'))).toBe(true);
   });
 
-  it('a read-only integration reads but every write is 403 insufficient_scope, with nothing written', async () => {
+  it('an integrations:read integration reads but every write is 403 insufficient_scope, with nothing written', async () => {
     const before = ((await as(readOnly, 'GET', '/integrations?limit=100')).body.items as unknown[]).length;
     const target = await t.integration({ preset: 'read-only' });
     const writes: [string, string, unknown?][] = [
@@ -78,7 +81,7 @@ describe.each(STORE_KINDS)('management API with bearer tokens (%s)', (kind) => {
     const strong = await t.integration({ preset: 'all-permissions' });
     expect((await as(manager, 'POST', `/integrations/${strong.client_id}/rotate-secret`, {})).status).toBe(403);
     expect((await token(t.url, strong.client_id, strong.client_secret)).status).toBe(200);
-    expect((await as(manager, 'POST', `/integrations/${id}/rotate-secret`, {})).status).toBe(200);
+    expect((await as(manager, 'POST', `/integrations/${id}/rotate-secret`, {})).status).toBe(403);
     // A downscoped token limits what it may grant.
     const narrow = await accessToken(t, await t.integration({ preset: 'all-permissions' }), 'integrations:read integrations:write');
     expect((await as(narrow, 'POST', '/integrations', { name: 'x', scopes: ['media:read'] })).status).toBe(403);

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations/index.js';
@@ -69,7 +69,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 async function migrateRacing(store: Store): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await migrateToLatest(store.db as Kysely<unknown>);
+      await migrateToLatest(store.db as Kysely<unknown>, store.dialect === 'postgres' ? await currentSchema(store) : undefined);
       return;
     } catch (err) {
       const text = `${(err as { code?: string }).code ?? ''} ${(err as Error).message}`;
@@ -77,6 +77,13 @@ async function migrateRacing(store: Store): Promise<void> {
       await new Promise((r) => setTimeout(r, 50 * attempt));
     }
   }
+}
+
+/** The schema unqualified tables land in (PostgreSQL): the configured one, else the search path's first. */
+async function currentSchema(store: Store): Promise<string> {
+  if (store.options.pgSchema) return store.options.pgSchema;
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+  return rows[0]?.schema ?? 'public';
 }
 
 function openSqlite(options: StoreOptions): Store {

@@ -12,11 +12,13 @@ import * as m006 from './006-management-scopes.js';
 const migrations: Record<string, Migration> = { '001-initial': m001, '002-token-quota': m002, '003-throttle-counters': m003, '004-drop-redundant-index': m004, '006-management-scopes': m006 };
 
 /**
- * Applies every pending migration.
+ * Applies every pending migration. `schema` (PostgreSQL) names the schema that holds Kysely's
+ * bookkeeping tables: without it the migrator finds those of *any* schema of the database and,
+ * when another Gatehouse (or a crashed test) left them elsewhere, never creates its own.
  * @throws Error when a migration fails (the failed migration is rolled back).
  */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema && { migrationTableSchema: schema }) });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
   return result;

@@ -53,6 +53,18 @@ describe.each(STORE_KINDS)('two nodes on one store (%s)', (kind) => {
     await within(1000, async () => (await onB()).status === 401);
   });
 
+  it('G-67 a grant reduction is honoured by every node within 1 s, for tokens issued before it', async () => {
+    const c = await createIntegration(ctx, CLI_ACTOR, 'default', { name: 'g', preset: 'all-permissions' });
+    await within(1000, async () => (await token(a.url, c.client_id, c.client_secret)).status === 200);
+    const tok = String((await token(a.url, c.client_id, c.client_secret)).body.access_token);
+    const customers = (node: NodeProcess) => request(`${node.url}/api/v1/environments/default/customers`, { headers: { authorization: `Bearer ${tok}` } });
+    expect((await customers(a)).status).toBe(200);
+    expect((await customers(b)).status).toBe(200);
+    await updateIntegration(ctx, CLI_ACTOR, c.client_id, { scopes: ['media:read'] });
+    await within(1000, async () => (await customers(a)).status === 403 && (await customers(b)).status === 403);
+    expect((await request(`${b.url}/api/v1/environments/default/media`, { headers: { authorization: `Bearer ${tok}` } })).status).toBe(200);
+  });
+
   it('A-11 throttling holds across nodes: failures split over A and B fill one window', async () => {
     const c = await createIntegration(ctx, CLI_ACTOR, 'default', { name: 't', preset: 'read-only' });
     await within(1000, async () => (await token(a.url, c.client_id, c.client_secret)).status === 200);

@@ -3,15 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { permissionSummary, readOnlyScopes } from '../src/components/permission-summary.js';
 import { snippets } from '../src/components/token-snippets.js';
 
-const ALL = ['projects:read', 'projects:write', 'media:read', 'media:write', 'outputs:create'];
+const ALL = ['projects:read', 'projects:write', 'media:read', 'media:write', 'outputs:create', 'customers:read', 'integrations:secrets'];
 
 describe('console helpers', () => {
   it('summarises permissions by preset', () => {
     expect(readOnlyScopes(ALL)).toEqual(['projects:read', 'media:read']);
     expect(permissionSummary([], ALL)).toBe('No permissions');
-    expect(permissionSummary([...ALL].reverse(), ALL)).toBe('All permissions');
+    expect(permissionSummary(ALL.filter((s) => s !== 'integrations:secrets').reverse(), ALL)).toBe('All permissions');
+    expect(permissionSummary([...ALL], ALL)).toBe('All permissions and secrets');
     expect(permissionSummary(['media:read', 'projects:read'], ALL)).toBe('Read-only');
-    expect(permissionSummary(['media:read'], ALL)).toBe('1 of 5 permissions');
+    expect(permissionSummary(['media:read', 'projects:read', 'customers:read'], ALL)).toBe('3 of 7 permissions');
+    expect(permissionSummary(['media:read'], ALL)).toBe('1 of 7 permissions');
   });
 
   it('fills the client ID and endpoint into every snippet, never a secret', () => {

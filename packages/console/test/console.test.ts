@@ -144,7 +144,7 @@ describe('admin console in the browser', () => {
     await toast('Permissions saved');
     await t.server.runtime.changes.poll();
     const res = await token(t.url, created.clientId, created.secret);
-    expect(res.body.scope).toBe('projects:read media:read media:write fonts:read integrations:read customers:read');
+    expect(res.body.scope).toBe('projects:read media:read media:write fonts:read');
   });
 
   it('rotates the secret with a grace period; after a reload the secret is no longer shown', async () => {

@@ -49,7 +49,7 @@ describe.each(STORE_KINDS)('management API with a console session (%s)', (kind) 
     expect(created.headers.get('cache-control')).toBe('no-store');
     const c = created.body as { id: string; client_id: string; client_secret: string; scopes: string[]; environment: string; enabled: boolean };
     expect(c).toMatchObject({ name: 'Brochure builder', description: 'renders', environment: 'acme', enabled: true });
-    expect(c.scopes).toEqual(['projects:read', 'media:read', 'fonts:read', 'integrations:read', 'customers:read']);
+    expect(c.scopes).toEqual(['projects:read', 'media:read', 'fonts:read']);
     expect(c.client_secret).toMatch(/^[\w-]{43}$/);
     await settle(t);
     expect((await token(t.url, c.client_id, c.client_secret)).body.expires_in).toBe(7200);

@@ -128,7 +128,7 @@ describe.each(STORE_KINDS)('token endpoint parameters (%s)', (kind) => {
   it('B-21 scope= (empty) is treated as omitted: every granted scope, echoed', async () => {
     const res = await token(t.url, ro.client_id, ro.client_secret, { scope: '' });
     expect(res.status).toBe(200);
-    expect(res.body.scope).toBe('projects:read media:read fonts:read integrations:read customers:read');
+    expect(res.body.scope).toBe('projects:read media:read fonts:read');
   });
 
   it('B-22 unknown audience, audience not granted, another tenant\'s audience: 400 invalid_target', async () => {

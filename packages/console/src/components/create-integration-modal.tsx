@@ -79,8 +79,8 @@ export function CreateIntegrationModal({ env, opened, onClose, onCreated }: { en
             <Textarea label="Description" autosize minRows={2} maxLength={2000} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
             <Radio.Group label="Permissions" description="You can change them later on the Permissions tab" value={preset} onChange={(v) => setPreset(v as Preset)}>
               <Stack gap="xs" mt="xs">
-                <Radio value="read-only" label="Read-only" description="Every read scope: safe for a front end" />
-                <Radio value="all-permissions" label="All permissions" description="Full access to the Environment API: keep it on servers only" />
+                <Radio value="read-only" label="Read-only" description="Reads projects, media and fonts: safe for a front end (no customers, integrations or audit log)" />
+                <Radio value="all-permissions" label="All permissions" description="Full access to the Environment API except other integrations' secrets: keep it on servers only" />
                 <Radio value="none" label="No permissions" description="Choose scopes afterwards" />
               </Stack>
             </Radio.Group>

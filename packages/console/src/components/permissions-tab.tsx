@@ -1,14 +1,16 @@
 /**
  * The "Permissions" tab: every API's scopes as labelled checkboxes grouped by resource, the
- * presets "Read-only" and "All permissions" for the Environment API, and "Save". A change of
- * grants ends token reuse: the next token carries the new scopes.
+ * presets "Read-only" (content read scopes) and "All permissions" (all but integrations:secrets)
+ * for the Environment API, and "Save". A change of grants ends token reuse: the next token
+ * carries the new scopes, and a reduction applies to tokens already issued (on tenant APIs by
+ * revoking them, unless "Keep tokens" is ticked).
  */
 import { useMemo, useState } from 'react';
 import { Button, Checkbox, Fieldset, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { api, describeError, seg } from '../api/client';
 import type { Api, Integration } from '../api/types';
-import { readOnlyScopes } from './permission-summary';
+import { allPermissionScopes, readOnlyScopes } from './permission-summary';
 
 type Selection = Record<string, string[]>;
 
@@ -32,8 +34,11 @@ export function PermissionsTab({ integration: c, apis, onSaved }: { integration:
   const saved = useMemo(() => initial(c, apis), [c, apis]);
   const [selection, setSelection] = useState<Selection>(saved);
   const [busy, setBusy] = useState(false);
+  const [keepTokens, setKeepTokens] = useState(false);
   const dirty = apis.some((a) => [...(selection[a.audience] ?? [])].sort().join(' ') !== [...(saved[a.audience] ?? [])].sort().join(' '));
   const envApi = apis.find((a) => a.built_in);
+  // A tenant API losing a scope: its resource servers verify tokens locally and can't see the cut.
+  const tenantReduced = apis.some((a) => !a.built_in && (saved[a.audience] ?? []).some((s) => !selection[a.audience]?.includes(s)));
 
   const toggle = (audience: string, scope: string, on: boolean) =>
     setSelection((s) => ({ ...s, [audience]: on ? [...new Set([...(s[audience] ?? []), scope])] : (s[audience] ?? []).filter((x) => x !== scope) }));
@@ -42,7 +47,7 @@ export function PermissionsTab({ integration: c, apis, onSaved }: { integration:
     setBusy(true);
     try {
       const grants = apis.map((a) => ({ audience: a.audience, scopes: a.scopes.map((s) => s.value).filter((v) => selection[a.audience]?.includes(v)) }));
-      const updated = await api<Integration>('PATCH', `/environments/${seg(c.environment)}/integrations/${seg(c.client_id)}`, { grants });
+      const updated = await api<Integration>('PATCH', `/environments/${seg(c.environment)}/integrations/${seg(c.client_id)}`, { grants, ...(tenantReduced && keepTokens && { keep_tokens: true }) });
       onSaved(updated);
       setSelection(initial(updated, apis));
       notifications.show({ color: 'teal', title: 'Permissions saved', message: 'The next token request gets the new scopes.' });
@@ -63,7 +68,7 @@ export function PermissionsTab({ integration: c, apis, onSaved }: { integration:
           <Button size="xs" variant="default" onClick={() => preset(readOnlyScopes(envApi.scopes.map((s) => s.value)))}>
             Read-only
           </Button>
-          <Button size="xs" variant="default" onClick={() => preset(envApi.scopes.map((s) => s.value))}>
+          <Button size="xs" variant="default" onClick={() => preset(allPermissionScopes(envApi.scopes.map((s) => s.value)))}>
             All permissions
           </Button>
         </Group>
@@ -98,6 +103,14 @@ export function PermissionsTab({ integration: c, apis, onSaved }: { integration:
           </Group>
         </Stack>
       ))}
+      {tenantReduced && (
+        <Checkbox
+          label="Keep tokens already issued for these APIs"
+          description="By default, removing a scope of your own API revokes the integration's tokens for it, since your API checks tokens itself and would keep honouring the removed scope until they expire. The Environment API applies the change to every token at once either way."
+          checked={keepTokens}
+          onChange={(e) => setKeepTokens(e.currentTarget.checked)}
+        />
+      )}
       <Group justify="flex-end">
         <Button variant="default" disabled={!dirty || busy} onClick={() => setSelection(saved)}>
           Reset

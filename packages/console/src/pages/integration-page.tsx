@@ -1,6 +1,6 @@
 /** One integration: tabs "General", "Permissions" and "Try it". */
 import { useEffect, useState } from 'react';
-import { Anchor, Badge, Breadcrumbs, Group, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Breadcrumbs, Group, Tabs, Text, Title } from '@mantine/core';
 import { api, seg } from '../api/client';
 import type { Api, Integration, Page } from '../api/types';
 import { useRequest } from '../use-request';
@@ -43,6 +43,11 @@ export function IntegrationPage({ env, clientId, tab }: { env: string; clientId:
           </Badge>
         )}
       </Group>
+      {c?.warnings.map((w) => (
+        <Alert key={w} color="yellow" variant="light" title="Check this integration's permissions" mb="md">
+          {w}
+        </Alert>
+      ))}
       {c?.description && (
         <Text c="dimmed" mb="md">
           {c.description}

@@ -7,8 +7,9 @@ import * as m001 from './001-initial.js';
 import * as m002 from './002-token-quota.js';
 import * as m003 from './003-throttle-counters.js';
 import * as m004 from './004-drop-redundant-index.js';
+import * as m005 from './005-master-key-check.js';
 
-const migrations: Record<string, Migration> = { '001-initial': m001, '002-token-quota': m002, '003-throttle-counters': m003, '004-drop-redundant-index': m004 };
+const migrations: Record<string, Migration> = { '001-initial': m001, '002-token-quota': m002, '003-throttle-counters': m003, '004-drop-redundant-index': m004, '005-master-key-check': m005 };
 
 /**
  * Applies every pending migration.

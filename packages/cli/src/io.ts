@@ -48,6 +48,7 @@ export function output<T>(cmd: Command, value: T, human: (v: T) => string): void
  * Characters a terminal may act on instead of showing: C0 (incl. ESC, BEL, CR, LF), DEL, C1 (incl.
  * the one-byte CSI U+009B), the line and paragraph separators and the bidirectional overrides.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 /** The same outside C0, which `JSON.stringify` already escapes (its raw newlines are indentation). */
 const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;

@@ -56,7 +56,7 @@ function workerCount(value: string | undefined): number {
  * What to do next. The commands carry the store flags this server runs with (`--data DIR`, or
  * `--database-url` with the password shown as `***`), so following them reaches the same store.
  */
-export function nextSteps(config: Config, url: string, workers: number): string {
+function nextSteps(config: Config, url: string, workers: number): string {
   const shown = config.databaseUrl && redactDatabaseUrl(config.databaseUrl);
   const store = shown ? `PostgreSQL ${shown}` : `embedded store in ${config.dataDir}`;
   const flags = shown ? `--database-url ${shellQuote(shown)}` : `--data ${shellQuote(config.dataDir)}`;

@@ -110,8 +110,6 @@ function conflict(given: MasterKeySource, file: MasterKeySource, meta: { check: 
 function missing(meta: { origin: string | undefined }, place: StorePlace): string {
   const from = meta.origin ? `it was created with the master key from ${meta.origin}` : 'it holds data sealed with a master key';
   const where = place.embedded ? `GATEHOUSE_MASTER_KEY is not set and ${masterKeyPath(place.dataDir)} does not exist` : 'GATEHOUSE_MASTER_KEY is not set';
-  return (
-    `No master key for the ${place.description}: ${from}, and this process has none (${where}). ` +
-    'Set GATEHOUSE_MASTER_KEY to the key the store was created with (the server\'s), or restore its master.key. No new key was generated: it could not read what the store holds.'
-  );
+  const fix = meta.origin?.endsWith('master.key') ? `Restore ${meta.origin}, or set GATEHOUSE_MASTER_KEY to its contents` : 'Set GATEHOUSE_MASTER_KEY to the key the store was created with (the server\'s)';
+  return `No master key for the ${place.description}: ${from}, and this process has none (${where}). ${fix}. No new key was generated: it could not read what the store holds.`;
 }

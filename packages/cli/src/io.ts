@@ -35,15 +35,56 @@ export async function withContext<T>(cmd: Command, fn: (ctx: Context) => Promise
   }
 }
 
-/** Prints `value` as JSON with `--json`, else the human text `human(value)`. */
+/**
+ * Prints `value` as JSON with `--json` ({@link jsonText}), else the human text `human(value)`,
+ * where every string of `value` has its control characters escaped first ({@link escapeControl}):
+ * names, ids, audit actors and targets come from the store and may hold terminal escapes (H-83).
+ */
 export function output<T>(cmd: Command, value: T, human: (v: T) => string): void {
-  process.stdout.write(globals(cmd).json ? JSON.stringify(value, null, 2) + '\n' : human(value) + '\n');
+  process.stdout.write(globals(cmd).json ? jsonText(value) + '\n' : human(escapeStrings(value)) + '\n');
 }
 
-/** Prints rows as an aligned table. */
+/**
+ * Characters a terminal may act on instead of showing: C0 (incl. ESC, BEL, CR, LF), DEL, C1 (incl.
+ * the one-byte CSI U+009B), the line and paragraph separators and the bidirectional overrides.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** The same outside C0, which `JSON.stringify` already escapes (its raw newlines are indentation). */
+const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `text` with every control character written as an escape: `\x1b` for C0 and DEL, `\u009b` for
+ * C1 and the other ones above. Printable text, including a backslash, is left as it is.
+ * @example escapeControl('a\x1b]0;pwned\x07') === 'a\\x1b]0;pwned\\x07'
+ */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * `value` as indented JSON that is safe on a terminal: C1, DEL, U+2028/2029 and the bidi controls
+ * are written as `\u…` escapes too (still the same JSON value for any parser). `indent` 0 gives one line.
+ */
+export function jsonText(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `value` with {@link escapeControl} applied to every string in it (objects and arrays are copied). */
+function escapeStrings<T>(value: T): T {
+  if (typeof value === 'string') return escapeControl(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => escapeStrings(v)) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)])) as T;
+  return value;
+}
+
+/** Prints rows as an aligned table; cells are escaped ({@link escapeControl}) so none can break the layout. */
 export function table(rows: Record<string, unknown>[], columns: string[]): string {
   if (!rows.length) return '(none)';
-  const cells = rows.map((r) => columns.map((c) => String(r[c] ?? '')));
+  const cells = rows.map((r) => columns.map((c) => escapeControl(String(r[c] ?? ''))));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
   const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');

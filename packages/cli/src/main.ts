@@ -12,6 +12,7 @@ import { keysCommand } from './commands/keys/index.js';
 import { tokenCommand } from './commands/token.js';
 import { auditCommand } from './commands/audit.js';
 import { adminCommand } from './commands/admin/index.js';
+import { escapeControl, jsonText } from './io.js';
 
 /** Builds the program (exported for tests). */
 export function program(): Command {
@@ -40,7 +41,8 @@ export async function main(argv: string[]): Promise<void> {
     const json = argv.includes('--json');
     const code = err instanceof ApiError ? err.code : 'error';
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(json ? JSON.stringify({ error: code, error_description: message }) + '\n' : `gatehouse: ${message}\n`);
+    // A message may quote what the store holds (a name, an id): escaped like every other output (H-83).
+    process.stderr.write(json ? jsonText({ error: code, error_description: message }, 0) + '\n' : `gatehouse: ${escapeControl(message)}\n`);
     process.exitCode = 1;
   }
 }

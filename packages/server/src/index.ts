@@ -2,7 +2,8 @@
  * @gatehouse/server: build and run the Gatehouse authorization server; services for the CLI.
  * @packageDocumentation
  */
-export { loadConfig, type Config, type ConfigInput } from './config/config.js';
+export { loadConfig, redactDatabaseUrl, storePlace, type Config, type ConfigInput } from './config/config.js';
+export { MasterKeyRefused } from './keys/unlock-store.js';
 export { systemClock, type Clock } from './clock.js';
 export { CLI_ACTOR, type Actor, type Context } from './context.js';
 export { createRuntime, openContext, prepareStore, type Runtime, type RuntimeDeps } from './runtime.js';

@@ -5,9 +5,10 @@
  */
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
-import type { Config } from './config/config.js';
+import { storePlace, type Config } from './config/config.js';
 import { CLI_ACTOR, type Context } from './context.js';
 import { Sealer } from './keys/master-key.js';
+import { unlockStore } from './keys/unlock-store.js';
 import { KeyRing } from './keys/key-ring.js';
 import { ensureActiveKey } from './keys/signing-keys.js';
 import { openStore, type Store } from './store/db.js';
@@ -58,11 +59,21 @@ export interface RuntimeDeps {
   store?: Store;
 }
 
-/** Opens the store and builds a context (no caches, no feed): what CLI commands need. */
+/**
+ * Opens the store and builds a context (no caches, no feed): what CLI commands need.
+ * @throws MasterKeyRefused when this process's master key is not the store's (H-79); the store is closed.
+ */
 export async function openContext(config: Config, deps: RuntimeDeps = {}): Promise<Context> {
   const store =
     deps.store ?? (await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, pgSchema: config.pgSchema }));
-  return { config, store, db: store.db, sealer: new Sealer(config.masterKey), clock: deps.clock ?? systemClock };
+  let masterKey: Buffer;
+  try {
+    masterKey = await unlockStore(store, config.masterKeys, storePlace(config));
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return { config, store, db: store.db, sealer: new Sealer(masterKey), clock: deps.clock ?? systemClock };
 }
 
 /**

@@ -1,7 +1,7 @@
 /** `gatehouse serve`: run the server on the embedded store (or PostgreSQL) and say what to do next. */
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
-import { closeOnSignals, openContext, prepareStore, startServer, superviseWorkers, type Config } from '@gatehouse/server';
+import { closeOnSignals, openContext, prepareStore, redactDatabaseUrl, startServer, superviseWorkers, type Config } from '@gatehouse/server';
 import { configFor } from '../io.js';
 
 interface ServeOptions {
@@ -52,18 +52,34 @@ function workerCount(value: string | undefined): number {
   return n;
 }
 
+/**
+ * What to do next. The commands carry the store flags this server runs with (`--data DIR`, or
+ * `--database-url` with the password shown as `***`), so following them reaches the same store.
+ */
 function nextSteps(config: Config, url: string, workers: number): string {
-  const store = config.databaseUrl ? 'PostgreSQL' : `embedded store in ${config.dataDir}`;
+  const shown = config.databaseUrl && redactDatabaseUrl(config.databaseUrl);
+  const store = shown ? `PostgreSQL ${shown}` : `embedded store in ${config.dataDir}`;
+  const flags = shown ? `--database-url ${shellQuote(shown)}` : `--data ${shellQuote(config.dataDir)}`;
+  const notes = [
+    ...(shown && shown !== config.databaseUrl ? ['  (put the database password where the URL shows ***)'] : []),
+    ...(config.masterKeys.given ? ['  (with the same GATEHOUSE_MASTER_KEY exported: the store refuses any other key)'] : []),
+  ];
   return [
     `Gatehouse is listening on ${url} (issuer ${config.issuer}, ${store}${workers > 1 ? `, ${workers} workers` : ''}).`,
     '',
     'Next steps, in another shell:',
+    ...notes,
     '  1. Create an integration (its secret is shown once):',
-    '       npx gatehouse integration create --env default --name demo --preset read-only --json',
+    `       npx gatehouse ${flags} integration create --env default --name demo --preset read-only --json`,
     '  2. Trade its credentials for an access token:',
     `       curl -s ${config.issuer}/oauth/token -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials`,
     `  3. Verify it against ${config.issuer}/.well-known/jwks.json; the same request again returns the same token.`,
-    `  Console: ${config.issuer}/console/ (first: printf '%s' 'PASSPHRASE' | npx gatehouse admin create --email YOU --password-stdin)`,
+    `  Console: ${config.issuer}/console/ (first: printf '%s' 'PASSPHRASE' | npx gatehouse ${flags} admin create --email YOU --password-stdin)`,
     '',
   ].join('\n');
+}
+
+/** `text` as one POSIX shell word: bare when it is plain, else single-quoted. */
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -48,7 +48,7 @@ export class Directory {
     const hit = this.envs.get(key);
     if (hit !== undefined) return hit === MISSING ? undefined : hit;
     const version = this.version;
-    const record = await loadEnvironment(this.ctx.db, by, value);
+    const record = await loadEnvironment(this.ctx.db, by, value, this.ctx.config.audience);
     if (version !== this.version) return record;
     if (this.envs.size > 10_000) this.envs.clear();
     this.envs.set(key, record ?? MISSING);

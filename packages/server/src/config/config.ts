@@ -3,7 +3,8 @@
  * @packageDocumentation
  */
 import { join, resolve } from 'node:path';
-import { loadOrCreateMasterKey, parseMasterKey } from '../keys/master-key.js';
+import { masterKeyPath, parseMasterKey, readMasterKeyFile } from '../keys/master-key.js';
+import type { MasterKeys, StorePlace } from '../keys/unlock-store.js';
 
 /** Validated, frozen configuration of one Gatehouse process. */
 export interface Config {
@@ -21,8 +22,12 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** PostgreSQL schema (tests use one per run). */
   readonly pgSchema: string | undefined;
-  /** 32-byte master key (`GATEHOUSE_MASTER_KEY`, base64; generated into the data dir for the embedded store). */
-  readonly masterKey: Buffer;
+  /**
+   * The master keys found (`GATEHOUSE_MASTER_KEY`, base64 of 32 bytes; for the embedded store also
+   * `<dataDir>/master.key`). The store decides which is right when it is opened (`unlockStore`):
+   * two different keys are refused, and a key is generated only for a new, empty embedded store.
+   */
+  readonly masterKeys: MasterKeys;
   /** pino level (`GATEHOUSE_LOG_LEVEL`, default info). */
   readonly logLevel: string;
   /** Clock skew tolerated on `exp`/`nbf`/`iat`, seconds (default 30). */
@@ -75,11 +80,12 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   const audience = input.audience ?? env.GATEHOUSE_AUDIENCE ?? issuer;
   const dataDir = resolve(input.dataDir ?? env.GATEHOUSE_DATA_DIR ?? join(process.cwd(), 'data'));
   const databaseUrl = input.databaseUrl ?? (env.DATABASE_URL || undefined);
-  const keyText = input.masterKey ?? env.GATEHOUSE_MASTER_KEY;
+  const keyText = input.masterKey ?? (env.GATEHOUSE_MASTER_KEY || undefined);
   if (!keyText && databaseUrl) throw new Error('GATEHOUSE_MASTER_KEY (base64, 32 bytes) is required with PostgreSQL: every node must share it');
   for (const [name, value] of [['issuer', issuer], ['audience', audience]] as const) {
     if (!URL.canParse(value)) throw new Error(`${name} must be an absolute URL, got ${JSON.stringify(value)}`);
   }
+  const keyOrigin = input.masterKey !== undefined ? 'the masterKey option' : 'the GATEHOUSE_MASTER_KEY environment variable';
   const redisUrl = input.redisUrl ?? (env.GATEHOUSE_REDIS_URL || undefined);
   if (redisUrl !== undefined && !/^rediss?:$/.test(URL.canParse(redisUrl) ? new URL(redisUrl).protocol : '')) {
     throw new Error('GATEHOUSE_REDIS_URL must be a redis:// or rediss:// URL');
@@ -92,7 +98,11 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     dataDir,
     databaseUrl,
     pgSchema: input.pgSchema,
-    masterKey: keyText ? parseMasterKey(keyText) : loadOrCreateMasterKey(dataDir),
+    masterKeys: Object.freeze({
+      given: keyText ? { key: parseMasterKey(keyText, keyOrigin), origin: keyOrigin } : undefined,
+      // With PostgreSQL the data directory holds no store, so a master.key there is not its key.
+      file: databaseUrl ? undefined : fileKey(dataDir),
+    }),
     logLevel: input.logLevel ?? env.GATEHOUSE_LOG_LEVEL ?? 'info',
     clockSkew: int('clockSkew', input.clockSkew ?? env.GATEHOUSE_CLOCK_SKEW, 30, 0, 300),
     changePollMs: int('changePollMs', input.changePollMs ?? env.GATEHOUSE_CHANGE_POLL_MS, 250, 10, 1000),
@@ -103,6 +113,30 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     redisPrefix: input.redisPrefix ?? env.GATEHOUSE_REDIS_PREFIX ?? 'gatehouse:throttle:',
     requestTimeoutMs: int('requestTimeoutMs', input.requestTimeoutMs ?? env.GATEHOUSE_REQUEST_TIMEOUT_MS, 10_000, 500, 600_000),
   });
+}
+
+/**
+ * Where the store of `config` is, for messages: the data directory, or the PostgreSQL URL with
+ * its password replaced by `***`.
+ */
+export function storePlace(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'pgSchema'>): StorePlace {
+  if (!config.databaseUrl) return { description: `embedded store in ${config.dataDir}`, dataDir: config.dataDir, embedded: true };
+  const schema = config.pgSchema ? ` (schema ${config.pgSchema})` : '';
+  return { description: `PostgreSQL store at ${redactDatabaseUrl(config.databaseUrl)}${schema}`, dataDir: config.dataDir, embedded: false };
+}
+
+/** `url` with its password (if any) replaced by `***`, safe to print; an unparsable URL is hidden whole. */
+export function redactDatabaseUrl(url: string): string {
+  if (!URL.canParse(url)) return '***';
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  for (const name of ['password', 'sslpassword']) if (parsed.searchParams.has(name)) parsed.searchParams.set(name, '***');
+  return parsed.toString();
+}
+
+function fileKey(dataDir: string): MasterKeys['file'] {
+  const key = readMasterKeyFile(dataDir);
+  return key && { key, origin: masterKeyPath(dataDir) };
 }
 
 function int(name: string, value: string | number | undefined, fallback: number, min: number, max: number): number {

@@ -8,28 +8,57 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * Parses `GATEHOUSE_MASTER_KEY` (base64 of 32 bytes).
+ * Parses a master key (base64 of 32 bytes); `origin` names where it came from in the error.
  * @throws Error when it does not decode to exactly 32 bytes.
  */
-export function parseMasterKey(base64: string): Buffer {
+export function parseMasterKey(base64: string, origin = 'GATEHOUSE_MASTER_KEY'): Buffer {
   const key = Buffer.from(base64.trim(), 'base64');
-  if (key.length !== 32) throw new Error('GATEHOUSE_MASTER_KEY must be base64 of exactly 32 bytes');
+  if (key.length !== 32) throw new Error(`${origin} must be base64 of exactly 32 bytes`);
   return key;
 }
 
+/** Path of the embedded store's key file: `<dataDir>/master.key`. */
+export function masterKeyPath(dataDir: string): string {
+  return join(dataDir, 'master.key');
+}
+
 /**
- * Reads `master.key` from the data directory, creating it (mode 0600) on first start.
- * Two processes starting at once agree: the file is created exclusively and the loser reads it.
+ * Reads `<dataDir>/master.key`; undefined when there is no such file. Never creates one.
+ * @throws Error when the file exists but is not a valid key, or can't be read.
  */
-export function loadOrCreateMasterKey(dataDir: string): Buffer {
-  mkdirSync(dataDir, { recursive: true });
-  const path = join(dataDir, 'master.key');
+export function readMasterKeyFile(dataDir: string): Buffer | undefined {
+  const path = masterKeyPath(dataDir);
+  let text: string;
   try {
-    writeFileSync(path, randomBytes(32).toString('base64') + '\n', { flag: 'wx', mode: 0o600 });
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  return parseMasterKey(text, path);
+}
+
+/**
+ * Creates `<dataDir>/master.key` (mode 0600) with a new random key and returns the key. Only for
+ * a store that holds nothing yet (see `unlockStore`). Two processes doing it at once agree: the
+ * file is created exclusively and the loser reads the winner's.
+ */
+export function createMasterKeyFile(dataDir: string): Buffer {
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    writeFileSync(masterKeyPath(dataDir), randomBytes(32).toString('base64') + '\n', { flag: 'wx', mode: 0o600 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
-  return parseMasterKey(readFileSync(path, 'utf8'));
+  return readMasterKeyFile(dataDir)!;
+}
+
+/**
+ * The key check value stored with the store: HMAC-SHA-256 of a fixed label under the master key,
+ * base64url. It tells whether a key is the store's without revealing anything about the key.
+ */
+export function masterKeyCheck(masterKey: Buffer): string {
+  return createHmac('sha256', masterKey).update('gatehouse/master-key-check/v1').digest('base64url');
 }
 
 /** Authenticated encryption with keys derived from the master key, one per purpose. */

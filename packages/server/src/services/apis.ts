@@ -31,6 +31,8 @@ export async function listApis(ctx: Context, slug: string): Promise<Api[]> {
 export async function createApi(ctx: Context, actor: Actor, slug: string, input: ApiCreate): Promise<Api> {
   const env = await requireEnvironment(ctx, slug);
   if (!URL.canParse(input.audience) && !/^[\w.:-]+$/.test(input.audience)) throw new ApiError(400, 'invalid_request', 'audience must be a URI');
+  // The Environment API's audience follows the config (H-80), so its stored row can't catch this.
+  if (input.audience === env.environmentApi.audience) throw new ApiError(409, 'conflict', 'an API with this audience exists in the environment');
   const values = input.scopes.map((s) => s.value);
   if (new Set(values).size !== values.length) throw new ApiError(400, 'invalid_request', 'scopes are repeated');
   const now = nowSeconds(ctx.clock);

@@ -21,7 +21,9 @@ export const DEFAULT_CUSTOMER_TOKEN_MAX_LIFETIME = 86_400;
 const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 /**
- * Creates an environment and its built-in Environment API (audience = `config.audience`).
+ * Creates an environment and its built-in Environment API. Its `apis` row records this process's
+ * `config.audience` for reference only: the audience in force is always the running config's
+ * (`loadEnvironment`), so an environment created by the CLI under another issuer works (H-80).
  * @throws ApiError 400 `invalid_request` for a bad slug, 409 `conflict` when the slug is taken.
  */
 export async function createEnvironment(ctx: Context, actor: Actor, slug: string, name?: string): Promise<EnvironmentRecord> {
@@ -58,12 +60,12 @@ export async function createEnvironment(ctx: Context, actor: Actor, slug: string
     if (isUniqueViolation(err)) throw new ApiError(409, 'conflict', `environment ${slug} already exists`);
     throw err;
   }
-  return (await loadEnvironment(ctx.db, 'id', id))!;
+  return (await loadEnvironment(ctx.db, 'id', id, ctx.config.audience))!;
 }
 
 /** Creates the `default` environment unless it exists (first start); safe when two processes race. */
 export async function ensureDefaultEnvironment(ctx: Context, actor: Actor): Promise<void> {
-  if (await loadEnvironment(ctx.db, 'slug', 'default')) return;
+  if (await loadEnvironment(ctx.db, 'slug', 'default', ctx.config.audience)) return;
   try {
     await createEnvironment(ctx, actor, 'default', 'Default');
   } catch (err) {
@@ -76,7 +78,7 @@ export async function ensureDefaultEnvironment(ctx: Context, actor: Actor): Prom
  * @throws NotFound when there is none.
  */
 export async function requireEnvironment(ctx: Context, slug: string): Promise<EnvironmentRecord> {
-  const env = await loadEnvironment(ctx.db, 'slug', slug);
+  const env = await loadEnvironment(ctx.db, 'slug', slug, ctx.config.audience);
   if (!env) throw new NotFound('environment');
   return env;
 }
@@ -93,7 +95,7 @@ export async function listEnvironments(ctx: Context): Promise<Environment[]> {
   const envs = await ctx.db.selectFrom('environments').select('slug').orderBy('slug').execute();
   const out: Environment[] = [];
   for (const { slug } of envs) {
-    const env = await loadEnvironment(ctx.db, 'slug', slug);
+    const env = await loadEnvironment(ctx.db, 'slug', slug, ctx.config.audience);
     if (env) out.push(environmentDto(env, counts.get(env.id) ?? 0));
   }
   return out;
@@ -149,7 +151,7 @@ export async function updateEnvironment(ctx: Context, actor: Actor, slug: string
     await recordChange(trx, ctx.store.dialect, 'environment', env.id, now);
     await audit(trx, actor, { environmentId: env.id, action: 'environment.update', target: slug, details: { ...patch } }, ctx.clock.now());
   });
-  return (await loadEnvironment(ctx.db, 'id', env.id))!;
+  return (await loadEnvironment(ctx.db, 'id', env.id, ctx.config.audience))!;
 }
 
 /** True for a unique-constraint violation on SQLite or PostgreSQL. */

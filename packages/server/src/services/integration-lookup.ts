@@ -14,7 +14,7 @@ import { loadClient, type ClientRecord } from '../store/repositories/integration
  */
 export async function requireIntegration(ctx: Context, clientId: string, slug?: string): Promise<{ env: EnvironmentRecord; client: ClientRecord }> {
   const client = await loadClient(ctx.db, 'client_id', clientId);
-  const env = client && (await loadEnvironment(ctx.db, 'id', client.environmentId));
+  const env = client && (await loadEnvironment(ctx.db, 'id', client.environmentId, ctx.config.audience));
   if (!client || !env || (slug !== undefined && env.slug !== slug)) throw new NotFound('integration');
   return { env, client };
 }

@@ -209,6 +209,12 @@ export interface ThrottleCounterTable {
   count: number;
 }
 
+/** Facts about the store itself (migration 005), e.g. `master_key_check` and `master_key_origin`. */
+export interface StoreMetaTable {
+  name: string;
+  value: string;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   environments: EnvironmentTable;
@@ -229,4 +235,5 @@ export interface Database {
   admins: AdminTable;
   sessions: SessionTable;
   throttle_counters: ThrottleCounterTable;
+  store_meta: StoreMetaTable;
 }

@@ -51,9 +51,13 @@ interface MintRequest {
 /** Most reuse keys remembered per client record (distinct audience and scope sets it asked for). */
 const KEYS_PER_CLIENT = 64;
 
-/** The reuse key: a digest of integration, token generation, audience and canonical scope. */
-function reuseKey(client: ClientRecord, api: ApiRecord, scope: string): string {
-  return createHash('sha256').update(JSON.stringify([client.id, client.generation, api.audience, scope])).digest('base64url');
+/**
+ * The reuse key: a digest of issuer, integration, token generation, audience and canonical scope.
+ * The issuer is part of it so a restart with another `GATEHOUSE_ISSUER` mints anew instead of
+ * handing out a stored token with the old `iss`, which this server would refuse (H-80).
+ */
+function reuseKey(issuer: string, client: ClientRecord, api: ApiRecord, scope: string): string {
+  return createHash('sha256').update(JSON.stringify([issuer, client.id, client.generation, api.audience, scope])).digest('base64url');
 }
 
 /** Issues tokens, reusing them where the environment allows. */
@@ -89,7 +93,7 @@ export class TokenIssuer {
     if (!keys || keys.size >= KEYS_PER_CLIENT) this.reuseKeys.set(client, (keys = new Map()));
     const id = `${api.audience}\n${scope}`;
     let key = keys.get(id);
-    if (key === undefined) keys.set(id, (key = reuseKey(client, api, scope)));
+    if (key === undefined) keys.set(id, (key = reuseKey(this.ctx.config.issuer, client, api, scope)));
     return key;
   }
 

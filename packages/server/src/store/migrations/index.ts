@@ -7,9 +7,17 @@ import * as m001 from './001-initial.js';
 import * as m002 from './002-token-quota.js';
 import * as m003 from './003-throttle-counters.js';
 import * as m004 from './004-drop-redundant-index.js';
+import * as m005 from './005-master-key-check.js';
 import * as m006 from './006-management-scopes.js';
 
-const migrations: Record<string, Migration> = { '001-initial': m001, '002-token-quota': m002, '003-throttle-counters': m003, '004-drop-redundant-index': m004, '006-management-scopes': m006 };
+const migrations: Record<string, Migration> = {
+  '001-initial': m001,
+  '002-token-quota': m002,
+  '003-throttle-counters': m003,
+  '004-drop-redundant-index': m004,
+  '005-master-key-check': m005,
+  '006-management-scopes': m006,
+};
 
 /**
  * Applies every pending migration. `schema` (PostgreSQL) names the schema that holds Kysely's

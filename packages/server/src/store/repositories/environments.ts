@@ -34,8 +34,14 @@ export interface EnvironmentRecord {
   environmentApi: ApiRecord;
 }
 
-/** Loads one environment by a column (`id`, `slug` or `environment_key`); undefined when absent. */
-export async function loadEnvironment(db: Kysely<Database>, by: 'id' | 'slug' | 'environment_key', value: string): Promise<EnvironmentRecord | undefined> {
+/**
+ * Loads one environment by a column (`id`, `slug` or `environment_key`); undefined when absent.
+ * The built-in Environment API's audience is `environmentApiAudience` — the running process's
+ * configured one (`config.audience`), not what the `apis` row says: that row keeps the audience of
+ * whichever process created the environment, which may have run with another issuer (H-80). An
+ * API of the environment registered with that same audience is shadowed by the built-in one.
+ */
+export async function loadEnvironment(db: Kysely<Database>, by: 'id' | 'slug' | 'environment_key', value: string, environmentApiAudience: string): Promise<EnvironmentRecord | undefined> {
   const env = await db.selectFrom('environments').selectAll().where(by, '=', value).executeTakeFirst();
   if (!env) return undefined;
   const apiRows = await db.selectFrom('apis').selectAll().where('environment_id', '=', env.id).orderBy('created_at').orderBy('id').execute();
@@ -53,7 +59,8 @@ export async function loadEnvironment(db: Kysely<Database>, by: 'id' | 'slug' | 
     : [];
   const apis: ApiRecord[] = apiRows.map((a) => {
     const scopes = scopeRows.filter((s) => s.api_id === a.id).map((s) => ({ value: s.value, description: s.description }));
-    return { id: a.id, name: a.name, audience: a.audience, builtIn: a.built_in === 1, scopes, scopeSet: new Set(scopes.map((s) => s.value)), createdAt: Number(a.created_at) };
+    const builtIn = a.built_in === 1;
+    return { id: a.id, name: a.name, audience: builtIn ? environmentApiAudience : a.audience, builtIn, scopes, scopeSet: new Set(scopes.map((s) => s.value)), createdAt: Number(a.created_at) };
   });
   const environmentApi = apis.find((a) => a.builtIn);
   if (!environmentApi) throw new Error(`environment ${env.slug} has no Environment API`);
@@ -68,7 +75,8 @@ export async function loadEnvironment(db: Kysely<Database>, by: 'id' | 'slug' | 
     environmentKey: env.environment_key,
     createdAt: Number(env.created_at),
     apis,
-    apiByAudience: new Map(apis.map((a) => [a.audience, a])),
+    // The built-in API last, so it wins over an API registered with the configured audience.
+    apiByAudience: new Map([...apis.filter((a) => !a.builtIn), environmentApi].map((a) => [a.audience, a])),
     apiById: new Map(apis.map((a) => [a.id, a])),
     environmentApi,
   };

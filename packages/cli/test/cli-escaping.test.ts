@@ -1,0 +1,73 @@
+/**
+ * SECURITY.md H-83: what the CLI prints from the store (integration names and descriptions,
+ * environment names, audit actors, actions and targets) can't drive the terminal: control
+ * characters come out escaped in text and tables, and `--json` stays JSON with C1, DEL and
+ * U+2028/2029 escaped as well.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ACTOR } from '../../server/src/context.js';
+import { audit } from '../../server/src/services/audit.js';
+import { createEnvironment, requireEnvironment } from '../../server/src/services/environments.js';
+import { STORE_KINDS, MASTER_KEY } from '../../server/test/helpers/stores.js';
+import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
+import { escapeControl, jsonText } from '../src/io.js';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../bin/gatehouse.js', import.meta.url));
+
+/** ESC-based OSC title and colour, BEL, one-byte CSI (C1), DEL, a line separator and a bidi override. */
+const EVIL = 'x\u001b]0;pwned\u0007\u001b[31mred\u009b2J\u007f\u2028\u202e!';
+const ESCAPED = 'x\\x1b]0;pwned\\x07\\x1b[31mred\\u009b2J\\x7f\\u2028\\u202e!';
+/** Anything a terminal would act on, except the newlines that end lines. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+describe('escapeControl and jsonText', () => {
+  it('H-83 escape C0, DEL, C1 and separators, leave printable text alone; JSON stays the same value', () => {
+    expect(escapeControl(EVIL)).toBe(ESCAPED);
+    expect(escapeControl('plain – ünïcode \\ ok')).toBe('plain – ünïcode \\ ok');
+    const json = jsonText({ name: EVIL });
+    expect(json).not.toMatch(RAW_CONTROL);
+    expect(JSON.parse(json)).toEqual({ name: EVIL });
+  });
+});
+
+describe.each(STORE_KINDS)('CLI output of untrusted strings (%s)', (kind) => {
+  let t: TestServer;
+  let cli: (...args: string[]) => Promise<string>;
+  let clientId: string;
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+    const ctx = t.server.runtime.ctx;
+    clientId = (await t.integration({ name: EVIL, description: `desc ${EVIL}` })).client_id;
+    await createEnvironment(ctx, CLI_ACTOR, 'evil', EVIL);
+    const env = await requireEnvironment(ctx, 'default');
+    await audit(ctx.db, { actor: `customer:${EVIL}` }, { environmentId: env.id, action: `act${EVIL}`, target: EVIL }, ctx.clock.now());
+    const store = t.location.databaseUrl
+      ? ['--database-url', `${t.location.databaseUrl}?options=${encodeURIComponent(`-c search_path=${t.location.pgSchema}`)}`]
+      : ['--data', t.location.dataDir];
+    cli = async (...args) => (await run(process.execPath, [BIN, ...store, ...args], { env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY }, timeout: 30_000 })).stdout;
+  });
+  afterAll(() => t.close());
+
+  it('H-83 integration list/show, env list and audit print control characters escaped', async () => {
+    const outputs = [await cli('integration', 'list', '--env', 'default'), await cli('integration', 'show', clientId), await cli('env', 'list'), await cli('audit', '--env', 'default')];
+    for (const out of outputs) {
+      expect(out).not.toMatch(RAW_CONTROL);
+      expect(out).toContain(ESCAPED);
+    }
+    expect(outputs[1]).toContain(`desc ${ESCAPED}`);
+    expect(outputs[3]).toContain(`customer:${ESCAPED}`);
+  });
+
+  it('H-83 --json output escapes them too and parses back to the stored strings', async () => {
+    const list = await cli('integration', 'list', '--env', 'default', '--json');
+    const events = await cli('audit', '--env', 'default', '--json');
+    for (const out of [list, events]) expect(out).not.toMatch(RAW_CONTROL);
+    expect((JSON.parse(list) as { name: string }[]).map((i) => i.name)).toContain(EVIL);
+    expect(JSON.parse(events)).toContainEqual(expect.objectContaining({ actor: `customer:${EVIL}`, action: `act${EVIL}`, target: EVIL }));
+  });
+});

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
 import { CLI_ACTOR } from '../src/context.js';
-import { getCredentials } from '../src/services/credentials.js';
+import { createEnvironmentSecret } from '../src/services/credentials.js';
 import { rotateSecret } from '../src/services/integrations.js';
 import { capturedLogs, startTestServer, type TestServer } from './helpers/server.js';
 import { basic, postForm, request, token } from './helpers/http.js';
@@ -47,9 +47,9 @@ describe('operations and log hygiene', () => {
     await postForm(t.url, { token: at }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/introspect');
     const rotated = await rotateSecret(t.server.runtime.ctx, CLI_ACTOR, c.client_id, 60);
     secrets.push(rotated.client_secret);
-    const creds = await getCredentials(t.server.runtime.ctx, CLI_ACTOR, 'default');
-    secrets.push(creds.environment_secret!);
-    const customer = jwt.sign({ id: 'u', iat: t.clock.seconds(), exp: t.clock.seconds() + 60 }, creds.environment_secret!, { issuer: creds.environment_key });
+    const creds = await createEnvironmentSecret(t.server.runtime.ctx, CLI_ACTOR, 'default');
+    secrets.push(creds.environment_secret);
+    const customer = jwt.sign({ id: 'u', iat: t.clock.seconds(), exp: t.clock.seconds() + 60 }, creds.environment_secret, { issuer: creds.environment_key });
     secrets.push(customer);
     await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${customer}` } });
     // Force an error path that logs.

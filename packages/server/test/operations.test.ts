@@ -12,9 +12,10 @@ import { basic, postForm, request, token } from './helpers/http.js';
 
 describe('operations and log hygiene', () => {
   let t: TestServer;
-  const secrets: string[] = [];
+  const metricsToken = 'metrics-token-for-operations';
+  const secrets: string[] = [metricsToken];
   beforeAll(async () => {
-    t = await startTestServer('sqlite', { config: { logLevel: 'trace' } });
+    t = await startTestServer('sqlite', { config: { logLevel: 'trace', metricsToken } });
   });
   afterAll(() => t.close());
 
@@ -25,7 +26,7 @@ describe('operations and log hygiene', () => {
     await token(t.url, c.client_id, c.client_secret);
     await token(t.url, c.client_id, c.client_secret);
     await token(t.url, c.client_id, 'wrong');
-    const metrics = (await request(`${t.url}/metrics`)).text;
+    const metrics = (await request(`${t.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text;
     expect(metrics).toMatch(/gatehouse_tokens_total\{outcome="minted"\} 1/);
     expect(metrics).toMatch(/gatehouse_tokens_total\{outcome="reused"\} 1/);
     expect(metrics).toMatch(/gatehouse_client_auth_failures_total\{reason="invalid_client"\} 1/);

@@ -45,7 +45,8 @@ export function metricsRoute(app: FastifyInstance, metrics: Metrics, token: stri
  * is configured; every other path is 404.
  */
 export async function buildMetricsApp(config: Config, metrics: Metrics): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+  // Slow clients are cut off as on the public listener (F-59); nothing here takes a body.
+  const app = Fastify({ logger: false, requestTimeout: config.requestTimeoutMs, connectionTimeout: config.requestTimeoutMs, bodyLimit: 1024 });
   await registerSecurityHeaders(app);
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', error_description: 'only /metrics is served here' }));
   if (config.metricsToken === undefined) {

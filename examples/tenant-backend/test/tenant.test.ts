@@ -6,7 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatehouseApiError } from '@gatehouse/client';
 import { CLI_ACTOR } from '../../../packages/server/src/context.js';
-import { addPublicKey, getCredentials } from '../../../packages/server/src/services/credentials.js';
+import { addPublicKey, createEnvironmentSecret } from '../../../packages/server/src/services/credentials.js';
 import { settle, startGatehouse, type TestServer } from '../../test-support/gatehouse.js';
 import { adminToken, customerTokenEs256, customerTokenHs512, listCustomers, whoIs, type TenantConfig } from '../src/tenant.js';
 
@@ -23,14 +23,14 @@ describe('tenant-backend example', () => {
   beforeAll(async () => {
     t = await startGatehouse();
     const ctx = t.server.runtime.ctx;
-    const credentials = await getCredentials(ctx, CLI_ACTOR, 'default');
+    const credentials = await createEnvironmentSecret(ctx, CLI_ACTOR, 'default');
     await addPublicKey(ctx, CLI_ACTOR, 'default', { alg: 'ES256', key: registered.publicKey.export({ type: 'spki', format: 'pem' }).toString(), kid: 'tenant-1' });
     await settle(t);
     tenant = {
       gatehouseUrl: t.url,
       environment: 'default',
       environmentKey: credentials.environment_key,
-      environmentSecret: credentials.environment_secret!,
+      environmentSecret: credentials.environment_secret,
       privateKey: pkcs8(registered.privateKey),
       kid: 'tenant-1',
       clock: () => t.clock.now(),

@@ -215,6 +215,26 @@ describe('admin console in the browser', () => {
     await shot('16-customers');
     await page.getByRole('tab', { name: 'Customer tokens' }).click();
     await page.getByText('Environment key', { exact: true }).waitFor();
+    // H-82: opening the tab creates no secret; "Create secret" does, once, and shows it then.
+    const secretRows = () => t.server.runtime.ctx.db.selectFrom('environment_credentials').select('id').where('kind', '=', 'secret').execute();
+    await page.getByText('This environment has no secret yet', { exact: false }).waitFor();
+    expect(await secretRows()).toHaveLength(0);
+    await page.setViewportSize({ width: 1366, height: 800 });
+    await shot('17a-customer-tokens-no-secret-1366');
+    await page.setViewportSize(NARROW);
+    await shot('17b-customer-tokens-no-secret-390');
+    await page.setViewportSize(WIDE);
+    await page.getByRole('button', { name: 'Create secret' }).click();
+    await toast('Environment secret created');
+    const envSecret = (await page.getByTestId('environment-secret').textContent())!;
+    expect(Buffer.from(envSecret, 'base64url')).toHaveLength(64);
+    expect(await secretRows()).toHaveLength(1);
+    await page.getByRole('button', { name: 'Rotate environment secret' }).waitFor();
+    await page.setViewportSize({ width: 1366, height: 800 });
+    await shot('17c-customer-tokens-secret-created-1366');
+    await page.setViewportSize(NARROW);
+    await shot('17d-customer-tokens-secret-created-390');
+    await page.setViewportSize(WIDE);
     // Register a tenant public key from the screen; a weak one is refused with the server's reason.
     const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
     await page.getByRole('textbox', { name: 'Public key' }).fill(weak);

@@ -22,6 +22,7 @@ import { healthRoutes } from './health.js';
 import { managementRoutes } from './management/index.js';
 import { consoleRoutes } from './console/index.js';
 import { environmentApi } from './api/index.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {
@@ -52,6 +53,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  await registerSecurityHeaders(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', error_description: 'no such route' }));
   app.addHook('onResponse', async (request, reply) => {

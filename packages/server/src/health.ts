@@ -1,15 +1,17 @@
 /**
- * `/healthz` (the process is up) and `/readyz` (the store answers and keys are loaded).
+ * `/healthz` (the process is up), `/readyz` (the store answers and keys are loaded) and `/metrics`
+ * (bearer token only, see metrics-endpoint.ts).
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Runtime } from './runtime.js';
+import { metricsRoute } from './metrics-endpoint.js';
 
 /** Registers the health routes. */
 export function healthRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.header('content-type', rt.metrics.registry.contentType).send(await rt.metrics.registry.metrics()));
+  metricsRoute(app, rt.metrics, rt.ctx.config.metricsToken);
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     try {
       await sql`select 1`.execute(rt.ctx.db);

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { createRuntime, type Runtime, type RuntimeDeps } from './runtime.js';
 import { buildApp, type AppOptions } from './app.js';
+import { buildMetricsApp, describeMetrics } from './metrics-endpoint.js';
 
 /** A listening server. `close()` drains in-flight requests, then closes the store. */
 export interface RunningServer {
@@ -13,38 +14,51 @@ export interface RunningServer {
   runtime: Runtime;
   /** Base URL it listens on, e.g. `http://127.0.0.1:4000`. */
   url: string;
+  /** Base URL of the separate metrics listener (`GATEHOUSE_METRICS_PORT`), if any. */
+  metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
 /**
- * Starts Gatehouse and listens on `config.host:config.port`.
- * @throws Error when the store can't be opened or the port is taken.
+ * Starts Gatehouse and listens on `config.host:config.port`, and on `config.metricsHost:metricsPort`
+ * for `/metrics` when a metrics port is configured. Logs how `/metrics` is served (H-84).
+ * @throws Error when the store can't be opened or a port is taken.
  */
 export async function startServer(config: Config, deps: RuntimeDeps & AppOptions = {}): Promise<RunningServer> {
   const runtime = await createRuntime(config, deps);
   const app = await buildApp(runtime, deps);
+  const metricsApp = config.metricsPort === undefined ? undefined : await buildMetricsApp(config, runtime.metrics);
   try {
     await app.listen({ host: config.host, port: config.port });
+    await metricsApp?.listen({ host: config.metricsHost, port: config.metricsPort });
   } catch (err) {
+    await Promise.allSettled([app.close(), metricsApp?.close()]);
     await runtime.close();
     throw err;
   }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const metricsUrl = metricsApp && baseUrl(metricsApp, config.metricsHost);
+  app.log.info(describeMetrics(config, metricsUrl));
   let closing: Promise<void> | undefined;
   return {
     app,
     runtime,
-    url: `http://${host}:${port}`,
+    url: baseUrl(app, config.host),
+    metricsUrl,
     close() {
       closing ??= (async () => {
-        await app.close();
+        await Promise.all([app.close(), metricsApp?.close()]);
         await runtime.close();
       })();
       return closing;
     },
   };
+}
+
+/** `http://host:port` of a listening app. */
+function baseUrl(app: FastifyInstance, configuredHost: string): string {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return `http://${configuredHost.includes(':') ? `[${configuredHost}]` : configuredHost}:${port}`;
 }
 
 /**

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
-import { addPublicKey, getCredentials, rotateEnvironmentSecret } from '../src/services/credentials.js';
+import { addPublicKey, createEnvironmentSecret, getCredentials, rotateEnvironmentSecret } from '../src/services/credentials.js';
 import { createEnvironment, updateEnvironment } from '../src/services/environments.js';
 import { STORE_KINDS } from './helpers/stores.js';
 import { settle, startTestServer, type TestServer } from './helpers/server.js';
@@ -27,9 +27,9 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
 
   beforeAll(async () => {
     t = await startTestServer(kind);
-    const creds = await getCredentials(t.server.runtime.ctx, CLI_ACTOR, 'default');
+    const creds = await createEnvironmentSecret(t.server.runtime.ctx, CLI_ACTOR, 'default');
     key = creds.environment_key;
-    secret = creds.environment_secret!;
+    secret = creds.environment_secret;
     await addPublicKey(t.server.runtime.ctx, CLI_ACTOR, 'default', { alg: 'ES256', key: pem(ec.publicKey, 'spki'), kid: 'ec-1' });
     await addPublicKey(t.server.runtime.ctx, CLI_ACTOR, 'default', { alg: 'RS256', key: pem(rsa.publicKey, 'spki') });
     await settle(t);
@@ -38,7 +38,7 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
 
   it('the secret is 512 bits, shown once, and the key is stable', async () => {
     expect(Buffer.from(secret, 'base64url')).toHaveLength(64);
-    const again = await getCredentials(t.server.runtime.ctx, CLI_ACTOR, 'default');
+    const again = await getCredentials(t.server.runtime.ctx, 'default');
     expect(again.environment_secret).toBeNull();
     expect(again.environment_key).toBe(key);
     expect(again.public_keys.map((k) => k.alg).sort()).toEqual(['ES256', 'RS256']);
@@ -68,8 +68,8 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
   it('D-46 unknown iss; iss=A signed with B\'s secret: 401', async () => {
     expect((await api(jwt.sign({ id: 'x', iat: now(), exp: now() + 60 }, secret, { issuer: 'ek_unknown' }), '/self')).status).toBe(401);
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, `tenant-b-${kind}`);
-    const b = await getCredentials(t.server.runtime.ctx, CLI_ACTOR, `tenant-b-${kind}`);
-    const forged = jwt.sign({ id: 'x', iat: now(), exp: now() + 60 }, b.environment_secret!, { issuer: key });
+    const b = await createEnvironmentSecret(t.server.runtime.ctx, CLI_ACTOR, `tenant-b-${kind}`);
+    const forged = jwt.sign({ id: 'x', iat: now(), exp: now() + 60 }, b.environment_secret, { issuer: key });
     const res = await api(forged, '/self');
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
@@ -80,7 +80,7 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
     expect((await api(confused, '/self')).status).toBe(401);
     const slug = `hs-only-${kind}`;
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, slug);
-    const hsOnly = await getCredentials(t.server.runtime.ctx, CLI_ACTOR, slug);
+    const hsOnly = await createEnvironmentSecret(t.server.runtime.ctx, CLI_ACTOR, slug);
     const rs = jwt.sign({ id: 'x', iat: now(), exp: now() + 60 }, pem(rsa.privateKey, 'pkcs8'), { algorithm: 'RS256', issuer: hsOnly.environment_key });
     expect((await api(rs, '/self')).status).toBe(401);
   });
@@ -137,15 +137,15 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
   it('D-52 the old secret after rotation: 200 within grace, 401 after', async () => {
     const slug = `rot-${kind}`;
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, slug);
-    const first = await getCredentials(t.server.runtime.ctx, CLI_ACTOR, slug);
+    const first = await createEnvironmentSecret(t.server.runtime.ctx, CLI_ACTOR, slug);
     const rotated = await rotateEnvironmentSecret(t.server.runtime.ctx, CLI_ACTOR, slug, 300);
     await settle(t);
     const sign = (s: string) => jwt.sign({ id: 'r', iat: now(), exp: now() + 60 }, s, { issuer: first.environment_key });
-    expect((await api(sign(first.environment_secret!), '/self')).status).toBe(200);
+    expect((await api(sign(first.environment_secret), '/self')).status).toBe(200);
     expect((await api(sign(rotated.environment_secret), '/self')).status).toBe(200);
     t.clock.advance(301);
     t.server.runtime.customerTokens.clear();
-    expect((await api(sign(first.environment_secret!), '/self')).status).toBe(401);
+    expect((await api(sign(first.environment_secret), '/self')).status).toBe(401);
     expect((await api(sign(rotated.environment_secret), '/self')).status).toBe(200);
   });
 
@@ -208,8 +208,8 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
   it('E-53 tenant A\'s admin token on tenant B\'s paths (or with ?environment=B): refused, B unchanged', async () => {
     const slug = `tenant-e53-${kind}`;
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, slug);
-    const b = await getCredentials(t.server.runtime.ctx, CLI_ACTOR, slug);
-    await api(jwt.sign({ id: 'b-user', iat: now(), exp: now() + 60 }, b.environment_secret!, { issuer: b.environment_key }), '/self');
+    const b = await createEnvironmentSecret(t.server.runtime.ctx, CLI_ACTOR, slug);
+    await api(jwt.sign({ id: 'b-user', iat: now(), exp: now() + 60 }, b.environment_secret, { issuer: b.environment_key }), '/self');
     const adminA = hs({ isAdmin: true });
     for (const [method, path] of [['GET', `/environments/${slug}/customers`], ['DELETE', `/environments/${slug}/customers/b-user`], ['GET', `/environments/default/customers/b-user?environment=${slug}`]] as const) {
       const res = await api(adminA, path, { method });

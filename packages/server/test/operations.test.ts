@@ -5,16 +5,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
 import { CLI_ACTOR } from '../src/context.js';
-import { getCredentials } from '../src/services/credentials.js';
+import { createEnvironmentSecret } from '../src/services/credentials.js';
 import { rotateSecret } from '../src/services/integrations.js';
 import { capturedLogs, startTestServer, type TestServer } from './helpers/server.js';
 import { basic, postForm, request, token } from './helpers/http.js';
 
 describe('operations and log hygiene', () => {
   let t: TestServer;
-  const secrets: string[] = [];
+  const metricsToken = 'metrics-token-for-operations';
+  const secrets: string[] = [metricsToken];
   beforeAll(async () => {
-    t = await startTestServer('sqlite', { config: { logLevel: 'trace' } });
+    t = await startTestServer('sqlite', { config: { logLevel: 'trace', metricsToken } });
   });
   afterAll(() => t.close());
 
@@ -25,7 +26,7 @@ describe('operations and log hygiene', () => {
     await token(t.url, c.client_id, c.client_secret);
     await token(t.url, c.client_id, c.client_secret);
     await token(t.url, c.client_id, 'wrong');
-    const metrics = (await request(`${t.url}/metrics`)).text;
+    const metrics = (await request(`${t.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text;
     expect(metrics).toMatch(/gatehouse_tokens_total\{outcome="minted"\} 1/);
     expect(metrics).toMatch(/gatehouse_tokens_total\{outcome="reused"\} 1/);
     expect(metrics).toMatch(/gatehouse_client_auth_failures_total\{reason="invalid_client"\} 1/);
@@ -47,9 +48,9 @@ describe('operations and log hygiene', () => {
     await postForm(t.url, { token: at }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/introspect');
     const rotated = await rotateSecret(t.server.runtime.ctx, CLI_ACTOR, c.client_id, 60);
     secrets.push(rotated.client_secret);
-    const creds = await getCredentials(t.server.runtime.ctx, CLI_ACTOR, 'default');
-    secrets.push(creds.environment_secret!);
-    const customer = jwt.sign({ id: 'u', iat: t.clock.seconds(), exp: t.clock.seconds() + 60 }, creds.environment_secret!, { issuer: creds.environment_key });
+    const creds = await createEnvironmentSecret(t.server.runtime.ctx, CLI_ACTOR, 'default');
+    secrets.push(creds.environment_secret);
+    const customer = jwt.sign({ id: 'u', iat: t.clock.seconds(), exp: t.clock.seconds() + 60 }, creds.environment_secret, { issuer: creds.environment_key });
     secrets.push(customer);
     await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${customer}` } });
     // Force an error path that logs.

@@ -1,11 +1,12 @@
 /**
  * Customer tokens: the environment key a tenant's backend puts in `iss`, the environment secret
- * (shown once, when created or rotated) and the registered public keys.
+ * (shown once, when created with "Create secret" or rotated — opening the tab never creates one)
+ * and the registered public keys.
  */
 import { useState } from 'react';
 import { Button, Card, Group, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconRefresh } from '@tabler/icons-react';
+import { IconKey, IconRefresh } from '@tabler/icons-react';
 import { api, ApiRequestError, describeError, seg } from '../api/client';
 import { useRequest } from '../use-request';
 import { CopyField } from './copy-field';
@@ -15,7 +16,9 @@ import { RegisterPublicKey } from './register-public-key';
 
 interface Credentials {
   environment_key: string;
-  environment_secret: string | null;
+  /** Always null: the secret is shown only by the POST that creates or rotates it. */
+  environment_secret: null;
+  /** Null while the environment has no secret. */
   secret_created_at: string | null;
   public_keys: { id: string; alg: string; kid: string | null; allow_admin: boolean; created_at: string }[];
 }
@@ -29,29 +32,53 @@ export function CustomerTokensTab({ env }: { env: string }) {
   if (creds.error instanceof ApiRequestError && creds.error.status === 404) return <Empty title="Customer tokens are coming soon" description="This server doesn't manage customer-token credentials yet." />;
   if (creds.error !== undefined) return <ErrorState error={creds.error} onRetry={creds.reload} />;
   const c = creds.data!;
-  const shown = secret ?? c.environment_secret ?? undefined;
-  const rotate = async () => {
+  const issue = async (action: 'create' | 'rotate') => {
     setBusy(true);
     try {
-      setSecret((await api<{ environment_secret: string }>('POST', `/environments/${seg(env)}/credentials/rotate-secret`, { grace_seconds: 86_400 })).environment_secret);
-      notifications.show({ color: 'teal', title: 'Environment secret rotated', message: 'Copy the new secret now. The previous one keeps working for 24 hours.' });
+      const path = `/environments/${seg(env)}/credentials/${action === 'create' ? 'secret' : 'rotate-secret'}`;
+      setSecret((await api<{ environment_secret: string }>('POST', path, action === 'create' ? undefined : { grace_seconds: 86_400 })).environment_secret);
+      notifications.show(
+        action === 'create'
+          ? { color: 'teal', title: 'Environment secret created', message: 'Copy it now: it is shown this once.' }
+          : { color: 'teal', title: 'Environment secret rotated', message: 'Copy the new secret now. The previous one keeps working for 24 hours.' },
+      );
+      creds.reload();
     } catch (err) {
-      notifications.show({ color: 'red', title: 'Not rotated', message: describeError(err) });
+      notifications.show({ color: 'red', title: action === 'create' ? 'Not created' : 'Not rotated', message: describeError(err) });
+      // A 409: someone created it meanwhile; the tab then offers rotation.
+      creds.reload();
     } finally {
       setBusy(false);
     }
   };
+  const exists = c.secret_created_at !== null || secret !== undefined;
   return (
     <Stack>
       <Card withBorder>
         <Stack>
           <Text size="sm">Your backend signs customer tokens (JWTs) with <code>iss</code> set to the environment key, using the environment secret (HS256/384/512) or a registered public key.</Text>
           <CopyField label="Environment key" value={c.environment_key} />
-          {shown ? <SecretReveal secret={shown} label="Environment secret" /> : <Text size="sm" c="dimmed">The environment secret was shown when it was created{c.secret_created_at ? ` (${new Date(c.secret_created_at).toLocaleString()})` : ''}.</Text>}
+          {secret ? (
+            <SecretReveal secret={secret} label="Environment secret" />
+          ) : exists ? (
+            <Text size="sm" c="dimmed">
+              The environment secret was shown when it was created{c.secret_created_at ? ` (${new Date(c.secret_created_at).toLocaleString()})` : ''} and can't be shown again. Rotate it to get a new one.
+            </Text>
+          ) : (
+            <Text size="sm" c="dimmed">
+              This environment has no secret yet. Create one to sign customer tokens with HS256/384/512; it is shown once.
+            </Text>
+          )}
           <Group>
-            <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} loading={busy} onClick={rotate}>
-              Rotate environment secret
-            </Button>
+            {exists ? (
+              <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} loading={busy} onClick={() => issue('rotate')}>
+                Rotate environment secret
+              </Button>
+            ) : (
+              <Button leftSection={<IconKey size={16} aria-hidden />} loading={busy} onClick={() => issue('create')}>
+                Create secret
+              </Button>
+            )}
           </Group>
         </Stack>
       </Card>

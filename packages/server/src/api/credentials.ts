@@ -1,10 +1,14 @@
-/** `/api/v1/environments/{env}/credentials`: customer-token credentials; console admins only. */
+/**
+ * `/api/v1/environments/{env}/credentials`: customer-token credentials; console admins only.
+ * Reading never creates a secret (SECURITY.md H-82): `POST …/credentials/secret` creates it and
+ * `POST …/credentials/rotate-secret` replaces it; both answer it once, with `Cache-Control: no-store`.
+ */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody, EnvParams } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { ApiError } from '../errors/api-error.js';
-import { addPublicKey, getCredentials, removePublicKey, rotateEnvironmentSecret } from '../services/credentials.js';
+import { addPublicKey, createEnvironmentSecret, getCredentials, removePublicKey, rotateEnvironmentSecret } from '../services/credentials.js';
 import { PUBLIC_KEY_ALGS } from '../services/public-keys.js';
 import { actorOf } from '../auth/principal.js';
 
@@ -13,9 +17,16 @@ const common = { tags: ['customer-tokens'] };
 const PublicKey = Type.Object({ id: Type.String(), alg: Type.String(), kid: Type.Union([Type.String(), Type.Null()]), allow_admin: Type.Boolean(), created_at: Type.String() });
 const Credentials = Type.Object({
   environment_key: Type.String(),
-  environment_secret: Type.Union([Type.String(), Type.Null()], { description: 'Shown only when created' }),
-  secret_created_at: Type.Union([Type.String(), Type.Null()]),
+  environment_secret: Type.Null({
+    description: 'Always null: the secret is shown once, by POST …/credentials/secret (creation) or POST …/credentials/rotate-secret, and can not be shown again',
+  }),
+  secret_created_at: Type.Union([Type.String(), Type.Null()], { description: 'When the current secret was created; null while none exists (create it with POST …/credentials/secret)' }),
   public_keys: Type.Array(PublicKey),
+});
+const NewSecret = Type.Object({
+  environment_key: Type.String(),
+  environment_secret: Type.String({ description: 'Shown this once: store it now' }),
+  secret_created_at: Type.String(),
 });
 const Rotate = Type.Object({ grace_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_592_000 })) }, { additionalProperties: false });
 const KeyCreate = Type.Object(
@@ -38,13 +49,19 @@ function consoleOnly(request: FastifyRequest) {
 /** Registers the credential routes. */
 export function credentialRoutes(app: FastifyInstance, rt: Runtime): void {
   const base = '/environments/:env/credentials';
-  app.get<{ Params: Static<typeof EnvParams> }>(base, { schema: { ...common, summary: 'Environment key, secret (on creation) and public keys', params: EnvParams, response: { 200: Credentials, ...errors } } }, async (request) =>
-    getCredentials(rt.ctx, consoleOnly(request), request.params.env),
+  app.get<{ Params: Static<typeof EnvParams> }>(base, { schema: { ...common, summary: 'Environment key, when the secret was created, and public keys', params: EnvParams, response: { 200: Credentials, ...errors } } }, async (request, reply) => {
+    consoleOnly(request);
+    return reply.header('cache-control', 'no-store').send(await getCredentials(rt.ctx, request.params.env));
+  });
+  app.post<{ Params: Static<typeof EnvParams> }>(
+    `${base}/secret`,
+    { schema: { ...common, summary: 'Create the environment secret (409 when one exists: rotate it instead)', params: EnvParams, response: { 201: NewSecret, ...errors } } },
+    async (request, reply) => reply.code(201).header('cache-control', 'no-store').send(await createEnvironmentSecret(rt.ctx, consoleOnly(request), request.params.env)),
   );
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof Rotate> }>(
     `${base}/rotate-secret`,
-    { schema: { ...common, summary: 'Rotate the environment secret', params: EnvParams, body: Rotate, response: { 200: Type.Object({ environment_key: Type.String(), environment_secret: Type.String() }), ...errors } } },
-    async (request) => rotateEnvironmentSecret(rt.ctx, consoleOnly(request), request.params.env, request.body.grace_seconds ?? 0),
+    { schema: { ...common, summary: 'Rotate the environment secret', params: EnvParams, body: Rotate, response: { 200: NewSecret, ...errors } } },
+    async (request, reply) => reply.header('cache-control', 'no-store').send(await rotateEnvironmentSecret(rt.ctx, consoleOnly(request), request.params.env, request.body.grace_seconds ?? 0)),
   );
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof KeyCreate> }>(
     `${base}/public-keys`,

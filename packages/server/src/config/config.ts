@@ -46,6 +46,15 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Prefix of Gatehouse's Redis keys (`GATEHOUSE_REDIS_PREFIX`, default `gatehouse:throttle:`). */
   readonly redisPrefix: string;
+  /**
+   * Bearer token Prometheus sends to `/metrics` (`GATEHOUSE_METRICS_TOKEN`, 16 to 1024 characters;
+   * compared in constant time). Without it `/metrics` on the public listener answers 401 (H-84).
+   */
+  readonly metricsToken: string | undefined;
+  /** Port of a separate listener serving only `/metrics` (`GATEHOUSE_METRICS_PORT`; absent: none; 0 picks a free one). */
+  readonly metricsPort: number | undefined;
+  /** Interface of the metrics listener (`GATEHOUSE_METRICS_HOST`, default 127.0.0.1). */
+  readonly metricsHost: string;
 }
 
 /** Options that override environment variables (CLI flags). */
@@ -67,6 +76,9 @@ export type ConfigInput = Partial<{
   auditRetentionDays: number;
   redisUrl: string;
   redisPrefix: string;
+  metricsToken: string;
+  metricsPort: number;
+  metricsHost: string;
 }>;
 
 /**
@@ -90,6 +102,11 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   if (redisUrl !== undefined && !/^rediss?:$/.test(URL.canParse(redisUrl) ? new URL(redisUrl).protocol : '')) {
     throw new Error('GATEHOUSE_REDIS_URL must be a redis:// or rediss:// URL');
   }
+  const metricsToken = input.metricsToken ?? (env.GATEHOUSE_METRICS_TOKEN || undefined);
+  if (metricsToken !== undefined && (metricsToken.length < 16 || metricsToken.length > 1024)) throw new Error('GATEHOUSE_METRICS_TOKEN must be 16 to 1024 characters');
+  const metricsPortText = input.metricsPort ?? env.GATEHOUSE_METRICS_PORT;
+  const metricsPort = metricsPortText === undefined || metricsPortText === '' ? undefined : int('metricsPort', metricsPortText, 0, 0, 65535);
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) throw new Error('GATEHOUSE_METRICS_PORT must differ from the port');
   return Object.freeze({
     host,
     port,
@@ -111,6 +128,9 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     auditRetentionDays: int('auditRetentionDays', input.auditRetentionDays ?? env.GATEHOUSE_AUDIT_RETENTION_DAYS, 90, 1, 3650),
     redisUrl,
     redisPrefix: input.redisPrefix ?? env.GATEHOUSE_REDIS_PREFIX ?? 'gatehouse:throttle:',
+    metricsToken,
+    metricsPort,
+    metricsHost: input.metricsHost ?? env.GATEHOUSE_METRICS_HOST ?? '127.0.0.1',
     requestTimeoutMs: int('requestTimeoutMs', input.requestTimeoutMs ?? env.GATEHOUSE_REQUEST_TIMEOUT_MS, 10_000, 500, 600_000),
   });
 }

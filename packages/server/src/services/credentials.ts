@@ -24,10 +24,11 @@ export interface PublicKeyDto {
   created_at: string;
 }
 
-/** What `env credentials` shows: the key, whether a secret exists, the public keys. */
+/** What `GET …/credentials` shows: the key, when the secret was created (`null`: none yet), the public keys. */
 export interface CredentialsDto {
   environment_key: string;
-  environment_secret: string | null;
+  /** Always `null` here: the secret is shown only when created or rotated. */
+  environment_secret: null;
   secret_created_at: string | null;
   public_keys: PublicKeyDto[];
 }
@@ -38,11 +39,29 @@ function publicKeyDto(r: EnvironmentCredentialTable): PublicKeyDto {
   return { id: r.id, alg: r.alg, kid: r.kid, allow_admin: r.allow_admin === 1, created_at: iso(Number(r.created_at)) };
 }
 
-async function writeSecret(ctx: Context, actor: Actor, environmentId: string, graceSeconds: number, action: string): Promise<string> {
+/** What creating or rotating the secret answers: the secret, shown this once. */
+export interface NewSecretDto {
+  environment_key: string;
+  environment_secret: string;
+  secret_created_at: string;
+}
+
+/**
+ * Writes a new current secret in one transaction. The environment's row is locked first on
+ * PostgreSQL (SQLite serializes writers), so concurrent writers never leave two current secrets and
+ * `create` can refuse atomically when one exists.
+ * @throws ApiError 409 `conflict` when `mode` is `create` and a current secret exists.
+ */
+async function writeSecret(ctx: Context, actor: Actor, environmentId: string, graceSeconds: number, mode: 'create' | 'rotate'): Promise<{ secret: string; createdAt: number }> {
   const now = nowSeconds(ctx.clock);
   const secret = randomBytes(64).toString('base64url');
   const id = `cred_${generateId(12)}`;
   await ctx.db.transaction().execute(async (trx) => {
+    if (ctx.store.dialect === 'postgres') await trx.selectFrom('environments').select('id').where('id', '=', environmentId).forUpdate().execute();
+    if (mode === 'create') {
+      const current = await trx.selectFrom('environment_credentials').select('id').where('environment_id', '=', environmentId).where('kind', '=', 'secret').where('expires_at', 'is', null).executeTakeFirst();
+      if (current) throw new ApiError(409, 'conflict', 'the environment secret exists and is shown only when created; rotate it to get a new one');
+    }
     // At most one previous secret: older ones end now; the current one ends after the grace period.
     await trx.deleteFrom('environment_credentials').where('environment_id', '=', environmentId).where('kind', '=', 'secret').where('expires_at', 'is not', null).execute();
     await trx.updateTable('environment_credentials').set({ expires_at: now + graceSeconds }).where('environment_id', '=', environmentId).where('kind', '=', 'secret').execute();
@@ -51,40 +70,49 @@ async function writeSecret(ctx: Context, actor: Actor, environmentId: string, gr
       .values({ id, environment_id: environmentId, kind: 'secret', alg: SECRET_ALGS.join(' '), kid: null, material: ctx.sealer.seal(secret, `environment-secret:${id}`), allow_admin: 1, expires_at: null, created_at: now })
       .execute();
     await recordChange(trx, ctx.store.dialect, 'credential', environmentId, now);
-    await audit(trx, actor, { environmentId, action, details: { grace_seconds: graceSeconds } }, ctx.clock.now());
+    await audit(trx, actor, { environmentId, action: mode === 'create' ? 'environment.secret_create' : 'environment.secret_rotate', details: { grace_seconds: graceSeconds } }, ctx.clock.now());
   });
-  return secret;
+  return { secret, createdAt: now };
 }
 
 /**
- * The environment's credentials. The secret is created on first call and shown then only.
+ * The environment's credentials, read only: `environment_secret` is always `null` (the secret is
+ * shown once, by {@link createEnvironmentSecret} or {@link rotateEnvironmentSecret}; SECURITY.md
+ * H-82: no read creates a secret). `secret_created_at` is `null` while none exists.
  * @throws NotFound for an unknown environment.
  */
-export async function getCredentials(ctx: Context, actor: Actor, slug: string): Promise<CredentialsDto> {
+export async function getCredentials(ctx: Context, slug: string): Promise<CredentialsDto> {
   const env = await requireEnvironment(ctx, slug);
   const rows = await ctx.db.selectFrom('environment_credentials').selectAll().where('environment_id', '=', env.id).orderBy('created_at').execute();
-  let secret: string | null = null;
-  let current = rows.find((r) => r.kind === 'secret' && r.expires_at === null);
-  if (!current) {
-    secret = await writeSecret(ctx, actor, env.id, 0, 'environment.secret_create');
-    current = { created_at: nowSeconds(ctx.clock) } as EnvironmentCredentialTable;
-  }
+  const current = rows.find((r) => r.kind === 'secret' && r.expires_at === null);
   return {
     environment_key: env.environmentKey,
-    environment_secret: secret,
-    secret_created_at: iso(Number(current.created_at)),
+    environment_secret: null,
+    secret_created_at: current ? iso(Number(current.created_at)) : null,
     public_keys: rows.filter((r) => r.kind === 'public_key').map(publicKeyDto),
   };
+}
+
+/**
+ * Creates the environment secret (512 bits) when none exists.
+ * @returns the new secret, shown this once.
+ * @throws NotFound for an unknown environment; ApiError 409 `conflict` when a secret exists
+ *   (use {@link rotateEnvironmentSecret} for a new one).
+ */
+export async function createEnvironmentSecret(ctx: Context, actor: Actor, slug: string): Promise<NewSecretDto> {
+  const env = await requireEnvironment(ctx, slug);
+  const { secret, createdAt } = await writeSecret(ctx, actor, env.id, 0, 'create');
+  return { environment_key: env.environmentKey, environment_secret: secret, secret_created_at: iso(createdAt) };
 }
 
 /**
  * Issues a new environment secret; the previous one keeps working `graceSeconds` (default 0).
  * @returns the new secret, shown this once.
  */
-export async function rotateEnvironmentSecret(ctx: Context, actor: Actor, slug: string, graceSeconds = 0): Promise<{ environment_key: string; environment_secret: string }> {
+export async function rotateEnvironmentSecret(ctx: Context, actor: Actor, slug: string, graceSeconds = 0): Promise<NewSecretDto> {
   const env = await requireEnvironment(ctx, slug);
-  const secret = await writeSecret(ctx, actor, env.id, graceSeconds, 'environment.secret_rotate');
-  return { environment_key: env.environmentKey, environment_secret: secret };
+  const { secret, createdAt } = await writeSecret(ctx, actor, env.id, graceSeconds, 'rotate');
+  return { environment_key: env.environmentKey, environment_secret: secret, secret_created_at: iso(createdAt) };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The claims of a verified customer token: `id` (string ≤ 255), `name`, `fields` (a JSON object
- * ≤ 16 kB with no prototype-polluting names), `isAdmin`, and the lifetime cap (SECURITY.md D-49…D-51).
+ * ≤ 16 kB with no prototype-polluting names), `isAdmin`, and the lifetime cap (SECURITY.md D-49…D-51);
+ * and what the token is for: its `typ` and `aud` (H-81).
  * @packageDocumentation
  */
 import { InvalidToken } from '../errors/api-error.js';
@@ -47,4 +48,29 @@ export function readCustomerClaims(payload: Record<string, unknown>, now: number
   const f = (fields ?? {}) as Record<string, unknown>;
   if (hasPollutingName(f) || Buffer.byteLength(JSON.stringify(f)) > MAX_FIELDS_BYTES) throw new InvalidToken();
   return { kind: 'customer', id, name: typeof name === 'string' ? name : null, fields: f, exp };
+}
+
+/**
+ * The `typ` and `aud` rules of customer tokens (SECURITY.md H-81, RFC 8725 §3.11–3.12), checked
+ * before any signature work:
+ * - `typ`, when present, must be `JWT`. Compared case-insensitively with an optional
+ *   `application/` prefix (RFC 7515 §4.1.9: media types are case-insensitive and the prefix may be
+ *   omitted), so `jwt` and `application/jwt` pass; `at+jwt`, `id_token+jwt` or any other
+ *   explicit type names another kind of token and is refused.
+ * - `aud`, when present (a string or an array of strings), must contain one of `audiences` (this
+ *   environment's key or the Environment API audience). Per RFC 7519 §4.1.3 the token is refused
+ *   when we are not among its audiences; other audiences next to ours are allowed. An empty array,
+ *   a non-string member or a token meant for another relying party (an ID token's `aud` is its
+ *   client's id) is refused.
+ * @throws InvalidToken (401) when either rule fails.
+ */
+export function checkCustomerTokenTarget(header: Record<string, unknown>, payload: Record<string, unknown>, audiences: readonly string[]): void {
+  const { typ } = header;
+  if (typ !== undefined && (typeof typ !== 'string' || typ.toLowerCase().replace(/^application\//, '') !== 'jwt')) {
+    throw new InvalidToken('a customer token has typ JWT or none');
+  }
+  const { aud } = payload;
+  if (aud === undefined) return;
+  const named = typeof aud === 'string' ? [aud] : Array.isArray(aud) && aud.every((a) => typeof a === 'string') ? (aud as string[]) : [];
+  if (!named.some((a) => audiences.includes(a))) throw new InvalidToken('the token is meant for another audience');
 }

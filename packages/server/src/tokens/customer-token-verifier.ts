@@ -2,7 +2,8 @@
  * Customer tokens: JWTs a tenant's backend signs for its end users (PRODUCT.md "Customer
  * tokens"). The key is looked up only by `iss` (the environment key) and `kid`, never by trying
  * every tenant's keys (D-46); only the algorithms configured for that credential are accepted
- * (D-47); `exp` is required and the lifetime capped per environment (D-49).
+ * (D-47); `exp` is required and the lifetime capped per environment (D-49); a `typ` other than
+ * `JWT` or an `aud` that doesn't name this environment is refused (H-81).
  * @packageDocumentation
  */
 import { createSecretKey, type KeyObject } from 'node:crypto';
@@ -15,7 +16,7 @@ import type { AdminPrincipal, BearerPrincipal, CustomerPrincipal } from '../auth
 import type { CustomerTokenVerifier } from './bearer-verifier.js';
 import type { DecodedJws } from './jwt-structure.js';
 import { nowSeconds } from '../clock.js';
-import { readCustomerClaims } from './customer-claims.js';
+import { checkCustomerTokenTarget, readCustomerClaims } from './customer-claims.js';
 import type { CustomerSeen } from '../services/customers.js';
 
 /** A verification key of an environment. */
@@ -49,6 +50,7 @@ export class CustomerTokens implements CustomerTokenVerifier {
   async verify(token: string, { header, payload }: DecodedJws, now: number): Promise<BearerPrincipal | undefined> {
     const env = await this.directory.environment('environment_key', payload.iss as string);
     if (!env) return undefined;
+    checkCustomerTokenTarget(header, payload, [env.environmentKey, env.environmentApi.audience, this.ctx.config.audience]);
     const alg = header.alg as string;
     const kid = typeof header.kid === 'string' ? header.kid : null;
     const candidates = (await this.keysOf(env)).filter((k) => k.algs.includes(alg) && (k.expiresAt === null || k.expiresAt > now) && (kid === null || k.kid === null || k.kid === kid));

@@ -7,15 +7,21 @@ import { confirm, output, withContext } from '../../io.js';
 export function registerCredentials(env: Command): void {
   env
     .command('credentials <slug>')
-    .description('show the environment key; the environment secret is shown once, when first created')
+    .description('show the environment key; creates the environment secret when none exists and shows it that once')
     .action(async (slug: string, _opts: unknown, cmd: Command) => {
-      const creds = await withContext(cmd, (ctx) => credentials.getCredentials(ctx, CLI_ACTOR, slug));
+      // Reading never creates a secret (SECURITY.md H-82); this command creates it explicitly, once.
+      const creds = await withContext(cmd, async (ctx) => {
+        const current = await credentials.getCredentials(ctx, slug);
+        if (current.secret_created_at !== null) return current;
+        const created = await credentials.createEnvironmentSecret(ctx, CLI_ACTOR, slug);
+        return { ...current, environment_secret: created.environment_secret, secret_created_at: created.secret_created_at };
+      });
+      if (creds.environment_secret) process.stderr.write(`Created the environment secret of ${slug}. Store it now: it is not shown again.\n`);
+      else process.stderr.write(`environment_secret is null: it was shown when it was created (${creds.secret_created_at}) and can't be shown again. Get a new one with: gatehouse env rotate-secret ${slug} [--grace SECONDS]\n`);
       output(cmd, creds, (c) =>
         [
           `environment_key:    ${c.environment_key}`,
-          c.environment_secret
-            ? `environment_secret: ${c.environment_secret}\nStore the secret now: it is not shown again (rotate with: gatehouse env rotate-secret ${slug}).`
-            : `environment_secret: (created ${c.secret_created_at}; shown once — rotate with: gatehouse env rotate-secret ${slug})`,
+          c.environment_secret ? `environment_secret: ${c.environment_secret}` : `environment_secret: (not shown again)`,
           ...c.public_keys.map((k) => `public key ${k.id}: ${k.alg}${k.kid ? ` kid=${k.kid}` : ''}${k.allow_admin ? '' : ' (no admin tokens)'}`),
         ].join('\n'),
       );

@@ -5,6 +5,7 @@
  * format (OAuth: RFC 6749 §5.2 `invalid_request`; API: `{error, error_description}`), never a 5xx,
  * and change nothing.
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
 import { CLI_ACTOR } from '../src/context.js';
@@ -13,6 +14,18 @@ import { STORE_KINDS } from './helpers/stores.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { basic, postForm, postJson, request, type Res } from './helpers/http.js';
 import { accessToken, call, createTestAdmin, session, signIn, type ConsoleSession } from './management-helpers.js';
+
+/** Sends `raw` over a new connection and answers the status line of the response. */
+function rawStatusLine(url: string, raw: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(raw));
+    let data = '';
+    socket.on('data', (chunk) => (data += chunk.toString('latin1')));
+    socket.on('close', () => resolve(data.split('\r\n')[0] ?? ''));
+    socket.on('error', reject);
+  });
+}
 
 /** `{"a":{"a":…}}` nested `depth` deep. */
 const deep = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
@@ -80,6 +93,11 @@ describe.each(STORE_KINDS)('hostile input (%s)', (kind) => {
     expect400(await as('GET', '/environments/default/integrations?q=a%00b'));
     expect400(await as('GET', '/environments/default/customers/a%00b'));
     expect400(await as('GET', '/environments/default/integrations?cursor=a%00b'));
+  });
+
+  it('H-77 a NUL in a header value or the raw request line: 400', async () => {
+    expect(await rawStatusLine(t.url, `GET /api/v1/self HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${bearer}\0\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await rawStatusLine(t.url, `GET /api/v1/se\0lf HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
   });
 
   it('H-77 a customer token whose id holds a NUL: 401, no customer stored', async () => {

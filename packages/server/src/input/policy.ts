@@ -26,13 +26,14 @@ export function registerInputPolicy(app: FastifyInstance): void {
     if (problem) return done(badInput(request.url, problem), undefined);
     parseJson(request, body as string, done);
   });
-  app.addHook('onRequest', async (request) => {
-    if (/%00/i.test(request.url) || hasNul(request.url)) throw badInput(request.url, 'the URL holds a NUL character');
-    if (request.raw.rawHeaders.some(hasNul)) throw badInput(request.url, 'a header holds a NUL character');
+  // Callback hooks: they run on every request, the token endpoint's hot path included.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const problem = /%00/i.test(request.url) || hasNul(request.url) ? 'the URL holds a NUL character' : request.raw.rawHeaders.some(hasNul) ? 'a header holds a NUL character' : undefined;
+    done(problem ? badInput(request.url, problem) : undefined);
   });
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', (request, _reply, done) => {
     const problem = queryProblem(request) ?? patchProblem(request);
-    if (problem) throw badInput(request.url, problem);
+    done(problem ? badInput(request.url, problem) : undefined);
   });
 }
 

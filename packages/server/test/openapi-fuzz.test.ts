@@ -80,8 +80,14 @@ describe.each(STORE_KINDS)('H-77 fuzz of every OpenAPI route (%s)', (kind) => {
         caller: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('bearer', 'console') }, { weight: 1, arbitrary: fc.constant('nobody') }),
         contentType: fc.oneof({ weight: 6, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: fc.constantFrom('application/x-www-form-urlencoded', 'text/plain', 'application/json; charset=latin1', undefined) }),
         body: op.path.startsWith('/oauth/') ? oauthForm() : jsonBody(op.body),
+        extraHeaders: fc.dictionary(fc.constantFrom('authorization', 'x-csrf-token', 'cookie', 'origin', 'accept', 'x-forwarded-for', 'dpop'), headerValue, { maxKeys: 2 }),
         withBody: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
       });
+    // Header values fetch can send (printable ASCII): broken schemes, garbage and oversized tokens.
+    const headerValue = fc.oneof(
+      fc.constantFrom('Bearer', 'Bearer ', 'Bearer a.b.c', 'Bearer a b', 'bearer ' + 'x'.repeat(9000), 'Basic !!!', 'Basic Og==', 'Basic ' + Buffer.from('a%00:b').toString('base64'), 'DPoP x', 'gatehouse_session=x'),
+      fc.stringMatching(/^[\x21-\x7e][\x20-\x7e]{0,80}$/),
+    );
     const oauthForm = () =>
       fc
         .dictionary(fc.constantFrom('grant_type', 'client_id', 'client_secret', 'scope', 'audience', 'token', 'token_type_hint', 'x[y]'), fc.oneof(fc.constantFrom('client_credentials', victims[0]!, victimToken), hostileString), { maxKeys: 5 })
@@ -106,13 +112,15 @@ describe.each(STORE_KINDS)('H-77 fuzz of every OpenAPI route (%s)', (kind) => {
       const caller = c.op.method === 'DELETE' && c.op.path === '/api/v1/session' && c.caller === 'console' ? 'nobody' : c.caller;
       if (caller === 'bearer') headers.authorization = `Bearer ${bearer}`;
       if (caller === 'console') Object.assign(headers, { cookie: admin.cookie, 'x-csrf-token': admin.csrf });
+      Object.assign(headers, c.extraHeaders);
       const sendBody = c.withBody && c.op.method !== 'GET';
       if (sendBody && c.contentType) headers['content-type'] = c.op.path.startsWith('/oauth/') && c.contentType === 'application/json' ? 'application/x-www-form-urlencoded' : c.contentType;
       const res = await fetch(`${t.url}${path}${query ? `?${query}` : ''}`, { method: c.op.method, headers, ...(sendBody && { body: c.body }) });
       const text = await res.text();
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       if (res.status >= 500) throw new Error(`${c.op.method} ${path}?${query} as ${caller} → ${res.status} ${text.slice(0, 200)}`);
-      const ended = caller === 'bearer' ? /access token (is invalid|expired)/.test(text) : caller === 'console' && text.includes('authentication required');
+      const ownCredentials = !('authorization' in c.extraHeaders) && !('cookie' in c.extraHeaders);
+      const ended = ownCredentials && (caller === 'bearer' ? /access token (is invalid|expired)/.test(text) : caller === 'console' && text.includes('authentication required'));
       if (res.status === 401 && ended) {
         renewals++;
         await renewCallers();

@@ -3,8 +3,8 @@
  * server's connection to the pages it already has, so the next write that needs a page fails with
  * SQLITE_FULL. A token mint, a new customer's first customer token and a management write each
  * answer 503 `temporarily_unavailable` (not the 500 of a masked "cannot rollback"), write nothing,
- * and succeed again once there is room, without a restart. (PostgreSQL's lost connection: see
- * store-outage.test.ts.)
+ * and succeed again once there is room, without a restart; so do writes to a store that turned
+ * read-only. (PostgreSQL's lost connection: see store-outage.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
@@ -94,6 +94,30 @@ describe('H-78 full disk (sqlite)', () => {
       const tok = jwt.sign({ id: `customer-${i}-${'x'.repeat(200)}`, iat: now, exp: now + 600 }, envSecret, { issuer: envKey });
       return request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${tok}` } });
     }, 200);
+  });
+
+  it('H-78 a store that turned read-only (a filesystem remounted so): 503 on a mint and a management write, then success', async () => {
+    const bearer = String((await token(t.url, client.client_id, client.client_secret)).body.access_token);
+    const create = () =>
+      request(`${t.url}/api/v1/environments/default/integrations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'read-only-store', preset: 'read-only' }),
+      });
+    const mint = () => token(t.url, client.client_id, client.client_secret, { scope: 'media:read' });
+    const before = await counts();
+    await pragma('query_only = 1');
+    try {
+      for (const res of [await create(), await mint()]) {
+        expect(res.status, res.text).toBe(503);
+        expect(res.body.error).toBe('temporarily_unavailable');
+      }
+    } finally {
+      await pragma('query_only = 0');
+    }
+    expect(await counts()).toEqual(before);
+    expect((await create()).status).toBe(201);
+    expect((await mint()).status).toBe(200);
   });
 
   it('H-78 a token mint on a full disk: 503, no token row, then 200', async () => {

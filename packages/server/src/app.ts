@@ -13,6 +13,7 @@ import type { Runtime } from './runtime.js';
 import { errorHandler } from './errors/error-handler.js';
 import { loggerOptions } from './logger.js';
 import { registerOAuthBodyParsers } from './oauth/params.js';
+import { registerInputPolicy } from './input/policy.js';
 import { tokenRoute } from './oauth/token.js';
 import { revokeRoute } from './oauth/revoke.js';
 import { introspectRoute } from './oauth/introspect.js';
@@ -55,6 +56,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   }).withTypeProvider<TypeBoxTypeProvider>();
   await registerSecurityHeaders(app);
   app.setErrorHandler(errorHandler);
+  registerInputPolicy(app);
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', error_description: 'no such route' }));
   app.addHook('onResponse', async (request, reply) => {
     rt.metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode }, reply.elapsedTime / 1000);

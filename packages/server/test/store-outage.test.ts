@@ -6,6 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startThrowawayPg, throwawayPgAvailable, type ThrowawayPg } from './helpers/throwaway-pg.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import jwt from 'jsonwebtoken';
+import { CLI_ACTOR } from '../src/context.js';
+import { createEnvironmentSecret } from '../src/services/credentials.js';
 import { basic, postForm, request, token } from './helpers/http.js';
 
 describe.runIf(throwawayPgAvailable)('store outage on PostgreSQL', () => {
@@ -78,5 +81,40 @@ describe.runIf(throwawayPgAvailable)('store outage on PostgreSQL', () => {
       .execute();
     expect(rows).toHaveLength(1);
     expect((await request(`${t.url}/readyz`)).status).toBe(200);
+  }, 60_000);
+
+  it('H-78 a management write and a new customer\'s first token with the connection lost: 503, nothing written, then success', async () => {
+    const admin = await t.integration({ preset: 'all-permissions' });
+    const bearer = String((await token(t.url, admin.client_id, admin.client_secret)).body.access_token);
+    const creds = await createEnvironmentSecret(t.server.runtime.ctx, CLI_ACTOR, 'default');
+    const now = t.clock.seconds();
+    const customer = jwt.sign({ id: 'first-seen-in-outage', iat: now, exp: now + 600 }, creds.environment_secret!, { issuer: creds.environment_key });
+    const self = () => request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${customer}` } });
+    const create = () =>
+      request(`${t.url}/api/v1/environments/default/integrations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'made-in-outage', preset: 'read-only' }),
+      });
+    expect((await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${bearer}` } })).status).toBe(200);
+
+    pg.stop();
+    for (const res of [await create(), await self()]) {
+      expect(res.status, res.text).toBe(503);
+      expect(res.body.error).toBe('temporarily_unavailable');
+    }
+    pg.start();
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 201; i++) {
+      status = (await create()).status;
+      if (status !== 201) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(201);
+    expect((await self()).status).toBe(200);
+    // Nothing half-written by the failed attempts: one integration and one customer, each audited once.
+    const db = t.server.runtime.ctx.db;
+    expect(await db.selectFrom('integrations').select('id').where('name', '=', 'made-in-outage').execute()).toHaveLength(1);
+    expect(await db.selectFrom('customers').select('id').where('id', '=', 'first-seen-in-outage').execute()).toHaveLength(1);
+    expect(await db.selectFrom('audit_events').select('id').where('action', '=', 'customer.create').where('target', '=', 'first-seen-in-outage').execute()).toHaveLength(1);
   }, 60_000);
 });

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { LRUCache } from 'lru-cache';
-import { upToEntries } from './bounded.js';
+import { MAX_IDENTIFIER_LENGTH, upToBytes, upToEntries } from './bounded.js';
 import type { Context } from '../context.js';
 import type { Change } from '../store/repositories/change-log.js';
 import { loadClient, type ClientRecord } from '../store/repositories/integrations.js';
@@ -16,17 +16,25 @@ const MISSING = Symbol('missing');
 export class Directory {
   /** The most recently used clients; an evicted one also leaves `clientIdById`, so memory stays flat. */
   private readonly clients = new LRUCache<string, ClientRecord>({ ...upToEntries(20_000), dispose: (record) => this.clientIdById.delete(record.id) });
-  private readonly unknownClients = new LRUCache<string, true>(upToEntries(10_000));
+  /** Ids looked up and not found (at most {@link MAX_IDENTIFIER_LENGTH} characters each), about 2 MiB. */
+  private readonly unknownClients = new LRUCache<string, true>(upToBytes(2 * 1024 * 1024, 100));
+  /** Kept in step with `clients` (its `dispose` removes entries), so bounded by it. */
   private readonly clientIdById = new Map<string, string>();
-  private readonly envs = new Map<string, EnvironmentRecord | typeof MISSING>();
+  /** Environments (and names found missing) by `by:value`, about 8 MiB; a record counts 2 KiB. */
+  private readonly envs = new LRUCache<string, EnvironmentRecord | typeof MISSING>(upToBytes(8 * 1024 * 1024, 2048));
 
   /** Bumped by every invalidation, so a read that raced a change is not cached. */
   private version = 0;
 
   constructor(private readonly ctx: Context) {}
 
-  /** The integration with this `client_id`, or undefined (unknown ids are cached too, so both answer alike). */
+  /**
+   * The integration with this `client_id`, or undefined (unknown ids are cached too, so both
+   * answer alike). An id longer than {@link MAX_IDENTIFIER_LENGTH} is undefined at once: never
+   * looked up, never cached.
+   */
   async client(clientId: string): Promise<ClientRecord | undefined> {
+    if (clientId.length > MAX_IDENTIFIER_LENGTH) return undefined;
     const hit = this.clients.get(clientId);
     if (hit !== undefined) return hit;
     if (this.unknownClients.has(clientId)) return undefined;
@@ -42,15 +50,18 @@ export class Directory {
     return record;
   }
 
-  /** The environment with this id, slug or environment key; undefined when there is none. */
+  /**
+   * The environment with this id, slug or environment key; undefined when there is none, at once
+   * for a value longer than {@link MAX_IDENTIFIER_LENGTH} (never looked up, never cached).
+   */
   async environment(by: 'id' | 'slug' | 'environment_key', value: string): Promise<EnvironmentRecord | undefined> {
+    if (value.length > MAX_IDENTIFIER_LENGTH) return undefined;
     const key = `${by}:${value}`;
     const hit = this.envs.get(key);
     if (hit !== undefined) return hit === MISSING ? undefined : hit;
     const version = this.version;
     const record = await loadEnvironment(this.ctx.db, by, value, this.ctx.config.audience);
     if (version !== this.version) return record;
-    if (this.envs.size > 10_000) this.envs.clear();
     this.envs.set(key, record ?? MISSING);
     return record;
   }

@@ -3,7 +3,9 @@
  * `client_secret_basic` or `client_secret_post`, never both.
  * @packageDocumentation
  */
+import { MAX_IDENTIFIER_LENGTH } from '../cache/bounded.js';
 import { InvalidClient, InvalidRequest } from '../errors/oauth-error.js';
+import { hasNul } from '../input/json-scan.js';
 import type { OAuthParams } from './params.js';
 import { formDecode } from './params.js';
 
@@ -20,9 +22,17 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  * Reads the client's credentials from the Authorization header and the body.
  * @throws InvalidRequest for Basic together with a body secret, a body `client_id` that differs
  *   from Basic's, a malformed Basic value or an empty secret (SECURITY.md A-4…A-8);
- *   InvalidClient when no credentials are presented at all.
+ *   InvalidClient when no credentials are presented at all, or a `client_id` longer than any
+ *   issued one ({@link MAX_IDENTIFIER_LENGTH}): the same answer as an unknown client, given before
+ *   any lookup, throttle counter or cache sees the id (SECURITY.md H-76).
  */
 export function readClientCredentials(authorization: string | undefined, params: OAuthParams): ClientCredentials {
+  const creds = readPresented(authorization, params);
+  if (creds.clientId.length > MAX_IDENTIFIER_LENGTH) throw new InvalidClient(creds.method === 'client_secret_basic');
+  return creds;
+}
+
+function readPresented(authorization: string | undefined, params: OAuthParams): ClientCredentials {
   if (authorization !== undefined) {
     const match = /^([A-Za-z]+)(?: +(.*))?$/.exec(authorization.trim());
     if (!match || match[1]!.toLowerCase() !== 'basic') throw new InvalidRequest('only HTTP Basic client authentication is accepted in the Authorization header');
@@ -48,5 +58,6 @@ function decodeBasic(value: string): { clientId: string; clientSecret: string } 
   const clientSecret = formDecode(decoded.slice(colon + 1));
   if (!clientId) throw new InvalidRequest('client_id is empty');
   if (!clientSecret) throw new InvalidRequest('client_secret is empty');
+  if (hasNul(clientId) || hasNul(clientSecret)) throw new InvalidRequest('malformed Basic credentials');
   return { clientId, clientSecret };
 }

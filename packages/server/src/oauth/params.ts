@@ -1,12 +1,14 @@
 /**
  * Request bodies of the OAuth endpoints: `application/x-www-form-urlencoded` (RFC 6749 App. B) and
  * `application/json`, held to the same rules: every parameter a plain string, none repeated
- * (RFC 6749 §3.1, §3.2), no structured names (`a[b]`). Anything else is `invalid_request`.
+ * (RFC 6749 §3.1, §3.2), no structured names (`a[b]`), no NUL character, JSON no deeper than
+ * the input policy allows (input/policy.ts, SECURITY.md H-77). Anything else is `invalid_request`.
  * @packageDocumentation
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as parseJsonAst } from '@humanwhocodes/momoa';
 import { InvalidRequest } from '../errors/oauth-error.js';
+import { hasNul, scanJsonText } from '../input/json-scan.js';
 
 /** Parameters of an OAuth request, by name. */
 export type OAuthParams = Readonly<Record<string, string>>;
@@ -17,6 +19,7 @@ export const OAUTH_BODY_LIMIT = 64 * 1024;
 const STRUCTURED_NAME = /[[\]]/;
 
 function add(params: Record<string, string>, name: string, value: string): void {
+  if (hasNul(name) || hasNul(value)) throw new InvalidRequest('a parameter holds a NUL character');
   if (STRUCTURED_NAME.test(name)) throw new InvalidRequest(`parameter ${JSON.stringify(name.slice(0, 64))} is not a plain parameter`);
   if (Object.prototype.hasOwnProperty.call(params, name)) throw new InvalidRequest(`parameter ${JSON.stringify(name.slice(0, 64))} is repeated`);
   params[name] = value;
@@ -57,6 +60,8 @@ export function formDecode(component: string): string {
  * @throws InvalidRequest otherwise.
  */
 export function parseJson(body: string): OAuthParams {
+  const problem = scanJsonText(body);
+  if (problem) throw new InvalidRequest(problem);
   let ast: ReturnType<typeof parseJsonAst>;
   try {
     ast = parseJsonAst(body, { mode: 'json' });

@@ -4,8 +4,9 @@
  * end doesn't write on every request.
  * @packageDocumentation
  */
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { upToEntries } from '../cache/bounded.js';
+import { upToBytes } from '../cache/bounded.js';
 import type { Customer } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
@@ -20,7 +21,11 @@ export const SEEN_WRITE_INTERVAL = 60;
 
 /** Records that a customer was seen, throttled. */
 export class CustomerSeen {
-  private readonly written = new LRUCache<string, { at: number; digest: string }>(upToEntries(100_000));
+  /**
+   * When each customer was last written, with a SHA-256 of what was written (not the data: a
+   * customer's fields are up to 16 KiB), about 16 MiB in all (SECURITY.md H-76).
+   */
+  private readonly written = new LRUCache<string, { at: number; digest: string }>(upToBytes(16 * 1024 * 1024, 160));
 
   constructor(private readonly ctx: Context) {}
 
@@ -32,7 +37,7 @@ export class CustomerSeen {
     const now = nowSeconds(this.ctx.clock);
     const key = `${environmentId}\n${id}`;
     const fieldsJson = JSON.stringify(fields);
-    const digest = `${name ?? ''}\n${fieldsJson}`;
+    const digest = createHash('sha256').update(`${name ?? ''}\n${fieldsJson}`).digest('base64url');
     const last = this.written.get(key);
     if (last && last.digest === digest && now - last.at < SEEN_WRITE_INTERVAL) return;
     await this.ctx.db.transaction().execute(async (trx) => {

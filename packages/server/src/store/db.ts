@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations/index.js';
@@ -100,16 +100,31 @@ function openSqlite(options: StoreOptions): Store {
 }
 
 /**
+ * The `rollback` of a transaction SQLite already rolled back by itself: on SQLITE_FULL, SQLITE_IOERR
+ * or SQLITE_NOMEM it may end the transaction as it fails the statement, and Kysely's rollback
+ * then throws "cannot rollback - no transaction is active", which would mask the original error
+ * (a 503) with one that reads as a bug (a 500). Nothing is left to undo, so it does nothing.
+ */
+const ROLLED_BACK: SqliteStatement = {
+  reader: false,
+  all: () => [],
+  run: () => ({ changes: 0, lastInsertRowid: 0 }),
+  iterate: () => [][Symbol.iterator](),
+};
+
+/**
  * better-sqlite3 with its prepared statements kept by SQL text: Kysely's driver prepares every
  * query anew, which costs more than running it, while Gatehouse runs a few dozen distinct
  * statements (the LRU bounds texts that vary, like `in (…)` lists). No query is streamed, so a
- * cached statement is never still busy when it is run again.
+ * cached statement is never still busy when it is run again. A `rollback` outside a transaction
+ * is {@link ROLLED_BACK}.
  */
 function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   const statements = new LRUCache<string, SQLite.Statement>({ max: 500 });
   return {
     close: () => sqlite.close(),
     prepare(sql) {
+      if (sql === 'rollback' && !sqlite.inTransaction) return ROLLED_BACK;
       let statement = statements.get(sql);
       if (!statement) statements.set(sql, (statement = sqlite.prepare(sql)));
       return statement;

@@ -62,6 +62,8 @@ export class BearerVerifier {
   }
 
   private async verifyCounted(token: string): Promise<BearerPrincipal> {
+    // Bounded before the cache lookup too: a token that long was never cached (C-44, H-76).
+    if (token.length > MAX_TOKEN_LENGTH) throw new InvalidToken();
     const now = nowSeconds(this.ctx.clock);
     const hit = this.cache.get(token);
     if (hit) {
@@ -73,7 +75,6 @@ export class BearerVerifier {
       this.onVerify('cache_hit');
       return hit;
     }
-    if (token.length > MAX_TOKEN_LENGTH) throw new InvalidToken();
     let decoded: DecodedJws;
     try {
       decoded = decodeStrict(token);

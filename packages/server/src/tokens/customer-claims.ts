@@ -1,10 +1,11 @@
 /**
  * The claims of a verified customer token: `id` (string ≤ 255), `name`, `fields` (a JSON object
  * ≤ 16 kB with no prototype-polluting names), `isAdmin`, and the lifetime cap (SECURITY.md D-49…D-51);
- * and what the token is for: its `typ` and `aud` (H-81).
+ * no NUL character in any of them (H-77); and what the token is for: its `typ` and `aud` (H-81).
  * @packageDocumentation
  */
 import { InvalidToken } from '../errors/api-error.js';
+import { checkJsonValue, hasNul } from '../input/json-scan.js';
 
 /** Largest accepted `fields`, bytes of JSON. */
 export const MAX_FIELDS_BYTES = 16 * 1024;
@@ -42,11 +43,11 @@ export function readCustomerClaims(payload: Record<string, unknown>, now: number
   const admin = isAdminValue(isAdmin);
   if (admin && id !== undefined) throw new InvalidToken('a token with both isAdmin and id is ambiguous');
   if (admin) return { kind: 'admin', exp };
-  if (typeof id !== 'string' || id.length === 0 || id.length > 255) throw new InvalidToken();
-  if (name !== undefined && name !== null && (typeof name !== 'string' || name.length > 255)) throw new InvalidToken();
+  if (typeof id !== 'string' || id.length === 0 || id.length > 255 || hasNul(id)) throw new InvalidToken();
+  if (name !== undefined && name !== null && (typeof name !== 'string' || name.length > 255 || hasNul(name))) throw new InvalidToken();
   if (fields !== undefined && (fields === null || typeof fields !== 'object' || Array.isArray(fields))) throw new InvalidToken();
   const f = (fields ?? {}) as Record<string, unknown>;
-  if (hasPollutingName(f) || Buffer.byteLength(JSON.stringify(f)) > MAX_FIELDS_BYTES) throw new InvalidToken();
+  if (checkJsonValue(f) !== undefined || hasPollutingName(f) || Buffer.byteLength(JSON.stringify(f)) > MAX_FIELDS_BYTES) throw new InvalidToken();
   return { kind: 'customer', id, name: typeof name === 'string' ? name : null, fields: f, exp };
 }
 

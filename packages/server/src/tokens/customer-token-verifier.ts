@@ -11,6 +11,7 @@ import { errors as joseErrors, importJWK, jwtVerify, type CryptoKey, type JWK } 
 import type { Context } from '../context.js';
 import { ApiError, InvalidToken } from '../errors/api-error.js';
 import type { Directory } from '../cache/directory.js';
+import { MAX_IDENTIFIER_LENGTH } from '../cache/bounded.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { AdminPrincipal, BearerPrincipal, CustomerPrincipal } from '../auth/principal.js';
 import type { CustomerTokenVerifier } from './bearer-verifier.js';
@@ -48,7 +49,9 @@ export class CustomerTokens implements CustomerTokenVerifier {
   }
 
   async verify(token: string, { header, payload }: DecodedJws, now: number): Promise<BearerPrincipal | undefined> {
-    const env = await this.directory.environment('environment_key', payload.iss as string);
+    // An issuer longer than any environment key names none: refused before any lookup (H-76).
+    if (typeof payload.iss !== 'string' || payload.iss.length > MAX_IDENTIFIER_LENGTH) return undefined;
+    const env = await this.directory.environment('environment_key', payload.iss);
     if (!env) return undefined;
     checkCustomerTokenTarget(header, payload, [env.environmentKey, env.environmentApi.audience, this.ctx.config.audience]);
     const alg = header.alg as string;

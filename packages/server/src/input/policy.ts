@@ -1,0 +1,55 @@
+/**
+ * The one input policy of every route (SECURITY.md H-77), registered on the root instance so
+ * each encapsulated context inherits it: no NUL character in the URL (path and query) or a
+ * header; JSON bodies limited in depth and free of NUL at parse time; no query number that is not
+ * finite; no empty PATCH. Each answers 400 `invalid_request` in the route's error format (RFC 6749
+ * §5.2 on the OAuth endpoints, the `{error, error_description}` ApiError elsewhere) before any
+ * lookup. The OAuth endpoints parse their bodies themselves (oauth/params.ts) under the same rules.
+ * @packageDocumentation
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError } from '../errors/api-error.js';
+import { InvalidRequest } from '../errors/oauth-error.js';
+import { hasNul, scanJsonText } from './json-scan.js';
+
+/** The 400 of a refused input, in the format of `url`'s route. */
+export function badInput(url: string, description: string): Error {
+  return url.startsWith('/oauth/') ? new InvalidRequest(description) : new ApiError(400, 'invalid_request', description);
+}
+
+/** Registers the policy on the root instance `app` (before the route contexts). */
+export function registerInputPolicy(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const problem = scanJsonText(body as string);
+    if (problem) return done(badInput(request.url, problem), undefined);
+    parseJson(request, body as string, done);
+  });
+  // Callback hooks: they run on every request, the token endpoint's hot path included.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const problem = /%00/i.test(request.url) || hasNul(request.url) ? 'the URL holds a NUL character' : request.raw.rawHeaders.some(hasNul) ? 'a header holds a NUL character' : undefined;
+    done(problem ? badInput(request.url, problem) : undefined);
+  });
+  app.addHook('preHandler', (request, _reply, done) => {
+    const problem = queryProblem(request) ?? patchProblem(request);
+    done(problem ? badInput(request.url, problem) : undefined);
+  });
+}
+
+/** A query number that is not finite (`limit=1e309` passes schema coercion as Infinity). */
+function queryProblem(request: FastifyRequest): string | undefined {
+  const query = request.query;
+  if (!query || typeof query !== 'object') return undefined;
+  for (const [name, value] of Object.entries(query)) {
+    if (typeof value === 'number' && !Number.isFinite(value)) return `query parameter ${JSON.stringify(name.slice(0, 64))} is out of range`;
+  }
+  return undefined;
+}
+
+/** A PATCH that would change nothing: an empty object is refused rather than run as an empty update. */
+function patchProblem(request: FastifyRequest): string | undefined {
+  const body = request.body;
+  if (request.method !== 'PATCH' || !body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  return Object.keys(body).length === 0 ? 'the PATCH body changes nothing' : undefined;
+}

@@ -69,7 +69,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 async function migrateRacing(store: Store): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await migrateToLatest(store.db as Kysely<unknown>);
+      await migrateToLatest(store.db as Kysely<unknown>, store.dialect === 'postgres' ? store.options.pgSchema : undefined);
       return;
     } catch (err) {
       const text = `${(err as { code?: string }).code ?? ''} ${(err as Error).message}`;

@@ -12,10 +12,12 @@ const migrations: Record<string, Migration> = { '001-initial': m001, '002-token-
 
 /**
  * Applies every pending migration.
+ * @param schema - the PostgreSQL schema the store lives in (`pgSchema`): Kysely's own tables are
+ *   looked up there, not in whichever schema of the database happens to hold a table of that name.
  * @throws Error when a migration fails (the failed migration is rolled back).
  */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema && { migrationTableSchema: schema }) });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
   return result;

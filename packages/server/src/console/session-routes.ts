@@ -22,8 +22,8 @@ import { authenticateSession, clearSessionCookie, requestSession, sessionCookie,
 
 /** Password verifications (Argon2, 19 MiB each) running at once in this process. */
 export const SIGN_IN_VERIFICATIONS = 4;
-/** Sign-ins waiting for a verification slot; beyond it the answer is 429. */
-const SIGN_IN_QUEUE = 256;
+/** Sign-ins waiting for a verification slot (about a second of Argon2 work); beyond it the answer is 429. */
+const SIGN_IN_QUEUE = 64;
 
 const SignIn = Type.Object(
   { email: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },

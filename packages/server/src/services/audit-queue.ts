@@ -38,6 +38,9 @@ export class AuditQueue {
   }
 
   private async drain(): Promise<void> {
+    // Two turns of the event loop: answers written now are flushed, and read by any client in
+    // this process (tests), before a synchronous SQLite write can hold the loop.
+    await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     for (let job = this.jobs.shift(); job; job = this.jobs.shift()) await job().catch(() => undefined);
     this.running = undefined;

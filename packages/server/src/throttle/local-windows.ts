@@ -29,6 +29,11 @@ export class LocalWindows {
     this.windows = new LRUCache<string, Window>({ maxSize: maxBytes, sizeCalculation: () => WINDOW_BYTES });
   }
 
+  /** Bytes the windows are counted as taking (at most the `maxBytes` given). */
+  get bytes(): number {
+    return this.windows.calculatedSize;
+  }
+
   private current(key: string): Window | undefined {
     const w = this.windows.get(key);
     return w && w.resetMs > this.clock.now() ? w : undefined;

@@ -47,7 +47,7 @@ export async function createAdmin(ctx: Context, actor: Actor, email: string, pas
   if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
     throw new ApiError(400, 'invalid_request', `the password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
   }
-  assertStrongPassword(password, [normalized, ...normalized.split(/[@.]/)]);
+  await assertStrongPassword(password, [normalized, ...normalized.split(/[@.]/)]);
   const id = `adm_${generateId(12)}`;
   const now = nowSeconds(ctx.clock);
   const passwordHash = await hash(password, ARGON2);

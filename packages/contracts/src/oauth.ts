@@ -17,8 +17,7 @@ export type OAuthErrorCode =
   | 'insufficient_scope'
   | 'unsupported_token_type'
   | 'server_error'
-  | 'temporarily_unavailable'
-  | 'slow_down';
+  | 'temporarily_unavailable';
 
 /** RFC 6749 §5.2 error body. */
 export const OAuthErrorBody = Type.Object(

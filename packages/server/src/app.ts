@@ -17,7 +17,6 @@ import { registerInputPolicy } from './input/policy.js';
 import { tokenRoute } from './oauth/token.js';
 import { revokeRoute } from './oauth/revoke.js';
 import { introspectRoute } from './oauth/introspect.js';
-import { registerAuthThrottle } from './oauth/throttle.js';
 import { discoveryRoutes } from './oauth/discovery.js';
 import { healthRoutes } from './health.js';
 import { managementRoutes } from './management/index.js';
@@ -68,13 +67,12 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, basic: { type: 'http', scheme: 'basic' } } },
     },
   });
-  if ('redis' in rt.throttle) logRedisState(app, rt.throttle.redis);
+  if (rt.redis) logRedisState(app, rt.redis);
   await app.register(async (oauth) => {
     registerOAuthBodyParsers(oauth);
-    const throttle = await registerAuthThrottle(oauth, rt.throttle);
-    tokenRoute(oauth, rt, throttle);
-    revokeRoute(oauth, rt, throttle);
-    introspectRoute(oauth, rt, throttle);
+    tokenRoute(oauth, rt);
+    revokeRoute(oauth, rt);
+    introspectRoute(oauth, rt);
   });
   await app.register(async (api) => environmentApi(api, rt), { prefix: '/api/v1' });
   await app.register(async (management) => managementRoutes(management, rt), { prefix: '/api/v1' });
@@ -85,9 +83,9 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   return app;
 }
 
-/** Logs when Redis becomes unreachable (throttling windows are skipped meanwhile) and when it is back, once each. */
+/** Logs when Redis becomes unreachable (each node then throttles on its own windows) and when it is back, once each. */
 function logRedisState(app: FastifyInstance, redis: Redis): void {
-  const unreachable = 'redis unreachable: failed-authentication throttling is skipped until it is back';
+  const unreachable = 'redis unreachable: failed authentications are throttled per node until it is back';
   let down = redis.status !== 'ready';
   if (down) app.log.warn(unreachable);
   redis.on('error', (err: Error) => {
@@ -98,6 +96,6 @@ function logRedisState(app: FastifyInstance, redis: Redis): void {
   redis.on('ready', () => {
     if (!down) return;
     down = false;
-    app.log.info('redis reachable again: throttling resumed');
+    app.log.info('redis reachable again: throttling shared across nodes again');
   });
 }

@@ -26,9 +26,11 @@ import type { ConsolePrincipal } from './auth/principal.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { scheduleMaintenance } from './maintenance.js';
 import { Redis } from 'ioredis';
-import type { ThrottleBackend } from './oauth/throttle.js';
-import { WindowStore } from './oauth/throttle-store.js';
-import { applyThrottleChange, storeFailureCounter } from './oauth/shared-failure-counter.js';
+import { Throttle } from './throttle/throttle.js';
+import { LocalWindows } from './throttle/local-windows.js';
+import { applyThrottleChange, storeFailureCounter } from './throttle/store-failure-counter.js';
+import { redisFailureCounter } from './throttle/redis-failure-counter.js';
+import { AuditQueue } from './services/audit-queue.js';
 
 /** Everything a running server holds. */
 export interface Runtime {
@@ -41,8 +43,12 @@ export interface Runtime {
   readonly verifier: BearerVerifier;
   readonly customerTokens: CustomerTokens;
   readonly metrics: Metrics;
-  /** Where failed client authentications at the OAuth endpoints are counted, shared across nodes. */
-  readonly throttle: ThrottleBackend;
+  /** Throttling of failed client authentications and sign-ins, counted across nodes (store or Redis). */
+  readonly throttle: Throttle;
+  /** The Redis client holding the throttle's windows, when `GATEHOUSE_REDIS_URL` is set. */
+  readonly redis: Redis | undefined;
+  /** Audit writes taken off the response path (failed authentications); drained on close. */
+  readonly audits: AuditQueue;
   /**
    * Set by the console context: authenticates a request by its session cookie (enforcing CSRF on
    * state-changing methods), so management routes shared with bearer clients accept both.
@@ -109,13 +115,16 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     ctx.store.onQuery = (ms, failed) => metrics.storeDuration.observe({ result: failed ? 'error' : 'ok' }, ms / 1000);
     issuer.onIssue = (outcome) => metrics.tokens.inc({ outcome });
     verifier.onVerify = (result) => metrics.verifications.inc({ result });
-    const throttle: ThrottleBackend = config.redisUrl ? { redis: await connectRedis(config.redisUrl), prefix: config.redisPrefix } : { store: new WindowStore(ctx.clock, storeFailureCounter(ctx)) };
+    const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+    const counter = redis ? redisFailureCounter(redis, config.redisPrefix, ctx.clock) : storeFailureCounter(ctx);
+    const throttle = new Throttle(new LocalWindows(ctx.clock), counter, ctx.clock);
+    const audits = new AuditQueue();
     const changes = new ChangeFeed(ctx);
     changes.on(async (batch) => {
       directory.apply(batch);
       if (batch.some((c) => c.kind === 'keys')) await keys.reload();
       if (batch.some((c) => c.kind === 'revocation')) await revocations.reload();
-      if ('store' in throttle) for (const c of batch) if (c.kind === 'throttle') applyThrottleChange(c.ref, (key, until) => throttle.store.block(key, until));
+      for (const c of batch) if (c.kind === 'throttle') applyThrottleChange(c.ref, (key, until) => throttle.block(key, until));
       if (batch.some((c) => c.kind === 'credential')) customerTokens.clear();
       if (batch.some((c) => c.kind === 'customer')) seen.clear();
       if (batch.some((c) => c.kind !== 'throttle')) verifier.clear();
@@ -133,9 +142,12 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       customerTokens,
       metrics,
       throttle,
+      redis,
+      audits,
       async close() {
         stopMaintenance();
-        if ('redis' in throttle) throttle.redis.disconnect();
+        await audits.idle();
+        redis?.disconnect();
         await changes.stop();
         await ctx.store.close();
       },

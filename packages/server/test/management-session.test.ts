@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASTER_KEY, STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { settle, startTestServer, type TestServer } from './helpers/server.js';
 import { request } from './helpers/http.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, call, createTestAdmin, session, signIn } from './management-helpers.js';
 
@@ -107,6 +107,7 @@ describe.each(STORE_KINDS)('console sessions (%s)', (kind) => {
     for (let i = 0; i < 40 && status !== 429; i++) status = (await signIn(t, `guess${i}@example.com`, 'guess guess guess')).status;
     expect(status).toBe(429);
     t.clock.advance(15 * 60);
+    await settle(t);
     const audit = await t.server.runtime.ctx.db.selectFrom('audit_events').select(['action', 'result']).where('action', '=', 'admin.sign_in').execute();
     expect(audit.some((e) => e.result === 'failure') && audit.some((e) => e.result === 'success')).toBe(true);
   });

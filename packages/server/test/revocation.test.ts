@@ -99,6 +99,7 @@ describe.each(STORE_KINDS)('revocation, introspection, throttling (%s)', (kind) 
   it('A-11 throttling is audited once per window, not per refused attempt: the client\'s in its environment, the IP\'s server-wide', async () => {
     const c = await t.integration({ preset: 'read-only' });
     for (let i = 0; i < 15; i++) await token(t.url, c.client_id, `wrong-${i}`);
+    await settle(t);
     const events = await t.server.runtime.ctx.db.selectFrom('audit_events').select(['action', 'result', 'details', 'ip']).where('target', '=', c.client_id).execute();
     expect(events.filter((e) => e.action === 'client.auth_failed')).toHaveLength(10);
     const throttled = events.filter((e) => e.action === 'client.throttled');
@@ -107,6 +108,7 @@ describe.each(STORE_KINDS)('revocation, introspection, throttling (%s)', (kind) 
     expect(JSON.parse(String(throttled[0]?.details))).toEqual({ window: 'client' });
     // The IP's window (100 failures) fills too: audited once, server-wide; then every client from it waits.
     for (let i = 0; i < 100; i++) await token(t.url, `stranger-${i}`, 'x');
+    await settle(t);
     const ipEvents = await t.server.runtime.ctx.db.selectFrom('audit_events').select(['environment_id', 'target']).where('action', '=', 'ip.throttled').execute();
     expect(ipEvents).toEqual([{ environment_id: null, target: '127.0.0.1' }]);
     const honest = await t.integration({ preset: 'read-only' });

@@ -1,7 +1,10 @@
 /**
  * `/api/v1/session`: console sign-in (`POST`), the current session (`GET`) and sign-out (`DELETE`).
- * Failed sign-ins are throttled per email and per IP before any password is hashed (SECURITY.md
- * F-60); a wrong password and an unknown email answer alike (401 `invalid_credentials`).
+ * A sign-in reserves its attempt in the shared windows (email from this address, the address,
+ * the email from anywhere) before any password is hashed, and takes it back when the password is
+ * right; Argon2 runs at most {@link SIGN_IN_VERIFICATIONS} at once in this process and one at a
+ * time per email, the others waiting in a bounded queue (SECURITY.md F-60, G-72, G-73). A wrong
+ * password and an unknown email answer alike (401 `invalid_credentials`).
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
@@ -9,15 +12,18 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { ApiError } from '../errors/api-error.js';
-import { registerAuthThrottle, type ThrottleLimits } from '../oauth/throttle.js';
-import { WindowStore } from '../oauth/throttle-store.js';
+import { TooManyRequests } from '../errors/oauth-error.js';
+import { SIGN_IN_THROTTLE } from '../throttle/throttle.js';
+import { VerificationGate } from '../throttle/verification-gate.js';
 import { normalizeEmail, verifyAdminPassword } from '../services/admins.js';
 import { audit } from '../services/audit.js';
 import { createSession, deleteSession } from '../services/sessions.js';
 import { authenticateSession, clearSessionCookie, requestSession, sessionCookie, setSessionCookie } from './session-cookie.js';
 
-/** Failed sign-ins allowed per email and per IP in a 15-minute window. */
-export const SIGN_IN_THROTTLE: ThrottleLimits = { perClient: 5, perIp: 30, windowMs: 15 * 60_000 };
+/** Password verifications (Argon2, 19 MiB each) running at once in this process. */
+export const SIGN_IN_VERIFICATIONS = 4;
+/** Sign-ins waiting for a verification slot (about a second of Argon2 work); beyond it the answer is 429. */
+const SIGN_IN_QUEUE = 64;
 
 const SignIn = Type.Object(
   { email: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
@@ -27,23 +33,39 @@ const SessionView = Type.Object({ email: Type.String(), csrf_token: Type.String(
 const common = { tags: ['console'] };
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody };
 
-/** Registers the session routes (and @fastify/rate-limit in `app`, for the sign-in windows of this node). */
+/** Registers the session routes. */
 export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
-  const { ctx } = rt;
-  const throttle = await registerAuthThrottle(app, { store: new WindowStore(ctx.clock) }, SIGN_IN_THROTTLE);
+  const { ctx, throttle } = rt;
+  const gate = new VerificationGate(SIGN_IN_VERIFICATIONS, 1, SIGN_IN_QUEUE);
 
   app.post<{ Body: Static<typeof SignIn> }>(
     '/api/v1/session',
     { schema: { ...common, summary: 'Sign in to the console', body: SignIn, response: { 200: SessionView, 429: ApiErrorBody, ...errors } } },
     async (request, reply) => {
       const email = normalizeEmail(request.body.email);
-      await throttle.check(request, email);
-      const admin = await verifyAdminPassword(ctx, email, request.body.password);
+      const windows = throttle.windows(SIGN_IN_THROTTLE, email, request.ip);
+      await throttle.reserve(windows);
+      let admin: Awaited<ReturnType<typeof verifyAdminPassword>>;
+      try {
+        const slot = gate.enter(email);
+        if (!slot) throw new TooManyRequests(1, 'too many sign-ins in progress, retry later');
+        const release = await slot;
+        try {
+          admin = await verifyAdminPassword(ctx, email, request.body.password);
+        } finally {
+          release();
+        }
+      } catch (err) {
+        // Not verified (queue full, store down): the attempt doesn't count.
+        await throttle.refund(windows);
+        throw err;
+      }
       if (!admin) {
-        await throttle.fail(request, email);
-        await audit(ctx.db, { actor: `admin:${email.slice(0, 320)}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in', result: 'failure' }, ctx.clock.now());
+        const now = ctx.clock.now();
+        rt.audits.push(() => audit(ctx.db, { actor: `admin:${email.slice(0, 320)}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in', result: 'failure' }, now));
         throw new ApiError(401, 'invalid_credentials', 'wrong email or password');
       }
+      await throttle.refund(windows);
       const { value, session } = await createSession(ctx, admin);
       await audit(ctx.db, { actor: `admin:${admin.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in' }, ctx.clock.now());
       setSessionCookie(reply, ctx.config, value);

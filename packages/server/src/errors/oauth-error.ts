@@ -72,10 +72,14 @@ export class TemporarilyUnavailable extends OAuthError {
   }
 }
 
-/** 429 with `Retry-After` (seconds): too many failed authentications or tokens. */
+/**
+ * 429 with `Retry-After` (seconds): too many failed authentications or tokens. The body is RFC 6749
+ * §5.2-shaped with `temporarily_unavailable` (retry later; RFC 6749 §4.1.2.1), never `slow_down`,
+ * which belongs to the device flow (RFC 8628 §3.5).
+ */
 export class TooManyRequests extends OAuthError {
   constructor(retryAfterSeconds: number, description = 'too many requests') {
-    super('slow_down', 429, description, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+    super('temporarily_unavailable', 429, description, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
   }
 }
 

@@ -1,58 +1,61 @@
 /**
- * Client authentication as the OAuth endpoints run it: read the credentials, refuse throttled
- * clients and IPs before any hashing, verify, and count a failure.
+ * Client authentication as the OAuth endpoints run it (SECURITY.md A-11, G-72…G-74): learn the
+ * shared windows (Redis only), look the client up, then — with no `await` in between — refuse
+ * when a window is full, verify, and count a failure in this process; then count it across nodes.
+ * A failure answers after the same work whether the client exists or not: its audit is queued.
  * @packageDocumentation
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { InvalidClient } from '../errors/oauth-error.js';
 import type { Runtime } from '../runtime.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import { audit } from '../services/audit.js';
-import { authenticateClient } from './authenticate.js';
+import { TOKEN_THROTTLE, type WindowScope } from '../throttle/throttle.js';
+import { findClient, verifyClient } from './authenticate.js';
 import type { ClientCredentials } from './client-auth.js';
-import type { AuthThrottle, ThrottleScope } from './throttle.js';
 
 /**
  * The authenticated client of an OAuth request whose `credentials` were read by `readClientCredentials`.
- * @throws TooManyRequests when throttled, InvalidClient.
+ * @throws TooManyRequests (429) when a window is full, InvalidClient (401).
  */
-export async function authenticateRequest(rt: Runtime, throttle: AuthThrottle, request: FastifyRequest, credentials: ClientCredentials): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
+export async function authenticateRequest(rt: Runtime, request: FastifyRequest, credentials: ClientCredentials): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
+  const windows = rt.throttle.windows(TOKEN_THROTTLE, credentials.clientId, request.ip);
+  const learning = rt.throttle.learn(windows);
+  if (learning) await learning;
+  const found = await findClient(rt, credentials.clientId);
   try {
-    await throttle.check(request, credentials.clientId);
+    rt.throttle.assertOpen(windows);
   } catch (err) {
     rt.metrics.authFailures.inc({ reason: 'throttled' });
     throw err;
   }
-  try {
-    return await authenticateClient(rt, credentials);
-  } catch (err) {
-    if (err instanceof InvalidClient) {
-      const filled = await throttle.fail(request, credentials.clientId);
-      rt.metrics.authFailures.inc({ reason: 'invalid_client' });
-      await auditFailure(rt, request, credentials.clientId, filled);
-    }
-    throw err;
-  }
+  const verified = verifyClient(rt, found, credentials);
+  if (verified) return verified;
+  const failure = await rt.throttle.fail(windows);
+  rt.metrics.authFailures.inc({ reason: failure.refused ? 'throttled' : 'invalid_client' });
+  const now = rt.ctx.clock.now();
+  rt.audits.push(() => auditFailure(rt, request.log, request.ip, credentials.clientId, failure.filled, now));
+  throw failure.refused ?? new InvalidClient(credentials.method === 'client_secret_basic');
 }
 
 /**
  * Audits a failed authentication of a known client, and the throttling it started when it filled
  * a window (once per window, not per refused attempt): the client's in its environment, the IP's
  * server-wide. Unknown clients have no environment to be audited in. Recorded without saying
- * whether the client exists (F-61).
+ * whether the client exists (F-61). Runs off the response path (the audit queue); `now` is the
+ * failure's time, milliseconds.
  */
-async function auditFailure(rt: Runtime, request: FastifyRequest, clientId: string, filled: ThrottleScope[]): Promise<void> {
-  const actor = { actor: 'anonymous', ip: request.ip };
-  const now = rt.ctx.clock.now();
+export async function auditFailure(rt: Runtime, log: FastifyBaseLogger, ip: string, clientId: string, filled: WindowScope[], now: number): Promise<void> {
+  const actor = { actor: 'anonymous', ip };
   if (filled.includes('ip')) {
-    request.log.warn({ ip: request.ip }, 'failed authentications from this IP are throttled');
-    await audit(rt.ctx.db, actor, { environmentId: null, action: 'ip.throttled', target: request.ip, result: 'failure' }, now).catch(() => undefined);
+    log.warn({ ip }, 'failed authentications from this IP are throttled');
+    await audit(rt.ctx.db, actor, { environmentId: null, action: 'ip.throttled', target: ip, result: 'failure' }, now).catch(() => undefined);
   }
   const client = await rt.directory.client(clientId).catch(() => undefined);
   if (!client) return;
   await audit(rt.ctx.db, actor, { environmentId: client.environmentId, action: 'client.auth_failed', target: client.clientId, result: 'failure' }, now).catch(() => undefined);
-  for (const scope of filled) {
+  for (const scope of filled.filter((s) => s !== 'ip')) {
     await audit(rt.ctx.db, actor, { environmentId: client.environmentId, action: 'client.throttled', target: client.clientId, result: 'failure', details: { window: scope } }, now).catch(() => undefined);
   }
 }

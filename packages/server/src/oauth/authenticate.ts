@@ -1,30 +1,43 @@
 /**
  * Verifying a client's credentials against the directory. Unknown client, wrong secret, expired
- * secret and disabled client all fail the same way after the same work (SECURITY.md A-1…A-3, A-9).
+ * secret and disabled client all fail the same way after the same work (SECURITY.md A-1…A-3,
+ * A-9, G-74). Split in two so the throttle can count an attempt with no `await` between its
+ * check and the verification: {@link findClient} (async, cached) then {@link verifyClient} (sync).
  * @packageDocumentation
  */
 import { nowSeconds } from '../clock.js';
-import { InvalidClient } from '../errors/oauth-error.js';
 import type { Runtime } from '../runtime.js';
 import { digestMatches, digestSecret } from '../services/secrets.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import type { ClientCredentials } from './client-auth.js';
 
+/** A client_id as looked up: the client and its environment when both exist. */
+export interface FoundClient {
+  client: ClientRecord | undefined;
+  env: EnvironmentRecord | undefined;
+}
+
+/** Looks up the client and its environment in the directory (cached; unknown ids too). */
+export async function findClient(rt: Runtime, clientId: string): Promise<FoundClient> {
+  const client = await rt.directory.client(clientId);
+  const env = client && (await rt.directory.environment('id', client.environmentId));
+  return { client, env };
+}
+
 /**
- * The authenticated client and its environment.
- * @throws InvalidClient (with the Basic challenge when Basic was used).
+ * The authenticated client and its environment, or undefined. Synchronous, and the same work
+ * for every client_id, known or not: one HMAC digest of the presented secret, compared with the
+ * current and the previous hash (a missing one compares against a dummy).
  */
-export async function authenticateClient(rt: Runtime, creds: ClientCredentials): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
-  const client = await rt.directory.client(creds.clientId);
+export function verifyClient(rt: Runtime, found: FoundClient, creds: ClientCredentials): { client: ClientRecord; env: EnvironmentRecord } | undefined {
+  const { client, env } = found;
   const now = nowSeconds(rt.ctx.clock);
-  // One digest of the presented secret, compared with the current and the previous hash alike.
   const given = digestSecret(rt.ctx.sealer.secretPepper, creds.clientSecret);
   const current = digestMatches(given, client?.secretHash ?? null);
   const previousValid = !!client?.previousSecretHash && (client.previousSecretExpiresAt ?? 0) > now;
   const previous = digestMatches(given, previousValid ? client!.previousSecretHash : null);
   const expired = client?.secretExpiresAt != null && client.secretExpiresAt <= now;
-  const env = client && (await rt.directory.environment('id', client.environmentId));
-  if (!client || !env || !client.enabled || !((current && !expired) || previous)) throw new InvalidClient(creds.method === 'client_secret_basic');
+  if (!client || !env || !client.enabled || !((current && !expired) || previous)) return undefined;
   return { client, env };
 }

@@ -15,10 +15,9 @@ import { authenticateRequest } from './authenticate-request.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
 import { inspectToken } from './token-inspection.js';
 import { effectiveScopes } from '../auth/policy.js';
-import type { AuthThrottle } from './throttle.js';
 
 /** Registers the introspection endpoint. */
-export function introspectRoute(app: FastifyInstance, rt: Runtime, throttle: AuthThrottle): void {
+export function introspectRoute(app: FastifyInstance, rt: Runtime): void {
   app.post(
     '/oauth/introspect',
     {
@@ -29,7 +28,7 @@ export function introspectRoute(app: FastifyInstance, rt: Runtime, throttle: Aut
       const params = oauthParams(request);
       const credentials = readClientCredentials(request.headers.authorization, params);
       if (!params.token) throw new InvalidRequest('token is missing');
-      const { env } = await authenticateRequest(rt, throttle, request, credentials);
+      const { env } = await authenticateRequest(rt, request, credentials);
       reply.header('cache-control', 'no-store');
       const t = await inspectToken(rt, params.token);
       const now = nowSeconds(rt.ctx.clock);

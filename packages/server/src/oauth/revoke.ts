@@ -16,10 +16,9 @@ import { readClientCredentials } from './client-auth.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
 import { inspectToken } from './token-inspection.js';
-import type { AuthThrottle } from './throttle.js';
 
 /** Registers the revocation endpoint. */
-export function revokeRoute(app: FastifyInstance, rt: Runtime, throttle: AuthThrottle): void {
+export function revokeRoute(app: FastifyInstance, rt: Runtime): void {
   app.post(
     '/oauth/revoke',
     {
@@ -30,7 +29,7 @@ export function revokeRoute(app: FastifyInstance, rt: Runtime, throttle: AuthThr
       const params = oauthParams(request);
       const credentials = readClientCredentials(request.headers.authorization, params);
       if (!params.token) throw new InvalidRequest('token is missing');
-      const { client, env } = await authenticateRequest(rt, throttle, request, credentials);
+      const { client, env } = await authenticateRequest(rt, request, credentials);
       const inspected = await inspectToken(rt, params.token);
       const now = nowSeconds(rt.ctx.clock);
       if (inspected?.row && inspected.row.revoked_at === null && inspected.exp > now) {

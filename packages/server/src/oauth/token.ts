@@ -9,7 +9,6 @@ import { InvalidRequest, UnsupportedGrantType } from '../errors/oauth-error.js';
 import type { Runtime } from '../runtime.js';
 import { readClientCredentials } from './client-auth.js';
 import { authenticateRequest } from './authenticate-request.js';
-import type { AuthThrottle } from './throttle.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
 import { clientCredentials } from './grants/client-credentials.js';
 import type { Grant } from './grants/grant.js';
@@ -17,7 +16,7 @@ import type { Grant } from './grants/grant.js';
 const grants: ReadonlyMap<string, Grant> = new Map([[clientCredentials.grantType, clientCredentials]]);
 
 /** Registers the token endpoint. */
-export function tokenRoute(app: FastifyInstance, rt: Runtime, throttle: AuthThrottle): void {
+export function tokenRoute(app: FastifyInstance, rt: Runtime): void {
   app.route({
     method: 'POST',
     url: '/oauth/token',
@@ -35,7 +34,7 @@ export function tokenRoute(app: FastifyInstance, rt: Runtime, throttle: AuthThro
       if (!grantType) throw new InvalidRequest('grant_type is missing');
       const grant = grants.get(grantType);
       if (!grant) throw new UnsupportedGrantType(grantType);
-      const { client, env } = await authenticateRequest(rt, throttle, request, credentials);
+      const { client, env } = await authenticateRequest(rt, request, credentials);
       const body = await grant.handler({ env, client, params, issuer: rt.issuer, actor: { actor: `integration:${client.clientId}`, ip: request.ip } });
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
     },

@@ -9,6 +9,7 @@ import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { ApiError } from '../errors/api-error.js';
 import { audit } from './audit.js';
+import { assertStrongPassword } from './password-strength.js';
 import { isUniqueViolation } from './environments.js';
 import { generateId } from './secrets.js';
 
@@ -36,9 +37,9 @@ export function normalizeEmail(email: string): string {
 /**
  * Creates a console administrator.
  * @param password plain text; only its Argon2id hash is kept.
- * @throws ApiError 400 `invalid_request` for a malformed email or a password shorter than
- *   {@link MIN_PASSWORD_LENGTH} (or longer than {@link MAX_PASSWORD_LENGTH}); 409 `conflict` when
- *   the email is taken.
+ * @throws ApiError 400 `invalid_request` for a malformed email, a password shorter than
+ *   {@link MIN_PASSWORD_LENGTH} (or longer than {@link MAX_PASSWORD_LENGTH}) or one that is easy
+ *   to guess (see `assertStrongPassword`); 409 `conflict` when the email is taken.
  */
 export async function createAdmin(ctx: Context, actor: Actor, email: string, password: string): Promise<AdminView> {
   const normalized = normalizeEmail(email);
@@ -46,6 +47,7 @@ export async function createAdmin(ctx: Context, actor: Actor, email: string, pas
   if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
     throw new ApiError(400, 'invalid_request', `the password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
   }
+  await assertStrongPassword(password, [normalized, ...normalized.split(/[@.]/)]);
   const id = `adm_${generateId(12)}`;
   const now = nowSeconds(ctx.clock);
   const passwordHash = await hash(password, ARGON2);

@@ -83,7 +83,8 @@ export async function startTestServer(kind: StoreKind, opts: { location?: StoreL
   };
 }
 
-/** Waits until the server has applied every change written so far (instead of sleeping). */
+/** Waits until the server has written its queued audit events and applied every change written so far (instead of sleeping). */
 export async function settle(t: TestServer): Promise<void> {
+  await t.server.runtime.audits.idle();
   await t.server.runtime.changes.poll();
 }

@@ -8,27 +8,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/src/config/config.js';
 import { openContext, prepareStore } from '../../server/src/runtime.js';
 import { STORE_KINDS, MASTER_KEY, newStoreLocation, type StoreLocation } from '../../server/test/helpers/stores.js';
 import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
 import { request, token } from '../../server/test/helpers/http.js';
+import { BIN, storeFlags } from './helpers/cli.js';
 
 const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../bin/gatehouse.js', import.meta.url));
 const OTHER_KEY = randomBytes(32).toString('base64');
 
 /** Process environment without any Gatehouse setting of the shell running the tests, plus `env`. */
 function envWith(env: Record<string, string>): NodeJS.ProcessEnv {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GATEHOUSE_') && k !== 'DATABASE_URL'));
   return { ...base, ...env };
-}
-
-/** The CLI's store flags for `location` (PostgreSQL: the schema travels in the URL). */
-function storeFlags(location: StoreLocation): string[] {
-  return location.databaseUrl ? ['--database-url', `${location.databaseUrl}?options=${encodeURIComponent(`-c search_path=${location.pgSchema}`)}`] : ['--data', location.dataDir];
 }
 
 /** Creates the store as a server given `GATEHOUSE_MASTER_KEY` would (`env` {} lets an embedded store generate master.key). */

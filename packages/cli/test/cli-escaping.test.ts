@@ -4,19 +4,15 @@
  * characters come out escaped in text and tables, and `--json` stays JSON with C1, DEL and
  * U+2028/2029 escaped as well.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../../server/src/context.js';
 import { audit } from '../../server/src/services/audit.js';
 import { createEnvironment, requireEnvironment } from '../../server/src/services/environments.js';
-import { STORE_KINDS, MASTER_KEY } from '../../server/test/helpers/stores.js';
+import { STORE_KINDS } from '../../server/test/helpers/stores.js';
+import { cliFor } from './helpers/cli.js';
 import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
 import { escapeControl, jsonText } from '../src/io.js';
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../bin/gatehouse.js', import.meta.url));
 
 /** ESC-based OSC title and colour, BEL, one-byte CSI (C1), DEL, a line separator and a bidi override. */
 const EVIL = 'x\u001b]0;pwned\u0007\u001b[31mred\u009b2J\u007f\u2028\u202e!';
@@ -46,10 +42,8 @@ describe.each(STORE_KINDS)('CLI output of untrusted strings (%s)', (kind) => {
     await createEnvironment(ctx, CLI_ACTOR, 'evil', EVIL);
     const env = await requireEnvironment(ctx, 'default');
     await audit(ctx.db, { actor: `customer:${EVIL}` }, { environmentId: env.id, action: `act${EVIL}`, target: EVIL }, ctx.clock.now());
-    const store = t.location.databaseUrl
-      ? ['--database-url', `${t.location.databaseUrl}?options=${encodeURIComponent(`-c search_path=${t.location.pgSchema}`)}`]
-      : ['--data', t.location.dataDir];
-    cli = async (...args) => (await run(process.execPath, [BIN, ...store, ...args], { env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY }, timeout: 30_000 })).stdout;
+    const run = cliFor(t);
+    cli = async (...args) => (await run(...args)).stdout;
   });
   afterAll(() => t.close());
 

@@ -3,27 +3,19 @@
  * secret explicitly when none exists and prints it once; afterwards it prints `null` and says on
  * stderr how to get a new one. The secret it printed signs customer tokens the server accepts.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
-import { STORE_KINDS, MASTER_KEY } from '../../server/test/helpers/stores.js';
+import { STORE_KINDS } from '../../server/test/helpers/stores.js';
+import { cliFor } from './helpers/cli.js';
 import { settle, startTestServer, type TestServer } from '../../server/test/helpers/server.js';
 import { request } from '../../server/test/helpers/http.js';
-
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../bin/gatehouse.js', import.meta.url));
 
 describe.each(STORE_KINDS)('gatehouse env credentials (%s)', (kind) => {
   let t: TestServer;
   let cli: (...args: string[]) => Promise<{ stdout: string; stderr: string }>;
   beforeAll(async () => {
     t = await startTestServer(kind);
-    const store = t.location.databaseUrl
-      ? ['--database-url', `${t.location.databaseUrl}?options=${encodeURIComponent(`-c search_path=${t.location.pgSchema}`)}`]
-      : ['--data', t.location.dataDir];
-    cli = (...args) => run(process.execPath, [BIN, ...store, ...args], { env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY }, timeout: 30_000 });
+    cli = cliFor(t);
   });
   afterAll(() => t.close());
 

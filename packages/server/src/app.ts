@@ -53,7 +53,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   app.setErrorHandler(errorHandler);
   registerInputPolicy(app);
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', error_description: 'no such route' }));

@@ -28,6 +28,7 @@ import { Redis } from 'ioredis';
 import type { ThrottleBackend } from './oauth/throttle.js';
 import { WindowStore } from './oauth/throttle-store.js';
 import { applyThrottleChange, storeFailureCounter } from './oauth/shared-failure-counter.js';
+import { JwksFetcher } from './auth/jwks-fetcher.js';
 
 /** Everything a running server holds. */
 export interface Runtime {
@@ -42,6 +43,8 @@ export interface Runtime {
   readonly metrics: Metrics;
   /** Where failed client authentications at the OAuth endpoints are counted, shared across nodes. */
   readonly throttle: ThrottleBackend;
+  /** Integrations' `jwks_uri` keys for `private_key_jwt`, fetched with bounds and cached. */
+  readonly jwks: JwksFetcher;
   /**
    * Set by the console context: authenticates a request by its session cookie (enforcing CSRF on
    * state-changing methods), so management routes shared with bearer clients accept both.
@@ -122,6 +125,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       customerTokens,
       metrics,
       throttle,
+      jwks: new JwksFetcher(ctx.clock, config.jwksUriAllowedHosts),
       async close() {
         stopMaintenance();
         if ('redis' in throttle) throttle.redis.disconnect();

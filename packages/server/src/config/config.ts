@@ -41,6 +41,12 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Prefix of Gatehouse's Redis keys (`GATEHOUSE_REDIS_PREFIX`, default `gatehouse:throttle:`). */
   readonly redisPrefix: string;
+  /**
+   * Hosts (`host` or `host:port`) whose `jwks_uri` may use plain http and resolve to private or
+   * loopback addresses (`GATEHOUSE_JWKS_URI_ALLOWED_HOSTS`, comma-separated; none by default: for
+   * development only). Every other `jwks_uri` must be https on a public address.
+   */
+  readonly jwksUriAllowedHosts: readonly string[];
 }
 
 /** Options that override environment variables (CLI flags). */
@@ -62,6 +68,7 @@ export type ConfigInput = Partial<{
   auditRetentionDays: number;
   redisUrl: string;
   redisPrefix: string;
+  jwksUriAllowedHosts: string[];
 }>;
 
 /**
@@ -101,6 +108,7 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     auditRetentionDays: int('auditRetentionDays', input.auditRetentionDays ?? env.GATEHOUSE_AUDIT_RETENTION_DAYS, 90, 1, 3650),
     redisUrl,
     redisPrefix: input.redisPrefix ?? env.GATEHOUSE_REDIS_PREFIX ?? 'gatehouse:throttle:',
+    jwksUriAllowedHosts: Object.freeze(input.jwksUriAllowedHosts ?? (env.GATEHOUSE_JWKS_URI_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
     requestTimeoutMs: int('requestTimeoutMs', input.requestTimeoutMs ?? env.GATEHOUSE_REQUEST_TIMEOUT_MS, 10_000, 500, 600_000),
   });
 }

@@ -5,7 +5,9 @@
 import type { FastifyInstance } from 'fastify';
 import { ENVIRONMENT_API_SCOPES, SUPPORTED_GRANT_TYPES } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
+import { ASYMMETRIC_ALGS } from '../auth/client-key.js';
 
+const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y', 'n', 'e', 'kid', 'alg', 'use'] as const;
 
 /** Registers the JWKS and the authorization-server metadata. */
@@ -24,9 +26,12 @@ export function discoveryRoutes(app: FastifyInstance, rt: Runtime): void {
     revocation_endpoint: `${issuer}/oauth/revoke`,
     grant_types_supported: [...SUPPORTED_GRANT_TYPES],
     response_types_supported: [],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    token_endpoint_auth_methods_supported: AUTH_METHODS,
+    token_endpoint_auth_signing_alg_values_supported: [...ASYMMETRIC_ALGS],
+    introspection_endpoint_auth_methods_supported: AUTH_METHODS,
+    introspection_endpoint_auth_signing_alg_values_supported: [...ASYMMETRIC_ALGS],
+    revocation_endpoint_auth_methods_supported: AUTH_METHODS,
+    revocation_endpoint_auth_signing_alg_values_supported: [...ASYMMETRIC_ALGS],
     scopes_supported: ENVIRONMENT_API_SCOPES.map((s) => s.value),
     service_documentation: `${issuer}/docs`,
   };

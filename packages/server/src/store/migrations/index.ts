@@ -8,8 +8,9 @@ import * as m002 from './002-token-quota.js';
 import * as m003 from './003-throttle-counters.js';
 import * as m004 from './004-drop-redundant-index.js';
 import * as m006 from './006-management-scopes.js';
+import * as m008 from './008-client-keys.js';
 
-const migrations: Record<string, Migration> = { '001-initial': m001, '002-token-quota': m002, '003-throttle-counters': m003, '004-drop-redundant-index': m004, '006-management-scopes': m006 };
+const migrations: Record<string, Migration> = { '001-initial': m001, '002-token-quota': m002, '003-throttle-counters': m003, '004-drop-redundant-index': m004, '006-management-scopes': m006, '008-client-keys': m008 };
 
 /**
  * Applies every pending migration. `schema` (PostgreSQL) names the schema that holds Kysely's

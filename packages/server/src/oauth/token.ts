@@ -13,6 +13,7 @@ import type { AuthThrottle } from './throttle.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
 import { clientCredentials } from './grants/client-credentials.js';
 import type { Grant } from './grants/grant.js';
+import { tokenRequestDpop } from '../auth/dpop.js';
 
 const grants: ReadonlyMap<string, Grant> = new Map([[clientCredentials.grantType, clientCredentials]]);
 
@@ -36,7 +37,8 @@ export function tokenRoute(app: FastifyInstance, rt: Runtime, throttle: AuthThro
       const grant = grants.get(grantType);
       if (!grant) throw new UnsupportedGrantType(grantType);
       const { client, env } = await authenticateRequest(rt, throttle, request, credentials);
-      const body = await grant.handler({ env, client, params, issuer: rt.issuer, actor: { actor: `integration:${client.clientId}`, ip: request.ip } });
+      const jkt = await tokenRequestDpop(rt, request, client);
+      const body = await grant.handler({ env, client, params, issuer: rt.issuer, actor: { actor: `integration:${client.clientId}`, ip: request.ip }, jkt });
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
     },
   });

@@ -9,6 +9,7 @@ import { STORE_KINDS } from './helpers/stores.js';
 import { ISSUER, settle, startTestServer, type TestServer } from './helpers/server.js';
 import { basic, postForm, request } from './helpers/http.js';
 import { persisted } from './helpers/persisted.js';
+import { purgeExpired } from '../src/maintenance.js';
 import { assertion, assertionForm, testKey, type TestKey } from './helpers/assertion.js';
 import { accessToken, call, type Caller } from './management-helpers.js';
 
@@ -110,6 +111,13 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
     } finally {
       await b.stop();
     }
+    // Used jtis are kept only while their assertion could be accepted; maintenance then drops them.
+    const db = t.server.runtime.ctx.db;
+    const count = async () => Number((await db.selectFrom('used_jtis').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    expect(await count()).toBeGreaterThan(0);
+    t.clock.advance(3600);
+    await purgeExpired(t.server.runtime.ctx);
+    expect(await count()).toBe(0);
   });
 
   it('two keys during a rotation; a removed key stops working; keys are managed under the policy', async () => {

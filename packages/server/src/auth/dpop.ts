@@ -34,7 +34,10 @@ export class DpopProofError extends Error {}
 /** What a proof must match: the request's method and path, and at a resource the presented token. */
 export interface ProofContext {
   method: string;
-  /** The request target as received (path and query); compared without query against the issuer's origin. */
+  /**
+   * The request target as received (path and query): `htu` must name it, without the query, under
+   * the issuer's origin, or under the issuer itself when it has a path a proxy strips.
+   */
   url: string;
   accessToken?: string;
 }
@@ -72,8 +75,9 @@ export async function verifyDpopProof(rt: Runtime, header: string | string[] | u
   const now = nowSeconds(rt.ctx.clock);
   const { htm, htu, iat, jti, ath } = payload;
   if (htm !== ctx.method) throw new DpopProofError('htm does not match the request method');
-  const expected = comparable(new URL(issuer).origin + ctx.url.split('?')[0]);
-  if (typeof htu !== 'string' || comparable(htu) === undefined || comparable(htu) !== expected) throw new DpopProofError('htu does not match the request URL');
+  const path = ctx.url.split('?')[0]!;
+  const target = typeof htu === 'string' ? comparable(htu) : undefined;
+  if (target === undefined || (target !== comparable(new URL(issuer).origin + path) && target !== comparable(issuer + path))) throw new DpopProofError('htu does not match the request URL');
   if (typeof iat !== 'number' || Math.abs(now - iat) > DPOP_IAT_WINDOW + clockSkew) throw new DpopProofError('iat is missing or outside the accepted window');
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) throw new DpopProofError('jti is missing or too long');
   if (ctx.accessToken !== undefined && ath !== createHash('sha256').update(ctx.accessToken).digest('base64url')) throw new DpopProofError('ath does not match the access token');

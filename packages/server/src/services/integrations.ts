@@ -248,3 +248,4 @@ function reducedTenantApis(env: EnvironmentRecord, client: ClientRecord, next: G
 
 export { deleteIntegration, revokeIntegrationTokens, rotateSecret } from './integration-lifecycle.js';
 export { requireIntegration } from './integration-lookup.js';
+export { addClientKey, listClientKeys, removeClientKey } from './client-keys.js';

@@ -115,6 +115,16 @@ describe.each(STORE_KINDS)('DPoP (%s)', (kind) => {
     }
     const noProof = await self({ authorization: `DPoP ${tok}` });
     expect(noProof.status).toBe(401);
+    // A proof is used once across nodes: the same proof sent to two nodes at once passes on one only.
+    const b = await startTestServer(kind, { location: t.location, clock: t.clock });
+    try {
+      const proof = await selfProof(key, tok);
+      const headers = { authorization: `DPoP ${tok}`, dpop: proof };
+      const [onA, onB] = await Promise.all([self(headers), request(`${b.url}/api/v1/self`, { headers })]);
+      expect([onA.status, onB.status].sort()).toEqual([200, 401]);
+    } finally {
+      await b.stop();
+    }
   });
 
   it('I-89 a DPoP-bound token presented as Bearer is refused; a leaked bound token is useless without the key', async () => {

@@ -148,6 +148,12 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
     // An integration holding fewer scopes than the target can't touch its keys (G-70).
     const weak = { bearer: await accessToken(t, await t.integration({ preset: 'read-only' })) };
     expect((await call(t, weak, 'POST', path, { jwk: (await testKey()).jwk })).status).toBe(403);
+    // Pointing another integration at other keys needs integrations:secrets too, like adding one.
+    const writer = { bearer: await accessToken(t, await t.integration({ preset: 'all-permissions' })) };
+    const repoint = await call(t, writer, 'PATCH', `/environments/default/integrations/${clientId}`, { jwks_uri: 'https://attacker.test/jwks' });
+    expect(repoint.status).toBe(403);
+    expect((await call(t, writer, 'DELETE', `${path}/${encodeURIComponent(next.jwk.kid)}`)).status).toBe(403);
+    expect((await call(t, admin, 'GET', `/environments/default/integrations/${clientId}`)).body.jwks_uri).toBeNull();
   });
 
   it('the management API creates a key-only integration: no client_secret in the answer', async () => {

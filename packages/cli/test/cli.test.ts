@@ -34,7 +34,8 @@ describe.each(STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
     const { stdout } = await cli('integration', 'create', '--env', 'default', '--name', 'demo', '--preset', 'read-only', '--json');
     const created = JSON.parse(stdout) as { id: string; client_id: string; client_secret: string; scopes: string[] };
     expect(Object.keys(created).sort()).toEqual(['client_id', 'client_secret', 'id', 'scopes']);
-    expect(created.scopes).toEqual(['projects:read', 'media:read', 'fonts:read', 'integrations:read', 'customers:read']);
+    // The read-only preset is front-end safe since round 2 (content read scopes only).
+    expect(created.scopes).toEqual(['projects:read', 'media:read', 'fonts:read']);
     const first = await token(t.url, created.client_id, created.client_secret);
     expect(first.status).toBe(200);
     expect((await token(t.url, created.client_id, created.client_secret)).body.access_token).toBe(first.body.access_token);

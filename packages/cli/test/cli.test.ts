@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../../server/test/helpers/stores.js';
 import { cliFor } from './helpers/cli.js';
 import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
-import { token } from '../../server/test/helpers/http.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { postForm, token } from '../../server/test/helpers/http.js';
+import { assertion, assertionForm, testKey, type TestKey } from '../../server/test/helpers/assertion.js';
 import { within } from '../../server/test/helpers/within.js';
 
 describe.each(STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
@@ -74,5 +78,28 @@ describe.each(STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
     expect(env.every((e) => e.environment === 'default')).toBe(true);
     await expect(cli('audit')).rejects.toMatchObject({ stderr: expect.stringContaining('either --env <slug> or --server') });
     await expect(cli('audit', '--env', 'default', '--server')).rejects.toMatchObject({ code: 1 });
+  });
+
+  it('creates a key-only integration from a JWKS file; add-key, list-keys and remove-key manage its keys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-keys-'));
+    try {
+      const [first, second] = [await testKey('ES256', 'first'), await testKey('ES256', 'second')];
+      writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [first.jwk] }));
+      writeFileSync(join(dir, 'jwk.json'), JSON.stringify(second.jwk));
+      const { stdout } = await cli('integration', 'create', '--env', 'default', '--name', 'signer', '--preset', 'read-only', '--auth-method', 'private_key_jwt', '--jwks-file', join(dir, 'jwks.json'), '--json');
+      const created = JSON.parse(stdout) as { client_id: string; client_secret?: string; token_endpoint_auth_method: string };
+      expect(created.client_secret).toBeUndefined();
+      expect(created.token_endpoint_auth_method).toBe('private_key_jwt');
+      const viaKey = async (k: TestKey) => (await postForm(t.url, assertionForm(await assertion(k, created.client_id, { now: t.clock.seconds() })))).status;
+      expect(await within(1000, async () => (await viaKey(first)) === 200)).toBeLessThanOrEqual(1000);
+      await cli('integration', 'add-key', created.client_id, '--jwk-file', join(dir, 'jwk.json'), '--json');
+      const listed = JSON.parse((await cli('integration', 'list-keys', created.client_id, '--json')).stdout) as { kid: string }[];
+      expect(listed.map((k) => k.kid)).toEqual(['first', 'second']);
+      await cli('integration', 'remove-key', created.client_id, '--kid', 'first', '--json');
+      expect(await within(1000, async () => (await viaKey(second)) === 200 && (await viaKey(first)) === 401)).toBeLessThanOrEqual(1000);
+      await expect(cli('integration', 'create', '--env', 'default', '--name', 'x', '--preset', 'read-only', '--auth-method', 'private_key_jwt')).rejects.toMatchObject({ code: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -41,6 +41,28 @@ export const EnvironmentUpdate = Type.Object(
 );
 export type EnvironmentUpdate = Static<typeof EnvironmentUpdate>;
 
+/**
+ * A public JSON Web Key (RFC 7517 §4) as registered for `private_key_jwt`. Only its shape is bounded
+ * here; the server refuses private members, symmetric keys and algorithms it does not accept.
+ */
+export const Jwk = Type.Object(
+  { kty: Type.String({ maxLength: 10 }), kid: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })), alg: Type.Optional(Type.String({ maxLength: 16 })) },
+  { additionalProperties: Type.Union([Type.String({ maxLength: 2048 }), Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 10 })]), maxProperties: 20 },
+);
+export type Jwk = Static<typeof Jwk>;
+
+/** A JWK Set (RFC 7517 §5): at most 5 keys (two during a rotation is the common case). */
+export const Jwks = Type.Object({ keys: Type.Array(Jwk, { minItems: 1, maxItems: 5 }) }, { additionalProperties: false });
+export type Jwks = Static<typeof Jwks>;
+
+/** A registered public key of an integration. `created_at` ISO 8601. */
+export const ClientKey = Type.Object({ kid: Type.String(), alg: Type.String(), kty: Type.String(), jwk: Jwk, created_at: Type.String() });
+export type ClientKey = Static<typeof ClientKey>;
+
+/** Body of `POST …/integrations/{client_id}/keys`. */
+export const ClientKeyAdd = Type.Object({ jwk: Jwk }, { additionalProperties: false });
+export type ClientKeyAdd = Static<typeof ClientKeyAdd>;
+
 /** Scopes granted on one API (`audience`). */
 export const Grant = Type.Object({ audience: Type.String(), scopes: Type.Array(Type.String()) });
 export type Grant = Static<typeof Grant>;
@@ -57,6 +79,11 @@ export const Integration = Type.Object({
   grants: Type.Array(Grant),
   token_quota_per_hour: Type.Union([Type.Integer(), Type.Null()], { description: 'Tokens it may mint per hour; null: no quota' }),
   secret_expires_at: Type.Union([Type.String(), Type.Null()]),
+  token_endpoint_auth_method: Type.Union([Type.Literal('client_secret_basic'), Type.Literal('private_key_jwt')], {
+    description: '`private_key_jwt` for a key-only integration (no secret); `client_secret_basic` when it holds a secret (it may also hold keys)',
+  }),
+  jwks_uri: Type.Union([Type.String(), Type.Null()], { description: 'Where its public keys are fetched (RFC 7591 §2), besides its registered keys' }),
+  dpop_bound_access_tokens: Type.Boolean({ description: 'Its token requests must carry a DPoP proof and its tokens are bound to that key (RFC 9449 §5.2)' }),
   warnings: Type.Array(Type.String(), { description: 'What an operator should look at, e.g. a read-only-named integration holding management scopes' }),
   created_at: Type.String(),
   updated_at: Type.String(),
@@ -71,13 +98,21 @@ export const IntegrationCreate = Type.Object(
     preset: Type.Optional(Type.Union([Type.Literal('read-only'), Type.Literal('all-permissions')])),
     scopes: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 200 })),
     grants: Type.Optional(Type.Array(Grant, { maxItems: 50 })),
+    token_endpoint_auth_method: Type.Optional(
+      Type.Union([Type.Literal('client_secret_basic'), Type.Literal('client_secret_post'), Type.Literal('private_key_jwt')], {
+        description: '`private_key_jwt` creates a key-only integration: no secret, `jwks` or `jwks_uri` required',
+      }),
+    ),
+    jwks: Type.Optional(Jwks),
+    jwks_uri: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'https URL of its JWKS (RFC 7591 §2)' })),
+    dpop_bound_access_tokens: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 export type IntegrationCreate = Static<typeof IntegrationCreate>;
 
-/** Answer to creation: the integration plus its secret, shown this once. */
-export const IntegrationCreated = Type.Intersect([Integration, Type.Object({ client_secret: Type.String() })]);
+/** Answer to creation: the integration plus its secret, shown this once (none for a key-only integration). */
+export const IntegrationCreated = Type.Intersect([Integration, Type.Object({ client_secret: Type.Optional(Type.String()) })]);
 export type IntegrationCreated = Static<typeof IntegrationCreated>;
 
 /** Body of `PATCH /environments/{env}/integrations/{client_id}`. */
@@ -90,6 +125,8 @@ export const IntegrationUpdate = Type.Object(
     grants: Type.Optional(Type.Array(Grant, { maxItems: 50 })),
     token_quota_per_hour: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
     secret_expires_at: Type.Optional(Type.Union([Type.String({ description: 'ISO 8601 time after which the secret stops working' }), Type.Null()])),
+    jwks_uri: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 2000 }), Type.Null()])),
+    dpop_bound_access_tokens: Type.Optional(Type.Boolean()),
     keep_tokens: Type.Optional(
       Type.Boolean({
         description:

@@ -17,7 +17,8 @@ export type OAuthErrorCode =
   | 'insufficient_scope'
   | 'unsupported_token_type'
   | 'server_error'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  | 'invalid_dpop_proof';
 
 /** RFC 6749 §5.2 error body. */
 export const OAuthErrorBody = Type.Object(
@@ -32,7 +33,7 @@ export type OAuthErrorBody = Static<typeof OAuthErrorBody>;
 export const TokenResponse = Type.Object(
   {
     access_token: Type.String(),
-    token_type: Type.Literal('Bearer'),
+    token_type: Type.Union([Type.Literal('Bearer'), Type.Literal('DPoP')], { description: '`DPoP` when the token is bound to the key of the request\'s DPoP proof (RFC 9449 §5)' }),
     expires_in: Type.Integer({ description: 'Seconds the returned token has left' }),
     scope: Type.String({ description: 'Space-separated scopes the token carries' }),
   }
@@ -53,6 +54,7 @@ export const IntrospectionResponse = Type.Object(
     iss: Type.Optional(Type.String()),
     jti: Type.Optional(Type.String()),
     environment: Type.Optional(Type.String()),
+    cnf: Type.Optional(Type.Object({ jkt: Type.String() }, { description: 'Confirmation of a DPoP-bound token: the JWK SHA-256 thumbprint (RFC 9449 §6.2)' })),
   }
 );
 export type IntrospectionResponse = Static<typeof IntrospectionResponse>;
@@ -68,6 +70,8 @@ export interface AccessTokenClaims {
   client_id: string;
   scope: string;
   environment: string;
+  /** Present on DPoP-bound tokens: the SHA-256 JWK thumbprint of the proof key (RFC 9449 §6.1). */
+  cnf?: { jkt: string };
 }
 
 /** Grant types the token endpoint supports. */

@@ -42,7 +42,7 @@ describe('the published @gatehouse/client', () => {
     expect(Object.keys(manifest.dependencies as object)).toEqual(['jose']);
     expect(manifest.private).toBeUndefined();
     for (const file of files(dist).filter((f) => /\.(js|d\.ts)$/.test(f))) expect(readFileSync(file, 'utf8'), file).not.toContain('@gatehouse/contracts');
-    expect(readFileSync(join(dist, 'contracts.d.ts'), 'utf8')).toContain("export type TokenResponse = { access_token: string; token_type: 'Bearer'; expires_in: number; scope: string; };");
+    expect(readFileSync(join(dist, 'contracts.d.ts'), 'utf8')).toContain("export type TokenResponse = { access_token: string; token_type: 'Bearer' | 'DPoP'; expires_in: number; scope: string; };");
   });
 
   it('loads in Node from the consumer', async () => {

@@ -1,6 +1,7 @@
 /**
  * Periodic housekeeping: audit events older than the retention period, expired token rows,
- * expired reusable tokens, old throttle windows and expired console sessions are deleted; due key switches are persisted. Runs hourly on every node
+ * expired reusable tokens, old throttle windows, expired console sessions and used `jti`s past
+ * their JWT's lifetime are deleted; due key switches are persisted. Runs hourly on every node
  * (the deletes are idempotent).
  * @packageDocumentation
  */
@@ -25,6 +26,7 @@ export async function purgeExpired(ctx: Context): Promise<PurgeResult> {
   const reusable = await ctx.db.deleteFrom('token_reuse').where('expires_at', '<', now).executeTakeFirst();
   await ctx.db.deleteFrom('throttle_counters').where('window_start_ms', '<', ctx.clock.now() - 3_600_000).execute();
   await ctx.db.deleteFrom('sessions').where('expires_at', '<', now).execute();
+  await ctx.db.deleteFrom('used_jtis').where('expires_at', '<', now).execute();
   await promoteDueKeys(ctx);
   return { auditEvents: Number(audit.numDeletedRows), issuedTokens: Number(issued.numDeletedRows), reusableTokens: Number(reusable.numDeletedRows) };
 }

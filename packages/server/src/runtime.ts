@@ -31,6 +31,7 @@ import { LocalWindows } from './throttle/local-windows.js';
 import { applyThrottleChange, storeFailureCounter } from './throttle/store-failure-counter.js';
 import { redisFailureCounter } from './throttle/redis-failure-counter.js';
 import { AuditQueue } from './services/audit-queue.js';
+import { JwksFetcher } from './auth/jwks-fetcher.js';
 
 /** Everything a running server holds. */
 export interface Runtime {
@@ -49,6 +50,8 @@ export interface Runtime {
   readonly redis: Redis | undefined;
   /** Audit writes taken off the response path (failed authentications); drained on close. */
   readonly audits: AuditQueue;
+  /** Integrations' `jwks_uri` keys for `private_key_jwt`, fetched with bounds and cached. */
+  readonly jwks: JwksFetcher;
   /**
    * Set by the console context: authenticates a request by its session cookie (enforcing CSRF on
    * state-changing methods), so management routes shared with bearer clients accept both.
@@ -144,6 +147,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       throttle,
       redis,
       audits,
+      jwks: new JwksFetcher(ctx.clock, config.jwksUriAllowedHosts),
       async close() {
         stopMaintenance();
         await audits.idle();

@@ -6,7 +6,7 @@ import { createHmac, createPublicKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, decodeProtectedHeader, generateKeyPair } from 'jose';
 import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { ISSUER, startTestServer, type TestServer } from './helpers/server.js';
 import { request, token } from './helpers/http.js';
 import { claims, raw, signOwn, swapPayload } from './helpers/forge.js';
 
@@ -36,7 +36,8 @@ describe.each(STORE_KINDS)('bearer tokens at the Environment API (%s)', (kind) =
   it('C-26 no Authorization header: 401 with a Bearer challenge and no error', async () => {
     const res = await request(media());
     expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="gatehouse"');
+    // RFC 9728 §5.1: the challenge names the resource metadata.
+    expect(res.headers.get('www-authenticate')).toBe(`Bearer realm="gatehouse", resource_metadata="${ISSUER}/.well-known/oauth-protected-resource"`);
   });
 
   it('C-27 lowercase "bearer" scheme is accepted', async () => {

@@ -3,10 +3,12 @@
  * the environment check and the route's scope run in `onRequest`, before the body is even parsed.
  * @packageDocumentation
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import type { Runtime } from '../runtime.js';
-import { BearerInvalidRequest, InvalidToken } from '../errors/api-error.js';
+import { BearerInvalidRequest, InvalidToken, withResourceMetadata } from '../errors/api-error.js';
+import { errorHandler } from '../errors/error-handler.js';
+import { resourceMetadataUrl } from '../oauth/protected-resource.js';
 import { authenticateCaller } from '../auth/caller.js';
 import { requireScope } from '../auth/policy.js';
 import type { BearerPrincipal } from '../auth/principal.js';
@@ -48,10 +50,13 @@ export async function requestEnvironmentId(rt: Runtime, request: FastifyRequest)
 
 /** Registers the Environment API routes. */
 export async function environmentApi(app: FastifyInstance, rt: Runtime): Promise<void> {
+  // Every 401 challenge names the resource metadata (RFC 9728 §5.1); the root handler answers.
+  const metadataUrl = resourceMetadataUrl(rt.ctx.config);
+  app.setErrorHandler<FastifyError>((err, request, reply) => errorHandler(withResourceMetadata(err, metadataUrl), request, reply));
   const origins = rt.ctx.config.corsOrigins;
   if (origins.length) {
     // Browsers on the allowed origins may call the API with bearer tokens (never cookies).
-    await app.register(cors, { origin: [...origins], methods: ['GET', 'POST', 'PATCH', 'DELETE'], allowedHeaders: ['authorization', 'content-type'], credentials: false, maxAge: 600 });
+    await app.register(cors, { origin: [...origins], methods: ['GET', 'POST', 'PATCH', 'DELETE'], allowedHeaders: ['authorization', 'content-type', 'dpop'], credentials: false, maxAge: 600 });
   }
   app.addHook('onRequest', async (request) => {
     if (request.method === 'OPTIONS') return;

@@ -6,7 +6,8 @@
  *   of the caller's effective scopes, and grants only within them;
  * - another integration's secret is handed out only to a holder of `integrations:secrets`; an
  *   integration may always rotate its own;
- * - customers hold content scopes only, whatever the environment's settings say.
+ * - customers hold content scopes only, whatever the environment's settings say;
+ * - an integration that requires DPoP is served only with DPoP-bound tokens (RFC 9449 §5.2).
  * Console operators may do everything. Routes and services ask this module; none decides alone.
  * @packageDocumentation
  */
@@ -50,8 +51,10 @@ export function customerScopes(scopes: Iterable<string>): Set<string> {
 /**
  * The principal with its scopes as of now: for an integration, its token's scopes intersected
  * with its current Environment API grants; the integration must still exist, be enabled and
- * belong to the token's environment. Read from the in-memory directory (no store read when cached).
- * @throws InvalidToken (401) when the integration is gone, disabled or moved.
+ * belong to the token's environment, and if it requires DPoP the token must be DPoP-bound (its
+ * key was already checked against the request's proof). Read from the in-memory directory.
+ * @throws InvalidToken (401) when the integration is gone, disabled or moved, or for an unbound
+ *   token of an integration that requires DPoP (SECURITY.md I-89).
  */
 export async function withCurrentScopes(state: CurrentState, principal: BearerPrincipal): Promise<BearerPrincipal> {
   if (principal.type === 'customer') return { ...principal, scopes: customerScopes(principal.scopes) };
@@ -59,6 +62,7 @@ export async function withCurrentScopes(state: CurrentState, principal: BearerPr
   const client = await state.client(principal.clientId);
   const env = client && (await state.environment('id', client.environmentId));
   if (!client || !env || !client.enabled || client.id !== principal.integrationId || env.id !== principal.environmentId) throw new InvalidToken();
+  if (client.dpopBound && !principal.jkt) throw new InvalidToken('this integration requires DPoP-bound tokens');
   return { ...principal, scopes: effectiveScopes(principal.tokenScopes, client, env.environmentApi) };
 }
 

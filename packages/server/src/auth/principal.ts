@@ -16,6 +16,8 @@ export interface IntegrationPrincipal {
   jti: string;
   /** Seconds since the epoch. */
   exp: number;
+  /** The DPoP key thumbprint the token is bound to (`cnf.jkt`, RFC 9449 §6.1); absent for a Bearer token. */
+  jkt?: string;
 }
 
 /** A tenant's end user, through a customer token. */

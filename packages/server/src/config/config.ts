@@ -55,6 +55,12 @@ export interface Config {
   readonly metricsPort: number | undefined;
   /** Interface of the metrics listener (`GATEHOUSE_METRICS_HOST`, default 127.0.0.1). */
   readonly metricsHost: string;
+  /**
+   * Hosts (`host` or `host:port`) whose `jwks_uri` may use plain http and resolve to private or
+   * loopback addresses (`GATEHOUSE_JWKS_URI_ALLOWED_HOSTS`, comma-separated; none by default: for
+   * development only). Every other `jwks_uri` must be https on a public address.
+   */
+  readonly jwksUriAllowedHosts: readonly string[];
 }
 
 /** Options that override environment variables (CLI flags). */
@@ -79,6 +85,7 @@ export type ConfigInput = Partial<{
   metricsToken: string;
   metricsPort: number;
   metricsHost: string;
+  jwksUriAllowedHosts: string[];
 }>;
 
 /**
@@ -131,6 +138,7 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     metricsToken,
     metricsPort,
     metricsHost: input.metricsHost ?? env.GATEHOUSE_METRICS_HOST ?? '127.0.0.1',
+    jwksUriAllowedHosts: Object.freeze(input.jwksUriAllowedHosts ?? (env.GATEHOUSE_JWKS_URI_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
     requestTimeoutMs: int('requestTimeoutMs', input.requestTimeoutMs ?? env.GATEHOUSE_REQUEST_TIMEOUT_MS, 10_000, 500, 600_000),
   });
 }

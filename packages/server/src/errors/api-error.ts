@@ -8,13 +8,33 @@ import { OAuthError } from './oauth-error.js';
 export const REALM = 'gatehouse';
 
 
-/** 401 `invalid_token` (RFC 6750 §3.1). The description stays generic. */
+/** Signing algorithms accepted in DPoP proofs, as the `algs` of a DPoP challenge (RFC 9449 §7.1). */
+export const DPOP_CHALLENGE_ALGS = 'ES256 ES384 RS256 RS384 RS512 PS256 PS384 PS512 EdDSA';
+
+/**
+ * 401 `invalid_token` (RFC 6750 §3.1). The description stays generic. `scheme` `DPoP` answers a
+ * request that used the DPoP scheme with a DPoP challenge naming the accepted algorithms (RFC 9449 §7.1).
+ */
 export class InvalidToken extends OAuthError {
-  constructor(description = 'the access token is invalid') {
+  constructor(description = 'the access token is invalid', scheme: 'Bearer' | 'DPoP' = 'Bearer') {
+    const params = `error="invalid_token", error_description="${description.replace(/["\\]/g, '')}"`;
     super('invalid_token', 401, description, {
-      'www-authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${description.replace(/["\\]/g, '')}"`,
+      'www-authenticate': scheme === 'DPoP' ? `DPoP algs="${DPOP_CHALLENGE_ALGS}", ${params}` : `Bearer realm="${REALM}", ${params}`,
     });
   }
+}
+
+/**
+ * Adds `resource_metadata` (RFC 9728 §5.1) to the challenge of a 401 answered by a protected
+ * resource, so a client finds the resource's metadata, and through it the authorization server.
+ * Other errors pass unchanged.
+ * @param metadataUrl - absolute URL of the resource's `/.well-known/oauth-protected-resource`
+ */
+export function withResourceMetadata<E>(err: E, metadataUrl: string): E {
+  if ((err instanceof OAuthError || err instanceof ApiError) && err.status === 401 && err.headers['www-authenticate']) {
+    err.headers['www-authenticate'] += `, resource_metadata="${metadataUrl}"`;
+  }
+  return err;
 }
 
 /** 400 `invalid_request` on a bearer-protected route (RFC 6750 §3.1), e.g. a token sent twice. */

@@ -65,6 +65,13 @@ export class InvalidTarget extends OAuthError {
   }
 }
 
+/** 400 `invalid_dpop_proof`: the token request's DPoP proof is missing where required, or invalid (RFC 9449 §5, §4.3). */
+export class InvalidDpopProof extends OAuthError {
+  constructor(description = 'the DPoP proof is invalid') {
+    super('invalid_dpop_proof', 400, description);
+  }
+}
+
 /** 503 `temporarily_unavailable`: the store can't be reached; nothing was written. */
 export class TemporarilyUnavailable extends OAuthError {
   constructor(description = 'the service is temporarily unavailable, retry later') {

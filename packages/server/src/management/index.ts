@@ -10,6 +10,7 @@ import { authenticateManagement } from './authenticate.js';
 import { environmentRoutes } from './environments.js';
 import { integrationRoutes } from './integrations.js';
 import { integrationSecretRoutes } from './integration-secrets.js';
+import { integrationKeyRoutes } from './integration-keys.js';
 import { apiRoutes } from './apis.js';
 import { auditRoutes } from './audit.js';
 
@@ -22,6 +23,7 @@ export async function managementRoutes(app: FastifyInstance, rt: Runtime): Promi
   environmentRoutes(app, rt);
   integrationRoutes(app, rt);
   integrationSecretRoutes(app, rt);
+  integrationKeyRoutes(app, rt);
   apiRoutes(app, rt);
   auditRoutes(app, rt);
 }

@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { Integration, IntegrationCreate, IntegrationCreated, IntegrationUpdate, ListQuery, Page } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
+import { secretRotationKind } from '../auth/policy.js';
 import { createIntegration, deleteIntegration, integrationDto, listIntegrations, requireIntegration, updateIntegration } from '../services/integrations.js';
 import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, EnvParams, ERRORS, IntegrationParams } from './schemas.js';
@@ -54,6 +55,8 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: { ...COMMON, summary: 'Change name, description, state, grants or quota; a change of grants or state ends token reuse', params: IntegrationParams, body: IntegrationUpdate, response: { 200: Integration, ...ERRORS } },
     },
     async (request) => {
+      // Pointing it at other keys hands over its credentials: decided like a secret rotation (G-70).
+      if (request.body.jwks_uri !== undefined) secretRotationKind(principalOf(request), request.params.client_id);
       return updateIntegration(ctx, actorFor(request), request.params.client_id, request.body, request.params.env, principalOf(request));
     },
   );

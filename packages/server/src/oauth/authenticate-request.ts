@@ -6,12 +6,14 @@
  * @packageDocumentation
  */
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
-import { InvalidClient } from '../errors/oauth-error.js';
+import { InvalidClient, TooManyRequests } from '../errors/oauth-error.js';
+import { authenticateClientAssertion, type AssertionCredentials } from '../auth/client-assertion.js';
+import { VerificationGate } from '../throttle/verification-gate.js';
 import type { Runtime } from '../runtime.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import { audit } from '../services/audit.js';
-import { TOKEN_THROTTLE, type WindowScope } from '../throttle/throttle.js';
+import { TOKEN_THROTTLE, type ScopedWindow, type WindowScope } from '../throttle/throttle.js';
 import { findClient, verifyClient } from './authenticate.js';
 import type { ClientCredentials } from './client-auth.js';
 
@@ -23,20 +25,57 @@ export async function authenticateRequest(rt: Runtime, request: FastifyRequest, 
   const windows = rt.throttle.windows(TOKEN_THROTTLE, credentials.clientId, request.ip);
   const learning = rt.throttle.learn(windows);
   if (learning) await learning;
+  if (credentials.method === 'private_key_jwt') return authenticateAssertion(rt, request, credentials, windows);
   const found = await findClient(rt, credentials.clientId);
+  assertOpen(rt, windows);
+  const verified = verifyClient(rt, found, credentials);
+  if (verified) return verified;
+  throw await failed(rt, request, credentials, windows);
+}
+
+/**
+ * Assertions are checked asynchronously (signature, perhaps a `jwks_uri` fetch, the replay
+ * store), so the windows can't be checked and counted in one synchronous step as for secrets.
+ * Instead one verification per (client, address) runs at a time, the others waiting in line
+ * (bounded): each checks the windows when its turn comes, so a burst verifies at most the window's
+ * limit, and an honest client's concurrent requests wait rather than fail (G-72).
+ */
+async function authenticateAssertion(rt: Runtime, request: FastifyRequest, credentials: AssertionCredentials, windows: ScopedWindow[]): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
+  const slot = ASSERTIONS.enter(windows[0]!.key);
+  if (!slot) throw new TooManyRequests(1, 'too many client assertions being verified, retry later');
+  const release = await slot;
+  try {
+    assertOpen(rt, windows);
+    try {
+      return await authenticateClientAssertion(rt, credentials);
+    } catch (err) {
+      if (!(err instanceof InvalidClient)) throw err;
+      throw await failed(rt, request, credentials, windows);
+    }
+  } finally {
+    release();
+  }
+}
+
+/** Verifications of client assertions in flight: 16 at once, one per (client, address), 1,024 waiting. */
+const ASSERTIONS = new VerificationGate(16, 1, 1024);
+
+function assertOpen(rt: Runtime, windows: readonly ScopedWindow[]): void {
   try {
     rt.throttle.assertOpen(windows);
   } catch (err) {
     rt.metrics.authFailures.inc({ reason: 'throttled' });
     throw err;
   }
-  const verified = verifyClient(rt, found, credentials);
-  if (verified) return verified;
+}
+
+/** Counts a failed authentication (here at once, then across nodes) and queues its audit; the error to answer. */
+async function failed(rt: Runtime, request: FastifyRequest, credentials: ClientCredentials, windows: readonly ScopedWindow[]): Promise<Error> {
   const failure = await rt.throttle.fail(windows);
   rt.metrics.authFailures.inc({ reason: failure.refused ? 'throttled' : 'invalid_client' });
   const now = rt.ctx.clock.now();
   rt.audits.push(() => auditFailure(rt, request.log, request.ip, credentials.clientId, failure.filled, now));
-  throw failure.refused ?? new InvalidClient(credentials.method === 'client_secret_basic');
+  return failure.refused ?? new InvalidClient(credentials.method === 'client_secret_basic');
 }
 
 /**

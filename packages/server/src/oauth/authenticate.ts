@@ -10,7 +10,7 @@ import type { Runtime } from '../runtime.js';
 import { digestMatches, digestSecret } from '../services/secrets.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
-import type { ClientCredentials } from './client-auth.js';
+import type { SecretCredentials } from './client-auth.js';
 
 /** A client_id as looked up: the client and its environment when both exist. */
 export interface FoundClient {
@@ -30,11 +30,12 @@ export async function findClient(rt: Runtime, clientId: string): Promise<FoundCl
  * for every client_id, known or not: one HMAC digest of the presented secret, compared with the
  * current and the previous hash (a missing one compares against a dummy).
  */
-export function verifyClient(rt: Runtime, found: FoundClient, creds: ClientCredentials): { client: ClientRecord; env: EnvironmentRecord } | undefined {
+export function verifyClient(rt: Runtime, found: FoundClient, creds: SecretCredentials): { client: ClientRecord; env: EnvironmentRecord } | undefined {
   const { client, env } = found;
   const now = nowSeconds(rt.ctx.clock);
   const given = digestSecret(rt.ctx.sealer.secretPepper, creds.clientSecret);
-  const current = digestMatches(given, client?.secretHash ?? null);
+  // A key-only integration has no secret: nothing presented ever matches (SECURITY.md I-86).
+  const current = digestMatches(given, client?.hasSecret ? client.secretHash : null);
   const previousValid = !!client?.previousSecretHash && (client.previousSecretExpiresAt ?? 0) > now;
   const previous = digestMatches(given, previousValid ? client!.previousSecretHash : null);
   const expired = client?.secretExpiresAt != null && client.secretExpiresAt <= now;

@@ -1,30 +1,35 @@
 /**
  * Client authentication at the token, introspection and revocation endpoints (RFC 6749 §2.3.1):
- * `client_secret_basic` or `client_secret_post`, never both.
+ * `client_secret_basic`, `client_secret_post` or `private_key_jwt` (RFC 7523 §2.2), one at a time.
  * @packageDocumentation
  */
 import { MAX_IDENTIFIER_LENGTH } from '../cache/bounded.js';
 import { InvalidClient, InvalidRequest } from '../errors/oauth-error.js';
 import { hasNul } from '../input/json-scan.js';
+import { readClientAssertion, type AssertionCredentials } from '../auth/client-assertion.js';
 import type { OAuthParams } from './params.js';
 import { formDecode } from './params.js';
 
-/** Credentials presented by a client, and how. */
-export interface ClientCredentials {
+/** A client secret presented by a client, and how. */
+export interface SecretCredentials {
   clientId: string;
   clientSecret: string;
   method: 'client_secret_basic' | 'client_secret_post';
 }
+
+/** Credentials presented by a client: a secret or a JWT client assertion, told apart by `method`. */
+export type ClientCredentials = SecretCredentials | AssertionCredentials;
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
  * Reads the client's credentials from the Authorization header and the body.
  * @throws InvalidRequest for Basic together with a body secret, a body `client_id` that differs
- *   from Basic's, a malformed Basic value or an empty secret (SECURITY.md A-4…A-8);
- *   InvalidClient when no credentials are presented at all, or a `client_id` longer than any
- *   issued one ({@link MAX_IDENTIFIER_LENGTH}): the same answer as an unknown client, given before
- *   any lookup, throttle counter or cache sees the id (SECURITY.md H-76).
+ *   from Basic's, a malformed Basic value or an empty secret (SECURITY.md A-4…A-8), or a client
+ *   assertion beside any other credential (I-86); InvalidClient when no credentials are presented
+ *   at all, or a `client_id` longer than any issued one ({@link MAX_IDENTIFIER_LENGTH}): the same
+ *   answer as an unknown client, given before any lookup, throttle counter or cache sees the id
+ *   (SECURITY.md H-76).
  */
 export function readClientCredentials(authorization: string | undefined, params: OAuthParams): ClientCredentials {
   const creds = readPresented(authorization, params);
@@ -33,6 +38,7 @@ export function readClientCredentials(authorization: string | undefined, params:
 }
 
 function readPresented(authorization: string | undefined, params: OAuthParams): ClientCredentials {
+  if (params.client_assertion !== undefined || params.client_assertion_type !== undefined) return readClientAssertion(authorization, params);
   if (authorization !== undefined) {
     const match = /^([A-Za-z]+)(?: +(.*))?$/.exec(authorization.trim());
     if (!match || match[1]!.toLowerCase() !== 'basic') throw new InvalidRequest('only HTTP Basic client authentication is accepted in the Authorization header');

@@ -1,14 +1,19 @@
 /**
- * `GET /.well-known/jwks.json` (public members only) and `GET /.well-known/oauth-authorization-server` (RFC 8414).
+ * `GET /.well-known/jwks.json` (public members only), `GET /.well-known/oauth-authorization-server`
+ * (RFC 8414) and the Environment API's protected resource metadata (RFC 9728, protected-resource.ts).
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
 import { ENVIRONMENT_API_SCOPES, SUPPORTED_GRANT_TYPES } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
+import { ASYMMETRIC_ALGS } from '../auth/client-key.js';
+import { DPOP_ALGS } from '../auth/dpop.js';
+import { protectedResourceRoute } from './protected-resource.js';
 
+const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y', 'n', 'e', 'kid', 'alg', 'use'] as const;
 
-/** Registers the JWKS and the authorization-server metadata. */
+/** Registers the JWKS, the authorization-server metadata and the protected resource metadata. */
 export function discoveryRoutes(app: FastifyInstance, rt: Runtime): void {
   const { issuer, jwksMaxAge } = rt.ctx.config;
   app.get('/.well-known/jwks.json', { schema: { summary: 'Signing keys (JWKS)', tags: ['oauth'] } }, async (_request, reply) => {
@@ -24,13 +29,18 @@ export function discoveryRoutes(app: FastifyInstance, rt: Runtime): void {
     revocation_endpoint: `${issuer}/oauth/revoke`,
     grant_types_supported: [...SUPPORTED_GRANT_TYPES],
     response_types_supported: [],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    token_endpoint_auth_methods_supported: AUTH_METHODS,
+    token_endpoint_auth_signing_alg_values_supported: [...ASYMMETRIC_ALGS],
+    introspection_endpoint_auth_methods_supported: AUTH_METHODS,
+    introspection_endpoint_auth_signing_alg_values_supported: [...ASYMMETRIC_ALGS],
+    revocation_endpoint_auth_methods_supported: AUTH_METHODS,
+    revocation_endpoint_auth_signing_alg_values_supported: [...ASYMMETRIC_ALGS],
+    dpop_signing_alg_values_supported: [...DPOP_ALGS],
     scopes_supported: ENVIRONMENT_API_SCOPES.map((s) => s.value),
     service_documentation: `${issuer}/docs`,
   };
   app.get('/.well-known/oauth-authorization-server', { schema: { summary: 'Authorization server metadata (RFC 8414)', tags: ['oauth'] } }, async (_request, reply) =>
     reply.header('cache-control', 'public, max-age=300').send(metadata),
   );
+  protectedResourceRoute(app, rt);
 }

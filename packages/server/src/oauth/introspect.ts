@@ -40,7 +40,8 @@ export function introspectRoute(app: FastifyInstance, rt: Runtime): void {
       const scope = api && owner && typeof t.claims.scope === 'string' ? [...effectiveScopes(t.claims.scope.split(' '), owner, api)] : [];
       if (!live || !scope.length) return { active: false };
       const c = t.claims;
-      return { active: true, scope: scope.join(' '), client_id: c.client_id, token_type: 'Bearer', exp: c.exp, iat: c.iat, sub: c.sub, aud: c.aud, iss: c.iss, jti: c.jti, environment: c.environment };
+      const cnf = c.cnf as { jkt: string } | undefined;
+      return { active: true, scope: scope.join(' '), client_id: c.client_id, token_type: cnf ? 'DPoP' : 'Bearer', ...(cnf && { cnf: { jkt: cnf.jkt } }), exp: c.exp, iat: c.iat, sub: c.sub, aud: c.aud, iss: c.iss, jti: c.jti, environment: c.environment };
     },
   );
 }

@@ -12,6 +12,7 @@ import { authenticateRequest } from './authenticate-request.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
 import { clientCredentials } from './grants/client-credentials.js';
 import type { Grant } from './grants/grant.js';
+import { tokenRequestDpop } from '../auth/dpop.js';
 
 const grants: ReadonlyMap<string, Grant> = new Map([[clientCredentials.grantType, clientCredentials]]);
 
@@ -35,7 +36,8 @@ export function tokenRoute(app: FastifyInstance, rt: Runtime): void {
       const grant = grants.get(grantType);
       if (!grant) throw new UnsupportedGrantType(grantType);
       const { client, env } = await authenticateRequest(rt, request, credentials);
-      const body = await grant.handler({ env, client, params, issuer: rt.issuer, actor: { actor: `integration:${client.clientId}`, ip: request.ip } });
+      const jkt = await tokenRequestDpop(rt, request, client);
+      const body = await grant.handler({ env, client, params, issuer: rt.issuer, actor: { actor: `integration:${client.clientId}`, ip: request.ip }, jkt });
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
     },
   });

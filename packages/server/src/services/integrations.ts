@@ -18,6 +18,8 @@ import type { Principal } from '../auth/principal.js';
 import { requireEnvironment } from './environments.js';
 import { requireIntegration } from './integration-lookup.js';
 import { generateClientId, generateId, generateSecret, hashSecret } from './secrets.js';
+import { checkJwksUri, clientKeysFrom, insertClientKeys } from './client-keys.js';
+import { NO_SECRET } from '../store/repositories/integrations.js';
 
 /** Scopes per API id. */
 export type GrantMap = Map<string, Set<string>>;
@@ -51,21 +53,34 @@ async function writeGrants(trx: Transaction<Database>, integrationId: string, gr
   if (rows.length) await trx.insertInto('grants').values(rows).execute();
 }
 
+/** A creation that authenticates with a secret: the answer always carries it. */
+type SecretCreate = IntegrationCreate & { token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' };
+
 /**
  * Creates an integration in environment `slug`. The answer carries `client_secret`, shown this once;
- * only its HMAC is stored. `by` is the caller (absent: the CLI), who may grant only within its own
- * effective scopes (auth/policy.ts).
- * @throws NotFound for an unknown environment; ApiError 400 as {@link resolveGrants};
- *   InsufficientScope (403) for a scope beyond the caller's.
+ * only its HMAC is stored. With `token_endpoint_auth_method: private_key_jwt` it gets no secret and
+ * needs `jwks` or `jwks_uri` (RFC 7523 §2.2). `by` is the caller (absent: the CLI), who may grant
+ * only within its own effective scopes (auth/policy.ts).
+ * @throws NotFound for an unknown environment; ApiError 400 as {@link resolveGrants}, or for keys
+ *   or a `jwks_uri` that can't be used (`invalid_client_metadata`); InsufficientScope (403) for a
+ *   scope beyond the caller's.
  */
+export async function createIntegration(ctx: Context, actor: Actor, slug: string, input: SecretCreate, by?: Principal): Promise<Integration & { client_secret: string }>;
+export async function createIntegration(ctx: Context, actor: Actor, slug: string, input: IntegrationCreate, by?: Principal): Promise<IntegrationCreated>;
 export async function createIntegration(ctx: Context, actor: Actor, slug: string, input: IntegrationCreate, by?: Principal): Promise<IntegrationCreated> {
   const env = await requireEnvironment(ctx, slug);
   const grants = resolveGrants(env, input);
   if (by) requireWithin(grantLimit(by, env), grants);
   const now = nowSeconds(ctx.clock);
+  const keyOnly = input.token_endpoint_auth_method === 'private_key_jwt';
+  if (keyOnly !== (input.jwks !== undefined || input.jwks_uri !== undefined)) {
+    throw new ApiError(400, 'invalid_client_metadata', keyOnly ? 'private_key_jwt needs jwks or jwks_uri' : 'jwks and jwks_uri go with token_endpoint_auth_method private_key_jwt');
+  }
+  const keys = input.jwks ? await clientKeysFrom(input.jwks, now) : [];
+  const jwksUri = input.jwks_uri === undefined ? null : checkJwksUri(ctx, input.jwks_uri);
   const id = `int_${generateId(12)}`;
   const clientId = generateClientId();
-  const secret = generateSecret();
+  const secret = keyOnly ? undefined : generateSecret();
   await ctx.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('integrations')
@@ -76,7 +91,7 @@ export async function createIntegration(ctx: Context, actor: Actor, slug: string
         name: input.name,
         description: input.description ?? '',
         enabled: 1,
-        secret_hash: hashSecret(ctx.sealer.secretPepper, secret),
+        secret_hash: secret === undefined ? NO_SECRET : hashSecret(ctx.sealer.secretPepper, secret),
         previous_secret_hash: null,
         previous_secret_expires_at: null,
         secret_expires_at: null,
@@ -84,14 +99,17 @@ export async function createIntegration(ctx: Context, actor: Actor, slug: string
         token_quota_per_hour: null,
         created_at: now,
         updated_at: now,
+        jwks_uri: jwksUri,
+        dpop_bound: input.dpop_bound_access_tokens ? 1 : 0,
       })
       .execute();
     await writeGrants(trx, id, grants);
+    await insertClientKeys(trx, id, keys);
     await recordChange(trx, ctx.store.dialect, 'integration', id, now);
-    await audit(trx, actor, { environmentId: env.id, action: 'integration.create', target: clientId, details: { name: input.name } }, ctx.clock.now());
+    await audit(trx, actor, { environmentId: env.id, action: 'integration.create', target: clientId, details: { name: input.name, ...(keyOnly && { token_endpoint_auth_method: 'private_key_jwt', kids: keys.map((k) => k.kid), jwks_uri: jwksUri }) } }, ctx.clock.now());
   });
   const client = (await loadClient(ctx.db, 'id', id))!;
-  return { ...integrationDto(env, client), client_secret: secret };
+  return { ...integrationDto(env, client), ...(secret !== undefined && { client_secret: secret }) };
 }
 
 /** The wire form of an integration (never its secret or hashes). */
@@ -110,6 +128,9 @@ export function integrationDto(env: EnvironmentRecord, c: ClientRecord): Integra
     grants,
     token_quota_per_hour: c.tokenQuotaPerHour,
     secret_expires_at: c.secretExpiresAt === null ? null : new Date(c.secretExpiresAt * 1000).toISOString(),
+    token_endpoint_auth_method: c.hasSecret ? 'client_secret_basic' : 'private_key_jwt',
+    jwks_uri: c.jwksUri,
+    dpop_bound_access_tokens: c.dpopBound,
     warnings: integrationWarnings(c, grants.find((g) => g.audience === env.environmentApi.audience)?.scopes ?? []),
     created_at: new Date(c.createdAt * 1000).toISOString(),
     updated_at: new Date(c.updatedAt * 1000).toISOString(),
@@ -178,7 +199,10 @@ export async function updateIntegration(ctx: Context, actor: Actor, clientId: st
     if (ms !== null && !Number.isFinite(ms)) throw new ApiError(400, 'invalid_request', 'secret_expires_at must be an ISO 8601 time or null');
     secretExpiresAt = ms === null ? null : Math.floor(ms / 1000);
   }
-  const endsReuse = grantsChange || (patch.enabled !== undefined && patch.enabled !== client.enabled);
+  const jwksUri = patch.jwks_uri === undefined || patch.jwks_uri === null ? patch.jwks_uri : checkJwksUri(ctx, patch.jwks_uri);
+  if (jwksUri === null && !client.hasSecret && !client.keys.length) throw new ApiError(400, 'invalid_client_metadata', 'a key-only integration needs keys or a jwks_uri');
+  const dpopChange = patch.dpop_bound_access_tokens !== undefined && patch.dpop_bound_access_tokens !== client.dpopBound;
+  const endsReuse = grantsChange || dpopChange || (patch.enabled !== undefined && patch.enabled !== client.enabled);
   const reducedAudiences = grants && !patch.keep_tokens ? reducedTenantApis(env, client, grants) : [];
   const now = nowSeconds(ctx.clock);
   const { keep_tokens: _keep, ...details } = patch;
@@ -191,6 +215,8 @@ export async function updateIntegration(ctx: Context, actor: Actor, clientId: st
         ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
         ...(patch.token_quota_per_hour !== undefined && { token_quota_per_hour: patch.token_quota_per_hour }),
         ...(secretExpiresAt !== undefined && { secret_expires_at: secretExpiresAt }),
+        ...(jwksUri !== undefined && { jwks_uri: jwksUri }),
+        ...(patch.dpop_bound_access_tokens !== undefined && { dpop_bound: patch.dpop_bound_access_tokens ? 1 : 0 }),
         ...(endsReuse && { token_generation: eb('token_generation', '+', 1) }),
         updated_at: now,
       }))
@@ -222,3 +248,4 @@ function reducedTenantApis(env: EnvironmentRecord, client: ClientRecord, next: G
 
 export { deleteIntegration, revokeIntegrationTokens, rotateSecret } from './integration-lifecycle.js';
 export { requireIntegration } from './integration-lookup.js';
+export { addClientKey, listClientKeys, removeClientKey } from './client-keys.js';

@@ -59,6 +59,29 @@ export interface IntegrationTable {
   token_quota_per_hour: number | null;
   created_at: number;
   updated_at: number;
+  /** Where its public keys are fetched for `private_key_jwt` (RFC 7591 §2); null: registered keys only. */
+  jwks_uri: string | null;
+  /** 1: its token requests must carry a DPoP proof (RFC 9449 §5.2). */
+  dpop_bound: number;
+}
+
+/** A public key an integration signs client assertions with (RFC 7523 §2.2). */
+export interface ClientKeyTable {
+  integration_id: string;
+  kid: string;
+  /** The one algorithm the key is accepted with (RFC 8725 §3.1). */
+  alg: string;
+  /** The public JWK, JSON. */
+  public_jwk: string;
+  created_at: number;
+}
+
+/** A `jti` already used by a client assertion or a DPoP proof, until it could no longer be accepted. */
+export interface UsedJtiTable {
+  /** SHA-256 of kind, issuer and `jti`, base64url. */
+  digest: string;
+  /** Seconds. */
+  expires_at: number;
 }
 
 export interface GrantTable {
@@ -236,4 +259,6 @@ export interface Database {
   sessions: SessionTable;
   throttle_counters: ThrottleCounterTable;
   store_meta: StoreMetaTable;
+  client_keys: ClientKeyTable;
+  used_jtis: UsedJtiTable;
 }

@@ -122,7 +122,9 @@ export class BearerVerifier {
     if (!client || !client.enabled || client.environmentId !== env.id) throw new InvalidToken();
     if (this.revocations.has(jti)) throw new InvalidToken('the access token was revoked');
     const scopes: ReadonlySet<string> = new Set(scope.split(' '));
-    return { type: 'integration', environmentId: env.id, environment: env.slug, integrationId: client.id, clientId, tokenScopes: scopes, scopes, jti, exp };
+    const jkt = (payload.cnf as { jkt?: unknown } | undefined)?.jkt;
+    if (payload.cnf !== undefined && (typeof jkt !== 'string' || jkt.length > 64)) throw new InvalidToken();
+    return { type: 'integration', environmentId: env.id, environment: env.slug, integrationId: client.id, clientId, tokenScopes: scopes, scopes, jti, exp, ...(typeof jkt === 'string' && { jkt }) };
   }
 
   private async reloadKeysFor(kid: string) {

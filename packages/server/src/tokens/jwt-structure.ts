@@ -38,16 +38,17 @@ function strictObject(part: string, what: string): Record<string, unknown> {
 }
 
 /**
- * Decodes `token` if its structure is acceptable.
+ * Decodes `token` if its structure is acceptable. `embeddedJwk` allows the `jwk` header member,
+ * for DPoP proofs only, which carry their public key there by design (RFC 9449 §4.2).
  * @throws MalformedToken otherwise.
  */
-export function decodeStrict(token: string): DecodedJws {
+export function decodeStrict(token: string, options: { embeddedJwk?: boolean } = {}): DecodedJws {
   const parts = token.split('.');
   if (parts.length !== 3) throw new MalformedToken('not a compact JWS');
   for (const p of parts) if (!B64URL.test(p)) throw new MalformedToken('not base64url');
   const header = strictObject(parts[0]!, 'header');
   const payload = strictObject(parts[1]!, 'payload');
-  for (const name of FORBIDDEN_HEADER) if (name in header) throw new MalformedToken(`header member ${name} is not accepted`);
+  for (const name of FORBIDDEN_HEADER) if (name in header && !(name === 'jwk' && options.embeddedJwk)) throw new MalformedToken(`header member ${name} is not accepted`);
   if (typeof header.alg !== 'string') throw new MalformedToken('alg is missing');
   return { header, payload };
 }

@@ -46,18 +46,21 @@ interface MintRequest {
   key: string;
   actor: Actor;
   now: number;
+  /** DPoP key thumbprint to bind the token to (`cnf.jkt`). */
+  jkt: string | undefined;
 }
 
 /** Most reuse keys remembered per client record (distinct audience and scope sets it asked for). */
 const KEYS_PER_CLIENT = 64;
 
 /**
- * The reuse key: a digest of issuer, integration, token generation, audience and canonical scope.
- * The issuer is part of it so a restart with another `GATEHOUSE_ISSUER` mints anew instead of
- * handing out a stored token with the old `iss`, which this server would refuse (H-80).
+ * The reuse key: a digest of issuer, integration, token generation, audience, canonical scope
+ * and, for a DPoP-bound token, the key thumbprint (another key never gets this key's token). The
+ * issuer is part of it so a restart with another `GATEHOUSE_ISSUER` mints anew instead of handing
+ * out a stored token with the old `iss`, which this server would refuse (H-80).
  */
-function reuseKey(issuer: string, client: ClientRecord, api: ApiRecord, scope: string): string {
-  return createHash('sha256').update(JSON.stringify([issuer, client.id, client.generation, api.audience, scope])).digest('base64url');
+function reuseKey(issuer: string, client: ClientRecord, api: ApiRecord, scope: string, jkt: string | undefined): string {
+  return createHash('sha256').update(JSON.stringify([issuer, client.id, client.generation, api.audience, scope, ...(jkt ? [jkt] : [])])).digest('base64url');
 }
 
 /** Issues tokens, reusing them where the environment allows. */
@@ -87,13 +90,13 @@ export class TokenIssuer {
     private readonly writes: GroupCommit,
   ) {}
 
-  /** {@link reuseKey}, derived once per client record, audience and scope. */
-  private reuseKey(client: ClientRecord, api: ApiRecord, scope: string): string {
+  /** {@link reuseKey}, derived once per client record, audience, scope and DPoP key. */
+  private reuseKey(client: ClientRecord, api: ApiRecord, scope: string, jkt: string | undefined): string {
     let keys = this.reuseKeys.get(client);
     if (!keys || keys.size >= KEYS_PER_CLIENT) this.reuseKeys.set(client, (keys = new Map()));
-    const id = `${api.audience}\n${scope}`;
+    const id = `${api.audience}\n${scope}\n${jkt ?? ''}`;
     let key = keys.get(id);
-    if (key === undefined) keys.set(id, (key = reuseKey(this.ctx.config.issuer, client, api, scope)));
+    if (key === undefined) keys.set(id, (key = reuseKey(this.ctx.config.issuer, client, api, scope, jkt)));
     return key;
   }
 
@@ -101,16 +104,17 @@ export class TokenIssuer {
    * A token for `client` on `api` with `scopes` (already validated and in canonical order).
    * Concurrent requests for the same reuse key share one mint: one signature and one write per
    * process, however many callers arrive at once (e.g. when a token enters its refresh window).
+   * With `jkt` the token is DPoP-bound (`cnf.jkt`, RFC 9449 §6.1) and reused for that key only.
    * @throws store errors (answered 503); nothing is written when one occurs.
    */
-  async issue(env: EnvironmentRecord, client: ClientRecord, api: ApiRecord, scopes: string[], actor: Actor): Promise<IssuedToken> {
+  async issue(env: EnvironmentRecord, client: ClientRecord, api: ApiRecord, scopes: string[], actor: Actor, jkt?: string): Promise<IssuedToken> {
     const now = nowSeconds(this.ctx.clock);
     const scope = scopes.join(' ');
-    const key = this.reuseKey(client, api, scope);
+    const key = this.reuseKey(client, api, scope, jkt);
     const reuse = env.refreshBefore < env.tokenLifetime;
     const cached = reuse ? this.reusable.get(key) : undefined;
     if (cached && this.fresh(cached, now)) return this.answer(cached, true, scope, now);
-    const mint: MintRequest = { env, client, api, scope, key, actor, now };
+    const mint: MintRequest = { env, client, api, scope, key, actor, now, jkt };
     if (!reuse) return this.answer((await this.mint(mint, false)).token, false, scope, now);
     let pending = this.minting.get(key);
     const waited = pending !== undefined;
@@ -149,13 +153,13 @@ export class TokenIssuer {
    * @throws TooManyRequests beyond the quota; store errors.
    */
   private async mint(m: MintRequest, reuse: boolean): Promise<{ token: ReusableToken; reused: boolean }> {
-    const { env, client, api, scope, key, now } = m;
+    const { env, client, api, scope, key, now, jkt } = m;
     if (client.tokenQuotaPerHour !== null) await this.checkQuota(client, now);
     const jti = newJti(this.ctx.clock.now());
     const expiresAt = now + env.tokenLifetime;
     const signingKey = this.keys.signingKey();
     const token = await signAccessToken(
-      { iss: this.ctx.config.issuer, sub: client.clientId, aud: api.audience, exp: expiresAt, iat: now, jti, client_id: client.clientId, scope, environment: env.slug },
+      { iss: this.ctx.config.issuer, sub: client.clientId, aud: api.audience, exp: expiresAt, iat: now, jti, client_id: client.clientId, scope, environment: env.slug, ...(jkt && { cnf: { jkt } }) },
       signingKey,
     );
     const minted: ReusableToken = { token, jti, expiresAt, refreshAt: expiresAt - env.refreshBefore };

@@ -73,7 +73,7 @@ export async function startTestServer(kind: StoreKind, opts: { location?: StoreL
     location,
     async integration(input = {}, env = 'default') {
       const created = await createIntegration(server.runtime.ctx, CLI_ACTOR, env, { name: 'test', ...(input.scopes || input.grants ? {} : { preset: 'all-permissions' }), ...input });
-      return { client_id: created.client_id, client_secret: created.client_secret, id: created.id, scopes: created.scopes };
+      return { client_id: created.client_id, client_secret: created.client_secret ?? '', id: created.id, scopes: created.scopes };
     },
     stop,
     async close() {

@@ -4,6 +4,7 @@ import { registerCreate } from './create.js';
 import { registerRead } from './read.js';
 import { registerLifecycle } from './lifecycle.js';
 import { registerUpdate } from './update.js';
+import { registerKeys } from './keys.js';
 
 export function integrationCommand(root: Command): void {
   const integration = root.command('integration').description('manage integrations (OAuth clients)');
@@ -11,4 +12,5 @@ export function integrationCommand(root: Command): void {
   registerRead(integration);
   registerUpdate(integration);
   registerLifecycle(integration);
+  registerKeys(integration);
 }

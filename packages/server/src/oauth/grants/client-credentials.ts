@@ -47,11 +47,11 @@ export function resolveScopes(api: ApiRecord, client: ClientRecord, scope: strin
 export const clientCredentials: Grant = {
   grantType: 'client_credentials',
   parameters: ['audience', 'resource', 'scope'],
-  async handler({ env, client, params, issuer, actor }: GrantContext): Promise<TokenResponse> {
+  async handler({ env, client, params, issuer, actor, jkt }: GrantContext): Promise<TokenResponse> {
     if (params.scope !== undefined && params.scope.length > 4096) throw new InvalidRequest('scope is too long');
     const api = resolveAudience(env, client, params);
     const scopes = resolveScopes(api, client, params.scope);
-    const issued = await issuer.issue(env, client, api, scopes, actor);
-    return { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, scope: issued.scope };
+    const issued = await issuer.issue(env, client, api, scopes, actor, jkt);
+    return { access_token: issued.accessToken, token_type: jkt ? 'DPoP' : 'Bearer', expires_in: issued.expiresIn, scope: issued.scope };
   },
 };

@@ -15,6 +15,8 @@ export interface GrantContext {
   params: Readonly<Record<string, string>>;
   issuer: TokenIssuer;
   actor: Actor;
+  /** The DPoP key thumbprint the token is bound to (RFC 9449 §5); undefined for a Bearer token. */
+  jkt?: string | undefined;
 }
 
 /** One grant type (RFC 6749 §4). */

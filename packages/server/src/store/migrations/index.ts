@@ -9,6 +9,7 @@ import * as m003 from './003-throttle-counters.js';
 import * as m004 from './004-drop-redundant-index.js';
 import * as m005 from './005-master-key-check.js';
 import * as m006 from './006-management-scopes.js';
+import * as m008 from './008-client-keys.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '004-drop-redundant-index': m004,
   '005-master-key-check': m005,
   '006-management-scopes': m006,
+  '008-client-keys': m008,
 };
 
 /**

@@ -1,0 +1,51 @@
+/**
+ * `GET/POST …/integrations/{client_id}/keys` and `DELETE …/keys/{kid}`: the public keys an
+ * integration authenticates with by `private_key_jwt` (RFC 7523 §2.2). Listing needs
+ * `integrations:read` (keys are public). Adding or removing a key decides who can act as the
+ * integration, so it is checked like a secret rotation: its own always; another's needs
+ * `integrations:write`, `integrations:secrets` and a target whose grants the caller holds (G-70).
+ * @packageDocumentation
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { ClientKey, ClientKeyAdd } from '@gatehouse/contracts';
+import type { Runtime } from '../runtime.js';
+import { secretRotationKind } from '../auth/policy.js';
+import { addClientKey, listClientKeys, removeClientKey } from '../services/client-keys.js';
+import { actorFor, principalOf } from './authenticate.js';
+import { COMMON, ERRORS_WITH_CONFLICT, IntegrationParams } from './schemas.js';
+
+const KeyParams = Type.Object({ ...IntegrationParams.properties, kid: Type.String({ minLength: 1, maxLength: 128 }) });
+
+/** Registers the key routes. */
+export function integrationKeyRoutes(app: FastifyInstance, rt: Runtime): void {
+  const { ctx } = rt;
+  const base = '/environments/:env/integrations/:client_id/keys';
+  app.get<{ Params: Static<typeof IntegrationParams> }>(
+    base,
+    { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'List the public keys of an integration (private_key_jwt)', params: IntegrationParams, response: { 200: Type.Object({ items: Type.Array(ClientKey) }), ...ERRORS_WITH_CONFLICT } } },
+    async (request) => ({ items: await listClientKeys(ctx, request.params.client_id, request.params.env) }),
+  );
+  app.post<{ Params: Static<typeof IntegrationParams>; Body: Static<typeof ClientKeyAdd> }>(
+    base,
+    {
+      schema: { ...COMMON, summary: "Register a public key (JWK). Your own: always; another's: integrations:write and integrations:secrets", params: IntegrationParams, body: ClientKeyAdd, response: { 201: ClientKey, ...ERRORS_WITH_CONFLICT } },
+      preValidation: async (request) => void secretRotationKind(principalOf(request), request.params.client_id),
+    },
+    async (request, reply) => {
+      const key = await addClientKey(ctx, actorFor(request), request.params.client_id, request.body.jwk, request.params.env, principalOf(request));
+      return reply.code(201).send(key);
+    },
+  );
+  app.delete<{ Params: Static<typeof KeyParams> }>(
+    `${base}/:kid`,
+    {
+      schema: { ...COMMON, summary: 'Remove a public key; assertions signed with it fail from then on', params: KeyParams, response: { 204: Type.Null(), ...ERRORS_WITH_CONFLICT } },
+      preValidation: async (request) => void secretRotationKind(principalOf(request), request.params.client_id),
+    },
+    async (request, reply) => {
+      await removeClientKey(ctx, actorFor(request), request.params.client_id, request.params.kid, request.params.env, principalOf(request));
+      return reply.code(204).send();
+    },
+  );
+}

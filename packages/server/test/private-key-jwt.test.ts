@@ -1,0 +1,186 @@
+/**
+ * SECURITY.md I-85, I-86: `private_key_jwt` client authentication (RFC 7523 §2.2, §3) at the
+ * token, introspection and revocation endpoints, over real HTTP on both stores.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT, base64url } from 'jose';
+import { presetScopes, SECRETS_SCOPE } from '@gatehouse/contracts';
+import { STORE_KINDS } from './helpers/stores.js';
+import { ISSUER, settle, startTestServer, type TestServer } from './helpers/server.js';
+import { basic, postForm, request } from './helpers/http.js';
+import { persisted } from './helpers/persisted.js';
+import { purgeExpired } from '../src/maintenance.js';
+import { assertion, assertionForm, testKey, type TestKey } from './helpers/assertion.js';
+import { accessToken, call, type Caller } from './management-helpers.js';
+
+describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
+  let t: TestServer;
+  let key: TestKey;
+  let clientId: string;
+  let admin: Caller;
+  const now = () => t.clock.seconds();
+  const tokenWith = (signed: string, extra: Record<string, string> = {}, headers: Record<string, string> = {}) => postForm(t.url, assertionForm(signed, extra), headers);
+
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+    key = await testKey('ES256');
+    ({ client_id: clientId } = await t.integration({ preset: 'read-only', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.jwk] } }));
+    // Keys of other integrations are credentials: the administrator holds integrations:secrets (G-70).
+    admin = { bearer: await accessToken(t, await t.integration({ scopes: [...presetScopes('all-permissions'), SECRETS_SCOPE] })) };
+  });
+  afterAll(() => t.close());
+
+  it('a key-only integration gets tokens with private_key_jwt (aud: issuer, token endpoint, or an array), reused like a secret\'s', async () => {
+    const first = await tokenWith(await assertion(key, clientId, { now: now() }));
+    expect(first.status).toBe(200);
+    expect(first.body.token_type).toBe('Bearer');
+    const second = await tokenWith(await assertion(key, clientId, { now: now(), aud: `${ISSUER}/oauth/token` }), { client_id: clientId });
+    expect(second.status).toBe(200);
+    expect(second.body.access_token).toBe(first.body.access_token);
+    const third = await tokenWith(await assertion(key, clientId, { now: now(), aud: ['https://elsewhere.test', ISSUER] }));
+    expect(third.status).toBe(200);
+  });
+
+  it('I-86 a key-only integration can never authenticate with any secret', async () => {
+    for (const secret of ['none', '', 'x'.repeat(43)]) {
+      const post = await postForm(t.url, { grant_type: 'client_credentials', client_id: clientId, client_secret: secret || 'y' });
+      expect(post.status).toBe(401);
+      expect(post.body.error).toBe('invalid_client');
+    }
+    const viaBasic = await postForm(t.url, { grant_type: 'client_credentials' }, { authorization: basic(clientId, 'none') });
+    expect(viaBasic.status).toBe(401);
+  });
+
+  it('I-86 an assertion with a client_secret or a Basic header at once: 400 invalid_request, nothing persisted', async () => {
+    t.clock.advance(61);
+    const before = await persisted(t);
+    const withSecret = await tokenWith(await assertion(key, clientId, { now: now() }), { client_secret: 'whatever' });
+    const withBasic = await tokenWith(await assertion(key, clientId, { now: now() }), {}, { authorization: basic(clientId, 'whatever') });
+    for (const res of [withSecret, withBasic]) {
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('invalid_request');
+    }
+    expect(await persisted(t)).toBe(before);
+  });
+
+  it('I-85 each bad assertion: 401 invalid_client, nothing persisted', async () => {
+    const other = await testKey('ES256', key.jwk.kid);
+    const es384 = await testKey('ES384', key.jwk.kid);
+    const { kid: _k, alg: _a, ...attackerJwk } = other.jwk;
+    const hs256 = (n: number) =>
+      new SignJWT({ iss: clientId, sub: clientId, aud: ISSUER, exp: n + 60, jti: `hs${n}` }).setProtectedHeader({ alg: 'HS256', kid: key.jwk.kid }).sign(new TextEncoder().encode(JSON.stringify(key.jwk)));
+    const none = async (n: number) => `${base64url.encode(JSON.stringify({ alg: 'none' }))}.${base64url.encode(JSON.stringify({ iss: clientId, sub: clientId, aud: ISSUER, exp: n + 60, jti: `none${n}` }))}.`;
+    const cases: Array<[string, (n: number) => Promise<string>, Record<string, string>?]> = [
+      ['wrong aud', (n) => assertion(key, clientId, { now: n, aud: 'https://other.test' })],
+      ['iss ≠ sub', (n) => assertion(key, clientId, { now: n, iss: 'someone-else' })],
+      ['sub ≠ client_id', (n) => assertion(key, clientId, { now: n, sub: 'someone-else' }), { client_id: clientId }],
+      ['expired', (n) => assertion(key, clientId, { now: n - 600, exp: n - 120 })],
+      ['exp far ahead', (n) => assertion(key, clientId, { now: n, exp: n + 3600 })],
+      ['no exp', (n) => assertion(key, clientId, { now: n, exp: null })],
+      ['no jti', (n) => assertion(key, clientId, { now: n, jti: null })],
+      ["alg not the key's", (n) => assertion(es384, clientId, { now: n })],
+      ['another key under the registered kid', (n) => assertion(other, clientId, { now: n })],
+      ['HS256 with the public key', hs256, { client_id: clientId }],
+      ['alg none', none, { client_id: clientId }],
+      ['an embedded jwk', (n) => assertion(other, clientId, { now: n, header: { jwk: attackerJwk } })],
+      ['garbage', async () => 'not.a.jwt', { client_id: clientId }],
+    ];
+    const before = await persisted(t);
+    for (const [name, make, extra] of cases) {
+      // A new throttle window for each case: the failures are counted like wrong secrets.
+      t.clock.advance(61);
+      const res = await tokenWith(await make(now()), extra);
+      expect({ name, status: res.status, error: res.body.error }).toEqual({ name, status: 401, error: 'invalid_client' });
+      expect(res.headers.get('www-authenticate')).toBeNull();
+    }
+    expect(await persisted(t)).toBe(before);
+    t.clock.advance(61);
+  });
+
+  it('I-85 a replayed jti is refused, also by another node on the same store', async () => {
+    const signed = await assertion(key, clientId, { now: now() });
+    expect((await tokenWith(signed)).status).toBe(200);
+    const replay = await tokenWith(signed);
+    expect(replay.status).toBe(401);
+    expect(replay.body.error).toBe('invalid_client');
+    const b = await startTestServer(kind, { location: t.location, clock: t.clock });
+    try {
+      const twice = await assertion(key, clientId, { now: now() });
+      const [onA, onB] = await Promise.all([tokenWith(twice), postForm(b.url, assertionForm(twice))]);
+      expect([onA.status, onB.status].sort()).toEqual([200, 401]);
+    } finally {
+      await b.stop();
+    }
+    // Used jtis are kept only while their assertion could be accepted; maintenance then drops them.
+    const db = t.server.runtime.ctx.db;
+    const count = async () => Number((await db.selectFrom('used_jtis').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    expect(await count()).toBeGreaterThan(0);
+    t.clock.advance(3600);
+    await purgeExpired(t.server.runtime.ctx);
+    expect(await count()).toBe(0);
+  });
+
+  it('two keys during a rotation; a removed key stops working; keys are managed under the policy', async () => {
+    const next = await testKey('RS256');
+    const path = `/environments/default/integrations/${clientId}/keys`;
+    const added = await call(t, admin, 'POST', path, { jwk: next.jwk });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ kid: next.jwk.kid, alg: 'RS256', kty: 'RSA' });
+    await settle(t);
+    expect((await tokenWith(await assertion(next, clientId, { now: now() }))).status).toBe(200);
+    expect((await tokenWith(await assertion(key, clientId, { now: now() }))).status).toBe(200);
+    const listed = await call(t, admin, 'GET', path);
+    expect((listed.body.items as Array<{ kid: string }>).map((k) => k.kid)).toEqual([key.jwk.kid, next.jwk.kid]);
+    expect(JSON.stringify(listed.body)).not.toMatch(/"d"/);
+    expect((await call(t, admin, 'DELETE', `${path}/${encodeURIComponent(key.jwk.kid)}`)).status).toBe(204);
+    await settle(t);
+    expect((await tokenWith(await assertion(key, clientId, { now: now() }))).status).toBe(401);
+    expect((await tokenWith(await assertion(next, clientId, { now: now() }))).status).toBe(200);
+    t.clock.advance(61);
+    key = next;
+    // A private key, a symmetric key or a repeated kid is refused, and nothing changes.
+    const { privateKey } = next;
+    const { exportJWK } = await import('jose');
+    const priv = await exportJWK(privateKey);
+    expect((await call(t, admin, 'POST', path, { jwk: { ...priv, kid: 'p1', alg: 'RS256' } })).status).toBe(400);
+    expect((await call(t, admin, 'POST', path, { jwk: { kty: 'oct', k: 'c2VjcmV0', kid: 'o1', alg: 'HS256' } })).status).toBe(400);
+    expect((await call(t, admin, 'POST', path, { jwk: next.jwk })).status).toBe(409);
+    // An integration holding fewer scopes than the target can't touch its keys (G-70).
+    const weak = { bearer: await accessToken(t, await t.integration({ preset: 'read-only' })) };
+    expect((await call(t, weak, 'POST', path, { jwk: (await testKey()).jwk })).status).toBe(403);
+    // Pointing another integration at other keys needs integrations:secrets too, like adding one.
+    const writer = { bearer: await accessToken(t, await t.integration({ preset: 'all-permissions' })) };
+    const repoint = await call(t, writer, 'PATCH', `/environments/default/integrations/${clientId}`, { jwks_uri: 'https://attacker.test/jwks' });
+    expect(repoint.status).toBe(403);
+    expect((await call(t, writer, 'DELETE', `${path}/${encodeURIComponent(next.jwk.kid)}`)).status).toBe(403);
+    expect((await call(t, admin, 'GET', `/environments/default/integrations/${clientId}`)).body.jwks_uri).toBeNull();
+  });
+
+  it('the management API creates a key-only integration: no client_secret in the answer', async () => {
+    const k = await testKey('EdDSA');
+    const res = await call(t, admin, 'POST', '/environments/default/integrations', { name: 'signer', preset: 'read-only', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [k.jwk] } });
+    expect(res.status).toBe(201);
+    expect(res.body.client_secret).toBeUndefined();
+    expect(res.body).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: null, dpop_bound_access_tokens: false });
+    await settle(t);
+    expect((await tokenWith(await assertion(k, String(res.body.client_id), { now: now() }))).status).toBe(200);
+    const missing = await call(t, admin, 'POST', '/environments/default/integrations', { name: 'x', preset: 'read-only', token_endpoint_auth_method: 'private_key_jwt' });
+    expect(missing.status).toBe(400);
+  });
+
+  it('introspection and revocation accept private_key_jwt; metadata lists it', async () => {
+    const issued = await tokenWith(await assertion(key, clientId, { now: now() }), { scope: 'media:read' });
+    const tok = String(issued.body.access_token);
+    const info = await postForm(t.url, assertionForm(await assertion(key, clientId, { now: now() }), { token: tok }), {}, '/oauth/introspect');
+    expect(info.body).toMatchObject({ active: true, client_id: clientId });
+    const revoked = await postForm(t.url, assertionForm(await assertion(key, clientId, { now: now() }), { token: tok }), {}, '/oauth/revoke');
+    expect(revoked.status).toBe(200);
+    const bad = await postForm(t.url, assertionForm(await assertion(key, clientId, { now: now(), aud: 'https://x.test' }), { token: tok }), {}, '/oauth/introspect');
+    expect(bad.status).toBe(401);
+    t.clock.advance(61);
+    const meta = await request(`${t.url}/.well-known/oauth-authorization-server`);
+    expect(meta.body.token_endpoint_auth_methods_supported).toContain('private_key_jwt');
+    expect(meta.body.token_endpoint_auth_signing_alg_values_supported).toEqual(expect.arrayContaining(['ES256', 'RS256', 'EdDSA']));
+    expect(meta.body.token_endpoint_auth_signing_alg_values_supported).not.toContain('HS256');
+  });
+});

@@ -16,6 +16,8 @@ import { token } from '../../server/test/helpers/http.js';
 import { CLI_ACTOR } from '../../server/src/context.js';
 import { createAdmin } from '../../server/src/services/admins.js';
 import { updateEnvironment } from '../../server/src/services/environments.js';
+import { createApi } from '../../server/src/services/apis.js';
+import { createIntegration, deleteIntegration } from '../../server/src/services/integrations.js';
 import { ensureConsoleBuilt } from './build-console.js';
 
 const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
@@ -281,6 +283,32 @@ describe('admin console in the browser', () => {
       await shot(name!);
     }
     await page.setViewportSize(WIDE);
+  });
+
+  it('flags a read-only-named integration holding management scopes; a tenant API losing a scope offers "Keep tokens"', async () => {
+    const ctx = t.server.runtime.ctx;
+    const audience = 'https://invoices.console.test';
+    await createApi(ctx, CLI_ACTOR, 'default', { name: 'Invoices', audience, scopes: [{ value: 'invoices:read' }, { value: 'invoices:write' }] });
+    const legacy = await createIntegration(ctx, CLI_ACTOR, 'default', {
+      name: 'Front end (read-only)',
+      grants: [
+        { audience: t.config.audience, scopes: ['projects:read', 'media:read', 'fonts:read', 'customers:read'] },
+        { audience, scopes: ['invoices:read', 'invoices:write'] },
+      ],
+    });
+    await t.server.runtime.changes.poll();
+    await page.goto(`${t.url}/console/environments/default/integrations/${legacy.client_id}?tab=permissions`);
+    await expect(page.getByText("Check this integration's permissions").waitFor()).resolves.toBeUndefined();
+    await expect(page.getByText(/holds customers:read/).isVisible()).resolves.toBe(true);
+    const keep = page.getByRole('checkbox', { name: 'Keep tokens already issued for these APIs' });
+    await expect(keep.count()).resolves.toBe(0);
+    await page.getByRole('checkbox', { name: 'invoices:write' }).uncheck();
+    await keep.waitFor();
+    await shot('21a-legacy-read-only-keep-tokens');
+    await page.getByRole('checkbox', { name: 'invoices:write' }).check();
+    await expect(keep.count()).resolves.toBe(0);
+    await deleteIntegration(ctx, CLI_ACTOR, legacy.client_id);
+    await t.server.runtime.changes.poll();
   });
 
   it('deletes the integration after confirmation, then signs out', async () => {

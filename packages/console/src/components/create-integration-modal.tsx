@@ -48,7 +48,7 @@ export function CreateIntegrationModal({ env, opened, onClose, onCreated }: { en
   };
   const open = () => {
     if (!created) return;
-    keepFreshSecret(created.client_id, created.client_secret);
+    if (created.client_secret) keepFreshSecret(created.client_id, created.client_secret);
     const path = `/environments/${seg(env)}/integrations/${seg(created.client_id)}`;
     close();
     navigate(path);
@@ -59,7 +59,7 @@ export function CreateIntegrationModal({ env, opened, onClose, onCreated }: { en
       {created ? (
         <Stack>
           <CopyField label="Client ID" value={created.client_id} />
-          <SecretReveal secret={created.client_secret} />
+          {created.client_secret && <SecretReveal secret={created.client_secret} />}
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>
               Done

@@ -88,10 +88,12 @@ describe.each(STORE_KINDS)('H-76 bounded growth (%s)', (kind) => {
     const after = memory();
     const grown = `RSS grew ${((after.rss - before.rss) / MiB).toFixed(1)} MiB, the heap ${((after.heap - before.heap) / MiB).toFixed(1)} MiB`;
     console.log(grown);
-    // Caches and windows live on the JS heap; RSS also holds the allocator's arenas that carried
-    // 200 MiB of request bodies, which it keeps without growing further.
+    // Caches and windows live on the JS heap: that is the precise check. RSS also holds the
+    // allocator's arenas that carried ~200 MiB of request bodies (sent from this same process),
+    // which vary from run to run (9–132 MiB seen); the bound only catches the unbounded growth of
+    // old (+367 MiB for the same flood).
     expect(after.heap - before.heap, grown).toBeLessThan(32 * MiB);
-    expect(after.rss - before.rss, grown).toBeLessThan(128 * MiB);
+    expect(after.rss - before.rss, grown).toBeLessThan(256 * MiB);
     expect(await storeBytes()).toBeLessThanOrEqual(storeBefore + 256 * 1024);
     // No failure counter anywhere records an over-long id: the honest client, same address, is served.
     expect(await counters()).toBe(counted);

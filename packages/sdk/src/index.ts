@@ -1,7 +1,7 @@
 /**
  * `@gatehouse/client`: the Gatehouse client SDK.
  *
- * - {@link createTokenSource}: client_credentials tokens with reuse, refresh, single flight, retries, pluggable store.
+ * - {@link createTokenSource}: client_credentials tokens (secret or private_key_jwt, optionally DPoP-bound) with reuse, refresh, single flight, retries, pluggable store.
  * - {@link createAuthData}: the back-end-for-front-end `/user/authdata` route that refuses tokens able to write.
  * - {@link createVerifier}: access-token verification and RFC 6750 middleware for Fastify, Express and Hono.
  * - {@link signCustomerToken}: customer and admin tokens signed by a tenant's back end.
@@ -48,6 +48,9 @@ export type { AuthorizationServerMetadata, DiscoverOptions } from './token-sourc
 export { createMemoryTokenStore } from './token-source/token-store.js';
 export type { StoredToken, TokenStore } from './token-source/token-store.js';
 export type { ClientAuthMethod } from './token-source/request-token.js';
+export type { AssertionSigner } from './token-source/client-assertion.js';
+export { createDpopKey } from './dpop/dpop-key.js';
+export type { DpopKey } from './dpop/dpop-key.js';
 export { createTokenSource } from './token-source/create-token-source.js';
 export type { TokenSource, TokenSourceOptions } from './token-source/token-source-types.js';
 

@@ -26,6 +26,7 @@ export {
   TokenExpiredError,
   InsufficientScopeError,
   JwksUnavailableError,
+  DpopProofError,
 } from './errors/verification-errors.js';
 export { WriteScopeError } from './errors/write-scope-error.js';
 export { FRONT_END_SCOPES } from './auth-data/check-token-scopes.js';
@@ -61,6 +62,8 @@ export type { ScopeAllowance } from './auth-data/check-token-scopes.js';
 export { createVerifier } from './verifier/create-verifier.js';
 export type { VerifiedClaims, Verifier, VerifierOptions, VerifyOptions } from './verifier/create-verifier.js';
 export type { MiddlewareOptions } from './verifier/verifier-middleware.js';
+export type { DpopVerifierOptions, RequestCredentials } from './verifier/verify-request.js';
+export type { ProtectedResourceMetadataOptions, ResourceMetadata } from './verifier/resource-metadata.js';
 export { bearerToken } from './verifier/bearer-token.js';
 
 export { signCustomerToken } from './customer-token/sign-customer-token.js';

@@ -6,12 +6,14 @@
 import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload } from 'jose';
 import type { AccessTokenClaims } from '@gatehouse/contracts';
 import { ArgumentError } from '../errors/gatehouse-error.js';
-import { InsufficientScopeError, TokenInvalidError, TokenMissingError } from '../errors/verification-errors.js';
+import { DpopProofError, InsufficientScopeError, TokenInvalidError, TokenMissingError } from '../errors/verification-errors.js';
 import { isAbsoluteUrl } from '../util/http.js';
 import { splitScope } from '../util/scope.js';
 import type { Clock, FetchLike } from '../types.js';
 import { mapKeyError, mapVerifyError } from './map-verify-error.js';
-import { expressMiddleware, fastifyHook, honoMiddleware, type MiddlewareOptions } from './verifier-middleware.js';
+import { createResourceMetadata, type ProtectedResourceMetadataOptions, type ResourceMetadata } from './resource-metadata.js';
+import { expressMiddleware, fastifyHook, honoMiddleware, type MiddlewareDeps, type MiddlewareOptions } from './verifier-middleware.js';
+import { authorizationToken, boundKey, createDpopCheck, type DpopVerifierOptions, type RequestCredentials } from './verify-request.js';
 
 /**
  * Options of {@link createVerifier}.
@@ -40,6 +42,14 @@ export interface VerifierOptions {
   timeoutDuration?: number;
   /** Realm of `WWW-Authenticate` challenges (default `gatehouse`). */
   realm?: string;
+  /** DPoP (RFC 9449) settings; bound tokens are verified with their proof even without them. */
+  dpop?: DpopVerifierOptions;
+  /**
+   * Publish RFC 9728 metadata (served by `verifier.resourceMetadata` handlers) and name it in
+   * 401 challenges (`resource_metadata`). Its `resource` origin is also the origin DPoP `htu`
+   * is checked against (useful behind a proxy).
+   */
+  protectedResourceMetadata?: ProtectedResourceMetadataOptions;
   fetch?: FetchLike;
   /** Current time for `exp`/`nbf`/`iat` checks (default `Date.now`). */
   clock?: Clock;
@@ -88,6 +98,14 @@ export interface Verifier {
    *   {@link InsufficientScopeError}, {@link JwksUnavailableError}.
    */
   verify(token: string, options?: VerifyOptions): Promise<VerifiedClaims>;
+  /**
+   * Verifies a request's `Authorization` (`Bearer` or `DPoP`) and `DPoP` headers: a DPoP-bound
+   * token needs `DPoP` and a valid proof for `method` and `url` (RFC 9449 §7.1).
+   * @throws as `verify`, plus {@link BearerRequestError} and {@link DpopProofError}.
+   */
+  verifyRequest(credentials: RequestCredentials, options?: VerifyOptions): Promise<VerifiedClaims>;
+  /** The RFC 9728 document and its handlers, when `protectedResourceMetadata` was given. */
+  resourceMetadata: ResourceMetadata | undefined;
   /** A Fastify `preHandler` hook that sets `request.auth`. */
   fastify(options?: MiddlewareOptions): ReturnType<typeof fastifyHook>;
   /** An Express middleware that sets `req.auth`. */
@@ -129,7 +147,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const tolerance = options.clockTolerance ?? 5;
   const audience = typeof options.audience === 'string' ? options.audience : [...options.audience];
 
-  async function verify(token: string, verifyOptions: VerifyOptions = {}): Promise<VerifiedClaims> {
+  async function verifyJwt(token: string): Promise<JWTPayload> {
     if (typeof token !== 'string' || token === '') throw new TokenMissingError('no access token');
     if (token.length > MAX_TOKEN_LENGTH) throw new TokenInvalidError('access token too long');
     const now = clock();
@@ -151,6 +169,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (typeof payload.iat === 'number' && payload.iat > now / 1000 + tolerance) throw new TokenInvalidError('the access token was issued in the future');
     const scope = payload['scope'];
     if (scope !== undefined && typeof scope !== 'string') throw new TokenInvalidError('the scope claim is not a string');
+    return payload;
+  }
+
+  function checkScopes(payload: JWTPayload, verifyOptions: VerifyOptions): VerifiedClaims {
+    const scope = payload['scope'] as string | undefined;
     const required = verifyOptions.scopes ?? [];
     const held = new Set(splitScope(scope));
     if (required.some((needed) => !held.has(needed))) {
@@ -159,11 +182,37 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return payload as VerifiedClaims;
   }
 
-  const realm = options.realm ?? 'gatehouse';
+  const dpop = createDpopCheck(options.dpop ?? {}, tolerance);
+
+  async function verify(token: string, verifyOptions: VerifyOptions = {}): Promise<VerifiedClaims> {
+    const payload = await verifyJwt(token);
+    if (boundKey(payload) !== undefined) throw new DpopProofError('a DPoP-bound token needs its proof: use verifyRequest');
+    if (options.dpop?.required === true) throw new DpopProofError('this resource requires DPoP-bound tokens');
+    return checkScopes(payload, verifyOptions);
+  }
+
+  async function verifyRequest(credentials: RequestCredentials, verifyOptions: VerifyOptions = {}): Promise<VerifiedClaims> {
+    const { scheme, token } = authorizationToken(credentials.authorization);
+    const payload = await verifyJwt(token);
+    await dpop.check(scheme, token, payload, credentials, clock());
+    return checkScopes(payload, verifyOptions);
+  }
+
+  const resourceMetadata = options.protectedResourceMetadata
+    ? createResourceMetadata(options.protectedResourceMetadata, options.issuer, { algorithms: dpop.algorithms, required: options.dpop?.required === true })
+    : undefined;
+  const deps: MiddlewareDeps = {
+    verifyRequest,
+    realm: options.realm ?? 'gatehouse',
+    challenge: { dpopAlgorithms: dpop.algorithms, offerDpop: options.dpop !== undefined || resourceMetadata !== undefined, resourceMetadata: resourceMetadata?.url },
+    publicOrigin: resourceMetadata === undefined ? undefined : new URL(resourceMetadata.document['resource'] as string).origin,
+  };
   return {
     verify,
-    fastify: (middlewareOptions) => fastifyHook(verify, realm, middlewareOptions),
-    express: (middlewareOptions) => expressMiddleware(verify, realm, middlewareOptions),
-    hono: (middlewareOptions) => honoMiddleware(verify, realm, middlewareOptions),
+    verifyRequest,
+    resourceMetadata,
+    fastify: (middlewareOptions) => fastifyHook(deps, middlewareOptions),
+    express: (middlewareOptions) => expressMiddleware(deps, middlewareOptions),
+    hono: (middlewareOptions) => honoMiddleware(deps, middlewareOptions),
   };
 }

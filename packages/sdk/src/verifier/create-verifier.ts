@@ -125,6 +125,11 @@ const MAX_TOKEN_LENGTH = 8192;
  * be a string. Keys come only from `jwksUri`: `jku`, `x5u`, `jwk` and `x5c`
  * headers are ignored.
  *
+ * A DPoP-bound token (`cnf.jkt`, RFC 9449) is accepted only through `verifyRequest` and the
+ * middlewares, with `Authorization: DPoP` and a valid proof; `verify` refuses it. With
+ * `protectedResourceMetadata`, `resourceMetadata` serves the RFC 9728 document and 401
+ * challenges carry `resource_metadata`.
+ *
  * @example
  * ```ts
  * const verifier = createVerifier({ issuer: 'https://auth.example.com', audience: 'https://api.example.com' });

@@ -200,3 +200,53 @@ describe('verifier DPoP outside middleware', () => {
     expect(cache.size).toBe(3);
   });
 });
+
+describe('verifier DPoP without resource metadata: htu is the request\'s own scheme, Host and path', () => {
+  let signing: TestKey;
+  let jwks: FakeJwksServer;
+  let holder: ProofKey;
+  let token: string;
+  let verifier: Verifier;
+  beforeAll(async () => {
+    signing = await createTestKey('key-1');
+    jwks = await startFakeJwksServer([signing.publicJwk]);
+    holder = await proofKey();
+    token = await signAccessToken(signing, { issuer: ISSUER, audience: RESOURCE, scope: 'reports:read', claims: { cnf: { jkt: holder.jkt } } });
+    verifier = createVerifier({ issuer: ISSUER, audience: RESOURCE, jwksUri: jwks.jwksUri });
+  });
+  afterAll(() => jwks.close());
+
+  it.each(['express', 'fastify', 'hono'] as const)('%s', async (framework) => {
+    let base = 'http://localhost';
+    let close = async () => undefined as unknown;
+    let send: (headers: Record<string, string>) => Promise<Response>;
+    if (framework === 'express') {
+      const app = express();
+      app.get('/reports', verifier.express(), (_req, res) => void res.json({ ok: true }));
+      const server = app.listen(0, '127.0.0.1');
+      await new Promise<void>((resolve) => server.once('listening', resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      close = () => new Promise((resolve) => void server.close(() => resolve(undefined)));
+      send = (headers) => fetch(`${base}/reports?x=1`, { headers });
+    } else if (framework === 'fastify') {
+      const app = Fastify();
+      app.get('/reports', { preHandler: verifier.fastify() }, async () => ({ ok: true }));
+      base = await app.listen({ port: 0, host: '127.0.0.1' });
+      close = () => app.close();
+      send = (headers) => fetch(`${base}/reports?x=1`, { headers });
+    } else {
+      const app = new Hono();
+      app.use('/reports', verifier.hono());
+      app.get('/reports', (c) => c.json({ ok: true }));
+      send = async (headers) => app.request(`${base}/reports?x=1`, { headers });
+    }
+    try {
+      const good = await send({ authorization: `DPoP ${token}`, dpop: await proof(holder, token, { htu: `${base}/reports` }) });
+      expect(good.status).toBe(200);
+      const otherHost = await send({ authorization: `DPoP ${token}`, dpop: await proof(holder, token, { htu: `${RESOURCE}/reports` }) });
+      expect(otherHost.status).toBe(401);
+    } finally {
+      await close();
+    }
+  });
+});

@@ -6,6 +6,7 @@
 import { SignJWT, type CryptoKey, type JWTPayload, type KeyObject } from 'jose';
 import { resolveSigningKey, type CustomerTokenAlgorithm, type PrivateKeyInput } from '../customer-token/signing-key.js';
 import { ArgumentError } from '../errors/gatehouse-error.js';
+import type { TokenSourceOptions } from './token-source-types.js';
 
 /** `client_assertion_type` of a JWT client assertion (RFC 7523 §2.2). */
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -62,4 +63,22 @@ export function privateKeySigner(privateKey: PrivateKeyInput, alg: string | unde
 export function clientAssertion(signer: AssertionSigner, clientId: string, audience: string, nowMs: number, header: { alg?: string; kid?: string }): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
   return signer({ iss: clientId, sub: clientId, aud: audience, iat, exp: iat + ASSERTION_LIFETIME, jti: crypto.randomUUID() }, header);
+}
+
+/**
+ * The assertion signer of `options`, or `undefined` for a secret.
+ * @throws {@link ArgumentError} unless exactly one of `clientSecret`, `privateKey` and `signer` is given.
+ */
+export function assertionSigner(options: TokenSourceOptions): AssertionSigner | undefined {
+  const given = [options.clientSecret, options.privateKey, options.signer].filter((v) => v !== undefined).length;
+  if (given !== 1) throw new ArgumentError('pass exactly one of clientSecret, privateKey or signer');
+  if (options.clientSecret !== undefined) {
+    if (typeof options.clientSecret !== 'string' || options.clientSecret === '') throw new ArgumentError('clientSecret must be a non-empty string');
+    return undefined;
+  }
+  if (options.signer !== undefined) {
+    if (typeof options.signer !== 'function') throw new ArgumentError('signer must be a function');
+    return options.signer;
+  }
+  return privateKeySigner(options.privateKey!, options.alg);
 }

@@ -8,7 +8,7 @@ import { isAbsoluteUrl } from '../util/http.js';
 import { defaultSleep, withRetry } from '../util/retry.js';
 import { normalizeScope } from '../util/scope.js';
 import { createDpopKey } from '../dpop/dpop-key.js';
-import { clientAssertion, privateKeySigner, type AssertionSigner } from './client-assertion.js';
+import { assertionSigner, clientAssertion } from './client-assertion.js';
 import { discoverAuthorizationServer } from './discover.js';
 import { requestToken, type TokenRequest } from './request-token.js';
 import { isStoredToken, tokenStoreKey } from './store-key.js';
@@ -29,20 +29,6 @@ function requireString(value: unknown, name: string): string {
   return value;
 }
 
-/** The assertion signer of `options`, or `undefined` for a secret; exactly one credential is allowed. */
-function assertionSigner(options: TokenSourceOptions): AssertionSigner | undefined {
-  const given = [options.clientSecret, options.privateKey, options.signer].filter((v) => v !== undefined).length;
-  if (given !== 1) throw new ArgumentError('pass exactly one of clientSecret, privateKey or signer');
-  if (options.clientSecret !== undefined) {
-    requireString(options.clientSecret, 'clientSecret');
-    return undefined;
-  }
-  if (options.signer !== undefined) {
-    if (typeof options.signer !== 'function') throw new ArgumentError('signer must be a function');
-    return options.signer;
-  }
-  return privateKeySigner(options.privateKey!, options.alg);
-}
 
 /**
  * Creates a token source for the OAuth 2.0 client credentials grant (RFC 6749 §4.4).

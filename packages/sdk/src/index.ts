@@ -1,7 +1,7 @@
 /**
  * `@gatehouse/client`: the Gatehouse client SDK.
  *
- * - {@link createTokenSource}: client_credentials tokens with reuse, refresh, single flight, retries, pluggable store.
+ * - {@link createTokenSource}: client_credentials tokens (secret or private_key_jwt, optionally DPoP-bound) with reuse, refresh, single flight, retries, pluggable store.
  * - {@link createAuthData}: the back-end-for-front-end `/user/authdata` route that refuses tokens able to write.
  * - {@link createVerifier}: access-token verification and RFC 6750 middleware for Fastify, Express and Hono.
  * - {@link signCustomerToken}: customer and admin tokens signed by a tenant's back end.
@@ -26,6 +26,7 @@ export {
   TokenExpiredError,
   InsufficientScopeError,
   JwksUnavailableError,
+  DpopProofError,
 } from './errors/verification-errors.js';
 export { WriteScopeError } from './errors/write-scope-error.js';
 export { FRONT_END_SCOPES } from './auth-data/check-token-scopes.js';
@@ -48,6 +49,9 @@ export type { AuthorizationServerMetadata, DiscoverOptions } from './token-sourc
 export { createMemoryTokenStore } from './token-source/token-store.js';
 export type { StoredToken, TokenStore } from './token-source/token-store.js';
 export type { ClientAuthMethod } from './token-source/request-token.js';
+export type { AssertionSigner } from './token-source/client-assertion.js';
+export { createDpopKey } from './dpop/dpop-key.js';
+export type { DpopKey } from './dpop/dpop-key.js';
 export { createTokenSource } from './token-source/create-token-source.js';
 export type { TokenSource, TokenSourceOptions } from './token-source/token-source-types.js';
 
@@ -58,6 +62,8 @@ export type { ScopeAllowance } from './auth-data/check-token-scopes.js';
 export { createVerifier } from './verifier/create-verifier.js';
 export type { VerifiedClaims, Verifier, VerifierOptions, VerifyOptions } from './verifier/create-verifier.js';
 export type { MiddlewareOptions } from './verifier/verifier-middleware.js';
+export type { DpopVerifierOptions, RequestCredentials } from './verifier/verify-request.js';
+export type { ProtectedResourceMetadataOptions, ResourceMetadata } from './verifier/resource-metadata.js';
 export { bearerToken } from './verifier/bearer-token.js';
 
 export { signCustomerToken } from './customer-token/sign-customer-token.js';

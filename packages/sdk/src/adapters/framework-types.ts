@@ -25,6 +25,12 @@ export type HeaderBag = Record<string, string | string[] | undefined>;
  */
 export interface FastifyRequestLike {
   headers: HeaderBag;
+  /** Used for DPoP proofs (`htm`, `htu`). */
+  method?: string;
+  /** Path and query as received. */
+  url?: string;
+  protocol?: string;
+  host?: string;
 }
 
 /**
@@ -51,6 +57,11 @@ export interface FastifyReplyLike {
  */
 export interface ExpressRequestLike {
   headers: HeaderBag;
+  /** Used for DPoP proofs (`htm`, `htu`). */
+  method?: string;
+  /** Path and query as received. */
+  originalUrl?: string;
+  protocol?: string;
 }
 
 /**
@@ -88,7 +99,8 @@ export type ExpressNextLike = (err?: unknown) => void;
  * ```
  */
 export interface HonoContextLike {
-  req: { header(name: string): string | undefined };
+  /** `method` and `url` (absolute) are used for DPoP proofs. */
+  req: { header(name: string): string | undefined; method?: string; url?: string };
   set(key: string, value: unknown): void;
 }
 

@@ -10,7 +10,22 @@ import type { FetchLike } from '../types.js';
 import type { TokenSource } from '../token-source/token-source-types.js';
 
 /** Where the client's bearer token comes from: a fixed token, a function, or a token source. */
-export type TokenProvider = string | (() => string | Promise<string>) | (Pick<TokenSource, 'getToken'> & Partial<Pick<TokenSource, 'invalidate'>>);
+export type TokenProvider = string | (() => string | Promise<string>) | (Pick<TokenSource, 'getToken'> & Partial<Pick<TokenSource, 'invalidate' | 'getTokenResponse' | 'dpopProof'>>);
+
+/**
+ * The `Authorization` (and `DPoP`) headers of one request: `DPoP <token>` plus a fresh proof with
+ * `ath` when the provider's token is DPoP-bound (RFC 9449 §7.1), else `Bearer <token>`.
+ */
+async function authHeaders(provider: TokenProvider, method: string, url: string): Promise<Record<string, string>> {
+  if (typeof provider === 'string') return { authorization: `Bearer ${provider}` };
+  if (typeof provider === 'function') return { authorization: `Bearer ${await provider()}` };
+  if (provider.dpopProof !== undefined && provider.getTokenResponse !== undefined) {
+    const { access_token: token, token_type: type } = await provider.getTokenResponse();
+    if (type === 'DPoP') return { authorization: `DPoP ${token}`, dpop: await provider.dpopProof(method, url, token) };
+    return { authorization: `Bearer ${token}` };
+  }
+  return { authorization: `Bearer ${await provider.getToken()}` };
+}
 
 /** One request: method, path below the base URL, optional query and JSON body. */
 export interface ApiCall {
@@ -54,8 +69,6 @@ async function toApiError(response: Response, call: ApiCall): Promise<GatehouseA
 export function createApiRequester(options: { baseUrl: string; token: TokenProvider; fetch: FetchLike; timeout: number }): ApiRequester {
   const base = options.baseUrl.replace(/\/+$/, '');
   const provider = options.token;
-  const getToken = async (): Promise<string> =>
-    typeof provider === 'string' ? provider : typeof provider === 'function' ? provider() : provider.getToken();
 
   return async function request<T>(call: ApiCall): Promise<T> {
     const url = new URL(`${base}${call.path}`);
@@ -63,7 +76,7 @@ export function createApiRequester(options: { baseUrl: string; token: TokenProvi
       if (value !== undefined) url.searchParams.set(name, String(value));
     }
     const send = async (): Promise<Response> => {
-      const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${await getToken()}` };
+      const headers: Record<string, string> = { accept: 'application/json', ...(await authHeaders(provider, call.method, url.href)) };
       if (call.body !== undefined) headers['content-type'] = 'application/json';
       const body = call.body === undefined ? null : JSON.stringify(call.body);
       return fetchOrThrow(options.fetch, url.href, { method: call.method, headers, body }, options.timeout);

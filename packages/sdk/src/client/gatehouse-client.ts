@@ -23,8 +23,11 @@ export interface GatehouseClientOptions {
   baseUrl: string;
   /** A fixed bearer token (an access token or a customer token), or a function returning one. */
   token?: string | (() => string | Promise<string>);
-  /** A token source; a 401 answer invalidates its token and retries the call once. */
-  tokenSource?: Pick<TokenSource, 'getToken'> & Partial<Pick<TokenSource, 'invalidate'>>;
+  /**
+   * A token source; a 401 answer invalidates its token and retries the call once. When its tokens
+   * are DPoP-bound (`dpop: true`), each call sends `Authorization: DPoP <token>` and a fresh proof.
+   */
+  tokenSource?: Pick<TokenSource, 'getToken'> & Partial<Pick<TokenSource, 'invalidate' | 'getTokenResponse' | 'dpopProof'>>;
   /** Default environment slug of resource calls (each call may pass its own). */
   environment?: string;
   fetch?: FetchLike;

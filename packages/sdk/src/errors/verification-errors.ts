@@ -106,3 +106,17 @@ export class InsufficientScopeError extends TokenVerificationError {
 export class JwksUnavailableError extends TokenVerificationError {
   override readonly code = 'ERR_JWKS_UNAVAILABLE';
 }
+
+/**
+ * A DPoP-bound token without a valid proof (RFC 9449 §7): a bad or replayed proof, a key other
+ * than the token's `cnf.jkt`, or a bound token presented as `Bearer`. Answered with 401
+ * `WWW-Authenticate: DPoP algs="…", error="invalid_token"`.
+ *
+ * @example
+ * ```ts
+ * await verifier.verifyRequest({ authorization: `Bearer ${boundToken}`, method: 'GET', url }).catch((err) => err.code); // 'ERR_DPOP_PROOF'
+ * ```
+ */
+export class DpopProofError extends TokenInvalidError {
+  override readonly code: string = 'ERR_DPOP_PROOF';
+}

@@ -7,6 +7,8 @@ import { ArgumentError } from '../errors/gatehouse-error.js';
 import { isAbsoluteUrl } from '../util/http.js';
 import { defaultSleep, withRetry } from '../util/retry.js';
 import { normalizeScope } from '../util/scope.js';
+import { createDpopKey } from '../dpop/dpop-key.js';
+import { assertionSigner, clientAssertion } from './client-assertion.js';
 import { discoverAuthorizationServer } from './discover.js';
 import { requestToken, type TokenRequest } from './request-token.js';
 import { isStoredToken, tokenStoreKey } from './store-key.js';
@@ -27,6 +29,7 @@ function requireString(value: unknown, name: string): string {
   return value;
 }
 
+
 /**
  * Creates a token source for the OAuth 2.0 client credentials grant (RFC 6749 §4.4).
  *
@@ -38,6 +41,12 @@ function requireString(value: unknown, name: string): string {
  * - Retries network errors, 429 and 5xx with capped exponential backoff and jitter, honouring
  *   `Retry-After`; never retries other 4xx.
  * - Discovers the token endpoint from RFC 8414 metadata once (unless `tokenEndpoint` is set).
+ * - With `privateKey` or `signer`, authenticates with `private_key_jwt` (RFC 7523 §2.2): every
+ *   request (and every retry) sends a fresh assertion, `iss` = `sub` = `clientId`, `aud` = the
+ *   issuer identifier from discovery (`issuer` when `tokenEndpoint` is set), `exp` 60 s ahead.
+ * - With `dpop: true`, generates an ES256 key kept by this source, sends a DPoP proof with each
+ *   token request and gets tokens bound to that key (RFC 9449 §5); `dpopProof()` signs proofs for
+ *   API calls. Tokens are stored under a key that includes the key's thumbprint.
  *
  * @throws {@link OAuthError} with the RFC 6749 §5.2 `error` (e.g. `invalid_client`),
  *   {@link NetworkError}, {@link HttpError} (discovery), {@link InvalidResponseError};
@@ -60,16 +69,25 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
   const refreshBeforeMs = (options.refreshBefore ?? 300) * 1000;
   if (!Number.isFinite(refreshBeforeMs) || refreshBeforeMs < 0) throw new ArgumentError('refreshBefore must be a non-negative number of seconds');
   const scope = options.scope === undefined ? undefined : normalizeScope(options.scope) || undefined;
+  const clientId = requireString(options.clientId, 'clientId');
+  const signer = assertionSigner(options);
+  const clock = options.clock ?? Date.now;
+  const dpop = options.dpop === true ? createDpopKey(clock) : undefined;
   const request: TokenRequest = {
-    clientId: requireString(options.clientId, 'clientId'),
-    clientSecret: requireString(options.clientSecret, 'clientSecret'),
-    authMethod: options.authMethod ?? 'client_secret_basic',
+    clientId,
+    clientSecret: options.clientSecret,
+    authMethod: signer === undefined ? (options.authMethod ?? 'client_secret_basic') : 'private_key_jwt',
+    dpopProof: dpop === undefined ? undefined : (htm, htu) => dpop.proof(htm, htu),
     audience: options.audience,
     scope,
   };
   const store = options.store ?? createMemoryTokenStore();
-  const key = tokenStoreKey({ issuer, clientId: request.clientId, audience: options.audience, scope });
-  const clock = options.clock ?? Date.now;
+  const baseKey = tokenStoreKey({ issuer, clientId, audience: options.audience, scope });
+  let storeKey: Promise<string> | undefined;
+  const key = (): Promise<string> => (storeKey ??= dpop === undefined ? Promise.resolve(baseKey) : dpop.thumbprint().then((jkt) => `${baseKey}:dpop:${jkt}`));
+  const tokenType = dpop === undefined ? 'Bearer' : 'DPoP';
+  const jwkKid = typeof options.privateKey === 'object' && 'kty' in options.privateKey ? options.privateKey.kid : undefined;
+  const kid = options.kid ?? jwkKid;
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const timeout = options.timeout ?? 10_000;
   const retryDeps = { sleep: options.sleep ?? defaultSleep, random: options.random ?? Math.random };
@@ -77,14 +95,14 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
 
   let current: Entry | undefined;
   let inflight: Promise<Entry> | undefined;
-  let endpoint: Promise<string> | undefined;
+  let endpoint: Promise<{ tokenEndpoint: string; issuer: string }> | undefined;
   let generation = 0;
   let skipStore = false;
 
-  function tokenEndpoint(): Promise<string> {
-    if (options.tokenEndpoint !== undefined) return Promise.resolve(options.tokenEndpoint);
+  function tokenEndpoint(): Promise<{ tokenEndpoint: string; issuer: string }> {
+    if (options.tokenEndpoint !== undefined) return Promise.resolve({ tokenEndpoint: options.tokenEndpoint, issuer });
     endpoint ??= discoverAuthorizationServer({ issuer, fetch: fetchImpl, clock, retry, timeout, ...retryDeps }).then(
-      (metadata) => metadata.token_endpoint,
+      (metadata) => ({ tokenEndpoint: metadata.token_endpoint, issuer: metadata.issuer }),
       (err: unknown) => {
         endpoint = undefined; // a failed discovery is tried again on the next call
         throw err;
@@ -95,15 +113,16 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
 
   async function obtain(): Promise<Entry> {
     if (!skipStore) {
-      const stored: unknown = await store.get(key);
-      if (isStoredToken(stored) && stored.expires_at - refreshBeforeMs > clock()) {
+      const stored: unknown = await store.get(await key());
+      if (isStoredToken(stored) && (stored.token_type ?? 'Bearer') === tokenType && stored.expires_at - refreshBeforeMs > clock()) {
         return { token: stored, refreshAt: stored.expires_at - refreshBeforeMs };
       }
     }
-    const url = await tokenEndpoint();
+    const { tokenEndpoint: url, issuer: audience } = await tokenEndpoint();
+    const sign = signer === undefined ? undefined : () => clientAssertion(signer, clientId, audience, clock(), { ...(options.alg && { alg: options.alg }), ...(kid && { kid }) });
     const receivedAt = clock();
-    const token = await withRetry(() => requestToken(url, request, { fetch: fetchImpl, clock, timeout }), retry, retryDeps);
-    await store.set(key, token);
+    const token = await withRetry(() => requestToken(url, { ...request, assertion: sign }, { fetch: fetchImpl, clock, timeout }), retry, retryDeps);
+    await store.set(await key(), token);
     skipStore = false;
     const lifetime = token.expires_at - receivedAt;
     return { token, refreshAt: token.expires_at - Math.min(refreshBeforeMs, lifetime / 2) };
@@ -144,13 +163,14 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
     getTokenResponse: async () => {
       const { token } = await entry();
       const expiresIn = Math.max(0, Math.floor((token.expires_at - clock()) / 1000));
-      return { access_token: token.access_token, token_type: 'Bearer', expires_in: expiresIn, scope: token.scope };
+      return { access_token: token.access_token, token_type: token.token_type ?? 'Bearer', expires_in: expiresIn, scope: token.scope };
     },
     invalidate: async () => {
       generation++;
       current = undefined;
       skipStore = true;
-      await store.delete?.(key);
+      await store.delete?.(await key());
     },
+    ...(dpop && { dpopProof: (htm: string, htu: string, accessToken?: string) => dpop.proof(htm, htu, accessToken) }),
   };
 }

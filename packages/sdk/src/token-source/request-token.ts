@@ -7,6 +7,7 @@ import { decodeJwt } from 'jose';
 import { InvalidResponseError, OAuthError } from '../errors/http-errors.js';
 import { fetchOrThrow, formUrlEncode, parseRetryAfter, readJsonObject, requireJsonObject, stringField } from '../util/http.js';
 import type { Clock, FetchLike } from '../types.js';
+import { CLIENT_ASSERTION_TYPE } from './client-assertion.js';
 import type { StoredToken } from './token-store.js';
 
 /**
@@ -19,11 +20,15 @@ import type { StoredToken } from './token-store.js';
  */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
 
-/** What one token request sends. */
+/** What one token request sends: a secret, or a fresh client assertion (`private_key_jwt`, RFC 7523 §2.2) per request. */
 export interface TokenRequest {
   clientId: string;
-  clientSecret: string;
-  authMethod: ClientAuthMethod;
+  clientSecret?: string | undefined;
+  authMethod: ClientAuthMethod | 'private_key_jwt';
+  /** Signs a client assertion whose `aud` is the issuer identifier (with `private_key_jwt`). */
+  assertion?: (() => Promise<string>) | undefined;
+  /** Signs a DPoP proof for `POST endpoint` (RFC 9449 §5); the answer must then be `token_type: DPoP`. */
+  dpopProof?: ((htm: string, htu: string) => Promise<string>) | undefined;
   audience?: string | undefined;
   scope?: string | undefined;
 }
@@ -56,7 +61,8 @@ function secondsLeft(body: Record<string, unknown>, accessToken: string, nowMs: 
 }
 
 /**
- * POSTs `grant_type=client_credentials` to `endpoint` and returns the token as stored.
+ * POSTs `grant_type=client_credentials` to `endpoint` and returns the token as stored. With a
+ * DPoP proof the answer must be a DPoP-bound token (RFC 9449 §5): a Bearer one is refused.
  *
  * @throws {@link OAuthError} with the §5.2 `error` on a non-200 answer (`retryAfter` from
  *   `Retry-After`), {@link NetworkError} when unreachable, {@link InvalidResponseError} on a
@@ -68,12 +74,17 @@ export async function requestToken(endpoint: string, request: TokenRequest, deps
     accept: 'application/json',
     'content-type': 'application/x-www-form-urlencoded',
   };
-  if (request.authMethod === 'client_secret_basic') {
-    headers['authorization'] = `Basic ${btoa(`${formUrlEncode(request.clientId)}:${formUrlEncode(request.clientSecret)}`)}`;
+  if (request.assertion !== undefined) {
+    form.set('client_id', request.clientId);
+    form.set('client_assertion_type', CLIENT_ASSERTION_TYPE);
+    form.set('client_assertion', await request.assertion());
+  } else if (request.authMethod === 'client_secret_basic') {
+    headers['authorization'] = `Basic ${btoa(`${formUrlEncode(request.clientId)}:${formUrlEncode(request.clientSecret ?? '')}`)}`;
   } else {
     form.set('client_id', request.clientId);
-    form.set('client_secret', request.clientSecret);
+    form.set('client_secret', request.clientSecret ?? '');
   }
+  if (request.dpopProof !== undefined) headers['dpop'] = await request.dpopProof('POST', endpoint);
   if (request.audience !== undefined) form.set('audience', request.audience);
   if (request.scope !== undefined) form.set('scope', request.scope);
 
@@ -91,12 +102,13 @@ export async function requestToken(endpoint: string, request: TokenRequest, deps
   const body = await requireJsonObject(response, 'token endpoint');
   const accessToken = stringField(body, 'access_token');
   if (accessToken === undefined || accessToken === '') throw new InvalidResponseError('token response has no access_token');
-  if (stringField(body, 'token_type')?.toLowerCase() !== 'bearer') {
-    throw new InvalidResponseError('token response token_type is not Bearer');
+  const expected = request.dpopProof === undefined ? 'bearer' : 'dpop';
+  if (stringField(body, 'token_type')?.toLowerCase() !== expected) {
+    throw new InvalidResponseError(`token response token_type is not ${request.dpopProof === undefined ? 'Bearer' : 'DPoP'}`);
   }
   return {
     access_token: accessToken,
-    token_type: 'Bearer',
+    token_type: request.dpopProof === undefined ? 'Bearer' : 'DPoP',
     scope: stringField(body, 'scope') ?? request.scope ?? '',
     expires_at: sentAt + Math.floor(secondsLeft(body, accessToken, sentAt) * 1000),
   };

@@ -5,6 +5,8 @@
 import type { TokenResponse } from '@gatehouse/contracts';
 import type { RetryOptions } from '../util/retry.js';
 import type { Clock, FetchLike, Sleep } from '../types.js';
+import type { PrivateKeyInput } from '../customer-token/signing-key.js';
+import type { AssertionSigner } from './client-assertion.js';
 import type { ClientAuthMethod } from './request-token.js';
 import type { TokenStore } from './token-store.js';
 
@@ -20,7 +22,21 @@ export interface TokenSourceOptions {
   /** Issuer URL of the Gatehouse server; its RFC 8414 metadata names the token endpoint. */
   issuer: string;
   clientId: string;
-  clientSecret: string;
+  /** The client secret; pass exactly one of `clientSecret`, `privateKey` and `signer`. */
+  clientSecret?: string;
+  /**
+   * Authenticate with `private_key_jwt` (RFC 7523 §2.2): a PKCS#8 PEM, a private JWK, or a
+   * `CryptoKey`/`KeyObject` whose public half is registered on the integration.
+   */
+  privateKey?: PrivateKeyInput;
+  /** `kid` header of client assertions (the registered key's `kid`; default: a JWK `privateKey`'s `kid`). */
+  kid?: string;
+  /** Assertion algorithm (default: the JWK's `alg`/curve, the `CryptoKey`'s algorithm, else ES256). */
+  alg?: string;
+  /** Authenticate with `private_key_jwt` through your own signer (an HSM or KMS); it gets the claims and `{ alg?, kid? }`. */
+  signer?: AssertionSigner;
+  /** Request DPoP-bound tokens (RFC 9449) with an ES256 key generated and kept by this source. */
+  dpop?: boolean;
   /** API (`audience`, RFC 8707) the token is for; absent means the Environment API. */
   audience?: string;
   /** Scopes to ask for (space-separated or a list); absent means everything granted. */
@@ -29,7 +45,7 @@ export interface TokenSourceOptions {
   refreshBefore?: number;
   /** Where tokens are kept (default: a new in-memory store). */
   store?: TokenStore;
-  /** RFC 6749 §2.3.1 client authentication (default `client_secret_basic`). */
+  /** RFC 6749 §2.3.1 client authentication with a secret (default `client_secret_basic`). */
   authMethod?: ClientAuthMethod;
   /** Token endpoint URL; skips discovery when set. */
   tokenEndpoint?: string;
@@ -61,4 +77,10 @@ export interface TokenSource {
   getTokenResponse(): Promise<TokenResponse>;
   /** Forgets the current token (for instance after a 401 from an API); the next call fetches anew. */
   invalidate(): Promise<void>;
+  /**
+   * Present with `dpop: true`: a fresh DPoP proof (RFC 9449 §4) for `htm` `htu` signed by this
+   * source's key, with `ath` when `accessToken` is given. Send it as the `DPoP` header beside
+   * `Authorization: DPoP <token>`.
+   */
+  dpopProof?(htm: string, htu: string, accessToken?: string): Promise<string>;
 }

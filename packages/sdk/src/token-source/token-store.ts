@@ -15,7 +15,8 @@
  */
 export interface StoredToken {
   access_token: string;
-  token_type: 'Bearer';
+  /** `DPoP` when bound to the token source's DPoP key (RFC 9449 §5). */
+  token_type: 'Bearer' | 'DPoP';
   /** Space-separated scopes the token carries. */
   scope: string;
   /** Expiry, milliseconds since the Unix epoch. */

@@ -5,12 +5,14 @@
  */
 import {
   BearerRequestError,
+  DpopProofError,
   InsufficientScopeError,
   JwksUnavailableError,
   TokenExpiredError,
   TokenMissingError,
   type TokenVerificationError,
 } from '../errors/verification-errors.js';
+import { DEFAULT_DPOP_ALGS } from './dpop-proof.js';
 
 /** An HTTP answer: status, headers and JSON body. */
 export interface ChallengeAnswer {
@@ -22,9 +24,28 @@ export interface ChallengeAnswer {
 /** A quoted-string (RFC 9110 §5.6.4) with `"` and `\` escaped. */
 const quote = (value: string): string => `"${value.replace(/["\\]/g, '\\$&')}"`;
 
-function challenge(realm: string, params: Record<string, string> = {}): string {
-  const parts = [`realm=${quote(realm)}`, ...Object.entries(params).map(([k, v]) => `${k}=${quote(v)}`)];
-  return `Bearer ${parts.join(', ')}`;
+/**
+ * What challenges carry besides the error: the DPoP algorithms (a `DPoP` challenge, RFC 9449
+ * §7.1) and the RFC 9728 §5.1 `resource_metadata` URL on 401s.
+ */
+export interface ChallengeContext {
+  dpopAlgorithms?: readonly string[] | undefined;
+  /** Offer `DPoP` beside `Bearer` when no token was sent (the verifier has `dpop` options). */
+  offerDpop?: boolean | undefined;
+  resourceMetadata?: string | undefined;
+}
+
+const params = (entries: Record<string, string>): string[] => Object.entries(entries).map(([k, v]) => `${k}=${quote(v)}`);
+
+function challenge(realm: string, errorParams: Record<string, string> = {}, ctx: ChallengeContext = {}, status = 0): string {
+  const metadata: Record<string, string> = status === 401 && ctx.resourceMetadata !== undefined ? { resource_metadata: ctx.resourceMetadata } : {};
+  return `Bearer ${params({ realm, ...errorParams, ...metadata }).join(', ')}`;
+}
+
+/** The `DPoP algs="…"` challenge (RFC 9449 §7.1), with the error when there is one. */
+function dpopChallenge(ctx: ChallengeContext, errorParams: Record<string, string> = {}): string {
+  const metadata: Record<string, string> = ctx.resourceMetadata !== undefined ? { resource_metadata: ctx.resourceMetadata } : {};
+  return `DPoP ${params({ algs: (ctx.dpopAlgorithms ?? DEFAULT_DPOP_ALGS).join(' '), ...errorParams, ...metadata }).join(', ')}`;
 }
 
 /**
@@ -34,12 +55,20 @@ function challenge(realm: string, params: Record<string, string> = {}): string {
  * - invalid or expired token → 401 `error="invalid_token"`;
  * - missing scope → 403 `error="insufficient_scope", scope="…"`;
  * - JWKS unreachable → 503 `temporarily_unavailable` (the client is not at fault).
+ * - DPoP failure (RFC 9449 §7.1) → 401 `WWW-Authenticate: DPoP algs="…", error="invalid_token"`.
+ * With DPoP enabled, a 401 without a token offers both `Bearer` and `DPoP`; with resource
+ * metadata, every 401 challenge carries `resource_metadata="…"` (RFC 9728 §5.1).
  * Descriptions are fixed strings: no token material or library messages reach the client.
  */
-export function bearerChallenge(err: TokenVerificationError, realm: string): ChallengeAnswer {
+export function bearerChallenge(err: TokenVerificationError, realm: string, ctx: ChallengeContext = {}): ChallengeAnswer {
   const noStore = { 'cache-control': 'no-store' };
   if (err instanceof TokenMissingError) {
-    return { status: 401, headers: { ...noStore, 'www-authenticate': challenge(realm) }, body: { error_description: 'a bearer token is required' } };
+    const offers = [challenge(realm, {}, ctx, 401), ...(ctx.offerDpop === true ? [dpopChallenge(ctx)] : [])].join(', ');
+    return { status: 401, headers: { ...noStore, 'www-authenticate': offers }, body: { error_description: 'a bearer token is required' } };
+  }
+  if (err instanceof DpopProofError) {
+    const body = { error: 'invalid_token', error_description: 'the DPoP proof or binding is invalid' };
+    return { status: 401, headers: { ...noStore, 'www-authenticate': dpopChallenge(ctx, body) }, body };
   }
   if (err instanceof BearerRequestError) {
     const body = { error: 'invalid_request', error_description: 'malformed Authorization header' };
@@ -54,5 +83,5 @@ export function bearerChallenge(err: TokenVerificationError, realm: string): Cha
   }
   const description = err instanceof TokenExpiredError ? 'the access token expired' : 'the access token is invalid';
   const body = { error: 'invalid_token', error_description: description };
-  return { status: 401, headers: { ...noStore, 'www-authenticate': challenge(realm, body) }, body };
+  return { status: 401, headers: { ...noStore, 'www-authenticate': challenge(realm, body, ctx, 401) }, body };
 }

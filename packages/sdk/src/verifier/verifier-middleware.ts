@@ -1,5 +1,6 @@
 /**
- * Fastify, Express and Hono middleware around `verify`, answering RFC 6750 errors.
+ * Fastify, Express and Hono middleware around request verification, answering RFC 6750 and
+ * RFC 9449 errors.
  * @packageDocumentation
  * @internal
  */
@@ -13,9 +14,9 @@ import {
   type FastifyRequestLike,
   type HonoContextLike,
 } from '../adapters/framework-types.js';
-import { bearerChallenge } from './bearer-challenge.js';
-import { bearerToken } from './bearer-token.js';
+import { bearerChallenge, type ChallengeContext } from './bearer-challenge.js';
 import type { VerifiedClaims, VerifyOptions } from './create-verifier.js';
+import type { RequestCredentials } from './verify-request.js';
 
 /**
  * Options of one middleware: the scopes its routes require.
@@ -27,27 +28,45 @@ import type { VerifiedClaims, VerifyOptions } from './create-verifier.js';
  */
 export type MiddlewareOptions = VerifyOptions;
 
-type Verify = (token: string, options?: VerifyOptions) => Promise<VerifiedClaims>;
+type VerifyRequest = (credentials: RequestCredentials, options?: VerifyOptions) => Promise<VerifiedClaims>;
 
-/** Verifies the request's `Authorization` header: the claims, or the RFC 6750 answer to send. */
+/** What the middlewares share: request verification, the realm and challenge context, and the public origin. */
+export interface MiddlewareDeps {
+  verifyRequest: VerifyRequest;
+  realm: string;
+  challenge: ChallengeContext;
+  /** Origin clients use (from `protectedResourceMetadata.resource`); else the request's own. */
+  publicOrigin?: string | undefined;
+}
+
+const header = (value: string | readonly string[] | undefined): string | undefined => (typeof value === 'string' ? value : value?.[0]);
+
+/** The absolute URL of a request: the public origin when configured, else scheme and Host. */
+function absoluteUrl(deps: MiddlewareDeps, protocol: string | undefined, host: string | undefined, path: string | undefined): string {
+  const origin = deps.publicOrigin ?? `${protocol ?? 'http'}://${host ?? 'localhost'}`;
+  return `${origin}${path ?? '/'}`;
+}
+
+/** Verifies the request's credentials: the claims, or the answer to send. */
 async function authenticate(
-  verify: Verify,
-  authorization: string | readonly string[] | undefined,
-  realm: string,
+  deps: MiddlewareDeps,
+  credentials: RequestCredentials,
   options: MiddlewareOptions,
 ): Promise<{ claims: VerifiedClaims } | { answer: ReturnType<typeof bearerChallenge> }> {
   try {
-    return { claims: await verify(bearerToken(authorization), options) };
+    return { claims: await deps.verifyRequest(credentials, options) };
   } catch (err) {
-    if (err instanceof TokenVerificationError) return { answer: bearerChallenge(err, realm) };
+    if (err instanceof TokenVerificationError) return { answer: bearerChallenge(err, deps.realm, deps.challenge) };
     throw err;
   }
 }
 
 /** A Fastify `preHandler` hook; on success `request.auth` holds the claims. */
-export function fastifyHook(verify: Verify, realm: string, options: MiddlewareOptions = {}) {
+export function fastifyHook(deps: MiddlewareDeps, options: MiddlewareOptions = {}) {
   return async (request: FastifyRequestLike & { auth?: VerifiedClaims }, reply: FastifyReplyLike): Promise<FastifyReplyLike | undefined> => {
-    const result = await authenticate(verify, request.headers['authorization'], realm, options);
+    const url = absoluteUrl(deps, request.protocol, request.host ?? header(request.headers['host']), request.url);
+    const credentials = { authorization: request.headers['authorization'], dpop: request.headers['dpop'], method: request.method ?? 'GET', url };
+    const result = await authenticate(deps, credentials, options);
     if ('claims' in result) {
       request.auth = result.claims;
       return undefined;
@@ -60,11 +79,12 @@ export function fastifyHook(verify: Verify, realm: string, options: MiddlewareOp
 }
 
 /** An Express middleware; on success `req.auth` holds the claims. Other errors go to `next(err)`. */
-export function expressMiddleware(verify: Verify, realm: string, options: MiddlewareOptions = {}) {
+export function expressMiddleware(deps: MiddlewareDeps, options: MiddlewareOptions = {}) {
   return async (req: ExpressRequestLike & { auth?: VerifiedClaims }, res: ExpressResponseLike, next: ExpressNextLike): Promise<void> => {
     let result: Awaited<ReturnType<typeof authenticate>>;
     try {
-      result = await authenticate(verify, req.headers['authorization'], realm, options);
+      const url = absoluteUrl(deps, req.protocol, header(req.headers['host']), req.originalUrl);
+      result = await authenticate(deps, { authorization: req.headers['authorization'], dpop: req.headers['dpop'], method: req.method ?? 'GET', url }, options);
     } catch (err) {
       next(err);
       return;
@@ -81,9 +101,12 @@ export function expressMiddleware(verify: Verify, realm: string, options: Middle
 }
 
 /** A Hono middleware; on success `c.get('auth')` holds the claims. */
-export function honoMiddleware(verify: Verify, realm: string, options: MiddlewareOptions = {}) {
+export function honoMiddleware(deps: MiddlewareDeps, options: MiddlewareOptions = {}) {
   return async (c: HonoContextLike, next: () => Promise<void>): Promise<Response | undefined> => {
-    const result = await authenticate(verify, c.req.header('authorization'), realm, options);
+    const full = c.req.url === undefined ? undefined : new URL(c.req.url);
+    const url = deps.publicOrigin !== undefined && full ? `${deps.publicOrigin}${full.pathname}${full.search}` : (c.req.url ?? absoluteUrl(deps, undefined, c.req.header('host'), '/'));
+    const credentials = { authorization: c.req.header('authorization'), dpop: c.req.header('dpop'), method: c.req.method ?? 'GET', url };
+    const result = await authenticate(deps, credentials, options);
     if ('answer' in result) return jsonResponse(result.answer.status, result.answer.body, result.answer.headers);
     c.set('auth', result.claims);
     await next();

@@ -7,6 +7,7 @@
  */
 import { createServer } from 'node:net';
 import { startTestServer, type TestServer } from '../../packages/server/test/helpers/server.js';
+import type { TestClock } from '../../packages/server/test/helpers/clock.js';
 
 export { settle, type TestServer } from '../../packages/server/test/helpers/server.js';
 
@@ -26,9 +27,10 @@ async function freePort(): Promise<number> {
 /**
  * Starts Gatehouse on the embedded store with `issuer` = its own URL (`http://127.0.0.1:<port>`),
  * which is also the Environment API's audience. Time on the server is `t.clock` (a test clock):
- * pass `() => t.clock.now()` wherever the examples take a clock.
+ * pass `() => t.clock.now()` wherever the examples take a clock. Clients that read the wall clock
+ * themselves (third-party libraries signing assertions) need `clock: new WallClock()`.
  */
-export async function startGatehouse(): Promise<TestServer> {
+export async function startGatehouse(opts: { clock?: TestClock } = {}): Promise<TestServer> {
   const port = await freePort();
-  return startTestServer('sqlite', { config: { port, issuer: `http://127.0.0.1:${port}` } });
+  return startTestServer('sqlite', { ...(opts.clock && { clock: opts.clock }), config: { port, issuer: `http://127.0.0.1:${port}` } });
 }

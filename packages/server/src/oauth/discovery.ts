@@ -10,6 +10,8 @@ import { ASYMMETRIC_ALGS } from '../auth/client-key.js';
 import { DPOP_ALGS } from '../auth/dpop.js';
 import { protectedResourceRoute } from './protected-resource.js';
 
+/** Path of the advertised authorization endpoint, which supports no response type. */
+const AUTHORIZATION_PATH = '/oauth/authorize';
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y', 'n', 'e', 'kid', 'alg', 'use'] as const;
 
@@ -23,6 +25,9 @@ export function discoveryRoutes(app: FastifyInstance, rt: Runtime): void {
   });
   const metadata = {
     issuer,
+    // RFC 8414 §2 lets a client_credentials-only server leave this out, but clients such as the MCP
+    // SDK's require it; it names an endpoint that refuses every request (response_types_supported: []).
+    authorization_endpoint: `${issuer}${AUTHORIZATION_PATH}`,
     token_endpoint: `${issuer}/oauth/token`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     introspection_endpoint: `${issuer}/oauth/introspect`,
@@ -41,6 +46,14 @@ export function discoveryRoutes(app: FastifyInstance, rt: Runtime): void {
   };
   app.get('/.well-known/oauth-authorization-server', { schema: { summary: 'Authorization server metadata (RFC 8414)', tags: ['oauth'] } }, async (_request, reply) =>
     reply.header('cache-control', 'public, max-age=300').send(metadata),
+  );
+  // No authorization code or implicit grant: RFC 6749 §4.1.2.1 `unsupported_response_type`, shown
+  // to whoever arrived here (no redirect: no client registers a redirect URI).
+  app.get(AUTHORIZATION_PATH, { schema: { summary: 'Authorization endpoint: no response type is supported', tags: ['oauth'] } }, async (_request, reply) =>
+    reply
+      .code(400)
+      .header('cache-control', 'no-store')
+      .send({ error: 'unsupported_response_type', error_description: 'this server issues tokens only with client_credentials at the token endpoint' }),
   );
   protectedResourceRoute(app, rt);
 }

@@ -19,7 +19,7 @@ import { CLI_ACTOR } from '../../server/src/context.js';
 import { createAdmin } from '../../server/src/services/admins.js';
 import { updateEnvironment } from '../../server/src/services/environments.js';
 import { createApi } from '../../server/src/services/apis.js';
-import { createIntegration, deleteIntegration } from '../../server/src/services/integrations.js';
+import { createIntegration, deleteIntegration, updateIntegration } from '../../server/src/services/integrations.js';
 import { ensureConsoleBuilt } from './build-console.js';
 
 const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
@@ -224,7 +224,7 @@ describe('admin console in the browser', () => {
     expect((await tokenWithKey()).status).toBe(401);
   });
 
-  it('I-86 creates a key-only integration from a pasted JWKS: no secret shown, its key gets a token, a secret beside it is refused', async () => {
+  it('I-86 creates a key-only integration from a pasted JWKS: no secret shown, its key gets a token, a secret beside it is refused; jwks_uri and DPoP required shown', async () => {
     const key = await testKey('ES256', 'key-only-1');
     await page.getByRole('link', { name: 'default' }).click();
     await page.getByRole('button', { name: 'Create integration' }).click();
@@ -248,6 +248,13 @@ describe('admin console in the browser', () => {
     expect(res.status).toBe(200);
     const withSecret = await postForm(t.url, assertionForm(await assertion(key, clientId, { now: t.clock.seconds() }), { client_secret: 'guessed' }));
     expect([withSecret.status, withSecret.body.error]).toEqual([400, 'invalid_request']);
+    // A jwks_uri and "DPoP required" show on the tab too.
+    await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, clientId, { jwks_uri: 'https://keys.example.com/jwks.json', dpop_bound_access_tokens: true });
+    await page.reload();
+    await auth.getByText('DPoP required').waitFor();
+    await auth.getByText('Private key JWT: 1 key + JWKS URL').waitFor();
+    await page.getByText('https://keys.example.com/jwks.json').waitFor();
+    await shot('11f-key-only-jwks-uri-dpop');
     await deleteIntegration(t.server.runtime.ctx, CLI_ACTOR, clientId);
     await t.server.runtime.changes.poll();
     await page.goto(`${t.url}/console/environments/default/integrations/${created.clientId}`);

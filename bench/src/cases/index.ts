@@ -5,7 +5,9 @@
 import type { BenchCase } from '../types.js';
 import { gatehouseBearerGetCase } from './gatehouse-bearer-get.js';
 import { gatehouseCustomerGetCase } from './gatehouse-customer-get.js';
+import { gatehouseDpopTokenCase } from './gatehouse-dpop.js';
 import { gatehouseManyIntegrationsCase } from './gatehouse-many-integrations.js';
+import { gatehousePrivateKeyJwtCase } from './gatehouse-private-key-jwt.js';
 import { gatehouseTokenMintCase } from './gatehouse-token-mint.js';
 import { gatehouseTokenReuseCase } from './gatehouse-token-reuse.js';
 import { gatehouseBearerGetWorkersCase, gatehouseTokenReuseWorkersCase } from './gatehouse-workers.js';
@@ -23,4 +25,6 @@ export const ALL_CASES: BenchCase[] = [
   gatehouseCustomerGetCase,
   gatehouseTokenReuseWorkersCase,
   gatehouseBearerGetWorkersCase,
+  gatehousePrivateKeyJwtCase,
+  gatehouseDpopTokenCase,
 ];

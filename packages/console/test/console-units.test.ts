@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { permissionSummary, readOnlyScopes } from '../src/components/permission-summary.js';
 import { snippets } from '../src/components/token-snippets.js';
+import { parsePastedJwks } from '../src/components/parse-jwks.js';
 
 const ALL = ['projects:read', 'projects:write', 'media:read', 'media:write', 'outputs:create', 'customers:read', 'integrations:secrets'];
 
@@ -27,5 +28,16 @@ describe('console helpers', () => {
     expect(s.curl).toContain("--data-urlencode 'grant_type=client_credentials'");
     expect(s.python).toContain("'client_id': 'abc123'");
     expect(snippets('https://a/t', 'x').node).not.toContain('audience');
+  });
+
+  it('reads a pasted JWK or JWKS; refuses PEM, empty sets, too many keys and keys without kty', () => {
+    const jwk = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k1', alg: 'ES256' };
+    expect(parsePastedJwks(JSON.stringify(jwk))).toEqual([jwk]);
+    expect(parsePastedJwks(JSON.stringify({ keys: [jwk, { ...jwk, kid: 'k2' }] }))).toHaveLength(2);
+    expect(() => parsePastedJwks('-----BEGIN PUBLIC KEY-----')).toThrow(/PEM is not accepted/);
+    expect(() => parsePastedJwks('[1]')).toThrow(/JSON object/);
+    expect(() => parsePastedJwks('{"keys":[]}')).toThrow(/no key/);
+    expect(() => parsePastedJwks(JSON.stringify({ keys: Array(6).fill(jwk) }))).toThrow(/At most 5/);
+    expect(() => parsePastedJwks('{"crv":"P-256"}')).toThrow(/kty/);
   });
 });

@@ -9,15 +9,17 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exportJWK } from 'jose';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
-import { token } from '../../server/test/helpers/http.js';
+import { postForm, token } from '../../server/test/helpers/http.js';
+import { assertion, assertionForm, testKey } from '../../server/test/helpers/assertion.js';
 import { CLI_ACTOR } from '../../server/src/context.js';
 import { createAdmin } from '../../server/src/services/admins.js';
 import { updateEnvironment } from '../../server/src/services/environments.js';
 import { createApi } from '../../server/src/services/apis.js';
-import { createIntegration, deleteIntegration } from '../../server/src/services/integrations.js';
+import { createIntegration, deleteIntegration, updateIntegration } from '../../server/src/services/integrations.js';
 import { ensureConsoleBuilt } from './build-console.js';
 
 const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
@@ -172,6 +174,91 @@ describe('admin console in the browser', () => {
     await expect(page.getByTestId('client-secret').count()).resolves.toBe(0);
     await expect(page.getByText(rotated).count()).resolves.toBe(0);
     await shot('11-after-reload');
+  });
+
+  it('I-85 adds a client key from the General tab, gets a token with it, removes it after confirmation; the key then fails', async () => {
+    const auth = page.getByRole('group', { name: 'Authentication methods' });
+    await auth.getByText('Client secret').waitFor();
+    await auth.getByText('Private key JWT: 0 keys').waitFor();
+    await auth.getByText('DPoP optional').waitFor();
+    const key = await testKey('ES256', 'console-key-1');
+    const tokenWithKey = async () => postForm(t.url, assertionForm(await assertion(key, created.clientId, { now: t.clock.seconds() })));
+    expect((await tokenWithKey()).status).toBe(401);
+    // A private key pasted by mistake is refused by the server and nothing is stored.
+    const privateJwk = { ...(await exportJWK(key.privateKey)), kid: 'console-key-1', alg: 'ES256' };
+    await page.getByLabel('Add a public key').fill(JSON.stringify(privateJwk));
+    await page.getByRole('button', { name: 'Add key' }).click();
+    await toast('Key not added');
+    const expected400 = problems.findIndex((p) => p.includes('status of 400'));
+    expect(expected400).toBeGreaterThanOrEqual(0);
+    problems.splice(expected400, 1);
+    const stored = () => t.server.runtime.ctx.db.selectFrom('client_keys').select('kid').execute();
+    expect(await stored()).toEqual([]);
+
+    await page.getByLabel('Add a public key').fill(JSON.stringify({ keys: [key.jwk] }));
+    await page.getByRole('button', { name: 'Add key' }).click();
+    await toast('Key added');
+    const table = page.getByRole('table', { name: 'Client keys' });
+    await table.getByRole('row', { name: /console-key-1\s*ES256/ }).waitFor();
+    await auth.getByText('Private key JWT: 1 key').waitFor();
+    expect(await stored()).toEqual([{ kid: 'console-key-1' }]);
+    await t.server.runtime.changes.poll();
+    const res = await tokenWithKey();
+    expect(res.status).toBe(200);
+    await shot('11a-client-key-added-1280');
+    await page.setViewportSize(NARROW);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(NARROW.width);
+    await shot('11b-client-key-added-390');
+    await page.setViewportSize(WIDE);
+
+    await page.getByRole('button', { name: 'Remove key console-key-1' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Remove key' });
+    await dialog.getByText('Assertions signed with it stop working', { exact: false }).waitFor();
+    await shot('11c-remove-client-key');
+    await dialog.getByRole('button', { name: 'Remove key' }).click();
+    await toast('Key removed');
+    await expect(table.waitFor({ state: 'detached' })).resolves.toBeUndefined();
+    await auth.getByText('Private key JWT: 0 keys').waitFor();
+    expect(await stored()).toEqual([]);
+    await t.server.runtime.changes.poll();
+    expect((await tokenWithKey()).status).toBe(401);
+  });
+
+  it('I-86 creates a key-only integration from a pasted JWKS: no secret shown, its key gets a token, a secret beside it is refused; jwks_uri and DPoP required shown', async () => {
+    const key = await testKey('ES256', 'key-only-1');
+    await page.getByRole('link', { name: 'default' }).click();
+    await page.getByRole('button', { name: 'Create integration' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create integration' });
+    await dialog.getByLabel('Name', { exact: false }).first().fill('Key-only job');
+    await dialog.getByText('Private key', { exact: true }).click();
+    await dialog.getByLabel('Public keys (JWKS)').fill(JSON.stringify({ keys: [key.jwk] }));
+    await shot('11d-create-key-only-integration');
+    await dialog.getByRole('button', { name: 'Create integration' }).click();
+    const done = page.getByRole('dialog', { name: 'Integration created' });
+    await done.getByText('No secret', { exact: false }).waitFor();
+    expect(await done.getByTestId('client-secret').count()).toBe(0);
+    const clientId = (await done.getByTestId('client-id').textContent())!;
+    await done.getByRole('button', { name: 'Open integration' }).click();
+    const auth = page.getByRole('group', { name: 'Authentication methods' });
+    await auth.getByText('No secret').waitFor();
+    await page.getByRole('table', { name: 'Client keys' }).getByText('key-only-1').waitFor();
+    await shot('11e-key-only-integration');
+    await t.server.runtime.changes.poll();
+    const res = await postForm(t.url, assertionForm(await assertion(key, clientId, { now: t.clock.seconds() })));
+    expect(res.status).toBe(200);
+    const withSecret = await postForm(t.url, assertionForm(await assertion(key, clientId, { now: t.clock.seconds() }), { client_secret: 'guessed' }));
+    expect([withSecret.status, withSecret.body.error]).toEqual([400, 'invalid_request']);
+    // A jwks_uri and "DPoP required" show on the tab too.
+    await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, clientId, { jwks_uri: 'https://keys.example.com/jwks.json', dpop_bound_access_tokens: true });
+    await page.reload();
+    await auth.getByText('DPoP required').waitFor();
+    await auth.getByText('Private key JWT: 1 key + JWKS URL').waitFor();
+    await page.getByText('https://keys.example.com/jwks.json').waitFor();
+    await shot('11f-key-only-jwks-uri-dpop');
+    await deleteIntegration(t.server.runtime.ctx, CLI_ACTOR, clientId);
+    await t.server.runtime.changes.poll();
+    await page.goto(`${t.url}/console/environments/default/integrations/${created.clientId}`);
+    await page.getByRole('tab', { name: 'General', selected: true }).waitFor();
   });
 
   it('"Try it" shows curl, Node and Python with the client ID and the token endpoint', async () => {

@@ -2,6 +2,7 @@
 export type {
   Api,
   AuditEvent,
+  ClientKey,
   Customer,
   Environment,
   EnvironmentUpdate,
@@ -10,6 +11,7 @@ export type {
   IntegrationCreate,
   IntegrationCreated,
   IntegrationUpdate,
+  Jwk,
   SecretRotated,
 } from '@gatehouse/contracts';
 

@@ -1,14 +1,16 @@
 /**
- * "Create integration": name, description and a permissions preset; then the client ID and the
- * secret, shown this once.
+ * "Create integration": name, description, a permissions preset and how it authenticates (a
+ * secret, or a pasted public JWKS for `private_key_jwt`: no secret at all); then the client ID and
+ * the secret, shown this once.
  */
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Group, Modal, Radio, Stack, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, Radio, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { api, describeError, seg } from '../api/client';
 import type { IntegrationCreate, IntegrationCreated } from '../api/types';
 import { navigate } from '../router';
 import { CopyField } from './copy-field';
+import { parsePastedJwks } from './parse-jwks';
 import { keepFreshSecret, SecretReveal } from './secret-reveal';
 
 type Preset = 'read-only' | 'all-permissions' | 'none';
@@ -18,6 +20,8 @@ export function CreateIntegrationModal({ env, opened, onClose, onCreated }: { en
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [preset, setPreset] = useState<Preset>('read-only');
+  const [authMethod, setAuthMethod] = useState<'secret' | 'key'>('secret');
+  const [jwks, setJwks] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<IntegrationCreated | undefined>();
@@ -27,6 +31,8 @@ export function CreateIntegrationModal({ env, opened, onClose, onCreated }: { en
     setName('');
     setDescription('');
     setPreset('read-only');
+    setAuthMethod('secret');
+    setJwks('');
     setError(undefined);
     onClose();
   };
@@ -35,7 +41,8 @@ export function CreateIntegrationModal({ env, opened, onClose, onCreated }: { en
     setBusy(true);
     setError(undefined);
     try {
-      const body: IntegrationCreate = { name: name.trim(), ...(description.trim() && { description: description.trim() }), ...(preset === 'none' ? { scopes: [] } : { preset }) };
+      const keys = authMethod === 'key' ? { token_endpoint_auth_method: 'private_key_jwt' as const, jwks: { keys: parsePastedJwks(jwks) } } : {};
+      const body: IntegrationCreate = { name: name.trim(), ...(description.trim() && { description: description.trim() }), ...(preset === 'none' ? { scopes: [] } : { preset }), ...keys };
       const c = await api<IntegrationCreated>('POST', `/environments/${seg(env)}/integrations`, body);
       setCreated(c);
       notifications.show({ color: 'teal', title: 'Integration created', message: c.name });
@@ -59,7 +66,11 @@ export function CreateIntegrationModal({ env, opened, onClose, onCreated }: { en
       {created ? (
         <Stack>
           <CopyField label="Client ID" value={created.client_id} />
-          {created.client_secret && <SecretReveal secret={created.client_secret} />}
+          {created.client_secret ? (
+            <SecretReveal secret={created.client_secret} />
+          ) : (
+            <Text size="sm">No secret: this integration authenticates with a client assertion signed by one of its keys (private key JWT).</Text>
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>
               Done
@@ -84,11 +95,38 @@ export function CreateIntegrationModal({ env, opened, onClose, onCreated }: { en
                 <Radio value="none" label="No permissions" description="Choose scopes afterwards" />
               </Stack>
             </Radio.Group>
+            <Stack gap={4}>
+              <Text size="sm" fw={500} id="create-auth-label">
+                Authentication
+              </Text>
+              <SegmentedControl
+                aria-labelledby="create-auth-label"
+                value={authMethod}
+                onChange={(v) => setAuthMethod(v as 'secret' | 'key')}
+                data={[
+                  { value: 'secret', label: 'Client secret' },
+                  { value: 'key', label: 'Private key' },
+                ]}
+              />
+            </Stack>
+            {authMethod === 'key' && (
+              <Textarea
+                label="Public keys (JWKS)"
+                description="A public JWK or JWKS as JSON; the integration gets no secret"
+                required
+                autosize
+                minRows={3}
+                maxRows={10}
+                value={jwks}
+                onChange={(e) => setJwks(e.currentTarget.value)}
+                styles={{ input: { fontFamily: 'monospace' } }}
+              />
+            )}
             <Group justify="flex-end">
               <Button variant="default" onClick={close}>
                 Cancel
               </Button>
-              <Button type="submit" loading={busy} disabled={!name.trim()}>
+              <Button type="submit" loading={busy} disabled={!name.trim() || (authMethod === 'key' && !jwks.trim())}>
                 Create integration
               </Button>
             </Group>

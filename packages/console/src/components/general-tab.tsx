@@ -1,6 +1,7 @@
 /**
  * The "General" tab: client ID, the secret right after creation or rotation, "Rotate secret" with
- * a grace period, enable/disable, "Revoke tokens" and "Delete" with confirmation.
+ * a grace period, its authentication methods and keys, enable/disable, "Revoke tokens" and
+ * "Delete" with confirmation.
  */
 import { useState } from 'react';
 import { Button, Card, Group, Modal, Select, Stack, Switch, Text } from '@mantine/core';
@@ -8,6 +9,7 @@ import { notifications } from '@mantine/notifications';
 import { IconBan, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { api, describeError, seg } from '../api/client';
 import type { Integration, SecretRotated } from '../api/types';
+import { ClientKeysCard } from './client-keys-card';
 import { CopyField } from './copy-field';
 import { SecretReveal } from './secret-reveal';
 
@@ -73,6 +75,10 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
           <CopyField label="Client ID" value={c.client_id} />
           {secret ? (
             <SecretReveal secret={secret} />
+          ) : c.token_endpoint_auth_method === 'private_key_jwt' ? (
+            <Text size="sm" c="dimmed">
+              This integration has no secret: it authenticates with a signed assertion (private key JWT).
+            </Text>
           ) : (
             <Text size="sm" c="dimmed">
               The client secret is shown only once, when the integration is created or its secret rotated. Lost it? Rotate the secret.
@@ -84,6 +90,7 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
           </Text>
         </Stack>
       </Card>
+      <ClientKeysCard integration={c} />
       <Card withBorder>
         <Stack gap="md">
           <Switch label="Enabled" description="A disabled integration can't get tokens" checked={c.enabled} disabled={busy} onChange={(e) => toggle(e.currentTarget.checked)} />

@@ -8,9 +8,9 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { ApiError } from '../errors/api-error.js';
-import { audit } from './audit.js';
 import { assertStrongPassword } from './password-strength.js';
-import { isUniqueViolation } from './environments.js';
+import { isUniqueViolation } from '../store/repositories/queryable.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 import { generateId } from './secrets.js';
 
 /** Shortest accepted password, characters (ASVS 5.0 §6.2.1 asks for at least 8). */
@@ -52,9 +52,9 @@ export async function createAdmin(ctx: Context, actor: Actor, email: string, pas
   const now = nowSeconds(ctx.clock);
   const passwordHash = await hash(password, ARGON2);
   try {
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto('admins').values({ id, email: normalized, password_hash: passwordHash, created_at: now }).execute();
-      await audit(trx, actor, { environmentId: null, action: 'admin.create', target: normalized }, ctx.clock.now());
+    await unitOfWork(ctx.store, async (uow) => {
+      await uow.admins.insert({ id, email: normalized, password_hash: passwordHash, created_at: now });
+      await uow.audit(actor, { environmentId: null, action: 'admin.create', target: normalized }, ctx.clock.now());
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new ApiError(409, 'conflict', `an administrator ${normalized} exists`);
@@ -71,7 +71,7 @@ let dummyHash: Promise<string> | undefined;
  */
 export async function verifyAdminPassword(ctx: Context, email: string, password: string): Promise<{ id: string; email: string } | undefined> {
   const normalized = normalizeEmail(email);
-  const row = password.length <= MAX_PASSWORD_LENGTH ? await ctx.db.selectFrom('admins').select(['id', 'email', 'password_hash']).where('email', '=', normalized).executeTakeFirst() : undefined;
+  const row = password.length <= MAX_PASSWORD_LENGTH ? await repositories(ctx.store).admins.byEmail(normalized) : undefined;
   dummyHash ??= hash(generateId(24), ARGON2);
   const stored = row?.password_hash ?? (await dummyHash);
   const ok = await verify(stored, password.slice(0, MAX_PASSWORD_LENGTH)).catch(() => false);

@@ -7,10 +7,10 @@ import type { Api, ApiCreate } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { ApiError } from '../errors/api-error.js';
-import { recordChange } from '../store/repositories/change-log.js';
 import type { ApiRecord } from '../store/repositories/environments.js';
-import { audit } from './audit.js';
-import { isUniqueViolation, requireEnvironment } from './environments.js';
+import { isUniqueViolation } from '../store/repositories/queryable.js';
+import { unitOfWork } from '../store/unit-of-work.js';
+import { requireEnvironment } from './environments.js';
 import { generateId } from './secrets.js';
 
 /** The wire form of an API. */
@@ -38,16 +38,13 @@ export async function createApi(ctx: Context, actor: Actor, slug: string, input:
   const now = nowSeconds(ctx.clock);
   const id = `api_${generateId(12)}`;
   try {
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto('apis').values({ id, environment_id: env.id, name: input.name, audience: input.audience, built_in: 0, created_at: now }).execute();
-      if (input.scopes.length) {
-        await trx
-          .insertInto('api_scopes')
-          .values(input.scopes.map((s, position) => ({ api_id: id, value: s.value, description: s.description ?? '', position })))
-          .execute();
-      }
-      await recordChange(trx, ctx.store.dialect, 'api', env.id, now);
-      await audit(trx, actor, { environmentId: env.id, action: 'api.create', target: input.audience }, ctx.clock.now());
+    await unitOfWork(ctx.store, async (uow) => {
+      await uow.environments.insertApi(
+        { id, environment_id: env.id, name: input.name, audience: input.audience, built_in: 0, created_at: now },
+        input.scopes.map((s) => ({ value: s.value, description: s.description ?? '' })),
+      );
+      await uow.change('api', env.id, now);
+      await uow.audit(actor, { environmentId: env.id, action: 'api.create', target: input.audience }, ctx.clock.now());
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new ApiError(409, 'conflict', 'an API with this audience exists in the environment');

@@ -7,7 +7,6 @@
  * @packageDocumentation
  */
 import type { ClientKey, Jwk, Jwks } from '@gatehouse/contracts';
-import type { Transaction } from 'kysely';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { ApiError, NotFound } from '../errors/api-error.js';
@@ -15,10 +14,8 @@ import { isSelf, requireManageable } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
 import { MAX_CLIENT_KEYS, toClientKey, UnacceptableKey } from '../auth/client-key.js';
 import { jwksUriPolicy } from '../auth/jwks-fetcher.js';
-import { recordChange } from '../store/repositories/change-log.js';
+import { unitOfWork, type UnitOfWork } from '../store/unit-of-work.js';
 import type { ClientKeyRecord } from '../store/repositories/integrations.js';
-import type { Database } from '../store/schema.js';
-import { audit } from './audit.js';
 import { requireIntegration } from './integration-lookup.js';
 
 /**
@@ -55,15 +52,6 @@ export function checkJwksUri(ctx: Context, uri: string): string {
   return uri;
 }
 
-/** Writes `keys` of integration `integrationId`. */
-export async function insertClientKeys(trx: Transaction<Database>, integrationId: string, keys: readonly ClientKeyRecord[]): Promise<void> {
-  if (!keys.length) return;
-  await trx
-    .insertInto('client_keys')
-    .values(keys.map((k) => ({ integration_id: integrationId, kid: k.kid, alg: k.alg, public_jwk: JSON.stringify(k.jwk), created_at: k.createdAt })))
-    .execute();
-}
-
 /** The wire form of a key. */
 export function clientKeyDto(k: ClientKeyRecord): ClientKey {
   return { kid: k.kid, alg: k.alg, kty: String(k.jwk.kty), jwk: k.jwk as Jwk, created_at: new Date(k.createdAt * 1000).toISOString() };
@@ -87,10 +75,10 @@ export async function addClientKey(ctx: Context, actor: Actor, clientId: string,
   const key = await clientKeyFrom(jwk, now);
   if (client.keys.some((k) => k.kid === key.kid)) throw new ApiError(409, 'conflict', `the integration already has a key ${JSON.stringify(key.kid)}`);
   if (client.keys.length >= MAX_CLIENT_KEYS) throw new ApiError(400, 'invalid_client_metadata', `an integration holds at most ${MAX_CLIENT_KEYS} keys: remove one first`);
-  await ctx.db.transaction().execute(async (trx) => {
-    await insertClientKeys(trx, client.id, [key]);
-    await changed(trx, ctx, client.id, now);
-    await audit(trx, actor, { environmentId: env.id, action: 'integration.add_key', target: clientId, details: { kid: key.kid, alg: key.alg } }, ctx.clock.now());
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.integrations.insertKeys(client.id, [key]);
+    await changed(uow, client.id, now);
+    await uow.audit(actor, { environmentId: env.id, action: 'integration.add_key', target: clientId, details: { kid: key.kid, alg: key.alg } }, ctx.clock.now());
   });
   return clientKeyDto(key);
 }
@@ -104,14 +92,14 @@ export async function removeClientKey(ctx: Context, actor: Actor, clientId: stri
   if (by && !isSelf(by, client)) requireManageable(by, env, client);
   if (!client.keys.some((k) => k.kid === kid)) throw new NotFound('key');
   const now = nowSeconds(ctx.clock);
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('client_keys').where('integration_id', '=', client.id).where('kid', '=', kid).execute();
-    await changed(trx, ctx, client.id, now);
-    await audit(trx, actor, { environmentId: env.id, action: 'integration.remove_key', target: clientId, details: { kid } }, ctx.clock.now());
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.integrations.deleteKey(client.id, kid);
+    await changed(uow, client.id, now);
+    await uow.audit(actor, { environmentId: env.id, action: 'integration.remove_key', target: clientId, details: { kid } }, ctx.clock.now());
   });
 }
 
-async function changed(trx: Transaction<Database>, ctx: Context, integrationId: string, now: number): Promise<void> {
-  await trx.updateTable('integrations').set({ updated_at: now }).where('id', '=', integrationId).execute();
-  await recordChange(trx, ctx.store.dialect, 'integration', integrationId, now);
+async function changed(uow: UnitOfWork, integrationId: string, now: number): Promise<void> {
+  await uow.integrations.update(integrationId, {}, now);
+  await uow.change('integration', integrationId, now);
 }

@@ -12,8 +12,7 @@ import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { NotFound } from '../errors/api-error.js';
 import type { CustomerTable } from '../store/schema.js';
-import { recordChange } from '../store/repositories/change-log.js';
-import { audit } from './audit.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 import { page, pageSize } from './resource-ids.js';
 
 /** Least time between two `last_seen_at` writes for one customer, seconds. */
@@ -40,17 +39,11 @@ export class CustomerSeen {
     const digest = createHash('sha256').update(`${name ?? ''}\n${fieldsJson}`).digest('base64url');
     const last = this.written.get(key);
     if (last && last.digest === digest && now - last.at < SEEN_WRITE_INTERVAL) return;
-    await this.ctx.db.transaction().execute(async (trx) => {
-      const created = await trx
-        .insertInto('customers')
-        .values({ environment_id: environmentId, id, name, fields: fieldsJson, created_at: now, last_seen_at: now })
-        .onConflict((oc) => oc.columns(['environment_id', 'id']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (created) {
-        await audit(trx, { actor: `customer:${id}`, ip: null }, { environmentId, action: 'customer.create', target: id }, this.ctx.clock.now());
+    await unitOfWork(this.ctx.store, async (uow) => {
+      if (await uow.customers.insertIfNew({ environment_id: environmentId, id, name, fields: fieldsJson, created_at: now, last_seen_at: now })) {
+        await uow.audit({ actor: `customer:${id}`, ip: null }, { environmentId, action: 'customer.create', target: id }, this.ctx.clock.now());
       } else {
-        await trx.updateTable('customers').set({ name, fields: fieldsJson, last_seen_at: now }).where('environment_id', '=', environmentId).where('id', '=', id).execute();
+        await uow.customers.updateSeen(environmentId, id, name, fieldsJson, now);
       }
     });
     this.written.set(key, { at: now, digest });
@@ -75,9 +68,7 @@ function dto(r: CustomerTable): Customer {
 /** Customers of an environment by id, a page after `cursor` (a customer id). */
 export async function listCustomers(ctx: Context, environmentId: string, q: { limit?: number | undefined; cursor?: string | undefined }) {
   const limit = pageSize(q.limit);
-  let query = ctx.db.selectFrom('customers').selectAll().where('environment_id', '=', environmentId);
-  if (q.cursor) query = query.where('id', '>', q.cursor);
-  return page((await query.orderBy('id').limit(limit + 1).execute()).map(dto), limit);
+  return page((await repositories(ctx.store).customers.page(environmentId, limit + 1, q.cursor)).map(dto), limit);
 }
 
 /**
@@ -85,7 +76,7 @@ export async function listCustomers(ctx: Context, environmentId: string, q: { li
  * @throws NotFound
  */
 export async function getCustomer(ctx: Context, environmentId: string, id: string): Promise<Customer> {
-  const row = await ctx.db.selectFrom('customers').selectAll().where('environment_id', '=', environmentId).where('id', '=', id).executeTakeFirst();
+  const row = await repositories(ctx.store).customers.get(environmentId, id);
   if (!row) throw new NotFound('customer');
   return dto(row);
 }
@@ -96,16 +87,11 @@ export async function getCustomer(ctx: Context, environmentId: string, id: strin
  */
 export async function updateCustomer(ctx: Context, actor: Actor, environmentId: string, id: string, patch: { name?: string | null; fields?: Record<string, unknown> }): Promise<Customer> {
   const now = nowSeconds(ctx.clock);
-  await ctx.db.transaction().execute(async (trx) => {
-    const res = await trx
-      .updateTable('customers')
-      .set({ ...(patch.name !== undefined && { name: patch.name }), ...(patch.fields !== undefined && { fields: JSON.stringify(patch.fields) }) })
-      .where('environment_id', '=', environmentId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) throw new NotFound('customer');
-    await recordChange(trx, ctx.store.dialect, 'customer', `${environmentId}:${id}`, now);
-    await audit(trx, actor, { environmentId, action: 'customer.update', target: id }, ctx.clock.now());
+  await unitOfWork(ctx.store, async (uow) => {
+    const updated = await uow.customers.update(environmentId, id, { ...(patch.name !== undefined && { name: patch.name }), ...(patch.fields !== undefined && { fields: JSON.stringify(patch.fields) }) });
+    if (!updated) throw new NotFound('customer');
+    await uow.change('customer', `${environmentId}:${id}`, now);
+    await uow.audit(actor, { environmentId, action: 'customer.update', target: id }, ctx.clock.now());
   });
   return getCustomer(ctx, environmentId, id);
 }
@@ -116,13 +102,9 @@ export async function updateCustomer(ctx: Context, actor: Actor, environmentId: 
  */
 export async function deleteCustomer(ctx: Context, actor: Actor, environmentId: string, id: string): Promise<void> {
   const now = nowSeconds(ctx.clock);
-  await ctx.db.transaction().execute(async (trx) => {
-    const res = await trx.deleteFrom('customers').where('environment_id', '=', environmentId).where('id', '=', id).executeTakeFirst();
-    if (Number(res.numDeletedRows) === 0) throw new NotFound('customer');
-    for (const table of ['projects', 'outputs'] as const) {
-      await trx.deleteFrom(table).where('environment_id', '=', environmentId).where('owner_type', '=', 'customer').where('owner_id', '=', id).execute();
-    }
-    await recordChange(trx, ctx.store.dialect, 'customer', `${environmentId}:${id}`, now);
-    await audit(trx, actor, { environmentId, action: 'customer.delete', target: id }, ctx.clock.now());
+  await unitOfWork(ctx.store, async (uow) => {
+    if (!(await uow.customers.delete(environmentId, id))) throw new NotFound('customer');
+    await uow.change('customer', `${environmentId}:${id}`, now);
+    await uow.audit(actor, { environmentId, action: 'customer.delete', target: id }, ctx.clock.now());
   });
 }

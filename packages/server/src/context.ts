@@ -2,18 +2,21 @@
  * What every service needs: the store, the sealer (master-key crypto), the clock and the config.
  * @packageDocumentation
  */
-import type { Kysely } from 'kysely';
 import type { Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import type { Sealer } from './keys/master-key.js';
-import type { Database } from './store/schema.js';
 import type { Store } from './store/db.js';
 
 /** Shared dependencies of services, built once per process. */
 export interface Context {
   readonly config: Config;
   readonly store: Store;
-  readonly db: Kysely<Database>;
+  /**
+   * The store's Kysely handle (`store.db`), for the CLI and tests. Server code never uses it: it
+   * reads through `repositories(ctx.store)` and writes in `unitOfWork(ctx.store, …)`
+   * (store/unit-of-work.ts); `npm run check:shape` enforces that.
+   */
+  readonly db: Store['db'];
   readonly sealer: Sealer;
   readonly clock: Clock;
 }

@@ -107,5 +107,5 @@ async function verifyAssertion(rt: Runtime, client: ClientRecord, assertion: str
   const { exp, jti } = payload;
   if (typeof exp !== 'number' || exp > now + MAX_ASSERTION_LIFETIME + clockSkew) return false;
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) return false;
-  return useJtiOnce(rt.ctx.db, 'client_assertion', client.clientId, jti, exp + clockSkew, now);
+  return useJtiOnce(rt.ctx.store, 'client_assertion', client.clientId, jti, exp + clockSkew, now);
 }

@@ -82,7 +82,7 @@ export async function verifyDpopProof(rt: Runtime, header: string | string[] | u
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) throw new DpopProofError('jti is missing or too long');
   if (ctx.accessToken !== undefined && ath !== createHash('sha256').update(ctx.accessToken).digest('base64url')) throw new DpopProofError('ath does not match the access token');
   const jkt = await calculateJwkThumbprint(jwk as JWK, 'sha256');
-  if (!(await useJtiOnce(rt.ctx.db, 'dpop_proof', jkt, jti, iat + DPOP_IAT_WINDOW + 2 * clockSkew, now))) throw new DpopProofError('the DPoP proof was already used');
+  if (!(await useJtiOnce(rt.ctx.store, 'dpop_proof', jkt, jti, iat + DPOP_IAT_WINDOW + 2 * clockSkew, now))) throw new DpopProofError('the DPoP proof was already used');
   return { jkt };
 }
 

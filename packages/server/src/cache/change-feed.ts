@@ -5,7 +5,8 @@
  */
 import type pg from 'pg';
 import type { Context } from '../context.js';
-import { CHANGE_CHANNEL, changesSince, latestChangeId, type Change } from '../store/repositories/change-log.js';
+import { CHANGE_CHANNEL, type Change } from '../store/repositories/change-log.js';
+import { repositories } from '../store/unit-of-work.js';
 
 /** Called with each batch of new changes, oldest first. */
 export type ChangeListener = (changes: Change[]) => void | Promise<void>;
@@ -31,7 +32,7 @@ export class ChangeFeed {
 
   /** Starts following from the newest change. */
   async start(): Promise<void> {
-    this.lastId = await latestChangeId(this.ctx.db);
+    this.lastId = await repositories(this.ctx.store).changes.latestId();
     this.lastPollOk = Date.now();
     this.timer = setInterval(() => void this.poll(), this.ctx.config.changePollMs);
     this.timer.unref();
@@ -49,7 +50,7 @@ export class ChangeFeed {
         this.again = false;
         try {
           for (;;) {
-            const changes = await changesSince(this.ctx.db, this.lastId);
+            const changes = await repositories(this.ctx.store).changes.since(this.lastId);
             this.lastPollOk = Date.now();
             if (!changes.length) break;
             this.lastId = changes[changes.length - 1]!.id;

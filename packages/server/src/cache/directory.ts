@@ -7,8 +7,9 @@ import { LRUCache } from 'lru-cache';
 import { MAX_IDENTIFIER_LENGTH, upToBytes, upToEntries } from './bounded.js';
 import type { Context } from '../context.js';
 import type { Change } from '../store/repositories/change-log.js';
-import { loadClient, type ClientRecord } from '../store/repositories/integrations.js';
-import { loadEnvironment, type EnvironmentRecord } from '../store/repositories/environments.js';
+import type { ClientRecord } from '../store/repositories/integrations.js';
+import type { EnvironmentRecord } from '../store/repositories/environments.js';
+import { repositories } from '../store/unit-of-work.js';
 
 const MISSING = Symbol('missing');
 
@@ -39,7 +40,7 @@ export class Directory {
     if (hit !== undefined) return hit;
     if (this.unknownClients.has(clientId)) return undefined;
     const version = this.version;
-    const record = await loadClient(this.ctx.db, 'client_id', clientId);
+    const record = await repositories(this.ctx.store).integrations.load('client_id', clientId);
     if (version !== this.version) return record;
     if (!record) {
       this.unknownClients.set(clientId, true);
@@ -60,7 +61,7 @@ export class Directory {
     const hit = this.envs.get(key);
     if (hit !== undefined) return hit === MISSING ? undefined : hit;
     const version = this.version;
-    const record = await loadEnvironment(this.ctx.db, by, value, this.ctx.config.audience);
+    const record = await repositories(this.ctx.store).environments.load(by, value, this.ctx.config.audience);
     if (version !== this.version) return record;
     this.envs.set(key, record ?? MISSING);
     return record;

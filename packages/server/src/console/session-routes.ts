@@ -16,7 +16,7 @@ import { TooManyRequests } from '../errors/oauth-error.js';
 import { SIGN_IN_THROTTLE } from '../throttle/throttle.js';
 import { VerificationGate } from '../throttle/verification-gate.js';
 import { normalizeEmail, verifyAdminPassword } from '../services/admins.js';
-import { audit } from '../services/audit.js';
+import { recordAudit } from '../services/audit.js';
 import { createSession, deleteSession } from '../services/sessions.js';
 import { authenticateSession, clearSessionCookie, requestSession, sessionCookie, setSessionCookie } from './session-cookie.js';
 
@@ -62,12 +62,12 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
       }
       if (!admin) {
         const now = ctx.clock.now();
-        rt.audits.push(() => audit(ctx.db, { actor: `admin:${email.slice(0, 320)}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in', result: 'failure' }, now));
+        rt.audits.push(() => recordAudit(ctx, { actor: `admin:${email.slice(0, 320)}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in', result: 'failure' }, now));
         throw new ApiError(401, 'invalid_credentials', 'wrong email or password');
       }
       await throttle.refund(windows);
       const { value, session } = await createSession(ctx, admin);
-      await audit(ctx.db, { actor: `admin:${admin.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in' }, ctx.clock.now());
+      await recordAudit(ctx, { actor: `admin:${admin.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in' }, ctx.clock.now());
       setSessionCookie(reply, ctx.config, value);
       reply.header('cache-control', 'no-store');
       return { email: session.email, csrf_token: session.csrfToken };
@@ -86,7 +86,7 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
     const value = sessionCookie(request);
     if (principal && value) {
       await deleteSession(ctx, value);
-      await audit(ctx.db, { actor: `admin:${principal.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_out' }, ctx.clock.now());
+      await recordAudit(ctx, { actor: `admin:${principal.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_out' }, ctx.clock.now());
     }
     clearSessionCookie(reply, ctx.config);
     return reply.code(204).send();

@@ -7,6 +7,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/db.js';
+import { repositories } from '../store/unit-of-work.js';
 import { createMasterKeyFile, masterKeyCheck, masterKeyPath } from './master-key.js';
 
 /** A master key and where it came from, in words (`the GATEHOUSE_MASTER_KEY environment variable`, a file path). */
@@ -65,14 +66,10 @@ export async function unlockStore(store: Store, keys: MasterKeys, place: StorePl
     if (!place.embedded) throw new MasterKeyRefused(`GATEHOUSE_MASTER_KEY (base64, 32 bytes) is required with PostgreSQL: every node must share it`);
     source = { key: createMasterKeyFile(place.dataDir), origin: masterKeyPath(place.dataDir) };
   }
-  await store.db
-    .insertInto('store_meta')
-    .values([
-      { name: CHECK, value: masterKeyCheck(source.key) },
-      { name: ORIGIN, value: source.origin },
-    ])
-    .onConflict((oc) => oc.column('name').doNothing())
-    .execute();
+  await repositories(store).storeMeta.insertIfAbsent([
+    { name: CHECK, value: masterKeyCheck(source.key) },
+    { name: ORIGIN, value: source.origin },
+  ]);
   // Another process may have recorded its key first: the store's key is the one that won.
   const recorded = await readMeta(store);
   if (recorded.check === undefined || !matches(source.key, recorded.check)) {
@@ -82,16 +79,13 @@ export async function unlockStore(store: Store, keys: MasterKeys, place: StorePl
 }
 
 async function readMeta(store: Store): Promise<{ check: string | undefined; origin: string | undefined }> {
-  const rows = await store.db.selectFrom('store_meta').select(['name', 'value']).where('name', 'in', [CHECK, ORIGIN]).execute();
-  const get = (name: string) => rows.find((r) => r.name === name)?.value;
-  return { check: get(CHECK), origin: get(ORIGIN) };
+  const values = await repositories(store).storeMeta.read([CHECK, ORIGIN]);
+  return { check: values.get(CHECK), origin: values.get(ORIGIN) };
 }
 
 /** True when the store holds anything sealed or keyed under a master key (an environment, a signing key). */
-async function holdsData(store: Store): Promise<boolean> {
-  const env = await store.db.selectFrom('environments').select('id').limit(1).executeTakeFirst();
-  const key = env ?? (await store.db.selectFrom('signing_keys').select('kid').limit(1).executeTakeFirst());
-  return key !== undefined;
+function holdsData(store: Store): Promise<boolean> {
+  return repositories(store).storeMeta.holdsData();
 }
 
 function matches(key: Buffer, check: string): boolean {

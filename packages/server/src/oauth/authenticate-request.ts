@@ -12,7 +12,7 @@ import { VerificationGate } from '../throttle/verification-gate.js';
 import type { Runtime } from '../runtime.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
-import { audit } from '../services/audit.js';
+import { recordAudit } from '../services/audit.js';
 import { TOKEN_THROTTLE, type ScopedWindow, type WindowScope } from '../throttle/throttle.js';
 import { findClient, verifyClient } from './authenticate.js';
 import type { ClientCredentials } from './client-auth.js';
@@ -89,12 +89,12 @@ export async function auditFailure(rt: Runtime, log: FastifyBaseLogger, ip: stri
   const actor = { actor: 'anonymous', ip };
   if (filled.includes('ip')) {
     log.warn({ ip }, 'failed authentications from this IP are throttled');
-    await audit(rt.ctx.db, actor, { environmentId: null, action: 'ip.throttled', target: ip, result: 'failure' }, now).catch(() => undefined);
+    await recordAudit(rt.ctx, actor, { environmentId: null, action: 'ip.throttled', target: ip, result: 'failure' }, now).catch(() => undefined);
   }
   const client = await rt.directory.client(clientId).catch(() => undefined);
   if (!client) return;
-  await audit(rt.ctx.db, actor, { environmentId: client.environmentId, action: 'client.auth_failed', target: client.clientId, result: 'failure' }, now).catch(() => undefined);
+  await recordAudit(rt.ctx, actor, { environmentId: client.environmentId, action: 'client.auth_failed', target: client.clientId, result: 'failure' }, now).catch(() => undefined);
   for (const scope of filled.filter((s) => s !== 'ip')) {
-    await audit(rt.ctx.db, actor, { environmentId: client.environmentId, action: 'client.throttled', target: client.clientId, result: 'failure', details: { window: scope } }, now).catch(() => undefined);
+    await recordAudit(rt.ctx, actor, { environmentId: client.environmentId, action: 'client.throttled', target: client.clientId, result: 'failure', details: { window: scope } }, now).catch(() => undefined);
   }
 }

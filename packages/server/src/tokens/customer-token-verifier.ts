@@ -19,6 +19,7 @@ import type { DecodedJws } from './jwt-structure.js';
 import { nowSeconds } from '../clock.js';
 import { checkCustomerTokenTarget, readCustomerClaims } from './customer-claims.js';
 import type { CustomerSeen } from '../services/customers.js';
+import { repositories } from '../store/unit-of-work.js';
 
 /** A verification key of an environment. */
 interface TenantKey {
@@ -103,7 +104,7 @@ export class CustomerTokens implements CustomerTokenVerifier {
   }
 
   private async load(env: EnvironmentRecord): Promise<TenantKey[]> {
-    const rows = await this.ctx.db.selectFrom('environment_credentials').selectAll().where('environment_id', '=', env.id).execute();
+    const rows = await repositories(this.ctx.store).credentials.all(env.id);
     const now = nowSeconds(this.ctx.clock);
     const out: TenantKey[] = [];
     for (const r of rows) {

@@ -14,7 +14,7 @@ import { nowSeconds } from '../clock.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
-import { audit } from '../services/audit.js';
+import { repositories } from '../store/unit-of-work.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import { TooManyRequests } from '../errors/oauth-error.js';
 import { newJti, signAccessToken } from './access-token.js';
@@ -163,22 +163,14 @@ export class TokenIssuer {
       signingKey,
     );
     const minted: ReusableToken = { token, jti, expiresAt, refreshAt: expiresAt - env.refreshBefore };
-    const won = await this.writes.run(async (trx) => {
+    const won = await this.writes.unit(async (uow) => {
       if (reuse) {
         const row = { reuse_key: key, integration_id: client.id, jti, token_enc: this.ctx.sealer.seal(token, key), scope, expires_at: expiresAt, refresh_at: minted.refreshAt };
-        const res = await trx
-          .insertInto('token_reuse')
-          .values(row)
-          .onConflict((oc) => oc.column('reuse_key').doUpdateSet(row).where('token_reuse.refresh_at', '<=', now))
-          .executeTakeFirst();
         // Another node holds a fresh token for this key: nothing of ours is written.
-        if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+        if (!(await uow.tokens.putReusable(row, now))) return false;
       }
-      await trx
-        .insertInto('issued_tokens')
-        .values({ jti, integration_id: client.id, environment_id: env.id, audience: api.audience, scope, kid: signingKey.kid, issued_at: now, expires_at: expiresAt, revoked_at: null })
-        .execute();
-      await audit(trx, m.actor, { environmentId: env.id, action: 'token.mint', target: client.clientId, details: { audience: api.audience, scope, jti } }, this.ctx.clock.now());
+      await uow.tokens.insertIssued({ jti, integration_id: client.id, environment_id: env.id, audience: api.audience, scope, kid: signingKey.kid, issued_at: now, expires_at: expiresAt, revoked_at: null });
+      await uow.audit(m.actor, { environmentId: env.id, action: 'token.mint', target: client.clientId, details: { audience: api.audience, scope, jti } }, this.ctx.clock.now());
       return true;
     });
     if (!won) {
@@ -196,19 +188,14 @@ export class TokenIssuer {
    * @throws TooManyRequests with `Retry-After` until the oldest mint of the hour ages out.
    */
   private async checkQuota(client: ClientRecord, now: number): Promise<void> {
-    const rows = await this.ctx.db
-      .selectFrom('issued_tokens')
-      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('issued_at').as('oldest')])
-      .where('integration_id', '=', client.id)
-      .where('issued_at', '>', now - 3600)
-      .executeTakeFirstOrThrow();
-    if (Number(rows.n) >= client.tokenQuotaPerHour!) {
-      throw new TooManyRequests(Number(rows.oldest) + 3600 - now, 'the integration has used its token quota for this hour');
+    const mints = await repositories(this.ctx.store).tokens.mintsSince(client.id, now - 3600);
+    if (mints.count >= client.tokenQuotaPerHour!) {
+      throw new TooManyRequests(mints.oldest + 3600 - now, 'the integration has used its token quota for this hour');
     }
   }
 
   private async loadReusable(key: string): Promise<ReusableToken | undefined> {
-    const row = await this.ctx.db.selectFrom('token_reuse').selectAll().where('reuse_key', '=', key).executeTakeFirst();
+    const row = await repositories(this.ctx.store).tokens.reusable(key);
     if (!row) return undefined;
     return { token: this.ctx.sealer.open(row.token_enc, key), jti: row.jti, expiresAt: Number(row.expires_at), refreshAt: Number(row.refresh_at) };
   }

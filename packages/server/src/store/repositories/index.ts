@@ -19,7 +19,7 @@
  * 4. **Store** (`../db.ts`, `../schema.ts`, `../migrations/`, `../group-commit.ts`): the Kysely
  *    handle over SQLite or PostgreSQL, the schema, migrations, and group commit for token mints.
  *
- * `npm run check:shape` (dependency-cruiser, `.dependency-cruiser.cjs` at the repository root)
+ * `npm run check:shape` (dependency-cruiser, `.dependency-cruiser.mjs` at the repository root)
  * fails the build when `kysely` is imported outside `store/`, when `ctx.db` (a Kysely handle) is
  * used outside it, or when the folders of `packages/server/src` import each other in a cycle.
  *

@@ -6,6 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { authenticateBearer } from './bearer.js';
+import { authenticateSession } from './session.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -14,8 +15,8 @@ import type { Principal } from './principal.js';
  *   `invalid_csrf_token` for a session without its CSRF header on a state-changing method.
  */
 export async function authenticateCaller(rt: Runtime, request: FastifyRequest): Promise<Principal> {
-  if (request.headers.authorization === undefined && rt.authenticateSession) {
-    const session = await rt.authenticateSession(request);
+  if (request.headers.authorization === undefined) {
+    const session = await authenticateSession(rt.ctx, request);
     if (session) return session;
   }
   return authenticateBearer(rt, request);

@@ -40,8 +40,7 @@ export function revokeRoute(app: FastifyInstance, rt: Runtime): void {
           await recordChange(trx, rt.ctx.store.dialect, 'revocation', inspected.jti, now);
           await audit(trx, { actor: `integration:${client.clientId}`, ip: request.ip }, { environmentId: env.id, action: 'token.revoke', target: client.clientId, details: { jti: inspected.jti } }, rt.ctx.clock.now());
         });
-        rt.revocations.add(inspected.jti);
-        rt.verifier.clear();
+        await rt.coherence.local('revocation', inspected.jti);
       }
       return reply.header('cache-control', 'no-store').send({});
     },

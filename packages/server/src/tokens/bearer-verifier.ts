@@ -36,16 +36,18 @@ export class BearerVerifier {
    */
   private readonly cache = new LRUCache<string, BearerPrincipal>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (_value, key) => key.length + 400 });
   private lastKeyReload = 0;
-  /** Set when customer tokens are supported. */
-  customers: CustomerTokenVerifier | undefined;
-  /** Told of every verification (metrics). */
-  onVerify: (result: 'cache_hit' | 'verified' | 'refused') => void = () => {};
 
+  /**
+   * @param customers verifies tokens of other issuers (tenant-signed customer tokens), when supported.
+   * @param onVerify told of every verification (metrics).
+   */
   constructor(
     private readonly ctx: Context,
     private readonly keys: KeyRing,
     private readonly directory: Directory,
     private readonly revocations: RevocationList,
+    private readonly customers: CustomerTokenVerifier | undefined,
+    private readonly onVerify: (result: 'cache_hit' | 'verified' | 'refused') => void = () => {},
   ) {}
 
   /**
@@ -131,7 +133,8 @@ export class BearerVerifier {
     const now = Date.now();
     if (now - this.lastKeyReload < KEY_RELOAD_COOLDOWN_MS) return undefined;
     this.lastKeyReload = now;
-    await this.keys.reload();
+    // Reads only: a request never writes (due key switches are persisted by maintenance).
+    await this.keys.load();
     return this.keys.verificationKey(kid);
   }
 

@@ -76,7 +76,7 @@ export class CustomerTokens implements CustomerTokenVerifier {
       const admin: AdminPrincipal = { type: 'admin', environmentId: env.id, environment: env.slug, scopes: ADMIN_TOKEN_SCOPES, exp: claims.exp };
       return admin;
     }
-    await this.seen.record(env.id, claims.id, claims.name, claims.fields);
+    this.seen.record(env.id, claims.id, claims.name, claims.fields);
     const customer: CustomerPrincipal = {
       type: 'customer',
       environmentId: env.id,

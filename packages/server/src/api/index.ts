@@ -18,7 +18,7 @@ import { assetRoutes } from './assets.js';
 import { outputRoutes } from './outputs.js';
 import { customerRoutes } from './customers.js';
 import { credentialRoutes } from './credentials.js';
-import { NotFound } from '../errors/api-error.js';
+import { NotFound } from '../errors/domain-errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

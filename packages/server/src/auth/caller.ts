@@ -11,7 +11,7 @@ import type { Principal } from './principal.js';
 
 /**
  * The caller of a request to the Environment or management API.
- * @throws MissingBearer/InvalidToken (401) without valid credentials; ApiError 403
+ * @throws MissingBearer/InvalidToken (401) without valid credentials; Forbidden (403)
  *   `invalid_csrf_token` for a session without its CSRF header on a state-changing method.
  */
 export async function authenticateCaller(rt: Runtime, request: FastifyRequest): Promise<Principal> {

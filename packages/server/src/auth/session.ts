@@ -7,7 +7,7 @@
 import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import type { Context } from '../context.js';
-import { ApiError } from '../errors/api-error.js';
+import { Forbidden } from '../errors/domain-errors.js';
 import type { ConsolePrincipal } from './principal.js';
 import { csrfMatches, loadSession, type Session } from '../services/sessions.js';
 
@@ -39,14 +39,14 @@ export async function requestSession(ctx: Context, request: FastifyRequest): Pro
  * Authenticates a request by its session cookie. State-changing methods (anything but GET, HEAD,
  * OPTIONS) must carry the session's CSRF token in `x-csrf-token`.
  * @returns the console principal, or undefined when there is no live session.
- * @throws ApiError 403 `invalid_csrf_token` when the session is live but the CSRF header is missing or wrong.
+ * @throws Forbidden `invalid_csrf_token` when the session is live but the CSRF header is missing or wrong.
  */
 export async function authenticateSession(ctx: Context, request: FastifyRequest): Promise<ConsolePrincipal | undefined> {
   const session = await requestSession(ctx, request);
   if (!session) return undefined;
   if (!SAFE_METHODS.has(request.method)) {
     const given = request.headers[CSRF_HEADER];
-    if (!csrfMatches(session, typeof given === 'string' ? given : undefined)) throw new ApiError(403, 'invalid_csrf_token', `send the session's CSRF token in the ${CSRF_HEADER} header`);
+    if (!csrfMatches(session, typeof given === 'string' ? given : undefined)) throw new Forbidden(`send the session's CSRF token in the ${CSRF_HEADER} header`, 'invalid_csrf_token');
   }
   return { type: 'console', adminId: session.adminId, email: session.email };
 }

@@ -7,7 +7,7 @@ import type { AuditEvent } from '@gatehouse/contracts';
 import type { Database } from '../store/schema.js';
 import type { Actor } from '../context.js';
 import { generateTimeOrderedId } from './secrets.js';
-import { ApiError } from '../errors/api-error.js';
+import { InvalidInput } from '../errors/domain-errors.js';
 
 /** One event to record. `details` must never hold a secret. */
 export interface AuditEntry {
@@ -49,7 +49,7 @@ const CURSOR = /^(\d{1,16})\.(evt_[\w-]{1,40})$/;
  * page: `<created_at_ms>.<id>`, so pages hold still while new events arrive); with
  * `environmentId` null, the server-wide events instead (signing keys, console administrators and
  * sign-ins, throttled IPs).
- * @throws ApiError 400 `invalid_request` for a cursor this function did not make.
+ * @throws InvalidInput `invalid_request` for a cursor this function did not make.
  */
 export async function listAudit(db: Kysely<Database>, environmentId: string | null, limit: number, cursor?: string): Promise<AuditPage> {
   let query = db
@@ -59,7 +59,7 @@ export async function listAudit(db: Kysely<Database>, environmentId: string | nu
     .where('audit_events.environment_id', environmentId === null ? 'is' : '=', environmentId);
   if (cursor !== undefined) {
     const match = CURSOR.exec(cursor);
-    if (!match) throw new ApiError(400, 'invalid_request', 'cursor is not one this API returned');
+    if (!match) throw new InvalidInput('cursor is not one this API returned');
     const [ms, id] = [Number(match[1]), match[2]!];
     query = query.where((eb) => eb.or([eb('created_at_ms', '<', ms), eb.and([eb('created_at_ms', '=', ms), eb('audit_events.id', '<', id)])]));
   }

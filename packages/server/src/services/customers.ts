@@ -10,7 +10,7 @@ import { upToBytes } from '../cache/bounded.js';
 import type { Customer } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { NotFound } from '../errors/api-error.js';
+import { NotFound } from '../errors/domain-errors.js';
 import type { CustomerTable } from '../store/schema.js';
 import { recordChange } from '../store/repositories/change-log.js';
 import { audit } from './audit.js';

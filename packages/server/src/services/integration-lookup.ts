@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { Context } from '../context.js';
-import { NotFound } from '../errors/api-error.js';
+import { NotFound } from '../errors/domain-errors.js';
 import { loadEnvironment, type EnvironmentRecord } from '../store/repositories/environments.js';
 import { loadClient, type ClientRecord } from '../store/repositories/integrations.js';
 

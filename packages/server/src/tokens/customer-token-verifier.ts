@@ -9,7 +9,8 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { errors as joseErrors, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
 import type { Context } from '../context.js';
-import { ApiError, InvalidToken } from '../errors/api-error.js';
+import { InvalidToken } from '../errors/api-error.js';
+import { Forbidden } from '../errors/domain-errors.js';
 import type { Directory } from '../cache/directory.js';
 import { MAX_IDENTIFIER_LENGTH } from '../cache/bounded.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
@@ -72,7 +73,7 @@ export class CustomerTokens implements CustomerTokenVerifier {
     if (!verified) return undefined;
     const claims = readCustomerClaims(payload, now, skew, env.customerTokenMaxLifetime);
     if (claims.kind === 'admin') {
-      if (!verified.allowAdmin) throw new ApiError(403, 'forbidden', 'this credential may not sign admin tokens');
+      if (!verified.allowAdmin) throw new Forbidden('this credential may not sign admin tokens');
       const admin: AdminPrincipal = { type: 'admin', environmentId: env.id, environment: env.slug, scopes: ADMIN_TOKEN_SCOPES, exp: claims.exp };
       return admin;
     }

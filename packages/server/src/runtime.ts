@@ -22,6 +22,8 @@ import { RevocationList } from './tokens/revocation-list.js';
 import { BearerVerifier } from './tokens/bearer-verifier.js';
 import { CustomerTokens } from './tokens/customer-token-verifier.js';
 import { CustomerSeen } from './services/customers.js';
+import { csrfMatches, loadSession } from './services/sessions.js';
+import type { SessionLookup } from './auth/deps.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { scheduleMaintenance } from './maintenance.js';
 import { Redis } from 'ioredis';
@@ -59,6 +61,8 @@ export interface Runtime {
   readonly assertions: VerificationGate;
   /** Integrations' `jwks_uri` keys for `private_key_jwt`, fetched with bounds and cached. */
   readonly jwks: JwksFetcher;
+  /** Console sessions by cookie value, for session authentication (auth/session.ts). */
+  readonly sessions: SessionLookup;
   /** Stops the change feed and closes the store. */
   close(): Promise<void>;
 }
@@ -148,6 +152,12 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       audits,
       assertions: new VerificationGate(16, 1, 1024),
       jwks: new JwksFetcher(ctx.clock, config.jwksUriAllowedHosts),
+      sessions: {
+        async find(value) {
+          const session = await loadSession(ctx, value);
+          return session && { adminId: session.adminId, email: session.email, csrfMatches: (given) => csrfMatches(session, given) };
+        },
+      },
       async close() {
         stopMaintenance();
         await audits.idle();

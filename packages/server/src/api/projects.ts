@@ -5,7 +5,7 @@ import { ApiError as ApiErrorBody, EnvIdParams, EnvParams, ListQuery, Page, Proj
 import type { Runtime } from '../runtime.js';
 import { Forbidden } from '../errors/domain-errors.js';
 import { createProject, deleteProject, getProject, listProjects, updateProject, type Owner } from '../services/projects.js';
-import { bearerPrincipal } from './index.js';
+import { bearerPrincipal } from './request-principal.js';
 import { ownerOf } from '../auth/principal.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody };

@@ -6,10 +6,9 @@
  */
 import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
-import type { Context } from '../context.js';
 import { Forbidden } from '../errors/domain-errors.js';
 import type { ConsolePrincipal } from './principal.js';
-import { csrfMatches, loadSession, type Session } from '../services/sessions.js';
+import type { SessionLookup } from './deps.js';
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'gatehouse_session';
@@ -29,24 +28,19 @@ export function sessionCookie(request: FastifyRequest): string | undefined {
   return fastifyCookie.parse(header)[SESSION_COOKIE] || undefined;
 }
 
-/** The unexpired session of a request, without any CSRF check. */
-export async function requestSession(ctx: Context, request: FastifyRequest): Promise<Session | undefined> {
-  const value = sessionCookie(request);
-  return value ? loadSession(ctx, value) : undefined;
-}
-
 /**
  * Authenticates a request by its session cookie. State-changing methods (anything but GET, HEAD,
  * OPTIONS) must carry the session's CSRF token in `x-csrf-token`.
  * @returns the console principal, or undefined when there is no live session.
  * @throws Forbidden `invalid_csrf_token` when the session is live but the CSRF header is missing or wrong.
  */
-export async function authenticateSession(ctx: Context, request: FastifyRequest): Promise<ConsolePrincipal | undefined> {
-  const session = await requestSession(ctx, request);
+export async function authenticateSession(sessions: SessionLookup, request: FastifyRequest): Promise<ConsolePrincipal | undefined> {
+  const value = sessionCookie(request);
+  const session = value ? await sessions.find(value) : undefined;
   if (!session) return undefined;
   if (!SAFE_METHODS.has(request.method)) {
     const given = request.headers[CSRF_HEADER];
-    if (!csrfMatches(session, typeof given === 'string' ? given : undefined)) throw new Forbidden(`send the session's CSRF token in the ${CSRF_HEADER} header`, 'invalid_csrf_token');
+    if (!session.csrfMatches(typeof given === 'string' ? given : undefined)) throw new Forbidden(`send the session's CSRF token in the ${CSRF_HEADER} header`, 'invalid_csrf_token');
   }
   return { type: 'console', adminId: session.adminId, email: session.email };
 }

@@ -3,12 +3,19 @@
  * authenticating a request by it is auth/session.ts's (re-exported here).
  * @packageDocumentation
  */
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.js';
-import { SESSION_LIFETIME } from '../services/sessions.js';
-import { SESSION_COOKIE } from '../auth/session.js';
+import type { Context } from '../context.js';
+import { loadSession, SESSION_LIFETIME, type Session } from '../services/sessions.js';
+import { SESSION_COOKIE, sessionCookie } from '../auth/session.js';
 
-export { authenticateSession, CSRF_HEADER, requestSession, SESSION_COOKIE, sessionCookie } from '../auth/session.js';
+export { authenticateSession, CSRF_HEADER, SESSION_COOKIE, sessionCookie } from '../auth/session.js';
+
+/** The unexpired session of a request, without any CSRF check. */
+export async function requestSession(ctx: Context, request: FastifyRequest): Promise<Session | undefined> {
+  const value = sessionCookie(request);
+  return value ? loadSession(ctx, value) : undefined;
+}
 
 /** The cookie attributes: `HttpOnly; SameSite=Strict; Path=/`, and `Secure` when the issuer is https. */
 export function cookieOptions(config: Config, maxAgeSeconds = SESSION_LIFETIME) {

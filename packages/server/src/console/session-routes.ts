@@ -82,7 +82,7 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
   });
 
   app.delete('/api/v1/session', { schema: { ...common, summary: 'Sign out', response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    const principal = await authenticateSession(ctx, request);
+    const principal = await authenticateSession(rt.sessions, request);
     const value = sessionCookie(request);
     if (principal && value) {
       await deleteSession(ctx, value);

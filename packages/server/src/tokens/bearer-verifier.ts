@@ -15,11 +15,11 @@ import { SIGNING_ALG } from '../keys/signing-keys.js';
 import type { Directory } from '../cache/directory.js';
 import type { BearerPrincipal, IntegrationPrincipal } from '../auth/principal.js';
 import { ACCESS_TOKEN_TYP } from './access-token.js';
-import { decodeStrict, MalformedToken, type DecodedJws } from './jwt-structure.js';
+import { decodeStrict, MalformedToken, type DecodedJws } from '../auth/jwt-structure.js';
+import { MAX_TOKEN_LENGTH } from '../auth/deps.js';
 import type { RevocationList } from './revocation-list.js';
 
-/** Longest accepted token, characters: anything longer is refused before any crypto (C-44). */
-export const MAX_TOKEN_LENGTH = 8000;
+export { MAX_TOKEN_LENGTH };
 /** Least time between key reloads triggered by an unknown `kid`, milliseconds (C-32, F-58). */
 export const KEY_RELOAD_COOLDOWN_MS = 5000;
 

@@ -16,7 +16,7 @@ import { MAX_IDENTIFIER_LENGTH } from '../cache/bounded.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { AdminPrincipal, BearerPrincipal, CustomerPrincipal } from '../auth/principal.js';
 import type { CustomerTokenVerifier } from './bearer-verifier.js';
-import type { DecodedJws } from './jwt-structure.js';
+import type { DecodedJws } from '../auth/jwt-structure.js';
 import { nowSeconds } from '../clock.js';
 import { checkCustomerTokenTarget, readCustomerClaims } from './customer-claims.js';
 import type { CustomerSeen } from '../services/customers.js';

@@ -11,6 +11,14 @@ import type { ApiErrorCode } from '@gatehouse/contracts';
 export abstract class DomainError extends Error {
   /** The `error` code answered. */
   abstract readonly code: ApiErrorCode;
+
+  /**
+   * The HTTP status the error handler answers with ({@link httpStatusOf}), derived from the class:
+   * a service never picks one. For callers outside HTTP (the CLI, tests) that want to tell.
+   */
+  get status(): 400 | 401 | 403 | 404 | 409 {
+    return httpStatusOf(this);
+  }
 }
 
 /** The input is not acceptable (answered 400): malformed, out of range, unknown reference. */

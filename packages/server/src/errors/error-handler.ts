@@ -1,7 +1,7 @@
 /**
  * The one place that decides what a client may see of an error (cf. node-oidc-provider's err_out).
  * OAuth and API errors pass as they are; domain errors are answered with their status
- * ({@link httpStatusOf}) and code; store outages become 503 `temporarily_unavailable`; Fastify's
+ * (domain-errors.ts's `httpStatusOf`) and code; store outages become 503 `temporarily_unavailable`; Fastify's
  * own 4xx become `invalid_request`; everything else becomes 500 `server_error` and is logged.
  * Two handlers share it: {@link errorHandler} on the root (the APIs' `{error, error_description}`
  * format) and {@link oauthErrorHandler}, which the OAuth endpoints' encapsulated context sets
@@ -11,7 +11,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequest, OAuthError, TemporarilyUnavailable } from './oauth-error.js';
 import { ApiError } from './api-error.js';
-import { DomainError, httpStatusOf, InvalidInput } from './domain-errors.js';
+import { DomainError, InvalidInput } from './domain-errors.js';
 import { isStoreUnavailable } from './store-unavailable.js';
 
 /** How a context answers errors: the APIs' format, or RFC 6749 §5.2 on the OAuth endpoints. */
@@ -37,7 +37,7 @@ function handle(format: ErrorFormat, err: FastifyError, request: FastifyRequest,
   if (err instanceof OAuthError) return sendOAuthError(reply, err);
   if (format === 'oauth' && err instanceof InvalidInput && err.code === 'invalid_request') return sendOAuthError(reply, new InvalidRequest(err.message));
   if (err instanceof DomainError) {
-    return reply.code(httpStatusOf(err)).header('cache-control', 'no-store').send({ error: err.code, error_description: err.message });
+    return reply.code(err.status).header('cache-control', 'no-store').send({ error: err.code, error_description: err.message });
   }
   if (err instanceof ApiError) {
     return reply.code(err.status).headers(err.headers).header('cache-control', 'no-store').send({ error: err.code, error_description: err.message });

@@ -24,7 +24,7 @@ const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
  * Creates an environment and its built-in Environment API. Its `apis` row records this process's
  * `config.audience` for reference only: the audience in force is always the running config's
  * (`loadEnvironment`), so an environment created by the CLI under another issuer works (H-80).
- * @throws InvalidInput `invalid_request` for a bad slug, 409 `conflict` when the slug is taken.
+ * @throws InvalidInput `invalid_request` for a bad slug, Conflict `conflict` when the slug is taken.
  */
 export async function createEnvironment(ctx: Context, actor: Actor, slug: string, name?: string): Promise<EnvironmentRecord> {
   if (!SLUG.test(slug)) throw new InvalidInput('slug must match [a-z0-9][a-z0-9-]{1,62}');

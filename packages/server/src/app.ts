@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Runtime } from './runtime.js';
-import { errorHandler } from './errors/error-handler.js';
+import { errorHandler, oauthErrorHandler } from './errors/error-handler.js';
 import { loggerOptions } from './logger.js';
 import { registerOAuthBodyParsers } from './oauth/params.js';
 import { registerInputPolicy } from './input/policy.js';
@@ -69,6 +69,8 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   });
   if (rt.redis) logRedisState(app, rt.redis);
   await app.register(async (oauth) => {
+    // The OAuth endpoints answer errors as RFC 6749 §5.2 says, whatever their URL.
+    oauth.setErrorHandler(oauthErrorHandler);
     registerOAuthBodyParsers(oauth);
     tokenRoute(oauth, rt);
     revokeRoute(oauth, rt);

@@ -4,8 +4,20 @@
  */
 import type { Clock } from './clock.js';
 import type { Config } from './config/config.js';
-import type { Sealer } from './keys/master-key.js';
 import type { Store } from './store/db.js';
+
+/**
+ * Authenticated encryption under the master key, one key per purpose (`aad`); implemented by
+ * keys/master-key.ts's `Sealer`.
+ */
+export interface Sealer {
+  /** The key of client secrets' HMAC (derived from the master key; never stored). */
+  readonly secretPepper: Buffer;
+  /** Encrypts `plaintext` bound to `aad`. */
+  seal(plaintext: string, aad: string): string;
+  /** Decrypts what {@link seal} gave for the same `aad`. @throws Error when it was altered or `aad` differs. */
+  open(sealed: string, aad: string): string;
+}
 
 /** Shared dependencies of services, built once per process. */
 export interface Context {

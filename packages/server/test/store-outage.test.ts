@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startThrowawayPg, throwawayPgAvailable, type ThrowawayPg } from './helpers/throwaway-pg.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { settle, startTestServer, type TestServer } from './helpers/server.js';
 import jwt from 'jsonwebtoken';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
@@ -111,6 +111,7 @@ describe.runIf(throwawayPgAvailable)('store outage on PostgreSQL', () => {
     }
     expect(status).toBe(201);
     expect((await self()).status).toBe(200);
+    await settle(t);
     // Nothing half-written by the failed attempts: one integration and one customer, each audited once.
     const db = t.server.runtime.ctx.db;
     expect(await db.selectFrom('integrations').select('id').where('name', '=', 'made-in-outage').execute()).toHaveLength(1);

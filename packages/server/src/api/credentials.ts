@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody, EnvParams } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { ApiError } from '../errors/api-error.js';
+import { Forbidden } from '../errors/domain-errors.js';
 import { addPublicKey, createEnvironmentSecret, getCredentials, removePublicKey, rotateEnvironmentSecret } from '../services/credentials.js';
 import { PUBLIC_KEY_ALGS } from '../services/public-keys.js';
 import { actorOf } from '../auth/principal.js';
@@ -42,7 +42,7 @@ const KeyParams = Type.Object({ env: EnvParams.properties.env, id: Type.String({
 
 function consoleOnly(request: FastifyRequest) {
   const p = request.principal;
-  if (p?.type !== 'console') throw new ApiError(403, 'forbidden', 'environment credentials are managed from the console or the CLI');
+  if (p?.type !== 'console') throw new Forbidden('environment credentials are managed from the console or the CLI');
   return { actor: actorOf(p), ip: request.ip };
 }
 

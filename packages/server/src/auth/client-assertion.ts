@@ -11,10 +11,10 @@
 import { importJWK, jwtVerify, type JWK } from 'jose';
 import { nowSeconds } from '../clock.js';
 import { InvalidClient, InvalidRequest } from '../errors/oauth-error.js';
-import type { Runtime } from '../runtime.js';
+import type { AuthRuntime } from './deps.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientKeyRecord, ClientRecord } from '../store/repositories/integrations.js';
-import { decodeStrict, type DecodedJws } from '../tokens/jwt-structure.js';
+import { decodeStrict, type DecodedJws } from './jwt-structure.js';
 import { ASYMMETRIC_ALGS } from './client-key.js';
 import { useJtiOnce } from './replay.js';
 
@@ -65,14 +65,14 @@ function unverifiedSubject(assertion: string): string | undefined {
  * The client and environment a valid assertion authenticates.
  * @throws InvalidClient (no Basic challenge) for any failure; store errors (503).
  */
-export async function authenticateClientAssertion(rt: Runtime, creds: AssertionCredentials): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
+export async function authenticateClientAssertion(rt: AuthRuntime, creds: AssertionCredentials): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
   const client = await rt.directory.client(creds.clientId);
   const env = client && (await rt.directory.environment('id', client.environmentId));
   if (!client || !env || !client.enabled || !(await verifyAssertion(rt, client, creds.assertion))) throw new InvalidClient(false);
   return { client, env };
 }
 
-async function verifyAssertion(rt: Runtime, client: ClientRecord, assertion: string): Promise<boolean> {
+async function verifyAssertion(rt: AuthRuntime, client: ClientRecord, assertion: string): Promise<boolean> {
   let decoded: DecodedJws;
   try {
     decoded = decodeStrict(assertion);

@@ -15,7 +15,6 @@ export type ChangeListener = (changes: Change[]) => void | Promise<void>;
 export class ChangeFeed {
   private lastId = 0;
   private timer: NodeJS.Timeout | undefined;
-  private listeners: ChangeListener[] = [];
   private running: Promise<void> | undefined;
   private again = false;
   private listenClient: pg.PoolClient | undefined;
@@ -23,12 +22,11 @@ export class ChangeFeed {
   /** Last time (ms) the store answered a poll; readiness uses it. */
   lastPollOk = 0;
 
-  constructor(private readonly ctx: Context) {}
-
-  /** Adds a listener. */
-  on(listener: ChangeListener): void {
-    this.listeners.push(listener);
-  }
+  /** @param listener told of each batch of new changes (the runtime's cache coherence, coherence.ts). */
+  constructor(
+    private readonly ctx: Context,
+    private readonly listener: ChangeListener,
+  ) {}
 
   /** Starts following from the newest change. */
   async start(): Promise<void> {
@@ -54,7 +52,7 @@ export class ChangeFeed {
             this.lastPollOk = Date.now();
             if (!changes.length) break;
             this.lastId = changes[changes.length - 1]!.id;
-            for (const l of this.listeners) await l(changes);
+            await this.listener(changes);
           }
         } catch {
           // The store is down: caches keep serving what they know; the next tick retries.

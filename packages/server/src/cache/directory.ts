@@ -1,12 +1,11 @@
 /**
  * Cached reads of what every request needs: clients by `client_id`, environments by id, slug and
- * environment key. Entries are dropped when the change feed reports their change.
+ * environment key. Entries are dropped when the change feed reports their change (coherence.ts).
  * @packageDocumentation
  */
 import { LRUCache } from 'lru-cache';
 import { MAX_IDENTIFIER_LENGTH, upToBytes, upToEntries } from './bounded.js';
 import type { Context } from '../context.js';
-import type { Change } from '../store/repositories/change-log.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import { repositories } from '../store/unit-of-work.js';
@@ -67,20 +66,19 @@ export class Directory {
     return record;
   }
 
-  /** Drops what `changes` made stale. */
-  apply(changes: Change[]): void {
+  /** Drops the client of integration `integrationId` (its `id`), and every id cached as unknown (a new integration may carry one). */
+  forgetIntegration(integrationId: string): void {
     this.version++;
-    for (const c of changes) {
-      if (c.kind === 'integration') {
-        const clientId = this.clientIdById.get(c.ref);
-        if (clientId) this.clients.delete(clientId);
-        this.clientIdById.delete(c.ref);
-        // A new integration may carry an id that was cached as unknown.
-        this.unknownClients.clear();
-      } else if (c.kind === 'environment' || c.kind === 'api' || c.kind === 'credential') {
-        this.envs.clear();
-      }
-    }
+    const clientId = this.clientIdById.get(integrationId);
+    if (clientId) this.clients.delete(clientId);
+    this.clientIdById.delete(integrationId);
+    this.unknownClients.clear();
+  }
+
+  /** Drops every environment (an environment, one of its APIs or credentials changed). */
+  forgetEnvironments(): void {
+    this.version++;
+    this.envs.clear();
   }
 
   /** Forgets everything. */

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { ApiError } from '../errors/api-error.js';
+import { Unauthenticated } from '../errors/domain-errors.js';
 import { TooManyRequests } from '../errors/oauth-error.js';
 import { SIGN_IN_THROTTLE } from '../throttle/throttle.js';
 import { VerificationGate } from '../throttle/verification-gate.js';
@@ -63,7 +63,7 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
       if (!admin) {
         const now = ctx.clock.now();
         rt.audits.push(() => recordAudit(ctx, { actor: `admin:${email.slice(0, 320)}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in', result: 'failure' }, now));
-        throw new ApiError(401, 'invalid_credentials', 'wrong email or password');
+        throw new Unauthenticated('wrong email or password', 'invalid_credentials');
       }
       await throttle.refund(windows);
       const { value, session } = await createSession(ctx, admin);
@@ -76,13 +76,13 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
 
   app.get('/api/v1/session', { schema: { ...common, summary: 'The signed-in administrator', response: { 200: SessionView, ...errors } } }, async (request, reply) => {
     const session = await requestSession(ctx, request);
-    if (!session) throw new ApiError(401, 'unauthorized', 'not signed in');
+    if (!session) throw new Unauthenticated('not signed in');
     reply.header('cache-control', 'no-store');
     return { email: session.email, csrf_token: session.csrfToken };
   });
 
   app.delete('/api/v1/session', { schema: { ...common, summary: 'Sign out', response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    const principal = await authenticateSession(ctx, request);
+    const principal = await authenticateSession(rt.sessions, request);
     const value = sessionCookie(request);
     if (principal && value) {
       await deleteSession(ctx, value);

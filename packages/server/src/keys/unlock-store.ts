@@ -9,28 +9,9 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/db.js';
 import { repositories } from '../store/unit-of-work.js';
 import { createMasterKeyFile, masterKeyCheck, masterKeyPath } from './master-key.js';
+import type { MasterKeys, MasterKeySource, StorePlace } from '../config/master-key-source.js';
 
-/** A master key and where it came from, in words (`the GATEHOUSE_MASTER_KEY environment variable`, a file path). */
-export interface MasterKeySource {
-  readonly key: Buffer;
-  readonly origin: string;
-}
-
-/** The master keys a process was given; {@link unlockStore} uses one of them or refuses. */
-export interface MasterKeys {
-  /** From `GATEHOUSE_MASTER_KEY` (or the `masterKey` option); undefined when not set. */
-  readonly given: MasterKeySource | undefined;
-  /** From `<dataDir>/master.key` (embedded store only); undefined when there is no such file. */
-  readonly file: MasterKeySource | undefined;
-}
-
-/** Where the store is, for messages (`embedded store in /srv/data`, `PostgreSQL postgres://u:***@db/gh`). */
-export interface StorePlace {
-  readonly description: string;
-  /** The data directory: where `master.key` is generated for a new embedded store. */
-  readonly dataDir: string;
-  readonly embedded: boolean;
-}
+export type { MasterKeys, MasterKeySource, StorePlace } from '../config/master-key-source.js';
 
 /** Thrown when a process's master key can't open the store; the message says which key and what to do. */
 export class MasterKeyRefused extends Error {

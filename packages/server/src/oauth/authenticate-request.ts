@@ -8,7 +8,6 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { InvalidClient, TooManyRequests } from '../errors/oauth-error.js';
 import { authenticateClientAssertion, type AssertionCredentials } from '../auth/client-assertion.js';
-import { VerificationGate } from '../throttle/verification-gate.js';
 import type { Runtime } from '../runtime.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
@@ -41,7 +40,7 @@ export async function authenticateRequest(rt: Runtime, request: FastifyRequest, 
  * limit, and an honest client's concurrent requests wait rather than fail (G-72).
  */
 async function authenticateAssertion(rt: Runtime, request: FastifyRequest, credentials: AssertionCredentials, windows: ScopedWindow[]): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
-  const slot = ASSERTIONS.enter(windows[0]!.key);
+  const slot = rt.assertions.enter(windows[0]!.key);
   if (!slot) throw new TooManyRequests(1, 'too many client assertions being verified, retry later');
   const release = await slot;
   try {
@@ -56,9 +55,6 @@ async function authenticateAssertion(rt: Runtime, request: FastifyRequest, crede
     release();
   }
 }
-
-/** Verifications of client assertions in flight: 16 at once, one per (client, address), 1,024 waiting. */
-const ASSERTIONS = new VerificationGate(16, 1, 1024);
 
 function assertOpen(rt: Runtime, windows: readonly ScopedWindow[]): void {
   try {

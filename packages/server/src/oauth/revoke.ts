@@ -34,8 +34,7 @@ export function revokeRoute(app: FastifyInstance, rt: Runtime): void {
       if (inspected?.row && inspected.row.revoked_at === null && inspected.exp > now) {
         if (inspected.row.integration_id !== client.id) throw new UnauthorizedClient('a client may revoke only its own tokens');
         await revokeToken(rt.ctx, { actor: `integration:${client.clientId}`, ip: request.ip }, env.id, client.clientId, inspected.jti, now);
-        rt.revocations.add(inspected.jti);
-        rt.verifier.clear();
+        await rt.coherence.local('revocation', inspected.jti);
       }
       return reply.header('cache-control', 'no-store').send({});
     },

@@ -5,7 +5,7 @@
  */
 import { compactVerify } from 'jose';
 import type { Runtime } from '../runtime.js';
-import { decodeStrict } from '../tokens/jwt-structure.js';
+import { decodeStrict } from '../auth/jwt-structure.js';
 import { SIGNING_ALG } from '../keys/signing-keys.js';
 import { ACCESS_TOKEN_TYP } from '../tokens/access-token.js';
 import { issuedTokenState } from '../services/tokens.js';

@@ -7,7 +7,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { ApiError } from '../errors/api-error.js';
+import { Conflict, InvalidInput } from '../errors/domain-errors.js';
 import { assertStrongPassword } from './password-strength.js';
 import { isUniqueViolation } from '../store/repositories/queryable.js';
 import { repositories, unitOfWork } from '../store/unit-of-work.js';
@@ -37,15 +37,15 @@ export function normalizeEmail(email: string): string {
 /**
  * Creates a console administrator.
  * @param password plain text; only its Argon2id hash is kept.
- * @throws ApiError 400 `invalid_request` for a malformed email, a password shorter than
+ * @throws InvalidInput `invalid_request` for a malformed email, a password shorter than
  *   {@link MIN_PASSWORD_LENGTH} (or longer than {@link MAX_PASSWORD_LENGTH}) or one that is easy
  *   to guess (see `assertStrongPassword`); 409 `conflict` when the email is taken.
  */
 export async function createAdmin(ctx: Context, actor: Actor, email: string, password: string): Promise<AdminView> {
   const normalized = normalizeEmail(email);
-  if (!EMAIL.test(normalized)) throw new ApiError(400, 'invalid_request', 'email must look like name@example.com');
+  if (!EMAIL.test(normalized)) throw new InvalidInput('email must look like name@example.com');
   if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
-    throw new ApiError(400, 'invalid_request', `the password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
+    throw new InvalidInput(`the password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
   }
   await assertStrongPassword(password, [normalized, ...normalized.split(/[@.]/)]);
   const id = `adm_${generateId(12)}`;
@@ -57,7 +57,7 @@ export async function createAdmin(ctx: Context, actor: Actor, email: string, pas
       await uow.audit(actor, { environmentId: null, action: 'admin.create', target: normalized }, ctx.clock.now());
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ApiError(409, 'conflict', `an administrator ${normalized} exists`);
+    if (isUniqueViolation(err)) throw new Conflict(`an administrator ${normalized} exists`);
     throw err;
   }
   return { id, email: normalized, created_at: new Date(now * 1000).toISOString() };

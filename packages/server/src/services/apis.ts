@@ -6,7 +6,7 @@
 import type { Api, ApiCreate } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { ApiError } from '../errors/api-error.js';
+import { Conflict, InvalidInput } from '../errors/domain-errors.js';
 import type { ApiRecord } from '../store/repositories/environments.js';
 import { isUniqueViolation } from '../store/repositories/queryable.js';
 import { unitOfWork } from '../store/unit-of-work.js';
@@ -26,15 +26,15 @@ export async function listApis(ctx: Context, slug: string): Promise<Api[]> {
 
 /**
  * Registers an API in environment `slug`.
- * @throws ApiError 400 for a bad audience or repeated scope, 409 when the audience is taken there.
+ * @throws InvalidInput (400) for a bad audience or repeated scope, 409 when the audience is taken there.
  */
 export async function createApi(ctx: Context, actor: Actor, slug: string, input: ApiCreate): Promise<Api> {
   const env = await requireEnvironment(ctx, slug);
-  if (!URL.canParse(input.audience) && !/^[\w.:-]+$/.test(input.audience)) throw new ApiError(400, 'invalid_request', 'audience must be a URI');
+  if (!URL.canParse(input.audience) && !/^[\w.:-]+$/.test(input.audience)) throw new InvalidInput('audience must be a URI');
   // The Environment API's audience follows the config (H-80), so its stored row can't catch this.
-  if (input.audience === env.environmentApi.audience) throw new ApiError(409, 'conflict', 'an API with this audience exists in the environment');
+  if (input.audience === env.environmentApi.audience) throw new Conflict('an API with this audience exists in the environment');
   const values = input.scopes.map((s) => s.value);
-  if (new Set(values).size !== values.length) throw new ApiError(400, 'invalid_request', 'scopes are repeated');
+  if (new Set(values).size !== values.length) throw new InvalidInput('scopes are repeated');
   const now = nowSeconds(ctx.clock);
   const id = `api_${generateId(12)}`;
   try {
@@ -47,7 +47,7 @@ export async function createApi(ctx: Context, actor: Actor, slug: string, input:
       await uow.audit(actor, { environmentId: env.id, action: 'api.create', target: input.audience }, ctx.clock.now());
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ApiError(409, 'conflict', 'an API with this audience exists in the environment');
+    if (isUniqueViolation(err)) throw new Conflict('an API with this audience exists in the environment');
     throw err;
   }
   const apis = await listApis(ctx, slug);

@@ -6,7 +6,7 @@
  */
 import type { AuditEvent } from '@gatehouse/contracts';
 import type { Context } from '../context.js';
-import { ApiError } from '../errors/api-error.js';
+import { InvalidInput } from '../errors/domain-errors.js';
 import type { Queryable } from '../store/repositories/queryable.js';
 import { auditEvents, type AuditActor, type AuditEntry, type AuditRow } from '../store/repositories/audit.js';
 import { repositories } from '../store/unit-of-work.js';
@@ -21,11 +21,11 @@ export interface AuditPage {
 
 const CURSOR = /^(\d{1,16})\.(evt_[\w-]{1,40})$/;
 
-/** The position after which a page starts. @throws ApiError 400 for a cursor this API did not make. */
+/** The position after which a page starts. @throws InvalidInput (400) for a cursor this API did not make. */
 function parseCursor(cursor: string | undefined): { createdAtMs: number; id: string } | undefined {
   if (cursor === undefined) return undefined;
   const match = CURSOR.exec(cursor);
-  if (!match) throw new ApiError(400, 'invalid_request', 'cursor is not one this API returned');
+  if (!match) throw new InvalidInput('cursor is not one this API returned');
   return { createdAtMs: Number(match[1]), id: match[2]! };
 }
 
@@ -50,7 +50,7 @@ function toPage(rows: AuditRow[], limit: number): AuditPage {
  * page: `<created_at_ms>.<id>`, so pages hold still while new events arrive); with
  * `environmentId` null, the server-wide events instead (signing keys, console administrators and
  * sign-ins, throttled IPs).
- * @throws ApiError 400 `invalid_request` for a cursor this function did not make.
+ * @throws InvalidInput (400) `invalid_request` for a cursor this function did not make.
  */
 export async function auditPage(ctx: Context, environmentId: string | null, limit: number, cursor?: string): Promise<AuditPage> {
   const after = parseCursor(cursor);
@@ -59,7 +59,7 @@ export async function auditPage(ctx: Context, environmentId: string | null, limi
 
 /**
  * {@link auditPage} on a store handle `db` (the CLI and tests hold one).
- * @throws ApiError 400 as {@link auditPage}.
+ * @throws InvalidInput (400) as {@link auditPage}.
  */
 export async function listAudit(db: Queryable, environmentId: string | null, limit: number, cursor?: string): Promise<AuditPage> {
   const after = parseCursor(cursor);

@@ -9,7 +9,7 @@
 import type { ClientKey, Jwk, Jwks } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { ApiError, NotFound } from '../errors/api-error.js';
+import { Conflict, InvalidInput, NotFound } from '../errors/domain-errors.js';
 import { isSelf, requireManageable } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
 import { MAX_CLIENT_KEYS, toClientKey, UnacceptableKey } from '../auth/client-key.js';
@@ -20,35 +20,35 @@ import { requireIntegration } from './integration-lookup.js';
 
 /**
  * A registrable key from a JWK.
- * @throws ApiError 400 `invalid_client_metadata` naming what is wrong (RFC 7591 §3.2.2).
+ * @throws InvalidInput `invalid_client_metadata` naming what is wrong (RFC 7591 §3.2.2).
  */
 export async function clientKeyFrom(jwk: Jwk, now: number): Promise<ClientKeyRecord> {
   try {
     return await toClientKey(jwk, now);
   } catch (err) {
-    if (err instanceof UnacceptableKey) throw new ApiError(400, 'invalid_client_metadata', `unacceptable key: ${err.message}`);
+    if (err instanceof UnacceptableKey) throw new InvalidInput(`unacceptable key: ${err.message}`, 'invalid_client_metadata');
     throw err;
   }
 }
 
 /**
  * The keys of an inline JWKS, each with a distinct `kid`.
- * @throws ApiError 400 as {@link clientKeyFrom}, or for a repeated `kid`.
+ * @throws InvalidInput (400) as {@link clientKeyFrom}, or for a repeated `kid`.
  */
 export async function clientKeysFrom(jwks: Jwks, now: number): Promise<ClientKeyRecord[]> {
   const keys: ClientKeyRecord[] = [];
   for (const jwk of jwks.keys) keys.push(await clientKeyFrom(jwk, now));
-  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new ApiError(400, 'invalid_client_metadata', 'every key needs its own kid');
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new InvalidInput('every key needs its own kid', 'invalid_client_metadata');
   return keys;
 }
 
 /**
  * Checks a `jwks_uri`: an absolute https URL without credentials or fragment (http only for a host
  * of `GATEHOUSE_JWKS_URI_ALLOWED_HOSTS`).
- * @throws ApiError 400 `invalid_client_metadata`.
+ * @throws InvalidInput `invalid_client_metadata`.
  */
 export function checkJwksUri(ctx: Context, uri: string): string {
-  if (!jwksUriPolicy(uri, ctx.config.jwksUriAllowedHosts).allowed) throw new ApiError(400, 'invalid_client_metadata', 'jwks_uri must be an https URL without credentials or fragment');
+  if (!jwksUriPolicy(uri, ctx.config.jwksUriAllowedHosts).allowed) throw new InvalidInput('jwks_uri must be an https URL without credentials or fragment', 'invalid_client_metadata');
   return uri;
 }
 
@@ -65,7 +65,7 @@ export async function listClientKeys(ctx: Context, clientId: string, slug?: stri
 
 /**
  * Registers one more key (a rotation adds the new key, then removes the old one).
- * @throws NotFound; ApiError 400 as {@link clientKeyFrom} or beyond {@link MAX_CLIENT_KEYS}; ApiError
+ * @throws NotFound; InvalidInput (400) as {@link clientKeyFrom} or beyond {@link MAX_CLIENT_KEYS}; Conflict
  *   409 for a `kid` it already has; InsufficientScope (403) from the policy.
  */
 export async function addClientKey(ctx: Context, actor: Actor, clientId: string, jwk: Jwk, slug?: string, by?: Principal): Promise<ClientKey> {
@@ -73,8 +73,8 @@ export async function addClientKey(ctx: Context, actor: Actor, clientId: string,
   if (by && !isSelf(by, client)) requireManageable(by, env, client);
   const now = nowSeconds(ctx.clock);
   const key = await clientKeyFrom(jwk, now);
-  if (client.keys.some((k) => k.kid === key.kid)) throw new ApiError(409, 'conflict', `the integration already has a key ${JSON.stringify(key.kid)}`);
-  if (client.keys.length >= MAX_CLIENT_KEYS) throw new ApiError(400, 'invalid_client_metadata', `an integration holds at most ${MAX_CLIENT_KEYS} keys: remove one first`);
+  if (client.keys.some((k) => k.kid === key.kid)) throw new Conflict(`the integration already has a key ${JSON.stringify(key.kid)}`);
+  if (client.keys.length >= MAX_CLIENT_KEYS) throw new InvalidInput(`an integration holds at most ${MAX_CLIENT_KEYS} keys: remove one first`, 'invalid_client_metadata');
   await unitOfWork(ctx.store, async (uow) => {
     await uow.integrations.insertKeys(client.id, [key]);
     await changed(uow, client.id, now);

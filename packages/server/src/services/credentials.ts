@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { ApiError, NotFound } from '../errors/api-error.js';
+import { Conflict, InvalidInput, NotFound } from '../errors/domain-errors.js';
 import { repositories, unitOfWork } from '../store/unit-of-work.js';
 import type { EnvironmentCredentialTable } from '../store/schema.js';
 import { requireEnvironment } from './environments.js';
@@ -49,7 +49,7 @@ export interface NewSecretDto {
  * Writes a new current secret in one transaction. The environment's row is locked first on
  * PostgreSQL (SQLite serializes writers), so concurrent writers never leave two current secrets and
  * `create` can refuse atomically when one exists.
- * @throws ApiError 409 `conflict` when `mode` is `create` and a current secret exists.
+ * @throws Conflict `conflict` when `mode` is `create` and a current secret exists.
  */
 async function writeSecret(ctx: Context, actor: Actor, environmentId: string, graceSeconds: number, mode: 'create' | 'rotate'): Promise<{ secret: string; createdAt: number }> {
   const now = nowSeconds(ctx.clock);
@@ -58,7 +58,7 @@ async function writeSecret(ctx: Context, actor: Actor, environmentId: string, gr
   await unitOfWork(ctx.store, async (uow) => {
     await uow.credentials.lockEnvironment(environmentId);
     if (mode === 'create' && (await uow.credentials.hasCurrentSecret(environmentId))) {
-      throw new ApiError(409, 'conflict', 'the environment secret exists and is shown only when created; rotate it to get a new one');
+      throw new Conflict('the environment secret exists and is shown only when created; rotate it to get a new one');
     }
     // At most one previous secret: older ones end now; the current one ends after the grace period.
     await uow.credentials.retireSecrets(environmentId, now + graceSeconds);
@@ -90,7 +90,7 @@ export async function getCredentials(ctx: Context, slug: string): Promise<Creden
 /**
  * Creates the environment secret (512 bits) when none exists.
  * @returns the new secret, shown this once.
- * @throws NotFound for an unknown environment; ApiError 409 `conflict` when a secret exists
+ * @throws NotFound for an unknown environment; Conflict `conflict` when a secret exists
  *   (use {@link rotateEnvironmentSecret} for a new one).
  */
 export async function createEnvironmentSecret(ctx: Context, actor: Actor, slug: string): Promise<NewSecretDto> {
@@ -111,15 +111,15 @@ export async function rotateEnvironmentSecret(ctx: Context, actor: Actor, slug: 
 
 /**
  * Registers a public key bound to `alg` (and `kid` when given).
- * @throws ApiError 400 for a weak or mismatched key (D-48), 409 for a repeated kid.
+ * @throws InvalidInput (400) for a weak or mismatched key (D-48), 409 for a repeated kid.
  */
 export async function addPublicKey(ctx: Context, actor: Actor, slug: string, input: { alg: string; key: string; kid?: string | undefined; allow_admin?: boolean | undefined }): Promise<PublicKeyDto> {
   const env = await requireEnvironment(ctx, slug);
   const jwk = await validatePublicKey(input.alg, input.key);
   const kid = input.kid ?? (typeof jwk.kid === 'string' ? jwk.kid : null);
-  if (kid !== null && (kid.length === 0 || kid.length > 200)) throw new ApiError(400, 'invalid_request', 'kid must be 1 to 200 characters');
+  if (kid !== null && (kid.length === 0 || kid.length > 200)) throw new InvalidInput('kid must be 1 to 200 characters');
   if (kid !== null) {
-    if (await repositories(ctx.store).credentials.kidTaken(env.id, kid)) throw new ApiError(409, 'conflict', `a key with kid ${kid} is registered`);
+    if (await repositories(ctx.store).credentials.kidTaken(env.id, kid)) throw new Conflict(`a key with kid ${kid} is registered`);
   }
   const now = nowSeconds(ctx.clock);
   const row: EnvironmentCredentialTable = {

@@ -5,7 +5,7 @@
 import { CONTENT_SCOPES, DEFAULT_CUSTOMER_SCOPES, ENVIRONMENT_API_SCOPES, type Environment, type EnvironmentUpdate } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { ApiError, NotFound } from '../errors/api-error.js';
+import { Conflict, InvalidInput, NotFound } from '../errors/domain-errors.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import { isUniqueViolation } from '../store/repositories/queryable.js';
 import { repositories, unitOfWork } from '../store/unit-of-work.js';
@@ -24,10 +24,10 @@ const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
  * Creates an environment and its built-in Environment API. Its `apis` row records this process's
  * `config.audience` for reference only: the audience in force is always the running config's
  * (`loadEnvironment`), so an environment created by the CLI under another issuer works (H-80).
- * @throws ApiError 400 `invalid_request` for a bad slug, 409 `conflict` when the slug is taken.
+ * @throws InvalidInput `invalid_request` for a bad slug, Conflict `conflict` when the slug is taken.
  */
 export async function createEnvironment(ctx: Context, actor: Actor, slug: string, name?: string): Promise<EnvironmentRecord> {
-  if (!SLUG.test(slug)) throw new ApiError(400, 'invalid_request', 'slug must match [a-z0-9][a-z0-9-]{1,62}');
+  if (!SLUG.test(slug)) throw new InvalidInput('slug must match [a-z0-9][a-z0-9-]{1,62}');
   const now = nowSeconds(ctx.clock);
   const id = `env_${generateId(12)}`;
   try {
@@ -50,7 +50,7 @@ export async function createEnvironment(ctx: Context, actor: Actor, slug: string
       await uow.audit(actor, { environmentId: id, action: 'environment.create', target: slug }, ctx.clock.now());
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ApiError(409, 'conflict', `environment ${slug} already exists`);
+    if (isUniqueViolation(err)) throw new Conflict(`environment ${slug} already exists`);
     throw err;
   }
   return (await repositories(ctx.store).environments.load('id', id, ctx.config.audience))!;
@@ -62,7 +62,7 @@ export async function ensureDefaultEnvironment(ctx: Context, actor: Actor): Prom
   try {
     await createEnvironment(ctx, actor, 'default', 'Default');
   } catch (err) {
-    if (!(err instanceof ApiError && err.status === 409)) throw err;
+    if (!(err instanceof Conflict)) throw err;
   }
 }
 
@@ -106,16 +106,16 @@ export async function countIntegrations(ctx: Context, environmentId: string): Pr
 
 /**
  * Changes an environment's name and settings. `refresh_before >= token_lifetime` switches reuse off.
- * @throws NotFound, or ApiError 400 when a customer scope is not a content scope of the Environment API.
+ * @throws NotFound, or InvalidInput (400) when a customer scope is not a content scope of the Environment API.
  */
 export async function updateEnvironment(ctx: Context, actor: Actor, slug: string, patch: EnvironmentUpdate): Promise<EnvironmentRecord> {
   const env = await requireEnvironment(ctx, slug);
   if (patch.customer_scopes) {
     const unknown = patch.customer_scopes.filter((s) => !env.environmentApi.scopeSet.has(s));
-    if (unknown.length) throw new ApiError(400, 'invalid_request', `unknown scope: ${unknown.join(' ')}`);
+    if (unknown.length) throw new InvalidInput(`unknown scope: ${unknown.join(' ')}`);
     // Customer tokens are end users' (often a browser's): content scopes only (auth/policy.ts).
     const management = patch.customer_scopes.filter((s) => !CONTENT_SCOPES.includes(s));
-    if (management.length) throw new ApiError(400, 'invalid_request', `customers may hold content scopes only, not ${management.join(' ')}`);
+    if (management.length) throw new InvalidInput(`customers may hold content scopes only, not ${management.join(' ')}`);
   }
   const now = nowSeconds(ctx.clock);
   await unitOfWork(ctx.store, async (uow) => {

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { Context } from '../context.js';
-import { NotFound } from '../errors/api-error.js';
+import { NotFound } from '../errors/domain-errors.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import { repositories } from '../store/unit-of-work.js';

@@ -6,7 +6,7 @@
 import { FRONT_END_SCOPES, presetScopes, type Grant, type Integration, type IntegrationCreate, type IntegrationCreated, type IntegrationUpdate } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { ApiError } from '../errors/api-error.js';
+import { InvalidInput } from '../errors/domain-errors.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import { repositories, unitOfWork } from '../store/unit-of-work.js';
@@ -23,17 +23,17 @@ export type GrantMap = Map<string, Set<string>>;
 
 /**
  * Resolves `scopes` (Environment API), `preset` and `grants` (by audience) into scopes per API id.
- * @throws ApiError 400 for an unknown audience or scope, or for both `scopes` and `preset`.
+ * @throws InvalidInput (400) for an unknown audience or scope, or for both `scopes` and `preset`.
  */
 export function resolveGrants(env: EnvironmentRecord, input: { preset?: string | undefined; scopes?: string[] | undefined; grants?: Grant[] | undefined }): GrantMap {
-  if (input.preset && input.scopes) throw new ApiError(400, 'invalid_request', 'give scopes or preset, not both');
+  if (input.preset && input.scopes) throw new InvalidInput('give scopes or preset, not both');
   const out: GrantMap = new Map();
   const add = (audience: string, scopes: string[]) => {
     const api = env.apiByAudience.get(audience);
-    if (!api) throw new ApiError(400, 'invalid_request', `unknown audience ${JSON.stringify(audience)}`);
+    if (!api) throw new InvalidInput(`unknown audience ${JSON.stringify(audience)}`);
     const set = out.get(api.id) ?? new Set<string>();
     for (const s of scopes) {
-      if (!api.scopeSet.has(s)) throw new ApiError(400, 'invalid_request', `unknown scope ${JSON.stringify(s)} for ${audience}`);
+      if (!api.scopeSet.has(s)) throw new InvalidInput(`unknown scope ${JSON.stringify(s)} for ${audience}`);
       set.add(s);
     }
     out.set(api.id, set);
@@ -52,7 +52,7 @@ type SecretCreate = IntegrationCreate & { token_endpoint_auth_method?: 'client_s
  * only its HMAC is stored. With `token_endpoint_auth_method: private_key_jwt` it gets no secret and
  * needs `jwks` or `jwks_uri` (RFC 7523 §2.2). `by` is the caller (absent: the CLI), who may grant
  * only within its own effective scopes (auth/policy.ts).
- * @throws NotFound for an unknown environment; ApiError 400 as {@link resolveGrants}, or for keys
+ * @throws NotFound for an unknown environment; InvalidInput (400) as {@link resolveGrants}, or for keys
  *   or a `jwks_uri` that can't be used (`invalid_client_metadata`); InsufficientScope (403) for a
  *   scope beyond the caller's.
  */
@@ -65,7 +65,7 @@ export async function createIntegration(ctx: Context, actor: Actor, slug: string
   const now = nowSeconds(ctx.clock);
   const keyOnly = input.token_endpoint_auth_method === 'private_key_jwt';
   if (keyOnly !== (input.jwks !== undefined || input.jwks_uri !== undefined)) {
-    throw new ApiError(400, 'invalid_client_metadata', keyOnly ? 'private_key_jwt needs jwks or jwks_uri' : 'jwks and jwks_uri go with token_endpoint_auth_method private_key_jwt');
+    throw new InvalidInput(keyOnly ? 'private_key_jwt needs jwks or jwks_uri' : 'jwks and jwks_uri go with token_endpoint_auth_method private_key_jwt', 'invalid_client_metadata');
   }
   const keys = input.jwks ? await clientKeysFrom(input.jwks, now) : [];
   const jwksUri = input.jwks_uri === undefined ? null : checkJwksUri(ctx, input.jwks_uri);
@@ -157,7 +157,7 @@ export async function listIntegrations(ctx: Context, slug: string, opts: { limit
  * `patch.keep_tokens`; on the Environment API, Gatehouse applies the reduction to every token at
  * once (effective scopes, auth/policy.ts). `by` (absent: the CLI) must be allowed to manage the
  * integration and to grant what it asks for.
- * @throws NotFound; ApiError 400 as {@link resolveGrants}; InsufficientScope (403) from the policy.
+ * @throws NotFound; InvalidInput (400) as {@link resolveGrants}; InsufficientScope (403) from the policy.
  */
 export async function updateIntegration(ctx: Context, actor: Actor, clientId: string, patch: IntegrationUpdate, slug?: string, by?: Principal): Promise<Integration> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
@@ -173,11 +173,11 @@ export async function updateIntegration(ctx: Context, actor: Actor, clientId: st
   let secretExpiresAt: number | null | undefined;
   if (patch.secret_expires_at !== undefined) {
     const ms = patch.secret_expires_at === null ? null : Date.parse(patch.secret_expires_at);
-    if (ms !== null && !Number.isFinite(ms)) throw new ApiError(400, 'invalid_request', 'secret_expires_at must be an ISO 8601 time or null');
+    if (ms !== null && !Number.isFinite(ms)) throw new InvalidInput('secret_expires_at must be an ISO 8601 time or null');
     secretExpiresAt = ms === null ? null : Math.floor(ms / 1000);
   }
   const jwksUri = patch.jwks_uri === undefined || patch.jwks_uri === null ? patch.jwks_uri : checkJwksUri(ctx, patch.jwks_uri);
-  if (jwksUri === null && !client.hasSecret && !client.keys.length) throw new ApiError(400, 'invalid_client_metadata', 'a key-only integration needs keys or a jwks_uri');
+  if (jwksUri === null && !client.hasSecret && !client.keys.length) throw new InvalidInput('a key-only integration needs keys or a jwks_uri', 'invalid_client_metadata');
   const dpopChange = patch.dpop_bound_access_tokens !== undefined && patch.dpop_bound_access_tokens !== client.dpopBound;
   const endsReuse = grantsChange || dpopChange || (patch.enabled !== undefined && patch.enabled !== client.enabled);
   const reducedAudiences = grants && !patch.keep_tokens ? reducedTenantApis(env, client, grants) : [];

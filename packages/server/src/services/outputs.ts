@@ -5,7 +5,7 @@
 import type { Output, OutputCreate } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { NotFound } from '../errors/api-error.js';
+import { NotFound } from '../errors/domain-errors.js';
 import type { OutputTable } from '../store/schema.js';
 import { repositories, unitOfWork } from '../store/unit-of-work.js';
 import { getProject, type Owner } from './projects.js';

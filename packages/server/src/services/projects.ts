@@ -6,7 +6,7 @@
 import type { Project, ProjectCreate, ProjectUpdate } from '@gatehouse/contracts';
 import type { Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { NotFound } from '../errors/api-error.js';
+import { NotFound } from '../errors/domain-errors.js';
 import type { ProjectTable } from '../store/schema.js';
 import { page, pageSize, resourceId } from './resource-ids.js';
 import { repositories } from '../store/unit-of-work.js';

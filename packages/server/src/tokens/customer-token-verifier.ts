@@ -9,13 +9,14 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { errors as joseErrors, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
 import type { Context } from '../context.js';
-import { ApiError, InvalidToken } from '../errors/api-error.js';
+import { InvalidToken } from '../errors/api-error.js';
+import { Forbidden } from '../errors/domain-errors.js';
 import type { Directory } from '../cache/directory.js';
 import { MAX_IDENTIFIER_LENGTH } from '../cache/bounded.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { AdminPrincipal, BearerPrincipal, CustomerPrincipal } from '../auth/principal.js';
 import type { CustomerTokenVerifier } from './bearer-verifier.js';
-import type { DecodedJws } from './jwt-structure.js';
+import type { DecodedJws } from '../auth/jwt-structure.js';
 import { nowSeconds } from '../clock.js';
 import { checkCustomerTokenTarget, readCustomerClaims } from './customer-claims.js';
 import type { CustomerSeen } from '../services/customers.js';
@@ -73,11 +74,11 @@ export class CustomerTokens implements CustomerTokenVerifier {
     if (!verified) return undefined;
     const claims = readCustomerClaims(payload, now, skew, env.customerTokenMaxLifetime);
     if (claims.kind === 'admin') {
-      if (!verified.allowAdmin) throw new ApiError(403, 'forbidden', 'this credential may not sign admin tokens');
+      if (!verified.allowAdmin) throw new Forbidden('this credential may not sign admin tokens');
       const admin: AdminPrincipal = { type: 'admin', environmentId: env.id, environment: env.slug, scopes: ADMIN_TOKEN_SCOPES, exp: claims.exp };
       return admin;
     }
-    await this.seen.record(env.id, claims.id, claims.name, claims.fields);
+    this.seen.record(env.id, claims.id, claims.name, claims.fields);
     const customer: CustomerPrincipal = {
       type: 'customer',
       environmentId: env.id,

@@ -78,16 +78,17 @@ export class TokenIssuer {
   private readonly reuseKeys = new WeakMap<ClientRecord, Map<string, string>>();
   /** Store lookups and mints in flight by reuse key, shared by the requests that arrive meanwhile. */
   private readonly minting = new Map<string, Promise<{ token: ReusableToken; reused: boolean }>>();
-  /** Tells whether a `jti` was revoked (set by the revocation list). */
-  isRevoked: (jti: string) => boolean = () => false;
-  /** Told of every token handed out (metrics). */
-  onIssue: (outcome: 'minted' | 'reused') => void = () => {};
-
-  /** @param writes the transactions mints are written in (grouped on SQLite). */
+  /**
+   * @param writes the transactions mints are written in (grouped on SQLite).
+   * @param revocations tells whether a `jti` was revoked (a revoked token is never handed out again).
+   * @param onIssue told of every token handed out (metrics).
+   */
   constructor(
     private readonly ctx: Context,
     private readonly keys: KeyRing,
     private readonly writes: GroupCommit,
+    private readonly revocations: { has(jti: string): boolean },
+    private readonly onIssue: (outcome: 'minted' | 'reused') => void = () => {},
   ) {}
 
   /** {@link reuseKey}, derived once per client record, audience, scope and DPoP key. */
@@ -134,7 +135,7 @@ export class TokenIssuer {
 
   /** True while `token` may still be handed out at `now` (seconds). */
   private fresh(token: ReusableToken, now: number): boolean {
-    return now < token.refreshAt && !this.isRevoked(token.jti);
+    return now < token.refreshAt && !this.revocations.has(token.jti);
   }
 
   /** The key's reusable token from the store (another node's, or one evicted from memory), else a new one. */

@@ -5,7 +5,7 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createTheme, MantineProvider, Modal, TableScrollContainer } from '@mantine/core';
+import { createTheme, MantineProvider, Modal, Notification, TableScrollContainer } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
@@ -14,12 +14,13 @@ import './styles.css';
 import { App } from './app';
 
 /**
- * Modals: a named close button; tables: native sideways scrolling (a visible scrollbar, and a hint
+ * Modals and toasts: a named close button; tables: native sideways scrolling (a visible scrollbar, and a hint
  * from scroll-hints.tsx) instead of Mantine's hover-only scroll area. Colours: theme.css.
  */
 const theme = createTheme({
   components: {
     Modal: Modal.extend({ defaultProps: { lockScroll: false, closeButtonProps: { 'aria-label': 'Close dialog' } } }),
+    Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close notification' } } }),
     TableScrollContainer: TableScrollContainer.extend({ defaultProps: { type: 'native' } }),
   },
 });

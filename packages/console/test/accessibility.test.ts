@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../../server/src/context.js';
 import { createEnvironment } from '../../server/src/services/environments.js';
 import { createApi } from '../../server/src/services/apis.js';
-import { createIntegration } from '../../server/src/services/integrations.js';
+import { createIntegration, updateIntegration } from '../../server/src/services/integrations.js';
 import { token } from '../../server/test/helpers/http.js';
 import { checkedStates, expectAccessible } from './axe.js';
 import { NARROW, openConsole, overflowsHorizontally, WIDE, type ConsoleSession } from './browser.js';
@@ -36,7 +36,8 @@ describe('console accessibility', () => {
     await createApi(ctx, CLI_ACTOR, 'default', { name: 'Invoices', audience: 'https://invoices.example.com', scopes: [{ value: 'invoices:read', description: 'Read invoices' }, { value: 'invoices:write' }] });
     const c = await createIntegration(ctx, CLI_ACTOR, 'default', { name: 'Brochure builder', description: 'Renders brochures overnight', preset: 'read-only' });
     clientId = c.client_id;
-    await createIntegration(ctx, CLI_ACTOR, 'default', { name: 'Disabled job', preset: 'read-only', enabled: false } as never);
+    const disabled = await createIntegration(ctx, CLI_ACTOR, 'default', { name: 'Disabled job', preset: 'read-only' });
+    await updateIntegration(ctx, CLI_ACTOR, disabled.client_id, { enabled: false });
     await s.t.server.runtime.changes.poll();
   }, 180_000);
   afterAll(async () => {

@@ -93,6 +93,19 @@ describe('console accessibility', () => {
     { name: 'environment-apis-register-dialog', open: async (p) => (await env('apis')(p), await p.getByRole('button', { name: /Register API/ }).first().click(), await p.getByRole('dialog').waitFor()) },
     { name: 'environment-customer-tokens', open: env('customer-tokens') },
     { name: 'environment-settings', open: env('settings') },
+    {
+      name: 'environment-settings-saved',
+      open: async (p) => (await env('settings')(p), await p.getByRole('button', { name: 'Save', exact: true }).click(), await p.getByTestId('saved-note').waitFor()),
+    },
+    {
+      name: 'environment-customer-tokens-secret-shown',
+      open: async (p) => {
+        await env('customer-tokens')(p);
+        const create = p.getByRole('button', { name: /Create secret|Rotate environment secret/ });
+        await create.click();
+        await p.getByTestId('environment-secret').waitFor();
+      },
+    },
     { name: 'environment-audit', open: env('audit') },
     { name: 'environment-not-found-error', open: async (p) => (await p.goto(`${s.t.url}/console/environments/no-such-env`), await p.getByRole('alert').waitFor()) },
     { name: 'integration-general', open: integration('general') },
@@ -110,6 +123,16 @@ describe('console accessibility', () => {
     { name: 'integration-revoke-dialog', open: async (p) => (await integration('general')(p), await p.getByRole('button', { name: 'Revoke tokens' }).click(), await dialog('Revoke tokens')(p)) },
     { name: 'integration-delete-dialog', open: async (p) => (await integration('general')(p), await p.getByRole('button', { name: 'Delete', exact: true }).click(), await dialog('Delete integration')(p)) },
     { name: 'integration-permissions', open: integration('permissions') },
+    {
+      name: 'integration-permissions-saved',
+      open: async (p) => {
+        await integration('permissions')(p);
+        const box = p.getByRole('checkbox', { name: 'fonts:read' });
+        await (await box.isChecked() ? box.uncheck() : box.check());
+        await p.getByRole('button', { name: 'Save', exact: true }).click();
+        await p.getByTestId('saved-note').waitFor();
+      },
+    },
     { name: 'integration-try-it', open: integration('try-it') },
     { name: 'integration-not-found-error', open: async (p) => (await p.goto(`${s.t.url}/console/environments/default/integrations/nope`), await p.getByRole('alert').waitFor()) },
   ];

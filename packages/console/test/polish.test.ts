@@ -140,6 +140,30 @@ describe('console polish', () => {
     await page.getByRole('navigation', { name: 'Breadcrumb' }).getByText('Production (United States)').waitFor();
   });
 
+  it('at 390 px a table wider than the window scrolls in its box, says so and can be scrolled with the keyboard; at 1366 px no hint', async () => {
+    const hint = () =>
+      page.evaluate(() => {
+        const box = document.querySelector('[aria-label="Audit log"]')!.closest<HTMLElement>('.mantine-TableScrollContainer-scrollContainer')!;
+        const before = getComputedStyle(box, '::before');
+        return { overflowing: box.hasAttribute('data-overflowing'), hint: before.content === 'none' ? '' : before.content, tabindex: box.getAttribute('tabindex'), role: box.getAttribute('role'), label: box.getAttribute('aria-label'), pageWidth: document.scrollingElement!.scrollWidth };
+      });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${s.t.url}/console/environments/staging-eu?tab=audit`);
+    await page.getByRole('table', { name: 'Audit log' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-overflowing]') !== null);
+    const narrow = await hint();
+    expect(narrow).toEqual({ overflowing: true, hint: expect.stringContaining('Scroll sideways for more') as unknown, tabindex: '0', role: 'region', label: 'Audit log (scrolls sideways)', pageWidth: 390 });
+    // The keyboard scrolls it: focus the region, press the right arrow.
+    const region = page.getByRole('region', { name: 'Audit log (scrolls sideways)' });
+    await region.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-overflowing]')!.scrollLeft > 0);
+    await s.shot('polish-table-scroll-hint-390');
+    await page.setViewportSize({ width: 1366, height: 800 });
+    await page.waitForFunction(() => document.querySelector('[data-overflowing]') === null);
+    expect(await hint()).toEqual(expect.objectContaining({ overflowing: false, hint: '', tabindex: null, role: null }));
+  });
+
   it('no page asked for anything that is not there (no 404), and nothing failed in the browser', () => {
     expect(s.notFound).toEqual([]);
     expect(s.problems).toEqual([]);

@@ -176,7 +176,7 @@ describe('console accessibility', () => {
     }
     expect(failures.join('\n\n')).toBe('');
     expect(checkedStates.length).toBeGreaterThanOrEqual(2 * screens().length);
-  }, 240_000);
+  }, 600_000);
 
   it('every control of the main screens is reached with Tab', async () => {
     await page.setViewportSize(WIDE);

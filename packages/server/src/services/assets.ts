@@ -8,7 +8,7 @@ import { nowSeconds } from '../clock.js';
 import { NotFound } from '../errors/domain-errors.js';
 import type { AssetTable } from '../store/schema.js';
 import { page, pageSize, resourceId } from './resource-ids.js';
-import { repositories } from '../store/unit-of-work.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 
 /** Which collection: `media` or `fonts`. */
 export type AssetKind = 'media' | 'fonts';
@@ -46,6 +46,6 @@ export async function createAsset(ctx: Context, environmentId: string, kind: Ass
     created_by: createdBy,
     created_at: nowSeconds(ctx.clock),
   };
-  await repositories(ctx.store).assets.insert(row);
+  await unitOfWork(ctx.store, (uow) => uow.assets.insert(row));
   return dto(row);
 }

@@ -9,7 +9,7 @@ import { nowSeconds } from '../clock.js';
 import { NotFound } from '../errors/domain-errors.js';
 import type { ProjectTable } from '../store/schema.js';
 import { page, pageSize, resourceId } from './resource-ids.js';
-import { repositories } from '../store/unit-of-work.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 
 /** The owner of a project: (type, id). */
 export interface Owner {
@@ -49,7 +49,7 @@ export async function createProject(ctx: Context, environmentId: string, owner: 
     created_at: now,
     updated_at: now,
   };
-  await repositories(ctx.store).projects.insert(row);
+  await unitOfWork(ctx.store, (uow) => uow.projects.insert(row));
   return dto(row);
 }
 
@@ -68,17 +68,12 @@ export async function getProject(ctx: Context, environmentId: string, owner: Own
  * @throws NotFound as {@link getProject}.
  */
 export async function updateProject(ctx: Context, environmentId: string, owner: Owner, id: string, patch: ProjectUpdate): Promise<Project> {
-  const updated = await repositories(ctx.store).projects.update(
-    environmentId,
-    owner,
-    id,
-    {
-      ...(patch.name !== undefined && { name: patch.name }),
-      ...(patch.description !== undefined && { description: patch.description }),
-      ...(patch.data !== undefined && { data: JSON.stringify(patch.data) }),
-    },
-    nowSeconds(ctx.clock),
-  );
+  const changes = {
+    ...(patch.name !== undefined && { name: patch.name }),
+    ...(patch.description !== undefined && { description: patch.description }),
+    ...(patch.data !== undefined && { data: JSON.stringify(patch.data) }),
+  };
+  const updated = await unitOfWork(ctx.store, (uow) => uow.projects.update(environmentId, owner, id, changes, nowSeconds(ctx.clock)));
   if (!updated) throw new NotFound('project');
   return getProject(ctx, environmentId, owner, id);
 }
@@ -88,5 +83,5 @@ export async function updateProject(ctx: Context, environmentId: string, owner: 
  * @throws NotFound as {@link getProject}.
  */
 export async function deleteProject(ctx: Context, environmentId: string, owner: Owner, id: string): Promise<void> {
-  if (!(await repositories(ctx.store).projects.delete(environmentId, owner, id))) throw new NotFound('project');
+  if (!(await unitOfWork(ctx.store, (uow) => uow.projects.delete(environmentId, owner, id)))) throw new NotFound('project');
 }

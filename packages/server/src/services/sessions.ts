@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { generateId } from './secrets.js';
-import { repositories } from '../store/unit-of-work.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 
 /** How long a session lasts from sign-in, seconds (12 h). */
 export const SESSION_LIFETIME = 12 * 3600;
@@ -34,9 +34,10 @@ export async function createSession(ctx: Context, admin: { id: string; email: st
   const csrfToken = generateId(32);
   const now = nowSeconds(ctx.clock);
   const expiresAt = now + SESSION_LIFETIME;
-  const sessions = repositories(ctx.store).sessions;
-  await sessions.purgeExpired(now, true);
-  await sessions.insert({ id_hash: digest(value), admin_id: admin.id, csrf_token: csrfToken, created_at: now, expires_at: expiresAt });
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.sessions.purgeExpired(now, true);
+    await uow.sessions.insert({ id_hash: digest(value), admin_id: admin.id, csrf_token: csrfToken, created_at: now, expires_at: expiresAt });
+  });
   return { value, session: { adminId: admin.id, email: admin.email, csrfToken, expiresAt } };
 }
 
@@ -50,7 +51,7 @@ export async function loadSession(ctx: Context, value: string): Promise<Session 
 
 /** Ends the session whose cookie value this is (no error when there is none). */
 export async function deleteSession(ctx: Context, value: string): Promise<void> {
-  await repositories(ctx.store).sessions.delete(digest(value));
+  await unitOfWork(ctx.store, (uow) => uow.sessions.delete(digest(value)));
 }
 
 /** True when `given` equals the session's CSRF token (constant time on equal-length digests). */

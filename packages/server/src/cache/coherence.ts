@@ -55,12 +55,13 @@ export interface Caches {
 
 /** Applies {@link INVALIDATES} to this process's caches. */
 export class Coherence {
+  /** @param caches this process's caches, as built by `createRuntime`. */
   constructor(private readonly caches: Caches) {}
 
   /**
    * Invalidates what a batch of changes from the change feed made stale. Each cache is dropped
    * or reloaded once per batch, however many of its changes the batch holds.
-   * @throws store errors of a reload (the feed retries the batch's effects on the next change).
+   * @throws the first store error of a reload, after every other invalidation was done.
    */
   async apply(batch: readonly Change[]): Promise<void> {
     const todo = new Map<Invalidation, string[]>();
@@ -71,10 +72,13 @@ export class Coherence {
         else todo.set(what, [c.ref]);
       }
     }
+    let failure: unknown;
     for (const what of ORDER) {
       const refs = todo.get(what);
-      if (refs) await this.invalidate(what, refs, false);
+      // A reload that fails (store down) doesn't keep the other caches from being dropped.
+      if (refs) await this.invalidate(what, refs, false).catch((err: unknown) => (failure ??= err));
     }
+    if (failure !== undefined) throw failure;
   }
 
   /**

@@ -11,8 +11,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
-import { settle, startGatehouse, type TestServer } from '../../test-support/gatehouse.js';
-import { WallClock } from '../../test-support/wall-clock.js';
+import { settle, startGatehouse, type TestServer } from '@gatehouse/testing/gatehouse';
+import { WallClock } from '@gatehouse/testing/wall-clock';
 
 const SCRIPT = fileURLToPath(new URL('./authlib_client.py', import.meta.url));
 

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import * as client from 'openid-client';
-import { settle, startGatehouse, type TestServer } from '../../test-support/gatehouse.js';
-import { WallClock } from '../../test-support/wall-clock.js';
+import { settle, startGatehouse, type TestServer } from '@gatehouse/testing/gatehouse';
+import { WallClock } from '@gatehouse/testing/wall-clock';
 
 describe('openid-client against Gatehouse', () => {
   let t: TestServer;

@@ -13,8 +13,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ClientCredentialsProvider, PrivateKeyJwtProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import { settle, startGatehouse, type TestServer } from '../../test-support/gatehouse.js';
-import { WallClock } from '../../test-support/wall-clock.js';
+import { settle, startGatehouse, type TestServer } from '@gatehouse/testing/gatehouse';
+import { WallClock } from '@gatehouse/testing/wall-clock';
 import { buildMcpApp, TOOLS_SCOPE } from '../src/app.js';
 import { createMcpIntegration, registerMcpApi } from '../src/setup.js';
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createTokenSource } from '@gatehouse/client';
-import { settle, startGatehouse, type TestServer } from '../../test-support/gatehouse.js';
+import { settle, startGatehouse, type TestServer } from '@gatehouse/testing/gatehouse';
 import { buildInvoicesApp, INVOICES_AUDIENCE } from '../src/app.js';
 import { createInvoicesIntegration, registerInvoicesApi } from '../src/setup.js';
 

@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/src/config/config.js';
-import { openContext, prepareStore } from '../../server/src/runtime.js';
-import { STORE_KINDS, MASTER_KEY, newStoreLocation, type StoreLocation } from '../../server/test/helpers/stores.js';
-import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
-import { request, token } from '../../server/test/helpers/http.js';
+import { loadConfig, openContext, prepareStore } from '@gatehouse/server';
+import { STORE_KINDS, MASTER_KEY, newStoreLocation, type StoreLocation } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request, token } from '@gatehouse/testing/http';
 import { BIN, storeFlags } from './helpers/cli.js';
 
 const run = promisify(execFile);

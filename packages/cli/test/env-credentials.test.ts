@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
-import { STORE_KINDS } from '../../server/test/helpers/stores.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { cliFor } from './helpers/cli.js';
-import { settle, startTestServer, type TestServer } from '../../server/test/helpers/server.js';
-import { request } from '../../server/test/helpers/http.js';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('gatehouse env credentials (%s)', (kind) => {
   let t: TestServer;

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presetScopes } from '@gatehouse/contracts';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { basic, postForm, request, token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, postForm, request, token } from '@gatehouse/testing/http';
 import { accessToken, call } from './management-helpers.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { updateIntegration } from '../src/services/integrations.js';

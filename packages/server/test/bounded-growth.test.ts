@@ -12,9 +12,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { postForm, request, token, type Res } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { postForm, request, token, type Res } from '@gatehouse/testing/http';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;

@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { STORE_KINDS, newStoreLocation, type StoreLocation } from './helpers/stores.js';
-import { startNode } from './helpers/node-process.js';
-import { basic, postForm, request, token } from './helpers/http.js';
+import { STORE_KINDS, newStoreLocation, type StoreLocation } from '@gatehouse/testing/stores';
+import { startNode } from '@gatehouse/testing/node-process';
+import { basic, postForm, request, token } from '@gatehouse/testing/http';
 import { openContext } from '../src/runtime.js';
-import { testConfig } from './helpers/server.js';
+import { testConfig } from '@gatehouse/testing/server';
 import { CLI_ACTOR, type Context } from '../src/context.js';
 import { createIntegration } from '../src/services/integrations.js';
 import { updateEnvironment } from '../src/services/environments.js';

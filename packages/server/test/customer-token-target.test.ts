@@ -10,9 +10,9 @@ import { SignJWT } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
 import { createEnvironment } from '../src/services/environments.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { ISSUER, startTestServer, type TestServer } from './helpers/server.js';
-import { request } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('H-81 customer token audience and type (%s)', (kind) => {
   let t: TestServer;

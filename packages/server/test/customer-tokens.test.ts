@@ -9,9 +9,9 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
 import { addPublicKey, createEnvironmentSecret, getCredentials, rotateEnvironmentSecret } from '../src/services/credentials.js';
 import { createEnvironment, updateEnvironment } from '../src/services/environments.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { request, token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request, token } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
   let t: TestServer;

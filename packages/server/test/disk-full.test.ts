@@ -11,8 +11,8 @@ import jwt from 'jsonwebtoken';
 import { sql } from 'kysely';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
-import { capturedLogs, startTestServer, type TestServer } from './helpers/server.js';
-import { request, token, type Res } from './helpers/http.js';
+import { capturedLogs, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request, token, type Res } from '@gatehouse/testing/http';
 
 const TABLES = ['integrations', 'grants', 'issued_tokens', 'token_reuse', 'change_log', 'audit_events', 'customers'] as const;
 

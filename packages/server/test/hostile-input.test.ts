@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { basic, postForm, postJson, request, type Res } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, postForm, postJson, request, type Res } from '@gatehouse/testing/http';
 import { accessToken, call, createTestAdmin, session, signIn, type ConsoleSession } from './management-helpers.js';
 
 /** Sends `raw` over a new connection and answers the status line of the response. */

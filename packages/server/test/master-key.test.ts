@@ -13,9 +13,9 @@ import { startServer } from '../src/main.js';
 import { openStore } from '../src/store/db.js';
 import { masterKeyCheck } from '../src/keys/master-key.js';
 import { MasterKeyRefused } from '../src/keys/unlock-store.js';
-import { MASTER_KEY, STORE_KINDS, newStoreLocation, type StoreKind, type StoreLocation } from './helpers/stores.js';
-import { startTestServer } from './helpers/server.js';
-import { token } from './helpers/http.js';
+import { MASTER_KEY, STORE_KINDS, newStoreLocation, type StoreKind, type StoreLocation } from '@gatehouse/testing/stores';
+import { startTestServer } from '@gatehouse/testing/server';
+import { token } from '@gatehouse/testing/http';
 
 const ENV_ORIGIN = 'the GATEHOUSE_MASTER_KEY environment variable';
 const otherKey = () => randomBytes(32).toString('base64');

@@ -6,9 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
 import { metricsAuthorized } from '../src/metrics-endpoint.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { capturedLogs, startTestServer, type TestServer } from './helpers/server.js';
-import { request } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { capturedLogs, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request } from '@gatehouse/testing/http';
 
 const TOKEN = 'h84-metrics-token-0123456789';
 

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CLI_ACTOR } from '../src/context.js';
 import { DEFAULT_TOKEN_LIFETIME, updateEnvironment } from '../src/services/environments.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { hostileString, jsonBody, queryValue, type Schema } from './helpers/openapi-arbitraries.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { hostileString, jsonBody, queryValue, type Schema } from '@gatehouse/testing/openapi-arbitraries';
 import { accessToken, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 
 const SEED = Number(process.env.GATEHOUSE_FUZZ_SEED ?? 20_261_130);

@@ -7,8 +7,8 @@ import jwt from 'jsonwebtoken';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
 import { rotateSecret } from '../src/services/integrations.js';
-import { capturedLogs, startTestServer, type TestServer } from './helpers/server.js';
-import { basic, postForm, request, token } from './helpers/http.js';
+import { capturedLogs, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, postForm, request, token } from '@gatehouse/testing/http';
 
 describe('operations and log hygiene', () => {
   let t: TestServer;

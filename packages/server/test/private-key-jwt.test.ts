@@ -5,12 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, base64url } from 'jose';
 import { presetScopes, SECRETS_SCOPE } from '@gatehouse/contracts';
-import { STORE_KINDS } from './helpers/stores.js';
-import { ISSUER, settle, startTestServer, type TestServer } from './helpers/server.js';
-import { basic, postForm, request } from './helpers/http.js';
-import { persisted } from './helpers/persisted.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { ISSUER, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, postForm, request } from '@gatehouse/testing/http';
+import { persisted } from '@gatehouse/testing/persisted';
 import { purgeExpired } from '../src/maintenance.js';
-import { assertion, assertionForm, testKey, type TestKey } from './helpers/assertion.js';
+import { assertion, assertionForm, testKey, type TestKey } from '@gatehouse/testing/assertion';
 import { accessToken, call, type Caller } from './management-helpers.js';
 
 describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironment } from '../src/services/environments.js';
 import { revokeIntegrationTokens } from '../src/services/integrations.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { basic, postForm, request, token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, postForm, request, token } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('revocation, introspection, throttling (%s)', (kind) => {
   let t: TestServer;

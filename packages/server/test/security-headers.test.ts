@@ -5,9 +5,9 @@
  * explicit POST, once).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { basic, postForm, request, token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, postForm, request, token } from '@gatehouse/testing/http';
 import { accessToken, call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 
 describe.each(STORE_KINDS)('H-82 security headers and secrets (%s)', (kind) => {

@@ -5,9 +5,9 @@
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { request, token } from './helpers/http.js';
-import { claims, signOwn } from './helpers/forge.js';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request, token } from '@gatehouse/testing/http';
+import { claims, signOwn } from '@gatehouse/testing/forge';
 
 /** Opens a raw connection, writes `first`, then trickles `drip` every 200 ms; resolves when the server closes it. */
 function slowClient(url: string, first: string, drip: string): Promise<number> {

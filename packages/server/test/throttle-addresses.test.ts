@@ -9,9 +9,9 @@ import { LocalWindows } from '../src/throttle/local-windows.js';
 import { storeFailureCounter } from '../src/throttle/store-failure-counter.js';
 import { sourceAddress } from '../src/throttle/throttle-key.js';
 import { Throttle, type ThrottlePolicy } from '../src/throttle/throttle.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { signInFrom, tokenFrom } from './helpers/from-address.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { signInFrom, tokenFrom } from '@gatehouse/testing/from-address';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestAdmin } from './management-helpers.js';
 
 describe.each(STORE_KINDS)('G-73 throttling per source address (%s)', (kind) => {

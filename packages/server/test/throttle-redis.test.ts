@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { tokenFrom } from './helpers/from-address.js';
-import { token } from './helpers/http.js';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { tokenFrom } from '@gatehouse/testing/from-address';
+import { token } from '@gatehouse/testing/http';
 
 const REDIS_URL = process.env.GATEHOUSE_TEST_REDIS_URL;
 

@@ -15,6 +15,8 @@ import { ClientCredentialsProvider, PrivateKeyJwtProvider } from '@modelcontextp
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { settle, startGatehouse, type TestServer } from '@gatehouse/testing/gatehouse';
 import { WallClock } from '@gatehouse/testing/wall-clock';
+import { createAdmin } from '@gatehouse/testing/admin';
+import { signIn } from '../src/admin-session.js';
 import { buildMcpApp, TOOLS_SCOPE } from '../src/app.js';
 import { createMcpIntegration, registerMcpApi } from '../src/setup.js';
 
@@ -41,14 +43,15 @@ describe('MCP SDK clients against Gatehouse', () => {
       app(req, res);
     });
 
-    const ctx = t.server.runtime.ctx;
-    await registerMcpApi(ctx, 'default', resource);
+    const { email, password } = await createAdmin(t);
+    const admin = await signIn(t.url, email, password);
+    await registerMcpApi(admin, 'default', resource);
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     privateJwk = { ...(await exportJWK(privateKey)) };
     const publicJwk = { ...(await exportJWK(publicKey)), kty: 'EC', kid: 'mcp-key-1', alg: 'ES256', use: 'sig' };
-    secretClient = await createMcpIntegration(ctx, 'default', resource, [TOOLS_SCOPE]);
-    keyClient = await createMcpIntegration(ctx, 'default', resource, [TOOLS_SCOPE], { keys: [publicJwk] });
-    readOnlyClient = await createMcpIntegration(ctx, 'default', resource, ['tools:read']);
+    secretClient = await createMcpIntegration(admin, 'default', resource, [TOOLS_SCOPE]);
+    keyClient = await createMcpIntegration(admin, 'default', resource, [TOOLS_SCOPE], { keys: [publicJwk] });
+    readOnlyClient = await createMcpIntegration(admin, 'default', resource, ['tools:read']);
     await settle(t);
   });
   afterAll(async () => {

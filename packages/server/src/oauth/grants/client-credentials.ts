@@ -46,7 +46,6 @@ export function resolveScopes(api: ApiRecord, client: ClientRecord, scope: strin
 /** The `client_credentials` grant handler. */
 export const clientCredentials: Grant = {
   grantType: 'client_credentials',
-  parameters: ['audience', 'resource', 'scope'],
   async handler({ env, client, params, issuer, actor, jkt }: GrantContext): Promise<TokenResponse> {
     if (params.scope !== undefined && params.scope.length > 4096) throw new InvalidRequest('scope is too long');
     const api = resolveAudience(env, client, params);

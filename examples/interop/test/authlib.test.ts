@@ -1,6 +1,6 @@
 /**
  * Python's authlib (Debian `python3-authlib`, with `requests`) against a real Gatehouse (issue 17
- * Deliver 5c; SECURITY.md I-85): `OAuth2Session` with `PrivateKeyJWT` gets a token with
+ * Deliver 5c; docs/security.md I-85): `OAuth2Session` with `PrivateKeyJWT` gets a token with
  * `private_key_jwt` (aud = the token endpoint, no `kid` header) and the token reads the
  * Environment API. authlib's default assertion lifetime (one hour) is refused: Gatehouse takes
  * `exp` at most 5 minutes ahead.

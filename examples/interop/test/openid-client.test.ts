@@ -1,6 +1,6 @@
 /**
  * openid-client 6 (panva; oauth4webapi underneath) against a real Gatehouse (issue 17 Deliver 5b;
- * SECURITY.md I-88, I-89): RFC 8414 discovery, `private_key_jwt` with `client.PrivateKeyJwt`, a
+ * docs/security.md I-88, I-89): RFC 8414 discovery, `private_key_jwt` with `client.PrivateKeyJwt`, a
  * DPoP-bound token with `client.getDPoPHandle`, and the Environment API through
  * `client.fetchProtectedResource` — 200 with the proof, 401 for the same token sent as Bearer.
  */

@@ -1,6 +1,6 @@
 /**
  * The MCP TypeScript SDK's own clients against the example MCP server and a real Gatehouse
- * (issue 17 Deliver 5a; SECURITY.md C-40, C-42, I-85): `ClientCredentialsProvider` (client secret) and
+ * (issue 17 Deliver 5a; docs/security.md C-40, C-42, I-85): `ClientCredentialsProvider` (client secret) and
  * `PrivateKeyJwtProvider` (private key) start from the server's URL alone, follow its 401
  * (`resource_metadata`) to the RFC 9728 document, discover Gatehouse (RFC 8414), get a token for
  * the server with `resource` (RFC 8707) and call the tool; a token without `tools:call` gets 403.

@@ -1,6 +1,6 @@
 /**
  * The CLI as a real process against a server's store, when it is configured differently from the
- * server: another master key (SECURITY.md H-79), another issuer (H-80); and what `serve` tells
+ * server: another master key (docs/security.md H-79), another issuer (H-80); and what `serve` tells
  * the operator to run next reaches the same store.
  */
 import { execFile, spawn } from 'node:child_process';

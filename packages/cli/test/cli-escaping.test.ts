@@ -1,5 +1,5 @@
 /**
- * SECURITY.md H-83: what the CLI prints from the store (integration names and descriptions,
+ * docs/security.md H-83: what the CLI prints from the store (integration names and descriptions,
  * environment names, audit actors, actions and targets) can't drive the terminal: control
  * characters come out escaped in text and tables, and `--json` stays JSON with C1, DEL and
  * U+2028/2029 escaped as well.

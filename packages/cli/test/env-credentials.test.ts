@@ -1,5 +1,5 @@
 /**
- * `gatehouse env credentials SLUG` as a real process (SECURITY.md H-82): it creates the environment
+ * `gatehouse env credentials SLUG` as a real process (docs/security.md H-82): it creates the environment
  * secret explicitly when none exists and prints it once; afterwards it prints `null` and says on
  * stderr how to get a new one. The secret it printed signs customer tokens the server accepts.
  */

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md I-89 end to end: a tenant's Express resource server protected by the SDK verifier,
+ * docs/security.md I-89 end to end: a tenant's Express resource server protected by the SDK verifier,
  * registered in a REAL Gatehouse (SQLite) as an API; a key-only client finds the authorization
  * server from the 401 challenge and RFC 9728 document, gets a DPoP-bound token with
  * private_key_jwt through createTokenSource, and calls the resource with a proof.

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md G-75: console passwords that are common or trivially patterned are refused at
+ * docs/security.md G-75: console passwords that are common or trivially patterned are refused at
  * creation (OWASP ASVS 5.0 V6.2) with the estimator's advice, never echoing the password, through
  * the service and through `gatehouse admin create`.
  */

@@ -1,5 +1,5 @@
 /**
- * Authorization follows the current state (SECURITY.md G-67…G-71), over real HTTP on both stores:
+ * Authorization follows the current state (docs/security.md G-67…G-71), over real HTTP on both stores:
  * effective scopes = token ∩ current grants on the Environment API, the management API and
  * introspection; management bounded by its target; secrets only with integrations:secrets; the
  * front-end preset holds content read scopes only.

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md section C: the resource server's handling of bearer tokens, over real HTTP.
+ * docs/security.md section C: the resource server's handling of bearer tokens, over real HTTP.
  * Every refusal must also mean the handler never ran (checked by a project count that never moves).
  */
 import { createHmac, createPublicKey } from 'node:crypto';

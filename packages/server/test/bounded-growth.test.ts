@@ -1,5 +1,5 @@
 /**
- * SECURITY.md H-76: thousands of huge unique identifiers from an unauthenticated client — 60,000-
+ * docs/security.md H-76: thousands of huge unique identifiers from an unauthenticated client — 60,000-
  * character `client_id`s at the token, introspection and revocation endpoints, unknown bearer
  * tokens, customer tokens of unknown issuers short and long — are refused before any lookup, and
  * neither memory nor the store grows: every cache is bounded in bytes, and an over-long id never

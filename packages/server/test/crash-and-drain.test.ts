@@ -1,6 +1,6 @@
 /**
  * Process faults with real processes: kill -9 under concurrent token requests loses no
- * acknowledged write (SECURITY.md F-63), and SIGTERM under load drains without a 5xx.
+ * acknowledged write (docs/security.md F-63), and SIGTERM under load drains without a 5xx.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md H-81: a customer token must be meant for this environment. An `aud`, when present,
+ * docs/security.md H-81: a customer token must be meant for this environment. An `aud`, when present,
  * must name the environment key or the Environment API audience (RFC 7519 §4.1.3: refused when we
  * are not among the audiences); a `typ`, when present, must be `JWT` (case-insensitive, optional
  * `application/` prefix, RFC 7515 §4.1.9). Everything else is 401 `invalid_token` and records no customer.

@@ -1,6 +1,6 @@
 /**
  * Customer tokens signed the way tenants sign them (jsonwebtoken and jose), over real HTTP:
- * SECURITY.md section D, admin tokens, /self, and isolation between customers and integrations.
+ * docs/security.md section D, admin tokens, /self, and isolation between customers and integrations.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md I-88, I-89: DPoP (RFC 9449) at the token endpoint and the Environment API, and the
+ * docs/security.md I-88, I-89: DPoP (RFC 9449) at the token endpoint and the Environment API, and the
  * protected resource metadata (RFC 9728), over real HTTP on both stores.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 /**
  * The Environment API over real HTTP: read-only vs all-permissions, one owner per project
- * (SECURITY.md E-54, E-55), pagination, downscoped tokens, and the OpenAPI document.
+ * (docs/security.md E-54, E-55), pagination, downscoped tokens, and the OpenAPI document.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '@gatehouse/testing/stores';

@@ -1,5 +1,5 @@
 /**
- * The Environment API audience follows the running configuration (SECURITY.md H-80): an
+ * The Environment API audience follows the running configuration (docs/security.md H-80): an
  * environment created by another process (the CLI, with its own default issuer) works, and a
  * restart with another issuer or audience mints tokens the server accepts. Tokens minted before
  * such a change carry the old `iss`/`aud` and are refused (README "Configuration").

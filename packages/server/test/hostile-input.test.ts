@@ -1,5 +1,5 @@
 /**
- * SECURITY.md H-77: one input policy for every route. Deep JSON, an empty PATCH, numeric query
+ * docs/security.md H-77: one input policy for every route. Deep JSON, an empty PATCH, numeric query
  * parameters out of range or not numbers, and a NUL character in any string (form field, JSON
  * string or key, query, path, the customer token's `id`) each answer 400 in the route's error
  * format (OAuth: RFC 6749 §5.2 `invalid_request`; API: `{error, error_description}`), never a 5xx,

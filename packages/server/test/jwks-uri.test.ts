@@ -1,5 +1,5 @@
 /**
- * SECURITY.md I-87: an integration's `jwks_uri` is fetched within bounds. No fetch outside the
+ * docs/security.md I-87: an integration's `jwks_uri` is fetched within bounds. No fetch outside the
  * allowed hosts (private and loopback addresses, by literal or by name), no redirects, 64 KiB and
  * 2 s at most, a cooldown between fetches; every failure is 401 `invalid_client`, never a 5xx.
  */

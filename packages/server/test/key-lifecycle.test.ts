@@ -1,5 +1,5 @@
 /**
- * Signing keys: one active key however many nodes boot at once (SECURITY.md F-64), and rotation
+ * Signing keys: one active key however many nodes boot at once (docs/security.md F-64), and rotation
  * pre-publish → switch → retire (F-66), over real HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
  * The management API driven by automation with integration bearer tokens: an all-permissions
  * integration manages integrations of its own environment, a read-only one is refused writes,
  * nobody grants what it doesn't hold, another environment's path is 404 with nothing changed
- * (SECURITY.md E-53), and console-only operations are 403.
+ * (docs/security.md E-53), and console-only operations are 403.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '@gatehouse/testing/stores';

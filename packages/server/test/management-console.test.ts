@@ -1,6 +1,6 @@
 /**
  * The management API as the console uses it (session cookie): environments, integrations, their
- * secrets, APIs and the audit log; unknown PATCH fields refused with nothing written (SECURITY.md
+ * secrets, APIs and the audit log; unknown PATCH fields refused with nothing written (docs/security.md
  * E-55); reads never carry secrets or hashes (F-62); the OpenAPI document lists every route.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * One master key per store (SECURITY.md H-79): the store keeps a check value of its key, and every
+ * One master key per store (docs/security.md H-79): the store keeps a check value of its key, and every
  * process given another key — or none, for a store that holds data — refuses to open it, saying
  * which key is wrong and where each came from. Nothing is generated or written then.
  */

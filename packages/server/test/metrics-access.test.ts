@@ -1,5 +1,5 @@
 /**
- * SECURITY.md H-84 over real HTTP on both stores: `/metrics` on the public listener answers only
+ * docs/security.md H-84 over real HTTP on both stores: `/metrics` on the public listener answers only
  * `Authorization: Bearer GATEHOUSE_METRICS_TOKEN`, and 401 when no token is configured;
  * `GATEHOUSE_METRICS_PORT` serves it on a separate listener. The start log says which.
  */

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md H-77: a property-based fuzz of every route of the OpenAPI document (`GET /docs/json`
+ * docs/security.md H-77: a property-based fuzz of every route of the OpenAPI document (`GET /docs/json`
  * of the running server), on each store. Each case picks a route and a caller (an all-permissions
  * integration's bearer token, a console session, or nobody), and generates its path parameters,
  * query, headers and body — shaped after the route's schemas or hostile. No answer may be a 5xx.

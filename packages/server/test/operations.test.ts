@@ -1,6 +1,6 @@
 /**
  * Operations: health, readiness, Prometheus metrics, and a scan of every log line this suite's
- * servers wrote for secrets, Authorization values, tokens and private keys (SECURITY.md F-61, F-62).
+ * servers wrote for secrets, Authorization values, tokens and private keys (docs/security.md F-61, F-62).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md I-85, I-86: `private_key_jwt` client authentication (RFC 7523 §2.2, §3) at the
+ * docs/security.md I-85, I-86: `private_key_jwt` client authentication (RFC 7523 §2.2, §3) at the
  * token, introspection and revocation endpoints, over real HTTP on both stores.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 /**
  * Revocation (RFC 7009), introspection (RFC 7662) and throttling of failed authentications,
- * over real HTTP: SECURITY.md A-11, C-45, E-56, F-60.
+ * over real HTTP: docs/security.md A-11, C-45, E-56, F-60.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../src/context.js';

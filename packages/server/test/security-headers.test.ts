@@ -1,5 +1,5 @@
 /**
- * SECURITY.md H-82 over real HTTP on both stores: every response of every context carries
+ * docs/security.md H-82 over real HTTP on both stores: every response of every context carries
  * `X-Content-Type-Options: nosniff`; every response that carries a secret or a token carries
  * `Cache-Control: no-store`; no GET creates a secret (the environment secret is created by an
  * explicit POST, once).

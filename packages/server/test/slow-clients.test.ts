@@ -1,6 +1,6 @@
 /**
  * DoS guards: slow headers and never-ending bodies are cut by the request timeout while other
- * clients are served (SECURITY.md B-19, F-59), and a flood of unknown kids reloads keys at most
+ * clients are served (docs/security.md B-19, F-59), and a flood of unknown kids reloads keys at most
  * once per cooldown (F-58).
  */
 import { connect } from 'node:net';

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md F-65 with a real outage: a throwaway PostgreSQL is stopped under a running server.
+ * docs/security.md F-65 with a real outage: a throwaway PostgreSQL is stopped under a running server.
  * Token, revoke and introspect answer 503 temporarily_unavailable (never active:true), nothing is
  * half-written, already verified bearer tokens keep working, and the server recovers without a restart.
  */

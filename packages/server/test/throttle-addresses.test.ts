@@ -1,5 +1,5 @@
 /**
- * SECURITY.md G-73: someone else's failures never lock an honest client out. Windows count a
+ * docs/security.md G-73: someone else's failures never lock an honest client out. Windows count a
  * client_id or email per source address (an IPv6 /64 is one address), the address alone, and a
  * much higher ceiling per client_id or email across addresses. A 429 is RFC 6749 §5.2-shaped,
  * with `Retry-After` and no device-flow `slow_down`.

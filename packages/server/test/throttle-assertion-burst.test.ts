@@ -1,5 +1,5 @@
 /**
- * SECURITY.md G-72 for client assertions (private_key_jwt), over real concurrent HTTP on both
+ * docs/security.md G-72 for client assertions (private_key_jwt), over real concurrent HTTP on both
  * stores: assertions are verified asynchronously, yet a burst of bad ones for one client from one
  * address is verified at most the window's limit (10) and the rest answer 429, while an honest
  * client's concurrent good assertions all succeed (they wait their turn, none is refused).

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md H-76 (throttling's part) and G-72's in-flight cap: stored throttle keys are
+ * docs/security.md H-76 (throttling's part) and G-72's in-flight cap: stored throttle keys are
  * fixed-size digests, never the client_id an attacker sent; the windows of a process are bounded
  * in bytes; Argon2 verifications in flight are capped globally and per key, with a bounded queue.
  */

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md G-72: a burst of concurrent wrong secrets or passwords for one client_id, email or
+ * docs/security.md G-72: a burst of concurrent wrong secrets or passwords for one client_id, email or
  * source address — real concurrent HTTP requests — verifies at most the window's limit; the rest
  * answer 429 before any hashing. On SQLite, PostgreSQL and Redis.
  */

@@ -1,6 +1,6 @@
 /**
  * Throttling on Redis (`GATEHOUSE_REDIS_URL`): Redis holds the failure windows (one Lua script per
- * count), so two nodes that share nothing else throttle one client_id together (SECURITY.md A-11
+ * count), so two nodes that share nothing else throttle one client_id together (docs/security.md A-11
  * across nodes), and a Redis outage never fails a request: each node keeps its own windows.
  * Runs when GATEHOUSE_TEST_REDIS_URL is set (`.ci/run` sets it).
  */

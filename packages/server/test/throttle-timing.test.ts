@@ -1,5 +1,5 @@
 /**
- * SECURITY.md G-74: an unknown client_id and a known client with a wrong secret answer alike and
+ * docs/security.md G-74: an unknown client_id and a known client with a wrong secret answer alike and
  * after the same work; the failure's audit write is off the response path for both.
  */
 import { randomUUID } from 'node:crypto';

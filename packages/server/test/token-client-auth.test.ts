@@ -1,5 +1,5 @@
 /**
- * SECURITY.md section A: client authentication at the token endpoint, over real HTTP.
+ * docs/security.md section A: client authentication at the token endpoint, over real HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../src/context.js';

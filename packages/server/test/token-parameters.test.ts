@@ -1,5 +1,5 @@
 /**
- * SECURITY.md section B: parameters and content types at the token endpoint, over real HTTP.
+ * docs/security.md section B: parameters and content types at the token endpoint, over real HTTP.
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

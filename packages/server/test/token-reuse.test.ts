@@ -1,5 +1,5 @@
 /**
- * Token reuse (PRODUCT.md "Reuse"), the refresh window with an injected clock, claims checked
+ * Token reuse (docs/product.md "Reuse"), the refresh window with an injected clock, claims checked
  * against the served JWKS, metadata, and restart on the same store.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

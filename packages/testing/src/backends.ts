@@ -1,5 +1,5 @@
 /**
- * Where throttling windows are shared, for tests that must hold on each (SECURITY.md G-72):
+ * Where throttling windows are shared, for tests that must hold on each (docs/security.md G-72):
  * the SQLite and PostgreSQL stores, and Redis when GATEHOUSE_TEST_REDIS_URL is set.
  */
 import { randomUUID } from 'node:crypto';

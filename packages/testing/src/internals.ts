@@ -5,5 +5,5 @@
  * @packageDocumentation
  */
 
-/** Writes an audit event as-is (a hostile `actor`/`action`/`target` the API would never produce: SECURITY.md H-83). */
+/** Writes an audit event as-is (a hostile `actor`/`action`/`target` the API would never produce: docs/security.md H-83). */
 export { audit } from '../../server/src/services/audit.js';

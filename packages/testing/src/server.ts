@@ -6,7 +6,7 @@ import { TestClock } from './clock.js';
 
 export const ISSUER = 'https://gatehouse.test';
 
-/** Every log line written by test servers, to scan for secrets (SECURITY.md F-61). */
+/** Every log line written by test servers, to scan for secrets (docs/security.md F-61). */
 export const capturedLogs: string[] = [];
 
 /** A real Gatehouse on an ephemeral port, with a clock the test moves. */

@@ -23,7 +23,7 @@ export const SEEN_WRITE_INTERVAL = 60;
 export class CustomerSeen {
   /**
    * When each customer was last written, with a SHA-256 of what was written (not the data: a
-   * customer's fields are up to 16 KiB), about 16 MiB in all (SECURITY.md H-76).
+   * customer's fields are up to 16 KiB), about 16 MiB in all (docs/security.md H-76).
    */
   private readonly written = new LRUCache<string, { at: number; digest: string }>(upToBytes(16 * 1024 * 1024, 160));
 

@@ -40,7 +40,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     // Request lines stay off the hot path; failures are logged by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
-    // Slow clients can't hold connections open (SECURITY.md B-19, F-59): headers and body must
+    // Slow clients can't hold connections open (docs/security.md B-19, F-59): headers and body must
     // arrive within the request timeout, and Node checks it often (its default is every 30 s).
     serverFactory: (handler) => {
       const timeout = rt.ctx.config.requestTimeoutMs;

@@ -1,6 +1,6 @@
 /**
  * Customer tokens signed the way tenants sign them (jsonwebtoken and jose), over real HTTP:
- * SECURITY.md section D, admin tokens, /self, and isolation between customers and integrations.
+ * docs/security.md section D, admin tokens, /self, and isolation between customers and integrations.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,9 +9,9 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
 import { addPublicKey, createEnvironmentSecret, getCredentials, rotateEnvironmentSecret } from '../src/services/credentials.js';
 import { createEnvironment, updateEnvironment } from '../src/services/environments.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { request, token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request, token } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
   let t: TestServer;

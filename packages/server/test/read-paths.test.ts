@@ -10,10 +10,10 @@ import { CLI_ACTOR } from '../src/context.js';
 import { rotateSigningKey } from '../src/keys/signing-keys.js';
 import { purgeExpired } from '../src/maintenance.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { claims, signOwn } from './helpers/forge.js';
-import { request, token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { claims, signOwn } from '@gatehouse/testing/forge';
+import { request, token } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('read paths write nothing (%s)', (kind) => {
   let t: TestServer;

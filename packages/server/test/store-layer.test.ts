@@ -9,8 +9,8 @@ import { openContext, prepareStore } from '../src/runtime.js';
 import { createEnvironment, listEnvironments } from '../src/services/environments.js';
 import { createIntegration, listIntegrations } from '../src/services/integrations.js';
 import { unitOfWork } from '../src/store/unit-of-work.js';
-import { testConfig } from './helpers/server.js';
-import { newStoreLocation, STORE_KINDS, type StoreLocation } from './helpers/stores.js';
+import { testConfig } from '@gatehouse/testing/server';
+import { newStoreLocation, STORE_KINDS, type StoreLocation } from '@gatehouse/testing/stores';
 
 describe.each(STORE_KINDS)('store layer (%s)', (kind) => {
   let location: StoreLocation;

@@ -1,6 +1,6 @@
 /**
  * `/api/v1/environments/{env}/credentials`: customer-token credentials; console admins only.
- * Reading never creates a secret (SECURITY.md H-82): `POST …/credentials/secret` creates it and
+ * Reading never creates a secret (docs/security.md H-82): `POST …/credentials/secret` creates it and
  * `POST …/credentials/rotate-secret` replaces it; both answer it once, with `Cache-Control: no-store`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';

@@ -1,7 +1,7 @@
 /**
  * Reading and verifying the access token of a request (RFC 6750 §2.1: the Authorization header
  * only; the scheme is case-insensitive): `Bearer`, or `DPoP` with a proof of the token's key
- * (RFC 9449 §7). A DPoP-bound token presented as Bearer is refused (SECURITY.md I-89).
+ * (RFC 9449 §7). A DPoP-bound token presented as Bearer is refused (docs/security.md I-89).
  * @packageDocumentation
  */
 import type { FastifyRequest } from 'fastify';

@@ -1,7 +1,7 @@
 /**
  * `private_key_jwt` client authentication (RFC 7523 §2.2 and §3, RFC 7521 §4.2, RFC 8725): the
  * client signs a short-lived JWT with a key it registered. Checks, all failing as 401
- * `invalid_client` with nothing persisted (SECURITY.md I-85): the structure is plain (no embedded
+ * `invalid_client` with nothing persisted (docs/security.md I-85): the structure is plain (no embedded
  * `jwk`, `jku`, `x5u`, `x5c`, `crit`); `alg` is the registered key's own (asymmetric only); the
  * signature; `iss` = `sub` = client_id; `aud` names the issuer or the token endpoint; `exp` present
  * and at most {@link MAX_ASSERTION_LIFETIME} ahead; `jti` present and used once by every node

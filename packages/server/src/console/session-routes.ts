@@ -3,7 +3,7 @@
  * A sign-in reserves its attempt in the shared windows (email from this address, the address,
  * the email from anywhere) before any password is hashed, and takes it back when the password is
  * right; Argon2 runs at most {@link SIGN_IN_VERIFICATIONS} at once in this process and one at a
- * time per email, the others waiting in a bounded queue (SECURITY.md F-60, G-72, G-73). A wrong
+ * time per email, the others waiting in a bounded queue (docs/security.md F-60, G-72, G-73). A wrong
  * password and an unknown email answer alike (401 `invalid_credentials`).
  * @packageDocumentation
  */

@@ -1,5 +1,5 @@
 /**
- * The one input policy of every route (SECURITY.md H-77), registered on the root instance so
+ * The one input policy of every route (docs/security.md H-77), registered on the root instance so
  * each encapsulated context inherits it: no NUL character in the URL (path and query) or a
  * header; JSON bodies limited in depth and free of NUL at parse time; no query number that is not
  * finite; no empty PATCH. Each answers 400 `invalid_request` before any lookup, in the format of

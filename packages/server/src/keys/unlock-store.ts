@@ -1,5 +1,5 @@
 /**
- * Opening a store with the one master key it was created with (SECURITY.md H-79). The store
+ * Opening a store with the one master key it was created with (docs/security.md H-79). The store
  * keeps a check value of its key (`store_meta.master_key_check`, an HMAC, never the key) and
  * where that key came from; every process — server, CLI, worker, other node — compares its key
  * with it before reading anything, so two keys can never be mixed on one store.

@@ -24,7 +24,7 @@ declare module 'fastify' {
  * @throws MissingBearer/InvalidToken (401) without valid credentials; Forbidden `invalid_csrf_token`
  *   for a session without its CSRF header; Forbidden `forbidden` for a bearer token other than an
  *   integration's, or on a console-only route; NotFound (404) for another environment's path
- *   (SECURITY.md E-53); InsufficientScope (403) without the route's scope.
+ *   (docs/security.md E-53); InsufficientScope (403) without the route's scope.
  */
 export async function authenticateManagement(rt: Runtime, request: FastifyRequest): Promise<Principal> {
   const principal = await authenticateCaller(rt, request);

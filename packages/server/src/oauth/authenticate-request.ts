@@ -1,5 +1,5 @@
 /**
- * Client authentication as the OAuth endpoints run it (SECURITY.md A-11, G-72…G-74): learn the
+ * Client authentication as the OAuth endpoints run it (docs/security.md A-11, G-72…G-74): learn the
  * shared windows (Redis only), look the client up, then — with no `await` in between — refuse
  * when a window is full, verify, and count a failure in this process; then count it across nodes.
  * A failure answers after the same work whether the client exists or not: its audit is queued.

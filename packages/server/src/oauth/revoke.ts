@@ -1,7 +1,7 @@
 /**
  * `POST /oauth/revoke` (RFC 7009): a client revokes one of its own tokens. Unknown, invalid or
  * expired tokens answer 200 (§2.2); another client's token is refused with `unauthorized_client`
- * and stays active (SECURITY.md E-56).
+ * and stays active (docs/security.md E-56).
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';

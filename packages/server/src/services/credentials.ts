@@ -71,7 +71,7 @@ async function writeSecret(ctx: Context, actor: Actor, environmentId: string, gr
 
 /**
  * The environment's credentials, read only: `environment_secret` is always `null` (the secret is
- * shown once, by {@link createEnvironmentSecret} or {@link rotateEnvironmentSecret}; SECURITY.md
+ * shown once, by {@link createEnvironmentSecret} or {@link rotateEnvironmentSecret}; docs/security.md
  * H-82: no read creates a secret). `secret_created_at` is `null` while none exists.
  * @throws NotFound for an unknown environment.
  */

@@ -40,7 +40,7 @@ interface Sighting {
 export class CustomerSeen {
   /**
    * When each customer was last written (or queued), with a SHA-256 of what was written (not the
-   * data: a customer's fields are up to 16 KiB), about 16 MiB in all (SECURITY.md H-76).
+   * data: a customer's fields are up to 16 KiB), about 16 MiB in all (docs/security.md H-76).
    */
   private readonly written = new LRUCache<string, { at: number; digest: string }>(upToBytes(16 * 1024 * 1024, 160));
   /** Sightings queued and not yet written, by customer; the newest one per customer wins. */

@@ -11,9 +11,9 @@ import { isUniqueViolation } from '../store/repositories/queryable.js';
 import { repositories, unitOfWork } from '../store/unit-of-work.js';
 import { generateId } from './secrets.js';
 
-/** Default access-token lifetime, seconds (PRODUCT.md). */
+/** Default access-token lifetime, seconds (docs/product.md). */
 export const DEFAULT_TOKEN_LIFETIME = 86_400;
-/** Default reuse cut-off before expiry, seconds (PRODUCT.md). */
+/** Default reuse cut-off before expiry, seconds (docs/product.md). */
 export const DEFAULT_REFRESH_BEFORE = 3_600;
 /** Default longest customer-token lifetime, seconds. */
 export const DEFAULT_CUSTOMER_TOKEN_MAX_LIFETIME = 86_400;

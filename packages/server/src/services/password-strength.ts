@@ -1,5 +1,5 @@
 /**
- * Console password strength (OWASP ASVS 5.0 V6.2; SECURITY.md G-75), estimated by zxcvbn-ts:
+ * Console password strength (OWASP ASVS 5.0 V6.2; docs/security.md G-75), estimated by zxcvbn-ts:
  * common passwords, dictionary words, repeats, sequences, keyboard patterns and dates all count
  * as easy to guess. Every path that sets a console password calls {@link assertStrongPassword}.
  * @packageDocumentation

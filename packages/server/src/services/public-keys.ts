@@ -1,5 +1,5 @@
 /**
- * Validation of tenant public keys at registration (RFC 8725 §3.5, SECURITY.md D-48): each key is
+ * Validation of tenant public keys at registration (RFC 8725 §3.5, docs/security.md D-48): each key is
  * bound to one algorithm, must be of that algorithm's family and curve, RSA at least 2048 bits,
  * EdDSA on Ed25519 only, and public (a private key is refused rather than trusted with).
  * @packageDocumentation

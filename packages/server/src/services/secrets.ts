@@ -1,6 +1,6 @@
 /**
  * Client secrets: generated with 256 bits of entropy, stored only as an HMAC-SHA-256 keyed by a
- * pepper derived from the master key, compared in constant time (SECURITY.md A-10).
+ * pepper derived from the master key, compared in constant time (docs/security.md A-10).
  * @packageDocumentation
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';

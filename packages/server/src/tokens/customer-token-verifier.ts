@@ -1,5 +1,5 @@
 /**
- * Customer tokens: JWTs a tenant's backend signs for its end users (PRODUCT.md "Customer
+ * Customer tokens: JWTs a tenant's backend signs for its end users (docs/product.md "Customer
  * tokens"). The key is looked up only by `iss` (the environment key) and `kid`, never by trying
  * every tenant's keys (D-46); only the algorithms configured for that credential are accepted
  * (D-47); `exp` is required and the lifetime capped per environment (D-49); a `typ` other than

@@ -1,6 +1,6 @@
 /**
  * Issuing access tokens with server-side reuse: for the same (integration, audience, scope set)
- * the same token is returned until `refresh_before` seconds before it expires (PRODUCT.md
+ * the same token is returned until `refresh_before` seconds before it expires (docs/product.md
  * "Reuse"). Reusable tokens live in memory and, sealed, in `token_reuse`, so every node hands out
  * the same one; a unique key lets one insert win when requests or nodes race. Mints are written
  * (issued token, reuse row, audit event) in one transaction, shared on SQLite with the other

@@ -25,7 +25,7 @@ export interface ClientRecord {
   updatedAt: number;
   /** Granted scopes per API id. */
   grants: ReadonlyMap<string, ReadonlySet<string>>;
-  /** False for a key-only integration: no secret ever authenticates it (SECURITY.md I-86). */
+  /** False for a key-only integration: no secret ever authenticates it (docs/security.md I-86). */
   hasSecret: boolean;
   /** Registered public keys for `private_key_jwt`, oldest first. */
   keys: readonly ClientKeyRecord[];

@@ -8,9 +8,9 @@ import jwt from 'jsonwebtoken';
 import { CLI_ACTOR } from '../src/context.js';
 import { updateIntegration } from '../src/services/integrations.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { basic, postForm, request, token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, postForm, request, token } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('cache coherence between two nodes (%s)', (kind) => {
   let a: TestServer;

@@ -12,6 +12,7 @@ import type { ApiRecord } from '../store/repositories/environments.js';
 import { audit } from './audit.js';
 import { isUniqueViolation, requireEnvironment } from './environments.js';
 import { generateId } from './secrets.js';
+import { findApi } from './api-changes.js';
 
 /** The wire form of an API. */
 export function apiDto(api: ApiRecord): Api {
@@ -56,3 +57,13 @@ export async function createApi(ctx: Context, actor: Actor, slug: string, input:
   const apis = await listApis(ctx, slug);
   return apis.find((a) => a.id === id)!;
 }
+
+/**
+ * The API of environment `slug` named by `ref` (its id or audience).
+ * @throws NotFound (404) for an unknown environment or API.
+ */
+export async function getApi(ctx: Context, slug: string, ref: string): Promise<Api> {
+  return apiDto(findApi(await requireEnvironment(ctx, slug), ref));
+}
+
+export { deleteApi, findApi, updateApi, type ApiChangeResult } from './api-changes.js';

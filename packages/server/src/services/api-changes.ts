@@ -6,7 +6,7 @@
  * API is fixed: it can't be renamed, changed or deleted.
  * @packageDocumentation
  */
-import type { Api, ApiUpdate } from '@gatehouse/contracts';
+import { isScopeValue, type Api, type ApiUpdate } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { ApiError, NotFound } from '../errors/api-error.js';
@@ -54,6 +54,9 @@ export async function updateApi(ctx: Context, actor: Actor, slug: string, ref: s
   refuseBuiltIn(api, 'renamed or changed');
   if (patch.name === undefined && patch.scopes === undefined) throw new ApiError(400, 'invalid_request', 'give name or scopes to change');
   const values = patch.scopes?.map((s) => s.value) ?? [];
+  const bad = values.find((v) => !isScopeValue(v));
+  if (bad !== undefined) throw new ApiError(400, 'invalid_request', `scopes: ${JSON.stringify(bad)} is not a scope (1-200 printable characters without spaces, quotes or backslashes)`);
+  if (patch.name !== undefined && (!patch.name.trim() || patch.name.length > 200)) throw new ApiError(400, 'invalid_request', 'name must be 1-200 characters');
   const repeated = values.find((v, i) => values.indexOf(v) !== i);
   if (repeated !== undefined) throw new ApiError(400, 'invalid_request', `scopes: ${JSON.stringify(repeated)} is repeated`);
   const removed = patch.scopes ? api.scopes.map((s) => s.value).filter((v) => !values.includes(v)) : [];

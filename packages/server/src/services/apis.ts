@@ -3,7 +3,7 @@
  * each an `audience` with its scopes.
  * @packageDocumentation
  */
-import type { Api, ApiCreate } from '@gatehouse/contracts';
+import { isScopeValue, type Api, type ApiCreate } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { ApiError } from '../errors/api-error.js';
@@ -35,6 +35,8 @@ export async function createApi(ctx: Context, actor: Actor, slug: string, input:
   // The Environment API's audience follows the config (H-80), so its stored row can't catch this.
   if (input.audience === env.environmentApi.audience) throw new ApiError(409, 'conflict', 'an API with this audience exists in the environment');
   const values = input.scopes.map((s) => s.value);
+  const bad = values.find((v) => !isScopeValue(v));
+  if (bad !== undefined) throw new ApiError(400, 'invalid_request', `scopes: ${JSON.stringify(bad)} is not a scope (1-200 printable characters without spaces, quotes or backslashes)`);
   if (new Set(values).size !== values.length) throw new ApiError(400, 'invalid_request', 'scopes are repeated');
   const now = nowSeconds(ctx.clock);
   const id = `api_${generateId(12)}`;

@@ -10,7 +10,8 @@ import { INVOICES_AUDIENCE, INVOICES_SCOPES } from './app.js';
  * Registers the invoices API (audience {@link INVOICES_AUDIENCE}, scopes `invoices:read
  * invoices:write`) in `environment` unless it is there already.
  * @returns the API's audience.
- * @throws the server's `NotFound` for an unknown environment.
+ * @throws the server's `NotFound` for an unknown environment; Error naming the missing scopes when
+ *   the API is registered already without all of them.
  *
  * @example
  * ```ts
@@ -18,9 +19,17 @@ import { INVOICES_AUDIENCE, INVOICES_SCOPES } from './app.js';
  * ```
  */
 export async function registerInvoicesApi(ctx: Context, environment: string, audience = INVOICES_AUDIENCE): Promise<string> {
-  const existing = await apis.listApis(ctx, environment);
-  if (!existing.some((api) => api.audience === audience)) {
+  const existing = (await apis.listApis(ctx, environment)).find((api) => api.audience === audience);
+  if (!existing) {
     await apis.createApi(ctx, CLI_ACTOR, environment, { name: 'Invoices', audience, scopes: INVOICES_SCOPES.map((s) => ({ ...s })) });
+  } else {
+    // Registered before (perhaps by hand, with other scopes): say what is missing and how to add it.
+    const missing = INVOICES_SCOPES.map((s) => s.value).filter((v) => !existing.scopes.some((s) => s.value === v));
+    if (missing.length) {
+      throw new Error(
+        `the API ${audience} is registered without the scope(s) ${missing.join(' ')}; add them with: gatehouse api update ${audience} --env ${environment} ${missing.map((m) => `--add-scope ${m}`).join(' ')}`,
+      );
+    }
   }
   return audience;
 }

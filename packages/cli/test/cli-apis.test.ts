@@ -12,6 +12,10 @@ import { MASTER_KEY } from '../../server/test/helpers/stores.js';
 import { storeFlags } from './helpers/cli.js';
 import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
 import { token } from '../../server/test/helpers/http.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { within } from '../../server/test/helpers/within.js';
 
 const AUD = 'https://invoices.example';
@@ -105,5 +109,25 @@ describe.each(STORE_KINDS)('gatehouse api (%s)', (kind) => {
       expect(err!.stderr.trim().split('\n')).toHaveLength(1);
       expect(err!.stderr).not.toMatch(/\n\s+at /);
     }
+  }, SLOW);
+
+  it('env remove-public-key removes a key; env delete needs the slug typed again and never deletes the last one', async () => {
+    await cli('env', 'create', 'gone', '--name', 'Gone');
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-key-'));
+    try {
+      const file = join(dir, 'key.pem');
+      writeFileSync(file, generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string);
+      const added = await json<{ id: string }>('env', 'add-public-key', 'gone', '--alg', 'ES256', '--file', file, '--kid', 'k1');
+      expect((await json<{ id: string; removed: boolean }>('env', 'remove-public-key', 'gone', added.id, '--yes'))).toEqual({ id: added.id, removed: true });
+      await expect(cli('env', 'remove-public-key', 'gone', added.id, '--yes')).rejects.toMatchObject({ code: 1, stderr: 'gatehouse: public key not found\n' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await expect(cli('env', 'delete', 'gone')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--confirm gone') });
+    await expect(cli('env', 'delete', 'gone', '--confirm', 'default')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('nothing was deleted') });
+    const deleted = await json<{ slug: string; integrations: number }>('env', 'delete', 'gone', '--confirm', 'gone');
+    expect(deleted).toMatchObject({ slug: 'gone', integrations: 0 });
+    expect((await json<{ slug: string }[]>('env', 'list')).map((e) => e.slug)).toEqual(['default']);
+    await expect(cli('env', 'delete', 'default', '--yes')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("the last environment can't be deleted") });
   }, SLOW);
 });

@@ -3,7 +3,9 @@
  * the pencil on an environment opens its Settings tab; an API is registered with the scopes
  * editor (pasting `invoices:read invoices:write` makes two scopes; a bad scope is marked inline),
  * edited (renamed, a scope held by an integration removed: its grant shrinks) and deleted (refused
- * while an integration holds grants, then forced). Screenshots at 1366 px and 390 px land in
+ * while an integration holds grants, then forced); a public key removed after a confirmation; a
+ * customer's details viewed and the customer deleted; an environment deleted after typing its
+ * slug, and never offered for the last one. Screenshots at 1366 px and 390 px land in
  * `test-results/`.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +19,9 @@ import { CLI_ACTOR } from '../../server/src/context.js';
 import { createAdmin } from '../../server/src/services/admins.js';
 import { listApis } from '../../server/src/services/apis.js';
 import { createIntegration, requireIntegration, integrationDto } from '../../server/src/services/integrations.js';
+import { createEnvironment, requireEnvironment } from '../../server/src/services/environments.js';
+import { addPublicKey, getCredentials } from '../../server/src/services/credentials.js';
+import { generateKeyPairSync } from 'node:crypto';
 import { ensureConsoleBuilt } from './build-console.js';
 
 const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
@@ -151,6 +156,65 @@ describe('managing objects in the console', () => {
     expect((await apis()).some((a) => a.audience === AUD)).toBe(false);
     // The Environment API offers neither.
     expect(await page.getByRole('button', { name: /^(Edit|Delete) Environment API/ }).count()).toBe(0);
+  });
+
+  it('removes a public key after a confirmation', async () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    await addPublicKey(t.server.runtime.ctx, CLI_ACTOR, 'default', { alg: 'ES256', key: pem, kid: 'backend-1' });
+    await page.getByRole('tab', { name: 'Customer tokens' }).click();
+    await page.getByRole('button', { name: 'Remove key backend-1' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Remove public key?' });
+    await dialog.getByText('are refused from now on', { exact: false }).waitFor();
+    await shot('05-remove-public-key');
+    await dialog.getByRole('button', { name: 'Remove key' }).click();
+    await toast('Public key removed');
+    await page.getByText('No public keys').waitFor();
+    expect((await getCredentials(t.server.runtime.ctx, 'default')).public_keys).toEqual([]);
+  });
+
+  it("shows a customer's details and deletes the customer", async () => {
+    const env = await requireEnvironment(t.server.runtime.ctx, 'default');
+    const now = Math.floor(t.clock.now() / 1000);
+    await t.server.runtime.ctx.db
+      .insertInto('customers')
+      .values({ environment_id: env.id, id: 'cus_42', name: 'Acme Ltd', fields: JSON.stringify({ plan: 'pro' }), created_at: now - 86_400, last_seen_at: now })
+      .execute();
+    await page.getByRole('tab', { name: 'Customers', exact: true }).click();
+    await page.getByRole('button', { name: 'View customer cus_42' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Customer Acme Ltd' });
+    await dialog.getByText('"plan": "pro"', { exact: false }).waitFor();
+    await dialog.getByText('First seen', { exact: false }).waitFor();
+    await shot('06-customer-detail');
+    await dialog.getByRole('button', { name: 'Delete customer' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete customer cus_42?' });
+    await confirm.getByRole('button', { name: 'Delete customer' }).click();
+    await toast('Customer deleted');
+    await page.getByText('No customers yet').waitFor();
+    expect(await t.server.runtime.ctx.db.selectFrom('customers').select('id').where('id', '=', 'cus_42').execute()).toEqual([]);
+  });
+
+  it('deletes an environment after its slug is typed; the last one offers no delete', async () => {
+    await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'staging', 'Staging');
+    await page.goto(`${t.url}/console/environments/staging?tab=settings`);
+    await page.getByRole('button', { name: 'Delete environment' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete Staging?' });
+    const confirm = dialog.getByRole('button', { name: 'Delete environment' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type staging to confirm').fill('stagin');
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type staging to confirm').fill('staging');
+    await shot('07-delete-environment');
+    await confirm.click();
+    await toast('Environment deleted');
+    await page.getByRole('heading', { name: 'Environments' }).waitFor();
+    await expect(requireEnvironment(t.server.runtime.ctx, 'staging')).rejects.toMatchObject({ status: 404 });
+    await page.goto(`${t.url}/console/environments/default?tab=settings`);
+    await page.getByRole('button', { name: 'Save' }).waitFor();
+    await page.getByLabel('Token lifetime').waitFor();
+    // Give the environments list a moment to load, then check nothing is offered.
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByRole('button', { name: 'Delete environment' }).count()).toBe(0);
+    await shot('08-settings-last-environment');
   });
 
   it('logged no errors', () => {

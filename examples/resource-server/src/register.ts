@@ -17,6 +17,8 @@ import { createInvoicesIntegration, registerInvoicesApi } from './setup.js';
 /** Prints `err` as one line on stderr and sets exit status 1. */
 function fail(err: unknown): void {
   const message = err instanceof ApiError || err instanceof Error ? err.message : String(err);
+  // One line that can't drive the terminal: control characters become spaces.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   process.stderr.write(`register: ${message.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')}\n`);
   process.exitCode = 1;
 }

@@ -83,12 +83,15 @@ export function ScopesEditor({ rows, onChange, label = 'Scopes' }: { rows: Scope
         const n = i + 1;
         return (
           <Group key={r.key} gap="xs" align="flex-start" wrap="nowrap">
+            {/* Value and description side by side; on a phone, one above the other (flex wrap: no
+                responsive props, whose injected <style> the console's CSP refuses). */}
+            <Group gap={6} align="flex-start" style={{ flex: 1, minWidth: 0 }}>
             <TextInput
               aria-label={`Scope ${n}`}
               placeholder="invoices:read"
+              style={{ flex: '1 1 150px', minWidth: 0 }}
               value={r.value}
               error={error}
-              style={{ flex: '1 1 40%', minWidth: 0 }}
               onChange={(e) => setValue(i, e.currentTarget.value)}
               ref={(el) => {
                 if (el && focusKey.current === r.key) {
@@ -101,13 +104,14 @@ export function ScopesEditor({ rows, onChange, label = 'Scopes' }: { rows: Scope
             <TextInput
               aria-label={`Description of scope ${n}`}
               placeholder="Read invoices"
+              style={{ flex: '1 1 150px', minWidth: 0 }}
               value={r.description}
-              style={{ flex: '1 1 60%', minWidth: 0 }}
               onChange={(e) => {
                 const description = e.currentTarget.value;
                 onChange(rows.map((x, j) => (j === i ? { ...x, description } : x)));
               }}
             />
+            </Group>
             <ActionIcon variant="subtle" color="red" size="lg" aria-label={`Remove scope ${n}${r.value ? ` (${r.value})` : ''}`} onClick={() => onChange(rows.length > 1 ? rows.filter((_, j) => j !== i) : [scopeRow()])}>
               <IconTrash size={16} aria-hidden />
             </ActionIcon>

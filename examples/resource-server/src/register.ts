@@ -1,22 +1,23 @@
 /**
- * Registers the invoices API in a Gatehouse store and creates an integration that may call it,
- * printing its credentials. Run it next to `npm start`, on the same store:
+ * Registers the invoices API in a running Gatehouse and creates an integration that may call it,
+ * printing its credentials. Run it next to `npm start`, signed in as a console administrator
+ * (`gatehouse admin create`):
  *
- *   npm run register -w @gatehouse/example-resource-server -- --data ./data [--env default] [--scopes "invoices:read invoices:write"]
+ *   GATEHOUSE_ADMIN_PASSWORD=… npm run register -w @gatehouse/example-resource-server -- --email you@example.com \
+ *     [--issuer http://127.0.0.1:4000] [--env default] [--scopes "invoices:read invoices:write"]
  *
  * (The `gatehouse` CLI does the same with `gatehouse api create` and `gatehouse integration grant`.)
- * A problem (an unknown environment or scope, a store that can't be opened) prints one line and
- * exits with status 1, never a stack trace.
+ * A problem (an unknown environment or scope, a refused sign-in) prints one line and exits with
+ * status 1, never a stack trace.
  * @packageDocumentation
  */
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ApiError, loadConfig, openContext } from '@gatehouse/server';
+import { signIn } from './admin-session.js';
 import { createInvoicesIntegration, registerInvoicesApi } from './setup.js';
 
 /** Prints `err` as one line on stderr and sets exit status 1. */
 function fail(err: unknown): void {
-  const message = err instanceof ApiError || err instanceof Error ? err.message : String(err);
+  const message = err instanceof Error ? err.message : String(err);
   // One line that can't drive the terminal: control characters become spaces.
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   process.stderr.write(`register: ${message.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')}\n`);
@@ -25,23 +26,26 @@ function fail(err: unknown): void {
 
 const { values } = parseArgs({
   options: {
-    data: { type: 'string', default: process.env.GATEHOUSE_DATA_DIR ?? 'data' },
-    'database-url': { type: 'string' },
+    issuer: { type: 'string', default: process.env.GATEHOUSE_ISSUER ?? 'http://127.0.0.1:4000' },
+    email: { type: 'string', default: process.env.GATEHOUSE_ADMIN_EMAIL },
     env: { type: 'string', default: 'default' },
     scopes: { type: 'string', default: 'invoices:read invoices:write' },
   },
 });
+const password = process.env.GATEHOUSE_ADMIN_PASSWORD;
+if (!values.email || !password) {
+  console.error('give the administrator: --email (or GATEHOUSE_ADMIN_EMAIL) and GATEHOUSE_ADMIN_PASSWORD');
+  process.exit(2);
+}
 
-// npm runs workspace scripts in the workspace folder; a relative --data means the caller's folder.
-const dataDir = resolve(process.env.INIT_CWD ?? process.cwd(), values.data);
 try {
-  const ctx = await openContext(loadConfig({ dataDir, ...(values['database-url'] && { databaseUrl: values['database-url'] }) }));
+  const admin = await signIn(values.issuer, values.email, password);
   try {
-    const audience = await registerInvoicesApi(ctx, values.env);
-    const created = await createInvoicesIntegration(ctx, values.env, values.scopes.split(/[\s,]+/).filter(Boolean));
+    const audience = await registerInvoicesApi(admin, values.env);
+    const created = await createInvoicesIntegration(admin, values.env, values.scopes.split(/[\s,]+/).filter(Boolean));
     console.log(JSON.stringify({ audience, ...created }, null, 2));
   } finally {
-    await ctx.store.close();
+    await admin.call('DELETE', '/session').catch(() => undefined);
   }
 } catch (err) {
   fail(err);

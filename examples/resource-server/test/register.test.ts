@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { apis, CLI_ACTOR } from '@gatehouse/server';
-import { startGatehouse, type TestServer } from '../../test-support/gatehouse.js';
-import { storeFlags } from '../../../packages/cli/test/helpers/cli.js';
-import { MASTER_KEY } from '../../../packages/server/test/helpers/stores.js';
+import { startGatehouse, type TestServer } from '@gatehouse/testing/gatehouse';
+import { createAdmin } from '@gatehouse/testing/admin';
+import { signIn, type AdminSession } from '../src/admin-session.js';
 import { INVOICES_AUDIENCE } from '../src/app.js';
 import { registerInvoicesApi } from '../src/setup.js';
 
@@ -20,22 +19,26 @@ const TSX = fileURLToPath(new URL('../../../node_modules/tsx/dist/cli.mjs', impo
 
 describe('resource-server register step', () => {
   let t: TestServer;
+  let admin: AdminSession;
+  let email: string;
+  let password: string;
   beforeAll(async () => {
     t = await startGatehouse();
+    ({ email, password } = await createAdmin(t));
+    admin = await signIn(t.url, email, password);
     // What the console's old "one per line" box made of `invoices:read invoices:write`: one scope.
-    await apis.createApi(t.server.runtime.ctx, CLI_ACTOR, 'default', { name: 'Invoices', audience: INVOICES_AUDIENCE, scopes: [{ value: 'invoices:read', description: 'invoices:write' }] });
+    await admin.call('POST', '/environments/default/apis', { name: 'Invoices', audience: INVOICES_AUDIENCE, scopes: [{ value: 'invoices:read', description: 'invoices:write' }] });
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('names the missing scope and the command that adds it', async () => {
-    await expect(registerInvoicesApi(t.server.runtime.ctx, 'default')).rejects.toThrow(
+    await expect(registerInvoicesApi(admin, 'default')).rejects.toThrow(
       `the API ${INVOICES_AUDIENCE} is registered without the scope(s) invoices:write; add them with: gatehouse api update ${INVOICES_AUDIENCE} --env default --add-scope invoices:write`,
     );
   });
 
   it('register.ts prints one line and exits 1, without a stack trace', async () => {
-    const [flag, place] = storeFlags(t.location);
-    const err = (await run(process.execPath, [TSX, REGISTER, flag === '--data' ? '--data' : '--database-url', place!], { env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY }, timeout: 90_000 }).then(
+    const err = (await run(process.execPath, [TSX, REGISTER, '--issuer', t.url, '--email', email], { env: { ...process.env, GATEHOUSE_ADMIN_PASSWORD: password }, timeout: 90_000 }).then(
       () => undefined,
       (e: unknown) => e,
     )) as { code: number; stderr: string } | undefined;

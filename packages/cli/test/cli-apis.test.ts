@@ -4,19 +4,19 @@
  * non-zero exit, never a stack trace.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '../../server/test/helpers/stores.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { MASTER_KEY } from '../../server/test/helpers/stores.js';
+import { MASTER_KEY } from '@gatehouse/testing/stores';
 import { storeFlags } from './helpers/cli.js';
-import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
-import { token } from '../../server/test/helpers/http.js';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { token } from '@gatehouse/testing/http';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { within } from '../../server/test/helpers/within.js';
+import { within } from '@gatehouse/testing/within';
 
 const AUD = 'https://invoices.example';
 /** The bundle `npm test` builds first (`pretest`): one process start is ~1 s instead of tsx's 3–12 s. */

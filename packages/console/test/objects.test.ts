@@ -14,13 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
-import { CLI_ACTOR } from '../../server/src/context.js';
-import { createAdmin } from '../../server/src/services/admins.js';
-import { listApis } from '../../server/src/services/apis.js';
-import { createIntegration, requireIntegration, integrationDto } from '../../server/src/services/integrations.js';
-import { createEnvironment, requireEnvironment } from '../../server/src/services/environments.js';
-import { addPublicKey, getCredentials } from '../../server/src/services/credentials.js';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { CLI_ACTOR, admins, apis as apiService, credentials, environments, integrations } from '@gatehouse/server';
 import { generateKeyPairSync } from 'node:crypto';
 import { ensureConsoleBuilt } from './build-console.js';
 
@@ -30,6 +25,11 @@ const PASSWORD = 'correct horse battery staple';
 const WIDE = { width: 1366, height: 800 };
 const NARROW = { width: 390, height: 844 };
 const AUD = 'https://invoices.example';
+const { createAdmin } = admins;
+const { listApis } = apiService;
+const { createIntegration, requireIntegration, integrationDto } = integrations;
+const { createEnvironment, requireEnvironment } = environments;
+const { addPublicKey, getCredentials } = credentials;
 
 describe('managing objects in the console', () => {
   let t: TestServer;

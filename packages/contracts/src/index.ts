@@ -6,4 +6,5 @@ export * from './scopes.js';
 export * from './oauth.js';
 export * from './api.js';
 export * from './management.js';
+export * from './errors.js';
 export * from './objects.js';

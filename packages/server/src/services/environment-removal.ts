@@ -6,10 +6,8 @@
  */
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { ApiError } from '../errors/api-error.js';
-import { recordChange } from '../store/repositories/change-log.js';
-import { countEnvironments, deleteEnvironmentRows } from '../store/repositories/environment-removal.js';
-import { audit } from './audit.js';
+import { Conflict, InvalidInput } from '../errors/domain-errors.js';
+import { unitOfWork } from '../store/unit-of-work.js';
 import { requireEnvironment } from './environments.js';
 
 /** What a deletion removed: the integrations (by count) and the tokens revoked. */
@@ -22,24 +20,24 @@ export interface EnvironmentDeleted {
 /**
  * Deletes environment `slug` with its APIs, integrations, customers, keys and content; its
  * unexpired tokens are revoked. `confirm` must repeat the slug (a typed confirmation).
- * @throws NotFound (404) for an unknown environment; ApiError 400 `invalid_request` when `confirm`
- *   is not the slug; ApiError 409 `conflict` for the last environment.
+ * @throws NotFound (404) for an unknown environment; InvalidInput (400) when `confirm` is not the
+ *   slug; Conflict (409) for the last environment.
  */
 export async function deleteEnvironment(ctx: Context, actor: Actor, slug: string, confirm: string): Promise<EnvironmentDeleted> {
   const env = await requireEnvironment(ctx, slug);
-  if (confirm !== slug) throw new ApiError(400, 'invalid_request', 'confirm must repeat the environment\'s slug');
+  if (confirm !== slug) throw new InvalidInput('confirm must repeat the environment\'s slug');
   const now = nowSeconds(ctx.clock);
-  return ctx.db.transaction().execute(async (trx) => {
-    if ((await countEnvironments(trx)) <= 1) throw new ApiError(409, 'conflict', "the last environment can't be deleted: create another one first");
-    const removed = await deleteEnvironmentRows(trx, env.id, now);
+  return unitOfWork(ctx.store, async (uow) => {
+    if ((await uow.environmentRemoval.count()) <= 1) throw new Conflict("the last environment can't be deleted: create another one first");
+    const removed = await uow.environmentRemoval.deleteWithContents(env.id, now);
     for (const id of removed.integrationIds) {
-      await recordChange(trx, ctx.store.dialect, 'integration', id, now);
-      await recordChange(trx, ctx.store.dialect, 'revocation', `integration:${id}`, now);
+      await uow.change('integration', id, now);
+      await uow.change('revocation', `integration:${id}`, now);
     }
-    await recordChange(trx, ctx.store.dialect, 'environment', env.id, now);
-    await recordChange(trx, ctx.store.dialect, 'credential', env.id, now);
+    await uow.change('environment', env.id, now);
+    await uow.change('credential', env.id, now);
     const details = { name: env.name, integrations: removed.integrationIds.length, revoked_tokens: removed.revokedTokens };
-    await audit(trx, actor, { environmentId: null, action: 'environment.delete', target: slug, details }, ctx.clock.now());
+    await uow.audit(actor, { environmentId: null, action: 'environment.delete', target: slug, details }, ctx.clock.now());
     return { slug, integrations: removed.integrationIds.length, revoked_tokens: removed.revokedTokens };
   });
 }

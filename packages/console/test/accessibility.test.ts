@@ -12,7 +12,7 @@ import { CLI_ACTOR } from '../../server/src/context.js';
 import { createEnvironment } from '../../server/src/services/environments.js';
 import { createApi } from '../../server/src/services/apis.js';
 import { createIntegration, updateIntegration } from '../../server/src/services/integrations.js';
-import { token } from '../../server/test/helpers/http.js';
+import { token } from '@gatehouse/testing/http';
 import { checkedStates, expectAccessible } from './axe.js';
 import { NARROW, openConsole, overflowsHorizontally, WIDE, type ConsoleSession } from './browser.js';
 import { expectKeyboardReachable, tabTo } from './keyboard.js';

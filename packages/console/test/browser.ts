@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { CLI_ACTOR } from '../../server/src/context.js';
 import { createAdmin } from '../../server/src/services/admins.js';
 import { ensureConsoleBuilt } from './build-console.js';

@@ -16,6 +16,7 @@ export * as environments from './services/environments.js';
 export * as integrations from './services/integrations.js';
 export * as credentials from './services/credentials.js';
 export * as apis from './services/apis.js';
+export { deleteEnvironment, type EnvironmentDeleted } from './services/environment-removal.js';
 export * as admins from './services/admins.js';
 export { listAudit } from './services/audit.js';
 export { rotateSigningKey, loadSigningKeys, ensureActiveKey, promoteDueKeys } from './keys/signing-keys.js';

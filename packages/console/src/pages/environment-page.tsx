@@ -15,6 +15,7 @@ import { ApisTab } from '../components/apis-tab';
 import { CustomerTokensTab } from '../components/customer-tokens-tab';
 import { SettingsTab } from '../components/settings-tab';
 import { AuditTab } from '../components/audit-tab';
+import { DeleteEnvironment } from '../components/delete-environment';
 
 const TABS = [
   ['integrations', 'Integrations'],
@@ -63,6 +64,7 @@ export function EnvironmentPage({ env, tab }: { env: string; tab: string | null 
           </Tabs.Panel>
           <Tabs.Panel value="settings">
             <SettingsTab environment={environment.data} onSaved={environment.set} />
+            <DeleteEnvironment env={environment.data} />
           </Tabs.Panel>
           <Tabs.Panel value="audit">
             <AuditTab env={env} />

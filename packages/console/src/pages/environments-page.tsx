@@ -1,4 +1,7 @@
-/** Environments: a table with name, slug, integration count and an "Edit" button; "Create environment". */
+/**
+ * Environments: a table with name (opens the environment), slug, integration count and an "Edit"
+ * button (opens its Settings tab); "Create environment".
+ */
 import { useState } from 'react';
 import { ActionIcon, Button, Group, Table, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconPencil, IconPlus } from '@tabler/icons-react';
@@ -52,8 +55,8 @@ export function EnvironmentsPage() {
                   </Table.Td>
                   <Table.Td>{env.integration_count}</Table.Td>
                   <Table.Td ta="right">
-                    <Tooltip label={`Edit ${env.name}`} withArrow>
-                      <ActionIcon variant="subtle" aria-label="Edit" onClick={() => navigate(edit(env.slug))}>
+                    <Tooltip label={`Edit the settings of ${env.name}`} withArrow>
+                      <ActionIcon variant="subtle" aria-label="Edit" onClick={() => navigate(`${edit(env.slug)}?tab=settings`)}>
                         <IconPencil size={18} aria-hidden />
                       </ActionIcon>
                     </Tooltip>

@@ -26,6 +26,8 @@
  * | Repository | Tables |
  * | --- | --- |
  * | {@link EnvironmentRepository} | environments, apis, api_scopes |
+ * | {@link ApiRepository} | renaming, re-scoping and deleting apis (api_scopes, the grants on them, their holders' tokens) |
+ * | {@link EnvironmentRemovalRepository} | deleting an environment with everything in it |
  * | {@link IntegrationRepository} | integrations, grants, client_keys (and dropping token_reuse rows) |
  * | {@link TokenRepository} | issued_tokens, token_reuse |
  * | {@link SigningKeyRepository} | signing_keys |
@@ -41,10 +43,12 @@
  * @packageDocumentation
  */
 import { AdminRepository, SessionRepository } from './admins.js';
+import { ApiRepository } from './apis.js';
 import { AuditRepository } from './audit.js';
 import { ChangeRepository } from './change-log.js';
 import { CredentialRepository } from './credentials.js';
 import { CustomerRepository } from './customers.js';
+import { EnvironmentRemovalRepository } from './environment-removal.js';
 import { EnvironmentRepository } from './environments.js';
 import { IntegrationRepository } from './integrations.js';
 import { AssetRepository, OutputRepository, ProjectRepository } from './projects.js';
@@ -57,11 +61,13 @@ import { UsedJtiRepository } from './used-jtis.js';
 
 export {
   AdminRepository,
+  ApiRepository,
   AssetRepository,
   AuditRepository,
   ChangeRepository,
   CredentialRepository,
   CustomerRepository,
+  EnvironmentRemovalRepository,
   EnvironmentRepository,
   IntegrationRepository,
   OutputRepository,
@@ -97,6 +103,12 @@ export class Repositories {
 
   get environments(): EnvironmentRepository {
     return this.one('environments', () => new EnvironmentRepository(this.db));
+  }
+  get apis(): ApiRepository {
+    return this.one('apis', () => new ApiRepository(this.db));
+  }
+  get environmentRemoval(): EnvironmentRemovalRepository {
+    return this.one('environmentRemoval', () => new EnvironmentRemovalRepository(this.db));
   }
   get integrations(): IntegrationRepository {
     return this.one('integrations', () => new IntegrationRepository(this.db));

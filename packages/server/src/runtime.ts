@@ -22,7 +22,7 @@ import { BearerVerifier } from './tokens/bearer-verifier.js';
 import { CustomerTokens } from './tokens/customer-token-verifier.js';
 import { CustomerSeen } from './services/customers.js';
 import type { FastifyRequest } from 'fastify';
-import type { ConsolePrincipal } from './auth/principal.js';
+import type { AccountPrincipal, ConsolePrincipal } from './auth/principal.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { scheduleMaintenance } from './maintenance.js';
 import { Redis } from 'ioredis';
@@ -56,7 +56,7 @@ export interface Runtime {
    * Set by the console context: authenticates a request by its session cookie (enforcing CSRF on
    * state-changing methods), so management routes shared with bearer clients accept both.
    */
-  authenticateSession?: (request: FastifyRequest) => Promise<ConsolePrincipal | undefined>;
+  authenticateSession?: (request: FastifyRequest) => Promise<ConsolePrincipal | AccountPrincipal | undefined>;
   /** Stops the change feed and closes the store. */
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { BearerInvalidRequest, InvalidToken, withResourceMetadata } from '../err
 import { errorHandler } from '../errors/error-handler.js';
 import { resourceMetadataUrl } from '../oauth/protected-resource.js';
 import { authenticateCaller } from '../auth/caller.js';
+import { resolveMember } from '../auth/membership.js';
 import { requireScope } from '../auth/policy.js';
 import type { BearerPrincipal } from '../auth/principal.js';
 import { selfRoute } from './self.js';
@@ -30,7 +31,7 @@ declare module 'fastify' {
 /** The authenticated bearer principal of a request in this context. */
 export function bearerPrincipal(request: FastifyRequest): BearerPrincipal {
   const p = request.principal;
-  if (!p || p.type === 'console') throw new InvalidToken();
+  if (!p || p.type === 'console' || p.type === 'account' || p.type === 'member') throw new InvalidToken();
   return p;
 }
 
@@ -41,7 +42,7 @@ export function bearerPrincipal(request: FastifyRequest): BearerPrincipal {
  */
 export async function requestEnvironmentId(rt: Runtime, request: FastifyRequest): Promise<string> {
   const p = request.principal;
-  if (p && p.type !== 'console') return p.environmentId;
+  if (p && p.type !== 'console' && p.type !== 'account') return p.environmentId;
   const slug = (request.params as { env?: string }).env ?? '';
   const env = await rt.directory.environment('slug', slug);
   if (!env) throw new NotFound('environment');
@@ -60,9 +61,9 @@ export async function environmentApi(app: FastifyInstance, rt: Runtime): Promise
   }
   app.addHook('onRequest', async (request) => {
     if (request.method === 'OPTIONS') return;
-    const principal = await authenticateCaller(rt, request);
+    const principal = await resolveMember(rt, request, await authenticateCaller(rt, request));
     const env = (request.params as { env?: string } | undefined)?.env;
-    if (env !== undefined && principal.type !== 'console' && env !== principal.environment) throw new InvalidToken('the token is not valid for this environment');
+    if (env !== undefined && principal.type !== 'console' && principal.type !== 'account' && env !== principal.environment) throw new InvalidToken('the token is not valid for this environment');
     const scope = request.routeOptions.config.scope;
     if (scope) requireScope(principal, scope);
     request.principal = principal;

@@ -9,6 +9,7 @@ import { fastifyCookie } from '@fastify/cookie';
 import type { Runtime } from '../runtime.js';
 import { authenticateSession } from './session-cookie.js';
 import { sessionRoutes } from './session-routes.js';
+import { invitationRoutes } from './invitation-routes.js';
 import { staticRoutes } from './static.js';
 
 /** Registers the console routes in their own encapsulated context. */
@@ -17,5 +18,6 @@ export async function consoleRoutes(app: FastifyInstance, rt: Runtime): Promise<
   await app.register(fastifyCookie);
   rt.authenticateSession = (request) => authenticateSession(rt.ctx, request);
   await sessionRoutes(app, rt);
+  await invitationRoutes(app, rt);
   await staticRoutes(app);
 }

@@ -8,7 +8,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Context } from '../context.js';
 import { ApiError } from '../errors/api-error.js';
-import type { ConsolePrincipal } from '../auth/principal.js';
+import type { AccountPrincipal, ConsolePrincipal } from '../auth/principal.js';
+import { accountOf } from '../services/members.js';
 import { csrfMatches, loadSession, SESSION_LIFETIME, type Session } from '../services/sessions.js';
 
 /** Name of the session cookie. */
@@ -44,16 +45,20 @@ export async function requestSession(ctx: Context, request: FastifyRequest): Pro
 /**
  * Authenticates a request by its session cookie. State-changing methods (anything but GET, HEAD,
  * OPTIONS) must carry the session's CSRF token in `x-csrf-token`.
- * @returns the console principal, or undefined when there is no live session.
+ * @returns the console principal (an operator) or a member account (its operator flag read now),
+ *   or undefined when there is no live session.
  * @throws ApiError 403 `invalid_csrf_token` when the session is live but the CSRF header is missing or wrong.
  */
-export async function authenticateSession(ctx: Context, request: FastifyRequest): Promise<ConsolePrincipal | undefined> {
+export async function authenticateSession(ctx: Context, request: FastifyRequest): Promise<ConsolePrincipal | AccountPrincipal | undefined> {
   const session = await requestSession(ctx, request);
   if (!session) return undefined;
   if (!SAFE_METHODS.has(request.method)) {
     const given = request.headers[CSRF_HEADER];
     if (!csrfMatches(session, typeof given === 'string' ? given : undefined)) throw new ApiError(403, 'invalid_csrf_token', `send the session's CSRF token in the ${CSRF_HEADER} header`);
   }
+  const account = await accountOf(ctx, session.adminId);
+  if (!account) return undefined;
+  if (!account.operator) return { type: 'account', accountId: account.id, email: account.email };
   return { type: 'console', adminId: session.adminId, email: session.email };
 }
 

@@ -1,0 +1,108 @@
+/**
+ * Invitations to an environment (PRODUCT.md "Delegated administration"): a single-use link with an
+ * expiry, shown once to who invited (only the token's SHA-256 is stored). Accepting creates the
+ * account (password checked like an administrator's) or adds the membership to the existing
+ * account of that email, whose password must then be given. Of concurrent accepts exactly one
+ * succeeds: the invitation is claimed by one conditional update inside the transaction that adds
+ * the membership (SECURITY.md J-92).
+ * @packageDocumentation
+ */
+import { createHash } from 'node:crypto';
+import type { Actor, Context } from '../context.js';
+import { nowSeconds } from '../clock.js';
+import { ApiError } from '../errors/api-error.js';
+import type { MemberRole } from '../auth/principal.js';
+import { findAccountByEmail, insertMemberAccount } from '../store/repositories/console-accounts.js';
+import { claimInvitation, deleteSpentInvitations, findInvitation, insertInvitation } from '../store/repositories/invitations.js';
+import { upsertMembership } from '../store/repositories/memberships.js';
+import { newPasswordHash, normalizeEmail, verifyAdminPassword } from './admins.js';
+import { audit } from './audit.js';
+import { isUniqueViolation, requireEnvironment } from './environments.js';
+import { generateId } from './secrets.js';
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+/** Longest token accepted before any lookup (ours are 43 characters). */
+export const MAX_INVITATION_TOKEN_LENGTH = 200;
+
+/** A new invitation, as shown once. */
+export interface InvitationCreated {
+  /** The link to open: `<issuer>/console/invitations/<token>`; not shown again. */
+  link: string;
+  environment: string;
+  email: string;
+  role: MemberRole;
+  /** ISO 8601. */
+  expires_at: string;
+}
+
+function digest(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('base64url');
+}
+
+/** The SHA-256 (base64url) an invitation token is stored and throttled by. */
+export const invitationTokenDigest = digest;
+
+/**
+ * Invites `email` into the environment `slug` with `role`; the link works once, for
+ * `config.invitationTtl` seconds.
+ * @throws NotFound for an unknown environment; ApiError 400 `invalid_request` for a malformed email.
+ */
+export async function createInvitation(ctx: Context, actor: Actor, slug: string, email: string, role: MemberRole): Promise<InvitationCreated> {
+  const env = await requireEnvironment(ctx, slug);
+  const normalized = normalizeEmail(email);
+  if (!EMAIL.test(normalized)) throw new ApiError(400, 'invalid_request', 'email must look like name@example.com');
+  const token = generateId(32);
+  const now = nowSeconds(ctx.clock);
+  const expiresAt = now + ctx.config.invitationTtl;
+  await deleteSpentInvitations(ctx.db, now);
+  await ctx.db.transaction().execute(async (trx) => {
+    await insertInvitation(trx, { id: `inv_${generateId(12)}`, tokenHash: digest(token), environmentId: env.id, email: normalized, role, invitedBy: actor.actor, createdAt: now, expiresAt });
+    await audit(trx, actor, { environmentId: env.id, action: 'member.invite', target: `${normalized}:${role}` }, ctx.clock.now());
+  });
+  return { link: `${ctx.config.issuer}/console/invitations/${token}`, environment: env.slug, email: normalized, role, expires_at: new Date(expiresAt * 1000).toISOString() };
+}
+
+const REFUSED = 'this invitation is unknown, used or expired';
+
+/**
+ * Accepts an invitation.
+ * @param signedIn the account of the request's console session, if any: it must be the invited email.
+ * @returns the account to sign in (new, or the existing one of that email).
+ * @throws ApiError 400 `invalid_invitation` for an unknown, used or expired token (also the loser
+ *   of concurrent accepts); 403 `forbidden` when signed in as another email; 401
+ *   `invalid_credentials` for a wrong password of an existing account; 400 `invalid_request` for a
+ *   weak password of a new account.
+ */
+export async function acceptInvitation(ctx: Context, token: string, password: string, signedIn?: { email: string }): Promise<{ id: string; email: string }> {
+  if (!token || token.length > MAX_INVITATION_TOKEN_LENGTH) throw new ApiError(400, 'invalid_invitation', REFUSED);
+  const invitation = await findInvitation(ctx.db, digest(token));
+  const now = nowSeconds(ctx.clock);
+  if (!invitation || invitation.usedAt !== null || invitation.expiresAt <= now) throw new ApiError(400, 'invalid_invitation', REFUSED);
+  if (signedIn && normalizeEmail(signedIn.email) !== invitation.email) throw new ApiError(403, 'forbidden', 'this invitation is for another email: sign out first');
+  const existing = await findAccountByEmail(ctx.db, invitation.email);
+  let account: { id: string; email: string };
+  let passwordHash: string | undefined;
+  if (existing) {
+    const verified = await verifyAdminPassword(ctx, invitation.email, password);
+    if (!verified) throw new ApiError(401, 'invalid_credentials', `an account ${invitation.email} exists: give its password`);
+    account = verified;
+  } else {
+    passwordHash = await newPasswordHash(invitation.email, password);
+    account = { id: `adm_${generateId(12)}`, email: invitation.email };
+  }
+  const actor: Actor = { actor: `member:${invitation.email}` };
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      // The first accept claims it; any other (concurrent or later) finds it used and rolls back.
+      if (!(await claimInvitation(trx, invitation.id, nowSeconds(ctx.clock)))) throw new ApiError(400, 'invalid_invitation', REFUSED);
+      if (passwordHash) await insertMemberAccount(trx, { id: account.id, email: account.email, passwordHash, createdAt: now });
+      await upsertMembership(trx, { accountId: account.id, environmentId: invitation.environmentId, role: invitation.role, createdAt: now });
+      await audit(trx, actor, { environmentId: invitation.environmentId, action: 'member.accept', target: `${account.email}:${invitation.role}` }, ctx.clock.now());
+    });
+  } catch (err) {
+    // Two invitations of one new email accepted at once: the second account insert collides.
+    if (isUniqueViolation(err)) throw new ApiError(409, 'conflict', 'the account was just created: accept again with its password');
+    throw err;
+  }
+  return account;
+}

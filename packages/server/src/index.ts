@@ -17,6 +17,8 @@ export * as integrations from './services/integrations.js';
 export * as credentials from './services/credentials.js';
 export * as apis from './services/apis.js';
 export * as admins from './services/admins.js';
+export * as members from './services/members.js';
+export * as invitations from './services/invitations.js';
 export { listAudit } from './services/audit.js';
 export { rotateSigningKey, loadSigningKeys, ensureActiveKey, promoteDueKeys } from './keys/signing-keys.js';
 export { ApiError, NotFound } from './errors/api-error.js';

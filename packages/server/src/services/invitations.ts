@@ -45,9 +45,10 @@ export const invitationTokenDigest = digest;
 /**
  * Invites `email` into the environment `slug` with `role`; the link works once, for
  * `config.invitationTtl` seconds.
+ * @param publicUrl the server's public URL the link starts with (default the issuer).
  * @throws NotFound for an unknown environment; ApiError 400 `invalid_request` for a malformed email.
  */
-export async function createInvitation(ctx: Context, actor: Actor, slug: string, email: string, role: MemberRole): Promise<InvitationCreated> {
+export async function createInvitation(ctx: Context, actor: Actor, slug: string, email: string, role: MemberRole, publicUrl = ctx.config.issuer): Promise<InvitationCreated> {
   const env = await requireEnvironment(ctx, slug);
   const normalized = normalizeEmail(email);
   if (!EMAIL.test(normalized)) throw new ApiError(400, 'invalid_request', 'email must look like name@example.com');
@@ -59,7 +60,7 @@ export async function createInvitation(ctx: Context, actor: Actor, slug: string,
     await insertInvitation(trx, { id: `inv_${generateId(12)}`, tokenHash: digest(token), environmentId: env.id, email: normalized, role, invitedBy: actor.actor, createdAt: now, expiresAt });
     await audit(trx, actor, { environmentId: env.id, action: 'member.invite', target: `${normalized}:${role}` }, ctx.clock.now());
   });
-  return { link: `${ctx.config.issuer}/console/invitations/${token}`, environment: env.slug, email: normalized, role, expires_at: new Date(expiresAt * 1000).toISOString() };
+  return { link: `${publicUrl.replace(/\/+$/, '')}/console/invitations/${token}`, environment: env.slug, email: normalized, role, expires_at: new Date(expiresAt * 1000).toISOString() };
 }
 
 const REFUSED = 'this invitation is unknown, used or expired';

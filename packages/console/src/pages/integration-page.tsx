@@ -10,6 +10,7 @@ import { forgetFreshSecret, peekFreshSecret } from '../components/secret-reveal'
 import { GeneralTab } from '../components/general-tab';
 import { PermissionsTab } from '../components/permissions-tab';
 import { TryItPanel } from '../components/try-it-panel';
+import { CapabilitiesProvider, RequireCapability, useCapabilities } from '../capabilities';
 
 const TABS = ['general', 'permissions', 'try-it'];
 
@@ -17,6 +18,7 @@ const TABS = ['general', 'permissions', 'try-it'];
 export function IntegrationPage({ env, clientId, tab }: { env: string; clientId: string; tab: string | null }) {
   const integration = useRequest(() => api<Integration>('GET', `/environments/${seg(env)}/integrations/${seg(clientId)}`), [env, clientId]);
   const apis = useRequest(() => api<Page<Api>>('GET', `/environments/${seg(env)}/apis`), [env]);
+  const caps = useCapabilities(env);
   // A secret issued just before navigating here is shown once; a reload forgets it.
   const [secret, setSecret] = useState<string | undefined>(() => peekFreshSecret(clientId));
   useEffect(() => forgetFreshSecret(clientId), [clientId]);
@@ -55,7 +57,9 @@ export function IntegrationPage({ env, clientId, tab }: { env: string; clientId:
       )}
       {integration.loading && !c && <Loading label="Loading integration" />}
       {integration.error !== undefined && <ErrorState error={integration.error} onRetry={integration.reload} />}
-      {c && (
+      {caps.error !== undefined && <ErrorState error={caps.error} onRetry={caps.reload} />}
+      {c && caps.data && (
+        <CapabilitiesProvider value={caps.data}>
         <Tabs value={current} onChange={(v) => v && navigate(`${envPath}/integrations/${seg(clientId)}?tab=${v}`, true)}>
           <Tabs.List mb="md" className="gh-tabs">
             <Tabs.Tab value="general">General</Tabs.Tab>
@@ -63,16 +67,21 @@ export function IntegrationPage({ env, clientId, tab }: { env: string; clientId:
             <Tabs.Tab value="try-it">Try it</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="general">
-            <GeneralTab integration={c} secret={secret} onSecret={setSecret} onChanged={integration.set} onDeleted={() => navigate(`${envPath}?tab=integrations`)} />
+            <RequireCapability capability="integrations:rotate-secret" what="this integration">
+              <GeneralTab integration={c} secret={secret} onSecret={setSecret} onChanged={integration.set} onDeleted={() => navigate(`${envPath}?tab=integrations`)} />
+            </RequireCapability>
           </Tabs.Panel>
           <Tabs.Panel value="permissions">
             {apis.error !== undefined && <ErrorState error={apis.error} onRetry={apis.reload} />}
-            {apis.data ? <PermissionsTab integration={c} apis={apis.data.items} onSaved={integration.set} /> : apis.loading && <Loading label="Loading scopes" />}
+            <RequireCapability capability="integrations:write" what="permissions">
+              {apis.data ? <PermissionsTab integration={c} apis={apis.data.items} onSaved={integration.set} /> : apis.loading && <Loading label="Loading scopes" />}
+            </RequireCapability>
           </Tabs.Panel>
           <Tabs.Panel value="try-it">
             <TryItPanel clientId={c.client_id} audience={apis.data?.items.find((a) => a.built_in)?.audience} />
           </Tabs.Panel>
         </Tabs>
+        </CapabilitiesProvider>
       )}
     </>
   );

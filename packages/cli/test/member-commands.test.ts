@@ -3,8 +3,8 @@
  * store: the invitation link printed once works in the server (J-92), and roles change there.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '../../server/test/helpers/stores.js';
-import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { call } from '../../server/test/management-helpers.js';
 import { accept, sessionOf } from '../../server/test/member-helpers.js';
 import { cliFor } from './helpers/cli.js';

@@ -1,5 +1,5 @@
 /**
- * Delegated administration in Debian's Chromium against a real Gatehouse (SECURITY.md J-90, J-91,
+ * Delegated administration in Debian's Chromium against a real Gatehouse (docs/security.md J-90, J-91,
  * J-92): an owner invited by an operator opens the link, sets a password and is signed in; sees
  * only its environment; invites a viewer from the Members tab (the link shown once); the viewer
  * accepts in the browser and finds every screen read-only with no enabled action button.
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { CLI_ACTOR } from '../../server/src/context.js';
 import { createEnvironment } from '../../server/src/services/environments.js';
 import { createInvitation } from '../../server/src/services/invitations.js';

@@ -21,4 +21,5 @@ export * as members from './services/members.js';
 export * as invitations from './services/invitations.js';
 export { listAudit } from './services/audit.js';
 export { rotateSigningKey, loadSigningKeys, ensureActiveKey, promoteDueKeys } from './keys/signing-keys.js';
-export { ApiError, NotFound } from './errors/api-error.js';
+export { ApiError } from './errors/api-error.js';
+export { Conflict, DomainError, Forbidden, InvalidInput, NotFound, Unauthenticated } from './errors/domain-errors.js';

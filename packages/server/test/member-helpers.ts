@@ -1,6 +1,6 @@
 /** Helpers of the delegated-administration tests: invitations, acceptance, member sessions. */
-import type { TestServer } from './helpers/server.js';
-import { request, type Res } from './helpers/http.js';
+import type { TestServer } from '@gatehouse/testing/server';
+import { request, type Res } from '@gatehouse/testing/http';
 import { call, type ConsoleSession } from './management-helpers.js';
 
 /** A password zxcvbn accepts. */

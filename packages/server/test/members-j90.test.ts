@@ -1,11 +1,11 @@
 /**
- * SECURITY.md J-90: a member of environment A never sees environment B: B is not listed, and every
+ * docs/security.md J-90: a member of environment A never sees environment B: B is not listed, and every
  * route of B answers 404 exactly like an unknown environment, with nothing changed. Membership is
  * read on current state: a removed member loses access on its next request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 import { member } from './member-helpers.js';
 

@@ -1,11 +1,11 @@
 /**
- * SECURITY.md J-91: a viewer or developer doing what its role may not (grants, members, secrets),
+ * docs/security.md J-91: a viewer or developer doing what its role may not (grants, members, secrets),
  * or a member raising its own role, gets 403 and nothing changes. What the roles may do works, and
  * the audit log names the member.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 import { member } from './member-helpers.js';
 

@@ -1,10 +1,10 @@
 /**
- * SECURITY.md J-92: an invitation link works once, before its expiry, for its own email only —
+ * docs/security.md J-92: an invitation link works once, before its expiry, for its own email only —
  * also under concurrent accepts. Only the token's SHA-256 is stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 import { accept, invite, member, MEMBER_PASSWORD, sessionOf } from './member-helpers.js';
 

@@ -3,23 +3,22 @@
  * read from the store on every request (current state; a removed member or changed role takes
  * effect on its next request), and the route's capability is checked before the body is parsed.
  * Another environment — or one the account isn't a member of — is 404 `not_found`, exactly like an
- * unknown one (SECURITY.md J-90).
+ * unknown one (docs/security.md J-90).
  * @packageDocumentation
  */
 import type { FastifyRequest } from 'fastify';
-import type { Runtime } from '../runtime.js';
-import { NotFound } from '../errors/api-error.js';
-import { roleIn } from '../services/members.js';
+import { NotFound } from '../errors/domain-errors.js';
+import type { MemberRuntime } from './deps.js';
 import { isMemberRole, requireAccountRoute, requireRouteCapability, roleScopes } from './policy.js';
 import type { MemberPrincipal, Principal } from './principal.js';
 
 /**
  * The principal a request acts as: unchanged for anyone but a member account; for a member
  * account, its membership in the path's environment (`:env`), checked against the route.
- * @throws NotFound (404) for an environment that is unknown or not the account's; ApiError 403
+ * @throws NotFound (404) for an environment that is unknown or not the account's; Forbidden (403)
  *   `forbidden` when the role (or an account outside an environment) may not call the route.
  */
-export async function resolveMember(rt: Runtime, request: FastifyRequest, principal: Principal): Promise<Principal> {
+export async function resolveMember(rt: MemberRuntime, request: FastifyRequest, principal: Principal): Promise<Principal> {
   if (principal.type !== 'account') return principal;
   const { method } = request;
   const url = request.routeOptions.url;
@@ -29,7 +28,7 @@ export async function resolveMember(rt: Runtime, request: FastifyRequest, princi
     return principal;
   }
   const env = slug.length <= 200 ? await rt.directory.environment('slug', slug) : undefined;
-  const role = env && (await roleIn(rt.ctx, principal.accountId, env.id));
+  const role = env && (await rt.memberships.role(principal.accountId, env.id));
   if (!env || !role || !isMemberRole(role)) throw new NotFound('environment');
   const member: MemberPrincipal = { type: 'member', accountId: principal.accountId, email: principal.email, environmentId: env.id, environment: env.slug, role, scopes: roleScopes(role) };
   requireRouteCapability(member, method, url);

@@ -1,12 +1,12 @@
 /**
  * The member half of the authorization policy (re-exported by auth/policy.ts, the one module
- * routes ask): what each role of PRODUCT.md "Delegated administration" may do, and which
+ * routes ask): what each role of docs/product.md "Delegated administration" may do, and which
  * capability every route of an environment needs. A route missing from {@link ROUTE_CAPABILITIES}
  * is refused to members (fail closed); operators are not affected by this file.
  * @packageDocumentation
  */
 import { CONTENT_SCOPES, MANAGEMENT_SCOPES } from '@gatehouse/contracts';
-import { ApiError } from '../errors/api-error.js';
+import { Forbidden } from '../errors/domain-errors.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { MemberPrincipal, MemberRole, Principal } from './principal.js';
 
@@ -42,7 +42,7 @@ const ADMIN: readonly Capability[] = [...DEVELOPER, 'environment:write', 'integr
 const OWNER: readonly Capability[] = [...ADMIN, 'members:write'];
 
 /**
- * Capabilities per role (PRODUCT.md table): `owner` everything including members; `admin` all but
+ * Capabilities per role (docs/product.md table): `owner` everything including members; `admin` all but
  * members; `developer` creates integrations (content scopes only: {@link memberGrantLimit}) and
  * rotates their secrets, reads everything but secrets; `viewer` reads, changes nothing.
  */
@@ -127,37 +127,37 @@ export function capabilitiesOf(principal: Principal): ReadonlySet<Capability> {
 
 /**
  * Checks that `principal` holds `capability` (operators hold every one).
- * @throws ApiError 403 `forbidden` naming the capability.
+ * @throws Forbidden (403) `forbidden` naming the capability.
  */
 export function requireCapability(principal: Principal, capability: Capability): void {
-  if (!capabilitiesOf(principal).has(capability)) throw new ApiError(403, 'forbidden', `your role may not do this (needs ${capability})`);
+  if (!capabilitiesOf(principal).has(capability)) throw new Forbidden(`your role may not do this (needs ${capability})`);
 }
 
 /**
  * Checks that a member may call the route `method url` (its url as registered), before the body
  * is read. Routes unknown to {@link ROUTE_CAPABILITIES} are refused.
- * @throws ApiError 403 `forbidden`.
+ * @throws Forbidden (403) `forbidden`.
  */
 export function requireRouteCapability(principal: MemberPrincipal, method: string, url: string | undefined): void {
   const capability = ROUTE_CAPABILITIES[`${method} ${url ?? ''}`];
-  if (!capability) throw new ApiError(403, 'forbidden', 'this operation is for operators');
+  if (!capability) throw new Forbidden('this operation is for operators');
   requireCapability(principal, capability);
 }
 
 /**
  * Checks that a member account outside an environment may call the route `method url`.
- * @throws ApiError 403 `forbidden`.
+ * @throws Forbidden (403) `forbidden`.
  */
 export function requireAccountRoute(method: string, url: string | undefined): void {
-  if (!ACCOUNT_ROUTES.has(`${method} ${url ?? ''}`)) throw new ApiError(403, 'forbidden', 'this operation is for operators');
+  if (!ACCOUNT_ROUTES.has(`${method} ${url ?? ''}`)) throw new Forbidden('this operation is for operators');
 }
 
 /**
  * Checks that `principal` may give `role` to the member `targetAccountId`: owners (and operators)
- * only, and nobody changes their own role to another (a member can't raise itself; SECURITY.md J-91).
- * @throws ApiError 403 `forbidden`.
+ * only, and nobody changes their own role to another (a member can't raise itself; docs/security.md J-91).
+ * @throws Forbidden (403) `forbidden`.
  */
 export function requireRoleChange(principal: Principal, targetAccountId: string): void {
   requireCapability(principal, 'members:write');
-  if (principal.type === 'member' && principal.accountId === targetAccountId) throw new ApiError(403, 'forbidden', 'you can not change your own role');
+  if (principal.type === 'member' && principal.accountId === targetAccountId) throw new Forbidden('you can not change your own role');
 }

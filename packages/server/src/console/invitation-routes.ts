@@ -2,7 +2,7 @@
  * `POST /api/v1/invitations/accept` with `{token, password}`: joins the invited environment and
  * signs in (the same session cookie and answer as `POST /api/v1/session`). Throttled like sign-in,
  * per token digest and address, before any lookup or hashing; a request signed in as another email
- * is refused (SECURITY.md J-92).
+ * is refused (docs/security.md J-92).
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
@@ -10,7 +10,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import type { ThrottlePolicy } from '../throttle/throttle.js';
-import { audit } from '../services/audit.js';
+import { recordAudit } from '../services/audit.js';
 import { acceptInvitation, invitationTokenDigest, MAX_INVITATION_TOKEN_LENGTH } from '../services/invitations.js';
 import { createSession } from '../services/sessions.js';
 import { requestSession, setSessionCookie } from './session-cookie.js';
@@ -38,7 +38,7 @@ export async function invitationRoutes(app: FastifyInstance, rt: Runtime): Promi
       const account = await acceptInvitation(ctx, request.body.token, request.body.password, signedIn);
       await throttle.refund(windows);
       const { value, session } = await createSession(ctx, account);
-      await audit(ctx.db, { actor: `member:${account.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in' }, ctx.clock.now());
+      await recordAudit(ctx, { actor: `member:${account.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in' }, ctx.clock.now());
       setSessionCookie(reply, ctx.config, value);
       reply.header('cache-control', 'no-store');
       return { email: session.email, csrf_token: session.csrfToken };

@@ -12,7 +12,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Runtime } from '../runtime.js';
-import { ApiError } from '../errors/api-error.js';
+import { Forbidden } from '../errors/domain-errors.js';
 import { capabilitiesOf, MEMBER_ROLES, requireRoleChange } from '../auth/policy.js';
 import type { MemberRole } from '../auth/principal.js';
 import { createInvitation } from '../services/invitations.js';
@@ -46,7 +46,7 @@ const Me = Type.Object({
 
 function consoleOnly(request: { principal?: { type: string } }): void {
   const type = request.principal?.type;
-  if (type !== 'console' && type !== 'account' && type !== 'member') throw new ApiError(403, 'forbidden', 'members are managed from the console or the CLI');
+  if (type !== 'console' && type !== 'account' && type !== 'member') throw new Forbidden('members are managed from the console or the CLI');
 }
 
 /** Registers the member routes. */
@@ -104,7 +104,7 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
     consoleOnly(request);
     const p = principalOf(request);
     if (p.type === 'console') return { email: p.email, operator: true, memberships: [] };
-    if (p.type !== 'account' && p.type !== 'member') throw new ApiError(403, 'forbidden', 'console accounts only');
+    if (p.type !== 'account' && p.type !== 'member') throw new Forbidden('console accounts only');
     const memberships = (await membershipsOf(ctx, p.accountId)).map((m) => ({ environment: m.slug, role: m.role as MemberRole }));
     return { email: p.email, operator: false, memberships };
   });

@@ -1,22 +1,19 @@
 /**
- * Invitations to an environment (PRODUCT.md "Delegated administration"): a single-use link with an
+ * Invitations to an environment (docs/product.md "Delegated administration"): a single-use link with an
  * expiry, shown once to who invited (only the token's SHA-256 is stored). Accepting creates the
  * account (password checked like an administrator's) or adds the membership to the existing
  * account of that email, whose password must then be given. Of concurrent accepts exactly one
  * succeeds: the invitation is claimed by one conditional update inside the transaction that adds
- * the membership (SECURITY.md J-92).
+ * the membership (docs/security.md J-92).
  * @packageDocumentation
  */
 import { createHash } from 'node:crypto';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { ApiError } from '../errors/api-error.js';
+import { Conflict, Forbidden, InvalidInput, Unauthenticated } from '../errors/domain-errors.js';
 import type { MemberRole } from '../auth/principal.js';
-import { findAccountByEmail, insertMemberAccount } from '../store/repositories/console-accounts.js';
-import { claimInvitation, deleteSpentInvitations, findInvitation, insertInvitation } from '../store/repositories/invitations.js';
-import { upsertMembership } from '../store/repositories/memberships.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 import { newPasswordHash, normalizeEmail, verifyAdminPassword } from './admins.js';
-import { audit } from './audit.js';
 import { isUniqueViolation, requireEnvironment } from './environments.js';
 import { generateId } from './secrets.js';
 
@@ -46,19 +43,19 @@ export const invitationTokenDigest = digest;
  * Invites `email` into the environment `slug` with `role`; the link works once, for
  * `config.invitationTtl` seconds.
  * @param publicUrl the server's public URL the link starts with (default the issuer).
- * @throws NotFound for an unknown environment; ApiError 400 `invalid_request` for a malformed email.
+ * @throws NotFound for an unknown environment; InvalidInput `invalid_request` for a malformed email.
  */
 export async function createInvitation(ctx: Context, actor: Actor, slug: string, email: string, role: MemberRole, publicUrl = ctx.config.issuer): Promise<InvitationCreated> {
   const env = await requireEnvironment(ctx, slug);
   const normalized = normalizeEmail(email);
-  if (!EMAIL.test(normalized)) throw new ApiError(400, 'invalid_request', 'email must look like name@example.com');
+  if (!EMAIL.test(normalized)) throw new InvalidInput('email must look like name@example.com');
   const token = generateId(32);
   const now = nowSeconds(ctx.clock);
   const expiresAt = now + ctx.config.invitationTtl;
-  await deleteSpentInvitations(ctx.db, now);
-  await ctx.db.transaction().execute(async (trx) => {
-    await insertInvitation(trx, { id: `inv_${generateId(12)}`, tokenHash: digest(token), environmentId: env.id, email: normalized, role, invitedBy: actor.actor, createdAt: now, expiresAt });
-    await audit(trx, actor, { environmentId: env.id, action: 'member.invite', target: `${normalized}:${role}` }, ctx.clock.now());
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.invitations.deleteSpent(now);
+    await uow.invitations.insert({ id: `inv_${generateId(12)}`, tokenHash: digest(token), environmentId: env.id, email: normalized, role, invitedBy: actor.actor, createdAt: now, expiresAt });
+    await uow.audit(actor, { environmentId: env.id, action: 'member.invite', target: `${normalized}:${role}` }, ctx.clock.now());
   });
   return { link: `${publicUrl.replace(/\/+$/, '')}/console/invitations/${token}`, environment: env.slug, email: normalized, role, expires_at: new Date(expiresAt * 1000).toISOString() };
 }
@@ -69,23 +66,24 @@ const REFUSED = 'this invitation is unknown, used or expired';
  * Accepts an invitation.
  * @param signedIn the account of the request's console session, if any: it must be the invited email.
  * @returns the account to sign in (new, or the existing one of that email).
- * @throws ApiError 400 `invalid_invitation` for an unknown, used or expired token (also the loser
- *   of concurrent accepts); 403 `forbidden` when signed in as another email; 401
- *   `invalid_credentials` for a wrong password of an existing account; 400 `invalid_request` for a
- *   weak password of a new account.
+ * @throws InvalidInput `invalid_invitation` for an unknown, used or expired token (also the loser
+ *   of concurrent accepts); Forbidden when signed in as another email; Unauthenticated
+ *   `invalid_credentials` for a wrong password of an existing account; InvalidInput
+ *   `invalid_request` for a weak password of a new account; Conflict when two accepts of one new
+ *   email raced.
  */
 export async function acceptInvitation(ctx: Context, token: string, password: string, signedIn?: { email: string }): Promise<{ id: string; email: string }> {
-  if (!token || token.length > MAX_INVITATION_TOKEN_LENGTH) throw new ApiError(400, 'invalid_invitation', REFUSED);
-  const invitation = await findInvitation(ctx.db, digest(token));
+  if (!token || token.length > MAX_INVITATION_TOKEN_LENGTH) throw new InvalidInput(REFUSED, 'invalid_invitation');
+  const invitation = await repositories(ctx.store).invitations.byTokenHash(digest(token));
   const now = nowSeconds(ctx.clock);
-  if (!invitation || invitation.usedAt !== null || invitation.expiresAt <= now) throw new ApiError(400, 'invalid_invitation', REFUSED);
-  if (signedIn && normalizeEmail(signedIn.email) !== invitation.email) throw new ApiError(403, 'forbidden', 'this invitation is for another email: sign out first');
-  const existing = await findAccountByEmail(ctx.db, invitation.email);
+  if (!invitation || invitation.usedAt !== null || invitation.expiresAt <= now) throw new InvalidInput(REFUSED, 'invalid_invitation');
+  if (signedIn && normalizeEmail(signedIn.email) !== invitation.email) throw new Forbidden('this invitation is for another email: sign out first');
+  const existing = await repositories(ctx.store).accounts.byEmail(invitation.email);
   let account: { id: string; email: string };
   let passwordHash: string | undefined;
   if (existing) {
     const verified = await verifyAdminPassword(ctx, invitation.email, password);
-    if (!verified) throw new ApiError(401, 'invalid_credentials', `an account ${invitation.email} exists: give its password`);
+    if (!verified) throw new Unauthenticated(`an account ${invitation.email} exists: give its password`, 'invalid_credentials');
     account = verified;
   } else {
     passwordHash = await newPasswordHash(invitation.email, password);
@@ -93,16 +91,16 @@ export async function acceptInvitation(ctx: Context, token: string, password: st
   }
   const actor: Actor = { actor: `member:${invitation.email}` };
   try {
-    await ctx.db.transaction().execute(async (trx) => {
+    await unitOfWork(ctx.store, async (uow) => {
       // The first accept claims it; any other (concurrent or later) finds it used and rolls back.
-      if (!(await claimInvitation(trx, invitation.id, nowSeconds(ctx.clock)))) throw new ApiError(400, 'invalid_invitation', REFUSED);
-      if (passwordHash) await insertMemberAccount(trx, { id: account.id, email: account.email, passwordHash, createdAt: now });
-      await upsertMembership(trx, { accountId: account.id, environmentId: invitation.environmentId, role: invitation.role, createdAt: now });
-      await audit(trx, actor, { environmentId: invitation.environmentId, action: 'member.accept', target: `${account.email}:${invitation.role}` }, ctx.clock.now());
+      if (!(await uow.invitations.claim(invitation.id, nowSeconds(ctx.clock)))) throw new InvalidInput(REFUSED, 'invalid_invitation');
+      if (passwordHash) await uow.accounts.insertMember({ id: account.id, email: account.email, passwordHash, createdAt: now });
+      await uow.memberships.upsert({ accountId: account.id, environmentId: invitation.environmentId, role: invitation.role, createdAt: now });
+      await uow.audit(actor, { environmentId: invitation.environmentId, action: 'member.accept', target: `${account.email}:${invitation.role}` }, ctx.clock.now());
     });
   } catch (err) {
     // Two invitations of one new email accepted at once: the second account insert collides.
-    if (isUniqueViolation(err)) throw new ApiError(409, 'conflict', 'the account was just created: accept again with its password');
+    if (isUniqueViolation(err)) throw new Conflict('the account was just created: accept again with its password');
     throw err;
   }
   return account;

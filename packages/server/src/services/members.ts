@@ -1,16 +1,15 @@
 /**
- * Environment members (PRODUCT.md "Delegated administration"): their roles, role changes and
+ * Environment members (docs/product.md "Delegated administration"): their roles, role changes and
  * removal (never the last owner), and what an account sees of its own memberships. Invitations
  * are in services/invitations.ts. Who may call these is decided by auth/policy.ts.
  * @packageDocumentation
  */
 import type { Actor, Context } from '../context.js';
-import { ApiError, NotFound } from '../errors/api-error.js';
+import { Conflict, NotFound } from '../errors/domain-errors.js';
 import { isMemberRole } from '../auth/policy.js';
 import type { MemberRole, Principal } from '../auth/principal.js';
-import { findAccount, type AccountRecord } from '../store/repositories/console-accounts.js';
-import { countOwners, deleteMembership, findRole, listMembers, rolesOfAccount, updateRole } from '../store/repositories/memberships.js';
-import { audit } from './audit.js';
+import type { AccountRecord } from '../store/repositories/console-accounts.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 import { requireEnvironment } from './environments.js';
 
 /** Most members listed for one environment. */
@@ -27,22 +26,22 @@ export interface MemberView {
 
 /** The role of an account in an environment now, or undefined when it isn't a member. */
 export async function roleIn(ctx: Context, accountId: string, environmentId: string): Promise<string | undefined> {
-  return findRole(ctx.db, accountId, environmentId);
+  return repositories(ctx.store).memberships.role(accountId, environmentId);
 }
 
 /** A console account by id (its operator flag read now), or undefined. */
 export async function accountOf(ctx: Context, accountId: string): Promise<AccountRecord | undefined> {
-  return findAccount(ctx.db, accountId);
+  return repositories(ctx.store).accounts.byId(accountId);
 }
 
 /** The environments of an account (id, slug) with its role in each, by slug. */
 export async function membershipsOf(ctx: Context, accountId: string): Promise<{ environmentId: string; slug: string; role: string }[]> {
-  return rolesOfAccount(ctx.db, accountId);
+  return repositories(ctx.store).memberships.ofAccount(accountId);
 }
 
 /**
  * The environments of `all` that `principal` may see: every one for an operator, its own for a
- * member account (SECURITY.md J-90), none for anyone else.
+ * member account (docs/security.md J-90), none for anyone else.
  */
 export async function visibleEnvironments<E extends { slug: string }>(ctx: Context, principal: Principal, all: E[]): Promise<E[]> {
   if (principal.type === 'console') return all;
@@ -57,24 +56,24 @@ export async function visibleEnvironments<E extends { slug: string }>(ctx: Conte
  */
 export async function listEnvironmentMembers(ctx: Context, slug: string): Promise<MemberView[]> {
   const env = await requireEnvironment(ctx, slug);
-  const rows = await listMembers(ctx.db, env.id, MAX_MEMBERS_LISTED);
+  const rows = await repositories(ctx.store).memberships.list(env.id, MAX_MEMBERS_LISTED);
   return rows.map((r) => ({ account_id: r.accountId, email: r.email, role: isMemberRole(r.role) ? r.role : 'viewer', created_at: new Date(r.createdAt * 1000).toISOString() }));
 }
 
 /**
  * Changes a member's role; an environment keeps at least one owner. The check and the change
- * run in one transaction.
- * @throws NotFound for an unknown environment or member; ApiError 409 `conflict` when it would
- *   leave the environment without an owner.
+ * run in one unit of work.
+ * @throws NotFound for an unknown environment or member; Conflict when it would leave the
+ *   environment without an owner.
  */
 export async function setMemberRole(ctx: Context, actor: Actor, slug: string, accountId: string, role: MemberRole): Promise<MemberView> {
   const env = await requireEnvironment(ctx, slug);
-  await ctx.db.transaction().execute(async (trx) => {
-    const current = await findRole(trx, accountId, env.id);
+  await unitOfWork(ctx.store, async (uow) => {
+    const current = await uow.memberships.role(accountId, env.id);
     if (!current) throw new NotFound('member');
-    if (current === 'owner' && role !== 'owner' && (await countOwners(trx, env.id)) <= 1) throw new ApiError(409, 'conflict', 'an environment keeps at least one owner');
-    await updateRole(trx, accountId, env.id, role);
-    await audit(trx, actor, { environmentId: env.id, action: 'member.set_role', target: `${accountId}:${role}` }, ctx.clock.now());
+    if (current === 'owner' && role !== 'owner' && (await uow.memberships.countOwners(env.id)) <= 1) throw new Conflict('an environment keeps at least one owner');
+    await uow.memberships.updateRole(accountId, env.id, role);
+    await uow.audit(actor, { environmentId: env.id, action: 'member.set_role', target: `${accountId}:${role}` }, ctx.clock.now());
   });
   const member = (await listEnvironmentMembers(ctx, slug)).find((m) => m.account_id === accountId);
   if (!member) throw new NotFound('member');
@@ -83,16 +82,16 @@ export async function setMemberRole(ctx: Context, actor: Actor, slug: string, ac
 
 /**
  * Removes a member from an environment (the account stays); never the last owner.
- * @throws NotFound for an unknown environment or member; ApiError 409 `conflict` for the last owner.
+ * @throws NotFound for an unknown environment or member; Conflict for the last owner.
  */
 export async function removeMember(ctx: Context, actor: Actor, slug: string, accountId: string): Promise<void> {
   const env = await requireEnvironment(ctx, slug);
-  await ctx.db.transaction().execute(async (trx) => {
-    const current = await findRole(trx, accountId, env.id);
+  await unitOfWork(ctx.store, async (uow) => {
+    const current = await uow.memberships.role(accountId, env.id);
     if (!current) throw new NotFound('member');
-    if (current === 'owner' && (await countOwners(trx, env.id)) <= 1) throw new ApiError(409, 'conflict', 'an environment keeps at least one owner');
-    await deleteMembership(trx, accountId, env.id);
-    await audit(trx, actor, { environmentId: env.id, action: 'member.remove', target: accountId }, ctx.clock.now());
+    if (current === 'owner' && (await uow.memberships.countOwners(env.id)) <= 1) throw new Conflict('an environment keeps at least one owner');
+    await uow.memberships.delete(accountId, env.id);
+    await uow.audit(actor, { environmentId: env.id, action: 'member.remove', target: accountId }, ctx.clock.now());
   });
 }
 

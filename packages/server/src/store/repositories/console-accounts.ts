@@ -3,8 +3,7 @@
  * (`operator = 0`, acting only through their memberships).
  * @packageDocumentation
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../schema.js';
+import type { Queryable } from './queryable.js';
 
 /** A console account as the policy reads it (never the password hash). */
 export interface AccountRecord {
@@ -13,23 +12,28 @@ export interface AccountRecord {
   operator: boolean;
 }
 
-/** The account with this id, or undefined. */
-export async function findAccount(db: Kysely<Database>, id: string): Promise<AccountRecord | undefined> {
-  const row = await db.selectFrom('admins').select(['id', 'email', 'operator']).where('id', '=', id).executeTakeFirst();
-  return row && { id: row.id, email: row.email, operator: Number(row.operator) === 1 };
-}
+/** The `admins` table seen as console accounts. */
+export class ConsoleAccountRepository {
+  constructor(private readonly db: Queryable) {}
 
-/** The account with this (normalized) email, or undefined. */
-export async function findAccountByEmail(db: Kysely<Database>, email: string): Promise<AccountRecord | undefined> {
-  const row = await db.selectFrom('admins').select(['id', 'email', 'operator']).where('email', '=', email).executeTakeFirst();
-  return row && { id: row.id, email: row.email, operator: Number(row.operator) === 1 };
-}
+  /** The account with this id, or undefined. */
+  async byId(id: string): Promise<AccountRecord | undefined> {
+    const row = await this.db.selectFrom('admins').select(['id', 'email', 'operator']).where('id', '=', id).executeTakeFirst();
+    return row && { id: row.id, email: row.email, operator: Number(row.operator) === 1 };
+  }
 
-/**
- * Inserts a member account (not an operator).
- * @param createdAt seconds since the epoch.
- * @throws the store's unique violation when the email is taken.
- */
-export async function insertMemberAccount(db: Kysely<Database>, account: { id: string; email: string; passwordHash: string; createdAt: number }): Promise<void> {
-  await db.insertInto('admins').values({ id: account.id, email: account.email, password_hash: account.passwordHash, created_at: account.createdAt, operator: 0 }).execute();
+  /** The account with this (normalized) email, or undefined. */
+  async byEmail(email: string): Promise<AccountRecord | undefined> {
+    const row = await this.db.selectFrom('admins').select(['id', 'email', 'operator']).where('email', '=', email).executeTakeFirst();
+    return row && { id: row.id, email: row.email, operator: Number(row.operator) === 1 };
+  }
+
+  /**
+   * Inserts a member account (not an operator).
+   * @param createdAt seconds since the epoch.
+   * @throws the store's unique violation when the email is taken.
+   */
+  async insertMember(account: { id: string; email: string; passwordHash: string; createdAt: number }): Promise<void> {
+    await this.db.insertInto('admins').values({ id: account.id, email: account.email, password_hash: account.passwordHash, created_at: account.createdAt, operator: 0 }).execute();
+  }
 }

@@ -1,9 +1,9 @@
 /**
- * Where throttling windows are shared, for tests that must hold on each (SECURITY.md G-72):
+ * Where throttling windows are shared, for tests that must hold on each (docs/security.md G-72):
  * the SQLite and PostgreSQL stores, and Redis when GATEHOUSE_TEST_REDIS_URL is set.
  */
 import { randomUUID } from 'node:crypto';
-import type { ConfigInput } from '../../src/config/config.js';
+import type { ConfigInput } from '@gatehouse/server';
 import { STORE_KINDS, type StoreKind } from './stores.js';
 
 /** A throttling backend: the store kind and the config that selects it. */

@@ -2,7 +2,7 @@
  * fast-check arbitraries for requests to the routes of an OpenAPI document: values shaped after
  * each JSON schema (so they get past validation and reach the handlers) mixed with hostile ones
  * (deep nesting, NUL characters, huge or non-finite numbers, wrong types, empty objects, long
- * strings). Used by the fuzz test of SECURITY.md H-77.
+ * strings). Used by the fuzz test of docs/security.md H-77.
  */
 import fc from 'fast-check';
 

@@ -2,7 +2,9 @@
 import { randomUUID, createHash } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
 import { ISSUER } from './server.js';
-import { CLIENT_ASSERTION_TYPE } from '../../src/auth/client-assertion.js';
+
+/** The `client_assertion_type` of a JWT client assertion (RFC 7523 §2.2), written out here as a client would. */
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** A client key pair: the private key and the public JWK (with `kid` and `alg`). */
 export interface TestKey {

@@ -1,7 +1,7 @@
 /**
  * An HTTP client on its own thread, timing each request there: work the server does after an
  * answer (a queued audit write) can't delay the client reading it, as it would on a shared event
- * loop (SECURITY.md G-74).
+ * loop (docs/security.md G-74).
  */
 import { Worker } from 'node:worker_threads';
 

@@ -1,6 +1,6 @@
 /**
  * Requests from another local source address: on Linux every 127.x.y.z is a loopback address,
- * so a test can play several clients (SECURITY.md G-73) over real HTTP.
+ * so a test can play several clients (docs/security.md G-73) over real HTTP.
  */
 import { request as httpRequest } from 'node:http';
 import type { Res } from './http.js';

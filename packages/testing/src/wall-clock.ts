@@ -4,7 +4,7 @@
  * it, so the server must agree. `advance` still moves it forward (an offset on top of real time).
  * @packageDocumentation
  */
-import { TestClock } from '../../packages/server/test/helpers/clock.js';
+import { TestClock } from './clock.js';
 
 /** {@link TestClock} on real time: `now()` is `Date.now()` plus what `advance` added. */
 export class WallClock extends TestClock {

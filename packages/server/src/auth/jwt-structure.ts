@@ -1,7 +1,7 @@
 /**
  * Strict structural checks on a compact JWS before any signature work (RFC 7515 §7.1,
  * RFC 8725 §2–3): exactly three base64url parts without padding, header and payload JSON objects
- * with no repeated member names (parser differentials, SECURITY.md C-36, C-43), no header member
+ * with no repeated member names (parser differentials, docs/security.md C-36, C-43), no header member
  * that would pull a key from elsewhere (`jku`, `x5u`, `jwk`, `x5c`; C-33) and no `crit`/`b64` (C-34, C-35).
  * @packageDocumentation
  */

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/clock.js';
+import type { Clock } from '@gatehouse/server';
 
 /** A clock tests move by hand. Starts at a fixed instant. */
 export class TestClock implements Clock {

@@ -6,10 +6,10 @@
  * @packageDocumentation
  */
 import { createServer } from 'node:net';
-import { startTestServer, type TestServer } from '../../packages/server/test/helpers/server.js';
-import type { TestClock } from '../../packages/server/test/helpers/clock.js';
+import { startTestServer, type TestServer } from './server.js';
+import type { TestClock } from './clock.js';
 
-export { settle, type TestServer } from '../../packages/server/test/helpers/server.js';
+export { settle, type TestServer } from './server.js';
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 async function freePort(): Promise<number> {

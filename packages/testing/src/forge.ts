@@ -1,4 +1,4 @@
-/** Builds hostile tokens for resource-server tests (SECURITY.md section C). */
+/** Builds hostile tokens for resource-server tests (docs/security.md section C). */
 import { SignJWT, type JWTPayload } from 'jose';
 import type { TestServer } from './server.js';
 import { ISSUER } from './server.js';

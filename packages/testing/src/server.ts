@@ -1,15 +1,12 @@
 import { Writable } from 'node:stream';
-import { loadConfig, type Config, type ConfigInput } from '../../src/config/config.js';
-import { startServer, type RunningServer } from '../../src/main.js';
-import { CLI_ACTOR } from '../../src/context.js';
-import { createIntegration } from '../../src/services/integrations.js';
+import { loadConfig, startServer, CLI_ACTOR, integrations, type Config, type ConfigInput, type RunningServer } from '@gatehouse/server';
 import type { IntegrationCreate } from '@gatehouse/contracts';
 import { MASTER_KEY, newStoreLocation, type StoreKind, type StoreLocation } from './stores.js';
 import { TestClock } from './clock.js';
 
 export const ISSUER = 'https://gatehouse.test';
 
-/** Every log line written by test servers, to scan for secrets (SECURITY.md F-61). */
+/** Every log line written by test servers, to scan for secrets (docs/security.md F-61). */
 export const capturedLogs: string[] = [];
 
 /** A real Gatehouse on an ephemeral port, with a clock the test moves. */
@@ -72,7 +69,7 @@ export async function startTestServer(kind: StoreKind, opts: { location?: StoreL
     config,
     location,
     async integration(input = {}, env = 'default') {
-      const created = await createIntegration(server.runtime.ctx, CLI_ACTOR, env, { name: 'test', ...(input.scopes || input.grants ? {} : { preset: 'all-permissions' }), ...input });
+      const created = await integrations.createIntegration(server.runtime.ctx, CLI_ACTOR, env, { name: 'test', ...(input.scopes || input.grants ? {} : { preset: 'all-permissions' }), ...input });
       return { client_id: created.client_id, client_secret: created.client_secret ?? '', id: created.id, scopes: created.scopes };
     },
     stop,

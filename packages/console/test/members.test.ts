@@ -160,4 +160,24 @@ describe('members in the browser', () => {
     await shots('06-viewer-integration');
     expect(problems).toEqual([]);
   });
+
+  it("a developer's General tab: Rotate secret enabled; Enabled switch, Revoke tokens and Delete disabled, and why", { timeout: 120_000 }, async () => {
+    const { link } = await createInvitation(t.server.runtime.ctx, CLI_ACTOR, 'alpha', 'dev@tenant-a.test', 'developer', t.url);
+    await context.clearCookies();
+    await page.goto(t.url + pathOf(link));
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Accept and sign in' }).click();
+    await page.getByRole('table', { name: 'Environments' }).getByText('Alpha tenant').waitFor();
+    await page.goto(`${t.url}/console/environments/alpha?tab=integrations`);
+    await page.getByRole('link', { name: 'Alpha renderer' }).click();
+    const panel = page.getByRole('tabpanel');
+    await panel.getByRole('button', { name: 'Rotate secret' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await expect(panel.getByRole('button', { name: 'Rotate secret' }).isEnabled()).resolves.toBe(true);
+    for (const name of ['Revoke tokens', 'Delete']) await expect(panel.getByRole('button', { name, exact: true }).isDisabled()).resolves.toBe(true);
+    await expect(panel.getByRole('switch').isDisabled()).resolves.toBe(true);
+    await expect(panel.getByTestId('read-only-note').textContent()).resolves.toMatch(/developer.*can rotate.*can't enable or disable it, revoke its tokens, change its keys or delete it/);
+    await shots('07-developer-integration');
+    expect(problems).toEqual([]);
+  });
 });

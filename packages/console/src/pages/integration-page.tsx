@@ -62,9 +62,8 @@ export function IntegrationPage({ env, clientId, tab }: { env: string; clientId:
             <Tabs.Tab value="try-it">Try it</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="general">
-            <RequireCapability capability="integrations:rotate-secret" what="this integration">
-              <GeneralTab integration={c} secret={secret} onSecret={setSecret} onChanged={integration.set} onDeleted={() => navigate(`${envPath}?tab=integrations`)} />
-            </RequireCapability>
+            {/* The tab enables each action by its own capability (a developer rotates, doesn't delete). */}
+            <GeneralTab integration={c} secret={secret} onSecret={setSecret} onChanged={integration.set} onDeleted={() => navigate(`${envPath}?tab=integrations`)} />
           </Tabs.Panel>
           <Tabs.Panel value="permissions">
             {apis.error !== undefined && <ErrorState error={apis.error} onRetry={apis.reload} />}

@@ -9,7 +9,7 @@
  * - customers hold content scopes only, whatever the environment's settings say;
  * - an integration that requires DPoP is served only with DPoP-bound tokens (RFC 9449 §5.2).
  * Console operators may do everything. Members of an environment may what their role's
- * capabilities allow there (PRODUCT.md "Delegated administration"; see {@link ROLE_CAPABILITIES}
+ * capabilities allow there (docs/product.md "Delegated administration"; see {@link ROLE_CAPABILITIES}
  * and {@link routeCapability}). Routes and services ask this module; none decides alone.
  * @packageDocumentation
  */

@@ -48,7 +48,7 @@ export interface ConsolePrincipal {
   email: string;
 }
 
-/** Roles of a member in an environment (PRODUCT.md "Delegated administration"). */
+/** Roles of a member in an environment (docs/product.md "Delegated administration"). */
 export type MemberRole = 'owner' | 'admin' | 'developer' | 'viewer';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Members of an environment and what the caller may do (PRODUCT.md "Delegated administration"):
+ * Members of an environment and what the caller may do (docs/product.md "Delegated administration"):
  * - `GET /environments/{env}/members` (any member) and `POST /environments/{env}/invitations`
  *   (owners, operators: the link is answered once);
  * - `PATCH|DELETE /environments/{env}/members/{account_id}` (owners, operators; never the last

@@ -1,4 +1,4 @@
-/** `gatehouse member …`: environment members with roles, and invitations (PRODUCT.md "Delegated administration"). */
+/** `gatehouse member …`: environment members with roles, and invitations (docs/product.md "Delegated administration"). */
 import type { Command } from 'commander';
 import { registerMemberInvite } from './invite.js';
 import { registerMemberList } from './list.js';

@@ -1,5 +1,5 @@
 /**
- * Delegated administration (PRODUCT.md "Delegated administration"):
+ * Delegated administration (docs/product.md "Delegated administration"):
  * - `admins.operator`: 1 for a server-wide operator (every existing administrator), 0 for an
  *   account that acts only through its memberships;
  * - `memberships`: (account, environment, role), one role per account and environment;

@@ -9,12 +9,14 @@
  * `invalid_client_metadata` for refused client keys, and the project's own:
  * - `unauthorized` (401): no credentials; `invalid_credentials` (401): wrong email or password
  * - `forbidden` (403), `invalid_csrf_token` (403): a session request without its CSRF header
+ * - `invalid_invitation` (400): an invitation token that is unknown, used or expired
  * - `not_found` (404), `conflict` (409)
  * - `temporarily_unavailable` (503, or 429 when throttled), `server_error` (500)
  */
 export type ApiErrorCode =
   | 'invalid_request'
   | 'invalid_client_metadata'
+  | 'invalid_invitation'
   | 'invalid_token'
   | 'insufficient_scope'
   | 'unauthorized'

@@ -18,6 +18,8 @@ export * as credentials from './services/credentials.js';
 export * as apis from './services/apis.js';
 export { deleteEnvironment, type EnvironmentDeleted } from './services/environment-removal.js';
 export * as admins from './services/admins.js';
+export * as members from './services/members.js';
+export * as invitations from './services/invitations.js';
 export { listAudit } from './services/audit.js';
 export { rotateSigningKey, loadSigningKeys, ensureActiveKey, promoteDueKeys } from './keys/signing-keys.js';
 export { ApiError } from './errors/api-error.js';

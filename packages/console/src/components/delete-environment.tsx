@@ -1,5 +1,5 @@
 /**
- * "Delete environment" in an environment's settings: a typed confirmation (the slug); offered only
+ * "Delete environment" in an environment's settings: a typed confirmation (the slug); offered to owners and operators only
  * while another environment exists (the server refuses the last one too).
  */
 import { useState } from 'react';
@@ -11,12 +11,14 @@ import type { Environment, Page } from '../api/types';
 import { useRequest } from '../use-request';
 import { navigate } from '../router';
 import { ConfirmModal } from './confirm-modal';
+import { useCan } from '../capabilities';
 
 /** The danger zone of environment `env`. */
 export function DeleteEnvironment({ env }: { env: Environment }) {
   const others = useRequest(() => api<Page<Environment>>('GET', '/environments?limit=2'), []);
   const [open, setOpen] = useState(false);
-  if (!others.data || others.data.items.length < 2) return null;
+  const can = useCan('environment:delete');
+  if (!can || !others.data || others.data.items.length < 2) return null;
   return (
     <Card withBorder mt="xl" maw={480} role="region" aria-label="Delete environment">
       <Stack gap="xs">

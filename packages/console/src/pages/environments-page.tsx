@@ -12,11 +12,14 @@ import { Link, navigate } from '../router';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { CreateEnvironmentModal } from '../components/create-environment-modal';
 import { AuditTab } from '../components/audit-tab';
+import { useMe } from '../capabilities';
 
 /** The list of environments. */
 export function EnvironmentsPage() {
   const envs = useRequest(() => api<Page<Environment>>('GET', '/environments?limit=100'), []);
   const [creating, setCreating] = useState(false);
+  // Only operators create environments and read the server-wide log; members see their own environments.
+  const operator = useMe().data?.operator === true;
   const edit = (slug: string) => `/environments/${encodeURIComponent(slug)}`;
   return (
     <>
@@ -24,9 +27,11 @@ export function EnvironmentsPage() {
         <Title order={1} size="h2">
           Environments
         </Title>
-        <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
-          Create environment
-        </Button>
+        {operator && (
+          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
+            Create environment
+          </Button>
+        )}
       </Group>
       {envs.loading && !envs.data && <Loading label="Loading environments" />}
       {envs.error !== undefined && <ErrorState error={envs.error} onRetry={envs.reload} />}
@@ -67,10 +72,14 @@ export function EnvironmentsPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Title order={2} size="h3" mt="xl" mb="sm">
-        Server audit log
-      </Title>
-      <AuditTab label="Server audit log" />
+      {operator && (
+        <>
+          <Title order={2} size="h3" mt="xl" mb="sm">
+            Server audit log
+          </Title>
+          <AuditTab label="Server audit log" />
+        </>
+      )}
       <CreateEnvironmentModal
         opened={creating}
         onClose={() => setCreating(false)}

@@ -22,6 +22,8 @@ export interface TokenVerifier {
 export interface LiveSession {
   readonly adminId: string;
   readonly email: string;
+  /** True for an operator (server-wide); false for a member account (read with the session, now). */
+  readonly operator: boolean;
   /** True when `given` is this session's CSRF token (compared in constant time). */
   csrfMatches(given: string | undefined): boolean;
 }
@@ -32,6 +34,12 @@ export interface SessionLookup {
   find(value: string): Promise<LiveSession | undefined>;
 }
 
+/** Memberships of console accounts (services/members.ts), read on current state per request. */
+export interface MembershipLookup {
+  /** The role of `accountId` in `environmentId` now, or undefined. @throws store errors (503). */
+  role(accountId: string, environmentId: string): Promise<string | undefined>;
+}
+
 /** The parts of the runtime authentication uses. */
 export interface AuthRuntime {
   readonly ctx: Context;
@@ -39,4 +47,9 @@ export interface AuthRuntime {
   readonly verifier: TokenVerifier;
   readonly jwks: JwksFetcher;
   readonly sessions: SessionLookup;
+}
+
+/** What resolving a member account's role in the path's environment needs (auth/membership.ts). */
+export interface MemberRuntime extends AuthRuntime {
+  readonly memberships: MembershipLookup;
 }

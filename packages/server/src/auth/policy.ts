@@ -8,14 +8,18 @@
  *   integration may always rotate its own;
  * - customers hold content scopes only, whatever the environment's settings say;
  * - an integration that requires DPoP is served only with DPoP-bound tokens (RFC 9449 §5.2).
- * Console operators may do everything. Routes and services ask this module; none decides alone.
+ * Console operators may do everything. Members of an environment may what their role's
+ * capabilities allow there (docs/product.md "Delegated administration"; see {@link ROLE_CAPABILITIES}
+ * and {@link routeCapability}). Routes and services ask this module; none decides alone.
  * @packageDocumentation
  */
 import { CONTENT_SCOPES, SECRETS_SCOPE } from '@gatehouse/contracts';
 import { InsufficientScope, InvalidToken } from '../errors/api-error.js';
+import { memberGrantLimit } from './role-policy.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import type { BearerPrincipal, IntegrationPrincipal, Principal } from './principal.js';
+export * from './role-policy.js';
 
 /** Scopes per API id. */
 export type GrantMap = ReadonlyMap<string, ReadonlySet<string>>;
@@ -72,7 +76,7 @@ export async function withCurrentScopes(state: CurrentState, principal: BearerPr
  */
 export function requireScope(principal: Principal, scope: string): void {
   if (principal.type === 'console') return;
-  if (!principal.scopes.has(scope)) throw new InsufficientScope(scope);
+  if (principal.type === 'account' || !principal.scopes.has(scope)) throw new InsufficientScope(scope);
 }
 
 /**
@@ -81,6 +85,7 @@ export function requireScope(principal: Principal, scope: string): void {
  */
 export function grantLimit(principal: Principal, env: EnvironmentRecord): GrantMap | undefined {
   if (principal.type === 'console') return undefined;
+  if (principal.type === 'member') return memberGrantLimit(principal, env);
   if (principal.type !== 'integration' || principal.environmentId !== env.id) return new Map();
   return new Map([[env.environmentApi.id, principal.scopes]]);
 }

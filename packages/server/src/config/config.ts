@@ -60,6 +60,8 @@ export interface Config {
    * development only). Every other `jwks_uri` must be https on a public address.
    */
   readonly jwksUriAllowedHosts: readonly string[];
+  /** How long an invitation link works, seconds (`GATEHOUSE_INVITATION_TTL`, default 7 days, 5 minutes to 90 days). */
+  readonly invitationTtl: number;
 }
 
 /** Options that override environment variables (CLI flags). */
@@ -85,6 +87,7 @@ export type ConfigInput = Partial<{
   metricsPort: number;
   metricsHost: string;
   jwksUriAllowedHosts: string[];
+  invitationTtl: number;
 }>;
 
 /**
@@ -137,6 +140,7 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     metricsToken,
     metricsPort,
     metricsHost: input.metricsHost ?? env.GATEHOUSE_METRICS_HOST ?? '127.0.0.1',
+    invitationTtl: int('invitationTtl', input.invitationTtl ?? env.GATEHOUSE_INVITATION_TTL, 7 * 86400, 300, 90 * 86400),
     jwksUriAllowedHosts: Object.freeze(input.jwksUriAllowedHosts ?? (env.GATEHOUSE_JWKS_URI_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
     requestTimeoutMs: int('requestTimeoutMs', input.requestTimeoutMs ?? env.GATEHOUSE_REQUEST_TIMEOUT_MS, 10_000, 500, 600_000),
   });

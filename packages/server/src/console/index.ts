@@ -7,11 +7,13 @@ import type { FastifyInstance } from 'fastify';
 import { fastifyCookie } from '@fastify/cookie';
 import type { Runtime } from '../runtime.js';
 import { sessionRoutes } from './session-routes.js';
+import { invitationRoutes } from './invitation-routes.js';
 import { staticRoutes } from './static.js';
 
 /** Registers the console routes in their own encapsulated context. */
 export async function consoleRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   await app.register(fastifyCookie);
   await sessionRoutes(app, rt);
+  await invitationRoutes(app, rt);
   await staticRoutes(app);
 }

@@ -23,10 +23,13 @@ export abstract class DomainError extends Error {
 
 /** The input is not acceptable (answered 400): malformed, out of range, unknown reference. */
 export class InvalidInput extends DomainError {
-  /** @param code `invalid_client_metadata` for refused client metadata or keys (RFC 7591 §3.2.2). */
+  /**
+   * @param code `invalid_client_metadata` for refused client metadata or keys (RFC 7591 §3.2.2);
+   *   `invalid_invitation` for an invitation token that is unknown, used or expired.
+   */
   constructor(
     description: string,
-    readonly code: 'invalid_request' | 'invalid_client_metadata' = 'invalid_request',
+    readonly code: 'invalid_request' | 'invalid_client_metadata' | 'invalid_invitation' = 'invalid_request',
   ) {
     super(description);
   }

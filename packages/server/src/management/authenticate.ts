@@ -9,6 +9,7 @@ import type { Actor } from '../context.js';
 import type { Runtime } from '../runtime.js';
 import { Forbidden, NotFound, Unauthenticated } from '../errors/domain-errors.js';
 import { authenticateCaller } from '../auth/caller.js';
+import { resolveMember } from '../auth/membership.js';
 import { requireScope } from '../auth/policy.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 
@@ -27,8 +28,9 @@ declare module 'fastify' {
  *   (docs/security.md E-53); InsufficientScope (403) without the route's scope.
  */
 export async function authenticateManagement(rt: Runtime, request: FastifyRequest): Promise<Principal> {
-  const principal = await authenticateCaller(rt, request);
-  if (principal.type === 'console') return principal;
+  const principal = await resolveMember(rt, request, await authenticateCaller(rt, request));
+  // Operators may everything; members were checked against their role (auth/membership.ts).
+  if (principal.type === 'console' || principal.type === 'account' || principal.type === 'member') return principal;
   if (principal.type !== 'integration') throw new Forbidden('the management API takes integration tokens or a console session');
   const env = (request.params as { env?: string } | undefined)?.env;
   if (env !== undefined && env !== principal.environment) throw new NotFound('environment');

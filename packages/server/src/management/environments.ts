@@ -9,7 +9,8 @@ import { Environment, EnvironmentCreate, EnvironmentDeleteQuery, EnvironmentUpda
 import type { Runtime } from '../runtime.js';
 import { countIntegrations, createEnvironment, environmentDto, listEnvironments, requireEnvironment, updateEnvironment } from '../services/environments.js';
 import { deleteEnvironment } from '../services/environment-removal.js';
-import { actorFor } from './authenticate.js';
+import { visibleEnvironments } from '../services/members.js';
+import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, EnvParams, ERRORS, ERRORS_WITH_CONFLICT } from './schemas.js';
 
 /** Registers the environment routes. */
@@ -21,7 +22,8 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
     async (request) => {
       const limit = request.query.limit ?? 50;
       const cursor = request.query.cursor;
-      const all = (await listEnvironments(ctx)).filter((e) => cursor === undefined || e.slug > cursor);
+      const visible = await visibleEnvironments(ctx, principalOf(request), await listEnvironments(ctx));
+      const all = visible.filter((e) => cursor === undefined || e.slug > cursor);
       const items = all.slice(0, limit);
       return { items, next_cursor: all.length > limit ? items[items.length - 1]!.slug : null };
     },

@@ -38,6 +38,7 @@
  * | {@link ChangeRepository} | change_log (+ NOTIFY on PostgreSQL) |
  * | {@link ThrottleCounterRepository} | throttle_counters |
  * | {@link AdminRepository}, {@link SessionRepository} | admins, sessions |
+ * | {@link ConsoleAccountRepository}, {@link MembershipRepository}, {@link InvitationRepository} | admins (as console accounts), memberships, invitations |
  * | {@link UsedJtiRepository} | used_jtis |
  * | {@link StoreMetaRepository} | store_meta, and store-wide probes (`select 1`, holds data) |
  * @packageDocumentation
@@ -46,11 +47,14 @@ import { AdminRepository, SessionRepository } from './admins.js';
 import { ApiRepository } from './apis.js';
 import { AuditRepository } from './audit.js';
 import { ChangeRepository } from './change-log.js';
+import { ConsoleAccountRepository } from './console-accounts.js';
 import { CredentialRepository } from './credentials.js';
 import { CustomerRepository } from './customers.js';
 import { EnvironmentRemovalRepository } from './environment-removal.js';
 import { EnvironmentRepository } from './environments.js';
 import { IntegrationRepository } from './integrations.js';
+import { InvitationRepository } from './invitations.js';
+import { MembershipRepository } from './memberships.js';
 import { AssetRepository, OutputRepository, ProjectRepository } from './projects.js';
 import type { Dialect, Queryable } from './queryable.js';
 import { SigningKeyRepository } from './signing-keys.js';
@@ -65,11 +69,14 @@ export {
   AssetRepository,
   AuditRepository,
   ChangeRepository,
+  ConsoleAccountRepository,
   CredentialRepository,
   CustomerRepository,
   EnvironmentRemovalRepository,
   EnvironmentRepository,
   IntegrationRepository,
+  InvitationRepository,
+  MembershipRepository,
   OutputRepository,
   ProjectRepository,
   SessionRepository,
@@ -151,6 +158,15 @@ export class Repositories {
   }
   get usedJtis(): UsedJtiRepository {
     return this.one('usedJtis', () => new UsedJtiRepository(this.db));
+  }
+  get accounts(): ConsoleAccountRepository {
+    return this.one('accounts', () => new ConsoleAccountRepository(this.db));
+  }
+  get memberships(): MembershipRepository {
+    return this.one('memberships', () => new MembershipRepository(this.db));
+  }
+  get invitations(): InvitationRepository {
+    return this.one('invitations', () => new InvitationRepository(this.db));
   }
   get storeMeta(): StoreMetaRepository {
     return this.one('storeMeta', () => new StoreMetaRepository(this.db));

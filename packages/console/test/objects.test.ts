@@ -6,7 +6,7 @@
  * while an integration holds grants, then forced); a public key removed after a confirmation; a
  * customer's details viewed and the customer deleted; an environment deleted after typing its
  * slug, and never offered for the last one. Screenshots at 1366 px and 390 px land in
- * `test-results/`.
+ * `test-results/`; each photographed state is checked with axe first.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { CLI_ACTOR, admins, apis as apiService, credentials, environments, integrations } from '@gatehouse/server';
 import { generateKeyPairSync } from 'node:crypto';
 import { ensureConsoleBuilt } from './build-console.js';
+import { expectAccessible } from './axe.js';
 
 const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
 const EMAIL = 'ada@example.com';
@@ -37,8 +38,10 @@ describe('managing objects in the console', () => {
   let page: Page;
   let profile: string;
   const problems: string[] = [];
+  // Each state photographed is also checked with axe (WCAG 2.1 A/AA), as accessibility.test.ts does.
   const shot = async (name: string) => {
     await page.setViewportSize(WIDE);
+    await expectAccessible(page, `objects-${name}`);
     await page.screenshot({ path: join(RESULTS, `objects-${name}-1366.png`), fullPage: true });
     await page.setViewportSize(NARROW);
     await page.screenshot({ path: join(RESULTS, `objects-${name}-390.png`), fullPage: true });

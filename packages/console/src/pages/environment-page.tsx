@@ -47,7 +47,8 @@ export function EnvironmentPage({ env, tab }: { env: string; tab: string | null 
       </Text>
       {environment.loading && !environment.data && <Loading label="Loading environment" />}
       {environment.error !== undefined && <ErrorState error={environment.error} onRetry={environment.reload} />}
-      {caps.error !== undefined && <ErrorState error={caps.error} onRetry={caps.reload} />}
+      {/* One error for one failure: an unknown environment fails both requests. */}
+      {environment.error === undefined && caps.error !== undefined && <ErrorState error={caps.error} onRetry={caps.reload} />}
       {environment.data && caps.data && (
         <CapabilitiesProvider value={caps.data}>
         <Tabs value={current} onChange={(v) => v && navigate(`/environments/${seg(env)}?tab=${v}`, true)} keepMounted={false}>

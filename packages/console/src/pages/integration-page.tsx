@@ -52,7 +52,7 @@ export function IntegrationPage({ env, clientId, tab }: { env: string; clientId:
       )}
       {integration.loading && !c && <Loading label="Loading integration" />}
       {integration.error !== undefined && <ErrorState error={integration.error} onRetry={integration.reload} />}
-      {caps.error !== undefined && <ErrorState error={caps.error} onRetry={caps.reload} />}
+      {integration.error === undefined && caps.error !== undefined && <ErrorState error={caps.error} onRetry={caps.reload} />}
       {c && caps.data && (
         <CapabilitiesProvider value={caps.data}>
         <Tabs value={current} onChange={(v) => v && navigate(`${envPath}/integrations/${seg(clientId)}?tab=${v}`, true)}>

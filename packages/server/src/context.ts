@@ -8,6 +8,7 @@ import type { Config } from './config/config.js';
 import type { Sealer } from './keys/master-key.js';
 import type { Database } from './store/schema.js';
 import type { Store } from './store/db.js';
+import type { UsageLedger } from './services/usage-ledger.js';
 
 /** Shared dependencies of services, built once per process. */
 export interface Context {
@@ -16,6 +17,8 @@ export interface Context {
   readonly db: Kysely<Database>;
   readonly sealer: Sealer;
   readonly clock: Clock;
+  /** Last-use times of integrations, written in batches; absent in the CLI (it serves no requests). */
+  readonly usage?: UsageLedger;
 }
 
 /** Who made a change, for the audit log: `cli`, `admin:<email>`, `integration:<client_id>`, `customer-admin`. */

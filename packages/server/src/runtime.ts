@@ -32,6 +32,8 @@ import { applyThrottleChange, storeFailureCounter } from './throttle/store-failu
 import { redisFailureCounter } from './throttle/redis-failure-counter.js';
 import { AuditQueue } from './services/audit-queue.js';
 import { JwksFetcher } from './auth/jwks-fetcher.js';
+import { UsageLedger } from './services/usage-ledger.js';
+import { writeLastUsed } from './store/repositories/integration-usage.js';
 
 /** Everything a running server holds. */
 export interface Runtime {
@@ -100,7 +102,8 @@ export async function prepareStore(ctx: Context): Promise<void> {
  * @throws Error when the store can't be opened or migrated.
  */
 export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Promise<Runtime> {
-  const ctx = await openContext(config, deps);
+  const opened = await openContext(config, deps);
+  const ctx: Context = { ...opened, usage: new UsageLedger((batch) => writeLastUsed(opened.db, batch), opened.clock) };
   try {
     await prepareStore(ctx);
     const keys = new KeyRing(ctx);
@@ -133,6 +136,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       if (batch.some((c) => c.kind !== 'throttle')) verifier.clear();
     });
     await changes.start();
+    ctx.usage?.start();
     const stopMaintenance = scheduleMaintenance(ctx);
     return {
       ctx,
@@ -151,6 +155,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       async close() {
         stopMaintenance();
         await audits.idle();
+        await ctx.usage?.close();
         redis?.disconnect();
         await changes.stop();
         await ctx.store.close();

@@ -18,5 +18,8 @@ export async function authenticateCaller(rt: Runtime, request: FastifyRequest): 
     const session = await rt.authenticateSession(request);
     if (session) return session;
   }
-  return authenticateBearer(rt, request);
+  const principal = await authenticateBearer(rt, request);
+  // An API call is a use of the integration: noted in memory, written in batches (services/usage-ledger.ts).
+  if (principal.type === 'integration') rt.ctx.usage?.touch(principal.integrationId);
+  return principal;
 }

@@ -8,6 +8,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError, TemporarilyUnavailable } from './oauth-error.js';
 import { ApiError } from './api-error.js';
 import { isStoreUnavailable } from './store-unavailable.js';
+import { validationMessage, type ValidationIssue } from './validation-message.js';
 
 /** Sends an OAuth error: RFC 6749 §5.2 body, its headers and `Cache-Control: no-store`. */
 export function sendOAuthError(reply: FastifyReply, err: OAuthError): FastifyReply {
@@ -42,6 +43,6 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
 function describe(err: FastifyError): string {
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'request body too large';
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported content type';
-  if (err.validation) return `invalid ${err.validationContext ?? 'request'}: ${err.message.replace(/^(body|querystring|params|headers)\/?/, '')}`;
+  if (err.validation) return validationMessage(err.validationContext ?? 'request', err.validation as ValidationIssue[]);
   return err.message.slice(0, 200);
 }

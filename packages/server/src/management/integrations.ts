@@ -11,7 +11,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Integration, IntegrationCreate, IntegrationCreated, IntegrationUpdate, ListQuery, Page } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { secretRotationKind } from '../auth/policy.js';
-import { createIntegration, deleteIntegration, integrationDto, listIntegrations, requireIntegration, updateIntegration } from '../services/integrations.js';
+import { createIntegration, deleteIntegration, integrationDto, listIntegrations, requireIntegration, updateIntegration, usageOfOne } from '../services/integrations.js';
 import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, EnvParams, ERRORS, IntegrationParams } from './schemas.js';
 
@@ -45,7 +45,7 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
     { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'Read an integration (never its secret)', params: IntegrationParams, response: { 200: Integration, ...ERRORS } } },
     async (request) => {
       const { env, client } = await requireIntegration(ctx, request.params.client_id, request.params.env);
-      return integrationDto(env, client);
+      return integrationDto(env, client, await usageOfOne(ctx, client));
     },
   );
   app.patch<{ Params: Static<typeof IntegrationParams>; Body: Static<typeof IntegrationUpdate> }>(

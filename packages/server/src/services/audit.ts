@@ -8,6 +8,7 @@ import type { Database } from '../store/schema.js';
 import type { Actor } from '../context.js';
 import { generateTimeOrderedId } from './secrets.js';
 import { ApiError } from '../errors/api-error.js';
+import { queryAuditEvents } from '../store/repositories/audit-events.js';
 
 /** One event to record. `details` must never hold a secret. */
 export interface AuditEntry {
@@ -42,28 +43,52 @@ export interface AuditPage {
   next_cursor: string | null;
 }
 
+/** Filters of the audit log (all optional, combined): see {@link listAudit}. */
+export interface AuditFilter {
+  /** An exact action (`integration.update`) or a family (`integration.*`). */
+  action?: string | undefined;
+  /** An exact actor (`cli`, `admin:<email>`, `integration:<client_id>`). */
+  actor?: string | undefined;
+  /** An exact target (a client_id, a slug, an audience…). */
+  target?: string | undefined;
+  /** ISO 8601: events at or after this time. */
+  since?: string | undefined;
+  /** ISO 8601: events before this time. */
+  until?: string | undefined;
+}
+
 const CURSOR = /^(\d{1,16})\.(evt_[\w-]{1,40})$/;
+const ACTION = /^[a-z0-9_]{1,40}(\.[a-z0-9_]{1,40}){0,3}(\.\*)?$/;
+/** ISO 8601 date or date-time (with a zone when it has a time). */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+function time(name: 'since' | 'until', value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = ISO_TIME.test(value) ? Date.parse(value) : NaN;
+  if (!Number.isFinite(ms)) throw new ApiError(400, 'invalid_request', `${name}: must be an ISO 8601 time, e.g. 2026-01-31 or 2026-01-31T09:00:00Z`);
+  return ms;
+}
 
 /**
  * The newest `limit` events of an environment, newest first, after `cursor` (from a previous
  * page: `<created_at_ms>.<id>`, so pages hold still while new events arrive); with
  * `environmentId` null, the server-wide events instead (signing keys, console administrators and
- * sign-ins, throttled IPs).
- * @throws ApiError 400 `invalid_request` for a cursor this function did not make.
+ * sign-ins, throttled IPs). `filter` narrows them by action, actor, target and time. Each event
+ * carries `changes` (before/after of the changed fields) when it recorded an update.
+ * @throws ApiError 400 `invalid_request` for a cursor this function did not make, or a filter
+ *   value that is malformed (the message starts with the parameter's name).
  */
-export async function listAudit(db: Kysely<Database>, environmentId: string | null, limit: number, cursor?: string): Promise<AuditPage> {
-  let query = db
-    .selectFrom('audit_events')
-    .leftJoin('environments', 'environments.id', 'audit_events.environment_id')
-    .select(['audit_events.id', 'environments.slug', 'actor', 'action', 'target', 'ip', 'result', 'created_at_ms'])
-    .where('audit_events.environment_id', environmentId === null ? 'is' : '=', environmentId);
+export async function listAudit(db: Kysely<Database>, environmentId: string | null, limit: number, cursor?: string, filter: AuditFilter = {}): Promise<AuditPage> {
+  let after: { createdAtMs: number; id: string } | undefined;
   if (cursor !== undefined) {
     const match = CURSOR.exec(cursor);
-    if (!match) throw new ApiError(400, 'invalid_request', 'cursor is not one this API returned');
-    const [ms, id] = [Number(match[1]), match[2]!];
-    query = query.where((eb) => eb.or([eb('created_at_ms', '<', ms), eb.and([eb('created_at_ms', '=', ms), eb('audit_events.id', '<', id)])]));
+    if (!match) throw new ApiError(400, 'invalid_request', 'cursor: is not one this API returned');
+    after = { createdAtMs: Number(match[1]), id: match[2]! };
   }
-  const rows = await query.orderBy('created_at_ms', 'desc').orderBy('audit_events.id', 'desc').limit(limit + 1).execute();
+  if (filter.action !== undefined && !ACTION.test(filter.action)) throw new ApiError(400, 'invalid_request', 'action: must be an action name like integration.update, or a family like integration.*');
+  const sinceMs = time('since', filter.since);
+  const untilMs = time('until', filter.until);
+  const rows = await queryAuditEvents(db, { environmentId, limit, after, action: filter.action, actor: filter.actor, target: filter.target, sinceMs, untilMs });
   const items = rows.slice(0, limit).map((r) => ({
     id: r.id,
     environment: r.slug,
@@ -72,8 +97,20 @@ export async function listAudit(db: Kysely<Database>, environmentId: string | nu
     target: r.target,
     ip: r.ip,
     result: r.result,
-    created_at: new Date(Number(r.created_at_ms)).toISOString(),
+    changes: changesOf(r.details),
+    created_at: new Date(r.created_at_ms).toISOString(),
   }));
   const last = rows.length > limit ? rows[limit - 1] : undefined;
-  return { items, next_cursor: last ? `${Number(last.created_at_ms)}.${last.id}` : null };
+  return { items, next_cursor: last ? `${last.created_at_ms}.${last.id}` : null };
+}
+
+/** The `changes` recorded in an event's details, if any. */
+function changesOf(details: string | null): AuditEvent['changes'] {
+  if (!details) return null;
+  try {
+    const parsed = JSON.parse(details) as { changes?: unknown };
+    return parsed.changes && typeof parsed.changes === 'object' ? (parsed.changes as AuditEvent['changes']) : null;
+  } catch {
+    return null;
+  }
 }

@@ -7,6 +7,7 @@
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { recordChange } from '../store/repositories/change-log.js';
+import { markSecretCreated } from '../store/repositories/integration-usage.js';
 import { isSelf, requireManageable } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
 import { audit } from './audit.js';
@@ -41,6 +42,7 @@ export async function rotateSecret(ctx: Context, actor: Actor, clientId: string,
       }))
       .where('id', '=', client.id)
       .execute();
+    await markSecretCreated(trx, client.id, now);
     if (graceSeconds === 0) await trx.deleteFrom('token_reuse').where('integration_id', '=', client.id).execute();
     await recordChange(trx, ctx.store.dialect, 'integration', client.id, now);
     await audit(trx, actor, { environmentId: env.id, action: 'integration.rotate_secret', target: clientId, details: { grace_seconds: graceSeconds, ...(byOther && { other_integration_credentials: true }) } }, ctx.clock.now());

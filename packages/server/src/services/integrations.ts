@@ -20,6 +20,9 @@ import { requireIntegration } from './integration-lookup.js';
 import { generateClientId, generateId, generateSecret, hashSecret } from './secrets.js';
 import { checkJwksUri, clientKeysFrom, insertClientKeys } from './client-keys.js';
 import { NO_SECRET } from '../store/repositories/integrations.js';
+import { markSecretCreated } from '../store/repositories/integration-usage.js';
+import { usageOf, usageOfOne, type UsageFields } from './integration-usage.js';
+import { auditIntegrationChange } from './integration-update-audit.js';
 
 /** Scopes per API id. */
 export type GrantMap = Map<string, Set<string>>;
@@ -104,16 +107,17 @@ export async function createIntegration(ctx: Context, actor: Actor, slug: string
       })
       .execute();
     await writeGrants(trx, id, grants);
+    if (secret !== undefined) await markSecretCreated(trx, id, now);
     await insertClientKeys(trx, id, keys);
     await recordChange(trx, ctx.store.dialect, 'integration', id, now);
     await audit(trx, actor, { environmentId: env.id, action: 'integration.create', target: clientId, details: { name: input.name, ...(keyOnly && { token_endpoint_auth_method: 'private_key_jwt', kids: keys.map((k) => k.kid), jwks_uri: jwksUri }) } }, ctx.clock.now());
   });
   const client = (await loadClient(ctx.db, 'id', id))!;
-  return { ...integrationDto(env, client), ...(secret !== undefined && { client_secret: secret }) };
+  return { ...integrationDto(env, client, await usageOfOne(ctx, client)), ...(secret !== undefined && { client_secret: secret }) };
 }
 
-/** The wire form of an integration (never its secret or hashes). */
-export function integrationDto(env: EnvironmentRecord, c: ClientRecord): Integration {
+/** The wire form of an integration (never its secret or hashes); `usage` from {@link usageOf}. */
+export function integrationDto(env: EnvironmentRecord, c: ClientRecord, usage: UsageFields): Integration {
   const grants: Grant[] = env.apis
     .filter((api) => c.grants.has(api.id))
     .map((api) => ({ audience: api.audience, scopes: api.scopes.map((s) => s.value).filter((v) => c.grants.get(api.id)!.has(v)) }));
@@ -132,6 +136,7 @@ export function integrationDto(env: EnvironmentRecord, c: ClientRecord): Integra
     jwks_uri: c.jwksUri,
     dpop_bound_access_tokens: c.dpopBound,
     warnings: integrationWarnings(c, grants.find((g) => g.audience === env.environmentApi.audience)?.scopes ?? []),
+    ...usage,
     created_at: new Date(c.createdAt * 1000).toISOString(),
     updated_at: new Date(c.updatedAt * 1000).toISOString(),
   };
@@ -165,11 +170,13 @@ export async function listIntegrations(ctx: Context, slug: string, opts: { limit
     query = query.where((eb) => eb.or([sql<SqlBool>`lower(name) like ${pattern} escape '\\'`, eb('client_id', '=', q)]));
   }
   const rows = await query.orderBy('id').limit(limit + 1).execute();
-  const items: Integration[] = [];
+  const clients: ClientRecord[] = [];
   for (const r of rows.slice(0, limit)) {
     const c = await loadClient(ctx.db, 'client_id', r.client_id);
-    if (c) items.push(integrationDto(env, c));
+    if (c) clients.push(c);
   }
+  const usage = await usageOf(ctx, clients);
+  const items: Integration[] = clients.map((c) => integrationDto(env, c, usage.get(c.id)!));
   return { items, next_cursor: rows.length > limit ? items[items.length - 1]!.id : null };
 }
 
@@ -205,7 +212,6 @@ export async function updateIntegration(ctx: Context, actor: Actor, clientId: st
   const endsReuse = grantsChange || dpopChange || (patch.enabled !== undefined && patch.enabled !== client.enabled);
   const reducedAudiences = grants && !patch.keep_tokens ? reducedTenantApis(env, client, grants) : [];
   const now = nowSeconds(ctx.clock);
-  const { keep_tokens: _keep, ...details } = patch;
   await ctx.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('integrations')
@@ -229,9 +235,11 @@ export async function updateIntegration(ctx: Context, actor: Actor, clientId: st
       await recordChange(trx, ctx.store.dialect, 'revocation', `integration:${client.id}`, now);
     }
     await recordChange(trx, ctx.store.dialect, 'integration', client.id, now);
-    await audit(trx, actor, { environmentId: env.id, action: 'integration.update', target: clientId, details: { ...details, ...(reducedAudiences.length && { revoked_tokens_for: reducedAudiences }) } }, ctx.clock.now());
+    const after = (await loadClient(trx, 'id', client.id))!;
+    await auditIntegrationChange(trx, actor, env, client, after, { ...(reducedAudiences.length && { revoked_tokens_for: reducedAudiences }) }, ctx.clock.now());
   });
-  return integrationDto(env, (await loadClient(ctx.db, 'id', client.id))!);
+  const changed = (await loadClient(ctx.db, 'id', client.id))!;
+  return integrationDto(env, changed, await usageOfOne(ctx, changed));
 }
 
 /** Audiences of the tenant APIs (not the Environment API) on which `next` grants less than `client` holds. */
@@ -248,4 +256,5 @@ function reducedTenantApis(env: EnvironmentRecord, client: ClientRecord, next: G
 
 export { deleteIntegration, revokeIntegrationTokens, rotateSecret } from './integration-lifecycle.js';
 export { requireIntegration } from './integration-lookup.js';
+export { usageOf, usageOfOne } from './integration-usage.js';
 export { addClientKey, listClientKeys, removeClientKey } from './client-keys.js';

@@ -27,7 +27,7 @@ export function registerRead(integration: Command): void {
     .action(async (clientId: string, _opts: unknown, cmd: Command) => {
       const dto = await withContext(cmd, async (ctx) => {
         const { env, client } = await integrations.requireIntegration(ctx, clientId);
-        return integrations.integrationDto(env, client);
+        return integrations.integrationDto(env, client, await integrations.usageOfOne(ctx, client));
       });
       output(cmd, dto, (i) =>
         [`${i.name} (${i.client_id}) in ${i.environment}, ${i.enabled ? 'enabled' : 'disabled'}`, i.description, ...i.grants.map((g) => `  ${g.audience}: ${g.scopes.join(' ')}`), ...i.warnings.map((w) => `WARNING: ${w}`)]

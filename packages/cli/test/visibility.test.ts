@@ -7,7 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../../server/test/helpers/stores.js';
-import { cliFor } from './helpers/cli.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { BIN, storeFlags } from './helpers/cli.js';
+import { MASTER_KEY } from '../../server/test/helpers/stores.js';
 import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
 import { TestClock } from '../../server/test/helpers/clock.js';
 import { token } from '../../server/test/helpers/http.js';
@@ -19,13 +22,15 @@ interface Event {
   changes: Record<string, { before: unknown; after: unknown }> | null;
 }
 
-describe.each(STORE_KINDS)('gatehouse CLI visibility and audit filters (%s)', { timeout: 300_000 }, (kind) => {
+describe.each(STORE_KINDS)('gatehouse CLI visibility and audit filters (%s)', { timeout: 600_000 }, (kind) => {
   let t: TestServer;
   let cli: (...args: string[]) => Promise<{ stdout: string; stderr: string }>;
   beforeAll(async () => {
     // The CLI runs on the real clock: the server's starts at the real time so its tokens are live for both.
     t = await startTestServer(kind, { clock: new TestClock(Date.now()) });
-    cli = cliFor(t);
+    // Like cliFor, with a longer timeout: on a loaded machine one CLI start can take over 30 s.
+    const store = storeFlags(t.location);
+    cli = (...args) => promisify(execFile)(process.execPath, [BIN, ...store, ...args], { env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY }, timeout: 120_000 });
   });
   afterAll(() => t.close());
 

@@ -128,9 +128,11 @@ describe('integration visibility, safe defaults and the filtered audit log in th
     await dialog.waitFor();
     await shots('disable-dialog');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
     await expect(toggle.isChecked()).resolves.toBe(true);
     expect((await requireIntegration(t.server.runtime.ctx, client.client_id)).client.enabled).toBe(true);
     await toggle.click({ force: true });
+    await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Disable integration' }).click();
     await page.getByText('Integration disabled', { exact: true }).first().waitFor();
     await expect(toggle.isChecked()).resolves.toBe(false);

@@ -2,7 +2,8 @@
  * `/docs`: an interactive reference of the OpenAPI document (@fastify/swagger-ui), the page the
  * authorization server metadata's `service_documentation` points to (RFC 8414 §2). It also
  * serves `/docs/json` and `/docs/yaml`. Its assets come from this server only, under a policy
- * as tight as the page allows: scripts and styles from 'self' (the bundle needs no inline code),
+ * as tight as the page allows: scripts and styles from 'self' (plus the hash of the one fixed
+ * style element Swagger UI inserts; no inline script),
  * images from 'self' and data: URIs, requests ("Try it out") to this origin, never framed.
  * @packageDocumentation
  */
@@ -13,7 +14,8 @@ import swaggerUi from '@fastify/swagger-ui';
 export const DOCS_CSP = {
   'default-src': ["'none'"],
   'script-src': ["'self'"],
-  'style-src': ["'self'"],
+  // Swagger UI inserts one fixed <style> element at start; its hash is allowed, nothing else inline.
+  'style-src': ["'self'", "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='"],
   'img-src': ["'self'", 'data:'],
   'font-src': ["'self'", 'data:'],
   'connect-src': ["'self'"],

@@ -4,7 +4,7 @@
  * created_at_ms) index; the other filters narrow what it finds.
  * @packageDocumentation
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../schema.js';
 
 /** What to read. Times in milliseconds since the epoch; all filters optional and combined with AND. */
@@ -49,8 +49,9 @@ export async function queryAuditEvents(db: Kysely<Database>, q: AuditQuery): Pro
     query = query.where((eb) => eb.or([eb('created_at_ms', '<', ms), eb.and([eb('created_at_ms', '=', ms), eb('audit_events.id', '<', id)])]));
   }
   if (q.action !== undefined) {
-    // A prefix match without LIKE: action names are [a-z0-9_.] (checked by the caller), so `.` + '~' bounds the range.
-    query = q.action.endsWith('.*') ? query.where('action', '>=', q.action.slice(0, -1)).where('action', '<', `${q.action.slice(0, -1)}~`) : query.where('action', '=', q.action);
+    // A family is a LIKE prefix with `_` and `%` escaped (a range on '~' would depend on the collation).
+    const prefix = `${q.action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = q.action.endsWith('.*') ? query.where(sql<SqlBool>`action like ${prefix} escape '\\'`) : query.where('action', '=', q.action);
   }
   if (q.actor !== undefined) query = query.where('actor', '=', q.actor);
   if (q.target !== undefined) query = query.where('target', '=', q.target);

@@ -6,14 +6,14 @@
  * `rotate-secret` is in its help; a second `env credentials` explains why the secret is null.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '../../server/test/helpers/stores.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { BIN, storeFlags } from './helpers/cli.js';
-import { MASTER_KEY } from '../../server/test/helpers/stores.js';
-import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
-import { TestClock } from '../../server/test/helpers/clock.js';
-import { token } from '../../server/test/helpers/http.js';
+import { MASTER_KEY } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { TestClock } from '@gatehouse/testing/clock';
+import { token } from '@gatehouse/testing/http';
 
 interface Event {
   action: string;
@@ -39,7 +39,7 @@ describe.each(STORE_KINDS)('gatehouse CLI visibility and audit filters (%s)', { 
     const createdAt = new Date(t.clock.seconds() * 1000).toISOString();
     expect((await token(t.url, c.client_id, c.client_secret)).status).toBe(200);
     // The server writes last use in batches; the CLI reads the store, so it sees it after a flush.
-    await t.server.runtime.ctx.usage!.flush();
+    await t.server.runtime.usage.flush();
     await cli('integration', 'rotate-secret', c.client_id, '--grace', '3600', '--yes', '--json');
     const shown = JSON.parse((await cli('integration', 'show', c.client_id, '--json')).stdout) as Record<string, unknown>;
     expect(shown).toMatchObject({ last_used_at: new Date(t.clock.seconds() * 1000).toISOString(), live_tokens: 1 });

@@ -5,7 +5,7 @@
  * `/docs/json` is still the OpenAPI document; API responses keep the API policy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { DOCS_CSP } from '../src/docs-ui.js';
 
 describe('/docs interactive API reference', () => {

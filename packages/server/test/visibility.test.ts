@@ -6,9 +6,9 @@
  * actor, target and time, with a 400 naming the bad parameter; validation messages name the field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { token } from '@gatehouse/testing/http';
 import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 
 interface Event {
@@ -50,7 +50,7 @@ describe.each(STORE_KINDS)('integration visibility and the filtered audit log (%
     view = (await api('GET', `/integrations/${c.client_id}`)).body;
     expect(view).toMatchObject({ last_used_at: new Date(t.clock.ms).toISOString(), live_tokens: 1 });
     // …until the periodic flush writes the batch.
-    await t.server.runtime.ctx.usage!.flush();
+    await t.server.runtime.usage.flush();
     expect(await storedLastUse(c.id)).toBe(t.clock.seconds());
     // An earlier time flushed later (another node) never moves it back.
     const { writeLastUsed } = await import('../src/store/repositories/integration-usage.js');
@@ -77,10 +77,10 @@ describe.each(STORE_KINDS)('integration visibility and the filtered audit log (%
   it('an API call by an integration counts as a use', async () => {
     const c = await t.integration({ scopes: ['integrations:read'] });
     const bearer = String((await token(t.url, c.client_id, c.client_secret)).body.access_token);
-    await t.server.runtime.ctx.usage!.flush();
+    await t.server.runtime.usage.flush();
     t.clock.advance(30);
     expect((await call(t, { bearer }, 'GET', '/environments/default/integrations?limit=1')).status).toBe(200);
-    expect(t.server.runtime.ctx.usage!.pending(c.id)).toBe(t.clock.seconds());
+    expect(t.server.runtime.usage.pending(c.id)).toBe(t.clock.seconds());
     expect((await api('GET', `/integrations/${c.client_id}`)).body.last_used_at).toBe(new Date(t.clock.ms).toISOString());
   });
 

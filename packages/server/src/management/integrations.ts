@@ -1,7 +1,7 @@
 /**
  * `/api/v1/environments/{env}/integrations[/{client_id}]`: list (`integrations:read`, search with
  * `q`), create, read, change and delete (`integrations:write`). Creation answers the secret once;
- * reads never carry a secret or a hash (SECURITY.md F-62). Unknown body fields are refused (E-55).
+ * reads never carry a secret or a hash (docs/security.md F-62). Unknown body fields are refused (E-55).
  * A bearer caller grants only within its effective scopes and changes or deletes only integrations
  * whose grants it holds itself (auth/policy.ts, G-68, G-69).
  * @packageDocumentation
@@ -27,7 +27,7 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof IntegrationQuery> }>(
     base,
     { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'List integrations, oldest first', params: EnvParams, querystring: IntegrationQuery, response: { 200: Page(Integration), ...ERRORS } } },
-    async (request) => listIntegrations(ctx, request.params.env, { limit: request.query.limit, cursor: request.query.cursor, q: request.query.q?.trim() || undefined }),
+    async (request) => listIntegrations(ctx, request.params.env, { limit: request.query.limit, cursor: request.query.cursor, q: request.query.q?.trim() || undefined, usage: rt.usage }),
   );
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof IntegrationCreate> }>(
     base,
@@ -45,7 +45,7 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
     { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'Read an integration (never its secret)', params: IntegrationParams, response: { 200: Integration, ...ERRORS } } },
     async (request) => {
       const { env, client } = await requireIntegration(ctx, request.params.client_id, request.params.env);
-      return integrationDto(env, client, await usageOfOne(ctx, client));
+      return integrationDto(env, client, await usageOfOne(ctx, client, rt.usage));
     },
   );
   app.patch<{ Params: Static<typeof IntegrationParams>; Body: Static<typeof IntegrationUpdate> }>(

@@ -8,10 +8,9 @@
 import type { Actor } from '../context.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
-import { audit, type AuditEntry } from './audit.js';
+import type { AuditEntry } from '../store/repositories/audit.js';
+import type { UnitOfWork } from '../store/unit-of-work.js';
 import { fieldChanges } from './audit-changes.js';
-
-type Db = Parameters<typeof audit>[0];
 
 /** The fields of an integration an audit entry may show, as the API shows them. */
 export function auditableIntegration(env: EnvironmentRecord, c: ClientRecord): Record<string, unknown> {
@@ -28,14 +27,14 @@ export function auditableIntegration(env: EnvironmentRecord, c: ClientRecord): R
 }
 
 /**
- * Writes the entries of a change from `before` to `after` (in the caller's transaction).
+ * Writes the entries of a change from `before` to `after` in the caller's unit of work.
  * `extra` goes into the `integration.update` entry (e.g. `revoked_tokens_for`). `nowMs` in milliseconds.
  */
-export async function auditIntegrationChange(db: Db, actor: Actor, env: EnvironmentRecord, before: ClientRecord, after: ClientRecord, extra: Record<string, unknown>, nowMs: number): Promise<void> {
+export async function auditIntegrationChange(uow: UnitOfWork, actor: Actor, env: EnvironmentRecord, before: ClientRecord, after: ClientRecord, extra: Record<string, unknown>, nowMs: number): Promise<void> {
   const { enabled, ...changes } = fieldChanges(auditableIntegration(env, before), auditableIntegration(env, after));
   const base: Omit<AuditEntry, 'action'> = { environmentId: env.id, target: after.clientId };
-  if (enabled) await audit(db, actor, { ...base, action: after.enabled ? 'integration.enable' : 'integration.disable', details: { changes: { enabled } } }, nowMs);
+  if (enabled) await uow.audit(actor, { ...base, action: after.enabled ? 'integration.enable' : 'integration.disable', details: { changes: { enabled } } }, nowMs);
   // A request that only changed the state has been recorded; an empty one is still an update.
   if (enabled && !Object.keys(changes).length && !Object.keys(extra).length) return;
-  await audit(db, actor, { ...base, action: 'integration.update', details: { ...extra, changes } }, nowMs);
+  await uow.audit(actor, { ...base, action: 'integration.update', details: { ...extra, changes } }, nowMs);
 }

@@ -6,8 +6,10 @@
  */
 import type { Clock } from '../clock.js';
 import { nowSeconds } from '../clock.js';
+import type { Context } from '../context.js';
+import { unitOfWork } from '../store/unit-of-work.js';
 
-/** Writes a batch of last-use times (seconds) by integration id; store/repositories/integration-usage.ts. */
+/** Writes a batch of last-use times (seconds) by integration id; see {@link storeLastUsedWriter}. */
 export type LastUsedWriter = (batch: ReadonlyMap<string, number>) => Promise<void>;
 
 /** How often pending last-use times are written, in milliseconds. */
@@ -68,4 +70,12 @@ export class UsageLedger {
     this.timer = undefined;
     await this.flush();
   }
+}
+
+/**
+ * The writer of a ledger over `ctx`'s store: one unit of work per flush (a write path: the batch
+ * commits together or is kept for the next flush), through store/repositories/integration-usage.ts.
+ */
+export function storeLastUsedWriter(ctx: Context): LastUsedWriter {
+  return (batch) => unitOfWork(ctx.store, (uow) => uow.integrationUsage.writeLastUsed(batch));
 }

@@ -4,8 +4,8 @@
  * services/usage-ledger.ts, never once per request.
  * @packageDocumentation
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../schema.js';
+import { sql } from 'kysely';
+import type { Queryable } from './queryable.js';
 
 /** Usage of one integration. Times in seconds since the epoch. */
 export interface IntegrationUsage {
@@ -21,7 +21,7 @@ export interface IntegrationUsage {
  * Usage of the integrations `ids` (internal ids) at `now` (seconds): two queries whatever the count.
  * Integrations that don't exist are absent from the map.
  */
-export async function loadIntegrationUsage(db: Kysely<Database>, ids: readonly string[], now: number): Promise<Map<string, IntegrationUsage>> {
+export async function loadIntegrationUsage(db: Queryable, ids: readonly string[], now: number): Promise<Map<string, IntegrationUsage>> {
   const out = new Map<string, IntegrationUsage>();
   if (!ids.length) return out;
   const rows = await db.selectFrom('integrations').select(['id', 'last_used_at', 'secret_created_at']).where('id', 'in', ids).execute();
@@ -44,23 +44,41 @@ export async function loadIntegrationUsage(db: Kysely<Database>, ids: readonly s
 }
 
 /**
- * Writes a batch of last-use times (seconds), one transaction for the batch; a stored time is
- * never moved back (another node may have flushed a later one). Deleted integrations are skipped.
+ * Writes a batch of last-use times (seconds) on `db` (the flush's unit of work: one transaction for
+ * the batch); a stored time is never moved back (another node may have flushed a later one).
+ * Deleted integrations are skipped.
  */
-export async function writeLastUsed(db: Kysely<Database>, batch: ReadonlyMap<string, number>): Promise<void> {
-  if (!batch.size) return;
-  await db.transaction().execute(async (trx) => {
-    for (const [id, at] of batch) {
-      await trx
-        .updateTable('integrations')
-        .set({ last_used_at: sql<number>`case when last_used_at is null or last_used_at < ${at} then ${at} else last_used_at end` })
-        .where('id', '=', id)
-        .execute();
-    }
-  });
+export async function writeLastUsed(db: Queryable, batch: ReadonlyMap<string, number>): Promise<void> {
+  for (const [id, at] of batch) {
+    await db
+      .updateTable('integrations')
+      .set({ last_used_at: sql<number>`case when last_used_at is null or last_used_at < ${at} then ${at} else last_used_at end` })
+      .where('id', '=', id)
+      .execute();
+  }
 }
 
 /** Records that integration `id` got a new secret at `now` (seconds), in the caller's transaction. */
-export async function markSecretCreated(trx: Transaction<Database>, id: string, now: number): Promise<void> {
-  await trx.updateTable('integrations').set({ secret_created_at: now }).where('id', '=', id).execute();
+export async function markSecretCreated(db: Queryable, id: string, now: number): Promise<void> {
+  await db.updateTable('integrations').set({ secret_created_at: now }).where('id', '=', id).execute();
+}
+
+/** The usage columns of `integrations` (`last_used_at`, `secret_created_at`) and live-token counts. */
+export class IntegrationUsageRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** {@link loadIntegrationUsage}. */
+  load(ids: readonly string[], now: number): Promise<Map<string, IntegrationUsage>> {
+    return loadIntegrationUsage(this.db, ids, now);
+  }
+
+  /** {@link writeLastUsed}. */
+  writeLastUsed(batch: ReadonlyMap<string, number>): Promise<void> {
+    return writeLastUsed(this.db, batch);
+  }
+
+  /** {@link markSecretCreated}. */
+  markSecretCreated(id: string, now: number): Promise<void> {
+    return markSecretCreated(this.db, id, now);
+  }
 }

@@ -107,6 +107,21 @@ describe.each(STORE_KINDS)('integration visibility and the filtered audit log (%
     expect(JSON.stringify(await events(`target=${c.client_id}`))).not.toContain(String(rotated.body.client_secret));
   });
 
+  it('an environment update records before/after of the changed settings only', async () => {
+    t.clock.advance(1);
+    const before = (await call(t, { session: s }, 'GET', '/environments/default')).body as { name: string; token_lifetime: number };
+    expect(before.token_lifetime).not.toBe(1800);
+    const res = await call(t, { session: s }, 'PATCH', '/environments/default', { name: 'Production', token_lifetime: 1800 });
+    expect(res.status).toBe(200);
+    t.clock.advance(1);
+    const [event] = await events('action=environment.update&limit=1');
+    expect(event!.changes).toEqual({ name: { before: before.name, after: 'Production' }, token_lifetime: { before: before.token_lifetime, after: 1800 } });
+    // The next update's "before" is this one's "after"; unchanged fields are left out.
+    await call(t, { session: s }, 'PATCH', '/environments/default', { name: 'Production', refresh_before: 60 });
+    const [next] = await events('action=environment.update&limit=1');
+    expect(next!.changes).toEqual({ refresh_before: { before: expect.any(Number), after: 60 } });
+  });
+
   it('filters the audit log by action (exact or family), actor, target and time', async () => {
     const a = await t.integration({ name: 'Filter A', scopes: ['media:read'] });
     const start = t.clock.ms;

@@ -55,7 +55,10 @@ export async function unreachableByKeyboard(page: Page, max = 250): Promise<stri
     });
     if (id === 'new') continue;
     if (id === null && first !== undefined) break;
-    if (id !== null) break;
+    // Back at the first control: the walk went round. Another control seen again is one with
+    // several Tab stops inside it (a `datetime-local` input's date and time fields): go on.
+    if (id === '0') break;
+    if (id !== null) continue;
     first = true;
   }
   return page.evaluate(() => {

@@ -28,7 +28,7 @@ const NARROW = { width: 390, height: 844 };
 const AUD = 'https://invoices.example';
 const { createAdmin } = admins;
 const { listApis } = apiService;
-const { createIntegration, requireIntegration, integrationDto } = integrations;
+const { createIntegration, requireIntegration, grantsOf } = integrations;
 const { createEnvironment, requireEnvironment } = environments;
 const { addPublicKey, getCredentials } = credentials;
 
@@ -140,7 +140,7 @@ describe('managing objects in the console', () => {
     await toast('API saved');
     await page.getByRole('region', { name: 'Billing' }).waitFor();
     const { env, client } = await requireIntegration(t.server.runtime.ctx, c.client_id);
-    expect(integrationDto(env, client).grants.find((g) => g.audience === AUD)?.scopes).toEqual(['invoices:read']);
+    expect(grantsOf(env, client).find((g) => g.audience === AUD)?.scopes).toEqual(['invoices:read']);
     expect((await apis()).find((a) => a.audience === AUD)).toMatchObject({ name: 'Billing', scopes: [{ value: 'invoices:read', description: 'Read invoices' }] });
   });
 

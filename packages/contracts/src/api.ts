@@ -60,7 +60,7 @@ export const Asset = Type.Object({
   name: Type.String(),
   content_type: Type.String(),
   size: Type.Integer(),
-  checksum: Type.String(),
+  checksum: Type.String({ description: 'SHA-256 of the file\'s bytes, 64 lowercase hexadecimal characters' }),
   created_at: Type.String(),
 });
 export type Asset = Static<typeof Asset>;
@@ -71,7 +71,7 @@ export const AssetCreate = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 255 }),
     content_type: Type.String({ minLength: 3, maxLength: 255, pattern: '^[\\w.+-]+/[\\w.+-]+$' }),
     size: Type.Integer({ minimum: 0, maximum: 10_000_000_000 }),
-    checksum: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    checksum: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the file\'s bytes as 64 lowercase hexadecimal characters (e.g. the output of `sha256sum FILE`), no prefix', examples: ['9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'] }),
   },
   { additionalProperties: false },
 );

@@ -85,6 +85,10 @@ export const Integration = Type.Object({
   jwks_uri: Type.Union([Type.String(), Type.Null()], { description: 'Where its public keys are fetched (RFC 7591 §2), besides its registered keys' }),
   dpop_bound_access_tokens: Type.Boolean({ description: 'Its token requests must carry a DPoP proof and its tokens are bound to that key (RFC 9449 §5.2)' }),
   warnings: Type.Array(Type.String(), { description: 'What an operator should look at, e.g. a read-only-named integration holding management scopes' }),
+  last_used_at: Type.Union([Type.String(), Type.Null()], { description: 'Its last token issuance or API call (ISO 8601; recorded in batches, up to a minute late); null: never used' }),
+  secret_created_at: Type.Union([Type.String(), Type.Null()], { description: 'When its current secret was issued (ISO 8601); null: key-only, no secret' }),
+  previous_secret_expires_at: Type.Union([Type.String(), Type.Null()], { description: 'When the secret it rotated out stops working (end of the grace period, ISO 8601); null: no previous secret works' }),
+  live_tokens: Type.Integer({ minimum: 0, description: 'Its access tokens that are neither expired nor revoked' }),
   created_at: Type.String(),
   updated_at: Type.String(),
 });
@@ -196,6 +200,9 @@ export const AuditEvent = Type.Object({
   target: Type.Union([Type.String(), Type.Null()]),
   ip: Type.Union([Type.String(), Type.Null()]),
   result: Type.String(),
+  changes: Type.Union([Type.Record(Type.String(), Type.Object({ before: Type.Unknown(), after: Type.Unknown() })), Type.Null()], {
+    description: 'For an update: the before and after of each changed field (never a secret); null otherwise',
+  }),
   created_at: Type.String(),
 });
 export type AuditEvent = Static<typeof AuditEvent>;

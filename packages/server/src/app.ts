@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import swagger from '@fastify/swagger';
+import { registerDocsUi } from './docs-ui.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Runtime } from './runtime.js';
 import { errorHandler, oauthErrorHandler } from './errors/error-handler.js';
@@ -81,7 +82,8 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   await app.register(async (console) => consoleRoutes(console, rt));
   discoveryRoutes(app, rt);
   healthRoutes(app, rt);
-  app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
+  // The interactive reference at /docs, with the document at /docs/json (docs-ui.ts).
+  await registerDocsUi(app);
   return app;
 }
 

@@ -35,6 +35,7 @@ import { redisFailureCounter } from './throttle/redis-failure-counter.js';
 import { AuditQueue } from './services/audit-queue.js';
 import { JwksFetcher } from './auth/jwks-fetcher.js';
 import { VerificationGate } from './throttle/verification-gate.js';
+import { storeLastUsedWriter, UsageLedger } from './services/usage-ledger.js';
 
 /** Everything a running server holds. */
 export interface Runtime {
@@ -62,6 +63,11 @@ export interface Runtime {
   readonly assertions: VerificationGate;
   /** Integrations' `jwks_uri` keys for `private_key_jwt`, fetched with bounds and cached. */
   readonly jwks: JwksFetcher;
+  /**
+   * Integrations' last-use times (token issuance, API calls), noted in memory on the request path
+   * and written in batches off it (every 15 s and on close; services/usage-ledger.ts).
+   */
+  readonly usage: UsageLedger;
   /** Console sessions by cookie value, for session authentication (auth/session.ts). */
   readonly sessions: SessionLookup;
   /** Console accounts' roles in environments, read per request (auth/membership.ts). */
@@ -138,6 +144,8 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     });
     const changes = new ChangeFeed(ctx, (batch) => coherence.apply(batch));
     await changes.start();
+    const usage = new UsageLedger(storeLastUsedWriter(ctx), ctx.clock);
+    usage.start();
     const stopMaintenance = scheduleMaintenance(ctx);
     return {
       ctx,
@@ -155,6 +163,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       audits,
       assertions: new VerificationGate(16, 1, 1024),
       jwks: new JwksFetcher(ctx.clock, config.jwksUriAllowedHosts),
+      usage,
       sessions: {
         async find(value) {
           const session = await loadSession(ctx, value);
@@ -165,6 +174,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       async close() {
         stopMaintenance();
         await audits.idle();
+        await usage.close();
         redis?.disconnect();
         await changes.stop();
         await ctx.store.close();

@@ -63,9 +63,9 @@ describe.each(STORE_KINDS)('Environment API audience (%s)', (kind) => {
     expect(decodeJwt(String(third.body.access_token))).toMatchObject({ iss: 'https://moved.test', aud: 'https://api.moved.test' });
     expect((await self(audience, String(third.body.access_token))).status).toBe(200);
     // The management view shows the audience in force.
-    const { integrationDto, requireIntegration } = await import('../src/services/integrations.js');
+    const { integrationDto, requireIntegration, usageOfOne } = await import('../src/services/integrations.js');
     const { env, client } = await requireIntegration(audience.server.runtime.ctx, c.client_id);
-    expect(integrationDto(env, client).grants.map((g) => g.audience)).toEqual(['https://api.moved.test']);
+    expect(integrationDto(env, client, await usageOfOne(audience.server.runtime.ctx, client)).grants.map((g) => g.audience)).toEqual(['https://api.moved.test']);
   });
 
   it('H-80 an API can\'t be registered under the Environment API audience in force', async () => {

@@ -1,14 +1,16 @@
 /**
  * An audit log: who changed what, when, from where (newest first) — an environment's, or without
- * `env` the server-wide one (signing keys, console administrators and sign-ins, throttled IPs).
+ * `env` the server-wide one (signing keys, console administrators and sign-ins, throttled IPs);
+ * filterable by action, actor, target and time, with the before/after of updates.
  */
 import { useState } from 'react';
-import { Badge, Button, Group, Table } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { api, describeError, seg } from '../api/client';
 import type { AuditEvent, Page } from '../api/types';
 import { useRequest } from '../use-request';
 import { Empty, ErrorState, Loading } from './states';
+import { AuditFilters, ChangesCell, filterQuery, NO_FILTER, type AuditFilterValues } from './audit-filters';
 
 /** Events per page; "Load older events" fetches the next page through the list's cursor. */
 const PAGE_SIZE = 50;
@@ -16,12 +18,14 @@ const PAGE_SIZE = 50;
 /** The audit table of `env`, or the server-wide one. */
 export function AuditTab({ env, label = 'Audit log' }: { env?: string; label?: string }) {
   const path = env === undefined ? '/audit' : `/environments/${seg(env)}/audit`;
-  const list = useRequest(() => api<Page<AuditEvent>>('GET', `${path}?limit=${PAGE_SIZE}`), [path]);
+  const [filter, setFilter] = useState<AuditFilterValues>(NO_FILTER);
+  const query = filterQuery(filter);
+  const list = useRequest(() => api<Page<AuditEvent>>('GET', `${path}?limit=${PAGE_SIZE}${query}`), [path, query]);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const loadOlder = async (cursor: string) => {
     setLoadingOlder(true);
     try {
-      const older = await api<Page<AuditEvent>>('GET', `${path}?limit=${PAGE_SIZE}&cursor=${seg(cursor)}`);
+      const older = await api<Page<AuditEvent>>('GET', `${path}?limit=${PAGE_SIZE}${query}&cursor=${seg(cursor)}`);
       list.set({ items: [...(list.data?.items ?? []), ...older.items], next_cursor: older.next_cursor });
     } catch (err) {
       notifications.show({ color: 'red', title: 'Could not load older events', message: describeError(err) });
@@ -29,13 +33,28 @@ export function AuditTab({ env, label = 'Audit log' }: { env?: string; label?: s
       setLoadingOlder(false);
     }
   };
+  const filters = <AuditFilters value={filter} onApply={setFilter} />;
   if (list.loading && !list.data) return <Loading label="Loading the audit log" />;
-  if (list.error !== undefined) return <ErrorState error={list.error} onRetry={list.reload} />;
+  if (list.error !== undefined)
+    return (
+      <Stack>
+        {filters}
+        <ErrorState error={list.error} onRetry={list.reload} />
+      </Stack>
+    );
   const items = list.data?.items ?? [];
   const cursor = list.data?.next_cursor;
-  if (!items.length) return <Empty title="Nothing recorded yet" />;
+  if (!items.length)
+    return (
+      <Stack>
+        {filters}
+        <Empty title={query ? 'No event matches these filters' : 'Nothing recorded yet'} />
+      </Stack>
+    );
   return (
-    <Table.ScrollContainer minWidth={760}>
+    <Stack>
+    {filters}
+    <Table.ScrollContainer minWidth={900}>
       <Table striped verticalSpacing="xs" aria-label={label}>
         <Table.Thead>
           <Table.Tr>
@@ -45,6 +64,7 @@ export function AuditTab({ env, label = 'Audit log' }: { env?: string; label?: s
             <Table.Th>Target</Table.Th>
             <Table.Th>Result</Table.Th>
             <Table.Th>IP</Table.Th>
+            <Table.Th>What changed</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -62,6 +82,9 @@ export function AuditTab({ env, label = 'Audit log' }: { env?: string; label?: s
                 </Badge>
               </Table.Td>
               <Table.Td>{e.ip ?? ''}</Table.Td>
+              <Table.Td>
+                <ChangesCell changes={e.changes} />
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -74,5 +97,6 @@ export function AuditTab({ env, label = 'Audit log' }: { env?: string; label?: s
         </Group>
       )}
     </Table.ScrollContainer>
+    </Stack>
   );
 }

@@ -1,7 +1,8 @@
 /**
- * The "General" tab: client ID, the secret right after creation or rotation, "Rotate secret" with
- * a grace period, its authentication methods and keys, enable/disable, "Revoke tokens" and
- * "Delete" with confirmation. Each action is enabled only for a caller whose role may take it
+ * The "General" tab: client ID, the secret right after creation or rotation, its usage (last use,
+ * secret age, live tokens), "Rotate secret" with a grace period (1 hour by default), its
+ * authentication methods and keys, enable and disable (confirmed), "Revoke tokens" and "Delete"
+ * with confirmation. Each action is enabled only for a caller whose role may take it
  * (rotating needs `integrations:rotate-secret`; enabling, revoking, keys and deleting
  * `integrations:write`): a developer may rotate but not disable or delete, and is told so.
  */
@@ -13,15 +14,18 @@ import { api, describeError, seg } from '../api/client';
 import type { Integration, SecretRotated } from '../api/types';
 import { useCan, useRole } from '../capabilities';
 import { ClientKeysCard } from './client-keys-card';
+import { IntegrationUsageCard } from './integration-usage-card';
 import { CopyField } from './copy-field';
 import { SecretReveal } from './secret-reveal';
 
+/** Grace periods of the old secret; 1 hour is the default, so one click never cuts off a running integration. */
 const GRACE = [
   { value: '0', label: 'Stop the old secret now' },
   { value: '3600', label: 'Keep the old secret for 1 hour' },
   { value: '86400', label: 'Keep the old secret for 24 hours' },
   { value: '604800', label: 'Keep the old secret for 7 days' },
 ];
+const DEFAULT_GRACE = '3600';
 
 interface Props {
   integration: Integration;
@@ -34,8 +38,8 @@ interface Props {
 /** The tab. */
 export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDeleted }: Props) {
   const path = `/environments/${seg(c.environment)}/integrations/${seg(c.client_id)}`;
-  const [dialog, setDialog] = useState<'rotate' | 'delete' | 'revoke' | undefined>();
-  const [grace, setGrace] = useState('0');
+  const [dialog, setDialog] = useState<'rotate' | 'delete' | 'revoke' | 'disable' | undefined>();
+  const [grace, setGrace] = useState(DEFAULT_GRACE);
   const [busy, setBusy] = useState(false);
   const canWrite = useCan('integrations:write');
   const canRotate = useCan('integrations:rotate-secret');
@@ -55,6 +59,7 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
     act(async () => {
       const r = await api<SecretRotated>('POST', `${path}/rotate-secret`, { grace_seconds: Number(grace) });
       onSecret(r.client_secret);
+      setGrace(DEFAULT_GRACE);
       notifications.show({ color: 'teal', title: 'Secret rotated', message: 'Copy the new secret now.' });
     });
   const toggle = (enabled: boolean) =>
@@ -104,6 +109,7 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
           </Text>
         </Stack>
       </Card>
+      <IntegrationUsageCard integration={c} />
       {canWrite ? (
         <ClientKeysCard integration={c} />
       ) : (
@@ -113,7 +119,7 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
       )}
       <Card withBorder>
         <Stack gap="md">
-          <Switch label="Enabled" description="A disabled integration can't get tokens" checked={c.enabled} disabled={busy || !canWrite} onChange={(e) => toggle(e.currentTarget.checked)} />
+          <Switch label="Enabled" description="A disabled integration can't get tokens" checked={c.enabled} disabled={busy || !canWrite} onChange={(e) => (e.currentTarget.checked ? toggle(true) : setDialog('disable'))} />
           <Group gap="sm">
             <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} disabled={!canRotate} onClick={() => setDialog('rotate')}>
               Rotate secret
@@ -131,13 +137,28 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
       <Modal opened={dialog === 'rotate'} onClose={() => setDialog(undefined)} title="Rotate secret">
         <Stack>
           <Text size="sm">A new secret is issued and shown once. Tokens already issued stay valid until they expire.</Text>
-          <Select label="Grace period" data={GRACE} value={grace} onChange={(v) => setGrace(v ?? '0')} allowDeselect={false} comboboxProps={{ withinPortal: true }} />
+          <Select label="Grace period" description="How long the old secret keeps working while you roll out the new one" data={GRACE} value={grace} onChange={(v) => setGrace(v ?? DEFAULT_GRACE)} allowDeselect={false} comboboxProps={{ withinPortal: true }} />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setDialog(undefined)}>
               Cancel
             </Button>
             <Button loading={busy} onClick={rotate}>
               Rotate now
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+      <Modal opened={dialog === 'disable'} onClose={() => setDialog(undefined)} title="Disable integration">
+        <Stack>
+          <Text size="sm">
+            Disable <b>{c.name}</b>? It gets no new tokens until it is enabled again, and Gatehouse's own API refuses its tokens at once; other APIs that verify tokens locally accept them until they expire (revoke them as well to cut those off).
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setDialog(undefined)}>
+              Cancel
+            </Button>
+            <Button color="red" loading={busy} onClick={() => toggle(false)}>
+              Disable integration
             </Button>
           </Group>
         </Stack>

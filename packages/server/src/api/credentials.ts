@@ -20,6 +20,7 @@ const Credentials = Type.Object({
   environment_secret: Type.Null({
     description: 'Always null: the secret is shown once, by POST …/credentials/secret (creation) or POST …/credentials/rotate-secret, and can not be shown again',
   }),
+  environment_secret_note: Type.String({ description: 'Why environment_secret is null and how to get a secret: rotate the existing one, or create the first' }),
   secret_created_at: Type.Union([Type.String(), Type.Null()], { description: 'When the current secret was created; null while none exists (create it with POST …/credentials/secret)' }),
   public_keys: Type.Array(PublicKey),
 });

@@ -19,5 +19,8 @@ export async function authenticateCaller(rt: AuthRuntime, request: FastifyReques
     const session = await authenticateSession(rt.sessions, request);
     if (session) return session;
   }
-  return authenticateBearer(rt, request);
+  const principal = await authenticateBearer(rt, request);
+  // An API call is a use of the integration: noted in memory, written in batches (services/usage-ledger.ts).
+  if (principal.type === 'integration') rt.usage.touch(principal.integrationId);
+  return principal;
 }

@@ -40,6 +40,12 @@ export interface MembershipLookup {
   role(accountId: string, environmentId: string): Promise<string | undefined>;
 }
 
+/** Notes integrations' uses in memory (services/usage-ledger.ts writes them in batches). */
+export interface UsageRecorder {
+  /** Notes that integration `id` (internal id) was used now. Never waits, never writes. */
+  touch(id: string): void;
+}
+
 /** The parts of the runtime authentication uses. */
 export interface AuthRuntime {
   readonly ctx: Context;
@@ -47,6 +53,8 @@ export interface AuthRuntime {
   readonly verifier: TokenVerifier;
   readonly jwks: JwksFetcher;
   readonly sessions: SessionLookup;
+  /** Where an authenticated integration's API call is noted as a use (issue #19). */
+  readonly usage: UsageRecorder;
 }
 
 /** What resolving a member account's role in the path's environment needs (auth/membership.ts). */

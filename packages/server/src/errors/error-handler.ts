@@ -13,6 +13,7 @@ import { InvalidRequest, OAuthError, TemporarilyUnavailable } from './oauth-erro
 import { ApiError } from './api-error.js';
 import { DomainError, InvalidInput } from './domain-errors.js';
 import { isStoreUnavailable } from './store-unavailable.js';
+import { validationMessage, type ValidationIssue } from './validation-message.js';
 
 /** How a context answers errors: the APIs' format, or RFC 6749 §5.2 on the OAuth endpoints. */
 type ErrorFormat = 'api' | 'oauth';
@@ -62,6 +63,6 @@ function handle(format: ErrorFormat, err: FastifyError, request: FastifyRequest,
 function describe(err: FastifyError): string {
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'request body too large';
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported content type';
-  if (err.validation) return `invalid ${err.validationContext ?? 'request'}: ${err.message.replace(/^(body|querystring|params|headers)\/?/, '')}`;
+  if (err.validation) return validationMessage(err.validationContext ?? 'request', err.validation as ValidationIssue[]);
   return err.message.slice(0, 200);
 }

@@ -11,7 +11,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Integration, IntegrationCreate, IntegrationCreated, IntegrationUpdate, ListQuery, Page } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { secretRotationKind } from '../auth/policy.js';
-import { createIntegration, deleteIntegration, integrationDto, listIntegrations, requireIntegration, updateIntegration } from '../services/integrations.js';
+import { createIntegration, deleteIntegration, integrationDto, listIntegrations, requireIntegration, updateIntegration, usageOfOne } from '../services/integrations.js';
 import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, EnvParams, ERRORS, IntegrationParams } from './schemas.js';
 
@@ -27,7 +27,7 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof IntegrationQuery> }>(
     base,
     { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'List integrations, oldest first', params: EnvParams, querystring: IntegrationQuery, response: { 200: Page(Integration), ...ERRORS } } },
-    async (request) => listIntegrations(ctx, request.params.env, { limit: request.query.limit, cursor: request.query.cursor, q: request.query.q?.trim() || undefined }),
+    async (request) => listIntegrations(ctx, request.params.env, { limit: request.query.limit, cursor: request.query.cursor, q: request.query.q?.trim() || undefined, usage: rt.usage }),
   );
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof IntegrationCreate> }>(
     base,
@@ -45,7 +45,7 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
     { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'Read an integration (never its secret)', params: IntegrationParams, response: { 200: Integration, ...ERRORS } } },
     async (request) => {
       const { env, client } = await requireIntegration(ctx, request.params.client_id, request.params.env);
-      return integrationDto(env, client);
+      return integrationDto(env, client, await usageOfOne(ctx, client, rt.usage));
     },
   );
   app.patch<{ Params: Static<typeof IntegrationParams>; Body: Static<typeof IntegrationUpdate> }>(

@@ -38,6 +38,8 @@ export function tokenRoute(app: FastifyInstance, rt: Runtime): void {
       const { client, env } = await authenticateRequest(rt, request, credentials);
       const jkt = await tokenRequestDpop(rt, request, client);
       const body = await grant.handler({ env, client, params, issuer: rt.issuer, actor: { actor: `integration:${client.clientId}`, ip: request.ip }, jkt });
+      // Last use is noted in memory and written in batches (services/usage-ledger.ts): no store write here.
+      rt.usage.touch(client.id);
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
     },
   });

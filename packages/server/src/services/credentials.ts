@@ -28,8 +28,17 @@ export interface CredentialsDto {
   environment_key: string;
   /** Always `null` here: the secret is shown only when created or rotated. */
   environment_secret: null;
+  /** Why `environment_secret` is null and how to get one (issue #19). */
+  environment_secret_note: string;
   secret_created_at: string | null;
   public_keys: PublicKeyDto[];
+}
+
+/** The `environment_secret_note` of environment `slug`, with or without a current secret. */
+export function environmentSecretNote(slug: string, hasSecret: boolean): string {
+  return hasSecret
+    ? `shown only once, at creation; rotate with gatehouse env rotate-secret ${slug} (or POST /api/v1/environments/${slug}/credentials/rotate-secret)`
+    : `no secret yet; create it with gatehouse env credentials ${slug} (or POST /api/v1/environments/${slug}/credentials/secret)`;
 }
 
 const iso = (s: number) => new Date(s * 1000).toISOString();
@@ -82,6 +91,7 @@ export async function getCredentials(ctx: Context, slug: string): Promise<Creden
   return {
     environment_key: env.environmentKey,
     environment_secret: null,
+    environment_secret_note: environmentSecretNote(env.slug, current !== undefined),
     secret_created_at: current ? iso(Number(current.created_at)) : null,
     public_keys: rows.filter((r) => r.kind === 'public_key').map(publicKeyDto),
   };

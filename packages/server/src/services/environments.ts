@@ -10,6 +10,7 @@ import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import { isUniqueViolation } from '../store/repositories/queryable.js';
 import { repositories, unitOfWork } from '../store/unit-of-work.js';
 import { generateId } from './secrets.js';
+import { fieldChanges } from './audit-changes.js';
 
 /** Default access-token lifetime, seconds (docs/product.md). */
 export const DEFAULT_TOKEN_LIFETIME = 86_400;
@@ -131,9 +132,22 @@ export async function updateEnvironment(ctx: Context, actor: Actor, slug: string
       now,
     );
     await uow.change('environment', env.id, now);
-    await uow.audit(actor, { environmentId: env.id, action: 'environment.update', target: slug, details: { ...patch } }, ctx.clock.now());
+    const after = (await uow.environments.load('id', env.id, ctx.config.audience))!;
+    const changes = fieldChanges(auditableEnvironment(env), auditableEnvironment(after));
+    await uow.audit(actor, { environmentId: env.id, action: 'environment.update', target: slug, details: { ...patch, changes } }, ctx.clock.now());
   });
   return (await repositories(ctx.store).environments.load('id', env.id, ctx.config.audience))!;
+}
+
+/** The settings of an environment an audit entry shows before/after (issue #19), as the API names them. */
+function auditableEnvironment(env: EnvironmentRecord): Record<string, unknown> {
+  return {
+    name: env.name,
+    token_lifetime: env.tokenLifetime,
+    refresh_before: env.refreshBefore,
+    customer_scopes: env.customerScopes,
+    customer_token_max_lifetime: env.customerTokenMaxLifetime,
+  };
 }
 
 /** True for a unique-constraint violation on SQLite or PostgreSQL (the store's, re-exported). */

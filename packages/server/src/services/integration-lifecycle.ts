@@ -40,6 +40,7 @@ export async function rotateSecret(ctx: Context, actor: Actor, clientId: string,
       now,
       graceSeconds === 0,
     );
+    await uow.integrationUsage.markSecretCreated(client.id, now);
     if (graceSeconds === 0) await uow.integrations.endReuse(client.id);
     await uow.change('integration', client.id, now);
     await uow.audit(actor, { environmentId: env.id, action: 'integration.rotate_secret', target: clientId, details: { grace_seconds: graceSeconds, ...(byOther && { other_integration_credentials: true }) } }, ctx.clock.now());

@@ -17,6 +17,8 @@ import { requireIntegration } from './integration-lookup.js';
 import { generateClientId, generateId, generateSecret, hashSecret } from './secrets.js';
 import { checkJwksUri, clientKeysFrom } from './client-keys.js';
 import { NO_SECRET } from '../store/repositories/integrations.js';
+import { usageOf, usageOfOne, type PendingUsage, type UsageFields } from './integration-usage.js';
+import { auditIntegrationChange } from './integration-update-audit.js';
 
 /** Scopes per API id. */
 export type GrantMap = Map<string, Set<string>>;
@@ -95,18 +97,24 @@ export async function createIntegration(ctx: Context, actor: Actor, slug: string
       grants,
       keys,
     );
+    if (secret !== undefined) await uow.integrationUsage.markSecretCreated(id, now);
     await uow.change('integration', id, now);
     await uow.audit(actor, { environmentId: env.id, action: 'integration.create', target: clientId, details: { name: input.name, ...(keyOnly && { token_endpoint_auth_method: 'private_key_jwt', kids: keys.map((k) => k.kid), jwks_uri: jwksUri }) } }, ctx.clock.now());
   });
   const client = (await repositories(ctx.store).integrations.load('id', id))!;
-  return { ...integrationDto(env, client), ...(secret !== undefined && { client_secret: secret }) };
+  return { ...integrationDto(env, client, await usageOfOne(ctx, client)), ...(secret !== undefined && { client_secret: secret }) };
 }
 
-/** The wire form of an integration (never its secret or hashes). */
-export function integrationDto(env: EnvironmentRecord, c: ClientRecord): Integration {
-  const grants: Grant[] = env.apis
+/** The integration's grants by API audience, scopes in the API's order (the DTO's `grants`). */
+export function grantsOf(env: EnvironmentRecord, c: ClientRecord): Grant[] {
+  return env.apis
     .filter((api) => c.grants.has(api.id))
     .map((api) => ({ audience: api.audience, scopes: api.scopes.map((s) => s.value).filter((v) => c.grants.get(api.id)!.has(v)) }));
+}
+
+/** The wire form of an integration (never its secret or hashes); `usage` from {@link usageOf}. */
+export function integrationDto(env: EnvironmentRecord, c: ClientRecord, usage: UsageFields): Integration {
+  const grants = grantsOf(env, c);
   return {
     id: c.id,
     client_id: c.clientId,
@@ -122,6 +130,7 @@ export function integrationDto(env: EnvironmentRecord, c: ClientRecord): Integra
     jwks_uri: c.jwksUri,
     dpop_bound_access_tokens: c.dpopBound,
     warnings: integrationWarnings(c, grants.find((g) => g.audience === env.environmentApi.audience)?.scopes ?? []),
+    ...usage,
     created_at: new Date(c.createdAt * 1000).toISOString(),
     updated_at: new Date(c.updatedAt * 1000).toISOString(),
   };
@@ -141,12 +150,17 @@ export function integrationWarnings(c: ClientRecord, scopes: readonly string[]):
   return risky.length ? [`named as read-only or front-end, but holds ${risky.join(' ')}: a browser must only get ${FRONT_END_SCOPES.join(' ')}`] : [];
 }
 
-/** Integrations of an environment, oldest first, `limit` per page after `cursor` (an integration id). */
-export async function listIntegrations(ctx: Context, slug: string, opts: { limit?: number | undefined; cursor?: string | undefined; q?: string | undefined } = {}): Promise<{ items: Integration[]; next_cursor: string | null }> {
+/**
+ * Integrations of an environment, oldest first, `limit` per page after `cursor` (an integration
+ * id); `usage`: the runtime's ledger, so last uses not written yet show.
+ */
+export async function listIntegrations(ctx: Context, slug: string, opts: { limit?: number | undefined; cursor?: string | undefined; q?: string | undefined; usage?: PendingUsage | undefined } = {}): Promise<{ items: Integration[]; next_cursor: string | null }> {
   const env = await requireEnvironment(ctx, slug);
   const limit = opts.limit ?? 50;
   const rows = await repositories(ctx.store).integrations.page(env.id, { limit: limit + 1, cursor: opts.cursor, q: opts.q });
-  const items = rows.slice(0, limit).map((c) => integrationDto(env, c));
+  const clients = rows.slice(0, limit);
+  const usage = await usageOf(ctx, clients, opts.usage);
+  const items: Integration[] = clients.map((c) => integrationDto(env, c, usage.get(c.id)!));
   return { items, next_cursor: rows.length > limit ? items[items.length - 1]!.id : null };
 }
 
@@ -182,7 +196,6 @@ export async function updateIntegration(ctx: Context, actor: Actor, clientId: st
   const endsReuse = grantsChange || dpopChange || (patch.enabled !== undefined && patch.enabled !== client.enabled);
   const reducedAudiences = grants && !patch.keep_tokens ? reducedTenantApis(env, client, grants) : [];
   const now = nowSeconds(ctx.clock);
-  const { keep_tokens: _keep, ...details } = patch;
   await unitOfWork(ctx.store, async (uow) => {
     await uow.integrations.update(
       client.id,
@@ -205,9 +218,11 @@ export async function updateIntegration(ctx: Context, actor: Actor, clientId: st
       await uow.change('revocation', `integration:${client.id}`, now);
     }
     await uow.change('integration', client.id, now);
-    await uow.audit(actor, { environmentId: env.id, action: 'integration.update', target: clientId, details: { ...details, ...(reducedAudiences.length && { revoked_tokens_for: reducedAudiences }) } }, ctx.clock.now());
+    const after = (await uow.integrations.load('id', client.id))!;
+    await auditIntegrationChange(uow, actor, env, client, after, { ...(reducedAudiences.length && { revoked_tokens_for: reducedAudiences }) }, ctx.clock.now());
   });
-  return integrationDto(env, (await repositories(ctx.store).integrations.load('id', client.id))!);
+  const changed = (await repositories(ctx.store).integrations.load('id', client.id))!;
+  return integrationDto(env, changed, await usageOfOne(ctx, changed));
 }
 
 /** Audiences of the tenant APIs (not the Environment API) on which `next` grants less than `client` holds. */
@@ -224,4 +239,5 @@ function reducedTenantApis(env: EnvironmentRecord, client: ClientRecord, next: G
 
 export { deleteIntegration, revokeIntegrationTokens, rotateSecret } from './integration-lifecycle.js';
 export { requireIntegration } from './integration-lookup.js';
+export { usageOf, usageOfOne } from './integration-usage.js';
 export { addClientKey, listClientKeys, removeClientKey } from './client-keys.js';

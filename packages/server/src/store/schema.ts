@@ -63,6 +63,10 @@ export interface IntegrationTable {
   jwks_uri: string | null;
   /** 1: its token requests must carry a DPoP proof (RFC 9449 §5.2). */
   dpop_bound: number;
+  /** Seconds: its last token issuance or API call, written in batches (migration 009); null: never. */
+  last_used_at?: number | null;
+  /** Seconds: when its current secret was issued (migration 009); null: no secret. */
+  secret_created_at?: number | null;
 }
 
 /** A public key an integration signs client assertions with (RFC 7523 §2.2). */

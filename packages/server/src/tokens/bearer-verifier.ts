@@ -81,14 +81,15 @@ export class BearerVerifier {
     try {
       decoded = decodeStrict(token);
     } catch (err) {
-      if (err instanceof MalformedToken) throw new InvalidToken();
+      if (err instanceof MalformedToken) throw new InvalidToken(`the token is malformed: ${err.message}`);
       throw err;
     }
     const iss = decoded.payload.iss;
     let principal: BearerPrincipal | undefined;
     if (iss === this.ctx.config.issuer) principal = await this.verifyAccessToken(token, decoded, now);
+    else if (iss === undefined) throw new InvalidToken('the token has no iss claim');
     else if (typeof iss === 'string' && this.customers) principal = await this.customers.verify(token, decoded, now);
-    if (!principal) throw new InvalidToken();
+    if (!principal) throw new InvalidToken('unknown issuer: iss must be this server or an environment key');
     this.cache.set(token, principal);
     this.onVerify('verified');
     return principal;

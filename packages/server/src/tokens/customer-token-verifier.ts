@@ -22,6 +22,22 @@ import { checkCustomerTokenTarget, readCustomerClaims } from './customer-claims.
 import type { CustomerSeen } from '../services/customers.js';
 import { repositories } from '../store/unit-of-work.js';
 
+/**
+ * A specific `error_description` for what jose refused once a key matched (RFC 6750 §3.1): the
+ * claim and the rule, never its value.
+ */
+function describeJoseError(err: InstanceType<typeof joseErrors.JOSEError>): string {
+  if (err instanceof joseErrors.JWTExpired) return 'the token expired';
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    if (err.claim === 'exp' && err.reason === 'missing') return 'the token has no exp claim: customer tokens must expire';
+    if (err.reason === 'invalid') return `${err.claim} must be a number (seconds since the epoch)`;
+    if (err.claim === 'nbf') return 'the token is not yet valid (nbf is in the future)';
+    return `the ${err.claim} claim is not accepted (${err.reason.replace(/_/g, ' ')})`;
+  }
+  if (err instanceof joseErrors.JWTInvalid) return `the token's claims are invalid: ${err.message.replace(/"/g, '')}`;
+  return 'the token is malformed';
+}
+
 /** A verification key of an environment. */
 interface TenantKey {
   algs: readonly string[];
@@ -52,13 +68,20 @@ export class CustomerTokens implements CustomerTokenVerifier {
 
   async verify(token: string, { header, payload }: DecodedJws, now: number): Promise<BearerPrincipal | undefined> {
     // An issuer longer than any environment key names none: refused before any lookup (H-76).
-    if (typeof payload.iss !== 'string' || payload.iss.length > MAX_IDENTIFIER_LENGTH) return undefined;
+    // Messages name what is wrong, never a claim's value (SECURITY.md F-61).
+    if (typeof payload.iss !== 'string' || payload.iss.length > MAX_IDENTIFIER_LENGTH) throw new InvalidToken('unknown issuer: iss must be an environment key');
     const env = await this.directory.environment('environment_key', payload.iss);
-    if (!env) return undefined;
+    if (!env) throw new InvalidToken('unknown issuer: iss must be an environment key');
     checkCustomerTokenTarget(header, payload, [env.environmentKey, env.environmentApi.audience, this.ctx.config.audience]);
     const alg = header.alg as string;
     const kid = typeof header.kid === 'string' ? header.kid : null;
-    const candidates = (await this.keysOf(env)).filter((k) => k.algs.includes(alg) && (k.expiresAt === null || k.expiresAt > now) && (kid === null || k.kid === null || k.kid === kid));
+    const keys = await this.keysOf(env);
+    const byAlg = keys.filter((k) => k.algs.includes(alg));
+    if (!byAlg.length) throw new InvalidToken(`alg not accepted: this environment's credentials sign with ${[...new Set(keys.flatMap((k) => k.algs))].join(', ') || 'nothing yet'}`);
+    const byKid = byAlg.filter((k) => kid === null || k.kid === null || k.kid === kid);
+    if (!byKid.length) throw new InvalidToken('unknown kid: no key of this environment has it');
+    const candidates = byKid.filter((k) => k.expiresAt === null || k.expiresAt > now);
+    if (!candidates.length) throw new InvalidToken('the credential that signs these tokens has expired (its rotation grace is over)');
     const skew = this.ctx.config.clockSkew;
     let verified: TenantKey | undefined;
     for (const k of candidates) {
@@ -67,11 +90,12 @@ export class CustomerTokens implements CustomerTokenVerifier {
         verified = k;
         break;
       } catch (err) {
-        if (err instanceof joseErrors.JWTExpired) throw new InvalidToken('the token expired');
-        if (!(err instanceof joseErrors.JOSEError)) throw err;
+        if (err instanceof joseErrors.JWSSignatureVerificationFailed) continue;
+        if (err instanceof joseErrors.JOSEError) throw new InvalidToken(describeJoseError(err));
+        throw err;
       }
     }
-    if (!verified) return undefined;
+    if (!verified) throw new InvalidToken("bad signature: no credential of this environment verifies it");
     const claims = readCustomerClaims(payload, now, skew, env.customerTokenMaxLifetime);
     if (claims.kind === 'admin') {
       if (!verified.allowAdmin) throw new Forbidden('this credential may not sign admin tokens');

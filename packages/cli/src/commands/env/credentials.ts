@@ -14,14 +14,15 @@ export function registerCredentials(env: Command): void {
         const current = await credentials.getCredentials(ctx, slug);
         if (current.secret_created_at !== null) return current;
         const created = await credentials.createEnvironmentSecret(ctx, CLI_ACTOR, slug);
-        return { ...current, environment_secret: created.environment_secret, secret_created_at: created.secret_created_at };
+        const { environment_secret_note: _note, ...rest } = current;
+        return { ...rest, environment_secret: created.environment_secret, secret_created_at: created.secret_created_at };
       });
       if (creds.environment_secret) process.stderr.write(`Created the environment secret of ${slug}. Store it now: it is not shown again.\n`);
       else process.stderr.write(`environment_secret is null: it was shown when it was created (${creds.secret_created_at}) and can't be shown again. Get a new one with: gatehouse env rotate-secret ${slug} [--grace SECONDS]\n`);
       output(cmd, creds, (c) =>
         [
           `environment_key:    ${c.environment_key}`,
-          c.environment_secret ? `environment_secret: ${c.environment_secret}` : `environment_secret: (not shown again)`,
+          c.environment_secret ? `environment_secret: ${c.environment_secret}` : `environment_secret: (not shown again: ${'environment_secret_note' in c ? c.environment_secret_note : ''})`,
           ...c.public_keys.map((k) => `public key ${k.id}: ${k.alg}${k.kid ? ` kid=${k.kid}` : ''}${k.allow_admin ? '' : ' (no admin tokens)'}`),
         ].join('\n'),
       );

@@ -20,7 +20,7 @@ export function registerGrants(integration: Command): void {
       if (!add.length) throw new Error('--scopes is empty');
       const dto = await withContext(cmd, async (ctx) => {
         const { env, client } = await integrations.requireIntegration(ctx, clientId);
-        const grants = integrations.integrationDto(env, client).grants;
+        const grants = integrations.grantsOf(env, client);
         const g = grants.find((x) => x.audience === opts.audience);
         if (g) g.scopes = [...new Set([...g.scopes, ...add])];
         else grants.push({ audience: opts.audience, scopes: add });
@@ -38,7 +38,7 @@ export function registerGrants(integration: Command): void {
       const remove = split(opts.scopes);
       const dto = await withContext(cmd, async (ctx) => {
         const { env, client } = await integrations.requireIntegration(ctx, clientId);
-        const grants = integrations.integrationDto(env, client).grants;
+        const grants = integrations.grantsOf(env, client);
         const g = grants.find((x) => x.audience === opts.audience);
         if (!g) throw new Error(`${clientId} holds no grant on ${JSON.stringify(opts.audience)}`);
         const missing = remove.find((s) => !g.scopes.includes(s));

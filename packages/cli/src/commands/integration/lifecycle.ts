@@ -6,8 +6,8 @@ import { confirm, output, withContext } from '../../io.js';
 export function registerLifecycle(integration: Command): void {
   integration
     .command('rotate-secret <client_id>')
-    .description('issue a new secret; the previous one keeps working for --grace seconds (default 0)')
-    .option('--grace <seconds>', 'grace period of the previous secret', '0')
+    .description('issue a new secret; the previous one keeps working for --grace seconds (default 0: it stops at once)')
+    .option('--grace <seconds>', 'seconds the previous secret keeps working (default 0: stops at once; 3600 = 1 h, as the console suggests)', '0')
     .action(async (clientId: string, opts: { grace: string }, cmd: Command) => {
       const grace = Number(opts.grace);
       if (!Number.isInteger(grace) || grace < 0) throw new Error('--grace must be a whole number of seconds');

@@ -19,7 +19,7 @@ export function registerRead(integration: Command): void {
         } while (cursor);
         return items;
       });
-      output(cmd, all, (l) => table(l.map((i) => ({ ...i, scopes: i.scopes.join(' ') })), ['client_id', 'name', 'enabled', 'scopes']));
+      output(cmd, all, (l) => table(l.map((i) => ({ ...i, scopes: i.scopes.join(' '), last_used_at: i.last_used_at ?? 'never' })), ['client_id', 'name', 'enabled', 'scopes', 'last_used_at', 'live_tokens']));
     });
   integration
     .command('show <client_id>')
@@ -27,10 +27,19 @@ export function registerRead(integration: Command): void {
     .action(async (clientId: string, _opts: unknown, cmd: Command) => {
       const dto = await withContext(cmd, async (ctx) => {
         const { env, client } = await integrations.requireIntegration(ctx, clientId);
-        return integrations.integrationDto(env, client);
+        return integrations.integrationDto(env, client, await integrations.usageOfOne(ctx, client));
       });
       output(cmd, dto, (i) =>
-        [`${i.name} (${i.client_id}) in ${i.environment}, ${i.enabled ? 'enabled' : 'disabled'}`, i.description, ...i.grants.map((g) => `  ${g.audience}: ${g.scopes.join(' ')}`), ...i.warnings.map((w) => `WARNING: ${w}`)]
+        [
+          `${i.name} (${i.client_id}) in ${i.environment}, ${i.enabled ? 'enabled' : 'disabled'}`,
+          i.description,
+          ...i.grants.map((g) => `  ${g.audience}: ${g.scopes.join(' ')}`),
+          `last used:       ${i.last_used_at ?? 'never'}`,
+          `secret created:  ${i.secret_created_at ?? 'no secret (key-only)'}`,
+          ...(i.previous_secret_expires_at ? [`previous secret: works until ${i.previous_secret_expires_at}`] : []),
+          `live tokens:     ${i.live_tokens}`,
+          ...i.warnings.map((w) => `WARNING: ${w}`),
+        ]
           .filter(Boolean)
           .join('\n'),
       );

@@ -2,6 +2,7 @@
  * `audit_events`: who changed what, when, from where, with what result.
  * @packageDocumentation
  */
+import { sql, type SqlBool } from 'kysely';
 import type { Queryable } from './queryable.js';
 import { generateTimeOrderedId } from '../time-ordered-id.js';
 
@@ -29,8 +30,25 @@ export interface AuditRow {
   target: string | null;
   ip: string | null;
   result: string;
+  /** The stored JSON details (may hold `changes`, the before/after of an update). */
+  details: string | null;
   /** Milliseconds since the epoch. */
   created_at_ms: number;
+}
+
+/**
+ * Filters of the audit list (issue #19), all optional and combined with AND. Times in
+ * milliseconds since the epoch.
+ */
+export interface AuditEventFilter {
+  /** An exact action, or a family: a prefix ending in `.*` (`integration.*`). */
+  action?: string | undefined;
+  actor?: string | undefined;
+  target?: string | undefined;
+  /** Inclusive lower bound. */
+  sinceMs?: number | undefined;
+  /** Exclusive upper bound. */
+  untilMs?: number | undefined;
 }
 
 /**
@@ -57,18 +75,28 @@ export async function audit(db: Queryable, actor: AuditActor, entry: AuditEntry,
 
 /**
  * Up to `limit` events of an environment (server-wide ones when `environmentId` is null), newest
- * first, older than `after` (`createdAtMs`, `id`) when given.
+ * first, older than `after` (`createdAtMs`, `id`) when given, narrowed by `filter`. Uses the
+ * (environment_id, created_at_ms) index; the other filters narrow what it finds.
  */
-export async function auditEvents(db: Queryable, environmentId: string | null, limit: number, after?: { createdAtMs: number; id: string }): Promise<AuditRow[]> {
+export async function auditEvents(db: Queryable, environmentId: string | null, limit: number, after?: { createdAtMs: number; id: string }, filter: AuditEventFilter = {}): Promise<AuditRow[]> {
   let query = db
     .selectFrom('audit_events')
     .leftJoin('environments', 'environments.id', 'audit_events.environment_id')
-    .select(['audit_events.id', 'environments.slug', 'actor', 'action', 'target', 'ip', 'result', 'created_at_ms'])
+    .select(['audit_events.id', 'environments.slug', 'actor', 'action', 'target', 'ip', 'result', 'details', 'created_at_ms'])
     .where('audit_events.environment_id', environmentId === null ? 'is' : '=', environmentId);
   if (after) {
     const { createdAtMs: ms, id } = after;
     query = query.where((eb) => eb.or([eb('created_at_ms', '<', ms), eb.and([eb('created_at_ms', '=', ms), eb('audit_events.id', '<', id)])]));
   }
+  if (filter.action !== undefined) {
+    // A family is a LIKE prefix with `_` and `%` escaped (a range on '~' would depend on the collation).
+    const prefix = `${filter.action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = filter.action.endsWith('.*') ? query.where(sql<SqlBool>`action like ${prefix} escape '\\'`) : query.where('action', '=', filter.action);
+  }
+  if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);
+  if (filter.target !== undefined) query = query.where('target', '=', filter.target);
+  if (filter.sinceMs !== undefined) query = query.where('created_at_ms', '>=', filter.sinceMs);
+  if (filter.untilMs !== undefined) query = query.where('created_at_ms', '<', filter.untilMs);
   const rows = await query.orderBy('created_at_ms', 'desc').orderBy('audit_events.id', 'desc').limit(limit).execute();
   return rows.map((r) => ({ ...r, slug: r.slug ?? null, created_at_ms: Number(r.created_at_ms) }));
 }
@@ -89,8 +117,8 @@ export class AuditRepository {
   }
 
   /** {@link auditEvents}. */
-  events(environmentId: string | null, limit: number, after?: { createdAtMs: number; id: string }): Promise<AuditRow[]> {
-    return auditEvents(this.db, environmentId, limit, after);
+  events(environmentId: string | null, limit: number, after?: { createdAtMs: number; id: string }, filter?: AuditEventFilter): Promise<AuditRow[]> {
+    return auditEvents(this.db, environmentId, limit, after, filter);
   }
 
   /** {@link purgeAuditEvents}. */

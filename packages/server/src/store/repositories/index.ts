@@ -29,6 +29,7 @@
  * | {@link ApiRepository} | renaming, re-scoping and deleting apis (api_scopes, the grants on them, their holders' tokens) |
  * | {@link EnvironmentRemovalRepository} | deleting an environment with everything in it |
  * | {@link IntegrationRepository} | integrations, grants, client_keys (and dropping token_reuse rows) |
+ * | {@link IntegrationUsageRepository} | integrations' last use and secret age, live issued_tokens counts |
  * | {@link TokenRepository} | issued_tokens, token_reuse |
  * | {@link SigningKeyRepository} | signing_keys |
  * | {@link CredentialRepository} | environment_credentials |
@@ -55,6 +56,7 @@ import { EnvironmentRepository } from './environments.js';
 import { IntegrationRepository } from './integrations.js';
 import { InvitationRepository } from './invitations.js';
 import { MembershipRepository } from './memberships.js';
+import { IntegrationUsageRepository } from './integration-usage.js';
 import { AssetRepository, OutputRepository, ProjectRepository } from './projects.js';
 import type { Dialect, Queryable } from './queryable.js';
 import { SigningKeyRepository } from './signing-keys.js';
@@ -77,6 +79,7 @@ export {
   IntegrationRepository,
   InvitationRepository,
   MembershipRepository,
+  IntegrationUsageRepository,
   OutputRepository,
   ProjectRepository,
   SessionRepository,
@@ -119,6 +122,9 @@ export class Repositories {
   }
   get integrations(): IntegrationRepository {
     return this.one('integrations', () => new IntegrationRepository(this.db));
+  }
+  get integrationUsage(): IntegrationUsageRepository {
+    return this.one('integrationUsage', () => new IntegrationUsageRepository(this.db));
   }
   get tokens(): TokenRepository {
     return this.one('tokens', () => new TokenRepository(this.db));

@@ -1,0 +1,35 @@
+/**
+ * `/docs`: an interactive reference of the OpenAPI document (@fastify/swagger-ui), the page the
+ * authorization server metadata's `service_documentation` points to (RFC 8414 §2). It also
+ * serves `/docs/json` and `/docs/yaml`. Its assets come from this server only, under a policy
+ * as tight as the page allows: scripts and styles from 'self' (plus the hash of the one fixed
+ * style element Swagger UI inserts; no inline script),
+ * images from 'self' and data: URIs, requests ("Try it out") to this origin, never framed.
+ * @packageDocumentation
+ */
+import type { FastifyInstance } from 'fastify';
+import swaggerUi from '@fastify/swagger-ui';
+
+/** The Content-Security-Policy of every `/docs` response (replaces the API policy there). */
+export const DOCS_CSP = {
+  'default-src': ["'none'"],
+  'script-src': ["'self'"],
+  // Swagger UI inserts one fixed <style> element at start; its hash is allowed, nothing else inline.
+  'style-src': ["'self'", "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='"],
+  'img-src': ["'self'", 'data:'],
+  'font-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+  'frame-ancestors': ["'none'"],
+  'object-src': ["'none'"],
+} as const;
+
+/** Registers `/docs` on `app` (after @fastify/swagger). */
+export async function registerDocsUi(app: FastifyInstance): Promise<void> {
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: Object.fromEntries(Object.entries(DOCS_CSP).map(([k, v]) => [k, [...v]])),
+    uiConfig: { deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0, validatorUrl: null },
+  });
+}

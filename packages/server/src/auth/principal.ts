@@ -46,6 +46,8 @@ export interface ConsolePrincipal {
   type: 'console';
   adminId: string;
   email: string;
+  /** How the session was opened: `password`, `password+totp` or `sso` (absent: `password`). */
+  authMethod?: 'password' | 'password+totp' | 'sso';
 }
 
 /** Any authenticated caller. */

@@ -10,6 +10,9 @@ import type { Runtime } from '../runtime.js';
 import { authenticateSession } from './session-cookie.js';
 import { sessionRoutes } from './session-routes.js';
 import { staticRoutes } from './static.js';
+import { secondFactorRoutes } from './second-factor-routes.js';
+import { profileRoutes } from './profile-routes.js';
+import { ssoRoutes } from './sso-routes.js';
 
 /** Registers the console routes in their own encapsulated context. */
 export async function consoleRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
@@ -17,5 +20,8 @@ export async function consoleRoutes(app: FastifyInstance, rt: Runtime): Promise<
   await app.register(fastifyCookie);
   rt.authenticateSession = (request) => authenticateSession(rt.ctx, request);
   await sessionRoutes(app, rt);
+  await secondFactorRoutes(app, rt);
+  await profileRoutes(app, rt);
+  await ssoRoutes(app, rt);
   await staticRoutes(app);
 }

@@ -54,7 +54,7 @@ export async function authenticateSession(ctx: Context, request: FastifyRequest)
     const given = request.headers[CSRF_HEADER];
     if (!csrfMatches(session, typeof given === 'string' ? given : undefined)) throw new ApiError(403, 'invalid_csrf_token', `send the session's CSRF token in the ${CSRF_HEADER} header`);
   }
-  return { type: 'console', adminId: session.adminId, email: session.email };
+  return { type: 'console', adminId: session.adminId, email: session.email, authMethod: session.authMethod };
 }
 
 /** Sets the session cookie on a reply (console context: `@fastify/cookie` is registered there). */

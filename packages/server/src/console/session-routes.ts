@@ -18,6 +18,8 @@ import { VerificationGate } from '../throttle/verification-gate.js';
 import { normalizeEmail, verifyAdminPassword } from '../services/admins.js';
 import { audit } from '../services/audit.js';
 import { createSession, deleteSession } from '../services/sessions.js';
+import { hasTotp } from '../services/totp.js';
+import { issueChallenge } from '../services/sign-in-challenge.js';
 import { authenticateSession, clearSessionCookie, requestSession, sessionCookie, setSessionCookie } from './session-cookie.js';
 
 /** Password verifications (Argon2, 19 MiB each) running at once in this process. */
@@ -29,7 +31,15 @@ const SignIn = Type.Object(
   { email: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
   { additionalProperties: false },
 );
-const SessionView = Type.Object({ email: Type.String(), csrf_token: Type.String({ description: 'Send it in x-csrf-token on POST, PATCH and DELETE' }) });
+const SessionView = Type.Object({
+  email: Type.String(),
+  csrf_token: Type.String({ description: 'Send it in x-csrf-token on POST, PATCH and DELETE' }),
+  auth_method: Type.Optional(Type.Union([Type.Literal('password'), Type.Literal('password+totp'), Type.Literal('sso')])),
+});
+const SecondFactorNeeded = Type.Object({
+  second_factor: Type.Literal('totp', { description: 'Send a TOTP or recovery code with the challenge to POST /api/v1/session/totp' }),
+  challenge: Type.String({ description: 'Valid 5 minutes' }),
+});
 const common = { tags: ['console'] };
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody };
 
@@ -40,8 +50,9 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
 
   app.post<{ Body: Static<typeof SignIn> }>(
     '/api/v1/session',
-    { schema: { ...common, summary: 'Sign in to the console', body: SignIn, response: { 200: SessionView, 429: ApiErrorBody, ...errors } } },
+    { schema: { ...common, summary: 'Sign in to the console', body: SignIn, response: { 200: Type.Union([SessionView, SecondFactorNeeded]), 429: ApiErrorBody, ...errors } } },
     async (request, reply) => {
+      if (!ctx.config.passwordSignIn) throw new ApiError(403, 'password_sign_in_disabled', 'password sign-in is off; sign in with single sign-on');
       const email = normalizeEmail(request.body.email);
       const windows = throttle.windows(SIGN_IN_THROTTLE, email, request.ip);
       await throttle.reserve(windows);
@@ -66,11 +77,12 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
         throw new ApiError(401, 'invalid_credentials', 'wrong email or password');
       }
       await throttle.refund(windows);
+      reply.header('cache-control', 'no-store');
+      if (await hasTotp(ctx, admin.id)) return { second_factor: 'totp' as const, challenge: issueChallenge(ctx, admin.id) };
       const { value, session } = await createSession(ctx, admin);
       await audit(ctx.db, { actor: `admin:${admin.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in' }, ctx.clock.now());
       setSessionCookie(reply, ctx.config, value);
-      reply.header('cache-control', 'no-store');
-      return { email: session.email, csrf_token: session.csrfToken };
+      return { email: session.email, csrf_token: session.csrfToken, auth_method: session.authMethod };
     },
   );
 
@@ -78,7 +90,7 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
     const session = await requestSession(ctx, request);
     if (!session) throw new ApiError(401, 'unauthorized', 'not signed in');
     reply.header('cache-control', 'no-store');
-    return { email: session.email, csrf_token: session.csrfToken };
+    return { email: session.email, csrf_token: session.csrfToken, auth_method: session.authMethod };
   });
 
   app.delete('/api/v1/session', { schema: { ...common, summary: 'Sign out', response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {

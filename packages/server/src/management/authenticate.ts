@@ -9,7 +9,8 @@ import type { Actor } from '../context.js';
 import type { Runtime } from '../runtime.js';
 import { ApiError, NotFound } from '../errors/api-error.js';
 import { authenticateCaller } from '../auth/caller.js';
-import { requireScope } from '../auth/policy.js';
+import { requireScope, requireSecondFactor } from '../auth/policy.js';
+import { secondFactorState } from '../services/second-factor-requirement.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 
 declare module 'fastify' {
@@ -28,7 +29,14 @@ declare module 'fastify' {
  */
 export async function authenticateManagement(rt: Runtime, request: FastifyRequest): Promise<Principal> {
   const principal = await authenticateCaller(rt, request);
-  if (principal.type === 'console') return principal;
+  if (principal.type === 'console') {
+    if (principal.authMethod === 'password') {
+      const env = (request.params as { env?: string } | undefined)?.env;
+      const { required, enrolled } = await secondFactorState(rt.ctx, principal.adminId, env);
+      requireSecondFactor(principal, required, enrolled);
+    }
+    return principal;
+  }
   if (principal.type !== 'integration') throw new ApiError(403, 'forbidden', 'the management API takes integration tokens or a console session');
   const env = (request.params as { env?: string } | undefined)?.env;
   if (env !== undefined && env !== principal.environment) throw new NotFound('environment');

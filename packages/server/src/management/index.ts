@@ -13,6 +13,7 @@ import { integrationSecretRoutes } from './integration-secrets.js';
 import { integrationKeyRoutes } from './integration-keys.js';
 import { apiRoutes } from './apis.js';
 import { auditRoutes } from './audit.js';
+import { operatorRoutes } from './operators.js';
 
 /** Registers the management routes in their own encapsulated context. */
 export async function managementRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
@@ -26,4 +27,5 @@ export async function managementRoutes(app: FastifyInstance, rt: Runtime): Promi
   integrationKeyRoutes(app, rt);
   apiRoutes(app, rt);
   auditRoutes(app, rt);
+  operatorRoutes(app, rt);
 }

@@ -18,7 +18,12 @@ export interface Session {
   csrfToken: string;
   /** Seconds since the epoch. */
   expiresAt: number;
+  /** How the session was opened: `password`, `password+totp` or `sso`. */
+  authMethod: SessionAuthMethod;
 }
+
+/** How a console session was opened. */
+export type SessionAuthMethod = 'password' | 'password+totp' | 'sso';
 
 function digest(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('base64url');
@@ -28,14 +33,14 @@ function digest(value: string): string {
  * Opens a session for an administrator and drops the expired ones.
  * @returns the cookie value (shown to the browser only; the store keeps its SHA-256) and the session.
  */
-export async function createSession(ctx: Context, admin: { id: string; email: string }): Promise<{ value: string; session: Session }> {
+export async function createSession(ctx: Context, admin: { id: string; email: string }, authMethod: SessionAuthMethod = 'password'): Promise<{ value: string; session: Session }> {
   const value = generateId(32);
   const csrfToken = generateId(32);
   const now = nowSeconds(ctx.clock);
   const expiresAt = now + SESSION_LIFETIME;
   await ctx.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
-  await ctx.db.insertInto('sessions').values({ id_hash: digest(value), admin_id: admin.id, csrf_token: csrfToken, created_at: now, expires_at: expiresAt }).execute();
-  return { value, session: { adminId: admin.id, email: admin.email, csrfToken, expiresAt } };
+  await ctx.db.insertInto('sessions').values({ id_hash: digest(value), admin_id: admin.id, csrf_token: csrfToken, created_at: now, expires_at: expiresAt, auth_method: authMethod }).execute();
+  return { value, session: { adminId: admin.id, email: admin.email, csrfToken, expiresAt, authMethod } };
 }
 
 /** The unexpired session whose cookie value this is, or undefined. */
@@ -44,11 +49,11 @@ export async function loadSession(ctx: Context, value: string): Promise<Session 
   const row = await ctx.db
     .selectFrom('sessions')
     .innerJoin('admins', 'admins.id', 'sessions.admin_id')
-    .select(['sessions.admin_id', 'admins.email', 'sessions.csrf_token', 'sessions.expires_at'])
+    .select(['sessions.admin_id', 'admins.email', 'sessions.csrf_token', 'sessions.expires_at', 'sessions.auth_method'])
     .where('sessions.id_hash', '=', digest(value))
     .executeTakeFirst();
   if (!row || Number(row.expires_at) <= nowSeconds(ctx.clock)) return undefined;
-  return { adminId: row.admin_id, email: row.email, csrfToken: row.csrf_token, expiresAt: Number(row.expires_at) };
+  return { adminId: row.admin_id, email: row.email, csrfToken: row.csrf_token, expiresAt: Number(row.expires_at), authMethod: row.auth_method as SessionAuthMethod };
 }
 
 /** Ends the session whose cookie value this is (no error when there is none). */

@@ -66,7 +66,7 @@ export async function ssoRoutes(app: FastifyInstance, rt: Runtime): Promise<void
       return reply.header('cache-control', 'no-store').redirect('/console/', 303);
     } catch (err) {
       if (!(err instanceof SsoRefused)) throw err;
-      request.log.info({ reason: err.reason, cause: err.cause instanceof Error ? err.cause.message : undefined }, 'SSO sign-in refused');
+      request.log.info({ reason: err.reason, cause: err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}` : undefined }, 'SSO sign-in refused');
       rt.audits.push(() => audit(ctx.db, { actor: 'sso', ip: request.ip }, { environmentId: null, action: 'admin.sign_in_sso', result: 'failure', target: err.reason }, ctx.clock.now()));
       return refuse(reply, err.reason);
     }

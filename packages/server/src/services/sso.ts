@@ -89,15 +89,18 @@ export class SsoClient {
     const config = await this.configuration();
     const callback = new URL(this.sso.redirectUri);
     callback.search = query;
-    let claims: oidc.IDToken | undefined;
+    let claims: Record<string, unknown>;
     try {
       const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: login.v, expectedState: login.s, expectedNonce: login.n, idTokenExpected: true });
-      claims = tokens.claims();
+      const idToken = tokens.claims();
+      if (!idToken) throw new SsoRefused('invalid_response');
+      claims = idToken;
+      // Providers that follow OpenID Connect Core §5.4 strictly put `email` in the UserInfo answer only.
+      if (claims.email === undefined) claims = { ...(await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub)), sub: idToken.sub };
     } catch (err) {
-      const reason: SsoRefusal = err instanceof oidc.AuthorizationResponseError || err instanceof oidc.ResponseBodyError ? 'provider_error' : err instanceof oidc.ClientError && /state/i.test(err.message) ? 'invalid_state' : 'invalid_response';
-      throw new SsoRefused(reason, err);
+      if (err instanceof SsoRefused) throw err;
+      throw new SsoRefused(refusalOf(err), err);
     }
-    if (!claims) throw new SsoRefused('invalid_response');
     const email = typeof claims.email === 'string' && claims.email.length <= 320 ? normalizeEmail(claims.email) : undefined;
     if (!email || claims.email_verified !== true) throw new SsoRefused('email_unverified');
     const domain = email.slice(email.lastIndexOf('@') + 1);
@@ -119,4 +122,11 @@ export class SsoClient {
     }
     throw new SsoRefused('invalid_state');
   }
+}
+
+function refusalOf(err: unknown): SsoRefusal {
+  if (err instanceof oidc.AuthorizationResponseError || err instanceof oidc.ResponseBodyError) return 'provider_error';
+  // openid-client wraps oauth4webapi's error, whose message names the parameter that failed.
+  const messages = [err, err instanceof Error ? err.cause : undefined].map((e) => (e instanceof Error ? e.message : ''));
+  return messages.some((m) => /response parameter value/.test(m) && /"state"/.test(m)) ? 'invalid_state' : 'invalid_response';
 }

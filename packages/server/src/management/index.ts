@@ -14,6 +14,7 @@ import { integrationKeyRoutes } from './integration-keys.js';
 import { apiRoutes } from './apis.js';
 import { auditRoutes } from './audit.js';
 import { operatorRoutes } from './operators.js';
+import { secondFactorSettingRoutes } from './second-factor-settings.js';
 
 /** Registers the management routes in their own encapsulated context. */
 export async function managementRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
@@ -28,4 +29,5 @@ export async function managementRoutes(app: FastifyInstance, rt: Runtime): Promi
   apiRoutes(app, rt);
   auditRoutes(app, rt);
   operatorRoutes(app, rt);
+  secondFactorSettingRoutes(app, rt);
 }

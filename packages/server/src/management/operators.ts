@@ -23,12 +23,12 @@ export function operatorRoutes(app: FastifyInstance, rt: Runtime): void {
     if (principal.type !== 'console') throw new ApiError(403, 'forbidden', 'this operation is for operators');
     return principal;
   };
-  app.get('/api/v1/operators', { config, schema: { ...common, summary: 'List operators', response: { 200: Type.Object({ items: Type.Array(Operator) }), ...errors } } }, async (request) => {
+  app.get('/operators', { config, schema: { ...common, summary: 'List operators', response: { 200: Type.Object({ items: Type.Array(Operator) }), ...errors } } }, async (request) => {
     operatorOnly(principalOf(request));
     return { items: await listOperatorViews(ctx) };
   });
   app.delete<{ Params: { id: string } }>(
-    '/api/v1/operators/:id',
+    '/operators/:id',
     { config, schema: { ...common, summary: 'Delete an operator (never yourself or the last one)', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 320 }) }), response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const me = operatorOnly(principalOf(request));

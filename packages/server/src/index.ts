@@ -17,6 +17,7 @@ export * as integrations from './services/integrations.js';
 export * as credentials from './services/credentials.js';
 export * as apis from './services/apis.js';
 export * as admins from './services/admins.js';
+export * as operators from './services/operators.js';
 export { listAudit } from './services/audit.js';
 export { rotateSigningKey, loadSigningKeys, ensureActiveKey, promoteDueKeys } from './keys/signing-keys.js';
 export { ApiError, NotFound } from './errors/api-error.js';

@@ -12,7 +12,8 @@ const BASE = '/console';
 export type Route =
   | { page: 'environments' }
   | { page: 'environment'; env: string; tab: string | null }
-  | { page: 'integration'; env: string; clientId: string; tab: string | null };
+  | { page: 'integration'; env: string; clientId: string; tab: string | null }
+  | { page: 'profile' };
 
 const listeners = new Set<() => void>();
 function subscribe(listener: () => void): () => void {
@@ -30,6 +31,7 @@ export function parseRoute(pathname: string, search: string): Route {
   const tab = new URLSearchParams(search).get('tab');
   if (parts[0] === 'environments' && parts[1] && parts[2] === 'integrations' && parts[3]) return { page: 'integration', env: parts[1], clientId: parts[3], tab };
   if (parts[0] === 'environments' && parts[1]) return { page: 'environment', env: parts[1], tab };
+  if (parts[0] === 'profile') return { page: 'profile' };
   return { page: 'environments' };
 }
 
@@ -38,6 +40,7 @@ export function pathOf(route: Route): string {
   const q = (tab: string | null) => (tab ? `?tab=${encodeURIComponent(tab)}` : '');
   if (route.page === 'environment') return `/environments/${encodeURIComponent(route.env)}${q(route.tab)}`;
   if (route.page === 'integration') return `/environments/${encodeURIComponent(route.env)}/integrations/${encodeURIComponent(route.clientId)}${q(route.tab)}`;
+  if (route.page === 'profile') return '/profile';
   return '/';
 }
 

@@ -4,7 +4,7 @@
  * turn TOTP off (`/api/v1/profile/totp…`).
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Alert, Badge, Button, Code, Group, Paper, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertCircle } from '@tabler/icons-react';
 import QRCode from 'qrcode';
@@ -28,13 +28,13 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
       <Alert color="yellow" title="Save your recovery codes now">
         Each code signs you in once if you lose your authenticator. They are not shown again.
       </Alert>
-      <SimpleGrid cols={2} spacing="xs" aria-label="Recovery codes">
+      <Group gap="xs" role="group" aria-label="Recovery codes">
         {codes.map((c) => (
           <Code key={c} fz="md">
             {c}
           </Code>
         ))}
-      </SimpleGrid>
+      </Group>
       <Button onClick={onDone}>I saved them</Button>
     </Stack>
   );

@@ -4,6 +4,8 @@
  * granted automatically, PKCE required, and an RS256 key the test holds so it can forge ID tokens
  * (another `iss`, `aud` or `nonce`) that still carry a valid signature.
  */
+// oidc-provider 9 ships no types; the bench workspace declares the little of it used here.
+/// <reference path="../../../../bench/src/types/vendor.d.ts" />
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

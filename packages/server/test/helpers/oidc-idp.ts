@@ -5,6 +5,7 @@
  * (another `iss`, `aud` or `nonce`) that still carry a valid signature.
  */
 // oidc-provider 9 ships no types; the bench workspace declares the little of it used here.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- a file of ambient module declarations cannot be imported
 /// <reference path="../../../../bench/src/types/vendor.d.ts" />
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';

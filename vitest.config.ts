@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * One test run for every workspace. Server tests start real servers on ephemeral ports;
- * PostgreSQL variants run when GATEHOUSE_TEST_DATABASE_URL is set (each file gets its own schema).
+ * PostgreSQL variants run when GATEHOUSE_TEST_DATABASE_URL is set (each file gets its own schema), Redis
+ * throttling ones when GATEHOUSE_TEST_REDIS_URL is; the run says which ran and which were skipped.
  */
 export default defineConfig({
   test: {
@@ -10,6 +11,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['packages/testing/src/report-stores.ts'],
     reporters: ['default'],
   },
 });

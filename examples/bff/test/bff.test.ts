@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenSource, GatehouseClient } from '@gatehouse/client';
-import { startGatehouse, type TestServer } from '../../test-support/gatehouse.js';
+import { startGatehouse, type TestServer } from '@gatehouse/testing/gatehouse';
 import { createBffApp, SESSION_COOKIE, type BffOptions } from '../src/app.js';
 
 const user = { username: 'demo', password: 'correct horse battery staple' };

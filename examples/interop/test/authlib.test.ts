@@ -1,6 +1,6 @@
 /**
  * Python's authlib (Debian `python3-authlib`, with `requests`) against a real Gatehouse (issue 17
- * Deliver 5c; SECURITY.md I-85): `OAuth2Session` with `PrivateKeyJWT` gets a token with
+ * Deliver 5c; docs/security.md I-85): `OAuth2Session` with `PrivateKeyJWT` gets a token with
  * `private_key_jwt` (aud = the token endpoint, no `kid` header) and the token reads the
  * Environment API. authlib's default assertion lifetime (one hour) is refused: Gatehouse takes
  * `exp` at most 5 minutes ahead.
@@ -11,8 +11,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
-import { settle, startGatehouse, type TestServer } from '../../test-support/gatehouse.js';
-import { WallClock } from '../../test-support/wall-clock.js';
+import { settle, startGatehouse, type TestServer } from '@gatehouse/testing/gatehouse';
+import { WallClock } from '@gatehouse/testing/wall-clock';
 
 const SCRIPT = fileURLToPath(new URL('./authlib_client.py', import.meta.url));
 

@@ -1,14 +1,14 @@
 /**
  * openid-client 6 (panva; oauth4webapi underneath) against a real Gatehouse (issue 17 Deliver 5b;
- * SECURITY.md I-88, I-89): RFC 8414 discovery, `private_key_jwt` with `client.PrivateKeyJwt`, a
+ * docs/security.md I-88, I-89): RFC 8414 discovery, `private_key_jwt` with `client.PrivateKeyJwt`, a
  * DPoP-bound token with `client.getDPoPHandle`, and the Environment API through
  * `client.fetchProtectedResource` — 200 with the proof, 401 for the same token sent as Bearer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import * as client from 'openid-client';
-import { settle, startGatehouse, type TestServer } from '../../test-support/gatehouse.js';
-import { WallClock } from '../../test-support/wall-clock.js';
+import { settle, startGatehouse, type TestServer } from '@gatehouse/testing/gatehouse';
+import { WallClock } from '@gatehouse/testing/wall-clock';
 
 describe('openid-client against Gatehouse', () => {
   let t: TestServer;

@@ -1,6 +1,6 @@
 /**
  * The MCP TypeScript SDK's own clients against the example MCP server and a real Gatehouse
- * (issue 17 Deliver 5a; SECURITY.md C-40, C-42, I-85): `ClientCredentialsProvider` (client secret) and
+ * (issue 17 Deliver 5a; docs/security.md C-40, C-42, I-85): `ClientCredentialsProvider` (client secret) and
  * `PrivateKeyJwtProvider` (private key) start from the server's URL alone, follow its 401
  * (`resource_metadata`) to the RFC 9728 document, discover Gatehouse (RFC 8414), get a token for
  * the server with `resource` (RFC 8707) and call the tool; a token without `tools:call` gets 403.
@@ -13,8 +13,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ClientCredentialsProvider, PrivateKeyJwtProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import { settle, startGatehouse, type TestServer } from '../../test-support/gatehouse.js';
-import { WallClock } from '../../test-support/wall-clock.js';
+import { settle, startGatehouse, type TestServer } from '@gatehouse/testing/gatehouse';
+import { WallClock } from '@gatehouse/testing/wall-clock';
+import { createAdmin } from '@gatehouse/testing/admin';
+import { signIn } from '../src/admin-session.js';
 import { buildMcpApp, TOOLS_SCOPE } from '../src/app.js';
 import { createMcpIntegration, registerMcpApi } from '../src/setup.js';
 
@@ -41,14 +43,15 @@ describe('MCP SDK clients against Gatehouse', () => {
       app(req, res);
     });
 
-    const ctx = t.server.runtime.ctx;
-    await registerMcpApi(ctx, 'default', resource);
+    const { email, password } = await createAdmin(t);
+    const admin = await signIn(t.url, email, password);
+    await registerMcpApi(admin, 'default', resource);
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     privateJwk = { ...(await exportJWK(privateKey)) };
     const publicJwk = { ...(await exportJWK(publicKey)), kty: 'EC', kid: 'mcp-key-1', alg: 'ES256', use: 'sig' };
-    secretClient = await createMcpIntegration(ctx, 'default', resource, [TOOLS_SCOPE]);
-    keyClient = await createMcpIntegration(ctx, 'default', resource, [TOOLS_SCOPE], { keys: [publicJwk] });
-    readOnlyClient = await createMcpIntegration(ctx, 'default', resource, ['tools:read']);
+    secretClient = await createMcpIntegration(admin, 'default', resource, [TOOLS_SCOPE]);
+    keyClient = await createMcpIntegration(admin, 'default', resource, [TOOLS_SCOPE], { keys: [publicJwk] });
+    readOnlyClient = await createMcpIntegration(admin, 'default', resource, ['tools:read']);
     await settle(t);
   });
   afterAll(async () => {

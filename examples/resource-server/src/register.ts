@@ -1,33 +1,32 @@
 /**
- * Registers the invoices API in a Gatehouse store and creates an integration that may call it,
- * printing its credentials. Run it next to `npm start`, on the same store:
+ * Registers the invoices API in a running Gatehouse and creates an integration that may call it,
+ * printing its credentials. Run it next to `npm start`, signed in as a console administrator
+ * (`gatehouse admin create`):
  *
- *   npm run register -w @gatehouse/example-resource-server -- --data ./data [--env default] [--scopes "invoices:read invoices:write"]
- *
- * (A stand-in until the `gatehouse` CLI registers APIs and grants their scopes.)
+ *   GATEHOUSE_ADMIN_PASSWORD=… npm run register -w @gatehouse/example-resource-server -- --email you@example.com \
+ *     [--issuer http://127.0.0.1:4000] [--env default] [--scopes "invoices:read invoices:write"]
  * @packageDocumentation
  */
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, openContext } from '@gatehouse/server';
+import { signIn } from './admin-session.js';
 import { createInvoicesIntegration, registerInvoicesApi } from './setup.js';
 
 const { values } = parseArgs({
   options: {
-    data: { type: 'string', default: process.env.GATEHOUSE_DATA_DIR ?? 'data' },
-    'database-url': { type: 'string' },
+    issuer: { type: 'string', default: process.env.GATEHOUSE_ISSUER ?? 'http://127.0.0.1:4000' },
+    email: { type: 'string', default: process.env.GATEHOUSE_ADMIN_EMAIL },
     env: { type: 'string', default: 'default' },
     scopes: { type: 'string', default: 'invoices:read invoices:write' },
   },
 });
-
-// npm runs workspace scripts in the workspace folder; a relative --data means the caller's folder.
-const dataDir = resolve(process.env.INIT_CWD ?? process.cwd(), values.data);
-const ctx = await openContext(loadConfig({ dataDir, ...(values['database-url'] && { databaseUrl: values['database-url'] }) }));
-try {
-  const audience = await registerInvoicesApi(ctx, values.env);
-  const created = await createInvoicesIntegration(ctx, values.env, values.scopes.split(/\s+/).filter(Boolean));
-  console.log(JSON.stringify({ audience, ...created }, null, 2));
-} finally {
-  await ctx.store.close();
+const password = process.env.GATEHOUSE_ADMIN_PASSWORD;
+if (!values.email || !password) {
+  console.error('give the administrator: --email (or GATEHOUSE_ADMIN_EMAIL) and GATEHOUSE_ADMIN_PASSWORD');
+  process.exit(2);
 }
+
+const admin = await signIn(values.issuer, values.email, password);
+const audience = await registerInvoicesApi(admin, values.env);
+const created = await createInvoicesIntegration(admin, values.env, values.scopes.split(/\s+/).filter(Boolean));
+console.log(JSON.stringify({ audience, ...created }, null, 2));
+await admin.call('DELETE', '/session');

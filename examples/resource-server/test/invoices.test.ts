@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createTokenSource } from '@gatehouse/client';
-import { settle, startGatehouse, type TestServer } from '../../test-support/gatehouse.js';
+import { settle, startGatehouse, type TestServer } from '@gatehouse/testing/gatehouse';
+import { createAdmin } from '@gatehouse/testing/admin';
+import { signIn } from '../src/admin-session.js';
 import { buildInvoicesApp, INVOICES_AUDIENCE } from '../src/app.js';
 import { createInvoicesIntegration, registerInvoicesApi } from '../src/setup.js';
 
@@ -26,12 +28,13 @@ describe('resource-server example', () => {
 
   beforeAll(async () => {
     t = await startGatehouse();
-    const ctx = t.server.runtime.ctx;
-    await registerInvoicesApi(ctx, 'default');
-    await registerInvoicesApi(ctx, 'default'); // a second run changes nothing
-    const reader = await createInvoicesIntegration(ctx, 'default', ['invoices:read']);
-    const writer = await createInvoicesIntegration(ctx, 'default', ['invoices:read', 'invoices:write']);
-    const writeOnly = await createInvoicesIntegration(ctx, 'default', ['invoices:write']);
+    const { email, password } = await createAdmin(t);
+    const admin = await signIn(t.url, email, password);
+    await registerInvoicesApi(admin, 'default');
+    await registerInvoicesApi(admin, 'default'); // a second run changes nothing
+    const reader = await createInvoicesIntegration(admin, 'default', ['invoices:read']);
+    const writer = await createInvoicesIntegration(admin, 'default', ['invoices:read', 'invoices:write']);
+    const writeOnly = await createInvoicesIntegration(admin, 'default', ['invoices:write']);
     const readOnly = await t.integration({ preset: 'read-only' });
     await settle(t);
     writerId = writer.client_id;

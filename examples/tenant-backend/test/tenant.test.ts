@@ -5,9 +5,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatehouseApiError } from '@gatehouse/client';
-import { CLI_ACTOR } from '../../../packages/server/src/context.js';
-import { addPublicKey, createEnvironmentSecret } from '../../../packages/server/src/services/credentials.js';
-import { settle, startGatehouse, type TestServer } from '../../test-support/gatehouse.js';
+import { CLI_ACTOR, credentials as credentialService } from '@gatehouse/server';
+import { settle, startGatehouse, type TestServer } from '@gatehouse/testing/gatehouse';
 import { adminToken, customerTokenEs256, customerTokenHs512, listCustomers, whoIs, type TenantConfig } from '../src/tenant.js';
 
 const pkcs8 = (key: ReturnType<typeof generateKeyPairSync>['privateKey']) => key.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -23,8 +22,8 @@ describe('tenant-backend example', () => {
   beforeAll(async () => {
     t = await startGatehouse();
     const ctx = t.server.runtime.ctx;
-    const credentials = await createEnvironmentSecret(ctx, CLI_ACTOR, 'default');
-    await addPublicKey(ctx, CLI_ACTOR, 'default', { alg: 'ES256', key: registered.publicKey.export({ type: 'spki', format: 'pem' }).toString(), kid: 'tenant-1' });
+    const credentials = await credentialService.createEnvironmentSecret(ctx, CLI_ACTOR, 'default');
+    await credentialService.addPublicKey(ctx, CLI_ACTOR, 'default', { alg: 'ES256', key: registered.publicKey.export({ type: 'spki', format: 'pem' }).toString(), kid: 'tenant-1' });
     await settle(t);
     tenant = {
       gatehouseUrl: t.url,

@@ -5,6 +5,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { loadConfig, openContext, type Config, type Context } from '@gatehouse/server';
+import { requireStore } from './store-check.js';
 
 /** Options every command takes. */
 export interface GlobalOptions {
@@ -25,9 +26,15 @@ export function configFor(cmd: Command, extra: Parameters<typeof loadConfig>[0] 
   return loadConfig({ ...(g.data && { dataDir: g.data }), ...(g.databaseUrl && { databaseUrl: g.databaseUrl }), ...extra });
 }
 
-/** Runs `fn` with an open store context and closes it afterwards. */
-export async function withContext<T>(cmd: Command, fn: (ctx: Context) => Promise<T>): Promise<T> {
-  const ctx = await openContext(configFor(cmd));
+/**
+ * Runs `fn` with an open store context and closes it afterwards. Only `create: true` (`migrate`)
+ * may open a store that doesn't exist yet (which creates and migrates it).
+ * @throws NoStore when the store doesn't exist and `create` is not set; nothing is created then.
+ */
+export async function withContext<T>(cmd: Command, fn: (ctx: Context) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
+  const config = configFor(cmd);
+  if (!options.create) await requireStore(config);
+  const ctx = await openContext(config);
   try {
     return await fn(ctx);
   } finally {

@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { Command, CommanderError } from 'commander';
-import { ApiError } from '@gatehouse/server';
+import { ApiError, DomainError } from '@gatehouse/server';
 import { serveCommand } from './commands/serve.js';
 import { migrateCommand } from './commands/migrate.js';
 import { envCommand } from './commands/env/index.js';
@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     const json = argv.includes('--json');
-    const code = err instanceof ApiError ? err.code : 'error';
+    const code = err instanceof ApiError || err instanceof DomainError ? err.code : 'error';
     const message = err instanceof Error ? err.message : String(err);
     // A message may quote what the store holds (a name, an id): escaped like every other output (H-83).
     process.stderr.write(json ? jsonText({ error: code, error_description: message }, 0) + '\n' : `gatehouse: ${escapeControl(message)}\n`);

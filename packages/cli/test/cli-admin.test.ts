@@ -5,10 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MASTER_KEY, STORE_KINDS } from '../../server/test/helpers/stores.js';
-import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
+import { MASTER_KEY, STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestAdmin, session, signIn } from '../../server/test/management-helpers.js';
-import { request } from '../../server/test/helpers/http.js';
+import { request } from '@gatehouse/testing/http';
 import { BIN, storeFlags } from './helpers/cli.js';
 
 /** Runs the CLI with `stdin` piped in; resolves with the exit code and output. */

@@ -1,6 +1,6 @@
 /**
  * The CLI as a real process against a server's store, when it is configured differently from the
- * server: another master key (SECURITY.md H-79), another issuer (H-80); and what `serve` tells
+ * server: another master key (docs/security.md H-79), another issuer (H-80); and what `serve` tells
  * the operator to run next reaches the same store.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/src/config/config.js';
-import { openContext, prepareStore } from '../../server/src/runtime.js';
-import { STORE_KINDS, MASTER_KEY, newStoreLocation, type StoreLocation } from '../../server/test/helpers/stores.js';
-import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
-import { request, token } from '../../server/test/helpers/http.js';
+import { loadConfig, openContext, prepareStore } from '@gatehouse/server';
+import { STORE_KINDS, MASTER_KEY, newStoreLocation, type StoreLocation } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request, token } from '@gatehouse/testing/http';
 import { BIN, storeFlags } from './helpers/cli.js';
 
 const run = promisify(execFile);

@@ -1,16 +1,15 @@
 /**
- * SECURITY.md H-83: what the CLI prints from the store (integration names and descriptions,
+ * docs/security.md H-83: what the CLI prints from the store (integration names and descriptions,
  * environment names, audit actors, actions and targets) can't drive the terminal: control
  * characters come out escaped in text and tables, and `--json` stays JSON with C1, DEL and
  * U+2028/2029 escaped as well.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ACTOR } from '../../server/src/context.js';
-import { audit } from '../../server/src/services/audit.js';
-import { createEnvironment, requireEnvironment } from '../../server/src/services/environments.js';
-import { STORE_KINDS } from '../../server/test/helpers/stores.js';
+import { CLI_ACTOR, environments } from '@gatehouse/server';
+import { audit } from '@gatehouse/testing/internals';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { cliFor } from './helpers/cli.js';
-import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { escapeControl, jsonText } from '../src/io.js';
 
 
@@ -39,8 +38,8 @@ describe.each(STORE_KINDS)('CLI output of untrusted strings (%s)', (kind) => {
     t = await startTestServer(kind);
     const ctx = t.server.runtime.ctx;
     clientId = (await t.integration({ name: EVIL, description: `desc ${EVIL}` })).client_id;
-    await createEnvironment(ctx, CLI_ACTOR, 'evil', EVIL);
-    const env = await requireEnvironment(ctx, 'default');
+    await environments.createEnvironment(ctx, CLI_ACTOR, 'evil', EVIL);
+    const env = await environments.requireEnvironment(ctx, 'default');
     await audit(ctx.db, { actor: `customer:${EVIL}` }, { environmentId: env.id, action: `act${EVIL}`, target: EVIL }, ctx.clock.now());
     const run = cliFor(t);
     cli = async (...args) => (await run(...args)).stdout;

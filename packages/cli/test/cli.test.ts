@@ -3,15 +3,15 @@
  * the server within 1 s; `--json` output is machine-readable.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '../../server/test/helpers/stores.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { cliFor } from './helpers/cli.js';
-import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { postForm, token } from '../../server/test/helpers/http.js';
-import { assertion, assertionForm, testKey, type TestKey } from '../../server/test/helpers/assertion.js';
-import { within } from '../../server/test/helpers/within.js';
+import { postForm, token } from '@gatehouse/testing/http';
+import { assertion, assertionForm, testKey, type TestKey } from '@gatehouse/testing/assertion';
+import { within } from '@gatehouse/testing/within';
 
 describe.each(STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
   let t: TestServer;

@@ -1,14 +1,14 @@
 /**
- * `gatehouse env credentials SLUG` as a real process (SECURITY.md H-82): it creates the environment
+ * `gatehouse env credentials SLUG` as a real process (docs/security.md H-82): it creates the environment
  * secret explicitly when none exists and prints it once; afterwards it prints `null` and says on
  * stderr how to get a new one. The secret it printed signs customer tokens the server accepts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
-import { STORE_KINDS } from '../../server/test/helpers/stores.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { cliFor } from './helpers/cli.js';
-import { settle, startTestServer, type TestServer } from '../../server/test/helpers/server.js';
-import { request } from '../../server/test/helpers/http.js';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('gatehouse env credentials (%s)', (kind) => {
   let t: TestServer;

@@ -5,19 +5,31 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createTheme, MantineProvider, Modal } from '@mantine/core';
+import { createTheme, MantineProvider, Modal, Notification, TableScrollContainer } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
+import './theme.css';
 import './styles.css';
 import { App } from './app';
 
-const theme = createTheme({ components: { Modal: Modal.extend({ defaultProps: { lockScroll: false } }) } });
+/**
+ * Modals and toasts: a named close button; tables: native sideways scrolling (a visible scrollbar, and a hint
+ * from scroll-hints.tsx) instead of Mantine's hover-only scroll area. Colours: theme.css.
+ */
+const theme = createTheme({
+  components: {
+    Modal: Modal.extend({ defaultProps: { lockScroll: false, closeButtonProps: { 'aria-label': 'Close dialog' } } }),
+    Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close notification' } } }),
+    TableScrollContainer: TableScrollContainer.extend({ defaultProps: { type: 'native' } }),
+  },
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false} defaultColorScheme="light">
-      <Notifications position="top-right" />
+      {/* Below modals (200): a toast never covers a dialog or its close button. */}
+      <Notifications position="bottom-right" zIndex={190} />
       <App />
     </MantineProvider>
   </StrictMode>,

@@ -22,7 +22,7 @@ function newest(path: string): number {
 export function consoleBuildIsStale(): boolean {
   const index = join(DIST, 'index.html');
   if (!existsSync(index)) return true;
-  const sources = Math.max(newest(join(ROOT, 'src')), ...['index.html', 'vite.config.ts', 'package.json'].map((f) => newest(join(ROOT, f))));
+  const sources = Math.max(newest(join(ROOT, 'src')), ...['index.html', 'vite.config.ts', 'package.json', 'public'].map((f) => newest(join(ROOT, f))));
   return sources > statSync(index).mtimeMs;
 }
 

@@ -12,14 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { exportJWK } from 'jose';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
-import { postForm, token } from '../../server/test/helpers/http.js';
-import { assertion, assertionForm, testKey } from '../../server/test/helpers/assertion.js';
-import { CLI_ACTOR } from '../../server/src/context.js';
-import { createAdmin } from '../../server/src/services/admins.js';
-import { updateEnvironment } from '../../server/src/services/environments.js';
-import { createApi } from '../../server/src/services/apis.js';
-import { createIntegration, deleteIntegration, updateIntegration } from '../../server/src/services/integrations.js';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { postForm, token } from '@gatehouse/testing/http';
+import { assertion, assertionForm, testKey } from '@gatehouse/testing/assertion';
+import { CLI_ACTOR, admins, apis, environments, integrations } from '@gatehouse/server';
 import { ensureConsoleBuilt } from './build-console.js';
 
 const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
@@ -42,7 +38,7 @@ describe('admin console in the browser', () => {
     ensureConsoleBuilt();
     mkdirSync(RESULTS, { recursive: true });
     t = await startTestServer('sqlite');
-    await createAdmin(t.server.runtime.ctx, CLI_ACTOR, EMAIL, PASSWORD);
+    await admins.createAdmin(t.server.runtime.ctx, CLI_ACTOR, EMAIL, PASSWORD);
     profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: '/usr/bin/chromium',
@@ -249,13 +245,13 @@ describe('admin console in the browser', () => {
     const withSecret = await postForm(t.url, assertionForm(await assertion(key, clientId, { now: t.clock.seconds() }), { client_secret: 'guessed' }));
     expect([withSecret.status, withSecret.body.error]).toEqual([400, 'invalid_request']);
     // A jwks_uri and "DPoP required" show on the tab too.
-    await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, clientId, { jwks_uri: 'https://keys.example.com/jwks.json', dpop_bound_access_tokens: true });
+    await integrations.updateIntegration(t.server.runtime.ctx, CLI_ACTOR, clientId, { jwks_uri: 'https://keys.example.com/jwks.json', dpop_bound_access_tokens: true });
     await page.reload();
     await auth.getByText('DPoP required').waitFor();
     await auth.getByText('Private key JWT: 1 key + JWKS URL').waitFor();
     await page.getByText('https://keys.example.com/jwks.json').waitFor();
     await shot('11f-key-only-jwks-uri-dpop');
-    await deleteIntegration(t.server.runtime.ctx, CLI_ACTOR, clientId);
+    await integrations.deleteIntegration(t.server.runtime.ctx, CLI_ACTOR, clientId);
     await t.server.runtime.changes.poll();
     await page.goto(`${t.url}/console/environments/default/integrations/${created.clientId}`);
     await page.getByRole('tab', { name: 'General', selected: true }).waitFor();
@@ -285,8 +281,8 @@ describe('admin console in the browser', () => {
     await shot('13-settings');
     // More events than one page (50), newer than the rest: the older ones come with "Load older events".
     t.clock.advance(1);
-    for (let i = 0; i < 50; i++) await updateEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'default', { name: `Default ${i}` });
-    await updateEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'default', { name: 'Default' });
+    for (let i = 0; i < 50; i++) await environments.updateEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'default', { name: `Default ${i}` });
+    await environments.updateEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'default', { name: 'Default' });
     await page.getByRole('tab', { name: 'Audit log' }).click();
     const auditLog = page.getByRole('table', { name: 'Audit log' });
     await auditLog.getByText('environment.update').first().waitFor();
@@ -375,8 +371,8 @@ describe('admin console in the browser', () => {
   it('flags a read-only-named integration holding management scopes; a tenant API losing a scope offers "Keep tokens"', async () => {
     const ctx = t.server.runtime.ctx;
     const audience = 'https://invoices.console.test';
-    await createApi(ctx, CLI_ACTOR, 'default', { name: 'Invoices', audience, scopes: [{ value: 'invoices:read' }, { value: 'invoices:write' }] });
-    const legacy = await createIntegration(ctx, CLI_ACTOR, 'default', {
+    await apis.createApi(ctx, CLI_ACTOR, 'default', { name: 'Invoices', audience, scopes: [{ value: 'invoices:read' }, { value: 'invoices:write' }] });
+    const legacy = await integrations.createIntegration(ctx, CLI_ACTOR, 'default', {
       name: 'Front end (read-only)',
       grants: [
         { audience: t.config.audience, scopes: ['projects:read', 'media:read', 'fonts:read', 'customers:read'] },
@@ -394,7 +390,7 @@ describe('admin console in the browser', () => {
     await shot('21a-legacy-read-only-keep-tokens');
     await page.getByRole('checkbox', { name: 'invoices:write' }).check();
     await expect(keep.count()).resolves.toBe(0);
-    await deleteIntegration(ctx, CLI_ACTOR, legacy.client_id);
+    await integrations.deleteIntegration(ctx, CLI_ACTOR, legacy.client_id);
     await t.server.runtime.changes.poll();
   });
 

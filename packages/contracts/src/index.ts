@@ -6,3 +6,4 @@ export * from './scopes.js';
 export * from './oauth.js';
 export * from './api.js';
 export * from './management.js';
+export * from './errors.js';

@@ -9,7 +9,7 @@ export interface ScopeDefinition {
   description: string;
 }
 
-/** Every scope of the built-in Environment API, in display order (PRODUCT.md "Concepts"). */
+/** Every scope of the built-in Environment API, in display order (docs/product.md "Concepts"). */
 export const ENVIRONMENT_API_SCOPES: readonly ScopeDefinition[] = Object.freeze([
   { value: 'projects:read', description: 'List and read your own projects' },
   { value: 'projects:write', description: 'Create, change and delete your own projects' },
@@ -28,7 +28,7 @@ export const ENVIRONMENT_API_SCOPES: readonly ScopeDefinition[] = Object.freeze(
 
 /**
  * Content scopes: what an integration or a customer does with its own projects and the
- * environment's media and fonts (PRODUCT.md "Concepts").
+ * environment's media and fonts (docs/product.md "Concepts").
  */
 export const CONTENT_SCOPES: readonly string[] = Object.freeze(['projects:read', 'projects:write', 'media:read', 'media:write', 'fonts:read', 'fonts:write', 'outputs:create']);
 
@@ -54,7 +54,7 @@ export type IntegrationPreset = 'read-only' | 'all-permissions';
 export const INTEGRATION_PRESETS: readonly IntegrationPreset[] = ['read-only', 'all-permissions'];
 
 /**
- * Scopes a preset grants on the Environment API (PRODUCT.md "Concepts"): `read-only` = the content
+ * Scopes a preset grants on the Environment API (docs/product.md "Concepts"): `read-only` = the content
  * read scopes {@link FRONT_END_SCOPES} (what a front end may hold, never a management scope);
  * `all-permissions` = every scope except {@link SECRETS_SCOPE}.
  * @example presetScopes('read-only') // ['projects:read', 'media:read', 'fonts:read']

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md I-88, I-89 through the SDK: `createTokenSource({ dpop: true })` gets DPoP-bound
+ * docs/security.md I-88, I-89 through the SDK: `createTokenSource({ dpop: true })` gets DPoP-bound
  * tokens from a REAL Gatehouse (SQLite) and `GatehouseClient` presents them with a fresh proof.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

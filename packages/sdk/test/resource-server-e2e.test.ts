@@ -1,5 +1,5 @@
 /**
- * SECURITY.md I-89 end to end: a tenant's Express resource server protected by the SDK verifier,
+ * docs/security.md I-89 end to end: a tenant's Express resource server protected by the SDK verifier,
  * registered in a REAL Gatehouse (SQLite) as an API; a key-only client finds the authorization
  * server from the 401 challenge and RFC 9728 document, gets a DPoP-bound token with
  * private_key_jwt through createTokenSource, and calls the resource with a proof.
@@ -8,8 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ACTOR } from '../../server/src/context.js';
-import { createApi } from '../../server/src/services/apis.js';
+import { CLI_ACTOR, apis } from '@gatehouse/server';
 import { createTokenSource, createVerifier, type TokenSource } from '../src/index.js';
 import { clientKey, ISSUER, issuerFetch, startTestServer, type TestServer } from './helpers/real-gatehouse.js';
 
@@ -23,7 +22,7 @@ describe('a tenant resource server with the SDK verifier and a real Gatehouse', 
 
   beforeAll(async () => {
     t = await startTestServer('sqlite');
-    await createApi(t.server.runtime.ctx, CLI_ACTOR, 'default', { name: 'Reports', audience: RESOURCE, scopes: [{ value: 'reports:read' }] });
+    await apis.createApi(t.server.runtime.ctx, CLI_ACTOR, 'default', { name: 'Reports', audience: RESOURCE, scopes: [{ value: 'reports:read' }] });
     const key = await clientKey('k1');
     const { client_id } = await t.integration({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] }, grants: [{ audience: RESOURCE, scopes: ['reports:read'] }] });
     const verifier = createVerifier({ issuer: ISSUER, audience: RESOURCE, fetch: issuerFetch(t.url), clock: () => t.clock.now(), protectedResourceMetadata: { resource: RESOURCE, scopesSupported: ['reports:read'] } });

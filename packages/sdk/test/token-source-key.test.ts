@@ -1,5 +1,5 @@
 /**
- * SECURITY.md I-85, I-86 through the SDK: `createTokenSource` with `privateKey` or `signer`
+ * docs/security.md I-85, I-86 through the SDK: `createTokenSource` with `privateKey` or `signer`
  * authenticates with `private_key_jwt` against a REAL Gatehouse (SQLite), and reuses tokens.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md I-88, I-89 at a tenant's resource server: the verifier checks DPoP-bound tokens
+ * docs/security.md I-88, I-89 at a tenant's resource server: the verifier checks DPoP-bound tokens
  * (cnf.jkt = the proof key, htm, htu, iat, jti replay, ath) in Express, Fastify and Hono, serves
  * RFC 9728 metadata and names it in 401 challenges.
  */

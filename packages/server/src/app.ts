@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Runtime } from './runtime.js';
-import { errorHandler } from './errors/error-handler.js';
+import { errorHandler, oauthErrorHandler } from './errors/error-handler.js';
 import { loggerOptions } from './logger.js';
 import { registerOAuthBodyParsers } from './oauth/params.js';
 import { registerInputPolicy } from './input/policy.js';
@@ -40,7 +40,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     // Request lines stay off the hot path; failures are logged by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
-    // Slow clients can't hold connections open (SECURITY.md B-19, F-59): headers and body must
+    // Slow clients can't hold connections open (docs/security.md B-19, F-59): headers and body must
     // arrive within the request timeout, and Node checks it often (its default is every 30 s).
     serverFactory: (handler) => {
       const timeout = rt.ctx.config.requestTimeoutMs;
@@ -69,6 +69,8 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   });
   if (rt.redis) logRedisState(app, rt.redis);
   await app.register(async (oauth) => {
+    // The OAuth endpoints answer errors as RFC 6749 §5.2 says, whatever their URL.
+    oauth.setErrorHandler(oauthErrorHandler);
     registerOAuthBodyParsers(oauth);
     tokenRoute(oauth, rt);
     revokeRoute(oauth, rt);

@@ -4,9 +4,9 @@
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import type { Runtime } from './runtime.js';
 import { metricsRoute } from './metrics-endpoint.js';
+import { storeAnswers } from './services/store-health.js';
 
 /** Registers the health routes. */
 export function healthRoutes(app: FastifyInstance, rt: Runtime): void {
@@ -14,7 +14,7 @@ export function healthRoutes(app: FastifyInstance, rt: Runtime): void {
   metricsRoute(app, rt.metrics, rt.ctx.config.metricsToken);
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     try {
-      await sql`select 1`.execute(rt.ctx.db);
+      await storeAnswers(rt.ctx);
       rt.keys.signingKey();
       return { status: 'ready' };
     } catch {

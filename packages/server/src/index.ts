@@ -20,4 +20,5 @@ export * as admins from './services/admins.js';
 export * as operators from './services/operators.js';
 export { listAudit } from './services/audit.js';
 export { rotateSigningKey, loadSigningKeys, ensureActiveKey, promoteDueKeys } from './keys/signing-keys.js';
-export { ApiError, NotFound } from './errors/api-error.js';
+export { ApiError } from './errors/api-error.js';
+export { Conflict, DomainError, Forbidden, InvalidInput, NotFound, Unauthenticated } from './errors/domain-errors.js';

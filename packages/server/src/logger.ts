@@ -1,6 +1,6 @@
 /**
  * pino options: JSON logs with request ids; secrets, Authorization values, cookies and tokens
- * are redacted wherever they appear in a logged object (SECURITY.md F-61).
+ * are redacted wherever they appear in a logged object (docs/security.md F-61).
  * @packageDocumentation
  */
 import type { LoggerOptions } from 'pino';

@@ -8,6 +8,7 @@
 import type { Context } from './context.js';
 import { nowSeconds } from './clock.js';
 import { promoteDueKeys } from './keys/signing-keys.js';
+import { repositories } from './store/unit-of-work.js';
 
 /** What one pass removed. */
 export interface PurgeResult {
@@ -20,15 +21,16 @@ export interface PurgeResult {
 export async function purgeExpired(ctx: Context): Promise<PurgeResult> {
   const now = nowSeconds(ctx.clock);
   const auditCutoffMs = ctx.clock.now() - ctx.config.auditRetentionDays * 86_400_000;
-  const audit = await ctx.db.deleteFrom('audit_events').where('created_at_ms', '<', auditCutoffMs).executeTakeFirst();
+  const repos = repositories(ctx.store);
+  const auditEvents = await repos.auditLog.purge(auditCutoffMs);
   // A revoked jti must stay known until its exp; past exp (and the skew) nothing accepts it anyway.
-  const issued = await ctx.db.deleteFrom('issued_tokens').where('expires_at', '<', now - ctx.config.clockSkew).executeTakeFirst();
-  const reusable = await ctx.db.deleteFrom('token_reuse').where('expires_at', '<', now).executeTakeFirst();
-  await ctx.db.deleteFrom('throttle_counters').where('window_start_ms', '<', ctx.clock.now() - 3_600_000).execute();
-  await ctx.db.deleteFrom('sessions').where('expires_at', '<', now).execute();
-  await ctx.db.deleteFrom('used_jtis').where('expires_at', '<', now).execute();
+  const issuedTokens = await repos.tokens.purgeIssued(now - ctx.config.clockSkew);
+  const reusableTokens = await repos.tokens.purgeReusable(now);
+  await repos.throttleCounters.purge(ctx.clock.now() - 3_600_000);
+  await repos.sessions.purgeExpired(now, false);
+  await repos.usedJtis.purge(now);
   await promoteDueKeys(ctx);
-  return { auditEvents: Number(audit.numDeletedRows), issuedTokens: Number(issued.numDeletedRows), reusableTokens: Number(reusable.numDeletedRows) };
+  return { auditEvents, issuedTokens, reusableTokens };
 }
 
 /** Runs {@link purgeExpired} every `intervalMs` (default one hour); returns a stop function. */

@@ -1,5 +1,5 @@
 /**
- * `/metrics` (Prometheus) is never open on the public listener (SECURITY.md H-84). It answers there
+ * `/metrics` (Prometheus) is never open on the public listener (docs/security.md H-84). It answers there
  * only to `Authorization: Bearer GATEHOUSE_METRICS_TOKEN` (compared in constant time), and 401
  * otherwise — also when no token is configured. `GATEHOUSE_METRICS_PORT` adds a separate listener
  * (on `GATEHOUSE_METRICS_HOST`, default 127.0.0.1) that serves only `/metrics`, asking for the

@@ -14,6 +14,7 @@ import { ensureActiveKey } from './keys/signing-keys.js';
 import { openStore, type Store } from './store/db.js';
 import { Directory } from './cache/directory.js';
 import { ChangeFeed } from './cache/change-feed.js';
+import { Coherence } from './cache/coherence.js';
 import { TokenIssuer } from './tokens/token-issuer.js';
 import { GroupCommit } from './store/group-commit.js';
 import { ensureDefaultEnvironment } from './services/environments.js';
@@ -21,8 +22,8 @@ import { RevocationList } from './tokens/revocation-list.js';
 import { BearerVerifier } from './tokens/bearer-verifier.js';
 import { CustomerTokens } from './tokens/customer-token-verifier.js';
 import { CustomerSeen } from './services/customers.js';
-import type { FastifyRequest } from 'fastify';
-import type { ConsolePrincipal } from './auth/principal.js';
+import { csrfMatches, loadSession } from './services/sessions.js';
+import type { SessionLookup } from './auth/deps.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { scheduleMaintenance } from './maintenance.js';
 import { Redis } from 'ioredis';
@@ -32,6 +33,7 @@ import { applyThrottleChange, storeFailureCounter } from './throttle/store-failu
 import { redisFailureCounter } from './throttle/redis-failure-counter.js';
 import { AuditQueue } from './services/audit-queue.js';
 import { JwksFetcher } from './auth/jwks-fetcher.js';
+import { VerificationGate } from './throttle/verification-gate.js';
 
 /** Everything a running server holds. */
 export interface Runtime {
@@ -40,6 +42,8 @@ export interface Runtime {
   readonly keys: KeyRing;
   readonly issuer: TokenIssuer;
   readonly changes: ChangeFeed;
+  /** What each change invalidates here (cache/coherence.ts); the feed applies it, as may a request after its own write. */
+  readonly coherence: Coherence;
   readonly revocations: RevocationList;
   readonly verifier: BearerVerifier;
   readonly customerTokens: CustomerTokens;
@@ -48,15 +52,17 @@ export interface Runtime {
   readonly throttle: Throttle;
   /** The Redis client holding the throttle's windows, when `GATEHOUSE_REDIS_URL` is set. */
   readonly redis: Redis | undefined;
-  /** Audit writes taken off the response path (failed authentications); drained on close. */
+  /**
+   * Writes taken off the response path (audits of failed authentications, customers seen through
+   * their tokens); drained on close.
+   */
   readonly audits: AuditQueue;
+  /** Verifications of client assertions in flight: 16 at once, one per (client, address), 1,024 waiting (G-72). */
+  readonly assertions: VerificationGate;
   /** Integrations' `jwks_uri` keys for `private_key_jwt`, fetched with bounds and cached. */
   readonly jwks: JwksFetcher;
-  /**
-   * Set by the console context: authenticates a request by its session cookie (enforcing CSRF on
-   * state-changing methods), so management routes shared with bearer clients accept both.
-   */
-  authenticateSession?: (request: FastifyRequest) => Promise<ConsolePrincipal | undefined>;
+  /** Console sessions by cookie value, for session authentication (auth/session.ts). */
+  readonly sessions: SessionLookup;
   /** Stops the change feed and closes the store. */
   close(): Promise<void>;
 }
@@ -108,30 +114,26 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     const directory = new Directory(ctx);
     const revocations = new RevocationList(ctx);
     await revocations.reload();
-    const issuer = new TokenIssuer(ctx, keys, GroupCommit.for(ctx.store));
-    issuer.isRevoked = (jti) => revocations.has(jti);
-    const verifier = new BearerVerifier(ctx, keys, directory, revocations);
-    const seen = new CustomerSeen(ctx);
-    const customerTokens = new CustomerTokens(ctx, directory, seen);
-    verifier.customers = customerTokens;
     const metrics = createMetrics();
     ctx.store.onQuery = (ms, failed) => metrics.storeDuration.observe({ result: failed ? 'error' : 'ok' }, ms / 1000);
-    issuer.onIssue = (outcome) => metrics.tokens.inc({ outcome });
-    verifier.onVerify = (result) => metrics.verifications.inc({ result });
+    const issuer = new TokenIssuer(ctx, keys, GroupCommit.for(ctx.store), revocations, (outcome) => metrics.tokens.inc({ outcome }));
+    const audits = new AuditQueue();
+    const seen = new CustomerSeen(ctx, audits);
+    const customerTokens = new CustomerTokens(ctx, directory, seen);
+    const verifier = new BearerVerifier(ctx, keys, directory, revocations, customerTokens, (result) => metrics.verifications.inc({ result }));
     const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
     const counter = redis ? redisFailureCounter(redis, config.redisPrefix, ctx.clock) : storeFailureCounter(ctx);
     const throttle = new Throttle(new LocalWindows(ctx.clock), counter, ctx.clock);
-    const audits = new AuditQueue();
-    const changes = new ChangeFeed(ctx);
-    changes.on(async (batch) => {
-      directory.apply(batch);
-      if (batch.some((c) => c.kind === 'keys')) await keys.reload();
-      if (batch.some((c) => c.kind === 'revocation')) await revocations.reload();
-      for (const c of batch) if (c.kind === 'throttle') applyThrottleChange(c.ref, (key, until) => throttle.block(key, until));
-      if (batch.some((c) => c.kind === 'credential')) customerTokens.clear();
-      if (batch.some((c) => c.kind === 'customer')) seen.clear();
-      if (batch.some((c) => c.kind !== 'throttle')) verifier.clear();
+    const coherence = new Coherence({
+      directory,
+      keys,
+      revocations,
+      customerKeys: customerTokens,
+      customersSeen: seen,
+      verifier,
+      throttleBlock: (ref) => applyThrottleChange(ref, (key, until) => throttle.block(key, until)),
     });
+    const changes = new ChangeFeed(ctx, (batch) => coherence.apply(batch));
     await changes.start();
     const stopMaintenance = scheduleMaintenance(ctx);
     return {
@@ -140,6 +142,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       keys,
       issuer,
       changes,
+      coherence,
       revocations,
       verifier,
       customerTokens,
@@ -147,7 +150,14 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       throttle,
       redis,
       audits,
+      assertions: new VerificationGate(16, 1, 1024),
       jwks: new JwksFetcher(ctx.clock, config.jwksUriAllowedHosts),
+      sessions: {
+        async find(value) {
+          const session = await loadSession(ctx, value);
+          return session && { adminId: session.adminId, email: session.email, authMethod: session.authMethod, csrfMatches: (given) => csrfMatches(session, given) };
+        },
+      },
       async close() {
         stopMaintenance();
         await audits.idle();

@@ -1,5 +1,5 @@
 /**
- * Security headers on every response of every context (SECURITY.md H-82): the OAuth endpoints,
+ * Security headers on every response of every context (docs/security.md H-82): the OAuth endpoints,
  * the Environment and management APIs, the console, health, discovery, 404s and errors all carry
  * `X-Content-Type-Options: nosniff` and the other headers helmet sets; and `Cache-Control:
  * no-store` on every response whose route doesn't choose its own caching (JWKS, metadata and

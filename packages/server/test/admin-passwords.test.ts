@@ -1,5 +1,5 @@
 /**
- * SECURITY.md G-75: console passwords that are common or trivially patterned are refused at
+ * docs/security.md G-75: console passwords that are common or trivially patterned are refused at
  * creation (OWASP ASVS 5.0 V6.2) with the estimator's advice, never echoing the password, through
  * the service and through `gatehouse admin create`.
  */
@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../src/context.js';
 import { createAdmin } from '../src/services/admins.js';
-import { MASTER_KEY, STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { MASTER_KEY, STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { signIn } from './management-helpers.js';
 
 const WEAK = ['passwordpassword', '123456789012', 'aaaaaaaaaaaa', 'Password1234', 'qwertyuiopas', 'grace@example.com1'];

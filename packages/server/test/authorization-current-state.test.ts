@@ -1,14 +1,14 @@
 /**
- * Authorization follows the current state (SECURITY.md G-67…G-71), over real HTTP on both stores:
+ * Authorization follows the current state (docs/security.md G-67…G-71), over real HTTP on both stores:
  * effective scopes = token ∩ current grants on the Environment API, the management API and
  * introspection; management bounded by its target; secrets only with integrations:secrets; the
  * front-end preset holds content read scopes only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presetScopes } from '@gatehouse/contracts';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { basic, postForm, request, token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, postForm, request, token } from '@gatehouse/testing/http';
 import { accessToken, call } from './management-helpers.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { updateIntegration } from '../src/services/integrations.js';

@@ -4,9 +4,9 @@
  * answers RFC 6749 §4.1.2.1 `unsupported_response_type` without redirecting anywhere.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from './helpers/stores.js';
-import { ISSUER, startTestServer, type TestServer } from './helpers/server.js';
-import { request } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('authorization endpoint (%s)', (kind) => {
   let t: TestServer;

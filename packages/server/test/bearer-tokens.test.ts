@@ -1,14 +1,14 @@
 /**
- * SECURITY.md section C: the resource server's handling of bearer tokens, over real HTTP.
+ * docs/security.md section C: the resource server's handling of bearer tokens, over real HTTP.
  * Every refusal must also mean the handler never ran (checked by a project count that never moves).
  */
 import { createHmac, createPublicKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, decodeProtectedHeader, generateKeyPair } from 'jose';
-import { STORE_KINDS } from './helpers/stores.js';
-import { ISSUER, startTestServer, type TestServer } from './helpers/server.js';
-import { request, token } from './helpers/http.js';
-import { claims, raw, signOwn, swapPayload } from './helpers/forge.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request, token } from '@gatehouse/testing/http';
+import { claims, raw, signOwn, swapPayload } from '@gatehouse/testing/forge';
 
 describe.each(STORE_KINDS)('bearer tokens at the Environment API (%s)', (kind) => {
   let t: TestServer;

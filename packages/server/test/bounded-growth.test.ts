@@ -1,5 +1,5 @@
 /**
- * SECURITY.md H-76: thousands of huge unique identifiers from an unauthenticated client — 60,000-
+ * docs/security.md H-76: thousands of huge unique identifiers from an unauthenticated client — 60,000-
  * character `client_id`s at the token, introspection and revocation endpoints, unknown bearer
  * tokens, customer tokens of unknown issuers short and long — are refused before any lookup, and
  * neither memory nor the store grows: every cache is bounded in bytes, and an over-long id never
@@ -12,9 +12,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { postForm, request, token, type Res } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { postForm, request, token, type Res } from '@gatehouse/testing/http';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;

@@ -1,14 +1,14 @@
 /**
  * Process faults with real processes: kill -9 under concurrent token requests loses no
- * acknowledged write (SECURITY.md F-63), and SIGTERM under load drains without a 5xx.
+ * acknowledged write (docs/security.md F-63), and SIGTERM under load drains without a 5xx.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { STORE_KINDS, newStoreLocation, type StoreLocation } from './helpers/stores.js';
-import { startNode } from './helpers/node-process.js';
-import { basic, postForm, request, token } from './helpers/http.js';
+import { STORE_KINDS, newStoreLocation, type StoreLocation } from '@gatehouse/testing/stores';
+import { startNode } from '@gatehouse/testing/node-process';
+import { basic, postForm, request, token } from '@gatehouse/testing/http';
 import { openContext } from '../src/runtime.js';
-import { testConfig } from './helpers/server.js';
+import { testConfig } from '@gatehouse/testing/server';
 import { CLI_ACTOR, type Context } from '../src/context.js';
 import { createIntegration } from '../src/services/integrations.js';
 import { updateEnvironment } from '../src/services/environments.js';

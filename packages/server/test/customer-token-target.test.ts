@@ -1,5 +1,5 @@
 /**
- * SECURITY.md H-81: a customer token must be meant for this environment. An `aud`, when present,
+ * docs/security.md H-81: a customer token must be meant for this environment. An `aud`, when present,
  * must name the environment key or the Environment API audience (RFC 7519 §4.1.3: refused when we
  * are not among the audiences); a `typ`, when present, must be `JWT` (case-insensitive, optional
  * `application/` prefix, RFC 7515 §4.1.9). Everything else is 401 `invalid_token` and records no customer.
@@ -10,9 +10,9 @@ import { SignJWT } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
 import { createEnvironment } from '../src/services/environments.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { ISSUER, startTestServer, type TestServer } from './helpers/server.js';
-import { request } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('H-81 customer token audience and type (%s)', (kind) => {
   let t: TestServer;

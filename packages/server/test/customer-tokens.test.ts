@@ -1,6 +1,6 @@
 /**
  * Customer tokens signed the way tenants sign them (jsonwebtoken and jose), over real HTTP:
- * SECURITY.md section D, admin tokens, /self, and isolation between customers and integrations.
+ * docs/security.md section D, admin tokens, /self, and isolation between customers and integrations.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,9 +9,9 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
 import { addPublicKey, createEnvironmentSecret, getCredentials, rotateEnvironmentSecret } from '../src/services/credentials.js';
 import { createEnvironment, updateEnvironment } from '../src/services/environments.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { request, token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request, token } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
   let t: TestServer;
@@ -182,11 +182,14 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
   it('customers are created on first use (audited) and not rewritten on every request', async () => {
     const db = t.server.runtime.ctx.db;
     await api(hs({ id: 'carol', name: 'Carol', fields: { n: 1 } }), '/self');
+    await settle(t);
     const row = await db.selectFrom('customers').selectAll().where('id', '=', 'carol').executeTakeFirstOrThrow();
     t.clock.advance(10);
     await api(hs({ id: 'carol', name: 'Carol', fields: { n: 1 } }), '/self');
+    await settle(t);
     expect(Number((await db.selectFrom('customers').select('last_seen_at').where('id', '=', 'carol').executeTakeFirstOrThrow()).last_seen_at)).toBe(Number(row.last_seen_at));
     await api(hs({ id: 'carol', name: 'Carol C.', fields: { n: 2 } }), '/self');
+    await settle(t);
     expect(await db.selectFrom('customers').select(['name', 'fields']).where('id', '=', 'carol').executeTakeFirstOrThrow()).toEqual({ name: 'Carol C.', fields: '{"n":2}' });
     // The creation is audited once, by the customer; later updates from its tokens are not.
     const events = await db.selectFrom('audit_events').select(['action', 'actor']).where('target', '=', 'carol').execute();
@@ -196,6 +199,7 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
   it('admin tokens manage customers but own no projects', async () => {
     const admin = hs({ isAdmin: true });
     await api(hs({ id: 'dave' }), '/self');
+    await settle(t);
     const list = await api(admin, '/environments/default/customers?limit=100');
     expect((list.body.items as { id: string }[]).map((c) => c.id)).toContain('dave');
     expect((await api(admin, '/environments/default/customers/dave', { method: 'PATCH', body: JSON.stringify({ name: 'Dave' }) })).body.name).toBe('Dave');
@@ -210,6 +214,7 @@ describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, slug);
     const b = await createEnvironmentSecret(t.server.runtime.ctx, CLI_ACTOR, slug);
     await api(jwt.sign({ id: 'b-user', iat: now(), exp: now() + 60 }, b.environment_secret, { issuer: b.environment_key }), '/self');
+    await settle(t);
     const adminA = hs({ isAdmin: true });
     for (const [method, path] of [['GET', `/environments/${slug}/customers`], ['DELETE', `/environments/${slug}/customers/b-user`], ['GET', `/environments/default/customers/b-user?environment=${slug}`]] as const) {
       const res = await api(adminA, path, { method });

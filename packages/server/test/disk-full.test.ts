@@ -1,5 +1,5 @@
 /**
- * SECURITY.md H-78 with a real full disk: SQLite's `max_page_count` is shrunk on the running
+ * docs/security.md H-78 with a real full disk: SQLite's `max_page_count` is shrunk on the running
  * server's connection to the pages it already has, so the next write that needs a page fails with
  * SQLITE_FULL. A token mint, a new customer's first customer token and a management write each
  * answer 503 `temporarily_unavailable` (not the 500 of a masked "cannot rollback"), write nothing,
@@ -11,8 +11,8 @@ import jwt from 'jsonwebtoken';
 import { sql } from 'kysely';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
-import { capturedLogs, startTestServer, type TestServer } from './helpers/server.js';
-import { request, token, type Res } from './helpers/http.js';
+import { capturedLogs, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request, token, type Res } from '@gatehouse/testing/http';
 
 const TABLES = ['integrations', 'grants', 'issued_tokens', 'token_reuse', 'change_log', 'audit_events', 'customers'] as const;
 

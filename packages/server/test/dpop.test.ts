@@ -1,16 +1,16 @@
 /**
- * SECURITY.md I-88, I-89: DPoP (RFC 9449) at the token endpoint and the Environment API, and the
+ * docs/security.md I-88, I-89: DPoP (RFC 9449) at the token endpoint and the Environment API, and the
  * protected resource metadata (RFC 9728), over real HTTP on both stores.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base64url, calculateJwkThumbprint, decodeJwt, exportJWK, SignJWT, type JWK } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
 import { updateIntegration } from '../src/services/integrations.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { ISSUER, settle, startTestServer, type TestServer } from './helpers/server.js';
-import { basic, postForm, request, token, type Res } from './helpers/http.js';
-import { persisted } from './helpers/persisted.js';
-import { ath, dpopProof, testKey, type ProofOptions, type TestKey } from './helpers/assertion.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { ISSUER, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, postForm, request, token, type Res } from '@gatehouse/testing/http';
+import { persisted } from '@gatehouse/testing/persisted';
+import { ath, dpopProof, testKey, type ProofOptions, type TestKey } from '@gatehouse/testing/assertion';
 
 const TOKEN_HTU = `${ISSUER}/oauth/token`;
 const SELF_HTU = `${ISSUER}/api/v1/self`;

@@ -1,11 +1,11 @@
 /**
  * The Environment API over real HTTP: read-only vs all-permissions, one owner per project
- * (SECURITY.md E-54, E-55), pagination, downscoped tokens, and the OpenAPI document.
+ * (docs/security.md E-54, E-55), pagination, downscoped tokens, and the OpenAPI document.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { request, token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request, token } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('Environment API (%s)', (kind) => {
   let t: TestServer;

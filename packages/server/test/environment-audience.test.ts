@@ -1,5 +1,5 @@
 /**
- * The Environment API audience follows the running configuration (SECURITY.md H-80): an
+ * The Environment API audience follows the running configuration (docs/security.md H-80): an
  * environment created by another process (the CLI, with its own default issuer) works, and a
  * restart with another issuer or audience mints tokens the server accepts. Tokens minted before
  * such a change carry the old `iss`/`aud` and are refused (README "Configuration").
@@ -11,9 +11,9 @@ import { openContext } from '../src/runtime.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironment } from '../src/services/environments.js';
 import { createApi } from '../src/services/apis.js';
-import { MASTER_KEY, STORE_KINDS, newStoreLocation, type StoreLocation } from './helpers/stores.js';
-import { ISSUER, startTestServer, type TestServer } from './helpers/server.js';
-import { request, token } from './helpers/http.js';
+import { MASTER_KEY, STORE_KINDS, newStoreLocation, type StoreLocation } from '@gatehouse/testing/stores';
+import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request, token } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('Environment API audience (%s)', (kind) => {
   const running: TestServer[] = [];

@@ -9,7 +9,7 @@ import { audit } from '../src/services/audit.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { GroupCommit } from '../src/store/group-commit.js';
 import type { Database } from '../src/store/schema.js';
-import { newStoreLocation, STORE_KINDS, type StoreLocation } from './helpers/stores.js';
+import { newStoreLocation, STORE_KINDS, type StoreLocation } from '@gatehouse/testing/stores';
 
 describe.each(STORE_KINDS)('group commit (%s)', (kind) => {
   let location: StoreLocation;

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md H-77: one input policy for every route. Deep JSON, an empty PATCH, numeric query
+ * docs/security.md H-77: one input policy for every route. Deep JSON, an empty PATCH, numeric query
  * parameters out of range or not numbers, and a NUL character in any string (form field, JSON
  * string or key, query, path, the customer token's `id`) each answer 400 in the route's error
  * format (OAuth: RFC 6749 §5.2 `invalid_request`; API: `{error, error_description}`), never a 5xx,
@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { basic, postForm, postJson, request, type Res } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, postForm, postJson, request, type Res } from '@gatehouse/testing/http';
 import { accessToken, call, createTestAdmin, session, signIn, type ConsoleSession } from './management-helpers.js';
 
 /** Sends `raw` over a new connection and answers the status line of the response. */

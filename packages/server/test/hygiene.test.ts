@@ -7,9 +7,9 @@ import { CLI_ACTOR } from '../src/context.js';
 import { updateIntegration } from '../src/services/integrations.js';
 import { listAudit } from '../src/services/audit.js';
 import { purgeExpired } from '../src/maintenance.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { request, token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request, token } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('limits and hygiene (%s)', (kind) => {
   let t: TestServer;

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md H-77, the parse-time scan of JSON text: it agrees with a walk of the parsed value on
+ * docs/security.md H-77, the parse-time scan of JSON text: it agrees with a walk of the parsed value on
  * nesting depth and NUL characters for any JSON (escaped quotes and backslashes included), and it
  * needs no stack for any depth.
  */

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md I-87: an integration's `jwks_uri` is fetched within bounds. No fetch outside the
+ * docs/security.md I-87: an integration's `jwks_uri` is fetched within bounds. No fetch outside the
  * allowed hosts (private and loopback addresses, by literal or by name), no redirects, 64 KiB and
  * 2 s at most, a cooldown between fetches; every failure is 401 `invalid_client`, never a 5xx.
  */
@@ -9,10 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../src/context.js';
 import { createIntegration } from '../src/services/integrations.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { postForm } from './helpers/http.js';
-import { assertion, assertionForm, testKey, type TestKey } from './helpers/assertion.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { postForm } from '@gatehouse/testing/http';
+import { assertion, assertionForm, testKey, type TestKey } from '@gatehouse/testing/assertion';
 
 describe.each(STORE_KINDS)('jwks_uri (%s)', (kind) => {
   let t: TestServer;

@@ -1,5 +1,5 @@
 /**
- * Signing keys: one active key however many nodes boot at once (SECURITY.md F-64), and rotation
+ * Signing keys: one active key however many nodes boot at once (docs/security.md F-64), and rotation
  * pre-publish → switch → retire (F-66), over real HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,10 +7,10 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
 import { createRuntime, openContext } from '../src/runtime.js';
 import { promoteDueKeys, rotateSigningKey } from '../src/keys/signing-keys.js';
-import { STORE_KINDS, newStoreLocation } from './helpers/stores.js';
-import { settle, startTestServer, testConfig, type TestServer } from './helpers/server.js';
-import { TestClock } from './helpers/clock.js';
-import { request, token } from './helpers/http.js';
+import { STORE_KINDS, newStoreLocation } from '@gatehouse/testing/stores';
+import { settle, startTestServer, testConfig, type TestServer } from '@gatehouse/testing/server';
+import { TestClock } from '@gatehouse/testing/clock';
+import { request, token } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('signing-key lifecycle (%s)', (kind) => {
   it('F-64 four nodes booting at once on an empty store end with exactly one active key and one default environment', async () => {

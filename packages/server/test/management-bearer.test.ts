@@ -2,12 +2,12 @@
  * The management API driven by automation with integration bearer tokens: an all-permissions
  * integration manages integrations of its own environment, a read-only one is refused writes,
  * nobody grants what it doesn't hold, another environment's path is 404 with nothing changed
- * (SECURITY.md E-53), and console-only operations are 403.
+ * (docs/security.md E-53), and console-only operations are 403.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { request, token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request, token } from '@gatehouse/testing/http';
 import { accessToken, call } from './management-helpers.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironment } from '../src/services/environments.js';

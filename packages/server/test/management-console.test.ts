@@ -1,12 +1,12 @@
 /**
  * The management API as the console uses it (session cookie): environments, integrations, their
- * secrets, APIs and the audit log; unknown PATCH fields refused with nothing written (SECURITY.md
+ * secrets, APIs and the audit log; unknown PATCH fields refused with nothing written (docs/security.md
  * E-55); reads never carry secrets or hashes (F-62); the OpenAPI document lists every route.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { request, token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request, token } from '@gatehouse/testing/http';
 import { call, createTestAdmin, session, type Caller } from './management-helpers.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { rotateSigningKey } from '../src/keys/signing-keys.js';

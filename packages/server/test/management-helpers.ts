@@ -1,8 +1,8 @@
 /** Helpers of the management API tests: an administrator, a signed-in console session, calls. */
 import { CLI_ACTOR } from '../src/context.js';
 import { createAdmin } from '../src/services/admins.js';
-import type { TestServer } from './helpers/server.js';
-import { request, token, type Res } from './helpers/http.js';
+import type { TestServer } from '@gatehouse/testing/server';
+import { request, token, type Res } from '@gatehouse/testing/http';
 
 export const ADMIN_EMAIL = 'ada@example.com';
 export const ADMIN_PASSWORD = 'correct horse battery staple';

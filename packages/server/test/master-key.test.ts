@@ -1,5 +1,5 @@
 /**
- * One master key per store (SECURITY.md H-79): the store keeps a check value of its key, and every
+ * One master key per store (docs/security.md H-79): the store keeps a check value of its key, and every
  * process given another key — or none, for a store that holds data — refuses to open it, saying
  * which key is wrong and where each came from. Nothing is generated or written then.
  */
@@ -13,9 +13,9 @@ import { startServer } from '../src/main.js';
 import { openStore } from '../src/store/db.js';
 import { masterKeyCheck } from '../src/keys/master-key.js';
 import { MasterKeyRefused } from '../src/keys/unlock-store.js';
-import { MASTER_KEY, STORE_KINDS, newStoreLocation, type StoreKind, type StoreLocation } from './helpers/stores.js';
-import { startTestServer } from './helpers/server.js';
-import { token } from './helpers/http.js';
+import { MASTER_KEY, STORE_KINDS, newStoreLocation, type StoreKind, type StoreLocation } from '@gatehouse/testing/stores';
+import { startTestServer } from '@gatehouse/testing/server';
+import { token } from '@gatehouse/testing/http';
 
 const ENV_ORIGIN = 'the GATEHOUSE_MASTER_KEY environment variable';
 const otherKey = () => randomBytes(32).toString('base64');

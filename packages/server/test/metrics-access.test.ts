@@ -1,14 +1,14 @@
 /**
- * SECURITY.md H-84 over real HTTP on both stores: `/metrics` on the public listener answers only
+ * docs/security.md H-84 over real HTTP on both stores: `/metrics` on the public listener answers only
  * `Authorization: Bearer GATEHOUSE_METRICS_TOKEN`, and 401 when no token is configured;
  * `GATEHOUSE_METRICS_PORT` serves it on a separate listener. The start log says which.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
 import { metricsAuthorized } from '../src/metrics-endpoint.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { capturedLogs, startTestServer, type TestServer } from './helpers/server.js';
-import { request } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { capturedLogs, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request } from '@gatehouse/testing/http';
 
 const TOKEN = 'h84-metrics-token-0123456789';
 

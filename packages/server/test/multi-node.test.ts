@@ -4,12 +4,12 @@
  * within 1 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS, newStoreLocation, type StoreLocation } from './helpers/stores.js';
-import { startNode, type NodeProcess } from './helpers/node-process.js';
-import { basic, postForm, request, token } from './helpers/http.js';
-import { within } from './helpers/within.js';
+import { STORE_KINDS, newStoreLocation, type StoreLocation } from '@gatehouse/testing/stores';
+import { startNode, type NodeProcess } from '@gatehouse/testing/node-process';
+import { basic, postForm, request, token } from '@gatehouse/testing/http';
+import { within } from '@gatehouse/testing/within';
 import { openContext } from '../src/runtime.js';
-import { testConfig } from './helpers/server.js';
+import { testConfig } from '@gatehouse/testing/server';
 import { CLI_ACTOR, type Context } from '../src/context.js';
 import { createIntegration, deleteIntegration, updateIntegration } from '../src/services/integrations.js';
 

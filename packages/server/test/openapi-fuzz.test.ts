@@ -1,5 +1,5 @@
 /**
- * SECURITY.md H-77: a property-based fuzz of every route of the OpenAPI document (`GET /docs/json`
+ * docs/security.md H-77: a property-based fuzz of every route of the OpenAPI document (`GET /docs/json`
  * of the running server), on each store. Each case picks a route and a caller (an all-permissions
  * integration's bearer token, a console session, or nobody), and generates its path parameters,
  * query, headers and body — shaped after the route's schemas or hostile. No answer may be a 5xx.
@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CLI_ACTOR } from '../src/context.js';
 import { DEFAULT_TOKEN_LIFETIME, updateEnvironment } from '../src/services/environments.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { hostileString, jsonBody, queryValue, type Schema } from './helpers/openapi-arbitraries.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { hostileString, jsonBody, queryValue, type Schema } from '@gatehouse/testing/openapi-arbitraries';
 import { accessToken, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 
 const SEED = Number(process.env.GATEHOUSE_FUZZ_SEED ?? 20_261_130);

@@ -1,14 +1,14 @@
 /**
  * Operations: health, readiness, Prometheus metrics, and a scan of every log line this suite's
- * servers wrote for secrets, Authorization values, tokens and private keys (SECURITY.md F-61, F-62).
+ * servers wrote for secrets, Authorization values, tokens and private keys (docs/security.md F-61, F-62).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
 import { rotateSecret } from '../src/services/integrations.js';
-import { capturedLogs, startTestServer, type TestServer } from './helpers/server.js';
-import { basic, postForm, request, token } from './helpers/http.js';
+import { capturedLogs, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, postForm, request, token } from '@gatehouse/testing/http';
 
 describe('operations and log hygiene', () => {
   let t: TestServer;

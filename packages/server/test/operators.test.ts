@@ -4,9 +4,9 @@
  * end). Both stores.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { request } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request } from '@gatehouse/testing/http';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, call, createTestAdmin, session, signIn, type ConsoleSession } from './management-helpers.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { removeOperator } from '../src/services/operators.js';

@@ -1,16 +1,16 @@
 /**
- * SECURITY.md I-85, I-86: `private_key_jwt` client authentication (RFC 7523 §2.2, §3) at the
+ * docs/security.md I-85, I-86: `private_key_jwt` client authentication (RFC 7523 §2.2, §3) at the
  * token, introspection and revocation endpoints, over real HTTP on both stores.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, base64url } from 'jose';
 import { presetScopes, SECRETS_SCOPE } from '@gatehouse/contracts';
-import { STORE_KINDS } from './helpers/stores.js';
-import { ISSUER, settle, startTestServer, type TestServer } from './helpers/server.js';
-import { basic, postForm, request } from './helpers/http.js';
-import { persisted } from './helpers/persisted.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { ISSUER, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, postForm, request } from '@gatehouse/testing/http';
+import { persisted } from '@gatehouse/testing/persisted';
 import { purgeExpired } from '../src/maintenance.js';
-import { assertion, assertionForm, testKey, type TestKey } from './helpers/assertion.js';
+import { assertion, assertionForm, testKey, type TestKey } from '@gatehouse/testing/assertion';
 import { accessToken, call, type Caller } from './management-helpers.js';
 
 describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {

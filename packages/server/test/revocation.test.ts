@@ -1,14 +1,14 @@
 /**
  * Revocation (RFC 7009), introspection (RFC 7662) and throttling of failed authentications,
- * over real HTTP: SECURITY.md A-11, C-45, E-56, F-60.
+ * over real HTTP: docs/security.md A-11, C-45, E-56, F-60.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironment } from '../src/services/environments.js';
 import { revokeIntegrationTokens } from '../src/services/integrations.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { basic, postForm, request, token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, postForm, request, token } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('revocation, introspection, throttling (%s)', (kind) => {
   let t: TestServer;

@@ -1,13 +1,13 @@
 /**
- * SECURITY.md H-82 over real HTTP on both stores: every response of every context carries
+ * docs/security.md H-82 over real HTTP on both stores: every response of every context carries
  * `X-Content-Type-Options: nosniff`; every response that carries a secret or a token carries
  * `Cache-Control: no-store`; no GET creates a secret (the environment secret is created by an
  * explicit POST, once).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { basic, postForm, request, token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, postForm, request, token } from '@gatehouse/testing/http';
 import { accessToken, call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 
 describe.each(STORE_KINDS)('H-82 security headers and secrets (%s)', (kind) => {

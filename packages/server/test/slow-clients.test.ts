@@ -1,13 +1,13 @@
 /**
  * DoS guards: slow headers and never-ending bodies are cut by the request timeout while other
- * clients are served (SECURITY.md B-19, F-59), and a flood of unknown kids reloads keys at most
+ * clients are served (docs/security.md B-19, F-59), and a flood of unknown kids reloads keys at most
  * once per cooldown (F-58).
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { request, token } from './helpers/http.js';
-import { claims, signOwn } from './helpers/forge.js';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request, token } from '@gatehouse/testing/http';
+import { claims, signOwn } from '@gatehouse/testing/forge';
 
 /** Opens a raw connection, writes `first`, then trickles `drip` every 200 ms; resolves when the server closes it. */
 function slowClient(url: string, first: string, drip: string): Promise<number> {

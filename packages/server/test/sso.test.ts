@@ -1,14 +1,14 @@
 /**
  * Console single sign-on against a real OpenID Connect provider (node-oidc-provider, started
- * here): the whole authorization code + PKCE round trip over real HTTP, then SECURITY.md J-93 —
+ * here): the whole authorization code + PKCE round trip over real HTTP, then docs/security.md J-93 —
  * wrong `state`, a replayed code, a `nonce` mismatch, an ID token of another issuer or audience,
  * an unverified email, an unknown email, a disallowed domain: refused, and no session.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from './helpers/stores.js';
-import { ISSUER, startTestServer, type TestServer } from './helpers/server.js';
-import { request } from './helpers/http.js';
-import { loginAtIdp, startIdp, type TestIdp } from './helpers/oidc-idp.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request } from '@gatehouse/testing/http';
+import { loginAtIdp, startIdp, type TestIdp } from '@gatehouse/testing/oidc-idp';
 import { createTestAdmin, signIn } from './management-helpers.js';
 
 const CALLBACK = `${ISSUER}/api/v1/session/sso/callback`;

@@ -1,15 +1,15 @@
 /**
- * SECURITY.md F-65 with a real outage: a throwaway PostgreSQL is stopped under a running server.
+ * docs/security.md F-65 with a real outage: a throwaway PostgreSQL is stopped under a running server.
  * Token, revoke and introspect answer 503 temporarily_unavailable (never active:true), nothing is
  * half-written, already verified bearer tokens keep working, and the server recovers without a restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startThrowawayPg, throwawayPgAvailable, type ThrowawayPg } from './helpers/throwaway-pg.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { startThrowawayPg, throwawayPgAvailable, type ThrowawayPg } from '@gatehouse/testing/throwaway-pg';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import jwt from 'jsonwebtoken';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
-import { basic, postForm, request, token } from './helpers/http.js';
+import { basic, postForm, request, token } from '@gatehouse/testing/http';
 
 describe.runIf(throwawayPgAvailable)('store outage on PostgreSQL', () => {
   let pg: ThrowawayPg;
@@ -111,6 +111,7 @@ describe.runIf(throwawayPgAvailable)('store outage on PostgreSQL', () => {
     }
     expect(status).toBe(201);
     expect((await self()).status).toBe(200);
+    await settle(t);
     // Nothing half-written by the failed attempts: one integration and one customer, each audited once.
     const db = t.server.runtime.ctx.db;
     expect(await db.selectFrom('integrations').select('id').where('name', '=', 'made-in-outage').execute()).toHaveLength(1);

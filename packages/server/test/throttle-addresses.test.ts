@@ -1,5 +1,5 @@
 /**
- * SECURITY.md G-73: someone else's failures never lock an honest client out. Windows count a
+ * docs/security.md G-73: someone else's failures never lock an honest client out. Windows count a
  * client_id or email per source address (an IPv6 /64 is one address), the address alone, and a
  * much higher ceiling per client_id or email across addresses. A 429 is RFC 6749 §5.2-shaped,
  * with `Retry-After` and no device-flow `slow_down`.
@@ -9,9 +9,9 @@ import { LocalWindows } from '../src/throttle/local-windows.js';
 import { storeFailureCounter } from '../src/throttle/store-failure-counter.js';
 import { sourceAddress } from '../src/throttle/throttle-key.js';
 import { Throttle, type ThrottlePolicy } from '../src/throttle/throttle.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { signInFrom, tokenFrom } from './helpers/from-address.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { signInFrom, tokenFrom } from '@gatehouse/testing/from-address';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestAdmin } from './management-helpers.js';
 
 describe.each(STORE_KINDS)('G-73 throttling per source address (%s)', (kind) => {

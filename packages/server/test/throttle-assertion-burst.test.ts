@@ -1,14 +1,14 @@
 /**
- * SECURITY.md G-72 for client assertions (private_key_jwt), over real concurrent HTTP on both
+ * docs/security.md G-72 for client assertions (private_key_jwt), over real concurrent HTTP on both
  * stores: assertions are verified asynchronously, yet a burst of bad ones for one client from one
  * address is verified at most the window's limit (10) and the rest answer 429, while an honest
  * client's concurrent good assertions all succeed (they wait their turn, none is refused).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { postForm } from './helpers/http.js';
-import { assertion, assertionForm, testKey, type TestKey } from './helpers/assertion.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { postForm } from '@gatehouse/testing/http';
+import { assertion, assertionForm, testKey, type TestKey } from '@gatehouse/testing/assertion';
 
 describe.each(STORE_KINDS)('G-72 client assertion bursts (%s)', (kind) => {
   let t: TestServer;

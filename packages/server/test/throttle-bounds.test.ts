@@ -1,5 +1,5 @@
 /**
- * SECURITY.md H-76 (throttling's part) and G-72's in-flight cap: stored throttle keys are
+ * docs/security.md H-76 (throttling's part) and G-72's in-flight cap: stored throttle keys are
  * fixed-size digests, never the client_id an attacker sent; the windows of a process are bounded
  * in bytes; Argon2 verifications in flight are capped globally and per key, with a bounded queue.
  */
@@ -9,9 +9,9 @@ import { Throttle, TOKEN_THROTTLE } from '../src/throttle/throttle.js';
 import { storeFailureCounter } from '../src/throttle/store-failure-counter.js';
 import { redisFailureCounter } from '../src/throttle/redis-failure-counter.js';
 import { VerificationGate } from '../src/throttle/verification-gate.js';
-import { THROTTLE_BACKENDS } from './helpers/backends.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { TestClock } from './helpers/clock.js';
+import { THROTTLE_BACKENDS } from '@gatehouse/testing/backends';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { TestClock } from '@gatehouse/testing/clock';
 
 describe.each(THROTTLE_BACKENDS)('H-76 throttle keys ($name)', ({ name, kind, config }) => {
   let t: TestServer;

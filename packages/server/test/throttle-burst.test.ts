@@ -1,15 +1,15 @@
 /**
- * SECURITY.md G-72: a burst of concurrent wrong secrets or passwords for one client_id, email or
+ * docs/security.md G-72: a burst of concurrent wrong secrets or passwords for one client_id, email or
  * source address — real concurrent HTTP requests — verifies at most the window's limit; the rest
  * answer 429 before any hashing. On SQLite, PostgreSQL and Redis.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_THROTTLE, TOKEN_THROTTLE } from '../src/throttle/throttle.js';
-import { THROTTLE_BACKENDS } from './helpers/backends.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { token, type Res } from './helpers/http.js';
-import { signInFrom, tokenFrom } from './helpers/from-address.js';
+import { THROTTLE_BACKENDS } from '@gatehouse/testing/backends';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { token, type Res } from '@gatehouse/testing/http';
+import { signInFrom, tokenFrom } from '@gatehouse/testing/from-address';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestAdmin, signIn } from './management-helpers.js';
 
 /** How many answers had each status, e.g. `{ 401: 10, 429: 90 }`. */

@@ -1,14 +1,14 @@
 /**
  * Throttling on Redis (`GATEHOUSE_REDIS_URL`): Redis holds the failure windows (one Lua script per
- * count), so two nodes that share nothing else throttle one client_id together (SECURITY.md A-11
+ * count), so two nodes that share nothing else throttle one client_id together (docs/security.md A-11
  * across nodes), and a Redis outage never fails a request: each node keeps its own windows.
  * Runs when GATEHOUSE_TEST_REDIS_URL is set (`.ci/run` sets it).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { tokenFrom } from './helpers/from-address.js';
-import { token } from './helpers/http.js';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { tokenFrom } from '@gatehouse/testing/from-address';
+import { token } from '@gatehouse/testing/http';
 
 const REDIS_URL = process.env.GATEHOUSE_TEST_REDIS_URL;
 

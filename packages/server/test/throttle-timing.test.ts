@@ -1,14 +1,14 @@
 /**
- * SECURITY.md G-74: an unknown client_id and a known client with a wrong secret answer alike and
+ * docs/security.md G-74: an unknown client_id and a known client with a wrong secret answer alike and
  * after the same work; the failure's audit write is off the response path for both.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuditJob } from '../src/services/audit-queue.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { basic, token } from './helpers/http.js';
-import { TimedClient } from './helpers/timed-client.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, token } from '@gatehouse/testing/http';
+import { TimedClient } from '@gatehouse/testing/timed-client';
 
 // 1,000 a side keeps the test to a few seconds on an idle machine; medians of 1,000 move by a few µs.
 const SAMPLES = Number(process.env.G74_SAMPLES ?? 1000);

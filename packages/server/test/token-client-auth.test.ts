@@ -1,14 +1,14 @@
 /**
- * SECURITY.md section A: client authentication at the token endpoint, over real HTTP.
+ * docs/security.md section A: client authentication at the token endpoint, over real HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../src/context.js';
 import { rotateSecret, updateIntegration, deleteIntegration } from '../src/services/integrations.js';
 import { generateClientId, generateTimeOrderedId, verifySecret, hashSecret } from '../src/services/secrets.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { basic, postForm, token } from './helpers/http.js';
-import { persisted } from './helpers/persisted.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, postForm, token } from '@gatehouse/testing/http';
+import { persisted } from '@gatehouse/testing/persisted';
 
 describe.each(STORE_KINDS)('token endpoint client authentication (%s)', (kind) => {
   let t: TestServer;

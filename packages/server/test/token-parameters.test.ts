@@ -1,15 +1,15 @@
 /**
- * SECURITY.md section B: parameters and content types at the token endpoint, over real HTTP.
+ * docs/security.md section B: parameters and content types at the token endpoint, over real HTTP.
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
 import { createApi } from '../src/services/apis.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { settle, startTestServer, type TestServer } from './helpers/server.js';
-import { basic, postForm, postJson, request, token } from './helpers/http.js';
-import { persisted } from './helpers/persisted.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { basic, postForm, postJson, request, token } from '@gatehouse/testing/http';
+import { persisted } from '@gatehouse/testing/persisted';
 
 describe.each(STORE_KINDS)('token endpoint parameters (%s)', (kind) => {
   let t: TestServer;

@@ -1,5 +1,5 @@
 /**
- * Token reuse (PRODUCT.md "Reuse"), the refresh window with an injected clock, claims checked
+ * Token reuse (docs/product.md "Reuse"), the refresh window with an injected clock, claims checked
  * against the served JWKS, metadata, and restart on the same store.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -7,9 +7,9 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from '
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironment, updateEnvironment } from '../src/services/environments.js';
 import { revokeIntegrationTokens } from '../src/services/integrations.js';
-import { STORE_KINDS } from './helpers/stores.js';
-import { ISSUER, settle, startTestServer, type TestServer } from './helpers/server.js';
-import { request, token } from './helpers/http.js';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { ISSUER, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { request, token } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('token reuse and claims (%s)', (kind) => {
   let t: TestServer;

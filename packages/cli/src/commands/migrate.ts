@@ -7,8 +7,8 @@ export function migrateCommand(root: Command): void {
     .command('migrate')
     .description('apply pending database migrations')
     .action(async (_opts: unknown, cmd: Command) => {
-      // Opening the store applies every pending migration.
-      await withContext(cmd, async () => undefined);
+      // Opening the store creates it when missing and applies every pending migration.
+      await withContext(cmd, async () => undefined, { create: true });
       output(cmd, { migrated: true }, () => 'The store is migrated to the latest schema.');
     });
 }

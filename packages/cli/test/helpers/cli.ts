@@ -2,9 +2,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { MASTER_KEY } from '../../../server/test/helpers/stores.js';
-import type { TestServer } from '../../../server/test/helpers/server.js';
-import type { StoreLocation } from '../../../server/test/helpers/stores.js';
+import { MASTER_KEY } from '@gatehouse/testing/stores';
+import type { TestServer } from '@gatehouse/testing/server';
+import type { StoreLocation } from '@gatehouse/testing/stores';
 
 const run = promisify(execFile);
 

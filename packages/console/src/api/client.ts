@@ -3,13 +3,17 @@
  * state-changing methods, the session's CSRF token.
  * @packageDocumentation
  */
+import type { ApiErrorCode } from '@gatehouse/contracts';
 import type { SessionInfo } from './types';
 
-/** An error answer of the API: its HTTP status, `error` code and description. */
+/**
+ * An error answer of the API: its HTTP status, `error` code (one of the contracts' codes, or
+ * `error` when the body had none) and description.
+ */
 export class ApiRequestError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode | 'error',
     description: string,
   ) {
     super(description);
@@ -43,7 +47,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: 
   const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) {
     if (res.status === 401 && !path.startsWith('/session')) onSignedOut?.();
-    throw new ApiRequestError(res.status, String(data.error ?? 'error'), String(data.error_description ?? res.statusText));
+    throw new ApiRequestError(res.status, String(data.error ?? 'error') as ApiErrorCode, String(data.error_description ?? res.statusText));
   }
   return data as T;
 }

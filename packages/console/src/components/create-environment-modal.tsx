@@ -1,20 +1,42 @@
-/** "Create environment": slug and name (`POST /api/v1/environments`). */
+/**
+ * "Create environment": a name, and a slug suggested from it (kebab-case, within the server's
+ * rule) until the slug is edited by hand (`POST /api/v1/environments`).
+ */
 import { useState, type FormEvent } from 'react';
 import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { api, describeError } from '../api/client';
 import type { Environment } from '../api/types';
-
-const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
+import { SLUG_MAX_LENGTH, SLUG_PATTERN, suggestSlug } from './slug';
 
 /** The dialog; `onCreated` gets the new environment. */
 export function CreateEnvironmentModal({ opened, onClose, onCreated }: { opened: boolean; onClose: () => void; onCreated: (env: Environment) => void }) {
   const [slug, setSlug] = useState('');
+  // Once the slug is typed in, the name no longer changes it.
+  const [slugEdited, setSlugEdited] = useState(false);
   const [name, setName] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  const slugError = slug && !SLUG.test(slug) ? 'Lower-case letters, digits and dashes; 2 to 63 characters' : undefined;
+  const slugError = slug && !SLUG_PATTERN.test(slug) ? 'Lower-case letters, digits and dashes; 2 to 63 characters, starting with a letter or digit' : undefined;
 
+  const reset = () => {
+    setSlug('');
+    setSlugEdited(false);
+    setName('');
+    setError(undefined);
+  };
+  const close = () => {
+    reset();
+    onClose();
+  };
+  const changeName = (value: string) => {
+    setName(value);
+    if (!slugEdited) setSlug(suggestSlug(value));
+  };
+  const changeSlug = (value: string) => {
+    setSlug(value.trim().toLowerCase());
+    setSlugEdited(value.trim() !== '');
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -22,8 +44,7 @@ export function CreateEnvironmentModal({ opened, onClose, onCreated }: { opened:
     try {
       const env = await api<Environment>('POST', '/environments', { slug, ...(name.trim() && { name: name.trim() }) });
       notifications.show({ color: 'teal', title: 'Environment created', message: env.name });
-      setSlug('');
-      setName('');
+      reset();
       onCreated(env);
     } catch (err) {
       setError(describeError(err));
@@ -33,7 +54,7 @@ export function CreateEnvironmentModal({ opened, onClose, onCreated }: { opened:
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title="Create environment">
+    <Modal opened={opened} onClose={close} title="Create environment">
       <form onSubmit={submit}>
         <Stack>
           {error && (
@@ -41,13 +62,21 @@ export function CreateEnvironmentModal({ opened, onClose, onCreated }: { opened:
               {error}
             </Alert>
           )}
-          <TextInput label="Slug" description="Used in URLs and tokens; it never changes" required value={slug} error={slugError} onChange={(e) => setSlug(e.currentTarget.value.trim())} data-autofocus />
-          <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <TextInput label="Name" description="How the console shows it, e.g. Staging (EU)" maxLength={200} value={name} onChange={(e) => changeName(e.currentTarget.value)} data-autofocus />
+          <TextInput
+            label="Slug"
+            description={slugEdited ? 'Used in URLs and tokens; it never changes' : 'Suggested from the name; edit it if you like. Used in URLs and tokens; it never changes'}
+            required
+            maxLength={SLUG_MAX_LENGTH}
+            value={slug}
+            error={slugError}
+            onChange={(e) => changeSlug(e.currentTarget.value)}
+          />
           <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
+            <Button variant="default" onClick={close}>
               Cancel
             </Button>
-            <Button type="submit" loading={busy} disabled={!SLUG.test(slug)}>
+            <Button type="submit" loading={busy} disabled={!SLUG_PATTERN.test(slug)}>
               Create environment
             </Button>
           </Group>

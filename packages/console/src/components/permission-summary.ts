@@ -1,6 +1,6 @@
 /** A short description of a set of Environment API scopes, and the presets. */
 
-/** What a front end may hold: the content read scopes (PRODUCT.md; contracts' FRONT_END_SCOPES). */
+/** What a front end may hold: the content read scopes (docs/product.md; contracts' FRONT_END_SCOPES). */
 const FRONT_END = ['projects:read', 'media:read', 'fonts:read'];
 /** Granted explicitly only: another integration's credentials. */
 const SECRETS = 'integrations:secrets';

@@ -11,6 +11,7 @@ import { notifications } from '@mantine/notifications';
 import { api, describeError, seg } from '../api/client';
 import type { Api, Integration } from '../api/types';
 import { allPermissionScopes, readOnlyScopes } from './permission-summary';
+import { SavedNote } from './saved-note';
 
 type Selection = Record<string, string[]>;
 
@@ -35,6 +36,7 @@ export function PermissionsTab({ integration: c, apis, onSaved }: { integration:
   const [selection, setSelection] = useState<Selection>(saved);
   const [busy, setBusy] = useState(false);
   const [keepTokens, setKeepTokens] = useState(false);
+  const [savedAt, setSavedAt] = useState<Date | undefined>();
   const dirty = apis.some((a) => [...(selection[a.audience] ?? [])].sort().join(' ') !== [...(saved[a.audience] ?? [])].sort().join(' '));
   const envApi = apis.find((a) => a.built_in);
   // A tenant API losing a scope: its resource servers verify tokens locally and can't see the cut.
@@ -50,6 +52,7 @@ export function PermissionsTab({ integration: c, apis, onSaved }: { integration:
       const updated = await api<Integration>('PATCH', `/environments/${seg(c.environment)}/integrations/${seg(c.client_id)}`, { grants, ...(tenantReduced && keepTokens && { keep_tokens: true }) });
       onSaved(updated);
       setSelection(initial(updated, apis));
+      setSavedAt(new Date());
       notifications.show({ color: 'teal', title: 'Permissions saved', message: 'The next token request gets the new scopes.' });
     } catch (err) {
       notifications.show({ color: 'red', title: 'Permissions not saved', message: describeError(err) });
@@ -112,6 +115,7 @@ export function PermissionsTab({ integration: c, apis, onSaved }: { integration:
         />
       )}
       <Group justify="flex-end">
+        <SavedNote savedAt={dirty ? undefined : savedAt} detail="the next token gets these scopes" />
         <Button variant="default" disabled={!dirty || busy} onClick={() => setSelection(saved)}>
           Reset
         </Button>

@@ -4,6 +4,7 @@ import { Button, Group, NumberInput, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { api, describeError, seg } from '../api/client';
 import type { Environment, EnvironmentUpdate } from '../api/types';
+import { SavedNote } from './saved-note';
 
 /** The settings form; `onSaved` gets the changed environment. */
 export function SettingsTab({ environment: env, onSaved }: { environment: Environment; onSaved: (e: Environment) => void }) {
@@ -11,6 +12,8 @@ export function SettingsTab({ environment: env, onSaved }: { environment: Enviro
   const [lifetime, setLifetime] = useState<number | string>(env.token_lifetime);
   const [refresh, setRefresh] = useState<number | string>(env.refresh_before);
   const [busy, setBusy] = useState(false);
+  const [savedAt, setSavedAt] = useState<Date | undefined>();
+  const dirty = name !== env.name || Number(lifetime) !== env.token_lifetime || Number(refresh) !== env.refresh_before;
   const reuseOff = Number(refresh) >= Number(lifetime);
 
   const submit = async (e: FormEvent) => {
@@ -19,6 +22,7 @@ export function SettingsTab({ environment: env, onSaved }: { environment: Enviro
     try {
       const patch: EnvironmentUpdate = { name: name.trim(), token_lifetime: Number(lifetime), refresh_before: Number(refresh) };
       onSaved(await api<Environment>('PATCH', `/environments/${seg(env.slug)}`, patch));
+      setSavedAt(new Date());
       notifications.show({ color: 'teal', title: 'Settings saved', message: 'New tokens follow them.' });
     } catch (err) {
       notifications.show({ color: 'red', title: 'Settings not saved', message: describeError(err) });
@@ -47,6 +51,7 @@ export function SettingsTab({ environment: env, onSaved }: { environment: Enviro
           <Button type="submit" loading={busy}>
             Save
           </Button>
+          <SavedNote savedAt={dirty ? undefined : savedAt} detail="new tokens follow them" />
         </Group>
       </Stack>
     </form>

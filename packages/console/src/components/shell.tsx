@@ -3,9 +3,11 @@ import type { ReactNode } from 'react';
 import { Box, Button, Container, Group, Text } from '@mantine/core';
 import { IconLogout, IconShieldLock } from '@tabler/icons-react';
 import { Link } from '../router';
+import { useScrollHints } from './scroll-hints';
 
 /** Header and main area. */
 export function Shell({ email, onSignOut, children }: { email: string; onSignOut: () => void; children: ReactNode }) {
+  useScrollHints();
   return (
     <>
       <Box component="header" className="gh-header">

@@ -2,11 +2,12 @@
  * One environment: tabs "Integrations", "Customers", "APIs", "Customer tokens", "Settings" and
  * "Audit log" (the tab is kept in the URL, `?tab=`).
  */
-import { Anchor, Breadcrumbs, Tabs, Text, Title } from '@mantine/core';
+import { Tabs, Text, Title } from '@mantine/core';
 import { api, seg } from '../api/client';
 import type { Environment } from '../api/types';
 import { useRequest } from '../use-request';
-import { Link, navigate } from '../router';
+import { navigate } from '../router';
+import { PageBreadcrumbs } from '../components/page-breadcrumbs';
 import { ErrorState, Loading } from '../components/states';
 import { IntegrationsTab } from '../components/integrations-tab';
 import { CustomersTab } from '../components/customers-tab';
@@ -30,12 +31,7 @@ export function EnvironmentPage({ env, tab }: { env: string; tab: string | null 
   const current = TABS.some(([v]) => v === tab) ? tab! : 'integrations';
   return (
     <>
-      <Breadcrumbs mb="xs">
-        <Link to="/">Environments</Link>
-        <Anchor component="span" c="dimmed" underline="never">
-          {environment.data?.name ?? env}
-        </Anchor>
-      </Breadcrumbs>
+      <PageBreadcrumbs env={env} envName={environment.data?.name ?? (environment.error !== undefined ? env : null)} />
       <Title order={1} size="h2">
         {environment.data?.name ?? env}
       </Title>

@@ -1,10 +1,11 @@
 /** One integration: tabs "General", "Permissions" and "Try it". */
 import { useEffect, useState } from 'react';
-import { Alert, Anchor, Badge, Breadcrumbs, Group, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Badge, Group, Tabs, Text, Title } from '@mantine/core';
 import { api, seg } from '../api/client';
 import type { Api, Integration, Page } from '../api/types';
 import { useRequest } from '../use-request';
-import { Link, navigate } from '../router';
+import { navigate } from '../router';
+import { PageBreadcrumbs } from '../components/page-breadcrumbs';
 import { ErrorState, Loading } from '../components/states';
 import { forgetFreshSecret, peekFreshSecret } from '../components/secret-reveal';
 import { GeneralTab } from '../components/general-tab';
@@ -26,13 +27,7 @@ export function IntegrationPage({ env, clientId, tab }: { env: string; clientId:
 
   return (
     <>
-      <Breadcrumbs mb="xs">
-        <Link to="/">Environments</Link>
-        <Link to={`${envPath}?tab=integrations`}>{env}</Link>
-        <Anchor component="span" c="dimmed" underline="never">
-          {c?.name ?? clientId}
-        </Anchor>
-      </Breadcrumbs>
+      <PageBreadcrumbs env={env} current={c?.name ?? clientId} />
       <Group gap="sm" mb="md" align="center">
         <Title order={1} size="h2">
           {c?.name ?? 'Integration'}

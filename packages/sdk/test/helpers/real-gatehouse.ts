@@ -4,10 +4,10 @@
  * the SDK builds URLs, `aud` and DPoP `htu` from the issuer exactly as it would in production.
  */
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import { ISSUER } from '../../../server/test/helpers/server.js';
+import { ISSUER } from '@gatehouse/testing/server';
 import type { FetchLike } from '../../src/index.js';
 
-export { ISSUER, startTestServer, type TestServer } from '../../../server/test/helpers/server.js';
+export { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
 
 /** A fetch that rewrites `https://gatehouse.test/...` to `{serverUrl}/...` and records each request. */
 export function issuerFetch(serverUrl: string, seen: Array<{ url: string; headers: Record<string, string>; body: string }> = []): FetchLike {

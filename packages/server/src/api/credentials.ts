@@ -1,13 +1,13 @@
 /**
  * `/api/v1/environments/{env}/credentials`: customer-token credentials; console admins only.
- * Reading never creates a secret (SECURITY.md H-82): `POST …/credentials/secret` creates it and
+ * Reading never creates a secret (docs/security.md H-82): `POST …/credentials/secret` creates it and
  * `POST …/credentials/rotate-secret` replaces it; both answer it once, with `Cache-Control: no-store`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody, EnvParams } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { ApiError } from '../errors/api-error.js';
+import { Forbidden } from '../errors/domain-errors.js';
 import { addPublicKey, createEnvironmentSecret, getCredentials, removePublicKey, rotateEnvironmentSecret } from '../services/credentials.js';
 import { PUBLIC_KEY_ALGS } from '../services/public-keys.js';
 import { actorOf } from '../auth/principal.js';
@@ -42,7 +42,7 @@ const KeyParams = Type.Object({ env: EnvParams.properties.env, id: Type.String({
 
 function consoleOnly(request: FastifyRequest) {
   const p = request.principal;
-  if (p?.type !== 'console') throw new ApiError(403, 'forbidden', 'environment credentials are managed from the console or the CLI');
+  if (p?.type !== 'console') throw new Forbidden('environment credentials are managed from the console or the CLI');
   return { actor: actorOf(p), ip: request.ip };
 }
 

@@ -4,7 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody, Customer, EnvParams, ListQuery, Page } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { deleteCustomer, getCustomer, listCustomers, updateCustomer } from '../services/customers.js';
-import { requestEnvironmentId } from './index.js';
+import { requestEnvironmentId } from './request-principal.js';
 import { actorOf } from '../auth/principal.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody };

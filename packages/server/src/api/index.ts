@@ -3,7 +3,7 @@
  * the environment check and the route's scope run in `onRequest`, before the body is even parsed.
  * @packageDocumentation
  */
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import type { Runtime } from '../runtime.js';
 import { BearerInvalidRequest, InvalidToken, withResourceMetadata } from '../errors/api-error.js';
@@ -11,41 +11,19 @@ import { errorHandler } from '../errors/error-handler.js';
 import { resourceMetadataUrl } from '../oauth/protected-resource.js';
 import { authenticateCaller } from '../auth/caller.js';
 import { requireScope } from '../auth/policy.js';
-import type { BearerPrincipal } from '../auth/principal.js';
+export { bearerPrincipal, requestEnvironmentId } from './request-principal.js';
 import { selfRoute } from './self.js';
 import { projectRoutes } from './projects.js';
 import { assetRoutes } from './assets.js';
 import { outputRoutes } from './outputs.js';
 import { customerRoutes } from './customers.js';
 import { credentialRoutes } from './credentials.js';
-import { NotFound } from '../errors/api-error.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a bearer-protected route needs. */
     scope?: string;
   }
-}
-
-/** The authenticated bearer principal of a request in this context. */
-export function bearerPrincipal(request: FastifyRequest): BearerPrincipal {
-  const p = request.principal;
-  if (!p || p.type === 'console') throw new InvalidToken();
-  return p;
-}
-
-/**
- * The id of the path's environment for the caller: a bearer principal's own (the hook already
- * checked it matches the path), or, for a console session, the environment named by the path.
- * @throws NotFound for an unknown environment.
- */
-export async function requestEnvironmentId(rt: Runtime, request: FastifyRequest): Promise<string> {
-  const p = request.principal;
-  if (p && p.type !== 'console') return p.environmentId;
-  const slug = (request.params as { env?: string }).env ?? '';
-  const env = await rt.directory.environment('slug', slug);
-  if (!env) throw new NotFound('environment');
-  return env.id;
 }
 
 /** Registers the Environment API routes. */

@@ -4,7 +4,7 @@ import type { Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody, EnvIdParams, EnvParams, ListQuery, Output, OutputCreate, Page } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { createOutput, getOutput, listOutputs } from '../services/outputs.js';
-import { bearerPrincipal } from './index.js';
+import { bearerPrincipal } from './request-principal.js';
 import { actorOf } from '../auth/principal.js';
 import { requestOwner } from './projects.js';
 

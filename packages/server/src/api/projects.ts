@@ -3,19 +3,19 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody, EnvIdParams, EnvParams, ListQuery, Page, Project, ProjectCreate, ProjectUpdate } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { ApiError } from '../errors/api-error.js';
+import { Forbidden } from '../errors/domain-errors.js';
 import { createProject, deleteProject, getProject, listProjects, updateProject, type Owner } from '../services/projects.js';
-import { bearerPrincipal } from './index.js';
+import { bearerPrincipal } from './request-principal.js';
 import { ownerOf } from '../auth/principal.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody };
 const common = { tags: ['environment-api'], security: [{ bearer: [] }] };
 
-/** The owner the request acts as. @throws ApiError 403 for admin tokens, which own no projects. */
+/** The owner the request acts as. @throws Forbidden (403) for admin tokens, which own no projects. */
 export function requestOwner(request: FastifyRequest): { environmentId: string; owner: Owner } {
   const p = bearerPrincipal(request);
   const owner = ownerOf(p);
-  if (!owner) throw new ApiError(403, 'forbidden', 'admin tokens act for the environment and own no projects');
+  if (!owner) throw new Forbidden('admin tokens act for the environment and own no projects');
   return { environmentId: p.environmentId, owner };
 }
 

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError as ApiErrorBody, Self } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { bearerPrincipal } from './index.js';
+import { bearerPrincipal } from './request-principal.js';
 
 /** Registers `/self`. */
 export function selfRoute(app: FastifyInstance, rt: Runtime): void {

@@ -1,13 +1,12 @@
 /**
  * Reading and verifying the access token of a request (RFC 6750 §2.1: the Authorization header
  * only; the scheme is case-insensitive): `Bearer`, or `DPoP` with a proof of the token's key
- * (RFC 9449 §7). A DPoP-bound token presented as Bearer is refused (SECURITY.md I-89).
+ * (RFC 9449 §7). A DPoP-bound token presented as Bearer is refused (docs/security.md I-89).
  * @packageDocumentation
  */
 import type { FastifyRequest } from 'fastify';
 import { BearerInvalidRequest, InvalidToken, MissingBearer } from '../errors/api-error.js';
-import type { Runtime } from '../runtime.js';
-import { MAX_TOKEN_LENGTH } from '../tokens/bearer-verifier.js';
+import { MAX_TOKEN_LENGTH, type AuthRuntime } from './deps.js';
 import type { BearerPrincipal } from './principal.js';
 import { withCurrentScopes } from './policy.js';
 import { DpopProofError, verifyDpopProof } from './dpop.js';
@@ -43,7 +42,7 @@ export function extractAccessToken(request: FastifyRequest): { scheme: 'Bearer' 
  *   scheme) when verification or the proof fails, for a DPoP-bound token sent as Bearer, or when
  *   the integration is gone or disabled.
  */
-export async function authenticateBearer(rt: Runtime, request: FastifyRequest): Promise<BearerPrincipal> {
+export async function authenticateBearer(rt: AuthRuntime, request: FastifyRequest): Promise<BearerPrincipal> {
   const { scheme, token } = extractAccessToken(request);
   try {
     const principal = await rt.verifier.verify(token);

@@ -1,7 +1,7 @@
 /**
  * `private_key_jwt` client authentication (RFC 7523 §2.2 and §3, RFC 7521 §4.2, RFC 8725): the
  * client signs a short-lived JWT with a key it registered. Checks, all failing as 401
- * `invalid_client` with nothing persisted (SECURITY.md I-85): the structure is plain (no embedded
+ * `invalid_client` with nothing persisted (docs/security.md I-85): the structure is plain (no embedded
  * `jwk`, `jku`, `x5u`, `x5c`, `crit`); `alg` is the registered key's own (asymmetric only); the
  * signature; `iss` = `sub` = client_id; `aud` names the issuer or the token endpoint; `exp` present
  * and at most {@link MAX_ASSERTION_LIFETIME} ahead; `jti` present and used once by every node
@@ -11,10 +11,10 @@
 import { importJWK, jwtVerify, type JWK } from 'jose';
 import { nowSeconds } from '../clock.js';
 import { InvalidClient, InvalidRequest } from '../errors/oauth-error.js';
-import type { Runtime } from '../runtime.js';
+import type { AuthRuntime } from './deps.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientKeyRecord, ClientRecord } from '../store/repositories/integrations.js';
-import { decodeStrict, type DecodedJws } from '../tokens/jwt-structure.js';
+import { decodeStrict, type DecodedJws } from './jwt-structure.js';
 import { ASYMMETRIC_ALGS } from './client-key.js';
 import { useJtiOnce } from './replay.js';
 
@@ -65,14 +65,14 @@ function unverifiedSubject(assertion: string): string | undefined {
  * The client and environment a valid assertion authenticates.
  * @throws InvalidClient (no Basic challenge) for any failure; store errors (503).
  */
-export async function authenticateClientAssertion(rt: Runtime, creds: AssertionCredentials): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
+export async function authenticateClientAssertion(rt: AuthRuntime, creds: AssertionCredentials): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
   const client = await rt.directory.client(creds.clientId);
   const env = client && (await rt.directory.environment('id', client.environmentId));
   if (!client || !env || !client.enabled || !(await verifyAssertion(rt, client, creds.assertion))) throw new InvalidClient(false);
   return { client, env };
 }
 
-async function verifyAssertion(rt: Runtime, client: ClientRecord, assertion: string): Promise<boolean> {
+async function verifyAssertion(rt: AuthRuntime, client: ClientRecord, assertion: string): Promise<boolean> {
   let decoded: DecodedJws;
   try {
     decoded = decodeStrict(assertion);
@@ -107,5 +107,5 @@ async function verifyAssertion(rt: Runtime, client: ClientRecord, assertion: str
   const { exp, jti } = payload;
   if (typeof exp !== 'number' || exp > now + MAX_ASSERTION_LIFETIME + clockSkew) return false;
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) return false;
-  return useJtiOnce(rt.ctx.db, 'client_assertion', client.clientId, jti, exp + clockSkew, now);
+  return useJtiOnce(rt.ctx.store, 'client_assertion', client.clientId, jti, exp + clockSkew, now);
 }

@@ -13,9 +13,9 @@ import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify, type JWK } from 'jose';
 import type { FastifyRequest } from 'fastify';
 import { nowSeconds } from '../clock.js';
 import { InvalidDpopProof } from '../errors/oauth-error.js';
-import type { Runtime } from '../runtime.js';
+import type { AuthRuntime } from './deps.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
-import { decodeStrict } from '../tokens/jwt-structure.js';
+import { decodeStrict } from './jwt-structure.js';
 import { ASYMMETRIC_ALGS } from './client-key.js';
 import { useJtiOnce } from './replay.js';
 
@@ -54,7 +54,7 @@ function comparable(url: string): string | undefined {
  * @returns `jkt`, the SHA-256 thumbprint of the proof's key (RFC 7638).
  * @throws DpopProofError for anything but one valid, fresh, unused proof; store errors (503).
  */
-export async function verifyDpopProof(rt: Runtime, header: string | string[] | undefined, ctx: ProofContext): Promise<{ jkt: string }> {
+export async function verifyDpopProof(rt: AuthRuntime, header: string | string[] | undefined, ctx: ProofContext): Promise<{ jkt: string }> {
   if (typeof header !== 'string' || header.length > MAX_PROOF_LENGTH) throw new DpopProofError('send exactly one DPoP proof');
   let decoded;
   try {
@@ -82,7 +82,7 @@ export async function verifyDpopProof(rt: Runtime, header: string | string[] | u
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) throw new DpopProofError('jti is missing or too long');
   if (ctx.accessToken !== undefined && ath !== createHash('sha256').update(ctx.accessToken).digest('base64url')) throw new DpopProofError('ath does not match the access token');
   const jkt = await calculateJwkThumbprint(jwk as JWK, 'sha256');
-  if (!(await useJtiOnce(rt.ctx.db, 'dpop_proof', jkt, jti, iat + DPOP_IAT_WINDOW + 2 * clockSkew, now))) throw new DpopProofError('the DPoP proof was already used');
+  if (!(await useJtiOnce(rt.ctx.store, 'dpop_proof', jkt, jti, iat + DPOP_IAT_WINDOW + 2 * clockSkew, now))) throw new DpopProofError('the DPoP proof was already used');
   return { jkt };
 }
 
@@ -92,7 +92,7 @@ export async function verifyDpopProof(rt: Runtime, header: string | string[] | u
  * @throws InvalidDpopProof (400) for an invalid proof, or a missing one where the integration
  *   requires DPoP (`dpop_bound_access_tokens`, §5.2).
  */
-export async function tokenRequestDpop(rt: Runtime, request: FastifyRequest, client: ClientRecord): Promise<string | undefined> {
+export async function tokenRequestDpop(rt: AuthRuntime, request: FastifyRequest, client: ClientRecord): Promise<string | undefined> {
   const header = request.headers.dpop;
   if (header === undefined) {
     if (client.dpopBound) throw new InvalidDpopProof('this integration requires DPoP: send a DPoP proof');

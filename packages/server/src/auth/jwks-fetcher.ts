@@ -5,7 +5,7 @@
  * the connection itself, so DNS can't point an allowed name at a private address between check and
  * use. Results are cached per URI (bounded in bytes) for {@link JWKS_FRESH_SECONDS}; a URI is
  * fetched again at most once per {@link JWKS_COOLDOWN_SECONDS}, however many failures or unknown
- * `kid`s arrive (SECURITY.md I-87). A failure yields no keys: the assertion fails as `invalid_client`.
+ * `kid`s arrive (docs/security.md I-87). A failure yields no keys: the assertion fails as `invalid_client`.
  * @packageDocumentation
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';

@@ -1,5 +1,5 @@
 /**
- * The authorization policy of Gatehouse's own APIs, in one place (PRODUCT.md "Authorization
+ * The authorization policy of Gatehouse's own APIs, in one place (docs/product.md "Authorization
  * follows the current state"):
  * - an integration's effective scopes are its token's scopes intersected with its grants *now*;
  * - a bearer caller acts on another integration only if that integration's grants are a subset
@@ -12,7 +12,8 @@
  * @packageDocumentation
  */
 import { CONTENT_SCOPES, SECRETS_SCOPE } from '@gatehouse/contracts';
-import { ApiError, InsufficientScope, InvalidToken } from '../errors/api-error.js';
+import { InsufficientScope, InvalidToken } from '../errors/api-error.js';
+import { Forbidden } from '../errors/domain-errors.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import type { BearerPrincipal, IntegrationPrincipal, Principal } from './principal.js';
@@ -54,7 +55,7 @@ export function customerScopes(scopes: Iterable<string>): Set<string> {
  * belong to the token's environment, and if it requires DPoP the token must be DPoP-bound (its
  * key was already checked against the request's proof). Read from the in-memory directory.
  * @throws InvalidToken (401) when the integration is gone, disabled or moved, or for an unbound
- *   token of an integration that requires DPoP (SECURITY.md I-89).
+ *   token of an integration that requires DPoP (docs/security.md I-89).
  */
 export async function withCurrentScopes(state: CurrentState, principal: BearerPrincipal): Promise<BearerPrincipal> {
   if (principal.type === 'customer') return { ...principal, scopes: customerScopes(principal.scopes) };
@@ -96,7 +97,7 @@ export function requireWithin(limit: GrantMap | undefined, grants: GrantMap): vo
 
 /**
  * Checks that `principal` may change, disable, delete or revoke the tokens of `target`: the
- * target's grants (on every API) must lie within the caller's effective scopes (SECURITY.md G-69).
+ * target's grants (on every API) must lie within the caller's effective scopes (docs/security.md G-69).
  * @throws InsufficientScope (403) naming a scope the target holds and the caller does not.
  */
 export function requireManageable(principal: Principal, env: EnvironmentRecord, target: ClientRecord): void {
@@ -107,7 +108,7 @@ export function requireManageable(principal: Principal, env: EnvironmentRecord, 
  * Whether `principal` rotates its own secret (`self`) or another's (`other`; operators always
  * `other`). Only the scopes are checked here, before the body is read: an integration may always
  * rotate its own secret; another's needs `integrations:write` and `integrations:secrets`
- * (SECURITY.md G-70), and the target must be manageable ({@link requireManageable}).
+ * (docs/security.md G-70), and the target must be manageable ({@link requireManageable}).
  * @throws InsufficientScope (403).
  */
 export function secretRotationKind(principal: Principal, targetClientId: string): 'self' | 'other' {
@@ -127,10 +128,10 @@ export function isSelf(principal: Principal, target: ClientRecord): principal is
  * required (server-wide by `GATEHOUSE_REQUIRE_TOTP`, or by the environment's `require_totp`) and
  * the account has no confirmed TOTP factor. Sessions opened with TOTP, or by single sign-on (the
  * provider owns the second factor), pass.
- * @throws ApiError 403 `totp_required` naming what to do.
+ * @throws Forbidden `totp_required` naming what to do.
  */
 export function requireSecondFactor(principal: Principal, required: boolean, enrolled: boolean): void {
   if (principal.type !== 'console' || !required || enrolled) return;
   if (principal.authMethod === 'password+totp' || principal.authMethod === 'sso') return;
-  throw new ApiError(403, 'totp_required', 'set up a TOTP second factor on your profile page first');
+  throw new Forbidden('set up a TOTP second factor on your profile page first', 'totp_required');
 }

@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Store } from '../store/db.js';
+import { repositories } from '../store/unit-of-work.js';
 
 /** What a `jti` was used in: its own namespace. */
 export type JtiKind = 'client_assertion' | 'dpop_proof';
@@ -19,12 +19,7 @@ export type JtiKind = 'client_assertion' | 'dpop_proof';
  * @returns true the first time, false for a replay.
  * @throws store errors (answered 503).
  */
-export async function useJtiOnce(db: Kysely<Database>, kind: JtiKind, issuer: string, jti: string, expiresAt: number, now: number): Promise<boolean> {
+export async function useJtiOnce(store: Store, kind: JtiKind, issuer: string, jti: string, expiresAt: number, now: number): Promise<boolean> {
   const digest = createHash('sha256').update(JSON.stringify([kind, issuer, jti])).digest('base64url');
-  const res = await db
-    .insertInto('used_jtis')
-    .values({ digest, expires_at: expiresAt })
-    .onConflict((oc) => oc.column('digest').doUpdateSet({ expires_at: expiresAt }).where('used_jtis.expires_at', '<', now))
-    .executeTakeFirst();
-  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  return repositories(store).usedJtis.useOnce(digest, expiresAt, now);
 }

@@ -17,14 +17,14 @@ export function upToEntries(entries: number): { maxSize: number; sizeCalculation
 /**
  * Longest identifier ever looked up, characters: every id Gatehouse issues is shorter (a
  * `client_id` is 20, an environment key 23, a slug at most 63). A longer one names nothing, so it
- * is refused before any lookup, and never cached or stored (SECURITY.md H-76).
+ * is refused before any lookup, and never cached or stored (docs/security.md H-76).
  */
 export const MAX_IDENTIFIER_LENGTH = 64;
 
 /**
  * lru-cache options bounding a cache at about `bytes` bytes: each entry counts its key's UTF-16
  * length twice plus `overhead` (the value and lru-cache's bookkeeping), so a flood of long keys
- * evicts older entries instead of growing memory (SECURITY.md H-76).
+ * evicts older entries instead of growing memory (docs/security.md H-76).
  * @param bytes - the bound, bytes
  * @param overhead - estimated bytes per entry besides its key
  * @example new LRUCache<string, true>(upToBytes(4 * 1024 * 1024, 100))

@@ -5,7 +5,8 @@
  */
 import type pg from 'pg';
 import type { Context } from '../context.js';
-import { CHANGE_CHANNEL, changesSince, latestChangeId, type Change } from '../store/repositories/change-log.js';
+import { CHANGE_CHANNEL, type Change } from '../store/repositories/change-log.js';
+import { repositories } from '../store/unit-of-work.js';
 
 /** Called with each batch of new changes, oldest first. */
 export type ChangeListener = (changes: Change[]) => void | Promise<void>;
@@ -14,7 +15,6 @@ export type ChangeListener = (changes: Change[]) => void | Promise<void>;
 export class ChangeFeed {
   private lastId = 0;
   private timer: NodeJS.Timeout | undefined;
-  private listeners: ChangeListener[] = [];
   private running: Promise<void> | undefined;
   private again = false;
   private listenClient: pg.PoolClient | undefined;
@@ -22,16 +22,15 @@ export class ChangeFeed {
   /** Last time (ms) the store answered a poll; readiness uses it. */
   lastPollOk = 0;
 
-  constructor(private readonly ctx: Context) {}
-
-  /** Adds a listener. */
-  on(listener: ChangeListener): void {
-    this.listeners.push(listener);
-  }
+  /** @param listener told of each batch of new changes (the runtime's cache coherence, coherence.ts). */
+  constructor(
+    private readonly ctx: Context,
+    private readonly listener: ChangeListener,
+  ) {}
 
   /** Starts following from the newest change. */
   async start(): Promise<void> {
-    this.lastId = await latestChangeId(this.ctx.db);
+    this.lastId = await repositories(this.ctx.store).changes.latestId();
     this.lastPollOk = Date.now();
     this.timer = setInterval(() => void this.poll(), this.ctx.config.changePollMs);
     this.timer.unref();
@@ -49,11 +48,11 @@ export class ChangeFeed {
         this.again = false;
         try {
           for (;;) {
-            const changes = await changesSince(this.ctx.db, this.lastId);
+            const changes = await repositories(this.ctx.store).changes.since(this.lastId);
             this.lastPollOk = Date.now();
             if (!changes.length) break;
             this.lastId = changes[changes.length - 1]!.id;
-            for (const l of this.listeners) await l(changes);
+            await this.listener(changes);
           }
         } catch {
           // The store is down: caches keep serving what they know; the next tick retries.

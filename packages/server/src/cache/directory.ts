@@ -1,14 +1,14 @@
 /**
  * Cached reads of what every request needs: clients by `client_id`, environments by id, slug and
- * environment key. Entries are dropped when the change feed reports their change.
+ * environment key. Entries are dropped when the change feed reports their change (coherence.ts).
  * @packageDocumentation
  */
 import { LRUCache } from 'lru-cache';
 import { MAX_IDENTIFIER_LENGTH, upToBytes, upToEntries } from './bounded.js';
 import type { Context } from '../context.js';
-import type { Change } from '../store/repositories/change-log.js';
-import { loadClient, type ClientRecord } from '../store/repositories/integrations.js';
-import { loadEnvironment, type EnvironmentRecord } from '../store/repositories/environments.js';
+import type { ClientRecord } from '../store/repositories/integrations.js';
+import type { EnvironmentRecord } from '../store/repositories/environments.js';
+import { repositories } from '../store/unit-of-work.js';
 
 const MISSING = Symbol('missing');
 
@@ -39,7 +39,7 @@ export class Directory {
     if (hit !== undefined) return hit;
     if (this.unknownClients.has(clientId)) return undefined;
     const version = this.version;
-    const record = await loadClient(this.ctx.db, 'client_id', clientId);
+    const record = await repositories(this.ctx.store).integrations.load('client_id', clientId);
     if (version !== this.version) return record;
     if (!record) {
       this.unknownClients.set(clientId, true);
@@ -60,26 +60,25 @@ export class Directory {
     const hit = this.envs.get(key);
     if (hit !== undefined) return hit === MISSING ? undefined : hit;
     const version = this.version;
-    const record = await loadEnvironment(this.ctx.db, by, value, this.ctx.config.audience);
+    const record = await repositories(this.ctx.store).environments.load(by, value, this.ctx.config.audience);
     if (version !== this.version) return record;
     this.envs.set(key, record ?? MISSING);
     return record;
   }
 
-  /** Drops what `changes` made stale. */
-  apply(changes: Change[]): void {
+  /** Drops the client of integration `integrationId` (its `id`), and every id cached as unknown (a new integration may carry one). */
+  forgetIntegration(integrationId: string): void {
     this.version++;
-    for (const c of changes) {
-      if (c.kind === 'integration') {
-        const clientId = this.clientIdById.get(c.ref);
-        if (clientId) this.clients.delete(clientId);
-        this.clientIdById.delete(c.ref);
-        // A new integration may carry an id that was cached as unknown.
-        this.unknownClients.clear();
-      } else if (c.kind === 'environment' || c.kind === 'api' || c.kind === 'credential') {
-        this.envs.clear();
-      }
-    }
+    const clientId = this.clientIdById.get(integrationId);
+    if (clientId) this.clients.delete(clientId);
+    this.clientIdById.delete(integrationId);
+    this.unknownClients.clear();
+  }
+
+  /** Drops every environment (an environment, one of its APIs or credentials changed). */
+  forgetEnvironments(): void {
+    this.version++;
+    this.envs.clear();
   }
 
   /** Forgets everything. */

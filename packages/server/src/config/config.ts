@@ -3,8 +3,7 @@
  * @packageDocumentation
  */
 import { join, resolve } from 'node:path';
-import { masterKeyPath, parseMasterKey, readMasterKeyFile } from '../keys/master-key.js';
-import type { MasterKeys, StorePlace } from '../keys/unlock-store.js';
+import { masterKeyPath, parseMasterKey, readMasterKeyFile, type MasterKeys, type StorePlace } from './master-key-source.js';
 
 /** Validated, frozen configuration of one Gatehouse process. */
 export interface Config {

@@ -8,10 +8,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { ApiError } from '../errors/api-error.js';
+import { Conflict, Unauthenticated } from '../errors/domain-errors.js';
 import type { ConsolePrincipal } from '../auth/principal.js';
 import { MAX_PASSWORD_LENGTH } from '../services/admins.js';
-import { audit } from '../services/audit.js';
+import { recordAudit } from '../services/audit.js';
 import { setOperatorPassword } from '../services/operators.js';
 import { beginTotp, confirmTotp, disableTotp, MAX_CODE_LENGTH, regenerateRecoveryCodes, totpStatus } from '../services/totp.js';
 import { authenticateSession, sessionCookie } from './session-cookie.js';
@@ -38,8 +38,8 @@ const common = { tags: ['console'] };
 export async function profileRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   const { ctx } = rt;
   const signedIn = async (request: FastifyRequest): Promise<ConsolePrincipal> => {
-    const principal = await authenticateSession(ctx, request);
-    if (!principal) throw new ApiError(401, 'unauthorized', 'not signed in');
+    const principal = await authenticateSession(rt.sessions, request);
+    if (!principal) throw new Unauthenticated('not signed in');
     return principal;
   };
   const actor = (p: ConsolePrincipal, request: FastifyRequest) => ({ actor: `admin:${p.email}`, ip: request.ip });
@@ -75,7 +75,7 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime): Promise<
     async (request, reply) => {
       const p = await signedIn(request);
       const codes = await confirmTotp(ctx, p.adminId, request.body.code);
-      await audit(ctx.db, actor(p, request), { environmentId: null, action: 'admin.totp_enable' }, ctx.clock.now());
+      await recordAudit(ctx, actor(p, request), { environmentId: null, action: 'admin.totp_enable' }, ctx.clock.now());
       reply.header('cache-control', 'no-store');
       return codes;
     },
@@ -86,9 +86,9 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime): Promise<
     { schema: { ...common, summary: 'Turn TOTP off (needs a current code or a recovery code)', body: Code, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const p = await signedIn(request);
-      if (ctx.config.requireTotp) throw new ApiError(409, 'conflict', 'TOTP is required on this server');
+      if (ctx.config.requireTotp) throw new Conflict('TOTP is required on this server');
       await disableTotp(ctx, p.adminId, request.body.code);
-      await audit(ctx.db, actor(p, request), { environmentId: null, action: 'admin.totp_disable' }, ctx.clock.now());
+      await recordAudit(ctx, actor(p, request), { environmentId: null, action: 'admin.totp_disable' }, ctx.clock.now());
       return reply.code(204).send();
     },
   );
@@ -99,7 +99,7 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime): Promise<
     async (request, reply) => {
       const p = await signedIn(request);
       const codes = await regenerateRecoveryCodes(ctx, p.adminId, request.body.code);
-      await audit(ctx.db, actor(p, request), { environmentId: null, action: 'admin.recovery_codes' }, ctx.clock.now());
+      await recordAudit(ctx, actor(p, request), { environmentId: null, action: 'admin.recovery_codes' }, ctx.clock.now());
       reply.header('cache-control', 'no-store');
       return codes;
     },

@@ -9,13 +9,13 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { ApiError } from '../errors/api-error.js';
+import { NotFound, Unauthenticated } from '../errors/domain-errors.js';
 import type { ThrottlePolicy } from '../throttle/throttle.js';
-import { audit } from '../services/audit.js';
+import { recordAudit } from '../services/audit.js';
 import { createSession } from '../services/sessions.js';
 import { MAX_CODE_LENGTH, verifySecondFactor } from '../services/totp.js';
 import { openChallenge } from '../services/sign-in-challenge.js';
-import { findOperatorById } from '../store/repositories/operators.js';
+import { resolveOperator } from '../services/operators.js';
 import { setSessionCookie } from './session-cookie.js';
 
 /** Code attempts: 5 per account and address, 30 per address, 10 per account in 15 minutes. */
@@ -35,18 +35,21 @@ export async function secondFactorRoutes(app: FastifyInstance, rt: Runtime): Pro
     { schema: { tags: ['console'], summary: 'Second sign-in step: TOTP or recovery code', body: Body, response: { 200: SessionView, 400: ApiErrorBody, 401: ApiErrorBody, 429: ApiErrorBody } } },
     async (request, reply) => {
       const accountId = openChallenge(ctx, request.body.challenge);
-      if (!accountId) throw new ApiError(401, 'invalid_challenge', 'the sign-in expired; enter your password again');
+      if (!accountId) throw new Unauthenticated('the sign-in expired; enter your password again', 'invalid_challenge');
       const windows = throttle.windows(TOTP_THROTTLE, accountId, request.ip);
       await throttle.reserve(windows);
-      const account = await findOperatorById(ctx.db, accountId);
+      const account = await resolveOperator(ctx, accountId).catch((err: unknown) => {
+        if (err instanceof NotFound) return undefined;
+        throw err;
+      });
       const accepted = account ? await verifySecondFactor(ctx, accountId, request.body.code) : undefined;
       if (!account || !accepted) {
-        rt.audits.push(() => audit(ctx.db, { actor: `admin:${account?.email ?? accountId}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in_totp', result: 'failure' }, ctx.clock.now()));
-        throw new ApiError(401, 'invalid_code', 'the code is wrong or was used already');
+        rt.audits.push(() => recordAudit(ctx, { actor: `admin:${account?.email ?? accountId}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in_totp', result: 'failure' }, ctx.clock.now()));
+        throw new Unauthenticated('the code is wrong or was used already', 'invalid_code');
       }
       await throttle.refund(windows);
       const { value, session } = await createSession(ctx, account, 'password+totp');
-      await audit(ctx.db, { actor: `admin:${account.email}`, ip: request.ip }, { environmentId: null, action: accepted === 'totp' ? 'admin.sign_in' : 'admin.sign_in_recovery_code' }, ctx.clock.now());
+      await recordAudit(ctx, { actor: `admin:${account.email}`, ip: request.ip }, { environmentId: null, action: accepted === 'totp' ? 'admin.sign_in' : 'admin.sign_in_recovery_code' }, ctx.clock.now());
       setSessionCookie(reply, ctx.config, value);
       reply.header('cache-control', 'no-store');
       return { email: session.email, csrf_token: session.csrfToken, auth_method: session.authMethod };

@@ -3,7 +3,7 @@
  * A sign-in reserves its attempt in the shared windows (email from this address, the address,
  * the email from anywhere) before any password is hashed, and takes it back when the password is
  * right; Argon2 runs at most {@link SIGN_IN_VERIFICATIONS} at once in this process and one at a
- * time per email, the others waiting in a bounded queue (SECURITY.md F-60, G-72, G-73). A wrong
+ * time per email, the others waiting in a bounded queue (docs/security.md F-60, G-72, G-73). A wrong
  * password and an unknown email answer alike (401 `invalid_credentials`).
  * @packageDocumentation
  */
@@ -11,12 +11,12 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { ApiError } from '../errors/api-error.js';
+import { Forbidden, Unauthenticated } from '../errors/domain-errors.js';
 import { TooManyRequests } from '../errors/oauth-error.js';
 import { SIGN_IN_THROTTLE } from '../throttle/throttle.js';
 import { VerificationGate } from '../throttle/verification-gate.js';
 import { normalizeEmail, verifyAdminPassword } from '../services/admins.js';
-import { audit } from '../services/audit.js';
+import { recordAudit } from '../services/audit.js';
 import { createSession, deleteSession } from '../services/sessions.js';
 import { hasTotp } from '../services/totp.js';
 import { issueChallenge } from '../services/sign-in-challenge.js';
@@ -52,7 +52,7 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
     '/api/v1/session',
     { schema: { ...common, summary: 'Sign in to the console', body: SignIn, response: { 200: Type.Union([SessionView, SecondFactorNeeded]), 429: ApiErrorBody, ...errors } } },
     async (request, reply) => {
-      if (!ctx.config.passwordSignIn) throw new ApiError(403, 'password_sign_in_disabled', 'password sign-in is off; sign in with single sign-on');
+      if (!ctx.config.passwordSignIn) throw new Forbidden('password sign-in is off; sign in with single sign-on', 'password_sign_in_disabled');
       const email = normalizeEmail(request.body.email);
       const windows = throttle.windows(SIGN_IN_THROTTLE, email, request.ip);
       await throttle.reserve(windows);
@@ -73,14 +73,14 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
       }
       if (!admin) {
         const now = ctx.clock.now();
-        rt.audits.push(() => audit(ctx.db, { actor: `admin:${email.slice(0, 320)}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in', result: 'failure' }, now));
-        throw new ApiError(401, 'invalid_credentials', 'wrong email or password');
+        rt.audits.push(() => recordAudit(ctx, { actor: `admin:${email.slice(0, 320)}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in', result: 'failure' }, now));
+        throw new Unauthenticated('wrong email or password', 'invalid_credentials');
       }
       await throttle.refund(windows);
       reply.header('cache-control', 'no-store');
       if (await hasTotp(ctx, admin.id)) return { second_factor: 'totp' as const, challenge: issueChallenge(ctx, admin.id) };
       const { value, session } = await createSession(ctx, admin);
-      await audit(ctx.db, { actor: `admin:${admin.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in' }, ctx.clock.now());
+      await recordAudit(ctx, { actor: `admin:${admin.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in' }, ctx.clock.now());
       setSessionCookie(reply, ctx.config, value);
       return { email: session.email, csrf_token: session.csrfToken, auth_method: session.authMethod };
     },
@@ -88,17 +88,17 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
 
   app.get('/api/v1/session', { schema: { ...common, summary: 'The signed-in administrator', response: { 200: SessionView, ...errors } } }, async (request, reply) => {
     const session = await requestSession(ctx, request);
-    if (!session) throw new ApiError(401, 'unauthorized', 'not signed in');
+    if (!session) throw new Unauthenticated('not signed in');
     reply.header('cache-control', 'no-store');
     return { email: session.email, csrf_token: session.csrfToken, auth_method: session.authMethod };
   });
 
   app.delete('/api/v1/session', { schema: { ...common, summary: 'Sign out', response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    const principal = await authenticateSession(ctx, request);
+    const principal = await authenticateSession(rt.sessions, request);
     const value = sessionCookie(request);
     if (principal && value) {
       await deleteSession(ctx, value);
-      await audit(ctx.db, { actor: `admin:${principal.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_out' }, ctx.clock.now());
+      await recordAudit(ctx, { actor: `admin:${principal.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_out' }, ctx.clock.now());
     }
     clearSessionCookie(reply, ctx.config);
     return reply.code(204).send();

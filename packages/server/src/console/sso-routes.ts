@@ -12,8 +12,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Runtime } from '../runtime.js';
-import { NotFound } from '../errors/api-error.js';
-import { audit } from '../services/audit.js';
+import { NotFound } from '../errors/domain-errors.js';
+import { recordAudit } from '../services/audit.js';
 import { createSession } from '../services/sessions.js';
 import { SSO_LOGIN_LIFETIME, SsoClient, SsoRefused } from '../services/sso.js';
 import { setSessionCookie } from './session-cookie.js';
@@ -61,13 +61,13 @@ export async function ssoRoutes(app: FastifyInstance, rt: Runtime): Promise<void
       if (query.length > MAX_CALLBACK_QUERY) throw new SsoRefused('invalid_response');
       const operator = await client.finish(ctx, request.cookies[SSO_COOKIE] || undefined, query);
       const { value } = await createSession(ctx, operator, 'sso');
-      await audit(ctx.db, { actor: `admin:${operator.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in_sso' }, ctx.clock.now());
+      await recordAudit(ctx, { actor: `admin:${operator.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in_sso' }, ctx.clock.now());
       setSessionCookie(reply, ctx.config, value);
       return reply.header('cache-control', 'no-store').redirect('/console/', 303);
     } catch (err) {
       if (!(err instanceof SsoRefused)) throw err;
       request.log.info({ reason: err.reason, cause: err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}` : undefined }, 'SSO sign-in refused');
-      rt.audits.push(() => audit(ctx.db, { actor: 'sso', ip: request.ip }, { environmentId: null, action: 'admin.sign_in_sso', result: 'failure', target: err.reason }, ctx.clock.now()));
+      rt.audits.push(() => recordAudit(ctx, { actor: 'sso', ip: request.ip }, { environmentId: null, action: 'admin.sign_in_sso', result: 'failure', target: err.reason }, ctx.clock.now()));
       return refuse(reply, err.reason);
     }
   });

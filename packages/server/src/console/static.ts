@@ -32,7 +32,7 @@ function sendIndex(reply: FastifyReply): FastifyReply {
 }
 
 /**
- * Registers `/`, `/console` and `/console/*` in the console context. Hashed assets are cached for
+ * Registers `/`, `/favicon.ico`, `/console` and `/console/*` in the console context. Hashed assets are cached for
  * a year; `index.html` is revalidated. A path with a file extension that isn't a file is a 404;
  * any other path under `/console/` is the app (its router decides).
  */
@@ -48,6 +48,10 @@ export async function staticRoutes(app: FastifyInstance, dist = CONSOLE_DIST): P
     app.get('/console/', { schema: { hide: true } }, missing);
     app.get('/console/*', { schema: { hide: true } }, missing);
     return;
+  }
+  // Browsers ask for /favicon.ico on any page (the API's too); the console's own icon answers.
+  if (existsSync(join(dist, 'favicon.ico'))) {
+    app.get('/favicon.ico', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'public, max-age=86400').sendFile('favicon.ico'));
   }
   await app.register(fastifyStatic, {
     root: dist,

@@ -1,7 +1,9 @@
 /**
- * Errors of the Environment and management APIs: RFC 6750 bearer errors and plain HTTP ones.
+ * Errors of the Environment and management APIs at the HTTP edge: RFC 6750 bearer errors and
+ * {@link ApiError}s with their status and headers.
  * @packageDocumentation
  */
+import type { ApiErrorCode } from '@gatehouse/contracts';
 import { OAuthError } from './oauth-error.js';
 
 /** The realm in every `WWW-Authenticate: Bearer` challenge. */
@@ -53,12 +55,15 @@ export class InsufficientScope extends OAuthError {
   }
 }
 
-/** A plain API error: 400/401/403/404/409 with an `error` code such as `not_found`. */
+/**
+ * An API error carrying HTTP details (status, challenge headers) that authentication raises at
+ * the edge, e.g. {@link MissingBearer}. Services throw domain errors instead (domain-errors.ts).
+ */
 export class ApiError extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: ApiErrorCode;
   readonly headers: Record<string, string>;
-  constructor(status: number, code: string, description: string, headers: Record<string, string> = {}) {
+  constructor(status: number, code: ApiErrorCode, description: string, headers: Record<string, string> = {}) {
     super(description);
     this.status = status;
     this.code = code;
@@ -73,12 +78,5 @@ export class ApiError extends Error {
 export class MissingBearer extends ApiError {
   constructor() {
     super(401, 'unauthorized', 'authentication required', { 'www-authenticate': `Bearer realm="${REALM}"` });
-  }
-}
-
-/** 404 `not_found`; also what a principal gets for another principal's resource. */
-export class NotFound extends ApiError {
-  constructor(what = 'resource') {
-    super(404, 'not_found', `${what} not found`);
   }
 }

@@ -89,10 +89,3 @@ export class TooManyRequests extends OAuthError {
     super('temporarily_unavailable', 429, description, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
   }
 }
-
-/** 500 `server_error`: what every unexpected error becomes. */
-export class ServerError extends OAuthError {
-  constructor() {
-    super('server_error', 500, 'internal error');
-  }
-}

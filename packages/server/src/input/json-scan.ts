@@ -1,6 +1,6 @@
 /**
  * Checks on JSON before and after parsing, without recursion: nesting depth and NUL characters
- * (SECURITY.md H-77). Deeply nested JSON parses, but every later recursive walk of it
+ * (docs/security.md H-77). Deeply nested JSON parses, but every later recursive walk of it
  * (`JSON.stringify`, validation, the driver) overflows the stack; a NUL reaching PostgreSQL fails
  * the query. Both are refused where the body is parsed.
  * @packageDocumentation

@@ -1,20 +1,19 @@
 /**
- * The one input policy of every route (SECURITY.md H-77), registered on the root instance so
+ * The one input policy of every route (docs/security.md H-77), registered on the root instance so
  * each encapsulated context inherits it: no NUL character in the URL (path and query) or a
  * header; JSON bodies limited in depth and free of NUL at parse time; no query number that is not
- * finite; no empty PATCH. Each answers 400 `invalid_request` in the route's error format (RFC 6749
- * §5.2 on the OAuth endpoints, the `{error, error_description}` ApiError elsewhere) before any
- * lookup. The OAuth endpoints parse their bodies themselves (oauth/params.ts) under the same rules.
+ * finite; no empty PATCH. Each answers 400 `invalid_request` before any lookup, in the format of
+ * the route's context (its error handler: RFC 6749 §5.2 on the OAuth endpoints, the APIs'
+ * `{error, error_description}` elsewhere). The OAuth endpoints parse their bodies themselves (oauth/params.ts) under the same rules.
  * @packageDocumentation
  */
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
-import { ApiError } from '../errors/api-error.js';
-import { InvalidRequest } from '../errors/oauth-error.js';
+import { InvalidInput } from '../errors/domain-errors.js';
 import { hasNul, scanJsonText } from './json-scan.js';
 
-/** The 400 of a refused input, in the format of `url`'s route. */
-export function badInput(url: string, description: string): Error {
-  return url.startsWith('/oauth/') ? new InvalidRequest(description) : new ApiError(400, 'invalid_request', description);
+/** The 400 `invalid_request` of a refused input; the route context's error handler picks its format. */
+export function badInput(description: string): InvalidInput {
+  return new InvalidInput(description);
 }
 
 /** Registers the policy on the root instance `app` (before the route contexts). */
@@ -23,13 +22,13 @@ export function registerInputPolicy(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const problem = scanJsonText(body as string);
-    if (problem) return done(badInput(request.url, problem), undefined);
+    if (problem) return done(badInput(problem), undefined);
     parseJson(request, body as string, done);
   });
   // Callback hooks: they run on every request, the token endpoint's hot path included.
   app.addHook('onRequest', (request, _reply, done) => {
     const problem = /%00/i.test(request.url) || hasNul(request.url) ? 'the URL holds a NUL character' : request.raw.rawHeaders.some(hasNul) ? 'a header holds a NUL character' : undefined;
-    done(problem ? badInput(request.url, problem) : undefined);
+    done(problem ? badInput(problem) : undefined);
   });
   // The query and PATCH checks go only to routes that take a query or are PATCHes (the token
   // endpoint and most GETs skip them: a hook per request is measurable on the hot paths).
@@ -40,7 +39,7 @@ export function registerInputPolicy(app: FastifyInstance): void {
     const check: preHandlerHookHandler = (request, _reply, done) => {
       let problem: string | undefined;
       for (const c of checks) problem ??= c(request);
-      done(problem ? badInput(request.url, problem) : undefined);
+      done(problem ? badInput(problem) : undefined);
     };
     const existing = route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [];
     route.preHandler = [check, ...existing];

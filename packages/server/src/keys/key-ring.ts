@@ -26,9 +26,20 @@ export class KeyRing {
 
   constructor(private readonly ctx: Context) {}
 
-  /** (Re)loads the keys from the store, persisting any due switch first. */
+  /**
+   * Persists any due switch ({@link promoteDueKeys}), then {@link load}s the keys. Run at start,
+   * by maintenance and when the change feed reports a key change: never on a request's path.
+   */
   async reload(): Promise<void> {
     await promoteDueKeys(this.ctx);
+    await this.load();
+  }
+
+  /**
+   * (Re)loads the keys from the store, writing nothing: what a request may do on an unknown `kid`.
+   * {@link signingKey} switches to a due key on time whether or not the switch was persisted.
+   */
+  async load(): Promise<void> {
     const rows = await loadSigningKeys(this.ctx);
     const keys: LoadedKey[] = [];
     for (const r of rows) {

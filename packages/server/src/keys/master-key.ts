@@ -4,39 +4,10 @@
  * @packageDocumentation
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { masterKeyPath, readMasterKeyFile } from '../config/master-key-source.js';
 
-/**
- * Parses a master key (base64 of 32 bytes); `origin` names where it came from in the error.
- * @throws Error when it does not decode to exactly 32 bytes.
- */
-export function parseMasterKey(base64: string, origin = 'GATEHOUSE_MASTER_KEY'): Buffer {
-  const key = Buffer.from(base64.trim(), 'base64');
-  if (key.length !== 32) throw new Error(`${origin} must be base64 of exactly 32 bytes`);
-  return key;
-}
-
-/** Path of the embedded store's key file: `<dataDir>/master.key`. */
-export function masterKeyPath(dataDir: string): string {
-  return join(dataDir, 'master.key');
-}
-
-/**
- * Reads `<dataDir>/master.key`; undefined when there is no such file. Never creates one.
- * @throws Error when the file exists but is not a valid key, or can't be read.
- */
-export function readMasterKeyFile(dataDir: string): Buffer | undefined {
-  const path = masterKeyPath(dataDir);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  return parseMasterKey(text, path);
-}
+export { masterKeyPath, parseMasterKey, readMasterKeyFile } from '../config/master-key-source.js';
 
 /**
  * Creates `<dataDir>/master.key` (mode 0600) with a new random key and returns the key. Only for

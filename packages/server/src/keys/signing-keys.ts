@@ -6,9 +6,8 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { recordChange } from '../store/repositories/change-log.js';
-import { audit } from '../services/audit.js';
-import { isUniqueViolation } from '../services/environments.js';
+import { isUniqueViolation } from '../store/repositories/queryable.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 
 /** The algorithm of Gatehouse access tokens. */
 export const SIGNING_ALG = 'ES256';
@@ -50,13 +49,12 @@ async function newKey(ctx: Context, state: 'next' | 'active', activatesAt: numbe
  * with exactly one: a partial unique index admits one `active` row, and the losers read it (F-64).
  */
 export async function ensureActiveKey(ctx: Context): Promise<void> {
-  const active = await ctx.db.selectFrom('signing_keys').select('kid').where('state', '=', 'active').executeTakeFirst();
-  if (active) return;
+  if ((await repositories(ctx.store).signingKeys.activeKid()) !== undefined) return;
   const row = await newKey(ctx, 'active', nowSeconds(ctx.clock));
   try {
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto('signing_keys').values(row).execute();
-      await recordChange(trx, ctx.store.dialect, 'keys', row.kid, row.created_at);
+    await unitOfWork(ctx.store, async (uow) => {
+      await uow.signingKeys.insert(row);
+      await uow.change('keys', row.kid, row.created_at);
     });
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
@@ -66,12 +64,7 @@ export async function ensureActiveKey(ctx: Context): Promise<void> {
 /** Every key still published (next, active, retiring not yet expired), newest first. */
 export async function loadSigningKeys(ctx: Context): Promise<SigningKeyRow[]> {
   const now = nowSeconds(ctx.clock);
-  const rows = await ctx.db
-    .selectFrom('signing_keys')
-    .selectAll()
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-    .orderBy('created_at', 'desc')
-    .execute();
+  const rows = await repositories(ctx.store).signingKeys.published(now);
   return rows.map((r) => ({
     kid: r.kid,
     alg: r.alg,
@@ -87,8 +80,8 @@ export async function loadSigningKeys(ctx: Context): Promise<SigningKeyRow[]> {
 
 /** Longest token lifetime of any environment, seconds: how long a retired key must stay published. */
 async function longestLifetime(ctx: Context): Promise<number> {
-  const row = await ctx.db.selectFrom('environments').select((eb) => eb.fn.max('token_lifetime').as('max')).executeTakeFirst();
-  return Number(row?.max ?? 86_400) + ctx.config.clockSkew;
+  const longest = await repositories(ctx.store).environments.longestTokenLifetime();
+  return (longest ?? 86_400) + ctx.config.clockSkew;
 }
 
 /**
@@ -97,17 +90,15 @@ async function longestLifetime(ctx: Context): Promise<number> {
  */
 export async function promoteDueKeys(ctx: Context): Promise<boolean> {
   const now = nowSeconds(ctx.clock);
-  const due = await ctx.db.selectFrom('signing_keys').select('kid').where('state', '=', 'next').where('activates_at', '<=', now).orderBy('activates_at', 'desc').executeTakeFirst();
-  if (!due) return false;
+  const due = await repositories(ctx.store).signingKeys.dueNextKid(now);
+  if (due === undefined) return false;
   const keep = await longestLifetime(ctx);
-  return ctx.db.transaction().execute(async (trx) => {
+  return unitOfWork(ctx.store, async (uow) => {
     // Two processes may promote the same key at once. Only keys other than `due` are retired, so
     // the one that comes second finds nothing left to do instead of retiring the key the first
     // just made active (which left no active key at all).
-    await trx.updateTable('signing_keys').set({ state: 'retiring', retired_at: now, expires_at: now + keep }).where('state', '=', 'active').where('kid', '!=', due.kid).execute();
-    const promoted = await trx.updateTable('signing_keys').set({ state: 'active' }).where('kid', '=', due.kid).where('state', '=', 'next').executeTakeFirst();
-    if (Number(promoted.numUpdatedRows) === 0) return false;
-    await recordChange(trx, ctx.store.dialect, 'keys', due.kid, now);
+    if (!(await uow.signingKeys.promote(due, now, now + keep))) return false;
+    await uow.change('keys', due, now);
     return true;
   });
 }
@@ -122,11 +113,11 @@ export async function rotateSigningKey(ctx: Context, actor: Actor, opts: { now?:
   const now = nowSeconds(ctx.clock);
   const activatesAt = opts.now ? now : now + ctx.config.jwksMaxAge;
   const row = await newKey(ctx, 'next', activatesAt);
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('signing_keys').where('state', '=', 'next').execute();
-    await trx.insertInto('signing_keys').values(row).execute();
-    await recordChange(trx, ctx.store.dialect, 'keys', row.kid, now);
-    await audit(trx, actor, { environmentId: null, action: 'keys.rotate', target: row.kid, details: { now: !!opts.now } }, ctx.clock.now());
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.signingKeys.deleteNext();
+    await uow.signingKeys.insert(row);
+    await uow.change('keys', row.kid, now);
+    await uow.audit(actor, { environmentId: null, action: 'keys.rotate', target: row.kid, details: { now: !!opts.now } }, ctx.clock.now());
   });
   if (opts.now) await promoteDueKeys(ctx);
   return { kid: row.kid, activates_at: activatesAt };

@@ -1,5 +1,5 @@
 /**
- * Opening a store with the one master key it was created with (SECURITY.md H-79). The store
+ * Opening a store with the one master key it was created with (docs/security.md H-79). The store
  * keeps a check value of its key (`store_meta.master_key_check`, an HMAC, never the key) and
  * where that key came from; every process — server, CLI, worker, other node — compares its key
  * with it before reading anything, so two keys can never be mixed on one store.
@@ -7,29 +7,11 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/db.js';
+import { repositories } from '../store/unit-of-work.js';
 import { createMasterKeyFile, masterKeyCheck, masterKeyPath } from './master-key.js';
+import type { MasterKeys, MasterKeySource, StorePlace } from '../config/master-key-source.js';
 
-/** A master key and where it came from, in words (`the GATEHOUSE_MASTER_KEY environment variable`, a file path). */
-export interface MasterKeySource {
-  readonly key: Buffer;
-  readonly origin: string;
-}
-
-/** The master keys a process was given; {@link unlockStore} uses one of them or refuses. */
-export interface MasterKeys {
-  /** From `GATEHOUSE_MASTER_KEY` (or the `masterKey` option); undefined when not set. */
-  readonly given: MasterKeySource | undefined;
-  /** From `<dataDir>/master.key` (embedded store only); undefined when there is no such file. */
-  readonly file: MasterKeySource | undefined;
-}
-
-/** Where the store is, for messages (`embedded store in /srv/data`, `PostgreSQL postgres://u:***@db/gh`). */
-export interface StorePlace {
-  readonly description: string;
-  /** The data directory: where `master.key` is generated for a new embedded store. */
-  readonly dataDir: string;
-  readonly embedded: boolean;
-}
+export type { MasterKeys, MasterKeySource, StorePlace } from '../config/master-key-source.js';
 
 /** Thrown when a process's master key can't open the store; the message says which key and what to do. */
 export class MasterKeyRefused extends Error {
@@ -65,14 +47,10 @@ export async function unlockStore(store: Store, keys: MasterKeys, place: StorePl
     if (!place.embedded) throw new MasterKeyRefused(`GATEHOUSE_MASTER_KEY (base64, 32 bytes) is required with PostgreSQL: every node must share it`);
     source = { key: createMasterKeyFile(place.dataDir), origin: masterKeyPath(place.dataDir) };
   }
-  await store.db
-    .insertInto('store_meta')
-    .values([
-      { name: CHECK, value: masterKeyCheck(source.key) },
-      { name: ORIGIN, value: source.origin },
-    ])
-    .onConflict((oc) => oc.column('name').doNothing())
-    .execute();
+  await repositories(store).storeMeta.insertIfAbsent([
+    { name: CHECK, value: masterKeyCheck(source.key) },
+    { name: ORIGIN, value: source.origin },
+  ]);
   // Another process may have recorded its key first: the store's key is the one that won.
   const recorded = await readMeta(store);
   if (recorded.check === undefined || !matches(source.key, recorded.check)) {
@@ -82,16 +60,13 @@ export async function unlockStore(store: Store, keys: MasterKeys, place: StorePl
 }
 
 async function readMeta(store: Store): Promise<{ check: string | undefined; origin: string | undefined }> {
-  const rows = await store.db.selectFrom('store_meta').select(['name', 'value']).where('name', 'in', [CHECK, ORIGIN]).execute();
-  const get = (name: string) => rows.find((r) => r.name === name)?.value;
-  return { check: get(CHECK), origin: get(ORIGIN) };
+  const values = await repositories(store).storeMeta.read([CHECK, ORIGIN]);
+  return { check: values.get(CHECK), origin: values.get(ORIGIN) };
 }
 
 /** True when the store holds anything sealed or keyed under a master key (an environment, a signing key). */
-async function holdsData(store: Store): Promise<boolean> {
-  const env = await store.db.selectFrom('environments').select('id').limit(1).executeTakeFirst();
-  const key = env ?? (await store.db.selectFrom('signing_keys').select('kid').limit(1).executeTakeFirst());
-  return key !== undefined;
+function holdsData(store: Store): Promise<boolean> {
+  return repositories(store).storeMeta.holdsData();
 }
 
 function matches(key: Buffer, check: string): boolean {

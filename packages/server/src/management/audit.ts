@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { AuditEvent, Page } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { listAudit } from '../services/audit.js';
+import { auditPage } from '../services/audit.js';
 import { requireEnvironment } from '../services/environments.js';
 import { COMMON, EnvParams, ERRORS } from './schemas.js';
 
@@ -25,12 +25,12 @@ export function auditRoutes(app: FastifyInstance, rt: Runtime): void {
     { config: { scope: 'audit:read' }, schema: { ...COMMON, summary: 'The newest audit events of the environment (audit:read)', params: EnvParams, querystring: AuditQuery, response: { 200: Page(AuditEvent), ...ERRORS } } },
     async (request) => {
       const env = await requireEnvironment(ctx, request.params.env);
-      return listAudit(ctx.db, env.id, request.query.limit ?? 50, request.query.cursor);
+      return auditPage(ctx, env.id, request.query.limit ?? 50, request.query.cursor);
     },
   );
   app.get<{ Querystring: Static<typeof AuditQuery> }>(
     '/audit',
     { config: { consoleOnly: true }, schema: { ...COMMON, summary: 'The newest server-wide audit events (keys, administrators, throttled IPs)', querystring: AuditQuery, response: { 200: Page(AuditEvent), ...ERRORS } } },
-    async (request) => listAudit(ctx.db, null, request.query.limit ?? 50, request.query.cursor),
+    async (request) => auditPage(ctx, null, request.query.limit ?? 50, request.query.cursor),
   );
 }

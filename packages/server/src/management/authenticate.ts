@@ -7,7 +7,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../context.js';
 import type { Runtime } from '../runtime.js';
-import { ApiError, NotFound } from '../errors/api-error.js';
+import { Forbidden, NotFound, Unauthenticated } from '../errors/domain-errors.js';
 import { authenticateCaller } from '../auth/caller.js';
 import { requireScope, requireSecondFactor } from '../auth/policy.js';
 import { secondFactorState } from '../services/second-factor-requirement.js';
@@ -22,10 +22,10 @@ declare module 'fastify' {
 
 /**
  * Authenticates a management request and checks the route's access rules.
- * @throws MissingBearer/InvalidToken (401) without valid credentials; ApiError 403 `invalid_csrf_token`
- *   for a session without its CSRF header; ApiError 403 `forbidden` for a bearer token other than an
+ * @throws MissingBearer/InvalidToken (401) without valid credentials; Forbidden `invalid_csrf_token`
+ *   for a session without its CSRF header; Forbidden `forbidden` for a bearer token other than an
  *   integration's, or on a console-only route; NotFound (404) for another environment's path
- *   (SECURITY.md E-53); InsufficientScope (403) without the route's scope.
+ *   (docs/security.md E-53); InsufficientScope (403) without the route's scope.
  */
 export async function authenticateManagement(rt: Runtime, request: FastifyRequest): Promise<Principal> {
   const principal = await authenticateCaller(rt, request);
@@ -37,10 +37,10 @@ export async function authenticateManagement(rt: Runtime, request: FastifyReques
     }
     return principal;
   }
-  if (principal.type !== 'integration') throw new ApiError(403, 'forbidden', 'the management API takes integration tokens or a console session');
+  if (principal.type !== 'integration') throw new Forbidden('the management API takes integration tokens or a console session');
   const env = (request.params as { env?: string } | undefined)?.env;
   if (env !== undefined && env !== principal.environment) throw new NotFound('environment');
-  if (request.routeOptions.config.consoleOnly) throw new ApiError(403, 'forbidden', 'this operation is for console administrators');
+  if (request.routeOptions.config.consoleOnly) throw new Forbidden('this operation is for console administrators');
   const scope = request.routeOptions.config.scope;
   if (scope) requireScope(principal, scope);
   return principal;
@@ -48,7 +48,7 @@ export async function authenticateManagement(rt: Runtime, request: FastifyReques
 
 /** The authenticated principal of a management request. */
 export function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new ApiError(401, 'unauthorized', 'authentication required');
+  if (!request.principal) throw new Unauthenticated('authentication required');
   return request.principal;
 }
 

@@ -1,7 +1,7 @@
 /**
  * `/api/v1/environments/{env}/integrations[/{client_id}]`: list (`integrations:read`, search with
  * `q`), create, read, change and delete (`integrations:write`). Creation answers the secret once;
- * reads never carry a secret or a hash (SECURITY.md F-62). Unknown body fields are refused (E-55).
+ * reads never carry a secret or a hash (docs/security.md F-62). Unknown body fields are refused (E-55).
  * A bearer caller grants only within its effective scopes and changes or deletes only integrations
  * whose grants it holds itself (auth/policy.ts, G-68, G-69).
  * @packageDocumentation

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { ApiError } from '../errors/api-error.js';
+import { Forbidden } from '../errors/domain-errors.js';
 import { listOperatorViews, removeOperator } from '../services/operators.js';
 import { actorFor, principalOf } from './authenticate.js';
 
@@ -20,7 +20,7 @@ const config = { consoleOnly: true };
 export function operatorRoutes(app: FastifyInstance, rt: Runtime): void {
   const { ctx } = rt;
   const operatorOnly = (principal: ReturnType<typeof principalOf>) => {
-    if (principal.type !== 'console') throw new ApiError(403, 'forbidden', 'this operation is for operators');
+    if (principal.type !== 'console') throw new Forbidden('this operation is for operators');
     return principal;
   };
   app.get('/operators', { config, schema: { ...common, summary: 'List operators', response: { 200: Type.Object({ items: Type.Array(Operator) }), ...errors } } }, async (request) => {

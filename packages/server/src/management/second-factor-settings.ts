@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { ApiError } from '../errors/api-error.js';
+import { Forbidden } from '../errors/domain-errors.js';
 import { setRequireTotp } from '../services/second-factor-requirement.js';
 import { actorFor, principalOf } from './authenticate.js';
 
@@ -29,7 +29,7 @@ export function secondFactorSettingRoutes(app: FastifyInstance, rt: Runtime): vo
       },
     },
     async (request) => {
-      if (principalOf(request).type !== 'console') throw new ApiError(403, 'forbidden', 'this operation is for operators');
+      if (principalOf(request).type !== 'console') throw new Forbidden('this operation is for operators');
       await setRequireTotp(rt.ctx, actorFor(request), request.params.env, request.body.required);
       return { required: request.body.required };
     },

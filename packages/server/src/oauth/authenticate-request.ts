@@ -1,5 +1,5 @@
 /**
- * Client authentication as the OAuth endpoints run it (SECURITY.md A-11, G-72…G-74): learn the
+ * Client authentication as the OAuth endpoints run it (docs/security.md A-11, G-72…G-74): learn the
  * shared windows (Redis only), look the client up, then — with no `await` in between — refuse
  * when a window is full, verify, and count a failure in this process; then count it across nodes.
  * A failure answers after the same work whether the client exists or not: its audit is queued.
@@ -8,11 +8,10 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { InvalidClient, TooManyRequests } from '../errors/oauth-error.js';
 import { authenticateClientAssertion, type AssertionCredentials } from '../auth/client-assertion.js';
-import { VerificationGate } from '../throttle/verification-gate.js';
 import type { Runtime } from '../runtime.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
-import { audit } from '../services/audit.js';
+import { recordAudit } from '../services/audit.js';
 import { TOKEN_THROTTLE, type ScopedWindow, type WindowScope } from '../throttle/throttle.js';
 import { findClient, verifyClient } from './authenticate.js';
 import type { ClientCredentials } from './client-auth.js';
@@ -41,7 +40,7 @@ export async function authenticateRequest(rt: Runtime, request: FastifyRequest, 
  * limit, and an honest client's concurrent requests wait rather than fail (G-72).
  */
 async function authenticateAssertion(rt: Runtime, request: FastifyRequest, credentials: AssertionCredentials, windows: ScopedWindow[]): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
-  const slot = ASSERTIONS.enter(windows[0]!.key);
+  const slot = rt.assertions.enter(windows[0]!.key);
   if (!slot) throw new TooManyRequests(1, 'too many client assertions being verified, retry later');
   const release = await slot;
   try {
@@ -56,9 +55,6 @@ async function authenticateAssertion(rt: Runtime, request: FastifyRequest, crede
     release();
   }
 }
-
-/** Verifications of client assertions in flight: 16 at once, one per (client, address), 1,024 waiting. */
-const ASSERTIONS = new VerificationGate(16, 1, 1024);
 
 function assertOpen(rt: Runtime, windows: readonly ScopedWindow[]): void {
   try {
@@ -89,12 +85,12 @@ export async function auditFailure(rt: Runtime, log: FastifyBaseLogger, ip: stri
   const actor = { actor: 'anonymous', ip };
   if (filled.includes('ip')) {
     log.warn({ ip }, 'failed authentications from this IP are throttled');
-    await audit(rt.ctx.db, actor, { environmentId: null, action: 'ip.throttled', target: ip, result: 'failure' }, now).catch(() => undefined);
+    await recordAudit(rt.ctx, actor, { environmentId: null, action: 'ip.throttled', target: ip, result: 'failure' }, now).catch(() => undefined);
   }
   const client = await rt.directory.client(clientId).catch(() => undefined);
   if (!client) return;
-  await audit(rt.ctx.db, actor, { environmentId: client.environmentId, action: 'client.auth_failed', target: client.clientId, result: 'failure' }, now).catch(() => undefined);
+  await recordAudit(rt.ctx, actor, { environmentId: client.environmentId, action: 'client.auth_failed', target: client.clientId, result: 'failure' }, now).catch(() => undefined);
   for (const scope of filled.filter((s) => s !== 'ip')) {
-    await audit(rt.ctx.db, actor, { environmentId: client.environmentId, action: 'client.throttled', target: client.clientId, result: 'failure', details: { window: scope } }, now).catch(() => undefined);
+    await recordAudit(rt.ctx, actor, { environmentId: client.environmentId, action: 'client.throttled', target: client.clientId, result: 'failure', details: { window: scope } }, now).catch(() => undefined);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Verifying a client's credentials against the directory. Unknown client, wrong secret, expired
- * secret and disabled client all fail the same way after the same work (SECURITY.md A-1…A-3,
+ * secret and disabled client all fail the same way after the same work (docs/security.md A-1…A-3,
  * A-9, G-74). Split in two so the throttle can count an attempt with no `await` between its
  * check and the verification: {@link findClient} (async, cached) then {@link verifyClient} (sync).
  * @packageDocumentation
@@ -34,7 +34,7 @@ export function verifyClient(rt: Runtime, found: FoundClient, creds: SecretCrede
   const { client, env } = found;
   const now = nowSeconds(rt.ctx.clock);
   const given = digestSecret(rt.ctx.sealer.secretPepper, creds.clientSecret);
-  // A key-only integration has no secret: nothing presented ever matches (SECURITY.md I-86).
+  // A key-only integration has no secret: nothing presented ever matches (docs/security.md I-86).
   const current = digestMatches(given, client?.hasSecret ? client.secretHash : null);
   const previousValid = !!client?.previousSecretHash && (client.previousSecretExpiresAt ?? 0) > now;
   const previous = digestMatches(given, previousValid ? client!.previousSecretHash : null);

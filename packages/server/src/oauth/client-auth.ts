@@ -25,11 +25,11 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 /**
  * Reads the client's credentials from the Authorization header and the body.
  * @throws InvalidRequest for Basic together with a body secret, a body `client_id` that differs
- *   from Basic's, a malformed Basic value or an empty secret (SECURITY.md A-4…A-8), or a client
+ *   from Basic's, a malformed Basic value or an empty secret (docs/security.md A-4…A-8), or a client
  *   assertion beside any other credential (I-86); InvalidClient when no credentials are presented
  *   at all, or a `client_id` longer than any issued one ({@link MAX_IDENTIFIER_LENGTH}): the same
  *   answer as an unknown client, given before any lookup, throttle counter or cache sees the id
- *   (SECURITY.md H-76).
+ *   (docs/security.md H-76).
  */
 export function readClientCredentials(authorization: string | undefined, params: OAuthParams): ClientCredentials {
   const creds = readPresented(authorization, params);

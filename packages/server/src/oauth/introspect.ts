@@ -1,7 +1,7 @@
 /**
  * `POST /oauth/introspect` (RFC 7662): any integration of the same environment may introspect.
  * Tokens of other environments, revoked, expired or garbage answer `{"active":false}` only; the
- * store is consulted, so a store outage is a 503, never `active:true` (SECURITY.md F-65). `scope`
+ * store is consulted, so a store outage is a 503, never `active:true` (docs/security.md F-65). `scope`
  * is what the token's integration still holds (G-67); a token left with none is inactive.
  * @packageDocumentation
  */

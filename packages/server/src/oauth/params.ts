@@ -2,7 +2,7 @@
  * Request bodies of the OAuth endpoints: `application/x-www-form-urlencoded` (RFC 6749 App. B) and
  * `application/json`, held to the same rules: every parameter a plain string, none repeated
  * (RFC 6749 §3.1, §3.2), no structured names (`a[b]`), no NUL character, JSON no deeper than
- * the input policy allows (input/policy.ts, SECURITY.md H-77). Anything else is `invalid_request`.
+ * the input policy allows (input/policy.ts, docs/security.md H-77). Anything else is `invalid_request`.
  * @packageDocumentation
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -13,7 +13,7 @@ import { hasNul, scanJsonText } from '../input/json-scan.js';
 /** Parameters of an OAuth request, by name. */
 export type OAuthParams = Readonly<Record<string, string>>;
 
-/** Largest accepted body, bytes (SECURITY.md B-19). */
+/** Largest accepted body, bytes (docs/security.md B-19). */
 export const OAUTH_BODY_LIMIT = 64 * 1024;
 
 const STRUCTURED_NAME = /[[\]]/;
@@ -56,7 +56,7 @@ export function formDecode(component: string): string {
 
 /**
  * Parses a JSON body that must be one flat object of string members with no repeated name
- * (`JSON.parse` silently keeps the last duplicate; SECURITY.md B-16).
+ * (`JSON.parse` silently keeps the last duplicate; docs/security.md B-16).
  * @throws InvalidRequest otherwise.
  */
 export function parseJson(body: string): OAuthParams {

@@ -1,7 +1,7 @@
 /**
  * `POST /oauth/revoke` (RFC 7009): a client revokes one of its own tokens. Unknown, invalid or
  * expired tokens answer 200 (§2.2); another client's token is refused with `unauthorized_client`
- * and stays active (SECURITY.md E-56).
+ * and stays active (docs/security.md E-56).
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
@@ -10,8 +10,7 @@ import { Type } from '@sinclair/typebox';
 import { InvalidRequest, UnauthorizedClient } from '../errors/oauth-error.js';
 import type { Runtime } from '../runtime.js';
 import { nowSeconds } from '../clock.js';
-import { recordChange } from '../store/repositories/change-log.js';
-import { audit } from '../services/audit.js';
+import { revokeToken } from '../services/tokens.js';
 import { readClientCredentials } from './client-auth.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
@@ -34,14 +33,8 @@ export function revokeRoute(app: FastifyInstance, rt: Runtime): void {
       const now = nowSeconds(rt.ctx.clock);
       if (inspected?.row && inspected.row.revoked_at === null && inspected.exp > now) {
         if (inspected.row.integration_id !== client.id) throw new UnauthorizedClient('a client may revoke only its own tokens');
-        await rt.ctx.db.transaction().execute(async (trx) => {
-          await trx.updateTable('issued_tokens').set({ revoked_at: now }).where('jti', '=', inspected.jti).execute();
-          await trx.deleteFrom('token_reuse').where('jti', '=', inspected.jti).execute();
-          await recordChange(trx, rt.ctx.store.dialect, 'revocation', inspected.jti, now);
-          await audit(trx, { actor: `integration:${client.clientId}`, ip: request.ip }, { environmentId: env.id, action: 'token.revoke', target: client.clientId, details: { jti: inspected.jti } }, rt.ctx.clock.now());
-        });
-        rt.revocations.add(inspected.jti);
-        rt.verifier.clear();
+        await revokeToken(rt.ctx, { actor: `integration:${client.clientId}`, ip: request.ip }, env.id, client.clientId, inspected.jti, now);
+        await rt.coherence.local('revocation', inspected.jti);
       }
       return reply.header('cache-control', 'no-store').send({});
     },

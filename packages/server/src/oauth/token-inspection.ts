@@ -5,9 +5,10 @@
  */
 import { compactVerify } from 'jose';
 import type { Runtime } from '../runtime.js';
-import { decodeStrict } from '../tokens/jwt-structure.js';
+import { decodeStrict } from '../auth/jwt-structure.js';
 import { SIGNING_ALG } from '../keys/signing-keys.js';
 import { ACCESS_TOKEN_TYP } from '../tokens/access-token.js';
+import { issuedTokenState } from '../services/tokens.js';
 
 /** A token we signed, with its claims and its row in `issued_tokens`. */
 export interface InspectedToken {
@@ -43,13 +44,6 @@ export async function inspectToken(rt: Runtime, token: string): Promise<Inspecte
   }
   const { jti, client_id: clientId, environment, exp } = payload;
   if (typeof jti !== 'string' || typeof clientId !== 'string' || typeof environment !== 'string' || typeof exp !== 'number') return undefined;
-  const row = await rt.ctx.db.selectFrom('issued_tokens').select(['integration_id', 'revoked_at', 'expires_at']).where('jti', '=', jti).executeTakeFirst();
-  return {
-    claims: payload,
-    jti,
-    clientId,
-    environment,
-    exp,
-    row: row && { integration_id: row.integration_id, revoked_at: row.revoked_at === null ? null : Number(row.revoked_at), expires_at: Number(row.expires_at) },
-  };
+  const row = await issuedTokenState(rt.ctx, jti);
+  return { claims: payload, jti, clientId, environment, exp, row };
 }

@@ -7,10 +7,10 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { ApiError } from '../errors/api-error.js';
-import { audit } from './audit.js';
+import { Conflict, InvalidInput } from '../errors/domain-errors.js';
 import { assertStrongPassword } from './password-strength.js';
-import { isUniqueViolation } from './environments.js';
+import { isUniqueViolation } from '../store/repositories/queryable.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 import { generateId } from './secrets.js';
 
 /** Shortest accepted password, characters (ASVS 5.0 §6.2.1 asks for at least 8). */
@@ -37,27 +37,27 @@ export function normalizeEmail(email: string): string {
 /**
  * Creates a console administrator.
  * @param password plain text; only its Argon2id hash is kept.
- * @throws ApiError 400 `invalid_request` for a malformed email, a password shorter than
+ * @throws InvalidInput `invalid_request` for a malformed email, a password shorter than
  *   {@link MIN_PASSWORD_LENGTH} (or longer than {@link MAX_PASSWORD_LENGTH}) or one that is easy
  *   to guess (see `assertStrongPassword`); 409 `conflict` when the email is taken.
  */
 export async function createAdmin(ctx: Context, actor: Actor, email: string, password: string): Promise<AdminView> {
   const normalized = normalizeEmail(email);
-  if (!EMAIL.test(normalized)) throw new ApiError(400, 'invalid_request', 'email must look like name@example.com');
+  if (!EMAIL.test(normalized)) throw new InvalidInput('email must look like name@example.com');
   if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
-    throw new ApiError(400, 'invalid_request', `the password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
+    throw new InvalidInput(`the password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
   }
   await assertStrongPassword(password, [normalized, ...normalized.split(/[@.]/)]);
   const id = `adm_${generateId(12)}`;
   const now = nowSeconds(ctx.clock);
   const passwordHash = await hash(password, ARGON2);
   try {
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto('admins').values({ id, email: normalized, password_hash: passwordHash, created_at: now }).execute();
-      await audit(trx, actor, { environmentId: null, action: 'admin.create', target: normalized }, ctx.clock.now());
+    await unitOfWork(ctx.store, async (uow) => {
+      await uow.admins.insert({ id, email: normalized, password_hash: passwordHash, created_at: now });
+      await uow.audit(actor, { environmentId: null, action: 'admin.create', target: normalized }, ctx.clock.now());
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ApiError(409, 'conflict', `an administrator ${normalized} exists`);
+    if (isUniqueViolation(err)) throw new Conflict(`an administrator ${normalized} exists`);
     throw err;
   }
   return { id, email: normalized, created_at: new Date(now * 1000).toISOString() };
@@ -66,11 +66,11 @@ export async function createAdmin(ctx: Context, actor: Actor, email: string, pas
 /**
  * Checks a new password for `email` against the same rules as {@link createAdmin} and hashes it
  * (Argon2id).
- * @throws ApiError 400 `invalid_request` for a password that is too short, too long or easy to guess.
+ * @throws InvalidInput `invalid_request` for a password that is too short, too long or easy to guess.
  */
 export async function hashNewPassword(email: string, password: string): Promise<string> {
   if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
-    throw new ApiError(400, 'invalid_request', `the password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
+    throw new InvalidInput(`the password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
   }
   const normalized = normalizeEmail(email);
   await assertStrongPassword(password, [normalized, ...normalized.split(/[@.]/)]);
@@ -91,7 +91,7 @@ let dummyHash: Promise<string> | undefined;
  */
 export async function verifyAdminPassword(ctx: Context, email: string, password: string): Promise<{ id: string; email: string } | undefined> {
   const normalized = normalizeEmail(email);
-  const row = password.length <= MAX_PASSWORD_LENGTH ? await ctx.db.selectFrom('admins').select(['id', 'email', 'password_hash']).where('email', '=', normalized).executeTakeFirst() : undefined;
+  const row = password.length <= MAX_PASSWORD_LENGTH ? await repositories(ctx.store).admins.byEmail(normalized) : undefined;
   dummyHash ??= hash(generateId(24), ARGON2);
   const stored = row?.password_hash ?? (await dummyHash);
   const ok = await verify(stored, password.slice(0, MAX_PASSWORD_LENGTH)).catch(() => false);

@@ -6,11 +6,11 @@
 import type { Api, ApiCreate } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { ApiError } from '../errors/api-error.js';
-import { recordChange } from '../store/repositories/change-log.js';
+import { Conflict, InvalidInput } from '../errors/domain-errors.js';
 import type { ApiRecord } from '../store/repositories/environments.js';
-import { audit } from './audit.js';
-import { isUniqueViolation, requireEnvironment } from './environments.js';
+import { isUniqueViolation } from '../store/repositories/queryable.js';
+import { unitOfWork } from '../store/unit-of-work.js';
+import { requireEnvironment } from './environments.js';
 import { generateId } from './secrets.js';
 
 /** The wire form of an API. */
@@ -26,31 +26,28 @@ export async function listApis(ctx: Context, slug: string): Promise<Api[]> {
 
 /**
  * Registers an API in environment `slug`.
- * @throws ApiError 400 for a bad audience or repeated scope, 409 when the audience is taken there.
+ * @throws InvalidInput (400) for a bad audience or repeated scope, 409 when the audience is taken there.
  */
 export async function createApi(ctx: Context, actor: Actor, slug: string, input: ApiCreate): Promise<Api> {
   const env = await requireEnvironment(ctx, slug);
-  if (!URL.canParse(input.audience) && !/^[\w.:-]+$/.test(input.audience)) throw new ApiError(400, 'invalid_request', 'audience must be a URI');
+  if (!URL.canParse(input.audience) && !/^[\w.:-]+$/.test(input.audience)) throw new InvalidInput('audience must be a URI');
   // The Environment API's audience follows the config (H-80), so its stored row can't catch this.
-  if (input.audience === env.environmentApi.audience) throw new ApiError(409, 'conflict', 'an API with this audience exists in the environment');
+  if (input.audience === env.environmentApi.audience) throw new Conflict('an API with this audience exists in the environment');
   const values = input.scopes.map((s) => s.value);
-  if (new Set(values).size !== values.length) throw new ApiError(400, 'invalid_request', 'scopes are repeated');
+  if (new Set(values).size !== values.length) throw new InvalidInput('scopes are repeated');
   const now = nowSeconds(ctx.clock);
   const id = `api_${generateId(12)}`;
   try {
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto('apis').values({ id, environment_id: env.id, name: input.name, audience: input.audience, built_in: 0, created_at: now }).execute();
-      if (input.scopes.length) {
-        await trx
-          .insertInto('api_scopes')
-          .values(input.scopes.map((s, position) => ({ api_id: id, value: s.value, description: s.description ?? '', position })))
-          .execute();
-      }
-      await recordChange(trx, ctx.store.dialect, 'api', env.id, now);
-      await audit(trx, actor, { environmentId: env.id, action: 'api.create', target: input.audience }, ctx.clock.now());
+    await unitOfWork(ctx.store, async (uow) => {
+      await uow.environments.insertApi(
+        { id, environment_id: env.id, name: input.name, audience: input.audience, built_in: 0, created_at: now },
+        input.scopes.map((s) => ({ value: s.value, description: s.description ?? '' })),
+      );
+      await uow.change('api', env.id, now);
+      await uow.audit(actor, { environmentId: env.id, action: 'api.create', target: input.audience }, ctx.clock.now());
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ApiError(409, 'conflict', 'an API with this audience exists in the environment');
+    if (isUniqueViolation(err)) throw new Conflict('an API with this audience exists in the environment');
     throw err;
   }
   const apis = await listApis(ctx, slug);

@@ -5,9 +5,10 @@
 import type { Asset, AssetCreate } from '@gatehouse/contracts';
 import type { Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { NotFound } from '../errors/api-error.js';
+import { NotFound } from '../errors/domain-errors.js';
 import type { AssetTable } from '../store/schema.js';
 import { page, pageSize, resourceId } from './resource-ids.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 
 /** Which collection: `media` or `fonts`. */
 export type AssetKind = 'media' | 'fonts';
@@ -19,9 +20,7 @@ function dto(r: AssetTable): Asset {
 /** Assets of a kind in an environment, oldest first, a page after `cursor`. */
 export async function listAssets(ctx: Context, environmentId: string, kind: AssetKind, q: { limit?: number | undefined; cursor?: string | undefined }) {
   const limit = pageSize(q.limit);
-  let query = ctx.db.selectFrom('assets').selectAll().where('environment_id', '=', environmentId).where('kind', '=', kind);
-  if (q.cursor) query = query.where('id', '>', q.cursor);
-  return page((await query.orderBy('id').limit(limit + 1).execute()).map(dto), limit);
+  return page((await repositories(ctx.store).assets.page(environmentId, kind, { limit: limit + 1, cursor: q.cursor })).map(dto), limit);
 }
 
 /**
@@ -29,7 +28,7 @@ export async function listAssets(ctx: Context, environmentId: string, kind: Asse
  * @throws NotFound
  */
 export async function getAsset(ctx: Context, environmentId: string, kind: AssetKind, id: string): Promise<Asset> {
-  const row = await ctx.db.selectFrom('assets').selectAll().where('environment_id', '=', environmentId).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
+  const row = await repositories(ctx.store).assets.get(environmentId, kind, id);
   if (!row) throw new NotFound(kind === 'media' ? 'media' : 'font');
   return dto(row);
 }
@@ -47,6 +46,6 @@ export async function createAsset(ctx: Context, environmentId: string, kind: Ass
     created_by: createdBy,
     created_at: nowSeconds(ctx.clock),
   };
-  await ctx.db.insertInto('assets').values(row).execute();
+  await unitOfWork(ctx.store, (uow) => uow.assets.insert(row));
   return dto(row);
 }

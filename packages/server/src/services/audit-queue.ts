@@ -1,5 +1,5 @@
 /**
- * Audit writes taken off the response path (SECURITY.md G-74): a failed authentication answers
+ * Audit writes taken off the response path (docs/security.md G-74): a failed authentication answers
  * before its audit row is written, so an unknown client and a known one answer after the same
  * work. Jobs run one at a time in arrival order (the order of the rows is kept); the queue is
  * bounded, so a flood of failures can't grow it without limit.

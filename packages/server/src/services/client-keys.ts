@@ -7,61 +7,49 @@
  * @packageDocumentation
  */
 import type { ClientKey, Jwk, Jwks } from '@gatehouse/contracts';
-import type { Transaction } from 'kysely';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { ApiError, NotFound } from '../errors/api-error.js';
+import { Conflict, InvalidInput, NotFound } from '../errors/domain-errors.js';
 import { isSelf, requireManageable } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
 import { MAX_CLIENT_KEYS, toClientKey, UnacceptableKey } from '../auth/client-key.js';
 import { jwksUriPolicy } from '../auth/jwks-fetcher.js';
-import { recordChange } from '../store/repositories/change-log.js';
+import { unitOfWork, type UnitOfWork } from '../store/unit-of-work.js';
 import type { ClientKeyRecord } from '../store/repositories/integrations.js';
-import type { Database } from '../store/schema.js';
-import { audit } from './audit.js';
 import { requireIntegration } from './integration-lookup.js';
 
 /**
  * A registrable key from a JWK.
- * @throws ApiError 400 `invalid_client_metadata` naming what is wrong (RFC 7591 §3.2.2).
+ * @throws InvalidInput `invalid_client_metadata` naming what is wrong (RFC 7591 §3.2.2).
  */
 export async function clientKeyFrom(jwk: Jwk, now: number): Promise<ClientKeyRecord> {
   try {
     return await toClientKey(jwk, now);
   } catch (err) {
-    if (err instanceof UnacceptableKey) throw new ApiError(400, 'invalid_client_metadata', `unacceptable key: ${err.message}`);
+    if (err instanceof UnacceptableKey) throw new InvalidInput(`unacceptable key: ${err.message}`, 'invalid_client_metadata');
     throw err;
   }
 }
 
 /**
  * The keys of an inline JWKS, each with a distinct `kid`.
- * @throws ApiError 400 as {@link clientKeyFrom}, or for a repeated `kid`.
+ * @throws InvalidInput (400) as {@link clientKeyFrom}, or for a repeated `kid`.
  */
 export async function clientKeysFrom(jwks: Jwks, now: number): Promise<ClientKeyRecord[]> {
   const keys: ClientKeyRecord[] = [];
   for (const jwk of jwks.keys) keys.push(await clientKeyFrom(jwk, now));
-  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new ApiError(400, 'invalid_client_metadata', 'every key needs its own kid');
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new InvalidInput('every key needs its own kid', 'invalid_client_metadata');
   return keys;
 }
 
 /**
  * Checks a `jwks_uri`: an absolute https URL without credentials or fragment (http only for a host
  * of `GATEHOUSE_JWKS_URI_ALLOWED_HOSTS`).
- * @throws ApiError 400 `invalid_client_metadata`.
+ * @throws InvalidInput `invalid_client_metadata`.
  */
 export function checkJwksUri(ctx: Context, uri: string): string {
-  if (!jwksUriPolicy(uri, ctx.config.jwksUriAllowedHosts).allowed) throw new ApiError(400, 'invalid_client_metadata', 'jwks_uri must be an https URL without credentials or fragment');
+  if (!jwksUriPolicy(uri, ctx.config.jwksUriAllowedHosts).allowed) throw new InvalidInput('jwks_uri must be an https URL without credentials or fragment', 'invalid_client_metadata');
   return uri;
-}
-
-/** Writes `keys` of integration `integrationId`. */
-export async function insertClientKeys(trx: Transaction<Database>, integrationId: string, keys: readonly ClientKeyRecord[]): Promise<void> {
-  if (!keys.length) return;
-  await trx
-    .insertInto('client_keys')
-    .values(keys.map((k) => ({ integration_id: integrationId, kid: k.kid, alg: k.alg, public_jwk: JSON.stringify(k.jwk), created_at: k.createdAt })))
-    .execute();
 }
 
 /** The wire form of a key. */
@@ -77,7 +65,7 @@ export async function listClientKeys(ctx: Context, clientId: string, slug?: stri
 
 /**
  * Registers one more key (a rotation adds the new key, then removes the old one).
- * @throws NotFound; ApiError 400 as {@link clientKeyFrom} or beyond {@link MAX_CLIENT_KEYS}; ApiError
+ * @throws NotFound; InvalidInput (400) as {@link clientKeyFrom} or beyond {@link MAX_CLIENT_KEYS}; Conflict
  *   409 for a `kid` it already has; InsufficientScope (403) from the policy.
  */
 export async function addClientKey(ctx: Context, actor: Actor, clientId: string, jwk: Jwk, slug?: string, by?: Principal): Promise<ClientKey> {
@@ -85,12 +73,12 @@ export async function addClientKey(ctx: Context, actor: Actor, clientId: string,
   if (by && !isSelf(by, client)) requireManageable(by, env, client);
   const now = nowSeconds(ctx.clock);
   const key = await clientKeyFrom(jwk, now);
-  if (client.keys.some((k) => k.kid === key.kid)) throw new ApiError(409, 'conflict', `the integration already has a key ${JSON.stringify(key.kid)}`);
-  if (client.keys.length >= MAX_CLIENT_KEYS) throw new ApiError(400, 'invalid_client_metadata', `an integration holds at most ${MAX_CLIENT_KEYS} keys: remove one first`);
-  await ctx.db.transaction().execute(async (trx) => {
-    await insertClientKeys(trx, client.id, [key]);
-    await changed(trx, ctx, client.id, now);
-    await audit(trx, actor, { environmentId: env.id, action: 'integration.add_key', target: clientId, details: { kid: key.kid, alg: key.alg } }, ctx.clock.now());
+  if (client.keys.some((k) => k.kid === key.kid)) throw new Conflict(`the integration already has a key ${JSON.stringify(key.kid)}`);
+  if (client.keys.length >= MAX_CLIENT_KEYS) throw new InvalidInput(`an integration holds at most ${MAX_CLIENT_KEYS} keys: remove one first`, 'invalid_client_metadata');
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.integrations.insertKeys(client.id, [key]);
+    await changed(uow, client.id, now);
+    await uow.audit(actor, { environmentId: env.id, action: 'integration.add_key', target: clientId, details: { kid: key.kid, alg: key.alg } }, ctx.clock.now());
   });
   return clientKeyDto(key);
 }
@@ -104,14 +92,14 @@ export async function removeClientKey(ctx: Context, actor: Actor, clientId: stri
   if (by && !isSelf(by, client)) requireManageable(by, env, client);
   if (!client.keys.some((k) => k.kid === kid)) throw new NotFound('key');
   const now = nowSeconds(ctx.clock);
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('client_keys').where('integration_id', '=', client.id).where('kid', '=', kid).execute();
-    await changed(trx, ctx, client.id, now);
-    await audit(trx, actor, { environmentId: env.id, action: 'integration.remove_key', target: clientId, details: { kid } }, ctx.clock.now());
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.integrations.deleteKey(client.id, kid);
+    await changed(uow, client.id, now);
+    await uow.audit(actor, { environmentId: env.id, action: 'integration.remove_key', target: clientId, details: { kid } }, ctx.clock.now());
   });
 }
 
-async function changed(trx: Transaction<Database>, ctx: Context, integrationId: string, now: number): Promise<void> {
-  await trx.updateTable('integrations').set({ updated_at: now }).where('id', '=', integrationId).execute();
-  await recordChange(trx, ctx.store.dialect, 'integration', integrationId, now);
+async function changed(uow: UnitOfWork, integrationId: string, now: number): Promise<void> {
+  await uow.integrations.update(integrationId, {}, now);
+  await uow.change('integration', integrationId, now);
 }

@@ -7,10 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { ApiError, NotFound } from '../errors/api-error.js';
-import { recordChange } from '../store/repositories/change-log.js';
+import { Conflict, InvalidInput, NotFound } from '../errors/domain-errors.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 import type { EnvironmentCredentialTable } from '../store/schema.js';
-import { audit } from './audit.js';
 import { requireEnvironment } from './environments.js';
 import { generateId } from './secrets.js';
 import { SECRET_ALGS, validatePublicKey } from './public-keys.js';
@@ -50,40 +49,35 @@ export interface NewSecretDto {
  * Writes a new current secret in one transaction. The environment's row is locked first on
  * PostgreSQL (SQLite serializes writers), so concurrent writers never leave two current secrets and
  * `create` can refuse atomically when one exists.
- * @throws ApiError 409 `conflict` when `mode` is `create` and a current secret exists.
+ * @throws Conflict `conflict` when `mode` is `create` and a current secret exists.
  */
 async function writeSecret(ctx: Context, actor: Actor, environmentId: string, graceSeconds: number, mode: 'create' | 'rotate'): Promise<{ secret: string; createdAt: number }> {
   const now = nowSeconds(ctx.clock);
   const secret = randomBytes(64).toString('base64url');
   const id = `cred_${generateId(12)}`;
-  await ctx.db.transaction().execute(async (trx) => {
-    if (ctx.store.dialect === 'postgres') await trx.selectFrom('environments').select('id').where('id', '=', environmentId).forUpdate().execute();
-    if (mode === 'create') {
-      const current = await trx.selectFrom('environment_credentials').select('id').where('environment_id', '=', environmentId).where('kind', '=', 'secret').where('expires_at', 'is', null).executeTakeFirst();
-      if (current) throw new ApiError(409, 'conflict', 'the environment secret exists and is shown only when created; rotate it to get a new one');
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.credentials.lockEnvironment(environmentId);
+    if (mode === 'create' && (await uow.credentials.hasCurrentSecret(environmentId))) {
+      throw new Conflict('the environment secret exists and is shown only when created; rotate it to get a new one');
     }
     // At most one previous secret: older ones end now; the current one ends after the grace period.
-    await trx.deleteFrom('environment_credentials').where('environment_id', '=', environmentId).where('kind', '=', 'secret').where('expires_at', 'is not', null).execute();
-    await trx.updateTable('environment_credentials').set({ expires_at: now + graceSeconds }).where('environment_id', '=', environmentId).where('kind', '=', 'secret').execute();
-    await trx
-      .insertInto('environment_credentials')
-      .values({ id, environment_id: environmentId, kind: 'secret', alg: SECRET_ALGS.join(' '), kid: null, material: ctx.sealer.seal(secret, `environment-secret:${id}`), allow_admin: 1, expires_at: null, created_at: now })
-      .execute();
-    await recordChange(trx, ctx.store.dialect, 'credential', environmentId, now);
-    await audit(trx, actor, { environmentId, action: mode === 'create' ? 'environment.secret_create' : 'environment.secret_rotate', details: { grace_seconds: graceSeconds } }, ctx.clock.now());
+    await uow.credentials.retireSecrets(environmentId, now + graceSeconds);
+    await uow.credentials.insert({ id, environment_id: environmentId, kind: 'secret', alg: SECRET_ALGS.join(' '), kid: null, material: ctx.sealer.seal(secret, `environment-secret:${id}`), allow_admin: 1, expires_at: null, created_at: now });
+    await uow.change('credential', environmentId, now);
+    await uow.audit(actor, { environmentId, action: mode === 'create' ? 'environment.secret_create' : 'environment.secret_rotate', details: { grace_seconds: graceSeconds } }, ctx.clock.now());
   });
   return { secret, createdAt: now };
 }
 
 /**
  * The environment's credentials, read only: `environment_secret` is always `null` (the secret is
- * shown once, by {@link createEnvironmentSecret} or {@link rotateEnvironmentSecret}; SECURITY.md
+ * shown once, by {@link createEnvironmentSecret} or {@link rotateEnvironmentSecret}; docs/security.md
  * H-82: no read creates a secret). `secret_created_at` is `null` while none exists.
  * @throws NotFound for an unknown environment.
  */
 export async function getCredentials(ctx: Context, slug: string): Promise<CredentialsDto> {
   const env = await requireEnvironment(ctx, slug);
-  const rows = await ctx.db.selectFrom('environment_credentials').selectAll().where('environment_id', '=', env.id).orderBy('created_at').execute();
+  const rows = await repositories(ctx.store).credentials.list(env.id);
   const current = rows.find((r) => r.kind === 'secret' && r.expires_at === null);
   return {
     environment_key: env.environmentKey,
@@ -96,7 +90,7 @@ export async function getCredentials(ctx: Context, slug: string): Promise<Creden
 /**
  * Creates the environment secret (512 bits) when none exists.
  * @returns the new secret, shown this once.
- * @throws NotFound for an unknown environment; ApiError 409 `conflict` when a secret exists
+ * @throws NotFound for an unknown environment; Conflict `conflict` when a secret exists
  *   (use {@link rotateEnvironmentSecret} for a new one).
  */
 export async function createEnvironmentSecret(ctx: Context, actor: Actor, slug: string): Promise<NewSecretDto> {
@@ -117,16 +111,15 @@ export async function rotateEnvironmentSecret(ctx: Context, actor: Actor, slug: 
 
 /**
  * Registers a public key bound to `alg` (and `kid` when given).
- * @throws ApiError 400 for a weak or mismatched key (D-48), 409 for a repeated kid.
+ * @throws InvalidInput (400) for a weak or mismatched key (D-48), 409 for a repeated kid.
  */
 export async function addPublicKey(ctx: Context, actor: Actor, slug: string, input: { alg: string; key: string; kid?: string | undefined; allow_admin?: boolean | undefined }): Promise<PublicKeyDto> {
   const env = await requireEnvironment(ctx, slug);
   const jwk = await validatePublicKey(input.alg, input.key);
   const kid = input.kid ?? (typeof jwk.kid === 'string' ? jwk.kid : null);
-  if (kid !== null && (kid.length === 0 || kid.length > 200)) throw new ApiError(400, 'invalid_request', 'kid must be 1 to 200 characters');
+  if (kid !== null && (kid.length === 0 || kid.length > 200)) throw new InvalidInput('kid must be 1 to 200 characters');
   if (kid !== null) {
-    const taken = await ctx.db.selectFrom('environment_credentials').select('id').where('environment_id', '=', env.id).where('kid', '=', kid).executeTakeFirst();
-    if (taken) throw new ApiError(409, 'conflict', `a key with kid ${kid} is registered`);
+    if (await repositories(ctx.store).credentials.kidTaken(env.id, kid)) throw new Conflict(`a key with kid ${kid} is registered`);
   }
   const now = nowSeconds(ctx.clock);
   const row: EnvironmentCredentialTable = {
@@ -140,10 +133,10 @@ export async function addPublicKey(ctx: Context, actor: Actor, slug: string, inp
     expires_at: null,
     created_at: now,
   };
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx.insertInto('environment_credentials').values(row).execute();
-    await recordChange(trx, ctx.store.dialect, 'credential', env.id, now);
-    await audit(trx, actor, { environmentId: env.id, action: 'environment.public_key_add', target: row.id, details: { alg: input.alg, kid } }, ctx.clock.now());
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.credentials.insert(row);
+    await uow.change('credential', env.id, now);
+    await uow.audit(actor, { environmentId: env.id, action: 'environment.public_key_add', target: row.id, details: { alg: input.alg, kid } }, ctx.clock.now());
   });
   return publicKeyDto(row);
 }
@@ -155,10 +148,9 @@ export async function addPublicKey(ctx: Context, actor: Actor, slug: string, inp
 export async function removePublicKey(ctx: Context, actor: Actor, slug: string, id: string): Promise<void> {
   const env = await requireEnvironment(ctx, slug);
   const now = nowSeconds(ctx.clock);
-  await ctx.db.transaction().execute(async (trx) => {
-    const res = await trx.deleteFrom('environment_credentials').where('environment_id', '=', env.id).where('kind', '=', 'public_key').where('id', '=', id).executeTakeFirst();
-    if (Number(res.numDeletedRows) === 0) throw new NotFound('public key');
-    await recordChange(trx, ctx.store.dialect, 'credential', env.id, now);
-    await audit(trx, actor, { environmentId: env.id, action: 'environment.public_key_remove', target: id }, ctx.clock.now());
+  await unitOfWork(ctx.store, async (uow) => {
+    if (!(await uow.credentials.deletePublicKey(env.id, id))) throw new NotFound('public key');
+    await uow.change('credential', env.id, now);
+    await uow.audit(actor, { environmentId: env.id, action: 'environment.public_key_remove', target: id }, ctx.clock.now());
   });
 }

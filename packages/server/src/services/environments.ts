@@ -5,15 +5,15 @@
 import { CONTENT_SCOPES, DEFAULT_CUSTOMER_SCOPES, ENVIRONMENT_API_SCOPES, type Environment, type EnvironmentUpdate } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { ApiError, NotFound } from '../errors/api-error.js';
-import { recordChange } from '../store/repositories/change-log.js';
-import { loadEnvironment, type EnvironmentRecord } from '../store/repositories/environments.js';
-import { audit } from './audit.js';
+import { Conflict, InvalidInput, NotFound } from '../errors/domain-errors.js';
+import type { EnvironmentRecord } from '../store/repositories/environments.js';
+import { isUniqueViolation } from '../store/repositories/queryable.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 import { generateId } from './secrets.js';
 
-/** Default access-token lifetime, seconds (PRODUCT.md). */
+/** Default access-token lifetime, seconds (docs/product.md). */
 export const DEFAULT_TOKEN_LIFETIME = 86_400;
-/** Default reuse cut-off before expiry, seconds (PRODUCT.md). */
+/** Default reuse cut-off before expiry, seconds (docs/product.md). */
 export const DEFAULT_REFRESH_BEFORE = 3_600;
 /** Default longest customer-token lifetime, seconds. */
 export const DEFAULT_CUSTOMER_TOKEN_MAX_LIFETIME = 86_400;
@@ -24,52 +24,45 @@ const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
  * Creates an environment and its built-in Environment API. Its `apis` row records this process's
  * `config.audience` for reference only: the audience in force is always the running config's
  * (`loadEnvironment`), so an environment created by the CLI under another issuer works (H-80).
- * @throws ApiError 400 `invalid_request` for a bad slug, 409 `conflict` when the slug is taken.
+ * @throws InvalidInput `invalid_request` for a bad slug, Conflict `conflict` when the slug is taken.
  */
 export async function createEnvironment(ctx: Context, actor: Actor, slug: string, name?: string): Promise<EnvironmentRecord> {
-  if (!SLUG.test(slug)) throw new ApiError(400, 'invalid_request', 'slug must match [a-z0-9][a-z0-9-]{1,62}');
+  if (!SLUG.test(slug)) throw new InvalidInput('slug must match [a-z0-9][a-z0-9-]{1,62}');
   const now = nowSeconds(ctx.clock);
   const id = `env_${generateId(12)}`;
   try {
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('environments')
-        .values({
-          id,
-          slug,
-          name: name ?? slug,
-          token_lifetime: DEFAULT_TOKEN_LIFETIME,
-          refresh_before: DEFAULT_REFRESH_BEFORE,
-          customer_scopes: DEFAULT_CUSTOMER_SCOPES.join(' '),
-          customer_token_max_lifetime: DEFAULT_CUSTOMER_TOKEN_MAX_LIFETIME,
-          environment_key: `ek_${generateId(15)}`,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      const apiId = `api_${generateId(12)}`;
-      await trx.insertInto('apis').values({ id: apiId, environment_id: id, name: 'Environment API', audience: ctx.config.audience, built_in: 1, created_at: now }).execute();
-      await trx
-        .insertInto('api_scopes')
-        .values(ENVIRONMENT_API_SCOPES.map((s, position) => ({ api_id: apiId, value: s.value, description: s.description, position })))
-        .execute();
-      await recordChange(trx, ctx.store.dialect, 'environment', id, now);
-      await audit(trx, actor, { environmentId: id, action: 'environment.create', target: slug }, ctx.clock.now());
+    await unitOfWork(ctx.store, async (uow) => {
+      const env = {
+        id,
+        slug,
+        name: name ?? slug,
+        token_lifetime: DEFAULT_TOKEN_LIFETIME,
+        refresh_before: DEFAULT_REFRESH_BEFORE,
+        customer_scopes: DEFAULT_CUSTOMER_SCOPES.join(' '),
+        customer_token_max_lifetime: DEFAULT_CUSTOMER_TOKEN_MAX_LIFETIME,
+        environment_key: `ek_${generateId(15)}`,
+        created_at: now,
+        updated_at: now,
+      };
+      const api = { id: `api_${generateId(12)}`, environment_id: id, name: 'Environment API', audience: ctx.config.audience, built_in: 1, created_at: now };
+      await uow.environments.insert(env, api, ENVIRONMENT_API_SCOPES);
+      await uow.change('environment', id, now);
+      await uow.audit(actor, { environmentId: id, action: 'environment.create', target: slug }, ctx.clock.now());
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ApiError(409, 'conflict', `environment ${slug} already exists`);
+    if (isUniqueViolation(err)) throw new Conflict(`environment ${slug} already exists`);
     throw err;
   }
-  return (await loadEnvironment(ctx.db, 'id', id, ctx.config.audience))!;
+  return (await repositories(ctx.store).environments.load('id', id, ctx.config.audience))!;
 }
 
 /** Creates the `default` environment unless it exists (first start); safe when two processes race. */
 export async function ensureDefaultEnvironment(ctx: Context, actor: Actor): Promise<void> {
-  if (await loadEnvironment(ctx.db, 'slug', 'default', ctx.config.audience)) return;
+  if (await repositories(ctx.store).environments.load('slug', 'default', ctx.config.audience)) return;
   try {
     await createEnvironment(ctx, actor, 'default', 'Default');
   } catch (err) {
-    if (!(err instanceof ApiError && err.status === 409)) throw err;
+    if (!(err instanceof Conflict)) throw err;
   }
 }
 
@@ -78,26 +71,17 @@ export async function ensureDefaultEnvironment(ctx: Context, actor: Actor): Prom
  * @throws NotFound when there is none.
  */
 export async function requireEnvironment(ctx: Context, slug: string): Promise<EnvironmentRecord> {
-  const env = await loadEnvironment(ctx.db, 'slug', slug, ctx.config.audience);
+  const env = await repositories(ctx.store).environments.load('slug', slug, ctx.config.audience);
   if (!env) throw new NotFound('environment');
   return env;
 }
 
 /** Every environment with its integration count, by slug. */
 export async function listEnvironments(ctx: Context): Promise<Environment[]> {
-  const rows = await ctx.db
-    .selectFrom('environments')
-    .leftJoin('integrations', 'integrations.environment_id', 'environments.id')
-    .select((eb) => ['environments.id', eb.fn.count<number>('integrations.id').as('integration_count')])
-    .groupBy('environments.id')
-    .execute();
-  const counts = new Map(rows.map((r) => [r.id, Number(r.integration_count)]));
-  const envs = await ctx.db.selectFrom('environments').select('slug').orderBy('slug').execute();
+  const repos = repositories(ctx.store);
+  const counts = await repos.environments.integrationCounts();
   const out: Environment[] = [];
-  for (const { slug } of envs) {
-    const env = await loadEnvironment(ctx.db, 'slug', slug, ctx.config.audience);
-    if (env) out.push(environmentDto(env, counts.get(env.id) ?? 0));
-  }
+  for (const env of await repos.environments.loadAll(ctx.config.audience)) out.push(environmentDto(env, counts.get(env.id) ?? 0));
   return out;
 }
 
@@ -117,45 +101,40 @@ export function environmentDto(env: EnvironmentRecord, integrationCount: number)
 
 /** Number of integrations of an environment. */
 export async function countIntegrations(ctx: Context, environmentId: string): Promise<number> {
-  const row = await ctx.db.selectFrom('integrations').select((eb) => eb.fn.countAll<number>().as('n')).where('environment_id', '=', environmentId).executeTakeFirst();
-  return Number(row?.n ?? 0);
+  return repositories(ctx.store).environments.countIntegrations(environmentId);
 }
 
 /**
  * Changes an environment's name and settings. `refresh_before >= token_lifetime` switches reuse off.
- * @throws NotFound, or ApiError 400 when a customer scope is not a content scope of the Environment API.
+ * @throws NotFound, or InvalidInput (400) when a customer scope is not a content scope of the Environment API.
  */
 export async function updateEnvironment(ctx: Context, actor: Actor, slug: string, patch: EnvironmentUpdate): Promise<EnvironmentRecord> {
   const env = await requireEnvironment(ctx, slug);
   if (patch.customer_scopes) {
     const unknown = patch.customer_scopes.filter((s) => !env.environmentApi.scopeSet.has(s));
-    if (unknown.length) throw new ApiError(400, 'invalid_request', `unknown scope: ${unknown.join(' ')}`);
+    if (unknown.length) throw new InvalidInput(`unknown scope: ${unknown.join(' ')}`);
     // Customer tokens are end users' (often a browser's): content scopes only (auth/policy.ts).
     const management = patch.customer_scopes.filter((s) => !CONTENT_SCOPES.includes(s));
-    if (management.length) throw new ApiError(400, 'invalid_request', `customers may hold content scopes only, not ${management.join(' ')}`);
+    if (management.length) throw new InvalidInput(`customers may hold content scopes only, not ${management.join(' ')}`);
   }
   const now = nowSeconds(ctx.clock);
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('environments')
-      .set({
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.environments.update(
+      env.id,
+      {
         ...(patch.name !== undefined && { name: patch.name }),
         ...(patch.token_lifetime !== undefined && { token_lifetime: patch.token_lifetime }),
         ...(patch.refresh_before !== undefined && { refresh_before: patch.refresh_before }),
         ...(patch.customer_scopes !== undefined && { customer_scopes: [...new Set(patch.customer_scopes)].join(' ') }),
         ...(patch.customer_token_max_lifetime !== undefined && { customer_token_max_lifetime: patch.customer_token_max_lifetime }),
-        updated_at: now,
-      })
-      .where('id', '=', env.id)
-      .execute();
-    await recordChange(trx, ctx.store.dialect, 'environment', env.id, now);
-    await audit(trx, actor, { environmentId: env.id, action: 'environment.update', target: slug, details: { ...patch } }, ctx.clock.now());
+      },
+      now,
+    );
+    await uow.change('environment', env.id, now);
+    await uow.audit(actor, { environmentId: env.id, action: 'environment.update', target: slug, details: { ...patch } }, ctx.clock.now());
   });
-  return (await loadEnvironment(ctx.db, 'id', env.id, ctx.config.audience))!;
+  return (await repositories(ctx.store).environments.load('id', env.id, ctx.config.audience))!;
 }
 
-/** True for a unique-constraint violation on SQLite or PostgreSQL. */
-export function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
+/** True for a unique-constraint violation on SQLite or PostgreSQL (the store's, re-exported). */
+export { isUniqueViolation };

@@ -6,10 +6,9 @@
  */
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { recordChange } from '../store/repositories/change-log.js';
+import { unitOfWork } from '../store/unit-of-work.js';
 import { isSelf, requireManageable } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
-import { audit } from './audit.js';
 import { requireIntegration } from './integration-lookup.js';
 import { generateSecret, hashSecret } from './secrets.js';
 
@@ -28,22 +27,21 @@ export async function rotateSecret(ctx: Context, actor: Actor, clientId: string,
   if (byOther) requireManageable(by, env, client);
   const now = nowSeconds(ctx.clock);
   const secret = generateSecret();
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('integrations')
-      .set((eb) => ({
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.integrations.update(
+      client.id,
+      {
         secret_hash: hashSecret(ctx.sealer.secretPepper, secret),
         previous_secret_hash: graceSeconds > 0 ? client.secretHash : null,
         previous_secret_expires_at: graceSeconds > 0 ? now + graceSeconds : null,
         secret_expires_at: null,
-        ...(graceSeconds === 0 && { token_generation: eb('token_generation', '+', 1) }),
-        updated_at: now,
-      }))
-      .where('id', '=', client.id)
-      .execute();
-    if (graceSeconds === 0) await trx.deleteFrom('token_reuse').where('integration_id', '=', client.id).execute();
-    await recordChange(trx, ctx.store.dialect, 'integration', client.id, now);
-    await audit(trx, actor, { environmentId: env.id, action: 'integration.rotate_secret', target: clientId, details: { grace_seconds: graceSeconds, ...(byOther && { other_integration_credentials: true }) } }, ctx.clock.now());
+      },
+      now,
+      graceSeconds === 0,
+    );
+    if (graceSeconds === 0) await uow.integrations.endReuse(client.id);
+    await uow.change('integration', client.id, now);
+    await uow.audit(actor, { environmentId: env.id, action: 'integration.rotate_secret', target: clientId, details: { grace_seconds: graceSeconds, ...(byOther && { other_integration_credentials: true }) } }, ctx.clock.now());
   });
   return { client_id: clientId, client_secret: secret };
 }
@@ -57,24 +55,14 @@ export async function revokeIntegrationTokens(ctx: Context, actor: Actor, client
   const { env, client } = await requireIntegration(ctx, clientId, slug);
   if (by) requireManageable(by, env, client);
   const now = nowSeconds(ctx.clock);
-  return ctx.db.transaction().execute(async (trx) => {
-    const res = await trx
-      .updateTable('issued_tokens')
-      .set({ revoked_at: now })
-      .where('integration_id', '=', client.id)
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
-    await trx
-      .updateTable('integrations')
-      .set((eb) => ({ token_generation: eb('token_generation', '+', 1), updated_at: now }))
-      .where('id', '=', client.id)
-      .execute();
-    await trx.deleteFrom('token_reuse').where('integration_id', '=', client.id).execute();
-    await recordChange(trx, ctx.store.dialect, 'integration', client.id, now);
-    await recordChange(trx, ctx.store.dialect, 'revocation', `integration:${client.id}`, now);
-    await audit(trx, actor, { environmentId: env.id, action: 'integration.revoke_tokens', target: clientId }, ctx.clock.now());
-    return Number(res.numUpdatedRows);
+  return unitOfWork(ctx.store, async (uow) => {
+    const revoked = await uow.tokens.revokeOfIntegration(client.id, now, { unexpiredOnly: true });
+    await uow.integrations.update(client.id, {}, now, true);
+    await uow.integrations.endReuse(client.id);
+    await uow.change('integration', client.id, now);
+    await uow.change('revocation', `integration:${client.id}`, now);
+    await uow.audit(actor, { environmentId: env.id, action: 'integration.revoke_tokens', target: clientId }, ctx.clock.now());
+    return revoked;
   });
 }
 
@@ -86,12 +74,11 @@ export async function deleteIntegration(ctx: Context, actor: Actor, clientId: st
   const { env, client } = await requireIntegration(ctx, clientId, slug);
   if (by) requireManageable(by, env, client);
   const now = nowSeconds(ctx.clock);
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx.updateTable('issued_tokens').set({ revoked_at: now }).where('integration_id', '=', client.id).where('revoked_at', 'is', null).execute();
-    await trx.deleteFrom('token_reuse').where('integration_id', '=', client.id).execute();
-    await trx.deleteFrom('integrations').where('id', '=', client.id).execute();
-    await recordChange(trx, ctx.store.dialect, 'integration', client.id, now);
-    await recordChange(trx, ctx.store.dialect, 'revocation', `integration:${client.id}`, now);
-    await audit(trx, actor, { environmentId: env.id, action: 'integration.delete', target: clientId }, ctx.clock.now());
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.tokens.revokeOfIntegration(client.id, now, { unexpiredOnly: false });
+    await uow.integrations.delete(client.id);
+    await uow.change('integration', client.id, now);
+    await uow.change('revocation', `integration:${client.id}`, now);
+    await uow.audit(actor, { environmentId: env.id, action: 'integration.delete', target: clientId }, ctx.clock.now());
   });
 }

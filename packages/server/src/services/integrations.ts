@@ -4,21 +4,18 @@
  * @packageDocumentation
  */
 import { FRONT_END_SCOPES, presetScopes, type Grant, type Integration, type IntegrationCreate, type IntegrationCreated, type IntegrationUpdate } from '@gatehouse/contracts';
-import { sql, type SqlBool, type Transaction } from 'kysely';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { ApiError } from '../errors/api-error.js';
-import type { Database } from '../store/schema.js';
-import { recordChange } from '../store/repositories/change-log.js';
+import { InvalidInput } from '../errors/domain-errors.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
-import { loadClient, type ClientRecord } from '../store/repositories/integrations.js';
-import { audit } from './audit.js';
+import type { ClientRecord } from '../store/repositories/integrations.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 import { grantLimit, requireManageable, requireWithin } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
 import { requireEnvironment } from './environments.js';
 import { requireIntegration } from './integration-lookup.js';
 import { generateClientId, generateId, generateSecret, hashSecret } from './secrets.js';
-import { checkJwksUri, clientKeysFrom, insertClientKeys } from './client-keys.js';
+import { checkJwksUri, clientKeysFrom } from './client-keys.js';
 import { NO_SECRET } from '../store/repositories/integrations.js';
 
 /** Scopes per API id. */
@@ -26,17 +23,17 @@ export type GrantMap = Map<string, Set<string>>;
 
 /**
  * Resolves `scopes` (Environment API), `preset` and `grants` (by audience) into scopes per API id.
- * @throws ApiError 400 for an unknown audience or scope, or for both `scopes` and `preset`.
+ * @throws InvalidInput (400) for an unknown audience or scope, or for both `scopes` and `preset`.
  */
 export function resolveGrants(env: EnvironmentRecord, input: { preset?: string | undefined; scopes?: string[] | undefined; grants?: Grant[] | undefined }): GrantMap {
-  if (input.preset && input.scopes) throw new ApiError(400, 'invalid_request', 'give scopes or preset, not both');
+  if (input.preset && input.scopes) throw new InvalidInput('give scopes or preset, not both');
   const out: GrantMap = new Map();
   const add = (audience: string, scopes: string[]) => {
     const api = env.apiByAudience.get(audience);
-    if (!api) throw new ApiError(400, 'invalid_request', `unknown audience ${JSON.stringify(audience)}`);
+    if (!api) throw new InvalidInput(`unknown audience ${JSON.stringify(audience)}`);
     const set = out.get(api.id) ?? new Set<string>();
     for (const s of scopes) {
-      if (!api.scopeSet.has(s)) throw new ApiError(400, 'invalid_request', `unknown scope ${JSON.stringify(s)} for ${audience}`);
+      if (!api.scopeSet.has(s)) throw new InvalidInput(`unknown scope ${JSON.stringify(s)} for ${audience}`);
       set.add(s);
     }
     out.set(api.id, set);
@@ -47,12 +44,6 @@ export function resolveGrants(env: EnvironmentRecord, input: { preset?: string |
   return out;
 }
 
-async function writeGrants(trx: Transaction<Database>, integrationId: string, grants: GrantMap): Promise<void> {
-  await trx.deleteFrom('grants').where('integration_id', '=', integrationId).execute();
-  const rows = [...grants].flatMap(([api_id, scopes]) => [...scopes].map((scope) => ({ integration_id: integrationId, api_id, scope })));
-  if (rows.length) await trx.insertInto('grants').values(rows).execute();
-}
-
 /** A creation that authenticates with a secret: the answer always carries it. */
 type SecretCreate = IntegrationCreate & { token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' };
 
@@ -61,7 +52,7 @@ type SecretCreate = IntegrationCreate & { token_endpoint_auth_method?: 'client_s
  * only its HMAC is stored. With `token_endpoint_auth_method: private_key_jwt` it gets no secret and
  * needs `jwks` or `jwks_uri` (RFC 7523 §2.2). `by` is the caller (absent: the CLI), who may grant
  * only within its own effective scopes (auth/policy.ts).
- * @throws NotFound for an unknown environment; ApiError 400 as {@link resolveGrants}, or for keys
+ * @throws NotFound for an unknown environment; InvalidInput (400) as {@link resolveGrants}, or for keys
  *   or a `jwks_uri` that can't be used (`invalid_client_metadata`); InsufficientScope (403) for a
  *   scope beyond the caller's.
  */
@@ -74,17 +65,16 @@ export async function createIntegration(ctx: Context, actor: Actor, slug: string
   const now = nowSeconds(ctx.clock);
   const keyOnly = input.token_endpoint_auth_method === 'private_key_jwt';
   if (keyOnly !== (input.jwks !== undefined || input.jwks_uri !== undefined)) {
-    throw new ApiError(400, 'invalid_client_metadata', keyOnly ? 'private_key_jwt needs jwks or jwks_uri' : 'jwks and jwks_uri go with token_endpoint_auth_method private_key_jwt');
+    throw new InvalidInput(keyOnly ? 'private_key_jwt needs jwks or jwks_uri' : 'jwks and jwks_uri go with token_endpoint_auth_method private_key_jwt', 'invalid_client_metadata');
   }
   const keys = input.jwks ? await clientKeysFrom(input.jwks, now) : [];
   const jwksUri = input.jwks_uri === undefined ? null : checkJwksUri(ctx, input.jwks_uri);
   const id = `int_${generateId(12)}`;
   const clientId = generateClientId();
   const secret = keyOnly ? undefined : generateSecret();
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('integrations')
-      .values({
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.integrations.insert(
+      {
         id,
         environment_id: env.id,
         client_id: clientId,
@@ -101,14 +91,14 @@ export async function createIntegration(ctx: Context, actor: Actor, slug: string
         updated_at: now,
         jwks_uri: jwksUri,
         dpop_bound: input.dpop_bound_access_tokens ? 1 : 0,
-      })
-      .execute();
-    await writeGrants(trx, id, grants);
-    await insertClientKeys(trx, id, keys);
-    await recordChange(trx, ctx.store.dialect, 'integration', id, now);
-    await audit(trx, actor, { environmentId: env.id, action: 'integration.create', target: clientId, details: { name: input.name, ...(keyOnly && { token_endpoint_auth_method: 'private_key_jwt', kids: keys.map((k) => k.kid), jwks_uri: jwksUri }) } }, ctx.clock.now());
+      },
+      grants,
+      keys,
+    );
+    await uow.change('integration', id, now);
+    await uow.audit(actor, { environmentId: env.id, action: 'integration.create', target: clientId, details: { name: input.name, ...(keyOnly && { token_endpoint_auth_method: 'private_key_jwt', kids: keys.map((k) => k.kid), jwks_uri: jwksUri }) } }, ctx.clock.now());
   });
-  const client = (await loadClient(ctx.db, 'id', id))!;
+  const client = (await repositories(ctx.store).integrations.load('id', id))!;
   return { ...integrationDto(env, client), ...(secret !== undefined && { client_secret: secret }) };
 }
 
@@ -155,21 +145,8 @@ export function integrationWarnings(c: ClientRecord, scopes: readonly string[]):
 export async function listIntegrations(ctx: Context, slug: string, opts: { limit?: number | undefined; cursor?: string | undefined; q?: string | undefined } = {}): Promise<{ items: Integration[]; next_cursor: string | null }> {
   const env = await requireEnvironment(ctx, slug);
   const limit = opts.limit ?? 50;
-  let query = ctx.db.selectFrom('integrations').select('client_id').where('environment_id', '=', env.id);
-  if (opts.cursor) query = query.where('id', '>', opts.cursor);
-  // Case-insensitive on both stores (PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII).
-  if (opts.q) {
-    // The search text is matched literally: `%`, `_` and `\` in it are not LIKE wildcards.
-    const pattern = `%${opts.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const q = opts.q;
-    query = query.where((eb) => eb.or([sql<SqlBool>`lower(name) like ${pattern} escape '\\'`, eb('client_id', '=', q)]));
-  }
-  const rows = await query.orderBy('id').limit(limit + 1).execute();
-  const items: Integration[] = [];
-  for (const r of rows.slice(0, limit)) {
-    const c = await loadClient(ctx.db, 'client_id', r.client_id);
-    if (c) items.push(integrationDto(env, c));
-  }
+  const rows = await repositories(ctx.store).integrations.page(env.id, { limit: limit + 1, cursor: opts.cursor, q: opts.q });
+  const items = rows.slice(0, limit).map((c) => integrationDto(env, c));
   return { items, next_cursor: rows.length > limit ? items[items.length - 1]!.id : null };
 }
 
@@ -180,7 +157,7 @@ export async function listIntegrations(ctx: Context, slug: string, opts: { limit
  * `patch.keep_tokens`; on the Environment API, Gatehouse applies the reduction to every token at
  * once (effective scopes, auth/policy.ts). `by` (absent: the CLI) must be allowed to manage the
  * integration and to grant what it asks for.
- * @throws NotFound; ApiError 400 as {@link resolveGrants}; InsufficientScope (403) from the policy.
+ * @throws NotFound; InvalidInput (400) as {@link resolveGrants}; InsufficientScope (403) from the policy.
  */
 export async function updateIntegration(ctx: Context, actor: Actor, clientId: string, patch: IntegrationUpdate, slug?: string, by?: Principal): Promise<Integration> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
@@ -196,20 +173,20 @@ export async function updateIntegration(ctx: Context, actor: Actor, clientId: st
   let secretExpiresAt: number | null | undefined;
   if (patch.secret_expires_at !== undefined) {
     const ms = patch.secret_expires_at === null ? null : Date.parse(patch.secret_expires_at);
-    if (ms !== null && !Number.isFinite(ms)) throw new ApiError(400, 'invalid_request', 'secret_expires_at must be an ISO 8601 time or null');
+    if (ms !== null && !Number.isFinite(ms)) throw new InvalidInput('secret_expires_at must be an ISO 8601 time or null');
     secretExpiresAt = ms === null ? null : Math.floor(ms / 1000);
   }
   const jwksUri = patch.jwks_uri === undefined || patch.jwks_uri === null ? patch.jwks_uri : checkJwksUri(ctx, patch.jwks_uri);
-  if (jwksUri === null && !client.hasSecret && !client.keys.length) throw new ApiError(400, 'invalid_client_metadata', 'a key-only integration needs keys or a jwks_uri');
+  if (jwksUri === null && !client.hasSecret && !client.keys.length) throw new InvalidInput('a key-only integration needs keys or a jwks_uri', 'invalid_client_metadata');
   const dpopChange = patch.dpop_bound_access_tokens !== undefined && patch.dpop_bound_access_tokens !== client.dpopBound;
   const endsReuse = grantsChange || dpopChange || (patch.enabled !== undefined && patch.enabled !== client.enabled);
   const reducedAudiences = grants && !patch.keep_tokens ? reducedTenantApis(env, client, grants) : [];
   const now = nowSeconds(ctx.clock);
   const { keep_tokens: _keep, ...details } = patch;
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('integrations')
-      .set((eb) => ({
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.integrations.update(
+      client.id,
+      {
         ...(patch.name !== undefined && { name: patch.name }),
         ...(patch.description !== undefined && { description: patch.description }),
         ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
@@ -217,21 +194,20 @@ export async function updateIntegration(ctx: Context, actor: Actor, clientId: st
         ...(secretExpiresAt !== undefined && { secret_expires_at: secretExpiresAt }),
         ...(jwksUri !== undefined && { jwks_uri: jwksUri }),
         ...(patch.dpop_bound_access_tokens !== undefined && { dpop_bound: patch.dpop_bound_access_tokens ? 1 : 0 }),
-        ...(endsReuse && { token_generation: eb('token_generation', '+', 1) }),
-        updated_at: now,
-      }))
-      .where('id', '=', client.id)
-      .execute();
-    if (grants) await writeGrants(trx, client.id, grants);
-    if (endsReuse) await trx.deleteFrom('token_reuse').where('integration_id', '=', client.id).execute();
+      },
+      now,
+      endsReuse,
+    );
+    if (grants) await uow.integrations.replaceGrants(client.id, grants);
+    if (endsReuse) await uow.integrations.endReuse(client.id);
     if (reducedAudiences.length) {
-      await trx.updateTable('issued_tokens').set({ revoked_at: now }).where('integration_id', '=', client.id).where('audience', 'in', reducedAudiences).where('revoked_at', 'is', null).where('expires_at', '>', now).execute();
-      await recordChange(trx, ctx.store.dialect, 'revocation', `integration:${client.id}`, now);
+      await uow.tokens.revokeOfIntegration(client.id, now, { audiences: reducedAudiences, unexpiredOnly: true });
+      await uow.change('revocation', `integration:${client.id}`, now);
     }
-    await recordChange(trx, ctx.store.dialect, 'integration', client.id, now);
-    await audit(trx, actor, { environmentId: env.id, action: 'integration.update', target: clientId, details: { ...details, ...(reducedAudiences.length && { revoked_tokens_for: reducedAudiences }) } }, ctx.clock.now());
+    await uow.change('integration', client.id, now);
+    await uow.audit(actor, { environmentId: env.id, action: 'integration.update', target: clientId, details: { ...details, ...(reducedAudiences.length && { revoked_tokens_for: reducedAudiences }) } }, ctx.clock.now());
   });
-  return integrationDto(env, (await loadClient(ctx.db, 'id', client.id))!);
+  return integrationDto(env, (await repositories(ctx.store).integrations.load('id', client.id))!);
 }
 
 /** Audiences of the tenant APIs (not the Environment API) on which `next` grants less than `client` holds. */

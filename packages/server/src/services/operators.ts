@@ -9,10 +9,9 @@
  * @packageDocumentation
  */
 import type { Actor, Context } from '../context.js';
-import { ApiError, NotFound } from '../errors/api-error.js';
-import { audit } from './audit.js';
+import { Conflict, Forbidden, NotFound } from '../errors/domain-errors.js';
 import { hashNewPassword, normalizeEmail, passwordMatches } from './admins.js';
-import { countOperators, deleteOperator, findOperatorByEmail, findOperatorById, listOperators, setOperatorPasswordHash } from '../store/repositories/operators.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 
 /** An operator as the API and CLI show it. */
 export interface OperatorView {
@@ -26,7 +25,7 @@ export interface OperatorView {
 
 /** Every operator, oldest first. */
 export async function listOperatorViews(ctx: Context): Promise<OperatorView[]> {
-  return (await listOperators(ctx.db)).map((o) => ({ id: o.id, email: o.email, created_at: new Date(o.createdAt * 1000).toISOString(), totp: o.totp }));
+  return (await repositories(ctx.store).operators.list()).map((o) => ({ id: o.id, email: o.email, created_at: new Date(o.createdAt * 1000).toISOString(), totp: o.totp }));
 }
 
 /**
@@ -34,7 +33,8 @@ export async function listOperatorViews(ctx: Context): Promise<OperatorView[]> {
  * @throws NotFound (404) when there is none.
  */
 export async function resolveOperator(ctx: Context, idOrEmail: string): Promise<{ id: string; email: string }> {
-  const found = idOrEmail.includes('@') ? await findOperatorByEmail(ctx.db, normalizeEmail(idOrEmail)) : await findOperatorById(ctx.db, idOrEmail);
+  const operators = repositories(ctx.store).operators;
+  const found = idOrEmail.includes('@') ? await operators.byEmail(normalizeEmail(idOrEmail)) : await operators.byId(idOrEmail);
   if (!found) throw new NotFound('operator');
   return { id: found.id, email: found.email };
 }
@@ -42,33 +42,33 @@ export async function resolveOperator(ctx: Context, idOrEmail: string): Promise<
 /**
  * Deletes an operator, its sessions and its second factors.
  * @param self - the id of the operator asking, when asked through the API (it may not delete itself).
- * @throws NotFound (404); ApiError 409 `conflict` for the last operator or oneself.
+ * @throws NotFound (404); Conflict (409) for the last operator or oneself.
  */
 export async function removeOperator(ctx: Context, actor: Actor, idOrEmail: string, self?: string): Promise<void> {
   const target = await resolveOperator(ctx, idOrEmail);
-  if (self !== undefined && target.id === self) throw new ApiError(409, 'conflict', 'an operator cannot delete itself; ask another operator');
-  await ctx.db.transaction().execute(async (trx) => {
-    if ((await countOperators(trx)) <= 1) throw new ApiError(409, 'conflict', 'the last operator cannot be deleted');
-    await deleteOperator(trx, target.id);
-    await audit(trx, actor, { environmentId: null, action: 'admin.delete', target: target.email }, ctx.clock.now());
+  if (self !== undefined && target.id === self) throw new Conflict('an operator cannot delete itself; ask another operator');
+  await unitOfWork(ctx.store, async (uow) => {
+    if ((await uow.operators.count()) <= 1) throw new Conflict('the last operator cannot be deleted');
+    await uow.operators.delete(target.id);
+    await uow.audit(actor, { environmentId: null, action: 'admin.delete', target: target.email }, ctx.clock.now());
   });
 }
 
 /**
  * Sets an operator's password. Every session of the operator ends except `keepSessionHash`.
  * @param current - the current password, required (and checked) when an operator changes its own.
- * @throws NotFound (404); ApiError 400 `invalid_request` for a weak password; ApiError 403
- *   `invalid_credentials` when `current` is given and wrong.
+ * @throws NotFound (404); InvalidInput (400) for a weak password; Forbidden
+ *   `invalid_credentials` (403) when `current` is given and wrong.
  */
 export async function setOperatorPassword(ctx: Context, actor: Actor, idOrEmail: string, password: string, opts: { current?: string; keepSessionHash?: string } = {}): Promise<void> {
   const target = await resolveOperator(ctx, idOrEmail);
   if (opts.current !== undefined) {
-    const row = await findOperatorById(ctx.db, target.id);
-    if (!row || !(await passwordMatches(row.passwordHash, opts.current))) throw new ApiError(403, 'invalid_credentials', 'the current password is wrong');
+    const row = await repositories(ctx.store).operators.byId(target.id);
+    if (!row || !(await passwordMatches(row.passwordHash, opts.current))) throw new Forbidden('the current password is wrong', 'invalid_credentials');
   }
   const passwordHash = await hashNewPassword(target.email, password);
-  await ctx.db.transaction().execute(async (trx) => {
-    await setOperatorPasswordHash(trx, target.id, passwordHash, opts.keepSessionHash);
-    await audit(trx, actor, { environmentId: null, action: 'admin.set_password', target: target.email }, ctx.clock.now());
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.operators.setPasswordHash(target.id, passwordHash, opts.keepSessionHash);
+    await uow.audit(actor, { environmentId: null, action: 'admin.set_password', target: target.email }, ctx.clock.now());
   });
 }

@@ -5,9 +5,9 @@
 import type { Output, OutputCreate } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { NotFound } from '../errors/api-error.js';
+import { NotFound } from '../errors/domain-errors.js';
 import type { OutputTable } from '../store/schema.js';
-import { audit } from './audit.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 import { getProject, type Owner } from './projects.js';
 import { page, pageSize, resourceId } from './resource-ids.js';
 
@@ -31,9 +31,9 @@ export async function createOutput(ctx: Context, environmentId: string, owner: O
     status: 'queued',
     created_at: nowSeconds(ctx.clock),
   };
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx.insertInto('outputs').values(row).execute();
-    await audit(trx, actor, { environmentId, action: 'output.create', target: row.id, details: { project_id: row.project_id, format: row.format } }, ctx.clock.now());
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.outputs.insert(row);
+    await uow.audit(actor, { environmentId, action: 'output.create', target: row.id, details: { project_id: row.project_id, format: row.format } }, ctx.clock.now());
   });
   return dto(row);
 }
@@ -41,9 +41,7 @@ export async function createOutput(ctx: Context, environmentId: string, owner: O
 /** The owner's outputs, oldest first. */
 export async function listOutputs(ctx: Context, environmentId: string, owner: Owner, q: { limit?: number | undefined; cursor?: string | undefined }) {
   const limit = pageSize(q.limit);
-  let query = ctx.db.selectFrom('outputs').selectAll().where('environment_id', '=', environmentId).where('owner_type', '=', owner.ownerType).where('owner_id', '=', owner.ownerId);
-  if (q.cursor) query = query.where('id', '>', q.cursor);
-  return page((await query.orderBy('id').limit(limit + 1).execute()).map(dto), limit);
+  return page((await repositories(ctx.store).outputs.page(environmentId, owner, { limit: limit + 1, cursor: q.cursor })).map(dto), limit);
 }
 
 /**
@@ -51,14 +49,7 @@ export async function listOutputs(ctx: Context, environmentId: string, owner: Ow
  * @throws NotFound
  */
 export async function getOutput(ctx: Context, environmentId: string, owner: Owner, id: string): Promise<Output> {
-  const row = await ctx.db
-    .selectFrom('outputs')
-    .selectAll()
-    .where('environment_id', '=', environmentId)
-    .where('owner_type', '=', owner.ownerType)
-    .where('owner_id', '=', owner.ownerId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await repositories(ctx.store).outputs.get(environmentId, owner, id);
   if (!row) throw new NotFound('output');
   return dto(row);
 }

@@ -1,11 +1,11 @@
 /**
- * Console password strength (OWASP ASVS 5.0 V6.2; SECURITY.md G-75), estimated by zxcvbn-ts:
+ * Console password strength (OWASP ASVS 5.0 V6.2; docs/security.md G-75), estimated by zxcvbn-ts:
  * common passwords, dictionary words, repeats, sequences, keyboard patterns and dates all count
  * as easy to guess. Every path that sets a console password calls {@link assertStrongPassword}.
  * @packageDocumentation
  */
 import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { ApiError } from '../errors/api-error.js';
+import { InvalidInput } from '../errors/domain-errors.js';
 
 /** Lowest accepted zxcvbn score (0–4): 3 is "safely unguessable: moderate protection from offline slow-hash attacks". */
 export const MIN_PASSWORD_SCORE = 3;
@@ -23,12 +23,12 @@ function zxcvbn(): Promise<ZxcvbnFactory> {
 /**
  * Refuses a password that is easy to guess (resolves when it is not).
  * @param userInputs - words the password must not lean on (the email and its parts).
- * @throws ApiError 400 `invalid_request` with the estimator's warning and suggestions (never the password).
+ * @throws InvalidInput `invalid_request` with the estimator's warning and suggestions (never the password).
  */
 export async function assertStrongPassword(password: string, userInputs: readonly string[] = []): Promise<void> {
   const result = (await zxcvbn()).check(password, [...userInputs]);
   if (result.score >= MIN_PASSWORD_SCORE) return;
   const advice = [result.feedback.warning, ...result.feedback.suggestions].filter((s): s is string => !!s);
   const detail = advice.length > 0 ? ` ${advice.join(' ')}` : '';
-  throw new ApiError(400, 'invalid_request', `the password is too easy to guess.${detail} A passphrase of four or more unrelated words works well.`);
+  throw new InvalidInput(`the password is too easy to guess.${detail} A passphrase of four or more unrelated words works well.`);
 }

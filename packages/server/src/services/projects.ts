@@ -6,9 +6,10 @@
 import type { Project, ProjectCreate, ProjectUpdate } from '@gatehouse/contracts';
 import type { Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { NotFound } from '../errors/api-error.js';
+import { NotFound } from '../errors/domain-errors.js';
 import type { ProjectTable } from '../store/schema.js';
 import { page, pageSize, resourceId } from './resource-ids.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 
 /** The owner of a project: (type, id). */
 export interface Owner {
@@ -27,16 +28,10 @@ function dto(r: ProjectTable): Project {
   };
 }
 
-function owned(ctx: Context, environmentId: string, owner: Owner) {
-  return ctx.db.selectFrom('projects').selectAll().where('environment_id', '=', environmentId).where('owner_type', '=', owner.ownerType).where('owner_id', '=', owner.ownerId);
-}
-
 /** The owner's projects, oldest first, a page after `cursor`. */
 export async function listProjects(ctx: Context, environmentId: string, owner: Owner, q: { limit?: number | undefined; cursor?: string | undefined }) {
   const limit = pageSize(q.limit);
-  let query = owned(ctx, environmentId, owner);
-  if (q.cursor) query = query.where('id', '>', q.cursor);
-  const rows = await query.orderBy('id').limit(limit + 1).execute();
+  const rows = await repositories(ctx.store).projects.page(environmentId, owner, { limit: limit + 1, cursor: q.cursor });
   return page(rows.map(dto), limit);
 }
 
@@ -54,7 +49,7 @@ export async function createProject(ctx: Context, environmentId: string, owner: 
     created_at: now,
     updated_at: now,
   };
-  await ctx.db.insertInto('projects').values(row).execute();
+  await unitOfWork(ctx.store, (uow) => uow.projects.insert(row));
   return dto(row);
 }
 
@@ -63,7 +58,7 @@ export async function createProject(ctx: Context, environmentId: string, owner: 
  * @throws NotFound when it does not exist or belongs to another principal.
  */
 export async function getProject(ctx: Context, environmentId: string, owner: Owner, id: string): Promise<Project> {
-  const row = await owned(ctx, environmentId, owner).where('id', '=', id).executeTakeFirst();
+  const row = await repositories(ctx.store).projects.get(environmentId, owner, id);
   if (!row) throw new NotFound('project');
   return dto(row);
 }
@@ -73,20 +68,13 @@ export async function getProject(ctx: Context, environmentId: string, owner: Own
  * @throws NotFound as {@link getProject}.
  */
 export async function updateProject(ctx: Context, environmentId: string, owner: Owner, id: string, patch: ProjectUpdate): Promise<Project> {
-  const res = await ctx.db
-    .updateTable('projects')
-    .set({
-      ...(patch.name !== undefined && { name: patch.name }),
-      ...(patch.description !== undefined && { description: patch.description }),
-      ...(patch.data !== undefined && { data: JSON.stringify(patch.data) }),
-      updated_at: nowSeconds(ctx.clock),
-    })
-    .where('id', '=', id)
-    .where('environment_id', '=', environmentId)
-    .where('owner_type', '=', owner.ownerType)
-    .where('owner_id', '=', owner.ownerId)
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 0) throw new NotFound('project');
+  const changes = {
+    ...(patch.name !== undefined && { name: patch.name }),
+    ...(patch.description !== undefined && { description: patch.description }),
+    ...(patch.data !== undefined && { data: JSON.stringify(patch.data) }),
+  };
+  const updated = await unitOfWork(ctx.store, (uow) => uow.projects.update(environmentId, owner, id, changes, nowSeconds(ctx.clock)));
+  if (!updated) throw new NotFound('project');
   return getProject(ctx, environmentId, owner, id);
 }
 
@@ -95,12 +83,5 @@ export async function updateProject(ctx: Context, environmentId: string, owner: 
  * @throws NotFound as {@link getProject}.
  */
 export async function deleteProject(ctx: Context, environmentId: string, owner: Owner, id: string): Promise<void> {
-  const res = await ctx.db
-    .deleteFrom('projects')
-    .where('id', '=', id)
-    .where('environment_id', '=', environmentId)
-    .where('owner_type', '=', owner.ownerType)
-    .where('owner_id', '=', owner.ownerId)
-    .executeTakeFirst();
-  if (Number(res.numDeletedRows) === 0) throw new NotFound('project');
+  if (!(await unitOfWork(ctx.store, (uow) => uow.projects.delete(environmentId, owner, id)))) throw new NotFound('project');
 }

@@ -3,20 +3,19 @@
  * the facts `requireSecondFactor` (auth/policy.ts) decides on.
  * @packageDocumentation
  */
-import type { Context } from '../context.js';
-import { environmentRequiresTotp, findTotpFactor, setEnvironmentRequiresTotp } from '../store/repositories/second-factors.js';
-import type { Actor } from '../context.js';
-import { NotFound } from '../errors/api-error.js';
-import { audit } from './audit.js';
+import type { Actor, Context } from '../context.js';
+import { NotFound } from '../errors/domain-errors.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 
 /**
  * @param env - the slug of the environment the request acts in, if any.
  * @returns `required`: server-wide or by that environment; `enrolled`: a confirmed TOTP factor.
  */
 export async function secondFactorState(ctx: Context, accountId: string, env: string | undefined): Promise<{ required: boolean; enrolled: boolean }> {
-  const required = ctx.config.requireTotp || (env !== undefined && env.length <= 64 && (await environmentRequiresTotp(ctx.db, env)));
+  const factors = repositories(ctx.store).secondFactors;
+  const required = ctx.config.requireTotp || (env !== undefined && env.length <= 64 && (await factors.environmentRequiresTotp(env)));
   if (!required) return { required, enrolled: false };
-  return { required, enrolled: (await findTotpFactor(ctx.db, accountId))?.confirmed ?? false };
+  return { required, enrolled: (await factors.totpFactor(accountId))?.confirmed ?? false };
 }
 
 /**
@@ -24,6 +23,8 @@ export async function secondFactorState(ctx: Context, accountId: string, env: st
  * @throws NotFound (404) when there is no such environment.
  */
 export async function setRequireTotp(ctx: Context, actor: Actor, env: string, required: boolean): Promise<void> {
-  if (!(await setEnvironmentRequiresTotp(ctx.db, env, required))) throw new NotFound('environment');
-  await audit(ctx.db, actor, { environmentId: null, action: 'environment.require_totp', target: `${env}:${required ? 'on' : 'off'}` }, ctx.clock.now());
+  await unitOfWork(ctx.store, async (uow) => {
+    if (!(await uow.secondFactors.setEnvironmentRequiresTotp(env, required))) throw new NotFound('environment');
+    await uow.audit(actor, { environmentId: null, action: 'environment.require_totp', target: `${env}:${required ? 'on' : 'off'}` }, ctx.clock.now());
+  });
 }

@@ -1,9 +1,9 @@
 /**
  * Client secrets: generated with 256 bits of entropy, stored only as an HMAC-SHA-256 keyed by a
- * pepper derived from the master key, compared in constant time (SECURITY.md A-10).
+ * pepper derived from the master key, compared in constant time (docs/security.md A-10).
  * @packageDocumentation
  */
-import { createHmac, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A new secret: 32 random bytes, base64url (43 characters). */
 export function generateSecret(): string {
@@ -15,33 +15,7 @@ export function generateId(bytes = 15): string {
   return randomBytes(bytes).toString('base64url');
 }
 
-/**
- * Random bytes for ids minted on the hot path, drawn from a pool refilled 4 KiB at a time (as Node
- * does for `randomUUID`): one `randomFillSync` per ~250 ids instead of one each, which under load
- * waits on OpenSSL's generator beside the threadpool's signatures.
- */
-const idEntropy = { pool: Buffer.alloc(4096), offset: 4096 };
-
-/**
- * A new identifier that sorts by creation time: the time in milliseconds (6 bytes, big-endian)
- * then `random` random bytes, base64url. Rows keyed by such ids land next to each other in a
- * B-tree index instead of on random pages, so a commit writes a few pages rather than one per
- * row. Unique by its random part (80 bits by default, within one millisecond).
- * @param nowMs - creation time, milliseconds since the epoch
- * @param random - random bytes after the time, 1 to 64
- * @throws RangeError for any other `random`
- */
-export function generateTimeOrderedId(nowMs: number, random = 10): string {
-  if (!Number.isInteger(random) || random < 1 || random > 64) throw new RangeError('random must be 1 to 64 bytes');
-  if (idEntropy.offset + random > idEntropy.pool.length) {
-    randomFillSync(idEntropy.pool);
-    idEntropy.offset = 0;
-  }
-  const bytes = Buffer.allocUnsafe(6 + random);
-  bytes.writeUIntBE(Math.max(0, Math.floor(nowMs)) % 2 ** 48, 0, 6);
-  idEntropy.pool.copy(bytes, 6, idEntropy.offset, (idEntropy.offset += random));
-  return bytes.toString('base64url');
-}
+export { generateTimeOrderedId } from '../store/time-ordered-id.js';
 
 /**
  * A new `client_id`: 15 random bytes, base64url, drawn again while it starts with `-` or `_`, so

@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { generateId } from './secrets.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 
 /** How long a session lasts from sign-in, seconds (12 h). */
 export const SESSION_LIFETIME = 12 * 3600;
@@ -38,27 +39,24 @@ export async function createSession(ctx: Context, admin: { id: string; email: st
   const csrfToken = generateId(32);
   const now = nowSeconds(ctx.clock);
   const expiresAt = now + SESSION_LIFETIME;
-  await ctx.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
-  await ctx.db.insertInto('sessions').values({ id_hash: digest(value), admin_id: admin.id, csrf_token: csrfToken, created_at: now, expires_at: expiresAt, auth_method: authMethod }).execute();
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.sessions.purgeExpired(now, true);
+    await uow.sessions.insert({ id_hash: digest(value), admin_id: admin.id, csrf_token: csrfToken, created_at: now, expires_at: expiresAt, auth_method: authMethod });
+  });
   return { value, session: { adminId: admin.id, email: admin.email, csrfToken, expiresAt, authMethod } };
 }
 
 /** The unexpired session whose cookie value this is, or undefined. */
 export async function loadSession(ctx: Context, value: string): Promise<Session | undefined> {
   if (!value || value.length > 200) return undefined;
-  const row = await ctx.db
-    .selectFrom('sessions')
-    .innerJoin('admins', 'admins.id', 'sessions.admin_id')
-    .select(['sessions.admin_id', 'admins.email', 'sessions.csrf_token', 'sessions.expires_at', 'sessions.auth_method'])
-    .where('sessions.id_hash', '=', digest(value))
-    .executeTakeFirst();
+  const row = await repositories(ctx.store).sessions.byHash(digest(value));
   if (!row || Number(row.expires_at) <= nowSeconds(ctx.clock)) return undefined;
   return { adminId: row.admin_id, email: row.email, csrfToken: row.csrf_token, expiresAt: Number(row.expires_at), authMethod: row.auth_method as SessionAuthMethod };
 }
 
 /** Ends the session whose cookie value this is (no error when there is none). */
 export async function deleteSession(ctx: Context, value: string): Promise<void> {
-  await ctx.db.deleteFrom('sessions').where('id_hash', '=', digest(value)).execute();
+  await unitOfWork(ctx.store, (uow) => uow.sessions.delete(digest(value)));
 }
 
 /** True when `given` equals the session's CSRF token (constant time on equal-length digests). */

@@ -15,7 +15,7 @@ import type { Context } from '../context.js';
 import type { SsoConfig } from '../config/config.js';
 import { nowSeconds } from '../clock.js';
 import { normalizeEmail } from './admins.js';
-import { findOperatorByEmail } from '../store/repositories/operators.js';
+import { repositories } from '../store/unit-of-work.js';
 
 /** How long a started SSO sign-in may take, seconds (10 min). */
 export const SSO_LOGIN_LIFETIME = 600;
@@ -105,7 +105,7 @@ export class SsoClient {
     if (!email || claims.email_verified !== true) throw new SsoRefused('email_unverified');
     const domain = email.slice(email.lastIndexOf('@') + 1);
     if (this.sso.allowedDomains.length && !this.sso.allowedDomains.includes(domain)) throw new SsoRefused('domain_not_allowed');
-    const operator = await findOperatorByEmail(ctx.db, email);
+    const operator = await repositories(ctx.store).operators.byEmail(email);
     if (!operator) throw new SsoRefused('no_account');
     return operator;
   }

@@ -9,16 +9,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import type { Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { ApiError } from '../errors/api-error.js';
-import {
-  acceptTotpStep,
-  countRecoveryCodes,
-  deleteSecondFactors,
-  findTotpFactor,
-  replaceRecoveryCodes,
-  savePendingTotp,
-  useRecoveryCode,
-} from '../store/repositories/second-factors.js';
+import { Conflict, InvalidInput } from '../errors/domain-errors.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
 
 /** Recovery codes issued at enrolment (each single use). */
 export const RECOVERY_CODES = 10;
@@ -56,13 +48,15 @@ export interface TotpEnrolment {
 /**
  * Starts (or restarts) enrolment: a new secret, pending until {@link confirmTotp}. A confirmed
  * factor must be disabled first.
- * @throws ApiError 409 `conflict` when TOTP is already enabled.
+ * @throws Conflict (409) when TOTP is already enabled.
  */
 export async function beginTotp(ctx: Context, account: { id: string; email: string }): Promise<TotpEnrolment> {
-  const existing = await findTotpFactor(ctx.db, account.id);
-  if (existing?.confirmed) throw new ApiError(409, 'conflict', 'TOTP is already enabled; disable it first');
   const secret = new Secret({ size: 20 }).base32;
-  await savePendingTotp(ctx.db, account.id, ctx.sealer.seal(secret, aad(account.id)), nowSeconds(ctx.clock));
+  await unitOfWork(ctx.store, async (uow) => {
+    const existing = await uow.secondFactors.totpFactor(account.id);
+    if (existing?.confirmed) throw new Conflict('TOTP is already enabled; disable it first');
+    await uow.secondFactors.savePendingTotp(account.id, ctx.sealer.seal(secret, aad(account.id)), nowSeconds(ctx.clock));
+  });
   return { secret, otpauth_uri: totpOf(secret, account.email).toString() };
 }
 
@@ -77,26 +71,30 @@ function matchingStep(ctx: Context, secretEnc: string, accountId: string, code: 
 
 /**
  * Confirms a pending enrolment with a current code and issues the recovery codes (shown once).
- * @throws ApiError 400 `invalid_code` for a wrong or reused code; 409 `conflict` without a pending enrolment.
+ * @throws InvalidInput `invalid_code` (400) for a wrong or reused code; Conflict (409) without a pending enrolment.
  */
 export async function confirmTotp(ctx: Context, accountId: string, code: string): Promise<{ recovery_codes: string[] }> {
-  const factor = await findTotpFactor(ctx.db, accountId);
-  if (!factor || factor.confirmed) throw new ApiError(409, 'conflict', 'start enrolment first');
+  const factor = await repositories(ctx.store).secondFactors.totpFactor(accountId);
+  if (!factor || factor.confirmed) throw new Conflict('start enrolment first');
   const step = matchingStep(ctx, factor.secretEnc, accountId, code.trim());
   const now = nowSeconds(ctx.clock);
-  if (step === undefined || !(await acceptTotpStep(ctx.db, accountId, step, now, true))) throw new ApiError(400, 'invalid_code', 'the code is wrong or was used already');
-  return { recovery_codes: await issueRecoveryCodes(ctx, accountId) };
+  const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
+  await unitOfWork(ctx.store, async (uow) => {
+    if (step === undefined || !(await uow.secondFactors.acceptTotpStep(accountId, step, now, true))) throw new InvalidInput('the code is wrong or was used already', 'invalid_code');
+    await uow.secondFactors.replaceRecoveryCodes(accountId, codes.map(recoveryDigest), now);
+  });
+  return { recovery_codes: codes };
 }
 
 async function issueRecoveryCodes(ctx: Context, accountId: string): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
-  await replaceRecoveryCodes(ctx.db, accountId, codes.map(recoveryDigest), nowSeconds(ctx.clock));
+  await unitOfWork(ctx.store, (uow) => uow.secondFactors.replaceRecoveryCodes(accountId, codes.map(recoveryDigest), nowSeconds(ctx.clock)));
   return codes;
 }
 
 /** True when the account has a confirmed TOTP factor. */
 export async function hasTotp(ctx: Context, accountId: string): Promise<boolean> {
-  return (await findTotpFactor(ctx.db, accountId))?.confirmed ?? false;
+  return (await repositories(ctx.store).secondFactors.totpFactor(accountId))?.confirmed ?? false;
 }
 
 /**
@@ -107,36 +105,36 @@ export async function hasTotp(ctx: Context, accountId: string): Promise<boolean>
 export async function verifySecondFactor(ctx: Context, accountId: string, code: string): Promise<'totp' | 'recovery_code' | undefined> {
   const given = code.trim();
   if (!given || given.length > MAX_CODE_LENGTH) return undefined;
-  const factor = await findTotpFactor(ctx.db, accountId);
+  const factor = await repositories(ctx.store).secondFactors.totpFactor(accountId);
   if (!factor?.confirmed) return undefined;
   const now = nowSeconds(ctx.clock);
   if (/^\d{6}$/.test(given)) {
     const step = matchingStep(ctx, factor.secretEnc, accountId, given);
-    return step !== undefined && (await acceptTotpStep(ctx.db, accountId, step, now, false)) ? 'totp' : undefined;
+    return step !== undefined && (await unitOfWork(ctx.store, (uow) => uow.secondFactors.acceptTotpStep(accountId, step, now, false))) ? 'totp' : undefined;
   }
-  return (await useRecoveryCode(ctx.db, accountId, recoveryDigest(given), now)) ? 'recovery_code' : undefined;
+  return (await unitOfWork(ctx.store, (uow) => uow.secondFactors.useRecoveryCode(accountId, recoveryDigest(given), now))) ? 'recovery_code' : undefined;
 }
 
 /** The account's TOTP state for the profile page. */
 export async function totpStatus(ctx: Context, accountId: string): Promise<{ enabled: boolean; recovery_codes_left: number }> {
   const enabled = await hasTotp(ctx, accountId);
-  return { enabled, recovery_codes_left: enabled ? await countRecoveryCodes(ctx.db, accountId) : 0 };
+  return { enabled, recovery_codes_left: enabled ? await repositories(ctx.store).secondFactors.recoveryCodesLeft(accountId) : 0 };
 }
 
 /**
  * Disables TOTP after a valid code (TOTP or recovery).
- * @throws ApiError 400 `invalid_code` when the code is not accepted.
+ * @throws InvalidInput `invalid_code` (400) when the code is not accepted.
  */
 export async function disableTotp(ctx: Context, accountId: string, code: string): Promise<void> {
-  if (!(await verifySecondFactor(ctx, accountId, code))) throw new ApiError(400, 'invalid_code', 'the code is wrong or was used already');
-  await deleteSecondFactors(ctx.db, accountId);
+  if (!(await verifySecondFactor(ctx, accountId, code))) throw new InvalidInput('the code is wrong or was used already', 'invalid_code');
+  await unitOfWork(ctx.store, (uow) => uow.secondFactors.deleteAll(accountId));
 }
 
 /**
  * New recovery codes (the old ones stop working) after a valid code.
- * @throws ApiError 400 `invalid_code` when the code is not accepted.
+ * @throws InvalidInput `invalid_code` (400) when the code is not accepted.
  */
 export async function regenerateRecoveryCodes(ctx: Context, accountId: string, code: string): Promise<{ recovery_codes: string[] }> {
-  if (!(await verifySecondFactor(ctx, accountId, code))) throw new ApiError(400, 'invalid_code', 'the code is wrong or was used already');
+  if (!(await verifySecondFactor(ctx, accountId, code))) throw new InvalidInput('the code is wrong or was used already', 'invalid_code');
   return { recovery_codes: await issueRecoveryCodes(ctx, accountId) };
 }

@@ -8,6 +8,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { Store } from './db.js';
+import type { Dialect } from './repositories/queryable.js';
+import { UnitOfWork } from './unit-of-work.js';
 
 /** Work done inside a (possibly shared) transaction. */
 export type TransactionWork<T> = (trx: Transaction<Database>) => Promise<T>;
@@ -22,15 +24,27 @@ interface Queued {
 export class GroupCommit {
   private queue: Queued[] = [];
 
-  /** @param grouped share transactions (SQLite); otherwise every write runs in its own. */
+  /**
+   * @param grouped share transactions (SQLite); otherwise every write runs in its own.
+   * @param dialect the store's dialect (for the change feed of a {@link unit}); by default SQLite when grouped.
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly grouped: boolean,
+    private readonly dialect: Dialect = grouped ? 'sqlite' : 'postgres',
   ) {}
 
   /** Group commit where the store is SQLite. */
   static for(store: Store): GroupCommit {
-    return new GroupCommit(store.db, store.dialect === 'sqlite');
+    return new GroupCommit(store.db, store.dialect === 'sqlite', store.dialect);
+  }
+
+  /**
+   * {@link run} as a unit of work: `work` gets the repositories bound to the (possibly shared)
+   * transaction, its change feed and its audit log.
+   */
+  unit<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    return this.run((trx) => work(new UnitOfWork(trx, this.dialect)));
   }
 
   /**

@@ -1,5 +1,5 @@
 /**
- * The one interface through which throttling counts failures across nodes (SECURITY.md G-72),
+ * The one interface through which throttling counts failures across nodes (docs/security.md G-72),
  * with a store implementation (`store-failure-counter.ts`) and a Redis one
  * (`redis-failure-counter.ts`).
  * @packageDocumentation

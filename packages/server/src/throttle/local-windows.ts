@@ -1,7 +1,7 @@
 /**
  * The windows as this process sees them: its own failures and reservations, counted synchronously
  * (so a burst inside one process can't slip past a limit between a check and a count), merged
- * with the shared counts it learns. Bounded in bytes (SECURITY.md H-76).
+ * with the shared counts it learns. Bounded in bytes (docs/security.md H-76).
  * @packageDocumentation
  */
 import { LRUCache } from 'lru-cache';

@@ -6,8 +6,7 @@
  */
 import type { Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { recordChange } from '../store/repositories/change-log.js';
-import { decrementCounters, incrementCounters } from '../store/repositories/throttle-counters.js';
+import { repositories } from '../store/unit-of-work.js';
 import type { FailureCounter, WindowKey } from './failure-counter.js';
 
 /** The store-backed counter. Every key of one call must share its `windowMs`. */
@@ -17,19 +16,19 @@ export function storeFailureCounter(ctx: Context): FailureCounter {
     async add(keys: readonly WindowKey[]) {
       const now = ctx.clock.now();
       const windowMs = keys[0]?.windowMs ?? 0;
-      const rows = new Map((await incrementCounters(ctx.db, keys.map((k) => k.key), now, windowMs)).map((r) => [r.key, r]));
+      const rows = new Map((await repositories(ctx.store).throttleCounters.increment(keys.map((k) => k.key), now, windowMs)).map((r) => [r.key, r]));
       return Promise.all(
         keys.map(async (k) => {
           const row = rows.get(k.key);
           if (!row) throw new Error('throttle counter not returned');
           const resetMs = row.windowStartMs + k.windowMs;
-          if (row.count === k.limit) await recordChange(ctx.db, ctx.store.dialect, 'throttle', JSON.stringify([k.key, resetMs]), nowSeconds(ctx.clock));
+          if (row.count === k.limit) await repositories(ctx.store).changes.record('throttle', JSON.stringify([k.key, resetMs]), nowSeconds(ctx.clock));
           return { count: row.count, resetMs };
         }),
       );
     },
     async refund(keys: readonly WindowKey[]) {
-      await decrementCounters(ctx.db, keys.map((k) => k.key), ctx.clock.now(), keys[0]?.windowMs ?? 0);
+      await repositories(ctx.store).throttleCounters.decrement(keys.map((k) => k.key), ctx.clock.now(), keys[0]?.windowMs ?? 0);
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Throttle keys: fixed-size digests of what a window counts (SECURITY.md H-76), and the source
+ * Throttle keys: fixed-size digests of what a window counts (docs/security.md H-76), and the source
  * address as the windows see it (an IPv6 /64 counts as one address, G-73).
  * @packageDocumentation
  */

@@ -1,5 +1,5 @@
 /**
- * Throttling of failed authentications (RFC 6749 §10.10; SECURITY.md A-11, G-72, G-73): the
+ * Throttling of failed authentications (RFC 6749 §10.10; docs/security.md A-11, G-72, G-73): the
  * token, introspection and revocation endpoints' client authentication, and console sign-in.
  *
  * Three fixed windows per attempt: the subject (client_id or email) from this source address,

@@ -1,6 +1,6 @@
 /**
  * Caps slow verifications (Argon2) in flight, globally and per key, with a bounded FIFO of
- * waiters (SECURITY.md G-72): a burst can't saturate the CPU, and can't queue without bound.
+ * waiters (docs/security.md G-72): a burst can't saturate the CPU, and can't queue without bound.
  * @packageDocumentation
  */
 

@@ -7,7 +7,7 @@ import { SignJWT } from 'jose';
 import type { AccessTokenClaims } from '@gatehouse/contracts';
 import type { LoadedKey } from '../keys/key-ring.js';
 import { SIGNING_ALG } from '../keys/signing-keys.js';
-import { generateTimeOrderedId } from '../services/secrets.js';
+import { generateTimeOrderedId } from '../store/time-ordered-id.js';
 
 /** The `typ` header of access tokens (RFC 9068 §2.1). */
 export const ACCESS_TOKEN_TYP = 'at+jwt';

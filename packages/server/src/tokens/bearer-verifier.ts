@@ -15,11 +15,11 @@ import { SIGNING_ALG } from '../keys/signing-keys.js';
 import type { Directory } from '../cache/directory.js';
 import type { BearerPrincipal, IntegrationPrincipal } from '../auth/principal.js';
 import { ACCESS_TOKEN_TYP } from './access-token.js';
-import { decodeStrict, MalformedToken, type DecodedJws } from './jwt-structure.js';
+import { decodeStrict, MalformedToken, type DecodedJws } from '../auth/jwt-structure.js';
+import { MAX_TOKEN_LENGTH } from '../auth/deps.js';
 import type { RevocationList } from './revocation-list.js';
 
-/** Longest accepted token, characters: anything longer is refused before any crypto (C-44). */
-export const MAX_TOKEN_LENGTH = 8000;
+export { MAX_TOKEN_LENGTH };
 /** Least time between key reloads triggered by an unknown `kid`, milliseconds (C-32, F-58). */
 export const KEY_RELOAD_COOLDOWN_MS = 5000;
 
@@ -36,16 +36,18 @@ export class BearerVerifier {
    */
   private readonly cache = new LRUCache<string, BearerPrincipal>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (_value, key) => key.length + 400 });
   private lastKeyReload = 0;
-  /** Set when customer tokens are supported. */
-  customers: CustomerTokenVerifier | undefined;
-  /** Told of every verification (metrics). */
-  onVerify: (result: 'cache_hit' | 'verified' | 'refused') => void = () => {};
 
+  /**
+   * @param customers verifies tokens of other issuers (tenant-signed customer tokens), when supported.
+   * @param onVerify told of every verification (metrics).
+   */
   constructor(
     private readonly ctx: Context,
     private readonly keys: KeyRing,
     private readonly directory: Directory,
     private readonly revocations: RevocationList,
+    private readonly customers: CustomerTokenVerifier | undefined,
+    private readonly onVerify: (result: 'cache_hit' | 'verified' | 'refused') => void = () => {},
   ) {}
 
   /**
@@ -131,7 +133,8 @@ export class BearerVerifier {
     const now = Date.now();
     if (now - this.lastKeyReload < KEY_RELOAD_COOLDOWN_MS) return undefined;
     this.lastKeyReload = now;
-    await this.keys.reload();
+    // Reads only: a request never writes (due key switches are persisted by maintenance).
+    await this.keys.load();
     return this.keys.verificationKey(kid);
   }
 

@@ -1,6 +1,6 @@
 /**
  * The claims of a verified customer token: `id` (string ≤ 255), `name`, `fields` (a JSON object
- * ≤ 16 kB with no prototype-polluting names), `isAdmin`, and the lifetime cap (SECURITY.md D-49…D-51);
+ * ≤ 16 kB with no prototype-polluting names), `isAdmin`, and the lifetime cap (docs/security.md D-49…D-51);
  * no NUL character in any of them (H-77); and what the token is for: its `typ` and `aud` (H-81).
  * @packageDocumentation
  */
@@ -52,7 +52,7 @@ export function readCustomerClaims(payload: Record<string, unknown>, now: number
 }
 
 /**
- * The `typ` and `aud` rules of customer tokens (SECURITY.md H-81, RFC 8725 §3.11–3.12), checked
+ * The `typ` and `aud` rules of customer tokens (docs/security.md H-81, RFC 8725 §3.11–3.12), checked
  * before any signature work:
  * - `typ`, when present, must be `JWT`. Compared case-insensitively with an optional
  *   `application/` prefix (RFC 7515 §4.1.9: media types are case-insensitive and the prefix may be

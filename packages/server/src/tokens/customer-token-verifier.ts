@@ -1,5 +1,5 @@
 /**
- * Customer tokens: JWTs a tenant's backend signs for its end users (PRODUCT.md "Customer
+ * Customer tokens: JWTs a tenant's backend signs for its end users (docs/product.md "Customer
  * tokens"). The key is looked up only by `iss` (the environment key) and `kid`, never by trying
  * every tenant's keys (D-46); only the algorithms configured for that credential are accepted
  * (D-47); `exp` is required and the lifetime capped per environment (D-49); a `typ` other than
@@ -9,16 +9,18 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { errors as joseErrors, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
 import type { Context } from '../context.js';
-import { ApiError, InvalidToken } from '../errors/api-error.js';
+import { InvalidToken } from '../errors/api-error.js';
+import { Forbidden } from '../errors/domain-errors.js';
 import type { Directory } from '../cache/directory.js';
 import { MAX_IDENTIFIER_LENGTH } from '../cache/bounded.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { AdminPrincipal, BearerPrincipal, CustomerPrincipal } from '../auth/principal.js';
 import type { CustomerTokenVerifier } from './bearer-verifier.js';
-import type { DecodedJws } from './jwt-structure.js';
+import type { DecodedJws } from '../auth/jwt-structure.js';
 import { nowSeconds } from '../clock.js';
 import { checkCustomerTokenTarget, readCustomerClaims } from './customer-claims.js';
 import type { CustomerSeen } from '../services/customers.js';
+import { repositories } from '../store/unit-of-work.js';
 
 /** A verification key of an environment. */
 interface TenantKey {
@@ -72,11 +74,11 @@ export class CustomerTokens implements CustomerTokenVerifier {
     if (!verified) return undefined;
     const claims = readCustomerClaims(payload, now, skew, env.customerTokenMaxLifetime);
     if (claims.kind === 'admin') {
-      if (!verified.allowAdmin) throw new ApiError(403, 'forbidden', 'this credential may not sign admin tokens');
+      if (!verified.allowAdmin) throw new Forbidden('this credential may not sign admin tokens');
       const admin: AdminPrincipal = { type: 'admin', environmentId: env.id, environment: env.slug, scopes: ADMIN_TOKEN_SCOPES, exp: claims.exp };
       return admin;
     }
-    await this.seen.record(env.id, claims.id, claims.name, claims.fields);
+    this.seen.record(env.id, claims.id, claims.name, claims.fields);
     const customer: CustomerPrincipal = {
       type: 'customer',
       environmentId: env.id,
@@ -103,7 +105,7 @@ export class CustomerTokens implements CustomerTokenVerifier {
   }
 
   private async load(env: EnvironmentRecord): Promise<TenantKey[]> {
-    const rows = await this.ctx.db.selectFrom('environment_credentials').selectAll().where('environment_id', '=', env.id).execute();
+    const rows = await repositories(this.ctx.store).credentials.all(env.id);
     const now = nowSeconds(this.ctx.clock);
     const out: TenantKey[] = [];
     for (const r of rows) {

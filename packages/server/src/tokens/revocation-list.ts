@@ -5,6 +5,7 @@
  */
 import type { Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
+import { repositories } from '../store/unit-of-work.js';
 
 /** The set of revoked, unexpired token ids. */
 export class RevocationList {
@@ -15,8 +16,7 @@ export class RevocationList {
   /** Reloads from `issued_tokens` (rows revoked and not yet expired). */
   async reload(): Promise<void> {
     const now = nowSeconds(this.ctx.clock);
-    const rows = await this.ctx.db.selectFrom('issued_tokens').select('jti').where('revoked_at', 'is not', null).where('expires_at', '>', now).execute();
-    this.revoked = new Set(rows.map((r) => r.jti));
+    this.revoked = new Set(await repositories(this.ctx.store).tokens.revokedJtis(now));
   }
 
   /** True when `jti` was revoked. */

@@ -1,6 +1,6 @@
 /**
  * Issuing access tokens with server-side reuse: for the same (integration, audience, scope set)
- * the same token is returned until `refresh_before` seconds before it expires (PRODUCT.md
+ * the same token is returned until `refresh_before` seconds before it expires (docs/product.md
  * "Reuse"). Reusable tokens live in memory and, sealed, in `token_reuse`, so every node hands out
  * the same one; a unique key lets one insert win when requests or nodes race. Mints are written
  * (issued token, reuse row, audit event) in one transaction, shared on SQLite with the other
@@ -14,7 +14,7 @@ import { nowSeconds } from '../clock.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
-import { audit } from '../services/audit.js';
+import { repositories } from '../store/unit-of-work.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import { TooManyRequests } from '../errors/oauth-error.js';
 import { newJti, signAccessToken } from './access-token.js';
@@ -78,16 +78,17 @@ export class TokenIssuer {
   private readonly reuseKeys = new WeakMap<ClientRecord, Map<string, string>>();
   /** Store lookups and mints in flight by reuse key, shared by the requests that arrive meanwhile. */
   private readonly minting = new Map<string, Promise<{ token: ReusableToken; reused: boolean }>>();
-  /** Tells whether a `jti` was revoked (set by the revocation list). */
-  isRevoked: (jti: string) => boolean = () => false;
-  /** Told of every token handed out (metrics). */
-  onIssue: (outcome: 'minted' | 'reused') => void = () => {};
-
-  /** @param writes the transactions mints are written in (grouped on SQLite). */
+  /**
+   * @param writes the transactions mints are written in (grouped on SQLite).
+   * @param revocations tells whether a `jti` was revoked (a revoked token is never handed out again).
+   * @param onIssue told of every token handed out (metrics).
+   */
   constructor(
     private readonly ctx: Context,
     private readonly keys: KeyRing,
     private readonly writes: GroupCommit,
+    private readonly revocations: { has(jti: string): boolean },
+    private readonly onIssue: (outcome: 'minted' | 'reused') => void = () => {},
   ) {}
 
   /** {@link reuseKey}, derived once per client record, audience, scope and DPoP key. */
@@ -134,7 +135,7 @@ export class TokenIssuer {
 
   /** True while `token` may still be handed out at `now` (seconds). */
   private fresh(token: ReusableToken, now: number): boolean {
-    return now < token.refreshAt && !this.isRevoked(token.jti);
+    return now < token.refreshAt && !this.revocations.has(token.jti);
   }
 
   /** The key's reusable token from the store (another node's, or one evicted from memory), else a new one. */
@@ -163,22 +164,14 @@ export class TokenIssuer {
       signingKey,
     );
     const minted: ReusableToken = { token, jti, expiresAt, refreshAt: expiresAt - env.refreshBefore };
-    const won = await this.writes.run(async (trx) => {
+    const won = await this.writes.unit(async (uow) => {
       if (reuse) {
         const row = { reuse_key: key, integration_id: client.id, jti, token_enc: this.ctx.sealer.seal(token, key), scope, expires_at: expiresAt, refresh_at: minted.refreshAt };
-        const res = await trx
-          .insertInto('token_reuse')
-          .values(row)
-          .onConflict((oc) => oc.column('reuse_key').doUpdateSet(row).where('token_reuse.refresh_at', '<=', now))
-          .executeTakeFirst();
         // Another node holds a fresh token for this key: nothing of ours is written.
-        if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+        if (!(await uow.tokens.putReusable(row, now))) return false;
       }
-      await trx
-        .insertInto('issued_tokens')
-        .values({ jti, integration_id: client.id, environment_id: env.id, audience: api.audience, scope, kid: signingKey.kid, issued_at: now, expires_at: expiresAt, revoked_at: null })
-        .execute();
-      await audit(trx, m.actor, { environmentId: env.id, action: 'token.mint', target: client.clientId, details: { audience: api.audience, scope, jti } }, this.ctx.clock.now());
+      await uow.tokens.insertIssued({ jti, integration_id: client.id, environment_id: env.id, audience: api.audience, scope, kid: signingKey.kid, issued_at: now, expires_at: expiresAt, revoked_at: null });
+      await uow.audit(m.actor, { environmentId: env.id, action: 'token.mint', target: client.clientId, details: { audience: api.audience, scope, jti } }, this.ctx.clock.now());
       return true;
     });
     if (!won) {
@@ -196,19 +189,14 @@ export class TokenIssuer {
    * @throws TooManyRequests with `Retry-After` until the oldest mint of the hour ages out.
    */
   private async checkQuota(client: ClientRecord, now: number): Promise<void> {
-    const rows = await this.ctx.db
-      .selectFrom('issued_tokens')
-      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('issued_at').as('oldest')])
-      .where('integration_id', '=', client.id)
-      .where('issued_at', '>', now - 3600)
-      .executeTakeFirstOrThrow();
-    if (Number(rows.n) >= client.tokenQuotaPerHour!) {
-      throw new TooManyRequests(Number(rows.oldest) + 3600 - now, 'the integration has used its token quota for this hour');
+    const mints = await repositories(this.ctx.store).tokens.mintsSince(client.id, now - 3600);
+    if (mints.count >= client.tokenQuotaPerHour!) {
+      throw new TooManyRequests(mints.oldest + 3600 - now, 'the integration has used its token quota for this hour');
     }
   }
 
   private async loadReusable(key: string): Promise<ReusableToken | undefined> {
-    const row = await this.ctx.db.selectFrom('token_reuse').selectAll().where('reuse_key', '=', key).executeTakeFirst();
+    const row = await repositories(this.ctx.store).tokens.reusable(key);
     if (!row) return undefined;
     return { token: this.ctx.sealer.open(row.token_enc, key), jti: row.jti, expiresAt: Number(row.expires_at), refreshAt: Number(row.refresh_at) };
   }

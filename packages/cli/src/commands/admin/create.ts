@@ -18,7 +18,7 @@ export async function readPassword(input: NodeJS.ReadableStream = process.stdin)
 /**
  * Registers `admin create`. The password is never an argument (it would land in shell history and
  * `ps`): only `--password-stdin`. Prints `{id, email, created_at}` with `--json`.
- * @throws (from the action) ApiError 400 for a bad email, a password under 12 characters or one that is easy to guess (zxcvbn-ts), 409 when the email exists.
+ * @throws (from the action) InvalidInput (400) for a bad email, a password under 12 characters or one that is easy to guess (zxcvbn-ts), Conflict (409) when the email exists.
  */
 export function registerAdminCreate(admin: Command): void {
   admin

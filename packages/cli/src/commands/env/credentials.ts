@@ -9,7 +9,7 @@ export function registerCredentials(env: Command): void {
     .command('credentials <slug>')
     .description('show the environment key; creates the environment secret when none exists and shows it that once')
     .action(async (slug: string, _opts: unknown, cmd: Command) => {
-      // Reading never creates a secret (SECURITY.md H-82); this command creates it explicitly, once.
+      // Reading never creates a secret (docs/security.md H-82); this command creates it explicitly, once.
       const creds = await withContext(cmd, async (ctx) => {
         const current = await credentials.getCredentials(ctx, slug);
         if (current.secret_created_at !== null) return current;

@@ -15,7 +15,7 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 /**
  * Which API the token is for: `audience` or `resource` (equal when both are sent); absent means
  * the Environment API.
- * @throws InvalidTarget for an unknown API or one the client holds no grant on (SECURITY.md B-22).
+ * @throws InvalidTarget for an unknown API or one the client holds no grant on (docs/security.md B-22).
  */
 export function resolveAudience(env: EnvironmentRecord, client: ClientRecord, params: Readonly<Record<string, string>>): ApiRecord {
   const { audience, resource } = params;
@@ -46,7 +46,6 @@ export function resolveScopes(api: ApiRecord, client: ClientRecord, scope: strin
 /** The `client_credentials` grant handler. */
 export const clientCredentials: Grant = {
   grantType: 'client_credentials',
-  parameters: ['audience', 'resource', 'scope'],
   async handler({ env, client, params, issuer, actor, jkt }: GrantContext): Promise<TokenResponse> {
     if (params.scope !== undefined && params.scope.length > 4096) throw new InvalidRequest('scope is too long');
     const api = resolveAudience(env, client, params);

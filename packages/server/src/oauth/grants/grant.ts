@@ -22,6 +22,5 @@ export interface GrantContext {
 /** One grant type (RFC 6749 §4). */
 export interface Grant {
   grantType: string;
-  parameters: readonly string[];
   handler(ctx: GrantContext): Promise<TokenResponse>;
 }

@@ -1,7 +1,7 @@
 /**
  * `store_meta`: facts about the store itself, one row per name. It holds the master key's check
  * value (an HMAC of a fixed label, never the key) and where that key came from, so a process
- * given another key refuses to open the store (SECURITY.md H-79). Stores created by an earlier
+ * given another key refuses to open the store (docs/security.md H-79). Stores created by an earlier
  * release get their rows on the first open after this migration (the key then in use is adopted).
  */
 import type { Kysely } from 'kysely';

@@ -3,8 +3,8 @@
  * Running servers read it (poll, and LISTEN/NOTIFY on PostgreSQL) to drop stale cache entries.
  * @packageDocumentation
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../schema.js';
+import { sql } from 'kysely';
+import type { Dialect, Queryable } from './queryable.js';
 
 /** What changed: the kind of object and its id. */
 export type ChangeKind = 'environment' | 'integration' | 'api' | 'keys' | 'revocation' | 'credential' | 'customer' | 'throttle';
@@ -23,19 +23,42 @@ export const CHANGE_CHANNEL = 'gatehouse_changes';
  * Appends a change inside `trx` (so it commits or rolls back with the write), and on PostgreSQL
  * announces it with NOTIFY, delivered at commit. `now` is in seconds.
  */
-export async function recordChange(trx: Transaction<Database> | Kysely<Database>, dialect: 'sqlite' | 'postgres', kind: ChangeKind, ref: string, now: number): Promise<void> {
+export async function recordChange(trx: Queryable, dialect: Dialect, kind: ChangeKind, ref: string, now: number): Promise<void> {
   await trx.insertInto('change_log').values({ kind, ref, created_at: now }).execute();
   if (dialect === 'postgres') await sql`select pg_notify(${CHANGE_CHANNEL}, ${kind})`.execute(trx);
 }
 
 /** Changes after `afterId`, oldest first, at most `limit`. */
-export async function changesSince(db: Kysely<Database>, afterId: number, limit = 1000): Promise<Change[]> {
+export async function changesSince(db: Queryable, afterId: number, limit = 1000): Promise<Change[]> {
   const rows = await db.selectFrom('change_log').select(['id', 'kind', 'ref']).where('id', '>', afterId).orderBy('id').limit(limit).execute();
   return rows.map((r) => ({ id: Number(r.id), kind: r.kind as ChangeKind, ref: r.ref }));
 }
 
 /** The newest change id (0 when there is none). */
-export async function latestChangeId(db: Kysely<Database>): Promise<number> {
+export async function latestChangeId(db: Queryable): Promise<number> {
   const row = await db.selectFrom('change_log').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
   return Number(row?.max ?? 0);
+}
+
+/** The `change_log` table. */
+export class ChangeRepository {
+  constructor(
+    private readonly db: Queryable,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** {@link recordChange}: in the unit of work's transaction, it commits or rolls back with the change. */
+  record(kind: ChangeKind, ref: string, now: number): Promise<void> {
+    return recordChange(this.db, this.dialect, kind, ref, now);
+  }
+
+  /** {@link changesSince}. */
+  since(afterId: number, limit?: number): Promise<Change[]> {
+    return changesSince(this.db, afterId, limit);
+  }
+
+  /** {@link latestChangeId}. */
+  latestId(): Promise<number> {
+    return latestChangeId(this.db);
+  }
 }

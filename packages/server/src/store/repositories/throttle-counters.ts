@@ -2,8 +2,8 @@
  * `throttle_counters`: fixed failure windows shared by every node, keyed by digests.
  * @packageDocumentation
  */
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../schema.js';
+import { sql } from 'kysely';
+import type { Queryable } from './queryable.js';
 
 /** A window's count and when it started (milliseconds since the epoch). */
 export interface CounterRow {
@@ -17,7 +17,7 @@ export interface CounterRow {
  * PostgreSQL): a window that started at or before `nowMs - windowMs` restarts at 1.
  * @returns the new counts, in no particular order.
  */
-export async function incrementCounters(db: Kysely<Database>, keys: readonly string[], nowMs: number, windowMs: number): Promise<CounterRow[]> {
+export async function incrementCounters(db: Queryable, keys: readonly string[], nowMs: number, windowMs: number): Promise<CounterRow[]> {
   const fresh = nowMs - windowMs;
   const rows = await db
     .insertInto('throttle_counters')
@@ -34,7 +34,7 @@ export async function incrementCounters(db: Kysely<Database>, keys: readonly str
 }
 
 /** Takes one back from each of `keys` whose window (of `windowMs`) is still running. */
-export async function decrementCounters(db: Kysely<Database>, keys: readonly string[], nowMs: number, windowMs: number): Promise<void> {
+export async function decrementCounters(db: Queryable, keys: readonly string[], nowMs: number, windowMs: number): Promise<void> {
   await db
     .updateTable('throttle_counters')
     .set({ count: sql<number>`count - 1` })
@@ -42,4 +42,29 @@ export async function decrementCounters(db: Kysely<Database>, keys: readonly str
     .where('count', '>', 0)
     .where('window_start_ms', '>', nowMs - windowMs)
     .execute();
+}
+
+/** Deletes windows that started before `beforeMs` (milliseconds). */
+export async function purgeCounters(db: Queryable, beforeMs: number): Promise<void> {
+  await db.deleteFrom('throttle_counters').where('window_start_ms', '<', beforeMs).execute();
+}
+
+/** The `throttle_counters` table. */
+export class ThrottleCounterRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** {@link incrementCounters}. */
+  increment(keys: readonly string[], nowMs: number, windowMs: number): Promise<CounterRow[]> {
+    return incrementCounters(this.db, keys, nowMs, windowMs);
+  }
+
+  /** {@link decrementCounters}. */
+  decrement(keys: readonly string[], nowMs: number, windowMs: number): Promise<void> {
+    return decrementCounters(this.db, keys, nowMs, windowMs);
+  }
+
+  /** {@link purgeCounters}. */
+  purge(beforeMs: number): Promise<void> {
+    return purgeCounters(this.db, beforeMs);
+  }
 }

@@ -1,0 +1,44 @@
+/**
+ * What authentication needs of the running server, as narrow interfaces: the runtime
+ * (runtime.ts's `Runtime`) satisfies {@link AuthRuntime} structurally, so auth/ sits below the
+ * routes, the services and the token machinery and imports none of them.
+ * @packageDocumentation
+ */
+import type { Context } from '../context.js';
+import type { Directory } from '../cache/directory.js';
+import type { BearerPrincipal } from './principal.js';
+import type { JwksFetcher } from './jwks-fetcher.js';
+
+/** Longest accepted access token, characters: anything longer is refused before any crypto (C-44). */
+export const MAX_TOKEN_LENGTH = 8000;
+
+/** Verifies a bearer token (tokens/bearer-verifier.ts). */
+export interface TokenVerifier {
+  /** @throws InvalidToken (401) for anything but a valid, unexpired, unrevoked token. */
+  verify(token: string): Promise<BearerPrincipal>;
+}
+
+/** A live console session, as authentication sees it. */
+export interface LiveSession {
+  readonly adminId: string;
+  readonly email: string;
+  /** How the session was opened: `password`, `password+totp` or `sso`. */
+  readonly authMethod: 'password' | 'password+totp' | 'sso';
+  /** True when `given` is this session's CSRF token (compared in constant time). */
+  csrfMatches(given: string | undefined): boolean;
+}
+
+/** Finds console sessions (services/sessions.ts). */
+export interface SessionLookup {
+  /** The unexpired session whose cookie holds `value`, or undefined. @throws store errors (503). */
+  find(value: string): Promise<LiveSession | undefined>;
+}
+
+/** The parts of the runtime authentication uses. */
+export interface AuthRuntime {
+  readonly ctx: Context;
+  readonly directory: Directory;
+  readonly verifier: TokenVerifier;
+  readonly jwks: JwksFetcher;
+  readonly sessions: SessionLookup;
+}

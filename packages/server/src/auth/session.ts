@@ -1,0 +1,46 @@
+/**
+ * Authentication by the console's session cookie, with its CSRF check: used by the console
+ * routes, the management API and the Environment API alike (auth/caller.ts). The cookie is read
+ * from the header where it is needed, so no cookie parser runs on other routes' hot paths.
+ * @packageDocumentation
+ */
+import { fastifyCookie } from '@fastify/cookie';
+import type { FastifyRequest } from 'fastify';
+import { Forbidden } from '../errors/domain-errors.js';
+import type { ConsolePrincipal } from './principal.js';
+import type { SessionLookup } from './deps.js';
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'gatehouse_session';
+/** Header that must carry the session's CSRF token on state-changing requests. */
+export const CSRF_HEADER = 'x-csrf-token';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The session cookie's value in a request, if any. Outside the console context (where
+ * `@fastify/cookie` parsed it already) the header is parsed here with the plugin's codec.
+ */
+export function sessionCookie(request: FastifyRequest): string | undefined {
+  if (request.cookies) return request.cookies[SESSION_COOKIE] || undefined;
+  const header = request.headers.cookie;
+  if (!header) return undefined;
+  return fastifyCookie.parse(header)[SESSION_COOKIE] || undefined;
+}
+
+/**
+ * Authenticates a request by its session cookie. State-changing methods (anything but GET, HEAD,
+ * OPTIONS) must carry the session's CSRF token in `x-csrf-token`.
+ * @returns the console principal, or undefined when there is no live session.
+ * @throws Forbidden `invalid_csrf_token` when the session is live but the CSRF header is missing or wrong.
+ */
+export async function authenticateSession(sessions: SessionLookup, request: FastifyRequest): Promise<ConsolePrincipal | undefined> {
+  const value = sessionCookie(request);
+  const session = value ? await sessions.find(value) : undefined;
+  if (!session) return undefined;
+  if (!SAFE_METHODS.has(request.method)) {
+    const given = request.headers[CSRF_HEADER];
+    if (!session.csrfMatches(typeof given === 'string' ? given : undefined)) throw new Forbidden(`send the session's CSRF token in the ${CSRF_HEADER} header`, 'invalid_csrf_token');
+  }
+  return { type: 'console', adminId: session.adminId, email: session.email, authMethod: session.authMethod };
+}

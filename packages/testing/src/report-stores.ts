@@ -1,0 +1,22 @@
+/**
+ * Vitest global setup: says which store variants this run covers and which it skips, at the start
+ * and at the end of the run, so a missing PostgreSQL or Redis never goes unnoticed (issue 19).
+ * SQLite always runs; PostgreSQL with GATEHOUSE_TEST_DATABASE_URL; Redis throttling with
+ * GATEHOUSE_TEST_REDIS_URL (see `stores.ts` and `backends.ts`).
+ * @packageDocumentation
+ */
+
+/** One line: `stores: sqlite ✓, postgresql ✓ (GATEHOUSE_TEST_DATABASE_URL), redis ✗ (unset: GATEHOUSE_TEST_REDIS_URL)`. */
+export function storeVariantsLine(env: NodeJS.ProcessEnv = process.env): string {
+  const variant = (name: string, variable: string) => (env[variable] ? `${name} ✓ (${variable})` : `${name} ✗ (unset: ${variable}, skipped)`);
+  return `stores: sqlite ✓, ${variant('postgresql', 'GATEHOUSE_TEST_DATABASE_URL')}, ${variant('redis', 'GATEHOUSE_TEST_REDIS_URL')}`;
+}
+
+/** Prints the line before the run; the returned teardown prints it again after. */
+export default function setup(): () => void {
+  const line = storeVariantsLine();
+  process.stdout.write(`\n${line}\n\n`);
+  return () => {
+    process.stdout.write(`\n${line}\n`);
+  };
+}

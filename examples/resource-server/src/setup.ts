@@ -12,7 +12,8 @@ const path = (environment: string, rest: string) => `/environments/${encodeURICo
  * Registers the invoices API (audience {@link INVOICES_AUDIENCE}, scopes `invoices:read
  * invoices:write`) in `environment` unless it is there already.
  * @returns the API's audience.
- * @throws Error with Gatehouse's answer, e.g. 404 for an unknown environment.
+ * @throws Error with Gatehouse's answer, e.g. 404 for an unknown environment; Error naming the
+ *   missing scopes (and the command that adds them) when the API is registered already without all of them.
  *
  * @example
  * ```ts
@@ -20,9 +21,18 @@ const path = (environment: string, rest: string) => `/environments/${encodeURICo
  * ```
  */
 export async function registerInvoicesApi(admin: AdminSession, environment: string, audience = INVOICES_AUDIENCE): Promise<string> {
-  const existing = await admin.call<{ items: { audience: string }[] }>('GET', path(environment, 'apis'));
-  if (!existing.items.some((api) => api.audience === audience)) {
+  const listed = await admin.call<{ items: { audience: string; scopes: { value: string }[] }[] }>('GET', path(environment, 'apis'));
+  const existing = listed.items.find((api) => api.audience === audience);
+  if (!existing) {
     await admin.call('POST', path(environment, 'apis'), { name: 'Invoices', audience, scopes: INVOICES_SCOPES.map((s) => ({ ...s })) });
+  } else {
+    // Registered before (perhaps by hand, with other scopes): say what is missing and how to add it.
+    const missing = INVOICES_SCOPES.map((s) => s.value).filter((v) => !existing.scopes.some((s) => s.value === v));
+    if (missing.length) {
+      throw new Error(
+        `the API ${audience} is registered without the scope(s) ${missing.join(' ')}; add them with: gatehouse api update ${audience} --env ${environment} ${missing.map((m) => `--add-scope ${m}`).join(' ')}`,
+      );
+    }
   }
   return audience;
 }

@@ -12,6 +12,8 @@ import { keysCommand } from './commands/keys/index.js';
 import { tokenCommand } from './commands/token.js';
 import { auditCommand } from './commands/audit.js';
 import { adminCommand } from './commands/admin/index.js';
+import { apiCommand } from './commands/api/index.js';
+import { memberCommand } from './commands/member/index.js';
 import { escapeControl, jsonText } from './io.js';
 
 /** Builds the program (exported for tests). */
@@ -24,7 +26,7 @@ export function program(): Command {
     .option('-y, --yes', 'do not ask for confirmation')
     .showHelpAfterError()
     .exitOverride();
-  for (const add of [serveCommand, migrateCommand, envCommand, integrationCommand, keysCommand, tokenCommand, auditCommand, adminCommand]) add(root);
+  for (const add of [serveCommand, migrateCommand, envCommand, integrationCommand, keysCommand, tokenCommand, auditCommand, adminCommand, apiCommand, memberCommand]) add(root);
   return root;
 }
 

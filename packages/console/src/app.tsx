@@ -11,6 +11,7 @@ import { EnvironmentsPage } from './pages/environments-page';
 import { EnvironmentPage } from './pages/environment-page';
 import { IntegrationPage } from './pages/integration-page';
 import { ProfilePage } from './pages/profile-page';
+import { InvitationPage } from './pages/invitation-page';
 
 /** The root component. */
 export function App() {
@@ -43,6 +44,17 @@ export function App() {
     signedIn(undefined);
   };
 
+  // An invitation link opens its page signed in or not; accepting signs in and opens the console.
+  if (route.page === 'invitation')
+    return (
+      <InvitationPage
+        token={route.token}
+        onSignedIn={(s) => {
+          signedIn(s);
+          navigate('/', true);
+        }}
+      />
+    );
   if (error !== undefined) return <ErrorState error={error} onRetry={check} />;
   if (session === undefined) return <Loading label="Checking your session" />;
   if (session === null) return <SignInPage onSignedIn={signedIn} />;

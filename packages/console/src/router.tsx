@@ -13,7 +13,8 @@ export type Route =
   | { page: 'environments' }
   | { page: 'environment'; env: string; tab: string | null }
   | { page: 'integration'; env: string; clientId: string; tab: string | null }
-  | { page: 'profile' };
+  | { page: 'profile' }
+  | { page: 'invitation'; token: string };
 
 const listeners = new Set<() => void>();
 function subscribe(listener: () => void): () => void {
@@ -29,6 +30,7 @@ function subscribe(listener: () => void): () => void {
 export function parseRoute(pathname: string, search: string): Route {
   const parts = pathname.replace(/^\/console/, '').split('/').filter(Boolean).map(decodeURIComponent);
   const tab = new URLSearchParams(search).get('tab');
+  if (parts[0] === 'invitations' && parts[1]) return { page: 'invitation', token: parts[1] };
   if (parts[0] === 'environments' && parts[1] && parts[2] === 'integrations' && parts[3]) return { page: 'integration', env: parts[1], clientId: parts[3], tab };
   if (parts[0] === 'environments' && parts[1]) return { page: 'environment', env: parts[1], tab };
   if (parts[0] === 'profile') return { page: 'profile' };
@@ -41,6 +43,7 @@ export function pathOf(route: Route): string {
   if (route.page === 'environment') return `/environments/${encodeURIComponent(route.env)}${q(route.tab)}`;
   if (route.page === 'integration') return `/environments/${encodeURIComponent(route.env)}/integrations/${encodeURIComponent(route.clientId)}${q(route.tab)}`;
   if (route.page === 'profile') return '/profile';
+  if (route.page === 'invitation') return `/invitations/${encodeURIComponent(route.token)}`;
   return '/';
 }
 

@@ -105,7 +105,7 @@ describe('admin console in the browser', () => {
   });
 
   it('creates an integration; the secret from the screen works at the token endpoint', async () => {
-    await page.getByRole('button', { name: 'Edit' }).first().click();
+    await page.getByRole('link', { name: 'Default' }).first().click();
     await page.getByRole('tab', { name: 'Integrations', selected: true }).waitFor();
     await page.getByText('No integrations yet').waitFor();
     await shot('04-environment-integrations-empty');

@@ -7,3 +7,4 @@ export * from './oauth.js';
 export * from './api.js';
 export * from './management.js';
 export * from './errors.js';
+export * from './objects.js';

@@ -23,7 +23,8 @@ import { BearerVerifier } from './tokens/bearer-verifier.js';
 import { CustomerTokens } from './tokens/customer-token-verifier.js';
 import { CustomerSeen } from './services/customers.js';
 import { csrfMatches, loadSession } from './services/sessions.js';
-import type { SessionLookup } from './auth/deps.js';
+import type { MembershipLookup, SessionLookup } from './auth/deps.js';
+import { roleIn } from './services/members.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { scheduleMaintenance } from './maintenance.js';
 import { Redis } from 'ioredis';
@@ -63,6 +64,8 @@ export interface Runtime {
   readonly jwks: JwksFetcher;
   /** Console sessions by cookie value, for session authentication (auth/session.ts). */
   readonly sessions: SessionLookup;
+  /** Console accounts' roles in environments, read per request (auth/membership.ts). */
+  readonly memberships: MembershipLookup;
   /** Stops the change feed and closes the store. */
   close(): Promise<void>;
 }
@@ -155,9 +158,10 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       sessions: {
         async find(value) {
           const session = await loadSession(ctx, value);
-          return session && { adminId: session.adminId, email: session.email, authMethod: session.authMethod, csrfMatches: (given) => csrfMatches(session, given) };
+          return session && { adminId: session.adminId, email: session.email, authMethod: session.authMethod, operator: session.operator === true, csrfMatches: (given) => csrfMatches(session, given) };
         },
       },
+      memberships: { role: (accountId, environmentId) => roleIn(ctx, accountId, environmentId) },
       async close() {
         stopMaintenance();
         await audits.idle();

@@ -1,53 +1,24 @@
-/** The APIs (resource servers) of an environment, with their scopes; "Register API". */
-import { useState, type FormEvent } from 'react';
-import { Alert, Badge, Button, Card, Group, Modal, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { IconPlus } from '@tabler/icons-react';
-import { api, describeError, seg } from '../api/client';
+/**
+ * The APIs (resource servers) of an environment, with their scopes: "Register API", and for the
+ * tenant's own APIs "Edit" (name and scopes; a removed scope leaves every grant) and "Delete"
+ * (refused while integrations hold grants on it unless their grants go too). The built-in
+ * Environment API is fixed.
+ */
+import { useState } from 'react';
+import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { api, seg } from '../api/client';
 import type { Api, Page } from '../api/types';
 import { useRequest } from '../use-request';
 import { ErrorState, Loading } from './states';
-
-/** Parses "value description" lines into scopes. */
-export function parseScopes(text: string): { value: string; description: string }[] {
-  return text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .map((l) => {
-      const [value, ...rest] = l.split(/\s+/);
-      return { value: value!, description: rest.join(' ').replace(/^[-–:]\s*/, '') };
-    });
-}
+import { ApiFormModal, DeleteApiModal } from './api-modals';
 
 /** The APIs tab. */
 export function ApisTab({ env }: { env: string }) {
   const list = useRequest(() => api<Page<Api>>('GET', `/environments/${seg(env)}/apis`), [env]);
-  const [open, setOpen] = useState(false);
-  const [name, setName] = useState('');
-  const [audience, setAudience] = useState('');
-  const [scopes, setScopes] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const created = await api<Api>('POST', `/environments/${seg(env)}/apis`, { name: name.trim(), audience: audience.trim(), scopes: parseScopes(scopes) });
-      notifications.show({ color: 'teal', title: 'API registered', message: created.audience });
-      setOpen(false);
-      setName('');
-      setAudience('');
-      setScopes('');
-      list.reload();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Api | undefined>();
+  const [deleting, setDeleting] = useState<Api | undefined>();
 
   if (list.loading && !list.data) return <Loading label="Loading APIs" />;
   if (list.error !== undefined) return <ErrorState error={list.error} onRetry={list.reload} />;
@@ -57,19 +28,31 @@ export function ApisTab({ env }: { env: string }) {
         <Text size="sm" c="dimmed">
           Integrations request tokens for one API at a time (<code>audience</code>); each API has its own scopes.
         </Text>
-        <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setOpen(true)}>
+        <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
           Register API
         </Button>
       </Group>
       {list.data!.items.map((a) => (
-        <Card withBorder key={a.id}>
-          <Group gap="xs" mb={4}>
-            <Title order={2} size="h4">
-              {a.name}
-            </Title>
-            {a.built_in && <Badge variant="light">Built in</Badge>}
+        <Card withBorder key={a.id} role="region" aria-label={a.name}>
+          <Group justify="space-between" mb={4} wrap="wrap">
+            <Group gap="xs">
+              <Title order={2} size="h4">
+                {a.name}
+              </Title>
+              {a.built_in && <Badge variant="light">Built in</Badge>}
+            </Group>
+            {!a.built_in && (
+              <Group gap="xs">
+                <Button variant="default" size="xs" leftSection={<IconPencil size={14} aria-hidden />} onClick={() => setEditing(a)} aria-label={`Edit ${a.name}`}>
+                  Edit
+                </Button>
+                <Button variant="subtle" color="red" size="xs" leftSection={<IconTrash size={14} aria-hidden />} onClick={() => setDeleting(a)} aria-label={`Delete ${a.name}`}>
+                  Delete
+                </Button>
+              </Group>
+            )}
           </Group>
-          <Text size="sm" mb="xs">
+          <Text size="sm" mb="xs" style={{ overflowWrap: 'anywhere' }}>
             Audience <code>{a.audience}</code>
           </Text>
           <Group gap={6}>
@@ -78,31 +61,17 @@ export function ApisTab({ env }: { env: string }) {
                 {s.value}
               </Badge>
             ))}
+            {a.scopes.length === 0 && (
+              <Text size="sm" c="dimmed">
+                No scopes
+              </Text>
+            )}
           </Group>
         </Card>
       ))}
-      <Modal opened={open} onClose={() => setOpen(false)} title="Register API">
-        <form onSubmit={submit}>
-          <Stack>
-            {error && (
-              <Alert color="red" role="alert">
-                {error}
-              </Alert>
-            )}
-            <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
-            <TextInput label="Audience" description="A URI identifying your service, e.g. https://api.example.com" required value={audience} onChange={(e) => setAudience(e.currentTarget.value)} />
-            <Textarea label="Scopes" description="One per line: the scope, then its description" autosize minRows={3} value={scopes} onChange={(e) => setScopes(e.currentTarget.value)} placeholder={'invoices:read Read invoices\ninvoices:write Create invoices'} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={busy}>
-                Register API
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
+      {creating && <ApiFormModal env={env} onClose={() => setCreating(false)} onSaved={list.reload} />}
+      {editing && <ApiFormModal env={env} existing={editing} onClose={() => setEditing(undefined)} onSaved={list.reload} />}
+      {deleting && <DeleteApiModal env={env} target={deleting} onClose={() => setDeleting(undefined)} onDeleted={list.reload} />}
     </Stack>
   );
 }

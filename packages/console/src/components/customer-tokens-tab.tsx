@@ -4,7 +4,7 @@
  * and the registered public keys.
  */
 import { useState } from 'react';
-import { Button, Card, Group, Stack, Table, Text } from '@mantine/core';
+import { Button, Card, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconKey, IconRefresh } from '@tabler/icons-react';
 import { api, ApiRequestError, describeError, seg } from '../api/client';
@@ -13,6 +13,7 @@ import { CopyField } from './copy-field';
 import { SecretReveal } from './secret-reveal';
 import { Empty, ErrorState, Loading } from './states';
 import { RegisterPublicKey } from './register-public-key';
+import { ConfirmModal } from './confirm-modal';
 
 interface Credentials {
   environment_key: string;
@@ -28,6 +29,7 @@ export function CustomerTokensTab({ env }: { env: string }) {
   const creds = useRequest(() => api<Credentials>('GET', `/environments/${seg(env)}/credentials`), [env]);
   const [secret, setSecret] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [removing, setRemoving] = useState<Credentials['public_keys'][number] | undefined>();
   if (creds.loading && !creds.data) return <Loading label="Loading customer-token credentials" />;
   if (creds.error instanceof ApiRequestError && creds.error.status === 404) return <Empty title="Customer tokens are coming soon" description="This server doesn't manage customer-token credentials yet." />;
   if (creds.error !== undefined) return <ErrorState error={creds.error} onRetry={creds.reload} />;
@@ -97,6 +99,9 @@ export function CustomerTokensTab({ env }: { env: string }) {
                 <Table.Th>Key ID</Table.Th>
                 <Table.Th>Admin tokens</Table.Th>
                 <Table.Th>Added</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -106,6 +111,11 @@ export function CustomerTokensTab({ env }: { env: string }) {
                   <Table.Td>{k.kid ?? '—'}</Table.Td>
                   <Table.Td>{k.allow_admin ? 'Allowed' : 'No'}</Table.Td>
                   <Table.Td>{new Date(k.created_at).toLocaleString()}</Table.Td>
+                  <Table.Td ta="right">
+                    <Button variant="subtle" color="red" size="xs" onClick={() => setRemoving(k)} aria-label={`Remove key ${k.kid ?? k.id}`}>
+                      Remove
+                    </Button>
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -113,6 +123,22 @@ export function CustomerTokensTab({ env }: { env: string }) {
         </Table.ScrollContainer>
       )}
       <RegisterPublicKey env={env} onAdded={creds.reload} />
+      {removing && (
+        <ConfirmModal
+          title="Remove public key?"
+          confirmLabel="Remove key"
+          onClose={() => setRemoving(undefined)}
+          onConfirm={async () => {
+            await api('DELETE', `/environments/${seg(env)}/credentials/public-keys/${seg(removing.id)}`);
+            notifications.show({ color: 'teal', title: 'Public key removed', message: removing.kid ?? removing.id });
+            creds.reload();
+          }}
+        >
+          <Text size="sm">
+            Customer tokens signed with the {removing.alg} key {removing.kid ? <code>{removing.kid}</code> : <code>{removing.id}</code>} are refused from now on.
+          </Text>
+        </ConfirmModal>
+      )}
     </Stack>
   );
 }

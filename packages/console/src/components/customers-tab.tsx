@@ -1,40 +1,97 @@
-/** Customers of an environment (known through customer tokens), when the server offers the list. */
-import { Table } from '@mantine/core';
+/**
+ * Customers of an environment (known through customer tokens), when the server offers the list:
+ * a table; "View" opens a customer's details (id, name, fields, first and last seen) with
+ * "Delete customer" (the customer and the projects and outputs it owns, after a confirmation).
+ */
+import { useState } from 'react';
+import { Button, Code, Modal, Stack, Table, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { api, ApiRequestError, seg } from '../api/client';
 import type { Customer, Page } from '../api/types';
 import { useRequest } from '../use-request';
 import { Empty, ErrorState, Loading } from './states';
+import { ConfirmModal } from './confirm-modal';
 
 /** The customers tab: a table, or an empty state. */
 export function CustomersTab({ env }: { env: string }) {
   const list = useRequest(() => api<Page<Customer>>('GET', `/environments/${seg(env)}/customers?limit=100`), [env]);
+  const [viewing, setViewing] = useState<Customer | undefined>();
+  const [deleting, setDeleting] = useState<Customer | undefined>();
   if (list.loading && !list.data) return <Loading label="Loading customers" />;
   if (list.error instanceof ApiRequestError && list.error.status === 404) return <Empty title="Customers are coming soon" description="This server doesn't list customers yet." />;
   if (list.error !== undefined) return <ErrorState error={list.error} onRetry={list.reload} />;
   const items = list.data?.items ?? [];
   if (!items.length) return <Empty title="No customers yet" description="A customer appears here the first time one of its customer tokens is used." />;
   return (
-    <Table.ScrollContainer minWidth={560}>
-      <Table striped verticalSpacing="sm" aria-label="Customers">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>ID</Table.Th>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Last seen</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((c) => (
-            <Table.Tr key={c.id}>
-              <Table.Td>
-                <code>{c.id}</code>
-              </Table.Td>
-              <Table.Td>{c.name ?? '—'}</Table.Td>
-              <Table.Td>{new Date(c.last_seen_at).toLocaleString()}</Table.Td>
+    <>
+      <Table.ScrollContainer minWidth={560}>
+        <Table striped verticalSpacing="sm" aria-label="Customers">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>ID</Table.Th>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Last seen</Table.Th>
+              <Table.Th>Details</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((c) => (
+              <Table.Tr key={c.id}>
+                <Table.Td>
+                  <code>{c.id}</code>
+                </Table.Td>
+                <Table.Td>{c.name ?? '—'}</Table.Td>
+                <Table.Td>{new Date(c.last_seen_at).toLocaleString()}</Table.Td>
+                <Table.Td>
+                  <Button variant="default" size="xs" onClick={() => setViewing(c)} aria-label={`View customer ${c.id}`}>
+                    View
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {viewing && !deleting && (
+        <Modal opened onClose={() => setViewing(undefined)} title={`Customer ${viewing.name ?? viewing.id}`}>
+          <Stack gap="xs">
+            <Text size="sm">
+              ID <code>{viewing.id}</code>
+            </Text>
+            <Text size="sm">Name: {viewing.name ?? '—'}</Text>
+            <Text size="sm">First seen: {new Date(viewing.created_at).toLocaleString()}</Text>
+            <Text size="sm">Last seen: {new Date(viewing.last_seen_at).toLocaleString()}</Text>
+            <Text size="sm" fw={500}>
+              Fields
+            </Text>
+            {Object.keys(viewing.fields).length ? (
+              <Code block aria-label="Fields">
+                {JSON.stringify(viewing.fields, null, 2)}
+              </Code>
+            ) : (
+              <Text size="sm">None</Text>
+            )}
+            <Button color="red" variant="outline" mt="sm" onClick={() => setDeleting(viewing)}>
+              Delete customer
+            </Button>
+          </Stack>
+        </Modal>
+      )}
+      {deleting && (
+        <ConfirmModal
+          title={`Delete customer ${deleting.id}?`}
+          confirmLabel="Delete customer"
+          onClose={() => setDeleting(undefined)}
+          onConfirm={async () => {
+            await api('DELETE', `/environments/${seg(env)}/customers/${seg(deleting.id)}`);
+            notifications.show({ color: 'teal', title: 'Customer deleted', message: deleting.id });
+            setViewing(undefined);
+            list.reload();
+          }}
+        >
+          <Text size="sm">The customer and the projects and outputs it owns are deleted. If its tokens are used again, it comes back as a new customer.</Text>
+        </ConfirmModal>
+      )}
+    </>
   );
 }

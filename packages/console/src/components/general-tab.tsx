@@ -1,14 +1,17 @@
 /**
  * The "General" tab: client ID, the secret right after creation or rotation, "Rotate secret" with
  * a grace period, its authentication methods and keys, enable/disable, "Revoke tokens" and
- * "Delete" with confirmation.
+ * "Delete" with confirmation. Each action is enabled only for a caller whose role may take it
+ * (rotating needs `integrations:rotate-secret`; enabling, revoking, keys and deleting
+ * `integrations:write`): a developer may rotate but not disable or delete, and is told so.
  */
 import { useState } from 'react';
-import { Button, Card, Group, Modal, Select, Stack, Switch, Text } from '@mantine/core';
+import { Alert, Button, Card, Group, Modal, Select, Stack, Switch, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconBan, IconRefresh, IconTrash } from '@tabler/icons-react';
+import { IconBan, IconLock, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { api, describeError, seg } from '../api/client';
 import type { Integration, SecretRotated } from '../api/types';
+import { useCan, useRole } from '../capabilities';
 import { ClientKeysCard } from './client-keys-card';
 import { CopyField } from './copy-field';
 import { SecretReveal } from './secret-reveal';
@@ -34,6 +37,9 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
   const [dialog, setDialog] = useState<'rotate' | 'delete' | 'revoke' | undefined>();
   const [grace, setGrace] = useState('0');
   const [busy, setBusy] = useState(false);
+  const canWrite = useCan('integrations:write');
+  const canRotate = useCan('integrations:rotate-secret');
+  const role = useRole();
   const act = async (what: () => Promise<void>) => {
     setBusy(true);
     try {
@@ -70,6 +76,14 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
 
   return (
     <Stack>
+      {!canWrite && (
+        <Alert color="gray" variant="light" icon={<IconLock aria-hidden />} role="note" data-testid="read-only-note">
+          {canRotate
+            ? `Your role${role ? ` (${role})` : ''} can rotate this integration's secret, but can't enable or disable it, revoke its tokens, change its keys or delete it.`
+            : `Read only: your role${role ? ` (${role})` : ''} can't change this integration.`}{' '}
+          Ask an owner or admin of this environment.
+        </Alert>
+      )}
       <Card withBorder>
         <Stack>
           <CopyField label="Client ID" value={c.client_id} />
@@ -90,18 +104,24 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
           </Text>
         </Stack>
       </Card>
-      <ClientKeysCard integration={c} />
+      {canWrite ? (
+        <ClientKeysCard integration={c} />
+      ) : (
+        <fieldset disabled className="gh-read-only" style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+          <ClientKeysCard integration={c} />
+        </fieldset>
+      )}
       <Card withBorder>
         <Stack gap="md">
-          <Switch label="Enabled" description="A disabled integration can't get tokens" checked={c.enabled} disabled={busy} onChange={(e) => toggle(e.currentTarget.checked)} />
+          <Switch label="Enabled" description="A disabled integration can't get tokens" checked={c.enabled} disabled={busy || !canWrite} onChange={(e) => toggle(e.currentTarget.checked)} />
           <Group gap="sm">
-            <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} onClick={() => setDialog('rotate')}>
+            <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} disabled={!canRotate} onClick={() => setDialog('rotate')}>
               Rotate secret
             </Button>
-            <Button variant="default" leftSection={<IconBan size={16} aria-hidden />} onClick={() => setDialog('revoke')}>
+            <Button variant="default" leftSection={<IconBan size={16} aria-hidden />} disabled={!canWrite} onClick={() => setDialog('revoke')}>
               Revoke tokens
             </Button>
-            <Button color="red" variant="light" leftSection={<IconTrash size={16} aria-hidden />} onClick={() => setDialog('delete')}>
+            <Button color="red" variant="light" leftSection={<IconTrash size={16} aria-hidden />} disabled={!canWrite} onClick={() => setDialog('delete')}>
               Delete
             </Button>
           </Group>

@@ -10,12 +10,14 @@ import { Link } from '../router';
 import { Empty, ErrorState, Loading } from './states';
 import { CreateIntegrationModal } from './create-integration-modal';
 import { permissionSummary } from './permission-summary';
+import { useCan } from '../capabilities';
 
 /** The integrations tab. */
 export function IntegrationsTab({ env }: { env: string }) {
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 250);
   const [creating, setCreating] = useState(false);
+  const canCreate = useCan('integrations:create');
   const [more, setMore] = useState<Integration[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const apis = useRequest(() => api<Page<Api>>('GET', `/environments/${seg(env)}/apis`), [env]);
@@ -45,9 +47,11 @@ export function IntegrationsTab({ env }: { env: string }) {
           onChange={(e) => setSearch(e.currentTarget.value)}
           style={{ flexGrow: 1, maxWidth: 360 }}
         />
-        <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)} style={{ alignSelf: 'flex-end' }}>
-          Create integration
-        </Button>
+        {canCreate && (
+          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)} style={{ alignSelf: 'flex-end' }}>
+            Create integration
+          </Button>
+        )}
       </Group>
       {list.loading && !list.data && <Loading label="Loading integrations" />}
       {list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}

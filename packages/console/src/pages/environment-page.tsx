@@ -15,6 +15,9 @@ import { ApisTab } from '../components/apis-tab';
 import { CustomerTokensTab } from '../components/customer-tokens-tab';
 import { SettingsTab } from '../components/settings-tab';
 import { AuditTab } from '../components/audit-tab';
+import { DeleteEnvironment } from '../components/delete-environment';
+import { MembersTab } from '../components/members-tab';
+import { CapabilitiesProvider, RequireCapability, useCapabilities } from '../capabilities';
 
 const TABS = [
   ['integrations', 'Integrations'],
@@ -23,12 +26,16 @@ const TABS = [
   ['customer-tokens', 'Customer tokens'],
   ['settings', 'Settings'],
   ['audit', 'Audit log'],
+  ['members', 'Members'],
 ] as const;
 
 /** The environment page. */
 export function EnvironmentPage({ env, tab }: { env: string; tab: string | null }) {
   const environment = useRequest(() => api<Environment>('GET', `/environments/${seg(env)}`), [env]);
-  const current = TABS.some(([v]) => v === tab) ? tab! : 'integrations';
+  const caps = useCapabilities(env);
+  // Customer-token credentials are hidden from roles that may not read them.
+  const tabs = TABS.filter(([v]) => v !== 'customer-tokens' || caps.data?.operator || caps.data?.capabilities.includes('credentials:read'));
+  const current = tabs.some(([v]) => v === tab) ? tab! : 'integrations';
   return (
     <>
       <PageBreadcrumbs env={env} envName={environment.data?.name ?? (environment.error !== undefined ? env : null)} />
@@ -40,10 +47,12 @@ export function EnvironmentPage({ env, tab }: { env: string; tab: string | null 
       </Text>
       {environment.loading && !environment.data && <Loading label="Loading environment" />}
       {environment.error !== undefined && <ErrorState error={environment.error} onRetry={environment.reload} />}
-      {environment.data && (
+      {caps.error !== undefined && <ErrorState error={caps.error} onRetry={caps.reload} />}
+      {environment.data && caps.data && (
+        <CapabilitiesProvider value={caps.data}>
         <Tabs value={current} onChange={(v) => v && navigate(`/environments/${seg(env)}?tab=${v}`, true)} keepMounted={false}>
           <Tabs.List mb="md" className="gh-tabs">
-            {TABS.map(([value, label]) => (
+            {tabs.map(([value, label]) => (
               <Tabs.Tab key={value} value={value}>
                 {label}
               </Tabs.Tab>
@@ -53,21 +62,34 @@ export function EnvironmentPage({ env, tab }: { env: string; tab: string | null 
             <IntegrationsTab env={env} />
           </Tabs.Panel>
           <Tabs.Panel value="customers">
-            <CustomersTab env={env} />
+            <RequireCapability capability="customers:write" what="customers">
+              <CustomersTab env={env} />
+            </RequireCapability>
           </Tabs.Panel>
           <Tabs.Panel value="apis">
-            <ApisTab env={env} />
+            <RequireCapability capability="apis:write" what="APIs">
+              <ApisTab env={env} />
+            </RequireCapability>
           </Tabs.Panel>
           <Tabs.Panel value="customer-tokens">
-            <CustomerTokensTab env={env} />
+            <RequireCapability capability="credentials:write" what="customer-token credentials">
+              <CustomerTokensTab env={env} />
+            </RequireCapability>
           </Tabs.Panel>
           <Tabs.Panel value="settings">
-            <SettingsTab environment={environment.data} onSaved={environment.set} />
+            <RequireCapability capability="environment:write" what="settings">
+              <SettingsTab environment={environment.data} onSaved={environment.set} />
+            </RequireCapability>
+            <DeleteEnvironment env={environment.data} />
           </Tabs.Panel>
           <Tabs.Panel value="audit">
             <AuditTab env={env} />
           </Tabs.Panel>
+          <Tabs.Panel value="members">
+            <MembersTab env={env} />
+          </Tabs.Panel>
         </Tabs>
+        </CapabilitiesProvider>
       )}
     </>
   );

@@ -1,4 +1,7 @@
-/** Environments: a table with name, slug, integration count and an "Edit" button; "Create environment". */
+/**
+ * Environments: a table with name (opens the environment), slug, integration count and an "Edit"
+ * button (opens its Settings tab); "Create environment".
+ */
 import { useState } from 'react';
 import { ActionIcon, Button, Group, Table, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconPencil, IconPlus } from '@tabler/icons-react';
@@ -9,11 +12,14 @@ import { Link, navigate } from '../router';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { CreateEnvironmentModal } from '../components/create-environment-modal';
 import { AuditTab } from '../components/audit-tab';
+import { useMe } from '../capabilities';
 
 /** The list of environments. */
 export function EnvironmentsPage() {
   const envs = useRequest(() => api<Page<Environment>>('GET', '/environments?limit=100'), []);
   const [creating, setCreating] = useState(false);
+  // Only operators create environments and read the server-wide log; members see their own environments.
+  const operator = useMe().data?.operator === true;
   const edit = (slug: string) => `/environments/${encodeURIComponent(slug)}`;
   return (
     <>
@@ -21,9 +27,11 @@ export function EnvironmentsPage() {
         <Title order={1} size="h2">
           Environments
         </Title>
-        <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
-          Create environment
-        </Button>
+        {operator && (
+          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
+            Create environment
+          </Button>
+        )}
       </Group>
       {envs.loading && !envs.data && <Loading label="Loading environments" />}
       {envs.error !== undefined && <ErrorState error={envs.error} onRetry={envs.reload} />}
@@ -52,8 +60,8 @@ export function EnvironmentsPage() {
                   </Table.Td>
                   <Table.Td>{env.integration_count}</Table.Td>
                   <Table.Td ta="right">
-                    <Tooltip label={`Edit ${env.name}`} withArrow>
-                      <ActionIcon variant="subtle" aria-label="Edit" onClick={() => navigate(edit(env.slug))}>
+                    <Tooltip label={`Edit the settings of ${env.name}`} withArrow>
+                      <ActionIcon variant="subtle" aria-label="Edit" onClick={() => navigate(`${edit(env.slug)}?tab=settings`)}>
                         <IconPencil size={18} aria-hidden />
                       </ActionIcon>
                     </Tooltip>
@@ -64,10 +72,14 @@ export function EnvironmentsPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Title order={2} size="h3" mt="xl" mb="sm">
-        Server audit log
-      </Title>
-      <AuditTab label="Server audit log" />
+      {operator && (
+        <>
+          <Title order={2} size="h3" mt="xl" mb="sm">
+            Server audit log
+          </Title>
+          <AuditTab label="Server audit log" />
+        </>
+      )}
       <CreateEnvironmentModal
         opened={creating}
         onClose={() => setCreating(false)}

@@ -42,7 +42,8 @@ const KeyParams = Type.Object({ env: EnvParams.properties.env, id: Type.String({
 
 function consoleOnly(request: FastifyRequest) {
   const p = request.principal;
-  if (p?.type !== 'console') throw new Forbidden('environment credentials are managed from the console or the CLI');
+  // Members reach here only with the route's capability (auth/policy.ts ROUTE_CAPABILITIES).
+  if (p?.type !== 'console' && p?.type !== 'member') throw new Forbidden('environment credentials are managed from the console or the CLI');
   return { actor: actorOf(p), ip: request.ip };
 }
 

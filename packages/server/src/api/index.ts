@@ -10,6 +10,7 @@ import { BearerInvalidRequest, InvalidToken, withResourceMetadata } from '../err
 import { errorHandler } from '../errors/error-handler.js';
 import { resourceMetadataUrl } from '../oauth/protected-resource.js';
 import { authenticateCaller } from '../auth/caller.js';
+import { resolveMember } from '../auth/membership.js';
 import { requireScope } from '../auth/policy.js';
 export { bearerPrincipal, requestEnvironmentId } from './request-principal.js';
 import { selfRoute } from './self.js';
@@ -38,9 +39,9 @@ export async function environmentApi(app: FastifyInstance, rt: Runtime): Promise
   }
   app.addHook('onRequest', async (request) => {
     if (request.method === 'OPTIONS') return;
-    const principal = await authenticateCaller(rt, request);
+    const principal = await resolveMember(rt, request, await authenticateCaller(rt, request));
     const env = (request.params as { env?: string } | undefined)?.env;
-    if (env !== undefined && principal.type !== 'console' && env !== principal.environment) throw new InvalidToken('the token is not valid for this environment');
+    if (env !== undefined && principal.type !== 'console' && principal.type !== 'account' && env !== principal.environment) throw new InvalidToken('the token is not valid for this environment');
     const scope = request.routeOptions.config.scope;
     if (scope) requireScope(principal, scope);
     request.principal = principal;

@@ -12,7 +12,7 @@ import type { BearerPrincipal } from '../auth/principal.js';
 /** The authenticated bearer principal of a request in this context. */
 export function bearerPrincipal(request: FastifyRequest): BearerPrincipal {
   const p = request.principal;
-  if (!p || p.type === 'console') throw new InvalidToken();
+  if (!p || p.type === 'console' || p.type === 'account' || p.type === 'member') throw new InvalidToken();
   return p;
 }
 
@@ -23,7 +23,7 @@ export function bearerPrincipal(request: FastifyRequest): BearerPrincipal {
  */
 export async function requestEnvironmentId(rt: Runtime, request: FastifyRequest): Promise<string> {
   const p = request.principal;
-  if (p && p.type !== 'console') return p.environmentId;
+  if (p && p.type !== 'console' && p.type !== 'account') return p.environmentId;
   const slug = (request.params as { env?: string }).env ?? '';
   const env = await rt.directory.environment('slug', slug);
   if (!env) throw new NotFound('environment');

@@ -24,6 +24,8 @@ export interface LiveSession {
   readonly email: string;
   /** How the session was opened: `password`, `password+totp` or `sso`. */
   readonly authMethod: 'password' | 'password+totp' | 'sso';
+  /** True for an operator (server-wide); false for a member account (read with the session, now). */
+  readonly operator: boolean;
   /** True when `given` is this session's CSRF token (compared in constant time). */
   csrfMatches(given: string | undefined): boolean;
 }
@@ -34,6 +36,12 @@ export interface SessionLookup {
   find(value: string): Promise<LiveSession | undefined>;
 }
 
+/** Memberships of console accounts (services/members.ts), read on current state per request. */
+export interface MembershipLookup {
+  /** The role of `accountId` in `environmentId` now, or undefined. @throws store errors (503). */
+  role(accountId: string, environmentId: string): Promise<string | undefined>;
+}
+
 /** The parts of the runtime authentication uses. */
 export interface AuthRuntime {
   readonly ctx: Context;
@@ -41,4 +49,9 @@ export interface AuthRuntime {
   readonly verifier: TokenVerifier;
   readonly jwks: JwksFetcher;
   readonly sessions: SessionLookup;
+}
+
+/** What resolving a member account's role in the path's environment needs (auth/membership.ts). */
+export interface MemberRuntime extends AuthRuntime {
+  readonly memberships: MembershipLookup;
 }

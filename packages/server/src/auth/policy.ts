@@ -8,15 +8,19 @@
  *   integration may always rotate its own;
  * - customers hold content scopes only, whatever the environment's settings say;
  * - an integration that requires DPoP is served only with DPoP-bound tokens (RFC 9449 §5.2).
- * Console operators may do everything. Routes and services ask this module; none decides alone.
+ * Console operators may do everything. Members of an environment may what their role's
+ * capabilities allow there (docs/product.md "Delegated administration"; see {@link ROLE_CAPABILITIES}
+ * and {@link routeCapability}). Routes and services ask this module; none decides alone.
  * @packageDocumentation
  */
 import { CONTENT_SCOPES, SECRETS_SCOPE } from '@gatehouse/contracts';
 import { InsufficientScope, InvalidToken } from '../errors/api-error.js';
 import { Forbidden } from '../errors/domain-errors.js';
+import { memberGrantLimit } from './role-policy.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import type { BearerPrincipal, IntegrationPrincipal, Principal } from './principal.js';
+export * from './role-policy.js';
 
 /** Scopes per API id. */
 export type GrantMap = ReadonlyMap<string, ReadonlySet<string>>;
@@ -73,7 +77,7 @@ export async function withCurrentScopes(state: CurrentState, principal: BearerPr
  */
 export function requireScope(principal: Principal, scope: string): void {
   if (principal.type === 'console') return;
-  if (!principal.scopes.has(scope)) throw new InsufficientScope(scope);
+  if (principal.type === 'account' || !principal.scopes.has(scope)) throw new InsufficientScope(scope);
 }
 
 /**
@@ -82,6 +86,7 @@ export function requireScope(principal: Principal, scope: string): void {
  */
 export function grantLimit(principal: Principal, env: EnvironmentRecord): GrantMap | undefined {
   if (principal.type === 'console') return undefined;
+  if (principal.type === 'member') return memberGrantLimit(principal, env);
   if (principal.type !== 'integration' || principal.environmentId !== env.id) return new Map();
   return new Map([[env.environmentApi.id, principal.scopes]]);
 }
@@ -131,7 +136,7 @@ export function isSelf(principal: Principal, target: ClientRecord): principal is
  * @throws Forbidden `totp_required` naming what to do.
  */
 export function requireSecondFactor(principal: Principal, required: boolean, enrolled: boolean): void {
-  if (principal.type !== 'console' || !required || enrolled) return;
+  if ((principal.type !== 'console' && principal.type !== 'account' && principal.type !== 'member') || !required || enrolled) return;
   if (principal.authMethod === 'password+totp' || principal.authMethod === 'sso') return;
   throw new Forbidden('set up a TOTP second factor on your profile page first', 'totp_required');
 }

@@ -50,8 +50,40 @@ export interface ConsolePrincipal {
   authMethod?: 'password' | 'password+totp' | 'sso';
 }
 
+/** Roles of a member in an environment (docs/product.md "Delegated administration"). */
+export type MemberRole = 'owner' | 'admin' | 'developer' | 'viewer';
+
+/**
+ * A signed-in console account that is not an operator, outside any environment (e.g. listing its
+ * environments). It acts only through its memberships.
+ */
+export interface AccountPrincipal {
+  type: 'account';
+  accountId: string;
+  email: string;
+  /** How the session was opened: `password`, `password+totp` or `sso` (absent: `password`). */
+  authMethod?: 'password' | 'password+totp' | 'sso';
+}
+
+/**
+ * A member acting in the environment of the request's path, with its role there as of this
+ * request (read from the store per request, never cached in the session: auth/membership.ts).
+ */
+export interface MemberPrincipal {
+  type: 'member';
+  accountId: string;
+  email: string;
+  environmentId: string;
+  environment: string;
+  role: MemberRole;
+  /** The management scopes the role holds (auth/policy.ts `roleScopes`). */
+  scopes: ReadonlySet<string>;
+  /** How the session was opened: `password`, `password+totp` or `sso` (absent: `password`). */
+  authMethod?: 'password' | 'password+totp' | 'sso';
+}
+
 /** Any authenticated caller. */
-export type Principal = IntegrationPrincipal | CustomerPrincipal | AdminPrincipal | ConsolePrincipal;
+export type Principal = IntegrationPrincipal | CustomerPrincipal | AdminPrincipal | ConsolePrincipal | AccountPrincipal | MemberPrincipal;
 
 /** Principals that come from bearer tokens. */
 export type BearerPrincipal = IntegrationPrincipal | CustomerPrincipal | AdminPrincipal;
@@ -74,6 +106,9 @@ export function actorOf(principal: Principal): string {
       return 'customer-admin';
     case 'console':
       return `admin:${principal.email}`;
+    case 'account':
+    case 'member':
+      return `member:${principal.email}`;
   }
 }
 

@@ -7,7 +7,7 @@
 import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import { Forbidden } from '../errors/domain-errors.js';
-import type { ConsolePrincipal } from './principal.js';
+import type { AccountPrincipal, ConsolePrincipal } from './principal.js';
 import type { SessionLookup } from './deps.js';
 
 /** Name of the session cookie. */
@@ -31,10 +31,11 @@ export function sessionCookie(request: FastifyRequest): string | undefined {
 /**
  * Authenticates a request by its session cookie. State-changing methods (anything but GET, HEAD,
  * OPTIONS) must carry the session's CSRF token in `x-csrf-token`.
- * @returns the console principal, or undefined when there is no live session.
+ * @returns the console principal of an operator, or a member account (acting only through its
+ *   memberships: auth/membership.ts), or undefined when there is no live session.
  * @throws Forbidden `invalid_csrf_token` when the session is live but the CSRF header is missing or wrong.
  */
-export async function authenticateSession(sessions: SessionLookup, request: FastifyRequest): Promise<ConsolePrincipal | undefined> {
+export async function authenticateSession(sessions: SessionLookup, request: FastifyRequest): Promise<ConsolePrincipal | AccountPrincipal | undefined> {
   const value = sessionCookie(request);
   const session = value ? await sessions.find(value) : undefined;
   if (!session) return undefined;
@@ -42,5 +43,6 @@ export async function authenticateSession(sessions: SessionLookup, request: Fast
     const given = request.headers[CSRF_HEADER];
     if (!session.csrfMatches(typeof given === 'string' ? given : undefined)) throw new Forbidden(`send the session's CSRF token in the ${CSRF_HEADER} header`, 'invalid_csrf_token');
   }
+  if (!session.operator) return { type: 'account', accountId: session.adminId, email: session.email, authMethod: session.authMethod };
   return { type: 'console', adminId: session.adminId, email: session.email, authMethod: session.authMethod };
 }

@@ -66,6 +66,8 @@ export interface Config {
   readonly passwordSignIn: boolean;
   /** Every password account must enrol TOTP before it may act (`GATEHOUSE_REQUIRE_TOTP`, `on` or `off` (default)). */
   readonly requireTotp: boolean;
+  /** How long an invitation link works, seconds (`GATEHOUSE_INVITATION_TTL`, default 7 days, 5 minutes to 90 days). */
+  readonly invitationTtl: number;
 }
 
 /** Console single sign-on (authorization code + PKCE S256 with an OpenID Connect provider). */
@@ -112,6 +114,7 @@ export type ConfigInput = Partial<{
   sso: Partial<Omit<SsoConfig, 'allowedDomains'>> & { allowedDomains?: string[] };
   passwordSignIn: boolean;
   requireTotp: boolean;
+  invitationTtl: number;
 }>;
 
 /**
@@ -170,6 +173,7 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     metricsToken,
     metricsPort,
     metricsHost: input.metricsHost ?? env.GATEHOUSE_METRICS_HOST ?? '127.0.0.1',
+    invitationTtl: int('invitationTtl', input.invitationTtl ?? env.GATEHOUSE_INVITATION_TTL, 7 * 86400, 300, 90 * 86400),
     jwksUriAllowedHosts: Object.freeze(input.jwksUriAllowedHosts ?? (env.GATEHOUSE_JWKS_URI_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
     requestTimeoutMs: int('requestTimeoutMs', input.requestTimeoutMs ?? env.GATEHOUSE_REQUEST_TIMEOUT_MS, 10_000, 500, 600_000),
   });

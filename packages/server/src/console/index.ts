@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { fastifyCookie } from '@fastify/cookie';
 import type { Runtime } from '../runtime.js';
 import { sessionRoutes } from './session-routes.js';
+import { invitationRoutes } from './invitation-routes.js';
 import { staticRoutes } from './static.js';
 import { secondFactorRoutes } from './second-factor-routes.js';
 import { profileRoutes } from './profile-routes.js';
@@ -19,5 +20,6 @@ export async function consoleRoutes(app: FastifyInstance, rt: Runtime): Promise<
   await secondFactorRoutes(app, rt);
   await profileRoutes(app, rt);
   await ssoRoutes(app, rt);
+  await invitationRoutes(app, rt);
   await staticRoutes(app);
 }

@@ -1,5 +1,5 @@
 /**
- * `/api/v1/profile`: the signed-in operator's own account — password and TOTP second factor.
+ * `/api/v1/profile`: the signed-in account's own (an operator's or a member's) — password and TOTP second factor.
  * Session-only (CSRF-checked on POST). These stay open while TOTP is required and not yet set up,
  * so an account can enrol.
  * @packageDocumentation
@@ -9,7 +9,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { Conflict, Unauthenticated } from '../errors/domain-errors.js';
-import type { ConsolePrincipal } from '../auth/principal.js';
+import type { AccountPrincipal, ConsolePrincipal } from '../auth/principal.js';
 import { MAX_PASSWORD_LENGTH } from '../services/admins.js';
 import { recordAudit } from '../services/audit.js';
 import { setOperatorPassword } from '../services/operators.js';
@@ -34,15 +34,19 @@ const RecoveryCodes = Type.Object({ recovery_codes: Type.Array(Type.String(), { 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 409: ApiErrorBody };
 const common = { tags: ['console'] };
 
+/** The signed-in account, with its id under one name for operators and members. */
+type Me = (ConsolePrincipal | AccountPrincipal) & { adminId: string };
+
 /** Registers the profile routes. */
 export async function profileRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   const { ctx } = rt;
-  const signedIn = async (request: FastifyRequest): Promise<ConsolePrincipal> => {
+  /** Any signed-in account, operator or member (its own profile only; no environment, no capability). */
+  const signedIn = async (request: FastifyRequest): Promise<Me> => {
     const principal = await authenticateSession(rt.sessions, request);
     if (!principal) throw new Unauthenticated('not signed in');
-    return principal;
+    return { ...principal, adminId: principal.type === 'console' ? principal.adminId : principal.accountId };
   };
-  const actor = (p: ConsolePrincipal, request: FastifyRequest) => ({ actor: `admin:${p.email}`, ip: request.ip });
+  const actor = (p: Me, request: FastifyRequest) => ({ actor: `${p.type === 'console' ? 'admin' : 'member'}:${p.email}`, ip: request.ip });
 
   app.get('/api/v1/profile', { schema: { ...common, summary: 'The signed-in account', response: { 200: Profile, ...errors } } }, async (request, reply) => {
     const p = await signedIn(request);

@@ -21,6 +21,7 @@ import { createSession, deleteSession } from '../services/sessions.js';
 import { hasTotp } from '../services/totp.js';
 import { issueChallenge } from '../services/sign-in-challenge.js';
 import { authenticateSession, clearSessionCookie, requestSession, sessionCookie, setSessionCookie } from './session-cookie.js';
+import { actorOf } from '../auth/principal.js';
 
 /** Password verifications (Argon2, 19 MiB each) running at once in this process. */
 export const SIGN_IN_VERIFICATIONS = 4;
@@ -98,7 +99,7 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
     const value = sessionCookie(request);
     if (principal && value) {
       await deleteSession(ctx, value);
-      await recordAudit(ctx, { actor: `admin:${principal.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_out' }, ctx.clock.now());
+      await recordAudit(ctx, { actor: actorOf(principal), ip: request.ip }, { environmentId: null, action: 'admin.sign_out' }, ctx.clock.now());
     }
     clearSessionCookie(reply, ctx.config);
     return reply.code(204).send();

@@ -25,11 +25,12 @@ export abstract class DomainError extends Error {
 export class InvalidInput extends DomainError {
   /**
    * @param code `invalid_client_metadata` for refused client metadata or keys (RFC 7591 §3.2.2);
-   *   `invalid_code` for a wrong or used second-factor code.
+   *   `invalid_code` for a wrong or used second-factor code; `invalid_invitation` for an invitation
+   *   token that is unknown, used or expired.
    */
   constructor(
     description: string,
-    readonly code: 'invalid_request' | 'invalid_client_metadata' | 'invalid_code' = 'invalid_request',
+    readonly code: 'invalid_request' | 'invalid_client_metadata' | 'invalid_code' | 'invalid_invitation' = 'invalid_request',
   ) {
     super(description);
   }

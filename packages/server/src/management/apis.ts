@@ -1,13 +1,15 @@
 /**
  * `/api/v1/environments/{env}/apis`: the environment's APIs (resource servers) with their scopes;
- * listing needs `integrations:read`, registering one is for console administrators.
+ * listing and reading need `integrations:read`; registering, changing and deleting one are for
+ * console administrators. `{api}` is an API's id or its URL-encoded audience.
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
-import { Api, ApiCreate, Page } from '@gatehouse/contracts';
+import { Type } from '@sinclair/typebox';
+import { Api, ApiCreate, ApiDeleteQuery, ApiParams, ApiUpdate, Page } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { createApi, listApis } from '../services/apis.js';
+import { createApi, deleteApi, getApi, listApis, updateApi } from '../services/apis.js';
 import { actorFor } from './authenticate.js';
 import { COMMON, EnvParams, ERRORS, ERRORS_WITH_CONFLICT } from './schemas.js';
 
@@ -23,5 +25,41 @@ export function apiRoutes(app: FastifyInstance, rt: Runtime): void {
     '/environments/:env/apis',
     { config: { consoleOnly: true }, schema: { ...COMMON, summary: 'Register an API (audience and scopes)', params: EnvParams, body: ApiCreate, response: { 201: Api, ...ERRORS_WITH_CONFLICT } } },
     async (request, reply) => reply.code(201).send(await createApi(ctx, actorFor(request), request.params.env, request.body)),
+  );
+  app.get<{ Params: Static<typeof ApiParams> }>(
+    '/environments/:env/apis/:api',
+    { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'Read an API by id or audience', params: ApiParams, response: { 200: Api, ...ERRORS } } },
+    async (request) => getApi(ctx, request.params.env, request.params.api),
+  );
+  app.patch<{ Params: Static<typeof ApiParams>; Body: Static<typeof ApiUpdate> }>(
+    '/environments/:env/apis/:api',
+    {
+      config: { consoleOnly: true },
+      schema: {
+        ...COMMON,
+        summary: "Rename an API or replace its scopes; a removed scope leaves every grant and the holders' tokens for the API are revoked unless keep_tokens",
+        params: ApiParams,
+        body: ApiUpdate,
+        response: { 200: Api, ...ERRORS_WITH_CONFLICT },
+      },
+    },
+    async (request) => updateApi(ctx, actorFor(request), request.params.env, request.params.api, request.body),
+  );
+  app.delete<{ Params: Static<typeof ApiParams>; Querystring: Static<typeof ApiDeleteQuery> }>(
+    '/environments/:env/apis/:api',
+    {
+      config: { consoleOnly: true },
+      schema: {
+        ...COMMON,
+        summary: 'Delete an API; refused (409) while integrations hold grants on it unless force=true, which removes them and revokes their tokens for it',
+        params: ApiParams,
+        querystring: ApiDeleteQuery,
+        response: { 204: Type.Null(), ...ERRORS_WITH_CONFLICT },
+      },
+    },
+    async (request, reply) => {
+      await deleteApi(ctx, actorFor(request), request.params.env, request.params.api, { force: request.query.force });
+      return reply.code(204).send();
+    },
   );
 }

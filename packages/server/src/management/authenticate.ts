@@ -9,6 +9,7 @@ import type { Actor } from '../context.js';
 import type { Runtime } from '../runtime.js';
 import { Forbidden, NotFound, Unauthenticated } from '../errors/domain-errors.js';
 import { authenticateCaller } from '../auth/caller.js';
+import { resolveMember } from '../auth/membership.js';
 import { requireScope, requireSecondFactor } from '../auth/policy.js';
 import { secondFactorState } from '../services/second-factor-requirement.js';
 import { actorOf, type Principal } from '../auth/principal.js';
@@ -28,11 +29,13 @@ declare module 'fastify' {
  *   (docs/security.md E-53); InsufficientScope (403) without the route's scope.
  */
 export async function authenticateManagement(rt: Runtime, request: FastifyRequest): Promise<Principal> {
-  const principal = await authenticateCaller(rt, request);
-  if (principal.type === 'console') {
+  const principal = await resolveMember(rt, request, await authenticateCaller(rt, request));
+  // Operators may everything; members were checked against their role (auth/membership.ts).
+  if (principal.type === 'console' || principal.type === 'account' || principal.type === 'member') {
     if (principal.authMethod === 'password') {
+      // TOTP required server-wide, or by the environment of the path (its members and operators alike).
       const env = (request.params as { env?: string } | undefined)?.env;
-      const { required, enrolled } = await secondFactorState(rt.ctx, principal.adminId, env);
+      const { required, enrolled } = await secondFactorState(rt.ctx, principal.type === 'console' ? principal.adminId : principal.accountId, env);
       requireSecondFactor(principal, required, enrolled);
     }
     return principal;

@@ -1,14 +1,16 @@
 /**
  * `/api/v1/environments` and `/api/v1/environments/{env}`: list, create (console only), read
- * (`integrations:read`) and change settings (console only).
+ * (`integrations:read`), change settings and delete (console only; `?confirm=<slug>`, never the last).
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
-import type { Static } from '@sinclair/typebox';
-import { Environment, EnvironmentCreate, EnvironmentUpdate, ListQuery, Page } from '@gatehouse/contracts';
+import { Type, type Static } from '@sinclair/typebox';
+import { Environment, EnvironmentCreate, EnvironmentDeleteQuery, EnvironmentUpdate, ListQuery, Page } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { countIntegrations, createEnvironment, environmentDto, listEnvironments, requireEnvironment, updateEnvironment } from '../services/environments.js';
-import { actorFor } from './authenticate.js';
+import { deleteEnvironment } from '../services/environment-removal.js';
+import { visibleEnvironments } from '../services/members.js';
+import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, EnvParams, ERRORS, ERRORS_WITH_CONFLICT } from './schemas.js';
 
 /** Registers the environment routes. */
@@ -20,7 +22,8 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
     async (request) => {
       const limit = request.query.limit ?? 50;
       const cursor = request.query.cursor;
-      const all = (await listEnvironments(ctx)).filter((e) => cursor === undefined || e.slug > cursor);
+      const visible = await visibleEnvironments(ctx, principalOf(request), await listEnvironments(ctx));
+      const all = visible.filter((e) => cursor === undefined || e.slug > cursor);
       const items = all.slice(0, limit);
       return { items, next_cursor: all.length > limit ? items[items.length - 1]!.slug : null };
     },
@@ -48,5 +51,19 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
       const env = await updateEnvironment(ctx, actorFor(request), request.params.env, request.body);
       return environmentDto(env, await countIntegrations(ctx, env.id));
     },
+  );
+  app.delete<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof EnvironmentDeleteQuery> }>(
+    '/environments/:env',
+    {
+      config: { consoleOnly: true },
+      schema: {
+        ...COMMON,
+        summary: 'Delete an environment and everything in it (confirm=<slug>); its tokens are revoked; refused (409) for the last one',
+        params: EnvParams,
+        querystring: EnvironmentDeleteQuery,
+        response: { 200: Type.Object({ slug: Type.String(), integrations: Type.Integer(), revoked_tokens: Type.Integer() }), ...ERRORS_WITH_CONFLICT },
+      },
+    },
+    async (request) => deleteEnvironment(ctx, actorFor(request), request.params.env, request.query.confirm),
   );
 }

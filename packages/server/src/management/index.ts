@@ -15,6 +15,7 @@ import { apiRoutes } from './apis.js';
 import { auditRoutes } from './audit.js';
 import { operatorRoutes } from './operators.js';
 import { secondFactorSettingRoutes } from './second-factor-settings.js';
+import { memberRoutes } from './members.js';
 
 /** Registers the management routes in their own encapsulated context. */
 export async function managementRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
@@ -30,4 +31,5 @@ export async function managementRoutes(app: FastifyInstance, rt: Runtime): Promi
   auditRoutes(app, rt);
   operatorRoutes(app, rt);
   secondFactorSettingRoutes(app, rt);
+  memberRoutes(app, rt);
 }

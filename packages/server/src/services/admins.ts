@@ -97,3 +97,18 @@ export async function verifyAdminPassword(ctx: Context, email: string, password:
   const ok = await verify(stored, password.slice(0, MAX_PASSWORD_LENGTH)).catch(() => false);
   return row && ok ? { id: row.id, email: row.email } : undefined;
 }
+
+/**
+ * Checks a new console password for the account `email` (length, and strength as for
+ * administrators) and hashes it with Argon2id, for a member account created by an invitation.
+ * @returns the Argon2id hash.
+ * @throws InvalidInput `invalid_request` for a password too short, too long or easy to guess.
+ */
+export async function newPasswordHash(email: string, password: string): Promise<string> {
+  const normalized = normalizeEmail(email);
+  if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+    throw new InvalidInput(`the password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
+  }
+  await assertStrongPassword(password, [normalized, ...normalized.split(/[@.]/)]);
+  return hash(password, ARGON2);
+}

@@ -3,7 +3,7 @@
  * each an `audience` with its scopes.
  * @packageDocumentation
  */
-import type { Api, ApiCreate } from '@gatehouse/contracts';
+import { isScopeValue, type Api, type ApiCreate } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { Conflict, InvalidInput } from '../errors/domain-errors.js';
@@ -12,6 +12,7 @@ import { isUniqueViolation } from '../store/repositories/queryable.js';
 import { unitOfWork } from '../store/unit-of-work.js';
 import { requireEnvironment } from './environments.js';
 import { generateId } from './secrets.js';
+import { findApi } from './api-changes.js';
 
 /** The wire form of an API. */
 export function apiDto(api: ApiRecord): Api {
@@ -34,6 +35,8 @@ export async function createApi(ctx: Context, actor: Actor, slug: string, input:
   // The Environment API's audience follows the config (H-80), so its stored row can't catch this.
   if (input.audience === env.environmentApi.audience) throw new Conflict('an API with this audience exists in the environment');
   const values = input.scopes.map((s) => s.value);
+  const bad = values.find((v) => !isScopeValue(v));
+  if (bad !== undefined) throw new InvalidInput(`scopes: ${JSON.stringify(bad)} is not a scope (1-200 printable characters without spaces, quotes or backslashes)`);
   if (new Set(values).size !== values.length) throw new InvalidInput('scopes are repeated');
   const now = nowSeconds(ctx.clock);
   const id = `api_${generateId(12)}`;
@@ -53,3 +56,13 @@ export async function createApi(ctx: Context, actor: Actor, slug: string, input:
   const apis = await listApis(ctx, slug);
   return apis.find((a) => a.id === id)!;
 }
+
+/**
+ * The API of environment `slug` named by `ref` (its id or audience).
+ * @throws NotFound (404) for an unknown environment or API.
+ */
+export async function getApi(ctx: Context, slug: string, ref: string): Promise<Api> {
+  return apiDto(findApi(await requireEnvironment(ctx, slug), ref));
+}
+
+export { deleteApi, findApi, updateApi, type ApiChangeResult } from './api-changes.js';

@@ -23,7 +23,8 @@ import { generateSecret, hashSecret } from './secrets.js';
  */
 export async function rotateSecret(ctx: Context, actor: Actor, clientId: string, graceSeconds = 0, slug?: string, by?: Principal): Promise<{ client_id: string; client_secret: string }> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
-  const byOther = !!by && by.type === 'integration' && !isSelf(by, client);
+  // A member (a developer) rotates only secrets of integrations within its grant limit, like an integration.
+  const byOther = !!by && (by.type === 'integration' || by.type === 'member') && !isSelf(by, client);
   if (byOther) requireManageable(by, env, client);
   const now = nowSeconds(ctx.clock);
   const secret = generateSecret();

@@ -32,10 +32,10 @@ export async function listOperatorViews(ctx: Context): Promise<OperatorView[]> {
  * The id of the operator named by `idOrEmail` (an `adm_…` id or an email).
  * @throws NotFound (404) when there is none.
  */
-export async function resolveOperator(ctx: Context, idOrEmail: string): Promise<{ id: string; email: string }> {
+export async function resolveOperator(ctx: Context, idOrEmail: string, opts: { operatorsOnly?: boolean } = {}): Promise<{ id: string; email: string }> {
   const operators = repositories(ctx.store).operators;
-  const found = idOrEmail.includes('@') ? await operators.byEmail(normalizeEmail(idOrEmail)) : await operators.byId(idOrEmail);
-  if (!found) throw new NotFound('operator');
+  const found = idOrEmail.length > 320 ? undefined : idOrEmail.includes('@') ? await operators.accountByEmail(normalizeEmail(idOrEmail)) : await operators.byId(idOrEmail);
+  if (!found || (opts.operatorsOnly && Number(found.operator) !== 1)) throw new NotFound('operator');
   return { id: found.id, email: found.email };
 }
 
@@ -45,11 +45,11 @@ export async function resolveOperator(ctx: Context, idOrEmail: string): Promise<
  * @throws NotFound (404); Conflict (409) for the last operator or oneself.
  */
 export async function removeOperator(ctx: Context, actor: Actor, idOrEmail: string, self?: string): Promise<void> {
-  const target = await resolveOperator(ctx, idOrEmail);
+  const target = await resolveOperator(ctx, idOrEmail, { operatorsOnly: true });
   if (self !== undefined && target.id === self) throw new Conflict('an operator cannot delete itself; ask another operator');
   await unitOfWork(ctx.store, async (uow) => {
     if ((await uow.operators.count()) <= 1) throw new Conflict('the last operator cannot be deleted');
-    await uow.operators.delete(target.id);
+    if (!(await uow.operators.delete(target.id))) throw new NotFound('operator');
     await uow.audit(actor, { environmentId: null, action: 'admin.delete', target: target.email }, ctx.clock.now());
   });
 }

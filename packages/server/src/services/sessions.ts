@@ -16,6 +16,11 @@ export const SESSION_LIFETIME = 12 * 3600;
 export interface Session {
   adminId: string;
   email: string;
+  /**
+   * True for an operator, false for a member account: read from the account each time the session
+   * is loaded ({@link loadSession}); absent on a session just created.
+   */
+  operator?: boolean;
   csrfToken: string;
   /** Seconds since the epoch. */
   expiresAt: number;
@@ -51,7 +56,7 @@ export async function loadSession(ctx: Context, value: string): Promise<Session 
   if (!value || value.length > 200) return undefined;
   const row = await repositories(ctx.store).sessions.byHash(digest(value));
   if (!row || Number(row.expires_at) <= nowSeconds(ctx.clock)) return undefined;
-  return { adminId: row.admin_id, email: row.email, csrfToken: row.csrf_token, expiresAt: Number(row.expires_at), authMethod: row.auth_method as SessionAuthMethod };
+  return { adminId: row.admin_id, email: row.email, operator: Number(row.operator) === 1, csrfToken: row.csrf_token, expiresAt: Number(row.expires_at), authMethod: row.auth_method as SessionAuthMethod };
 }
 
 /** Ends the session whose cookie value this is (no error when there is none). */

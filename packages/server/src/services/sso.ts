@@ -105,9 +105,9 @@ export class SsoClient {
     if (!email || claims.email_verified !== true) throw new SsoRefused('email_unverified');
     const domain = email.slice(email.lastIndexOf('@') + 1);
     if (this.sso.allowedDomains.length && !this.sso.allowedDomains.includes(domain)) throw new SsoRefused('domain_not_allowed');
-    const operator = await repositories(ctx.store).operators.byEmail(email);
+    const operator = await repositories(ctx.store).operators.accountByEmail(email);
     if (!operator) throw new SsoRefused('no_account');
-    return operator;
+    return { id: operator.id, email: operator.email };
   }
 
   private openCookie(ctx: Context, cookie: string | undefined): { s: string; n: string; v: string } {

@@ -216,6 +216,32 @@ export interface AdminTable {
   email: string;
   password_hash: string;
   created_at: number;
+  /** 1: a server-wide operator; 0: acts only through its memberships (migration 010). */
+  operator: Generated<number>;
+}
+
+/** An account's role in an environment (migration 010). */
+export interface MembershipTable {
+  account_id: string;
+  environment_id: string;
+  /** `owner` | `admin` | `developer` | `viewer`. */
+  role: string;
+  created_at: number;
+}
+
+/** A single-use invitation; only the SHA-256 of its token is stored (migration 010). */
+export interface InvitationTable {
+  id: string;
+  token_hash: string;
+  environment_id: string;
+  email: string;
+  role: string;
+  /** Actor string of who invited. */
+  invited_by: string;
+  created_at: number;
+  /** Seconds since the epoch. */
+  expires_at: number;
+  used_at: number | null;
 }
 
 export interface SessionTable {
@@ -286,4 +312,6 @@ export interface Database {
   used_jtis: UsedJtiTable;
   totp_factors: TotpFactorTable;
   recovery_codes: RecoveryCodeTable;
+  memberships: MembershipTable;
+  invitations: InvitationTable;
 }

@@ -50,3 +50,15 @@ export function registerCredentials(env: Command): void {
       output(cmd, added, (k) => `Registered ${k.alg} key ${k.id}${k.kid ? ` (kid ${k.kid})` : ''}.`);
     });
 }
+
+/** `gatehouse env remove-public-key SLUG KEY_ID`: customer tokens signed by that key stop verifying. */
+export function registerRemovePublicKey(env: Command): void {
+  env
+    .command('remove-public-key <slug> <key_id>')
+    .description('remove a registered public key (its id, key_…, from `env credentials`); tokens it signed are refused from then on')
+    .action(async (slug: string, keyId: string, _opts: unknown, cmd: Command) => {
+      if (!(await confirm(cmd, `Remove public key ${keyId} of ${slug}? Customer tokens it signed stop working.`))) return;
+      await withContext(cmd, (ctx) => credentials.removePublicKey(ctx, CLI_ACTOR, slug, keyId));
+      output(cmd, { id: keyId, removed: true }, (r) => `Removed public key ${r.id}.`);
+    });
+}

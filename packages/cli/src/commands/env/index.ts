@@ -1,8 +1,9 @@
-/** `gatehouse env create|list|set`: environments (tenants) and their token settings. */
+/** `gatehouse env create|list|set|delete`: environments (tenants) and their token settings. */
 import type { Command } from 'commander';
 import { CLI_ACTOR, environments } from '@gatehouse/server';
 import { output, table, withContext } from '../../io.js';
-import { registerCredentials } from './credentials.js';
+import { registerCredentials, registerRemovePublicKey } from './credentials.js';
+import { registerDelete } from './delete.js';
 
 function seconds(name: string) {
   return (value: string): number => {
@@ -52,4 +53,6 @@ export function envCommand(root: Command): void {
       output(cmd, updated, (e) => `Environment ${e.slug}: token lifetime ${e.token_lifetime} s, refresh before ${e.refresh_before} s${e.refresh_before >= e.token_lifetime ? ' (reuse off)' : ''}.`);
     });
   registerCredentials(env);
+  registerRemovePublicKey(env);
+  registerDelete(env);
 }

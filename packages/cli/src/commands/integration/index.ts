@@ -5,6 +5,7 @@ import { registerRead } from './read.js';
 import { registerLifecycle } from './lifecycle.js';
 import { registerUpdate } from './update.js';
 import { registerKeys } from './keys.js';
+import { registerGrants } from './grants.js';
 
 export function integrationCommand(root: Command): void {
   const integration = root.command('integration').description('manage integrations (OAuth clients)');
@@ -13,4 +14,5 @@ export function integrationCommand(root: Command): void {
   registerUpdate(integration);
   registerLifecycle(integration);
   registerKeys(integration);
+  registerGrants(integration);
 }

@@ -10,6 +10,7 @@ import * as m004 from './004-drop-redundant-index.js';
 import * as m005 from './005-master-key-check.js';
 import * as m006 from './006-management-scopes.js';
 import * as m008 from './008-client-keys.js';
+import * as m010 from './010-members.js';
 import * as m011 from './011-sign-in-factors.js';
 
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '005-master-key-check': m005,
   '006-management-scopes': m006,
   '008-client-keys': m008,
+  '010-members': m010,
   '011-sign-in-factors': m011,
 };
 

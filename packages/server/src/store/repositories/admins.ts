@@ -12,7 +12,7 @@ export class AdminRepository {
   constructor(private readonly db: Queryable) {}
 
   /** Inserts an administrator. @throws a unique violation when the email is taken. */
-  async insert(row: AdminTable): Promise<void> {
+  async insert(row: Insertable<AdminTable>): Promise<void> {
     await this.db.insertInto('admins').values(row).execute();
   }
 
@@ -22,10 +22,12 @@ export class AdminRepository {
   }
 }
 
-/** A session with its administrator's email. */
+/** A session with its account's email and operator flag. */
 export interface SessionRow {
   admin_id: string;
   email: string;
+  /** 1 for an operator, 0 for a member account (migration 010). */
+  operator: number;
   csrf_token: string;
   /** Seconds. */
   expires_at: number;
@@ -52,10 +54,10 @@ export class SessionRepository {
     const row = await this.db
       .selectFrom('sessions')
       .innerJoin('admins', 'admins.id', 'sessions.admin_id')
-      .select(['sessions.admin_id', 'admins.email', 'sessions.csrf_token', 'sessions.expires_at', 'sessions.auth_method'])
+      .select(['sessions.admin_id', 'admins.email', 'admins.operator', 'sessions.csrf_token', 'sessions.expires_at', 'sessions.auth_method'])
       .where('sessions.id_hash', '=', idHash)
       .executeTakeFirst();
-    return row && { ...row, expires_at: Number(row.expires_at) };
+    return row && { ...row, operator: Number(row.operator), expires_at: Number(row.expires_at) };
   }
 
   /** Deletes the session whose cookie digest is `idHash`. */

@@ -26,6 +26,8 @@
  * | Repository | Tables |
  * | --- | --- |
  * | {@link EnvironmentRepository} | environments, apis, api_scopes |
+ * | {@link ApiRepository} | renaming, re-scoping and deleting apis (api_scopes, the grants on them, their holders' tokens) |
+ * | {@link EnvironmentRemovalRepository} | deleting an environment with everything in it |
  * | {@link IntegrationRepository} | integrations, grants, client_keys (and dropping token_reuse rows) |
  * | {@link TokenRepository} | issued_tokens, token_reuse |
  * | {@link SigningKeyRepository} | signing_keys |
@@ -36,6 +38,7 @@
  * | {@link ChangeRepository} | change_log (+ NOTIFY on PostgreSQL) |
  * | {@link ThrottleCounterRepository} | throttle_counters |
  * | {@link AdminRepository}, {@link SessionRepository} | admins, sessions |
+ * | {@link ConsoleAccountRepository}, {@link MembershipRepository}, {@link InvitationRepository} | admins (as console accounts), memberships, invitations |
  * | {@link UsedJtiRepository} | used_jtis |
  * | {@link OperatorRepository} | admins as operator accounts (with their sessions and second factors) |
  * | {@link SecondFactorRepository} | totp_factors, recovery_codes, environments.require_totp |
@@ -43,13 +46,18 @@
  * @packageDocumentation
  */
 import { AdminRepository, SessionRepository } from './admins.js';
+import { ApiRepository } from './apis.js';
 import { AuditRepository } from './audit.js';
 import { ChangeRepository } from './change-log.js';
+import { ConsoleAccountRepository } from './console-accounts.js';
 import { CredentialRepository } from './credentials.js';
 import { CustomerRepository } from './customers.js';
+import { EnvironmentRemovalRepository } from './environment-removal.js';
 import { EnvironmentRepository } from './environments.js';
 import { IntegrationRepository } from './integrations.js';
 import { OperatorRepository } from './operators.js';
+import { InvitationRepository } from './invitations.js';
+import { MembershipRepository } from './memberships.js';
 import { AssetRepository, OutputRepository, ProjectRepository } from './projects.js';
 import type { Dialect, Queryable } from './queryable.js';
 import { SecondFactorRepository } from './second-factors.js';
@@ -61,14 +69,19 @@ import { UsedJtiRepository } from './used-jtis.js';
 
 export {
   AdminRepository,
+  ApiRepository,
   AssetRepository,
   AuditRepository,
   ChangeRepository,
+  ConsoleAccountRepository,
   CredentialRepository,
   CustomerRepository,
+  EnvironmentRemovalRepository,
   EnvironmentRepository,
   IntegrationRepository,
   OperatorRepository,
+  InvitationRepository,
+  MembershipRepository,
   OutputRepository,
   ProjectRepository,
   SecondFactorRepository,
@@ -103,6 +116,12 @@ export class Repositories {
 
   get environments(): EnvironmentRepository {
     return this.one('environments', () => new EnvironmentRepository(this.db));
+  }
+  get apis(): ApiRepository {
+    return this.one('apis', () => new ApiRepository(this.db));
+  }
+  get environmentRemoval(): EnvironmentRemovalRepository {
+    return this.one('environmentRemoval', () => new EnvironmentRemovalRepository(this.db));
   }
   get integrations(): IntegrationRepository {
     return this.one('integrations', () => new IntegrationRepository(this.db));
@@ -151,6 +170,15 @@ export class Repositories {
   }
   get secondFactors(): SecondFactorRepository {
     return this.one('secondFactors', () => new SecondFactorRepository(this.db));
+  }
+  get accounts(): ConsoleAccountRepository {
+    return this.one('accounts', () => new ConsoleAccountRepository(this.db));
+  }
+  get memberships(): MembershipRepository {
+    return this.one('memberships', () => new MembershipRepository(this.db));
+  }
+  get invitations(): InvitationRepository {
+    return this.one('invitations', () => new InvitationRepository(this.db));
   }
   get storeMeta(): StoreMetaRepository {
     return this.one('storeMeta', () => new StoreMetaRepository(this.db));

@@ -14,7 +14,12 @@ export interface OperatorRecord {
   totp: boolean;
 }
 
-/** Operator accounts over `admins` (with their `sessions`, `totp_factors`, `recovery_codes`). */
+/**
+ * Operator accounts over `admins` (with their `sessions`, `totp_factors`, `recovery_codes`):
+ * operators are the rows with `operator = 1` (migration 010); member accounts (`operator = 0`)
+ * are found by {@link OperatorRepository.accountByEmail} and {@link OperatorRepository.byId}
+ * (sign-in and one's own password) but never listed, counted or deleted here.
+ */
 export class OperatorRepository {
   constructor(private readonly db: Queryable) {}
 
@@ -24,26 +29,27 @@ export class OperatorRepository {
       .selectFrom('admins')
       .leftJoin('totp_factors', (j) => j.onRef('totp_factors.account_id', '=', 'admins.id').on('totp_factors.confirmed_at', 'is not', null))
       .select(['admins.id', 'admins.email', 'admins.created_at', 'totp_factors.account_id as totp'])
+      .where('admins.operator', '=', 1)
       .orderBy('admins.created_at')
       .orderBy('admins.id')
       .execute();
     return rows.map((r) => ({ id: r.id, email: r.email, createdAt: Number(r.created_at), totp: r.totp !== null }));
   }
 
-  /** The operator with this normalized email, or undefined. */
-  byEmail(email: string): Promise<{ id: string; email: string } | undefined> {
-    return this.db.selectFrom('admins').select(['id', 'email']).where('email', '=', email).executeTakeFirst();
+  /** The console account (operator or member) with this normalized email, or undefined. */
+  accountByEmail(email: string): Promise<{ id: string; email: string; operator: number } | undefined> {
+    return this.db.selectFrom('admins').select(['id', 'email', 'operator']).where('email', '=', email).executeTakeFirst();
   }
 
-  /** The operator with this id (and its password hash), or undefined. */
-  async byId(id: string): Promise<{ id: string; email: string; passwordHash: string } | undefined> {
-    const row = await this.db.selectFrom('admins').select(['id', 'email', 'password_hash']).where('id', '=', id).executeTakeFirst();
-    return row && { id: row.id, email: row.email, passwordHash: row.password_hash };
+  /** The console account (operator or member) with this id (and its password hash), or undefined. */
+  async byId(id: string): Promise<{ id: string; email: string; passwordHash: string; operator: boolean } | undefined> {
+    const row = await this.db.selectFrom('admins').select(['id', 'email', 'password_hash', 'operator']).where('id', '=', id).executeTakeFirst();
+    return row && { id: row.id, email: row.email, passwordHash: row.password_hash, operator: Number(row.operator) === 1 };
   }
 
   /** Number of operators. */
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('admins').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db.selectFrom('admins').select((eb) => eb.fn.countAll<string | number>().as('n')).where('operator', '=', 1).executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -56,12 +62,14 @@ export class OperatorRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** Deletes an operator with its sessions and second factors; false when there was none. */
+  /** Deletes an operator with its sessions and second factors; false when there was none (or it is a member account). */
   async delete(id: string): Promise<boolean> {
+    const found = await this.db.selectFrom('admins').select('id').where('id', '=', id).where('operator', '=', 1).executeTakeFirst();
+    if (!found) return false;
     await this.db.deleteFrom('sessions').where('admin_id', '=', id).execute();
     await this.db.deleteFrom('totp_factors').where('account_id', '=', id).execute();
     await this.db.deleteFrom('recovery_codes').where('account_id', '=', id).execute();
-    const result = await this.db.deleteFrom('admins').where('id', '=', id).executeTakeFirst();
+    const result = await this.db.deleteFrom('admins').where('id', '=', id).where('operator', '=', 1).executeTakeFirst();
     return Number(result.numDeletedRows) === 1;
   }
 }

@@ -1,0 +1,76 @@
+/**
+ * What the signed-in account may do, as the server says (`GET /api/v1/environments/{env}/capabilities`
+ * and `GET /api/v1/me`), so the console hides or disables every action the role may not take —
+ * no dead buttons. The server decides on every request anyway; this only shapes the screens.
+ * @packageDocumentation
+ */
+import { createContext, useContext, type ReactNode } from 'react';
+import { Alert } from '@mantine/core';
+import { IconLock } from '@tabler/icons-react';
+import { api, seg } from './api/client';
+import { useRequest, type RequestState } from './use-request';
+
+/** `GET /api/v1/environments/{env}/capabilities`. */
+export interface Capabilities {
+  operator: boolean;
+  role: 'owner' | 'admin' | 'developer' | 'viewer' | null;
+  capabilities: string[];
+}
+
+/** `GET /api/v1/me`. */
+export interface Me {
+  email: string;
+  operator: boolean;
+  memberships: { environment: string; role: string }[];
+}
+
+const CapabilitiesContext = createContext<Capabilities | undefined>(undefined);
+
+/** Loads the caller's capabilities in `env`. */
+export function useCapabilities(env: string): RequestState<Capabilities> {
+  return useRequest(() => api<Capabilities>('GET', `/environments/${seg(env)}/capabilities`), [env]);
+}
+
+/** Loads the signed-in account. */
+export function useMe(): RequestState<Me> {
+  return useRequest(() => api<Me>('GET', '/me'), []);
+}
+
+/** Makes `value` the capabilities of the screens below. */
+export function CapabilitiesProvider({ value, children }: { value: Capabilities; children: ReactNode }) {
+  return <CapabilitiesContext.Provider value={value}>{children}</CapabilitiesContext.Provider>;
+}
+
+/**
+ * Whether the caller may `capability` in the current environment. Outside a provider (pages of no
+ * environment) nothing is allowed.
+ */
+export function useCan(capability: string): boolean {
+  const caps = useContext(CapabilitiesContext);
+  return !!caps && (caps.operator || caps.capabilities.includes(capability));
+}
+
+/** The caller's role in the current environment (null for an operator, undefined outside one). */
+export function useRole(): Capabilities['role'] | undefined {
+  return useContext(CapabilitiesContext)?.role;
+}
+
+/**
+ * Shows `children` as they are when the caller may `capability`; otherwise says why and disables
+ * every control inside (a disabled fieldset), so nothing can be clicked in vain.
+ */
+export function RequireCapability({ capability, what, children }: { capability: string; what: string; children: ReactNode }) {
+  const can = useCan(capability);
+  const role = useRole();
+  if (can) return <>{children}</>;
+  return (
+    <>
+      <Alert color="gray" variant="light" icon={<IconLock aria-hidden />} mb="md" role="note" data-testid="read-only-note">
+        Read only: your role{role ? ` (${role})` : ''} can't change {what}. Ask an owner of this environment.
+      </Alert>
+      <fieldset disabled className="gh-read-only" style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+        {children}
+      </fieldset>
+    </>
+  );
+}

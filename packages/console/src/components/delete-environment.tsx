@@ -1,0 +1,54 @@
+/**
+ * "Delete environment" in an environment's settings: a typed confirmation (the slug); offered to owners and operators only
+ * while another environment exists (the server refuses the last one too).
+ */
+import { useState } from 'react';
+import { Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconTrash } from '@tabler/icons-react';
+import { api, seg } from '../api/client';
+import type { Environment, Page } from '../api/types';
+import { useRequest } from '../use-request';
+import { navigate } from '../router';
+import { ConfirmModal } from './confirm-modal';
+import { useCan } from '../capabilities';
+
+/** The danger zone of environment `env`. */
+export function DeleteEnvironment({ env }: { env: Environment }) {
+  const others = useRequest(() => api<Page<Environment>>('GET', '/environments?limit=2'), []);
+  const [open, setOpen] = useState(false);
+  const can = useCan('environment:delete');
+  if (!can || !others.data || others.data.items.length < 2) return null;
+  return (
+    <Card withBorder mt="xl" maw={480} role="region" aria-label="Delete environment">
+      <Stack gap="xs">
+        <Title order={2} size="h4">
+          Delete environment
+        </Title>
+        <Text size="sm">Deletes {env.name} with its integrations, APIs, customers, keys and content. Its tokens stop working. This can't be undone.</Text>
+        <Group>
+          <Button color="red" variant="outline" leftSection={<IconTrash size={16} aria-hidden />} onClick={() => setOpen(true)}>
+            Delete environment
+          </Button>
+        </Group>
+      </Stack>
+      {open && (
+        <ConfirmModal
+          title={`Delete ${env.name}?`}
+          confirmLabel="Delete environment"
+          typed={env.slug}
+          onClose={() => setOpen(false)}
+          onConfirm={async () => {
+            await api('DELETE', `/environments/${seg(env.slug)}?confirm=${seg(env.slug)}`);
+            notifications.show({ color: 'teal', title: 'Environment deleted', message: env.slug });
+            navigate('/');
+          }}
+        >
+          <Text size="sm">
+            Everything in <code>{env.slug}</code> is deleted and {env.integration_count} integration(s) lose access at once.
+          </Text>
+        </ConfirmModal>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * The Members tab: who belongs to the environment with which role; owners (and operators) invite
+ * by email and role — the single-use link is shown once, with a copy button — change roles and
+ * remove members. Others see the list read-only.
+ */
+import { useState, type FormEvent } from 'react';
+import { ActionIcon, Alert, Button, Group, Select, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconAlertTriangle, IconSend, IconTrash } from '@tabler/icons-react';
+import { api, describeError, seg } from '../api/client';
+import { useRequest } from '../use-request';
+import { useCan } from '../capabilities';
+import { CopyField } from './copy-field';
+import { Empty, ErrorState, Loading } from './states';
+
+/** A member as the API lists it. */
+interface Member {
+  account_id: string;
+  email: string;
+  role: string;
+  created_at: string;
+}
+
+const ROLES = [
+  { value: 'owner', label: 'Owner — everything, including members' },
+  { value: 'admin', label: 'Admin — everything but members' },
+  { value: 'developer', label: 'Developer — content integrations, rotate secrets' },
+  { value: 'viewer', label: 'Viewer — read only' },
+];
+const SHORT = ROLES.map((r) => ({ value: r.value, label: r.value[0]!.toUpperCase() + r.value.slice(1) }));
+
+/** The Members tab of `env`. */
+export function MembersTab({ env }: { env: string }) {
+  const members = useRequest(() => api<{ items: Member[] }>('GET', `/environments/${seg(env)}/members`), [env]);
+  const canManage = useCan('members:write');
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<string | null>('developer');
+  const [link, setLink] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const invite = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const created = await api<{ link: string }>('POST', `/environments/${seg(env)}/invitations`, { email, role });
+      setLink(created.link);
+      setEmail('');
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'Invitation failed', message: describeError(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const change = async (m: Member, next: string | null) => {
+    if (!next || next === m.role) return;
+    try {
+      await api('PATCH', `/environments/${seg(env)}/members/${seg(m.account_id)}`, { role: next });
+      notifications.show({ color: 'teal', message: `${m.email} is now ${next}.` });
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'Role not changed', message: describeError(err) });
+    }
+    members.reload();
+  };
+  const remove = async (m: Member) => {
+    if (!window.confirm(`Remove ${m.email} from ${env}?`)) return;
+    try {
+      await api('DELETE', `/environments/${seg(env)}/members/${seg(m.account_id)}`);
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'Not removed', message: describeError(err) });
+    }
+    members.reload();
+  };
+
+  return (
+    <Stack>
+      {canManage ? (
+        <form onSubmit={invite} aria-label="Invite a member">
+          <Title order={2} size="h4" mb="xs">
+            Invite a member
+          </Title>
+          <Group align="end" wrap="wrap">
+            <TextInput label="Email" type="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} w={260} />
+            <Select label="Role" data={ROLES} value={role} onChange={setRole} allowDeselect={false} w={330} comboboxProps={{ withinPortal: true }} />
+            <Button type="submit" loading={busy} leftSection={<IconSend size={16} aria-hidden />}>
+              Create invitation link
+            </Button>
+          </Group>
+        </form>
+      ) : (
+        <Text c="dimmed" size="sm" data-testid="members-read-only">
+          Only owners of this environment invite members and change roles.
+        </Text>
+      )}
+      {link && (
+        <Alert color="yellow" icon={<IconAlertTriangle aria-hidden />} title="Copy the invitation link now" role="region" aria-label="New invitation link">
+          <Stack gap="sm">
+            <span>It is shown this once, works once and expires. Send it to the invitee yourself.</span>
+            <CopyField label="Invitation link" value={link} />
+          </Stack>
+        </Alert>
+      )}
+      {members.loading && !members.data && <Loading label="Loading members" />}
+      {members.error !== undefined && <ErrorState error={members.error} onRetry={members.reload} />}
+      {members.data && members.data.items.length === 0 && <Empty title="No members yet" description="Operators manage this environment; invite its owners." />}
+      {members.data && members.data.items.length > 0 && (
+        <Table.ScrollContainer minWidth={340}>
+          <Table striped verticalSpacing="sm" aria-label="Members">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Email</Table.Th>
+                <Table.Th>Role</Table.Th>
+                {canManage && (
+                  <Table.Th>
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
+                )}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {members.data.items.map((m) => (
+                <Table.Tr key={m.account_id}>
+                  <Table.Td style={{ wordBreak: 'break-all' }}>{m.email}</Table.Td>
+                  <Table.Td>
+                    {canManage ? (
+                      <Select aria-label={`Role of ${m.email}`} data={SHORT} value={m.role} onChange={(v) => void change(m, v)} allowDeselect={false} w={140} />
+                    ) : (
+                      <Text size="sm">{m.role}</Text>
+                    )}
+                  </Table.Td>
+                  {canManage && (
+                    <Table.Td ta="right">
+                      <Tooltip label={`Remove ${m.email}`} withArrow>
+                        <ActionIcon variant="subtle" color="red" aria-label={`Remove ${m.email}`} onClick={() => void remove(m)}>
+                          <IconTrash size={18} aria-hidden />
+                        </ActionIcon>
+                      </Tooltip>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Stack>
+  );
+}

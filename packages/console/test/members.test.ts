@@ -1,0 +1,183 @@
+/**
+ * Delegated administration in Debian's Chromium against a real Gatehouse (docs/security.md J-90, J-91,
+ * J-92): an owner invited by an operator opens the link, sets a password and is signed in; sees
+ * only its environment; invites a viewer from the Members tab (the link shown once); the viewer
+ * accepts in the browser and finds every screen read-only with no enabled action button.
+ * Screenshots at 1366 and 390 px land in `test-results/members-*.png`.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { CLI_ACTOR } from '../../server/src/context.js';
+import { createEnvironment } from '../../server/src/services/environments.js';
+import { createInvitation } from '../../server/src/services/invitations.js';
+import { createIntegration } from '../../server/src/services/integrations.js';
+import { ensureConsoleBuilt } from './build-console.js';
+
+const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
+const WIDE = { width: 1366, height: 800 };
+const NARROW = { width: 390, height: 844 };
+const PASSWORD = 'violet tractor umbrella 42';
+/** Words of buttons that change something: none may be enabled for a viewer. */
+const ACTION = /create|save|delete|remove|rotate|invite|register|add|disable|enable|revoke|edit|grant/i;
+
+describe('members in the browser', () => {
+  let t: TestServer;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  let viewerLink = '';
+  const problems: string[] = [];
+  const shots = async (name: string) => {
+    for (const [label, size] of [['1366', WIDE], ['390', NARROW]] as const) {
+      await page.setViewportSize(size);
+      await page.screenshot({ path: join(RESULTS, `members-${name}-${label}.png`), fullPage: true });
+    }
+    await page.setViewportSize(WIDE);
+  };
+  const pathOf = (link: string) => new URL(link).pathname;
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    mkdirSync(RESULTS, { recursive: true });
+    t = await startTestServer('sqlite', { config: { requestTimeoutMs: 10_000 } });
+    const ctx = t.server.runtime.ctx;
+    for (const slug of ['alpha', 'beta']) await createEnvironment(ctx, CLI_ACTOR, slug, slug === 'alpha' ? 'Alpha tenant' : 'Beta tenant');
+    await createIntegration(ctx, CLI_ACTOR, 'alpha', { name: 'Alpha renderer', preset: 'read-only' });
+    await createIntegration(ctx, CLI_ACTOR, 'beta', { name: 'Beta secret backend', preset: 'all-permissions' });
+    profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: WIDE,
+    });
+    context.setDefaultTimeout(15_000);
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => problems.push(e.message));
+  }, 240_000);
+  let failed = false;
+  afterEach((c) => {
+    if (c.task.result?.state === 'fail') failed = true;
+  });
+  beforeEach((c) => {
+    if (failed) c.skip();
+  });
+  afterAll(async () => {
+    await context?.close();
+    await t?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('J-92 an invited owner opens the link, sets a password and is signed in', { timeout: 60_000 }, async () => {
+    const { link } = await createInvitation(t.server.runtime.ctx, CLI_ACTOR, 'alpha', 'olga@tenant-a.test', 'owner', t.url);
+    await page.goto(t.url + pathOf(link));
+    await page.getByRole('heading', { name: 'Join Gatehouse' }).waitFor();
+    await shots('01-invitation');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Accept and sign in' }).click();
+    await page.getByRole('heading', { name: 'Environments' }).waitFor();
+    await expect(page.getByText('olga@tenant-a.test').first().isVisible()).resolves.toBe(true);
+    // The link works once.
+    await context.clearCookies();
+    await page.goto(t.url + pathOf(link));
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Accept and sign in' }).click();
+    await page.getByText('already used or has expired').waitFor();
+    await shots('02-invitation-used');
+    await page.goto(`${t.url}/console/`);
+    await page.getByLabel('Email').fill('olga@tenant-a.test');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Environments' }).waitFor();
+  });
+
+  it('J-90 the member sees only its environment', { timeout: 60_000 }, async () => {
+    const table = page.getByRole('table', { name: 'Environments' });
+    await table.getByText('Alpha tenant').waitFor();
+    await expect(table.getByText('Beta tenant').count()).resolves.toBe(0);
+    await expect(table.getByText('default', { exact: true }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: 'Create environment' }).count()).resolves.toBe(0);
+    await shots('03-environments-owner');
+    await page.goto(`${t.url}/console/environments/beta`);
+    await page.getByText('environment not found').first().waitFor();
+    await expect(page.getByText('Beta secret backend').count()).resolves.toBe(0);
+  });
+
+  it('J-91 the owner invites a viewer from the Members tab; the link is shown once', { timeout: 60_000 }, async () => {
+    await page.goto(`${t.url}/console/environments/alpha?tab=members`);
+    await page.getByRole('form', { name: 'Invite a member' }).waitFor();
+    await page.getByLabel('Email').fill('vic@tenant-a.test');
+    await page.getByRole('combobox', { name: 'Role', exact: true }).click();
+    await page.getByRole('option', { name: /^Viewer/ }).click();
+    await page.getByRole('button', { name: 'Create invitation link' }).click();
+    const shown = page.getByTestId('invitation-link');
+    await shown.waitFor();
+    viewerLink = (await shown.textContent()) ?? '';
+    expect(viewerLink).toMatch(/\/console\/invitations\/[\w-]{40,}$/);
+    await shots('04-members-invited');
+    await page.reload();
+    await page.getByRole('table', { name: 'Members' }).waitFor();
+    await expect(page.getByTestId('invitation-link').count()).resolves.toBe(0);
+  });
+
+  it('J-91 the viewer accepts in the browser and can change nothing: no enabled action buttons', { timeout: 120_000 }, async () => {
+    await context.clearCookies();
+    await page.goto(t.url + pathOf(viewerLink));
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Accept and sign in' }).click();
+    await page.getByRole('table', { name: 'Environments' }).getByText('Alpha tenant').waitFor();
+    const enabledActions = async () => {
+      const names: string[] = [];
+      for (const b of await page.locator('main button:not([disabled]), main [role="button"]:not([aria-disabled="true"]):not([disabled])').all()) {
+        if (!(await b.isVisible()) || (await b.isDisabled())) continue;
+        const name = `${(await b.getAttribute('aria-label')) ?? ''} ${(await b.textContent()) ?? ''}`.trim();
+        if (ACTION.test(name) && !/^Copy /.test(name)) names.push(name);
+      }
+      return names;
+    };
+    for (const tab of ['integrations', 'customers', 'apis', 'settings', 'audit', 'members']) {
+      await page.goto(`${t.url}/console/environments/alpha?tab=${tab}`);
+      await page.getByRole('tabpanel').waitFor();
+      await page.waitForLoadState('networkidle');
+      expect({ tab, enabled: await enabledActions() }).toEqual({ tab, enabled: [] });
+      if (tab === 'integrations' || tab === 'settings' || tab === 'members') await shots(`05-viewer-${tab}`);
+    }
+    await expect(page.getByRole('tab', { name: 'Customer tokens' }).count()).resolves.toBe(0);
+    await page.goto(`${t.url}/console/environments/alpha?tab=integrations`);
+    await page.getByRole('link', { name: 'Alpha renderer' }).click();
+    for (const tab of ['general', 'permissions']) {
+      await page.getByRole('tab', { name: tab === 'general' ? 'General' : 'Permissions' }).click();
+      await page.getByRole('tabpanel').waitFor();
+      await page.waitForLoadState('networkidle');
+      expect({ tab, enabled: await enabledActions() }).toEqual({ tab, enabled: [] });
+      await expect(page.getByRole('tabpanel').getByTestId('read-only-note').isVisible()).resolves.toBe(true);
+    }
+    await shots('06-viewer-integration');
+    expect(problems).toEqual([]);
+  });
+
+  it("a developer's General tab: Rotate secret enabled; Enabled switch, Revoke tokens and Delete disabled, and why", { timeout: 120_000 }, async () => {
+    const { link } = await createInvitation(t.server.runtime.ctx, CLI_ACTOR, 'alpha', 'dev@tenant-a.test', 'developer', t.url);
+    await context.clearCookies();
+    await page.goto(t.url + pathOf(link));
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Accept and sign in' }).click();
+    await page.getByRole('table', { name: 'Environments' }).getByText('Alpha tenant').waitFor();
+    await page.goto(`${t.url}/console/environments/alpha?tab=integrations`);
+    await page.getByRole('link', { name: 'Alpha renderer' }).click();
+    const panel = page.getByRole('tabpanel');
+    await panel.getByRole('button', { name: 'Rotate secret' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await expect(panel.getByRole('button', { name: 'Rotate secret' }).isEnabled()).resolves.toBe(true);
+    for (const name of ['Revoke tokens', 'Delete']) await expect(panel.getByRole('button', { name, exact: true }).isDisabled()).resolves.toBe(true);
+    await expect(panel.getByRole('switch').isDisabled()).resolves.toBe(true);
+    await expect(panel.getByTestId('read-only-note').textContent()).resolves.toMatch(/developer.*can rotate.*can't enable or disable it, revoke its tokens, change its keys or delete it/);
+    await shots('07-developer-integration');
+    expect(problems).toEqual([]);
+  });
+});

@@ -10,6 +10,7 @@ import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request } from '@gatehouse/testing/http';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, call, createTestAdmin, signIn, type ConsoleSession } from './management-helpers.js';
+import { member } from './member-helpers.js';
 
 /** The code of `secret` at the test clock's instant (+ `steps` × 30 s). */
 function codeAt(t: TestServer, secret: string, steps = 0): string {
@@ -143,17 +144,20 @@ describe.each(STORE_KINDS)('TOTP second factor (%s)', (kind) => {
     expect((await signIn(t, ADMIN_EMAIL, ADMIN_PASSWORD)).body.csrf_token).toBeDefined();
   });
 
-  it('an environment that requires TOTP refuses password-only sessions of accounts without it', async () => {
+  it("an environment that requires TOTP refuses its members' password-only sessions until they enrol (operators: server-wide setting only)", async () => {
     const s = await passwordSession(t);
+    const m = await member(t, s, 'default', 'mia@tenant-a.test', 'developer');
     expect((await call(t, { session: s }, 'PUT', '/environments/default/require-totp', { required: true })).status).toBe(200);
-    const refused = await call(t, { session: s }, 'GET', '/environments/default/integrations');
+    const refused = await call(t, { session: m }, 'GET', '/environments/default/integrations');
     expect(refused.status).toBe(403);
     expect(refused.body.error).toBe('totp_required');
-    // Other environments' routes and the profile stay open, so the account can enrol.
-    expect((await call(t, { session: s }, 'GET', '/environments')).status).toBe(200);
-    t.clock.advance(30);
-    await enrol(t, s);
+    // The operator is a server-wide account: GATEHOUSE_REQUIRE_TOTP binds it, an environment's setting doesn't.
     expect((await call(t, { session: s }, 'GET', '/environments/default/integrations')).status).toBe(200);
+    // The member's own list and profile stay open, so it can enrol.
+    expect((await call(t, { session: m }, 'GET', '/environments')).status).toBe(200);
+    t.clock.advance(30);
+    await enrol(t, m);
+    expect((await call(t, { session: m }, 'GET', '/environments/default/integrations')).status).toBe(200);
     expect((await call(t, { session: s }, 'PUT', '/environments/default/require-totp', { required: false })).status).toBe(200);
   });
 });

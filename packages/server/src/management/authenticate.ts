@@ -33,8 +33,9 @@ export async function authenticateManagement(rt: Runtime, request: FastifyReques
   // Operators may everything; members were checked against their role (auth/membership.ts).
   if (principal.type === 'console' || principal.type === 'account' || principal.type === 'member') {
     if (principal.authMethod === 'password') {
-      // TOTP required server-wide, or by the environment of the path (its members and operators alike).
-      const env = (request.params as { env?: string } | undefined)?.env;
+      // TOTP required server-wide (everyone), or by the environment of the path (its members; operators
+      // are server-wide accounts, bound by GATEHOUSE_REQUIRE_TOTP only).
+      const env = principal.type === 'member' ? principal.environment : undefined;
       const { required, enrolled } = await secondFactorState(rt.ctx, principal.type === 'console' ? principal.adminId : principal.accountId, env);
       requireSecondFactor(principal, required, enrolled);
     }

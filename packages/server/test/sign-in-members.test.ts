@@ -10,7 +10,7 @@ import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/ser
 import { request } from '@gatehouse/testing/http';
 import { loginAtIdp, startIdp, type TestIdp } from '@gatehouse/testing/oidc-idp';
 import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
-import { member } from './member-helpers.js';
+import { invite, member } from './member-helpers.js';
 
 const CALLBACK = `${ISSUER}/api/v1/session/sso/callback`;
 
@@ -23,7 +23,12 @@ describe.each(STORE_KINDS)('sign-in factors of members (%s)', (kind) => {
   const idOf = async (email: string) => (await t.server.runtime.ctx.db.selectFrom('admins').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
 
   beforeAll(async () => {
-    idp = await startIdp([CALLBACK], { dev: { email: 'Dev@Tenant-A.test', email_verified: true }, devfake: { email: 'dev@tenant-a.test', email_verified: false } });
+    idp = await startIdp([CALLBACK], {
+      dev: { email: 'Dev@Tenant-A.test', email_verified: true },
+      devfake: { email: 'dev@tenant-a.test', email_verified: false },
+      newbie: { email: 'newbie@tenant-a.test', email_verified: true },
+      newfake: { email: 'newfake@tenant-a.test', email_verified: false },
+    });
     t = await startTestServer(kind, { config: { sso: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, allowedDomains: [], allowHttp: true } } });
     await createTestAdmin(t);
     operator = await session(t);
@@ -56,6 +61,26 @@ describe.each(STORE_KINDS)('sign-in factors of members (%s)', (kind) => {
     expect((await call(t, { session: sso }, 'GET', '/environments/alpha/integrations')).status).toBe(200);
     expect((await call(t, { session: sso }, 'PATCH', '/environments/alpha', { name: 'Nope' })).status).toBe(403);
     expect((await call(t, { session: sso }, 'GET', '/operators')).status).toBe(403);
+  });
+
+  it('a pending invitation is accepted by SSO with its verified email (once); an unverified email is refused', async () => {
+    await invite(t, operator, 'alpha', 'newbie@tenant-a.test', 'viewer');
+    await invite(t, operator, 'alpha', 'newfake@tenant-a.test', 'viewer');
+    const fake = await ssoSignIn('newfake');
+    expect(fake.location).toBe('/console/?sso_error=email_unverified');
+    expect(fake.session).toBeUndefined();
+    const { location, session: cookie } = await ssoSignIn('newbie');
+    expect(location).toBe('/console/');
+    const me = await request(`${t.url}/api/v1/session`, { headers: { cookie: cookie! } });
+    expect(me.body).toMatchObject({ email: 'newbie@tenant-a.test', auth_method: 'sso' });
+    const s: ConsoleSession = { cookie: cookie!, csrf: String(me.body.csrf_token), setCookie: '' };
+    expect((await call(t, { session: s }, 'GET', '/environments/alpha/integrations')).status).toBe(200);
+    expect((await call(t, { session: s }, 'POST', '/environments/alpha/integrations', { name: 'x', preset: 'read-only' })).status).toBe(403);
+    const invitations = await t.server.runtime.ctx.db.selectFrom('invitations').select(['email', 'used_at']).where('email', '=', 'newbie@tenant-a.test').execute();
+    expect(invitations.map((i) => i.used_at !== null)).toEqual([true]);
+    // A second SSO sign-in finds the account; nothing new is created.
+    expect((await ssoSignIn('newbie')).location).toBe('/console/');
+    expect(await t.server.runtime.ctx.db.selectFrom('admins').select('id').where('email', '=', 'newbie@tenant-a.test').execute()).toHaveLength(1);
   });
 
   it("require_totp of an environment: its owner sets it, a developer can't; it binds the members' password sessions", async () => {

@@ -7,7 +7,8 @@
  * - the ID token's `iss`, `aud`, `nonce`, `exp` and `iat` are checked by openid-client; the code
  *   is single use at the provider, so a replayed code fails the exchange;
  * - the account is matched by a VERIFIED email (`email_verified: true`), within the allowed
- *   domains, to an existing operator: nobody is provisioned by signing in.
+ *   domains, to an existing account (operator or member); an email without one is provisioned only
+ *   by accepting its pending invitations (services/sso-invitations.ts).
  * @packageDocumentation
  */
 import * as oidc from 'openid-client';
@@ -16,6 +17,7 @@ import type { SsoConfig } from '../config/config.js';
 import { nowSeconds } from '../clock.js';
 import { normalizeEmail } from './admins.js';
 import { repositories } from '../store/unit-of-work.js';
+import { acceptInvitationsBySso } from './sso-invitations.js';
 
 /** How long a started SSO sign-in may take, seconds (10 min). */
 export const SSO_LOGIN_LIFETIME = 600;
@@ -82,7 +84,7 @@ export class SsoClient {
    * token and matches the operator.
    * @param query - the callback's query string (without `?`).
    * @returns the operator signed in and the email the provider asserted.
-   * @throws SsoRefused for anything short of a verified, allowed email of an existing operator.
+   * @throws SsoRefused for anything short of a verified, allowed email of an existing account or a pending invitation.
    */
   async finish(ctx: Context, cookie: string | undefined, query: string): Promise<{ id: string; email: string }> {
     const login = this.openCookie(ctx, cookie);
@@ -105,7 +107,7 @@ export class SsoClient {
     if (!email || claims.email_verified !== true) throw new SsoRefused('email_unverified');
     const domain = email.slice(email.lastIndexOf('@') + 1);
     if (this.sso.allowedDomains.length && !this.sso.allowedDomains.includes(domain)) throw new SsoRefused('domain_not_allowed');
-    const operator = await repositories(ctx.store).operators.accountByEmail(email);
+    const operator = (await repositories(ctx.store).operators.accountByEmail(email)) ?? (await acceptInvitationsBySso(ctx, email));
     if (!operator) throw new SsoRefused('no_account');
     return { id: operator.id, email: operator.email };
   }

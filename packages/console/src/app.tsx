@@ -2,16 +2,16 @@
 import { useCallback, useEffect, useState } from 'react';
 import { notifications } from '@mantine/notifications';
 import { api, currentSession, describeError, setCsrfToken, setSignedOutHandler } from './api/client';
-import type { SessionInfo } from './api/types';
-import { useRoute } from './router';
+import type { Profile, SessionInfo } from './api/types';
+import { navigate, useRoute } from './router';
 import { Shell } from './components/shell';
 import { ErrorState, Loading } from './components/states';
 import { SignInPage } from './pages/sign-in-page';
 import { EnvironmentsPage } from './pages/environments-page';
 import { EnvironmentPage } from './pages/environment-page';
 import { IntegrationPage } from './pages/integration-page';
+import { ProfilePage } from './pages/profile-page';
 import { InvitationPage } from './pages/invitation-page';
-import { navigate } from './router';
 
 /** The root component. */
 export function App() {
@@ -22,6 +22,8 @@ export function App() {
   const signedIn = useCallback((s: SessionInfo | undefined) => {
     setCsrfToken(s?.csrf_token);
     setSession(s ?? null);
+    // A server that requires TOTP lets a password-only session do nothing but set it up.
+    if (s?.auth_method === 'password') api<Profile>('GET', '/profile').then((p) => p.totp_required && navigate('/profile', true), () => undefined);
   }, []);
   const check = useCallback(() => {
     setError(undefined);
@@ -61,6 +63,7 @@ export function App() {
       {route.page === 'environments' && <EnvironmentsPage />}
       {route.page === 'environment' && <EnvironmentPage key={route.env} env={route.env} tab={route.tab} />}
       {route.page === 'integration' && <IntegrationPage key={route.clientId} env={route.env} clientId={route.clientId} tab={route.tab} />}
+      {route.page === 'profile' && <ProfilePage />}
     </Shell>
   );
 }

@@ -13,6 +13,7 @@ export type Route =
   | { page: 'environments' }
   | { page: 'environment'; env: string; tab: string | null }
   | { page: 'integration'; env: string; clientId: string; tab: string | null }
+  | { page: 'profile' }
   | { page: 'invitation'; token: string };
 
 const listeners = new Set<() => void>();
@@ -32,6 +33,7 @@ export function parseRoute(pathname: string, search: string): Route {
   if (parts[0] === 'invitations' && parts[1]) return { page: 'invitation', token: parts[1] };
   if (parts[0] === 'environments' && parts[1] && parts[2] === 'integrations' && parts[3]) return { page: 'integration', env: parts[1], clientId: parts[3], tab };
   if (parts[0] === 'environments' && parts[1]) return { page: 'environment', env: parts[1], tab };
+  if (parts[0] === 'profile') return { page: 'profile' };
   return { page: 'environments' };
 }
 
@@ -40,6 +42,7 @@ export function pathOf(route: Route): string {
   const q = (tab: string | null) => (tab ? `?tab=${encodeURIComponent(tab)}` : '');
   if (route.page === 'environment') return `/environments/${encodeURIComponent(route.env)}${q(route.tab)}`;
   if (route.page === 'integration') return `/environments/${encodeURIComponent(route.env)}/integrations/${encodeURIComponent(route.clientId)}${q(route.tab)}`;
+  if (route.page === 'profile') return '/profile';
   if (route.page === 'invitation') return `/invitations/${encodeURIComponent(route.token)}`;
   return '/';
 }

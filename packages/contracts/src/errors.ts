@@ -8,7 +8,10 @@
  * bearer failures (`invalid_token`, `insufficient_scope`, `invalid_request`), RFC 7591 §3.2.2
  * `invalid_client_metadata` for refused client keys, and the project's own:
  * - `unauthorized` (401): no credentials; `invalid_credentials` (401): wrong email or password
- * - `forbidden` (403), `invalid_csrf_token` (403): a session request without its CSRF header
+ * - `invalid_challenge` (401): the sign-in's second step came too late or with a tampered challenge;
+ *   `invalid_code` (401 at sign-in, 400 on the profile): a wrong or already used TOTP/recovery code
+ * - `forbidden` (403), `invalid_csrf_token` (403): a session request without its CSRF header;
+ *   `totp_required` (403): TOTP must be set up first; `password_sign_in_disabled` (403)
  * - `invalid_invitation` (400): an invitation token that is unknown, used or expired
  * - `not_found` (404), `conflict` (409)
  * - `temporarily_unavailable` (503, or 429 when throttled), `server_error` (500)
@@ -21,8 +24,12 @@ export type ApiErrorCode =
   | 'insufficient_scope'
   | 'unauthorized'
   | 'invalid_credentials'
+  | 'invalid_challenge'
+  | 'invalid_code'
   | 'forbidden'
   | 'invalid_csrf_token'
+  | 'totp_required'
+  | 'password_sign_in_disabled'
   | 'not_found'
   | 'conflict'
   | 'temporarily_unavailable'

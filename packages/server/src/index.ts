@@ -18,6 +18,7 @@ export * as credentials from './services/credentials.js';
 export * as apis from './services/apis.js';
 export { deleteEnvironment, type EnvironmentDeleted } from './services/environment-removal.js';
 export * as admins from './services/admins.js';
+export * as operators from './services/operators.js';
 export * as members from './services/members.js';
 export * as invitations from './services/invitations.js';
 export { listAudit } from './services/audit.js';

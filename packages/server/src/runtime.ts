@@ -167,7 +167,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       sessions: {
         async find(value) {
           const session = await loadSession(ctx, value);
-          return session && { adminId: session.adminId, email: session.email, operator: session.operator === true, csrfMatches: (given) => csrfMatches(session, given) };
+          return session && { adminId: session.adminId, email: session.email, authMethod: session.authMethod, operator: session.operator === true, csrfMatches: (given) => csrfMatches(session, given) };
         },
       },
       memberships: { role: (accountId, environmentId) => roleIn(ctx, accountId, environmentId) },

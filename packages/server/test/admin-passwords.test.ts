@@ -31,7 +31,7 @@ describe.each(STORE_KINDS)('G-75 console password strength (%s)', (kind) => {
   });
 
   it('G-75 `gatehouse admin create` refuses an easily guessed password with advice and a non-zero exit, never echoing it', async () => {
-    const bin = fileURLToPath(new URL('../../cli/bin/gatehouse.js', import.meta.url));
+    const bin = fileURLToPath(new URL('../../cli/bin/gatehouse.mjs', import.meta.url));
     const store = t.location.databaseUrl
       ? ['--database-url', `${t.location.databaseUrl}?options=${encodeURIComponent(`-c search_path=${t.location.pgSchema}`)}`]
       : ['--data', t.location.dataDir];

@@ -24,7 +24,7 @@ describe.each(STORE_KINDS)('console sessions (%s)', (kind) => {
     const res = await signIn(t, 'Ada@Example.com ', ADMIN_PASSWORD);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(res.body).toEqual({ email: ADMIN_EMAIL, csrf_token: expect.stringMatching(/^[\w-]{40,}$/) });
+    expect(res.body).toEqual({ email: ADMIN_EMAIL, csrf_token: expect.stringMatching(/^[\w-]{40,}$/), auth_method: 'password' });
     const cookie = res.headers.get('set-cookie')!;
     expect(cookie).toMatch(/^gatehouse_session=[\w-]{40,};/);
     const attributes = cookie.split(';').slice(1).map((a) => a.trim().toLowerCase());
@@ -42,7 +42,7 @@ describe.each(STORE_KINDS)('console sessions (%s)', (kind) => {
     const s = await session(t);
     const me = await request(`${t.url}/api/v1/session`, { headers: { cookie: s.cookie } });
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ email: ADMIN_EMAIL, csrf_token: s.csrf });
+    expect(me.body).toEqual({ email: ADMIN_EMAIL, csrf_token: s.csrf, auth_method: 'password' });
     expect((await request(`${t.url}/api/v1/session`)).status).toBe(401);
     expect((await request(`${t.url}/api/v1/session`, { headers: { cookie: 'gatehouse_session=forged' } })).status).toBe(401);
   });
@@ -113,7 +113,7 @@ describe.each(STORE_KINDS)('console sessions (%s)', (kind) => {
   });
 
   it('`gatehouse admin create --password-stdin` makes an administrator who can sign in', async () => {
-    const bin = fileURLToPath(new URL('../../cli/bin/gatehouse.js', import.meta.url));
+    const bin = fileURLToPath(new URL('../../cli/bin/gatehouse.mjs', import.meta.url));
     const store = t.location.databaseUrl
       ? ['--database-url', `${t.location.databaseUrl}?options=${encodeURIComponent(`-c search_path=${t.location.pgSchema}`)}`]
       : ['--data', t.location.dataDir];

@@ -90,7 +90,7 @@ describe('serve --workers 2 on a port already taken', () => {
     const port = (blocker.address() as { port: number }).port;
     const location = newStoreLocation('sqlite');
     try {
-      const bin = fileURLToPath(new URL('../../cli/bin/gatehouse.js', import.meta.url));
+      const bin = fileURLToPath(new URL('../../cli/bin/gatehouse.mjs', import.meta.url));
       const child = spawn(process.execPath, [bin, '--data', location.dataDir, 'serve', '--port', String(port), '--workers', '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       child.stderr.on('data', (d) => (err += String(d)));

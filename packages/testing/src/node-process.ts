@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { MASTER_KEY, type StoreLocation } from './stores.js';
 
-const BIN = fileURLToPath(new URL('../../cli/bin/gatehouse.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../cli/bin/gatehouse.mjs', import.meta.url));
 
 /** A free TCP port on the loopback. */
 export function freePort(): Promise<number> {

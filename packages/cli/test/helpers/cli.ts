@@ -8,8 +8,8 @@ import type { StoreLocation } from '@gatehouse/testing/stores';
 
 const run = promisify(execFile);
 
-/** The CLI's entry point (tsx over the sources). */
-export const BIN = fileURLToPath(new URL('../../bin/gatehouse.js', import.meta.url));
+/** The CLI's entry point (the bundle, rebuilt first when older than the sources: bin/gatehouse.mjs). */
+export const BIN = fileURLToPath(new URL('../../bin/gatehouse.mjs', import.meta.url));
 
 /** The store flags that point the CLI at `location` (PostgreSQL: the schema travels in the URL). */
 export function storeFlags(location: StoreLocation): string[] {

@@ -25,4 +25,27 @@ export interface Page<T> {
 export interface SessionInfo {
   email: string;
   csrf_token: string;
+  /** How the session was opened. */
+  auth_method?: 'password' | 'password+totp' | 'sso';
+}
+
+/** The password step's answer when the account has TOTP: send a code with the challenge. */
+export interface SecondFactorNeeded {
+  second_factor: 'totp';
+  challenge: string;
+}
+
+/** Sign-in methods the server offers. */
+export interface SignInOptions {
+  password: boolean;
+  sso: { name: string } | null;
+}
+
+/** The signed-in account (`GET /api/v1/profile`). */
+export interface Profile {
+  id: string;
+  email: string;
+  auth_method: string;
+  totp: { enabled: boolean; recovery_codes_left: number };
+  totp_required: boolean;
 }

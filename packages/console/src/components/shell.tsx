@@ -21,8 +21,8 @@ export function Shell({ email, onSignOut, children }: { email: string; onSignOut
             </Text>
           </Group>
           <Group gap="sm" wrap="nowrap">
-            <Text size="sm" c="dimmed" truncate="end" className="gh-admin-email">
-              {email}
+            <Text size="sm" truncate="end" className="gh-admin-email">
+              <Link to="/profile">{email}</Link>
             </Text>
             <Button variant="default" size="xs" leftSection={<IconLogout size={14} aria-hidden />} onClick={onSignOut}>
               Sign out

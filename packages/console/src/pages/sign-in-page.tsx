@@ -1,58 +1,135 @@
-/** Sign in with an administrator's email and password (`POST /api/v1/session`). */
-import { useState, type FormEvent } from 'react';
-import { Alert, Button, Center, Paper, PasswordInput, Stack, TextInput, Title, Text } from '@mantine/core';
-import { IconAlertCircle, IconLock } from '@tabler/icons-react';
+/**
+ * Sign in: email and password (`POST /api/v1/session`), then a TOTP or recovery code when the
+ * account has one (`POST /api/v1/session/totp`); or single sign-on (`/api/v1/session/sso`) when
+ * the server offers it (`GET /api/v1/session/options`). An SSO refusal comes back as `?sso_error=`.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import { Alert, Button, Center, Divider, Paper, PasswordInput, Stack, TextInput, Title, Text } from '@mantine/core';
+import { IconAlertCircle, IconKey, IconLock } from '@tabler/icons-react';
 import { api, ApiRequestError, describeError } from '../api/client';
-import type { SessionInfo } from '../api/types';
+import type { SecondFactorNeeded, SessionInfo, SignInOptions } from '../api/types';
+
+const SSO_ERRORS: Record<string, string> = {
+  no_account: 'Single sign-on worked, but no Gatehouse account has that email. Ask an operator for an invitation.',
+  email_unverified: 'Your identity provider has not verified your email, so it cannot be used to sign in.',
+  domain_not_allowed: 'Your email domain is not allowed to sign in here.',
+  invalid_state: 'The single sign-on attempt expired or came from another browser. Try again.',
+  provider_error: 'The identity provider refused the sign-in. Try again.',
+  provider_unavailable: 'The identity provider cannot be reached right now. Try again later.',
+  invalid_response: 'The identity provider answered something Gatehouse cannot trust. Try again.',
+};
 
 /** The sign-in form; `onSignedIn` gets the new session. */
 export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | undefined>();
+  const [code, setCode] = useState('');
+  const [challenge, setChallenge] = useState<string | undefined>();
+  const [options, setOptions] = useState<SignInOptions>({ password: true, sso: null });
+  const [error, setError] = useState<string | undefined>(() => {
+    const reason = new URLSearchParams(window.location.search).get('sso_error');
+    return reason ? (SSO_ERRORS[reason] ?? 'Single sign-on failed. Try again.') : undefined;
+  });
   const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api<SignInOptions>('GET', '/session/options').then(setOptions, () => undefined);
+    if (new URLSearchParams(window.location.search).has('sso_error')) window.history.replaceState(null, '', window.location.pathname);
+  }, []);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(undefined);
     try {
-      onSignedIn(await api<SessionInfo>('POST', '/session', { email, password }));
+      const res = await api<SessionInfo | SecondFactorNeeded>('POST', '/session', { email, password });
+      if ('challenge' in res) setChallenge(res.challenge);
+      else onSignedIn(res);
     } catch (err) {
       if (err instanceof ApiRequestError && err.status === 401) setError('Wrong email or password.');
       else if (err instanceof ApiRequestError && err.status === 429) setError('Too many failed attempts. Try again in a few minutes.');
       else setError(describeError(err));
+    } finally {
       setPassword('');
+      setBusy(false);
+    }
+  };
+
+  const submitCode = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      onSignedIn(await api<SessionInfo>('POST', '/session/totp', { challenge, code: code.trim() }));
+    } catch (err) {
+      if (err instanceof ApiRequestError && err.code === 'invalid_challenge') {
+        setChallenge(undefined);
+        setError('The sign-in took too long. Enter your password again.');
+      } else if (err instanceof ApiRequestError && err.status === 401) setError('Wrong or already used code.');
+      else if (err instanceof ApiRequestError && err.status === 429) setError('Too many wrong codes. Try again in a few minutes.');
+      else setError(describeError(err));
+      setCode('');
     } finally {
       setBusy(false);
     }
   };
 
+  const alert = error && (
+    <Alert color="red" icon={<IconAlertCircle aria-hidden />} role="alert">
+      {error}
+    </Alert>
+  );
+  const heading = (
+    <div>
+      <Title order={1} size="h2">
+        Gatehouse
+      </Title>
+      <Text c="dark.6" size="sm">
+        {challenge ? 'Enter the 6-digit code from your authenticator app, or a recovery code.' : 'Sign in to manage environments and integrations.'}
+      </Text>
+    </div>
+  );
+
   return (
     <Center mih="100vh" p="md" bg="gray.0">
       <Paper component="main" withBorder shadow="sm" p="xl" radius="md" w="100%" maw={400}>
-        <form onSubmit={submit} aria-label="Sign in">
+        {challenge ? (
+          <form onSubmit={submitCode} aria-label="Second factor">
+            <Stack>
+              {heading}
+              {alert}
+              <TextInput label="Authentication code" autoComplete="one-time-code" inputMode="text" required withAsterisk={false} maxLength={32} value={code} onChange={(e) => setCode(e.currentTarget.value)} autoFocus />
+              <Button type="submit" loading={busy} leftSection={<IconKey size={16} aria-hidden />}>
+                Verify
+              </Button>
+              <Button variant="subtle" onClick={() => setChallenge(undefined)}>
+                Start over
+              </Button>
+            </Stack>
+          </form>
+        ) : (
           <Stack>
-            <div>
-              <Title order={1} size="h2">
-                Gatehouse
-              </Title>
-              <Text c="dimmed" size="sm">
-                Sign in to manage environments and integrations.
-              </Text>
-            </div>
-            {error && (
-              <Alert color="red" icon={<IconAlertCircle aria-hidden />} role="alert">
-                {error}
-              </Alert>
+            {heading}
+            {alert}
+            {options.password && (
+              <form onSubmit={submit} aria-label="Sign in">
+                <Stack>
+                  <TextInput label="Email" type="email" autoComplete="username" required withAsterisk={false} value={email} onChange={(e) => setEmail(e.currentTarget.value)} data-autofocus autoFocus />
+                  <PasswordInput label="Password" autoComplete="current-password" required withAsterisk={false} value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+                  <Button type="submit" loading={busy} leftSection={<IconLock size={16} aria-hidden />}>
+                    Sign in
+                  </Button>
+                </Stack>
+              </form>
             )}
-            <TextInput label="Email" type="email" autoComplete="username" required withAsterisk={false} value={email} onChange={(e) => setEmail(e.currentTarget.value)} data-autofocus autoFocus />
-            <PasswordInput label="Password" autoComplete="current-password" required withAsterisk={false} value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
-            <Button type="submit" loading={busy} leftSection={<IconLock size={16} aria-hidden />}>
-              Sign in
-            </Button>
+            {options.password && options.sso && <Divider label="or" labelPosition="center" />}
+            {options.sso && (
+              <Button component="a" href="/api/v1/session/sso" variant={options.password ? 'default' : 'filled'}>
+                Sign in with {options.sso.name}
+              </Button>
+            )}
           </Stack>
-        </form>
+        )}
       </Paper>
     </Center>
   );

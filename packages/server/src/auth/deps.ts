@@ -22,6 +22,8 @@ export interface TokenVerifier {
 export interface LiveSession {
   readonly adminId: string;
   readonly email: string;
+  /** How the session was opened: `password`, `password+totp` or `sso`. */
+  readonly authMethod: 'password' | 'password+totp' | 'sso';
   /** True for an operator (server-wide); false for a member account (read with the session, now). */
   readonly operator: boolean;
   /** True when `given` is this session's CSRF token (compared in constant time). */

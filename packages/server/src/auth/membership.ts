@@ -30,7 +30,7 @@ export async function resolveMember(rt: MemberRuntime, request: FastifyRequest, 
   const env = slug.length <= 200 ? await rt.directory.environment('slug', slug) : undefined;
   const role = env && (await rt.memberships.role(principal.accountId, env.id));
   if (!env || !role || !isMemberRole(role)) throw new NotFound('environment');
-  const member: MemberPrincipal = { type: 'member', accountId: principal.accountId, email: principal.email, environmentId: env.id, environment: env.slug, role, scopes: roleScopes(role) };
+  const member: MemberPrincipal = { type: 'member', accountId: principal.accountId, email: principal.email, environmentId: env.id, environment: env.slug, role, scopes: roleScopes(role), ...(principal.authMethod && { authMethod: principal.authMethod }) };
   requireRouteCapability(member, method, url);
   return member;
 }

@@ -46,6 +46,8 @@ export interface ConsolePrincipal {
   type: 'console';
   adminId: string;
   email: string;
+  /** How the session was opened: `password`, `password+totp` or `sso` (absent: `password`). */
+  authMethod?: 'password' | 'password+totp' | 'sso';
 }
 
 /** Roles of a member in an environment (docs/product.md "Delegated administration"). */
@@ -59,6 +61,8 @@ export interface AccountPrincipal {
   type: 'account';
   accountId: string;
   email: string;
+  /** How the session was opened: `password`, `password+totp` or `sso` (absent: `password`). */
+  authMethod?: 'password' | 'password+totp' | 'sso';
 }
 
 /**
@@ -74,6 +78,8 @@ export interface MemberPrincipal {
   role: MemberRole;
   /** The management scopes the role holds (auth/policy.ts `roleScopes`). */
   scopes: ReadonlySet<string>;
+  /** How the session was opened: `password`, `password+totp` or `sso` (absent: `password`). */
+  authMethod?: 'password' | 'password+totp' | 'sso';
 }
 
 /** Any authenticated caller. */

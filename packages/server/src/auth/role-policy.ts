@@ -118,6 +118,8 @@ export const ROUTE_CAPABILITIES: Readonly<Record<string, Capability>> = Object.f
   'POST /api/v1/environments/:env/invitations': 'members:write',
   'PATCH /api/v1/environments/:env/members/:account_id': 'members:write',
   'DELETE /api/v1/environments/:env/members/:account_id': 'members:write',
+  // Whether members must have TOTP to act here: the owner's (like members), or an operator's.
+  'PUT /api/v1/environments/:env/require-totp': 'members:write',
 });
 
 /** Routes outside any environment that a member account may call (its own view of things). */

@@ -43,6 +43,6 @@ export async function authenticateSession(sessions: SessionLookup, request: Fast
     const given = request.headers[CSRF_HEADER];
     if (!session.csrfMatches(typeof given === 'string' ? given : undefined)) throw new Forbidden(`send the session's CSRF token in the ${CSRF_HEADER} header`, 'invalid_csrf_token');
   }
-  if (!session.operator) return { type: 'account', accountId: session.adminId, email: session.email };
-  return { type: 'console', adminId: session.adminId, email: session.email };
+  if (!session.operator) return { type: 'account', accountId: session.adminId, email: session.email, authMethod: session.authMethod };
+  return { type: 'console', adminId: session.adminId, email: session.email, authMethod: session.authMethod };
 }

@@ -60,8 +60,32 @@ export interface Config {
    * development only). Every other `jwks_uri` must be https on a public address.
    */
   readonly jwksUriAllowedHosts: readonly string[];
+  /** Console single sign-on with an OpenID Connect provider; absent when `GATEHOUSE_SSO_ISSUER` is unset. */
+  readonly sso: SsoConfig | undefined;
+  /** Whether the console accepts email + password sign-in (`GATEHOUSE_PASSWORD_SIGNIN`, `on` (default) or `off`; `off` needs SSO). */
+  readonly passwordSignIn: boolean;
+  /** Every password account must enrol TOTP before it may act (`GATEHOUSE_REQUIRE_TOTP`, `on` or `off` (default)). */
+  readonly requireTotp: boolean;
   /** How long an invitation link works, seconds (`GATEHOUSE_INVITATION_TTL`, default 7 days, 5 minutes to 90 days). */
   readonly invitationTtl: number;
+}
+
+/** Console single sign-on (authorization code + PKCE S256 with an OpenID Connect provider). */
+export interface SsoConfig {
+  /** The provider's issuer (`GATEHOUSE_SSO_ISSUER`); its discovery document is `<issuer>/.well-known/openid-configuration`. */
+  readonly issuer: string;
+  /** Gatehouse's client id at the provider (`GATEHOUSE_SSO_CLIENT_ID`, required with the issuer). */
+  readonly clientId: string;
+  /** Client secret (`GATEHOUSE_SSO_CLIENT_SECRET`; absent: a public client, PKCE only). */
+  readonly clientSecret: string | undefined;
+  /** Email domains that may sign in (`GATEHOUSE_SSO_ALLOWED_DOMAINS`, comma-separated, lower case; empty: any domain). */
+  readonly allowedDomains: readonly string[];
+  /** Where the provider sends the browser back (`GATEHOUSE_SSO_REDIRECT_URI`, default `<issuer of Gatehouse>/api/v1/session/sso/callback`); register it at the provider. */
+  readonly redirectUri: string;
+  /** Label of the console's button (`GATEHOUSE_SSO_NAME`, default `SSO`). */
+  readonly name: string;
+  /** Allow an http issuer (`GATEHOUSE_SSO_ALLOW_HTTP=on`; for development and tests only). */
+  readonly allowHttp: boolean;
 }
 
 /** Options that override environment variables (CLI flags). */
@@ -87,6 +111,9 @@ export type ConfigInput = Partial<{
   metricsPort: number;
   metricsHost: string;
   jwksUriAllowedHosts: string[];
+  sso: Partial<Omit<SsoConfig, 'allowedDomains'>> & { allowedDomains?: string[] };
+  passwordSignIn: boolean;
+  requireTotp: boolean;
   invitationTtl: number;
 }>;
 
@@ -116,7 +143,13 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   const metricsPortText = input.metricsPort ?? env.GATEHOUSE_METRICS_PORT;
   const metricsPort = metricsPortText === undefined || metricsPortText === '' ? undefined : int('metricsPort', metricsPortText, 0, 0, 65535);
   if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) throw new Error('GATEHOUSE_METRICS_PORT must differ from the port');
+  const sso = ssoConfig(input.sso, env, issuer);
+  const passwordSignIn = input.passwordSignIn ?? onOff('GATEHOUSE_PASSWORD_SIGNIN', env.GATEHOUSE_PASSWORD_SIGNIN, true);
+  if (!passwordSignIn && !sso) throw new Error('GATEHOUSE_PASSWORD_SIGNIN=off needs single sign-on (GATEHOUSE_SSO_ISSUER)');
   return Object.freeze({
+    sso,
+    passwordSignIn,
+    requireTotp: input.requireTotp ?? onOff('GATEHOUSE_REQUIRE_TOTP', env.GATEHOUSE_REQUIRE_TOTP, false),
     host,
     port,
     issuer,
@@ -168,6 +201,36 @@ export function redactDatabaseUrl(url: string): string {
 function fileKey(dataDir: string): MasterKeys['file'] {
   const key = readMasterKeyFile(dataDir);
   return key && { key, origin: masterKeyPath(dataDir) };
+}
+
+function ssoConfig(input: ConfigInput['sso'], env: NodeJS.ProcessEnv, issuer: string): SsoConfig | undefined {
+  const ssoIssuer = input?.issuer ?? (env.GATEHOUSE_SSO_ISSUER || undefined);
+  if (!ssoIssuer) return undefined;
+  const allowHttp = input?.allowHttp ?? onOff('GATEHOUSE_SSO_ALLOW_HTTP', env.GATEHOUSE_SSO_ALLOW_HTTP, false);
+  if (!URL.canParse(ssoIssuer) || !['https:', ...(allowHttp ? ['http:'] : [])].includes(new URL(ssoIssuer).protocol)) {
+    throw new Error(`GATEHOUSE_SSO_ISSUER must be an https URL, got ${JSON.stringify(ssoIssuer)}`);
+  }
+  const clientId = input?.clientId ?? (env.GATEHOUSE_SSO_CLIENT_ID || undefined);
+  if (!clientId || clientId.length > 255) throw new Error('GATEHOUSE_SSO_CLIENT_ID (1 to 255 characters) is required with GATEHOUSE_SSO_ISSUER');
+  const redirectUri = input?.redirectUri ?? (env.GATEHOUSE_SSO_REDIRECT_URI || `${issuer}/api/v1/session/sso/callback`);
+  if (!URL.canParse(redirectUri)) throw new Error(`GATEHOUSE_SSO_REDIRECT_URI must be an absolute URL, got ${JSON.stringify(redirectUri)}`);
+  const domains = input?.allowedDomains ?? (env.GATEHOUSE_SSO_ALLOWED_DOMAINS ?? '').split(',');
+  return Object.freeze({
+    issuer: ssoIssuer,
+    clientId,
+    clientSecret: input?.clientSecret ?? (env.GATEHOUSE_SSO_CLIENT_SECRET || undefined),
+    allowedDomains: Object.freeze(domains.map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean)),
+    redirectUri,
+    name: (input?.name ?? env.GATEHOUSE_SSO_NAME ?? 'SSO').slice(0, 64),
+    allowHttp,
+  });
+}
+
+function onOff(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (/^(on|true|1)$/i.test(value)) return true;
+  if (/^(off|false|0)$/i.test(value)) return false;
+  throw new Error(`${name} must be on or off, got ${JSON.stringify(value)}`);
 }
 
 function int(name: string, value: string | number | undefined, fallback: number, min: number, max: number): number {

@@ -9,11 +9,17 @@ import type { Runtime } from '../runtime.js';
 import { sessionRoutes } from './session-routes.js';
 import { invitationRoutes } from './invitation-routes.js';
 import { staticRoutes } from './static.js';
+import { secondFactorRoutes } from './second-factor-routes.js';
+import { profileRoutes } from './profile-routes.js';
+import { ssoRoutes } from './sso-routes.js';
 
 /** Registers the console routes in their own encapsulated context. */
 export async function consoleRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   await app.register(fastifyCookie);
   await sessionRoutes(app, rt);
+  await secondFactorRoutes(app, rt);
+  await profileRoutes(app, rt);
+  await ssoRoutes(app, rt);
   await invitationRoutes(app, rt);
   await staticRoutes(app);
 }

@@ -11,13 +11,15 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { Unauthenticated } from '../errors/domain-errors.js';
+import { Forbidden, Unauthenticated } from '../errors/domain-errors.js';
 import { TooManyRequests } from '../errors/oauth-error.js';
 import { SIGN_IN_THROTTLE } from '../throttle/throttle.js';
 import { VerificationGate } from '../throttle/verification-gate.js';
 import { normalizeEmail, verifyAdminPassword } from '../services/admins.js';
 import { recordAudit } from '../services/audit.js';
 import { createSession, deleteSession } from '../services/sessions.js';
+import { hasTotp } from '../services/totp.js';
+import { issueChallenge } from '../services/sign-in-challenge.js';
 import { authenticateSession, clearSessionCookie, requestSession, sessionCookie, setSessionCookie } from './session-cookie.js';
 import { actorOf } from '../auth/principal.js';
 
@@ -30,7 +32,15 @@ const SignIn = Type.Object(
   { email: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
   { additionalProperties: false },
 );
-const SessionView = Type.Object({ email: Type.String(), csrf_token: Type.String({ description: 'Send it in x-csrf-token on POST, PATCH and DELETE' }) });
+const SessionView = Type.Object({
+  email: Type.String(),
+  csrf_token: Type.String({ description: 'Send it in x-csrf-token on POST, PATCH and DELETE' }),
+  auth_method: Type.Optional(Type.Union([Type.Literal('password'), Type.Literal('password+totp'), Type.Literal('sso')])),
+});
+const SecondFactorNeeded = Type.Object({
+  second_factor: Type.Literal('totp', { description: 'Send a TOTP or recovery code with the challenge to POST /api/v1/session/totp' }),
+  challenge: Type.String({ description: 'Valid 5 minutes' }),
+});
 const common = { tags: ['console'] };
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody };
 
@@ -41,8 +51,9 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
 
   app.post<{ Body: Static<typeof SignIn> }>(
     '/api/v1/session',
-    { schema: { ...common, summary: 'Sign in to the console', body: SignIn, response: { 200: SessionView, 429: ApiErrorBody, ...errors } } },
+    { schema: { ...common, summary: 'Sign in to the console', body: SignIn, response: { 200: Type.Union([SessionView, SecondFactorNeeded]), 429: ApiErrorBody, ...errors } } },
     async (request, reply) => {
+      if (!ctx.config.passwordSignIn) throw new Forbidden('password sign-in is off; sign in with single sign-on', 'password_sign_in_disabled');
       const email = normalizeEmail(request.body.email);
       const windows = throttle.windows(SIGN_IN_THROTTLE, email, request.ip);
       await throttle.reserve(windows);
@@ -67,11 +78,12 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
         throw new Unauthenticated('wrong email or password', 'invalid_credentials');
       }
       await throttle.refund(windows);
+      reply.header('cache-control', 'no-store');
+      if (await hasTotp(ctx, admin.id)) return { second_factor: 'totp' as const, challenge: issueChallenge(ctx, admin.id) };
       const { value, session } = await createSession(ctx, admin);
       await recordAudit(ctx, { actor: `admin:${admin.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in' }, ctx.clock.now());
       setSessionCookie(reply, ctx.config, value);
-      reply.header('cache-control', 'no-store');
-      return { email: session.email, csrf_token: session.csrfToken };
+      return { email: session.email, csrf_token: session.csrfToken, auth_method: session.authMethod };
     },
   );
 
@@ -79,7 +91,7 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
     const session = await requestSession(ctx, request);
     if (!session) throw new Unauthenticated('not signed in');
     reply.header('cache-control', 'no-store');
-    return { email: session.email, csrf_token: session.csrfToken };
+    return { email: session.email, csrf_token: session.csrfToken, auth_method: session.authMethod };
   });
 
   app.delete('/api/v1/session', { schema: { ...common, summary: 'Sign out', response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {

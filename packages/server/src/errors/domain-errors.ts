@@ -25,31 +25,39 @@ export abstract class DomainError extends Error {
 export class InvalidInput extends DomainError {
   /**
    * @param code `invalid_client_metadata` for refused client metadata or keys (RFC 7591 §3.2.2);
-   *   `invalid_invitation` for an invitation token that is unknown, used or expired.
+   *   `invalid_code` for a wrong or used second-factor code; `invalid_invitation` for an invitation
+   *   token that is unknown, used or expired.
    */
   constructor(
     description: string,
-    readonly code: 'invalid_request' | 'invalid_client_metadata' | 'invalid_invitation' = 'invalid_request',
+    readonly code: 'invalid_request' | 'invalid_client_metadata' | 'invalid_code' | 'invalid_invitation' = 'invalid_request',
   ) {
     super(description);
   }
 }
 
-/** The caller is not authenticated (answered 401): no credentials, or wrong ones (`invalid_credentials`). */
+/**
+ * The caller is not authenticated (answered 401): no credentials, or wrong ones (`invalid_credentials`,
+ * `invalid_code` for a second factor, `invalid_challenge` for an expired sign-in step).
+ */
 export class Unauthenticated extends DomainError {
   constructor(
     description: string,
-    readonly code: 'unauthorized' | 'invalid_credentials' = 'unauthorized',
+    readonly code: 'unauthorized' | 'invalid_credentials' | 'invalid_code' | 'invalid_challenge' = 'unauthorized',
   ) {
     super(description);
   }
 }
 
-/** The caller may not do this (answered 403); `invalid_csrf_token` for a session request without its CSRF token. */
+/**
+ * The caller may not do this (answered 403); `invalid_csrf_token` for a session request without its
+ * CSRF token, `totp_required` when a second factor must be set up first, `password_sign_in_disabled`,
+ * `invalid_credentials` when a signed-in account's current password is wrong.
+ */
 export class Forbidden extends DomainError {
   constructor(
     description: string,
-    readonly code: 'forbidden' | 'invalid_csrf_token' = 'forbidden',
+    readonly code: 'forbidden' | 'invalid_csrf_token' | 'totp_required' | 'password_sign_in_disabled' | 'invalid_credentials' = 'forbidden',
   ) {
     super(description);
   }

@@ -10,7 +10,8 @@ import type { Runtime } from '../runtime.js';
 import { Forbidden, NotFound, Unauthenticated } from '../errors/domain-errors.js';
 import { authenticateCaller } from '../auth/caller.js';
 import { resolveMember } from '../auth/membership.js';
-import { requireScope } from '../auth/policy.js';
+import { requireScope, requireSecondFactor } from '../auth/policy.js';
+import { secondFactorState } from '../services/second-factor-requirement.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 
 declare module 'fastify' {
@@ -30,7 +31,16 @@ declare module 'fastify' {
 export async function authenticateManagement(rt: Runtime, request: FastifyRequest): Promise<Principal> {
   const principal = await resolveMember(rt, request, await authenticateCaller(rt, request));
   // Operators may everything; members were checked against their role (auth/membership.ts).
-  if (principal.type === 'console' || principal.type === 'account' || principal.type === 'member') return principal;
+  if (principal.type === 'console' || principal.type === 'account' || principal.type === 'member') {
+    if (principal.authMethod === 'password') {
+      // TOTP required server-wide (everyone), or by the environment of the path (its members; operators
+      // are server-wide accounts, bound by GATEHOUSE_REQUIRE_TOTP only).
+      const env = principal.type === 'member' ? principal.environment : undefined;
+      const { required, enrolled } = await secondFactorState(rt.ctx, principal.type === 'console' ? principal.adminId : principal.accountId, env);
+      requireSecondFactor(principal, required, enrolled);
+    }
+    return principal;
+  }
   if (principal.type !== 'integration') throw new Forbidden('the management API takes integration tokens or a console session');
   const env = (request.params as { env?: string } | undefined)?.env;
   if (env !== undefined && env !== principal.environment) throw new NotFound('environment');

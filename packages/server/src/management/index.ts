@@ -13,6 +13,8 @@ import { integrationSecretRoutes } from './integration-secrets.js';
 import { integrationKeyRoutes } from './integration-keys.js';
 import { apiRoutes } from './apis.js';
 import { auditRoutes } from './audit.js';
+import { operatorRoutes } from './operators.js';
+import { secondFactorSettingRoutes } from './second-factor-settings.js';
 import { memberRoutes } from './members.js';
 
 /** Registers the management routes in their own encapsulated context. */
@@ -27,5 +29,7 @@ export async function managementRoutes(app: FastifyInstance, rt: Runtime): Promi
   integrationKeyRoutes(app, rt);
   apiRoutes(app, rt);
   auditRoutes(app, rt);
+  operatorRoutes(app, rt);
+  secondFactorSettingRoutes(app, rt);
   memberRoutes(app, rt);
 }

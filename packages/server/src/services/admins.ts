@@ -63,6 +63,26 @@ export async function createAdmin(ctx: Context, actor: Actor, email: string, pas
   return { id, email: normalized, created_at: new Date(now * 1000).toISOString() };
 }
 
+/**
+ * Checks a new password for `email` against the same rules as {@link createAdmin} and hashes it
+ * (Argon2id).
+ * @throws InvalidInput `invalid_request` for a password that is too short, too long or easy to guess.
+ */
+export async function hashNewPassword(email: string, password: string): Promise<string> {
+  if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+    throw new InvalidInput(`the password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
+  }
+  const normalized = normalizeEmail(email);
+  await assertStrongPassword(password, [normalized, ...normalized.split(/[@.]/)]);
+  return hash(password, ARGON2);
+}
+
+/** True when `password` matches the Argon2id `stored` hash. */
+export async function passwordMatches(stored: string, password: string): Promise<boolean> {
+  if (password.length > MAX_PASSWORD_LENGTH) return false;
+  return verify(stored, password).catch(() => false);
+}
+
 let dummyHash: Promise<string> | undefined;
 
 /**

@@ -22,6 +22,8 @@ export interface EnvironmentTable {
   environment_key: string;
   created_at: number;
   updated_at: number;
+  /** 1: members must have TOTP to act in the environment (migration 011). */
+  require_totp: Generated<number>;
 }
 
 export interface ApiTable {
@@ -253,6 +255,27 @@ export interface SessionTable {
   csrf_token: string;
   created_at: number;
   expires_at: number;
+  /** How the session was opened: `password`, `password+totp` or `sso` (migration 011). */
+  auth_method: Generated<string>;
+}
+
+/** An account's TOTP factor (migration 011). */
+export interface TotpFactorTable {
+  account_id: string;
+  /** The base32 secret sealed with the master key (aad `totp:<account_id>`). */
+  secret_enc: string;
+  confirmed_at: number | null;
+  /** Last accepted RFC 6238 time step; a code of this step or earlier is refused. */
+  last_step: number | null;
+  created_at: number;
+}
+
+/** A single-use recovery code's digest (migration 011). */
+export interface RecoveryCodeTable {
+  account_id: string;
+  code_hash: string;
+  used_at: number | null;
+  created_at: number;
 }
 
 export interface ThrottleCounterTable {
@@ -291,6 +314,8 @@ export interface Database {
   store_meta: StoreMetaTable;
   client_keys: ClientKeyTable;
   used_jtis: UsedJtiTable;
+  totp_factors: TotpFactorTable;
+  recovery_codes: RecoveryCodeTable;
   memberships: MembershipTable;
   invitations: InvitationTable;
 }

@@ -1,9 +1,11 @@
 /** `gatehouse admin …`: console administrators. */
 import type { Command } from 'commander';
 import { registerAdminCreate } from './create.js';
+import { registerAdminManage } from './manage.js';
 
 /** Registers `gatehouse admin` and its subcommands on `root`. */
 export function adminCommand(root: Command): void {
   const admin = root.command('admin').description('manage console administrators');
   registerAdminCreate(admin);
+  registerAdminManage(admin);
 }

@@ -12,6 +12,7 @@ import * as m006 from './006-management-scopes.js';
 import * as m008 from './008-client-keys.js';
 import * as m009 from './009-integration-visibility.js';
 import * as m010 from './010-members.js';
+import * as m011 from './011-sign-in-factors.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '008-client-keys': m008,
   '009-integration-visibility': m009,
   '010-members': m010,
+  '011-sign-in-factors': m011,
 };
 
 /**

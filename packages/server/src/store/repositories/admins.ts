@@ -31,6 +31,8 @@ export interface SessionRow {
   csrf_token: string;
   /** Seconds. */
   expires_at: number;
+  /** How the session was opened: `password`, `password+totp` or `sso`. */
+  auth_method: string;
 }
 
 /** The `sessions` table. */
@@ -43,7 +45,7 @@ export class SessionRepository {
   }
 
   /** Inserts a session. */
-  async insert(row: SessionTable): Promise<void> {
+  async insert(row: Insertable<SessionTable>): Promise<void> {
     await this.db.insertInto('sessions').values(row).execute();
   }
 
@@ -52,7 +54,7 @@ export class SessionRepository {
     const row = await this.db
       .selectFrom('sessions')
       .innerJoin('admins', 'admins.id', 'sessions.admin_id')
-      .select(['sessions.admin_id', 'admins.email', 'admins.operator', 'sessions.csrf_token', 'sessions.expires_at'])
+      .select(['sessions.admin_id', 'admins.email', 'admins.operator', 'sessions.csrf_token', 'sessions.expires_at', 'sessions.auth_method'])
       .where('sessions.id_hash', '=', idHash)
       .executeTakeFirst();
     return row && { ...row, operator: Number(row.operator), expires_at: Number(row.expires_at) };

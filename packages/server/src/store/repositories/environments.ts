@@ -2,6 +2,7 @@
  * Environment records as the token endpoint and the bearer plugin need them: settings plus APIs.
  * @packageDocumentation
  */
+import type { Insertable, Selectable } from 'kysely';
 import type { ApiScopeTable, ApiTable, EnvironmentTable } from '../schema.js';
 import type { Queryable } from './queryable.js';
 
@@ -61,7 +62,7 @@ export async function loadEnvironment(db: Queryable, by: 'id' | 'slug' | 'enviro
 }
 
 /** Builds a record from an environment row, its API rows (in display order) and their scope rows (by position). */
-function toEnvironmentRecord(env: EnvironmentTable, apiRows: ApiTable[], scopeRows: ApiScopeTable[], environmentApiAudience: string): EnvironmentRecord {
+function toEnvironmentRecord(env: Selectable<EnvironmentTable>, apiRows: ApiTable[], scopeRows: ApiScopeTable[], environmentApiAudience: string): EnvironmentRecord {
   const apis: ApiRecord[] = apiRows.map((a) => {
     const scopes = scopeRows.filter((s) => s.api_id === a.id).map((s) => ({ value: s.value, description: s.description }));
     const builtIn = a.built_in === 1;
@@ -133,7 +134,7 @@ export class EnvironmentRepository {
   }
 
   /** Inserts an environment with its built-in API and that API's scopes (in order). */
-  async insert(env: EnvironmentTable, builtInApi: ApiTable, scopes: readonly { value: string; description: string }[]): Promise<void> {
+  async insert(env: Insertable<EnvironmentTable>, builtInApi: ApiTable, scopes: readonly { value: string; description: string }[]): Promise<void> {
     await this.db.insertInto('environments').values(env).execute();
     await this.insertApi(builtInApi, scopes);
   }

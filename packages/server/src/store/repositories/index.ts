@@ -41,6 +41,8 @@
  * | {@link AdminRepository}, {@link SessionRepository} | admins, sessions |
  * | {@link ConsoleAccountRepository}, {@link MembershipRepository}, {@link InvitationRepository} | admins (as console accounts), memberships, invitations |
  * | {@link UsedJtiRepository} | used_jtis |
+ * | {@link OperatorRepository} | admins as operator accounts (with their sessions and second factors) |
+ * | {@link SecondFactorRepository} | totp_factors, recovery_codes, environments.require_totp |
  * | {@link StoreMetaRepository} | store_meta, and store-wide probes (`select 1`, holds data) |
  * @packageDocumentation
  */
@@ -54,11 +56,13 @@ import { CustomerRepository } from './customers.js';
 import { EnvironmentRemovalRepository } from './environment-removal.js';
 import { EnvironmentRepository } from './environments.js';
 import { IntegrationRepository } from './integrations.js';
+import { OperatorRepository } from './operators.js';
 import { InvitationRepository } from './invitations.js';
 import { MembershipRepository } from './memberships.js';
 import { IntegrationUsageRepository } from './integration-usage.js';
 import { AssetRepository, OutputRepository, ProjectRepository } from './projects.js';
 import type { Dialect, Queryable } from './queryable.js';
+import { SecondFactorRepository } from './second-factors.js';
 import { SigningKeyRepository } from './signing-keys.js';
 import { StoreMetaRepository } from './store-meta.js';
 import { ThrottleCounterRepository } from './throttle-counters.js';
@@ -77,11 +81,13 @@ export {
   EnvironmentRemovalRepository,
   EnvironmentRepository,
   IntegrationRepository,
+  OperatorRepository,
   InvitationRepository,
   MembershipRepository,
   IntegrationUsageRepository,
   OutputRepository,
   ProjectRepository,
+  SecondFactorRepository,
   SessionRepository,
   SigningKeyRepository,
   StoreMetaRepository,
@@ -164,6 +170,12 @@ export class Repositories {
   }
   get usedJtis(): UsedJtiRepository {
     return this.one('usedJtis', () => new UsedJtiRepository(this.db));
+  }
+  get operators(): OperatorRepository {
+    return this.one('operators', () => new OperatorRepository(this.db));
+  }
+  get secondFactors(): SecondFactorRepository {
+    return this.one('secondFactors', () => new SecondFactorRepository(this.db));
   }
   get accounts(): ConsoleAccountRepository {
     return this.one('accounts', () => new ConsoleAccountRepository(this.db));

@@ -46,6 +46,20 @@ export class InvitationRepository {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  /** The unused, unexpired invitations for `email` (normalized) at `now` (seconds), at most 50, oldest first. */
+  async pendingFor(email: string, now: number): Promise<{ id: string; environmentId: string; role: string }[]> {
+    const rows = await this.db
+      .selectFrom('invitations')
+      .select(['id', 'environment_id', 'role'])
+      .where('email', '=', email)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('created_at')
+      .limit(50)
+      .execute();
+    return rows.map((r) => ({ id: r.id, environmentId: r.environment_id, role: r.role }));
+  }
+
   /** Drops invitations that expired before `now` (seconds) or were used. */
   async deleteSpent(now: number): Promise<void> {
     await this.db.deleteFrom('invitations').where((eb) => eb.or([eb('expires_at', '<=', now), eb('used_at', 'is not', null)])).execute();

@@ -1,0 +1,232 @@
+/**
+ * The signed-in account: change the password (`POST /api/v1/profile/password`), set up TOTP
+ * (QR code + secret, confirmed by a code; recovery codes shown once), new recovery codes, and
+ * turn TOTP off (`/api/v1/profile/totp…`).
+ */
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Alert, Badge, Button, Code, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconAlertCircle } from '@tabler/icons-react';
+import QRCode from 'qrcode';
+import { api, describeError } from '../api/client';
+import type { Profile } from '../api/types';
+import { useRequest } from '../use-request';
+import { ErrorState, Loading } from '../components/states';
+
+/** Renders an `otpauth://` URI as a QR code on a canvas (no inline image: the CSP allows none). */
+function QrCanvas({ value }: { value: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    if (ref.current) void QRCode.toCanvas(ref.current, value, { width: 200, margin: 2 });
+  }, [value]);
+  return <canvas ref={ref} role="img" aria-label="QR code for your authenticator app" />;
+}
+
+function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
+  return (
+    <Stack>
+      <Alert color="yellow" title="Save your recovery codes now">
+        Each code signs you in once if you lose your authenticator. They are not shown again.
+      </Alert>
+      <Group gap="xs" role="group" aria-label="Recovery codes">
+        {codes.map((c) => (
+          <Code key={c} fz="md">
+            {c}
+          </Code>
+        ))}
+      </Group>
+      <Button onClick={onDone}>I saved them</Button>
+    </Stack>
+  );
+}
+
+function PasswordCard() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('POST', '/profile/password', { current_password: current, new_password: next });
+      notifications.show({ color: 'green', title: 'Password changed', message: 'Your other sessions were signed out.' });
+      setCurrent('');
+      setNext('');
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Paper withBorder p="md" radius="md">
+      <form onSubmit={submit} aria-label="Change password">
+        <Stack>
+          <Title order={2} size="h4">
+            Password
+          </Title>
+          {error && (
+            <Alert color="red" icon={<IconAlertCircle aria-hidden />} role="alert">
+              {error}
+            </Alert>
+          )}
+          <PasswordInput label="Current password" autoComplete="current-password" required withAsterisk={false} value={current} onChange={(e) => setCurrent(e.currentTarget.value)} />
+          <PasswordInput label="New password" description="At least 12 characters, hard to guess" autoComplete="new-password" required withAsterisk={false} value={next} onChange={(e) => setNext(e.currentTarget.value)} />
+          <Group>
+            <Button type="submit" loading={busy}>
+              Change password
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Paper>
+  );
+}
+
+function TotpCard({ profile, reload }: { profile: Profile; reload: () => void }) {
+  const [enrolment, setEnrolment] = useState<{ secret: string; otpauth_uri: string }>();
+  const [codes, setCodes] = useState<string[]>();
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await fn();
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setCode('');
+      setBusy(false);
+    }
+  };
+  const start = () => run(async () => setEnrolment(await api('POST', '/profile/totp')));
+  const confirm = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const res = await api<{ recovery_codes: string[] }>('POST', '/profile/totp/confirm', { code: code.trim() });
+      setEnrolment(undefined);
+      setCodes(res.recovery_codes);
+    });
+  };
+  const disable = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      await api('POST', '/profile/totp/disable', { code: code.trim() });
+      notifications.show({ color: 'green', title: 'Two-factor authentication turned off', message: 'Your password alone signs you in now.' });
+      reload();
+    });
+  };
+  const regenerate = () =>
+    run(async () => {
+      setCodes((await api<{ recovery_codes: string[] }>('POST', '/profile/recovery-codes', { code: code.trim() })).recovery_codes);
+    });
+
+  return (
+    <Paper withBorder p="md" radius="md">
+      <Stack>
+        <Group justify="space-between">
+          <Title order={2} size="h4">
+            Two-factor authentication
+          </Title>
+          <Badge color={profile.totp.enabled ? 'green' : 'gray'} variant="light">
+            {profile.totp.enabled ? 'On' : 'Off'}
+          </Badge>
+        </Group>
+        {profile.totp_required && (
+          <Alert color="yellow" role="status">
+            This server requires two-factor authentication. Set it up to continue.
+          </Alert>
+        )}
+        {error && (
+          <Alert color="red" icon={<IconAlertCircle aria-hidden />} role="alert">
+            {error}
+          </Alert>
+        )}
+        {codes ? (
+          <RecoveryCodes
+            codes={codes}
+            onDone={() => {
+              setCodes(undefined);
+              reload();
+            }}
+          />
+        ) : enrolment ? (
+          <form onSubmit={confirm} aria-label="Confirm authenticator">
+            <Stack>
+              <Text size="sm">Scan the QR code with an authenticator app, or type the secret in. Then enter the 6-digit code it shows.</Text>
+              <Group align="flex-start">
+                <QrCanvas value={enrolment.otpauth_uri} />
+                <Stack gap={4}>
+                  <Text size="sm" fw={600}>
+                    Secret
+                  </Text>
+                  <Code aria-label="TOTP secret" style={{ wordBreak: 'break-all' }}>
+                    {enrolment.secret}
+                  </Code>
+                </Stack>
+              </Group>
+              <TextInput label="Code from the app" autoComplete="one-time-code" required withAsterisk={false} maxLength={6} value={code} onChange={(e) => setCode(e.currentTarget.value)} />
+              <Group>
+                <Button type="submit" loading={busy}>
+                  Turn on
+                </Button>
+                <Button variant="default" onClick={() => setEnrolment(undefined)}>
+                  Cancel
+                </Button>
+              </Group>
+            </Stack>
+          </form>
+        ) : profile.totp.enabled ? (
+          <form onSubmit={disable} aria-label="Manage two-factor authentication">
+            <Stack>
+              <Text size="sm">{profile.totp.recovery_codes_left} recovery codes left. A current code from your app (or a recovery code) is needed to make changes.</Text>
+              <TextInput label="Current code" autoComplete="one-time-code" required withAsterisk={false} maxLength={32} value={code} onChange={(e) => setCode(e.currentTarget.value)} />
+              <Group>
+                <Button variant="default" loading={busy} onClick={() => void regenerate()} disabled={!code.trim()}>
+                  New recovery codes
+                </Button>
+                <Button type="submit" color="red" variant="outline" loading={busy}>
+                  Turn off
+                </Button>
+              </Group>
+            </Stack>
+          </form>
+        ) : (
+          <Stack>
+            <Text size="sm">Ask for a code from an authenticator app after your password.</Text>
+            <Group>
+              <Button onClick={() => void start()} loading={busy}>
+                Set up two-factor authentication
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
+
+/** The profile page. */
+export function ProfilePage() {
+  const { data, error, reload } = useRequest<Profile>(() => api('GET', '/profile'), []);
+  if (error) return <ErrorState error={error} onRetry={reload} />;
+  if (!data) return <Loading label="Loading your profile" />;
+  return (
+    <Stack maw={640}>
+      <div>
+        <Title order={1} size="h2">
+          Your profile
+        </Title>
+        <Text size="sm" c="dark.6">
+          {data.email} · signed in {data.auth_method === 'sso' ? 'with single sign-on' : data.auth_method === 'password+totp' ? 'with password and code' : 'with password'}
+        </Text>
+      </div>
+      {data.auth_method !== 'sso' || data.totp.enabled ? <TotpCard profile={data} reload={reload} /> : null}
+      <PasswordCard />
+    </Stack>
+  );
+}

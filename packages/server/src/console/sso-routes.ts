@@ -1,0 +1,74 @@
+/**
+ * Console single sign-on routes (services/sso.ts):
+ * - `GET /api/v1/session/options`: which sign-in methods the console offers;
+ * - `GET /api/v1/session/sso`: starts a sign-in, redirects to the provider;
+ * - `GET /api/v1/session/sso/callback`: the provider's redirect back; opens a session and
+ *   redirects to the console, or redirects to the sign-in page with `sso_error=<reason>` and no
+ *   session.
+ * The login cookie is `SameSite=Lax` (it must come back on the provider's top-level redirect),
+ * `HttpOnly`, scoped to `/api/v1/session/sso`, and cleared on the callback whatever its outcome.
+ * @packageDocumentation
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { Runtime } from '../runtime.js';
+import { NotFound } from '../errors/domain-errors.js';
+import { recordAudit } from '../services/audit.js';
+import { createSession } from '../services/sessions.js';
+import { SSO_LOGIN_LIFETIME, SsoClient, SsoRefused } from '../services/sso.js';
+import { setSessionCookie } from './session-cookie.js';
+
+/** Name of the cookie that carries a started SSO sign-in. */
+export const SSO_COOKIE = 'gatehouse_sso';
+const SSO_PATH = '/api/v1/session/sso';
+const MAX_CALLBACK_QUERY = 4096;
+
+const Options = Type.Object({
+  password: Type.Boolean({ description: 'Email and password sign-in is on' }),
+  sso: Type.Union([Type.Object({ name: Type.String({ description: 'Label of the SSO button' }) }), Type.Null()]),
+});
+
+/** Registers the SSO routes (the options route always; the others when SSO is configured). */
+export async function ssoRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+  const { ctx } = rt;
+  const sso = ctx.config.sso;
+  app.get('/api/v1/session/options', { schema: { tags: ['console'], summary: 'Sign-in methods the console offers', response: { 200: Options } } }, async () => ({
+    password: ctx.config.passwordSignIn,
+    sso: sso ? { name: sso.name } : null,
+  }));
+  const client = sso && new SsoClient(sso);
+  const secure = ctx.config.issuer.startsWith('https:');
+  const cookieOptions = (maxAge: number) => ({ httpOnly: true, sameSite: 'lax' as const, path: SSO_PATH, secure, maxAge });
+  const refuse = (reply: FastifyReply, reason: string) => reply.header('cache-control', 'no-store').redirect(`/console/?sso_error=${encodeURIComponent(reason)}`, 303);
+
+  app.get(SSO_PATH, { schema: { tags: ['console'], summary: 'Start single sign-on (redirects to the provider)' } }, async (_request, reply) => {
+    if (!client) throw new NotFound('single sign-on');
+    try {
+      const { url, cookie } = await client.start(ctx);
+      reply.setCookie(SSO_COOKIE, cookie, cookieOptions(SSO_LOGIN_LIFETIME));
+      return reply.header('cache-control', 'no-store').redirect(url, 302);
+    } catch (err) {
+      if (err instanceof SsoRefused) return refuse(reply, err.reason);
+      throw err;
+    }
+  });
+
+  app.get(`${SSO_PATH}/callback`, { schema: { tags: ['console'], summary: 'Single sign-on callback (the provider redirects here)' } }, async (request, reply) => {
+    if (!client) throw new NotFound('single sign-on');
+    reply.setCookie(SSO_COOKIE, '', { ...cookieOptions(0), expires: new Date(0) });
+    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+    try {
+      if (query.length > MAX_CALLBACK_QUERY) throw new SsoRefused('invalid_response');
+      const operator = await client.finish(ctx, request.cookies[SSO_COOKIE] || undefined, query);
+      const { value } = await createSession(ctx, operator, 'sso');
+      await recordAudit(ctx, { actor: `admin:${operator.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in_sso' }, ctx.clock.now());
+      setSessionCookie(reply, ctx.config, value);
+      return reply.header('cache-control', 'no-store').redirect('/console/', 303);
+    } catch (err) {
+      if (!(err instanceof SsoRefused)) throw err;
+      request.log.info({ reason: err.reason, cause: err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}` : undefined }, 'SSO sign-in refused');
+      rt.audits.push(() => recordAudit(ctx, { actor: 'sso', ip: request.ip }, { environmentId: null, action: 'admin.sign_in_sso', result: 'failure', target: err.reason }, ctx.clock.now()));
+      return refuse(reply, err.reason);
+    }
+  });
+}

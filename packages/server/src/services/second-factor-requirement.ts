@@ -1,0 +1,30 @@
+/**
+ * Whether a second factor is required of an account for a request, and whether it has one:
+ * the facts `requireSecondFactor` (auth/policy.ts) decides on.
+ * @packageDocumentation
+ */
+import type { Actor, Context } from '../context.js';
+import { NotFound } from '../errors/domain-errors.js';
+import { repositories, unitOfWork } from '../store/unit-of-work.js';
+
+/**
+ * @param env - the slug of the environment the request acts in, if any.
+ * @returns `required`: server-wide or by that environment; `enrolled`: a confirmed TOTP factor.
+ */
+export async function secondFactorState(ctx: Context, accountId: string, env: string | undefined): Promise<{ required: boolean; enrolled: boolean }> {
+  const factors = repositories(ctx.store).secondFactors;
+  const required = ctx.config.requireTotp || (env !== undefined && env.length <= 64 && (await factors.environmentRequiresTotp(env)));
+  if (!required) return { required, enrolled: false };
+  return { required, enrolled: (await factors.totpFactor(accountId))?.confirmed ?? false };
+}
+
+/**
+ * Sets whether members of an environment must have TOTP to act in it.
+ * @throws NotFound (404) when there is no such environment.
+ */
+export async function setRequireTotp(ctx: Context, actor: Actor, env: string, required: boolean): Promise<void> {
+  await unitOfWork(ctx.store, async (uow) => {
+    if (!(await uow.secondFactors.setEnvironmentRequiresTotp(env, required))) throw new NotFound('environment');
+    await uow.audit(actor, { environmentId: null, action: 'environment.require_totp', target: `${env}:${required ? 'on' : 'off'}` }, ctx.clock.now());
+  });
+}

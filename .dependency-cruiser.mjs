@@ -8,7 +8,8 @@ export default {
     {
       name: 'kysely-outside-store',
       severity: 'error',
-      comment: 'SQL lives in packages/server/src/store/ only: services use repositories and the unit of work (store/repositories/index.ts).',
+      comment:
+        'SQL lives in packages/server/src/store/ only: services use repositories and the unit of work (store/repositories/index.ts).',
       from: { path: '^packages/server/src/', pathNot: '^packages/server/src/store/' },
       to: { path: '(^|/)node_modules/kysely/' },
     },
@@ -17,6 +18,10 @@ export default {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.mjs', '.js', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.mjs', '.js', '.json'],
+    },
   },
 };

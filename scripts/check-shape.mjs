@@ -21,7 +21,12 @@ import config from '../.dependency-cruiser.mjs';
 
 const SRC = 'packages/server/src/';
 
-const result = await cruise([SRC], { ...config.options, ruleSet: { forbidden: config.forbidden }, validate: true }, undefined, { tsConfig: extractTSConfig(config.options.tsConfig.fileName) });
+const result = await cruise(
+  [SRC],
+  { ...config.options, ruleSet: { forbidden: config.forbidden }, validate: true },
+  undefined,
+  { tsConfig: extractTSConfig(config.options.tsConfig.fileName) },
+);
 const { modules, summary } = result.output;
 const problems = [];
 
@@ -60,7 +65,8 @@ for (const m of modules) {
     const to = node(d.resolved);
     if (to === from) continue;
     edges.get(from).add(to);
-    if (!via.has(`${from}>${to}`)) via.set(`${from}>${to}`, `${m.source.slice(SRC.length)} → ${d.resolved.slice(SRC.length)}`);
+    if (!via.has(`${from}>${to}`))
+      via.set(`${from}>${to}`, `${m.source.slice(SRC.length)} → ${d.resolved.slice(SRC.length)}`);
   }
 }
 // Tarjan's strongly connected components: every component of more than one node is a cycle.
@@ -95,12 +101,18 @@ const visit = (v) => {
 for (const v of [...edges.keys()].sort()) if (!idx.has(v)) visit(v);
 for (const component of components) {
   const members = new Set(component);
-  const links = component.flatMap((a) => [...(edges.get(a) ?? [])].filter((b) => members.has(b)).map((b) => `    ${a} → ${b}  (${via.get(`${a}>${b}`)})`));
+  const links = component.flatMap((a) =>
+    [...(edges.get(a) ?? [])].filter((b) => members.has(b)).map((b) => `    ${a} → ${b}  (${via.get(`${a}>${b}`)})`),
+  );
   problems.push(`folder-cycle: ${component.join(', ')}\n${links.join('\n')}`);
 }
 
 if (problems.length) {
-  console.error(`check:shape found ${problems.length} problem(s) in ${SRC}:\n${problems.map((p) => `- ${p}`).join('\n')}`);
+  console.error(
+    `check:shape found ${problems.length} problem(s) in ${SRC}:\n${problems.map((p) => `- ${p}`).join('\n')}`,
+  );
   process.exit(1);
 }
-console.log(`check:shape: ${modules.filter((m) => m.source.startsWith(SRC)).length} modules, no kysely or Kysely handle outside store/, no folder-level cycle.`);
+console.log(
+  `check:shape: ${modules.filter((m) => m.source.startsWith(SRC)).length} modules, no kysely or Kysely handle outside store/, no folder-level cycle.`,
+);

@@ -52,6 +52,7 @@ export async function fetchAccessToken(tokenUrl: string, clientId: string, clien
   const answer = (await requestOk(tokenUrl, { method: 'POST', ...tokenRequest(clientId, clientSecret) })) as {
     access_token?: unknown;
   };
-  if (typeof answer.access_token !== 'string') throw new Error(`token answer without access_token: ${JSON.stringify(answer)}`);
+  if (typeof answer.access_token !== 'string')
+    throw new Error(`token answer without access_token: ${JSON.stringify(answer)}`);
   return answer.access_token;
 }

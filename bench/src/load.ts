@@ -9,7 +9,9 @@ import type { CaseTarget, LoadMetrics, LoadRequest } from './types.js';
 /** Adapts a harness request (and its optional per-send rewrite) to autocannon's shape. */
 function toAutocannon(request: LoadRequest): AutocannonRequest {
   const { setupRequest, ...fixed } = request;
-  return setupRequest ? { ...fixed, setupRequest: (req) => setupRequest(req as LoadRequest) as AutocannonRequest } : fixed;
+  return setupRequest
+    ? { ...fixed, setupRequest: (req) => setupRequest(req as LoadRequest) as AutocannonRequest }
+    : fixed;
 }
 
 /**

@@ -52,9 +52,12 @@ export function formatTable(results: CaseResult[]): string {
         ],
   );
   const measured = rows.filter((row) => row.length > 2);
-  const widths = HEADER.map((h, i) => Math.max(h.length, ...(i === 0 ? rows : measured).map((row) => row[i]?.length ?? 0)));
+  const widths = HEADER.map((h, i) =>
+    Math.max(h.length, ...(i === 0 ? rows : measured).map((row) => row[i]?.length ?? 0)),
+  );
   const pad = (cell: string, i: number) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0));
-  const line = (cells: string[]) => `| ${cells.map((cell, i) => (cells.length === 2 && i === 1 ? cell : pad(cell, i))).join(' | ')} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, i) => (cells.length === 2 && i === 1 ? cell : pad(cell, i))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   const notes = results.flatMap((r) => (r.status === 'ok' && r.note ? [`note ${r.name}: ${r.note}`] : []));
   return [line(HEADER), rule, ...rows.map(line), ...notes].join('\n');
@@ -81,7 +84,11 @@ export function buildReport(results: CaseResult[], options: RunOptions, startedA
     started_at: startedAt.toISOString(),
     finished_at: new Date().toISOString(),
     machine,
-    options: { duration_seconds: options.durationSeconds, warmup_seconds: options.warmupSeconds, connections: options.connections },
+    options: {
+      duration_seconds: options.durationSeconds,
+      warmup_seconds: options.warmupSeconds,
+      connections: options.connections,
+    },
     results: results.map((r) => ({ ...r, vs_a: ratio(r, ceiling), vs_b: ratio(r, peer) })),
   };
 }

@@ -10,7 +10,10 @@ import type { BenchCase, CaseResult, CaseTarget, RunOptions } from './types.js';
 /** The first lines of an error's message, as the one-line "skipped: …" reason. */
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const lines = message.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   // `|` would break the Markdown table the reason is printed in.
   return lines.slice(0, 3).join(' / ').replace(/\|/g, '/').slice(0, 400);
 }

@@ -32,9 +32,7 @@ for (const benchCase of cases) {
   const result = await runCase(benchCase, options);
   results.push(result);
   console.log(
-    result.status === 'ok'
-      ? `${Math.round(result.metrics.requestsPerSecond)} req/s`
-      : `skipped: ${result.reason}`,
+    result.status === 'ok' ? `${Math.round(result.metrics.requestsPerSecond)} req/s` : `skipped: ${result.reason}`,
   );
 }
 

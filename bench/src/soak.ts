@@ -22,7 +22,9 @@ try {
     const { client_id: clientId, client_secret: clientSecret } = fixture.admin;
     const bearer = await fetchAccessToken(fixture.tokenUrl(), clientId, clientSecret);
     const before = sampleMemory(fixture.server.pid);
-    console.log(`soak: ${durationSeconds} s, ${connections} connections, token POST + bearer GET against ${fixture.server.origin}`);
+    console.log(
+      `soak: ${durationSeconds} s, ${connections} connections, token POST + bearer GET against ${fixture.server.origin}`,
+    );
     const metrics = await runLoad(
       {
         url: fixture.tokenUrl(),
@@ -30,7 +32,11 @@ try {
         headers: {},
         requests: [
           { method: 'POST', path: '/oauth/token', ...tokenRequest(clientId, clientSecret) },
-          { method: 'GET', path: `/api/v1/environments/${ENV}/media`, headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' } },
+          {
+            method: 'GET',
+            path: `/api/v1/environments/${ENV}/media`,
+            headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' },
+          },
         ],
         teardown: fixture.teardown,
       },

@@ -21,10 +21,18 @@ type Ok = Extract<CaseResult, { status: 'ok' }>;
 const BASE_NAMES: Record<string, string> = { [CEILING_ID]: 'raw', [PEER_ID]: 'peer' };
 
 /** `min`-or-better of the req/s ratio of case `id` (described as `what`) to case `baseId`. */
-function ratioAtLeast(byId: Map<string, CaseResult>, what: string, id: string, baseId: string, min: number): TargetCheck {
+function ratioAtLeast(
+  byId: Map<string, CaseResult>,
+  what: string,
+  id: string,
+  baseId: string,
+  min: number,
+): TargetCheck {
   const value = ratio(byId.get(id), byId.get(baseId));
   const target = `${what} (${id}) ≥ ${min}x ${BASE_NAMES[baseId] ?? ''} (${baseId})`;
-  return value === null ? { target, measured: '–', met: null } : { target, measured: `${value.toFixed(2)}x`, met: value >= min };
+  return value === null
+    ? { target, measured: '–', met: null }
+    : { target, measured: `${value.toFixed(2)}x`, met: value >= min };
 }
 
 /** The measured case `id`, or undefined when it was not run or was skipped. */
@@ -52,14 +60,30 @@ export function checkTargets(results: CaseResult[]): TargetCheck[] {
     ratioAtLeast(byId, 'bearer GET, 2 workers', 'i', CEILING_ID, 0.5),
   ];
   const reused = ok(byId, 'c');
-  checks.push({ target: 'p99 of reused (c) ≤ 20 ms', measured: reused ? `${reused.metrics.latencyP99Ms} ms` : '–', met: reused ? reused.metrics.latencyP99Ms <= 20 : null });
+  checks.push({
+    target: 'p99 of reused (c) ≤ 20 ms',
+    measured: reused ? `${reused.metrics.latencyP99Ms} ms` : '–',
+    met: reused ? reused.metrics.latencyP99Ms <= 20 : null,
+  });
   const measured = results.filter((r): r is Ok => r.status === 'ok');
   const failures = measured.reduce((n, r) => n + r.metrics.errors + r.metrics.non2xx, 0);
-  checks.push({ target: 'zero errors and non-2xx', measured: String(failures), met: measured.length ? failures === 0 : null });
+  checks.push({
+    target: 'zero errors and non-2xx',
+    measured: String(failures),
+    met: measured.length ? failures === 0 : null,
+  });
   const many = ratio(byId.get('e'), byId.get('c'));
-  checks.push({ target: 'many integrations (e) within 10 % of one (c)', measured: many === null ? '–' : `${((many - 1) * 100).toFixed(0)} %`, met: many === null ? null : many >= 0.9 });
+  checks.push({
+    target: 'many integrations (e) within 10 % of one (c)',
+    measured: many === null ? '–' : `${((many - 1) * 100).toFixed(0)} %`,
+    met: many === null ? null : many >= 0.9,
+  });
   const memory = ok(byId, 'e')?.memory;
-  checks.push({ target: 'RSS of (e) < 200 MB', measured: memory ? `${memory.rssMiB.toFixed(1)} MiB` : '–', met: memory ? memory.rssMiB < RSS_LIMIT_MIB : null });
+  checks.push({
+    target: 'RSS of (e) < 200 MB',
+    measured: memory ? `${memory.rssMiB.toFixed(1)} MiB` : '–',
+    met: memory ? memory.rssMiB < RSS_LIMIT_MIB : null,
+  });
   return checks;
 }
 

@@ -37,14 +37,32 @@ describe('bench harness', () => {
       { id: 'x', name: '(x) broken', setup: () => Promise.reject(new Error('server not built\nmore detail')) },
       { durationSeconds: 1, connections: 1, warmupSeconds: 0 },
     );
-    expect(result).toEqual({ id: 'x', name: '(x) broken', status: 'skipped', reason: 'server not built / more detail' });
+    expect(result).toEqual({
+      id: 'x',
+      name: '(x) broken',
+      status: 'skipped',
+      reason: 'server not built / more detail',
+    });
   });
 
   it('formats the table with ratios to (a) and (b), and skipped rows', () => {
     const results: CaseResult[] = [
-      { id: 'a', name: '(a) ceiling', status: 'ok', metrics: metrics(20000, 2, 8.5), memory: { rssMiB: 80, peakRssMiB: 81 } },
+      {
+        id: 'a',
+        name: '(a) ceiling',
+        status: 'ok',
+        metrics: metrics(20000, 2, 8.5),
+        memory: { rssMiB: 80, peakRssMiB: 81 },
+      },
       { id: 'b', name: '(b) peer', status: 'ok', metrics: metrics(1000, 40, 120), memory: null },
-      { id: 'c', name: '(c) gatehouse', status: 'ok', metrics: metrics(5000, 9.25, 30), memory: { rssMiB: 120.44, peakRssMiB: 130 }, note: 'hello' },
+      {
+        id: 'c',
+        name: '(c) gatehouse',
+        status: 'ok',
+        metrics: metrics(5000, 9.25, 30),
+        memory: { rssMiB: 120.44, peakRssMiB: 130 },
+        note: 'hello',
+      },
       { id: 'd', name: '(d) gatehouse', status: 'skipped', reason: 'no server' },
     ];
     expect(ratio(results[2] as CaseResult, results[0])).toBeCloseTo(0.25);
@@ -94,7 +112,11 @@ describe('bench harness', () => {
       // 191 MiB is 200.3 MB.
       'RSS of (e) < 200 MB': ['191.0 MiB', false],
     });
-    expect(formatTargets(checkTargets([ok('a', 10000), ok('c', 7000)])).split('\n').slice(0, 3)).toEqual([
+    expect(
+      formatTargets(checkTargets([ok('a', 10000), ok('c', 7000)]))
+        .split('\n')
+        .slice(0, 3),
+    ).toEqual([
       'targets:',
       '  met      reused (c) ≥ 0.6x raw (a): 0.70x',
       '  –        reused, 2 workers (h) ≥ 0.6x raw (a): –',

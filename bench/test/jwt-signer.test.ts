@@ -12,14 +12,28 @@ describe('bench JWT signer', () => {
     expect(key.jwk).toMatchObject({ kty: 'EC', crv: 'P-256', kid: 'k1', alg: 'ES256' });
     expect(key.jwk).not.toHaveProperty('d');
     const publicKey = await importJWK(key.jwk, 'ES256');
-    const signed = [clientAssertion(key, 'client-1', 'https://issuer.test'), clientAssertion(key, 'client-1', 'https://issuer.test')];
-    const verified = await Promise.all(signed.map((s) => jwtVerify(s, publicKey, { issuer: 'client-1', subject: 'client-1', audience: 'https://issuer.test', algorithms: ['ES256'] })));
+    const signed = [
+      clientAssertion(key, 'client-1', 'https://issuer.test'),
+      clientAssertion(key, 'client-1', 'https://issuer.test'),
+    ];
+    const verified = await Promise.all(
+      signed.map((s) =>
+        jwtVerify(s, publicKey, {
+          issuer: 'client-1',
+          subject: 'client-1',
+          audience: 'https://issuer.test',
+          algorithms: ['ES256'],
+        }),
+      ),
+    );
     expect(verified[0]!.protectedHeader).toMatchObject({ alg: 'ES256', kid: 'k1' });
     const { exp, iat, jti } = verified[0]!.payload;
     expect(exp! - iat!).toBe(60);
     expect(jti).toMatch(/^[\da-f-]{36}$/);
     expect(verified[1]!.payload.jti).not.toBe(jti);
-    await expect(jwtVerify(signed[0]!, await importJWK(es256Key().jwk, 'ES256'))).rejects.toThrow(/signature verification failed/);
+    await expect(jwtVerify(signed[0]!, await importJWK(es256Key().jwk, 'ES256'))).rejects.toThrow(
+      /signature verification failed/,
+    );
   });
 
   it('signs DPoP proofs with the public key (no kid, no private member) in the header', async () => {
@@ -30,6 +44,8 @@ describe('bench JWT signer', () => {
     expect(Object.keys(header.jwk!).sort()).toEqual(['crv', 'kty', 'x', 'y']);
     const { payload } = await jwtVerify(proof, await importJWK(header.jwk!, 'ES256'), { typ: 'dpop+jwt' });
     expect(payload).toMatchObject({ htm: 'POST', htu: 'https://issuer.test/oauth/token' });
-    expect(payload.jti).not.toBe((await jwtVerify(dpopProof(key, 'POST', 'x'), await importJWK(header.jwk!, 'ES256'))).payload.jti);
+    expect(payload.jti).not.toBe(
+      (await jwtVerify(dpopProof(key, 'POST', 'x'), await importJWK(header.jwk!, 'ES256'))).payload.jti,
+    );
   });
 });

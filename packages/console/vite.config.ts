@@ -12,6 +12,12 @@ export default defineConfig({
   base: '/console/',
   // The plugin's types come from the workspace root's Vite (Vitest's); it runs on this one.
   plugins: [react() as unknown as PluginOption],
-  build: { outDir: 'dist', emptyOutDir: true, assetsInlineLimit: 0, chunkSizeWarningLimit: 1500, modulePreload: { polyfill: false } },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    assetsInlineLimit: 0,
+    chunkSizeWarningLimit: 1500,
+    modulePreload: { polyfill: false },
+  },
   server: { proxy: { '/api': gatehouse, '/oauth': gatehouse, '/.well-known': gatehouse } },
 });

@@ -18,7 +18,13 @@ export async function dpopTokenLoad(fixture: GatehouseFixture): Promise<Gatehous
   const htu = `${new URL(await issuerOf(fixture)).origin}/oauth/token`;
   const { headers, body } = tokenRequest(fixture.admin.client_id, fixture.admin.client_secret);
   const withProof = () => ({ ...headers, dpop: dpopProof(key, 'POST', htu) });
-  const request: LoadRequest = { method: 'POST', path: '/oauth/token', headers, body, setupRequest: (r) => ({ ...r, headers: withProof() }) };
+  const request: LoadRequest = {
+    method: 'POST',
+    path: '/oauth/token',
+    headers,
+    body,
+    setupRequest: (r) => ({ ...r, headers: withProof() }),
+  };
   const url = fixture.tokenUrl();
   return {
     url,
@@ -27,9 +33,17 @@ export async function dpopTokenLoad(fixture: GatehouseFixture): Promise<Gatehous
     requests: [request],
     async check() {
       const answers = [];
-      for (let i = 0; i < 2; i++) answers.push((await requestOk(url, { method: 'POST', headers: withProof(), body })) as { access_token?: unknown; token_type?: unknown });
-      if (answers[0]?.token_type !== 'DPoP') throw new Error(`expected token_type DPoP, got ${JSON.stringify(answers[0]?.token_type)}`);
-      if (answers[0].access_token !== answers[1]?.access_token) throw new Error('two consecutive requests with the same proof key got different tokens: reuse looks off');
+      for (let i = 0; i < 2; i++)
+        answers.push(
+          (await requestOk(url, { method: 'POST', headers: withProof(), body })) as {
+            access_token?: unknown;
+            token_type?: unknown;
+          },
+        );
+      if (answers[0]?.token_type !== 'DPoP')
+        throw new Error(`expected token_type DPoP, got ${JSON.stringify(answers[0]?.token_type)}`);
+      if (answers[0].access_token !== answers[1]?.access_token)
+        throw new Error('two consecutive requests with the same proof key got different tokens: reuse looks off');
       return `a fresh ES256 DPoP proof per request, signed by the load generator (${signingMicros(() => dpopProof(key, 'POST', htu)).toFixed(0)} µs each, same cores)`;
     },
   };

@@ -19,8 +19,18 @@ export const gatehouseManyIntegrationsCase: BenchCase = {
       const total = Math.round(envNumber('BENCH_INTEGRATIONS', 10_000));
       const active = Math.min(total, Math.round(envNumber('BENCH_ACTIVE_INTEGRATIONS', 1000)));
       const started = Date.now();
-      const adminToken = await fetchAccessToken(fixture.tokenUrl(), fixture.admin.client_id, fixture.admin.client_secret);
-      const clients = await seedIntegrations({ origin: fixture.server.origin, bearerToken: adminToken, env: ENV, total, keep: active });
+      const adminToken = await fetchAccessToken(
+        fixture.tokenUrl(),
+        fixture.admin.client_id,
+        fixture.admin.client_secret,
+      );
+      const clients = await seedIntegrations({
+        origin: fixture.server.origin,
+        bearerToken: adminToken,
+        env: ENV,
+        total,
+        keep: active,
+      });
       const seconds = (Date.now() - started) / 1000;
       // Measure a server started on a store that holds the integrations, as in production, not
       // one whose heap still carries the garbage of creating them all a moment ago (~6 % slower,
@@ -45,7 +55,11 @@ export const gatehouseManyIntegrationsCase: BenchCase = {
           // Every active client gets its first token here, as (c)'s one integration does in its
           // check: the run then measures reuse across many integrations, not first mints (d).
           for (let i = 0; i < clients.length; i += 8) {
-            await Promise.all(clients.slice(i, i + 8).map((c) => requestOk(url, { method: 'POST', ...tokenRequest(c.client_id, c.client_secret) })));
+            await Promise.all(
+              clients
+                .slice(i, i + 8)
+                .map((c) => requestOk(url, { method: 'POST', ...tokenRequest(c.client_id, c.client_secret) })),
+            );
           }
           return `seeded ${total} integrations in ${seconds.toFixed(1)} s, restarted; load rotates over ${active}, each with a token already`;
         },

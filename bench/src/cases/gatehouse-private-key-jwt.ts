@@ -18,7 +18,9 @@ const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** The `issuer` of the server's authorization server metadata (RFC 8414 §2): what `aud` must name. */
 export async function issuerOf(fixture: GatehouseFixture): Promise<string> {
-  const metadata = (await requestOk(`${fixture.server.origin}/.well-known/oauth-authorization-server`, { method: 'GET' })) as { issuer?: unknown };
+  const metadata = (await requestOk(`${fixture.server.origin}/.well-known/oauth-authorization-server`, {
+    method: 'GET',
+  })) as { issuer?: unknown };
   if (typeof metadata.issuer !== 'string') throw new Error('authorization server metadata without issuer');
   return metadata.issuer;
 }
@@ -38,10 +40,27 @@ async function createKeyOnlyIntegration(fixture: GatehouseFixture, key: SigningK
   const jwksFile = join(fixture.dataDir, 'bench-client-jwks.json');
   await writeFile(jwksFile, JSON.stringify({ keys: [key.jwk] }));
   const created = (await gatehouseCli(
-    ['integration', 'create', '--env', ENV, '--name', 'bench-private-key-jwt', '--preset', 'all-permissions', '--auth-method', 'private_key_jwt', '--jwks-file', jwksFile, '--json'],
+    [
+      'integration',
+      'create',
+      '--env',
+      ENV,
+      '--name',
+      'bench-private-key-jwt',
+      '--preset',
+      'all-permissions',
+      '--auth-method',
+      'private_key_jwt',
+      '--jwks-file',
+      jwksFile,
+      '--json',
+    ],
     fixture.dataDir,
   )) as { client_id?: unknown; client_secret?: unknown };
-  if (typeof created.client_id !== 'string' || created.client_secret !== undefined) throw new Error(`integration create: expected a key-only integration, got ${JSON.stringify(created).slice(0, 200)}`);
+  if (typeof created.client_id !== 'string' || created.client_secret !== undefined)
+    throw new Error(
+      `integration create: expected a key-only integration, got ${JSON.stringify(created).slice(0, 200)}`,
+    );
   return created.client_id;
 }
 
@@ -51,9 +70,19 @@ export async function privateKeyJwtLoad(fixture: GatehouseFixture): Promise<Gate
   const clientId = await createKeyOnlyIntegration(fixture, key);
   await fixture.restart();
   const issuer = await issuerOf(fixture);
-  const form = () => new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: clientAssertion(key, clientId, issuer) }).toString();
+  const form = () =>
+    new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_assertion_type: JWT_BEARER,
+      client_assertion: clientAssertion(key, clientId, issuer),
+    }).toString();
   const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-  const request: LoadRequest = { method: 'POST', path: '/oauth/token', headers, setupRequest: (r) => ({ ...r, body: form() }) };
+  const request: LoadRequest = {
+    method: 'POST',
+    path: '/oauth/token',
+    headers,
+    setupRequest: (r) => ({ ...r, body: form() }),
+  };
   const url = fixture.tokenUrl();
   return {
     url,
@@ -62,7 +91,11 @@ export async function privateKeyJwtLoad(fixture: GatehouseFixture): Promise<Gate
     requests: [request],
     async check() {
       const tokens = [];
-      for (let i = 0; i < 2; i++) tokens.push(((await requestOk(url, { method: 'POST', headers, body: form() })) as { access_token?: unknown }).access_token);
+      for (let i = 0; i < 2; i++)
+        tokens.push(
+          ((await requestOk(url, { method: 'POST', headers, body: form() })) as { access_token?: unknown })
+            .access_token,
+        );
       if (typeof tokens[0] !== 'string') throw new Error('no access_token for a private_key_jwt request');
       if (tokens[0] !== tokens[1]) throw new Error('two consecutive requests got different tokens: reuse looks off');
       return `a fresh ES256 assertion per request, signed by the load generator (${signingMicros(() => clientAssertion(key, clientId, issuer)).toFixed(0)} µs each, same cores)`;

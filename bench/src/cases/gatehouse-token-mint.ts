@@ -20,7 +20,8 @@ export const gatehouseTokenMintCase: BenchCase = {
       if (await tokensReused(fixture)) {
         // The running server may not have seen the CLI's change yet: a restart loads it for sure.
         await fixture.restart();
-        if (await tokensReused(fixture)) throw new Error(`tokens still reused after env set --refresh-before ${REFRESH_BEFORE_SECONDS}`);
+        if (await tokensReused(fixture))
+          throw new Error(`tokens still reused after env set --refresh-before ${REFRESH_BEFORE_SECONDS}`);
       }
       return {
         url: fixture.tokenUrl(),

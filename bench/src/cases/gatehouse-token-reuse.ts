@@ -3,7 +3,12 @@
  * the same still-fresh token is handed out again.
  * @packageDocumentation
  */
-import { gatehouseTarget, tokensReused, type GatehouseFixture, type GatehouseTargetSpec } from '../gatehouse/fixture.js';
+import {
+  gatehouseTarget,
+  tokensReused,
+  type GatehouseFixture,
+  type GatehouseTargetSpec,
+} from '../gatehouse/fixture.js';
 import { tokenRequest } from '../http.js';
 import type { BenchCase } from '../types.js';
 

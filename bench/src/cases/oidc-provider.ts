@@ -24,7 +24,9 @@ export const oidcProviderCase: BenchCase = {
       pid: server.pid,
       async check() {
         const answer = (await requestOk(url, { method: 'POST', ...request })) as { access_token?: string };
-        const header = JSON.parse(Buffer.from(answer.access_token?.split('.')[0] ?? '', 'base64url').toString() || '{}');
+        const header = JSON.parse(
+          Buffer.from(answer.access_token?.split('.')[0] ?? '', 'base64url').toString() || '{}',
+        );
         if (header.alg !== 'ES256') throw new Error(`expected an ES256 JWT, got ${JSON.stringify(answer)}`);
       },
       teardown: server.stop,

@@ -38,7 +38,8 @@ export interface LaunchOptions {
 /** Starts a Gatehouse on a new temporary data directory and creates the `bench` integration. */
 export async function launchGatehouse(options: LaunchOptions = {}): Promise<GatehouseFixture> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
-  const removeDir = () => (process.env.BENCH_KEEP_DATA === '1' ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
+  const removeDir = () =>
+    process.env.BENCH_KEEP_DATA === '1' ? Promise.resolve() : rm(dataDir, { recursive: true, force: true });
   let server: GatehouseServer;
   try {
     server = await startGatehouse(dataDir, options.workers);
@@ -76,7 +77,10 @@ export type GatehouseTargetSpec = Omit<CaseTarget, 'pid' | 'teardown'>;
  * Launches a Gatehouse, lets `build` prepare it and describe the load, and returns the target.
  * Tears everything down if `build` throws, so a failing case leaves no process behind.
  */
-export async function gatehouseTarget(build: (fixture: GatehouseFixture) => Promise<GatehouseTargetSpec>, options: LaunchOptions = {}): Promise<CaseTarget> {
+export async function gatehouseTarget(
+  build: (fixture: GatehouseFixture) => Promise<GatehouseTargetSpec>,
+  options: LaunchOptions = {},
+): Promise<CaseTarget> {
   const fixture = await launchGatehouse(options);
   try {
     const spec = await build(fixture);
@@ -88,7 +92,10 @@ export async function gatehouseTarget(build: (fixture: GatehouseFixture) => Prom
 }
 
 /** Whether two consecutive token requests of `client` returned the same access token. */
-export async function tokensReused(fixture: GatehouseFixture, client: ClientCredentials = fixture.admin): Promise<boolean> {
+export async function tokensReused(
+  fixture: GatehouseFixture,
+  client: ClientCredentials = fixture.admin,
+): Promise<boolean> {
   const first = await fetchAccessToken(fixture.tokenUrl(), client.client_id, client.client_secret);
   const second = await fetchAccessToken(fixture.tokenUrl(), client.client_id, client.client_secret);
   return first === second;

@@ -36,11 +36,19 @@ export function signEs256(key: SigningKey, header: Record<string, unknown>, clai
  */
 export function clientAssertion(key: SigningKey, clientId: string, audience: string): string {
   const now = Math.floor(Date.now() / 1000);
-  return signEs256(key, { kid: key.jwk.kid, typ: 'JWT' }, { iss: clientId, sub: clientId, aud: audience, iat: now, exp: now + 60, jti: randomUUID() });
+  return signEs256(
+    key,
+    { kid: key.jwk.kid, typ: 'JWT' },
+    { iss: clientId, sub: clientId, aud: audience, iat: now, exp: now + 60, jti: randomUUID() },
+  );
 }
 
 /** A DPoP proof for `htm` `htu` (no query), `iat` now, a fresh `jti`; the public key in the header. */
 export function dpopProof(key: SigningKey, htm: string, htu: string): string {
   const { kid: _kid, alg: _alg, ...publicJwk } = key.jwk;
-  return signEs256(key, { typ: 'dpop+jwt', jwk: publicJwk }, { htm, htu, iat: Math.floor(Date.now() / 1000), jti: randomUUID() });
+  return signEs256(
+    key,
+    { typ: 'dpop+jwt', jwk: publicJwk },
+    { htm, htu, iat: Math.floor(Date.now() / 1000), jti: randomUUID() },
+  );
 }

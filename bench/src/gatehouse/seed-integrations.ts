@@ -29,7 +29,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Creates one integration; retries on 429/503 and network errors until `deadline` (epoch ms) or
  * until `stop` is aborted (another creation failed).
  */
-async function createOne(url: string, token: string, index: number, deadline: number, stop: AbortSignal): Promise<ClientCredentials> {
+async function createOne(
+  url: string,
+  token: string,
+  index: number,
+  deadline: number,
+  stop: AbortSignal,
+): Promise<ClientCredentials> {
   let last = '';
   while (Date.now() < deadline) {
     if (stop.aborted) throw new Error('stopped');
@@ -50,7 +56,8 @@ async function createOne(url: string, token: string, index: number, deadline: nu
       await sleep(Math.min(Number(response.headers.get('retry-after')) || 0.5, 5) * 1000);
       continue;
     }
-    if (response.status < 200 || response.status > 299) throw new Error(`HTTP ${response.status}: ${text.slice(0, 200)}`);
+    if (response.status < 200 || response.status > 299)
+      throw new Error(`HTTP ${response.status}: ${text.slice(0, 200)}`);
     const created = JSON.parse(text) as Partial<ClientCredentials>;
     if (typeof created.client_id !== 'string' || typeof created.client_secret !== 'string') {
       throw new Error(`answer without client_id/client_secret: ${text.slice(0, 200)}`);
@@ -82,7 +89,9 @@ export async function seedIntegrations(options: SeedOptions): Promise<ClientCred
         done++;
       } catch (error) {
         if (!stop.signal.aborted) {
-          firstError = new Error(`seeding integrations: #${index} failed after ${done} created: ${(error as Error).message}`);
+          firstError = new Error(
+            `seeding integrations: #${index} failed after ${done} created: ${(error as Error).message}`,
+          );
           stop.abort();
         }
       }

@@ -28,14 +28,17 @@ export function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
 /** Throws a readable error when the Gatehouse CLI entry point is missing. */
 export function assertGatehouseBuilt(): void {
-  if (!existsSync(GATEHOUSE_BIN)) throw new Error('packages/cli/dist/gatehouse.mjs not found (run npm run build -w @gatehouse/cli)');
+  if (!existsSync(GATEHOUSE_BIN))
+    throw new Error('packages/cli/dist/gatehouse.mjs not found (run npm run build -w @gatehouse/cli)');
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -49,7 +52,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function startGatehouse(dataDir: string, workers = 1): Promise<GatehouseServer> {
   assertGatehouseBuilt();
   const port = await freePort();
-  const args = [GATEHOUSE_BIN, 'serve', '--port', String(port), '--data', dataDir, ...(workers > 1 ? ['--workers', String(workers)] : [])];
+  const args = [
+    GATEHOUSE_BIN,
+    'serve',
+    '--port',
+    String(port),
+    '--data',
+    dataDir,
+    ...(workers > 1 ? ['--workers', String(workers)] : []),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, GATEHOUSE_LOG_LEVEL: 'warn', NODE_ENV: 'production' },

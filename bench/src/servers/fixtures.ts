@@ -7,8 +7,17 @@ import { randomBytes } from 'node:crypto';
 
 /** The Environment API scopes an all-permissions integration holds, space-separated. */
 export const ALL_SCOPES = [
-  'projects:read', 'projects:write', 'media:read', 'media:write', 'fonts:read', 'fonts:write',
-  'outputs:create', 'integrations:read', 'integrations:write', 'customers:read', 'customers:write',
+  'projects:read',
+  'projects:write',
+  'media:read',
+  'media:write',
+  'fonts:read',
+  'fonts:write',
+  'outputs:create',
+  'integrations:read',
+  'integrations:write',
+  'customers:read',
+  'customers:write',
 ].join(' ');
 
 /**

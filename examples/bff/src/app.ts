@@ -81,7 +81,12 @@ export function createBffApp(options: BffOptions): Hono {
   const page = readFileSync(new URL('../public/index.html', import.meta.url), 'utf8');
 
   const authData = createAuthData({
-    tokenSource: createTokenSource({ issuer: options.issuer, clientId: options.clientId, clientSecret: options.clientSecret, clock }),
+    tokenSource: createTokenSource({
+      issuer: options.issuer,
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      clock,
+    }),
     apiUrl: (claims) => `${apiBase}/api/v1/environments/${encodeURIComponent(String(claims['environment']))}/`,
     ...(options.logger && { logger: options.logger }),
   });
@@ -107,7 +112,8 @@ export function createBffApp(options: BffOptions): Hono {
     if (!c.req.header('content-type')?.startsWith('application/json')) return c.json({ error: 'send JSON' }, 415);
     const body: unknown = await c.req.json().catch(() => undefined);
     const { username, password } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-    if (typeof username !== 'string' || typeof password !== 'string') return c.json({ error: 'username and password are required' }, 400);
+    if (typeof username !== 'string' || typeof password !== 'string')
+      return c.json({ error: 'username and password are required' }, 400);
     const userOk = sameSecret(username, options.user.username);
     const passwordOk = sameSecret(password, options.user.password);
     if (!userOk || !passwordOk) return c.json({ error: 'wrong username or password' }, 401);

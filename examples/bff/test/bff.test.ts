@@ -16,11 +16,23 @@ describe('BFF example', () => {
   let readOnly: { client_id: string; client_secret: string };
   let allPermissions: { client_id: string; client_secret: string };
   const bff = (credentials: { client_id: string; client_secret: string }, extra: Partial<BffOptions> = {}) =>
-    createBffApp({ issuer: t.url, clientId: credentials.client_id, clientSecret: credentials.client_secret, user, cookieSecret, clock: () => t.clock.now(), ...extra });
+    createBffApp({
+      issuer: t.url,
+      clientId: credentials.client_id,
+      clientSecret: credentials.client_secret,
+      user,
+      cookieSecret,
+      clock: () => t.clock.now(),
+      ...extra,
+    });
 
   /** Signs in and returns the `name=value` of the session cookie. */
   async function signIn(app: ReturnType<typeof createBffApp>): Promise<string> {
-    const res = await app.request('/signin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
+    const res = await app.request('/signin', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(user),
+    });
     expect(res.status).toBe(204);
     const setCookie = res.headers.get('set-cookie') ?? '';
     expect(setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=`));
@@ -37,9 +49,18 @@ describe('BFF example', () => {
     const backend = new GatehouseClient({
       baseUrl: t.url,
       environment: 'default',
-      tokenSource: createTokenSource({ issuer: t.url, clientId: allPermissions.client_id, clientSecret: allPermissions.client_secret }),
+      tokenSource: createTokenSource({
+        issuer: t.url,
+        clientId: allPermissions.client_id,
+        clientSecret: allPermissions.client_secret,
+      }),
     });
-    await backend.media.create({ name: 'hero.png', content_type: 'image/png', size: 2048, checksum: createHash('sha256').update('hero').digest('hex') });
+    await backend.media.create({
+      name: 'hero.png',
+      content_type: 'image/png',
+      size: 2048,
+      checksum: createHash('sha256').update('hero').digest('hex'),
+    });
   });
   afterAll(() => t.close());
 
@@ -58,7 +79,11 @@ describe('BFF example', () => {
     expect(noSession.status).toBe(401);
     expect(await noSession.json()).toEqual({ success: false });
 
-    const wrong = await app.request('/signin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...user, password: 'nope' }) });
+    const wrong = await app.request('/signin', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...user, password: 'nope' }),
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('set-cookie')).toBeNull();
 
@@ -76,7 +101,11 @@ describe('BFF example', () => {
   });
 
   it('refuses a sign-in that is not JSON (no cross-site form posts)', async () => {
-    const res = await bff(readOnly).request('/signin', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=demo&password=x' });
+    const res = await bff(readOnly).request('/signin', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'username=demo&password=x',
+    });
     expect(res.status).toBe(415);
   });
 
@@ -87,7 +116,11 @@ describe('BFF example', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const body = (await res.json()) as { success: boolean; token: string; apiURL: string };
-    expect(body).toEqual({ success: true, token: expect.stringMatching(/^eyJ/), apiURL: `${t.url}/api/v1/environments/default/` });
+    expect(body).toEqual({
+      success: true,
+      token: expect.stringMatching(/^eyJ/),
+      apiURL: `${t.url}/api/v1/environments/default/`,
+    });
 
     // What the page does next, against the real server.
     const auth = { authorization: `Bearer ${body.token}` };
@@ -117,7 +150,9 @@ describe('BFF example', () => {
     expect(JSON.parse(text)).toEqual({ success: false });
     expect(text).not.toMatch(/eyJ/);
     expect(logged).toHaveLength(1);
-    expect(logged[0]!.details?.['refused_scopes']).toEqual(expect.arrayContaining(['projects:write', 'media:write', 'customers:write']));
+    expect(logged[0]!.details?.['refused_scopes']).toEqual(
+      expect.arrayContaining(['projects:write', 'media:write', 'customers:write']),
+    );
     expect(JSON.stringify(logged)).not.toMatch(/eyJ/);
   });
 });

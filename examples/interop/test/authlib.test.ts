@@ -18,10 +18,15 @@ const SCRIPT = fileURLToPath(new URL('./authlib_client.py', import.meta.url));
 
 /** The first interpreter that imports authlib and requests, or undefined. */
 function findPython(): string | undefined {
-  return ['python3', '/usr/bin/python3'].find((bin) => spawnSync(bin, ['-c', 'import authlib, requests'], { stdio: 'ignore', timeout: 10_000 }).status === 0);
+  return ['python3', '/usr/bin/python3'].find(
+    (bin) => spawnSync(bin, ['-c', 'import authlib, requests'], { stdio: 'ignore', timeout: 10_000 }).status === 0,
+  );
 }
 const python = findPython();
-if (!python) console.warn('authlib interop skipped: no python3 imports authlib and requests (apt-get install python3-authlib python3-requests)');
+if (!python)
+  console.warn(
+    'authlib interop skipped: no python3 imports authlib and requests (apt-get install python3-authlib python3-requests)',
+  );
 
 describe.skipIf(!python)('authlib (Python) against Gatehouse', () => {
   let t: TestServer;
@@ -30,7 +35,13 @@ describe.skipIf(!python)('authlib (Python) against Gatehouse', () => {
 
   /** Runs the authlib script; its JSON output and exit status. */
   async function runAuthlib(lifetime: number | null): Promise<{ status: number | null; out: Record<string, unknown> }> {
-    const input = JSON.stringify({ token_endpoint: `${t.url}/oauth/token`, client_id: clientId, private_key_pem: privateKeyPem, alg: 'ES256', lifetime });
+    const input = JSON.stringify({
+      token_endpoint: `${t.url}/oauth/token`,
+      client_id: clientId,
+      private_key_pem: privateKeyPem,
+      alg: 'ES256',
+      lifetime,
+    });
     const child = spawn(python!, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -47,7 +58,11 @@ describe.skipIf(!python)('authlib (Python) against Gatehouse', () => {
     const pair = await generateKeyPair('ES256', { extractable: true });
     privateKeyPem = await exportPKCS8(pair.privateKey);
     const jwk = { ...(await exportJWK(pair.publicKey)), kty: 'EC', kid: 'authlib-1', alg: 'ES256' };
-    ({ client_id: clientId } = await t.integration({ preset: 'read-only', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } }));
+    ({ client_id: clientId } = await t.integration({
+      preset: 'read-only',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [jwk] },
+    }));
     await settle(t);
   });
   afterAll(() => t?.close());
@@ -56,12 +71,14 @@ describe.skipIf(!python)('authlib (Python) against Gatehouse', () => {
     const { status, out } = await runAuthlib(120);
     expect(status).toBe(0);
     expect(out).toMatchObject({ token_type: 'Bearer', expires_in: expect.any(Number) });
-    const self = await fetch(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${String(out.access_token)}` } });
+    const self = await fetch(`${t.url}/api/v1/self`, {
+      headers: { authorization: `Bearer ${String(out.access_token)}` },
+    });
     expect(self.status).toBe(200);
     expect(await self.json()).toMatchObject({ client_id: clientId });
   });
 
-  it('I-85 authlib\'s default one-hour assertion (exp far ahead) is refused with invalid_client', async () => {
+  it("I-85 authlib's default one-hour assertion (exp far ahead) is refused with invalid_client", async () => {
     const { status, out } = await runAuthlib(null);
     expect(status).toBe(1);
     expect(out.error).toBe('invalid_client');

@@ -34,12 +34,22 @@ describe('openid-client against Gatehouse', () => {
     const pair = await generateKeyPair('ES256', { extractable: true });
     privateKey = pair.privateKey;
     const jwk = { ...(await exportJWK(pair.publicKey)), kty: 'EC', kid: 'oidc-client-1', alg: 'ES256' };
-    ({ client_id: keyClientId } = await t.integration({ preset: 'read-only', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } }));
+    ({ client_id: keyClientId } = await t.integration({
+      preset: 'read-only',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [jwk] },
+    }));
     await settle(t);
-    config = await client.discovery(new URL(t.url), keyClientId, undefined, client.PrivateKeyJwt({ key: privateKey, kid: 'oidc-client-1' }), {
-      algorithm: 'oauth2',
-      execute: [client.allowInsecureRequests],
-    });
+    config = await client.discovery(
+      new URL(t.url),
+      keyClientId,
+      undefined,
+      client.PrivateKeyJwt({ key: privateKey, kid: 'oidc-client-1' }),
+      {
+        algorithm: 'oauth2',
+        execute: [client.allowInsecureRequests],
+      },
+    );
   });
   afterAll(() => t?.close());
 
@@ -62,13 +72,29 @@ describe('openid-client against Gatehouse', () => {
     const dpop = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
     const tokens = await client.clientCredentialsGrant(config, {}, { DPoP: dpop });
     expect(tokens.token_type).toBe('dpop');
-    const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString()) as { cnf?: { jkt?: string } };
+    const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString()) as {
+      cnf?: { jkt?: string };
+    };
     expect(claims.cnf?.jkt).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const withProof = await client.fetchProtectedResource(config, tokens.access_token, self(), 'GET', undefined, undefined, { DPoP: dpop });
+    const withProof = await client.fetchProtectedResource(
+      config,
+      tokens.access_token,
+      self(),
+      'GET',
+      undefined,
+      undefined,
+      { DPoP: dpop },
+    );
     expect(withProof.status).toBe(200);
     // A second call signs a fresh proof (new jti): still 200.
-    expect((await client.fetchProtectedResource(config, tokens.access_token, self(), 'GET', undefined, undefined, { DPoP: dpop })).status).toBe(200);
+    expect(
+      (
+        await client.fetchProtectedResource(config, tokens.access_token, self(), 'GET', undefined, undefined, {
+          DPoP: dpop,
+        })
+      ).status,
+    ).toBe(200);
 
     const asBearer = await status(client.fetchProtectedResource(config, tokens.access_token, self(), 'GET'));
     expect(asBearer.status).toBe(401);
@@ -80,7 +106,9 @@ describe('openid-client against Gatehouse', () => {
     const dpop = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
     const tokens = await client.clientCredentialsGrant(config, {}, { DPoP: dpop });
     const thief = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
-    const stolen = await status(client.fetchProtectedResource(config, tokens.access_token, self(), 'GET', undefined, undefined, { DPoP: thief }));
+    const stolen = await status(
+      client.fetchProtectedResource(config, tokens.access_token, self(), 'GET', undefined, undefined, { DPoP: thief }),
+    );
     expect(stolen.status).toBe(401);
     expect(stolen.challenge).toMatch(/^DPoP /);
   });

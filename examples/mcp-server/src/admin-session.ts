@@ -26,7 +26,11 @@ export interface AdminSession {
  * ```
  */
 export async function signIn(issuer: string, email: string, password: string): Promise<AdminSession> {
-  const res = await fetch(`${issuer}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${issuer}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   if (res.status !== 200) throw new Error(`sign-in to ${issuer} failed: ${res.status} ${await res.text()}`);
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
   const { csrf_token: csrf } = (await res.json()) as { csrf_token: string };
@@ -35,7 +39,11 @@ export async function signIn(issuer: string, email: string, password: string): P
     async call<T>(method: string, path: string, body?: unknown): Promise<T> {
       const headers: Record<string, string> = { cookie, 'x-csrf-token': csrf };
       if (body !== undefined) headers['content-type'] = 'application/json';
-      const answer = await fetch(`${issuer}/api/v1${path}`, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) });
+      const answer = await fetch(`${issuer}/api/v1${path}`, {
+        method,
+        headers,
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
       const text = await answer.text();
       if (!answer.ok) throw new Error(`${method} /api/v1${path} failed: ${answer.status} ${text}`);
       return (text ? JSON.parse(text) : undefined) as T;

@@ -47,7 +47,12 @@ function toolServer(): McpServer {
 export function buildMcpApp(options: McpAppOptions): Express {
   const resource = new URL(options.resource);
   const resourceMetadataUrl = getOAuthProtectedResourceMetadataUrl(resource);
-  const verifier = createVerifier({ issuer: options.issuer, audience: options.resource, realm: 'mcp', ...(options.clock && { clock: options.clock }) });
+  const verifier = createVerifier({
+    issuer: options.issuer,
+    audience: options.resource,
+    realm: 'mcp',
+    ...(options.clock && { clock: options.clock }),
+  });
   const metadata = {
     resource: options.resource,
     authorization_servers: [options.issuer],
@@ -61,7 +66,11 @@ export function buildMcpApp(options: McpAppOptions): Express {
   app.get(new URL(resourceMetadataUrl).pathname, (_req, res) => {
     res.set('cache-control', 'public, max-age=300').json(metadata);
   });
-  const bearer = requireGatehouseToken(verifier, { scopes: [TOOLS_SCOPE], resourceMetadataUrl, resource: options.resource });
+  const bearer = requireGatehouseToken(verifier, {
+    scopes: [TOOLS_SCOPE],
+    resourceMetadataUrl,
+    resource: options.resource,
+  });
   app.post(resource.pathname, bearer, express.json({ limit: '64kb' }), async (req, res) => {
     const server = toolServer();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
@@ -73,7 +82,10 @@ export function buildMcpApp(options: McpAppOptions): Express {
     await transport.handleRequest(req, res, req.body);
   });
   app.all(resource.pathname, (_req, res) => {
-    res.status(405).set('allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null });
+    res
+      .status(405)
+      .set('allow', 'POST')
+      .json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null });
   });
   return app;
 }

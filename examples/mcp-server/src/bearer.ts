@@ -37,10 +37,14 @@ function challenge(params: Record<string, string>): string {
 /** Status and error code (RFC 6750 §3.1) of a verification failure; descriptions are fixed strings. */
 function failure(err: unknown): { status: number; error?: string; description: string } {
   if (err instanceof TokenMissingError) return { status: 401, description: 'a bearer token is required' };
-  if (err instanceof BearerRequestError) return { status: 400, error: 'invalid_request', description: 'malformed Authorization header' };
-  if (err instanceof InsufficientScopeError) return { status: 403, error: 'insufficient_scope', description: 'the access token lacks a required scope' };
-  if (err instanceof JwksUnavailableError) return { status: 503, error: 'temporarily_unavailable', description: 'signing keys are unavailable' };
-  if (err instanceof TokenExpiredError) return { status: 401, error: 'invalid_token', description: 'the access token expired' };
+  if (err instanceof BearerRequestError)
+    return { status: 400, error: 'invalid_request', description: 'malformed Authorization header' };
+  if (err instanceof InsufficientScopeError)
+    return { status: 403, error: 'insufficient_scope', description: 'the access token lacks a required scope' };
+  if (err instanceof JwksUnavailableError)
+    return { status: 503, error: 'temporarily_unavailable', description: 'signing keys are unavailable' };
+  if (err instanceof TokenExpiredError)
+    return { status: 401, error: 'invalid_token', description: 'the access token expired' };
   return { status: 401, error: 'invalid_token', description: 'the access token is invalid' };
 }
 
@@ -71,8 +75,10 @@ export function requireGatehouseToken(verifier: Verifier, options: BearerCheckOp
       next();
     } catch (err) {
       const f = failure(err);
-      const params: Record<string, string> = f.error && f.status !== 503 ? { error: f.error, error_description: f.description } : {};
-      if (f.status !== 503) res.set('www-authenticate', challenge({ ...params, scope, resource_metadata: options.resourceMetadataUrl }));
+      const params: Record<string, string> =
+        f.error && f.status !== 503 ? { error: f.error, error_description: f.description } : {};
+      if (f.status !== 503)
+        res.set('www-authenticate', challenge({ ...params, scope, resource_metadata: options.resourceMetadataUrl }));
       else res.set('retry-after', '5');
       res.set('cache-control', 'no-store');
       res.status(f.status).json({ ...(f.error && { error: f.error }), error_description: f.description });

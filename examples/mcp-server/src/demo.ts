@@ -45,7 +45,11 @@ await new Promise<void>((done) => server.once('listening', done));
 await sleep(1000); // every worker of a clustered Gatehouse has applied the new API and integration (change poll)
 
 const client = new Client({ name: 'gatehouse-mcp-demo', version: '0.1.0' });
-const authProvider = new ClientCredentialsProvider({ clientId: credentials.client_id, clientSecret: credentials.client_secret ?? '', expectedIssuer: values.issuer });
+const authProvider = new ClientCredentialsProvider({
+  clientId: credentials.client_id,
+  clientSecret: credentials.client_secret ?? '',
+  expectedIssuer: values.issuer,
+});
 await client.connect(new StreamableHTTPClientTransport(new URL(resource), { authProvider }));
 const { tools } = await client.listTools();
 const result = await client.callTool({ name: 'whoami', arguments: {} });
@@ -54,7 +58,9 @@ console.log(`whoami → ${JSON.stringify(result.content)}`);
 await client.close();
 
 if (values.serve) {
-  console.log(`MCP server at ${resource}; client_id=${credentials.client_id} client_secret=${credentials.client_secret ?? ''}`);
+  console.log(
+    `MCP server at ${resource}; client_id=${credentials.client_id} client_secret=${credentials.client_secret ?? ''}`,
+  );
 } else {
   server.close();
 }

@@ -21,7 +21,11 @@ export interface PublicJwks {
 export async function registerMcpApi(admin: AdminSession, environment: string, resource: string): Promise<void> {
   const existing = await admin.call<{ items: { audience: string }[] }>('GET', path(environment, 'apis'));
   if (!existing.items.some((api) => api.audience === resource)) {
-    await admin.call('POST', path(environment, 'apis'), { name: 'MCP example', audience: resource, scopes: MCP_API_SCOPES.map((s) => ({ ...s })) });
+    await admin.call('POST', path(environment, 'apis'), {
+      name: 'MCP example',
+      audience: resource,
+      scopes: MCP_API_SCOPES.map((s) => ({ ...s })),
+    });
   }
 }
 
@@ -38,10 +42,14 @@ export async function createMcpIntegration(
   scopes: readonly string[],
   jwks?: PublicJwks,
 ): Promise<{ client_id: string; client_secret?: string }> {
-  const created = await admin.call<{ client_id: string; client_secret?: string | null }>('POST', path(environment, 'integrations'), {
-    name: `mcp (${scopes.join(' ')})`,
-    grants: [{ audience: resource, scopes: [...scopes] }],
-    ...(jwks && { token_endpoint_auth_method: 'private_key_jwt', jwks }),
-  });
+  const created = await admin.call<{ client_id: string; client_secret?: string | null }>(
+    'POST',
+    path(environment, 'integrations'),
+    {
+      name: `mcp (${scopes.join(' ')})`,
+      grants: [{ audience: resource, scopes: [...scopes] }],
+      ...(jwks && { token_endpoint_auth_method: 'private_key_jwt', jwks }),
+    },
+  );
   return { client_id: created.client_id, ...(created.client_secret && { client_secret: created.client_secret }) };
 }

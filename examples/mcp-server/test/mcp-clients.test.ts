@@ -39,7 +39,14 @@ describe('MCP SDK clients against Gatehouse', () => {
     resource = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
     const app = buildMcpApp({ issuer: t.url, resource, clock: () => t.clock.now() });
     http.on('request', (req, res) => {
-      res.on('finish', () => seen.push({ method: req.method ?? '', path: req.url ?? '', status: res.statusCode, authorization: req.headers.authorization }));
+      res.on('finish', () =>
+        seen.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          status: res.statusCode,
+          authorization: req.headers.authorization,
+        }),
+      );
       app(req, res);
     });
 
@@ -80,12 +87,21 @@ describe('MCP SDK clients against Gatehouse', () => {
     const metadataUrl = /resource_metadata="([^"]+)"/.exec(challenge)?.[1];
     expect(metadataUrl).toBe(resource.replace('/mcp', '/.well-known/oauth-protected-resource/mcp'));
     const metadata = await (await fetch(metadataUrl!)).json();
-    expect(metadata).toMatchObject({ resource, authorization_servers: [t.url], scopes_supported: [TOOLS_SCOPE], bearer_methods_supported: ['header'] });
+    expect(metadata).toMatchObject({
+      resource,
+      authorization_servers: [t.url],
+      scopes_supported: [TOOLS_SCOPE],
+      bearer_methods_supported: ['header'],
+    });
   });
 
   it('ClientCredentialsProvider (client_secret_basic) discovers Gatehouse from the 401 and calls the tool', async () => {
     seen.length = 0;
-    const provider = new ClientCredentialsProvider({ clientId: secretClient.client_id, clientSecret: secretClient.client_secret!, expectedIssuer: t.url });
+    const provider = new ClientCredentialsProvider({
+      clientId: secretClient.client_id,
+      clientSecret: secretClient.client_secret!,
+      expectedIssuer: t.url,
+    });
     expect(await callWhoami(provider)).toBe(`hello ${secretClient.client_id}`);
     expect(seen[0]).toMatchObject({ path: '/mcp', status: 401, authorization: undefined });
     expect(seen.some((r) => r.path === '/.well-known/oauth-protected-resource/mcp' && r.status === 200)).toBe(true);
@@ -95,16 +111,28 @@ describe('MCP SDK clients against Gatehouse', () => {
   });
 
   it('PrivateKeyJwtProvider (private_key_jwt, no secret) discovers Gatehouse and calls the tool', async () => {
-    const provider = new PrivateKeyJwtProvider({ clientId: keyClient.client_id, privateKey: privateJwk, algorithm: 'ES256', expectedIssuer: t.url });
+    const provider = new PrivateKeyJwtProvider({
+      clientId: keyClient.client_id,
+      privateKey: privateJwk,
+      algorithm: 'ES256',
+      expectedIssuer: t.url,
+    });
     expect(await callWhoami(provider)).toBe(`hello ${keyClient.client_id}`);
-    const claims = JSON.parse(Buffer.from(provider.tokens()!.access_token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(
+      Buffer.from(provider.tokens()!.access_token.split('.')[1]!, 'base64url').toString(),
+    ) as Record<string, unknown>;
     expect(claims).toMatchObject({ aud: resource, client_id: keyClient.client_id });
   });
 
   it('I-85 PrivateKeyJwtProvider with a key the integration never registered gets no token and never reaches the tool', async () => {
     seen.length = 0;
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-    const provider = new PrivateKeyJwtProvider({ clientId: keyClient.client_id, privateKey: { ...(await exportJWK(privateKey)) }, algorithm: 'ES256', expectedIssuer: t.url });
+    const provider = new PrivateKeyJwtProvider({
+      clientId: keyClient.client_id,
+      privateKey: { ...(await exportJWK(privateKey)) },
+      algorithm: 'ES256',
+      expectedIssuer: t.url,
+    });
     await expect(callWhoami(provider)).rejects.toMatchObject({ errorCode: 'invalid_client' });
     expect(provider.tokens()).toBeUndefined();
     expect(seen.filter((r) => r.path === '/mcp').map((r) => r.status)).toEqual([401]);
@@ -112,7 +140,11 @@ describe('MCP SDK clients against Gatehouse', () => {
 
   it('C-42 an integration without tools:call gets 403 insufficient_scope and no tool call', async () => {
     seen.length = 0;
-    const provider = new ClientCredentialsProvider({ clientId: readOnlyClient.client_id, clientSecret: readOnlyClient.client_secret!, expectedIssuer: t.url });
+    const provider = new ClientCredentialsProvider({
+      clientId: readOnlyClient.client_id,
+      clientSecret: readOnlyClient.client_secret!,
+      expectedIssuer: t.url,
+    });
     await expect(callWhoami(provider)).rejects.toThrow(/403|insufficient_scope|invalid_scope/i);
     expect(seen.some((r) => r.path === '/mcp' && r.status === 403)).toBe(true);
     expect(seen.some((r) => r.path === '/mcp' && r.status === 200)).toBe(false);
@@ -121,9 +153,19 @@ describe('MCP SDK clients against Gatehouse', () => {
   it('C-40 a token for the Environment API (another audience) is refused 401 invalid_token', async () => {
     const envClient = await t.integration({ preset: 'read-only' });
     await settle(t);
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: envClient.client_id, client_secret: envClient.client_secret });
-    const token = ((await (await fetch(`${t.url}/oauth/token`, { method: 'POST', body: form })).json()) as { access_token: string }).access_token;
-    const res = await fetch(resource, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: envClient.client_id,
+      client_secret: envClient.client_secret,
+    });
+    const token = (
+      (await (await fetch(`${t.url}/oauth/token`, { method: 'POST', body: form })).json()) as { access_token: string }
+    ).access_token;
+    const res = await fetch(resource, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });

@@ -94,15 +94,19 @@ export function buildInvoicesApp(options: InvoicesAppOptions): FastifyInstance {
 
   const app = Fastify({ logger: options.logger ?? false });
   app.setErrorHandler((err: { validation?: unknown; statusCode?: number; message?: string }, request, reply) => {
-    if (err.validation !== undefined) return reply.code(400).send({ error: 'invalid_request', error_description: err.message });
-    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return reply.code(err.statusCode).send({ error: 'invalid_request' });
+    if (err.validation !== undefined)
+      return reply.code(400).send({ error: 'invalid_request', error_description: err.message });
+    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)
+      return reply.code(err.statusCode).send({ error: 'invalid_request' });
     request.log.error(err, 'unexpected error');
     return reply.code(500).send({ error: 'server_error' });
   });
 
   app.get('/healthz', async () => ({ ok: true }));
 
-  app.get('/invoices', { onRequest: verifier.fastify({ scopes: ['invoices:read'] }) }, async () => ({ items: invoices }));
+  app.get('/invoices', { onRequest: verifier.fastify({ scopes: ['invoices:read'] }) }, async () => ({
+    items: invoices,
+  }));
 
   app.post<{ Body: { customer: string; amount_cents: number; currency: string } }>(
     '/invoices',

@@ -20,11 +20,22 @@ const path = (environment: string, rest: string) => `/environments/${encodeURICo
  * await registerInvoicesApi(await signIn(issuer, email, password), 'default');
  * ```
  */
-export async function registerInvoicesApi(admin: AdminSession, environment: string, audience = INVOICES_AUDIENCE): Promise<string> {
-  const listed = await admin.call<{ items: { audience: string; scopes: { value: string }[] }[] }>('GET', path(environment, 'apis'));
+export async function registerInvoicesApi(
+  admin: AdminSession,
+  environment: string,
+  audience = INVOICES_AUDIENCE,
+): Promise<string> {
+  const listed = await admin.call<{ items: { audience: string; scopes: { value: string }[] }[] }>(
+    'GET',
+    path(environment, 'apis'),
+  );
   const existing = listed.items.find((api) => api.audience === audience);
   if (!existing) {
-    await admin.call('POST', path(environment, 'apis'), { name: 'Invoices', audience, scopes: INVOICES_SCOPES.map((s) => ({ ...s })) });
+    await admin.call('POST', path(environment, 'apis'), {
+      name: 'Invoices',
+      audience,
+      scopes: INVOICES_SCOPES.map((s) => ({ ...s })),
+    });
   } else {
     // Registered before (perhaps by hand, with other scopes): say what is missing and how to add it.
     const missing = INVOICES_SCOPES.map((s) => s.value).filter((v) => !existing.scopes.some((s) => s.value === v));
@@ -53,9 +64,13 @@ export async function createInvoicesIntegration(
   scopes: readonly string[],
   audience = INVOICES_AUDIENCE,
 ): Promise<{ client_id: string; client_secret: string }> {
-  const created = await admin.call<{ client_id: string; client_secret: string }>('POST', path(environment, 'integrations'), {
-    name: `invoices (${scopes.join(' ')})`,
-    grants: [{ audience, scopes: [...scopes] }],
-  });
+  const created = await admin.call<{ client_id: string; client_secret: string }>(
+    'POST',
+    path(environment, 'integrations'),
+    {
+      name: `invoices (${scopes.join(' ')})`,
+      grants: [{ audience, scopes: [...scopes] }],
+    },
+  );
   return { client_id: created.client_id, client_secret: created.client_secret };
 }

@@ -23,7 +23,12 @@ describe('resource-server example', () => {
   let environmentApiToken: string;
 
   const tokenFor = (credentials: { client_id: string; client_secret: string }, audience?: string) =>
-    createTokenSource({ issuer: t.url, clientId: credentials.client_id, clientSecret: credentials.client_secret, ...(audience && { audience }) }).getToken();
+    createTokenSource({
+      issuer: t.url,
+      clientId: credentials.client_id,
+      clientSecret: credentials.client_secret,
+      ...(audience && { audience }),
+    }).getToken();
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
@@ -53,7 +58,11 @@ describe('resource-server example', () => {
 
   it('no token: 401 with a Bearer challenge and no error code (RFC 6750 §3.1)', async () => {
     for (const method of ['GET', 'POST'] as const) {
-      const res = await app.inject({ method, url: '/invoices', payload: method === 'POST' ? { nonsense: true } : undefined });
+      const res = await app.inject({
+        method,
+        url: '/invoices',
+        payload: method === 'POST' ? { nonsense: true } : undefined,
+      });
       expect(res.statusCode).toBe(401);
       expect(res.headers['www-authenticate']).toBe('Bearer realm="invoices"');
     }
@@ -75,14 +84,24 @@ describe('resource-server example', () => {
   });
 
   it('a token with invoices:write creates; the body is validated after the token', async () => {
-    const created = await app.inject({ method: 'POST', url: '/invoices', headers: bearer(writeToken), payload: invoice });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/invoices',
+      headers: bearer(writeToken),
+      payload: invoice,
+    });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ ...invoice, created_by: writerId });
 
     const list = await app.inject({ method: 'GET', url: '/invoices', headers: bearer(readToken) });
     expect(list.json<{ items: unknown[] }>().items).toEqual([created.json()]);
 
-    const invalid = await app.inject({ method: 'POST', url: '/invoices', headers: bearer(writeToken), payload: { ...invoice, amount_cents: -1 } });
+    const invalid = await app.inject({
+      method: 'POST',
+      url: '/invoices',
+      headers: bearer(writeToken),
+      payload: { ...invoice, amount_cents: -1 },
+    });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json()).toMatchObject({ error: 'invalid_request' });
   });

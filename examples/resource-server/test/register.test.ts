@@ -27,7 +27,11 @@ describe('resource-server register step', () => {
     ({ email, password } = await createAdmin(t));
     admin = await signIn(t.url, email, password);
     // What the console's old "one per line" box made of `invoices:read invoices:write`: one scope.
-    await admin.call('POST', '/environments/default/apis', { name: 'Invoices', audience: INVOICES_AUDIENCE, scopes: [{ value: 'invoices:read', description: 'invoices:write' }] });
+    await admin.call('POST', '/environments/default/apis', {
+      name: 'Invoices',
+      audience: INVOICES_AUDIENCE,
+      scopes: [{ value: 'invoices:read', description: 'invoices:write' }],
+    });
   });
   afterAll(() => t?.close());
 
@@ -38,13 +42,18 @@ describe('resource-server register step', () => {
   });
 
   it('register.ts prints one line and exits 1, without a stack trace', async () => {
-    const err = (await run(process.execPath, [TSX, REGISTER, '--issuer', t.url, '--email', email], { env: { ...process.env, GATEHOUSE_ADMIN_PASSWORD: password }, timeout: 90_000 }).then(
+    const err = (await run(process.execPath, [TSX, REGISTER, '--issuer', t.url, '--email', email], {
+      env: { ...process.env, GATEHOUSE_ADMIN_PASSWORD: password },
+      timeout: 90_000,
+    }).then(
       () => undefined,
       (e: unknown) => e,
     )) as { code: number; stderr: string } | undefined;
     expect(err).toBeDefined();
     expect(err!.code).toBe(1);
-    expect(err!.stderr).toMatch(/^register: the API https:\/\/invoices\.example is registered without the scope\(s\) invoices:write; add them with: gatehouse api update/);
+    expect(err!.stderr).toMatch(
+      /^register: the API https:\/\/invoices\.example is registered without the scope\(s\) invoices:write; add them with: gatehouse api update/,
+    );
     expect(err!.stderr.trim().split('\n')).toHaveLength(1);
   }, 120_000);
 });

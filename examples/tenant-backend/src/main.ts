@@ -8,7 +8,15 @@
  * @packageDocumentation
  */
 import { readFileSync } from 'node:fs';
-import { adminToken, customerTokenEs256, customerTokenHs512, listCustomers, whoIs, type TenantConfig, type TenantUser } from './tenant.js';
+import {
+  adminToken,
+  customerTokenEs256,
+  customerTokenHs512,
+  listCustomers,
+  whoIs,
+  type TenantConfig,
+  type TenantUser,
+} from './tenant.js';
 
 function required(name: string): string {
   const value = process.env[name];

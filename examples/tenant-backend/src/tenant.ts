@@ -59,7 +59,8 @@ const CUSTOMER_TOKEN_LIFETIME = 7200;
 const ADMIN_TOKEN_LIFETIME = 300;
 
 function requireSecret(tenant: TenantConfig): string {
-  if (tenant.environmentSecret === undefined) throw new Error('environmentSecret is required for HS512 and admin tokens');
+  if (tenant.environmentSecret === undefined)
+    throw new Error('environmentSecret is required for HS512 and admin tokens');
   return tenant.environmentSecret;
 }
 

@@ -7,10 +7,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatehouseApiError } from '@gatehouse/client';
 import { CLI_ACTOR, credentials as credentialService } from '@gatehouse/server';
 import { settle, startGatehouse, type TestServer } from '@gatehouse/testing/gatehouse';
-import { adminToken, customerTokenEs256, customerTokenHs512, listCustomers, whoIs, type TenantConfig } from '../src/tenant.js';
+import {
+  adminToken,
+  customerTokenEs256,
+  customerTokenHs512,
+  listCustomers,
+  whoIs,
+  type TenantConfig,
+} from '../src/tenant.js';
 
-const pkcs8 = (key: ReturnType<typeof generateKeyPairSync>['privateKey']) => key.export({ type: 'pkcs8', format: 'pem' }).toString();
-const header = (token: string): Record<string, unknown> => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
+const pkcs8 = (key: ReturnType<typeof generateKeyPairSync>['privateKey']) =>
+  key.export({ type: 'pkcs8', format: 'pem' }).toString();
+const header = (token: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
 
 describe('tenant-backend example', () => {
   let t: TestServer;
@@ -23,7 +32,11 @@ describe('tenant-backend example', () => {
     t = await startGatehouse();
     const ctx = t.server.runtime.ctx;
     const credentials = await credentialService.createEnvironmentSecret(ctx, CLI_ACTOR, 'default');
-    await credentialService.addPublicKey(ctx, CLI_ACTOR, 'default', { alg: 'ES256', key: registered.publicKey.export({ type: 'spki', format: 'pem' }).toString(), kid: 'tenant-1' });
+    await credentialService.addPublicKey(ctx, CLI_ACTOR, 'default', {
+      alg: 'ES256',
+      key: registered.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      kid: 'tenant-1',
+    });
     await settle(t);
     tenant = {
       gatehouseUrl: t.url,
@@ -68,7 +81,9 @@ describe('tenant-backend example', () => {
     await whoIs(tenant, await customerTokenHs512(tenant, ada));
     await whoIs(tenant, await customerTokenEs256(tenant, grace));
     const customers = await listCustomers(tenant, admin);
-    expect(customers.map(({ id, name, fields }) => ({ id, name, fields })).sort((a, b) => a.id.localeCompare(b.id))).toEqual([ada, grace]);
+    expect(
+      customers.map(({ id, name, fields }) => ({ id, name, fields })).sort((a, b) => a.id.localeCompare(b.id)),
+    ).toEqual([ada, grace]);
 
     const asCustomer = await listCustomers(tenant, await customerTokenHs512(tenant, ada)).catch((e: unknown) => e);
     expect(asCustomer).toMatchObject({ status: 403, error: 'insufficient_scope' });

@@ -16,7 +16,13 @@ export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
  */
 export const TARGETS = {
   console: {
-    sources: ['packages/console/src', 'packages/console/index.html', 'packages/console/vite.config.ts', 'packages/console/package.json', 'packages/contracts/src'],
+    sources: [
+      'packages/console/src',
+      'packages/console/index.html',
+      'packages/console/vite.config.ts',
+      'packages/console/package.json',
+      'packages/contracts/src',
+    ],
     stamp: 'packages/console/dist/.build-stamp',
     output: 'packages/console/dist/index.html',
     command: ['npm', ['run', 'build', '-w', '@gatehouse/console']],
@@ -40,7 +46,11 @@ function files(path) {
 /** The fingerprint (hex SHA-256) of a target's sources as they are now. */
 export function fingerprint(target) {
   const hash = createHash('sha256');
-  const all = target.sources.map((source) => join(ROOT, source)).filter((path) => existsSync(path)).flatMap(files).sort();
+  const all = target.sources
+    .map((source) => join(ROOT, source))
+    .filter((path) => existsSync(path))
+    .flatMap(files)
+    .sort();
   for (const path of all) {
     hash.update(relative(ROOT, path)).update('\0').update(readFileSync(path)).update('\0');
   }

@@ -23,7 +23,11 @@ export function globals(cmd: Command): GlobalOptions {
 /** The configuration for a command, from its flags and the environment. */
 export function configFor(cmd: Command, extra: Parameters<typeof loadConfig>[0] = {}): Config {
   const g = globals(cmd);
-  return loadConfig({ ...(g.data && { dataDir: g.data }), ...(g.databaseUrl && { databaseUrl: g.databaseUrl }), ...extra });
+  return loadConfig({
+    ...(g.data && { dataDir: g.data }),
+    ...(g.databaseUrl && { databaseUrl: g.databaseUrl }),
+    ...extra,
+  });
 }
 
 /**
@@ -31,7 +35,11 @@ export function configFor(cmd: Command, extra: Parameters<typeof loadConfig>[0] 
  * may open a store that doesn't exist yet (which creates and migrates it).
  * @throws NoStore when the store doesn't exist and `create` is not set; nothing is created then.
  */
-export async function withContext<T>(cmd: Command, fn: (ctx: Context) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
+export async function withContext<T>(
+  cmd: Command,
+  fn: (ctx: Context) => Promise<T>,
+  options: { create?: boolean } = {},
+): Promise<T> {
   const config = configFor(cmd);
   if (!options.create) await requireStore(config);
   const ctx = await openContext(config);
@@ -77,14 +85,18 @@ export function escapeControl(text: string): string {
  * are written as `\u…` escapes too (still the same JSON value for any parser). `indent` 0 gives one line.
  */
 export function jsonText(value: unknown, indent = 2): string {
-  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, indent).replace(
+    JSON_UNSAFE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** `value` with {@link escapeControl} applied to every string in it (objects and arrays are copied). */
 function escapeStrings<T>(value: T): T {
   if (typeof value === 'string') return escapeControl(value) as T;
   if (Array.isArray(value)) return value.map((v: unknown) => escapeStrings(v)) as T;
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)])) as T;
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)])) as T;
   return value;
 }
 
@@ -93,7 +105,11 @@ export function table(rows: Record<string, unknown>[], columns: string[]): strin
   if (!rows.length) return '(none)';
   const cells = rows.map((r) => columns.map((c) => escapeControl(String(r[c] ?? ''))));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');
 }
 

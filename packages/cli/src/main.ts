@@ -26,7 +26,19 @@ export function program(): Command {
     .option('-y, --yes', 'do not ask for confirmation')
     .showHelpAfterError()
     .exitOverride();
-  for (const add of [serveCommand, migrateCommand, envCommand, integrationCommand, keysCommand, tokenCommand, auditCommand, adminCommand, apiCommand, memberCommand]) add(root);
+  for (const add of [
+    serveCommand,
+    migrateCommand,
+    envCommand,
+    integrationCommand,
+    keysCommand,
+    tokenCommand,
+    auditCommand,
+    adminCommand,
+    apiCommand,
+    memberCommand,
+  ])
+    add(root);
   return root;
 }
 
@@ -44,7 +56,9 @@ export async function main(argv: string[]): Promise<void> {
     const code = err instanceof ApiError || err instanceof DomainError ? err.code : 'error';
     const message = err instanceof Error ? err.message : String(err);
     // A message may quote what the store holds (a name, an id): escaped like every other output (H-83).
-    process.stderr.write(json ? jsonText({ error: code, error_description: message }, 0) + '\n' : `gatehouse: ${escapeControl(message)}\n`);
+    process.stderr.write(
+      json ? jsonText({ error: code, error_description: message }, 0) + '\n' : `gatehouse: ${escapeControl(message)}\n`,
+    );
     process.exitCode = 1;
   }
 }

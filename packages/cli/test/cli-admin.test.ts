@@ -14,7 +14,9 @@ import { BIN, storeFlags } from './helpers/cli.js';
 /** Runs the CLI with `stdin` piped in; resolves with the exit code and output. */
 function run(t: TestServer, args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...storeFlags(t.location), ...args], { env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY } });
+    const child = spawn(process.execPath, [BIN, ...storeFlags(t.location), ...args], {
+      env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -49,7 +51,11 @@ describe.each(STORE_KINDS)('gatehouse admin (%s)', (kind) => {
     expect(refused.stderr).toMatch(/--password-stdin/);
     const weak = await run(t, ['admin', 'set-password', ADMIN_EMAIL, '--password-stdin'], 'password1234\n');
     expect(weak.code).not.toBe(0);
-    const ok = await run(t, ['admin', 'set-password', ADMIN_EMAIL, '--password-stdin', '--json'], 'a new passphrase for ada\n');
+    const ok = await run(
+      t,
+      ['admin', 'set-password', ADMIN_EMAIL, '--password-stdin', '--json'],
+      'a new passphrase for ada\n',
+    );
     expect(ok.code).toBe(0);
     expect((await request(`${t.url}/api/v1/session`, { headers: { cookie: s.cookie } })).status).toBe(401);
     expect((await signIn(t, ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(401);

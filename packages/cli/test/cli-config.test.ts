@@ -20,13 +20,23 @@ const OTHER_KEY = randomBytes(32).toString('base64');
 
 /** Process environment without any Gatehouse setting of the shell running the tests, plus `env`. */
 function envWith(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GATEHOUSE_') && k !== 'DATABASE_URL'));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('GATEHOUSE_') && k !== 'DATABASE_URL'),
+  );
   return { ...base, ...env };
 }
 
 /** Creates the store as a server given `GATEHOUSE_MASTER_KEY` would (`env` {} lets an embedded store generate master.key). */
 async function createStore(location: StoreLocation, env: NodeJS.ProcessEnv): Promise<void> {
-  const ctx = await openContext(loadConfig({ dataDir: location.dataDir, ...(location.databaseUrl && { databaseUrl: location.databaseUrl, pgSchema: location.pgSchema }) }, env));
+  const ctx = await openContext(
+    loadConfig(
+      {
+        dataDir: location.dataDir,
+        ...(location.databaseUrl && { databaseUrl: location.databaseUrl, pgSchema: location.pgSchema }),
+      },
+      env,
+    ),
+  );
   try {
     await prepareStore(ctx);
   } finally {
@@ -41,43 +51,84 @@ describe.each(STORE_KINDS)('CLI configured unlike the server (%s)', (kind) => {
     const location = newStoreLocation(kind);
     await createStore(location, { GATEHOUSE_MASTER_KEY: MASTER_KEY });
     t = await startTestServer(kind, { location });
-    cli = (env, ...args) => run(process.execPath, [BIN, ...storeFlags(location), ...args], { env: envWith(env), timeout: 30_000 });
+    cli = (env, ...args) =>
+      run(process.execPath, [BIN, ...storeFlags(location), ...args], { env: envWith(env), timeout: 30_000 });
   });
   afterAll(() => t.close());
 
-  it('H-79 the server\'s key in its environment but not in the CLI\'s: refused, and no key is generated', async () => {
+  it("H-79 the server's key in its environment but not in the CLI's: refused, and no key is generated", async () => {
     const refused = await cli({}, 'env', 'list').catch((err: { code: number; stderr: string }) => err);
     expect(refused).toMatchObject({ code: 1 });
     const stderr = (refused as { stderr: string }).stderr;
     if (kind === 'sqlite') {
-      expect(stderr).toContain(`No master key for the embedded store in ${t.location.dataDir}: it was created with the master key from the GATEHOUSE_MASTER_KEY environment variable`);
+      expect(stderr).toContain(
+        `No master key for the embedded store in ${t.location.dataDir}: it was created with the master key from the GATEHOUSE_MASTER_KEY environment variable`,
+      );
       expect(existsSync(join(t.location.dataDir, 'master.key'))).toBe(false);
     } else {
       expect(stderr).toContain('GATEHOUSE_MASTER_KEY (base64, 32 bytes) is required with PostgreSQL');
     }
   });
 
-  it('H-79 another key exported in the CLI\'s shell: refused, naming where each key came from', async () => {
-    const refused = cli({ GATEHOUSE_MASTER_KEY: OTHER_KEY }, 'integration', 'create', '--env', 'default', '--name', 'x', '--preset', 'read-only');
-    await expect(refused).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/The master key from the GATEHOUSE_MASTER_KEY environment variable does not open the .*store.*created with another master key, from the GATEHOUSE_MASTER_KEY environment variable/) });
+  it("H-79 another key exported in the CLI's shell: refused, naming where each key came from", async () => {
+    const refused = cli(
+      { GATEHOUSE_MASTER_KEY: OTHER_KEY },
+      'integration',
+      'create',
+      '--env',
+      'default',
+      '--name',
+      'x',
+      '--preset',
+      'read-only',
+    );
+    await expect(refused).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(
+        /The master key from the GATEHOUSE_MASTER_KEY environment variable does not open the .*store.*created with another master key, from the GATEHOUSE_MASTER_KEY environment variable/,
+      ),
+    });
     // So are workers: the primary checks before it forks them.
-    await expect(cli({ GATEHOUSE_MASTER_KEY: OTHER_KEY }, 'serve', '--port', '0', '--workers', '2')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('does not open') });
+    await expect(
+      cli({ GATEHOUSE_MASTER_KEY: OTHER_KEY }, 'serve', '--port', '0', '--workers', '2'),
+    ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('does not open') });
     // The same key works.
-    const ok = JSON.parse((await cli({ GATEHOUSE_MASTER_KEY: MASTER_KEY }, 'env', 'list', '--json')).stdout) as { slug: string }[];
+    const ok = JSON.parse((await cli({ GATEHOUSE_MASTER_KEY: MASTER_KEY }, 'env', 'list', '--json')).stdout) as {
+      slug: string;
+    }[];
     expect(ok.map((e) => e.slug)).toContain('default');
   });
 
   it('H-80 `env create` by the CLI (another default issuer): the server mints tokens for it that its Environment API accepts', async () => {
     await cli({ GATEHOUSE_MASTER_KEY: MASTER_KEY }, 'env', 'create', 'staging');
-    const c = JSON.parse((await cli({ GATEHOUSE_MASTER_KEY: MASTER_KEY }, 'integration', 'create', '--env', 'staging', '--name', 's', '--preset', 'read-only', '--json')).stdout) as { client_id: string; client_secret: string };
+    const c = JSON.parse(
+      (
+        await cli(
+          { GATEHOUSE_MASTER_KEY: MASTER_KEY },
+          'integration',
+          'create',
+          '--env',
+          'staging',
+          '--name',
+          's',
+          '--preset',
+          'read-only',
+          '--json',
+        )
+      ).stdout,
+    ) as { client_id: string; client_secret: string };
     const minted = await token(t.url, c.client_id, c.client_secret);
     expect(minted.status).toBe(200);
-    const self = await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${String(minted.body.access_token)}` } });
+    const self = await request(`${t.url}/api/v1/self`, {
+      headers: { authorization: `Bearer ${String(minted.body.access_token)}` },
+    });
     expect(self.status).toBe(200);
   });
 
   it('the start banner carries the store flags; following it reaches the same store', async () => {
-    const child = spawn(process.execPath, [BIN, ...storeFlags(t.location), 'serve', '--port', '0'], { env: envWith({ GATEHOUSE_MASTER_KEY: MASTER_KEY }) });
+    const child = spawn(process.execPath, [BIN, ...storeFlags(t.location), 'serve', '--port', '0'], {
+      env: envWith({ GATEHOUSE_MASTER_KEY: MASTER_KEY }),
+    });
     try {
       const banner = await new Promise<string>((resolve, reject) => {
         let text = '';
@@ -87,12 +138,16 @@ describe.each(STORE_KINDS)('CLI configured unlike the server (%s)', (kind) => {
         });
         child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${text}`)));
       });
-      const flags = kind === 'sqlite' ? `--data ${t.location.dataDir}` : `--database-url '${storeFlags(t.location)[1]!}'`;
+      const flags =
+        kind === 'sqlite' ? `--data ${t.location.dataDir}` : `--database-url '${storeFlags(t.location)[1]!}'`;
       expect(banner).toContain(`npx gatehouse ${flags} integration create --env default`);
       expect(banner).toContain('with the same GATEHOUSE_MASTER_KEY exported');
       // Step 1 as printed, in a shell with the key exported.
       const step = /npx gatehouse (.*integration create.*--json)/.exec(banner)![1]!;
-      const { stdout } = await run('sh', ['-c', `"${process.execPath}" "${BIN}" ${step}`], { env: envWith({ GATEHOUSE_MASTER_KEY: MASTER_KEY }), timeout: 30_000 });
+      const { stdout } = await run('sh', ['-c', `"${process.execPath}" "${BIN}" ${step}`], {
+        env: envWith({ GATEHOUSE_MASTER_KEY: MASTER_KEY }),
+        timeout: 30_000,
+      });
       const c = JSON.parse(stdout) as { client_id: string; client_secret: string };
       const url = /listening on (\S+) /.exec(banner)![1]!;
       expect((await token(url, c.client_id, c.client_secret)).status).toBe(200);
@@ -113,11 +168,26 @@ describe('CLI and an embedded store whose key is its master.key', () => {
   it('H-79 a GATEHOUSE_MASTER_KEY left exported in the shell is refused, not used to write', async () => {
     const path = join(location.dataDir, 'master.key');
     const before = readFileSync(path, 'utf8');
-    const refused = run(process.execPath, [BIN, '--data', location.dataDir, 'env', 'create', 'leaked'], { env: envWith({ GATEHOUSE_MASTER_KEY: OTHER_KEY }), timeout: 30_000 });
-    await expect(refused).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`Two different master keys: the GATEHOUSE_MASTER_KEY environment variable and ${path}`) });
+    const refused = run(process.execPath, [BIN, '--data', location.dataDir, 'env', 'create', 'leaked'], {
+      env: envWith({ GATEHOUSE_MASTER_KEY: OTHER_KEY }),
+      timeout: 30_000,
+    });
+    await expect(refused).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(
+        `Two different master keys: the GATEHOUSE_MASTER_KEY environment variable and ${path}`,
+      ),
+    });
     await expect(refused).rejects.toMatchObject({ stderr: expect.stringContaining('unset GATEHOUSE_MASTER_KEY') });
     expect(readFileSync(path, 'utf8')).toBe(before);
-    const list = JSON.parse((await run(process.execPath, [BIN, '--data', location.dataDir, 'env', 'list', '--json'], { env: envWith({}), timeout: 30_000 })).stdout) as { slug: string }[];
+    const list = JSON.parse(
+      (
+        await run(process.execPath, [BIN, '--data', location.dataDir, 'env', 'list', '--json'], {
+          env: envWith({}),
+          timeout: 30_000,
+        })
+      ).stdout,
+    ) as { slug: string }[];
     expect(list.map((e) => e.slug)).toEqual(['default']);
   });
 });

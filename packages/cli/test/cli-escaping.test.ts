@@ -12,7 +12,6 @@ import { cliFor } from './helpers/cli.js';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { escapeControl, jsonText } from '../src/io.js';
 
-
 /** ESC-based OSC title and colour, BEL, one-byte CSI (C1), DEL, a line separator and a bidi override. */
 const EVIL = 'x\u001b]0;pwned\u0007\u001b[31mred\u009b2J\u007f\u2028\u202e!';
 const ESCAPED = 'x\\x1b]0;pwned\\x07\\x1b[31mred\\u009b2J\\x7f\\u2028\\u202e!';
@@ -40,14 +39,24 @@ describe.each(STORE_KINDS)('CLI output of untrusted strings (%s)', (kind) => {
     clientId = (await t.integration({ name: EVIL, description: `desc ${EVIL}` })).client_id;
     await environments.createEnvironment(ctx, CLI_ACTOR, 'evil', EVIL);
     const env = await environments.requireEnvironment(ctx, 'default');
-    await audit(ctx.db, { actor: `customer:${EVIL}` }, { environmentId: env.id, action: `act${EVIL}`, target: EVIL }, ctx.clock.now());
+    await audit(
+      ctx.db,
+      { actor: `customer:${EVIL}` },
+      { environmentId: env.id, action: `act${EVIL}`, target: EVIL },
+      ctx.clock.now(),
+    );
     const run = cliFor(t);
     cli = async (...args) => (await run(...args)).stdout;
   });
   afterAll(() => t.close());
 
   it('H-83 integration list/show, env list and audit print control characters escaped', async () => {
-    const outputs = [await cli('integration', 'list', '--env', 'default'), await cli('integration', 'show', clientId), await cli('env', 'list'), await cli('audit', '--env', 'default')];
+    const outputs = [
+      await cli('integration', 'list', '--env', 'default'),
+      await cli('integration', 'show', clientId),
+      await cli('env', 'list'),
+      await cli('audit', '--env', 'default'),
+    ];
     for (const out of outputs) {
       expect(out).not.toMatch(RAW_CONTROL);
       expect(out).toContain(ESCAPED);
@@ -61,6 +70,8 @@ describe.each(STORE_KINDS)('CLI output of untrusted strings (%s)', (kind) => {
     const events = await cli('audit', '--env', 'default', '--json');
     for (const out of [list, events]) expect(out).not.toMatch(RAW_CONTROL);
     expect((JSON.parse(list) as { name: string }[]).map((i) => i.name)).toContain(EVIL);
-    expect(JSON.parse(events)).toContainEqual(expect.objectContaining({ actor: `customer:${EVIL}`, action: `act${EVIL}`, target: EVIL }));
+    expect(JSON.parse(events)).toContainEqual(
+      expect.objectContaining({ actor: `customer:${EVIL}`, action: `act${EVIL}`, target: EVIL }),
+    );
   });
 });

@@ -23,25 +23,54 @@ describe.each(STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
   afterAll(() => t.close());
 
   it('creates an integration whose token works, and a disable is honoured within 1 s', async () => {
-    const { stdout } = await cli('integration', 'create', '--env', 'default', '--name', 'demo', '--preset', 'read-only', '--json');
+    const { stdout } = await cli(
+      'integration',
+      'create',
+      '--env',
+      'default',
+      '--name',
+      'demo',
+      '--preset',
+      'read-only',
+      '--json',
+    );
     const created = JSON.parse(stdout) as { id: string; client_id: string; client_secret: string; scopes: string[] };
     expect(Object.keys(created).sort()).toEqual(['client_id', 'client_secret', 'id', 'scopes']);
     expect(created.scopes).toEqual(['projects:read', 'media:read', 'fonts:read']);
     const first = await token(t.url, created.client_id, created.client_secret);
     expect(first.status).toBe(200);
-    expect((await token(t.url, created.client_id, created.client_secret)).body.access_token).toBe(first.body.access_token);
+    expect((await token(t.url, created.client_id, created.client_secret)).body.access_token).toBe(
+      first.body.access_token,
+    );
 
     await cli('integration', 'disable', created.client_id, '--json');
-    const took = await within(1000, async () => (await token(t.url, created.client_id, created.client_secret)).status === 401);
+    const took = await within(
+      1000,
+      async () => (await token(t.url, created.client_id, created.client_secret)).status === 401,
+    );
     expect(took).toBeLessThanOrEqual(1000);
   });
 
   it('env create, env set and env list', async () => {
     await cli('env', 'create', 'acme', '--name', 'Acme');
     await cli('env', 'set', 'acme', '--token-lifetime', '7200', '--refresh-before', '600');
-    const list = JSON.parse((await cli('env', 'list', '--json')).stdout) as { slug: string; token_lifetime: number; refresh_before: number }[];
+    const list = JSON.parse((await cli('env', 'list', '--json')).stdout) as {
+      slug: string;
+      token_lifetime: number;
+      refresh_before: number;
+    }[];
     expect(list.find((e) => e.slug === 'acme')).toMatchObject({ token_lifetime: 7200, refresh_before: 600 });
-    const { stdout } = await cli('integration', 'create', '--env', 'acme', '--name', 'x', '--scopes', 'media:read fonts:read', '--json');
+    const { stdout } = await cli(
+      'integration',
+      'create',
+      '--env',
+      'acme',
+      '--name',
+      'x',
+      '--scopes',
+      'media:read fonts:read',
+      '--json',
+    );
     const c = JSON.parse(stdout) as { client_id: string; client_secret: string };
     const res = await within(1000, async () => (await token(t.url, c.client_id, c.client_secret)).status === 200);
     expect(res).toBeLessThanOrEqual(1000);
@@ -49,7 +78,17 @@ describe.each(STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
   });
 
   it('show and list never print secrets; errors are one line with a non-zero exit', async () => {
-    const { stdout } = await cli('integration', 'create', '--env', 'default', '--name', 'shown', '--preset', 'all-permissions', '--json');
+    const { stdout } = await cli(
+      'integration',
+      'create',
+      '--env',
+      'default',
+      '--name',
+      'shown',
+      '--preset',
+      'all-permissions',
+      '--json',
+    );
     const c = JSON.parse(stdout) as { client_id: string; client_secret: string };
     const show = (await cli('integration', 'show', c.client_id, '--json')).stdout;
     const list = (await cli('integration', 'list', '--env', 'default', '--json')).stdout;
@@ -58,25 +97,42 @@ describe.each(STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
       expect(out).not.toMatch(/secret_hash|hash/);
     }
     expect(JSON.parse(show)).toMatchObject({ client_id: c.client_id, enabled: true, environment: 'default' });
-    await expect(cli('integration', 'show', 'nope', '--json')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('not_found') });
-    await expect(cli('integration', 'create', '--env', 'default', '--name', 'bad', '--scopes', 'admin')).rejects.toMatchObject({ code: 1 });
+    await expect(cli('integration', 'show', 'nope', '--json')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('not_found'),
+    });
+    await expect(
+      cli('integration', 'create', '--env', 'default', '--name', 'bad', '--scopes', 'admin'),
+    ).rejects.toMatchObject({ code: 1 });
   });
 
   it('delete with --yes removes the integration; the token endpoint refuses it within 1 s', async () => {
-    const c = JSON.parse((await cli('integration', 'create', '--env', 'default', '--name', 'del', '--preset', 'read-only', '--json')).stdout) as { client_id: string; client_secret: string };
+    const c = JSON.parse(
+      (await cli('integration', 'create', '--env', 'default', '--name', 'del', '--preset', 'read-only', '--json'))
+        .stdout,
+    ) as { client_id: string; client_secret: string };
     await within(1000, async () => (await token(t.url, c.client_id, c.client_secret)).status === 200);
     await cli('integration', 'delete', c.client_id, '--yes');
     await within(1000, async () => (await token(t.url, c.client_id, c.client_secret)).status === 401);
   });
 
-  it('audit --env shows an environment\'s events; audit --server the server-wide ones (keys, administrators)', async () => {
+  it("audit --env shows an environment's events; audit --server the server-wide ones (keys, administrators)", async () => {
     await cli('keys', 'rotate');
-    const server = JSON.parse((await cli('audit', '--server', '--json')).stdout) as { environment: string | null; action: string; actor: string }[];
+    const server = JSON.parse((await cli('audit', '--server', '--json')).stdout) as {
+      environment: string | null;
+      action: string;
+      actor: string;
+    }[];
     expect(server.find((e) => e.action === 'keys.rotate')).toMatchObject({ environment: null, actor: 'cli' });
-    const env = JSON.parse((await cli('audit', '--env', 'default', '--json')).stdout) as { environment: string; action: string }[];
+    const env = JSON.parse((await cli('audit', '--env', 'default', '--json')).stdout) as {
+      environment: string;
+      action: string;
+    }[];
     expect(env.some((e) => e.action === 'integration.delete')).toBe(true);
     expect(env.every((e) => e.environment === 'default')).toBe(true);
-    await expect(cli('audit')).rejects.toMatchObject({ stderr: expect.stringContaining('either --env <slug> or --server') });
+    await expect(cli('audit')).rejects.toMatchObject({
+      stderr: expect.stringContaining('either --env <slug> or --server'),
+    });
     await expect(cli('audit', '--env', 'default', '--server')).rejects.toMatchObject({ code: 1 });
   });
 
@@ -86,18 +142,55 @@ describe.each(STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
       const [first, second] = [await testKey('ES256', 'first'), await testKey('ES256', 'second')];
       writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [first.jwk] }));
       writeFileSync(join(dir, 'jwk.json'), JSON.stringify(second.jwk));
-      const { stdout } = await cli('integration', 'create', '--env', 'default', '--name', 'signer', '--preset', 'read-only', '--auth-method', 'private_key_jwt', '--jwks-file', join(dir, 'jwks.json'), '--json');
-      const created = JSON.parse(stdout) as { client_id: string; client_secret?: string; token_endpoint_auth_method: string };
+      const { stdout } = await cli(
+        'integration',
+        'create',
+        '--env',
+        'default',
+        '--name',
+        'signer',
+        '--preset',
+        'read-only',
+        '--auth-method',
+        'private_key_jwt',
+        '--jwks-file',
+        join(dir, 'jwks.json'),
+        '--json',
+      );
+      const created = JSON.parse(stdout) as {
+        client_id: string;
+        client_secret?: string;
+        token_endpoint_auth_method: string;
+      };
       expect(created.client_secret).toBeUndefined();
       expect(created.token_endpoint_auth_method).toBe('private_key_jwt');
-      const viaKey = async (k: TestKey) => (await postForm(t.url, assertionForm(await assertion(k, created.client_id, { now: t.clock.seconds() })))).status;
+      const viaKey = async (k: TestKey) =>
+        (await postForm(t.url, assertionForm(await assertion(k, created.client_id, { now: t.clock.seconds() }))))
+          .status;
       expect(await within(1000, async () => (await viaKey(first)) === 200)).toBeLessThanOrEqual(1000);
       await cli('integration', 'add-key', created.client_id, '--jwk-file', join(dir, 'jwk.json'), '--json');
-      const listed = JSON.parse((await cli('integration', 'list-keys', created.client_id, '--json')).stdout) as { kid: string }[];
+      const listed = JSON.parse((await cli('integration', 'list-keys', created.client_id, '--json')).stdout) as {
+        kid: string;
+      }[];
       expect(listed.map((k) => k.kid)).toEqual(['first', 'second']);
       await cli('integration', 'remove-key', created.client_id, '--kid', 'first', '--json');
-      expect(await within(1000, async () => (await viaKey(second)) === 200 && (await viaKey(first)) === 401)).toBeLessThanOrEqual(1000);
-      await expect(cli('integration', 'create', '--env', 'default', '--name', 'x', '--preset', 'read-only', '--auth-method', 'private_key_jwt')).rejects.toMatchObject({ code: 1 });
+      expect(
+        await within(1000, async () => (await viaKey(second)) === 200 && (await viaKey(first)) === 401),
+      ).toBeLessThanOrEqual(1000);
+      await expect(
+        cli(
+          'integration',
+          'create',
+          '--env',
+          'default',
+          '--name',
+          'x',
+          '--preset',
+          'read-only',
+          '--auth-method',
+          'private_key_jwt',
+        ),
+      ).rejects.toMatchObject({ code: 1 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

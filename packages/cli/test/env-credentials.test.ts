@@ -27,8 +27,14 @@ describe.each(STORE_KINDS)('gatehouse env credentials (%s)', (kind) => {
     expect(first.stderr).toContain('Created the environment secret');
 
     await settle(t);
-    const customer = jwt.sign({ id: 'cli-user', iat: t.clock.seconds(), exp: t.clock.seconds() + 60 }, created.environment_secret!, { issuer: created.environment_key });
-    expect((await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${customer}` } })).body.id).toBe('cli-user');
+    const customer = jwt.sign(
+      { id: 'cli-user', iat: t.clock.seconds(), exp: t.clock.seconds() + 60 },
+      created.environment_secret!,
+      { issuer: created.environment_key },
+    );
+    expect((await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${customer}` } })).body.id).toBe(
+      'cli-user',
+    );
 
     const second = await cli('env', 'credentials', 'default', '--json');
     const again = JSON.parse(second.stdout) as { environment_key: string; environment_secret: string | null };
@@ -36,7 +42,11 @@ describe.each(STORE_KINDS)('gatehouse env credentials (%s)', (kind) => {
     expect(again.environment_secret).toBeNull();
     expect(second.stderr).toContain("can't be shown again");
     expect(second.stderr).toContain('gatehouse env rotate-secret default');
-    const rows = await t.server.runtime.ctx.db.selectFrom('environment_credentials').select('id').where('kind', '=', 'secret').execute();
+    const rows = await t.server.runtime.ctx.db
+      .selectFrom('environment_credentials')
+      .select('id')
+      .where('kind', '=', 'secret')
+      .execute();
     expect(rows).toHaveLength(1);
   });
 });

@@ -30,18 +30,25 @@ describe.each(STORE_KINDS)('gatehouse CLI visibility and audit filters (%s)', { 
     t = await startTestServer(kind, { clock: new TestClock(Date.now()) });
     // Like cliFor, with a longer timeout: on a loaded machine one CLI start can take over 30 s.
     const store = storeFlags(t.location);
-    cli = (...args) => promisify(execFile)(process.execPath, [BIN, ...store, ...args], { env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY }, timeout: 120_000 });
+    cli = (...args) =>
+      promisify(execFile)(process.execPath, [BIN, ...store, ...args], {
+        env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY },
+        timeout: 120_000,
+      });
   });
   afterAll(() => t.close());
 
-  it('integration show and list tell last use, secret age, the previous secret\'s end and live tokens', async () => {
+  it("integration show and list tell last use, secret age, the previous secret's end and live tokens", async () => {
     const c = await t.integration({ name: 'Nightly export', scopes: ['media:read'] });
     const createdAt = new Date(t.clock.seconds() * 1000).toISOString();
     expect((await token(t.url, c.client_id, c.client_secret)).status).toBe(200);
     // The server writes last use in batches; the CLI reads the store, so it sees it after a flush.
     await t.server.runtime.usage.flush();
     await cli('integration', 'rotate-secret', c.client_id, '--grace', '3600', '--yes', '--json');
-    const shown = JSON.parse((await cli('integration', 'show', c.client_id, '--json')).stdout) as Record<string, unknown>;
+    const shown = JSON.parse((await cli('integration', 'show', c.client_id, '--json')).stdout) as Record<
+      string,
+      unknown
+    >;
     expect(shown).toMatchObject({ last_used_at: new Date(t.clock.seconds() * 1000).toISOString(), live_tokens: 1 });
     expect(Date.parse(String(shown.secret_created_at))).toBeGreaterThanOrEqual(Date.parse(createdAt));
     expect(Date.parse(String(shown.previous_secret_expires_at)) - Date.now()).toBeGreaterThan(3500_000);
@@ -61,19 +68,44 @@ describe.each(STORE_KINDS)('gatehouse CLI visibility and audit filters (%s)', { 
     const before = new Date(t.clock.ms + 1).toISOString(); // after the creation (server clock), before the CLI's changes (real clock)
     await cli('integration', 'disable', c.client_id, '--json');
     await cli('integration', 'enable', c.client_id, '--json');
-    const read = async (...args: string[]) => JSON.parse((await cli('audit', '--env', 'default', '--json', ...args)).stdout) as Event[];
+    const read = async (...args: string[]) =>
+      JSON.parse((await cli('audit', '--env', 'default', '--json', ...args)).stdout) as Event[];
 
     const disabled = await read('--action', 'integration.disable', '--target', c.client_id);
-    expect(disabled).toEqual([expect.objectContaining({ action: 'integration.disable', actor: 'cli', target: c.client_id, changes: { enabled: { before: true, after: false } } })]);
-    const family = await read('--action', 'integration.*', '--target', c.client_id, '--actor', 'cli', '--since', before);
+    expect(disabled).toEqual([
+      expect.objectContaining({
+        action: 'integration.disable',
+        actor: 'cli',
+        target: c.client_id,
+        changes: { enabled: { before: true, after: false } },
+      }),
+    ]);
+    const family = await read(
+      '--action',
+      'integration.*',
+      '--target',
+      c.client_id,
+      '--actor',
+      'cli',
+      '--since',
+      before,
+    );
     expect(family.map((e) => e.action)).toEqual(['integration.enable', 'integration.disable']);
-    expect(await read('--target', c.client_id, '--until', before)).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'integration.create' })]));
-    expect((await read('--target', c.client_id, '--until', before)).map((e) => e.action)).not.toContain('integration.disable');
+    expect(await read('--target', c.client_id, '--until', before)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ action: 'integration.create' })]),
+    );
+    expect((await read('--target', c.client_id, '--until', before)).map((e) => e.action)).not.toContain(
+      'integration.disable',
+    );
 
-    const table = (await cli('audit', '--env', 'default', '--target', c.client_id, '--action', 'integration.disable')).stdout;
+    const table = (await cli('audit', '--env', 'default', '--target', c.client_id, '--action', 'integration.disable'))
+      .stdout;
     expect(table).toContain('CHANGES');
     expect(table).toContain('enabled: true → false');
-    await expect(cli('audit', '--env', 'default', '--since', 'last tuesday')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('since') });
+    await expect(cli('audit', '--env', 'default', '--since', 'last tuesday')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('since'),
+    });
   });
 
   it('rotate-secret documents its default grace; a second env credentials explains the null secret', async () => {
@@ -83,6 +115,8 @@ describe.each(STORE_KINDS)('gatehouse CLI visibility and audit filters (%s)', { 
     await cli('env', 'credentials', 'default', '--json');
     const again = JSON.parse((await cli('env', 'credentials', 'default', '--json')).stdout) as Record<string, unknown>;
     expect(again.environment_secret).toBeNull();
-    expect(again.environment_secret_note).toBe('shown only once, at creation; rotate with gatehouse env rotate-secret default (or POST /api/v1/environments/default/credentials/rotate-secret)');
+    expect(again.environment_secret_note).toBe(
+      'shown only once, at creation; rotate with gatehouse env rotate-secret default (or POST /api/v1/environments/default/credentials/rotate-secret)',
+    );
   });
 });

@@ -23,7 +23,11 @@ export function App() {
     setCsrfToken(s?.csrf_token);
     setSession(s ?? null);
     // A server that requires TOTP lets a password-only session do nothing but set it up.
-    if (s?.auth_method === 'password') api<Profile>('GET', '/profile').then((p) => p.totp_required && navigate('/profile', true), () => undefined);
+    if (s?.auth_method === 'password')
+      api<Profile>('GET', '/profile').then(
+        (p) => p.totp_required && navigate('/profile', true),
+        () => undefined,
+      );
   }, []);
   const check = useCallback(() => {
     setError(undefined);
@@ -62,7 +66,9 @@ export function App() {
     <Shell email={session.email} onSignOut={signOut}>
       {route.page === 'environments' && <EnvironmentsPage />}
       {route.page === 'environment' && <EnvironmentPage key={route.env} env={route.env} tab={route.tab} />}
-      {route.page === 'integration' && <IntegrationPage key={route.clientId} env={route.env} clientId={route.clientId} tab={route.tab} />}
+      {route.page === 'integration' && (
+        <IntegrationPage key={route.clientId} env={route.env} clientId={route.clientId} tab={route.tab} />
+      )}
       {route.page === 'profile' && <ProfilePage />}
     </Shell>
   );

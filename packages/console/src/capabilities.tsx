@@ -59,13 +59,28 @@ export function useRole(): Capabilities['role'] | undefined {
  * Shows `children` as they are when the caller may `capability`; otherwise says why and disables
  * every control inside (a disabled fieldset), so nothing can be clicked in vain.
  */
-export function RequireCapability({ capability, what, children }: { capability: string; what: string; children: ReactNode }) {
+export function RequireCapability({
+  capability,
+  what,
+  children,
+}: {
+  capability: string;
+  what: string;
+  children: ReactNode;
+}) {
   const can = useCan(capability);
   const role = useRole();
   if (can) return <>{children}</>;
   return (
     <>
-      <Alert color="gray" variant="light" icon={<IconLock aria-hidden />} mb="md" role="note" data-testid="read-only-note">
+      <Alert
+        color="gray"
+        variant="light"
+        icon={<IconLock aria-hidden />}
+        mb="md"
+        role="note"
+        data-testid="read-only-note"
+      >
         Read only: your role{role ? ` (${role})` : ''} can't change {what}. Ask an owner of this environment.
       </Alert>
       <fieldset disabled className="gh-read-only" style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>

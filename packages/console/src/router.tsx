@@ -28,10 +28,15 @@ function subscribe(listener: () => void): () => void {
 
 /** Parses a location into a route. */
 export function parseRoute(pathname: string, search: string): Route {
-  const parts = pathname.replace(/^\/console/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = pathname
+    .replace(/^\/console/, '')
+    .split('/')
+    .filter(Boolean)
+    .map(decodeURIComponent);
   const tab = new URLSearchParams(search).get('tab');
   if (parts[0] === 'invitations' && parts[1]) return { page: 'invitation', token: parts[1] };
-  if (parts[0] === 'environments' && parts[1] && parts[2] === 'integrations' && parts[3]) return { page: 'integration', env: parts[1], clientId: parts[3], tab };
+  if (parts[0] === 'environments' && parts[1] && parts[2] === 'integrations' && parts[3])
+    return { page: 'integration', env: parts[1], clientId: parts[3], tab };
   if (parts[0] === 'environments' && parts[1]) return { page: 'environment', env: parts[1], tab };
   if (parts[0] === 'profile') return { page: 'profile' };
   return { page: 'environments' };
@@ -41,7 +46,8 @@ export function parseRoute(pathname: string, search: string): Route {
 export function pathOf(route: Route): string {
   const q = (tab: string | null) => (tab ? `?tab=${encodeURIComponent(tab)}` : '');
   if (route.page === 'environment') return `/environments/${encodeURIComponent(route.env)}${q(route.tab)}`;
-  if (route.page === 'integration') return `/environments/${encodeURIComponent(route.env)}/integrations/${encodeURIComponent(route.clientId)}${q(route.tab)}`;
+  if (route.page === 'integration')
+    return `/environments/${encodeURIComponent(route.env)}/integrations/${encodeURIComponent(route.clientId)}${q(route.tab)}`;
   if (route.page === 'profile') return '/profile';
   if (route.page === 'invitation') return `/invitations/${encodeURIComponent(route.token)}`;
   return '/';

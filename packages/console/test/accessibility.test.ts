@@ -33,8 +33,16 @@ describe('console accessibility', () => {
     page = s.page;
     const ctx = s.t.server.runtime.ctx;
     await createEnvironment(ctx, CLI_ACTOR, 'staging-eu', 'Staging (EU)');
-    await createApi(ctx, CLI_ACTOR, 'default', { name: 'Invoices', audience: 'https://invoices.example.com', scopes: [{ value: 'invoices:read', description: 'Read invoices' }, { value: 'invoices:write' }] });
-    const c = await createIntegration(ctx, CLI_ACTOR, 'default', { name: 'Brochure builder', description: 'Renders brochures overnight', preset: 'read-only' });
+    await createApi(ctx, CLI_ACTOR, 'default', {
+      name: 'Invoices',
+      audience: 'https://invoices.example.com',
+      scopes: [{ value: 'invoices:read', description: 'Read invoices' }, { value: 'invoices:write' }],
+    });
+    const c = await createIntegration(ctx, CLI_ACTOR, 'default', {
+      name: 'Brochure builder',
+      description: 'Renders brochures overnight',
+      preset: 'read-only',
+    });
     clientId = c.client_id;
     const disabled = await createIntegration(ctx, CLI_ACTOR, 'default', { name: 'Disabled job', preset: 'read-only' });
     await updateIntegration(ctx, CLI_ACTOR, disabled.client_id, { enabled: false });
@@ -57,16 +65,38 @@ describe('console accessibility', () => {
   const dialog = (name: string) => (p: Page) => p.getByRole('dialog', { name }).waitFor();
 
   const screens = (): Screen[] => [
-    { name: 'environments', open: async (p) => (await p.goto(`${s.t.url}/console/`), await p.getByRole('table', { name: 'Environments' }).waitFor(), await p.waitForLoadState('networkidle')) },
+    {
+      name: 'environments',
+      open: async (p) => (
+        await p.goto(`${s.t.url}/console/`),
+        await p.getByRole('table', { name: 'Environments' }).waitFor(),
+        await p.waitForLoadState('networkidle')
+      ),
+    },
     {
       name: 'environments-create-environment-dialog',
-      open: async (p) => (await screens()[0]!.open(p), await p.getByRole('button', { name: 'Create environment' }).click(), await dialog('Create environment')(p)),
+      open: async (p) => (
+        await screens()[0]!.open(p),
+        await p.getByRole('button', { name: 'Create environment' }).click(),
+        await dialog('Create environment')(p)
+      ),
     },
     { name: 'environment-integrations', open: env('integrations') },
-    { name: 'environment-integrations-no-match', open: async (p) => (await env('integrations')(p), await p.getByLabel('Search').fill('nothing like it'), await p.getByText('No integration matches').waitFor()) },
+    {
+      name: 'environment-integrations-no-match',
+      open: async (p) => (
+        await env('integrations')(p),
+        await p.getByLabel('Search').fill('nothing like it'),
+        await p.getByText('No integration matches').waitFor()
+      ),
+    },
     {
       name: 'environment-integrations-empty',
-      open: async (p) => (await p.goto(`${s.t.url}/console/environments/staging-eu`), await p.getByText('No integrations yet').waitFor(), await p.waitForLoadState('networkidle')),
+      open: async (p) => (
+        await p.goto(`${s.t.url}/console/environments/staging-eu`),
+        await p.getByText('No integrations yet').waitFor(),
+        await p.waitForLoadState('networkidle')
+      ),
     },
     {
       name: 'create-integration-dialog',
@@ -83,19 +113,40 @@ describe('console accessibility', () => {
       open: async (p) => {
         await env('integrations')(p);
         await p.getByRole('button', { name: 'Create integration' }).click();
-        await p.getByRole('dialog', { name: 'Create integration' }).getByLabel('Name', { exact: false }).first().fill(`Nightly export ${Date.now()}`);
-        await p.getByRole('dialog', { name: 'Create integration' }).getByRole('button', { name: 'Create integration' }).click();
+        await p
+          .getByRole('dialog', { name: 'Create integration' })
+          .getByLabel('Name', { exact: false })
+          .first()
+          .fill(`Nightly export ${Date.now()}`);
+        await p
+          .getByRole('dialog', { name: 'Create integration' })
+          .getByRole('button', { name: 'Create integration' })
+          .click();
         await dialog('Integration created')(p);
       },
     },
     { name: 'environment-customers-empty', open: env('customers') },
     { name: 'environment-apis', open: env('apis') },
-    { name: 'environment-apis-register-dialog', open: async (p) => (await env('apis')(p), await p.getByRole('button', { name: /Register API/ }).first().click(), await p.getByRole('dialog').waitFor()) },
+    {
+      name: 'environment-apis-register-dialog',
+      open: async (p) => (
+        await env('apis')(p),
+        await p
+          .getByRole('button', { name: /Register API/ })
+          .first()
+          .click(),
+        await p.getByRole('dialog').waitFor()
+      ),
+    },
     { name: 'environment-customer-tokens', open: env('customer-tokens') },
     { name: 'environment-settings', open: env('settings') },
     {
       name: 'environment-settings-saved',
-      open: async (p) => (await env('settings')(p), await p.getByRole('button', { name: 'Save', exact: true }).click(), await p.getByTestId('saved-note').waitFor()),
+      open: async (p) => (
+        await env('settings')(p),
+        await p.getByRole('button', { name: 'Save', exact: true }).click(),
+        await p.getByTestId('saved-note').waitFor()
+      ),
     },
     {
       name: 'environment-customer-tokens-secret-shown',
@@ -107,34 +158,71 @@ describe('console accessibility', () => {
       },
     },
     { name: 'environment-audit', open: env('audit') },
-    { name: 'environment-not-found-error', open: async (p) => (await p.goto(`${s.t.url}/console/environments/no-such-env`), await p.getByRole('alert').waitFor()) },
+    {
+      name: 'environment-not-found-error',
+      open: async (p) => (
+        await p.goto(`${s.t.url}/console/environments/no-such-env`),
+        await p.getByRole('alert').waitFor()
+      ),
+    },
     { name: 'integration-general', open: integration('general') },
-    { name: 'integration-rotate-dialog', open: async (p) => (await integration('general')(p), await p.getByRole('button', { name: 'Rotate secret' }).click(), await dialog('Rotate secret')(p)) },
+    {
+      name: 'integration-rotate-dialog',
+      open: async (p) => (
+        await integration('general')(p),
+        await p.getByRole('button', { name: 'Rotate secret' }).click(),
+        await dialog('Rotate secret')(p)
+      ),
+    },
     {
       name: 'integration-secret-rotated',
       open: async (p) => {
         await integration('general')(p);
         await p.getByRole('button', { name: 'Rotate secret' }).click();
-        await p.getByRole('dialog', { name: 'Rotate secret' }).getByRole('button', { name: /Rotate/ }).last().click();
+        await p
+          .getByRole('dialog', { name: 'Rotate secret' })
+          .getByRole('button', { name: /Rotate/ })
+          .last()
+          .click();
         await p.getByTestId('client-secret').waitFor();
         await p.getByRole('dialog').waitFor({ state: 'detached' });
       },
     },
-    { name: 'integration-revoke-dialog', open: async (p) => (await integration('general')(p), await p.getByRole('button', { name: 'Revoke tokens' }).click(), await dialog('Revoke tokens')(p)) },
-    { name: 'integration-delete-dialog', open: async (p) => (await integration('general')(p), await p.getByRole('button', { name: 'Delete', exact: true }).click(), await dialog('Delete integration')(p)) },
+    {
+      name: 'integration-revoke-dialog',
+      open: async (p) => (
+        await integration('general')(p),
+        await p.getByRole('button', { name: 'Revoke tokens' }).click(),
+        await dialog('Revoke tokens')(p)
+      ),
+    },
+    {
+      name: 'integration-delete-dialog',
+      open: async (p) => (
+        await integration('general')(p),
+        await p.getByRole('button', { name: 'Delete', exact: true }).click(),
+        await dialog('Delete integration')(p)
+      ),
+    },
     { name: 'integration-permissions', open: integration('permissions') },
     {
       name: 'integration-permissions-saved',
       open: async (p) => {
         await integration('permissions')(p);
         const box = p.getByRole('checkbox', { name: 'fonts:read' });
-        await (await box.isChecked() ? box.uncheck() : box.check());
+        await ((await box.isChecked()) ? box.uncheck() : box.check());
         await p.getByRole('button', { name: 'Save', exact: true }).click();
         await p.getByTestId('saved-note').waitFor();
       },
     },
     { name: 'integration-try-it', open: integration('try-it') },
-    { name: 'integration-not-found-error', open: async (p) => (await p.goto(`${s.t.url}/console/environments/default/integrations/nope`), await p.getByRole('alert').waitFor()) },
+    {
+      name: 'integration-not-found-error',
+      open: async (p) => (
+        await p.goto(`${s.t.url}/console/environments/default/integrations/nope`),
+        await p.getByRole('alert').waitFor()
+      ),
+    },
   ];
 
   it('sign-in and its error state have no WCAG 2.1 A/AA violation at 1366 and 390 px', async () => {
@@ -159,7 +247,10 @@ describe('console accessibility', () => {
     const width = page.viewportSize()!.width;
     if (width <= NARROW.width) {
       const o = await overflowsHorizontally(page);
-      if (o.scrollWidth > o.innerWidth) failures.push(`${name}: the page is ${o.scrollWidth} px wide in a ${o.innerWidth} px window (${o.widest ?? '?'})`);
+      if (o.scrollWidth > o.innerWidth)
+        failures.push(
+          `${name}: the page is ${o.scrollWidth} px wide in a ${o.innerWidth} px window (${o.widest ?? '?'})`,
+        );
     }
   }
 
@@ -198,7 +289,11 @@ describe('console accessibility', () => {
     const form = page.getByRole('dialog', { name: 'Create integration' });
     await form.waitFor();
     // Focus starts in the dialog on the name.
-    await page.waitForFunction(() => (document.activeElement as HTMLInputElement | null)?.closest('[role="dialog"]') !== null && document.activeElement?.tagName === 'INPUT');
+    await page.waitForFunction(
+      () =>
+        (document.activeElement as HTMLInputElement | null)?.closest('[role="dialog"]') !== null &&
+        document.activeElement?.tagName === 'INPUT',
+    );
     await page.keyboard.type('Keyboard-made job');
     await tabTo(page, 'Description');
     await page.keyboard.type('Made without a mouse');

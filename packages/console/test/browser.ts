@@ -48,7 +48,16 @@ export async function openConsole(): Promise<ConsoleSession> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: WIDE,
   });
   context.setDefaultTimeout(10_000);
@@ -65,7 +74,9 @@ export async function openConsole(): Promise<ConsoleSession> {
   await page.exposeFunction('reportViolation', (v: string) => problems.push(v));
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      (window as unknown as { reportViolation: (v: string) => void }).reportViolation(`CSP ${e.effectiveDirective}: ${e.sample} at ${window.location.pathname}`);
+      (window as unknown as { reportViolation: (v: string) => void }).reportViolation(
+        `CSP ${e.effectiveDirective}: ${e.sample} at ${window.location.pathname}`,
+      );
     });
   });
   return {
@@ -93,7 +104,9 @@ export async function openConsole(): Promise<ConsoleSession> {
 }
 
 /** True when the page scrolls sideways (something is wider than the viewport). */
-export async function overflowsHorizontally(page: Page): Promise<{ scrollWidth: number; innerWidth: number; widest?: string }> {
+export async function overflowsHorizontally(
+  page: Page,
+): Promise<{ scrollWidth: number; innerWidth: number; widest?: string }> {
   return page.evaluate(() => {
     const scrollWidth = document.scrollingElement!.scrollWidth;
     let widest: string | undefined;

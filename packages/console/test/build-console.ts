@@ -22,7 +22,10 @@ function newest(path: string): number {
 export function consoleBuildIsStale(): boolean {
   const index = join(DIST, 'index.html');
   if (!existsSync(index)) return true;
-  const sources = Math.max(newest(join(ROOT, 'src')), ...['index.html', 'vite.config.ts', 'package.json', 'public'].map((f) => newest(join(ROOT, f))));
+  const sources = Math.max(
+    newest(join(ROOT, 'src')),
+    ...['index.html', 'vite.config.ts', 'package.json', 'public'].map((f) => newest(join(ROOT, f))),
+  );
   return sources > statSync(index).mtimeMs;
 }
 
@@ -32,7 +35,11 @@ export function ensureConsoleBuilt(): void {
   const vite = join(dirname(createRequire(join(ROOT, 'package.json')).resolve('vite/package.json')), 'bin', 'vite.js');
   const tmp = join(ROOT, '.vite', `build-${process.pid}`);
   try {
-    execFileSync(process.execPath, [vite, 'build', '--outDir', tmp, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', timeout: 120_000 });
+    execFileSync(process.execPath, [vite, 'build', '--outDir', tmp, '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      timeout: 120_000,
+    });
     rmSync(DIST, { recursive: true, force: true });
     renameSync(tmp, DIST);
   } finally {

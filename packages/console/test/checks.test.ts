@@ -12,7 +12,10 @@ describe('browser check helpers', () => {
   let browser: Browser;
   let page: Page;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
     page = await browser.newPage();
   }, 60_000);
   afterAll(async () => {
@@ -24,7 +27,9 @@ describe('browser check helpers', () => {
       <p style="color:#868e96;background:#fff">dimmed text</p><button><svg width="10" height="10"></svg></button></main></body></html>`);
     const ids = (await axeViolations(page)).map((v) => v.id).sort();
     expect(ids).toEqual(['button-name', 'color-contrast']);
-    await expect(expectAccessible(page, 'bad page')).rejects.toThrow(/bad page: 2 element\(s\)[\s\S]*color-contrast[\s\S]*#868e96/);
+    await expect(expectAccessible(page, 'bad page')).rejects.toThrow(
+      /bad page: 2 element\(s\)[\s\S]*color-contrast[\s\S]*#868e96/,
+    );
     await page.setContent(`<!doctype html><html lang="en"><head><title>t</title></head><body><main><h1>Title</h1>
       <p style="color:#5c636a;background:#fff">dimmed text</p><button aria-label="Close">x</button></main></body></html>`);
     await expect(expectAccessible(page, 'clean page')).resolves.toBeUndefined();

@@ -4,7 +4,15 @@ import { permissionSummary, readOnlyScopes } from '../src/components/permission-
 import { snippets } from '../src/components/token-snippets.js';
 import { parsePastedJwks } from '../src/components/parse-jwks.js';
 
-const ALL = ['projects:read', 'projects:write', 'media:read', 'media:write', 'outputs:create', 'customers:read', 'integrations:secrets'];
+const ALL = [
+  'projects:read',
+  'projects:write',
+  'media:read',
+  'media:write',
+  'outputs:create',
+  'customers:read',
+  'integrations:secrets',
+];
 
 describe('console helpers', () => {
   it('summarises permissions by preset', () => {

@@ -32,7 +32,8 @@ describe('admin console in the browser', () => {
   const problems: string[] = [];
   const created = { clientId: '', secret: '' };
   const shot = (name: string) => page.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: true });
-  const toast = (title: string) => expect(page.getByText(title, { exact: true }).first().waitFor()).resolves.toBeUndefined();
+  const toast = (title: string) =>
+    expect(page.getByText(title, { exact: true }).first().waitFor()).resolves.toBeUndefined();
 
   beforeAll(async () => {
     ensureConsoleBuilt();
@@ -43,7 +44,16 @@ describe('admin console in the browser', () => {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: '/usr/bin/chromium',
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: WIDE,
     });
     context.setDefaultTimeout(10_000);
@@ -56,7 +66,9 @@ describe('admin console in the browser', () => {
     await page.exposeFunction('reportViolation', (v: string) => problems.push(v));
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {
-        (window as unknown as { reportViolation: (v: string) => void }).reportViolation(`CSP ${e.effectiveDirective}: ${e.sample} at ${window.location.pathname}${window.location.search}`);
+        (window as unknown as { reportViolation: (v: string) => void }).reportViolation(
+          `CSP ${e.effectiveDirective}: ${e.sample} at ${window.location.pathname}${window.location.search}`,
+        );
       });
     });
   }, 180_000);
@@ -96,11 +108,20 @@ describe('admin console in the browser', () => {
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Environments' }).waitFor();
-    await page.getByRole('table', { name: 'Environments' }).getByRole('row', { name: /Default default 0/ }).waitFor();
+    await page
+      .getByRole('table', { name: 'Environments' })
+      .getByRole('row', { name: /Default default 0/ })
+      .waitFor();
     // The server-wide audit log below the environments: the refused and the accepted sign-in.
     const serverAudit = page.getByRole('table', { name: 'Server audit log' });
-    await serverAudit.getByRole('row', { name: /admin\.sign_in.*success/ }).first().waitFor();
-    await serverAudit.getByRole('row', { name: /admin\.sign_in.*failure/ }).first().waitFor();
+    await serverAudit
+      .getByRole('row', { name: /admin\.sign_in.*success/ })
+      .first()
+      .waitFor();
+    await serverAudit
+      .getByRole('row', { name: /admin\.sign_in.*failure/ })
+      .first()
+      .waitFor();
     await shot('03-environments');
   });
 
@@ -178,7 +199,8 @@ describe('admin console in the browser', () => {
     await auth.getByText('Private key JWT: 0 keys').waitFor();
     await auth.getByText('DPoP optional').waitFor();
     const key = await testKey('ES256', 'console-key-1');
-    const tokenWithKey = async () => postForm(t.url, assertionForm(await assertion(key, created.clientId, { now: t.clock.seconds() })));
+    const tokenWithKey = async () =>
+      postForm(t.url, assertionForm(await assertion(key, created.clientId, { now: t.clock.seconds() })));
     expect((await tokenWithKey()).status).toBe(401);
     // A private key pasted by mistake is refused by the server and nothing is stored.
     const privateJwk = { ...(await exportJWK(key.privateKey)), kid: 'console-key-1', alg: 'ES256' };
@@ -242,10 +264,16 @@ describe('admin console in the browser', () => {
     await t.server.runtime.changes.poll();
     const res = await postForm(t.url, assertionForm(await assertion(key, clientId, { now: t.clock.seconds() })));
     expect(res.status).toBe(200);
-    const withSecret = await postForm(t.url, assertionForm(await assertion(key, clientId, { now: t.clock.seconds() }), { client_secret: 'guessed' }));
+    const withSecret = await postForm(
+      t.url,
+      assertionForm(await assertion(key, clientId, { now: t.clock.seconds() }), { client_secret: 'guessed' }),
+    );
     expect([withSecret.status, withSecret.body.error]).toEqual([400, 'invalid_request']);
     // A jwks_uri and "DPoP required" show on the tab too.
-    await integrations.updateIntegration(t.server.runtime.ctx, CLI_ACTOR, clientId, { jwks_uri: 'https://keys.example.com/jwks.json', dpop_bound_access_tokens: true });
+    await integrations.updateIntegration(t.server.runtime.ctx, CLI_ACTOR, clientId, {
+      jwks_uri: 'https://keys.example.com/jwks.json',
+      dpop_bound_access_tokens: true,
+    });
     await page.reload();
     await auth.getByText('DPoP required').waitFor();
     await auth.getByText('Private key JWT: 1 key + JWKS URL').waitFor();
@@ -266,7 +294,9 @@ describe('admin console in the browser', () => {
     expect(curl).not.toContain(created.secret);
     await shot('12-try-it');
     await page.getByRole('tab', { name: 'Python' }).click();
-    await expect(page.getByLabel('python snippet', { exact: true }).textContent()).resolves.toContain(`'client_id': '${created.clientId}'`);
+    await expect(page.getByLabel('python snippet', { exact: true }).textContent()).resolves.toContain(
+      `'client_id': '${created.clientId}'`,
+    );
   });
 
   it('settings, audit log, APIs, customers and customer tokens', async () => {
@@ -276,12 +306,17 @@ describe('admin console in the browser', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await toast('Settings saved');
     expect(t.server.runtime.ctx.db).toBeDefined();
-    const env = await t.server.runtime.ctx.db.selectFrom('environments').select('token_lifetime').where('slug', '=', 'default').executeTakeFirstOrThrow();
+    const env = await t.server.runtime.ctx.db
+      .selectFrom('environments')
+      .select('token_lifetime')
+      .where('slug', '=', 'default')
+      .executeTakeFirstOrThrow();
     expect(env.token_lifetime).toBe(7200);
     await shot('13-settings');
     // More events than one page (50), newer than the rest: the older ones come with "Load older events".
     t.clock.advance(1);
-    for (let i = 0; i < 50; i++) await environments.updateEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'default', { name: `Default ${i}` });
+    for (let i = 0; i < 50; i++)
+      await environments.updateEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'default', { name: `Default ${i}` });
     await environments.updateEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'default', { name: 'Default' });
     await page.getByRole('tab', { name: 'Audit log' }).click();
     const auditLog = page.getByRole('table', { name: 'Audit log' });
@@ -301,7 +336,8 @@ describe('admin console in the browser', () => {
     await page.getByRole('tab', { name: 'Customer tokens' }).click();
     await page.getByText('Environment key', { exact: true }).waitFor();
     // H-82: opening the tab creates no secret; "Create secret" does, once, and shows it then.
-    const secretRows = () => t.server.runtime.ctx.db.selectFrom('environment_credentials').select('id').where('kind', '=', 'secret').execute();
+    const secretRows = () =>
+      t.server.runtime.ctx.db.selectFrom('environment_credentials').select('id').where('kind', '=', 'secret').execute();
     await page.getByText('This environment has no secret yet', { exact: false }).waitFor();
     expect(await secretRows()).toHaveLength(0);
     await page.setViewportSize({ width: 1366, height: 800 });
@@ -321,7 +357,10 @@ describe('admin console in the browser', () => {
     await shot('17d-customer-tokens-secret-created-390');
     await page.setViewportSize(WIDE);
     // Register a tenant public key from the screen; a weak one is refused with the server's reason.
-    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    }) as string;
     await page.getByRole('textbox', { name: 'Public key' }).fill(weak);
     await page.getByLabel('Algorithm').first().click();
     await page.getByRole('option', { name: 'RS256', exact: true }).click();
@@ -331,7 +370,10 @@ describe('admin console in the browser', () => {
     const expected400 = problems.findIndex((p) => p.includes('status of 400'));
     expect(expected400).toBeGreaterThanOrEqual(0);
     problems.splice(expected400, 1);
-    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    }) as string;
     await page.getByLabel('Algorithm').first().click();
     await page.getByRole('option', { name: 'ES256', exact: true }).click();
     await page.getByRole('textbox', { name: 'Public key' }).fill(ec);
@@ -339,7 +381,11 @@ describe('admin console in the browser', () => {
     await page.getByRole('button', { name: 'Register public key' }).click();
     await toast('Public key registered');
     await page.getByRole('table', { name: 'Public keys' }).getByText('tenant-1').waitFor();
-    const keys = await t.server.runtime.ctx.db.selectFrom('environment_credentials').select(['alg', 'kid']).where('kind', '=', 'public_key').execute();
+    const keys = await t.server.runtime.ctx.db
+      .selectFrom('environment_credentials')
+      .select(['alg', 'kid'])
+      .where('kind', '=', 'public_key')
+      .execute();
     expect(keys).toEqual([{ alg: 'ES256', kid: 'tenant-1' }]);
     await shot('17-customer-tokens');
     await page.getByRole('tab', { name: 'Integrations' }).click();
@@ -371,7 +417,11 @@ describe('admin console in the browser', () => {
   it('flags a read-only-named integration holding management scopes; a tenant API losing a scope offers "Keep tokens"', async () => {
     const ctx = t.server.runtime.ctx;
     const audience = 'https://invoices.console.test';
-    await apis.createApi(ctx, CLI_ACTOR, 'default', { name: 'Invoices', audience, scopes: [{ value: 'invoices:read' }, { value: 'invoices:write' }] });
+    await apis.createApi(ctx, CLI_ACTOR, 'default', {
+      name: 'Invoices',
+      audience,
+      scopes: [{ value: 'invoices:read' }, { value: 'invoices:write' }],
+    });
     const legacy = await integrations.createIntegration(ctx, CLI_ACTOR, 'default', {
       name: 'Front end (read-only)',
       grants: [

@@ -12,7 +12,12 @@ export async function focusedName(page: Page): Promise<string> {
     const el = document.activeElement as HTMLElement | null;
     if (!el || el === document.body) return '';
     const labelled = el.getAttribute('aria-labelledby');
-    const byId = labelled ? labelled.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ') : '';
+    const byId = labelled
+      ? labelled
+          .split(' ')
+          .map((id) => document.getElementById(id)?.textContent ?? '')
+          .join(' ')
+      : '';
     const label = (el as HTMLInputElement).labels?.[0]?.textContent ?? '';
     return (el.getAttribute('aria-label') ?? (byId || label || el.textContent || '')).trim();
   });
@@ -67,19 +72,38 @@ export async function unreachableByKeyboard(page: Page, max = 250): Promise<stri
       const st = getComputedStyle(el);
       return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none';
     };
-    const controls = Array.from(document.querySelectorAll<HTMLElement>('a[href], button, input, textarea, select, [tabindex]:not([tabindex="-1"])'));
+    const controls = Array.from(
+      document.querySelectorAll<HTMLElement>(
+        'a[href], button, input, textarea, select, [tabindex]:not([tabindex="-1"])',
+      ),
+    );
     const missed: string[] = [];
     for (const el of controls) {
-      if ((el as HTMLButtonElement).disabled || el.getAttribute('aria-hidden') === 'true' || el.closest('[aria-hidden="true"], [inert]')) continue;
+      if (
+        (el as HTMLButtonElement).disabled ||
+        el.getAttribute('aria-hidden') === 'true' ||
+        el.closest('[aria-hidden="true"], [inert]')
+      )
+        continue;
       if (el.hasAttribute('data-kb-seen')) continue;
       if (el.getAttribute('tabindex') === '-1') continue;
       // Roving groups: one member reached is enough.
-      const group = el.closest('[role="tablist"], [role="radiogroup"], .mantine-SegmentedControl-root') ?? (el instanceof HTMLInputElement && el.type === 'radio' && el.name ? document.querySelector(`[name="${el.name}"]`)?.closest('[role="radiogroup"]') : null);
+      const group =
+        el.closest('[role="tablist"], [role="radiogroup"], .mantine-SegmentedControl-root') ??
+        (el instanceof HTMLInputElement && el.type === 'radio' && el.name
+          ? document.querySelector(`[name="${el.name}"]`)?.closest('[role="radiogroup"]')
+          : null);
       if (group && group.querySelector('[data-kb-seen]')) continue;
-      const target = el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox') ? el.parentElement ?? el : el;
+      const target =
+        el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox')
+          ? (el.parentElement ?? el)
+          : el;
       if (!visible(target) && !visible(el)) continue;
-      const name = el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? el.textContent ?? '';
-      missed.push(`${el.tagName.toLowerCase()}${el.getAttribute('role') ? `[role=${el.getAttribute('role')}]` : ''} "${name.trim().slice(0, 60)}"`);
+      const name =
+        el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? el.textContent ?? '';
+      missed.push(
+        `${el.tagName.toLowerCase()}${el.getAttribute('role') ? `[role=${el.getAttribute('role')}]` : ''} "${name.trim().slice(0, 60)}"`,
+      );
     }
     return missed;
   });

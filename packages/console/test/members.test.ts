@@ -33,7 +33,10 @@ describe('members in the browser', () => {
   let viewerLink = '';
   const problems: string[] = [];
   const shots = async (name: string) => {
-    for (const [label, size] of [['1366', WIDE], ['390', NARROW]] as const) {
+    for (const [label, size] of [
+      ['1366', WIDE],
+      ['390', NARROW],
+    ] as const) {
       await page.setViewportSize(size);
       await page.screenshot({ path: join(RESULTS, `members-${name}-${label}.png`), fullPage: true });
     }
@@ -46,14 +49,24 @@ describe('members in the browser', () => {
     mkdirSync(RESULTS, { recursive: true });
     t = await startTestServer('sqlite', { config: { requestTimeoutMs: 10_000 } });
     const ctx = t.server.runtime.ctx;
-    for (const slug of ['alpha', 'beta']) await createEnvironment(ctx, CLI_ACTOR, slug, slug === 'alpha' ? 'Alpha tenant' : 'Beta tenant');
+    for (const slug of ['alpha', 'beta'])
+      await createEnvironment(ctx, CLI_ACTOR, slug, slug === 'alpha' ? 'Alpha tenant' : 'Beta tenant');
     await createIntegration(ctx, CLI_ACTOR, 'alpha', { name: 'Alpha renderer', preset: 'read-only' });
     await createIntegration(ctx, CLI_ACTOR, 'beta', { name: 'Beta secret backend', preset: 'all-permissions' });
     profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: '/usr/bin/chromium',
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: WIDE,
     });
     context.setDefaultTimeout(15_000);
@@ -74,7 +87,14 @@ describe('members in the browser', () => {
   });
 
   it('J-92 an invited owner opens the link, sets a password and is signed in', { timeout: 60_000 }, async () => {
-    const { link } = await createInvitation(t.server.runtime.ctx, CLI_ACTOR, 'alpha', 'olga@tenant-a.test', 'owner', t.url);
+    const { link } = await createInvitation(
+      t.server.runtime.ctx,
+      CLI_ACTOR,
+      'alpha',
+      'olga@tenant-a.test',
+      'owner',
+      t.url,
+    );
     await page.goto(t.url + pathOf(link));
     await page.getByRole('heading', { name: 'Join Gatehouse' }).waitFor();
     await shots('01-invitation');
@@ -125,59 +145,79 @@ describe('members in the browser', () => {
     await expect(page.getByTestId('invitation-link').count()).resolves.toBe(0);
   });
 
-  it('J-91 the viewer accepts in the browser and can change nothing: no enabled action buttons', { timeout: 120_000 }, async () => {
-    await context.clearCookies();
-    await page.goto(t.url + pathOf(viewerLink));
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Accept and sign in' }).click();
-    await page.getByRole('table', { name: 'Environments' }).getByText('Alpha tenant').waitFor();
-    const enabledActions = async () => {
-      const names: string[] = [];
-      for (const b of await page.locator('main button:not([disabled]), main [role="button"]:not([aria-disabled="true"]):not([disabled])').all()) {
-        if (!(await b.isVisible()) || (await b.isDisabled())) continue;
-        const name = `${(await b.getAttribute('aria-label')) ?? ''} ${(await b.textContent()) ?? ''}`.trim();
-        if (ACTION.test(name) && !/^Copy /.test(name)) names.push(name);
+  it(
+    'J-91 the viewer accepts in the browser and can change nothing: no enabled action buttons',
+    { timeout: 120_000 },
+    async () => {
+      await context.clearCookies();
+      await page.goto(t.url + pathOf(viewerLink));
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Accept and sign in' }).click();
+      await page.getByRole('table', { name: 'Environments' }).getByText('Alpha tenant').waitFor();
+      const enabledActions = async () => {
+        const names: string[] = [];
+        for (const b of await page
+          .locator('main button:not([disabled]), main [role="button"]:not([aria-disabled="true"]):not([disabled])')
+          .all()) {
+          if (!(await b.isVisible()) || (await b.isDisabled())) continue;
+          const name = `${(await b.getAttribute('aria-label')) ?? ''} ${(await b.textContent()) ?? ''}`.trim();
+          if (ACTION.test(name) && !/^Copy /.test(name)) names.push(name);
+        }
+        return names;
+      };
+      for (const tab of ['integrations', 'customers', 'apis', 'settings', 'audit', 'members']) {
+        await page.goto(`${t.url}/console/environments/alpha?tab=${tab}`);
+        await page.getByRole('tabpanel').waitFor();
+        await page.waitForLoadState('networkidle');
+        expect({ tab, enabled: await enabledActions() }).toEqual({ tab, enabled: [] });
+        if (tab === 'integrations' || tab === 'settings' || tab === 'members') await shots(`05-viewer-${tab}`);
       }
-      return names;
-    };
-    for (const tab of ['integrations', 'customers', 'apis', 'settings', 'audit', 'members']) {
-      await page.goto(`${t.url}/console/environments/alpha?tab=${tab}`);
-      await page.getByRole('tabpanel').waitFor();
-      await page.waitForLoadState('networkidle');
-      expect({ tab, enabled: await enabledActions() }).toEqual({ tab, enabled: [] });
-      if (tab === 'integrations' || tab === 'settings' || tab === 'members') await shots(`05-viewer-${tab}`);
-    }
-    await expect(page.getByRole('tab', { name: 'Customer tokens' }).count()).resolves.toBe(0);
-    await page.goto(`${t.url}/console/environments/alpha?tab=integrations`);
-    await page.getByRole('link', { name: 'Alpha renderer' }).click();
-    for (const tab of ['general', 'permissions']) {
-      await page.getByRole('tab', { name: tab === 'general' ? 'General' : 'Permissions' }).click();
-      await page.getByRole('tabpanel').waitFor();
-      await page.waitForLoadState('networkidle');
-      expect({ tab, enabled: await enabledActions() }).toEqual({ tab, enabled: [] });
-      await expect(page.getByRole('tabpanel').getByTestId('read-only-note').isVisible()).resolves.toBe(true);
-    }
-    await shots('06-viewer-integration');
-    expect(problems).toEqual([]);
-  });
+      await expect(page.getByRole('tab', { name: 'Customer tokens' }).count()).resolves.toBe(0);
+      await page.goto(`${t.url}/console/environments/alpha?tab=integrations`);
+      await page.getByRole('link', { name: 'Alpha renderer' }).click();
+      for (const tab of ['general', 'permissions']) {
+        await page.getByRole('tab', { name: tab === 'general' ? 'General' : 'Permissions' }).click();
+        await page.getByRole('tabpanel').waitFor();
+        await page.waitForLoadState('networkidle');
+        expect({ tab, enabled: await enabledActions() }).toEqual({ tab, enabled: [] });
+        await expect(page.getByRole('tabpanel').getByTestId('read-only-note').isVisible()).resolves.toBe(true);
+      }
+      await shots('06-viewer-integration');
+      expect(problems).toEqual([]);
+    },
+  );
 
-  it("a developer's General tab: Rotate secret enabled; Enabled switch, Revoke tokens and Delete disabled, and why", { timeout: 120_000 }, async () => {
-    const { link } = await createInvitation(t.server.runtime.ctx, CLI_ACTOR, 'alpha', 'dev@tenant-a.test', 'developer', t.url);
-    await context.clearCookies();
-    await page.goto(t.url + pathOf(link));
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Accept and sign in' }).click();
-    await page.getByRole('table', { name: 'Environments' }).getByText('Alpha tenant').waitFor();
-    await page.goto(`${t.url}/console/environments/alpha?tab=integrations`);
-    await page.getByRole('link', { name: 'Alpha renderer' }).click();
-    const panel = page.getByRole('tabpanel');
-    await panel.getByRole('button', { name: 'Rotate secret' }).waitFor();
-    await page.waitForLoadState('networkidle');
-    await expect(panel.getByRole('button', { name: 'Rotate secret' }).isEnabled()).resolves.toBe(true);
-    for (const name of ['Revoke tokens', 'Delete']) await expect(panel.getByRole('button', { name, exact: true }).isDisabled()).resolves.toBe(true);
-    await expect(panel.getByRole('switch').isDisabled()).resolves.toBe(true);
-    await expect(panel.getByTestId('read-only-note').textContent()).resolves.toMatch(/developer.*can rotate.*can't enable or disable it, revoke its tokens, change its keys or delete it/);
-    await shots('07-developer-integration');
-    expect(problems).toEqual([]);
-  });
+  it(
+    "a developer's General tab: Rotate secret enabled; Enabled switch, Revoke tokens and Delete disabled, and why",
+    { timeout: 120_000 },
+    async () => {
+      const { link } = await createInvitation(
+        t.server.runtime.ctx,
+        CLI_ACTOR,
+        'alpha',
+        'dev@tenant-a.test',
+        'developer',
+        t.url,
+      );
+      await context.clearCookies();
+      await page.goto(t.url + pathOf(link));
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Accept and sign in' }).click();
+      await page.getByRole('table', { name: 'Environments' }).getByText('Alpha tenant').waitFor();
+      await page.goto(`${t.url}/console/environments/alpha?tab=integrations`);
+      await page.getByRole('link', { name: 'Alpha renderer' }).click();
+      const panel = page.getByRole('tabpanel');
+      await panel.getByRole('button', { name: 'Rotate secret' }).waitFor();
+      await page.waitForLoadState('networkidle');
+      await expect(panel.getByRole('button', { name: 'Rotate secret' }).isEnabled()).resolves.toBe(true);
+      for (const name of ['Revoke tokens', 'Delete'])
+        await expect(panel.getByRole('button', { name, exact: true }).isDisabled()).resolves.toBe(true);
+      await expect(panel.getByRole('switch').isDisabled()).resolves.toBe(true);
+      await expect(panel.getByTestId('read-only-note').textContent()).resolves.toMatch(
+        /developer.*can rotate.*can't enable or disable it, revoke its tokens, change its keys or delete it/,
+      );
+      await shots('07-developer-integration');
+      expect(problems).toEqual([]);
+    },
+  );
 });

@@ -59,7 +59,16 @@ describe('managing objects in the console', () => {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: '/usr/bin/chromium',
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: WIDE,
     });
     context.setDefaultTimeout(10_000);
@@ -129,19 +138,27 @@ describe('managing objects in the console', () => {
   });
 
   it('edits an API: renamed, a held scope removed (the grant shrinks, with a warning first)', async () => {
-    const c = await createIntegration(t.server.runtime.ctx, CLI_ACTOR, 'default', { name: 'billing', grants: [{ audience: AUD, scopes: ['invoices:read', 'invoices:write'] }] });
+    const c = await createIntegration(t.server.runtime.ctx, CLI_ACTOR, 'default', {
+      name: 'billing',
+      grants: [{ audience: AUD, scopes: ['invoices:read', 'invoices:write'] }],
+    });
     await page.getByRole('button', { name: 'Edit Invoices' }).click();
     const dialog = page.getByRole('dialog', { name: 'Edit Invoices' });
     await dialog.getByLabel('Name').fill('Billing');
     await dialog.getByRole('button', { name: 'Remove scope 2 (invoices:write)' }).click();
-    await dialog.getByText("invoices:write will be taken out of every integration's grants", { exact: false }).waitFor();
+    await dialog
+      .getByText("invoices:write will be taken out of every integration's grants", { exact: false })
+      .waitFor();
     await shot('03-edit-api');
     await dialog.getByRole('button', { name: 'Save API' }).click();
     await toast('API saved');
     await page.getByRole('region', { name: 'Billing' }).waitFor();
     const { env, client } = await requireIntegration(t.server.runtime.ctx, c.client_id);
     expect(grantsOf(env, client).find((g) => g.audience === AUD)?.scopes).toEqual(['invoices:read']);
-    expect((await apis()).find((a) => a.audience === AUD)).toMatchObject({ name: 'Billing', scopes: [{ value: 'invoices:read', description: 'Read invoices' }] });
+    expect((await apis()).find((a) => a.audience === AUD)).toMatchObject({
+      name: 'Billing',
+      scopes: [{ value: 'invoices:read', description: 'Read invoices' }],
+    });
   });
 
   it('deletes an API: refused while an integration holds grants, then forced with the box ticked', async () => {
@@ -162,7 +179,10 @@ describe('managing objects in the console', () => {
   });
 
   it('removes a public key after a confirmation', async () => {
-    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    }) as string;
     await addPublicKey(t.server.runtime.ctx, CLI_ACTOR, 'default', { alg: 'ES256', key: pem, kid: 'backend-1' });
     await page.getByRole('tab', { name: 'Customer tokens' }).click();
     await page.getByRole('button', { name: 'Remove key backend-1' }).click();
@@ -180,7 +200,14 @@ describe('managing objects in the console', () => {
     const now = Math.floor(t.clock.now() / 1000);
     await t.server.runtime.ctx.db
       .insertInto('customers')
-      .values({ environment_id: env.id, id: 'cus_42', name: 'Acme Ltd', fields: JSON.stringify({ plan: 'pro' }), created_at: now - 86_400, last_seen_at: now })
+      .values({
+        environment_id: env.id,
+        id: 'cus_42',
+        name: 'Acme Ltd',
+        fields: JSON.stringify({ plan: 'pro' }),
+        created_at: now - 86_400,
+        last_seen_at: now,
+      })
       .execute();
     await page.getByRole('tab', { name: 'Customers', exact: true }).click();
     await page.getByRole('button', { name: 'View customer cus_42' }).click();
@@ -193,7 +220,9 @@ describe('managing objects in the console', () => {
     await confirm.getByRole('button', { name: 'Delete customer' }).click();
     await toast('Customer deleted');
     await page.getByText('No customers yet').waitFor();
-    expect(await t.server.runtime.ctx.db.selectFrom('customers').select('id').where('id', '=', 'cus_42').execute()).toEqual([]);
+    expect(
+      await t.server.runtime.ctx.db.selectFrom('customers').select('id').where('id', '=', 'cus_42').execute(),
+    ).toEqual([]);
   });
 
   it('deletes an environment after its slug is typed; the last one offers no delete', async () => {

@@ -18,7 +18,10 @@ async function onTop(page: Page, selector: string): Promise<{ onTop: boolean; hi
     if (!el) return { onTop: false, hit: 'no such element' };
     const r = el.getBoundingClientRect();
     const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-    return { onTop: !!hit && (hit === el || el.contains(hit)), hit: hit ? `${hit.tagName.toLowerCase()}.${String(hit.className)}` : 'nothing' };
+    return {
+      onTop: !!hit && (hit === el || el.contains(hit)),
+      hit: hit ? `${hit.tagName.toLowerCase()}.${String(hit.className)}` : 'nothing',
+    };
   }, selector);
 }
 
@@ -32,7 +35,8 @@ describe('console polish', () => {
     page = s.page;
     const ctx = s.t.server.runtime.ctx;
     await createEnvironment(ctx, CLI_ACTOR, 'staging-eu', 'Staging (EU)');
-    clientId = (await createIntegration(ctx, CLI_ACTOR, 'staging-eu', { name: 'Report runner', preset: 'read-only' })).client_id;
+    clientId = (await createIntegration(ctx, CLI_ACTOR, 'staging-eu', { name: 'Report runner', preset: 'read-only' }))
+      .client_id;
     await s.t.server.runtime.changes.poll();
     await s.signIn();
   }, 180_000);
@@ -52,7 +56,9 @@ describe('console polish', () => {
     const svg = await fetch(`${s.t.url}/console/favicon.svg`);
     expect([svg.status, svg.headers.get('content-type')?.startsWith('image/svg+xml')]).toEqual([200, true]);
     await page.goto(`${s.t.url}/console/`);
-    const icons = await page.locator('link[rel="icon"]').evaluateAll((links) => links.map((l) => (l as HTMLLinkElement).href));
+    const icons = await page
+      .locator('link[rel="icon"]')
+      .evaluateAll((links) => links.map((l) => (l as HTMLLinkElement).href));
     expect(icons).toContain(`${s.t.url}/console/favicon.ico`);
   });
 
@@ -65,11 +71,19 @@ describe('console polish', () => {
     const done = page.getByRole('dialog', { name: 'Integration created' });
     await done.getByTestId('client-secret').waitFor();
     // The creation's toast shows meanwhile.
-    for (const size of [{ width: 1366, height: 800 }, { width: 390, height: 844 }]) {
+    for (const size of [
+      { width: 1366, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
       await page.setViewportSize(size);
       await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
-      for (const selector of ['[role="dialog"] button[aria-label="Close dialog"]', '[role="dialog"] button[aria-label="Copy Client secret"]']) {
-        expect(await onTop(page, selector), `${selector} at ${size.width} px`).toEqual(expect.objectContaining({ onTop: true }));
+      for (const selector of [
+        '[role="dialog"] button[aria-label="Close dialog"]',
+        '[role="dialog"] button[aria-label="Copy Client secret"]',
+      ]) {
+        expect(await onTop(page, selector), `${selector} at ${size.width} px`).toEqual(
+          expect.objectContaining({ onTop: true }),
+        );
       }
       expect(await page.locator('.mantine-Notification-root').count()).toBeGreaterThan(0);
     }
@@ -89,7 +103,9 @@ describe('console polish', () => {
     const text = (await trail.innerText()).replace(/\s+/g, ' ');
     expect(text).toContain('Staging (EU)');
     expect(text).not.toContain('staging-eu');
-    await expect(trail.getByRole('link', { name: 'Staging (EU)' }).getAttribute('href')).resolves.toBe('/console/environments/staging-eu?tab=integrations');
+    await expect(trail.getByRole('link', { name: 'Staging (EU)' }).getAttribute('href')).resolves.toBe(
+      '/console/environments/staging-eu?tab=integrations',
+    );
     await trail.getByRole('link', { name: 'Staging (EU)' }).click();
     await page.getByRole('tab', { name: 'Integrations', selected: true }).waitFor();
   });
@@ -143,16 +159,32 @@ describe('console polish', () => {
   it('at 390 px a table wider than the window scrolls in its box, says so and can be scrolled with the keyboard; at 1366 px no hint', async () => {
     const hint = () =>
       page.evaluate(() => {
-        const box = document.querySelector('[aria-label="Audit log"]')!.closest<HTMLElement>('.mantine-TableScrollContainer-scrollContainer')!;
+        const box = document
+          .querySelector('[aria-label="Audit log"]')!
+          .closest<HTMLElement>('.mantine-TableScrollContainer-scrollContainer')!;
         const before = getComputedStyle(box, '::before');
-        return { overflowing: box.hasAttribute('data-overflowing'), hint: before.content === 'none' ? '' : before.content, tabindex: box.getAttribute('tabindex'), role: box.getAttribute('role'), label: box.getAttribute('aria-label'), pageWidth: document.scrollingElement!.scrollWidth };
+        return {
+          overflowing: box.hasAttribute('data-overflowing'),
+          hint: before.content === 'none' ? '' : before.content,
+          tabindex: box.getAttribute('tabindex'),
+          role: box.getAttribute('role'),
+          label: box.getAttribute('aria-label'),
+          pageWidth: document.scrollingElement!.scrollWidth,
+        };
       });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${s.t.url}/console/environments/staging-eu?tab=audit`);
     await page.getByRole('table', { name: 'Audit log' }).waitFor();
     await page.waitForFunction(() => document.querySelector('[data-overflowing]') !== null);
     const narrow = await hint();
-    expect(narrow).toEqual({ overflowing: true, hint: expect.stringContaining('Scroll sideways for more') as unknown, tabindex: '0', role: 'region', label: 'Audit log (scrolls sideways)', pageWidth: 390 });
+    expect(narrow).toEqual({
+      overflowing: true,
+      hint: expect.stringContaining('Scroll sideways for more') as unknown,
+      tabindex: '0',
+      role: 'region',
+      label: 'Audit log (scrolls sideways)',
+      pageWidth: 390,
+    });
     // The keyboard scrolls it: focus the region, press the right arrow.
     const region = page.getByRole('region', { name: 'Audit log (scrolls sideways)' });
     await region.focus();

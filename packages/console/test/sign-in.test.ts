@@ -50,7 +50,10 @@ describe('console sign-in in the browser: SSO, TOTP, profile', () => {
     await page.screenshot({ path: join(RESULTS, `sign-in-${name}-390.png`), fullPage: true });
     await page.setViewportSize(WIDE);
   };
-  const code = (steps = 0) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: t.clock.now() + steps * 30_000 });
+  const code = (steps = 0) =>
+    new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({
+      timestamp: t.clock.now() + steps * 30_000,
+    });
   const signOut = async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
@@ -61,22 +64,47 @@ describe('console sign-in in the browser: SSO, TOTP, profile', () => {
     mkdirSync(RESULTS, { recursive: true });
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    idp = await startIdp([`${base}/api/v1/session/sso/callback`], { ada: { email: SSO_EMAIL, email_verified: true }, bob: { email: 'bob@example.com', email_verified: true } });
-    t = await startTestServer('sqlite', { config: { port, issuer: base, sso: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, allowHttp: true, name: 'Example ID' } } });
+    idp = await startIdp([`${base}/api/v1/session/sso/callback`], {
+      ada: { email: SSO_EMAIL, email_verified: true },
+      bob: { email: 'bob@example.com', email_verified: true },
+    });
+    t = await startTestServer('sqlite', {
+      config: {
+        port,
+        issuer: base,
+        sso: {
+          issuer: idp.issuer,
+          clientId: idp.clientId,
+          clientSecret: idp.clientSecret,
+          allowHttp: true,
+          name: 'Example ID',
+        },
+      },
+    });
     await createAdmin(t.server.runtime.ctx, CLI_ACTOR, SSO_EMAIL, 'an unused password for ada');
     await createAdmin(t.server.runtime.ctx, CLI_ACTOR, EMAIL, PASSWORD);
     profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: '/usr/bin/chromium',
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: WIDE,
     });
     context.setDefaultTimeout(15_000);
     page = context.pages()[0] ?? (await context.newPage());
     // Problems on Gatehouse's pages only (the provider's dev login page imports a web font it can't reach offline).
     page.on('console', (m) => {
-      if (m.type() === 'error' && page.url().startsWith(base) && !/status of 40[1349]/.test(m.text())) problems.push(m.text());
+      if (m.type() === 'error' && page.url().startsWith(base) && !/status of 40[1349]/.test(m.text()))
+        problems.push(m.text());
     });
     page.on('pageerror', (e) => problems.push(e.message));
   }, 240_000);

@@ -33,7 +33,10 @@ describe('integration visibility, safe defaults and the filtered audit log in th
   let client: { client_id: string; client_secret: string; id: string };
   const problems: string[] = [];
   const shots = async (name: string) => {
-    for (const [label, size] of [['1366', WIDE], ['390', NARROW]] as const) {
+    for (const [label, size] of [
+      ['1366', WIDE],
+      ['390', NARROW],
+    ] as const) {
       await page.setViewportSize(size);
       await page.screenshot({ path: join(RESULTS, `visibility-${name}-${label}.png`), fullPage: true });
     }
@@ -51,7 +54,16 @@ describe('integration visibility, safe defaults and the filtered audit log in th
     context = await chromium.launchPersistentContext(profile, {
       executablePath: '/usr/bin/chromium',
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: WIDE,
     });
     context.setDefaultTimeout(45_000);
@@ -63,7 +75,9 @@ describe('integration visibility, safe defaults and the filtered audit log in th
     await page.exposeFunction('reportViolation', (v: string) => problems.push(v));
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {
-        (window as unknown as { reportViolation: (v: string) => void }).reportViolation(`CSP ${e.effectiveDirective}: ${e.sample} at ${window.location.pathname}`);
+        (window as unknown as { reportViolation: (v: string) => void }).reportViolation(
+          `CSP ${e.effectiveDirective}: ${e.sample} at ${window.location.pathname}`,
+        );
       });
     });
   }, 240_000);
@@ -107,18 +121,27 @@ describe('integration visibility, safe defaults and the filtered audit log in th
     await expect(select.inputValue()).resolves.toBe('Keep the old secret for 1 hour');
     await select.click();
     const options = await page.getByRole('option').allTextContents();
-    expect(options).toEqual(['Stop the old secret now', 'Keep the old secret for 1 hour', 'Keep the old secret for 24 hours', 'Keep the old secret for 7 days']);
+    expect(options).toEqual([
+      'Stop the old secret now',
+      'Keep the old secret for 1 hour',
+      'Keep the old secret for 24 hours',
+      'Keep the old secret for 7 days',
+    ]);
     await page.keyboard.press('Escape');
     await shots('rotate-dialog');
     await dialog.getByRole('button', { name: 'Rotate now' }).click();
     await page.getByText('Secret rotated', { exact: true }).first().waitFor();
     const { env, client: record } = await requireIntegration(t.server.runtime.ctx, client.client_id);
-    expect((await usageOfOne(t.server.runtime.ctx, record)).previous_secret_expires_at).toBe(new Date(t.clock.ms + 3600_000).toISOString());
+    expect((await usageOfOne(t.server.runtime.ctx, record)).previous_secret_expires_at).toBe(
+      new Date(t.clock.ms + 3600_000).toISOString(),
+    );
     expect(env.slug).toBe('default');
     // The old secret still works within its hour.
     expect((await token(t.url, client.client_id, client.client_secret, { scope: 'media:read' })).status).toBe(200);
     await page.reload();
-    await expect(page.getByRole('region', { name: 'Usage' }).getByTestId('previous-secret').textContent()).resolves.toMatch(/^Works until/);
+    await expect(
+      page.getByRole('region', { name: 'Usage' }).getByTestId('previous-secret').textContent(),
+    ).resolves.toMatch(/^Works until/);
   });
 
   it('disabling asks first; cancelling keeps it enabled; confirming disables it, audited as integration.disable', async () => {
@@ -139,19 +162,27 @@ describe('integration visibility, safe defaults and the filtered audit log in th
     const env = (await requireIntegration(t.server.runtime.ctx, client.client_id)).env;
     const events = await listAudit(t.server.runtime.ctx.db, env.id, 10, undefined, { target: client.client_id });
     // The test clock stands still, so events of this test share one millisecond: found by action, not position.
-    expect(events.items.filter((e) => e.action === 'integration.disable')).toEqual([expect.objectContaining({ actor: `admin:${EMAIL}`, changes: { enabled: { before: true, after: false } } })]);
+    expect(events.items.filter((e) => e.action === 'integration.disable')).toEqual([
+      expect.objectContaining({ actor: `admin:${EMAIL}`, changes: { enabled: { before: true, after: false } } }),
+    ]);
     expect(events.items.map((e) => e.action)).not.toContain('integration.update');
   });
 
   it('the audit tab filters by action and target and shows what changed', async () => {
     await page.goto(`${t.url}/console/environments/default?tab=audit`);
     const table = page.getByRole('table', { name: 'Audit log' });
-    await table.getByRole('row', { name: /integration\.create/ }).first().waitFor();
+    await table
+      .getByRole('row', { name: /integration\.create/ })
+      .first()
+      .waitFor();
     const form = page.getByRole('form', { name: 'Filter the audit log' });
     await form.getByLabel('Action').fill('integration.disable');
     await form.getByLabel('Target').fill(client.client_id);
     await form.getByRole('button', { name: 'Filter' }).click();
-    await table.getByRole('row', { name: /integration\.disable/ }).first().waitFor();
+    await table
+      .getByRole('row', { name: /integration\.disable/ })
+      .first()
+      .waitFor();
     await expect(table.getByRole('row', { name: /integration\.create/ }).count()).resolves.toBe(0);
     const rows = table.locator('tbody tr');
     await expect(rows.count()).resolves.toBe(1);
@@ -161,7 +192,10 @@ describe('integration visibility, safe defaults and the filtered audit log in th
     await form.getByRole('button', { name: 'Filter' }).click();
     await page.getByText('No event matches these filters').waitFor();
     await form.getByRole('button', { name: 'Clear' }).click();
-    await table.getByRole('row', { name: /integration\.create/ }).first().waitFor();
+    await table
+      .getByRole('row', { name: /integration\.create/ })
+      .first()
+      .waitFor();
   });
 
   it('/docs renders the API reference with its operations, with no CSP violation', async () => {

@@ -60,7 +60,7 @@ export const Asset = Type.Object({
   name: Type.String(),
   content_type: Type.String(),
   size: Type.Integer(),
-  checksum: Type.String({ description: 'SHA-256 of the file\'s bytes, 64 lowercase hexadecimal characters' }),
+  checksum: Type.String({ description: "SHA-256 of the file's bytes, 64 lowercase hexadecimal characters" }),
   created_at: Type.String(),
 });
 export type Asset = Static<typeof Asset>;
@@ -71,7 +71,12 @@ export const AssetCreate = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 255 }),
     content_type: Type.String({ minLength: 3, maxLength: 255, pattern: '^[\\w.+-]+/[\\w.+-]+$' }),
     size: Type.Integer({ minimum: 0, maximum: 10_000_000_000 }),
-    checksum: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the file\'s bytes as 64 lowercase hexadecimal characters (e.g. the output of `sha256sum FILE`), no prefix', examples: ['9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'] }),
+    checksum: Type.String({
+      pattern: '^[0-9a-f]{64}$',
+      description:
+        "SHA-256 of the file's bytes as 64 lowercase hexadecimal characters (e.g. the output of `sha256sum FILE`), no prefix",
+      examples: ['9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
+    }),
   },
   { additionalProperties: false },
 );
@@ -91,7 +96,9 @@ export type Output = Static<typeof Output>;
 export const OutputCreate = Type.Object(
   {
     project_id: Type.String({ minLength: 1, maxLength: 64 }),
-    format: Type.Optional(Type.Union([Type.Literal('png'), Type.Literal('jpg'), Type.Literal('pdf'), Type.Literal('mp4')])),
+    format: Type.Optional(
+      Type.Union([Type.Literal('png'), Type.Literal('jpg'), Type.Literal('pdf'), Type.Literal('mp4')]),
+    ),
   },
   { additionalProperties: false },
 );

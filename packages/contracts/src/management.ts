@@ -13,7 +13,9 @@ export const Environment = Type.Object({
   slug: Slug,
   name: Type.String(),
   token_lifetime: Type.Integer({ description: 'Access-token lifetime, seconds' }),
-  refresh_before: Type.Integer({ description: 'Seconds before expiry at which the token endpoint stops reusing a token' }),
+  refresh_before: Type.Integer({
+    description: 'Seconds before expiry at which the token endpoint stops reusing a token',
+  }),
   customer_scopes: Type.Array(Type.String()),
   customer_token_max_lifetime: Type.Integer({ description: 'Longest accepted customer-token lifetime, seconds' }),
   integration_count: Type.Integer(),
@@ -46,17 +48,36 @@ export type EnvironmentUpdate = Static<typeof EnvironmentUpdate>;
  * here; the server refuses private members, symmetric keys and algorithms it does not accept.
  */
 export const Jwk = Type.Object(
-  { kty: Type.String({ maxLength: 10 }), kid: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })), alg: Type.Optional(Type.String({ maxLength: 16 })) },
-  { additionalProperties: Type.Union([Type.String({ maxLength: 2048 }), Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 10 })]), maxProperties: 20 },
+  {
+    kty: Type.String({ maxLength: 10 }),
+    kid: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    alg: Type.Optional(Type.String({ maxLength: 16 })),
+  },
+  {
+    additionalProperties: Type.Union([
+      Type.String({ maxLength: 2048 }),
+      Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 10 }),
+    ]),
+    maxProperties: 20,
+  },
 );
 export type Jwk = Static<typeof Jwk>;
 
 /** A JWK Set (RFC 7517 §5): at most 5 keys (two during a rotation is the common case). */
-export const Jwks = Type.Object({ keys: Type.Array(Jwk, { minItems: 1, maxItems: 5 }) }, { additionalProperties: false });
+export const Jwks = Type.Object(
+  { keys: Type.Array(Jwk, { minItems: 1, maxItems: 5 }) },
+  { additionalProperties: false },
+);
 export type Jwks = Static<typeof Jwks>;
 
 /** A registered public key of an integration. `created_at` ISO 8601. */
-export const ClientKey = Type.Object({ kid: Type.String(), alg: Type.String(), kty: Type.String(), jwk: Jwk, created_at: Type.String() });
+export const ClientKey = Type.Object({
+  kid: Type.String(),
+  alg: Type.String(),
+  kty: Type.String(),
+  jwk: Jwk,
+  created_at: Type.String(),
+});
 export type ClientKey = Static<typeof ClientKey>;
 
 /** Body of `POST …/integrations/{client_id}/keys`. */
@@ -77,17 +98,34 @@ export const Integration = Type.Object({
   environment: Type.String(),
   scopes: Type.Array(Type.String()),
   grants: Type.Array(Grant),
-  token_quota_per_hour: Type.Union([Type.Integer(), Type.Null()], { description: 'Tokens it may mint per hour; null: no quota' }),
+  token_quota_per_hour: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Tokens it may mint per hour; null: no quota',
+  }),
   secret_expires_at: Type.Union([Type.String(), Type.Null()]),
   token_endpoint_auth_method: Type.Union([Type.Literal('client_secret_basic'), Type.Literal('private_key_jwt')], {
-    description: '`private_key_jwt` for a key-only integration (no secret); `client_secret_basic` when it holds a secret (it may also hold keys)',
+    description:
+      '`private_key_jwt` for a key-only integration (no secret); `client_secret_basic` when it holds a secret (it may also hold keys)',
   }),
-  jwks_uri: Type.Union([Type.String(), Type.Null()], { description: 'Where its public keys are fetched (RFC 7591 §2), besides its registered keys' }),
-  dpop_bound_access_tokens: Type.Boolean({ description: 'Its token requests must carry a DPoP proof and its tokens are bound to that key (RFC 9449 §5.2)' }),
-  warnings: Type.Array(Type.String(), { description: 'What an operator should look at, e.g. a read-only-named integration holding management scopes' }),
-  last_used_at: Type.Union([Type.String(), Type.Null()], { description: 'Its last token issuance or API call (ISO 8601; recorded in batches, up to a minute late); null: never used' }),
-  secret_created_at: Type.Union([Type.String(), Type.Null()], { description: 'When its current secret was issued (ISO 8601); null: key-only, no secret' }),
-  previous_secret_expires_at: Type.Union([Type.String(), Type.Null()], { description: 'When the secret it rotated out stops working (end of the grace period, ISO 8601); null: no previous secret works' }),
+  jwks_uri: Type.Union([Type.String(), Type.Null()], {
+    description: 'Where its public keys are fetched (RFC 7591 §2), besides its registered keys',
+  }),
+  dpop_bound_access_tokens: Type.Boolean({
+    description: 'Its token requests must carry a DPoP proof and its tokens are bound to that key (RFC 9449 §5.2)',
+  }),
+  warnings: Type.Array(Type.String(), {
+    description: 'What an operator should look at, e.g. a read-only-named integration holding management scopes',
+  }),
+  last_used_at: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'Its last token issuance or API call (ISO 8601; recorded in batches, up to a minute late); null: never used',
+  }),
+  secret_created_at: Type.Union([Type.String(), Type.Null()], {
+    description: 'When its current secret was issued (ISO 8601); null: key-only, no secret',
+  }),
+  previous_secret_expires_at: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'When the secret it rotated out stops working (end of the grace period, ISO 8601); null: no previous secret works',
+  }),
   live_tokens: Type.Integer({ minimum: 0, description: 'Its access tokens that are neither expired nor revoked' }),
   created_at: Type.String(),
   updated_at: Type.String(),
@@ -103,12 +141,17 @@ export const IntegrationCreate = Type.Object(
     scopes: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 200 })),
     grants: Type.Optional(Type.Array(Grant, { maxItems: 50 })),
     token_endpoint_auth_method: Type.Optional(
-      Type.Union([Type.Literal('client_secret_basic'), Type.Literal('client_secret_post'), Type.Literal('private_key_jwt')], {
-        description: '`private_key_jwt` creates a key-only integration: no secret, `jwks` or `jwks_uri` required',
-      }),
+      Type.Union(
+        [Type.Literal('client_secret_basic'), Type.Literal('client_secret_post'), Type.Literal('private_key_jwt')],
+        {
+          description: '`private_key_jwt` creates a key-only integration: no secret, `jwks` or `jwks_uri` required',
+        },
+      ),
     ),
     jwks: Type.Optional(Jwks),
-    jwks_uri: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'https URL of its JWKS (RFC 7591 §2)' })),
+    jwks_uri: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 2000, description: 'https URL of its JWKS (RFC 7591 §2)' }),
+    ),
     dpop_bound_access_tokens: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -116,7 +159,10 @@ export const IntegrationCreate = Type.Object(
 export type IntegrationCreate = Static<typeof IntegrationCreate>;
 
 /** Answer to creation: the integration plus its secret, shown this once (none for a key-only integration). */
-export const IntegrationCreated = Type.Intersect([Integration, Type.Object({ client_secret: Type.Optional(Type.String()) })]);
+export const IntegrationCreated = Type.Intersect([
+  Integration,
+  Type.Object({ client_secret: Type.Optional(Type.String()) }),
+]);
 export type IntegrationCreated = Static<typeof IntegrationCreated>;
 
 /** Body of `PATCH /environments/{env}/integrations/{client_id}`. */
@@ -128,7 +174,9 @@ export const IntegrationUpdate = Type.Object(
     scopes: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 200 })),
     grants: Type.Optional(Type.Array(Grant, { maxItems: 50 })),
     token_quota_per_hour: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
-    secret_expires_at: Type.Optional(Type.Union([Type.String({ description: 'ISO 8601 time after which the secret stops working' }), Type.Null()])),
+    secret_expires_at: Type.Optional(
+      Type.Union([Type.String({ description: 'ISO 8601 time after which the secret stops working' }), Type.Null()]),
+    ),
     jwks_uri: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 2000 }), Type.Null()])),
     dpop_bound_access_tokens: Type.Optional(Type.Boolean()),
     keep_tokens: Type.Optional(
@@ -200,9 +248,12 @@ export const AuditEvent = Type.Object({
   target: Type.Union([Type.String(), Type.Null()]),
   ip: Type.Union([Type.String(), Type.Null()]),
   result: Type.String(),
-  changes: Type.Union([Type.Record(Type.String(), Type.Object({ before: Type.Unknown(), after: Type.Unknown() })), Type.Null()], {
-    description: 'For an update: the before and after of each changed field (never a secret); null otherwise',
-  }),
+  changes: Type.Union(
+    [Type.Record(Type.String(), Type.Object({ before: Type.Unknown(), after: Type.Unknown() })), Type.Null()],
+    {
+      description: 'For an update: the before and after of each changed field (never a secret); null otherwise',
+    },
+  ),
   created_at: Type.String(),
 });
 export type AuditEvent = Static<typeof AuditEvent>;

@@ -21,42 +21,43 @@ export type OAuthErrorCode =
   | 'invalid_dpop_proof';
 
 /** RFC 6749 §5.2 error body. */
-export const OAuthErrorBody = Type.Object(
-  {
-    error: Type.String({ description: 'RFC 6749 §5.2 error code' }),
-    error_description: Type.Optional(Type.String()),
-  }
-);
+export const OAuthErrorBody = Type.Object({
+  error: Type.String({ description: 'RFC 6749 §5.2 error code' }),
+  error_description: Type.Optional(Type.String()),
+});
 export type OAuthErrorBody = Static<typeof OAuthErrorBody>;
 
 /** RFC 6749 §5.1 successful token response. `expires_in` is in seconds. */
-export const TokenResponse = Type.Object(
-  {
-    access_token: Type.String(),
-    token_type: Type.Union([Type.Literal('Bearer'), Type.Literal('DPoP')], { description: '`DPoP` when the token is bound to the key of the request\'s DPoP proof (RFC 9449 §5)' }),
-    expires_in: Type.Integer({ description: 'Seconds the returned token has left' }),
-    scope: Type.String({ description: 'Space-separated scopes the token carries' }),
-  }
-);
+export const TokenResponse = Type.Object({
+  access_token: Type.String(),
+  token_type: Type.Union([Type.Literal('Bearer'), Type.Literal('DPoP')], {
+    description: "`DPoP` when the token is bound to the key of the request's DPoP proof (RFC 9449 §5)",
+  }),
+  expires_in: Type.Integer({ description: 'Seconds the returned token has left' }),
+  scope: Type.String({ description: 'Space-separated scopes the token carries' }),
+});
 export type TokenResponse = Static<typeof TokenResponse>;
 
 /** RFC 7662 §2.2 introspection response (inactive tokens answer only `{active:false}`). */
-export const IntrospectionResponse = Type.Object(
-  {
-    active: Type.Boolean(),
-    scope: Type.Optional(Type.String()),
-    client_id: Type.Optional(Type.String()),
-    token_type: Type.Optional(Type.String()),
-    exp: Type.Optional(Type.Integer()),
-    iat: Type.Optional(Type.Integer()),
-    sub: Type.Optional(Type.String()),
-    aud: Type.Optional(Type.String()),
-    iss: Type.Optional(Type.String()),
-    jti: Type.Optional(Type.String()),
-    environment: Type.Optional(Type.String()),
-    cnf: Type.Optional(Type.Object({ jkt: Type.String() }, { description: 'Confirmation of a DPoP-bound token: the JWK SHA-256 thumbprint (RFC 9449 §6.2)' })),
-  }
-);
+export const IntrospectionResponse = Type.Object({
+  active: Type.Boolean(),
+  scope: Type.Optional(Type.String()),
+  client_id: Type.Optional(Type.String()),
+  token_type: Type.Optional(Type.String()),
+  exp: Type.Optional(Type.Integer()),
+  iat: Type.Optional(Type.Integer()),
+  sub: Type.Optional(Type.String()),
+  aud: Type.Optional(Type.String()),
+  iss: Type.Optional(Type.String()),
+  jti: Type.Optional(Type.String()),
+  environment: Type.Optional(Type.String()),
+  cnf: Type.Optional(
+    Type.Object(
+      { jkt: Type.String() },
+      { description: 'Confirmation of a DPoP-bound token: the JWK SHA-256 thumbprint (RFC 9449 §6.2)' },
+    ),
+  ),
+});
 export type IntrospectionResponse = Static<typeof IntrospectionResponse>;
 
 /** Claims of a Gatehouse access token (RFC 9068 §2.2 plus `environment`). Times in seconds since the epoch. */

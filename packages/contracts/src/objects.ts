@@ -35,7 +35,9 @@ export const ApiUpdate = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     scopes: Type.Optional(Type.Array(ApiScopeInput, { maxItems: 200 })),
-    keep_tokens: Type.Optional(Type.Boolean({ description: 'with scopes removed, keep the holders\' unexpired tokens (revoked by default)' })),
+    keep_tokens: Type.Optional(
+      Type.Boolean({ description: "with scopes removed, keep the holders' unexpired tokens (revoked by default)" }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -50,14 +52,18 @@ export type ApiParams = Static<typeof ApiParams>;
 
 /** Query of `DELETE /environments/{env}/apis/{api}`. */
 export const ApiDeleteQuery = Type.Object(
-  { force: Type.Optional(Type.Boolean({ description: 'also remove the grants integrations hold on it (their tokens for it are revoked)' })) },
+  {
+    force: Type.Optional(
+      Type.Boolean({ description: 'also remove the grants integrations hold on it (their tokens for it are revoked)' }),
+    ),
+  },
   { additionalProperties: false },
 );
 export type ApiDeleteQuery = Static<typeof ApiDeleteQuery>;
 
 /** Query of `DELETE /environments/{env}`: `confirm` must repeat the slug. */
 export const EnvironmentDeleteQuery = Type.Object(
-  { confirm: Type.String({ maxLength: 63, description: 'the environment\'s slug, typed again' }) },
+  { confirm: Type.String({ maxLength: 63, description: "the environment's slug, typed again" }) },
   { additionalProperties: false },
 );
 export type EnvironmentDeleteQuery = Static<typeof EnvironmentDeleteQuery>;

@@ -23,20 +23,38 @@ export const ENVIRONMENT_API_SCOPES: readonly ScopeDefinition[] = Object.freeze(
   { value: 'customers:read', description: 'List and read customers of the environment' },
   { value: 'customers:write', description: 'Change and delete customers of the environment' },
   { value: 'audit:read', description: 'Read the audit log of the environment' },
-  { value: 'integrations:secrets', description: "Rotate other integrations' secrets and receive them (credential automation; in no preset)" },
+  {
+    value: 'integrations:secrets',
+    description: "Rotate other integrations' secrets and receive them (credential automation; in no preset)",
+  },
 ]);
 
 /**
  * Content scopes: what an integration or a customer does with its own projects and the
  * environment's media and fonts (docs/product.md "Concepts").
  */
-export const CONTENT_SCOPES: readonly string[] = Object.freeze(['projects:read', 'projects:write', 'media:read', 'media:write', 'fonts:read', 'fonts:write', 'outputs:create']);
+export const CONTENT_SCOPES: readonly string[] = Object.freeze([
+  'projects:read',
+  'projects:write',
+  'media:read',
+  'media:write',
+  'fonts:read',
+  'fonts:write',
+  'outputs:create',
+]);
 
 /**
  * Management scopes: the environment's integrations, customers and audit log. A token holding any
  * of them must never reach a browser.
  */
-export const MANAGEMENT_SCOPES: readonly string[] = Object.freeze(['integrations:read', 'integrations:write', 'integrations:secrets', 'customers:read', 'customers:write', 'audit:read']);
+export const MANAGEMENT_SCOPES: readonly string[] = Object.freeze([
+  'integrations:read',
+  'integrations:write',
+  'integrations:secrets',
+  'customers:read',
+  'customers:write',
+  'audit:read',
+]);
 
 /**
  * The scopes a token handed to a front end may hold: the content read scopes (the `read-only`
@@ -61,7 +79,9 @@ export const INTEGRATION_PRESETS: readonly IntegrationPreset[] = ['read-only', '
  */
 export function presetScopes(preset: IntegrationPreset): string[] {
   const all = ENVIRONMENT_API_SCOPES.map((s) => s.value);
-  return preset === 'read-only' ? all.filter((s) => FRONT_END_SCOPES.includes(s)) : all.filter((s) => s !== SECRETS_SCOPE);
+  return preset === 'read-only'
+    ? all.filter((s) => FRONT_END_SCOPES.includes(s))
+    : all.filter((s) => s !== SECRETS_SCOPE);
 }
 
 /** Default scopes granted to customer tokens of an environment (settable per environment). */

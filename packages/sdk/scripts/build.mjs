@@ -20,7 +20,9 @@ execFileSync(process.execPath, [tsc, '-p', join(sdk, 'tsconfig.build.json'), '--
 
 /** Every emitted file below `dir`. */
 function files(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 // Which contract types the declarations use.
@@ -37,18 +39,36 @@ const scratch = join(sdk, '.types-scratch');
 mkdirSync(scratch, { recursive: true });
 const probe = join(scratch, 'probe.ts');
 const sorted = [...names].sort();
-writeFileSync(probe, `import type { ${sorted.join(', ')} } from '${CONTRACTS}';\n${sorted.map((n) => `export type __${n} = ${n};`).join('\n')}\n`);
+writeFileSync(
+  probe,
+  `import type { ${sorted.join(', ')} } from '${CONTRACTS}';\n${sorted.map((n) => `export type __${n} = ${n};`).join('\n')}\n`,
+);
 try {
-  const program = ts.createProgram([probe], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, skipLibCheck: true, types: [], noEmit: true });
+  const program = ts.createProgram([probe], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    skipLibCheck: true,
+    types: [],
+    noEmit: true,
+  });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(probe);
   const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(source));
-  const flags = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.InTypeAlias | ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType;
+  const flags =
+    ts.TypeFormatFlags.NoTruncation |
+    ts.TypeFormatFlags.InTypeAlias |
+    ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType;
   /** The structure of `type`; an interface (printed by name) is spelled out member by member. */
   const expand = (type) => {
     const text = checker.typeToString(type, undefined, flags);
     if (!/^\w+$/.test(text) || !(type.flags & ts.TypeFlags.Object)) return text;
-    const members = checker.getPropertiesOfType(type).map((p) => `${p.name}${p.flags & ts.SymbolFlags.Optional ? '?' : ''}: ${checker.typeToString(checker.getTypeOfSymbol(p), undefined, flags)};`);
+    const members = checker
+      .getPropertiesOfType(type)
+      .map(
+        (p) =>
+          `${p.name}${p.flags & ts.SymbolFlags.Optional ? '?' : ''}: ${checker.typeToString(checker.getTypeOfSymbol(p), undefined, flags)};`,
+      );
     return `{ ${members.join(' ')} }`;
   };
   const lines = sorted.map((n) => {
@@ -57,7 +77,10 @@ try {
     if (/\b(Static|TObject|TSchema|Kind)\b/.test(text)) throw new Error(`${n} did not expand: ${text}`);
     return `export type ${n} = ${text};`;
   });
-  writeFileSync(join(out, 'contracts.d.ts'), `// The Gatehouse API types this package uses, expanded from the workspace's contracts at build time.\n${lines.join('\n')}\n`);
+  writeFileSync(
+    join(out, 'contracts.d.ts'),
+    `// The Gatehouse API types this package uses, expanded from the workspace's contracts at build time.\n${lines.join('\n')}\n`,
+  );
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

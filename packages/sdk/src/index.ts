@@ -85,4 +85,13 @@ export type {
 } from './client/resources.js';
 
 /** Wire types of the Gatehouse APIs, re-exported so callers can name them. */
-export type { AccessTokenClaims, Asset, Customer, OAuthErrorCode, Output, Project, Self, TokenResponse } from '@gatehouse/contracts';
+export type {
+  AccessTokenClaims,
+  Asset,
+  Customer,
+  OAuthErrorCode,
+  Output,
+  Project,
+  Self,
+  TokenResponse,
+} from '@gatehouse/contracts';

@@ -4,7 +4,13 @@ import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presetScopes } from '@gatehouse/contracts';
-import { createAuthData, createTokenSource, FRONT_END_SCOPES, WriteScopeError, type AuthDataLogger } from '../src/index.js';
+import {
+  createAuthData,
+  createTokenSource,
+  FRONT_END_SCOPES,
+  WriteScopeError,
+  type AuthDataLogger,
+} from '../src/index.js';
 import { createTestKey, signAccessToken, type TestKey } from './helpers/keys.js';
 import { startFakeAuthorizationServer } from './helpers/fake-authorization-server.js';
 
@@ -21,7 +27,9 @@ function recordingLogger(): AuthDataLogger & { lines: string[] } {
 /** Serves one handler under GET /user/authdata with each framework; returns (status, body, headers). */
 type Call = () => Promise<{ status: number; text: string; cacheControl: string | null }>;
 
-async function expressCall(handler: ReturnType<ReturnType<typeof createAuthData>['express']>): Promise<{ call: Call; close: () => Promise<void> }> {
+async function expressCall(
+  handler: ReturnType<ReturnType<typeof createAuthData>['express']>,
+): Promise<{ call: Call; close: () => Promise<void> }> {
   const app = express();
   app.get('/user/authdata', handler);
   const server = app.listen(0, '127.0.0.1');
@@ -36,7 +44,9 @@ async function expressCall(handler: ReturnType<ReturnType<typeof createAuthData>
   };
 }
 
-async function fastifyCall(handler: ReturnType<ReturnType<typeof createAuthData>['fastify']>): Promise<{ call: Call; close: () => Promise<void> }> {
+async function fastifyCall(
+  handler: ReturnType<ReturnType<typeof createAuthData>['fastify']>,
+): Promise<{ call: Call; close: () => Promise<void> }> {
   const app = Fastify();
   app.get('/user/authdata', handler);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -49,7 +59,9 @@ async function fastifyCall(handler: ReturnType<ReturnType<typeof createAuthData>
   };
 }
 
-async function honoCall(handler: ReturnType<ReturnType<typeof createAuthData>['hono']>): Promise<{ call: Call; close: () => Promise<void> }> {
+async function honoCall(
+  handler: ReturnType<ReturnType<typeof createAuthData>['hono']>,
+): Promise<{ call: Call; close: () => Promise<void> }> {
   const app = new Hono();
   app.get('/user/authdata', handler);
   return {
@@ -78,7 +90,16 @@ describe('createAuthData', () => {
     const err = await authData.get().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WriteScopeError);
     expect(err).toMatchObject({ code: 'ERR_WRITE_SCOPE' });
-    expect((err as WriteScopeError).scopes).toEqual(['projects:write', 'media:write', 'fonts:write', 'outputs:create', 'integrations:read', 'integrations:write', 'customers:read', 'customers:write']);
+    expect((err as WriteScopeError).scopes).toEqual([
+      'projects:write',
+      'media:write',
+      'fonts:write',
+      'outputs:create',
+      'integrations:read',
+      'integrations:write',
+      'customers:read',
+      'customers:write',
+    ]);
     expect((err as Error).message).not.toContain(allPermissionsToken);
   });
 
@@ -103,9 +124,17 @@ describe('createAuthData', () => {
   });
 
   it('applies a custom allowScopes list or predicate', async () => {
-    const listed = createAuthData({ tokenSource: { getToken: async () => readOnlyToken }, apiUrl: API_URL, allowScopes: ['media:read', 'fonts:read'] });
+    const listed = createAuthData({
+      tokenSource: { getToken: async () => readOnlyToken },
+      apiUrl: API_URL,
+      allowScopes: ['media:read', 'fonts:read'],
+    });
     await expect(listed.get()).rejects.toMatchObject({ scopes: ['projects:read'] });
-    const predicate = createAuthData({ tokenSource: { getToken: async () => allPermissionsToken }, apiUrl: API_URL, allowScopes: () => true });
+    const predicate = createAuthData({
+      tokenSource: { getToken: async () => allPermissionsToken },
+      apiUrl: API_URL,
+      allowScopes: () => true,
+    });
     await expect(predicate.get()).resolves.toMatchObject({ success: true });
   });
 
@@ -124,7 +153,11 @@ describe('createAuthData', () => {
   ] as const)('%s adapter', (framework, serve) => {
     it('answers 500 {success:false} without the token for an all-permissions token, and logs why without the token', async () => {
       const logger = recordingLogger();
-      const authData = createAuthData({ tokenSource: { getToken: async () => allPermissionsToken }, apiUrl: API_URL, logger });
+      const authData = createAuthData({
+        tokenSource: { getToken: async () => allPermissionsToken },
+        apiUrl: API_URL,
+        logger,
+      });
       const { call, close } = await serve(authData[framework]() as never);
       try {
         const res = await call();
@@ -143,7 +176,11 @@ describe('createAuthData', () => {
 
     it('answers 200 {success:true, token, apiURL} for a read-only token', async () => {
       const logger = recordingLogger();
-      const authData = createAuthData({ tokenSource: { getToken: async () => readOnlyToken }, apiUrl: API_URL, logger });
+      const authData = createAuthData({
+        tokenSource: { getToken: async () => readOnlyToken },
+        apiUrl: API_URL,
+        logger,
+      });
       const { call, close } = await serve(authData[framework]() as never);
       try {
         const res = await call();
@@ -158,7 +195,9 @@ describe('createAuthData', () => {
 
     it('answers 500 {success:false} when the token source fails, redacting tokens from the log', async () => {
       const logger = recordingLogger();
-      const failing = { getToken: () => Promise.reject(new Error(`boom while storing ${readOnlyToken} at db.example.com`)) };
+      const failing = {
+        getToken: () => Promise.reject(new Error(`boom while storing ${readOnlyToken} at db.example.com`)),
+      };
       const authData = createAuthData({ tokenSource: failing, apiUrl: API_URL, logger });
       const { call, close } = await serve(authData[framework]() as never);
       try {
@@ -182,11 +221,23 @@ describe('createAuthData', () => {
     afterAll(() => server.close());
 
     it('hands out the read-only integration token and refuses the dangerous one', async () => {
-      const readonly = createTokenSource({ issuer: server.issuer, clientId: 'front', clientSecret: 's', scope: 'media:read fonts:read' });
-      const dangerous = createTokenSource({ issuer: server.issuer, clientId: 'back', clientSecret: 's', scope: 'media:read media:write' });
+      const readonly = createTokenSource({
+        issuer: server.issuer,
+        clientId: 'front',
+        clientSecret: 's',
+        scope: 'media:read fonts:read',
+      });
+      const dangerous = createTokenSource({
+        issuer: server.issuer,
+        clientId: 'back',
+        clientSecret: 's',
+        scope: 'media:read media:write',
+      });
       const ok = await createAuthData({ tokenSource: readonly, apiUrl: API_URL }).get();
       expect(ok.token).toBe(await readonly.getToken());
-      await expect(createAuthData({ tokenSource: dangerous, apiUrl: API_URL }).get()).rejects.toMatchObject({ scopes: ['media:write'] });
+      await expect(createAuthData({ tokenSource: dangerous, apiUrl: API_URL }).get()).rejects.toMatchObject({
+        scopes: ['media:write'],
+      });
     });
   });
 });

@@ -11,13 +11,19 @@ describe('bearerToken', () => {
     expect(bearerToken(header)).toBe(expected);
   });
 
-  it.each([undefined, null, '', 'Basic Y2xpZW50OnNlY3JldA==', 'Token abc', 'Bearerabc'])('treats %j as no bearer token', (header) => {
-    expect(() => bearerToken(header)).toThrow(TokenMissingError);
-  });
+  it.each([undefined, null, '', 'Basic Y2xpZW50OnNlY3JldA==', 'Token abc', 'Bearerabc'])(
+    'treats %j as no bearer token',
+    (header) => {
+      expect(() => bearerToken(header)).toThrow(TokenMissingError);
+    },
+  );
 
-  it.each(['Bearer', 'Bearer ', 'Bearer a b', 'Bearer a"b', 'Bearer =abc'])('rejects %j as a malformed request', (header) => {
-    expect(() => bearerToken(header)).toThrow(BearerRequestError);
-  });
+  it.each(['Bearer', 'Bearer ', 'Bearer a b', 'Bearer a"b', 'Bearer =abc'])(
+    'rejects %j as a malformed request',
+    (header) => {
+      expect(() => bearerToken(header)).toThrow(BearerRequestError);
+    },
+  );
 
   it('rejects a repeated header', () => {
     expect(() => bearerToken(['Bearer a', 'Bearer b'])).toThrow(BearerRequestError);

@@ -4,7 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
-import { createTokenSource, GatehouseApiError, GatehouseClient, OAuthError, type TokenSourceOptions } from '../src/index.js';
+import {
+  createTokenSource,
+  GatehouseApiError,
+  GatehouseClient,
+  OAuthError,
+  type TokenSourceOptions,
+} from '../src/index.js';
 import { accessTokenHash } from '../src/dpop/dpop-key.js';
 import { clientKey, ISSUER, issuerFetch, startTestServer, type TestServer } from './helpers/real-gatehouse.js';
 
@@ -21,9 +27,18 @@ describe('DPoP through the SDK (real Gatehouse)', () => {
 
   const source = (extra: Partial<TokenSourceOptions>) => {
     seen = [];
-    return createTokenSource({ issuer: ISSUER, clientId: secretClient.client_id, clientSecret: secretClient.client_secret, fetch: issuerFetch(t.url, seen), clock: () => t.clock.now(), dpop: true, ...extra });
+    return createTokenSource({
+      issuer: ISSUER,
+      clientId: secretClient.client_id,
+      clientSecret: secretClient.client_secret,
+      fetch: issuerFetch(t.url, seen),
+      clock: () => t.clock.now(),
+      dpop: true,
+      ...extra,
+    });
   };
-  const client = (tokenSource: ReturnType<typeof source>) => new GatehouseClient({ baseUrl: ISSUER, tokenSource, fetch: issuerFetch(t.url, seen) });
+  const client = (tokenSource: ReturnType<typeof source>) =>
+    new GatehouseClient({ baseUrl: ISSUER, tokenSource, fetch: issuerFetch(t.url, seen) });
 
   it('I-89 a DPoP-bound token works through GatehouseClient (fresh proof with ath per call); the same token as Bearer is 401', async () => {
     const s = source({});
@@ -41,7 +56,8 @@ describe('DPoP through the SDK (real Gatehouse)', () => {
       expect(r.headers['authorization']).toBe(`DPoP ${token}`);
       return decodeJwt(r.headers['dpop']!);
     });
-    for (const p of proofs) expect(p).toMatchObject({ htm: 'GET', htu: `${ISSUER}/api/v1/self`, ath: await accessTokenHash(token) });
+    for (const p of proofs)
+      expect(p).toMatchObject({ htm: 'GET', htu: `${ISSUER}/api/v1/self`, ath: await accessTokenHash(token) });
     expect(proofs[0]!.jti).not.toBe(proofs[1]!.jti);
 
     const asBearer = new GatehouseClient({ baseUrl: ISSUER, token, fetch: issuerFetch(t.url) });
@@ -50,23 +66,49 @@ describe('DPoP through the SDK (real Gatehouse)', () => {
     expect(err).toMatchObject({ status: 401 });
   });
 
-  it('I-88 a leaked DPoP token is useless with another source\'s key; each source keeps its own key and its own token', async () => {
+  it("I-88 a leaked DPoP token is useless with another source's key; each source keeps its own key and its own token", async () => {
     const a = source({});
     const b = source({});
     const tokenA = await a.getToken();
     const tokenB = await b.getToken();
     expect(tokenA).not.toBe(tokenB);
-    const thief = { getToken: () => Promise.resolve(tokenA), getTokenResponse: () => a.getTokenResponse(), dpopProof: b.dpopProof! };
-    const err = await new GatehouseClient({ baseUrl: ISSUER, tokenSource: thief, fetch: issuerFetch(t.url) }).self().catch((e: unknown) => e);
+    const thief = {
+      getToken: () => Promise.resolve(tokenA),
+      getTokenResponse: () => a.getTokenResponse(),
+      dpopProof: b.dpopProof!,
+    };
+    const err = await new GatehouseClient({ baseUrl: ISSUER, tokenSource: thief, fetch: issuerFetch(t.url) })
+      .self()
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 401, error: 'invalid_token' });
   });
 
   it('private_key_jwt and DPoP together; an integration that requires DPoP refuses a source without it', async () => {
     const key = await clientKey('k1');
-    const required = await t.integration({ preset: 'read-only', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] }, dpop_bound_access_tokens: true });
-    const bound = createTokenSource({ issuer: ISSUER, clientId: required.client_id, privateKey: key.privateJwk, dpop: true, fetch: issuerFetch(t.url), clock: () => t.clock.now() });
-    expect(await new GatehouseClient({ baseUrl: ISSUER, tokenSource: bound, fetch: issuerFetch(t.url) }).self()).toMatchObject({ client_id: required.client_id });
-    const plain = createTokenSource({ issuer: ISSUER, clientId: required.client_id, privateKey: key.privateJwk, fetch: issuerFetch(t.url), clock: () => t.clock.now() });
+    const required = await t.integration({
+      preset: 'read-only',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [key.publicJwk] },
+      dpop_bound_access_tokens: true,
+    });
+    const bound = createTokenSource({
+      issuer: ISSUER,
+      clientId: required.client_id,
+      privateKey: key.privateJwk,
+      dpop: true,
+      fetch: issuerFetch(t.url),
+      clock: () => t.clock.now(),
+    });
+    expect(
+      await new GatehouseClient({ baseUrl: ISSUER, tokenSource: bound, fetch: issuerFetch(t.url) }).self(),
+    ).toMatchObject({ client_id: required.client_id });
+    const plain = createTokenSource({
+      issuer: ISSUER,
+      clientId: required.client_id,
+      privateKey: key.privateJwk,
+      fetch: issuerFetch(t.url),
+      clock: () => t.clock.now(),
+    });
     const err = await plain.getToken().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OAuthError);
     expect(err).toMatchObject({ status: 400, error: 'invalid_dpop_proof' });

@@ -3,8 +3,22 @@ import { ArgumentError, GatehouseApiError, GatehouseClient, NetworkError } from 
 import { deadUrl } from './helpers/http-server.js';
 import { startFakeApiServer, type FakeApiServer } from './helpers/fake-api-server.js';
 
-const PROJECT = { id: 'p 1/x', name: 'Spring', description: '', data: {}, created_at: '2030-01-01T00:00:00Z', updated_at: '2030-01-01T00:00:00Z' };
-const ASSET = { id: 'a1', name: 'logo.png', content_type: 'image/png', size: 10, checksum: 'f'.repeat(64), created_at: '2030-01-01T00:00:00Z' };
+const PROJECT = {
+  id: 'p 1/x',
+  name: 'Spring',
+  description: '',
+  data: {},
+  created_at: '2030-01-01T00:00:00Z',
+  updated_at: '2030-01-01T00:00:00Z',
+};
+const ASSET = {
+  id: 'a1',
+  name: 'logo.png',
+  content_type: 'image/png',
+  size: 10,
+  checksum: 'f'.repeat(64),
+  created_at: '2030-01-01T00:00:00Z',
+};
 
 describe('GatehouseClient', () => {
   let api: FakeApiServer;
@@ -39,20 +53,38 @@ describe('GatehouseClient', () => {
     expect(api.requests[0]?.query.get('limit')).toBe('10');
     expect(api.requests[0]?.query.get('cursor')).toBe('c1');
     expect(await c.projects.get('p 1/x')).toEqual(PROJECT);
-    expect(await c.projects.create({ name: 'Autumn', data: { a: 1 } })).toMatchObject({ name: 'Autumn', data: { a: 1 } });
+    expect(await c.projects.create({ name: 'Autumn', data: { a: 1 } })).toMatchObject({
+      name: 'Autumn',
+      data: { a: 1 },
+    });
     expect(api.requests[2]?.headers['content-type']).toBe('application/json');
     expect(api.requests[2]?.body).toEqual({ name: 'Autumn', data: { a: 1 } });
     expect(await c.projects.update('p 1/x', { description: 'new' })).toMatchObject({ description: 'new' });
     expect(api.requests[3]?.method).toBe('PATCH');
     await expect(c.projects.delete('p 1/x')).resolves.toBeUndefined();
-    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${base}`, `GET ${item}`, `POST ${base}`, `PATCH ${item}`, `DELETE ${item}`]);
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET ${base}`,
+      `GET ${item}`,
+      `POST ${base}`,
+      `PATCH ${item}`,
+      `DELETE ${item}`,
+    ]);
   });
 
   it('media, fonts, outputs and customers use their collections; the environment can be given per call', async () => {
     api.routes.set('POST /api/v1/environments/acme/media', { status: 201, body: ASSET });
-    api.routes.set('GET /api/v1/environments/other/fonts', { status: 200, body: { items: [ASSET], next_cursor: null } });
-    api.routes.set('POST /api/v1/environments/acme/outputs', (req) => ({ status: 201, body: { id: 'o1', status: 'queued', format: 'png', created_at: '', ...(req.body as object) } }));
-    api.routes.set('PATCH /api/v1/environments/acme/customers/u1', (req) => ({ status: 200, body: { id: 'u1', fields: {}, created_at: '', last_seen_at: '', ...(req.body as object) } }));
+    api.routes.set('GET /api/v1/environments/other/fonts', {
+      status: 200,
+      body: { items: [ASSET], next_cursor: null },
+    });
+    api.routes.set('POST /api/v1/environments/acme/outputs', (req) => ({
+      status: 201,
+      body: { id: 'o1', status: 'queued', format: 'png', created_at: '', ...(req.body as object) },
+    }));
+    api.routes.set('PATCH /api/v1/environments/acme/customers/u1', (req) => ({
+      status: 200,
+      body: { id: 'u1', fields: {}, created_at: '', last_seen_at: '', ...(req.body as object) },
+    }));
     const c = client();
     const { id: _id, created_at: _createdAt, ...assetCreate } = ASSET;
     expect(await c.media.create(assetCreate)).toEqual(ASSET);
@@ -72,13 +104,17 @@ describe('GatehouseClient', () => {
       status: 403,
       headers: { 'www-authenticate': 'Bearer realm="gatehouse", error="insufficient_scope", scope="media:write"' },
     });
-    const err = await client().media.create({ name: 'x', content_type: 'image/png', size: 1, checksum: 'a'.repeat(64) }).catch((e: unknown) => e);
+    const err = await client()
+      .media.create({ name: 'x', content_type: 'image/png', size: 1, checksum: 'a'.repeat(64) })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GatehouseApiError);
     expect(err).toMatchObject({ code: 'ERR_API', status: 403, error: 'insufficient_scope', scope: 'media:write' });
   });
 
   it('throws GatehouseApiError with the body error of a 404', async () => {
-    const err = await client().projects.get('missing').catch((e: unknown) => e);
+    const err = await client()
+      .projects.get('missing')
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 404, error: 'not_found', errorDescription: 'no such resource' });
   });
 
@@ -111,8 +147,12 @@ describe('GatehouseClient', () => {
 
   it('validates its options and reports unreachable servers as NetworkError', async () => {
     expect(() => new GatehouseClient({ baseUrl: api.url })).toThrow(ArgumentError);
-    expect(() => new GatehouseClient({ baseUrl: api.url, token: 't', tokenSource: { getToken: async () => 't' } })).toThrow(ArgumentError);
+    expect(
+      () => new GatehouseClient({ baseUrl: api.url, token: 't', tokenSource: { getToken: async () => 't' } }),
+    ).toThrow(ArgumentError);
     expect(() => new GatehouseClient({ baseUrl: 'nope', token: 't' })).toThrow(ArgumentError);
-    await expect(new GatehouseClient({ baseUrl: await deadUrl(), token: 't' }).self()).rejects.toBeInstanceOf(NetworkError);
+    await expect(new GatehouseClient({ baseUrl: await deadUrl(), token: 't' }).self()).rejects.toBeInstanceOf(
+      NetworkError,
+    );
   });
 });

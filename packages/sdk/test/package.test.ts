@@ -17,7 +17,9 @@ const SDK = fileURLToPath(new URL('..', import.meta.url));
 const JOSE = dirname(fileURLToPath(import.meta.resolve('jose/package.json')));
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 describe('the published @gatehouse/client', () => {
@@ -38,15 +40,30 @@ describe('the published @gatehouse/client', () => {
 
   it('has a manifest pointing at built files, depends on jose only, and never names the private contracts', () => {
     const manifest = JSON.parse(readFileSync(join(dist, 'package.json'), 'utf8')) as Record<string, unknown>;
-    expect(manifest).toMatchObject({ name: '@gatehouse/client', type: 'module', exports: { '.': { types: './index.d.ts', default: './index.js' } } });
+    expect(manifest).toMatchObject({
+      name: '@gatehouse/client',
+      type: 'module',
+      exports: { '.': { types: './index.d.ts', default: './index.js' } },
+    });
     expect(Object.keys(manifest.dependencies as object)).toEqual(['jose']);
     expect(manifest.private).toBeUndefined();
-    for (const file of files(dist).filter((f) => /\.(js|d\.ts)$/.test(f))) expect(readFileSync(file, 'utf8'), file).not.toContain('@gatehouse/contracts');
-    expect(readFileSync(join(dist, 'contracts.d.ts'), 'utf8')).toContain("export type TokenResponse = { access_token: string; token_type: 'Bearer' | 'DPoP'; expires_in: number; scope: string; };");
+    for (const file of files(dist).filter((f) => /\.(js|d\.ts)$/.test(f)))
+      expect(readFileSync(file, 'utf8'), file).not.toContain('@gatehouse/contracts');
+    expect(readFileSync(join(dist, 'contracts.d.ts'), 'utf8')).toContain(
+      "export type TokenResponse = { access_token: string; token_type: 'Bearer' | 'DPoP'; expires_in: number; scope: string; };",
+    );
   });
 
   it('loads in Node from the consumer', async () => {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', "const m = await import('@gatehouse/client'); console.log(typeof m.createTokenSource, typeof m.createVerifier)"], { cwd: consumer });
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('@gatehouse/client'); console.log(typeof m.createTokenSource, typeof m.createVerifier)",
+      ],
+      { cwd: consumer },
+    );
     expect(stdout.trim()).toBe('function function');
   });
 
@@ -65,8 +82,18 @@ describe('the published @gatehouse/client', () => {
         '',
       ].join('\n'),
     );
-    const program = ts.createProgram([file], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'], strict: true, types: [], noEmit: true });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    const program = ts.createProgram([file], {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
+      strict: true,
+      types: [],
+      noEmit: true,
+    });
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(diagnostics).toEqual([]);
   });
 });

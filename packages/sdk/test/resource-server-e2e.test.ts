@@ -22,17 +22,44 @@ describe('a tenant resource server with the SDK verifier and a real Gatehouse', 
 
   beforeAll(async () => {
     t = await startTestServer('sqlite');
-    await apis.createApi(t.server.runtime.ctx, CLI_ACTOR, 'default', { name: 'Reports', audience: RESOURCE, scopes: [{ value: 'reports:read' }] });
+    await apis.createApi(t.server.runtime.ctx, CLI_ACTOR, 'default', {
+      name: 'Reports',
+      audience: RESOURCE,
+      scopes: [{ value: 'reports:read' }],
+    });
     const key = await clientKey('k1');
-    const { client_id } = await t.integration({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] }, grants: [{ audience: RESOURCE, scopes: ['reports:read'] }] });
-    const verifier = createVerifier({ issuer: ISSUER, audience: RESOURCE, fetch: issuerFetch(t.url), clock: () => t.clock.now(), protectedResourceMetadata: { resource: RESOURCE, scopesSupported: ['reports:read'] } });
+    const { client_id } = await t.integration({
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [key.publicJwk] },
+      grants: [{ audience: RESOURCE, scopes: ['reports:read'] }],
+    });
+    const verifier = createVerifier({
+      issuer: ISSUER,
+      audience: RESOURCE,
+      fetch: issuerFetch(t.url),
+      clock: () => t.clock.now(),
+      protectedResourceMetadata: { resource: RESOURCE, scopesSupported: ['reports:read'] },
+    });
     const app = express();
     app.get(verifier.resourceMetadata!.path, verifier.resourceMetadata!.express());
-    app.get('/reports', verifier.express({ scopes: ['reports:read'] }), (req, res) => void res.json({ client: (req as unknown as { auth: { client_id: string } }).auth.client_id }));
+    app.get(
+      '/reports',
+      verifier.express({ scopes: ['reports:read'] }),
+      (req, res) => void res.json({ client: (req as unknown as { auth: { client_id: string } }).auth.client_id }),
+    );
     server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    source = createTokenSource({ issuer: ISSUER, clientId: client_id, privateKey: key.privateJwk, audience: RESOURCE, scope: 'reports:read', dpop: true, fetch: issuerFetch(t.url), clock: () => t.clock.now() });
+    source = createTokenSource({
+      issuer: ISSUER,
+      clientId: client_id,
+      privateKey: key.privateJwk,
+      audience: RESOURCE,
+      scope: 'reports:read',
+      dpop: true,
+      fetch: issuerFetch(t.url),
+      clock: () => t.clock.now(),
+    });
   });
   afterAll(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -44,7 +71,11 @@ describe('a tenant resource server with the SDK verifier and a real Gatehouse', 
     const metadataUrl = /resource_metadata="([^"]+)"/.exec(challenge)?.[1];
     expect(metadataUrl).toBe(`${RESOURCE}/.well-known/oauth-protected-resource`);
     const doc = (await (await fetch(`${base}${new URL(metadataUrl!).pathname}`)).json()) as Record<string, unknown>;
-    expect(doc).toMatchObject({ resource: RESOURCE, authorization_servers: [ISSUER], scopes_supported: ['reports:read'] });
+    expect(doc).toMatchObject({
+      resource: RESOURCE,
+      authorization_servers: [ISSUER],
+      scopes_supported: ['reports:read'],
+    });
   });
 
   it('I-89 a DPoP-bound token from createTokenSource works with its proof; the same token as Bearer, or with a replayed proof, is 401', async () => {

@@ -16,13 +16,23 @@ describe('createTokenSource with private_key_jwt (real Gatehouse)', () => {
   beforeAll(async () => {
     t = await startTestServer('sqlite');
     key = await clientKey('k1');
-    ({ client_id: clientId } = await t.integration({ preset: 'read-only', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] } }));
+    ({ client_id: clientId } = await t.integration({
+      preset: 'read-only',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [key.publicJwk] },
+    }));
   });
   afterAll(() => t.close());
 
   const source = (extra: Partial<TokenSourceOptions>) => {
     seen = [];
-    return createTokenSource({ issuer: ISSUER, clientId, fetch: issuerFetch(t.url, seen), clock: () => t.clock.now(), ...extra });
+    return createTokenSource({
+      issuer: ISSUER,
+      clientId,
+      fetch: issuerFetch(t.url, seen),
+      clock: () => t.clock.now(),
+      ...extra,
+    });
   };
   const assertions = () => seen.filter((r) => r.url.endsWith('/oauth/token')).map((r) => new URLSearchParams(r.body));
 
@@ -51,8 +61,11 @@ describe('createTokenSource with private_key_jwt (real Gatehouse)', () => {
 
   it('accepts a private JWK (alg from the curve), a PKCS#8 PEM, and a signer callback', async () => {
     const pem = await exportPKCS8(key.privateKey);
-    const signer: TokenSourceOptions['signer'] = (claims, header) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1', ...header }).sign(key.privateKey);
-    for (const extra of [{ privateKey: key.privateJwk }, { privateKey: pem, kid: 'k1' }, { signer }] as Array<Partial<TokenSourceOptions>>) {
+    const signer: TokenSourceOptions['signer'] = (claims, header) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1', ...header }).sign(key.privateKey);
+    for (const extra of [{ privateKey: key.privateJwk }, { privateKey: pem, kid: 'k1' }, { signer }] as Array<
+      Partial<TokenSourceOptions>
+    >) {
       const s = source(extra);
       expect(decodeJwt(await s.getToken())['client_id']).toBe(clientId);
     }

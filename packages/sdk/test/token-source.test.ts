@@ -1,5 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryTokenStore, createTokenSource, OAuthError, InvalidResponseError, NetworkError, type StoredToken, type TokenSourceOptions, type TokenStore } from '../src/index.js';
+import {
+  createMemoryTokenStore,
+  createTokenSource,
+  OAuthError,
+  InvalidResponseError,
+  NetworkError,
+  type StoredToken,
+  type TokenSourceOptions,
+  type TokenStore,
+} from '../src/index.js';
 import { startFakeAuthorizationServer, type FakeAuthorizationServer } from './helpers/fake-authorization-server.js';
 
 const T0 = Date.UTC(2030, 0, 1);
@@ -57,7 +66,11 @@ describe('createTokenSource', () => {
     expect((await s.getTokenResponse()).expires_in).toBe(3600);
     now = T0 + 1000 * 1000;
     const response = await s.getTokenResponse();
-    expect(response).toMatchObject({ token_type: 'Bearer', expires_in: 2600, scope: 'projects:read media:read fonts:read' });
+    expect(response).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 2600,
+      scope: 'projects:read media:read fonts:read',
+    });
     expect(server.tokenCalls).toHaveLength(1);
   });
 
@@ -81,7 +94,12 @@ describe('createTokenSource', () => {
   });
 
   it('authenticates with client_secret_basic, form-urlencoding id and secret (RFC 6749 App. B)', async () => {
-    await source({ clientId: 'id:with %+é', clientSecret: 's3cr:t %+ü', audience: 'https://api.example.com', scope: ['media:read', 'fonts:read', 'media:read'] }).getToken();
+    await source({
+      clientId: 'id:with %+é',
+      clientSecret: 's3cr:t %+ü',
+      audience: 'https://api.example.com',
+      scope: ['media:read', 'fonts:read', 'media:read'],
+    }).getToken();
     const call = server.tokenCalls[0];
     const header = String(call?.headers.authorization);
     expect(header.startsWith('Basic ')).toBe(true);
@@ -124,17 +142,27 @@ describe('createTokenSource', () => {
 
   it('gives up when Retry-After exceeds maxRetryAfter', async () => {
     server.answers.push({ status: 429, headers: { 'retry-after': '3600' } });
-    const err = await source().getToken().catch((e: unknown) => e);
+    const err = await source()
+      .getToken()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OAuthError);
     expect(err).toMatchObject({ status: 429, retryAfter: 3600, error: 'temporarily_unavailable' });
     expect(server.tokenCalls).toHaveLength(1);
   });
 
   it('throws the last 5xx after maxAttempts', async () => {
-    for (let i = 0; i < 5; i++) server.answers.push({ status: 503, body: { error: 'temporarily_unavailable', error_description: 'db down' } });
-    const err = await source({ retry: { maxAttempts: 3 } }).getToken().catch((e: unknown) => e);
+    for (let i = 0; i < 5; i++)
+      server.answers.push({ status: 503, body: { error: 'temporarily_unavailable', error_description: 'db down' } });
+    const err = await source({ retry: { maxAttempts: 3 } })
+      .getToken()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OAuthError);
-    expect(err).toMatchObject({ code: 'ERR_OAUTH', status: 503, error: 'temporarily_unavailable', errorDescription: 'db down' });
+    expect(err).toMatchObject({
+      code: 'ERR_OAUTH',
+      status: 503,
+      error: 'temporarily_unavailable',
+      errorDescription: 'db down',
+    });
     expect(server.tokenCalls).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
   });
@@ -147,8 +175,14 @@ describe('createTokenSource', () => {
   });
 
   it('never retries invalid_client and throws the OAuth error code', async () => {
-    server.answers.push({ status: 401, body: { error: 'invalid_client', error_description: 'client authentication failed' }, headers: { 'www-authenticate': 'Basic realm="gatehouse"' } });
-    const err = await source().getToken().catch((e: unknown) => e);
+    server.answers.push({
+      status: 401,
+      body: { error: 'invalid_client', error_description: 'client authentication failed' },
+      headers: { 'www-authenticate': 'Basic realm="gatehouse"' },
+    });
+    const err = await source()
+      .getToken()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OAuthError);
     expect(err).toMatchObject({ error: 'invalid_client', status: 401, code: 'ERR_OAUTH' });
     expect(String((err as Error).message)).not.toContain('secret-1');
@@ -199,7 +233,10 @@ describe('createTokenSource', () => {
   });
 
   it('refuses metadata naming another issuer (RFC 8414 §3.3)', async () => {
-    server.metadataAnswer = { status: 200, body: { issuer: 'https://evil.example', token_endpoint: 'https://evil.example/token' } };
+    server.metadataAnswer = {
+      status: 200,
+      body: { issuer: 'https://evil.example', token_endpoint: 'https://evil.example/token' },
+    };
     await expect(source().getToken()).rejects.toBeInstanceOf(InvalidResponseError);
     expect(server.tokenCalls).toHaveLength(0);
   });
@@ -227,7 +264,11 @@ describe('createTokenSource', () => {
     expect(key).toContain(server.issuer);
     expect(key).toContain('client-1');
     expect(key).toContain('fonts:read media:read');
-    expect(JSON.parse(String(row))).toMatchObject({ access_token: token, token_type: 'Bearer', expires_at: T0 + 3_600_000 });
+    expect(JSON.parse(String(row))).toMatchObject({
+      access_token: token,
+      token_type: 'Bearer',
+      expires_at: T0 + 3_600_000,
+    });
 
     // another process with the same store and the same (issuer, client, audience, scope): no request
     expect(await source({ store, scope: 'fonts:read media:read' }).getToken()).toBe(token);

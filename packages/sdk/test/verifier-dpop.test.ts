@@ -18,31 +18,51 @@ import { startFakeJwksServer, type FakeJwksServer } from './helpers/fake-jwks-se
 const ISSUER = 'https://gatehouse.example.com';
 const RESOURCE = 'https://api.tenant.example.com';
 const HTU = `${RESOURCE}/reports`;
-type Send = (headers: Record<string, string>) => Promise<{ status: number; challenge: string | null; body: Record<string, unknown> }>;
+type Send = (
+  headers: Record<string, string>,
+) => Promise<{ status: number; challenge: string | null; body: Record<string, unknown> }>;
 interface App {
   send: Send;
   get(path: string): Promise<Response>;
   close(): Promise<void>;
 }
 
-const read = async (res: Response) => ({ status: res.status, challenge: res.headers.get('www-authenticate'), body: (await res.json()) as Record<string, unknown> });
+const read = async (res: Response) => ({
+  status: res.status,
+  challenge: res.headers.get('www-authenticate'),
+  body: (await res.json()) as Record<string, unknown>,
+});
 
 async function serveExpress(v: Verifier): Promise<App> {
   const app = express();
   app.get(v.resourceMetadata!.path, v.resourceMetadata!.express());
-  app.get('/reports', v.express({ scopes: ['reports:read'] }), (req, res) => void res.json({ sub: (req as unknown as { auth: { sub: string } }).auth.sub }));
+  app.get(
+    '/reports',
+    v.express({ scopes: ['reports:read'] }),
+    (req, res) => void res.json({ sub: (req as unknown as { auth: { sub: string } }).auth.sub }),
+  );
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { send: async (headers) => read(await fetch(`${base}/reports`, { headers })), get: (path) => fetch(`${base}${path}`), close: () => new Promise((resolve) => void server.close(() => resolve())) };
+  return {
+    send: async (headers) => read(await fetch(`${base}/reports`, { headers })),
+    get: (path) => fetch(`${base}${path}`),
+    close: () => new Promise((resolve) => void server.close(() => resolve())),
+  };
 }
 
 async function serveFastify(v: Verifier): Promise<App> {
   const app = Fastify();
   app.get(v.resourceMetadata!.path, v.resourceMetadata!.fastify());
-  app.get('/reports', { preHandler: v.fastify({ scopes: ['reports:read'] }) }, async (request) => ({ sub: (request as unknown as { auth: { sub: string } }).auth.sub }));
+  app.get('/reports', { preHandler: v.fastify({ scopes: ['reports:read'] }) }, async (request) => ({
+    sub: (request as unknown as { auth: { sub: string } }).auth.sub,
+  }));
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { send: async (headers) => read(await fetch(`${base}/reports`, { headers })), get: (path) => fetch(`${base}${path}`), close: () => app.close() };
+  return {
+    send: async (headers) => read(await fetch(`${base}/reports`, { headers })),
+    get: (path) => fetch(`${base}${path}`),
+    close: () => app.close(),
+  };
 }
 
 async function serveHono(v: Verifier): Promise<App> {
@@ -50,7 +70,11 @@ async function serveHono(v: Verifier): Promise<App> {
   app.get(v.resourceMetadata!.path, v.resourceMetadata!.hono());
   app.use('/reports', v.hono({ scopes: ['reports:read'] }));
   app.get('/reports', (c) => c.json({ sub: c.get('auth').sub }));
-  return { send: async (headers) => read(await app.request('http://localhost/reports', { headers })), get: async (path) => app.request(`http://localhost${path}`), close: async () => undefined };
+  return {
+    send: async (headers) => read(await app.request('http://localhost/reports', { headers })),
+    get: async (path) => app.request(`http://localhost${path}`),
+    close: async () => undefined,
+  };
 }
 
 interface ProofKey {
@@ -64,10 +88,25 @@ async function proofKey(): Promise<ProofKey> {
   return { privateKey, jwk, jkt: await calculateJwkThumbprint(jwk) };
 }
 const nowS = () => Math.floor(Date.now() / 1000);
-async function proof(k: ProofKey, token: string, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}): Promise<string> {
-  const body = { htm: 'GET', htu: HTU, iat: nowS(), jti: crypto.randomUUID(), ath: await accessTokenHash(token), ...claims };
-  for (const [name, value] of Object.entries(body)) if (value === undefined) delete (body as Record<string, unknown>)[name];
-  return new SignJWT(body).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: k.jwk, ...header }).sign(k.privateKey);
+async function proof(
+  k: ProofKey,
+  token: string,
+  claims: Record<string, unknown> = {},
+  header: Record<string, unknown> = {},
+): Promise<string> {
+  const body = {
+    htm: 'GET',
+    htu: HTU,
+    iat: nowS(),
+    jti: crypto.randomUUID(),
+    ath: await accessTokenHash(token),
+    ...claims,
+  };
+  for (const [name, value] of Object.entries(body))
+    if (value === undefined) delete (body as Record<string, unknown>)[name];
+  return new SignJWT(body)
+    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: k.jwk, ...header })
+    .sign(k.privateKey);
 }
 
 describe.each([
@@ -86,10 +125,20 @@ describe.each([
   beforeAll(async () => {
     signing = await createTestKey('key-1');
     jwks = await startFakeJwksServer([signing.publicJwk]);
-    verifier = createVerifier({ issuer: ISSUER, audience: RESOURCE, jwksUri: jwks.jwksUri, protectedResourceMetadata: { resource: RESOURCE, scopesSupported: ['reports:read'] } });
+    verifier = createVerifier({
+      issuer: ISSUER,
+      audience: RESOURCE,
+      jwksUri: jwks.jwksUri,
+      protectedResourceMetadata: { resource: RESOURCE, scopesSupported: ['reports:read'] },
+    });
     app = await serve(verifier);
     holder = await proofKey();
-    bound = await signAccessToken(signing, { issuer: ISSUER, audience: RESOURCE, scope: 'reports:read', claims: { cnf: { jkt: holder.jkt } } });
+    bound = await signAccessToken(signing, {
+      issuer: ISSUER,
+      audience: RESOURCE,
+      scope: 'reports:read',
+      claims: { cnf: { jkt: holder.jkt } },
+    });
     unbound = await signAccessToken(signing, { issuer: ISSUER, audience: RESOURCE, scope: 'reports:read' });
   });
   afterAll(async () => {
@@ -110,7 +159,9 @@ describe.each([
     });
     const missing = await app.send({});
     expect(missing.status).toBe(401);
-    expect(missing.challenge).toBe(`Bearer realm="gatehouse", resource_metadata="${RESOURCE}/.well-known/oauth-protected-resource", DPoP algs="ES256 ES384 RS256 PS256 EdDSA", resource_metadata="${RESOURCE}/.well-known/oauth-protected-resource"`);
+    expect(missing.challenge).toBe(
+      `Bearer realm="gatehouse", resource_metadata="${RESOURCE}/.well-known/oauth-protected-resource", DPoP algs="ES256 ES384 RS256 PS256 EdDSA", resource_metadata="${RESOURCE}/.well-known/oauth-protected-resource"`,
+    );
     const invalid = await app.send({ authorization: 'Bearer abc.def.ghi' });
     expect(invalid.challenge).toContain(`resource_metadata="${RESOURCE}/.well-known/oauth-protected-resource"`);
   });
@@ -124,7 +175,10 @@ describe.each([
   });
 
   it('I-89 a DPoP-bound token presented as Bearer (even with a proof): 401 with a DPoP invalid_token challenge', async () => {
-    const attempts: Array<Record<string, string>> = [{ authorization: `Bearer ${bound}` }, { authorization: `Bearer ${bound}`, dpop: await proof(holder, bound) }];
+    const attempts: Array<Record<string, string>> = [
+      { authorization: `Bearer ${bound}` },
+      { authorization: `Bearer ${bound}`, dpop: await proof(holder, bound) },
+    ];
     for (const headers of attempts) {
       const res = await app.send(headers);
       expect(res.status).toBe(401);
@@ -151,7 +205,12 @@ describe.each([
       ['key ≠ cnf.jkt', await proof(thief, bound)],
       ['private key in jwk', await proof(holder, bound, {}, { jwk: withPrivate })],
       ['typ not dpop+jwt', await proof(holder, bound, {}, { typ: 'JWT' })],
-      ['alg HS256', await new SignJWT({ htm: 'GET', htu: HTU, iat: nowS(), jti: 'h1', ath: await accessTokenHash(bound) }).setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: holder.jwk }).sign(new TextEncoder().encode('x'.repeat(32)))],
+      [
+        'alg HS256',
+        await new SignJWT({ htm: 'GET', htu: HTU, iat: nowS(), jti: 'h1', ath: await accessTokenHash(bound) })
+          .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: holder.jwk })
+          .sign(new TextEncoder().encode('x'.repeat(32))),
+      ],
       ['unbound token as DPoP', await proof(holder, unbound), unbound],
     ];
     for (const [name, dpop, token] of cases) {
@@ -174,17 +233,36 @@ describe('verifier DPoP outside middleware', () => {
   it('I-89 verify() refuses a bound token (it has no proof); verifyRequest() checks the proof against the given URL', async () => {
     const holder = await proofKey();
     const v = createVerifier({ issuer: ISSUER, audience: RESOURCE, jwksUri: jwks.jwksUri });
-    const token = await signAccessToken(signing, { issuer: ISSUER, audience: RESOURCE, scope: 'reports:read', claims: { cnf: { jkt: holder.jkt } } });
+    const token = await signAccessToken(signing, {
+      issuer: ISSUER,
+      audience: RESOURCE,
+      scope: 'reports:read',
+      claims: { cnf: { jkt: holder.jkt } },
+    });
     await expect(v.verify(token)).rejects.toBeInstanceOf(DpopProofError);
-    const claims = await v.verifyRequest({ authorization: `DPoP ${token}`, dpop: await proof(holder, token), method: 'GET', url: `${HTU}?page=2` });
+    const claims = await v.verifyRequest({
+      authorization: `DPoP ${token}`,
+      dpop: await proof(holder, token),
+      method: 'GET',
+      url: `${HTU}?page=2`,
+    });
     expect(claims.cnf).toEqual({ jkt: holder.jkt });
-    await expect(v.verifyRequest({ authorization: `DPoP ${token}`, dpop: await proof(holder, token), method: 'GET', url: `${RESOURCE}/other` })).rejects.toBeInstanceOf(DpopProofError);
+    await expect(
+      v.verifyRequest({
+        authorization: `DPoP ${token}`,
+        dpop: await proof(holder, token),
+        method: 'GET',
+        url: `${RESOURCE}/other`,
+      }),
+    ).rejects.toBeInstanceOf(DpopProofError);
   });
 
   it('I-89 with dpop.required an unbound Bearer token is refused', async () => {
     const v = createVerifier({ issuer: ISSUER, audience: RESOURCE, jwksUri: jwks.jwksUri, dpop: { required: true } });
     const token = await signAccessToken(signing, { issuer: ISSUER, audience: RESOURCE, scope: 'reports:read' });
-    await expect(v.verifyRequest({ authorization: `Bearer ${token}`, method: 'GET', url: HTU })).rejects.toBeInstanceOf(DpopProofError);
+    await expect(v.verifyRequest({ authorization: `Bearer ${token}`, method: 'GET', url: HTU })).rejects.toBeInstanceOf(
+      DpopProofError,
+    );
     await expect(v.verify(token)).rejects.toBeInstanceOf(DpopProofError);
   });
 
@@ -201,7 +279,7 @@ describe('verifier DPoP outside middleware', () => {
   });
 });
 
-describe('verifier DPoP without resource metadata: htu is the request\'s own scheme, Host and path', () => {
+describe("verifier DPoP without resource metadata: htu is the request's own scheme, Host and path", () => {
   let signing: TestKey;
   let jwks: FakeJwksServer;
   let holder: ProofKey;
@@ -211,7 +289,12 @@ describe('verifier DPoP without resource metadata: htu is the request\'s own sch
     signing = await createTestKey('key-1');
     jwks = await startFakeJwksServer([signing.publicJwk]);
     holder = await proofKey();
-    token = await signAccessToken(signing, { issuer: ISSUER, audience: RESOURCE, scope: 'reports:read', claims: { cnf: { jkt: holder.jkt } } });
+    token = await signAccessToken(signing, {
+      issuer: ISSUER,
+      audience: RESOURCE,
+      scope: 'reports:read',
+      claims: { cnf: { jkt: holder.jkt } },
+    });
     verifier = createVerifier({ issuer: ISSUER, audience: RESOURCE, jwksUri: jwks.jwksUri });
   });
   afterAll(() => jwks.close());
@@ -241,9 +324,15 @@ describe('verifier DPoP without resource metadata: htu is the request\'s own sch
       send = async (headers) => app.request(`${base}/reports?x=1`, { headers });
     }
     try {
-      const good = await send({ authorization: `DPoP ${token}`, dpop: await proof(holder, token, { htu: `${base}/reports` }) });
+      const good = await send({
+        authorization: `DPoP ${token}`,
+        dpop: await proof(holder, token, { htu: `${base}/reports` }),
+      });
       expect(good.status).toBe(200);
-      const otherHost = await send({ authorization: `DPoP ${token}`, dpop: await proof(holder, token, { htu: `${RESOURCE}/reports` }) });
+      const otherHost = await send({
+        authorization: `DPoP ${token}`,
+        dpop: await proof(holder, token, { htu: `${RESOURCE}/reports` }),
+      });
       expect(otherHost.status).toBe(401);
     } finally {
       await close();

@@ -29,7 +29,8 @@ const read = async (res: Response): Promise<Answer> => ({
   challenge: res.headers.get('www-authenticate'),
   body: (await res.json()) as Record<string, unknown>,
 });
-const headers = (authorization?: string): Record<string, string> => (authorization === undefined ? {} : { authorization });
+const headers = (authorization?: string): Record<string, string> =>
+  authorization === undefined ? {} : { authorization };
 
 async function serveExpress(v: Verifier): Promise<{ get: Get; close: () => Promise<void> }> {
   const app = express();
@@ -50,7 +51,9 @@ async function serveExpress(v: Verifier): Promise<{ get: Get; close: () => Promi
 
 async function serveFastify(v: Verifier): Promise<{ get: Get; close: () => Promise<void> }> {
   const app = Fastify();
-  app.get('/reports', { preHandler: v.fastify({ scopes: ['reports:read'] }) }, async (request) => ({ sub: request.auth?.sub }));
+  app.get('/reports', { preHandler: v.fastify({ scopes: ['reports:read'] }) }, async (request) => ({
+    sub: request.auth?.sub,
+  }));
   await app.register(async (admin) => {
     admin.addHook('preHandler', v.fastify({ scopes: ['reports:admin'] }));
     admin.get('/admin', async () => ({ ok: true }));
@@ -103,7 +106,10 @@ describe.each([
   });
 
   it('treats another scheme or a query-string token as no token', async () => {
-    for (const res of [await app.get('/reports', 'Basic Y2xpZW50OnNlY3JldA=='), await app.get(`/reports?access_token=${good}`)]) {
+    for (const res of [
+      await app.get('/reports', 'Basic Y2xpZW50OnNlY3JldA=='),
+      await app.get(`/reports?access_token=${good}`),
+    ]) {
       expect(res.status).toBe(401);
       expect(res.challenge).toBe(`Bearer realm="${REALM}"`);
     }
@@ -116,7 +122,12 @@ describe.each([
   });
 
   it('answers 401 error="invalid_token" for a bad or expired token', async () => {
-    const expired = await signAccessToken(key, { issuer: ISSUER, audience: AUDIENCE, scope: 'reports:read', iat: Math.floor(Date.now() / 1000) - 7200 });
+    const expired = await signAccessToken(key, {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      scope: 'reports:read',
+      iat: Math.floor(Date.now() / 1000) - 7200,
+    });
     for (const [token, description] of [
       ['eyJhbGciOiJFUzI1NiJ9.e30.c2ln', 'the access token is invalid'],
       [expired, 'the access token expired'],

@@ -28,16 +28,35 @@ describe('createVerifier', () => {
   const verifier = (extra: Partial<VerifierOptions> = {}) =>
     createVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksUri: jwks.jwksUri, clock: () => NOW, ...extra });
   const token = (init: Partial<Parameters<typeof signAccessToken>[1]> = {}, signingKey: TestKey = key) =>
-    signAccessToken(signingKey, { issuer: ISSUER, audience: AUDIENCE, scope: 'reports:read reports:write', iat: nowSeconds - 10, ...init });
-  const codeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (err: { code?: string }) => err.code);
+    signAccessToken(signingKey, {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      scope: 'reports:read reports:write',
+      iat: nowSeconds - 10,
+      ...init,
+    });
+  const codeOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'resolved',
+      (err: { code?: string }) => err.code,
+    );
 
   it('accepts a good token and returns its claims', async () => {
     const claims = await verifier().verify(await token(), { scopes: ['reports:read'] });
-    expect(claims).toMatchObject({ iss: ISSUER, aud: AUDIENCE, sub: 'client-1', client_id: 'client-1', scope: 'reports:read reports:write', environment: 'default' });
+    expect(claims).toMatchObject({
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: 'client-1',
+      client_id: 'client-1',
+      scope: 'reports:read reports:write',
+      environment: 'default',
+    });
   });
 
   it('accepts an audience list containing the token audience', async () => {
-    await expect(verifier({ audience: ['https://other.example', AUDIENCE] }).verify(await token())).resolves.toMatchObject({ aud: AUDIENCE });
+    await expect(
+      verifier({ audience: ['https://other.example', AUDIENCE] }).verify(await token()),
+    ).resolves.toMatchObject({ aud: AUDIENCE });
   });
 
   it.each([
@@ -68,13 +87,29 @@ describe('createVerifier', () => {
 
   it.each(['none', 'None', 'NONE'])('rejects alg %s without fetching the JWKS', async (alg) => {
     const before = jwks.fetches;
-    const payload = { iss: ISSUER, aud: AUDIENCE, iat: nowSeconds, exp: nowSeconds + 60, jti: 'j', scope: 'reports:read' };
-    expect(await codeOf(verifier().verify(unsignedToken({ alg, typ: 'at+jwt', kid: 'key-1' }, payload)))).toBe('ERR_TOKEN_INVALID');
+    const payload = {
+      iss: ISSUER,
+      aud: AUDIENCE,
+      iat: nowSeconds,
+      exp: nowSeconds + 60,
+      jti: 'j',
+      scope: 'reports:read',
+    };
+    expect(await codeOf(verifier().verify(unsignedToken({ alg, typ: 'at+jwt', kid: 'key-1' }, payload)))).toBe(
+      'ERR_TOKEN_INVALID',
+    );
     expect(jwks.fetches).toBe(before);
   });
 
   it('rejects HS256 signed with the public JWK bytes (algorithm confusion)', async () => {
-    const forged = await new SignJWT({ iss: ISSUER, aud: AUDIENCE, iat: nowSeconds, exp: nowSeconds + 60, jti: 'j', scope: 'reports:read' })
+    const forged = await new SignJWT({
+      iss: ISSUER,
+      aud: AUDIENCE,
+      iat: nowSeconds,
+      exp: nowSeconds + 60,
+      jti: 'j',
+      scope: 'reports:read',
+    })
       .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: 'key-1' })
       .sign(new TextEncoder().encode(JSON.stringify(key.publicJwk)));
     expect(await codeOf(verifier().verify(forged))).toBe('ERR_TOKEN_INVALID');
@@ -87,7 +122,9 @@ describe('createVerifier', () => {
   });
 
   it('rejects a token missing a required scope with ERR_INSUFFICIENT_SCOPE', async () => {
-    const err = await verifier().verify(await token({ scope: 'reports:read' }), { scopes: ['reports:read', 'reports:write'] }).catch((e: unknown) => e);
+    const err = await verifier()
+      .verify(await token({ scope: 'reports:read' }), { scopes: ['reports:read', 'reports:write'] })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'ERR_INSUFFICIENT_SCOPE', scopes: ['reports:read', 'reports:write'] });
   });
 
@@ -141,7 +178,9 @@ describe('createVerifier', () => {
     jwks.failWith = 503;
     expect(await codeOf(verifier().verify(await token()))).toBe('ERR_JWKS_UNAVAILABLE');
     const dead = await deadUrl();
-    expect(await codeOf(verifier({ jwksUri: `${dead}/.well-known/jwks.json` }).verify(await token()))).toBe('ERR_JWKS_UNAVAILABLE');
+    expect(await codeOf(verifier({ jwksUri: `${dead}/.well-known/jwks.json` }).verify(await token()))).toBe(
+      'ERR_JWKS_UNAVAILABLE',
+    );
   });
 
   it('uses the injected fetch and {issuer}/.well-known/jwks.json by default', async () => {
@@ -157,7 +196,12 @@ describe('createVerifier', () => {
         return new Response(JSON.stringify({ keys: [jwk] }), { headers: { 'content-type': 'application/json' } });
       },
     });
-    await v.verify(await signAccessToken({ kid: 'k', privateKey, publicJwk: jwk }, { issuer: ISSUER, audience: AUDIENCE, scope: 'a', iat: nowSeconds }));
+    await v.verify(
+      await signAccessToken(
+        { kid: 'k', privateKey, publicJwk: jwk },
+        { issuer: ISSUER, audience: AUDIENCE, scope: 'a', iat: nowSeconds },
+      ),
+    );
     expect(urls).toEqual([`${ISSUER}/.well-known/jwks.json`]);
   });
 });

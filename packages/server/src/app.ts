@@ -45,7 +45,15 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     // arrive within the request timeout, and Node checks it often (its default is every 30 s).
     serverFactory: (handler) => {
       const timeout = rt.ctx.config.requestTimeoutMs;
-      const server = createServer({ requestTimeout: timeout, headersTimeout: timeout, connectionsCheckingInterval: Math.min(1000, Math.ceil(timeout / 2)), keepAliveTimeout: 5_000 }, handler);
+      const server = createServer(
+        {
+          requestTimeout: timeout,
+          headersTimeout: timeout,
+          connectionsCheckingInterval: Math.min(1000, Math.ceil(timeout / 2)),
+          keepAliveTimeout: 5_000,
+        },
+        handler,
+      );
       server.setTimeout(timeout);
       return server;
     },
@@ -57,15 +65,33 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
   registerSecurityHeaders(app);
   app.setErrorHandler(errorHandler);
   registerInputPolicy(app);
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', error_description: 'no such route' }));
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ error: 'not_found', error_description: 'no such route' }),
+  );
   app.addHook('onResponse', async (request, reply) => {
-    rt.metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode }, reply.elapsedTime / 1000);
-    if (reply.statusCode >= 500) request.log.warn({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode }, 'request failed');
+    rt.metrics.requestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
+    if (reply.statusCode >= 500)
+      request.log.warn(
+        { method: request.method, url: request.url.split('?')[0], status: reply.statusCode },
+        'request failed',
+      );
   });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Gatehouse', version: '0.1.0', description: 'OAuth 2.0 client_credentials server for integrations, and the Environment API' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, basic: { type: 'http', scheme: 'basic' } } },
+      info: {
+        title: 'Gatehouse',
+        version: '0.1.0',
+        description: 'OAuth 2.0 client_credentials server for integrations, and the Environment API',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          basic: { type: 'http', scheme: 'basic' },
+        },
+      },
     },
   });
   if (rt.redis) logRedisState(app, rt.redis);

@@ -55,12 +55,16 @@ export function superviseWorkers(options: SuperviseOptions): void {
       // loop when it can't start at all (port taken, store unreachable…).
       startFailures++;
       if (startFailures >= MAX_START_FAILURES) {
-        process.stderr.write(`gatehouse: worker ${worker.process.pid} failed to start (${signal ?? code}) ${startFailures} times in a row; stopping\n`);
+        process.stderr.write(
+          `gatehouse: worker ${worker.process.pid} failed to start (${signal ?? code}) ${startFailures} times in a row; stopping\n`,
+        );
         exitCode = 1;
         stop('SIGTERM');
         return;
       }
-      process.stderr.write(`gatehouse: worker ${worker.process.pid} failed to start (${signal ?? code}); trying again\n`);
+      process.stderr.write(
+        `gatehouse: worker ${worker.process.pid} failed to start (${signal ?? code}); trying again\n`,
+      );
       setTimeout(() => stopping || fork(), 250 * startFailures);
       return;
     }

@@ -33,8 +33,14 @@ export function metricsAuthorized(authorization: string | undefined, token: stri
 export function metricsRoute(app: FastifyInstance, metrics: Metrics, token: string | undefined): void {
   app.get('/metrics', { schema: { hide: true } }, async (request: FastifyRequest, reply: FastifyReply) => {
     if (!metricsAuthorized(request.headers.authorization, token)) {
-      const description = token === undefined ? 'metrics need GATEHOUSE_METRICS_TOKEN or are served on GATEHOUSE_METRICS_PORT' : 'authentication required';
-      return reply.code(401).header('www-authenticate', `Bearer realm="${REALM}"`).send({ error: 'unauthorized', error_description: description });
+      const description =
+        token === undefined
+          ? 'metrics need GATEHOUSE_METRICS_TOKEN or are served on GATEHOUSE_METRICS_PORT'
+          : 'authentication required';
+      return reply
+        .code(401)
+        .header('www-authenticate', `Bearer realm="${REALM}"`)
+        .send({ error: 'unauthorized', error_description: description });
     }
     return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
@@ -46,11 +52,20 @@ export function metricsRoute(app: FastifyInstance, metrics: Metrics, token: stri
  */
 export async function buildMetricsApp(config: Config, metrics: Metrics): Promise<FastifyInstance> {
   // Slow clients are cut off as on the public listener (F-59); nothing here takes a body.
-  const app = Fastify({ logger: false, requestTimeout: config.requestTimeoutMs, connectionTimeout: config.requestTimeoutMs, bodyLimit: 1024 });
+  const app = Fastify({
+    logger: false,
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
+    bodyLimit: 1024,
+  });
   await registerSecurityHeaders(app);
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', error_description: 'only /metrics is served here' }));
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ error: 'not_found', error_description: 'only /metrics is served here' }),
+  );
   if (config.metricsToken === undefined) {
-    app.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
+    app.get('/metrics', async (_request, reply) =>
+      reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
   } else {
     metricsRoute(app, metrics, config.metricsToken);
   }
@@ -60,7 +75,8 @@ export async function buildMetricsApp(config: Config, metrics: Metrics): Promise
 /** One line for the start log: where and how `/metrics` is served. `metricsUrl` is the separate listener's, if any. */
 export function describeMetrics(config: Config, metricsUrl: string | undefined): string {
   const token = config.metricsToken !== undefined;
-  if (metricsUrl) return `metrics: ${metricsUrl}/metrics${token ? ' (bearer token required)' : ''}; /metrics on the public listener ${token ? 'requires the bearer token' : 'answers 401'}`;
+  if (metricsUrl)
+    return `metrics: ${metricsUrl}/metrics${token ? ' (bearer token required)' : ''}; /metrics on the public listener ${token ? 'requires the bearer token' : 'answers 401'}`;
   if (token) return 'metrics: /metrics requires Authorization: Bearer GATEHOUSE_METRICS_TOKEN';
   return 'metrics: /metrics answers 401 (set GATEHOUSE_METRICS_TOKEN or GATEHOUSE_METRICS_PORT to scrape it)';
 }

@@ -26,9 +26,24 @@ export function createMetrics(defaults = true): Metrics {
   if (defaults) collectDefaultMetrics({ register: registry, prefix: 'gatehouse_' });
   return {
     registry,
-    tokens: new Counter({ name: 'gatehouse_tokens_total', help: 'Tokens handed out at the token endpoint', labelNames: ['outcome'], registers: [registry] }),
-    authFailures: new Counter({ name: 'gatehouse_client_auth_failures_total', help: 'Failed client authentications', labelNames: ['reason'], registers: [registry] }),
-    verifications: new Counter({ name: 'gatehouse_bearer_verifications_total', help: 'Bearer token verifications', labelNames: ['result'], registers: [registry] }),
+    tokens: new Counter({
+      name: 'gatehouse_tokens_total',
+      help: 'Tokens handed out at the token endpoint',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    authFailures: new Counter({
+      name: 'gatehouse_client_auth_failures_total',
+      help: 'Failed client authentications',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    verifications: new Counter({
+      name: 'gatehouse_bearer_verifications_total',
+      help: 'Bearer token verifications',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
     requestDuration: new Histogram({
       name: 'gatehouse_http_request_duration_seconds',
       help: 'HTTP request latency',

@@ -89,7 +89,8 @@ export interface RuntimeDeps {
  */
 export async function openContext(config: Config, deps: RuntimeDeps = {}): Promise<Context> {
   const store =
-    deps.store ?? (await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, pgSchema: config.pgSchema }));
+    deps.store ??
+    (await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, pgSchema: config.pgSchema }));
   let masterKey: Buffer;
   try {
     masterKey = await unlockStore(store, config.masterKeys, storePlace(config));
@@ -125,11 +126,15 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     await revocations.reload();
     const metrics = createMetrics();
     ctx.store.onQuery = (ms, failed) => metrics.storeDuration.observe({ result: failed ? 'error' : 'ok' }, ms / 1000);
-    const issuer = new TokenIssuer(ctx, keys, GroupCommit.for(ctx.store), revocations, (outcome) => metrics.tokens.inc({ outcome }));
+    const issuer = new TokenIssuer(ctx, keys, GroupCommit.for(ctx.store), revocations, (outcome) =>
+      metrics.tokens.inc({ outcome }),
+    );
     const audits = new AuditQueue();
     const seen = new CustomerSeen(ctx, audits);
     const customerTokens = new CustomerTokens(ctx, directory, seen);
-    const verifier = new BearerVerifier(ctx, keys, directory, revocations, customerTokens, (result) => metrics.verifications.inc({ result }));
+    const verifier = new BearerVerifier(ctx, keys, directory, revocations, customerTokens, (result) =>
+      metrics.verifications.inc({ result }),
+    );
     const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
     const counter = redis ? redisFailureCounter(redis, config.redisPrefix, ctx.clock) : storeFailureCounter(ctx);
     const throttle = new Throttle(new LocalWindows(ctx.clock), counter, ctx.clock);
@@ -167,7 +172,15 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       sessions: {
         async find(value) {
           const session = await loadSession(ctx, value);
-          return session && { adminId: session.adminId, email: session.email, authMethod: session.authMethod, operator: session.operator === true, csrfMatches: (given) => csrfMatches(session, given) };
+          return (
+            session && {
+              adminId: session.adminId,
+              email: session.email,
+              authMethod: session.authMethod,
+              operator: session.operator === true,
+              csrfMatches: (given) => csrfMatches(session, given),
+            }
+          );
         },
       },
       memberships: { role: (accountId, environmentId) => roleIn(ctx, accountId, environmentId) },
@@ -192,7 +205,12 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
  * Waits up to 2 s for the first connection; starting without Redis is allowed (app.ts logs it).
  */
 async function connectRedis(url: string): Promise<Redis> {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000, commandTimeout: 500 });
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1000,
+    commandTimeout: 500,
+  });
   redis.on('error', () => undefined);
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 2000);

@@ -20,13 +20,22 @@ import helmet, { type HelmetOptions } from 'helmet';
  * Content-Security-Policy of API responses (OWASP REST Security Cheat Sheet): JSON loads nothing
  * and is never framed. The console replaces it with its own policy (console/static.ts).
  */
-export const API_CSP = { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"], 'base-uri': ["'none'"], 'form-action': ["'none'"] } as const;
+export const API_CSP = {
+  'default-src': ["'none'"],
+  'frame-ancestors': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+} as const;
 
 /**
  * helmet's options. HSTS is left to the TLS terminator in front of Gatehouse (docs/deploy.md):
  * Gatehouse itself serves plain HTTP, and `includeSubDomains` is a decision for the whole domain.
  */
-const OPTIONS: HelmetOptions = { contentSecurityPolicy: { useDefaults: false, directives: { ...API_CSP } }, frameguard: { action: 'deny' }, hsts: false };
+const OPTIONS: HelmetOptions = {
+  contentSecurityPolicy: { useDefaults: false, directives: { ...API_CSP } },
+  frameguard: { action: 'deny' },
+  hsts: false,
+};
 
 /**
  * The headers helmet sets with `options`, lower-cased, plus `cache-control: no-store`.

@@ -23,21 +23,36 @@ describe.each(STORE_KINDS)('G-75 console password strength (%s)', (kind) => {
 
   it.each(WEAK)('G-75 %s is refused with 400 invalid_request and advice; nothing is stored', async (password) => {
     const attempt = createAdmin(t.server.runtime.ctx, CLI_ACTOR, 'grace@example.com', password);
-    await expect(attempt).rejects.toMatchObject({ status: 400, code: 'invalid_request', message: expect.stringMatching(/too easy to guess\. \S/) });
+    await expect(attempt).rejects.toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+      message: expect.stringMatching(/too easy to guess\. \S/),
+    });
     const message = await attempt.catch((err: Error) => err.message);
     expect(message).not.toContain(password);
-    const rows = await t.server.runtime.ctx.db.selectFrom('admins').select('email').where('email', '=', 'grace@example.com').execute();
+    const rows = await t.server.runtime.ctx.db
+      .selectFrom('admins')
+      .select('email')
+      .where('email', '=', 'grace@example.com')
+      .execute();
     expect(rows).toEqual([]);
   });
 
   it('G-75 `gatehouse admin create` refuses an easily guessed password with advice and a non-zero exit, never echoing it', async () => {
     const bin = fileURLToPath(new URL('../../cli/bin/gatehouse.mjs', import.meta.url));
     const store = t.location.databaseUrl
-      ? ['--database-url', `${t.location.databaseUrl}?options=${encodeURIComponent(`-c search_path=${t.location.pgSchema}`)}`]
+      ? [
+          '--database-url',
+          `${t.location.databaseUrl}?options=${encodeURIComponent(`-c search_path=${t.location.pgSchema}`)}`,
+        ]
       : ['--data', t.location.dataDir];
     const result = await new Promise<{ code: number; out: string }>((resolve) => {
-      const child = execFile(process.execPath, [bin, ...store, 'admin', 'create', '--email', 'hopper@example.com', '--password-stdin'], { env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY }, timeout: 30_000 }, (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+      const child = execFile(
+        process.execPath,
+        [bin, ...store, 'admin', 'create', '--email', 'hopper@example.com', '--password-stdin'],
+        { env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY }, timeout: 30_000 },
+        (err, stdout, stderr) =>
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
       );
       child.stdin!.end('passwordpassword\n');
     });

@@ -19,8 +19,10 @@ const enc = encodeURIComponent(AUD);
 describe.each(STORE_KINDS)('API management (%s)', (kind) => {
   let t: TestServer;
   let admin: Caller;
-  const as = (method: string, path: string, body?: unknown) => call(t, admin, method, `/environments/default${path}`, body);
-  const introspect = (c: { client_id: string; client_secret: string }, tok: string) => postForm(t.url, { token: tok }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/introspect');
+  const as = (method: string, path: string, body?: unknown) =>
+    call(t, admin, method, `/environments/default${path}`, body);
+  const introspect = (c: { client_id: string; client_secret: string }, tok: string) =>
+    postForm(t.url, { token: tok }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/introspect');
 
   beforeAll(async () => {
     t = await startTestServer(kind);
@@ -31,7 +33,11 @@ describe.each(STORE_KINDS)('API management (%s)', (kind) => {
   afterAll(() => t.close());
 
   it('reads, renames and changes the scopes of an API; a removed scope leaves grants and revokes tokens for it', async () => {
-    const created = await as('POST', '/apis', { name: 'Invoices', audience: AUD, scopes: [{ value: 'invoices:read' }, { value: 'invoices:write', description: 'Write' }] });
+    const created = await as('POST', '/apis', {
+      name: 'Invoices',
+      audience: AUD,
+      scopes: [{ value: 'invoices:read' }, { value: 'invoices:write', description: 'Write' }],
+    });
     expect(created.status).toBe(201);
     const id = String(created.body.id);
     expect((await as('GET', `/apis/${id}`)).body).toMatchObject({ name: 'Invoices', audience: AUD });
@@ -45,29 +51,43 @@ describe.each(STORE_KINDS)('API management (%s)', (kind) => {
 
     const renamed = await as('PATCH', `/apis/${enc}`, { name: 'Billing' });
     expect(renamed.status).toBe(200);
-    expect(renamed.body).toMatchObject({ name: 'Billing', scopes: [{ value: 'invoices:read' }, { value: 'invoices:write', description: 'Write' }] });
+    expect(renamed.body).toMatchObject({
+      name: 'Billing',
+      scopes: [{ value: 'invoices:read' }, { value: 'invoices:write', description: 'Write' }],
+    });
 
-    const changed = await as('PATCH', `/apis/${id}`, { scopes: [{ value: 'invoices:read', description: 'Read invoices' }, { value: 'invoices:export' }] });
+    const changed = await as('PATCH', `/apis/${id}`, {
+      scopes: [{ value: 'invoices:read', description: 'Read invoices' }, { value: 'invoices:export' }],
+    });
     expect(changed.status).toBe(200);
-    expect(changed.body.scopes).toEqual([{ value: 'invoices:read', description: 'Read invoices' }, { value: 'invoices:export', description: '' }]);
+    expect(changed.body.scopes).toEqual([
+      { value: 'invoices:read', description: 'Read invoices' },
+      { value: 'invoices:export', description: '' },
+    ]);
     await settle(t);
     const h = await call(t, admin, 'GET', `/environments/default/integrations/${holder.client_id}`);
     expect(h.body.grants).toEqual([{ audience: AUD, scopes: ['invoices:read'] }]);
     // The holder's token for the API is revoked; the one who lost nothing keeps its token.
     expect((await introspect(holder, String(tok.body.access_token))).body.active).toBe(false);
     expect((await introspect(keeper, String(keeperTok.body.access_token))).body.active).toBe(true);
-    expect((await token(t.url, holder.client_id, holder.client_secret, { audience: AUD, scope: 'invoices:write' })).status).toBe(400);
+    expect(
+      (await token(t.url, holder.client_id, holder.client_secret, { audience: AUD, scope: 'invoices:write' })).status,
+    ).toBe(400);
     const audit = (await as('GET', '/audit')).body.items as { action: string; target: string }[];
     expect(audit.some((e) => e.action === 'api.update' && e.target === AUD)).toBe(true);
   });
 
-  it('keep_tokens keeps the holders\' tokens when a scope is removed', async () => {
+  it("keep_tokens keeps the holders' tokens when a scope is removed", async () => {
     const aud = 'https://keep.example';
     await as('POST', '/apis', { name: 'Keep', audience: aud, scopes: [{ value: 'a' }, { value: 'b' }] });
     const holder = await t.integration({ grants: [{ audience: aud, scopes: ['a', 'b'] }] });
     await settle(t);
-    const tok = String((await token(t.url, holder.client_id, holder.client_secret, { audience: aud })).body.access_token);
-    expect((await as('PATCH', `/apis/${encodeURIComponent(aud)}`, { scopes: [{ value: 'a' }], keep_tokens: true })).status).toBe(200);
+    const tok = String(
+      (await token(t.url, holder.client_id, holder.client_secret, { audience: aud })).body.access_token,
+    );
+    expect(
+      (await as('PATCH', `/apis/${encodeURIComponent(aud)}`, { scopes: [{ value: 'a' }], keep_tokens: true })).status,
+    ).toBe(200);
     await settle(t);
     expect((await introspect(holder, tok)).body.active).toBe(true);
   });
@@ -77,7 +97,9 @@ describe.each(STORE_KINDS)('API management (%s)', (kind) => {
     await as('POST', '/apis', { name: 'Held', audience: aud, scopes: [{ value: 'x:read' }] });
     const holder = await t.integration({ grants: [{ audience: aud, scopes: ['x:read'] }] });
     await settle(t);
-    const tok = String((await token(t.url, holder.client_id, holder.client_secret, { audience: aud })).body.access_token);
+    const tok = String(
+      (await token(t.url, holder.client_id, holder.client_secret, { audience: aud })).body.access_token,
+    );
     const refused = await as('DELETE', `/apis/${encodeURIComponent(aud)}`);
     expect(refused.status).toBe(409);
     expect(refused.body.error_description).toContain(holder.client_id);
@@ -86,38 +108,59 @@ describe.each(STORE_KINDS)('API management (%s)', (kind) => {
     await settle(t);
     expect((await as('GET', `/apis/${encodeURIComponent(aud)}`)).status).toBe(404);
     expect((await introspect(holder, tok)).body.active).toBe(false);
-    expect((await call(t, admin, 'GET', `/environments/default/integrations/${holder.client_id}`)).body.grants).toEqual([]);
+    expect((await call(t, admin, 'GET', `/environments/default/integrations/${holder.client_id}`)).body.grants).toEqual(
+      [],
+    );
     // An API nobody holds goes without force.
     await as('POST', '/apis', { name: 'Free', audience: 'https://free.example', scopes: [] });
     expect((await as('DELETE', `/apis/${encodeURIComponent('https://free.example')}`)).status).toBe(204);
     const audit = (await as('GET', '/audit')).body.items as { action: string; target: string }[];
-    expect(audit.filter((e) => e.action === 'api.delete').map((e) => e.target)).toEqual(expect.arrayContaining([aud, 'https://free.example']));
+    expect(audit.filter((e) => e.action === 'api.delete').map((e) => e.target)).toEqual(
+      expect.arrayContaining([aud, 'https://free.example']),
+    );
   });
 
   it("the Environment API can't be renamed, changed or deleted", async () => {
     const envApi = ((await as('GET', '/apis')).body.items as { id: string; built_in: boolean }[])[0]!;
     expect(envApi.built_in).toBe(true);
-    for (const [method, body] of [['PATCH', { name: 'x' }], ['PATCH', { scopes: [] }], ['DELETE', undefined]] as const) {
+    for (const [method, body] of [
+      ['PATCH', { name: 'x' }],
+      ['PATCH', { scopes: [] }],
+      ['DELETE', undefined],
+    ] as const) {
       const res = await as(method, `/apis/${envApi.id}`, body);
       expect(res.status).toBe(409);
       expect(res.body.error_description).toContain('Environment API');
     }
   });
 
-  it('bad input is 400 naming the field; unknown APIs and other environments\' APIs are 404', async () => {
+  it("bad input is 400 naming the field; unknown APIs and other environments' APIs are 404", async () => {
     await as('POST', '/apis', { name: 'Bad', audience: 'https://bad.example', scopes: [{ value: 'a' }] });
     const path = `/apis/${encodeURIComponent('https://bad.example')}`;
-    for (const body of [{ scopes: [{ value: 'has space' }] }, { name: '' }, { scopes: [{ value: 'a' }, { value: 'a' }] }, {}, { nope: 1 }, { name: 'x'.repeat(201) }]) {
+    for (const body of [
+      { scopes: [{ value: 'has space' }] },
+      { name: '' },
+      { scopes: [{ value: 'a' }, { value: 'a' }] },
+      {},
+      { nope: 1 },
+      { name: 'x'.repeat(201) },
+    ]) {
       const res = await as('PATCH', path, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(String(res.body.error_description).length).toBeGreaterThan(0);
     }
-    expect(String((await as('PATCH', path, { scopes: [{ value: 'has space' }] })).body.error_description)).toContain('scopes');
+    expect(String((await as('PATCH', path, { scopes: [{ value: 'has space' }] })).body.error_description)).toContain(
+      'scopes',
+    );
     expect((await as('DELETE', `${path}?force=maybe`)).status).toBe(400);
     expect((await as('GET', '/apis/api_nope')).status).toBe(404);
     expect((await as('PATCH', '/apis/api_nope', { name: 'x' })).status).toBe(404);
     // acme's API, addressed under default, is not found.
-    const other = await call(t, admin, 'POST', '/environments/acme/apis', { name: 'Other', audience: 'https://other.example', scopes: [] });
+    const other = await call(t, admin, 'POST', '/environments/acme/apis', {
+      name: 'Other',
+      audience: 'https://other.example',
+      scopes: [],
+    });
     expect((await as('GET', `/apis/${String(other.body.id)}`)).status).toBe(404);
     expect((await as('DELETE', `/apis/${String(other.body.id)}`)).status).toBe(404);
     expect((await call(t, admin, 'GET', `/environments/acme/apis/${String(other.body.id)}`)).status).toBe(200);

@@ -18,14 +18,23 @@ type Creds = { client_id: string; client_secret: string; id: string };
 
 describe.each(STORE_KINDS)('authorization on current state (%s)', (kind) => {
   let t: TestServer;
-  const api = (bearer: string, method: string, path: string, body?: unknown) => call(t, { bearer }, method, `/environments/default${path}`, body);
+  const api = (bearer: string, method: string, path: string, body?: unknown) =>
+    call(t, { bearer }, method, `/environments/default${path}`, body);
   const cut = async (c: Creds, scopes: string[], extra: object = {}) => {
     await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, c.client_id, { scopes, ...extra });
     await settle(t);
   };
-  const row = (c: Creds) => t.server.runtime.ctx.db.selectFrom('integrations').selectAll().where('id', '=', c.id).executeTakeFirstOrThrow();
-  const grants = (c: Creds) => t.server.runtime.ctx.db.selectFrom('grants').select(['api_id', 'scope']).where('integration_id', '=', c.id).orderBy('scope').execute();
-  const introspect = (by: Creds, tok: string) => postForm(t.url, { token: tok }, { authorization: basic(by.client_id, by.client_secret) }, '/oauth/introspect');
+  const row = (c: Creds) =>
+    t.server.runtime.ctx.db.selectFrom('integrations').selectAll().where('id', '=', c.id).executeTakeFirstOrThrow();
+  const grants = (c: Creds) =>
+    t.server.runtime.ctx.db
+      .selectFrom('grants')
+      .select(['api_id', 'scope'])
+      .where('integration_id', '=', c.id)
+      .orderBy('scope')
+      .execute();
+  const introspect = (by: Creds, tok: string) =>
+    postForm(t.url, { token: tok }, { authorization: basic(by.client_id, by.client_secret) }, '/oauth/introspect');
 
   beforeAll(async () => {
     t = await startTestServer(kind);
@@ -45,13 +54,27 @@ describe.each(STORE_KINDS)('authorization on current state (%s)', (kind) => {
     expect((await api(before, 'GET', '/projects')).status).toBe(200);
     expect((await api(before, 'GET', '/integrations')).status).toBe(403);
     expect((await api(before, 'GET', '/audit')).status).toBe(403);
-    expect((await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${before}` } })).body.scopes).toEqual(['projects:read']);
+    expect(
+      (await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${before}` } })).body.scopes,
+    ).toEqual(['projects:read']);
 
     // It can't restore the removed scopes, nor plant a backdoor.
-    expect((await api(before, 'PATCH', `/integrations/${x.client_id}`, { scopes: presetScopes('all-permissions') })).status).toBe(403);
-    expect((await api(before, 'POST', '/integrations', { name: 'backdoor', scopes: ['customers:write', 'integrations:write'] })).status).toBe(403);
+    expect(
+      (await api(before, 'PATCH', `/integrations/${x.client_id}`, { scopes: presetScopes('all-permissions') })).status,
+    ).toBe(403);
+    expect(
+      (
+        await api(before, 'POST', '/integrations', {
+          name: 'backdoor',
+          scopes: ['customers:write', 'integrations:write'],
+        })
+      ).status,
+    ).toBe(403);
     expect((await grants(x)).map((g) => g.scope)).toEqual(['projects:read']);
-    expect((await t.server.runtime.ctx.db.selectFrom('integrations').select('name').where('name', '=', 'backdoor').execute()).length).toBe(0);
+    expect(
+      (await t.server.runtime.ctx.db.selectFrom('integrations').select('name').where('name', '=', 'backdoor').execute())
+        .length,
+    ).toBe(0);
 
     const seen = await introspect(observer, before);
     expect(seen.body).toMatchObject({ active: true, scope: 'projects:read' });
@@ -68,11 +91,21 @@ describe.each(STORE_KINDS)('authorization on current state (%s)', (kind) => {
     const m = await t.integration({ scopes: ['integrations:read', 'integrations:write', 'media:read', 'media:write'] });
     const wide = await accessToken(t, m);
     const narrow = await accessToken(t, m, 'integrations:write');
-    const snapshot = async () => [await row(m), await grants(m), await t.server.runtime.ctx.db.selectFrom('integrations').select('id').execute()];
+    const snapshot = async () => [
+      await row(m),
+      await grants(m),
+      await t.server.runtime.ctx.db.selectFrom('integrations').select('id').execute(),
+    ];
     await cut(m, ['integrations:read', 'integrations:write', 'media:read']);
     const before = await snapshot();
     for (const tok of [wide, narrow]) {
-      expect((await api(tok, 'PATCH', `/integrations/${m.client_id}`, { scopes: ['integrations:read', 'integrations:write', 'media:read', 'media:write'] })).status).toBe(403);
+      expect(
+        (
+          await api(tok, 'PATCH', `/integrations/${m.client_id}`, {
+            scopes: ['integrations:read', 'integrations:write', 'media:read', 'media:write'],
+          })
+        ).status,
+      ).toBe(403);
       expect((await api(tok, 'POST', '/integrations', { name: 'more', scopes: ['media:write'] })).status).toBe(403);
       expect((await api(tok, 'POST', '/integrations', { name: 'preset', preset: 'all-permissions' })).status).toBe(403);
     }
@@ -83,7 +116,9 @@ describe.each(STORE_KINDS)('authorization on current state (%s)', (kind) => {
   });
 
   it('G-69 integrations:write acts only on integrations whose grants it holds; nothing changes otherwise', async () => {
-    const w = await t.integration({ scopes: ['integrations:read', 'integrations:write', 'projects:read', 'projects:write'] });
+    const w = await t.integration({
+      scopes: ['integrations:read', 'integrations:write', 'projects:read', 'projects:write'],
+    });
     const v = await t.integration({ preset: 'all-permissions' });
     const weak = await t.integration({ scopes: ['projects:read'] });
     const tok = await accessToken(t, w);
@@ -98,7 +133,8 @@ describe.each(STORE_KINDS)('authorization on current state (%s)', (kind) => {
       ['POST', `/integrations/${v.client_id}/revoke-tokens`],
       ['POST', `/integrations/${v.client_id}/rotate-secret`, { grace_seconds: 2_592_000 }],
     ];
-    for (const [method, path, body] of attempts) expect([method, path, (await api(tok, method, path, body)).status]).toEqual([method, path, 403]);
+    for (const [method, path, body] of attempts)
+      expect([method, path, (await api(tok, method, path, body)).status]).toEqual([method, path, 403]);
     expect([await row(v), await grants(v)]).toEqual(before);
     expect((await token(t.url, v.client_id, v.client_secret)).status).toBe(200);
     expect((await api(vToken, 'GET', '/customers')).status).toBe(200);
@@ -109,7 +145,8 @@ describe.each(STORE_KINDS)('authorization on current state (%s)', (kind) => {
   });
 
   it("G-70 another integration's secret needs integrations:secrets (in no preset); its own it may always rotate", async () => {
-    for (const preset of ['read-only', 'all-permissions'] as const) expect(presetScopes(preset)).not.toContain('integrations:secrets');
+    for (const preset of ['read-only', 'all-permissions'] as const)
+      expect(presetScopes(preset)).not.toContain('integrations:secrets');
     const w = await t.integration({ preset: 'all-permissions' });
     const v = await t.integration({ scopes: ['projects:read'] });
     const tok = await accessToken(t, w);
@@ -120,7 +157,9 @@ describe.each(STORE_KINDS)('authorization on current state (%s)', (kind) => {
     expect((await token(t.url, v.client_id, v.client_secret)).status).toBe(200);
 
     // Its own secret: any integration, even one without integrations:* scopes, with grace.
-    const self = await api(await accessToken(t, v), 'POST', `/integrations/${v.client_id}/rotate-secret`, { grace_seconds: 60 });
+    const self = await api(await accessToken(t, v), 'POST', `/integrations/${v.client_id}/rotate-secret`, {
+      grace_seconds: 60,
+    });
     expect(self.status).toBe(200);
     expect(self.headers.get('cache-control')).toBe('no-store');
     await settle(t);
@@ -134,8 +173,16 @@ describe.each(STORE_KINDS)('authorization on current state (%s)', (kind) => {
     expect(rotated.status).toBe(200);
     await settle(t);
     expect((await token(t.url, v.client_id, String(rotated.body.client_secret))).status).toBe(200);
-    const events = await t.server.runtime.ctx.db.selectFrom('audit_events').select(['actor', 'details']).where('action', '=', 'integration.rotate_secret').where('target', '=', v.client_id).execute();
-    const details = (actor: string) => events.filter((e) => e.actor === `integration:${actor}`).map((e) => JSON.parse(e.details!) as Record<string, unknown>);
+    const events = await t.server.runtime.ctx.db
+      .selectFrom('audit_events')
+      .select(['actor', 'details'])
+      .where('action', '=', 'integration.rotate_secret')
+      .where('target', '=', v.client_id)
+      .execute();
+    const details = (actor: string) =>
+      events
+        .filter((e) => e.actor === `integration:${actor}`)
+        .map((e) => JSON.parse(e.details!) as Record<string, unknown>);
     expect(details(automation.client_id)).toEqual([{ grace_seconds: 0, other_integration_credentials: true }]);
     expect(details(v.client_id)).toEqual([{ grace_seconds: 60 }]);
     expect((await api(autoToken, 'POST', `/integrations/${w.client_id}/rotate-secret`, {})).status).toBe(403);
@@ -146,30 +193,55 @@ describe.each(STORE_KINDS)('authorization on current state (%s)', (kind) => {
     const front = await t.integration({ preset: 'read-only' });
     expect(front.scopes).toEqual(['projects:read', 'media:read', 'fonts:read']);
     const tok = await accessToken(t, front);
-    for (const path of ['/integrations', '/customers', '/audit', '/apis', '']) expect([path, (await api(tok, 'GET', path)).status]).toEqual([path, 403]);
-    for (const path of ['/projects', '/media', '/fonts']) expect([path, (await api(tok, 'GET', path)).status]).toEqual([path, 200]);
+    for (const path of ['/integrations', '/customers', '/audit', '/apis', ''])
+      expect([path, (await api(tok, 'GET', path)).status]).toEqual([path, 403]);
+    for (const path of ['/projects', '/media', '/fonts'])
+      expect([path, (await api(tok, 'GET', path)).status]).toEqual([path, 200]);
     // Round 1's read-only preset held every *:read scope: such integrations keep their grants, flagged.
-    const legacy = await t.integration({ name: 'Front end (read-only)', scopes: ['projects:read', 'media:read', 'fonts:read', 'integrations:read', 'customers:read'] });
-    const shown = await call(t, { bearer: await accessToken(t, await t.integration({ preset: 'all-permissions' })) }, 'GET', `/environments/default/integrations/${legacy.client_id}`);
+    const legacy = await t.integration({
+      name: 'Front end (read-only)',
+      scopes: ['projects:read', 'media:read', 'fonts:read', 'integrations:read', 'customers:read'],
+    });
+    const shown = await call(
+      t,
+      { bearer: await accessToken(t, await t.integration({ preset: 'all-permissions' })) },
+      'GET',
+      `/environments/default/integrations/${legacy.client_id}`,
+    );
     expect(shown.body.warnings).toEqual([expect.stringContaining('integrations:read customers:read')]);
     expect((await call(t, { bearer: tok }, 'GET', `/environments/default/projects`)).status).toBe(200);
   });
 
-  it('customers hold content scopes only: an environment setting can\'t hand them management scopes', async () => {
+  it("customers hold content scopes only: an environment setting can't hand them management scopes", async () => {
     const admin = await accessToken(t, await t.integration({ preset: 'all-permissions' }));
     const { updateEnvironment } = await import('../src/services/environments.js');
-    await expect(updateEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'default', { customer_scopes: ['projects:read', 'customers:read'] })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      updateEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'default', {
+        customer_scopes: ['projects:read', 'customers:read'],
+      }),
+    ).rejects.toMatchObject({ status: 400 });
     expect((await api(admin, 'GET', '')).body.customer_scopes).not.toContain('customers:read');
   });
 
   it("a reduction on a tenant API revokes that API's tokens (its resource servers verify locally) unless keep_tokens", async () => {
     const ctx = t.server.runtime.ctx;
-    await createApi(ctx, CLI_ACTOR, 'default', { name: 'Billing', audience: `https://billing-${kind}.example`, scopes: [{ value: 'invoices:read' }, { value: 'invoices:write' }] });
-    const grant = (scopes: string[]) => [{ audience: t.config.audience, scopes: ['projects:read'] }, { audience: `https://billing-${kind}.example`, scopes }];
+    await createApi(ctx, CLI_ACTOR, 'default', {
+      name: 'Billing',
+      audience: `https://billing-${kind}.example`,
+      scopes: [{ value: 'invoices:read' }, { value: 'invoices:write' }],
+    });
+    const grant = (scopes: string[]) => [
+      { audience: t.config.audience, scopes: ['projects:read'] },
+      { audience: `https://billing-${kind}.example`, scopes },
+    ];
     const c = await t.integration({ grants: grant(['invoices:read', 'invoices:write']) });
     const observer = await t.integration({ scopes: ['projects:read'] });
     await settle(t);
-    const billing = async () => String((await token(t.url, c.client_id, c.client_secret, { audience: `https://billing-${kind}.example` })).body.access_token);
+    const billing = async () =>
+      String(
+        (await token(t.url, c.client_id, c.client_secret, { audience: `https://billing-${kind}.example` })).body
+          .access_token,
+      );
     const envToken = await accessToken(t, c);
 
     const kept = await billing();

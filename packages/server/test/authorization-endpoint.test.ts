@@ -17,8 +17,15 @@ describe.each(STORE_KINDS)('authorization endpoint (%s)', (kind) => {
 
   it('metadata names it with no response type; it refuses every request with 400 unsupported_response_type and no redirect', async () => {
     const meta = await request(`${t.url}/.well-known/oauth-authorization-server`);
-    expect(meta.body).toMatchObject({ authorization_endpoint: `${ISSUER}/oauth/authorize`, response_types_supported: [] });
-    for (const query of ['', '?response_type=code&client_id=x&redirect_uri=https%3A%2F%2Fevil.test%2Fcb&state=s', '?response_type=token']) {
+    expect(meta.body).toMatchObject({
+      authorization_endpoint: `${ISSUER}/oauth/authorize`,
+      response_types_supported: [],
+    });
+    for (const query of [
+      '',
+      '?response_type=code&client_id=x&redirect_uri=https%3A%2F%2Fevil.test%2Fcb&state=s',
+      '?response_type=token',
+    ]) {
       const res = await request(`${t.url}/oauth/authorize${query}`, { redirect: 'manual' });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('unsupported_response_type');

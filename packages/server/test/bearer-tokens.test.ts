@@ -37,7 +37,9 @@ describe.each(STORE_KINDS)('bearer tokens at the Environment API (%s)', (kind) =
     const res = await request(media());
     expect(res.status).toBe(401);
     // RFC 9728 §5.1: the challenge names the resource metadata.
-    expect(res.headers.get('www-authenticate')).toBe(`Bearer realm="gatehouse", resource_metadata="${ISSUER}/.well-known/oauth-protected-resource"`);
+    expect(res.headers.get('www-authenticate')).toBe(
+      `Bearer realm="gatehouse", resource_metadata="${ISSUER}/.well-known/oauth-protected-resource"`,
+    );
   });
 
   it('C-27 lowercase "bearer" scheme is accepted', async () => {
@@ -49,7 +51,11 @@ describe.each(STORE_KINDS)('bearer tokens at the Environment API (%s)', (kind) =
     const both = await request(`${media()}?access_token=${good}`, { headers: { authorization: `Bearer ${good}` } });
     expect(both.status).toBe(400);
     expect(both.body.error).toBe('invalid_request');
-    const inBody = await request(`${t.url}/api/v1/environments/default/projects`, { method: 'POST', headers: { authorization: `Bearer ${good}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', access_token: good }) });
+    const inBody = await request(`${t.url}/api/v1/environments/default/projects`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${good}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x', access_token: good }),
+    });
     expect([400, 403]).toContain(inBody.status);
     for (const header of ['Bearer a b', 'Bearer ', 'Bearer']) {
       const res = await request(media(), { headers: { authorization: header } });
@@ -109,9 +115,16 @@ describe.each(STORE_KINDS)('bearer tokens at the Environment API (%s)', (kind) =
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     const { exportJWK } = await import('jose');
     const attackerJwk = await exportJWK(publicKey);
-    const headers = [{ jku: 'http://127.0.0.1:1/jwks.json' }, { x5u: 'http://127.0.0.1:1/cert' }, { jwk: attackerJwk }, { x5c: ['MIIB'] }];
+    const headers = [
+      { jku: 'http://127.0.0.1:1/jwks.json' },
+      { x5u: 'http://127.0.0.1:1/cert' },
+      { jwk: attackerJwk },
+      { x5c: ['MIIB'] },
+    ];
     for (const h of headers) {
-      const tok = await new SignJWT(claims(t, client.client_id)).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'attacker', ...h } as never).sign(privateKey);
+      const tok = await new SignJWT(claims(t, client.client_id))
+        .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'attacker', ...h } as never)
+        .sign(privateKey);
       expectBC(await get(tok));
       expectBC(await get(await signOwn(t, claims(t, client.client_id), h)));
     }
@@ -125,13 +138,23 @@ describe.each(STORE_KINDS)('bearer tokens at the Environment API (%s)', (kind) =
 
   it('C-35 b64:false with crit [b64]: 401', async () => {
     const [, p, s] = good.split('.');
-    const h = Buffer.from(JSON.stringify({ ...decodeProtectedHeader(good), b64: false, crit: ['b64'] })).toString('base64url');
+    const h = Buffer.from(JSON.stringify({ ...decodeProtectedHeader(good), b64: false, crit: ['b64'] })).toString(
+      'base64url',
+    );
     expectBC(await get(`${h}.${p}.${s}`));
   });
 
   it('C-36 JWE, JWS JSON, 2 or 4 parts, padding, non-base64url characters: 401', async () => {
     const [h, p, s] = good.split('.');
-    const variants = [`${h}.${p}.${s}.x.y`, JSON.stringify({ payload: p, signatures: [{ protected: h, signature: s }] }).replace(/"/g, ''), `${h}.${p}`, `${h}.${p}.${s}.x`, `${h}=.${p}.${s}`, `${h}.${p}.${s}==`, `${h}.${p}$.${s}`];
+    const variants = [
+      `${h}.${p}.${s}.x.y`,
+      JSON.stringify({ payload: p, signatures: [{ protected: h, signature: s }] }).replace(/"/g, ''),
+      `${h}.${p}`,
+      `${h}.${p}.${s}.x`,
+      `${h}=.${p}.${s}`,
+      `${h}.${p}.${s}==`,
+      `${h}.${p}$.${s}`,
+    ];
     for (const v of variants) {
       const res = await request(media(), { headers: { authorization: `Bearer ${v}` } });
       expect([400, 401], v).toContain(res.status);
@@ -146,7 +169,12 @@ describe.each(STORE_KINDS)('bearer tokens at the Environment API (%s)', (kind) =
     expectBC(await get(`${h}.${p}.${s.slice(0, -4)}`));
     expectBC(await get(`${h}.${p}.${flip(s, 5)}`));
     const rs = Buffer.from(s, 'base64url');
-    const der = Buffer.concat([Buffer.from([0x30, 0x44, 0x02, 0x20]), rs.subarray(0, 32), Buffer.from([0x02, 0x20]), rs.subarray(32)]);
+    const der = Buffer.concat([
+      Buffer.from([0x30, 0x44, 0x02, 0x20]),
+      rs.subarray(0, 32),
+      Buffer.from([0x02, 0x20]),
+      rs.subarray(32),
+    ]);
     expectBC(await get(`${h}.${p}.${der.toString('base64url')}`));
   });
 
@@ -172,19 +200,33 @@ describe.each(STORE_KINDS)('bearer tokens at the Environment API (%s)', (kind) =
   });
 
   it('C-40 wrong, missing or array iss; wrong aud, aud [], aud array without us: 401', async () => {
-    const variants: Record<string, unknown>[] = [{ iss: 'https://evil.example' }, { iss: undefined }, { iss: ['https://gatehouse.test'] }, { aud: 'https://other.example' }, { aud: [] }, { aud: ['https://other.example'] }];
+    const variants: Record<string, unknown>[] = [
+      { iss: 'https://evil.example' },
+      { iss: undefined },
+      { iss: ['https://gatehouse.test'] },
+      { aud: 'https://other.example' },
+      { aud: [] },
+      { aud: ['https://other.example'] },
+    ];
     for (const v of variants) expectBC(await get(await signOwn(t, claims(t, client.client_id, v))));
   });
 
   it('C-41 typ other than at+jwt (JWT, a tenant JWT, an ID token): 401', async () => {
-    for (const typ of ['JWT', 'jwt', 'id_token+jwt']) expectBC(await get(await signOwn(t, claims(t, client.client_id), { typ })));
+    for (const typ of ['JWT', 'jwt', 'id_token+jwt'])
+      expectBC(await get(await signOwn(t, claims(t, client.client_id), { typ })));
     expectBC(await get(await signOwn(t, claims(t, client.client_id), { typ: undefined })));
   });
 
   it('C-42 valid but missing the scope: 403 insufficient_scope naming it', async () => {
-    const res = await request(media(), { method: 'POST', headers: { authorization: `Bearer ${good}`, 'content-type': 'application/json' }, body: '{}' });
+    const res = await request(media(), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${good}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(403);
-    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="gatehouse", error="insufficient_scope", scope="media:write"');
+    expect(res.headers.get('www-authenticate')).toBe(
+      'Bearer realm="gatehouse", error="insufficient_scope", scope="media:write"',
+    );
     expect(res.body.error).toBe('insufficient_scope');
   });
 
@@ -197,7 +239,8 @@ describe.each(STORE_KINDS)('bearer tokens at the Environment API (%s)', (kind) =
     const dupAudPayload = payloadJson.replace('{', '{"aud":"https://other.example",');
     expectBC(await get(`${Buffer.from(dupAlgHeader).toString('base64url')}.${p}.${s}`));
     expectBC(await get(swapPayload(good, dupAudPayload)));
-    for (const bad of ['[]', 'null', 'not json']) expectBC(await get(raw({ alg: 'ES256', typ: 'at+jwt', kid: key.kid }, bad, s)));
+    for (const bad of ['[]', 'null', 'not json'])
+      expectBC(await get(raw({ alg: 'ES256', typ: 'at+jwt', kid: key.kid }, bad, s)));
   });
 
   it('C-44 Authorization header of 20 KB: 431; of 8 KB: 401 before any crypto', async () => {
@@ -208,7 +251,7 @@ describe.each(STORE_KINDS)('bearer tokens at the Environment API (%s)', (kind) =
     expect(eight.body.error).toBe('invalid_token');
   });
 
-  it('a token of one environment on another environment\'s path: 401', async () => {
+  it("a token of one environment on another environment's path: 401", async () => {
     const { createEnvironment } = await import('../src/services/environments.js');
     const { CLI_ACTOR } = await import('../src/context.js');
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, `b-${kind}`);

@@ -29,7 +29,12 @@ function memory(): { rss: number; heap: number } {
 }
 
 /** Runs `send(i)` for i < count, `parallel` at a time; every answer must satisfy `check`. */
-async function flood(count: number, parallel: number, send: (i: number) => Promise<Res>, check: (res: Res) => void): Promise<void> {
+async function flood(
+  count: number,
+  parallel: number,
+  send: (i: number) => Promise<Res>,
+  check: (res: Res) => void,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: parallel }, async () => {
@@ -54,10 +59,22 @@ describe.each(STORE_KINDS)('H-76 bounded growth (%s)', (kind) => {
       const size = (f: string) => statSync(join(t.location.dataDir, f), { throwIfNoEntry: false })?.size ?? 0;
       return size('gatehouse.db') + size('gatehouse.db-wal');
     }
-    const { rows } = await sql<{ bytes: string }>`select coalesce(sum(pg_total_relation_size(c.oid)), 0) as bytes from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = ${t.location.pgSchema} and c.relkind = 'r'`.execute(t.server.runtime.ctx.db);
+    const { rows } = await sql<{
+      bytes: string;
+    }>`select coalesce(sum(pg_total_relation_size(c.oid)), 0) as bytes from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = ${t.location.pgSchema} and c.relkind = 'r'`.execute(
+      t.server.runtime.ctx.db,
+    );
     return Number(rows[0]!.bytes);
   }
-  const counters = async () => Number((await t.server.runtime.ctx.db.selectFrom('throttle_counters').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const counters = async () =>
+    Number(
+      (
+        await t.server.runtime.ctx.db
+          .selectFrom('throttle_counters')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     t = await startTestServer(kind);
@@ -74,9 +91,35 @@ describe.each(STORE_KINDS)('H-76 bounded growth (%s)', (kind) => {
     const refusedBearer = (res: Res) => expect(res.status).toBe(401);
     const bearer = (tok: string) => request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${tok}` } });
     const round = async (n: number) => {
-      await flood(n, 16, () => postForm(t.url, { grant_type: 'client_credentials', client_id: longId(), client_secret: 'wrong' }), refusedClient);
-      await flood(n / 10, 8, (i) => postForm(t.url, { token: 'x', client_id: longId(), client_secret: 'wrong' }, {}, i % 2 ? '/oauth/introspect' : '/oauth/revoke'), refusedClient);
-      await flood(n, 16, (i) => bearer(unknownIssuerToken(i % 2 ? `ek_${randomBytes(4000).toString('base64url')}` : `ek_${randomBytes(30).toString('base64url')}`)), refusedBearer);
+      await flood(
+        n,
+        16,
+        () => postForm(t.url, { grant_type: 'client_credentials', client_id: longId(), client_secret: 'wrong' }),
+        refusedClient,
+      );
+      await flood(
+        n / 10,
+        8,
+        (i) =>
+          postForm(
+            t.url,
+            { token: 'x', client_id: longId(), client_secret: 'wrong' },
+            {},
+            i % 2 ? '/oauth/introspect' : '/oauth/revoke',
+          ),
+        refusedClient,
+      );
+      await flood(
+        n,
+        16,
+        (i) =>
+          bearer(
+            unknownIssuerToken(
+              i % 2 ? `ek_${randomBytes(4000).toString('base64url')}` : `ek_${randomBytes(30).toString('base64url')}`,
+            ),
+          ),
+        refusedBearer,
+      );
       await flood(n, 16, () => bearer(randomBytes(5900).toString('base64url')), refusedBearer);
     };
 

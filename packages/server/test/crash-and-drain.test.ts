@@ -60,9 +60,11 @@ describe.each(STORE_KINDS)('process faults (%s)', (kind) => {
     await location?.dispose();
   });
 
-  it('F-63 kill -9 under 50 concurrent token requests: every 200\'d token verifies and is active after restart; same kid', async () => {
+  it("F-63 kill -9 under 50 concurrent token requests: every 200'd token verifies and is active after restart; same kid", async () => {
     const node = await startNode(location, ISSUER);
-    const kid = decodeProtectedHeader(String((await token(node.url, c.client_id, c.client_secret)).body.access_token)).kid;
+    const kid = decodeProtectedHeader(
+      String((await token(node.url, c.client_id, c.client_secret)).body.access_token),
+    ).kid;
     const run = load(node.url, c, 50);
     while (run.tokens.length < 200) await new Promise((r) => setTimeout(r, 10));
     node.kill('SIGKILL');
@@ -78,8 +80,19 @@ describe.each(STORE_KINDS)('process faults (%s)', (kind) => {
       expect(rows.length).toBe(jtis.length);
       for (const t of run.tokens.slice(-20)) {
         expect(decodeProtectedHeader(t).kid).toBe(kid);
-        expect((await request(`${again.url}/api/v1/self`, { headers: { authorization: `Bearer ${t}` } })).status).toBe(200);
-        expect((await postForm(again.url, { token: t }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/introspect')).body.active).toBe(true);
+        expect((await request(`${again.url}/api/v1/self`, { headers: { authorization: `Bearer ${t}` } })).status).toBe(
+          200,
+        );
+        expect(
+          (
+            await postForm(
+              again.url,
+              { token: t },
+              { authorization: basic(c.client_id, c.client_secret) },
+              '/oauth/introspect',
+            )
+          ).body.active,
+        ).toBe(true);
       }
       const keys = await ctx.db.selectFrom('signing_keys').select('kid').where('state', '=', 'active').execute();
       expect(keys.map((k) => k.kid)).toEqual([kid]);

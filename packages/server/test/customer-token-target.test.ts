@@ -25,7 +25,8 @@ describe.each(STORE_KINDS)('H-81 customer token audience and type (%s)', (kind) 
       .setProtectedHeader({ alg: 'HS256', ...(typ !== undefined && { typ: typ as string }) })
       .setIssuer(key)
       .sign(Buffer.from(secret));
-  const customerIds = async () => (await t.server.runtime.ctx.db.selectFrom('customers').select('id').execute()).map((r) => r.id);
+  const customerIds = async () =>
+    (await t.server.runtime.ctx.db.selectFrom('customers').select('id').execute()).map((r) => r.id);
 
   beforeAll(async () => {
     t = await startTestServer(kind);
@@ -49,7 +50,17 @@ describe.each(STORE_KINDS)('H-81 customer token audience and type (%s)', (kind) 
   it('H-81 an aud of another relying party, another environment, [] or not strings: 401, no customer recorded', async () => {
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, `other-${kind}`);
     const other = await createEnvironmentSecret(t.server.runtime.ctx, CLI_ACTOR, `other-${kind}`);
-    const auds: unknown[] = ['https://other-rp.example', other.environment_key, `${ISSUER}/`, [], ['https://a.example', 'https://b.example'], 42, [key, 42], { aud: key }, null];
+    const auds: unknown[] = [
+      'https://other-rp.example',
+      other.environment_key,
+      `${ISSUER}/`,
+      [],
+      ['https://a.example', 'https://b.example'],
+      42,
+      [key, 42],
+      { aud: key },
+      null,
+    ];
     for (const [i, aud] of auds.entries()) {
       const res = await self(await signed({ id: `bad-aud-${i}`, aud }));
       expect(res.status, JSON.stringify(aud)).toBe(401);
@@ -71,7 +82,19 @@ describe.each(STORE_KINDS)('H-81 customer token audience and type (%s)', (kind) 
   });
 
   it('H-81 an ID token shaped token (aud = a client id, nonce, auth_time) signed with the environment secret: 401', async () => {
-    const idToken = jwt.sign({ id: 'id-token-user', sub: 'user-1', aud: 'client-123', nonce: 'n-0S6', auth_time: now(), iat: now(), exp: now() + 600 }, secret, { issuer: key, header: { alg: 'HS256', typ: 'JWT' } });
+    const idToken = jwt.sign(
+      {
+        id: 'id-token-user',
+        sub: 'user-1',
+        aud: 'client-123',
+        nonce: 'n-0S6',
+        auth_time: now(),
+        iat: now(),
+        exp: now() + 600,
+      },
+      secret,
+      { issuer: key, header: { alg: 'HS256', typ: 'JWT' } },
+    );
     expect((await self(idToken)).status).toBe(401);
     expect(await customerIds()).not.toContain('id-token-user');
   });

@@ -14,7 +14,15 @@ import { createEnvironmentSecret } from '../src/services/credentials.js';
 import { capturedLogs, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request, token, type Res } from '@gatehouse/testing/http';
 
-const TABLES = ['integrations', 'grants', 'issued_tokens', 'token_reuse', 'change_log', 'audit_events', 'customers'] as const;
+const TABLES = [
+  'integrations',
+  'grants',
+  'issued_tokens',
+  'token_reuse',
+  'change_log',
+  'audit_events',
+  'customers',
+] as const;
 
 describe('H-78 full disk (sqlite)', () => {
   let t: TestServer;
@@ -22,7 +30,8 @@ describe('H-78 full disk (sqlite)', () => {
   let envKey: string;
   let envSecret: string;
 
-  const pragma = async (text: string) => (await sql.raw(`pragma ${text}`).execute(t.server.runtime.ctx.db)).rows[0] as Record<string, number> | undefined;
+  const pragma = async (text: string) =>
+    (await sql.raw(`pragma ${text}`).execute(t.server.runtime.ctx.db)).rows[0] as Record<string, number> | undefined;
   /** The disk is full: no page beyond those the file has now. */
   const fillDisk = async () => {
     const { page_count: pages } = (await pragma('page_count'))!;
@@ -31,7 +40,15 @@ describe('H-78 full disk (sqlite)', () => {
   const freeDisk = () => pragma('max_page_count = 1073741823');
   const counts = async () => {
     const out: Record<string, number> = {};
-    for (const table of TABLES) out[table] = Number((await t.server.runtime.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    for (const table of TABLES)
+      out[table] = Number(
+        (
+          await t.server.runtime.ctx.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     return out;
   };
 
@@ -88,10 +105,12 @@ describe('H-78 full disk (sqlite)', () => {
     );
   });
 
-  it('H-78 a new customer\'s first customer token on a full disk: 503, no customer row, then 200', async () => {
+  it("H-78 a new customer's first customer token on a full disk: 503, no customer row, then 200", async () => {
     const now = t.clock.seconds();
     await untilFull((i) => {
-      const tok = jwt.sign({ id: `customer-${i}-${'x'.repeat(200)}`, iat: now, exp: now + 600 }, envSecret, { issuer: envKey });
+      const tok = jwt.sign({ id: `customer-${i}-${'x'.repeat(200)}`, iat: now, exp: now + 600 }, envSecret, {
+        issuer: envKey,
+      });
       return request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${tok}` } });
     }, 200);
   });

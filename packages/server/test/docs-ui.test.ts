@@ -16,7 +16,9 @@ describe('/docs interactive API reference', () => {
   afterAll(() => t.close());
 
   it('the metadata points to /docs, which answers 200 HTML whose assets all load', async () => {
-    const meta = (await (await fetch(`${t.url}/.well-known/oauth-authorization-server`)).json()) as { service_documentation: string };
+    const meta = (await (await fetch(`${t.url}/.well-known/oauth-authorization-server`)).json()) as {
+      service_documentation: string;
+    };
     expect(meta.service_documentation).toBe(`${t.config.issuer}/docs`);
     const page = await fetch(`${t.url}/docs`);
     expect(page.status).toBe(200);
@@ -24,7 +26,8 @@ describe('/docs interactive API reference', () => {
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     const csp = page.headers.get('content-security-policy') ?? '';
-    for (const [directive, values] of Object.entries(DOCS_CSP)) expect(csp).toContain(`${directive} ${values.join(' ')}`);
+    for (const [directive, values] of Object.entries(DOCS_CSP))
+      expect(csp).toContain(`${directive} ${values.join(' ')}`);
     expect(csp).not.toContain('unsafe-inline');
     const html = await page.text();
     expect(html).toContain('id="swagger-ui"');
@@ -46,7 +49,10 @@ describe('/docs interactive API reference', () => {
   });
 
   it('/docs/json is the OpenAPI document and API responses keep the API policy', async () => {
-    const doc = (await (await fetch(`${t.url}/docs/json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${t.url}/docs/json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toContain('/oauth/token');
     expect(Object.keys(doc.paths).some((p) => p.startsWith('/docs'))).toBe(false);

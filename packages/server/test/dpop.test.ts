@@ -20,15 +20,26 @@ describe.each(STORE_KINDS)('DPoP (%s)', (kind) => {
   let c: { client_id: string; client_secret: string };
   let key: TestKey;
   const now = () => t.clock.seconds();
-  const tokenWithProof = (proof: string | undefined, who = c) => postForm(t.url, { grant_type: 'client_credentials' }, { authorization: basic(who.client_id, who.client_secret), ...(proof !== undefined && { dpop: proof }) });
+  const tokenWithProof = (proof: string | undefined, who = c) =>
+    postForm(
+      t.url,
+      { grant_type: 'client_credentials' },
+      { authorization: basic(who.client_id, who.client_secret), ...(proof !== undefined && { dpop: proof }) },
+    );
   const self = (headers: Record<string, string>): Promise<Res> => request(`${t.url}/api/v1/self`, { headers });
-  const selfProof = (k: TestKey, tok: string, o: Partial<ProofOptions> = {}) => dpopProof(k, { htm: 'GET', htu: SELF_HTU, now: now(), ath: ath(tok), ...o });
+  const selfProof = (k: TestKey, tok: string, o: Partial<ProofOptions> = {}) =>
+    dpopProof(k, { htm: 'GET', htu: SELF_HTU, now: now(), ath: ath(tok), ...o });
   /** A proof whose header carries the private key too. */
   const privateJwkProof = async (k: TestKey, claims: Record<string, unknown>) =>
-    new SignJWT(claims).setProtectedHeader({ alg: k.alg, typ: 'dpop+jwt', jwk: await exportJWK(k.privateKey) }).sign(k.privateKey);
-  const unsecured = (claims: Record<string, unknown>) => `${base64url.encode(JSON.stringify({ alg: 'none', typ: 'dpop+jwt', jwk: key.jwk }))}.${base64url.encode(JSON.stringify(claims))}.`;
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: k.alg, typ: 'dpop+jwt', jwk: await exportJWK(k.privateKey) })
+      .sign(k.privateKey);
+  const unsecured = (claims: Record<string, unknown>) =>
+    `${base64url.encode(JSON.stringify({ alg: 'none', typ: 'dpop+jwt', jwk: key.jwk }))}.${base64url.encode(JSON.stringify(claims))}.`;
   const hs256 = (claims: Record<string, unknown>) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: { kty: 'oct', k: 'c2VjcmV0' } as unknown as JWK }).sign(new TextEncoder().encode('secret'));
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: { kty: 'oct', k: 'c2VjcmV0' } as unknown as JWK })
+      .sign(new TextEncoder().encode('secret'));
 
   beforeAll(async () => {
     t = await startTestServer(kind);
@@ -45,7 +56,9 @@ describe.each(STORE_KINDS)('DPoP (%s)', (kind) => {
     expect(decodeJwt(tok).cnf).toEqual({ jkt: await calculateJwkThumbprint(key.jwk, 'sha256') });
     const again = await tokenWithProof(await dpopProof(key, { htm: 'POST', htu: TOKEN_HTU, now: now() }));
     expect(again.body.access_token).toBe(tok);
-    const otherKey = await tokenWithProof(await dpopProof(await testKey('ES256'), { htm: 'POST', htu: TOKEN_HTU, now: now() }));
+    const otherKey = await tokenWithProof(
+      await dpopProof(await testKey('ES256'), { htm: 'POST', htu: TOKEN_HTU, now: now() }),
+    );
     expect(otherKey.body.access_token).not.toBe(tok);
     const plain = await tokenWithProof(undefined);
     expect(plain.body.token_type).toBe('Bearer');
@@ -53,8 +66,17 @@ describe.each(STORE_KINDS)('DPoP (%s)', (kind) => {
     // The bound token works at the Environment API with a proof of its key.
     const ok = await self({ authorization: `DPoP ${tok}`, dpop: await selfProof(key, tok) });
     expect(ok.status).toBe(200);
-    const info = await postForm(t.url, { token: tok }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/introspect');
-    expect(info.body).toMatchObject({ active: true, token_type: 'DPoP', cnf: { jkt: await calculateJwkThumbprint(key.jwk, 'sha256') } });
+    const info = await postForm(
+      t.url,
+      { token: tok },
+      { authorization: basic(c.client_id, c.client_secret) },
+      '/oauth/introspect',
+    );
+    expect(info.body).toMatchObject({
+      active: true,
+      token_type: 'DPoP',
+      cnf: { jkt: await calculateJwkThumbprint(key.jwk, 'sha256') },
+    });
   });
 
   it('I-88 bad proofs at the token endpoint: 400 invalid_dpop_proof, nothing persisted', async () => {
@@ -82,13 +104,19 @@ describe.each(STORE_KINDS)('DPoP (%s)', (kind) => {
     const before = await persisted(t);
     for (const [name, proof] of cases) {
       const res = await tokenWithProof(proof);
-      expect({ name, status: res.status, error: res.body.error }).toEqual({ name, status: 400, error: 'invalid_dpop_proof' });
+      expect({ name, status: res.status, error: res.body.error }).toEqual({
+        name,
+        status: 400,
+        error: 'invalid_dpop_proof',
+      });
     }
     expect(await persisted(t)).toBe(before);
   });
 
   it('I-88 bad proofs at the Environment API: 401 invalid_token with a DPoP challenge naming the resource metadata', async () => {
-    const tok = String((await tokenWithProof(await dpopProof(key, { htm: 'POST', htu: TOKEN_HTU, now: now() }))).body.access_token);
+    const tok = String(
+      (await tokenWithProof(await dpopProof(key, { htm: 'POST', htu: TOKEN_HTU, now: now() }))).body.access_token,
+    );
     const n = now();
     const replayed = await selfProof(key, tok);
     expect((await self({ authorization: `DPoP ${tok}`, dpop: replayed })).status).toBe(200);
@@ -108,7 +136,11 @@ describe.each(STORE_KINDS)('DPoP (%s)', (kind) => {
     ];
     for (const [name, proof] of cases) {
       const res = await self({ authorization: `DPoP ${tok}`, dpop: proof });
-      expect({ name, status: res.status, error: res.body.error }).toEqual({ name, status: 401, error: 'invalid_token' });
+      expect({ name, status: res.status, error: res.body.error }).toEqual({
+        name,
+        status: 401,
+        error: 'invalid_token',
+      });
       const challenge = res.headers.get('www-authenticate') ?? '';
       expect(challenge).toMatch(/^DPoP algs="[^"]*ES256[^"]*", error="invalid_token"/);
       expect(challenge).toContain(`resource_metadata="${ISSUER}/.well-known/oauth-protected-resource"`);
@@ -128,7 +160,9 @@ describe.each(STORE_KINDS)('DPoP (%s)', (kind) => {
   });
 
   it('I-89 a DPoP-bound token presented as Bearer is refused; a leaked bound token is useless without the key', async () => {
-    const tok = String((await tokenWithProof(await dpopProof(key, { htm: 'POST', htu: TOKEN_HTU, now: now() }))).body.access_token);
+    const tok = String(
+      (await tokenWithProof(await dpopProof(key, { htm: 'POST', htu: TOKEN_HTU, now: now() }))).body.access_token,
+    );
     const asBearer = await self({ authorization: `Bearer ${tok}` });
     expect(asBearer.status).toBe(401);
     expect(asBearer.body.error).toBe('invalid_token');
@@ -137,7 +171,9 @@ describe.each(STORE_KINDS)('DPoP (%s)', (kind) => {
     expect(stolen.status).toBe(401);
     // A Bearer token presented with the DPoP scheme is not bound to any key: refused too.
     const bearerTok = String((await token(t.url, c.client_id, c.client_secret)).body.access_token);
-    expect((await self({ authorization: `DPoP ${bearerTok}`, dpop: await selfProof(key, bearerTok) })).status).toBe(401);
+    expect((await self({ authorization: `DPoP ${bearerTok}`, dpop: await selfProof(key, bearerTok) })).status).toBe(
+      401,
+    );
     expect((await self({ authorization: `Bearer ${bearerTok}` })).status).toBe(200);
   });
 
@@ -152,7 +188,9 @@ describe.each(STORE_KINDS)('DPoP (%s)', (kind) => {
     const later = await t.integration({ preset: 'read-only' });
     const bearerTok = String((await token(t.url, later.client_id, later.client_secret)).body.access_token);
     expect((await self({ authorization: `Bearer ${bearerTok}` })).status).toBe(200);
-    const updated = await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, later.client_id, { dpop_bound_access_tokens: true });
+    const updated = await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, later.client_id, {
+      dpop_bound_access_tokens: true,
+    });
     expect(updated.dpop_bound_access_tokens).toBe(true);
     await settle(t);
     const after = await self({ authorization: `Bearer ${bearerTok}` });
@@ -166,7 +204,11 @@ describe.each(STORE_KINDS)('DPoP (%s)', (kind) => {
     expect(as.body.dpop_signing_alg_values_supported).not.toContain('HS256');
     const pr = await request(`${t.url}/.well-known/oauth-protected-resource`);
     expect(pr.status).toBe(200);
-    expect(pr.body).toMatchObject({ resource: t.config.audience, authorization_servers: [ISSUER], bearer_methods_supported: ['header'] });
+    expect(pr.body).toMatchObject({
+      resource: t.config.audience,
+      authorization_servers: [ISSUER],
+      bearer_methods_supported: ['header'],
+    });
     expect(pr.body.scopes_supported).toContain('projects:read');
     expect(pr.body.dpop_signing_alg_values_supported).toContain('ES256');
   });

@@ -11,7 +11,11 @@ describe.each(STORE_KINDS)('Environment API (%s)', (kind) => {
   let t: TestServer;
   const api = (path: string) => `${t.url}/api/v1/environments/default${path}`;
   const call = (tok: string, method: string, path: string, body?: unknown) =>
-    request(api(path), { method, headers: { authorization: `Bearer ${tok}`, ...(body !== undefined && { 'content-type': 'application/json' }) }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    request(api(path), {
+      method,
+      headers: { authorization: `Bearer ${tok}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
   const tokenFor = async (c: { client_id: string; client_secret: string }, scope?: string) =>
     String((await token(t.url, c.client_id, c.client_secret, scope ? { scope } : {})).body.access_token);
 
@@ -20,12 +24,17 @@ describe.each(STORE_KINDS)('Environment API (%s)', (kind) => {
   });
   afterAll(() => t.close());
 
-  it('scenario: read-only reads media and projects but cannot write; A\'s project is invisible to B', async () => {
+  it("scenario: read-only reads media and projects but cannot write; A's project is invisible to B", async () => {
     const readOnly = await tokenFor(await t.integration({ preset: 'read-only' }));
     const a = await tokenFor(await t.integration({ preset: 'all-permissions' }));
     const b = await tokenFor(await t.integration({ preset: 'all-permissions' }));
 
-    const medium = await call(a, 'POST', '/media', { name: 'logo.png', content_type: 'image/png', size: 1234, checksum: 'a'.repeat(64) });
+    const medium = await call(a, 'POST', '/media', {
+      name: 'logo.png',
+      content_type: 'image/png',
+      size: 1234,
+      checksum: 'a'.repeat(64),
+    });
     expect(medium.status).toBe(201);
     const list = await call(readOnly, 'GET', '/media');
     expect(list.status).toBe(200);
@@ -36,7 +45,16 @@ describe.each(STORE_KINDS)('Environment API (%s)', (kind) => {
     const refused = await call(readOnly, 'POST', '/projects', { name: 'nope' });
     expect(refused.status).toBe(403);
     expect(refused.headers.get('www-authenticate')).toContain('scope="projects:write"');
-    expect((await call(readOnly, 'POST', '/media', { name: 'x', content_type: 'image/png', size: 1, checksum: 'b'.repeat(64) })).status).toBe(403);
+    expect(
+      (
+        await call(readOnly, 'POST', '/media', {
+          name: 'x',
+          content_type: 'image/png',
+          size: 1,
+          checksum: 'b'.repeat(64),
+        })
+      ).status,
+    ).toBe(403);
 
     const created = await call(a, 'POST', '/projects', { name: 'Brochure', data: { pages: 2 } });
     expect(created.status).toBe(201);
@@ -63,7 +81,13 @@ describe.each(STORE_KINDS)('Environment API (%s)', (kind) => {
   it('E-55 PATCH with owner, environment, isAdmin or scopes fields: 400, row unchanged', async () => {
     const a = await tokenFor(await t.integration({ preset: 'all-permissions' }));
     const id = String((await call(a, 'POST', '/projects', { name: 'Mine' })).body.id);
-    for (const extra of [{ owner_id: 'someone' }, { environment_id: 'x' }, { tenant_id: 'x' }, { isAdmin: true }, { scopes: ['projects:write'] }]) {
+    for (const extra of [
+      { owner_id: 'someone' },
+      { environment_id: 'x' },
+      { tenant_id: 'x' },
+      { isAdmin: true },
+      { scopes: ['projects:write'] },
+    ]) {
       const res = await call(a, 'PATCH', `/projects/${id}`, { name: 'Changed', ...extra });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_request');
@@ -73,7 +97,15 @@ describe.each(STORE_KINDS)('Environment API (%s)', (kind) => {
 
   it('authentication and scope run before body validation', async () => {
     const readOnly = await tokenFor(await t.integration({ preset: 'read-only' }));
-    expect((await request(api('/projects'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{bad' })).status).toBe(401);
+    expect(
+      (
+        await request(api('/projects'), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{bad',
+        })
+      ).status,
+    ).toBe(401);
     expect((await call(readOnly, 'POST', '/projects', { wrong: 1 })).status).toBe(403);
   });
 
@@ -83,7 +115,12 @@ describe.each(STORE_KINDS)('Environment API (%s)', (kind) => {
     expect((await call(narrow, 'GET', '/media')).status).toBe(200);
     expect((await call(narrow, 'GET', '/projects')).status).toBe(403);
     const self = await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${narrow}` } });
-    expect(self.body).toMatchObject({ type: 'integration', client_id: c.client_id, scopes: ['media:read'], environment: 'default' });
+    expect(self.body).toMatchObject({
+      type: 'integration',
+      client_id: c.client_id,
+      scopes: ['media:read'],
+      environment: 'default',
+    });
   });
 
   it('lists paginate with limit and cursor', async () => {
@@ -104,9 +141,21 @@ describe.each(STORE_KINDS)('Environment API (%s)', (kind) => {
 
   it('bad input answers 400 and never 500', async () => {
     const a = await tokenFor(await t.integration({ preset: 'all-permissions' }));
-    const bodies = ['{', '[]', 'null', '"x"', JSON.stringify({ name: '' }), JSON.stringify({ name: 'x'.repeat(300) }), JSON.stringify({ name: 'x', data: [] })];
+    const bodies = [
+      '{',
+      '[]',
+      'null',
+      '"x"',
+      JSON.stringify({ name: '' }),
+      JSON.stringify({ name: 'x'.repeat(300) }),
+      JSON.stringify({ name: 'x', data: [] }),
+    ];
     for (const body of bodies) {
-      const res = await request(api('/projects'), { method: 'POST', headers: { authorization: `Bearer ${a}`, 'content-type': 'application/json' }, body });
+      const res = await request(api('/projects'), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${a}`, 'content-type': 'application/json' },
+        body,
+      });
       expect(res.status, body).toBe(400);
     }
     const media = await call(a, 'POST', '/media', { name: 'x', content_type: 'nope', size: -1, checksum: 'zz' });
@@ -116,7 +165,15 @@ describe.each(STORE_KINDS)('Environment API (%s)', (kind) => {
   it('serves a complete OpenAPI document', async () => {
     const doc = await request(`${t.url}/docs/json`);
     const paths = doc.body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
-    for (const p of ['/oauth/token', '/api/v1/self', '/api/v1/environments/{env}/projects/{id}', '/api/v1/environments/{env}/media', '/api/v1/environments/{env}/fonts', '/api/v1/environments/{env}/outputs']) expect(paths).toHaveProperty([p]);
+    for (const p of [
+      '/oauth/token',
+      '/api/v1/self',
+      '/api/v1/environments/{env}/projects/{id}',
+      '/api/v1/environments/{env}/media',
+      '/api/v1/environments/{env}/fonts',
+      '/api/v1/environments/{env}/outputs',
+    ])
+      expect(paths).toHaveProperty([p]);
     expect(paths['/api/v1/environments/{env}/projects']!.post!.responses).toHaveProperty(['201']);
   });
 });

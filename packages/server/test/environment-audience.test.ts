@@ -28,12 +28,21 @@ describe.each(STORE_KINDS)('Environment API audience (%s)', (kind) => {
     running.push(t);
     return t;
   };
-  const self = (t: TestServer, accessToken: string) => request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${accessToken}` } });
+  const self = (t: TestServer, accessToken: string) =>
+    request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${accessToken}` } });
 
   it('H-80 an environment created by the CLI under its default issuer works; a changed issuer or audience applies on restart', async () => {
     location = newStoreLocation(kind);
     // What `gatehouse env create staging` does: another process, another (default) issuer.
-    const cli = await openContext(loadConfig({ dataDir: location.dataDir, ...(location.databaseUrl && { databaseUrl: location.databaseUrl, pgSchema: location.pgSchema }) }, { GATEHOUSE_MASTER_KEY: MASTER_KEY }));
+    const cli = await openContext(
+      loadConfig(
+        {
+          dataDir: location.dataDir,
+          ...(location.databaseUrl && { databaseUrl: location.databaseUrl, pgSchema: location.pgSchema }),
+        },
+        { GATEHOUSE_MASTER_KEY: MASTER_KEY },
+      ),
+    );
     try {
       expect(cli.config.audience).toBe('http://127.0.0.1:4000');
       await createEnvironment(cli, CLI_ACTOR, 'staging');
@@ -54,23 +63,37 @@ describe.each(STORE_KINDS)('Environment API audience (%s)', (kind) => {
     expect((await self(moved, old)).status).toBe(401);
     const fresh = await token(moved.url, c.client_id, c.client_secret);
     expect(fresh.status).toBe(200);
-    expect(decodeJwt(String(fresh.body.access_token))).toMatchObject({ iss: 'https://moved.test', aud: 'https://moved.test' });
+    expect(decodeJwt(String(fresh.body.access_token))).toMatchObject({
+      iss: 'https://moved.test',
+      aud: 'https://moved.test',
+    });
     expect((await self(moved, String(fresh.body.access_token))).status).toBe(200);
     await moved.stop();
 
     const audience = await start({ issuer: 'https://moved.test', audience: 'https://api.moved.test' });
     const third = await token(audience.url, c.client_id, c.client_secret);
-    expect(decodeJwt(String(third.body.access_token))).toMatchObject({ iss: 'https://moved.test', aud: 'https://api.moved.test' });
+    expect(decodeJwt(String(third.body.access_token))).toMatchObject({
+      iss: 'https://moved.test',
+      aud: 'https://api.moved.test',
+    });
     expect((await self(audience, String(third.body.access_token))).status).toBe(200);
     // The management view shows the audience in force.
     const { integrationDto, requireIntegration, usageOfOne } = await import('../src/services/integrations.js');
     const { env, client } = await requireIntegration(audience.server.runtime.ctx, c.client_id);
-    expect(integrationDto(env, client, await usageOfOne(audience.server.runtime.ctx, client)).grants.map((g) => g.audience)).toEqual(['https://api.moved.test']);
+    expect(
+      integrationDto(env, client, await usageOfOne(audience.server.runtime.ctx, client)).grants.map((g) => g.audience),
+    ).toEqual(['https://api.moved.test']);
   });
 
-  it('H-80 an API can\'t be registered under the Environment API audience in force', async () => {
+  it("H-80 an API can't be registered under the Environment API audience in force", async () => {
     location = newStoreLocation(kind);
     const t = await start({ audience: 'https://api.gatehouse.test' });
-    await expect(createApi(t.server.runtime.ctx, CLI_ACTOR, 'default', { name: 'clash', audience: 'https://api.gatehouse.test', scopes: [] })).rejects.toMatchObject({ status: 409, code: 'conflict' });
+    await expect(
+      createApi(t.server.runtime.ctx, CLI_ACTOR, 'default', {
+        name: 'clash',
+        audience: 'https://api.gatehouse.test',
+        scopes: [],
+      }),
+    ).rejects.toMatchObject({ status: 409, code: 'conflict' });
   });
 });

@@ -26,8 +26,15 @@ describe.each(STORE_KINDS)('environment deletion (%s)', (kind) => {
 
   it('deletes an environment with everything in it; its tokens stop working; audited server-wide', async () => {
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'doomed');
-    await as('POST', '/environments/doomed/apis', { name: 'Inv', audience: 'https://inv.example', scopes: [{ value: 'a' }] });
-    const c = await t.integration({ preset: 'all-permissions', grants: [{ audience: 'https://inv.example', scopes: ['a'] }] }, 'doomed');
+    await as('POST', '/environments/doomed/apis', {
+      name: 'Inv',
+      audience: 'https://inv.example',
+      scopes: [{ value: 'a' }],
+    });
+    const c = await t.integration(
+      { preset: 'all-permissions', grants: [{ audience: 'https://inv.example', scopes: ['a'] }] },
+      'doomed',
+    );
     await settle(t);
     const tok = String((await token(t.url, c.client_id, c.client_secret)).body.access_token);
     expect((await call(t, { bearer: tok }, 'GET', '/environments/doomed/integrations')).status).toBe(200);
@@ -47,8 +54,15 @@ describe.each(STORE_KINDS)('environment deletion (%s)', (kind) => {
     expect((await call(t, { bearer: tok }, 'GET', '/environments/doomed/integrations')).status).toBe(401);
     const db = t.server.runtime.ctx.db;
     expect(await db.selectFrom('integrations').select('id').where('client_id', '=', c.client_id).execute()).toEqual([]);
-    expect(await db.selectFrom('apis').select('id').where('audience', '=', 'https://inv.example').execute()).toEqual([]);
-    const introspect = await postForm(t.url, { token: tok }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/introspect');
+    expect(await db.selectFrom('apis').select('id').where('audience', '=', 'https://inv.example').execute()).toEqual(
+      [],
+    );
+    const introspect = await postForm(
+      t.url,
+      { token: tok },
+      { authorization: basic(c.client_id, c.client_secret) },
+      '/oauth/introspect',
+    );
     expect(introspect.status).not.toBe(200);
     const audit = (await as('GET', '/audit')).body.items as { action: string; target: string }[];
     expect(audit.find((e) => e.action === 'environment.delete')).toMatchObject({ target: 'doomed' });
@@ -62,7 +76,9 @@ describe.each(STORE_KINDS)('environment deletion (%s)', (kind) => {
     const last = await as('DELETE', '/environments/default?confirm=default');
     expect(last.status).toBe(409);
     expect(last.body.error_description).toContain('last environment');
-    await expect(deleteEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'default', 'default')).rejects.toMatchObject({ status: 409 });
+    await expect(deleteEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'default', 'default')).rejects.toMatchObject({
+      status: 409,
+    });
     expect((await as('GET', '/environments/default')).status).toBe(200);
     expect((await as('DELETE', '/environments/Bad_Slug?confirm=x')).status).toBe(400);
     expect((await as('DELETE', `/environments/default?confirm=${'x'.repeat(100)}`)).status).toBe(400);

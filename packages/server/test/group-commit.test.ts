@@ -17,7 +17,11 @@ describe.each(STORE_KINDS)('group commit (%s)', (kind) => {
   let writes: GroupCommit;
   beforeAll(async () => {
     location = newStoreLocation(kind);
-    store = await openStore({ dataDir: location.dataDir, databaseUrl: location.databaseUrl, pgSchema: location.pgSchema });
+    store = await openStore({
+      dataDir: location.dataDir,
+      databaseUrl: location.databaseUrl,
+      pgSchema: location.pgSchema,
+    });
     writes = GroupCommit.for(store);
   });
   afterAll(async () => {
@@ -34,7 +38,11 @@ describe.each(STORE_KINDS)('group commit (%s)', (kind) => {
   };
 
   it('writes queued in one turn share one transaction on SQLite, each its own on PostgreSQL', async () => {
-    const transactions = await Promise.all([writes.run(record('shared')), writes.run(record('shared')), writes.run(record('shared'))]);
+    const transactions = await Promise.all([
+      writes.run(record('shared')),
+      writes.run(record('shared')),
+      writes.run(record('shared')),
+    ]);
     expect(new Set(transactions).size).toBe(kind === 'sqlite' ? 1 : 3);
     expect(await events('shared')).toBe(3);
     // The next turn starts a new group.

@@ -52,8 +52,12 @@ describe.each(STORE_KINDS)('hostile input (%s)', (kind) => {
     admin = await session(t);
     creds = await createEnvironmentSecret(t.server.runtime.ctx, CLI_ACTOR, 'default');
     const now = t.clock.seconds();
-    const customerToken = jwt.sign({ id: 'cust-1', iat: now, exp: now + 3600 }, creds.environment_secret!, { issuer: creds.environment_key });
-    expect((await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${customerToken}` } })).status).toBe(200);
+    const customerToken = jwt.sign({ id: 'cust-1', iat: now, exp: now + 3600 }, creds.environment_secret!, {
+      issuer: creds.environment_key,
+    });
+    expect(
+      (await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${customerToken}` } })).status,
+    ).toBe(200);
   });
   afterAll(() => t.close());
 
@@ -65,7 +69,9 @@ describe.each(STORE_KINDS)('hostile input (%s)', (kind) => {
     expect400(await call(t, { session: admin }, 'PATCH', '/environments/default', deep(5000)));
     expect((await as('GET', '/environments/default/projects')).body).toEqual(projects.body);
     // Moderate nesting is still data.
-    expect((await as('POST', '/environments/default/projects', `{"name":"nested","data":${deep(20)}}`)).status).toBe(201);
+    expect((await as('POST', '/environments/default/projects', `{"name":"nested","data":${deep(20)}}`)).status).toBe(
+      201,
+    );
   });
 
   it('H-77 an empty PATCH is 400', async () => {
@@ -74,19 +80,43 @@ describe.each(STORE_KINDS)('hostile input (%s)', (kind) => {
     expect400(await call(t, { session: admin }, 'PATCH', '/environments/default', {}));
   });
 
-  it.each(['1e309', '-1', 'abc', '0', '1.5', '99999999999999999999', '', '%00'])('H-77 ?limit=%s on every list route is 400', async (limit) => {
-    for (const path of ['/environments/default/integrations', '/environments/default/audit', '/audit', '/environments', '/environments/default/customers', '/environments/default/projects']) {
-      const res = await call(t, { session: admin }, 'GET', `${path}?limit=${encodeURIComponent(limit)}`);
-      expect400(res);
-    }
-  });
+  it.each(['1e309', '-1', 'abc', '0', '1.5', '99999999999999999999', '', '%00'])(
+    'H-77 ?limit=%s on every list route is 400',
+    async (limit) => {
+      for (const path of [
+        '/environments/default/integrations',
+        '/environments/default/audit',
+        '/audit',
+        '/environments',
+        '/environments/default/customers',
+        '/environments/default/projects',
+      ]) {
+        const res = await call(t, { session: admin }, 'GET', `${path}?limit=${encodeURIComponent(limit)}`);
+        expect400(res);
+      }
+    },
+  );
 
   it('H-77 a NUL in a form field, a JSON string or key, a query, a path, a Basic credential: 400 invalid_request', async () => {
     expect400(await postForm(t.url, 'grant_type=client_credentials&client_id=a%00b&client_secret=x'));
     expect400(await postForm(t.url, { grant_type: 'client_credentials' }, { authorization: basic('a\0b', 'secret') }));
     expect400(await postJson(t.url, { grant_type: 'client_credentials', client_id: 'a\0b', client_secret: 'x' }));
-    expect400(await postForm(t.url, { token: 'a\0b' }, { authorization: basic(client.client_id, client.client_secret) }, '/oauth/introspect'));
-    expect400(await postForm(t.url, { token: 'a\0b' }, { authorization: basic(client.client_id, client.client_secret) }, '/oauth/revoke'));
+    expect400(
+      await postForm(
+        t.url,
+        { token: 'a\0b' },
+        { authorization: basic(client.client_id, client.client_secret) },
+        '/oauth/introspect',
+      ),
+    );
+    expect400(
+      await postForm(
+        t.url,
+        { token: 'a\0b' },
+        { authorization: basic(client.client_id, client.client_secret) },
+        '/oauth/revoke',
+      ),
+    );
     expect400(await signIn(t, 'ada\0@example.com', 'x'));
     expect400(await as('POST', '/environments/default/integrations', { name: 'a\0b', preset: 'read-only' }));
     expect400(await as('POST', '/environments/default/projects', { name: 'p', data: { 'k\0': 1 } }));
@@ -96,13 +126,22 @@ describe.each(STORE_KINDS)('hostile input (%s)', (kind) => {
   });
 
   it('H-77 a NUL in a header value or the raw request line: 400', async () => {
-    expect(await rawStatusLine(t.url, `GET /api/v1/self HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${bearer}\0\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
-    expect(await rawStatusLine(t.url, `GET /api/v1/se\0lf HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
+    expect(
+      await rawStatusLine(
+        t.url,
+        `GET /api/v1/self HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${bearer}\0\r\nConnection: close\r\n\r\n`,
+      ),
+    ).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await rawStatusLine(t.url, `GET /api/v1/se\0lf HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)).toMatch(
+      /^HTTP\/1\.1 400 /,
+    );
   });
 
   it('H-77 a customer token whose id holds a NUL: 401, no customer stored', async () => {
     const now = t.clock.seconds();
-    const tok = jwt.sign({ id: 'nul\0id', iat: now, exp: now + 600 }, creds.environment_secret!, { issuer: creds.environment_key });
+    const tok = jwt.sign({ id: 'nul\0id', iat: now, exp: now + 600 }, creds.environment_secret!, {
+      issuer: creds.environment_key,
+    });
     const before = await t.server.runtime.ctx.db.selectFrom('customers').select('id').execute();
     const res = await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${tok}` } });
     expect(res.status).toBe(401);

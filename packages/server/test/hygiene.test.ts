@@ -34,25 +34,54 @@ describe.each(STORE_KINDS)('limits and hygiene (%s)', (kind) => {
   });
 
   it('CORS: allowed origins on the Environment API only; never on /oauth', async () => {
-    const preflight = await request(`${t.url}/api/v1/environments/default/media`, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    const preflight = await request(`${t.url}/api/v1/environments/default/media`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
+    });
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example');
-    const other = await request(`${t.url}/api/v1/environments/default/media`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    const other = await request(`${t.url}/api/v1/environments/default/media`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+    });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    const oauth = await request(`${t.url}/oauth/token`, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } });
+    const oauth = await request(`${t.url}/oauth/token`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' },
+    });
     expect(oauth.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('the audit log records changes and mints with actor, target and time; old events and expired rows are purged', async () => {
     const c = await t.integration({ preset: 'read-only' });
     await token(t.url, c.client_id, c.client_secret);
-    const { items: events } = await listAudit(t.server.runtime.ctx.db, (await t.server.runtime.directory.environment('slug', 'default'))!.id, 500);
+    const { items: events } = await listAudit(
+      t.server.runtime.ctx.db,
+      (await t.server.runtime.directory.environment('slug', 'default'))!.id,
+      500,
+    );
     const mine = events.filter((e) => e.target === c.client_id);
     expect(mine.map((e) => e.action)).toEqual(expect.arrayContaining(['integration.create', 'token.mint']));
-    expect(mine.find((e) => e.action === 'token.mint')).toMatchObject({ actor: `integration:${c.client_id}`, ip: '127.0.0.1', result: 'success' });
+    expect(mine.find((e) => e.action === 'token.mint')).toMatchObject({
+      actor: `integration:${c.client_id}`,
+      ip: '127.0.0.1',
+      result: 'success',
+    });
     t.clock.advance(91 * 86_400);
     const purged = await purgeExpired(t.server.runtime.ctx);
     expect(purged.auditEvents).toBeGreaterThan(0);
     expect(purged.issuedTokens).toBeGreaterThan(0);
-    expect((await listAudit(t.server.runtime.ctx.db, (await t.server.runtime.directory.environment('slug', 'default'))!.id, 500)).items).toEqual([]);
+    expect(
+      (
+        await listAudit(
+          t.server.runtime.ctx.db,
+          (await t.server.runtime.directory.environment('slug', 'default'))!.id,
+          500,
+        )
+      ).items,
+    ).toEqual([]);
   });
 });

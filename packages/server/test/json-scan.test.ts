@@ -13,7 +13,14 @@ describe('H-77 JSON scan', () => {
   it('H-77 the text scan and the value walk agree on depth and NUL for any JSON value', () => {
     const text = fc.oneof(fc.string(), fc.constantFrom('\0', 'a\\"{[', '\\u0000', '\\', '"'));
     const value = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, text, fc.integer(), fc.constant(null), fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(text, tie('node'), { maxKeys: 3 })),
+      node: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        text,
+        fc.integer(),
+        fc.constant(null),
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(text, tie('node'), { maxKeys: 3 }),
+      ),
     })).node;
     fc.assert(
       fc.property(value, fc.integer({ min: 1, max: 6 }), (v, depth) => {

@@ -29,7 +29,8 @@ describe.each(STORE_KINDS)('jwks_uri (%s)', (kind) => {
     jwks = createHttpServer((req, res) => {
       const path = req.url ?? '';
       hits[path] = (hits[path] ?? 0) + 1;
-      if (path === '/good') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.jwk] }));
+      if (path === '/good')
+        return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.jwk] }));
       if (path === '/redirect') return res.writeHead(302, { location: '/good' }).end();
       if (path === '/huge') {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -56,7 +57,9 @@ describe.each(STORE_KINDS)('jwks_uri (%s)', (kind) => {
     await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
     tcpPort = (tcp.address() as AddressInfo).port;
     // The fetch may take its 2 s: the test server's 1.5 s socket timeout would cut the request first.
-    t = await startTestServer(kind, { config: { requestTimeoutMs: 5000, jwksUriAllowedHosts: [`127.0.0.1:${(jwks.address() as AddressInfo).port}`] } });
+    t = await startTestServer(kind, {
+      config: { requestTimeoutMs: 5000, jwksUriAllowedHosts: [`127.0.0.1:${(jwks.address() as AddressInfo).port}`] },
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -66,8 +69,16 @@ describe.each(STORE_KINDS)('jwks_uri (%s)', (kind) => {
   });
 
   const keyOnly = async (uri: string) =>
-    (await createIntegration(t.server.runtime.ctx, CLI_ACTOR, 'default', { name: 'remote keys', preset: 'read-only', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: uri })).client_id;
-  const tokenFor = async (clientId: string) => postForm(t.url, assertionForm(await assertion(key, clientId, { now: t.clock.seconds() })));
+    (
+      await createIntegration(t.server.runtime.ctx, CLI_ACTOR, 'default', {
+        name: 'remote keys',
+        preset: 'read-only',
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks_uri: uri,
+      })
+    ).client_id;
+  const tokenFor = async (clientId: string) =>
+    postForm(t.url, assertionForm(await assertion(key, clientId, { now: t.clock.seconds() })));
 
   it('keys from an allowed jwks_uri authenticate; they are cached, not fetched per request', async () => {
     const clientId = await keyOnly(`${base}/good`);
@@ -77,7 +88,11 @@ describe.each(STORE_KINDS)('jwks_uri (%s)', (kind) => {
   });
 
   it('I-87 a jwks_uri on a private or loopback address outside the allowed hosts is never fetched: 401', async () => {
-    for (const uri of [`https://127.0.0.1:${tcpPort}/jwks`, `https://localhost:${tcpPort}/jwks`, `https://[::1]:${tcpPort}/jwks`]) {
+    for (const uri of [
+      `https://127.0.0.1:${tcpPort}/jwks`,
+      `https://localhost:${tcpPort}/jwks`,
+      `https://[::1]:${tcpPort}/jwks`,
+    ]) {
       const res = await tokenFor(await keyOnly(uri));
       expect({ uri, status: res.status, error: res.body.error }).toEqual({ uri, status: 401, error: 'invalid_client' });
     }
@@ -85,7 +100,10 @@ describe.each(STORE_KINDS)('jwks_uri (%s)', (kind) => {
   });
 
   it('I-87 plain http outside the allowed hosts is refused at registration', async () => {
-    await expect(keyOnly(`http://127.0.0.1:${tcpPort}/jwks`)).rejects.toMatchObject({ status: 400, code: 'invalid_client_metadata' });
+    await expect(keyOnly(`http://127.0.0.1:${tcpPort}/jwks`)).rejects.toMatchObject({
+      status: 400,
+      code: 'invalid_client_metadata',
+    });
     await expect(keyOnly('https://user:pw@example.com/jwks')).rejects.toMatchObject({ status: 400 });
   });
 

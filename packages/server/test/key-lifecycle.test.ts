@@ -17,13 +17,17 @@ describe.each(STORE_KINDS)('signing-key lifecycle (%s)', (kind) => {
     const location = newStoreLocation(kind);
     try {
       const config = testConfig(location);
-      const results = await Promise.allSettled([1, 2, 3, 4].map(() => createRuntime(config, { clock: new TestClock() })));
+      const results = await Promise.allSettled(
+        [1, 2, 3, 4].map(() => createRuntime(config, { clock: new TestClock() })),
+      );
       const runtimes = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
       expect(runtimes.length).toBe(4);
       const db = runtimes[0]!.ctx.db;
       const keys = await db.selectFrom('signing_keys').select(['kid', 'state']).execute();
       expect(keys.filter((k) => k.state === 'active')).toHaveLength(1);
-      expect(await db.selectFrom('environments').select('slug').where('slug', '=', 'default').execute()).toHaveLength(1);
+      expect(await db.selectFrom('environments').select('slug').where('slug', '=', 'default').execute()).toHaveLength(
+        1,
+      );
       const kids = new Set(runtimes.map((r) => r.keys.signingKey().kid));
       expect(kids.size).toBe(1);
       await Promise.all(runtimes.map((r) => r.close()));
@@ -46,7 +50,14 @@ describe.each(STORE_KINDS)('signing-key lifecycle (%s)', (kind) => {
         clock.advance(first!.config.jwksMaxAge + 1);
         // PostgreSQL runs the three at once. better-sqlite3 blocks its thread while it waits for a
         // lock, so in one process SQLite connections can only take turns (processes contend for real).
-        const outcomes = kind === 'postgres' ? await Promise.all(contexts.map((ctx) => promoteDueKeys(ctx))) : [await promoteDueKeys(contexts[0]!), await promoteDueKeys(contexts[1]!), await promoteDueKeys(contexts[2]!)];
+        const outcomes =
+          kind === 'postgres'
+            ? await Promise.all(contexts.map((ctx) => promoteDueKeys(ctx)))
+            : [
+                await promoteDueKeys(contexts[0]!),
+                await promoteDueKeys(contexts[1]!),
+                await promoteDueKeys(contexts[2]!),
+              ];
         expect(outcomes.filter(Boolean).length, `round ${round}`).toBe(1);
         const active = await first!.db.selectFrom('signing_keys').select('kid').where('state', '=', 'active').execute();
         expect(active, `round ${round}`).toEqual([{ kid }]);
@@ -70,17 +81,21 @@ describe.each(STORE_KINDS)('signing-key lifecycle (%s)', (kind) => {
       const oldKid = decodeProtectedHeader(oldToken).kid!;
       const { kid: newKid } = await rotateSigningKey(t.server.runtime.ctx, CLI_ACTOR);
       await settle(t);
-      const jwks = async () => ((await request(`${t.url}/.well-known/jwks.json`)).body.keys as { kid: string }[]).map((k) => k.kid);
+      const jwks = async () =>
+        ((await request(`${t.url}/.well-known/jwks.json`)).body.keys as { kid: string }[]).map((k) => k.kid);
       expect(await jwks()).toEqual(expect.arrayContaining([oldKid, newKid]));
       // Before the JWKS max-age has passed the old key still signs.
       const c2 = await t.integration({ preset: 'read-only' });
-      expect(decodeProtectedHeader(String((await token(t.url, c2.client_id, c2.client_secret)).body.access_token)).kid).toBe(oldKid);
+      expect(
+        decodeProtectedHeader(String((await token(t.url, c2.client_id, c2.client_secret)).body.access_token)).kid,
+      ).toBe(oldKid);
       t.clock.advance(t.config.jwksMaxAge);
       const c3 = await t.integration({ preset: 'read-only' });
       const fresh = String((await token(t.url, c3.client_id, c3.client_secret)).body.access_token);
       expect(decodeProtectedHeader(fresh).kid).toBe(newKid);
       // Old-key tokens keep working until they expire.
-      const media = (tok: string) => request(`${t.url}/api/v1/environments/default/media`, { headers: { authorization: `Bearer ${tok}` } });
+      const media = (tok: string) =>
+        request(`${t.url}/api/v1/environments/default/media`, { headers: { authorization: `Bearer ${tok}` } });
       expect((await media(oldToken)).status).toBe(200);
       expect((await media(fresh)).status).toBe(200);
       // A resource server holding a stale JWKS refetches once on the unknown kid and succeeds.
@@ -101,7 +116,9 @@ describe.each(STORE_KINDS)('signing-key lifecycle (%s)', (kind) => {
       const { kid } = await rotateSigningKey(t.server.runtime.ctx, CLI_ACTOR, { now: true });
       await settle(t);
       const c = await t.integration({ preset: 'read-only' });
-      expect(decodeProtectedHeader(String((await token(t.url, c.client_id, c.client_secret)).body.access_token)).kid).toBe(kid);
+      expect(
+        decodeProtectedHeader(String((await token(t.url, c.client_id, c.client_secret)).body.access_token)).kid,
+      ).toBe(kid);
     });
   });
 });

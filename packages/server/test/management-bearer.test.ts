@@ -16,7 +16,8 @@ describe.each(STORE_KINDS)('management API with bearer tokens (%s)', (kind) => {
   let t: TestServer;
   let all: string;
   let readOnly: string;
-  const as = (bearer: string, method: string, path: string, body?: unknown) => call(t, { bearer }, method, `/environments/default${path}`, body);
+  const as = (bearer: string, method: string, path: string, body?: unknown) =>
+    call(t, { bearer }, method, `/environments/default${path}`, body);
 
   beforeAll(async () => {
     t = await startTestServer(kind);
@@ -27,7 +28,10 @@ describe.each(STORE_KINDS)('management API with bearer tokens (%s)', (kind) => {
   afterAll(() => t.close());
 
   it('an all-permissions integration manages integrations of its environment', async () => {
-    const created = await as(all, 'POST', '/integrations', { name: 'Made by automation', scopes: ['media:read', 'fonts:read'] });
+    const created = await as(all, 'POST', '/integrations', {
+      name: 'Made by automation',
+      scopes: ['media:read', 'fonts:read'],
+    });
     expect(created.status).toBe(201);
     const c = created.body as { client_id: string; client_secret: string };
     await settle(t);
@@ -67,15 +71,25 @@ describe.each(STORE_KINDS)('management API with bearer tokens (%s)', (kind) => {
   });
 
   it("an integration can't grant scopes it does not hold, nor take over a stronger integration", async () => {
-    const manager = await accessToken(t, await t.integration({ scopes: ['integrations:read', 'integrations:write', 'media:read'] }));
-    const refused = await as(manager, 'POST', '/integrations', { name: 'escalate', scopes: ['media:read', 'media:write'] });
+    const manager = await accessToken(
+      t,
+      await t.integration({ scopes: ['integrations:read', 'integrations:write', 'media:read'] }),
+    );
+    const refused = await as(manager, 'POST', '/integrations', {
+      name: 'escalate',
+      scopes: ['media:read', 'media:write'],
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.error).toBe('insufficient_scope');
-    expect((await as(manager, 'POST', '/integrations', { name: 'escalate', preset: 'all-permissions' })).status).toBe(403);
+    expect((await as(manager, 'POST', '/integrations', { name: 'escalate', preset: 'all-permissions' })).status).toBe(
+      403,
+    );
     const ok = await as(manager, 'POST', '/integrations', { name: 'fine', scopes: ['media:read'] });
     expect(ok.status).toBe(201);
     const id = String(ok.body.client_id);
-    expect((await as(manager, 'PATCH', `/integrations/${id}`, { scopes: ['media:read', 'projects:write'] })).status).toBe(403);
+    expect(
+      (await as(manager, 'PATCH', `/integrations/${id}`, { scopes: ['media:read', 'projects:write'] })).status,
+    ).toBe(403);
     expect((await as(manager, 'GET', `/integrations/${id}`)).body.scopes).toEqual(['media:read']);
     // Rotating a stronger integration's secret would hand over its powers.
     const strong = await t.integration({ preset: 'all-permissions' });
@@ -83,13 +97,20 @@ describe.each(STORE_KINDS)('management API with bearer tokens (%s)', (kind) => {
     expect((await token(t.url, strong.client_id, strong.client_secret)).status).toBe(200);
     expect((await as(manager, 'POST', `/integrations/${id}/rotate-secret`, {})).status).toBe(403);
     // A downscoped token limits what it may grant.
-    const narrow = await accessToken(t, await t.integration({ preset: 'all-permissions' }), 'integrations:read integrations:write');
+    const narrow = await accessToken(
+      t,
+      await t.integration({ preset: 'all-permissions' }),
+      'integrations:read integrations:write',
+    );
     expect((await as(narrow, 'POST', '/integrations', { name: 'x', scopes: ['media:read'] })).status).toBe(403);
     expect((await as(narrow, 'POST', '/integrations', { name: 'x', scopes: [] })).status).toBe(201);
   });
 
-  it('E-53: another environment\'s path is 404 and nothing changes there', async () => {
-    const { client_id: victim, client_secret: victimSecret } = await t.integration({ preset: 'all-permissions' }, 'acme');
+  it("E-53: another environment's path is 404 and nothing changes there", async () => {
+    const { client_id: victim, client_secret: victimSecret } = await t.integration(
+      { preset: 'all-permissions' },
+      'acme',
+    );
     const db = t.server.runtime.ctx.db;
     const snapshot = () => db.selectFrom('integrations').selectAll().orderBy('id').execute();
     const before = await snapshot();
@@ -108,7 +129,8 @@ describe.each(STORE_KINDS)('management API with bearer tokens (%s)', (kind) => {
       ['PATCH', `/environments/default/integrations/${victim}`, { enabled: false }],
       ['GET', `/environments/default/integrations/${victim}?environment=acme`],
     ];
-    for (const [method, path, body] of attempts) expect([method, path, (await call(t, { bearer: all }, method, path, body)).status]).toEqual([method, path, 404]);
+    for (const [method, path, body] of attempts)
+      expect([method, path, (await call(t, { bearer: all }, method, path, body)).status]).toEqual([method, path, 404]);
     expect(await snapshot()).toEqual(before);
     expect((await token(t.url, victim, victimSecret)).status).toBe(200);
   });

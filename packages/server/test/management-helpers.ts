@@ -20,8 +20,17 @@ export async function createTestAdmin(t: TestServer, email = ADMIN_EMAIL, passwo
 }
 
 /** `POST /api/v1/session` with JSON credentials. */
-export function signIn(t: TestServer, email: string, password: string, headers: Record<string, string> = {}): Promise<Res> {
-  return request(`${t.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ email, password }) });
+export function signIn(
+  t: TestServer,
+  email: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<Res> {
+  return request(`${t.url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ email, password }),
+  });
 }
 
 /** Signs in as the test administrator. */
@@ -44,11 +53,19 @@ export function call(t: TestServer, caller: Caller, method: string, path: string
     if (caller.csrf !== false) headers['x-csrf-token'] = caller.session.csrf;
   }
   if (body !== undefined) headers['content-type'] = 'application/json';
-  return request(`${t.url}/api/v1${path}`, { method, headers, ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+  return request(`${t.url}/api/v1${path}`, {
+    method,
+    headers,
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
 }
 
 /** An access token for an integration (all its scopes unless `scope` narrows them). */
-export async function accessToken(t: TestServer, c: { client_id: string; client_secret: string }, scope?: string): Promise<string> {
+export async function accessToken(
+  t: TestServer,
+  c: { client_id: string; client_secret: string },
+  scope?: string,
+): Promise<string> {
   const res = await token(t.url, c.client_id, c.client_secret, scope ? { scope } : {});
   if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${res.text}`);
   return String(res.body.access_token);

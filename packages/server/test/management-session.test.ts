@@ -24,11 +24,20 @@ describe.each(STORE_KINDS)('console sessions (%s)', (kind) => {
     const res = await signIn(t, 'Ada@Example.com ', ADMIN_PASSWORD);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(res.body).toEqual({ email: ADMIN_EMAIL, csrf_token: expect.stringMatching(/^[\w-]{40,}$/), auth_method: 'password' });
+    expect(res.body).toEqual({
+      email: ADMIN_EMAIL,
+      csrf_token: expect.stringMatching(/^[\w-]{40,}$/),
+      auth_method: 'password',
+    });
     const cookie = res.headers.get('set-cookie')!;
     expect(cookie).toMatch(/^gatehouse_session=[\w-]{40,};/);
-    const attributes = cookie.split(';').slice(1).map((a) => a.trim().toLowerCase());
-    expect(attributes).toEqual(expect.arrayContaining(['httponly', 'samesite=strict', 'path=/', 'secure', 'max-age=43200']));
+    const attributes = cookie
+      .split(';')
+      .slice(1)
+      .map((a) => a.trim().toLowerCase());
+    expect(attributes).toEqual(
+      expect.arrayContaining(['httponly', 'samesite=strict', 'path=/', 'secure', 'max-age=43200']),
+    );
     const value = cookie.split(';')[0]!.split('=')[1]!;
     const rows = await t.server.runtime.ctx.db.selectFrom('sessions').selectAll().execute();
     expect(rows.some((r) => r.id_hash === createHash('sha256').update(value).digest('base64url'))).toBe(true);
@@ -44,7 +53,9 @@ describe.each(STORE_KINDS)('console sessions (%s)', (kind) => {
     expect(me.status).toBe(200);
     expect(me.body).toEqual({ email: ADMIN_EMAIL, csrf_token: s.csrf, auth_method: 'password' });
     expect((await request(`${t.url}/api/v1/session`)).status).toBe(401);
-    expect((await request(`${t.url}/api/v1/session`, { headers: { cookie: 'gatehouse_session=forged' } })).status).toBe(401);
+    expect((await request(`${t.url}/api/v1/session`, { headers: { cookie: 'gatehouse_session=forged' } })).status).toBe(
+      401,
+    );
   });
 
   it('state-changing requests need the CSRF header; reads do not', async () => {
@@ -63,7 +74,9 @@ describe.each(STORE_KINDS)('console sessions (%s)', (kind) => {
     expect((await call(t, { session: s }, 'GET', '/environments')).body.items).toEqual(before);
     // Another session's token doesn't do either.
     const other = await session(t);
-    expect((await call(t, { session: { ...s, csrf: other.csrf } }, 'PATCH', '/environments/default', { name: 'x' })).status).toBe(403);
+    expect(
+      (await call(t, { session: { ...s, csrf: other.csrf } }, 'PATCH', '/environments/default', { name: 'x' })).status,
+    ).toBe(403);
     expect((await call(t, { session: s }, 'PATCH', '/environments/default', { name: 'Default' })).status).toBe(200);
   });
 
@@ -79,8 +92,13 @@ describe.each(STORE_KINDS)('console sessions (%s)', (kind) => {
 
   it('signs out: the cookie is cleared and the session no longer works', async () => {
     const s = await session(t);
-    expect((await request(`${t.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: s.cookie } })).status).toBe(403);
-    const out = await request(`${t.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
+    expect((await request(`${t.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: s.cookie } })).status).toBe(
+      403,
+    );
+    const out = await request(`${t.url}/api/v1/session`, {
+      method: 'DELETE',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf },
+    });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/^gatehouse_session=;.*Max-Age=0/i);
     expect((await call(t, { session: s }, 'GET', '/environments')).status).toBe(401);
@@ -104,23 +122,35 @@ describe.each(STORE_KINDS)('console sessions (%s)', (kind) => {
     expect((await signIn(t, ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(200);
     // Per IP: many emails from one address.
     let status = 0;
-    for (let i = 0; i < 40 && status !== 429; i++) status = (await signIn(t, `guess${i}@example.com`, 'guess guess guess')).status;
+    for (let i = 0; i < 40 && status !== 429; i++)
+      status = (await signIn(t, `guess${i}@example.com`, 'guess guess guess')).status;
     expect(status).toBe(429);
     t.clock.advance(15 * 60);
     await settle(t);
-    const audit = await t.server.runtime.ctx.db.selectFrom('audit_events').select(['action', 'result']).where('action', '=', 'admin.sign_in').execute();
+    const audit = await t.server.runtime.ctx.db
+      .selectFrom('audit_events')
+      .select(['action', 'result'])
+      .where('action', '=', 'admin.sign_in')
+      .execute();
     expect(audit.some((e) => e.result === 'failure') && audit.some((e) => e.result === 'success')).toBe(true);
   });
 
   it('`gatehouse admin create --password-stdin` makes an administrator who can sign in', async () => {
     const bin = fileURLToPath(new URL('../../cli/bin/gatehouse.mjs', import.meta.url));
     const store = t.location.databaseUrl
-      ? ['--database-url', `${t.location.databaseUrl}?options=${encodeURIComponent(`-c search_path=${t.location.pgSchema}`)}`]
+      ? [
+          '--database-url',
+          `${t.location.databaseUrl}?options=${encodeURIComponent(`-c search_path=${t.location.pgSchema}`)}`,
+        ]
       : ['--data', t.location.dataDir];
     const run = (password: string, ...args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        const child = execFile(process.execPath, [bin, ...store, 'admin', 'create', ...args], { env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY }, timeout: 30_000 }, (err, stdout, stderr) =>
-          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        const child = execFile(
+          process.execPath,
+          [bin, ...store, 'admin', 'create', ...args],
+          { env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY }, timeout: 30_000 },
+          (err, stdout, stderr) =>
+            resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         );
         child.stdin!.end(password);
       });
@@ -129,13 +159,33 @@ describe.each(STORE_KINDS)('console sessions (%s)', (kind) => {
     expect(JSON.parse(ok.stdout)).toMatchObject({ email: 'grace@example.com' });
     expect(ok.stdout + ok.stderr).not.toContain('passphrase');
     expect((await signIn(t, 'grace@example.com', 'a long enough passphrase')).status).toBe(200);
-    expect((await run('short', '--email', 'hopper@example.com', '--password-stdin')).stderr).toMatch(/12 to 1024 characters/);
+    expect((await run('short', '--email', 'hopper@example.com', '--password-stdin')).stderr).toMatch(
+      /12 to 1024 characters/,
+    );
     expect((await run('a long enough passphrase', '--email', 'hopper@example.com')).stderr).toMatch(/--password-stdin/);
-    expect((await run('a long enough passphrase', '--email', 'grace@example.com', '--password-stdin')).stderr).toMatch(/exists/);
+    expect((await run('a long enough passphrase', '--email', 'grace@example.com', '--password-stdin')).stderr).toMatch(
+      /exists/,
+    );
   });
 
   it('the sign-in body is validated: unknown fields and non-JSON are refused', async () => {
-    expect((await request(`${t.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, isAdmin: true }) })).status).toBe(400);
-    expect((await request(`${t.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${ADMIN_EMAIL}&password=x` })).status).toBe(415);
+    expect(
+      (
+        await request(`${t.url}/api/v1/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, isAdmin: true }),
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await request(`${t.url}/api/v1/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `email=${ADMIN_EMAIL}&password=x`,
+        })
+      ).status,
+    ).toBe(415);
   });
 });

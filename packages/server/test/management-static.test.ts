@@ -22,7 +22,10 @@ describe('console static files', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     mkdirSync(join(dist, 'assets'), { recursive: true });
-    writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div><script type="module" src="/console/assets/app-1234.js"></script>');
+    writeFileSync(
+      join(dist, 'index.html'),
+      '<!doctype html><div id="root"></div><script type="module" src="/console/assets/app-1234.js"></script>',
+    );
     writeFileSync(join(dist, 'assets', 'app-1234.js'), 'console.log(1)');
     app = await appOn(dist);
   });
@@ -32,7 +35,11 @@ describe('console static files', () => {
   });
 
   it('serves the app with the security headers on every path under /console/ (SPA fallback)', async () => {
-    for (const url of ['/console/', '/console/environments/default', '/console/environments/default/integrations/abc?tab=permissions']) {
+    for (const url of [
+      '/console/',
+      '/console/environments/default',
+      '/console/environments/default/integrations/abc?tab=permissions',
+    ]) {
       const res = await app.inject({ url });
       expect(res.statusCode).toBe(200);
       expect(res.body).toContain('<div id="root">');

@@ -13,7 +13,13 @@ import { startServer } from '../src/main.js';
 import { openStore } from '../src/store/db.js';
 import { masterKeyCheck } from '../src/keys/master-key.js';
 import { MasterKeyRefused } from '../src/keys/unlock-store.js';
-import { MASTER_KEY, STORE_KINDS, newStoreLocation, type StoreKind, type StoreLocation } from '@gatehouse/testing/stores';
+import {
+  MASTER_KEY,
+  STORE_KINDS,
+  newStoreLocation,
+  type StoreKind,
+  type StoreLocation,
+} from '@gatehouse/testing/stores';
 import { startTestServer } from '@gatehouse/testing/server';
 import { token } from '@gatehouse/testing/http';
 
@@ -22,7 +28,13 @@ const otherKey = () => randomBytes(32).toString('base64');
 
 /** Config for `location` as a process with environment `env` would load it (CLI, worker, node). */
 function processConfig(location: StoreLocation, env: NodeJS.ProcessEnv) {
-  return loadConfig({ dataDir: location.dataDir, ...(location.databaseUrl && { databaseUrl: location.databaseUrl, pgSchema: location.pgSchema }) }, env);
+  return loadConfig(
+    {
+      dataDir: location.dataDir,
+      ...(location.databaseUrl && { databaseUrl: location.databaseUrl, pgSchema: location.pgSchema }),
+    },
+    env,
+  );
 }
 
 /** Opens and prepares `location` as a process with `env`, then closes it. */
@@ -60,7 +72,10 @@ describe.each(STORE_KINDS)('master key check (%s)', (kind: StoreKind) => {
     const location = fresh();
     await createStore(location, { GATEHOUSE_MASTER_KEY: MASTER_KEY });
     const meta = await storeMeta(location);
-    expect(meta).toEqual({ master_key_check: masterKeyCheck(Buffer.from(MASTER_KEY, 'base64')), master_key_origin: ENV_ORIGIN });
+    expect(meta).toEqual({
+      master_key_check: masterKeyCheck(Buffer.from(MASTER_KEY, 'base64')),
+      master_key_origin: ENV_ORIGIN,
+    });
     expect(JSON.stringify(meta)).not.toContain(MASTER_KEY);
   });
 
@@ -71,7 +86,9 @@ describe.each(STORE_KINDS)('master key check (%s)', (kind: StoreKind) => {
     const wrong = processConfig(t.location, { GATEHOUSE_MASTER_KEY: otherKey() });
     const refusal = await openContext(wrong).catch((err: unknown) => err);
     expect(refusal).toBeInstanceOf(MasterKeyRefused);
-    expect((refusal as Error).message).toMatch(/^The master key from the GATEHOUSE_MASTER_KEY environment variable does not open the (embedded|PostgreSQL) store.*created with another master key, from the masterKey option/);
+    expect((refusal as Error).message).toMatch(
+      /^The master key from the GATEHOUSE_MASTER_KEY environment variable does not open the (embedded|PostgreSQL) store.*created with another master key, from the masterKey option/,
+    );
     await expect(startServer(wrong)).rejects.toBeInstanceOf(MasterKeyRefused);
     expect(existsSync(join(t.location.dataDir, 'master.key'))).toBe(false);
     // The right key still opens it, and what it holds still works.
@@ -91,14 +108,20 @@ describe.each(STORE_KINDS)('master key check (%s)', (kind: StoreKind) => {
     await ctx.store.close();
     await createStore(location, { GATEHOUSE_MASTER_KEY: MASTER_KEY });
     expect((await storeMeta(location)).master_key_check).toBe(masterKeyCheck(Buffer.from(MASTER_KEY, 'base64')));
-    await expect(openContext(processConfig(location, { GATEHOUSE_MASTER_KEY: otherKey() }))).rejects.toBeInstanceOf(MasterKeyRefused);
+    await expect(openContext(processConfig(location, { GATEHOUSE_MASTER_KEY: otherKey() }))).rejects.toBeInstanceOf(
+      MasterKeyRefused,
+    );
   });
 
   it('H-79 two processes recording different keys on a new store at once: one wins, the other is refused', async () => {
     const location = fresh();
     // Migrated first: the race under test is recording the check value, not creating the schema.
-    await (await openStore({ dataDir: location.dataDir, databaseUrl: location.databaseUrl, pgSchema: location.pgSchema })).close();
-    const results = await Promise.allSettled([otherKey(), otherKey()].map((key) => openContext(processConfig(location, { GATEHOUSE_MASTER_KEY: key }))));
+    await (
+      await openStore({ dataDir: location.dataDir, databaseUrl: location.databaseUrl, pgSchema: location.pgSchema })
+    ).close();
+    const results = await Promise.allSettled(
+      [otherKey(), otherKey()].map((key) => openContext(processConfig(location, { GATEHOUSE_MASTER_KEY: key }))),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((r) => r.status === 'rejected');
     expect(rejected?.reason).toBeInstanceOf(MasterKeyRefused);
@@ -125,7 +148,11 @@ describe('master key of the embedded store', () => {
     await createStore(location, {});
     await createStore(location, { GATEHOUSE_MASTER_KEY: key });
     const meta = await openContext(processConfig(location, {}));
-    const row = await meta.db.selectFrom('store_meta').select('value').where('name', '=', 'master_key_origin').executeTakeFirstOrThrow();
+    const row = await meta.db
+      .selectFrom('store_meta')
+      .select('value')
+      .where('name', '=', 'master_key_origin')
+      .executeTakeFirstOrThrow();
     await meta.store.close();
     expect(row.value).toBe(path);
   });
@@ -154,7 +181,9 @@ describe('master key of the embedded store', () => {
     const location = fresh();
     await createStore(location, {});
     const path = join(location.dataDir, 'master.key');
-    const refusal = await openContext(processConfig(location, { GATEHOUSE_MASTER_KEY: otherKey() })).catch((err: unknown) => err);
+    const refusal = await openContext(processConfig(location, { GATEHOUSE_MASTER_KEY: otherKey() })).catch(
+      (err: unknown) => err,
+    );
     expect(refusal).toBeInstanceOf(MasterKeyRefused);
     expect((refusal as Error).message).toContain(`Two different master keys: ${ENV_ORIGIN} and ${path}`);
     expect((refusal as Error).message).toContain(`created with the one in ${path}: unset GATEHOUSE_MASTER_KEY`);
@@ -162,7 +191,9 @@ describe('master key of the embedded store', () => {
     const second = fresh();
     await createStore(second, { GATEHOUSE_MASTER_KEY: MASTER_KEY });
     writeFileSync(join(second.dataDir, 'master.key'), otherKey());
-    await expect(openContext(processConfig(second, { GATEHOUSE_MASTER_KEY: MASTER_KEY }))).rejects.toThrow(`created with the one from ${ENV_ORIGIN}: move ${join(second.dataDir, 'master.key')} away`);
+    await expect(openContext(processConfig(second, { GATEHOUSE_MASTER_KEY: MASTER_KEY }))).rejects.toThrow(
+      `created with the one from ${ENV_ORIGIN}: move ${join(second.dataDir, 'master.key')} away`,
+    );
     rmSync(join(second.dataDir, 'master.key'));
     await createStore(second, { GATEHOUSE_MASTER_KEY: MASTER_KEY });
   });
@@ -170,6 +201,8 @@ describe('master key of the embedded store', () => {
   it('H-79 a corrupt master.key is reported with its path', () => {
     const location = fresh();
     writeFileSync(join(location.dataDir, 'master.key'), 'short');
-    expect(() => processConfig(location, {})).toThrow(`${join(location.dataDir, 'master.key')} must be base64 of exactly 32 bytes`);
+    expect(() => processConfig(location, {})).toThrow(
+      `${join(location.dataDir, 'master.key')} must be base64 of exactly 32 bytes`,
+    );
   });
 });

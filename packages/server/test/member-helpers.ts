@@ -7,7 +7,13 @@ import { call, type ConsoleSession } from './management-helpers.js';
 export const MEMBER_PASSWORD = 'violet tractor umbrella 42';
 
 /** Invites `email` into `env` with `role` as `by`; returns the link's token. */
-export async function invite(t: TestServer, by: ConsoleSession, env: string, email: string, role: string): Promise<string> {
+export async function invite(
+  t: TestServer,
+  by: ConsoleSession,
+  env: string,
+  email: string,
+  role: string,
+): Promise<string> {
   const res = await call(t, { session: by }, 'POST', `/environments/${env}/invitations`, { email, role });
   if (res.status !== 201) throw new Error(`invite failed: ${res.status} ${res.text}`);
   return String(res.body.link).split('/').pop()!;
@@ -30,6 +36,12 @@ export function sessionOf(res: Res): ConsoleSession {
 }
 
 /** Invites and accepts: a signed-in member of `env` with `role`. */
-export async function member(t: TestServer, operator: ConsoleSession, env: string, email: string, role: string): Promise<ConsoleSession> {
+export async function member(
+  t: TestServer,
+  operator: ConsoleSession,
+  env: string,
+  email: string,
+  role: string,
+): Promise<ConsoleSession> {
   return sessionOf(await accept(t, await invite(t, operator, env, email, role)));
 }

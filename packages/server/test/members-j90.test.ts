@@ -18,7 +18,8 @@ describe.each(STORE_KINDS)('J-90 members see only their environments (%s)', (kin
     t = await startTestServer(kind);
     await createTestAdmin(t);
     operator = await session(t);
-    for (const slug of ['alpha', 'beta']) expect((await call(t, { session: operator }, 'POST', '/environments', { slug })).status).toBe(201);
+    for (const slug of ['alpha', 'beta'])
+      expect((await call(t, { session: operator }, 'POST', '/environments', { slug })).status).toBe(201);
     betaClient = await t.integration({ name: 'beta app', preset: 'all-permissions' }, 'beta');
     owner = await member(t, operator, 'alpha', 'olga@tenant-a.test', 'owner');
   });
@@ -31,17 +32,30 @@ describe.each(STORE_KINDS)('J-90 members see only their environments (%s)', (kin
       environments: await db.selectFrom('environments').selectAll().orderBy('id').execute(),
       memberships: await db.selectFrom('memberships').selectAll().orderBy('account_id').execute(),
       invitations: await db.selectFrom('invitations').select(['id', 'used_at']).orderBy('id').execute(),
-      customers: (await db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
-      secretsOfEnvironments: await db.selectFrom('environments').select(['id', 'environment_key']).orderBy('id').execute(),
+      customers: (
+        await db
+          .selectFrom('customers')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+      secretsOfEnvironments: await db
+        .selectFrom('environments')
+        .select(['id', 'environment_key'])
+        .orderBy('id')
+        .execute(),
     };
   }
 
-  it('J-90 lists only the member\'s environments (GET /environments, GET /me)', async () => {
+  it("J-90 lists only the member's environments (GET /environments, GET /me)", async () => {
     const list = await call(t, { session: owner }, 'GET', '/environments');
     expect(list.status).toBe(200);
     expect((list.body.items as { slug: string }[]).map((e) => e.slug)).toEqual(['alpha']);
     const me = await call(t, { session: owner }, 'GET', '/me');
-    expect(me.body).toEqual({ email: 'olga@tenant-a.test', operator: false, memberships: [{ environment: 'alpha', role: 'owner' }] });
+    expect(me.body).toEqual({
+      email: 'olga@tenant-a.test',
+      operator: false,
+      memberships: [{ environment: 'alpha', role: 'owner' }],
+    });
     // The operator still sees every environment.
     const all = await call(t, { session: operator }, 'GET', '/environments');
     expect((all.body.items as { slug: string }[]).map((e) => e.slug)).toEqual(['alpha', 'beta', 'default']);
@@ -80,7 +94,11 @@ describe.each(STORE_KINDS)('J-90 members see only their environments (%s)', (kin
     for (const [method, path, body] of routes) {
       const beta = await call(t, { session: owner }, method, path.replace(':e', 'beta'), body);
       const unknown = await call(t, { session: owner }, method, path.replace(':e', 'no-such-env'), body);
-      expect({ route: `${method} ${path}`, status: beta.status, body: beta.body }).toEqual({ route: `${method} ${path}`, status: 404, body: unknown.body });
+      expect({ route: `${method} ${path}`, status: beta.status, body: beta.body }).toEqual({
+        route: `${method} ${path}`,
+        status: 404,
+        body: unknown.body,
+      });
       expect(beta.body).toEqual({ error: 'not_found', error_description: 'environment not found' });
     }
     expect(await snapshot()).toEqual(before);
@@ -98,7 +116,13 @@ describe.each(STORE_KINDS)('J-90 members see only their environments (%s)', (kin
   it('J-90 membership is read on current state: a removed member gets 404 on its next request', async () => {
     const dev = await member(t, operator, 'alpha', 'dan@tenant-a.test', 'developer');
     expect((await call(t, { session: dev }, 'GET', '/environments/alpha/integrations')).status).toBe(200);
-    const accountId = (await t.server.runtime.ctx.db.selectFrom('admins').select('id').where('email', '=', 'dan@tenant-a.test').executeTakeFirstOrThrow()).id;
+    const accountId = (
+      await t.server.runtime.ctx.db
+        .selectFrom('admins')
+        .select('id')
+        .where('email', '=', 'dan@tenant-a.test')
+        .executeTakeFirstOrThrow()
+    ).id;
     expect((await call(t, { session: owner }, 'DELETE', `/environments/alpha/members/${accountId}`)).status).toBe(204);
     expect((await call(t, { session: dev }, 'GET', '/environments/alpha/integrations')).status).toBe(404);
     expect(((await call(t, { session: dev }, 'GET', '/environments')).body.items as unknown[]).length).toBe(0);

@@ -15,19 +15,35 @@ describe.each(STORE_KINDS)('J-92 invitations (%s)', (kind) => {
     t = await startTestServer(kind);
     await createTestAdmin(t);
     operator = await session(t);
-    for (const slug of ['alpha', 'beta']) expect((await call(t, { session: operator }, 'POST', '/environments', { slug })).status).toBe(201);
+    for (const slug of ['alpha', 'beta'])
+      expect((await call(t, { session: operator }, 'POST', '/environments', { slug })).status).toBe(201);
   });
   afterAll(() => t.close());
 
   const db = () => t.server.runtime.ctx.db;
   const memberships = async (email: string) =>
-    db().selectFrom('memberships').innerJoin('admins', 'admins.id', 'memberships.account_id').innerJoin('environments', 'environments.id', 'memberships.environment_id').select(['environments.slug', 'memberships.role']).where('admins.email', '=', email).orderBy('environments.slug').execute();
+    db()
+      .selectFrom('memberships')
+      .innerJoin('admins', 'admins.id', 'memberships.account_id')
+      .innerJoin('environments', 'environments.id', 'memberships.environment_id')
+      .select(['environments.slug', 'memberships.role'])
+      .where('admins.email', '=', email)
+      .orderBy('environments.slug')
+      .execute();
 
   it('J-92 the link is shown once, only its hash is stored, and the first use only succeeds', async () => {
-    const res = await call(t, { session: operator }, 'POST', '/environments/alpha/invitations', { email: 'Ida@Tenant-A.test', role: 'developer' });
+    const res = await call(t, { session: operator }, 'POST', '/environments/alpha/invitations', {
+      email: 'Ida@Tenant-A.test',
+      role: 'developer',
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(res.body).toMatchObject({ environment: 'alpha', email: 'ida@tenant-a.test', role: 'developer', link: expect.stringMatching(/^https:\/\/gatehouse\.test\/console\/invitations\/[\w-]{40,}$/) });
+    expect(res.body).toMatchObject({
+      environment: 'alpha',
+      email: 'ida@tenant-a.test',
+      role: 'developer',
+      link: expect.stringMatching(/^https:\/\/gatehouse\.test\/console\/invitations\/[\w-]{40,}$/),
+    });
     const token = String(res.body.link).split('/').pop()!;
     expect(JSON.stringify(await db().selectFrom('invitations').selectAll().execute())).not.toContain(token);
     const first = await accept(t, token);
@@ -39,8 +55,13 @@ describe.each(STORE_KINDS)('J-92 invitations (%s)', (kind) => {
     expect(second.status).toBe(400);
     expect(second.body.error).toBe('invalid_invitation');
     expect(await memberships('ida@tenant-a.test')).toEqual([{ slug: 'alpha', role: 'developer' }]);
-    const events = (await call(t, { session: operator }, 'GET', '/environments/alpha/audit')).body.items as { actor: string; action: string }[];
-    expect(events.map((e) => `${e.action} ${e.actor}`)).toEqual(expect.arrayContaining(['member.invite admin:ada@example.com', 'member.accept member:ida@tenant-a.test']));
+    const events = (await call(t, { session: operator }, 'GET', '/environments/alpha/audit')).body.items as {
+      actor: string;
+      action: string;
+    }[];
+    expect(events.map((e) => `${e.action} ${e.actor}`)).toEqual(
+      expect.arrayContaining(['member.invite admin:ada@example.com', 'member.accept member:ida@tenant-a.test']),
+    );
   });
 
   it('J-92 an expired link is refused', async () => {
@@ -50,7 +71,9 @@ describe.each(STORE_KINDS)('J-92 invitations (%s)', (kind) => {
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_invitation');
     expect(await memberships('late@tenant-a.test')).toEqual([]);
-    expect(await db().selectFrom('admins').select('id').where('email', '=', 'late@tenant-a.test').execute()).toEqual([]);
+    expect(await db().selectFrom('admins').select('id').where('email', '=', 'late@tenant-a.test').execute()).toEqual(
+      [],
+    );
     // A second short of the expiry it still worked (the session expired with the clock: sign in again).
     operator = await session(t);
     const fresh = await invite(t, operator, 'alpha', 'early@tenant-a.test', 'viewer');
@@ -92,6 +115,8 @@ describe.each(STORE_KINDS)('J-92 invitations (%s)', (kind) => {
     const results = await Promise.all(Array.from({ length: 4 }, () => accept(t, token)));
     expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400, 400]);
     expect(await memberships('race@tenant-a.test')).toEqual([{ slug: 'alpha', role: 'admin' }]);
-    expect(await db().selectFrom('admins').select('id').where('email', '=', 'race@tenant-a.test').execute()).toHaveLength(1);
+    expect(
+      await db().selectFrom('admins').select('id').where('email', '=', 'race@tenant-a.test').execute(),
+    ).toHaveLength(1);
   });
 });

@@ -18,7 +18,8 @@ describe.each(STORE_KINDS)('H-84 /metrics access (%s)', (kind) => {
     await t?.close();
     t = undefined;
   });
-  const scrape = (url: string, authorization?: string) => request(`${url}/metrics`, { headers: authorization ? { authorization } : {} });
+  const scrape = (url: string, authorization?: string) =>
+    request(`${url}/metrics`, { headers: authorization ? { authorization } : {} });
   const logged = (text: string) => capturedLogs.some((line) => line.includes(text));
 
   it('H-84 with no token and no port, /metrics answers 401 to everyone and the start log says so', async () => {
@@ -35,7 +36,15 @@ describe.each(STORE_KINDS)('H-84 /metrics access (%s)', (kind) => {
 
   it('H-84 with GATEHOUSE_METRICS_TOKEN, only Bearer <token> scrapes; anything else is 401', async () => {
     t = await startTestServer(kind, { config: { metricsToken: TOKEN } });
-    for (const authorization of [undefined, `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, `Basic ${TOKEN}`, `Bearer  ${TOKEN}`, `Bearer ${TOKEN} ${TOKEN}`, `Bearer ${'a'.repeat(5000)}`]) {
+    for (const authorization of [
+      undefined,
+      `Bearer ${TOKEN}x`,
+      `Bearer ${TOKEN.slice(0, -1)}`,
+      `Basic ${TOKEN}`,
+      `Bearer  ${TOKEN}`,
+      `Bearer ${TOKEN} ${TOKEN}`,
+      `Bearer ${'a'.repeat(5000)}`,
+    ]) {
       expect((await scrape(t.url, authorization)).status, String(authorization).slice(0, 40)).toBe(401);
     }
     for (const authorization of [`Bearer ${TOKEN}`, `bearer ${TOKEN}`]) {
@@ -57,7 +66,8 @@ describe.each(STORE_KINDS)('H-84 /metrics access (%s)', (kind) => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('gatehouse_tokens_total');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    for (const path of ['/healthz', '/oauth/token', '/api/v1/self']) expect((await request(`${metricsUrl}${path}`)).status, path).toBe(404);
+    for (const path of ['/healthz', '/oauth/token', '/api/v1/self'])
+      expect((await request(`${metricsUrl}${path}`)).status, path).toBe(404);
     expect(logged(`metrics: ${metricsUrl}/metrics; /metrics on the public listener answers 401`)).toBe(true);
   });
 
@@ -74,9 +84,19 @@ describe.each(STORE_KINDS)('H-84 /metrics access (%s)', (kind) => {
 
 describe('H-84 metrics configuration', () => {
   it('H-84 refuses a short token and a metrics port equal to the port; compares the whole token', () => {
-    expect(() => loadConfig({ dataDir: '/tmp/h84', masterKey: Buffer.alloc(32).toString('base64'), metricsToken: 'short' }, {})).toThrow(/GATEHOUSE_METRICS_TOKEN/);
-    expect(() => loadConfig({ dataDir: '/tmp/h84', masterKey: Buffer.alloc(32).toString('base64'), port: 4100, metricsPort: 4100 }, {})).toThrow(/GATEHOUSE_METRICS_PORT/);
-    const env = loadConfig({ dataDir: '/tmp/h84', masterKey: Buffer.alloc(32).toString('base64') }, { GATEHOUSE_METRICS_TOKEN: TOKEN, GATEHOUSE_METRICS_PORT: '9464' });
+    expect(() =>
+      loadConfig({ dataDir: '/tmp/h84', masterKey: Buffer.alloc(32).toString('base64'), metricsToken: 'short' }, {}),
+    ).toThrow(/GATEHOUSE_METRICS_TOKEN/);
+    expect(() =>
+      loadConfig(
+        { dataDir: '/tmp/h84', masterKey: Buffer.alloc(32).toString('base64'), port: 4100, metricsPort: 4100 },
+        {},
+      ),
+    ).toThrow(/GATEHOUSE_METRICS_PORT/);
+    const env = loadConfig(
+      { dataDir: '/tmp/h84', masterKey: Buffer.alloc(32).toString('base64') },
+      { GATEHOUSE_METRICS_TOKEN: TOKEN, GATEHOUSE_METRICS_PORT: '9464' },
+    );
     expect(env).toMatchObject({ metricsToken: TOKEN, metricsPort: 9464, metricsHost: '127.0.0.1' });
     expect(metricsAuthorized(`Bearer ${TOKEN}`, TOKEN)).toBe(true);
     expect(metricsAuthorized(`Bearer ${TOKEN}`, undefined)).toBe(false);

@@ -26,9 +26,22 @@ interface Operation {
 }
 
 /** Every operation of an OpenAPI 3 document. */
-function operations(doc: { paths: Record<string, Record<string, { parameters?: Operation['parameters']; requestBody?: { content: Record<string, { schema: Schema }> } }>> }): Operation[] {
+function operations(doc: {
+  paths: Record<
+    string,
+    Record<
+      string,
+      { parameters?: Operation['parameters']; requestBody?: { content: Record<string, { schema: Schema }> } }
+    >
+  >;
+}): Operation[] {
   return Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, parameters: op.parameters ?? [], body: op.requestBody?.content['application/json']?.schema })),
+    Object.entries(methods).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      parameters: op.parameters ?? [],
+      body: op.requestBody?.content['application/json']?.schema,
+    })),
   );
 }
 
@@ -61,11 +74,21 @@ describe.each(STORE_KINDS)('H-77 fuzz of every OpenAPI route (%s)', (kind) => {
     // own integration is never a target, so the fuzz cannot lock itself out.
     // Values arrive percent-encoded (every UTF-8 byte, lone surrogates as U+FFFD), or as raw
     // broken escapes.
-    const encoded = (a: fc.Arbitrary<string>) => a.map((v) => [...Buffer.from(v, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''));
+    const encoded = (a: fc.Arbitrary<string>) =>
+      a.map((v) => [...Buffer.from(v, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''));
     const broken = fc.constantFrom('%FF', '%C0%80', '%ZZ', '%', '%2e%2e', '%2F', '%ED%A0%80');
     const pathValue = (name: string) =>
       fc.oneof(
-        { weight: 4, arbitrary: encoded(name === 'env' ? fc.constant('default') : name === 'client_id' ? fc.constantFrom(...victims) : hostileString) },
+        {
+          weight: 4,
+          arbitrary: encoded(
+            name === 'env'
+              ? fc.constant('default')
+              : name === 'client_id'
+                ? fc.constantFrom(...victims)
+                : hostileString,
+          ),
+        },
         { weight: 2, arbitrary: encoded(hostileString) },
         { weight: 1, arbitrary: broken },
       );
@@ -75,22 +98,69 @@ describe.each(STORE_KINDS)('H-77 fuzz of every OpenAPI route (%s)', (kind) => {
     const requestFor = (op: Operation) =>
       fc.record({
         op: fc.constant(op),
-        params: fc.record(Object.fromEntries(op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, pathValue(p.name)]))),
-        query: fc.record(Object.fromEntries(op.parameters.filter((p) => p.in === 'query').map((p) => [p.name, queryValue(p.schema)])), { requiredKeys: [] }),
-        caller: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('bearer', 'console') }, { weight: 1, arbitrary: fc.constant('nobody') }),
-        contentType: fc.oneof({ weight: 6, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: fc.constantFrom('application/x-www-form-urlencoded', 'text/plain', 'application/json; charset=latin1', undefined) }),
+        params: fc.record(
+          Object.fromEntries(op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, pathValue(p.name)])),
+        ),
+        query: fc.record(
+          Object.fromEntries(op.parameters.filter((p) => p.in === 'query').map((p) => [p.name, queryValue(p.schema)])),
+          { requiredKeys: [] },
+        ),
+        caller: fc.oneof(
+          { weight: 3, arbitrary: fc.constantFrom('bearer', 'console') },
+          { weight: 1, arbitrary: fc.constant('nobody') },
+        ),
+        contentType: fc.oneof(
+          { weight: 6, arbitrary: fc.constant('application/json') },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom(
+              'application/x-www-form-urlencoded',
+              'text/plain',
+              'application/json; charset=latin1',
+              undefined,
+            ),
+          },
+        ),
         body: op.path.startsWith('/oauth/') ? oauthForm() : jsonBody(op.body),
-        extraHeaders: fc.dictionary(fc.constantFrom('authorization', 'x-csrf-token', 'cookie', 'origin', 'accept', 'x-forwarded-for', 'dpop'), headerValue, { maxKeys: 2 }),
+        extraHeaders: fc.dictionary(
+          fc.constantFrom('authorization', 'x-csrf-token', 'cookie', 'origin', 'accept', 'x-forwarded-for', 'dpop'),
+          headerValue,
+          { maxKeys: 2 },
+        ),
         withBody: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
       });
     // Header values fetch can send (printable ASCII): broken schemes, garbage and oversized tokens.
     const headerValue = fc.oneof(
-      fc.constantFrom('Bearer', 'Bearer ', 'Bearer a.b.c', 'Bearer a b', 'bearer ' + 'x'.repeat(9000), 'Basic !!!', 'Basic Og==', 'Basic ' + Buffer.from('a%00:b').toString('base64'), 'DPoP x', 'gatehouse_session=x'),
+      fc.constantFrom(
+        'Bearer',
+        'Bearer ',
+        'Bearer a.b.c',
+        'Bearer a b',
+        'bearer ' + 'x'.repeat(9000),
+        'Basic !!!',
+        'Basic Og==',
+        'Basic ' + Buffer.from('a%00:b').toString('base64'),
+        'DPoP x',
+        'gatehouse_session=x',
+      ),
       fc.stringMatching(/^[\x21-\x7e][\x20-\x7e]{0,80}$/),
     );
     const oauthForm = () =>
       fc
-        .dictionary(fc.constantFrom('grant_type', 'client_id', 'client_secret', 'scope', 'audience', 'token', 'token_type_hint', 'x[y]'), fc.oneof(fc.constantFrom('client_credentials', victims[0]!, victimToken), hostileString), { maxKeys: 5 })
+        .dictionary(
+          fc.constantFrom(
+            'grant_type',
+            'client_id',
+            'client_secret',
+            'scope',
+            'audience',
+            'token',
+            'token_type_hint',
+            'x[y]',
+          ),
+          fc.oneof(fc.constantFrom('client_credentials', victims[0]!, victimToken), hostileString),
+          { maxKeys: 5 },
+        )
         .map((params) => new URLSearchParams(params).toString());
 
     // A fuzzed PATCH of the environment may shorten its token lifetime below the bearer token's
@@ -109,24 +179,43 @@ describe.each(STORE_KINDS)('H-77 fuzz of every OpenAPI route (%s)', (kind) => {
       const query = new URLSearchParams(c.query as Record<string, string>).toString();
       const headers: Record<string, string> = {};
       // Signing out would end the session the other cases use.
-      const caller = c.op.method === 'DELETE' && c.op.path === '/api/v1/session' && c.caller === 'console' ? 'nobody' : c.caller;
+      const caller =
+        c.op.method === 'DELETE' && c.op.path === '/api/v1/session' && c.caller === 'console' ? 'nobody' : c.caller;
       if (caller === 'bearer') headers.authorization = `Bearer ${bearer}`;
       if (caller === 'console') Object.assign(headers, { cookie: admin.cookie, 'x-csrf-token': admin.csrf });
       Object.assign(headers, c.extraHeaders);
       const sendBody = c.withBody && c.op.method !== 'GET';
-      if (sendBody && c.contentType) headers['content-type'] = c.op.path.startsWith('/oauth/') && c.contentType === 'application/json' ? 'application/x-www-form-urlencoded' : c.contentType;
-      const res = await fetch(`${t.url}${path}${query ? `?${query}` : ''}`, { method: c.op.method, headers, ...(sendBody && { body: c.body }) });
+      if (sendBody && c.contentType)
+        headers['content-type'] =
+          c.op.path.startsWith('/oauth/') && c.contentType === 'application/json'
+            ? 'application/x-www-form-urlencoded'
+            : c.contentType;
+      const res = await fetch(`${t.url}${path}${query ? `?${query}` : ''}`, {
+        method: c.op.method,
+        headers,
+        ...(sendBody && { body: c.body }),
+      });
       const text = await res.text();
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      if (res.status >= 500) throw new Error(`${c.op.method} ${path}?${query} as ${caller} → ${res.status} ${text.slice(0, 200)}`);
+      if (res.status >= 500)
+        throw new Error(`${c.op.method} ${path}?${query} as ${caller} → ${res.status} ${text.slice(0, 200)}`);
       const ownCredentials = !('authorization' in c.extraHeaders) && !('cookie' in c.extraHeaders);
-      const ended = ownCredentials && (caller === 'bearer' ? /access token (is invalid|expired)/.test(text) : caller === 'console' && text.includes('authentication required'));
+      const ended =
+        ownCredentials &&
+        (caller === 'bearer'
+          ? /access token (is invalid|expired)/.test(text)
+          : caller === 'console' && text.includes('authentication required'));
       if (res.status === 401 && ended) {
         renewals++;
         await renewCallers();
       }
     });
-    await fc.assert(property, { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, endOnFailure: true });
+    await fc.assert(property, {
+      seed: SEED,
+      numRuns: RUNS,
+      interruptAfterTimeLimit: TIME_LIMIT_MS,
+      endOnFailure: true,
+    });
     // The fuzz reached the handlers, not only the validators.
     const ok = [...statuses].filter(([s]) => s < 300).reduce((n, [, count]) => n + count, 0);
     expect(ok, JSON.stringify([...statuses])).toBeGreaterThan(50);

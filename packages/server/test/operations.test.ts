@@ -43,18 +43,30 @@ describe('operations and log hygiene', () => {
     secrets.push(at, basic(c.client_id, c.client_secret));
     await request(`${t.url}/api/v1/environments/default/projects`, { headers: { authorization: `Bearer ${at}` } });
     await request(`${t.url}/api/v1/environments/default/projects`, { headers: { authorization: `Bearer ${at}x` } });
-    await postForm(t.url, { grant_type: 'client_credentials', client_id: c.client_id, client_secret: `${c.client_secret}-wrong` });
+    await postForm(t.url, {
+      grant_type: 'client_credentials',
+      client_id: c.client_id,
+      client_secret: `${c.client_secret}-wrong`,
+    });
     secrets.push(`${c.client_secret}-wrong`);
     await postForm(t.url, { token: at }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/introspect');
     const rotated = await rotateSecret(t.server.runtime.ctx, CLI_ACTOR, c.client_id, 60);
     secrets.push(rotated.client_secret);
     const creds = await createEnvironmentSecret(t.server.runtime.ctx, CLI_ACTOR, 'default');
     secrets.push(creds.environment_secret);
-    const customer = jwt.sign({ id: 'u', iat: t.clock.seconds(), exp: t.clock.seconds() + 60 }, creds.environment_secret, { issuer: creds.environment_key });
+    const customer = jwt.sign(
+      { id: 'u', iat: t.clock.seconds(), exp: t.clock.seconds() + 60 },
+      creds.environment_secret,
+      { issuer: creds.environment_key },
+    );
     secrets.push(customer);
     await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${customer}` } });
     // Force an error path that logs.
-    await request(`${t.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(c.client_id, rotated.client_secret) }, body: '{"grant_type":"client_credentials","grant_type":"x"}' });
+    await request(`${t.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic(c.client_id, rotated.client_secret) },
+      body: '{"grant_type":"client_credentials","grant_type":"x"}',
+    });
 
     const logs = capturedLogs.join('\n');
     expect(logs.length).toBeGreaterThan(0);

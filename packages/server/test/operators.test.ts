@@ -7,13 +7,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request } from '@gatehouse/testing/http';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, call, createTestAdmin, session, signIn, type ConsoleSession } from './management-helpers.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  call,
+  createTestAdmin,
+  session,
+  signIn,
+  type ConsoleSession,
+} from './management-helpers.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { removeOperator } from '../src/services/operators.js';
 
 /** `POST /api/v1/profile/password` in a session. */
 function changePassword(s: ConsoleSession, t: TestServer, body: Record<string, string>) {
-  return request(`${t.url}/api/v1/profile/password`, { method: 'POST', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return request(`${t.url}/api/v1/profile/password`, {
+    method: 'POST',
+    headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 describe.each(STORE_KINDS)('operator accounts (%s)', (kind) => {
@@ -31,22 +43,49 @@ describe.each(STORE_KINDS)('operator accounts (%s)', (kind) => {
     expect(res.status).toBe(200);
     const items = res.body.items as { email: string; id: string; totp: boolean }[];
     expect(items.map((i) => i.email).sort()).toEqual([ADMIN_EMAIL, 'grace@example.com']);
-    expect(items.find((i) => i.email === ADMIN_EMAIL)).toEqual({ id: expect.stringMatching(/^adm_/), email: ADMIN_EMAIL, created_at: expect.any(String), totp: false });
+    expect(items.find((i) => i.email === ADMIN_EMAIL)).toEqual({
+      id: expect.stringMatching(/^adm_/),
+      email: ADMIN_EMAIL,
+      created_at: expect.any(String),
+      totp: false,
+    });
     expect(res.text).not.toMatch(/argon2|hash/);
   });
 
   it('an integration token cannot list or delete operators', async () => {
     const c = await t.integration();
-    const token = (await (await fetch(`${t.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: c.client_id, client_secret: c.client_secret }) })).json()) as { access_token: string };
+    const token = (await (
+      await fetch(`${t.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: c.client_id,
+          client_secret: c.client_secret,
+        }),
+      })
+    ).json()) as { access_token: string };
     expect((await call(t, { bearer: token.access_token }, 'GET', '/operators')).status).toBe(403);
   });
 
   it('changes its own password: wrong current → 403, weak → 400, else other sessions end and this one stays', async () => {
     const s = await session(t);
     const other = await session(t);
-    expect((await changePassword(s, t, { current_password: 'wrong password here', new_password: 'a much better passphrase 42' })).status).toBe(403);
-    expect((await changePassword(s, t, { current_password: ADMIN_PASSWORD, new_password: 'password1234' })).status).toBe(400);
-    expect((await changePassword(s, t, { current_password: ADMIN_PASSWORD, new_password: 'a much better passphrase 42' })).status).toBe(204);
+    expect(
+      (
+        await changePassword(s, t, {
+          current_password: 'wrong password here',
+          new_password: 'a much better passphrase 42',
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await changePassword(s, t, { current_password: ADMIN_PASSWORD, new_password: 'password1234' })).status,
+    ).toBe(400);
+    expect(
+      (await changePassword(s, t, { current_password: ADMIN_PASSWORD, new_password: 'a much better passphrase 42' }))
+        .status,
+    ).toBe(204);
     expect((await call(t, { session: s }, 'GET', '/operators')).status).toBe(200);
     expect((await call(t, { session: other }, 'GET', '/operators')).status).toBe(401);
     expect((await signIn(t, ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(401);
@@ -66,7 +105,11 @@ describe.each(STORE_KINDS)('operator accounts (%s)', (kind) => {
     expect((await call(t, { session: grace }, 'GET', '/operators')).status).toBe(401);
     expect(((await call(t, { session: s }, 'GET', '/operators')).body.items as unknown[]).length).toBe(1);
     await expect(removeOperator(t.server.runtime.ctx, CLI_ACTOR, ADMIN_EMAIL)).rejects.toMatchObject({ status: 409 });
-    const audit = await t.server.runtime.ctx.db.selectFrom('audit_events').select(['action', 'target']).where('action', '=', 'admin.delete').execute();
+    const audit = await t.server.runtime.ctx.db
+      .selectFrom('audit_events')
+      .select(['action', 'target'])
+      .where('action', '=', 'admin.delete')
+      .execute();
     expect(audit).toEqual([{ action: 'admin.delete', target: 'grace@example.com' }]);
   });
 });

@@ -19,35 +19,57 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
   let clientId: string;
   let admin: Caller;
   const now = () => t.clock.seconds();
-  const tokenWith = (signed: string, extra: Record<string, string> = {}, headers: Record<string, string> = {}) => postForm(t.url, assertionForm(signed, extra), headers);
+  const tokenWith = (signed: string, extra: Record<string, string> = {}, headers: Record<string, string> = {}) =>
+    postForm(t.url, assertionForm(signed, extra), headers);
 
   beforeAll(async () => {
     t = await startTestServer(kind);
     key = await testKey('ES256');
-    ({ client_id: clientId } = await t.integration({ preset: 'read-only', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.jwk] } }));
+    ({ client_id: clientId } = await t.integration({
+      preset: 'read-only',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [key.jwk] },
+    }));
     // Keys of other integrations are credentials: the administrator holds integrations:secrets (G-70).
-    admin = { bearer: await accessToken(t, await t.integration({ scopes: [...presetScopes('all-permissions'), SECRETS_SCOPE] })) };
+    admin = {
+      bearer: await accessToken(
+        t,
+        await t.integration({ scopes: [...presetScopes('all-permissions'), SECRETS_SCOPE] }),
+      ),
+    };
   });
   afterAll(() => t.close());
 
-  it('a key-only integration gets tokens with private_key_jwt (aud: issuer, token endpoint, or an array), reused like a secret\'s', async () => {
+  it("a key-only integration gets tokens with private_key_jwt (aud: issuer, token endpoint, or an array), reused like a secret's", async () => {
     const first = await tokenWith(await assertion(key, clientId, { now: now() }));
     expect(first.status).toBe(200);
     expect(first.body.token_type).toBe('Bearer');
-    const second = await tokenWith(await assertion(key, clientId, { now: now(), aud: `${ISSUER}/oauth/token` }), { client_id: clientId });
+    const second = await tokenWith(await assertion(key, clientId, { now: now(), aud: `${ISSUER}/oauth/token` }), {
+      client_id: clientId,
+    });
     expect(second.status).toBe(200);
     expect(second.body.access_token).toBe(first.body.access_token);
-    const third = await tokenWith(await assertion(key, clientId, { now: now(), aud: ['https://elsewhere.test', ISSUER] }));
+    const third = await tokenWith(
+      await assertion(key, clientId, { now: now(), aud: ['https://elsewhere.test', ISSUER] }),
+    );
     expect(third.status).toBe(200);
   });
 
   it('I-86 a key-only integration can never authenticate with any secret', async () => {
     for (const secret of ['none', '', 'x'.repeat(43)]) {
-      const post = await postForm(t.url, { grant_type: 'client_credentials', client_id: clientId, client_secret: secret || 'y' });
+      const post = await postForm(t.url, {
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: secret || 'y',
+      });
       expect(post.status).toBe(401);
       expect(post.body.error).toBe('invalid_client');
     }
-    const viaBasic = await postForm(t.url, { grant_type: 'client_credentials' }, { authorization: basic(clientId, 'none') });
+    const viaBasic = await postForm(
+      t.url,
+      { grant_type: 'client_credentials' },
+      { authorization: basic(clientId, 'none') },
+    );
     expect(viaBasic.status).toBe(401);
   });
 
@@ -55,7 +77,11 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
     t.clock.advance(61);
     const before = await persisted(t);
     const withSecret = await tokenWith(await assertion(key, clientId, { now: now() }), { client_secret: 'whatever' });
-    const withBasic = await tokenWith(await assertion(key, clientId, { now: now() }), {}, { authorization: basic(clientId, 'whatever') });
+    const withBasic = await tokenWith(
+      await assertion(key, clientId, { now: now() }),
+      {},
+      { authorization: basic(clientId, 'whatever') },
+    );
     for (const res of [withSecret, withBasic]) {
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_request');
@@ -68,8 +94,11 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
     const es384 = await testKey('ES384', key.jwk.kid);
     const { kid: _k, alg: _a, ...attackerJwk } = other.jwk;
     const hs256 = (n: number) =>
-      new SignJWT({ iss: clientId, sub: clientId, aud: ISSUER, exp: n + 60, jti: `hs${n}` }).setProtectedHeader({ alg: 'HS256', kid: key.jwk.kid }).sign(new TextEncoder().encode(JSON.stringify(key.jwk)));
-    const none = async (n: number) => `${base64url.encode(JSON.stringify({ alg: 'none' }))}.${base64url.encode(JSON.stringify({ iss: clientId, sub: clientId, aud: ISSUER, exp: n + 60, jti: `none${n}` }))}.`;
+      new SignJWT({ iss: clientId, sub: clientId, aud: ISSUER, exp: n + 60, jti: `hs${n}` })
+        .setProtectedHeader({ alg: 'HS256', kid: key.jwk.kid })
+        .sign(new TextEncoder().encode(JSON.stringify(key.jwk)));
+    const none = async (n: number) =>
+      `${base64url.encode(JSON.stringify({ alg: 'none' }))}.${base64url.encode(JSON.stringify({ iss: clientId, sub: clientId, aud: ISSUER, exp: n + 60, jti: `none${n}` }))}.`;
     const cases: Array<[string, (n: number) => Promise<string>, Record<string, string>?]> = [
       ['wrong aud', (n) => assertion(key, clientId, { now: n, aud: 'https://other.test' })],
       ['iss ≠ sub', (n) => assertion(key, clientId, { now: n, iss: 'someone-else' })],
@@ -90,7 +119,11 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
       // A new throttle window for each case: the failures are counted like wrong secrets.
       t.clock.advance(61);
       const res = await tokenWith(await make(now()), extra);
-      expect({ name, status: res.status, error: res.body.error }).toEqual({ name, status: 401, error: 'invalid_client' });
+      expect({ name, status: res.status, error: res.body.error }).toEqual({
+        name,
+        status: 401,
+        error: 'invalid_client',
+      });
       expect(res.headers.get('www-authenticate')).toBeNull();
     }
     expect(await persisted(t)).toBe(before);
@@ -113,7 +146,15 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
     }
     // Used jtis are kept only while their assertion could be accepted; maintenance then drops them.
     const db = t.server.runtime.ctx.db;
-    const count = async () => Number((await db.selectFrom('used_jtis').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('used_jtis')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     expect(await count()).toBeGreaterThan(0);
     t.clock.advance(3600);
     await purgeExpired(t.server.runtime.ctx);
@@ -143,14 +184,18 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
     const { exportJWK } = await import('jose');
     const priv = await exportJWK(privateKey);
     expect((await call(t, admin, 'POST', path, { jwk: { ...priv, kid: 'p1', alg: 'RS256' } })).status).toBe(400);
-    expect((await call(t, admin, 'POST', path, { jwk: { kty: 'oct', k: 'c2VjcmV0', kid: 'o1', alg: 'HS256' } })).status).toBe(400);
+    expect(
+      (await call(t, admin, 'POST', path, { jwk: { kty: 'oct', k: 'c2VjcmV0', kid: 'o1', alg: 'HS256' } })).status,
+    ).toBe(400);
     expect((await call(t, admin, 'POST', path, { jwk: next.jwk })).status).toBe(409);
     // An integration holding fewer scopes than the target can't touch its keys (G-70).
     const weak = { bearer: await accessToken(t, await t.integration({ preset: 'read-only' })) };
     expect((await call(t, weak, 'POST', path, { jwk: (await testKey()).jwk })).status).toBe(403);
     // Pointing another integration at other keys needs integrations:secrets too, like adding one.
     const writer = { bearer: await accessToken(t, await t.integration({ preset: 'all-permissions' })) };
-    const repoint = await call(t, writer, 'PATCH', `/environments/default/integrations/${clientId}`, { jwks_uri: 'https://attacker.test/jwks' });
+    const repoint = await call(t, writer, 'PATCH', `/environments/default/integrations/${clientId}`, {
+      jwks_uri: 'https://attacker.test/jwks',
+    });
     expect(repoint.status).toBe(403);
     expect((await call(t, writer, 'DELETE', `${path}/${encodeURIComponent(next.jwk.kid)}`)).status).toBe(403);
     expect((await call(t, admin, 'GET', `/environments/default/integrations/${clientId}`)).body.jwks_uri).toBeNull();
@@ -158,29 +203,59 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
 
   it('the management API creates a key-only integration: no client_secret in the answer', async () => {
     const k = await testKey('EdDSA');
-    const res = await call(t, admin, 'POST', '/environments/default/integrations', { name: 'signer', preset: 'read-only', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [k.jwk] } });
+    const res = await call(t, admin, 'POST', '/environments/default/integrations', {
+      name: 'signer',
+      preset: 'read-only',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [k.jwk] },
+    });
     expect(res.status).toBe(201);
     expect(res.body.client_secret).toBeUndefined();
-    expect(res.body).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: null, dpop_bound_access_tokens: false });
+    expect(res.body).toMatchObject({
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks_uri: null,
+      dpop_bound_access_tokens: false,
+    });
     await settle(t);
     expect((await tokenWith(await assertion(k, String(res.body.client_id), { now: now() }))).status).toBe(200);
-    const missing = await call(t, admin, 'POST', '/environments/default/integrations', { name: 'x', preset: 'read-only', token_endpoint_auth_method: 'private_key_jwt' });
+    const missing = await call(t, admin, 'POST', '/environments/default/integrations', {
+      name: 'x',
+      preset: 'read-only',
+      token_endpoint_auth_method: 'private_key_jwt',
+    });
     expect(missing.status).toBe(400);
   });
 
   it('introspection and revocation accept private_key_jwt; metadata lists it', async () => {
     const issued = await tokenWith(await assertion(key, clientId, { now: now() }), { scope: 'media:read' });
     const tok = String(issued.body.access_token);
-    const info = await postForm(t.url, assertionForm(await assertion(key, clientId, { now: now() }), { token: tok }), {}, '/oauth/introspect');
+    const info = await postForm(
+      t.url,
+      assertionForm(await assertion(key, clientId, { now: now() }), { token: tok }),
+      {},
+      '/oauth/introspect',
+    );
     expect(info.body).toMatchObject({ active: true, client_id: clientId });
-    const revoked = await postForm(t.url, assertionForm(await assertion(key, clientId, { now: now() }), { token: tok }), {}, '/oauth/revoke');
+    const revoked = await postForm(
+      t.url,
+      assertionForm(await assertion(key, clientId, { now: now() }), { token: tok }),
+      {},
+      '/oauth/revoke',
+    );
     expect(revoked.status).toBe(200);
-    const bad = await postForm(t.url, assertionForm(await assertion(key, clientId, { now: now(), aud: 'https://x.test' }), { token: tok }), {}, '/oauth/introspect');
+    const bad = await postForm(
+      t.url,
+      assertionForm(await assertion(key, clientId, { now: now(), aud: 'https://x.test' }), { token: tok }),
+      {},
+      '/oauth/introspect',
+    );
     expect(bad.status).toBe(401);
     t.clock.advance(61);
     const meta = await request(`${t.url}/.well-known/oauth-authorization-server`);
     expect(meta.body.token_endpoint_auth_methods_supported).toContain('private_key_jwt');
-    expect(meta.body.token_endpoint_auth_signing_alg_values_supported).toEqual(expect.arrayContaining(['ES256', 'RS256', 'EdDSA']));
+    expect(meta.body.token_endpoint_auth_signing_alg_values_supported).toEqual(
+      expect.arrayContaining(['ES256', 'RS256', 'EdDSA']),
+    );
     expect(meta.body.token_endpoint_auth_signing_alg_values_supported).not.toContain('HS256');
   });
 });

@@ -11,7 +11,8 @@ import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironment } from '../src/services/environments.js';
 import { addPublicKey, getCredentials } from '../src/services/credentials.js';
 
-const pem = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+const pem = () =>
+  generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
 
 describe.each(STORE_KINDS)('public key removal (%s)', (kind) => {
   let t: TestServer;
@@ -29,17 +30,28 @@ describe.each(STORE_KINDS)('public key removal (%s)', (kind) => {
     const res = await call(t, admin, 'DELETE', `/environments/default/credentials/public-keys/${key.id}`);
     expect(res.status).toBe(204);
     expect((await getCredentials(t.server.runtime.ctx, 'default')).public_keys).toEqual([]);
-    expect((await call(t, admin, 'DELETE', `/environments/default/credentials/public-keys/${key.id}`)).status).toBe(404);
-    const audit = (await call(t, admin, 'GET', '/environments/default/audit')).body.items as { action: string; target: string }[];
+    expect((await call(t, admin, 'DELETE', `/environments/default/credentials/public-keys/${key.id}`)).status).toBe(
+      404,
+    );
+    const audit = (await call(t, admin, 'GET', '/environments/default/audit')).body.items as {
+      action: string;
+      target: string;
+    }[];
     expect(audit.find((e) => e.action === 'environment.public_key_remove')).toMatchObject({ target: key.id });
   });
 
   it("bearer callers get 403; another environment's key is 404 and stays; bad ids are 400", async () => {
     const key = await addPublicKey(t.server.runtime.ctx, CLI_ACTOR, 'acme', { alg: 'ES256', key: pem(), kid: 'k2' });
     const bearer = await accessToken(t, await t.integration({ preset: 'all-permissions' }));
-    expect((await call(t, { bearer }, 'DELETE', `/environments/default/credentials/public-keys/${key.id}`)).status).toBe(403);
-    expect((await call(t, admin, 'DELETE', `/environments/default/credentials/public-keys/${key.id}`)).status).toBe(404);
+    expect(
+      (await call(t, { bearer }, 'DELETE', `/environments/default/credentials/public-keys/${key.id}`)).status,
+    ).toBe(403);
+    expect((await call(t, admin, 'DELETE', `/environments/default/credentials/public-keys/${key.id}`)).status).toBe(
+      404,
+    );
     expect((await getCredentials(t.server.runtime.ctx, 'acme')).public_keys.map((k) => k.id)).toEqual([key.id]);
-    expect((await call(t, admin, 'DELETE', `/environments/default/credentials/public-keys/${'x'.repeat(65)}`)).status).toBe(400);
+    expect(
+      (await call(t, admin, 'DELETE', `/environments/default/credentials/public-keys/${'x'.repeat(65)}`)).status,
+    ).toBe(400);
   });
 });

@@ -26,10 +26,19 @@ describe.each(STORE_KINDS)('read paths write nothing (%s)', (kind) => {
     const { kid } = await rotateSigningKey(t.server.runtime.ctx, CLI_ACTOR);
     await settle(t);
     t.clock.advance(t.config.jwksMaxAge + 1);
-    const state = async () => (await t.server.runtime.ctx.db.selectFrom('signing_keys').select('state').where('kid', '=', kid).executeTakeFirstOrThrow()).state;
+    const state = async () =>
+      (
+        await t.server.runtime.ctx.db
+          .selectFrom('signing_keys')
+          .select('state')
+          .where('kid', '=', kid)
+          .executeTakeFirstOrThrow()
+      ).state;
     const c = await t.integration({ preset: 'read-only' });
     const unknownKid = await signOwn(t, claims(t, c.client_id), { kid: 'not-a-published-kid' });
-    const res = await request(`${t.url}/api/v1/environments/default/media`, { headers: { authorization: `Bearer ${unknownKid}` } });
+    const res = await request(`${t.url}/api/v1/environments/default/media`, {
+      headers: { authorization: `Bearer ${unknownKid}` },
+    });
     expect(res.status).toBe(401);
     expect(await state()).toBe('next');
     // The due key signs on time all the same: every node computes the switch from the same rows.
@@ -38,19 +47,31 @@ describe.each(STORE_KINDS)('read paths write nothing (%s)', (kind) => {
     await purgeExpired(t.server.runtime.ctx);
     expect(await state()).toBe('active');
     await settle(t);
-    expect((await request(`${t.url}/api/v1/environments/default/media`, { headers: { authorization: `Bearer ${fresh}` } })).status).toBe(200);
+    expect(
+      (await request(`${t.url}/api/v1/environments/default/media`, { headers: { authorization: `Bearer ${fresh}` } }))
+        .status,
+    ).toBe(200);
   });
 
-  it('a customer token\'s first use is written by the queue: one customer row and one audit event after settling', async () => {
+  it("a customer token's first use is written by the queue: one customer row and one audit event after settling", async () => {
     const creds = await createEnvironmentSecret(t.server.runtime.ctx, CLI_ACTOR, 'default');
     const now = t.clock.seconds();
-    const tok = jwt.sign({ id: 'queued-customer', iat: now, exp: now + 600 }, creds.environment_secret!, { issuer: creds.environment_key });
+    const tok = jwt.sign({ id: 'queued-customer', iat: now, exp: now + 600 }, creds.environment_secret!, {
+      issuer: creds.environment_key,
+    });
     const self = () => request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${tok}` } });
     const answers = await Promise.all([self(), self(), self()]);
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
     await settle(t);
     const db = t.server.runtime.ctx.db;
     expect(await db.selectFrom('customers').select('id').where('id', '=', 'queued-customer').execute()).toHaveLength(1);
-    expect(await db.selectFrom('audit_events').select('id').where('action', '=', 'customer.create').where('target', '=', 'queued-customer').execute()).toHaveLength(1);
+    expect(
+      await db
+        .selectFrom('audit_events')
+        .select('id')
+        .where('action', '=', 'customer.create')
+        .where('target', '=', 'queued-customer')
+        .execute(),
+    ).toHaveLength(1);
   });
 });

@@ -17,9 +17,12 @@ describe.each(STORE_KINDS)('revocation, introspection, throttling (%s)', (kind) 
   });
   afterAll(() => t.close());
 
-  const introspect = (c: { client_id: string; client_secret: string }, tok: string) => postForm(t.url, { token: tok }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/introspect');
-  const revoke = (c: { client_id: string; client_secret: string }, tok: string) => postForm(t.url, { token: tok }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/revoke');
-  const media = (tok: string) => request(`${t.url}/api/v1/environments/default/media`, { headers: { authorization: `Bearer ${tok}` } });
+  const introspect = (c: { client_id: string; client_secret: string }, tok: string) =>
+    postForm(t.url, { token: tok }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/introspect');
+  const revoke = (c: { client_id: string; client_secret: string }, tok: string) =>
+    postForm(t.url, { token: tok }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/revoke');
+  const media = (tok: string) =>
+    request(`${t.url}/api/v1/environments/default/media`, { headers: { authorization: `Bearer ${tok}` } });
 
   it('introspection: active with claims for the same environment; inactive for garbage', async () => {
     const a = await t.integration({ preset: 'read-only' });
@@ -27,10 +30,19 @@ describe.each(STORE_KINDS)('revocation, introspection, throttling (%s)', (kind) 
     const tok = String((await token(t.url, a.client_id, a.client_secret)).body.access_token);
     const res = await introspect(b, tok);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ active: true, client_id: a.client_id, sub: a.client_id, token_type: 'Bearer', environment: 'default' });
+    expect(res.body).toMatchObject({
+      active: true,
+      client_id: a.client_id,
+      sub: a.client_id,
+      token_type: 'Bearer',
+      environment: 'default',
+    });
     expect(res.headers.get('cache-control')).toBe('no-store');
-    for (const junk of ['garbage', tok.slice(0, -3) + 'AAA', 'a.b.c']) expect((await introspect(b, junk)).body).toEqual({ active: false });
-    expect((await postForm(t.url, {}, { authorization: basic(b.client_id, b.client_secret) }, '/oauth/introspect')).status).toBe(400);
+    for (const junk of ['garbage', tok.slice(0, -3) + 'AAA', 'a.b.c'])
+      expect((await introspect(b, junk)).body).toEqual({ active: false });
+    expect(
+      (await postForm(t.url, {}, { authorization: basic(b.client_id, b.client_secret) }, '/oauth/introspect')).status,
+    ).toBe(400);
     expect((await introspect({ client_id: b.client_id, client_secret: 'wrong' }, tok)).status).toBe(401);
   });
 
@@ -57,7 +69,7 @@ describe.each(STORE_KINDS)('revocation, introspection, throttling (%s)', (kind) 
     expect((await revoke(a, 'not-a-token')).status).toBe(200);
   });
 
-  it('E-56 another environment\'s integration introspects a token: active:false', async () => {
+  it("E-56 another environment's integration introspects a token: active:false", async () => {
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, `other-${kind}`);
     const a = await t.integration({ preset: 'read-only' });
     const outsider = await t.integration({ preset: 'read-only' }, `other-${kind}`);
@@ -96,11 +108,15 @@ describe.each(STORE_KINDS)('revocation, introspection, throttling (%s)', (kind) 
     expect((await token(t.url, victim.client_id, victim.client_secret)).status).toBe(200);
   });
 
-  it('A-11 throttling is audited once per window, not per refused attempt: the client\'s in its environment, the IP\'s server-wide', async () => {
+  it("A-11 throttling is audited once per window, not per refused attempt: the client's in its environment, the IP's server-wide", async () => {
     const c = await t.integration({ preset: 'read-only' });
     for (let i = 0; i < 15; i++) await token(t.url, c.client_id, `wrong-${i}`);
     await settle(t);
-    const events = await t.server.runtime.ctx.db.selectFrom('audit_events').select(['action', 'result', 'details', 'ip']).where('target', '=', c.client_id).execute();
+    const events = await t.server.runtime.ctx.db
+      .selectFrom('audit_events')
+      .select(['action', 'result', 'details', 'ip'])
+      .where('target', '=', c.client_id)
+      .execute();
     expect(events.filter((e) => e.action === 'client.auth_failed')).toHaveLength(10);
     const throttled = events.filter((e) => e.action === 'client.throttled');
     expect(throttled).toHaveLength(1);
@@ -109,7 +125,11 @@ describe.each(STORE_KINDS)('revocation, introspection, throttling (%s)', (kind) 
     // The IP's window (100 failures) fills too: audited once, server-wide; then every client from it waits.
     for (let i = 0; i < 100; i++) await token(t.url, `stranger-${i}`, 'x');
     await settle(t);
-    const ipEvents = await t.server.runtime.ctx.db.selectFrom('audit_events').select(['environment_id', 'target']).where('action', '=', 'ip.throttled').execute();
+    const ipEvents = await t.server.runtime.ctx.db
+      .selectFrom('audit_events')
+      .select(['environment_id', 'target'])
+      .where('action', '=', 'ip.throttled')
+      .execute();
     expect(ipEvents).toEqual([{ environment_id: null, target: '127.0.0.1' }]);
     const honest = await t.integration({ preset: 'read-only' });
     expect((await token(t.url, honest.client_id, honest.client_secret)).status).toBe(429);

@@ -9,12 +9,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request } from '@gatehouse/testing/http';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, call, createTestAdmin, signIn, type ConsoleSession } from './management-helpers.js';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  call,
+  createTestAdmin,
+  signIn,
+  type ConsoleSession,
+} from './management-helpers.js';
 import { member } from './member-helpers.js';
 
 /** The code of `secret` at the test clock's instant (+ `steps` × 30 s). */
 function codeAt(t: TestServer, secret: string, steps = 0): string {
-  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: t.clock.now() + steps * 30_000 });
+  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({
+    timestamp: t.clock.now() + steps * 30_000,
+  });
 }
 
 async function passwordSession(t: TestServer, email = ADMIN_EMAIL): Promise<ConsoleSession> {
@@ -25,7 +34,11 @@ async function passwordSession(t: TestServer, email = ADMIN_EMAIL): Promise<Cons
 }
 
 function post(t: TestServer, s: ConsoleSession, path: string, body?: unknown) {
-  return request(`${t.url}/api/v1${path}`, { method: 'POST', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  return request(`${t.url}/api/v1${path}`, {
+    method: 'POST',
+    headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
 }
 
 /** Enrols TOTP for the signed-in account; answers the secret and the recovery codes. */
@@ -39,7 +52,11 @@ async function enrol(t: TestServer, s: ConsoleSession): Promise<{ secret: string
 }
 
 function totpStep(t: TestServer, challenge: string, code: string) {
-  return request(`${t.url}/api/v1/session/totp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ challenge, code }) });
+  return request(`${t.url}/api/v1/session/totp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ challenge, code }),
+  });
 }
 
 async function challenge(t: TestServer, email = ADMIN_EMAIL): Promise<string> {
@@ -64,14 +81,19 @@ describe.each(STORE_KINDS)('TOTP second factor (%s)', (kind) => {
     const s = await passwordSession(t);
     const begun = await post(t, s, '/profile/totp');
     expect(begun.body.otpauth_uri).toMatch(/^otpauth:\/\/totp\/Gatehouse:ada%40example\.com\?.*secret=/);
-    const wrong = await post(t, s, '/profile/totp/confirm', { code: codeAt(t, String(begun.body.secret)) === '000000' ? '111111' : '000000' });
+    const wrong = await post(t, s, '/profile/totp/confirm', {
+      code: codeAt(t, String(begun.body.secret)) === '000000' ? '111111' : '000000',
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error).toBe('invalid_code');
     ({ secret, recovery } = await enrol(t, s));
     expect(recovery).toHaveLength(10);
     expect(new Set(recovery).size).toBe(10);
     const db = t.server.runtime.ctx.db;
-    const stored = JSON.stringify([await db.selectFrom('totp_factors').selectAll().execute(), await db.selectFrom('recovery_codes').selectAll().execute()]);
+    const stored = JSON.stringify([
+      await db.selectFrom('totp_factors').selectAll().execute(),
+      await db.selectFrom('recovery_codes').selectAll().execute(),
+    ]);
     expect(stored).not.toContain(secret);
     for (const code of recovery) expect(stored).not.toContain(code);
     const profile = await request(`${t.url}/api/v1/profile`, { headers: { cookie: s.cookie } });
@@ -147,7 +169,9 @@ describe.each(STORE_KINDS)('TOTP second factor (%s)', (kind) => {
   it("an environment that requires TOTP refuses its members' password-only sessions until they enrol (operators: server-wide setting only)", async () => {
     const s = await passwordSession(t);
     const m = await member(t, s, 'default', 'mia@tenant-a.test', 'developer');
-    expect((await call(t, { session: s }, 'PUT', '/environments/default/require-totp', { required: true })).status).toBe(200);
+    expect(
+      (await call(t, { session: s }, 'PUT', '/environments/default/require-totp', { required: true })).status,
+    ).toBe(200);
     const refused = await call(t, { session: m }, 'GET', '/environments/default/integrations');
     expect(refused.status).toBe(403);
     expect(refused.body.error).toBe('totp_required');
@@ -158,7 +182,9 @@ describe.each(STORE_KINDS)('TOTP second factor (%s)', (kind) => {
     t.clock.advance(30);
     await enrol(t, m);
     expect((await call(t, { session: m }, 'GET', '/environments/default/integrations')).status).toBe(200);
-    expect((await call(t, { session: s }, 'PUT', '/environments/default/require-totp', { required: false })).status).toBe(200);
+    expect(
+      (await call(t, { session: s }, 'PUT', '/environments/default/require-totp', { required: false })).status,
+    ).toBe(200);
   });
 });
 

@@ -37,16 +37,31 @@ describe.each(STORE_KINDS)('H-82 security headers and secrets (%s)', (kind) => {
     const responses = {
       'token 200': await token(t.url, client.client_id, client.client_secret),
       'token 401': await token(t.url, client.client_id, 'wrong'),
-      'token 400 malformed JSON': await request(`${t.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' }),
-      introspect: await postForm(t.url, { token: bearer }, { authorization: basic(client.client_id, client.client_secret) }, '/oauth/introspect'),
+      'token 400 malformed JSON': await request(`${t.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{',
+      }),
+      introspect: await postForm(
+        t.url,
+        { token: bearer },
+        { authorization: basic(client.client_id, client.client_secret) },
+        '/oauth/introspect',
+      ),
       jwks: await request(`${t.url}/.well-known/jwks.json`),
       metadata: await request(`${t.url}/.well-known/oauth-authorization-server`),
       'api self': await request(`${t.url}/api/v1/self`, { headers: auth }),
       'api 401': await request(`${t.url}/api/v1/self`),
-      'api 403': await request(`${t.url}/api/v1/environments/default/projects`, { headers: { authorization: `Bearer ${await accessToken(t, client, 'media:read')}` } }),
+      'api 403': await request(`${t.url}/api/v1/environments/default/projects`, {
+        headers: { authorization: `Bearer ${await accessToken(t, client, 'media:read')}` },
+      }),
       'management list': await request(`${t.url}/api/v1/environments/default/integrations`, { headers: auth }),
       'console session 401': await request(`${t.url}/api/v1/session`),
-      'console sign-in': await request(`${t.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'nobody@example.com', password: 'wrong password here' }) }),
+      'console sign-in': await request(`${t.url}/api/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'nobody@example.com', password: 'wrong password here' }),
+      }),
       'console page': await request(`${t.url}/console/`),
       healthz: await request(`${t.url}/healthz`),
       readyz: await request(`${t.url}/readyz`),
@@ -55,7 +70,8 @@ describe.each(STORE_KINDS)('H-82 security headers and secrets (%s)', (kind) => {
       'unknown route': await request(`${t.url}/no/such/route`),
       'method not allowed': await request(`${t.url}/oauth/token`),
     };
-    for (const [name, res] of Object.entries(responses)) expect(res.headers.get('x-content-type-options'), `${name} (${res.status})`).toBe('nosniff');
+    for (const [name, res] of Object.entries(responses))
+      expect(res.headers.get('x-content-type-options'), `${name} (${res.status})`).toBe('nosniff');
     expect(responses['unknown route'].status).toBe(404);
     // JSON answers get a CSP that loads nothing; the console keeps its own policy.
     expect(responses['api self'].headers.get('content-security-policy')).toContain("default-src 'none'");
@@ -66,16 +82,39 @@ describe.each(STORE_KINDS)('H-82 security headers and secrets (%s)', (kind) => {
   });
 
   it('H-82 every response carrying a secret or a token is no-store', async () => {
-    const created = await call(t, { session: admin }, 'POST', '/environments/default/integrations', { name: 'h82', preset: 'read-only' });
+    const created = await call(t, { session: admin }, 'POST', '/environments/default/integrations', {
+      name: 'h82',
+      preset: 'read-only',
+    });
     expect(created.status).toBe(201);
-    const rotated = await call(t, { session: admin }, 'POST', `/environments/default/integrations/${String(created.body.client_id)}/rotate-secret`, {});
+    const rotated = await call(
+      t,
+      { session: admin },
+      'POST',
+      `/environments/default/integrations/${String(created.body.client_id)}/rotate-secret`,
+      {},
+    );
     expect(rotated.body.client_secret).toEqual(expect.any(String));
     const envSecret = await call(t, { session: admin }, 'POST', '/environments/default/credentials/secret');
     expect(envSecret.status).toBe(201);
-    const envRotated = await call(t, { session: admin }, 'POST', '/environments/default/credentials/rotate-secret', { grace_seconds: 60 });
+    const envRotated = await call(t, { session: admin }, 'POST', '/environments/default/credentials/rotate-secret', {
+      grace_seconds: 60,
+    });
     const credentials = await call(t, { session: admin }, 'GET', '/environments/default/credentials');
-    const signIn = await request(`${t.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', password: 'correct horse battery staple' }) });
-    const responses = { token: await token(t.url, client.client_id, client.client_secret), created, rotated, envSecret, envRotated, credentials, signIn };
+    const signIn = await request(`${t.url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ada@example.com', password: 'correct horse battery staple' }),
+    });
+    const responses = {
+      token: await token(t.url, client.client_id, client.client_secret),
+      created,
+      rotated,
+      envSecret,
+      envRotated,
+      credentials,
+      signIn,
+    };
     for (const [name, res] of Object.entries(responses)) {
       expect(res.status, name).toBeLessThan(300);
       expect(res.headers.get('cache-control'), name).toBe('no-store');

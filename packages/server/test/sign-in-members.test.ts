@@ -20,7 +20,14 @@ describe.each(STORE_KINDS)('sign-in factors of members (%s)', (kind) => {
   let operator: ConsoleSession;
   let owner: ConsoleSession;
   let developer: ConsoleSession;
-  const idOf = async (email: string) => (await t.server.runtime.ctx.db.selectFrom('admins').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+  const idOf = async (email: string) =>
+    (
+      await t.server.runtime.ctx.db
+        .selectFrom('admins')
+        .select('id')
+        .where('email', '=', email)
+        .executeTakeFirstOrThrow()
+    ).id;
 
   beforeAll(async () => {
     idp = await startIdp([CALLBACK], {
@@ -29,7 +36,17 @@ describe.each(STORE_KINDS)('sign-in factors of members (%s)', (kind) => {
       newbie: { email: 'newbie@tenant-a.test', email_verified: true },
       newfake: { email: 'newfake@tenant-a.test', email_verified: false },
     });
-    t = await startTestServer(kind, { config: { sso: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, allowedDomains: [], allowHttp: true } } });
+    t = await startTestServer(kind, {
+      config: {
+        sso: {
+          issuer: idp.issuer,
+          clientId: idp.clientId,
+          clientSecret: idp.clientSecret,
+          allowedDomains: [],
+          allowHttp: true,
+        },
+      },
+    });
     await createTestAdmin(t);
     operator = await session(t);
     expect((await call(t, { session: operator }, 'POST', '/environments', { slug: 'alpha' })).status).toBe(201);
@@ -43,10 +60,22 @@ describe.each(STORE_KINDS)('sign-in factors of members (%s)', (kind) => {
 
   async function ssoSignIn(login: string): Promise<{ location: string; session: string | undefined }> {
     const started = await fetch(`${t.url}/api/v1/session/sso`, { redirect: 'manual' });
-    const cookie = started.headers.getSetCookie().find((c) => c.startsWith('gatehouse_sso='))!.split(';')[0]!;
+    const cookie = started.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('gatehouse_sso='))!
+      .split(';')[0]!;
     const back = await loginAtIdp(started.headers.get('location')!, login);
-    const res = await fetch(`${t.url}/api/v1/session/sso/callback${back.search}`, { redirect: 'manual', headers: { cookie } });
-    return { location: res.headers.get('location') ?? '', session: res.headers.getSetCookie().find((c) => c.startsWith('gatehouse_session='))?.split(';')[0] };
+    const res = await fetch(`${t.url}/api/v1/session/sso/callback${back.search}`, {
+      redirect: 'manual',
+      headers: { cookie },
+    });
+    return {
+      location: res.headers.get('location') ?? '',
+      session: res.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('gatehouse_session='))
+        ?.split(';')[0],
+    };
   }
 
   it('a member signs in by SSO with its verified email and acts by its role; an unverified one is refused', async () => {
@@ -75,16 +104,31 @@ describe.each(STORE_KINDS)('sign-in factors of members (%s)', (kind) => {
     expect(me.body).toMatchObject({ email: 'newbie@tenant-a.test', auth_method: 'sso' });
     const s: ConsoleSession = { cookie: cookie!, csrf: String(me.body.csrf_token), setCookie: '' };
     expect((await call(t, { session: s }, 'GET', '/environments/alpha/integrations')).status).toBe(200);
-    expect((await call(t, { session: s }, 'POST', '/environments/alpha/integrations', { name: 'x', preset: 'read-only' })).status).toBe(403);
-    const invitations = await t.server.runtime.ctx.db.selectFrom('invitations').select(['email', 'used_at']).where('email', '=', 'newbie@tenant-a.test').execute();
+    expect(
+      (await call(t, { session: s }, 'POST', '/environments/alpha/integrations', { name: 'x', preset: 'read-only' }))
+        .status,
+    ).toBe(403);
+    const invitations = await t.server.runtime.ctx.db
+      .selectFrom('invitations')
+      .select(['email', 'used_at'])
+      .where('email', '=', 'newbie@tenant-a.test')
+      .execute();
     expect(invitations.map((i) => i.used_at !== null)).toEqual([true]);
     // A second SSO sign-in finds the account; nothing new is created.
     expect((await ssoSignIn('newbie')).location).toBe('/console/');
-    expect(await t.server.runtime.ctx.db.selectFrom('admins').select('id').where('email', '=', 'newbie@tenant-a.test').execute()).toHaveLength(1);
+    expect(
+      await t.server.runtime.ctx.db
+        .selectFrom('admins')
+        .select('id')
+        .where('email', '=', 'newbie@tenant-a.test')
+        .execute(),
+    ).toHaveLength(1);
   });
 
   it("require_totp of an environment: its owner sets it, a developer can't; it binds the members' password sessions", async () => {
-    expect((await call(t, { session: developer }, 'PUT', '/environments/alpha/require-totp', { required: true })).status).toBe(403);
+    expect(
+      (await call(t, { session: developer }, 'PUT', '/environments/alpha/require-totp', { required: true })).status,
+    ).toBe(403);
     const set = await call(t, { session: owner }, 'PUT', '/environments/alpha/require-totp', { required: true });
     expect({ status: set.status, body: set.body }).toEqual({ status: 200, body: { required: true } });
     const res = await call(t, { session: developer }, 'GET', '/environments/alpha/integrations');
@@ -96,7 +140,9 @@ describe.each(STORE_KINDS)('sign-in factors of members (%s)', (kind) => {
     expect(profile.body).toMatchObject({ email: 'dev@tenant-a.test', totp: { enabled: false } });
     // Operators are bound by GATEHOUSE_REQUIRE_TOTP only; the environment's setting binds its members.
     expect((await call(t, { session: operator }, 'GET', '/environments/alpha/integrations')).status).toBe(200);
-    expect((await call(t, { session: operator }, 'PUT', '/environments/alpha/require-totp', { required: false })).status).toBe(200);
+    expect(
+      (await call(t, { session: operator }, 'PUT', '/environments/alpha/require-totp', { required: false })).status,
+    ).toBe(200);
     expect((await call(t, { session: developer }, 'GET', '/environments/alpha/integrations')).status).toBe(200);
   });
 
@@ -104,8 +150,12 @@ describe.each(STORE_KINDS)('sign-in factors of members (%s)', (kind) => {
     const list = await call(t, { session: operator }, 'GET', '/operators');
     expect(list.status).toBe(200);
     expect((list.body.items as { email: string }[]).map((o) => o.email)).toEqual(['ada@example.com']);
-    expect((await call(t, { session: operator }, 'DELETE', `/operators/${await idOf('dev@tenant-a.test')}`)).status).toBe(404);
-    expect((await call(t, { session: owner }, 'DELETE', `/operators/${await idOf('ada@example.com')}`)).status).toBe(403);
+    expect(
+      (await call(t, { session: operator }, 'DELETE', `/operators/${await idOf('dev@tenant-a.test')}`)).status,
+    ).toBe(404);
+    expect((await call(t, { session: owner }, 'DELETE', `/operators/${await idOf('ada@example.com')}`)).status).toBe(
+      403,
+    );
     const members = await call(t, { session: operator }, 'GET', '/environments/alpha/members');
     expect(members.text).toContain('dev@tenant-a.test');
   });

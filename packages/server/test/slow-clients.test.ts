@@ -43,7 +43,8 @@ describe('slow and abusive clients', () => {
   }, 20_000);
 
   it('B-19 a chunked body that never ends is closed by the timeout', async () => {
-    const head = 'POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n5\r\ngrant\r\n';
+    const head =
+      'POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n5\r\ngrant\r\n';
     const slow = slowClient(t.url, head, '1\r\n_\r\n');
     expect((await token(t.url, c.client_id, c.client_secret)).status).toBe(200);
     expect(await slow).toBeLessThan(t.config.requestTimeoutMs + 3000);
@@ -58,8 +59,16 @@ describe('slow and abusive clients', () => {
       return original();
     };
     try {
-      const forged = await Promise.all(Array.from({ length: 500 }, (_, i) => signOwn(t, claims(t, c.client_id), { kid: `random-${i}-${Math.random()}` })));
-      const statuses = await Promise.all(forged.map((f) => request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${f}` } }).then((r) => r.status)));
+      const forged = await Promise.all(
+        Array.from({ length: 500 }, (_, i) =>
+          signOwn(t, claims(t, c.client_id), { kid: `random-${i}-${Math.random()}` }),
+        ),
+      );
+      const statuses = await Promise.all(
+        forged.map((f) =>
+          request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${f}` } }).then((r) => r.status),
+        ),
+      );
       expect(new Set(statuses)).toEqual(new Set([401]));
       expect(reloads).toBeLessThanOrEqual(1);
     } finally {

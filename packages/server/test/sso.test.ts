@@ -24,7 +24,15 @@ describe.each(STORE_KINDS)('console single sign-on (%s)', (kind) => {
       mallory: { email: 'mallory@elsewhere.test', email_verified: true },
     });
     t = await startTestServer(kind, {
-      config: { sso: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, allowedDomains: ['example.com'], allowHttp: true } },
+      config: {
+        sso: {
+          issuer: idp.issuer,
+          clientId: idp.clientId,
+          clientSecret: idp.clientSecret,
+          allowedDomains: ['example.com'],
+          allowHttp: true,
+        },
+      },
     });
     await createTestAdmin(t);
     await createTestAdmin(t, 'mallory@elsewhere.test');
@@ -46,7 +54,10 @@ describe.each(STORE_KINDS)('console single sign-on (%s)', (kind) => {
 
   /** Calls Gatehouse's callback with the provider's answer (as the browser would). */
   async function callback(query: string, cookie: string | undefined) {
-    const res = await fetch(`${t.url}/api/v1/session/sso/callback?${query}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    const res = await fetch(`${t.url}/api/v1/session/sso/callback?${query}`, {
+      redirect: 'manual',
+      headers: cookie ? { cookie } : {},
+    });
     const session = res.headers.getSetCookie().find((c) => c.startsWith('gatehouse_session='));
     return { status: res.status, location: res.headers.get('location') ?? '', session: session?.split(';')[0] };
   }
@@ -163,7 +174,11 @@ describe.each(STORE_KINDS)('console single sign-on (%s)', (kind) => {
 
   it('an error from the provider (access_denied) is refused', async () => {
     const { authorizationUrl, cookie } = await start();
-    const query = new URLSearchParams({ error: 'access_denied', state: authorizationUrl.searchParams.get('state')!, iss: idp.issuer });
+    const query = new URLSearchParams({
+      error: 'access_denied',
+      state: authorizationUrl.searchParams.get('state')!,
+      iss: idp.issuer,
+    });
     await refusedWithoutSession(query.toString(), cookie, 'provider_error');
   });
 });
@@ -173,7 +188,12 @@ describe('password sign-in switched off', () => {
   let idp: TestIdp;
   beforeAll(async () => {
     idp = await startIdp([CALLBACK]);
-    t = await startTestServer('sqlite', { config: { passwordSignIn: false, sso: { issuer: idp.issuer, clientId: idp.clientId, allowHttp: true, name: 'Acme ID' } } });
+    t = await startTestServer('sqlite', {
+      config: {
+        passwordSignIn: false,
+        sso: { issuer: idp.issuer, clientId: idp.clientId, allowHttp: true, name: 'Acme ID' },
+      },
+    });
     await createTestAdmin(t);
   });
   afterAll(async () => {
@@ -186,6 +206,9 @@ describe('password sign-in switched off', () => {
     expect(res.status).toBe(403);
     expect(res.body.error).toBe('password_sign_in_disabled');
     expect(res.headers.get('set-cookie')).toBeNull();
-    expect((await request(`${t.url}/api/v1/session/options`)).body).toEqual({ password: false, sso: { name: 'Acme ID' } });
+    expect((await request(`${t.url}/api/v1/session/options`)).body).toEqual({
+      password: false,
+      sso: { name: 'Acme ID' },
+    });
   });
 });

@@ -50,7 +50,11 @@ describe.each(STORE_KINDS)('store layer (%s)', (kind) => {
       unitOfWork(ctx.store, async (uow) => {
         await uow.environments.update('env_none', { name: 'x' }, now);
         await uow.change('environment', 'uow-rolled-back', now);
-        await uow.audit(CLI_ACTOR, { environmentId: null, action: 'test.write', target: 'uow-rolled-back' }, Date.now());
+        await uow.audit(
+          CLI_ACTOR,
+          { environmentId: null, action: 'test.write', target: 'uow-rolled-back' },
+          Date.now(),
+        );
         throw failure;
       }),
     ).rejects.toBe(failure);
@@ -65,17 +69,25 @@ describe.each(STORE_KINDS)('store layer (%s)', (kind) => {
 
   it('a service change commits its change-feed entry and audit event with it', async () => {
     const env = await createEnvironment(ctx, CLI_ACTOR, 'store-layer');
-    expect((await ctx.db.selectFrom('change_log').select('kind').where('ref', '=', env.id).execute()).map((r) => r.kind)).toEqual(['environment']);
-    expect((await ctx.db.selectFrom('audit_events').select('action').where('target', '=', 'store-layer').execute()).map((r) => r.action)).toEqual(['environment.create']);
+    expect(
+      (await ctx.db.selectFrom('change_log').select('kind').where('ref', '=', env.id).execute()).map((r) => r.kind),
+    ).toEqual(['environment']);
+    expect(
+      (await ctx.db.selectFrom('audit_events').select('action').where('target', '=', 'store-layer').execute()).map(
+        (r) => r.action,
+      ),
+    ).toEqual(['environment.create']);
   });
 
   it('listing integrations runs the same number of queries for 2 and for 12 integrations', async () => {
     await createEnvironment(ctx, CLI_ACTOR, 'n-plus-one');
-    for (let i = 0; i < 2; i++) await createIntegration(ctx, CLI_ACTOR, 'n-plus-one', { name: `few ${i}`, preset: 'read-only' });
+    for (let i = 0; i < 2; i++)
+      await createIntegration(ctx, CLI_ACTOR, 'n-plus-one', { name: `few ${i}`, preset: 'read-only' });
     let listed = 0;
     const few = await queries(async () => (listed = (await listIntegrations(ctx, 'n-plus-one')).items.length));
     expect(listed).toBe(2);
-    for (let i = 0; i < 10; i++) await createIntegration(ctx, CLI_ACTOR, 'n-plus-one', { name: `many ${i}`, preset: 'read-only' });
+    for (let i = 0; i < 10; i++)
+      await createIntegration(ctx, CLI_ACTOR, 'n-plus-one', { name: `many ${i}`, preset: 'read-only' });
     const many = await queries(async () => (listed = (await listIntegrations(ctx, 'n-plus-one')).items.length));
     expect(listed).toBe(12);
     expect(many).toBe(few);

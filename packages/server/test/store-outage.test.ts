@@ -16,7 +16,12 @@ describe.runIf(throwawayPgAvailable)('store outage on PostgreSQL', () => {
   let t: TestServer;
   beforeAll(async () => {
     pg = await startThrowawayPg();
-    const location = { kind: 'postgres' as const, dataDir: '/nonexistent', databaseUrl: pg.url, dispose: async () => undefined };
+    const location = {
+      kind: 'postgres' as const,
+      dataDir: '/nonexistent',
+      databaseUrl: pg.url,
+      dispose: async () => undefined,
+    };
     t = await startTestServer('postgres', { location });
   }, 120_000);
   afterAll(async () => {
@@ -27,8 +32,11 @@ describe.runIf(throwawayPgAvailable)('store outage on PostgreSQL', () => {
   it('F-65 503 while down, local verification keeps working, recovery without restart', async () => {
     const a = await t.integration({ preset: 'all-permissions' });
     const b = await t.integration({ preset: 'read-only' });
-    const tokenA = String((await token(t.url, a.client_id, a.client_secret, { scope: 'media:read' })).body.access_token);
-    const media = () => request(`${t.url}/api/v1/environments/default/media`, { headers: { authorization: `Bearer ${tokenA}` } });
+    const tokenA = String(
+      (await token(t.url, a.client_id, a.client_secret, { scope: 'media:read' })).body.access_token,
+    );
+    const media = () =>
+      request(`${t.url}/api/v1/environments/default/media`, { headers: { authorization: `Bearer ${tokenA}` } });
     expect((await media()).status).toBe(200);
 
     // Load runs through the whole outage: token requests and bearer reads from 10 workers.
@@ -36,7 +44,10 @@ describe.runIf(throwawayPgAvailable)('store outage on PostgreSQL', () => {
     const seen: number[] = [];
     const workers = Array.from({ length: 10 }, async (_, i) => {
       while (running) {
-        const res = i % 2 ? await token(t.url, b.client_id, b.client_secret, { scope: 'fonts:read' }) : await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${tokenA}` } });
+        const res =
+          i % 2
+            ? await token(t.url, b.client_id, b.client_secret, { scope: 'fonts:read' })
+            : await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${tokenA}` } });
         seen.push(res.status);
       }
     });
@@ -47,10 +58,20 @@ describe.runIf(throwawayPgAvailable)('store outage on PostgreSQL', () => {
     expect(minted.status).toBe(503);
     expect(minted.body.error).toBe('temporarily_unavailable');
     expect(minted.headers.get('cache-control')).toBe('no-store');
-    const introspected = await postForm(t.url, { token: tokenA }, { authorization: basic(a.client_id, a.client_secret) }, '/oauth/introspect');
+    const introspected = await postForm(
+      t.url,
+      { token: tokenA },
+      { authorization: basic(a.client_id, a.client_secret) },
+      '/oauth/introspect',
+    );
     expect(introspected.status).toBe(503);
     expect(introspected.body.active).toBeUndefined();
-    const revoked = await postForm(t.url, { token: tokenA }, { authorization: basic(a.client_id, a.client_secret) }, '/oauth/revoke');
+    const revoked = await postForm(
+      t.url,
+      { token: tokenA },
+      { authorization: basic(a.client_id, a.client_secret) },
+      '/oauth/revoke',
+    );
     expect(revoked.status).toBe(503);
     // An already verified token is still accepted: verification needs no store.
     const self = await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${tokenA}` } });
@@ -83,12 +104,14 @@ describe.runIf(throwawayPgAvailable)('store outage on PostgreSQL', () => {
     expect((await request(`${t.url}/readyz`)).status).toBe(200);
   }, 60_000);
 
-  it('H-78 a management write and a new customer\'s first token with the connection lost: 503, nothing written, then success', async () => {
+  it("H-78 a management write and a new customer's first token with the connection lost: 503, nothing written, then success", async () => {
     const admin = await t.integration({ preset: 'all-permissions' });
     const bearer = String((await token(t.url, admin.client_id, admin.client_secret)).body.access_token);
     const creds = await createEnvironmentSecret(t.server.runtime.ctx, CLI_ACTOR, 'default');
     const now = t.clock.seconds();
-    const customer = jwt.sign({ id: 'first-seen-in-outage', iat: now, exp: now + 600 }, creds.environment_secret!, { issuer: creds.environment_key });
+    const customer = jwt.sign({ id: 'first-seen-in-outage', iat: now, exp: now + 600 }, creds.environment_secret!, {
+      issuer: creds.environment_key,
+    });
     const self = () => request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${customer}` } });
     const create = () =>
       request(`${t.url}/api/v1/environments/default/integrations`, {
@@ -96,7 +119,9 @@ describe.runIf(throwawayPgAvailable)('store outage on PostgreSQL', () => {
         headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'made-in-outage', preset: 'read-only' }),
       });
-    expect((await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${bearer}` } })).status).toBe(200);
+    expect((await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${bearer}` } })).status).toBe(
+      200,
+    );
 
     pg.stop();
     for (const res of [await create(), await self()]) {
@@ -114,8 +139,19 @@ describe.runIf(throwawayPgAvailable)('store outage on PostgreSQL', () => {
     await settle(t);
     // Nothing half-written by the failed attempts: one integration and one customer, each audited once.
     const db = t.server.runtime.ctx.db;
-    expect(await db.selectFrom('integrations').select('id').where('name', '=', 'made-in-outage').execute()).toHaveLength(1);
-    expect(await db.selectFrom('customers').select('id').where('id', '=', 'first-seen-in-outage').execute()).toHaveLength(1);
-    expect(await db.selectFrom('audit_events').select('id').where('action', '=', 'customer.create').where('target', '=', 'first-seen-in-outage').execute()).toHaveLength(1);
+    expect(
+      await db.selectFrom('integrations').select('id').where('name', '=', 'made-in-outage').execute(),
+    ).toHaveLength(1);
+    expect(
+      await db.selectFrom('customers').select('id').where('id', '=', 'first-seen-in-outage').execute(),
+    ).toHaveLength(1);
+    expect(
+      await db
+        .selectFrom('audit_events')
+        .select('id')
+        .where('action', '=', 'customer.create')
+        .where('target', '=', 'first-seen-in-outage')
+        .execute(),
+    ).toHaveLength(1);
   }, 60_000);
 });

@@ -22,9 +22,10 @@ describe.each(STORE_KINDS)('G-73 throttling per source address (%s)', (kind) => 
   });
   afterAll(() => t.close());
 
-  it('G-73 10 failures for client X from 127.0.0.2, then X\'s right secret from 127.0.0.3: 200; the 429 has Retry-After and a §5.2 body', async () => {
+  it("G-73 10 failures for client X from 127.0.0.2, then X's right secret from 127.0.0.3: 200; the 429 has Retry-After and a §5.2 body", async () => {
     const x = await t.integration({ preset: 'read-only' });
-    for (let i = 0; i < 10; i++) expect((await tokenFrom('127.0.0.2', t.url, x.client_id, `wrong-${i}`)).status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect((await tokenFrom('127.0.0.2', t.url, x.client_id, `wrong-${i}`)).status).toBe(401);
     const refused = await tokenFrom('127.0.0.2', t.url, x.client_id, 'wrong-again');
     expect(refused.status).toBe(429);
     expect(refused.body).toEqual({ error: 'temporarily_unavailable', error_description: expect.any(String) });
@@ -41,7 +42,8 @@ describe.each(STORE_KINDS)('G-73 throttling per source address (%s)', (kind) => 
   });
 
   it('G-73 5 wrong passwords for an email from 127.0.0.2, then its right password from 127.0.0.3: 200; the 429 has Retry-After', async () => {
-    for (let i = 0; i < 5; i++) expect((await signInFrom('127.0.0.2', t.url, ADMIN_EMAIL, `wrong password ${i}`)).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await signInFrom('127.0.0.2', t.url, ADMIN_EMAIL, `wrong password ${i}`)).status).toBe(401);
     const refused = await signInFrom('127.0.0.2', t.url, ADMIN_EMAIL, ADMIN_PASSWORD);
     expect(refused.status).toBe(429);
     expect(refused.body).toEqual({ error: 'temporarily_unavailable', error_description: expect.any(String) });
@@ -51,7 +53,13 @@ describe.each(STORE_KINDS)('G-73 throttling per source address (%s)', (kind) => 
 
   it('G-73 the per-client ceiling across addresses holds on the shared store, and only for that client', async () => {
     const { ctx } = t.server.runtime;
-    const policy: ThrottlePolicy = { name: `ceiling-${kind}`, perSubjectAddress: 3, perAddress: 100, perSubject: 6, windowMs: 60_000 };
+    const policy: ThrottlePolicy = {
+      name: `ceiling-${kind}`,
+      perSubjectAddress: 3,
+      perAddress: 100,
+      perSubject: 6,
+      windowMs: 60_000,
+    };
     const throttle = new Throttle(new LocalWindows(ctx.clock), storeFailureCounter(ctx), ctx.clock);
     for (const ip of ['10.0.0.1', '10.0.0.2']) {
       for (let i = 0; i < 3; i++) await throttle.reserve(throttle.windows(policy, 'x', ip));

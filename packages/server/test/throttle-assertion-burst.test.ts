@@ -27,18 +27,36 @@ describe.each(STORE_KINDS)('G-72 client assertion bursts (%s)', (kind) => {
   afterAll(() => t.close());
 
   it('an honest client: 40 concurrent good assertions all get a token', async () => {
-    const { client_id: clientId } = await t.integration({ preset: 'read-only', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.jwk] } });
+    const { client_id: clientId } = await t.integration({
+      preset: 'read-only',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [key.jwk] },
+    });
     const result = await burst(40, () => assertion(key, clientId, { now: t.clock.seconds() }));
-    expect({ ok: result.ok, unauthorized: result.unauthorized, throttled: result.throttled }).toEqual({ ok: 40, unauthorized: 0, throttled: 0 });
+    expect({ ok: result.ok, unauthorized: result.unauthorized, throttled: result.throttled }).toEqual({
+      ok: 40,
+      unauthorized: 0,
+      throttled: 0,
+    });
   });
 
   it('an attacker: 100 concurrent assertions signed with another key → 10 × 401, 90 × 429; the window ends', async () => {
-    const { client_id: clientId } = await t.integration({ preset: 'read-only', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.jwk] } });
+    const { client_id: clientId } = await t.integration({
+      preset: 'read-only',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [key.jwk] },
+    });
     const attacker = await testKey('ES256', key.jwk.kid);
     const result = await burst(100, () => assertion(attacker, clientId, { now: t.clock.seconds() }));
-    expect({ unauthorized: result.unauthorized, throttled: result.throttled }).toEqual({ unauthorized: 10, throttled: 90 });
-    for (const a of result.answers.filter((x) => x.status === 429)) expect(Number(a.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect({ unauthorized: result.unauthorized, throttled: result.throttled }).toEqual({
+      unauthorized: 10,
+      throttled: 90,
+    });
+    for (const a of result.answers.filter((x) => x.status === 429))
+      expect(Number(a.headers.get('retry-after'))).toBeGreaterThan(0);
     t.clock.advance(61);
-    expect((await postForm(t.url, assertionForm(await assertion(key, clientId, { now: t.clock.seconds() })))).status).toBe(200);
+    expect(
+      (await postForm(t.url, assertionForm(await assertion(key, clientId, { now: t.clock.seconds() })))).status,
+    ).toBe(200);
   });
 });

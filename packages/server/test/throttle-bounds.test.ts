@@ -23,12 +23,16 @@ describe.each(THROTTLE_BACKENDS)('H-76 throttle keys ($name)', ({ name, kind, co
   it('H-76 a 60 KB client_id is stored as 43-character digests, in the store or in Redis', async () => {
     const { ctx, redis } = t.server.runtime;
     const huge = 'x'.repeat(60_000);
-    const counter = name === 'redis' ? redisFailureCounter(redis!, ctx.config.redisPrefix, ctx.clock) : storeFailureCounter(ctx);
+    const counter =
+      name === 'redis' ? redisFailureCounter(redis!, ctx.config.redisPrefix, ctx.clock) : storeFailureCounter(ctx);
     const throttle = new Throttle(new LocalWindows(ctx.clock), counter, ctx.clock);
     const windows = throttle.windows(TOKEN_THROTTLE, huge, '127.0.0.9');
     expect(windows.map((w) => w.key)).toEqual(windows.map(() => expect.stringMatching(/^[\w-]{43}$/)));
     await throttle.fail(windows);
-    const stored = name === 'redis' ? (await redis!.keys(`${ctx.config.redisPrefix}*`)).map((k) => k.slice(ctx.config.redisPrefix.length)) : (await ctx.db.selectFrom('throttle_counters').select('key').execute()).map((r) => r.key);
+    const stored =
+      name === 'redis'
+        ? (await redis!.keys(`${ctx.config.redisPrefix}*`)).map((k) => k.slice(ctx.config.redisPrefix.length))
+        : (await ctx.db.selectFrom('throttle_counters').select('key').execute()).map((r) => r.key);
     expect(stored).toEqual(expect.arrayContaining(windows.map((w) => w.key)));
     for (const key of stored) expect(key).toMatch(/^[\w-]{43}$/);
   });

@@ -47,7 +47,12 @@ describe.runIf(REDIS_URL)('throttling on Redis', () => {
     const c = await a.integration({ preset: 'read-only' });
     for (let i = 0; i < 12; i++) await token(a.url, c.client_id, `wrong-${i}`);
     await settle(a);
-    const throttled = await a.server.runtime.ctx.db.selectFrom('audit_events').select('action').where('target', '=', c.client_id).where('action', '=', 'client.throttled').execute();
+    const throttled = await a.server.runtime.ctx.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('target', '=', c.client_id)
+      .where('action', '=', 'client.throttled')
+      .execute();
     expect(throttled).toHaveLength(1);
   });
 });

@@ -40,7 +40,13 @@ describe.each(STORE_KINDS)('G-74 uniform failures (%s)', (kind) => {
     } finally {
       push.mockRestore();
     }
-    const rows = () => t.server.runtime.ctx.db.selectFrom('audit_events').select('target').where('action', '=', 'client.auth_failed').where('target', 'in', [known.client_id, unknown]).execute();
+    const rows = () =>
+      t.server.runtime.ctx.db
+        .selectFrom('audit_events')
+        .select('target')
+        .where('action', '=', 'client.auth_failed')
+        .where('target', 'in', [known.client_id, unknown])
+        .execute();
     expect(await rows()).toEqual([]);
     for (const job of held) await job();
     expect(await rows()).toEqual([{ target: known.client_id }]);
@@ -61,8 +67,15 @@ describe.each(STORE_KINDS)('G-74 uniform failures (%s)', (kind) => {
     const sample = async (isKnown: boolean, record: boolean) => {
       // At most 8 failures a window: under every limit (10 per client and address, 100 per address).
       if (sent++ % 8 === 0) t.clock.advance(61);
-      const headers = { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(isKnown ? known.client_id : unknown, 'wrong') };
-      const res = await client.send(`${t.url}/oauth/token`, { method: 'POST', headers, body: 'grant_type=client_credentials' });
+      const headers = {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: basic(isKnown ? known.client_id : unknown, 'wrong'),
+      };
+      const res = await client.send(`${t.url}/oauth/token`, {
+        method: 'POST',
+        headers,
+        body: 'grant_type=client_credentials',
+      });
       expect(res.status).toBe(401);
       if (record) times[isKnown ? 'known' : 'unknown'].push(res.us);
       for (const job of held.splice(0)) await job();

@@ -21,7 +21,11 @@ describe.each(STORE_KINDS)('token endpoint client authentication (%s)', (kind) =
 
   it('accepts client_secret_basic and client_secret_post', async () => {
     expect((await token(t.url, c.client_id, c.client_secret)).status).toBe(200);
-    const post = await postForm(t.url, { grant_type: 'client_credentials', client_id: c.client_id, client_secret: c.client_secret });
+    const post = await postForm(t.url, {
+      grant_type: 'client_credentials',
+      client_id: c.client_id,
+      client_secret: c.client_secret,
+    });
     expect(post.status).toBe(200);
   });
 
@@ -37,7 +41,11 @@ describe.each(STORE_KINDS)('token endpoint client authentication (%s)', (kind) =
 
   it('A-2 client_secret_post with a wrong secret: 401 invalid_client, no Basic challenge, nothing persisted', async () => {
     const before = await persisted(t);
-    const res = await postForm(t.url, { grant_type: 'client_credentials', client_id: c.client_id, client_secret: 'nope' });
+    const res = await postForm(t.url, {
+      grant_type: 'client_credentials',
+      client_id: c.client_id,
+      client_secret: 'nope',
+    });
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
     expect(res.headers.get('www-authenticate')).toBeNull();
@@ -50,15 +58,27 @@ describe.each(STORE_KINDS)('token endpoint client authentication (%s)', (kind) =
     expect(unknown.status).toBe(wrong.status);
     expect(unknown.text).toBe(wrong.text);
     expect(unknown.headers.get('www-authenticate')).toBe(wrong.headers.get('www-authenticate'));
-    const postUnknown = await postForm(t.url, { grant_type: 'client_credentials', client_id: 'no-such-client', client_secret: 'x' });
-    const postWrong = await postForm(t.url, { grant_type: 'client_credentials', client_id: c.client_id, client_secret: 'x' });
+    const postUnknown = await postForm(t.url, {
+      grant_type: 'client_credentials',
+      client_id: 'no-such-client',
+      client_secret: 'x',
+    });
+    const postWrong = await postForm(t.url, {
+      grant_type: 'client_credentials',
+      client_id: c.client_id,
+      client_secret: 'x',
+    });
     expect(postUnknown.text).toBe(postWrong.text);
   });
 
   it('A-4 Basic and client_secret in the body at once: 400 invalid_request, nothing persisted', async () => {
     const before = await persisted(t);
     const auth = { authorization: basic(c.client_id, c.client_secret) };
-    const withId = await postForm(t.url, { grant_type: 'client_credentials', client_id: c.client_id, client_secret: c.client_secret }, auth);
+    const withId = await postForm(
+      t.url,
+      { grant_type: 'client_credentials', client_id: c.client_id, client_secret: c.client_secret },
+      auth,
+    );
     const withoutId = await postForm(t.url, { grant_type: 'client_credentials', client_secret: c.client_secret }, auth);
     for (const res of [withId, withoutId]) {
       expect(res.status).toBe(400);
@@ -104,10 +124,18 @@ describe.each(STORE_KINDS)('token endpoint client authentication (%s)', (kind) =
   });
 
   it('A-8 empty secret: 400 invalid_request; client_id without a secret: 401 invalid_client', async () => {
-    const basicEmpty = await postForm(t.url, { grant_type: 'client_credentials' }, { authorization: 'Basic ' + Buffer.from(`${c.client_id}:`).toString('base64') });
+    const basicEmpty = await postForm(
+      t.url,
+      { grant_type: 'client_credentials' },
+      { authorization: 'Basic ' + Buffer.from(`${c.client_id}:`).toString('base64') },
+    );
     expect(basicEmpty.status).toBe(400);
     expect(basicEmpty.body.error).toBe('invalid_request');
-    const postEmpty = await postForm(t.url, { grant_type: 'client_credentials', client_id: c.client_id, client_secret: '' });
+    const postEmpty = await postForm(t.url, {
+      grant_type: 'client_credentials',
+      client_id: c.client_id,
+      client_secret: '',
+    });
     expect(postEmpty.status).toBe(400);
     const noSecret = await postForm(t.url, { grant_type: 'client_credentials', client_id: c.client_id });
     expect(noSecret.status).toBe(401);
@@ -144,12 +172,16 @@ describe.each(STORE_KINDS)('token endpoint client authentication (%s)', (kind) =
 
   it('A-9 expired secret: 401 once the expiry set on the integration has passed', async () => {
     const e = await t.integration({ preset: 'read-only' });
-    await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, e.client_id, { secret_expires_at: new Date(t.clock.now() + 60_000).toISOString() });
+    await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, e.client_id, {
+      secret_expires_at: new Date(t.clock.now() + 60_000).toISOString(),
+    });
     await settle(t);
     expect((await token(t.url, e.client_id, e.client_secret)).status).toBe(200);
     t.clock.advance(61);
     expect((await token(t.url, e.client_id, e.client_secret)).status).toBe(401);
-    await expect(updateIntegration(t.server.runtime.ctx, CLI_ACTOR, e.client_id, { secret_expires_at: 'soon' })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      updateIntegration(t.server.runtime.ctx, CLI_ACTOR, e.client_id, { secret_expires_at: 'soon' }),
+    ).rejects.toMatchObject({ status: 400 });
   });
 
   it('A-10 secrets compare as equal-length digests in constant time; unknown ids get a dummy check', () => {

@@ -38,11 +38,14 @@ describe.each(STORE_KINDS)('token endpoint parameters (%s)', (kind) => {
     expect(res.body.error).toBe('invalid_request');
   });
 
-  it.each(['password', 'authorization_code', 'foo'])('B-14 grant_type=%s: 400 unsupported_grant_type', async (grant) => {
-    const res = await postForm(t.url, { grant_type: grant }, auth);
-    expect(res.status).toBe(400);
-    expect(res.body.error).toBe('unsupported_grant_type');
-  });
+  it.each(['password', 'authorization_code', 'foo'])(
+    'B-14 grant_type=%s: 400 unsupported_grant_type',
+    async (grant) => {
+      const res = await postForm(t.url, { grant_type: grant }, auth);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('unsupported_grant_type');
+    },
+  );
 
   it.each([
     ['scope twice', 'grant_type=client_credentials&scope=media:read&scope=fonts:read'],
@@ -60,25 +63,41 @@ describe.each(STORE_KINDS)('token endpoint parameters (%s)', (kind) => {
   });
 
   it('JSON bodies follow the form rules and work', async () => {
-    const res = await postJson(t.url, { grant_type: 'client_credentials', client_id: ro.client_id, client_secret: ro.client_secret, scope: 'media:read' });
+    const res = await postJson(t.url, {
+      grant_type: 'client_credentials',
+      client_id: ro.client_id,
+      client_secret: ro.client_secret,
+      scope: 'media:read',
+    });
     expect(res.status).toBe(200);
     expect(res.body.scope).toBe('media:read');
   });
 
   it.each([
     ['text/plain', 'grant_type=client_credentials'],
-    ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\nclient_credentials\r\n--x--'],
+    [
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\nclient_credentials\r\n--x--',
+    ],
     ['application/json', 'grant_type=client_credentials'],
   ])('B-17 content type %s: 400 invalid_request, nothing persisted', async (type, body) => {
     const before = await persisted(t);
-    const res = await request(`${t.url}/oauth/token`, { method: 'POST', headers: { ...auth, 'content-type': type }, body });
+    const res = await request(`${t.url}/oauth/token`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': type },
+      body,
+    });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_request');
     expect(await persisted(t)).toBe(before);
   });
 
   it('B-17 missing content type: 400 invalid_request', async () => {
-    const res = await request(`${t.url}/oauth/token`, { method: 'POST', headers: auth, body: new Uint8Array(Buffer.from('grant_type=client_credentials')) });
+    const res = await request(`${t.url}/oauth/token`, {
+      method: 'POST',
+      headers: auth,
+      body: new Uint8Array(Buffer.from('grant_type=client_credentials')),
+    });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_request');
   });
@@ -105,7 +124,14 @@ describe.each(STORE_KINDS)('token endpoint parameters (%s)', (kind) => {
   it('B-19 Content-Length larger than the body: the connection is closed by a timeout, not held', async () => {
     const started = Date.now();
     const status = await new Promise<number | string>((resolve) => {
-      const req = httpRequest(`${t.url}/oauth/token`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded', 'content-length': '100' } }, (res) => resolve(res.statusCode ?? 0));
+      const req = httpRequest(
+        `${t.url}/oauth/token`,
+        {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded', 'content-length': '100' },
+        },
+        (res) => resolve(res.statusCode ?? 0),
+      );
       req.on('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? 'error'));
       req.write('grant_type=client_credentials');
       // never finish the body
@@ -131,12 +157,20 @@ describe.each(STORE_KINDS)('token endpoint parameters (%s)', (kind) => {
     expect(res.body.scope).toBe('projects:read media:read fonts:read');
   });
 
-  it('B-22 unknown audience, audience not granted, another tenant\'s audience: 400 invalid_target', async () => {
+  it("B-22 unknown audience, audience not granted, another tenant's audience: 400 invalid_target", async () => {
     const ctx = t.server.runtime.ctx;
-    await createApi(ctx, CLI_ACTOR, 'default', { name: 'Billing', audience: 'https://billing.example', scopes: [{ value: 'invoices:read' }] });
+    await createApi(ctx, CLI_ACTOR, 'default', {
+      name: 'Billing',
+      audience: 'https://billing.example',
+      scopes: [{ value: 'invoices:read' }],
+    });
     const { createEnvironment } = await import('../src/services/environments.js');
     await createEnvironment(ctx, CLI_ACTOR, `other-${kind}`);
-    await createApi(ctx, CLI_ACTOR, `other-${kind}`, { name: 'Theirs', audience: 'https://theirs.example', scopes: [{ value: 'x:read' }] });
+    await createApi(ctx, CLI_ACTOR, `other-${kind}`, {
+      name: 'Theirs',
+      audience: 'https://theirs.example',
+      scopes: [{ value: 'x:read' }],
+    });
     await settle(t);
     for (const audience of ['https://unknown.example', 'https://billing.example', 'https://theirs.example']) {
       const res = await token(t.url, ro.client_id, ro.client_secret, { audience });
@@ -148,9 +182,16 @@ describe.each(STORE_KINDS)('token endpoint parameters (%s)', (kind) => {
   });
 
   it('B-23 two audience values: 400', async () => {
-    const res = await postForm(t.url, `grant_type=client_credentials&audience=${encodeURIComponent(t.config.audience)}&audience=https%3A%2F%2Fx`, auth);
+    const res = await postForm(
+      t.url,
+      `grant_type=client_credentials&audience=${encodeURIComponent(t.config.audience)}&audience=https%3A%2F%2Fx`,
+      auth,
+    );
     expect(res.status).toBe(400);
-    const mixed = await token(t.url, ro.client_id, ro.client_secret, { audience: t.config.audience, resource: 'https://other.example' });
+    const mixed = await token(t.url, ro.client_id, ro.client_secret, {
+      audience: t.config.audience,
+      resource: 'https://other.example',
+    });
     expect(mixed.status).toBe(400);
   });
 
@@ -178,7 +219,12 @@ describe.each(STORE_KINDS)('token endpoint parameters (%s)', (kind) => {
     expect(decodeJwt(String(rw.body.access_token)).scope).toBe('media:read media:write');
 
     const { updateIntegration, rotateSecret } = await import('../src/services/integrations.js');
-    await updateIntegration(ctx, CLI_ACTOR, a.client_id, { grants: [{ audience: t.config.audience, scopes: ['media:read'] }, { audience: 'https://billing.example', scopes: ['invoices:read'] }] });
+    await updateIntegration(ctx, CLI_ACTOR, a.client_id, {
+      grants: [
+        { audience: t.config.audience, scopes: ['media:read'] },
+        { audience: 'https://billing.example', scopes: ['invoices:read'] },
+      ],
+    });
     await settle(t);
     const x = await token(t.url, a.client_id, a.client_secret, { scope: 'media:read' });
     const y = await token(t.url, a.client_id, a.client_secret, { audience: 'https://billing.example' });

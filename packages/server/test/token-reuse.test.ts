@@ -35,7 +35,14 @@ describe.each(STORE_KINDS)('token reuse and claims (%s)', (kind) => {
       currentDate: new Date(t.clock.now()),
     });
     expect(protectedHeader.kid).toBe(keys[0]!.kid);
-    expect(payload).toMatchObject({ iss: ISSUER, sub: c.client_id, aud: t.config.audience, client_id: c.client_id, environment: 'default', scope: res.body.scope });
+    expect(payload).toMatchObject({
+      iss: ISSUER,
+      sub: c.client_id,
+      aud: t.config.audience,
+      client_id: c.client_id,
+      environment: 'default',
+      scope: res.body.scope,
+    });
     expect(payload.exp! - payload.iat!).toBe(86400);
     expect(payload.jti).toMatch(/^[\w-]{22}$/);
   });
@@ -88,12 +95,29 @@ describe.each(STORE_KINDS)('token reuse and claims (%s)', (kind) => {
     const signatures = vi.spyOn(t.server.runtime.keys, 'signingKey');
     const db = t.server.runtime.ctx.db;
     const written = async (clientId: string) => {
-      const integration = await db.selectFrom('integrations').select('id').where('client_id', '=', clientId).executeTakeFirstOrThrow();
-      const rows = await db.selectFrom('issued_tokens').select('jti').where('integration_id', '=', integration.id).execute();
-      const mints = await db.selectFrom('audit_events').select('details').where('action', '=', 'token.mint').where('target', '=', clientId).execute();
-      return { jtis: rows.map((r) => r.jti).sort(), mintedJtis: mints.map((m) => (JSON.parse(String(m.details)) as { jti: string }).jti).sort() };
+      const integration = await db
+        .selectFrom('integrations')
+        .select('id')
+        .where('client_id', '=', clientId)
+        .executeTakeFirstOrThrow();
+      const rows = await db
+        .selectFrom('issued_tokens')
+        .select('jti')
+        .where('integration_id', '=', integration.id)
+        .execute();
+      const mints = await db
+        .selectFrom('audit_events')
+        .select('details')
+        .where('action', '=', 'token.mint')
+        .where('target', '=', clientId)
+        .execute();
+      return {
+        jtis: rows.map((r) => r.jti).sort(),
+        mintedJtis: mints.map((m) => (JSON.parse(String(m.details)) as { jti: string }).jti).sort(),
+      };
     };
-    const burst = (c: { client_id: string; client_secret: string }) => Promise.all(Array.from({ length: 20 }, () => token(t.url, c.client_id, c.client_secret)));
+    const burst = (c: { client_id: string; client_secret: string }) =>
+      Promise.all(Array.from({ length: 20 }, () => token(t.url, c.client_id, c.client_secret)));
     const jtiOf = (accessToken: unknown) => String(decodeJwt(String(accessToken)).jti);
 
     const reused = await t.integration({ preset: 'read-only' });
@@ -101,7 +125,10 @@ describe.each(STORE_KINDS)('token reuse and claims (%s)', (kind) => {
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
     expect(new Set(answers.map((a) => a.body.access_token)).size).toBe(1);
     expect(signatures).toHaveBeenCalledTimes(1);
-    expect(await written(reused.client_id)).toEqual({ jtis: [jtiOf(answers[0]!.body.access_token)], mintedJtis: [jtiOf(answers[0]!.body.access_token)] });
+    expect(await written(reused.client_id)).toEqual({
+      jtis: [jtiOf(answers[0]!.body.access_token)],
+      mintedJtis: [jtiOf(answers[0]!.body.access_token)],
+    });
 
     const slug = `burst-${kind}`;
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, slug);
@@ -116,7 +143,7 @@ describe.each(STORE_KINDS)('token reuse and claims (%s)', (kind) => {
     expect(await written(minted.client_id)).toEqual({ jtis, mintedJtis: jtis });
   });
 
-  it('revoking an integration\'s tokens ends reuse', async () => {
+  it("revoking an integration's tokens ends reuse", async () => {
     const c = await t.integration({ preset: 'read-only' });
     const a = await token(t.url, c.client_id, c.client_secret);
     await revokeIntegrationTokens(t.server.runtime.ctx, CLI_ACTOR, c.client_id);
@@ -138,6 +165,8 @@ describe.each(STORE_KINDS)('token reuse and claims (%s)', (kind) => {
     const jwks = await request(`${t.url}/.well-known/jwks.json`);
     expect((jwks.body.keys as { kid: string }[]).map((k) => k.kid)).toContain(kid);
     const keys = createLocalJWKSet(jwks.body as never);
-    await expect(jwtVerify(String(before.body.access_token), keys, { currentDate: new Date(t.clock.now()) })).resolves.toBeTruthy();
+    await expect(
+      jwtVerify(String(before.body.access_token), keys, { currentDate: new Date(t.clock.now()) }),
+    ).resolves.toBeTruthy();
   });
 });

@@ -22,9 +22,14 @@ interface Event {
 describe.each(STORE_KINDS)('integration visibility and the filtered audit log (%s)', (kind) => {
   let t: TestServer;
   let s: ConsoleSession;
-  const api = (method: string, path: string, body?: unknown) => call(t, { session: s }, method, `/environments/default${path}`, body);
+  const api = (method: string, path: string, body?: unknown) =>
+    call(t, { session: s }, method, `/environments/default${path}`, body);
   const storedLastUse = async (id: string) => {
-    const row = await t.server.runtime.ctx.db.selectFrom('integrations').select('last_used_at').where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await t.server.runtime.ctx.db
+      .selectFrom('integrations')
+      .select('last_used_at')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     return row.last_used_at == null ? null : Number(row.last_used_at);
   };
   const events = async (query: string) => (await api('GET', `/audit?${query}`)).body.items as Event[];
@@ -36,11 +41,16 @@ describe.each(STORE_KINDS)('integration visibility and the filtered audit log (%
   });
   afterAll(() => t.close());
 
-  it('shows last use, secret age, the previous secret\'s end and live tokens; last use is written in batches, not per request', async () => {
+  it("shows last use, secret age, the previous secret's end and live tokens; last use is written in batches, not per request", async () => {
     const created = t.clock.ms;
     const c = await t.integration({ scopes: ['media:read'] });
     let view = (await api('GET', `/integrations/${c.client_id}`)).body;
-    expect(view).toMatchObject({ last_used_at: null, secret_created_at: new Date(created).toISOString(), previous_secret_expires_at: null, live_tokens: 0 });
+    expect(view).toMatchObject({
+      last_used_at: null,
+      secret_created_at: new Date(created).toISOString(),
+      previous_secret_expires_at: null,
+      live_tokens: 0,
+    });
 
     t.clock.advance(60);
     expect((await token(t.url, c.client_id, c.client_secret)).status).toBe(200);
@@ -64,7 +74,13 @@ describe.each(STORE_KINDS)('integration visibility and the filtered audit log (%
     expect(view.secret_created_at).toBe(new Date(t.clock.ms).toISOString());
     expect(view.previous_secret_expires_at).toBe(new Date(t.clock.ms + 3600_000).toISOString());
     // The list carries the same fields.
-    const listed = ((await api('GET', '/integrations?limit=100')).body.items as { client_id: string; live_tokens: number; previous_secret_expires_at: string | null }[]).find((i) => i.client_id === c.client_id);
+    const listed = (
+      (await api('GET', '/integrations?limit=100')).body.items as {
+        client_id: string;
+        live_tokens: number;
+        previous_secret_expires_at: string | null;
+      }[]
+    ).find((i) => i.client_id === c.client_id);
     expect(listed).toMatchObject({ live_tokens: 1, previous_secret_expires_at: view.previous_secret_expires_at });
 
     t.clock.advance(3601);
@@ -81,7 +97,9 @@ describe.each(STORE_KINDS)('integration visibility and the filtered audit log (%
     t.clock.advance(30);
     expect((await call(t, { bearer }, 'GET', '/environments/default/integrations?limit=1')).status).toBe(200);
     expect(t.server.runtime.usage.pending(c.id)).toBe(t.clock.seconds());
-    expect((await api('GET', `/integrations/${c.client_id}`)).body.last_used_at).toBe(new Date(t.clock.ms).toISOString());
+    expect((await api('GET', `/integrations/${c.client_id}`)).body.last_used_at).toBe(
+      new Date(t.clock.ms).toISOString(),
+    );
   });
 
   it('disabling and enabling are audited as integration.disable / integration.enable with before/after; updates show what changed', async () => {
@@ -91,10 +109,22 @@ describe.each(STORE_KINDS)('integration visibility and the filtered audit log (%
     t.clock.advance(1);
     expect((await api('PATCH', `/integrations/${c.client_id}`, { enabled: true })).body.enabled).toBe(true);
     t.clock.advance(1);
-    expect((await api('PATCH', `/integrations/${c.client_id}`, { name: 'Billing export', scopes: ['media:read', 'fonts:read'] })).status).toBe(200);
+    expect(
+      (
+        await api('PATCH', `/integrations/${c.client_id}`, {
+          name: 'Billing export',
+          scopes: ['media:read', 'fonts:read'],
+        })
+      ).status,
+    ).toBe(200);
     await settle(t);
     const mine = await events(`target=${c.client_id}`);
-    expect(mine.map((e) => e.action)).toEqual(['integration.update', 'integration.enable', 'integration.disable', 'integration.create']);
+    expect(mine.map((e) => e.action)).toEqual([
+      'integration.update',
+      'integration.enable',
+      'integration.disable',
+      'integration.create',
+    ]);
     expect(mine[2]!.changes).toEqual({ enabled: { before: true, after: false } });
     expect(mine[1]!.changes).toEqual({ enabled: { before: false, after: true } });
     expect(mine[0]!.changes).toMatchObject({ name: { before: 'Billing sync', after: 'Billing export' } });
@@ -109,13 +139,22 @@ describe.each(STORE_KINDS)('integration visibility and the filtered audit log (%
 
   it('an environment update records before/after of the changed settings only', async () => {
     t.clock.advance(1);
-    const before = (await call(t, { session: s }, 'GET', '/environments/default')).body as { name: string; token_lifetime: number };
+    const before = (await call(t, { session: s }, 'GET', '/environments/default')).body as {
+      name: string;
+      token_lifetime: number;
+    };
     expect(before.token_lifetime).not.toBe(1800);
-    const res = await call(t, { session: s }, 'PATCH', '/environments/default', { name: 'Production', token_lifetime: 1800 });
+    const res = await call(t, { session: s }, 'PATCH', '/environments/default', {
+      name: 'Production',
+      token_lifetime: 1800,
+    });
     expect(res.status).toBe(200);
     t.clock.advance(1);
     const [event] = await events('action=environment.update&limit=1');
-    expect(event!.changes).toEqual({ name: { before: before.name, after: 'Production' }, token_lifetime: { before: before.token_lifetime, after: 1800 } });
+    expect(event!.changes).toEqual({
+      name: { before: before.name, after: 'Production' },
+      token_lifetime: { before: before.token_lifetime, after: 1800 },
+    });
     // The next update's "before" is this one's "after"; unchanged fields are left out.
     await call(t, { session: s }, 'PATCH', '/environments/default', { name: 'Production', refresh_before: 60 });
     const [next] = await events('action=environment.update&limit=1');
@@ -138,15 +177,26 @@ describe.each(STORE_KINDS)('integration visibility and the filtered audit log (%
     expect(disables.every((e) => e.action === 'integration.disable')).toBe(true);
     const family = await events(`action=integration.*&target=${a.client_id}`);
     expect(family.map((e) => e.action)).toEqual(['integration.update', 'integration.disable', 'integration.create']);
-    expect((await events('actor=admin:ada@example.com&action=integration.disable')).some((e) => e.target === a.client_id)).toBe(true);
-    expect(await events(`actor=cli&target=${a.client_id}`)).toEqual([expect.objectContaining({ action: 'integration.create' })]);
-    const windowed = await events(`target=${a.client_id}&since=${new Date(start + 1000).toISOString()}&until=${new Date(middle).toISOString()}`);
+    expect(
+      (await events('actor=admin:ada@example.com&action=integration.disable')).some((e) => e.target === a.client_id),
+    ).toBe(true);
+    expect(await events(`actor=cli&target=${a.client_id}`)).toEqual([
+      expect.objectContaining({ action: 'integration.create' }),
+    ]);
+    const windowed = await events(
+      `target=${a.client_id}&since=${new Date(start + 1000).toISOString()}&until=${new Date(middle).toISOString()}`,
+    );
     expect(windowed.map((e) => e.action)).toEqual(['integration.disable']);
-    expect((await events(`target=${a.client_id}&since=${new Date(middle).toISOString()}`)).map((e) => e.action)).toEqual(['integration.update']);
+    expect(
+      (await events(`target=${a.client_id}&since=${new Date(middle).toISOString()}`)).map((e) => e.action),
+    ).toEqual(['integration.update']);
     // Pages of a filtered log hold together.
     const page = await api('GET', `/audit?target=${a.client_id}&limit=2`);
     expect(page.body.items).toHaveLength(2);
-    const next = await api('GET', `/audit?target=${a.client_id}&limit=2&cursor=${encodeURIComponent(String(page.body.next_cursor))}`);
+    const next = await api(
+      'GET',
+      `/audit?target=${a.client_id}&limit=2&cursor=${encodeURIComponent(String(page.body.next_cursor))}`,
+    );
     expect((next.body.items as Event[]).map((e) => e.action)).toEqual(['integration.create']);
   });
 

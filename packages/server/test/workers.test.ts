@@ -22,7 +22,10 @@ const ISSUER = 'https://gatehouse.workers.test';
 /** Pids of the primary's live workers: its children running the CLI (not, say, tsx's esbuild service on a cold cache). */
 function workersOf(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid), '-f', 'cli/bin/gatehouse\\.js'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid), '-f', 'cli/bin/gatehouse\\.js'], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -52,12 +55,23 @@ describe.each(STORE_KINDS)('serve --workers 2 (%s)', (kind) => {
     const c = await createIntegration(ctx, CLI_ACTOR, 'default', { name: 'w', preset: 'read-only' });
     await within(1000, async () => (await token(node.url, c.client_id, c.client_secret)).status === 200);
     const tokens = new Set<string>();
-    for (let i = 0; i < 20; i++) tokens.add(String((await token(node.url, c.client_id, c.client_secret)).body.access_token));
+    for (let i = 0; i < 20; i++)
+      tokens.add(String((await token(node.url, c.client_id, c.client_secret)).body.access_token));
     expect(tokens.size).toBe(1);
     const [tok] = [...tokens];
-    const media = () => request(`${node.url}/api/v1/environments/default/media`, { headers: { authorization: `Bearer ${tok}` } });
+    const media = () =>
+      request(`${node.url}/api/v1/environments/default/media`, { headers: { authorization: `Bearer ${tok}` } });
     expect((await media()).status).toBe(200);
-    expect((await postForm(node.url, { token: tok! }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/revoke')).status).toBe(200);
+    expect(
+      (
+        await postForm(
+          node.url,
+          { token: tok! },
+          { authorization: basic(c.client_id, c.client_secret) },
+          '/oauth/revoke',
+        )
+      ).status,
+    ).toBe(200);
     await within(1000, async () => {
       const statuses = await Promise.all(Array.from({ length: 10 }, async () => (await media()).status));
       return statuses.every((s) => s === 401);
@@ -91,7 +105,11 @@ describe('serve --workers 2 on a port already taken', () => {
     const location = newStoreLocation('sqlite');
     try {
       const bin = fileURLToPath(new URL('../../cli/bin/gatehouse.mjs', import.meta.url));
-      const child = spawn(process.execPath, [bin, '--data', location.dataDir, 'serve', '--port', String(port), '--workers', '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [bin, '--data', location.dataDir, 'serve', '--port', String(port), '--workers', '2'],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       let err = '';
       child.stderr.on('data', (d) => (err += String(d)));
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

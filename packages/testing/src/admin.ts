@@ -15,7 +15,11 @@ export const ADMIN_PASSWORD = 'correct horse battery staple';
  * Creates an administrator on `t`'s store.
  * @throws the server's conflict error when the email exists already.
  */
-export async function createAdmin(t: TestServer, email = ADMIN_EMAIL, password = ADMIN_PASSWORD): Promise<{ email: string; password: string }> {
+export async function createAdmin(
+  t: TestServer,
+  email = ADMIN_EMAIL,
+  password = ADMIN_PASSWORD,
+): Promise<{ email: string; password: string }> {
   await admins.createAdmin(t.server.runtime.ctx, CLI_ACTOR, email, password);
   return { email, password };
 }

@@ -35,7 +35,12 @@ export interface AssertionOptions {
 
 /** A signed client assertion for `clientId` (defaults: aud = issuer, exp = now + 60, a fresh jti). */
 export function assertion(key: TestKey, clientId: string, o: AssertionOptions): Promise<string> {
-  const claims: Record<string, unknown> = { iss: o.iss ?? clientId, sub: o.sub ?? clientId, aud: o.aud ?? ISSUER, iat: o.now };
+  const claims: Record<string, unknown> = {
+    iss: o.iss ?? clientId,
+    sub: o.sub ?? clientId,
+    aud: o.aud ?? ISSUER,
+    iat: o.now,
+  };
   if (o.exp !== null) claims.exp = o.exp ?? o.now + 60;
   if (o.jti !== null) claims.jti = o.jti ?? randomUUID();
   return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.jwk.kid, ...o.header }).sign(key.privateKey);
@@ -43,7 +48,12 @@ export function assertion(key: TestKey, clientId: string, o: AssertionOptions): 
 
 /** The form of a `client_credentials` request authenticated by `signed`. */
 export function assertionForm(signed: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { grant_type: 'client_credentials', client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: signed, ...extra };
+  return {
+    grant_type: 'client_credentials',
+    client_assertion_type: CLIENT_ASSERTION_TYPE,
+    client_assertion: signed,
+    ...extra,
+  };
 }
 
 /** base64url(SHA-256(text)): the `ath` of a token (RFC 9449 §4.2). */
@@ -68,5 +78,7 @@ export async function dpopProof(key: TestKey, o: ProofOptions): Promise<string> 
   const { kid: _kid, alg: _alg, ...publicJwk } = key.jwk;
   const claims: Record<string, unknown> = { htm: o.htm, htu: o.htu, iat: o.iat ?? o.now, jti: o.jti ?? randomUUID() };
   if (o.ath) claims.ath = o.ath;
-  return new SignJWT(claims).setProtectedHeader({ alg: o.alg ?? key.alg, typ: 'dpop+jwt', jwk: publicJwk, ...o.header }).sign(key.privateKey);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: o.alg ?? key.alg, typ: 'dpop+jwt', jwk: publicJwk, ...o.header })
+    .sign(key.privateKey);
 }

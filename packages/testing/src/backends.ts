@@ -18,5 +18,13 @@ const REDIS_URL = process.env.GATEHOUSE_TEST_REDIS_URL;
 /** Every backend available here: each store, plus Redis (over SQLite) when configured. */
 export const THROTTLE_BACKENDS: ThrottleBackendCase[] = [
   ...STORE_KINDS.map((kind) => ({ name: kind, kind, config: () => ({}) })),
-  ...(REDIS_URL ? [{ name: 'redis', kind: 'sqlite' as const, config: () => ({ redisUrl: REDIS_URL, redisPrefix: `gatehouse-test:${randomUUID()}:` }) }] : []),
+  ...(REDIS_URL
+    ? [
+        {
+          name: 'redis',
+          kind: 'sqlite' as const,
+          config: () => ({ redisUrl: REDIS_URL, redisPrefix: `gatehouse-test:${randomUUID()}:` }),
+        },
+      ]
+    : []),
 ];

@@ -32,5 +32,8 @@ async function freePort(): Promise<number> {
  */
 export async function startGatehouse(opts: { clock?: TestClock } = {}): Promise<TestServer> {
   const port = await freePort();
-  return startTestServer('sqlite', { ...(opts.clock && { clock: opts.clock }), config: { port, issuer: `http://127.0.0.1:${port}` } });
+  return startTestServer('sqlite', {
+    ...(opts.clock && { clock: opts.clock }),
+    config: { port, issuer: `http://127.0.0.1:${port}` },
+  });
 }

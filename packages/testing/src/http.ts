@@ -27,14 +27,32 @@ export function basic(id: string, secret: string): string {
 }
 
 /** POSTs a form to `/oauth/token` (or another path). */
-export function postForm(base: string, params: Record<string, string> | string, headers: Record<string, string> = {}, path = '/oauth/token'): Promise<Res> {
+export function postForm(
+  base: string,
+  params: Record<string, string> | string,
+  headers: Record<string, string> = {},
+  path = '/oauth/token',
+): Promise<Res> {
   const body = typeof params === 'string' ? params : new URLSearchParams(params).toString();
-  return request(base + path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+  return request(base + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
 }
 
 /** POSTs JSON (a raw string is sent as it is). */
-export function postJson(base: string, body: unknown, headers: Record<string, string> = {}, path = '/oauth/token'): Promise<Res> {
-  return request(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+export function postJson(
+  base: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  path = '/oauth/token',
+): Promise<Res> {
+  return request(base + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 /** Requests a token with client_secret_basic; `extra` adds parameters. */

@@ -20,7 +20,10 @@ export function freePort(): Promise<number> {
 
 /** The database URL for a store location (PostgreSQL schema through the `options` parameter). */
 export function databaseUrlOf(location: StoreLocation): string | undefined {
-  return location.databaseUrl && `${location.databaseUrl}?options=${encodeURIComponent(`-c search_path=${location.pgSchema}`)}`;
+  return (
+    location.databaseUrl &&
+    `${location.databaseUrl}?options=${encodeURIComponent(`-c search_path=${location.pgSchema}`)}`
+  );
 }
 
 /** A running node. */
@@ -38,17 +41,34 @@ export interface NodeProcess {
  * Starts `gatehouse serve` on `location` (same issuer for every node so tokens cross nodes) and
  * waits until `/healthz` answers.
  */
-export async function startNode(location: StoreLocation, issuer: string, env: Record<string, string> = {}): Promise<NodeProcess> {
+export async function startNode(
+  location: StoreLocation,
+  issuer: string,
+  env: Record<string, string> = {},
+): Promise<NodeProcess> {
   const port = await freePort();
   const dbUrl = databaseUrlOf(location);
-  const child = spawn(process.execPath, [BIN, ...(dbUrl ? ['--database-url', dbUrl] : ['--data', location.dataDir]), 'serve', '--port', String(port)], {
-    env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY, GATEHOUSE_ISSUER: issuer, GATEHOUSE_LOG_LEVEL: 'warn', GATEHOUSE_CHANGE_POLL_MS: '100', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, ...(dbUrl ? ['--database-url', dbUrl] : ['--data', location.dataDir]), 'serve', '--port', String(port)],
+    {
+      env: {
+        ...process.env,
+        GATEHOUSE_MASTER_KEY: MASTER_KEY,
+        GATEHOUSE_ISSUER: issuer,
+        GATEHOUSE_LOG_LEVEL: 'warn',
+        GATEHOUSE_CHANGE_POLL_MS: '100',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {

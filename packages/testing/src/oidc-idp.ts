@@ -40,7 +40,16 @@ interface KoaContext {
   method: string;
   query: Record<string, string>;
   body: unknown;
-  oidc: { client: { clientId: string }; session: { accountId: string }; provider: { Grant: new (init: { clientId: string; accountId: string }) => { addOIDCScope(s: string): void; save(): Promise<string> } } };
+  oidc: {
+    client: { clientId: string };
+    session: { accountId: string };
+    provider: {
+      Grant: new (init: { clientId: string; accountId: string }) => {
+        addOIDCScope(s: string): void;
+        save(): Promise<string>;
+      };
+    };
+  };
 }
 
 /**
@@ -65,7 +74,16 @@ export async function startIdp(redirectUris: string[], accounts: Record<string, 
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   const provider = new Provider(issuer, {
-    clients: [{ client_id: idp.clientId, client_secret: idp.clientSecret, redirect_uris: redirectUris, grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' }],
+    clients: [
+      {
+        client_id: idp.clientId,
+        client_secret: idp.clientSecret,
+        redirect_uris: redirectUris,
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
     jwks: { keys: [jwk] },
     pkce: { required: () => true },
     claims: { openid: ['sub'], email: ['email', 'email_verified'] },
@@ -76,25 +94,33 @@ export async function startIdp(redirectUris: string[], accounts: Record<string, 
     },
     // Consent is not what these tests are about: grant openid + email to the one client.
     async loadExistingGrant(ctx: KoaContext) {
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
+      const grant = new ctx.oidc.provider.Grant({
+        clientId: ctx.oidc.client.clientId,
+        accountId: ctx.oidc.session.accountId,
+      });
       grant.addOIDCScope('openid email');
       await grant.save();
       return grant;
     },
   });
-  (provider as unknown as { use(fn: (ctx: KoaContext, next: () => Promise<void>) => Promise<void>): void }).use(async (ctx, next) => {
-    if (ctx.path === '/auth') idp.challengeMethods.push(ctx.query.code_challenge_method ?? null);
-    await next();
-    const body = ctx.body as { id_token?: string } | undefined;
-    if (ctx.path === '/token' && idp.tamper && body?.id_token) body.id_token = await resign(body.id_token, idp.tamper, privateKey);
-  });
+  (provider as unknown as { use(fn: (ctx: KoaContext, next: () => Promise<void>) => Promise<void>): void }).use(
+    async (ctx, next) => {
+      if (ctx.path === '/auth') idp.challengeMethods.push(ctx.query.code_challenge_method ?? null);
+      await next();
+      const body = ctx.body as { id_token?: string } | undefined;
+      if (ctx.path === '/token' && idp.tamper && body?.id_token)
+        body.id_token = await resign(body.id_token, idp.tamper, privateKey);
+    },
+  );
   handle = provider.callback();
   return idp;
 }
 
 async function resign(idToken: string, tamper: NonNullable<IdTokenTamper>, key: KeyObject): Promise<string> {
   const header = decodeProtectedHeader(idToken);
-  return new SignJWT(tamper({ ...decodeJwt(idToken) })).setProtectedHeader({ alg: header.alg!, kid: header.kid! }).sign(key);
+  return new SignJWT(tamper({ ...decodeJwt(idToken) }))
+    .setProtectedHeader({ alg: header.alg!, kid: header.kid! })
+    .sign(key);
 }
 
 /** A cookie jar for driving the provider's pages with fetch. */
@@ -122,7 +148,11 @@ export async function loginAtIdp(authorizationUrl: string, login: string): Promi
   let url = authorizationUrl;
   let init: RequestInit = {};
   for (let hop = 0; hop < 10; hop++) {
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: jar.header() } });
+    const res = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie: jar.header() },
+    });
     jar.take(res);
     init = {};
     const location = res.headers.get('location');
@@ -138,7 +168,11 @@ export async function loginAtIdp(authorizationUrl: string, login: string): Promi
     const prompt = /name="prompt" value="(\w+)"/.exec(html)?.[1] ?? 'login';
     url = new URL(action, url).href;
     const form: Record<string, string> = prompt === 'login' ? { prompt, login, password: 'any' } : { prompt };
-    init = { method: 'POST', body: new URLSearchParams(form).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+    init = {
+      method: 'POST',
+      body: new URLSearchParams(form).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    };
   }
   throw new Error('too many redirects at the provider');
 }

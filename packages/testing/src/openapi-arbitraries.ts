@@ -29,7 +29,25 @@ export const deepJson = (depth: number): string => '{"a":'.repeat(depth) + '1' +
 
 /** Strings an attacker tries in any string position. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('', ' ', 'a\0b', '\0', '..', '../../etc/passwd', "' OR 1=1--", '%00', '\u202e', '😀', '\ud800', 'null', '-1', '1e309', 'NaN', '__proto__', 'constructor'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'a\0b',
+    '\0',
+    '..',
+    '../../etc/passwd',
+    "' OR 1=1--",
+    '%00',
+    '\u202e',
+    '😀',
+    '\ud800',
+    'null',
+    '-1',
+    '1e309',
+    'NaN',
+    '__proto__',
+    'constructor',
+  ),
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.integer({ min: 256, max: 70_000 }).map((n) => 'x'.repeat(n)),
@@ -54,15 +72,21 @@ function shapedBy(s: Schema, depth: number): fc.Arbitrary<unknown> {
         if (s.pattern) return fc.stringMatching(new RegExp(s.pattern));
         return fc.string({ minLength: s.minLength ?? 0, maxLength: Math.min(s.maxLength ?? 50, 50) });
       case 'integer':
-        return fc.integer({ min: Math.max(s.minimum ?? -1e6, Number.MIN_SAFE_INTEGER), max: Math.min(s.maximum ?? 1e6, Number.MAX_SAFE_INTEGER) });
+        return fc.integer({
+          min: Math.max(s.minimum ?? -1e6, Number.MIN_SAFE_INTEGER),
+          max: Math.min(s.maximum ?? 1e6, Number.MAX_SAFE_INTEGER),
+        });
       case 'number':
         return fc.double({ noNaN: true, noDefaultInfinity: true });
       case 'boolean':
         return fc.boolean();
       case 'array':
-        return fc.array(s.items ? fromSchema(s.items, depth + 1) : fc.jsonValue({ maxDepth: 2 }), { maxLength: Math.min(s.maxItems ?? 4, 4) });
+        return fc.array(s.items ? fromSchema(s.items, depth + 1) : fc.jsonValue({ maxDepth: 2 }), {
+          maxLength: Math.min(s.maxItems ?? 4, 4),
+        });
       case 'object': {
-        if (!s.properties) return fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 });
+        if (!s.properties)
+          return fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 });
         const props = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, fromSchema(v, depth + 1)]));
         return fc.record(props, { requiredKeys: s.required ?? [] });
       }
@@ -92,7 +116,21 @@ export function jsonBody(schema: Schema | undefined): fc.Arbitrary<string> {
       arbitrary: fc.oneof(
         fc.integer({ min: 60, max: 6000 }).map(deepJson),
         fc.integer({ min: 60, max: 6000 }).map((n) => '['.repeat(n) + ']'.repeat(n)),
-        fc.constantFrom('{}', '[]', 'null', '', '{', '{"a":1e309}', '{"name":"\\u0000"}', '{"\\u0000":1}', '{"a":1,"a":2}', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}', '"str"', '123456789012345678901234567890'),
+        fc.constantFrom(
+          '{}',
+          '[]',
+          'null',
+          '',
+          '{',
+          '{"a":1e309}',
+          '{"name":"\\u0000"}',
+          '{"\\u0000":1}',
+          '{"a":1,"a":2}',
+          '{"__proto__":{"x":1}}',
+          '{"constructor":{"prototype":{}}}',
+          '"str"',
+          '123456789012345678901234567890',
+        ),
         shaped.map((text) => text.replace(/"([^"\\]*)"/, '"$1\\u0000"')),
       ),
     },
@@ -102,5 +140,23 @@ export function jsonBody(schema: Schema | undefined): fc.Arbitrary<string> {
 /** A query value for a parameter of `schema`: shaped or hostile. */
 export function queryValue(schema: Schema): fc.Arbitrary<string> {
   const shaped = shapedBy(schema, 0).map((v) => String(v));
-  return fc.oneof({ weight: 2, arbitrary: shaped }, { weight: 2, arbitrary: fc.constantFrom('1e309', '-1', 'abc', '0', '1.5', '99999999999999999999', '', '\0', 'Infinity', '0x10') }, { weight: 1, arbitrary: hostileString });
+  return fc.oneof(
+    { weight: 2, arbitrary: shaped },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        '1e309',
+        '-1',
+        'abc',
+        '0',
+        '1.5',
+        '99999999999999999999',
+        '',
+        '\0',
+        'Infinity',
+        '0x10',
+      ),
+    },
+    { weight: 1, arbitrary: hostileString },
+  );
 }

@@ -8,7 +8,8 @@
 
 /** One line: `stores: sqlite ✓, postgresql ✓ (GATEHOUSE_TEST_DATABASE_URL), redis ✗ (unset: GATEHOUSE_TEST_REDIS_URL)`. */
 export function storeVariantsLine(env: NodeJS.ProcessEnv = process.env): string {
-  const variant = (name: string, variable: string) => (env[variable] ? `${name} ✓ (${variable})` : `${name} ✗ (unset: ${variable}, skipped)`);
+  const variant = (name: string, variable: string) =>
+    env[variable] ? `${name} ✓ (${variable})` : `${name} ✗ (unset: ${variable}, skipped)`;
   return `stores: sqlite ✓, ${variant('postgresql', 'GATEHOUSE_TEST_DATABASE_URL')}, ${variant('redis', 'GATEHOUSE_TEST_REDIS_URL')}`;
 }
 

@@ -1,5 +1,13 @@
 import { Writable } from 'node:stream';
-import { loadConfig, startServer, CLI_ACTOR, integrations, type Config, type ConfigInput, type RunningServer } from '@gatehouse/server';
+import {
+  loadConfig,
+  startServer,
+  CLI_ACTOR,
+  integrations,
+  type Config,
+  type ConfigInput,
+  type RunningServer,
+} from '@gatehouse/server';
 import type { IntegrationCreate } from '@gatehouse/contracts';
 import { MASTER_KEY, newStoreLocation, type StoreKind, type StoreLocation } from './stores.js';
 import { TestClock } from './clock.js';
@@ -17,7 +25,10 @@ export interface TestServer {
   config: Config;
   location: StoreLocation;
   /** Creates an integration in `env` (default `default`) through the service layer. */
-  integration(input?: Partial<IntegrationCreate>, env?: string): Promise<{ client_id: string; client_secret: string; id: string; scopes: string[] }>;
+  integration(
+    input?: Partial<IntegrationCreate>,
+    env?: string,
+  ): Promise<{ client_id: string; client_secret: string; id: string; scopes: string[] }>;
   /** Stops the server (keeps the store). */
   stop(): Promise<void>;
   /** Stops the server and deletes the store. */
@@ -51,7 +62,10 @@ const logSink = new Writable({
 });
 
 /** Starts a test server on a new store of `kind` (or on `location`, to restart on the same store). */
-export async function startTestServer(kind: StoreKind, opts: { location?: StoreLocation; clock?: TestClock; config?: ConfigInput } = {}): Promise<TestServer> {
+export async function startTestServer(
+  kind: StoreKind,
+  opts: { location?: StoreLocation; clock?: TestClock; config?: ConfigInput } = {},
+): Promise<TestServer> {
   const location = opts.location ?? newStoreLocation(kind);
   const clock = opts.clock ?? new TestClock();
   const config = testConfig(location, opts.config);
@@ -69,8 +83,17 @@ export async function startTestServer(kind: StoreKind, opts: { location?: StoreL
     config,
     location,
     async integration(input = {}, env = 'default') {
-      const created = await integrations.createIntegration(server.runtime.ctx, CLI_ACTOR, env, { name: 'test', ...(input.scopes || input.grants ? {} : { preset: 'all-permissions' }), ...input });
-      return { client_id: created.client_id, client_secret: created.client_secret ?? '', id: created.id, scopes: created.scopes };
+      const created = await integrations.createIntegration(server.runtime.ctx, CLI_ACTOR, env, {
+        name: 'test',
+        ...(input.scopes || input.grants ? {} : { preset: 'all-permissions' }),
+        ...input,
+      });
+      return {
+        client_id: created.client_id,
+        client_secret: created.client_secret ?? '',
+        id: created.id,
+        scopes: created.scopes,
+      };
     },
     stop,
     async close() {

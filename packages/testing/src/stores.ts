@@ -28,7 +28,8 @@ export interface StoreLocation {
 /** A new, empty store location of `kind`. */
 export function newStoreLocation(kind: StoreKind): StoreLocation {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
-  if (kind === 'sqlite') return { kind, dataDir, dispose: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  if (kind === 'sqlite')
+    return { kind, dataDir, dispose: async () => rmSync(dataDir, { recursive: true, force: true }) };
   if (!PG_URL) throw new Error('GATEHOUSE_TEST_DATABASE_URL is not set');
   const pgSchema = `t_${randomBytes(6).toString('hex')}`;
   return {

@@ -18,7 +18,10 @@ parentPort.on('message', async ({ url, init }) => {
 export class TimedClient {
   private readonly worker = new Worker(CODE, { eval: true });
 
-  send(url: string, init: { method: string; headers: Record<string, string>; body: string }): Promise<{ status: number; us: number }> {
+  send(
+    url: string,
+    init: { method: string; headers: Record<string, string>; body: string },
+  ): Promise<{ status: number; us: number }> {
     return new Promise((resolve, reject) => {
       this.worker.once('message', resolve);
       this.worker.once('error', reject);

@@ -42,9 +42,30 @@ export function auditCommand(root: Command): void {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new Error('--limit must be 1 to 10000');
       if ((opts.env === undefined) === !opts.server) throw new Error('give either --env <slug> or --server');
-      const filter = { action: opts.action, actor: opts.actor, target: opts.target, since: opts.since, until: opts.until };
-      for (const [name, value] of Object.entries(filter)) if (value !== undefined && (value.length === 0 || value.length > 320)) throw new Error(`--${name} must be 1 to 320 characters`);
-      const { items: events } = await withContext(cmd, async (ctx) => listAudit(ctx.db, opts.env === undefined ? null : (await environments.requireEnvironment(ctx, opts.env)).id, limit, undefined, filter));
-      output(cmd, events, (l) => table(l.map((e) => ({ ...e, changes: changesText(e.changes) })), ['created_at', 'actor', 'action', 'target', 'ip', 'result', 'changes']));
+      const filter = {
+        action: opts.action,
+        actor: opts.actor,
+        target: opts.target,
+        since: opts.since,
+        until: opts.until,
+      };
+      for (const [name, value] of Object.entries(filter))
+        if (value !== undefined && (value.length === 0 || value.length > 320))
+          throw new Error(`--${name} must be 1 to 320 characters`);
+      const { items: events } = await withContext(cmd, async (ctx) =>
+        listAudit(
+          ctx.db,
+          opts.env === undefined ? null : (await environments.requireEnvironment(ctx, opts.env)).id,
+          limit,
+          undefined,
+          filter,
+        ),
+      );
+      output(cmd, events, (l) =>
+        table(
+          l.map((e) => ({ ...e, changes: changesText(e.changes) })),
+          ['created_at', 'actor', 'action', 'target', 'ip', 'result', 'changes'],
+        ),
+      );
     });
 }

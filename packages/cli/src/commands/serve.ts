@@ -1,7 +1,15 @@
 /** `gatehouse serve`: run the server on the embedded store (or PostgreSQL) and say what to do next. */
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
-import { closeOnSignals, openContext, prepareStore, redactDatabaseUrl, startServer, superviseWorkers, type Config } from '@gatehouse/server';
+import {
+  closeOnSignals,
+  openContext,
+  prepareStore,
+  redactDatabaseUrl,
+  startServer,
+  superviseWorkers,
+  type Config,
+} from '@gatehouse/server';
 import { configFor } from '../io.js';
 
 interface ServeOptions {
@@ -16,9 +24,15 @@ export function serveCommand(root: Command): void {
     .description('run the Gatehouse server')
     .option('--host <host>', 'interface to listen on (GATEHOUSE_HOST, default 127.0.0.1)')
     .option('--port <port>', 'port (GATEHOUSE_PORT, default 4000)')
-    .option('--workers <n>', 'processes sharing the port and the store (GATEHOUSE_WORKERS, default 1; see README "Performance")')
+    .option(
+      '--workers <n>',
+      'processes sharing the port and the store (GATEHOUSE_WORKERS, default 1; see README "Performance")',
+    )
     .action(async (opts: ServeOptions, cmd: Command) => {
-      const config = configFor(cmd, { ...(opts.host && { host: opts.host }), ...(opts.port && { port: Number(opts.port) }) });
+      const config = configFor(cmd, {
+        ...(opts.host && { host: opts.host }),
+        ...(opts.port && { port: Number(opts.port) }),
+      });
       const workers = workerCount(opts.workers ?? process.env.GATEHOUSE_WORKERS);
       if (workers > 1 && cluster.isPrimary) {
         // Migrate and create the default environment and first key once, before the workers race.
@@ -28,7 +42,10 @@ export function serveCommand(root: Command): void {
         } finally {
           await ctx.store.close();
         }
-        superviseWorkers({ workers, onListening: (port) => process.stderr.write(nextSteps(config, `http://${config.host}:${port}`, workers)) });
+        superviseWorkers({
+          workers,
+          onListening: (port) => process.stderr.write(nextSteps(config, `http://${config.host}:${port}`, workers)),
+        });
         return;
       }
       const server = await startServer(config).catch((err: unknown) => {
@@ -48,7 +65,8 @@ export function serveCommand(root: Command): void {
 function workerCount(value: string | undefined): number {
   if (value === undefined || value === '') return 1;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--workers must be an integer from 1 to 64, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new Error(`--workers must be an integer from 1 to 64, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -62,7 +80,9 @@ function nextSteps(config: Config, url: string, workers: number): string {
   const flags = shown ? `--database-url ${shellQuote(shown)}` : `--data ${shellQuote(config.dataDir)}`;
   const notes = [
     ...(shown && shown !== config.databaseUrl ? ['  (put the database password where the URL shows ***)'] : []),
-    ...(config.masterKeys.given ? ['  (with the same GATEHOUSE_MASTER_KEY exported: the store refuses any other key)'] : []),
+    ...(config.masterKeys.given
+      ? ['  (with the same GATEHOUSE_MASTER_KEY exported: the store refuses any other key)']
+      : []),
   ];
   return [
     `Gatehouse is listening on ${url} (issuer ${config.issuer}, ${store}${workers > 1 ? `, ${workers} workers` : ''}).`,

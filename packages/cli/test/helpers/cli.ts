@@ -21,5 +21,9 @@ export function storeFlags(location: StoreLocation): string[] {
 /** A function running `gatehouse <store flags> …args` with the test master key (30 s timeout). */
 export function cliFor(t: TestServer): (...args: string[]) => Promise<{ stdout: string; stderr: string }> {
   const store = storeFlags(t.location);
-  return (...args) => run(process.execPath, [BIN, ...store, ...args], { env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY }, timeout: 30_000 });
+  return (...args) =>
+    run(process.execPath, [BIN, ...store, ...args], {
+      env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY },
+      timeout: 30_000,
+    });
 }

@@ -42,12 +42,21 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: 
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const res = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin', ...(body !== undefined && { body: JSON.stringify(body) }) });
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
   if (res.status === 204) return undefined as T;
   const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) {
     if (res.status === 401 && !path.startsWith('/session')) onSignedOut?.();
-    throw new ApiRequestError(res.status, String(data.error ?? 'error') as ApiErrorCode, String(data.error_description ?? res.statusText));
+    throw new ApiRequestError(
+      res.status,
+      String(data.error ?? 'error') as ApiErrorCode,
+      String(data.error_description ?? res.statusText),
+    );
   }
   return data as T;
 }

@@ -10,7 +10,17 @@ import type { Api } from '../api/types';
 import { rowsOf, ScopesEditor, scopesOf, type ScopeRow } from './scopes-editor';
 
 /** Register (no `existing`) or edit an API. */
-export function ApiFormModal({ env, existing, onClose, onSaved }: { env: string; existing?: Api; onClose: () => void; onSaved: () => void }) {
+export function ApiFormModal({
+  env,
+  existing,
+  onClose,
+  onSaved,
+}: {
+  env: string;
+  existing?: Api;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const [name, setName] = useState(existing?.name ?? '');
   const [audience, setAudience] = useState(existing?.audience ?? '');
   const [rows, setRows] = useState<ScopeRow[]>(() => rowsOf(existing?.scopes ?? []));
@@ -18,7 +28,10 @@ export function ApiFormModal({ env, existing, onClose, onSaved }: { env: string;
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const scopes = scopesOf(rows);
-  const removed = existing && scopes ? existing.scopes.filter((s) => !scopes.some((n) => n.value === s.value)).map((s) => s.value) : [];
+  const removed =
+    existing && scopes
+      ? existing.scopes.filter((s) => !scopes.some((n) => n.value === s.value)).map((s) => s.value)
+      : [];
   const title = existing ? `Edit ${existing.name}` : 'Register API';
 
   const submit = async (e: FormEvent) => {
@@ -28,10 +41,18 @@ export function ApiFormModal({ env, existing, onClose, onSaved }: { env: string;
     setError(undefined);
     try {
       if (existing) {
-        await api<Api>('PATCH', `/environments/${seg(env)}/apis/${seg(existing.id)}`, { name: name.trim(), scopes, ...(removed.length && keepTokens && { keep_tokens: true }) });
+        await api<Api>('PATCH', `/environments/${seg(env)}/apis/${seg(existing.id)}`, {
+          name: name.trim(),
+          scopes,
+          ...(removed.length && keepTokens && { keep_tokens: true }),
+        });
         notifications.show({ color: 'teal', title: 'API saved', message: existing.audience });
       } else {
-        const created = await api<Api>('POST', `/environments/${seg(env)}/apis`, { name: name.trim(), audience: audience.trim(), scopes });
+        const created = await api<Api>('POST', `/environments/${seg(env)}/apis`, {
+          name: name.trim(),
+          audience: audience.trim(),
+          scopes,
+        });
         notifications.show({ color: 'teal', title: 'API registered', message: created.audience });
       }
       onSaved();
@@ -52,21 +73,41 @@ export function ApiFormModal({ env, existing, onClose, onSaved }: { env: string;
               {error}
             </Alert>
           )}
-          <TextInput label="Name" required maxLength={200} value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
+          <TextInput
+            label="Name"
+            required
+            maxLength={200}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            data-autofocus
+          />
           {existing ? (
             <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
               Audience <code>{existing.audience}</code> (it can't change: tokens carry it)
             </Text>
           ) : (
-            <TextInput label="Audience" description="A URI identifying your service, e.g. https://api.example.com" required maxLength={500} value={audience} onChange={(e) => setAudience(e.currentTarget.value)} />
+            <TextInput
+              label="Audience"
+              description="A URI identifying your service, e.g. https://api.example.com"
+              required
+              maxLength={500}
+              value={audience}
+              onChange={(e) => setAudience(e.currentTarget.value)}
+            />
           )}
           <ScopesEditor rows={rows} onChange={setRows} />
           {removed.length > 0 && (
             <Alert color="yellow" title="Scopes removed">
               <Text size="sm">
-                {removed.join(', ')} will be taken out of every integration's grants; their tokens already issued for this API are revoked.
+                {removed.join(', ')} will be taken out of every integration's grants; their tokens already issued for
+                this API are revoked.
               </Text>
-              <Checkbox mt="xs" label="Keep tokens already issued for this API" checked={keepTokens} onChange={(e) => setKeepTokens(e.currentTarget.checked)} />
+              <Checkbox
+                mt="xs"
+                label="Keep tokens already issued for this API"
+                checked={keepTokens}
+                onChange={(e) => setKeepTokens(e.currentTarget.checked)}
+              />
             </Alert>
           )}
           <Group justify="flex-end">
@@ -84,7 +125,17 @@ export function ApiFormModal({ env, existing, onClose, onSaved }: { env: string;
 }
 
 /** Confirms deleting `target`; while integrations hold grants on it, offers to remove them too. */
-export function DeleteApiModal({ env, target, onClose, onDeleted }: { env: string; target: Api; onClose: () => void; onDeleted: () => void }) {
+export function DeleteApiModal({
+  env,
+  target,
+  onClose,
+  onDeleted,
+}: {
+  env: string;
+  target: Api;
+  onClose: () => void;
+  onDeleted: () => void;
+}) {
   const [held, setHeld] = useState<string | undefined>();
   const [force, setForce] = useState(false);
   const [error, setError] = useState<string | undefined>();
@@ -118,7 +169,12 @@ export function DeleteApiModal({ env, target, onClose, onDeleted }: { env: strin
         {held && (
           <Alert color="yellow" role="alert" title="Integrations hold grants on this API">
             <Text size="sm">{held}</Text>
-            <Checkbox mt="xs" label="Also remove their grants and revoke their tokens for this API" checked={force} onChange={(e) => setForce(e.currentTarget.checked)} />
+            <Checkbox
+              mt="xs"
+              label="Also remove their grants and revoke their tokens for this API"
+              checked={force}
+              onChange={(e) => setForce(e.currentTarget.checked)}
+            />
           </Alert>
         )}
         <Group justify="flex-end">

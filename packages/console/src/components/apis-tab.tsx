@@ -43,10 +43,23 @@ export function ApisTab({ env }: { env: string }) {
             </Group>
             {!a.built_in && (
               <Group gap="xs">
-                <Button variant="default" size="xs" leftSection={<IconPencil size={14} aria-hidden />} onClick={() => setEditing(a)} aria-label={`Edit ${a.name}`}>
+                <Button
+                  variant="default"
+                  size="xs"
+                  leftSection={<IconPencil size={14} aria-hidden />}
+                  onClick={() => setEditing(a)}
+                  aria-label={`Edit ${a.name}`}
+                >
                   Edit
                 </Button>
-                <Button variant="subtle" color="red" size="xs" leftSection={<IconTrash size={14} aria-hidden />} onClick={() => setDeleting(a)} aria-label={`Delete ${a.name}`}>
+                <Button
+                  variant="subtle"
+                  color="red"
+                  size="xs"
+                  leftSection={<IconTrash size={14} aria-hidden />}
+                  onClick={() => setDeleting(a)}
+                  aria-label={`Delete ${a.name}`}
+                >
                   Delete
                 </Button>
               </Group>
@@ -70,8 +83,12 @@ export function ApisTab({ env }: { env: string }) {
         </Card>
       ))}
       {creating && <ApiFormModal env={env} onClose={() => setCreating(false)} onSaved={list.reload} />}
-      {editing && <ApiFormModal env={env} existing={editing} onClose={() => setEditing(undefined)} onSaved={list.reload} />}
-      {deleting && <DeleteApiModal env={env} target={deleting} onClose={() => setDeleting(undefined)} onDeleted={list.reload} />}
+      {editing && (
+        <ApiFormModal env={env} existing={editing} onClose={() => setEditing(undefined)} onSaved={list.reload} />
+      )}
+      {deleting && (
+        <DeleteApiModal env={env} target={deleting} onClose={() => setDeleting(undefined)} onDeleted={list.reload} />
+      )}
     </Stack>
   );
 }

@@ -30,9 +30,16 @@ export function filterQuery(f: AuditFilterValues): string {
 }
 
 /** The filter form; `onApply` gets the values when submitted or cleared. */
-export function AuditFilters({ value, onApply }: { value: AuditFilterValues; onApply: (f: AuditFilterValues) => void }) {
+export function AuditFilters({
+  value,
+  onApply,
+}: {
+  value: AuditFilterValues;
+  onApply: (f: AuditFilterValues) => void;
+}) {
   const [draft, setDraft] = useState(value);
-  const set = (key: keyof AuditFilterValues) => (e: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [key]: e.currentTarget.value });
+  const set = (key: keyof AuditFilterValues) => (e: React.ChangeEvent<HTMLInputElement>) =>
+    setDraft({ ...draft, [key]: e.currentTarget.value });
   return (
     <form
       aria-label="Filter the audit log"
@@ -42,9 +49,30 @@ export function AuditFilters({ value, onApply }: { value: AuditFilterValues; onA
       }}
     >
       <Group align="flex-end" gap="sm" wrap="wrap">
-        <TextInput label="Action" placeholder="integration.*" value={draft.action} onChange={set('action')} maxLength={100} w={170} />
-        <TextInput label="Actor" placeholder="admin:ada@example.com" value={draft.actor} onChange={set('actor')} maxLength={320} w={200} />
-        <TextInput label="Target" placeholder="client ID, slug…" value={draft.target} onChange={set('target')} maxLength={320} w={200} />
+        <TextInput
+          label="Action"
+          placeholder="integration.*"
+          value={draft.action}
+          onChange={set('action')}
+          maxLength={100}
+          w={170}
+        />
+        <TextInput
+          label="Actor"
+          placeholder="admin:ada@example.com"
+          value={draft.actor}
+          onChange={set('actor')}
+          maxLength={320}
+          w={200}
+        />
+        <TextInput
+          label="Target"
+          placeholder="client ID, slug…"
+          value={draft.target}
+          onChange={set('target')}
+          maxLength={320}
+          w={200}
+        />
         <TextInput label="Since" type="datetime-local" value={draft.since} onChange={set('since')} w={200} />
         <TextInput label="Until" type="datetime-local" value={draft.until} onChange={set('until')} w={200} />
         <Button type="submit">Filter</Button>

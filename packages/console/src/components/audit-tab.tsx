@@ -53,50 +53,50 @@ export function AuditTab({ env, label = 'Audit log' }: { env?: string; label?: s
     );
   return (
     <Stack>
-    {filters}
-    <Table.ScrollContainer minWidth={900}>
-      <Table striped verticalSpacing="xs" aria-label={label}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>When</Table.Th>
-            <Table.Th>Who</Table.Th>
-            <Table.Th>Action</Table.Th>
-            <Table.Th>Target</Table.Th>
-            <Table.Th>Result</Table.Th>
-            <Table.Th>IP</Table.Th>
-            <Table.Th>What changed</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((e) => (
-            <Table.Tr key={e.id}>
-              <Table.Td>{new Date(e.created_at).toLocaleString()}</Table.Td>
-              <Table.Td>{e.actor}</Table.Td>
-              <Table.Td>
-                <code>{e.action}</code>
-              </Table.Td>
-              <Table.Td>{e.target ?? ''}</Table.Td>
-              <Table.Td>
-                <Badge color={e.result === 'success' ? 'teal' : 'red'} variant="light">
-                  {e.result}
-                </Badge>
-              </Table.Td>
-              <Table.Td>{e.ip ?? ''}</Table.Td>
-              <Table.Td>
-                <ChangesCell changes={e.changes} />
-              </Table.Td>
+      {filters}
+      <Table.ScrollContainer minWidth={900}>
+        <Table striped verticalSpacing="xs" aria-label={label}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>When</Table.Th>
+              <Table.Th>Who</Table.Th>
+              <Table.Th>Action</Table.Th>
+              <Table.Th>Target</Table.Th>
+              <Table.Th>Result</Table.Th>
+              <Table.Th>IP</Table.Th>
+              <Table.Th>What changed</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      {cursor && (
-        <Group justify="center" mt="md">
-          <Button variant="default" loading={loadingOlder} onClick={() => void loadOlder(cursor)}>
-            Load older events
-          </Button>
-        </Group>
-      )}
-    </Table.ScrollContainer>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((e) => (
+              <Table.Tr key={e.id}>
+                <Table.Td>{new Date(e.created_at).toLocaleString()}</Table.Td>
+                <Table.Td>{e.actor}</Table.Td>
+                <Table.Td>
+                  <code>{e.action}</code>
+                </Table.Td>
+                <Table.Td>{e.target ?? ''}</Table.Td>
+                <Table.Td>
+                  <Badge color={e.result === 'success' ? 'teal' : 'red'} variant="light">
+                    {e.result}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>{e.ip ?? ''}</Table.Td>
+                <Table.Td>
+                  <ChangesCell changes={e.changes} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        {cursor && (
+          <Group justify="center" mt="md">
+            <Button variant="default" loading={loadingOlder} onClick={() => void loadOlder(cursor)}>
+              Load older events
+            </Button>
+          </Group>
+        )}
+      </Table.ScrollContainer>
     </Stack>
   );
 }

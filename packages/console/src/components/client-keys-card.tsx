@@ -5,7 +5,20 @@
  * adds a key by pasting a public JWK or JWKS and removes one after confirmation.
  */
 import { useState } from 'react';
-import { ActionIcon, Badge, Button, Card, Group, Modal, Stack, Table, Text, Textarea, Tooltip, VisuallyHidden } from '@mantine/core';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Modal,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconTrash } from '@tabler/icons-react';
 import { api, describeError, seg } from '../api/client';
@@ -74,7 +87,8 @@ export function ClientKeysCard({ integration: c }: { integration: Integration })
         {keys.loading && !keys.data && <Loading label="Loading keys" />}
         {keys.data && items.length === 0 && (
           <Text size="sm" c="dimmed">
-            No registered keys. Add a public key to let this integration authenticate with a signed assertion instead of a secret.
+            No registered keys. Add a public key to let this integration authenticate with a signed assertion instead of
+            a secret.
           </Text>
         )}
         {items.length > 0 && (
@@ -103,7 +117,12 @@ export function ClientKeysCard({ integration: c }: { integration: Integration })
                     <Table.Td>{new Date(k.created_at).toLocaleString()}</Table.Td>
                     <Table.Td w={48}>
                       <Tooltip label="Remove key">
-                        <ActionIcon color="red" variant="subtle" aria-label={`Remove key ${k.kid}`} onClick={() => setRemoving(k.kid)}>
+                        <ActionIcon
+                          color="red"
+                          variant="subtle"
+                          aria-label={`Remove key ${k.kid}`}
+                          onClick={() => setRemoving(k.kid)}
+                        >
                           <IconTrash size={16} aria-hidden />
                         </ActionIcon>
                       </Tooltip>
@@ -133,7 +152,8 @@ export function ClientKeysCard({ integration: c }: { integration: Integration })
       <Modal opened={removing !== undefined} onClose={() => setRemoving(undefined)} title="Remove key">
         <Stack>
           <Text size="sm">
-            Remove key <b>{removing}</b>? Assertions signed with it stop working. Tokens already issued stay valid until they expire.
+            Remove key <b>{removing}</b>? Assertions signed with it stop working. Tokens already issued stay valid until
+            they expire.
           </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setRemoving(undefined)}>

@@ -43,7 +43,15 @@ export function ConfirmModal({ title, children, confirmLabel, typed, onConfirm, 
             {error}
           </Alert>
         )}
-        {typed !== undefined && <TextInput label={`Type ${typed} to confirm`} value={text} onChange={(e) => setText(e.currentTarget.value)} autoComplete="off" data-autofocus />}
+        {typed !== undefined && (
+          <TextInput
+            label={`Type ${typed} to confirm`}
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            autoComplete="off"
+            data-autofocus
+          />
+        )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose} {...(typed === undefined && { 'data-autofocus': true })}>
             Cancel

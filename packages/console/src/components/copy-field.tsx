@@ -28,7 +28,11 @@ export function CopyField({ label, value, testId }: { label: string; value: stri
         {label}
       </Text>
       <Group gap="xs" wrap="nowrap" align="center">
-        <Code aria-labelledby={id} data-testid={testId ?? slug} style={{ wordBreak: 'break-all', fontSize: 14, padding: '6px 8px' }}>
+        <Code
+          aria-labelledby={id}
+          data-testid={testId ?? slug}
+          style={{ wordBreak: 'break-all', fontSize: 14, padding: '6px 8px' }}
+        >
           {value}
         </Code>
         <CopyIconButton label={label} value={value} />

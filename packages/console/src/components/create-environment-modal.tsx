@@ -10,14 +10,25 @@ import type { Environment } from '../api/types';
 import { SLUG_MAX_LENGTH, SLUG_PATTERN, suggestSlug } from './slug';
 
 /** The dialog; `onCreated` gets the new environment. */
-export function CreateEnvironmentModal({ opened, onClose, onCreated }: { opened: boolean; onClose: () => void; onCreated: (env: Environment) => void }) {
+export function CreateEnvironmentModal({
+  opened,
+  onClose,
+  onCreated,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  onCreated: (env: Environment) => void;
+}) {
   const [slug, setSlug] = useState('');
   // Once the slug is typed in, the name no longer changes it.
   const [slugEdited, setSlugEdited] = useState(false);
   const [name, setName] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  const slugError = slug && !SLUG_PATTERN.test(slug) ? 'Lower-case letters, digits and dashes; 2 to 63 characters, starting with a letter or digit' : undefined;
+  const slugError =
+    slug && !SLUG_PATTERN.test(slug)
+      ? 'Lower-case letters, digits and dashes; 2 to 63 characters, starting with a letter or digit'
+      : undefined;
 
   const reset = () => {
     setSlug('');
@@ -62,10 +73,21 @@ export function CreateEnvironmentModal({ opened, onClose, onCreated }: { opened:
               {error}
             </Alert>
           )}
-          <TextInput label="Name" description="How the console shows it, e.g. Staging (EU)" maxLength={200} value={name} onChange={(e) => changeName(e.currentTarget.value)} data-autofocus />
+          <TextInput
+            label="Name"
+            description="How the console shows it, e.g. Staging (EU)"
+            maxLength={200}
+            value={name}
+            onChange={(e) => changeName(e.currentTarget.value)}
+            data-autofocus
+          />
           <TextInput
             label="Slug"
-            description={slugEdited ? 'Used in URLs and tokens; it never changes' : 'Suggested from the name; edit it if you like. Used in URLs and tokens; it never changes'}
+            description={
+              slugEdited
+                ? 'Used in URLs and tokens; it never changes'
+                : 'Suggested from the name; edit it if you like. Used in URLs and tokens; it never changes'
+            }
             required
             maxLength={SLUG_MAX_LENGTH}
             value={slug}

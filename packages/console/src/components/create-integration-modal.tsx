@@ -16,7 +16,17 @@ import { keepFreshSecret, SecretReveal } from './secret-reveal';
 type Preset = 'read-only' | 'all-permissions' | 'none';
 
 /** The dialog. `onCreated` runs after the integration exists (to refresh a list). */
-export function CreateIntegrationModal({ env, opened, onClose, onCreated }: { env: string; opened: boolean; onClose: () => void; onCreated: () => void }) {
+export function CreateIntegrationModal({
+  env,
+  opened,
+  onClose,
+  onCreated,
+}: {
+  env: string;
+  opened: boolean;
+  onClose: () => void;
+  onCreated: () => void;
+}) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [preset, setPreset] = useState<Preset>('read-only');
@@ -41,8 +51,16 @@ export function CreateIntegrationModal({ env, opened, onClose, onCreated }: { en
     setBusy(true);
     setError(undefined);
     try {
-      const keys = authMethod === 'key' ? { token_endpoint_auth_method: 'private_key_jwt' as const, jwks: { keys: parsePastedJwks(jwks) } } : {};
-      const body: IntegrationCreate = { name: name.trim(), ...(description.trim() && { description: description.trim() }), ...(preset === 'none' ? { scopes: [] } : { preset }), ...keys };
+      const keys =
+        authMethod === 'key'
+          ? { token_endpoint_auth_method: 'private_key_jwt' as const, jwks: { keys: parsePastedJwks(jwks) } }
+          : {};
+      const body: IntegrationCreate = {
+        name: name.trim(),
+        ...(description.trim() && { description: description.trim() }),
+        ...(preset === 'none' ? { scopes: [] } : { preset }),
+        ...keys,
+      };
       const c = await api<IntegrationCreated>('POST', `/environments/${seg(env)}/integrations`, body);
       setCreated(c);
       notifications.show({ color: 'teal', title: 'Integration created', message: c.name });
@@ -62,14 +80,23 @@ export function CreateIntegrationModal({ env, opened, onClose, onCreated }: { en
   };
 
   return (
-    <Modal opened={opened} onClose={close} title={created ? 'Integration created' : 'Create integration'} size="lg" closeOnClickOutside={!created}>
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={created ? 'Integration created' : 'Create integration'}
+      size="lg"
+      closeOnClickOutside={!created}
+    >
       {created ? (
         <Stack>
           <CopyField label="Client ID" value={created.client_id} />
           {created.client_secret ? (
             <SecretReveal secret={created.client_secret} />
           ) : (
-            <Text size="sm">No secret: this integration authenticates with a client assertion signed by one of its keys (private key JWT).</Text>
+            <Text size="sm">
+              No secret: this integration authenticates with a client assertion signed by one of its keys (private key
+              JWT).
+            </Text>
           )}
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>
@@ -86,12 +113,40 @@ export function CreateIntegrationModal({ env, opened, onClose, onCreated }: { en
                 {error}
               </Alert>
             )}
-            <TextInput label="Name" description="A meaningful name, to recognise it later" required maxLength={200} value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
-            <Textarea label="Description" autosize minRows={2} maxLength={2000} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
-            <Radio.Group label="Permissions" description="You can change them later on the Permissions tab" value={preset} onChange={(v) => setPreset(v as Preset)}>
+            <TextInput
+              label="Name"
+              description="A meaningful name, to recognise it later"
+              required
+              maxLength={200}
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              data-autofocus
+            />
+            <Textarea
+              label="Description"
+              autosize
+              minRows={2}
+              maxLength={2000}
+              value={description}
+              onChange={(e) => setDescription(e.currentTarget.value)}
+            />
+            <Radio.Group
+              label="Permissions"
+              description="You can change them later on the Permissions tab"
+              value={preset}
+              onChange={(v) => setPreset(v as Preset)}
+            >
               <Stack gap="xs" mt="xs">
-                <Radio value="read-only" label="Read-only" description="Reads projects, media and fonts: safe for a front end (no customers, integrations or audit log)" />
-                <Radio value="all-permissions" label="All permissions" description="Full access to the Environment API except other integrations' secrets: keep it on servers only" />
+                <Radio
+                  value="read-only"
+                  label="Read-only"
+                  description="Reads projects, media and fonts: safe for a front end (no customers, integrations or audit log)"
+                />
+                <Radio
+                  value="all-permissions"
+                  label="All permissions"
+                  description="Full access to the Environment API except other integrations' secrets: keep it on servers only"
+                />
                 <Radio value="none" label="No permissions" description="Choose scopes afterwards" />
               </Stack>
             </Radio.Group>

@@ -31,22 +31,44 @@ export function CustomerTokensTab({ env }: { env: string }) {
   const [busy, setBusy] = useState(false);
   const [removing, setRemoving] = useState<Credentials['public_keys'][number] | undefined>();
   if (creds.loading && !creds.data) return <Loading label="Loading customer-token credentials" />;
-  if (creds.error instanceof ApiRequestError && creds.error.status === 404) return <Empty title="Customer tokens are coming soon" description="This server doesn't manage customer-token credentials yet." />;
+  if (creds.error instanceof ApiRequestError && creds.error.status === 404)
+    return (
+      <Empty
+        title="Customer tokens are coming soon"
+        description="This server doesn't manage customer-token credentials yet."
+      />
+    );
   if (creds.error !== undefined) return <ErrorState error={creds.error} onRetry={creds.reload} />;
   const c = creds.data!;
   const issue = async (action: 'create' | 'rotate') => {
     setBusy(true);
     try {
       const path = `/environments/${seg(env)}/credentials/${action === 'create' ? 'secret' : 'rotate-secret'}`;
-      setSecret((await api<{ environment_secret: string }>('POST', path, action === 'create' ? undefined : { grace_seconds: 86_400 })).environment_secret);
+      setSecret(
+        (
+          await api<{ environment_secret: string }>(
+            'POST',
+            path,
+            action === 'create' ? undefined : { grace_seconds: 86_400 },
+          )
+        ).environment_secret,
+      );
       notifications.show(
         action === 'create'
           ? { color: 'teal', title: 'Environment secret created', message: 'Copy it now: it is shown this once.' }
-          : { color: 'teal', title: 'Environment secret rotated', message: 'Copy the new secret now. The previous one keeps working for 24 hours.' },
+          : {
+              color: 'teal',
+              title: 'Environment secret rotated',
+              message: 'Copy the new secret now. The previous one keeps working for 24 hours.',
+            },
       );
       creds.reload();
     } catch (err) {
-      notifications.show({ color: 'red', title: action === 'create' ? 'Not created' : 'Not rotated', message: describeError(err) });
+      notifications.show({
+        color: 'red',
+        title: action === 'create' ? 'Not created' : 'Not rotated',
+        message: describeError(err),
+      });
       // A 409: someone created it meanwhile; the tab then offers rotation.
       creds.reload();
     } finally {
@@ -58,22 +80,33 @@ export function CustomerTokensTab({ env }: { env: string }) {
     <Stack>
       <Card withBorder>
         <Stack>
-          <Text size="sm">Your backend signs customer tokens (JWTs) with <code>iss</code> set to the environment key, using the environment secret (HS256/384/512) or a registered public key.</Text>
+          <Text size="sm">
+            Your backend signs customer tokens (JWTs) with <code>iss</code> set to the environment key, using the
+            environment secret (HS256/384/512) or a registered public key.
+          </Text>
           <CopyField label="Environment key" value={c.environment_key} />
           {secret ? (
             <SecretReveal secret={secret} label="Environment secret" />
           ) : exists ? (
             <Text size="sm" c="dimmed">
-              The environment secret was shown when it was created{c.secret_created_at ? ` (${new Date(c.secret_created_at).toLocaleString()})` : ''} and can't be shown again. Rotate it to get a new one.
+              The environment secret was shown when it was created
+              {c.secret_created_at ? ` (${new Date(c.secret_created_at).toLocaleString()})` : ''} and can't be shown
+              again. Rotate it to get a new one.
             </Text>
           ) : (
             <Text size="sm" c="dimmed">
-              This environment has no secret yet. Create one to sign customer tokens with HS256/384/512; it is shown once.
+              This environment has no secret yet. Create one to sign customer tokens with HS256/384/512; it is shown
+              once.
             </Text>
           )}
           <Group>
             {exists ? (
-              <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} loading={busy} onClick={() => issue('rotate')}>
+              <Button
+                variant="default"
+                leftSection={<IconRefresh size={16} aria-hidden />}
+                loading={busy}
+                onClick={() => issue('rotate')}
+              >
                 Rotate environment secret
               </Button>
             ) : (
@@ -85,11 +118,14 @@ export function CustomerTokensTab({ env }: { env: string }) {
         </Stack>
       </Card>
       {c.public_keys.length === 0 ? (
-        <Empty title="No public keys" description={
+        <Empty
+          title="No public keys"
+          description={
             <>
               Register ES256, RS256, PS256 or EdDSA public keys below or with <code>gatehouse env add-public-key</code>.
             </>
-          } />
+          }
+        />
       ) : (
         <Table.ScrollContainer minWidth={520}>
           <Table striped aria-label="Public keys">
@@ -112,7 +148,13 @@ export function CustomerTokensTab({ env }: { env: string }) {
                   <Table.Td>{k.allow_admin ? 'Allowed' : 'No'}</Table.Td>
                   <Table.Td>{new Date(k.created_at).toLocaleString()}</Table.Td>
                   <Table.Td ta="right">
-                    <Button variant="subtle" color="red" size="xs" onClick={() => setRemoving(k)} aria-label={`Remove key ${k.kid ?? k.id}`}>
+                    <Button
+                      variant="subtle"
+                      color="red"
+                      size="xs"
+                      onClick={() => setRemoving(k)}
+                      aria-label={`Remove key ${k.kid ?? k.id}`}
+                    >
                       Remove
                     </Button>
                   </Table.Td>
@@ -135,7 +177,8 @@ export function CustomerTokensTab({ env }: { env: string }) {
           }}
         >
           <Text size="sm">
-            Customer tokens signed with the {removing.alg} key {removing.kid ? <code>{removing.kid}</code> : <code>{removing.id}</code>} are refused from now on.
+            Customer tokens signed with the {removing.alg} key{' '}
+            {removing.kid ? <code>{removing.kid}</code> : <code>{removing.id}</code>} are refused from now on.
           </Text>
         </ConfirmModal>
       )}

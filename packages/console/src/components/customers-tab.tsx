@@ -18,10 +18,17 @@ export function CustomersTab({ env }: { env: string }) {
   const [viewing, setViewing] = useState<Customer | undefined>();
   const [deleting, setDeleting] = useState<Customer | undefined>();
   if (list.loading && !list.data) return <Loading label="Loading customers" />;
-  if (list.error instanceof ApiRequestError && list.error.status === 404) return <Empty title="Customers are coming soon" description="This server doesn't list customers yet." />;
+  if (list.error instanceof ApiRequestError && list.error.status === 404)
+    return <Empty title="Customers are coming soon" description="This server doesn't list customers yet." />;
   if (list.error !== undefined) return <ErrorState error={list.error} onRetry={list.reload} />;
   const items = list.data?.items ?? [];
-  if (!items.length) return <Empty title="No customers yet" description="A customer appears here the first time one of its customer tokens is used." />;
+  if (!items.length)
+    return (
+      <Empty
+        title="No customers yet"
+        description="A customer appears here the first time one of its customer tokens is used."
+      />
+    );
   return (
     <>
       <Table.ScrollContainer minWidth={560}>
@@ -43,7 +50,12 @@ export function CustomersTab({ env }: { env: string }) {
                 <Table.Td>{c.name ?? '—'}</Table.Td>
                 <Table.Td>{new Date(c.last_seen_at).toLocaleString()}</Table.Td>
                 <Table.Td>
-                  <Button variant="default" size="xs" onClick={() => setViewing(c)} aria-label={`View customer ${c.id}`}>
+                  <Button
+                    variant="default"
+                    size="xs"
+                    onClick={() => setViewing(c)}
+                    aria-label={`View customer ${c.id}`}
+                  >
                     View
                   </Button>
                 </Table.Td>
@@ -89,7 +101,10 @@ export function CustomersTab({ env }: { env: string }) {
             list.reload();
           }}
         >
-          <Text size="sm">The customer and the projects and outputs it owns are deleted. If its tokens are used again, it comes back as a new customer.</Text>
+          <Text size="sm">
+            The customer and the projects and outputs it owns are deleted. If its tokens are used again, it comes back
+            as a new customer.
+          </Text>
         </ConfirmModal>
       )}
     </>

@@ -25,9 +25,17 @@ export function DeleteEnvironment({ env }: { env: Environment }) {
         <Title order={2} size="h4">
           Delete environment
         </Title>
-        <Text size="sm">Deletes {env.name} with its integrations, APIs, customers, keys and content. Its tokens stop working. This can't be undone.</Text>
+        <Text size="sm">
+          Deletes {env.name} with its integrations, APIs, customers, keys and content. Its tokens stop working. This
+          can't be undone.
+        </Text>
         <Group>
-          <Button color="red" variant="outline" leftSection={<IconTrash size={16} aria-hidden />} onClick={() => setOpen(true)}>
+          <Button
+            color="red"
+            variant="outline"
+            leftSection={<IconTrash size={16} aria-hidden />}
+            onClick={() => setOpen(true)}
+          >
             Delete environment
           </Button>
         </Group>
@@ -45,7 +53,8 @@ export function DeleteEnvironment({ env }: { env: Environment }) {
           }}
         >
           <Text size="sm">
-            Everything in <code>{env.slug}</code> is deleted and {env.integration_count} integration(s) lose access at once.
+            Everything in <code>{env.slug}</code> is deleted and {env.integration_count} integration(s) lose access at
+            once.
           </Text>
         </ConfirmModal>
       )}

@@ -65,12 +65,20 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
   const toggle = (enabled: boolean) =>
     act(async () => {
       onChanged(await api<Integration>('PATCH', path, { enabled }));
-      notifications.show({ color: 'teal', title: enabled ? 'Integration enabled' : 'Integration disabled', message: c.name });
+      notifications.show({
+        color: 'teal',
+        title: enabled ? 'Integration enabled' : 'Integration disabled',
+        message: c.name,
+      });
     });
   const revoke = () =>
     act(async () => {
       const r = await api<{ revoked: number }>('POST', `${path}/revoke-tokens`, {});
-      notifications.show({ color: 'teal', title: 'Tokens revoked', message: `${r.revoked} token${r.revoked === 1 ? '' : 's'} revoked` });
+      notifications.show({
+        color: 'teal',
+        title: 'Tokens revoked',
+        message: `${r.revoked} token${r.revoked === 1 ? '' : 's'} revoked`,
+      });
     });
   const remove = () =>
     act(async () => {
@@ -100,7 +108,8 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
             </Text>
           ) : (
             <Text size="sm" c="dimmed">
-              The client secret is shown only once, when the integration is created or its secret rotated. Lost it? Rotate the secret.
+              The client secret is shown only once, when the integration is created or its secret rotated. Lost it?
+              Rotate the secret.
             </Text>
           )}
           <Text size="sm" c="dimmed">
@@ -119,15 +128,37 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
       )}
       <Card withBorder>
         <Stack gap="md">
-          <Switch label="Enabled" description="A disabled integration can't get tokens" checked={c.enabled} disabled={busy || !canWrite} onChange={(e) => (e.currentTarget.checked ? toggle(true) : setDialog('disable'))} />
+          <Switch
+            label="Enabled"
+            description="A disabled integration can't get tokens"
+            checked={c.enabled}
+            disabled={busy || !canWrite}
+            onChange={(e) => (e.currentTarget.checked ? toggle(true) : setDialog('disable'))}
+          />
           <Group gap="sm">
-            <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} disabled={!canRotate} onClick={() => setDialog('rotate')}>
+            <Button
+              variant="default"
+              leftSection={<IconRefresh size={16} aria-hidden />}
+              disabled={!canRotate}
+              onClick={() => setDialog('rotate')}
+            >
               Rotate secret
             </Button>
-            <Button variant="default" leftSection={<IconBan size={16} aria-hidden />} disabled={!canWrite} onClick={() => setDialog('revoke')}>
+            <Button
+              variant="default"
+              leftSection={<IconBan size={16} aria-hidden />}
+              disabled={!canWrite}
+              onClick={() => setDialog('revoke')}
+            >
               Revoke tokens
             </Button>
-            <Button color="red" variant="light" leftSection={<IconTrash size={16} aria-hidden />} disabled={!canWrite} onClick={() => setDialog('delete')}>
+            <Button
+              color="red"
+              variant="light"
+              leftSection={<IconTrash size={16} aria-hidden />}
+              disabled={!canWrite}
+              onClick={() => setDialog('delete')}
+            >
               Delete
             </Button>
           </Group>
@@ -136,8 +167,18 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
 
       <Modal opened={dialog === 'rotate'} onClose={() => setDialog(undefined)} title="Rotate secret">
         <Stack>
-          <Text size="sm">A new secret is issued and shown once. Tokens already issued stay valid until they expire.</Text>
-          <Select label="Grace period" description="How long the old secret keeps working while you roll out the new one" data={GRACE} value={grace} onChange={(v) => setGrace(v ?? DEFAULT_GRACE)} allowDeselect={false} comboboxProps={{ withinPortal: true }} />
+          <Text size="sm">
+            A new secret is issued and shown once. Tokens already issued stay valid until they expire.
+          </Text>
+          <Select
+            label="Grace period"
+            description="How long the old secret keeps working while you roll out the new one"
+            data={GRACE}
+            value={grace}
+            onChange={(v) => setGrace(v ?? DEFAULT_GRACE)}
+            allowDeselect={false}
+            comboboxProps={{ withinPortal: true }}
+          />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setDialog(undefined)}>
               Cancel
@@ -151,7 +192,9 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
       <Modal opened={dialog === 'disable'} onClose={() => setDialog(undefined)} title="Disable integration">
         <Stack>
           <Text size="sm">
-            Disable <b>{c.name}</b>? It gets no new tokens until it is enabled again, and Gatehouse's own API refuses its tokens at once; other APIs that verify tokens locally accept them until they expire (revoke them as well to cut those off).
+            Disable <b>{c.name}</b>? It gets no new tokens until it is enabled again, and Gatehouse's own API refuses
+            its tokens at once; other APIs that verify tokens locally accept them until they expire (revoke them as well
+            to cut those off).
           </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setDialog(undefined)}>
@@ -165,7 +208,10 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
       </Modal>
       <Modal opened={dialog === 'revoke'} onClose={() => setDialog(undefined)} title="Revoke tokens">
         <Stack>
-          <Text size="sm">Every unexpired token of {c.name} stops working at resource servers that check revocation; the next token request mints a new one.</Text>
+          <Text size="sm">
+            Every unexpired token of {c.name} stops working at resource servers that check revocation; the next token
+            request mints a new one.
+          </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setDialog(undefined)}>
               Cancel

@@ -27,8 +27,24 @@ export function IntegrationUsageCard({ integration: c }: { integration: Integrat
       {/* A wrapping row, not a responsive grid: Mantine's responsive props inject an inline <style>, which the console's CSP refuses. */}
       <Group gap="xl" wrap="wrap" align="flex-start">
         <Fact label="Last used" value={when(c.last_used_at, 'Never')} testId="last-used" />
-        <Fact label="Secret created" value={c.token_endpoint_auth_method === 'private_key_jwt' ? 'No secret (keys only)' : when(c.secret_created_at, 'Unknown')} testId="secret-created" />
-        <Fact label="Previous secret" value={c.previous_secret_expires_at ? `Works until ${new Date(c.previous_secret_expires_at).toLocaleString()}` : 'None works'} testId="previous-secret" />
+        <Fact
+          label="Secret created"
+          value={
+            c.token_endpoint_auth_method === 'private_key_jwt'
+              ? 'No secret (keys only)'
+              : when(c.secret_created_at, 'Unknown')
+          }
+          testId="secret-created"
+        />
+        <Fact
+          label="Previous secret"
+          value={
+            c.previous_secret_expires_at
+              ? `Works until ${new Date(c.previous_secret_expires_at).toLocaleString()}`
+              : 'None works'
+          }
+          testId="previous-secret"
+        />
         <Fact label="Live tokens" value={String(c.live_tokens)} testId="live-tokens" />
       </Group>
     </Card>

@@ -22,14 +22,24 @@ export function IntegrationsTab({ env }: { env: string }) {
   const [cursor, setCursor] = useState<string | null>(null);
   const apis = useRequest(() => api<Page<Api>>('GET', `/environments/${seg(env)}/apis`), [env]);
   const allScopes = apis.data?.items.find((a) => a.built_in)?.scopes.map((s) => s.value) ?? [];
-  const list = useRequest(() => api<Page<Integration>>('GET', `/environments/${seg(env)}/integrations?limit=50${q ? `&q=${encodeURIComponent(q)}` : ''}`), [env, q]);
+  const list = useRequest(
+    () =>
+      api<Page<Integration>>(
+        'GET',
+        `/environments/${seg(env)}/integrations?limit=50${q ? `&q=${encodeURIComponent(q)}` : ''}`,
+      ),
+    [env, q],
+  );
   useEffect(() => {
     setMore([]);
     setCursor(list.data?.next_cursor ?? null);
   }, [list.data]);
   const loadMore = async () => {
     if (!cursor) return;
-    const page = await api<Page<Integration>>('GET', `/environments/${seg(env)}/integrations?limit=50&cursor=${encodeURIComponent(cursor)}${q ? `&q=${encodeURIComponent(q)}` : ''}`);
+    const page = await api<Page<Integration>>(
+      'GET',
+      `/environments/${seg(env)}/integrations?limit=50&cursor=${encodeURIComponent(cursor)}${q ? `&q=${encodeURIComponent(q)}` : ''}`,
+    );
     setMore((m) => [...m, ...page.items]);
     setCursor(page.next_cursor);
   };
@@ -48,7 +58,11 @@ export function IntegrationsTab({ env }: { env: string }) {
           style={{ flexGrow: 1, maxWidth: 360 }}
         />
         {canCreate && (
-          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)} style={{ alignSelf: 'flex-end' }}>
+          <Button
+            leftSection={<IconPlus size={16} aria-hidden />}
+            onClick={() => setCreating(true)}
+            style={{ alignSelf: 'flex-end' }}
+          >
             Create integration
           </Button>
         )}
@@ -56,7 +70,14 @@ export function IntegrationsTab({ env }: { env: string }) {
       {list.loading && !list.data && <Loading label="Loading integrations" />}
       {list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}
       {list.data && items.length === 0 && (
-        <Empty title={q ? 'No integration matches' : 'No integrations yet'} description={q ? 'Try another name or a full client ID.' : 'An integration is a machine user: it gets a client ID and secret to request access tokens.'} />
+        <Empty
+          title={q ? 'No integration matches' : 'No integrations yet'}
+          description={
+            q
+              ? 'Try another name or a full client ID.'
+              : 'An integration is a machine user: it gets a client ID and secret to request access tokens.'
+          }
+        />
       )}
       {items.length > 0 && (
         <Table.ScrollContainer minWidth={640}>

@@ -4,7 +4,20 @@
  * remove members. Others see the list read-only.
  */
 import { useState, type FormEvent } from 'react';
-import { ActionIcon, Alert, Button, Group, Select, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Button,
+  Group,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconSend, IconTrash } from '@tabler/icons-react';
 import { api, describeError, seg } from '../api/client';
@@ -79,8 +92,23 @@ export function MembersTab({ env }: { env: string }) {
             Invite a member
           </Title>
           <Group align="end" wrap="wrap">
-            <TextInput label="Email" type="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} w={260} />
-            <Select label="Role" data={ROLES} value={role} onChange={setRole} allowDeselect={false} w={330} comboboxProps={{ withinPortal: true }} />
+            <TextInput
+              label="Email"
+              type="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.currentTarget.value)}
+              w={260}
+            />
+            <Select
+              label="Role"
+              data={ROLES}
+              value={role}
+              onChange={setRole}
+              allowDeselect={false}
+              w={330}
+              comboboxProps={{ withinPortal: true }}
+            />
             <Button type="submit" loading={busy} leftSection={<IconSend size={16} aria-hidden />}>
               Create invitation link
             </Button>
@@ -92,7 +120,13 @@ export function MembersTab({ env }: { env: string }) {
         </Text>
       )}
       {link && (
-        <Alert color="yellow" icon={<IconAlertTriangle aria-hidden />} title="Copy the invitation link now" role="region" aria-label="New invitation link">
+        <Alert
+          color="yellow"
+          icon={<IconAlertTriangle aria-hidden />}
+          title="Copy the invitation link now"
+          role="region"
+          aria-label="New invitation link"
+        >
           <Stack gap="sm">
             <span>It is shown this once, works once and expires. Send it to the invitee yourself.</span>
             <CopyField label="Invitation link" value={link} />
@@ -101,7 +135,9 @@ export function MembersTab({ env }: { env: string }) {
       )}
       {members.loading && !members.data && <Loading label="Loading members" />}
       {members.error !== undefined && <ErrorState error={members.error} onRetry={members.reload} />}
-      {members.data && members.data.items.length === 0 && <Empty title="No members yet" description="Operators manage this environment; invite its owners." />}
+      {members.data && members.data.items.length === 0 && (
+        <Empty title="No members yet" description="Operators manage this environment; invite its owners." />
+      )}
       {members.data && members.data.items.length > 0 && (
         <Table.ScrollContainer minWidth={340}>
           <Table striped verticalSpacing="sm" aria-label="Members">
@@ -122,7 +158,14 @@ export function MembersTab({ env }: { env: string }) {
                   <Table.Td style={{ wordBreak: 'break-all' }}>{m.email}</Table.Td>
                   <Table.Td>
                     {canManage ? (
-                      <Select aria-label={`Role of ${m.email}`} data={SHORT} value={m.role} onChange={(v) => void change(m, v)} allowDeselect={false} w={140} />
+                      <Select
+                        aria-label={`Role of ${m.email}`}
+                        data={SHORT}
+                        value={m.role}
+                        onChange={(v) => void change(m, v)}
+                        allowDeselect={false}
+                        w={140}
+                      />
                     ) : (
                       <Text size="sm">{m.role}</Text>
                     )}
@@ -130,7 +173,12 @@ export function MembersTab({ env }: { env: string }) {
                   {canManage && (
                     <Table.Td ta="right">
                       <Tooltip label={`Remove ${m.email}`} withArrow>
-                        <ActionIcon variant="subtle" color="red" aria-label={`Remove ${m.email}`} onClick={() => void remove(m)}>
+                        <ActionIcon
+                          variant="subtle"
+                          color="red"
+                          aria-label={`Remove ${m.email}`}
+                          onClick={() => void remove(m)}
+                        >
                           <IconTrash size={18} aria-hidden />
                         </ActionIcon>
                       </Tooltip>

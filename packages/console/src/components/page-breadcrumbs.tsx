@@ -15,8 +15,19 @@ import { Link } from '../router';
  * extra request; `null` while the page is still loading it); `current` names the page itself (an integration, a customer…), absent on the
  * environment's own page.
  */
-export function PageBreadcrumbs({ env, envName, current }: { env: string; envName?: string | null | undefined; current?: string | undefined }) {
-  const fetched = useRequest(() => (envName === undefined ? api<Environment>('GET', `/environments/${seg(env)}`) : Promise.resolve(undefined)), [env, envName === undefined]);
+export function PageBreadcrumbs({
+  env,
+  envName,
+  current,
+}: {
+  env: string;
+  envName?: string | null | undefined;
+  current?: string | undefined;
+}) {
+  const fetched = useRequest(
+    () => (envName === undefined ? api<Environment>('GET', `/environments/${seg(env)}`) : Promise.resolve(undefined)),
+    [env, envName === undefined],
+  );
   const name = envName ?? fetched.data?.name;
   // Until the name is known, a neutral placeholder: never the slug, which would then change
   // (the slug only when the environment can't be loaded at all).

@@ -21,7 +21,8 @@ export function parsePastedJwks(text: string): Jwk[] {
   } catch {
     throw new Error('Paste a JWK or JWKS as JSON (PEM is not accepted here)');
   }
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObject(value)) throw new Error('Paste a JWK or JWKS as a JSON object');
   const keys = Array.isArray(value.keys) ? (value.keys as unknown[]) : [value];
   if (keys.length === 0) throw new Error('The JWKS holds no key');

@@ -16,7 +16,9 @@ import { SavedNote } from './saved-note';
 type Selection = Record<string, string[]>;
 
 function initial(c: Integration, apis: Api[]): Selection {
-  return Object.fromEntries(apis.map((a) => [a.audience, c.grants.find((g) => g.audience === a.audience)?.scopes ?? []]));
+  return Object.fromEntries(
+    apis.map((a) => [a.audience, c.grants.find((g) => g.audience === a.audience)?.scopes ?? []]),
+  );
 }
 
 function byResource(scopes: Api['scopes']): [string, Api['scopes']][] {
@@ -31,29 +33,55 @@ function byResource(scopes: Api['scopes']): [string, Api['scopes']][] {
 const title = (resource: string) => resource.charAt(0).toUpperCase() + resource.slice(1);
 
 /** The tab; `onSaved` gets the changed integration. */
-export function PermissionsTab({ integration: c, apis, onSaved }: { integration: Integration; apis: Api[]; onSaved: (c: Integration) => void }) {
+export function PermissionsTab({
+  integration: c,
+  apis,
+  onSaved,
+}: {
+  integration: Integration;
+  apis: Api[];
+  onSaved: (c: Integration) => void;
+}) {
   const saved = useMemo(() => initial(c, apis), [c, apis]);
   const [selection, setSelection] = useState<Selection>(saved);
   const [busy, setBusy] = useState(false);
   const [keepTokens, setKeepTokens] = useState(false);
   const [savedAt, setSavedAt] = useState<Date | undefined>();
-  const dirty = apis.some((a) => [...(selection[a.audience] ?? [])].sort().join(' ') !== [...(saved[a.audience] ?? [])].sort().join(' '));
+  const dirty = apis.some(
+    (a) => [...(selection[a.audience] ?? [])].sort().join(' ') !== [...(saved[a.audience] ?? [])].sort().join(' '),
+  );
   const envApi = apis.find((a) => a.built_in);
   // A tenant API losing a scope: its resource servers verify tokens locally and can't see the cut.
-  const tenantReduced = apis.some((a) => !a.built_in && (saved[a.audience] ?? []).some((s) => !selection[a.audience]?.includes(s)));
+  const tenantReduced = apis.some(
+    (a) => !a.built_in && (saved[a.audience] ?? []).some((s) => !selection[a.audience]?.includes(s)),
+  );
 
   const toggle = (audience: string, scope: string, on: boolean) =>
-    setSelection((s) => ({ ...s, [audience]: on ? [...new Set([...(s[audience] ?? []), scope])] : (s[audience] ?? []).filter((x) => x !== scope) }));
+    setSelection((s) => ({
+      ...s,
+      [audience]: on ? [...new Set([...(s[audience] ?? []), scope])] : (s[audience] ?? []).filter((x) => x !== scope),
+    }));
   const preset = (scopes: string[]) => envApi && setSelection((s) => ({ ...s, [envApi.audience]: scopes }));
   const save = async () => {
     setBusy(true);
     try {
-      const grants = apis.map((a) => ({ audience: a.audience, scopes: a.scopes.map((s) => s.value).filter((v) => selection[a.audience]?.includes(v)) }));
-      const updated = await api<Integration>('PATCH', `/environments/${seg(c.environment)}/integrations/${seg(c.client_id)}`, { grants, ...(tenantReduced && keepTokens && { keep_tokens: true }) });
+      const grants = apis.map((a) => ({
+        audience: a.audience,
+        scopes: a.scopes.map((s) => s.value).filter((v) => selection[a.audience]?.includes(v)),
+      }));
+      const updated = await api<Integration>(
+        'PATCH',
+        `/environments/${seg(c.environment)}/integrations/${seg(c.client_id)}`,
+        { grants, ...(tenantReduced && keepTokens && { keep_tokens: true }) },
+      );
       onSaved(updated);
       setSelection(initial(updated, apis));
       setSavedAt(new Date());
-      notifications.show({ color: 'teal', title: 'Permissions saved', message: 'The next token request gets the new scopes.' });
+      notifications.show({
+        color: 'teal',
+        title: 'Permissions saved',
+        message: 'The next token request gets the new scopes.',
+      });
     } catch (err) {
       notifications.show({ color: 'red', title: 'Permissions not saved', message: describeError(err) });
     } finally {
@@ -71,7 +99,11 @@ export function PermissionsTab({ integration: c, apis, onSaved }: { integration:
           <Button size="xs" variant="default" onClick={() => preset(readOnlyScopes(envApi.scopes.map((s) => s.value)))}>
             Read-only
           </Button>
-          <Button size="xs" variant="default" onClick={() => preset(allPermissionScopes(envApi.scopes.map((s) => s.value)))}>
+          <Button
+            size="xs"
+            variant="default"
+            onClick={() => preset(allPermissionScopes(envApi.scopes.map((s) => s.value)))}
+          >
             All permissions
           </Button>
         </Group>

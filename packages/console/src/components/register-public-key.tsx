@@ -20,8 +20,17 @@ export function RegisterPublicKey({ env, onAdded }: { env: string; onAdded: () =
   const submit = async () => {
     setBusy(true);
     try {
-      await api('POST', `/environments/${seg(env)}/credentials/public-keys`, { alg, key, ...(kid.trim() && { kid: kid.trim() }), allow_admin: allowAdmin });
-      notifications.show({ color: 'teal', title: 'Public key registered', message: `${alg ?? ''}${kid.trim() ? ` (${kid.trim()})` : ''}` });
+      await api('POST', `/environments/${seg(env)}/credentials/public-keys`, {
+        alg,
+        key,
+        ...(kid.trim() && { kid: kid.trim() }),
+        allow_admin: allowAdmin,
+      });
+      notifications.show({
+        color: 'teal',
+        title: 'Public key registered',
+        message: `${alg ?? ''}${kid.trim() ? ` (${kid.trim()})` : ''}`,
+      });
       setKey('');
       setKid('');
       onAdded();
@@ -36,11 +45,35 @@ export function RegisterPublicKey({ env, onAdded }: { env: string; onAdded: () =
       <Stack>
         <Text fw={600}>Register a public key</Text>
         <Group grow align="flex-start">
-          <Select label="Algorithm" data={ALGS} value={alg} onChange={setAlg} allowDeselect={false} comboboxProps={{ withinPortal: false }} />
-          <TextInput label="Key ID (optional)" description="The kid your tokens carry in their header" value={kid} onChange={(e) => setKid(e.currentTarget.value)} />
+          <Select
+            label="Algorithm"
+            data={ALGS}
+            value={alg}
+            onChange={setAlg}
+            allowDeselect={false}
+            comboboxProps={{ withinPortal: false }}
+          />
+          <TextInput
+            label="Key ID (optional)"
+            description="The kid your tokens carry in their header"
+            value={kid}
+            onChange={(e) => setKid(e.currentTarget.value)}
+          />
         </Group>
-        <Textarea label="Public key" description="PEM (-----BEGIN PUBLIC KEY-----) or JWK JSON; never the private key" autosize minRows={4} value={key} onChange={(e) => setKey(e.currentTarget.value)} styles={{ input: { fontFamily: 'monospace' } }} />
-        <Checkbox label="May sign admin tokens" checked={allowAdmin} onChange={(e) => setAllowAdmin(e.currentTarget.checked)} />
+        <Textarea
+          label="Public key"
+          description="PEM (-----BEGIN PUBLIC KEY-----) or JWK JSON; never the private key"
+          autosize
+          minRows={4}
+          value={key}
+          onChange={(e) => setKey(e.currentTarget.value)}
+          styles={{ input: { fontFamily: 'monospace' } }}
+        />
+        <Checkbox
+          label="May sign admin tokens"
+          checked={allowAdmin}
+          onChange={(e) => setAllowAdmin(e.currentTarget.checked)}
+        />
         <Group>
           <Button onClick={submit} loading={busy} disabled={!alg || key.trim() === ''}>
             Register public key

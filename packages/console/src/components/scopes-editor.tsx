@@ -57,7 +57,15 @@ export function withValue(rows: readonly ScopeRow[], i: number, text: string): S
 }
 
 /** The editor. */
-export function ScopesEditor({ rows, onChange, label = 'Scopes' }: { rows: ScopeRow[]; onChange: (rows: ScopeRow[]) => void; label?: string }) {
+export function ScopesEditor({
+  rows,
+  onChange,
+  label = 'Scopes',
+}: {
+  rows: ScopeRow[];
+  onChange: (rows: ScopeRow[]) => void;
+  label?: string;
+}) {
   // After a split, typing goes on in the last new row (its input is focused when it mounts).
   const focusKey = useRef<number | null>(null);
   const setValue = (i: number, text: string) => {
@@ -76,7 +84,8 @@ export function ScopesEditor({ rows, onChange, label = 'Scopes' }: { rows: Scope
         {label}
       </Text>
       <Text size="xs" c="dimmed">
-        One scope per row, e.g. <code>invoices:read</code>. Pasting several separated by spaces or commas makes one row each.
+        One scope per row, e.g. <code>invoices:read</code>. Pasting several separated by spaces or commas makes one row
+        each.
       </Text>
       {rows.map((r, i) => {
         const error = rowError(rows, i);
@@ -86,33 +95,39 @@ export function ScopesEditor({ rows, onChange, label = 'Scopes' }: { rows: Scope
             {/* Value and description side by side; on a phone, one above the other (flex wrap: no
                 responsive props, whose injected <style> the console's CSP refuses). */}
             <Group gap={6} align="flex-start" style={{ flex: 1, minWidth: 0 }}>
-            <TextInput
-              aria-label={`Scope ${n}`}
-              placeholder="invoices:read"
-              style={{ flex: '1 1 150px', minWidth: 0 }}
-              value={r.value}
-              error={error}
-              onChange={(e) => setValue(i, e.currentTarget.value)}
-              ref={(el) => {
-                if (el && focusKey.current === r.key) {
-                  focusKey.current = null;
-                  el.focus();
-                  el.setSelectionRange(el.value.length, el.value.length);
-                }
-              }}
-            />
-            <TextInput
-              aria-label={`Description of scope ${n}`}
-              placeholder="Read invoices"
-              style={{ flex: '1 1 150px', minWidth: 0 }}
-              value={r.description}
-              onChange={(e) => {
-                const description = e.currentTarget.value;
-                onChange(rows.map((x, j) => (j === i ? { ...x, description } : x)));
-              }}
-            />
+              <TextInput
+                aria-label={`Scope ${n}`}
+                placeholder="invoices:read"
+                style={{ flex: '1 1 150px', minWidth: 0 }}
+                value={r.value}
+                error={error}
+                onChange={(e) => setValue(i, e.currentTarget.value)}
+                ref={(el) => {
+                  if (el && focusKey.current === r.key) {
+                    focusKey.current = null;
+                    el.focus();
+                    el.setSelectionRange(el.value.length, el.value.length);
+                  }
+                }}
+              />
+              <TextInput
+                aria-label={`Description of scope ${n}`}
+                placeholder="Read invoices"
+                style={{ flex: '1 1 150px', minWidth: 0 }}
+                value={r.description}
+                onChange={(e) => {
+                  const description = e.currentTarget.value;
+                  onChange(rows.map((x, j) => (j === i ? { ...x, description } : x)));
+                }}
+              />
             </Group>
-            <ActionIcon variant="subtle" color="red" size="lg" aria-label={`Remove scope ${n}${r.value ? ` (${r.value})` : ''}`} onClick={() => onChange(rows.length > 1 ? rows.filter((_, j) => j !== i) : [scopeRow()])}>
+            <ActionIcon
+              variant="subtle"
+              color="red"
+              size="lg"
+              aria-label={`Remove scope ${n}${r.value ? ` (${r.value})` : ''}`}
+              onClick={() => onChange(rows.length > 1 ? rows.filter((_, j) => j !== i) : [scopeRow()])}
+            >
               <IconTrash size={16} aria-hidden />
             </ActionIcon>
           </Group>

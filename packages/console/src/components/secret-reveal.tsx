@@ -6,9 +6,17 @@ import { CopyField } from './copy-field';
 /** The secret with a copy button and a clear notice that it won't be shown again. */
 export function SecretReveal({ secret, label = 'Client secret' }: { secret: string; label?: string }) {
   return (
-    <Alert color="yellow" icon={<IconAlertTriangle aria-hidden />} title={`Copy the ${label.toLowerCase()} now`} role="region" aria-label={`New ${label.toLowerCase()}`}>
+    <Alert
+      color="yellow"
+      icon={<IconAlertTriangle aria-hidden />}
+      title={`Copy the ${label.toLowerCase()} now`}
+      role="region"
+      aria-label={`New ${label.toLowerCase()}`}
+    >
       <Stack gap="sm">
-        <span>You won't see this again. Store it in a key store or an environment variable, never in front-end code.</span>
+        <span>
+          You won't see this again. Store it in a key store or an environment variable, never in front-end code.
+        </span>
         <CopyField label={label} value={secret} />
       </Stack>
     </Alert>

@@ -4,7 +4,11 @@
  * The snippets, by language: a `client_credentials` request to `endpoint` for `clientId` (and the
  * Environment API `audience`, when given). The secret is never filled in.
  */
-export function snippets(endpoint: string, clientId: string, audience?: string): Record<'curl' | 'node' | 'python', string> {
+export function snippets(
+  endpoint: string,
+  clientId: string,
+  audience?: string,
+): Record<'curl' | 'node' | 'python', string> {
   const aud = audience ? `  --data-urlencode 'audience=${audience}' \\\n` : '';
   return {
     curl: `curl -X POST '${endpoint}' \\\n  --header 'content-type: application/x-www-form-urlencoded' \\\n  --data-urlencode 'grant_type=client_credentials' \\\n${aud}  --data-urlencode 'client_id=${clientId}' \\\n  --data-urlencode 'client_secret=<CLIENT_SECRET>'`,

@@ -24,7 +24,9 @@ export function TryItPanel({ clientId, audience }: { clientId: string; audience?
   return (
     <Stack>
       <Text size="sm">
-        Request an access token with this integration's credentials. Replace <code>&lt;CLIENT_SECRET&gt;</code> with its secret, and keep tokens with write scopes off front ends. The answer is reused until shortly before it expires: request again when <code>expires_in</code> runs out.
+        Request an access token with this integration's credentials. Replace <code>&lt;CLIENT_SECRET&gt;</code> with its
+        secret, and keep tokens with write scopes off front ends. The answer is reused until shortly before it expires:
+        request again when <code>expires_in</code> runs out.
       </Text>
       <CopyField label="Token endpoint" value={endpoint.data!} />
       <Tabs defaultValue="curl" variant="outline">

@@ -34,7 +34,9 @@ export function EnvironmentPage({ env, tab }: { env: string; tab: string | null 
   const environment = useRequest(() => api<Environment>('GET', `/environments/${seg(env)}`), [env]);
   const caps = useCapabilities(env);
   // Customer-token credentials are hidden from roles that may not read them.
-  const tabs = TABS.filter(([v]) => v !== 'customer-tokens' || caps.data?.operator || caps.data?.capabilities.includes('credentials:read'));
+  const tabs = TABS.filter(
+    ([v]) => v !== 'customer-tokens' || caps.data?.operator || caps.data?.capabilities.includes('credentials:read'),
+  );
   const current = tabs.some(([v]) => v === tab) ? tab! : 'integrations';
   return (
     <>
@@ -48,48 +50,54 @@ export function EnvironmentPage({ env, tab }: { env: string; tab: string | null 
       {environment.loading && !environment.data && <Loading label="Loading environment" />}
       {environment.error !== undefined && <ErrorState error={environment.error} onRetry={environment.reload} />}
       {/* One error for one failure: an unknown environment fails both requests. */}
-      {environment.error === undefined && caps.error !== undefined && <ErrorState error={caps.error} onRetry={caps.reload} />}
+      {environment.error === undefined && caps.error !== undefined && (
+        <ErrorState error={caps.error} onRetry={caps.reload} />
+      )}
       {environment.data && caps.data && (
         <CapabilitiesProvider value={caps.data}>
-        <Tabs value={current} onChange={(v) => v && navigate(`/environments/${seg(env)}?tab=${v}`, true)} keepMounted={false}>
-          <Tabs.List mb="md" className="gh-tabs">
-            {tabs.map(([value, label]) => (
-              <Tabs.Tab key={value} value={value}>
-                {label}
-              </Tabs.Tab>
-            ))}
-          </Tabs.List>
-          <Tabs.Panel value="integrations">
-            <IntegrationsTab env={env} />
-          </Tabs.Panel>
-          <Tabs.Panel value="customers">
-            <RequireCapability capability="customers:write" what="customers">
-              <CustomersTab env={env} />
-            </RequireCapability>
-          </Tabs.Panel>
-          <Tabs.Panel value="apis">
-            <RequireCapability capability="apis:write" what="APIs">
-              <ApisTab env={env} />
-            </RequireCapability>
-          </Tabs.Panel>
-          <Tabs.Panel value="customer-tokens">
-            <RequireCapability capability="credentials:write" what="customer-token credentials">
-              <CustomerTokensTab env={env} />
-            </RequireCapability>
-          </Tabs.Panel>
-          <Tabs.Panel value="settings">
-            <RequireCapability capability="environment:write" what="settings">
-              <SettingsTab environment={environment.data} onSaved={environment.set} />
-            </RequireCapability>
-            <DeleteEnvironment env={environment.data} />
-          </Tabs.Panel>
-          <Tabs.Panel value="audit">
-            <AuditTab env={env} />
-          </Tabs.Panel>
-          <Tabs.Panel value="members">
-            <MembersTab env={env} />
-          </Tabs.Panel>
-        </Tabs>
+          <Tabs
+            value={current}
+            onChange={(v) => v && navigate(`/environments/${seg(env)}?tab=${v}`, true)}
+            keepMounted={false}
+          >
+            <Tabs.List mb="md" className="gh-tabs">
+              {tabs.map(([value, label]) => (
+                <Tabs.Tab key={value} value={value}>
+                  {label}
+                </Tabs.Tab>
+              ))}
+            </Tabs.List>
+            <Tabs.Panel value="integrations">
+              <IntegrationsTab env={env} />
+            </Tabs.Panel>
+            <Tabs.Panel value="customers">
+              <RequireCapability capability="customers:write" what="customers">
+                <CustomersTab env={env} />
+              </RequireCapability>
+            </Tabs.Panel>
+            <Tabs.Panel value="apis">
+              <RequireCapability capability="apis:write" what="APIs">
+                <ApisTab env={env} />
+              </RequireCapability>
+            </Tabs.Panel>
+            <Tabs.Panel value="customer-tokens">
+              <RequireCapability capability="credentials:write" what="customer-token credentials">
+                <CustomerTokensTab env={env} />
+              </RequireCapability>
+            </Tabs.Panel>
+            <Tabs.Panel value="settings">
+              <RequireCapability capability="environment:write" what="settings">
+                <SettingsTab environment={environment.data} onSaved={environment.set} />
+              </RequireCapability>
+              <DeleteEnvironment env={environment.data} />
+            </Tabs.Panel>
+            <Tabs.Panel value="audit">
+              <AuditTab env={env} />
+            </Tabs.Panel>
+            <Tabs.Panel value="members">
+              <MembersTab env={env} />
+            </Tabs.Panel>
+          </Tabs>
         </CapabilitiesProvider>
       )}
     </>

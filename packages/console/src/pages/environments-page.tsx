@@ -35,7 +35,9 @@ export function EnvironmentsPage() {
       </Group>
       {envs.loading && !envs.data && <Loading label="Loading environments" />}
       {envs.error !== undefined && <ErrorState error={envs.error} onRetry={envs.reload} />}
-      {envs.data && envs.data.items.length === 0 && <Empty title="No environments yet" description="Create one to add integrations." />}
+      {envs.data && envs.data.items.length === 0 && (
+        <Empty title="No environments yet" description="Create one to add integrations." />
+      )}
       {envs.data && envs.data.items.length > 0 && (
         <Table.ScrollContainer minWidth={340}>
           <Table striped highlightOnHover verticalSpacing="sm" aria-label="Environments">
@@ -61,7 +63,11 @@ export function EnvironmentsPage() {
                   <Table.Td>{env.integration_count}</Table.Td>
                   <Table.Td ta="right">
                     <Tooltip label={`Edit the settings of ${env.name}`} withArrow>
-                      <ActionIcon variant="subtle" aria-label="Edit" onClick={() => navigate(`${edit(env.slug)}?tab=settings`)}>
+                      <ActionIcon
+                        variant="subtle"
+                        aria-label="Edit"
+                        onClick={() => navigate(`${edit(env.slug)}?tab=settings`)}
+                      >
                         <IconPencil size={18} aria-hidden />
                       </ActionIcon>
                     </Tooltip>

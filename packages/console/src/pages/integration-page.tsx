@@ -17,7 +17,10 @@ const TABS = ['general', 'permissions', 'try-it'];
 
 /** The integration page. */
 export function IntegrationPage({ env, clientId, tab }: { env: string; clientId: string; tab: string | null }) {
-  const integration = useRequest(() => api<Integration>('GET', `/environments/${seg(env)}/integrations/${seg(clientId)}`), [env, clientId]);
+  const integration = useRequest(
+    () => api<Integration>('GET', `/environments/${seg(env)}/integrations/${seg(clientId)}`),
+    [env, clientId],
+  );
   const apis = useRequest(() => api<Page<Api>>('GET', `/environments/${seg(env)}/apis`), [env]);
   const caps = useCapabilities(env);
   // A secret issued just before navigating here is shown once; a reload forgets it.
@@ -52,29 +55,44 @@ export function IntegrationPage({ env, clientId, tab }: { env: string; clientId:
       )}
       {integration.loading && !c && <Loading label="Loading integration" />}
       {integration.error !== undefined && <ErrorState error={integration.error} onRetry={integration.reload} />}
-      {integration.error === undefined && caps.error !== undefined && <ErrorState error={caps.error} onRetry={caps.reload} />}
+      {integration.error === undefined && caps.error !== undefined && (
+        <ErrorState error={caps.error} onRetry={caps.reload} />
+      )}
       {c && caps.data && (
         <CapabilitiesProvider value={caps.data}>
-        <Tabs value={current} onChange={(v) => v && navigate(`${envPath}/integrations/${seg(clientId)}?tab=${v}`, true)}>
-          <Tabs.List mb="md" className="gh-tabs">
-            <Tabs.Tab value="general">General</Tabs.Tab>
-            <Tabs.Tab value="permissions">Permissions</Tabs.Tab>
-            <Tabs.Tab value="try-it">Try it</Tabs.Tab>
-          </Tabs.List>
-          <Tabs.Panel value="general">
-            {/* The tab enables each action by its own capability (a developer rotates, doesn't delete). */}
-            <GeneralTab integration={c} secret={secret} onSecret={setSecret} onChanged={integration.set} onDeleted={() => navigate(`${envPath}?tab=integrations`)} />
-          </Tabs.Panel>
-          <Tabs.Panel value="permissions">
-            {apis.error !== undefined && <ErrorState error={apis.error} onRetry={apis.reload} />}
-            <RequireCapability capability="integrations:write" what="permissions">
-              {apis.data ? <PermissionsTab integration={c} apis={apis.data.items} onSaved={integration.set} /> : apis.loading && <Loading label="Loading scopes" />}
-            </RequireCapability>
-          </Tabs.Panel>
-          <Tabs.Panel value="try-it">
-            <TryItPanel clientId={c.client_id} audience={apis.data?.items.find((a) => a.built_in)?.audience} />
-          </Tabs.Panel>
-        </Tabs>
+          <Tabs
+            value={current}
+            onChange={(v) => v && navigate(`${envPath}/integrations/${seg(clientId)}?tab=${v}`, true)}
+          >
+            <Tabs.List mb="md" className="gh-tabs">
+              <Tabs.Tab value="general">General</Tabs.Tab>
+              <Tabs.Tab value="permissions">Permissions</Tabs.Tab>
+              <Tabs.Tab value="try-it">Try it</Tabs.Tab>
+            </Tabs.List>
+            <Tabs.Panel value="general">
+              {/* The tab enables each action by its own capability (a developer rotates, doesn't delete). */}
+              <GeneralTab
+                integration={c}
+                secret={secret}
+                onSecret={setSecret}
+                onChanged={integration.set}
+                onDeleted={() => navigate(`${envPath}?tab=integrations`)}
+              />
+            </Tabs.Panel>
+            <Tabs.Panel value="permissions">
+              {apis.error !== undefined && <ErrorState error={apis.error} onRetry={apis.reload} />}
+              <RequireCapability capability="integrations:write" what="permissions">
+                {apis.data ? (
+                  <PermissionsTab integration={c} apis={apis.data.items} onSaved={integration.set} />
+                ) : (
+                  apis.loading && <Loading label="Loading scopes" />
+                )}
+              </RequireCapability>
+            </Tabs.Panel>
+            <Tabs.Panel value="try-it">
+              <TryItPanel clientId={c.client_id} audience={apis.data?.items.find((a) => a.built_in)?.audience} />
+            </Tabs.Panel>
+          </Tabs>
         </CapabilitiesProvider>
       )}
     </>

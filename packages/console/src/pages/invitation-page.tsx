@@ -21,8 +21,10 @@ export function InvitationPage({ token, onSignedIn }: { token: string; onSignedI
     try {
       onSignedIn(await api<SessionInfo>('POST', '/invitations/accept', { token, password }));
     } catch (err) {
-      if (err instanceof ApiRequestError && err.code === 'invalid_invitation') setError('This invitation link was already used or has expired. Ask for a new one.');
-      else if (err instanceof ApiRequestError && err.status === 429) setError('Too many attempts. Try again in a few minutes.');
+      if (err instanceof ApiRequestError && err.code === 'invalid_invitation')
+        setError('This invitation link was already used or has expired. Ask for a new one.');
+      else if (err instanceof ApiRequestError && err.status === 429)
+        setError('Too many attempts. Try again in a few minutes.');
       else setError(describeError(err));
     } finally {
       setBusy(false);
@@ -39,7 +41,8 @@ export function InvitationPage({ token, onSignedIn }: { token: string; onSignedI
                 Join Gatehouse
               </Title>
               <Text c="dimmed" size="sm">
-                Choose a password of at least 12 characters to accept the invitation. If you already have an account, enter its password.
+                Choose a password of at least 12 characters to accept the invitation. If you already have an account,
+                enter its password.
               </Text>
             </div>
             {error && (
@@ -47,7 +50,15 @@ export function InvitationPage({ token, onSignedIn }: { token: string; onSignedI
                 {error}
               </Alert>
             )}
-            <PasswordInput label="Password" autoComplete="new-password" required withAsterisk={false} value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoFocus />
+            <PasswordInput
+              label="Password"
+              autoComplete="new-password"
+              required
+              withAsterisk={false}
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              autoFocus
+            />
             <Button type="submit" loading={busy} leftSection={<IconUserCheck size={16} aria-hidden />}>
               Accept and sign in
             </Button>

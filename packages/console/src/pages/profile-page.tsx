@@ -51,7 +51,11 @@ function PasswordCard() {
     setError(undefined);
     try {
       await api('POST', '/profile/password', { current_password: current, new_password: next });
-      notifications.show({ color: 'green', title: 'Password changed', message: 'Your other sessions were signed out.' });
+      notifications.show({
+        color: 'green',
+        title: 'Password changed',
+        message: 'Your other sessions were signed out.',
+      });
       setCurrent('');
       setNext('');
     } catch (err) {
@@ -72,8 +76,23 @@ function PasswordCard() {
               {error}
             </Alert>
           )}
-          <PasswordInput label="Current password" autoComplete="current-password" required withAsterisk={false} value={current} onChange={(e) => setCurrent(e.currentTarget.value)} />
-          <PasswordInput label="New password" description="At least 12 characters, hard to guess" autoComplete="new-password" required withAsterisk={false} value={next} onChange={(e) => setNext(e.currentTarget.value)} />
+          <PasswordInput
+            label="Current password"
+            autoComplete="current-password"
+            required
+            withAsterisk={false}
+            value={current}
+            onChange={(e) => setCurrent(e.currentTarget.value)}
+          />
+          <PasswordInput
+            label="New password"
+            description="At least 12 characters, hard to guess"
+            autoComplete="new-password"
+            required
+            withAsterisk={false}
+            value={next}
+            onChange={(e) => setNext(e.currentTarget.value)}
+          />
           <Group>
             <Button type="submit" loading={busy}>
               Change password
@@ -116,13 +135,20 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
     e.preventDefault();
     void run(async () => {
       await api('POST', '/profile/totp/disable', { code: code.trim() });
-      notifications.show({ color: 'green', title: 'Two-factor authentication turned off', message: 'Your password alone signs you in now.' });
+      notifications.show({
+        color: 'green',
+        title: 'Two-factor authentication turned off',
+        message: 'Your password alone signs you in now.',
+      });
       reload();
     });
   };
   const regenerate = () =>
     run(async () => {
-      setCodes((await api<{ recovery_codes: string[] }>('POST', '/profile/recovery-codes', { code: code.trim() })).recovery_codes);
+      setCodes(
+        (await api<{ recovery_codes: string[] }>('POST', '/profile/recovery-codes', { code: code.trim() }))
+          .recovery_codes,
+      );
     });
 
   return (
@@ -157,7 +183,9 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
         ) : enrolment ? (
           <form onSubmit={confirm} aria-label="Confirm authenticator">
             <Stack>
-              <Text size="sm">Scan the QR code with an authenticator app, or type the secret in. Then enter the 6-digit code it shows.</Text>
+              <Text size="sm">
+                Scan the QR code with an authenticator app, or type the secret in. Then enter the 6-digit code it shows.
+              </Text>
               <Group align="flex-start">
                 <QrCanvas value={enrolment.otpauth_uri} />
                 <Stack gap={4}>
@@ -169,7 +197,15 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
                   </Code>
                 </Stack>
               </Group>
-              <TextInput label="Code from the app" autoComplete="one-time-code" required withAsterisk={false} maxLength={6} value={code} onChange={(e) => setCode(e.currentTarget.value)} />
+              <TextInput
+                label="Code from the app"
+                autoComplete="one-time-code"
+                required
+                withAsterisk={false}
+                maxLength={6}
+                value={code}
+                onChange={(e) => setCode(e.currentTarget.value)}
+              />
               <Group>
                 <Button type="submit" loading={busy}>
                   Turn on
@@ -183,8 +219,19 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
         ) : profile.totp.enabled ? (
           <form onSubmit={disable} aria-label="Manage two-factor authentication">
             <Stack>
-              <Text size="sm">{profile.totp.recovery_codes_left} recovery codes left. A current code from your app (or a recovery code) is needed to make changes.</Text>
-              <TextInput label="Current code" autoComplete="one-time-code" required withAsterisk={false} maxLength={32} value={code} onChange={(e) => setCode(e.currentTarget.value)} />
+              <Text size="sm">
+                {profile.totp.recovery_codes_left} recovery codes left. A current code from your app (or a recovery
+                code) is needed to make changes.
+              </Text>
+              <TextInput
+                label="Current code"
+                autoComplete="one-time-code"
+                required
+                withAsterisk={false}
+                maxLength={32}
+                value={code}
+                onChange={(e) => setCode(e.currentTarget.value)}
+              />
               <Group>
                 <Button variant="default" loading={busy} onClick={() => void regenerate()} disabled={!code.trim()}>
                   New recovery codes
@@ -222,7 +269,12 @@ export function ProfilePage() {
           Your profile
         </Title>
         <Text size="sm" c="dark.6">
-          {data.email} · signed in {data.auth_method === 'sso' ? 'with single sign-on' : data.auth_method === 'password+totp' ? 'with password and code' : 'with password'}
+          {data.email} · signed in{' '}
+          {data.auth_method === 'sso'
+            ? 'with single sign-on'
+            : data.auth_method === 'password+totp'
+              ? 'with password and code'
+              : 'with password'}
         </Text>
       </div>
       {data.auth_method !== 'sso' || data.totp.enabled ? <TotpCard profile={data} reload={reload} /> : null}

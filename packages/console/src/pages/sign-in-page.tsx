@@ -34,7 +34,8 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
 
   useEffect(() => {
     api<SignInOptions>('GET', '/session/options').then(setOptions, () => undefined);
-    if (new URLSearchParams(window.location.search).has('sso_error')) window.history.replaceState(null, '', window.location.pathname);
+    if (new URLSearchParams(window.location.search).has('sso_error'))
+      window.history.replaceState(null, '', window.location.pathname);
   }, []);
 
   const submit = async (e: FormEvent) => {
@@ -47,7 +48,8 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
       else onSignedIn(res);
     } catch (err) {
       if (err instanceof ApiRequestError && err.status === 401) setError('Wrong email or password.');
-      else if (err instanceof ApiRequestError && err.status === 429) setError('Too many failed attempts. Try again in a few minutes.');
+      else if (err instanceof ApiRequestError && err.status === 429)
+        setError('Too many failed attempts. Try again in a few minutes.');
       else setError(describeError(err));
     } finally {
       setPassword('');
@@ -66,7 +68,8 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
         setChallenge(undefined);
         setError('The sign-in took too long. Enter your password again.');
       } else if (err instanceof ApiRequestError && err.status === 401) setError('Wrong or already used code.');
-      else if (err instanceof ApiRequestError && err.status === 429) setError('Too many wrong codes. Try again in a few minutes.');
+      else if (err instanceof ApiRequestError && err.status === 429)
+        setError('Too many wrong codes. Try again in a few minutes.');
       else setError(describeError(err));
       setCode('');
     } finally {
@@ -85,7 +88,9 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
         Gatehouse
       </Title>
       <Text c="dark.6" size="sm">
-        {challenge ? 'Enter the 6-digit code from your authenticator app, or a recovery code.' : 'Sign in to manage environments and integrations.'}
+        {challenge
+          ? 'Enter the 6-digit code from your authenticator app, or a recovery code.'
+          : 'Sign in to manage environments and integrations.'}
       </Text>
     </div>
   );
@@ -98,7 +103,17 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
             <Stack>
               {heading}
               {alert}
-              <TextInput label="Authentication code" autoComplete="one-time-code" inputMode="text" required withAsterisk={false} maxLength={32} value={code} onChange={(e) => setCode(e.currentTarget.value)} autoFocus />
+              <TextInput
+                label="Authentication code"
+                autoComplete="one-time-code"
+                inputMode="text"
+                required
+                withAsterisk={false}
+                maxLength={32}
+                value={code}
+                onChange={(e) => setCode(e.currentTarget.value)}
+                autoFocus
+              />
               <Button type="submit" loading={busy} leftSection={<IconKey size={16} aria-hidden />}>
                 Verify
               </Button>
@@ -114,8 +129,25 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
             {options.password && (
               <form onSubmit={submit} aria-label="Sign in">
                 <Stack>
-                  <TextInput label="Email" type="email" autoComplete="username" required withAsterisk={false} value={email} onChange={(e) => setEmail(e.currentTarget.value)} data-autofocus autoFocus />
-                  <PasswordInput label="Password" autoComplete="current-password" required withAsterisk={false} value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+                  <TextInput
+                    label="Email"
+                    type="email"
+                    autoComplete="username"
+                    required
+                    withAsterisk={false}
+                    value={email}
+                    onChange={(e) => setEmail(e.currentTarget.value)}
+                    data-autofocus
+                    autoFocus
+                  />
+                  <PasswordInput
+                    label="Password"
+                    autoComplete="current-password"
+                    required
+                    withAsterisk={false}
+                    value={password}
+                    onChange={(e) => setPassword(e.currentTarget.value)}
+                  />
                   <Button type="submit" loading={busy} leftSection={<IconLock size={16} aria-hidden />}>
                     Sign in
                   </Button>

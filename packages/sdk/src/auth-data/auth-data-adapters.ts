@@ -28,7 +28,12 @@ export async function authDataAnswer(
   try {
     return { status: 200, body: await get() };
   } catch (err) {
-    const reason = err instanceof GatehouseError ? `${err.code}: ${err.message}` : err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error';
+    const reason =
+      err instanceof GatehouseError
+        ? `${err.code}: ${err.message}`
+        : err instanceof Error
+          ? `${err.name}: ${err.message}`
+          : 'unknown error';
     const scopes = err instanceof WriteScopeError ? { refused_scopes: err.scopes } : {};
     logger.error(`gatehouse auth data: not handing out a token (${redactJwts(reason)})`, scopes);
     return { status: 500, body: { success: false } };

@@ -45,7 +45,10 @@ export function checkTokenScopes(token: string, allow: ScopeAllowance): JWTPaylo
   const allowed = typeof allow === 'function' ? allow : (scope: string) => allow.includes(scope);
   const refused = splitScope(claims.scope).filter((scope) => !allowed(scope));
   if (refused.length > 0) {
-    throw new WriteScopeError(`refusing to hand out a token holding scopes outside allowScopes: ${refused.join(' ')}`, refused);
+    throw new WriteScopeError(
+      `refusing to hand out a token holding scopes outside allowScopes: ${refused.join(' ')}`,
+      refused,
+    );
   }
   return claims;
 }

@@ -96,7 +96,8 @@ export interface AuthDataProvider {
  */
 export function createAuthData(options: AuthDataOptions): AuthDataProvider {
   if (typeof options.tokenSource?.getToken !== 'function') throw new ArgumentError('tokenSource must have getToken()');
-  if (typeof options.apiUrl !== 'string' && typeof options.apiUrl !== 'function') throw new ArgumentError('apiUrl must be a string or a function');
+  if (typeof options.apiUrl !== 'string' && typeof options.apiUrl !== 'function')
+    throw new ArgumentError('apiUrl must be a string or a function');
   const allow = options.allowScopes ?? FRONT_END_SCOPES;
   const logger = options.logger ?? console;
 

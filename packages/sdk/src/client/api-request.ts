@@ -10,7 +10,10 @@ import type { FetchLike } from '../types.js';
 import type { TokenSource } from '../token-source/token-source-types.js';
 
 /** Where the client's bearer token comes from: a fixed token, a function, or a token source. */
-export type TokenProvider = string | (() => string | Promise<string>) | (Pick<TokenSource, 'getToken'> & Partial<Pick<TokenSource, 'invalidate' | 'getTokenResponse' | 'dpopProof'>>);
+export type TokenProvider =
+  | string
+  | (() => string | Promise<string>)
+  | (Pick<TokenSource, 'getToken'> & Partial<Pick<TokenSource, 'invalidate' | 'getTokenResponse' | 'dpopProof'>>);
 
 /**
  * The `Authorization` (and `DPoP`) headers of one request: `DPoP <token>` plus a fresh proof with
@@ -66,7 +69,12 @@ async function toApiError(response: Response, call: ApiCall): Promise<GatehouseA
  * Builds the requester. With a token source, a 401 answer invalidates the token and the call is
  * sent once more with a fresh one (the token may have been revoked or its grants changed).
  */
-export function createApiRequester(options: { baseUrl: string; token: TokenProvider; fetch: FetchLike; timeout: number }): ApiRequester {
+export function createApiRequester(options: {
+  baseUrl: string;
+  token: TokenProvider;
+  fetch: FetchLike;
+  timeout: number;
+}): ApiRequester {
   const base = options.baseUrl.replace(/\/+$/, '');
   const provider = options.token;
 
@@ -76,7 +84,10 @@ export function createApiRequester(options: { baseUrl: string; token: TokenProvi
       if (value !== undefined) url.searchParams.set(name, String(value));
     }
     const send = async (): Promise<Response> => {
-      const headers: Record<string, string> = { accept: 'application/json', ...(await authHeaders(provider, call.method, url.href)) };
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        ...(await authHeaders(provider, call.method, url.href)),
+      };
       if (call.body !== undefined) headers['content-type'] = 'application/json';
       const body = call.body === undefined ? null : JSON.stringify(call.body);
       return fetchOrThrow(options.fetch, url.href, { method: call.method, headers, body }, options.timeout);
@@ -93,7 +104,10 @@ export function createApiRequester(options: { baseUrl: string; token: TokenProvi
     try {
       return (text === '' ? undefined : JSON.parse(text)) as T;
     } catch (cause) {
-      throw new InvalidResponseError(`${call.method} ${call.path} answered ${response.status} with a body that is not JSON`, { cause });
+      throw new InvalidResponseError(
+        `${call.method} ${call.path} answered ${response.status} with a body that is not JSON`,
+        { cause },
+      );
     }
   };
 }

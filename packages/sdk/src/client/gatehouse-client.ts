@@ -27,7 +27,8 @@ export interface GatehouseClientOptions {
    * A token source; a 401 answer invalidates its token and retries the call once. When its tokens
    * are DPoP-bound (`dpop: true`), each call sends `Authorization: DPoP <token>` and a fresh proof.
    */
-  tokenSource?: Pick<TokenSource, 'getToken'> & Partial<Pick<TokenSource, 'invalidate' | 'getTokenResponse' | 'dpopProof'>>;
+  tokenSource?: Pick<TokenSource, 'getToken'> &
+    Partial<Pick<TokenSource, 'invalidate' | 'getTokenResponse' | 'dpopProof'>>;
   /** Default environment slug of resource calls (each call may pass its own). */
   environment?: string;
   fetch?: FetchLike;
@@ -69,7 +70,12 @@ export class GatehouseClient {
       throw new ArgumentError('pass exactly one of token or tokenSource');
     }
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.#request = createApiRequester({ baseUrl: options.baseUrl, token, fetch: fetchImpl, timeout: options.timeout ?? 30_000 });
+    this.#request = createApiRequester({
+      baseUrl: options.baseUrl,
+      token,
+      fetch: fetchImpl,
+      timeout: options.timeout ?? 30_000,
+    });
     const apis = resourceApis(this.#request, options.environment);
     this.projects = apis.projects;
     this.media = apis.media;

@@ -2,7 +2,16 @@
  * The typed resource collections of the Environment API (`/api/v1/environments/{env}/...`).
  * @packageDocumentation
  */
-import type { Asset, AssetCreate, Customer, Output, OutputCreate, Project, ProjectCreate, ProjectUpdate } from '@gatehouse/contracts';
+import type {
+  Asset,
+  AssetCreate,
+  Customer,
+  Output,
+  OutputCreate,
+  Project,
+  ProjectCreate,
+  ProjectUpdate,
+} from '@gatehouse/contracts';
 import { ArgumentError } from '../errors/gatehouse-error.js';
 import type { ApiRequester } from './api-request.js';
 
@@ -127,7 +136,11 @@ export type CustomersApi = Pick<Collection<Customer, never, CustomerUpdate>, 'li
  * Builds the operations of one collection.
  * @internal
  */
-export function collection<T, C, U>(request: ApiRequester, segment: string, defaultEnvironment: string | undefined): Collection<T, C, U> {
+export function collection<T, C, U>(
+  request: ApiRequester,
+  segment: string,
+  defaultEnvironment: string | undefined,
+): Collection<T, C, U> {
   const path = (options: EnvironmentOption | undefined, id?: string): string => {
     const environment = options?.environment ?? defaultEnvironment;
     if (environment === undefined || environment === '') {
@@ -141,7 +154,8 @@ export function collection<T, C, U>(request: ApiRequester, segment: string, defa
     return id;
   };
   return {
-    list: async (options) => request({ method: 'GET', path: path(options), query: { limit: options?.limit, cursor: options?.cursor } }),
+    list: async (options) =>
+      request({ method: 'GET', path: path(options), query: { limit: options?.limit, cursor: options?.cursor } }),
     get: async (id, options) => request({ method: 'GET', path: path(options, requireId(id)) }),
     create: async (body, options) => request({ method: 'POST', path: path(options), body }),
     update: async (id, body, options) => request({ method: 'PATCH', path: path(options, requireId(id)), body }),
@@ -165,6 +179,11 @@ export function resourceApis(request: ApiRequester, environment: string | undefi
     media: assets('media'),
     fonts: assets('fonts'),
     outputs: { list: outputs.list, get: outputs.get, create: outputs.create } satisfies OutputsApi,
-    customers: { list: customers.list, get: customers.get, update: customers.update, delete: customers.delete } satisfies CustomersApi,
+    customers: {
+      list: customers.list,
+      get: customers.get,
+      update: customers.update,
+      delete: customers.delete,
+    } satisfies CustomersApi,
   };
 }

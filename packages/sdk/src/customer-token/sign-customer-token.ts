@@ -65,12 +65,15 @@ export interface CustomerTokenOptions {
  * ```
  */
 export async function signCustomerToken(options: CustomerTokenOptions): Promise<string> {
-  if (typeof options.environmentKey !== 'string' || options.environmentKey === '') throw new ArgumentError('environmentKey is required');
+  if (typeof options.environmentKey !== 'string' || options.environmentKey === '')
+    throw new ArgumentError('environmentKey is required');
   if (typeof options.expiresIn !== 'number' || !Number.isFinite(options.expiresIn) || options.expiresIn <= 0) {
     throw new ArgumentError('expiresIn must be a positive number of seconds');
   }
-  if (options.isAdmin === true && options.id !== undefined) throw new ArgumentError('an admin token must not carry id (ambiguous)');
-  if (options.isAdmin !== true && (typeof options.id !== 'string' || options.id === '')) throw new ArgumentError('id is required unless isAdmin');
+  if (options.isAdmin === true && options.id !== undefined)
+    throw new ArgumentError('an admin token must not carry id (ambiguous)');
+  if (options.isAdmin !== true && (typeof options.id !== 'string' || options.id === ''))
+    throw new ArgumentError('id is required unless isAdmin');
   const { fields } = options;
   if (fields !== undefined && (typeof fields !== 'object' || fields === null || Array.isArray(fields))) {
     throw new ArgumentError('fields must be a JSON object');

@@ -15,11 +15,7 @@ import { ArgumentError } from '../errors/gatehouse-error.js';
  * ```
  */
 export type CustomerTokenAlgorithm =
-  | 'HS256' | 'HS384' | 'HS512'
-  | 'ES256' | 'ES384'
-  | 'RS256' | 'RS384' | 'RS512'
-  | 'PS256' | 'PS384' | 'PS512'
-  | 'EdDSA';
+  'HS256' | 'HS384' | 'HS512' | 'ES256' | 'ES384' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'EdDSA';
 
 /**
  * A private key: PKCS#8 PEM, a private JWK, or an imported `CryptoKey` / Node `KeyObject`.
@@ -56,13 +52,15 @@ export async function resolveSigningKey(input: {
   algorithm?: CustomerTokenAlgorithm | undefined;
 }): Promise<{ alg: CustomerTokenAlgorithm; key: CryptoKey | KeyObject | Uint8Array }> {
   const { secret, privateKey } = input;
-  if ((secret === undefined) === (privateKey === undefined)) throw new ArgumentError('pass exactly one of secret or privateKey');
+  if ((secret === undefined) === (privateKey === undefined))
+    throw new ArgumentError('pass exactly one of secret or privateKey');
   if (secret !== undefined) {
     const alg = input.algorithm ?? 'HS256';
     const minBytes = HMAC_MIN_BYTES[alg];
     if (minBytes === undefined) throw new ArgumentError(`algorithm ${alg} needs a privateKey, not a secret`);
     const bytes = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
-    if (bytes.byteLength < minBytes) throw new ArgumentError(`a ${alg} secret must be at least ${minBytes} bytes (RFC 8725 §3.5)`);
+    if (bytes.byteLength < minBytes)
+      throw new ArgumentError(`a ${alg} secret must be at least ${minBytes} bytes (RFC 8725 §3.5)`);
     return { alg, key: bytes };
   }
   const key = privateKey as PrivateKeyInput;
@@ -70,7 +68,8 @@ export async function resolveSigningKey(input: {
   if (alg === undefined) throw new ArgumentError('algorithm is required with this privateKey');
   if (!ASYMMETRIC.has(alg)) throw new ArgumentError(`algorithm ${alg} is not an asymmetric customer-token algorithm`);
   if (typeof key === 'string') {
-    if (!key.includes('-----BEGIN PRIVATE KEY-----')) throw new ArgumentError('privateKey PEM must be PKCS#8 (BEGIN PRIVATE KEY)');
+    if (!key.includes('-----BEGIN PRIVATE KEY-----'))
+      throw new ArgumentError('privateKey PEM must be PKCS#8 (BEGIN PRIVATE KEY)');
     return { alg: alg as CustomerTokenAlgorithm, key: await importPKCS8(key, alg) };
   }
   if (isJwk(key)) {

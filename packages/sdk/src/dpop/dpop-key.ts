@@ -50,7 +50,12 @@ export function createDpopKey(clock: () => number = Date.now): DpopKey {
   return {
     async proof(htm, htu, accessToken) {
       const { privateKey, jwk } = await load();
-      const claims: Record<string, unknown> = { htm, htu: htuOf(htu), iat: Math.floor(clock() / 1000), jti: crypto.randomUUID() };
+      const claims: Record<string, unknown> = {
+        htm,
+        htu: htuOf(htu),
+        iat: Math.floor(clock() / 1000),
+        jti: crypto.randomUUID(),
+      };
       if (accessToken !== undefined) claims['ath'] = await accessTokenHash(accessToken);
       return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).sign(privateKey);
     },

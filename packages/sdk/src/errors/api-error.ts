@@ -30,7 +30,14 @@ export class GatehouseApiError extends GatehouseError {
   /** `scope` of an `insufficient_scope` challenge. */
   readonly scope: string | undefined;
 
-  constructor(init: { status: number; method: string; path: string; error?: string; errorDescription?: string; scope?: string }) {
+  constructor(init: {
+    status: number;
+    method: string;
+    path: string;
+    error?: string;
+    errorDescription?: string;
+    scope?: string;
+  }) {
     const what = init.error ? ` ${init.error}` : '';
     const why = init.errorDescription ? `: ${init.errorDescription}` : '';
     super(`${init.method} ${init.path} answered ${init.status}${what}${why}`);

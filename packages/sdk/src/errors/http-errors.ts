@@ -53,7 +53,12 @@ export class OAuthError extends HttpError {
   /** RFC 6749 §5.2 `error_description`, when the server sent one. */
   readonly errorDescription: string | undefined;
 
-  constructor(init: { error: string; errorDescription?: string | undefined; status: number; retryAfter?: number | undefined }) {
+  constructor(init: {
+    error: string;
+    errorDescription?: string | undefined;
+    status: number;
+    retryAfter?: number | undefined;
+  }) {
     const why = init.errorDescription ? `: ${init.errorDescription}` : '';
     super(`token endpoint answered ${init.status} ${init.error}${why}`, init);
     this.error = init.error;

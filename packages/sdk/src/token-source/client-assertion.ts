@@ -23,7 +23,10 @@ export const ASSERTION_LIFETIME = 60;
  * const signer: AssertionSigner = (claims, header) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', ...header }).sign(key);
  * ```
  */
-export type AssertionSigner = (claims: JWTPayload & { iss: string; sub: string; aud: string; exp: number; jti: string }, header: { alg?: string; kid?: string }) => Promise<string>;
+export type AssertionSigner = (
+  claims: JWTPayload & { iss: string; sub: string; aud: string; exp: number; jti: string },
+  header: { alg?: string; kid?: string },
+) => Promise<string>;
 
 /** The algorithm a `CryptoKey` implies (ECDSA curve, Ed25519, RSA-PSS or RSASSA hash). */
 function cryptoKeyAlgorithm(key: PrivateKeyInput): CustomerTokenAlgorithm | undefined {
@@ -46,7 +49,8 @@ function cryptoKeyAlgorithm(key: PrivateKeyInput): CustomerTokenAlgorithm | unde
  */
 export function privateKeySigner(privateKey: PrivateKeyInput, alg: string | undefined): AssertionSigner {
   const isJwk = typeof privateKey === 'object' && 'kty' in privateKey;
-  const algorithm = (alg ?? (isJwk ? undefined : (cryptoKeyAlgorithm(privateKey) ?? 'ES256'))) as CustomerTokenAlgorithm | undefined;
+  const algorithm = (alg ?? (isJwk ? undefined : (cryptoKeyAlgorithm(privateKey) ?? 'ES256'))) as
+    CustomerTokenAlgorithm | undefined;
   let resolved: Promise<{ alg: string; key: CryptoKey | KeyObject | Uint8Array }> | undefined;
   return async (claims, header) => {
     resolved ??= resolveSigningKey({ privateKey, algorithm });
@@ -60,9 +64,18 @@ export function privateKeySigner(privateKey: PrivateKeyInput, alg: string | unde
  * A fresh client assertion: `iss` = `sub` = `clientId`, `aud` = the issuer identifier, `iat` now,
  * `exp` {@link ASSERTION_LIFETIME} seconds later, a random `jti`. `nowMs` in milliseconds.
  */
-export function clientAssertion(signer: AssertionSigner, clientId: string, audience: string, nowMs: number, header: { alg?: string; kid?: string }): Promise<string> {
+export function clientAssertion(
+  signer: AssertionSigner,
+  clientId: string,
+  audience: string,
+  nowMs: number,
+  header: { alg?: string; kid?: string },
+): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
-  return signer({ iss: clientId, sub: clientId, aud: audience, iat, exp: iat + ASSERTION_LIFETIME, jti: crypto.randomUUID() }, header);
+  return signer(
+    { iss: clientId, sub: clientId, aud: audience, iat, exp: iat + ASSERTION_LIFETIME, jti: crypto.randomUUID() },
+    header,
+  );
 }
 
 /**
@@ -73,7 +86,8 @@ export function assertionSigner(options: TokenSourceOptions): AssertionSigner | 
   const given = [options.clientSecret, options.privateKey, options.signer].filter((v) => v !== undefined).length;
   if (given !== 1) throw new ArgumentError('pass exactly one of clientSecret, privateKey or signer');
   if (options.clientSecret !== undefined) {
-    if (typeof options.clientSecret !== 'string' || options.clientSecret === '') throw new ArgumentError('clientSecret must be a non-empty string');
+    if (typeof options.clientSecret !== 'string' || options.clientSecret === '')
+      throw new ArgumentError('clientSecret must be a non-empty string');
     return undefined;
   }
   if (options.signer !== undefined) {

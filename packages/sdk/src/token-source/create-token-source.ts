@@ -29,7 +29,6 @@ function requireString(value: unknown, name: string): string {
   return value;
 }
 
-
 /**
  * Creates a token source for the OAuth 2.0 client credentials grant (RFC 6749 §4.4).
  *
@@ -67,7 +66,8 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
   if (!isAbsoluteUrl(options.issuer)) throw new ArgumentError('issuer must be an absolute URL');
   const issuer = options.issuer;
   const refreshBeforeMs = (options.refreshBefore ?? 300) * 1000;
-  if (!Number.isFinite(refreshBeforeMs) || refreshBeforeMs < 0) throw new ArgumentError('refreshBefore must be a non-negative number of seconds');
+  if (!Number.isFinite(refreshBeforeMs) || refreshBeforeMs < 0)
+    throw new ArgumentError('refreshBefore must be a non-negative number of seconds');
   const scope = options.scope === undefined ? undefined : normalizeScope(options.scope) || undefined;
   const clientId = requireString(options.clientId, 'clientId');
   const signer = assertionSigner(options);
@@ -84,9 +84,12 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
   const store = options.store ?? createMemoryTokenStore();
   const baseKey = tokenStoreKey({ issuer, clientId, audience: options.audience, scope });
   let storeKey: Promise<string> | undefined;
-  const key = (): Promise<string> => (storeKey ??= dpop === undefined ? Promise.resolve(baseKey) : dpop.thumbprint().then((jkt) => `${baseKey}:dpop:${jkt}`));
+  const key = (): Promise<string> =>
+    (storeKey ??=
+      dpop === undefined ? Promise.resolve(baseKey) : dpop.thumbprint().then((jkt) => `${baseKey}:dpop:${jkt}`));
   const tokenType = dpop === undefined ? 'Bearer' : 'DPoP';
-  const jwkKid = typeof options.privateKey === 'object' && 'kty' in options.privateKey ? options.privateKey.kid : undefined;
+  const jwkKid =
+    typeof options.privateKey === 'object' && 'kty' in options.privateKey ? options.privateKey.kid : undefined;
   const kid = options.kid ?? jwkKid;
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const timeout = options.timeout ?? 10_000;
@@ -114,14 +117,29 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
   async function obtain(): Promise<Entry> {
     if (!skipStore) {
       const stored: unknown = await store.get(await key());
-      if (isStoredToken(stored) && (stored.token_type ?? 'Bearer') === tokenType && stored.expires_at - refreshBeforeMs > clock()) {
+      if (
+        isStoredToken(stored) &&
+        (stored.token_type ?? 'Bearer') === tokenType &&
+        stored.expires_at - refreshBeforeMs > clock()
+      ) {
         return { token: stored, refreshAt: stored.expires_at - refreshBeforeMs };
       }
     }
     const { tokenEndpoint: url, issuer: audience } = await tokenEndpoint();
-    const sign = signer === undefined ? undefined : () => clientAssertion(signer, clientId, audience, clock(), { ...(options.alg && { alg: options.alg }), ...(kid && { kid }) });
+    const sign =
+      signer === undefined
+        ? undefined
+        : () =>
+            clientAssertion(signer, clientId, audience, clock(), {
+              ...(options.alg && { alg: options.alg }),
+              ...(kid && { kid }),
+            });
     const receivedAt = clock();
-    const token = await withRetry(() => requestToken(url, { ...request, assertion: sign }, { fetch: fetchImpl, clock, timeout }), retry, retryDeps);
+    const token = await withRetry(
+      () => requestToken(url, { ...request, assertion: sign }, { fetch: fetchImpl, clock, timeout }),
+      retry,
+      retryDeps,
+    );
     await store.set(await key(), token);
     skipStore = false;
     const lifetime = token.expires_at - receivedAt;
@@ -163,7 +181,12 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
     getTokenResponse: async () => {
       const { token } = await entry();
       const expiresIn = Math.max(0, Math.floor((token.expires_at - clock()) / 1000));
-      return { access_token: token.access_token, token_type: token.token_type ?? 'Bearer', expires_in: expiresIn, scope: token.scope };
+      return {
+        access_token: token.access_token,
+        token_type: token.token_type ?? 'Bearer',
+        expires_in: expiresIn,
+        scope: token.scope,
+      };
     },
     invalidate: async () => {
       generation++;

@@ -87,19 +87,30 @@ export async function discoverAuthorizationServer(options: DiscoverOptions): Pro
   const clock = options.clock ?? Date.now;
   const url = metadataUrl(options.issuer);
   const deps = { sleep: options.sleep ?? defaultSleep, random: options.random ?? Math.random };
-  const body = await withRetry(async () => {
-    const response = await fetchOrThrow(fetchImpl, url, { method: 'GET', headers: { accept: 'application/json' } }, options.timeout ?? 10_000);
-    if (response.status !== 200) {
-      await response.body?.cancel();
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), clock());
-      throw new HttpError(`GET ${url} answered ${response.status}`, { status: response.status, retryAfter });
-    }
-    return requireJsonObject(response, 'authorization server metadata');
-  }, options.retry ?? {}, deps);
+  const body = await withRetry(
+    async () => {
+      const response = await fetchOrThrow(
+        fetchImpl,
+        url,
+        { method: 'GET', headers: { accept: 'application/json' } },
+        options.timeout ?? 10_000,
+      );
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'), clock());
+        throw new HttpError(`GET ${url} answered ${response.status}`, { status: response.status, retryAfter });
+      }
+      return requireJsonObject(response, 'authorization server metadata');
+    },
+    options.retry ?? {},
+    deps,
+  );
   const issuer = stringField(body, 'issuer');
   const tokenEndpoint = stringField(body, 'token_endpoint');
   if (issuer === undefined || trimSlash(issuer) !== trimSlash(options.issuer)) {
-    throw new InvalidResponseError(`metadata issuer ${JSON.stringify(issuer)} does not match ${JSON.stringify(options.issuer)} (RFC 8414 §3.3)`);
+    throw new InvalidResponseError(
+      `metadata issuer ${JSON.stringify(issuer)} does not match ${JSON.stringify(options.issuer)} (RFC 8414 §3.3)`,
+    );
   }
   if (tokenEndpoint === undefined) throw new InvalidResponseError('metadata has no token_endpoint');
   return { ...body, issuer, token_endpoint: tokenEndpoint };

@@ -5,7 +5,14 @@
  */
 import { decodeJwt } from 'jose';
 import { InvalidResponseError, OAuthError } from '../errors/http-errors.js';
-import { fetchOrThrow, formUrlEncode, parseRetryAfter, readJsonObject, requireJsonObject, stringField } from '../util/http.js';
+import {
+  fetchOrThrow,
+  formUrlEncode,
+  parseRetryAfter,
+  readJsonObject,
+  requireJsonObject,
+  stringField,
+} from '../util/http.js';
 import type { Clock, FetchLike } from '../types.js';
 import { CLIENT_ASSERTION_TYPE } from './client-assertion.js';
 import type { StoredToken } from './token-store.js';
@@ -68,7 +75,11 @@ function secondsLeft(body: Record<string, unknown>, accessToken: string, nowMs: 
  *   `Retry-After`), {@link NetworkError} when unreachable, {@link InvalidResponseError} on a
  *   malformed 200.
  */
-export async function requestToken(endpoint: string, request: TokenRequest, deps: TokenRequestDeps): Promise<StoredToken> {
+export async function requestToken(
+  endpoint: string,
+  request: TokenRequest,
+  deps: TokenRequestDeps,
+): Promise<StoredToken> {
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
   const headers: Record<string, string> = {
     accept: 'application/json',
@@ -79,7 +90,8 @@ export async function requestToken(endpoint: string, request: TokenRequest, deps
     form.set('client_assertion_type', CLIENT_ASSERTION_TYPE);
     form.set('client_assertion', await request.assertion());
   } else if (request.authMethod === 'client_secret_basic') {
-    headers['authorization'] = `Basic ${btoa(`${formUrlEncode(request.clientId)}:${formUrlEncode(request.clientSecret ?? '')}`)}`;
+    headers['authorization'] =
+      `Basic ${btoa(`${formUrlEncode(request.clientId)}:${formUrlEncode(request.clientSecret ?? '')}`)}`;
   } else {
     form.set('client_id', request.clientId);
     form.set('client_secret', request.clientSecret ?? '');
@@ -89,7 +101,12 @@ export async function requestToken(endpoint: string, request: TokenRequest, deps
   if (request.scope !== undefined) form.set('scope', request.scope);
 
   const sentAt = deps.clock();
-  const response = await fetchOrThrow(deps.fetch, endpoint, { method: 'POST', headers, body: form.toString() }, deps.timeout);
+  const response = await fetchOrThrow(
+    deps.fetch,
+    endpoint,
+    { method: 'POST', headers, body: form.toString() },
+    deps.timeout,
+  );
   if (response.status !== 200) {
     const body = await readJsonObject(response);
     throw new OAuthError({
@@ -101,10 +118,13 @@ export async function requestToken(endpoint: string, request: TokenRequest, deps
   }
   const body = await requireJsonObject(response, 'token endpoint');
   const accessToken = stringField(body, 'access_token');
-  if (accessToken === undefined || accessToken === '') throw new InvalidResponseError('token response has no access_token');
+  if (accessToken === undefined || accessToken === '')
+    throw new InvalidResponseError('token response has no access_token');
   const expected = request.dpopProof === undefined ? 'bearer' : 'dpop';
   if (stringField(body, 'token_type')?.toLowerCase() !== expected) {
-    throw new InvalidResponseError(`token response token_type is not ${request.dpopProof === undefined ? 'Bearer' : 'DPoP'}`);
+    throw new InvalidResponseError(
+      `token response token_type is not ${request.dpopProof === undefined ? 'Bearer' : 'DPoP'}`,
+    );
   }
   return {
     access_token: accessToken,

@@ -16,7 +16,12 @@ import type { StoredToken } from './token-store.js';
  * // 'gatehouse:token:["https://auth.example.com","c1",null,"a b"]'
  * ```
  */
-export function tokenStoreKey(parts: { issuer: string; clientId: string; audience?: string | undefined; scope?: string | undefined }): string {
+export function tokenStoreKey(parts: {
+  issuer: string;
+  clientId: string;
+  audience?: string | undefined;
+  scope?: string | undefined;
+}): string {
   const scope = parts.scope === undefined ? null : normalizeScope(parts.scope);
   return `gatehouse:token:${JSON.stringify([parts.issuer, parts.clientId, parts.audience ?? null, scope])}`;
 }
@@ -25,5 +30,10 @@ export function tokenStoreKey(parts: { issuer: string; clientId: string; audienc
 export function isStoredToken(value: unknown): value is StoredToken {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v['access_token'] === 'string' && typeof v['expires_at'] === 'number' && Number.isFinite(v['expires_at']) && typeof v['scope'] === 'string';
+  return (
+    typeof v['access_token'] === 'string' &&
+    typeof v['expires_at'] === 'number' &&
+    Number.isFinite(v['expires_at']) &&
+    typeof v['scope'] === 'string'
+  );
 }

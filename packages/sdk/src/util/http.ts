@@ -31,7 +31,9 @@ export async function readJsonObject(response: Response): Promise<Record<string,
   if (text === '') return undefined;
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -70,7 +72,12 @@ export function stringField(body: Record<string, unknown> | undefined, key: stri
  * Calls `fetchImpl`, turning a thrown failure (DNS, refused, reset, timeout) into `NetworkError`
  * so retry logic and callers see one type. `timeoutMs` aborts requests that hang.
  */
-export async function fetchOrThrow(fetchImpl: FetchLike, url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+export async function fetchOrThrow(
+  fetchImpl: FetchLike,
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+): Promise<Response> {
   try {
     return await fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (cause) {

@@ -35,16 +35,24 @@ export interface ChallengeContext {
   resourceMetadata?: string | undefined;
 }
 
-const params = (entries: Record<string, string>): string[] => Object.entries(entries).map(([k, v]) => `${k}=${quote(v)}`);
+const params = (entries: Record<string, string>): string[] =>
+  Object.entries(entries).map(([k, v]) => `${k}=${quote(v)}`);
 
-function challenge(realm: string, errorParams: Record<string, string> = {}, ctx: ChallengeContext = {}, status = 0): string {
-  const metadata: Record<string, string> = status === 401 && ctx.resourceMetadata !== undefined ? { resource_metadata: ctx.resourceMetadata } : {};
+function challenge(
+  realm: string,
+  errorParams: Record<string, string> = {},
+  ctx: ChallengeContext = {},
+  status = 0,
+): string {
+  const metadata: Record<string, string> =
+    status === 401 && ctx.resourceMetadata !== undefined ? { resource_metadata: ctx.resourceMetadata } : {};
   return `Bearer ${params({ realm, ...errorParams, ...metadata }).join(', ')}`;
 }
 
 /** The `DPoP algs="…"` challenge (RFC 9449 §7.1), with the error when there is one. */
 function dpopChallenge(ctx: ChallengeContext, errorParams: Record<string, string> = {}): string {
-  const metadata: Record<string, string> = ctx.resourceMetadata !== undefined ? { resource_metadata: ctx.resourceMetadata } : {};
+  const metadata: Record<string, string> =
+    ctx.resourceMetadata !== undefined ? { resource_metadata: ctx.resourceMetadata } : {};
   return `DPoP ${params({ algs: (ctx.dpopAlgorithms ?? DEFAULT_DPOP_ALGS).join(' '), ...errorParams, ...metadata }).join(', ')}`;
 }
 
@@ -60,11 +68,19 @@ function dpopChallenge(ctx: ChallengeContext, errorParams: Record<string, string
  * metadata, every 401 challenge carries `resource_metadata="…"` (RFC 9728 §5.1).
  * Descriptions are fixed strings: no token material or library messages reach the client.
  */
-export function bearerChallenge(err: TokenVerificationError, realm: string, ctx: ChallengeContext = {}): ChallengeAnswer {
+export function bearerChallenge(
+  err: TokenVerificationError,
+  realm: string,
+  ctx: ChallengeContext = {},
+): ChallengeAnswer {
   const noStore = { 'cache-control': 'no-store' };
   if (err instanceof TokenMissingError) {
     const offers = [challenge(realm, {}, ctx, 401), ...(ctx.offerDpop === true ? [dpopChallenge(ctx)] : [])].join(', ');
-    return { status: 401, headers: { ...noStore, 'www-authenticate': offers }, body: { error_description: 'a bearer token is required' } };
+    return {
+      status: 401,
+      headers: { ...noStore, 'www-authenticate': offers },
+      body: { error_description: 'a bearer token is required' },
+    };
   }
   if (err instanceof DpopProofError) {
     const body = { error: 'invalid_token', error_description: 'the DPoP proof or binding is invalid' };
@@ -75,11 +91,19 @@ export function bearerChallenge(err: TokenVerificationError, realm: string, ctx:
     return { status: 400, headers: { ...noStore, 'www-authenticate': challenge(realm, body) }, body };
   }
   if (err instanceof InsufficientScopeError) {
-    const body = { error: 'insufficient_scope', error_description: 'the access token lacks a required scope', scope: err.scopes.join(' ') };
+    const body = {
+      error: 'insufficient_scope',
+      error_description: 'the access token lacks a required scope',
+      scope: err.scopes.join(' '),
+    };
     return { status: 403, headers: { ...noStore, 'www-authenticate': challenge(realm, body) }, body };
   }
   if (err instanceof JwksUnavailableError) {
-    return { status: 503, headers: { ...noStore, 'retry-after': '5' }, body: { error: 'temporarily_unavailable', error_description: 'signing keys are unavailable' } };
+    return {
+      status: 503,
+      headers: { ...noStore, 'retry-after': '5' },
+      body: { error: 'temporarily_unavailable', error_description: 'signing keys are unavailable' },
+    };
   }
   const description = err instanceof TokenExpiredError ? 'the access token expired' : 'the access token is invalid';
   const body = { error: 'invalid_token', error_description: description };

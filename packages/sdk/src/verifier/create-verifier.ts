@@ -5,7 +5,12 @@
  */
 import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload } from 'jose';
 import { ArgumentError } from '../errors/gatehouse-error.js';
-import { DpopProofError, InsufficientScopeError, TokenInvalidError, TokenMissingError } from '../errors/verification-errors.js';
+import {
+  DpopProofError,
+  InsufficientScopeError,
+  TokenInvalidError,
+  TokenMissingError,
+} from '../errors/verification-errors.js';
 import { isAbsoluteUrl } from '../util/http.js';
 import { splitScope } from '../util/scope.js';
 import { mapKeyError, mapVerifyError } from './map-verify-error.js';
@@ -59,22 +64,28 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const now = clock();
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, (header, jws) => jwks(header, jws).catch((err: unknown) => Promise.reject(mapKeyError(err))), {
-        issuer: options.issuer,
-        audience,
-        algorithms: ['ES256'],
-        typ: 'at+jwt',
-        requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id'],
-        clockTolerance: tolerance,
-        currentDate: new Date(now),
-        ...(options.maxTokenAge !== undefined ? { maxTokenAge: options.maxTokenAge } : {}),
-      }));
+      ({ payload } = await jwtVerify(
+        token,
+        (header, jws) => jwks(header, jws).catch((err: unknown) => Promise.reject(mapKeyError(err))),
+        {
+          issuer: options.issuer,
+          audience,
+          algorithms: ['ES256'],
+          typ: 'at+jwt',
+          requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id'],
+          clockTolerance: tolerance,
+          currentDate: new Date(now),
+          ...(options.maxTokenAge !== undefined ? { maxTokenAge: options.maxTokenAge } : {}),
+        },
+      ));
     } catch (err) {
       throw mapVerifyError(err);
     }
-    if (typeof payload.iat === 'number' && payload.iat > now / 1000 + tolerance) throw new TokenInvalidError('the access token was issued in the future');
+    if (typeof payload.iat === 'number' && payload.iat > now / 1000 + tolerance)
+      throw new TokenInvalidError('the access token was issued in the future');
     const scope = payload['scope'];
-    if (scope !== undefined && typeof scope !== 'string') throw new TokenInvalidError('the scope claim is not a string');
+    if (scope !== undefined && typeof scope !== 'string')
+      throw new TokenInvalidError('the scope claim is not a string');
     return payload;
   }
 
@@ -83,7 +94,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const required = verifyOptions.scopes ?? [];
     const held = new Set(splitScope(scope));
     if (required.some((needed) => !held.has(needed))) {
-      throw new InsufficientScopeError(`the access token lacks a required scope (needs ${required.join(' ')})`, required);
+      throw new InsufficientScopeError(
+        `the access token lacks a required scope (needs ${required.join(' ')})`,
+        required,
+      );
     }
     return payload as VerifiedClaims;
   }
@@ -92,12 +106,16 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   async function verify(token: string, verifyOptions: VerifyOptions = {}): Promise<VerifiedClaims> {
     const payload = await verifyJwt(token);
-    if (boundKey(payload) !== undefined) throw new DpopProofError('a DPoP-bound token needs its proof: use verifyRequest');
+    if (boundKey(payload) !== undefined)
+      throw new DpopProofError('a DPoP-bound token needs its proof: use verifyRequest');
     if (options.dpop?.required === true) throw new DpopProofError('this resource requires DPoP-bound tokens');
     return checkScopes(payload, verifyOptions);
   }
 
-  async function verifyRequest(credentials: RequestCredentials, verifyOptions: VerifyOptions = {}): Promise<VerifiedClaims> {
+  async function verifyRequest(
+    credentials: RequestCredentials,
+    verifyOptions: VerifyOptions = {},
+  ): Promise<VerifiedClaims> {
     const { scheme, token } = authorizationToken(credentials.authorization);
     const payload = await verifyJwt(token);
     await dpop.check(scheme, token, payload, credentials, clock());
@@ -105,13 +123,21 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   const resourceMetadata = options.protectedResourceMetadata
-    ? createResourceMetadata(options.protectedResourceMetadata, options.issuer, { algorithms: dpop.algorithms, required: options.dpop?.required === true })
+    ? createResourceMetadata(options.protectedResourceMetadata, options.issuer, {
+        algorithms: dpop.algorithms,
+        required: options.dpop?.required === true,
+      })
     : undefined;
   const deps: MiddlewareDeps = {
     verifyRequest,
     realm: options.realm ?? 'gatehouse',
-    challenge: { dpopAlgorithms: dpop.algorithms, offerDpop: options.dpop !== undefined || resourceMetadata !== undefined, resourceMetadata: resourceMetadata?.url },
-    publicOrigin: resourceMetadata === undefined ? undefined : new URL(resourceMetadata.document['resource'] as string).origin,
+    challenge: {
+      dpopAlgorithms: dpop.algorithms,
+      offerDpop: options.dpop !== undefined || resourceMetadata !== undefined,
+      resourceMetadata: resourceMetadata?.url,
+    },
+    publicOrigin:
+      resourceMetadata === undefined ? undefined : new URL(resourceMetadata.document['resource'] as string).origin,
   };
   return {
     verify,

@@ -66,7 +66,8 @@ export interface ProofExpectation {
  * @throws {@link DpopProofError} naming the first failed check.
  */
 export async function verifyProof(proof: string | readonly string[] | undefined, e: ProofExpectation): Promise<void> {
-  if (typeof proof !== 'string' || proof === '' || proof.length > MAX_PROOF_LENGTH) throw new DpopProofError('send exactly one DPoP proof');
+  if (typeof proof !== 'string' || proof === '' || proof.length > MAX_PROOF_LENGTH)
+    throw new DpopProofError('send exactly one DPoP proof');
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(proof);
@@ -74,20 +75,31 @@ export async function verifyProof(proof: string | readonly string[] | undefined,
     throw new DpopProofError('the DPoP proof is not a JWS');
   }
   const jwk = header.jwk as JWK | undefined;
-  if (header.typ !== 'dpop+jwt' || typeof header.alg !== 'string' || !e.algorithms.includes(header.alg)) throw new DpopProofError('the DPoP proof needs typ dpop+jwt and an accepted alg');
-  if (!jwk || typeof jwk !== 'object' || PRIVATE_MEMBERS.some((m) => m in jwk)) throw new DpopProofError('the DPoP proof needs a public key in jwk');
-  if ((await calculateJwkThumbprint(jwk, 'sha256')) !== e.jkt) throw new DpopProofError('the DPoP proof key is not the one the token is bound to');
+  if (header.typ !== 'dpop+jwt' || typeof header.alg !== 'string' || !e.algorithms.includes(header.alg))
+    throw new DpopProofError('the DPoP proof needs typ dpop+jwt and an accepted alg');
+  if (!jwk || typeof jwk !== 'object' || PRIVATE_MEMBERS.some((m) => m in jwk))
+    throw new DpopProofError('the DPoP proof needs a public key in jwk');
+  if ((await calculateJwkThumbprint(jwk, 'sha256')) !== e.jkt)
+    throw new DpopProofError('the DPoP proof key is not the one the token is bound to');
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: [header.alg], currentDate: new Date(e.now * 1000), clockTolerance: e.tolerance }));
+    ({ payload } = await jwtVerify(proof, EmbeddedJWK, {
+      typ: 'dpop+jwt',
+      algorithms: [header.alg],
+      currentDate: new Date(e.now * 1000),
+      clockTolerance: e.tolerance,
+    }));
   } catch {
     throw new DpopProofError('the DPoP proof signature is invalid');
   }
   const { htm, htu, iat, jti, ath } = payload as Record<string, unknown>;
   if (htm !== e.method.toUpperCase()) throw new DpopProofError('htm does not match the request method');
-  if (typeof htu !== 'string' || !URL.canParse(htu) || htuOf(htu) !== htuOf(e.url)) throw new DpopProofError('htu does not match the request URL');
-  if (typeof iat !== 'number' || Math.abs(e.now - iat) > e.window + e.tolerance) throw new DpopProofError('iat is missing or outside the accepted window');
+  if (typeof htu !== 'string' || !URL.canParse(htu) || htuOf(htu) !== htuOf(e.url))
+    throw new DpopProofError('htu does not match the request URL');
+  if (typeof iat !== 'number' || Math.abs(e.now - iat) > e.window + e.tolerance)
+    throw new DpopProofError('iat is missing or outside the accepted window');
   if (typeof jti !== 'string' || jti === '' || jti.length > 256) throw new DpopProofError('jti is missing or too long');
   if (ath !== (await accessTokenHash(e.accessToken))) throw new DpopProofError('ath does not match the access token');
-  if (!e.replay.useOnce(`${e.jkt}:${jti}`, iat + e.window + 2 * e.tolerance, e.now)) throw new DpopProofError('the DPoP proof was already used');
+  if (!e.replay.useOnce(`${e.jkt}:${jti}`, iat + e.window + 2 * e.tolerance, e.now))
+    throw new DpopProofError('the DPoP proof was already used');
 }

@@ -4,10 +4,19 @@
  * @internal
  */
 import { errors } from 'jose';
-import { JwksUnavailableError, TokenExpiredError, TokenInvalidError, TokenVerificationError } from '../errors/verification-errors.js';
+import {
+  JwksUnavailableError,
+  TokenExpiredError,
+  TokenInvalidError,
+  TokenVerificationError,
+} from '../errors/verification-errors.js';
 
 /** jose codes of a key set that answered but holds no usable key for this token: the token's fault. */
-const KEY_LOOKUP_CODES = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'ERR_JOSE_NOT_SUPPORTED']);
+const KEY_LOOKUP_CODES = new Set([
+  'ERR_JWKS_NO_MATCHING_KEY',
+  'ERR_JWKS_MULTIPLE_MATCHING_KEYS',
+  'ERR_JOSE_NOT_SUPPORTED',
+]);
 
 /**
  * Classifies an error thrown while resolving the verification key: a missing or ambiguous key is

@@ -57,10 +57,16 @@ const HEADERS = { 'cache-control': 'public, max-age=300' };
  * `dpop_bound_access_tokens_required`.
  * @throws {@link ArgumentError} when `resource` is not an absolute URL or has a query or fragment.
  */
-export function createResourceMetadata(options: ProtectedResourceMetadataOptions, issuer: string, dpop: { algorithms: readonly string[]; required: boolean }): ResourceMetadata {
-  if (!isAbsoluteUrl(options.resource)) throw new ArgumentError('protectedResourceMetadata.resource must be an absolute URL');
+export function createResourceMetadata(
+  options: ProtectedResourceMetadataOptions,
+  issuer: string,
+  dpop: { algorithms: readonly string[]; required: boolean },
+): ResourceMetadata {
+  if (!isAbsoluteUrl(options.resource))
+    throw new ArgumentError('protectedResourceMetadata.resource must be an absolute URL');
   const resource = new URL(options.resource);
-  if (resource.search !== '' || resource.hash !== '') throw new ArgumentError('protectedResourceMetadata.resource must have no query or fragment');
+  if (resource.search !== '' || resource.hash !== '')
+    throw new ArgumentError('protectedResourceMetadata.resource must have no query or fragment');
   const path = `/.well-known/oauth-protected-resource${resource.pathname.replace(/\/+$/, '')}`;
   const document: Record<string, unknown> = {
     resource: options.resource,

@@ -39,10 +39,16 @@ export interface MiddlewareDeps {
   publicOrigin?: string | undefined;
 }
 
-const header = (value: string | readonly string[] | undefined): string | undefined => (typeof value === 'string' ? value : value?.[0]);
+const header = (value: string | readonly string[] | undefined): string | undefined =>
+  typeof value === 'string' ? value : value?.[0];
 
 /** The absolute URL of a request: the public origin when configured, else scheme and Host. */
-function absoluteUrl(deps: MiddlewareDeps, protocol: string | undefined, host: string | undefined, path: string | undefined): string {
+function absoluteUrl(
+  deps: MiddlewareDeps,
+  protocol: string | undefined,
+  host: string | undefined,
+  path: string | undefined,
+): string {
   const origin = deps.publicOrigin ?? `${protocol ?? 'http'}://${host ?? 'localhost'}`;
   return `${origin}${path ?? '/'}`;
 }
@@ -63,9 +69,17 @@ async function authenticate(
 
 /** A Fastify `preHandler` hook; on success `request.auth` holds the claims. */
 export function fastifyHook(deps: MiddlewareDeps, options: MiddlewareOptions = {}) {
-  return async (request: FastifyRequestLike & { auth?: VerifiedClaims }, reply: FastifyReplyLike): Promise<FastifyReplyLike | undefined> => {
+  return async (
+    request: FastifyRequestLike & { auth?: VerifiedClaims },
+    reply: FastifyReplyLike,
+  ): Promise<FastifyReplyLike | undefined> => {
     const url = absoluteUrl(deps, request.protocol, request.host ?? header(request.headers['host']), request.url);
-    const credentials = { authorization: request.headers['authorization'], dpop: request.headers['dpop'], method: request.method ?? 'GET', url };
+    const credentials = {
+      authorization: request.headers['authorization'],
+      dpop: request.headers['dpop'],
+      method: request.method ?? 'GET',
+      url,
+    };
     const result = await authenticate(deps, credentials, options);
     if ('claims' in result) {
       request.auth = result.claims;
@@ -80,11 +94,19 @@ export function fastifyHook(deps: MiddlewareDeps, options: MiddlewareOptions = {
 
 /** An Express middleware; on success `req.auth` holds the claims. Other errors go to `next(err)`. */
 export function expressMiddleware(deps: MiddlewareDeps, options: MiddlewareOptions = {}) {
-  return async (req: ExpressRequestLike & { auth?: VerifiedClaims }, res: ExpressResponseLike, next: ExpressNextLike): Promise<void> => {
+  return async (
+    req: ExpressRequestLike & { auth?: VerifiedClaims },
+    res: ExpressResponseLike,
+    next: ExpressNextLike,
+  ): Promise<void> => {
     let result: Awaited<ReturnType<typeof authenticate>>;
     try {
       const url = absoluteUrl(deps, req.protocol, header(req.headers['host']), req.originalUrl);
-      result = await authenticate(deps, { authorization: req.headers['authorization'], dpop: req.headers['dpop'], method: req.method ?? 'GET', url }, options);
+      result = await authenticate(
+        deps,
+        { authorization: req.headers['authorization'], dpop: req.headers['dpop'], method: req.method ?? 'GET', url },
+        options,
+      );
     } catch (err) {
       next(err);
       return;
@@ -104,8 +126,16 @@ export function expressMiddleware(deps: MiddlewareDeps, options: MiddlewareOptio
 export function honoMiddleware(deps: MiddlewareDeps, options: MiddlewareOptions = {}) {
   return async (c: HonoContextLike, next: () => Promise<void>): Promise<Response | undefined> => {
     const full = c.req.url === undefined ? undefined : new URL(c.req.url);
-    const url = deps.publicOrigin !== undefined && full ? `${deps.publicOrigin}${full.pathname}${full.search}` : (c.req.url ?? absoluteUrl(deps, undefined, c.req.header('host'), '/'));
-    const credentials = { authorization: c.req.header('authorization'), dpop: c.req.header('dpop'), method: c.req.method ?? 'GET', url };
+    const url =
+      deps.publicOrigin !== undefined && full
+        ? `${deps.publicOrigin}${full.pathname}${full.search}`
+        : (c.req.url ?? absoluteUrl(deps, undefined, c.req.header('host'), '/'));
+    const credentials = {
+      authorization: c.req.header('authorization'),
+      dpop: c.req.header('dpop'),
+      method: c.req.method ?? 'GET',
+      url,
+    };
     const result = await authenticate(deps, credentials, options);
     if ('answer' in result) return jsonResponse(result.answer.status, result.answer.body, result.answer.headers);
     c.set('auth', result.claims);

@@ -61,7 +61,11 @@ export interface VerifierOptions {
  * ```
  */
 export type VerifiedClaims = JWTPayload &
-  Omit<AccessTokenClaims, 'aud' | 'scope' | 'environment'> & { aud: string | string[]; scope?: string; environment?: string };
+  Omit<AccessTokenClaims, 'aud' | 'scope' | 'environment'> & {
+    aud: string | string[];
+    scope?: string;
+    environment?: string;
+  };
 
 /**
  * What `verify` checks beyond the signature and standard claims.

@@ -49,9 +49,13 @@ export interface RequestCredentials {
 }
 
 /** Reads `Bearer <token>` or `DPoP <token>` (the scheme case-insensitive). */
-export function authorizationToken(authorization: RequestCredentials['authorization']): { scheme: 'bearer' | 'dpop'; token: string } {
+export function authorizationToken(authorization: RequestCredentials['authorization']): {
+  scheme: 'bearer' | 'dpop';
+  token: string;
+} {
   const value = typeof authorization === 'string' ? authorization.trim() : undefined;
-  if (value !== undefined && /^dpop(\s|$)/i.test(value)) return { scheme: 'dpop', token: bearerToken(`Bearer ${value.slice(4).trim()}`) };
+  if (value !== undefined && /^dpop(\s|$)/i.test(value))
+    return { scheme: 'dpop', token: bearerToken(`Bearer ${value.slice(4).trim()}`) };
   return { scheme: 'bearer', token: bearerToken(authorization) };
 }
 
@@ -75,15 +79,32 @@ export function createDpopCheck(options: DpopVerifierOptions, tolerance: number)
   const window = options.iatWindow ?? 60;
   return {
     algorithms,
-    async check(scheme: 'bearer' | 'dpop', token: string, payload: JWTPayload, credentials: RequestCredentials, nowMs: number): Promise<void> {
+    async check(
+      scheme: 'bearer' | 'dpop',
+      token: string,
+      payload: JWTPayload,
+      credentials: RequestCredentials,
+      nowMs: number,
+    ): Promise<void> {
       const jkt = boundKey(payload);
       if (scheme === 'bearer') {
-        if (jkt !== undefined) throw new DpopProofError('a DPoP-bound token must be sent with Authorization: DPoP and a proof');
+        if (jkt !== undefined)
+          throw new DpopProofError('a DPoP-bound token must be sent with Authorization: DPoP and a proof');
         if (options.required === true) throw new DpopProofError('this resource requires DPoP-bound tokens');
         return;
       }
       if (jkt === undefined) throw new DpopProofError('the token is not DPoP-bound');
-      await verifyProof(credentials.dpop, { method: credentials.method, url: credentials.url, accessToken: token, jkt, now: Math.floor(nowMs / 1000), window, tolerance, algorithms, replay });
+      await verifyProof(credentials.dpop, {
+        method: credentials.method,
+        url: credentials.url,
+        accessToken: token,
+        jkt,
+        now: Math.floor(nowMs / 1000),
+        window,
+        tolerance,
+        algorithms,
+        replay,
+      });
     },
   };
 }

@@ -30,15 +30,30 @@ export interface FakeApiServer {
 }
 
 export async function startFakeApiServer(): Promise<FakeApiServer> {
-  const state = { requests: [] as ApiRequest[], validTokens: new Set<string>(), routes: new Map<string, Routed | ((req: ApiRequest) => Routed)>() };
+  const state = {
+    requests: [] as ApiRequest[],
+    validTokens: new Set<string>(),
+    routes: new Map<string, Routed | ((req: ApiRequest) => Routed)>(),
+  };
   const server = await listen((req, res, raw) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const request: ApiRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: raw === '' ? undefined : JSON.parse(raw) };
+    const request: ApiRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: raw === '' ? undefined : JSON.parse(raw),
+    };
     state.requests.push(request);
     const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (token === undefined) return sendJson(res, 401, undefined, { 'www-authenticate': 'Bearer realm="gatehouse"' });
     if (!state.validTokens.has(token)) {
-      return sendJson(res, 401, { error: 'invalid_token', error_description: 'token revoked' }, { 'www-authenticate': 'Bearer realm="gatehouse", error="invalid_token", error_description="token revoked"' });
+      return sendJson(
+        res,
+        401,
+        { error: 'invalid_token', error_description: 'token revoked' },
+        { 'www-authenticate': 'Bearer realm="gatehouse", error="invalid_token", error_description="token revoked"' },
+      );
     }
     const route = state.routes.get(`${request.method} ${request.path}`);
     if (route === undefined) return sendJson(res, 404, { error: 'not_found', error_description: 'no such resource' });

@@ -48,7 +48,9 @@ export async function signAccessToken(key: TestKey, init: AccessTokenInit): Prom
     if (value === undefined) delete payload[name];
     else payload[name] = value;
   }
-  return new SignJWT(payload).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: key.kid, ...init.header }).sign(key.privateKey);
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: key.kid, ...init.header })
+    .sign(key.privateKey);
 }
 
 /** Joins base64url JSON header and payload with an empty signature (an `alg: none` token). */

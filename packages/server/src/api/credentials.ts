@@ -8,20 +8,38 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody, EnvParams } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { Forbidden } from '../errors/domain-errors.js';
-import { addPublicKey, createEnvironmentSecret, getCredentials, removePublicKey, rotateEnvironmentSecret } from '../services/credentials.js';
+import {
+  addPublicKey,
+  createEnvironmentSecret,
+  getCredentials,
+  removePublicKey,
+  rotateEnvironmentSecret,
+} from '../services/credentials.js';
 import { PUBLIC_KEY_ALGS } from '../services/public-keys.js';
 import { actorOf } from '../auth/principal.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: ApiErrorBody };
 const common = { tags: ['customer-tokens'] };
-const PublicKey = Type.Object({ id: Type.String(), alg: Type.String(), kid: Type.Union([Type.String(), Type.Null()]), allow_admin: Type.Boolean(), created_at: Type.String() });
+const PublicKey = Type.Object({
+  id: Type.String(),
+  alg: Type.String(),
+  kid: Type.Union([Type.String(), Type.Null()]),
+  allow_admin: Type.Boolean(),
+  created_at: Type.String(),
+});
 const Credentials = Type.Object({
   environment_key: Type.String(),
   environment_secret: Type.Null({
-    description: 'Always null: the secret is shown once, by POST …/credentials/secret (creation) or POST …/credentials/rotate-secret, and can not be shown again',
+    description:
+      'Always null: the secret is shown once, by POST …/credentials/secret (creation) or POST …/credentials/rotate-secret, and can not be shown again',
   }),
-  environment_secret_note: Type.String({ description: 'Why environment_secret is null and how to get a secret: rotate the existing one, or create the first' }),
-  secret_created_at: Type.Union([Type.String(), Type.Null()], { description: 'When the current secret was created; null while none exists (create it with POST …/credentials/secret)' }),
+  environment_secret_note: Type.String({
+    description: 'Why environment_secret is null and how to get a secret: rotate the existing one, or create the first',
+  }),
+  secret_created_at: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'When the current secret was created; null while none exists (create it with POST …/credentials/secret)',
+  }),
   public_keys: Type.Array(PublicKey),
 });
 const NewSecret = Type.Object({
@@ -29,7 +47,10 @@ const NewSecret = Type.Object({
   environment_secret: Type.String({ description: 'Shown this once: store it now' }),
   secret_created_at: Type.String(),
 });
-const Rotate = Type.Object({ grace_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_592_000 })) }, { additionalProperties: false });
+const Rotate = Type.Object(
+  { grace_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_592_000 })) },
+  { additionalProperties: false },
+);
 const KeyCreate = Type.Object(
   {
     alg: Type.Union(PUBLIC_KEY_ALGS.map((a) => Type.Literal(a))),
@@ -44,35 +65,92 @@ const KeyParams = Type.Object({ env: EnvParams.properties.env, id: Type.String({
 function consoleOnly(request: FastifyRequest) {
   const p = request.principal;
   // Members reach here only with the route's capability (auth/policy.ts ROUTE_CAPABILITIES).
-  if (p?.type !== 'console' && p?.type !== 'member') throw new Forbidden('environment credentials are managed from the console or the CLI');
+  if (p?.type !== 'console' && p?.type !== 'member')
+    throw new Forbidden('environment credentials are managed from the console or the CLI');
   return { actor: actorOf(p), ip: request.ip };
 }
 
 /** Registers the credential routes. */
 export function credentialRoutes(app: FastifyInstance, rt: Runtime): void {
   const base = '/environments/:env/credentials';
-  app.get<{ Params: Static<typeof EnvParams> }>(base, { schema: { ...common, summary: 'Environment key, when the secret was created, and public keys', params: EnvParams, response: { 200: Credentials, ...errors } } }, async (request, reply) => {
-    consoleOnly(request);
-    return reply.header('cache-control', 'no-store').send(await getCredentials(rt.ctx, request.params.env));
-  });
+  app.get<{ Params: Static<typeof EnvParams> }>(
+    base,
+    {
+      schema: {
+        ...common,
+        summary: 'Environment key, when the secret was created, and public keys',
+        params: EnvParams,
+        response: { 200: Credentials, ...errors },
+      },
+    },
+    async (request, reply) => {
+      consoleOnly(request);
+      return reply.header('cache-control', 'no-store').send(await getCredentials(rt.ctx, request.params.env));
+    },
+  );
   app.post<{ Params: Static<typeof EnvParams> }>(
     `${base}/secret`,
-    { schema: { ...common, summary: 'Create the environment secret (409 when one exists: rotate it instead)', params: EnvParams, response: { 201: NewSecret, ...errors } } },
-    async (request, reply) => reply.code(201).header('cache-control', 'no-store').send(await createEnvironmentSecret(rt.ctx, consoleOnly(request), request.params.env)),
+    {
+      schema: {
+        ...common,
+        summary: 'Create the environment secret (409 when one exists: rotate it instead)',
+        params: EnvParams,
+        response: { 201: NewSecret, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .header('cache-control', 'no-store')
+        .send(await createEnvironmentSecret(rt.ctx, consoleOnly(request), request.params.env)),
   );
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof Rotate> }>(
     `${base}/rotate-secret`,
-    { schema: { ...common, summary: 'Rotate the environment secret', params: EnvParams, body: Rotate, response: { 200: NewSecret, ...errors } } },
-    async (request, reply) => reply.header('cache-control', 'no-store').send(await rotateEnvironmentSecret(rt.ctx, consoleOnly(request), request.params.env, request.body.grace_seconds ?? 0)),
+    {
+      schema: {
+        ...common,
+        summary: 'Rotate the environment secret',
+        params: EnvParams,
+        body: Rotate,
+        response: { 200: NewSecret, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .header('cache-control', 'no-store')
+        .send(
+          await rotateEnvironmentSecret(
+            rt.ctx,
+            consoleOnly(request),
+            request.params.env,
+            request.body.grace_seconds ?? 0,
+          ),
+        ),
   );
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof KeyCreate> }>(
     `${base}/public-keys`,
-    { schema: { ...common, summary: 'Register a public key for customer tokens', params: EnvParams, body: KeyCreate, response: { 201: PublicKey, ...errors } } },
-    async (request, reply) => reply.code(201).send(await addPublicKey(rt.ctx, consoleOnly(request), request.params.env, request.body)),
+    {
+      schema: {
+        ...common,
+        summary: 'Register a public key for customer tokens',
+        params: EnvParams,
+        body: KeyCreate,
+        response: { 201: PublicKey, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await addPublicKey(rt.ctx, consoleOnly(request), request.params.env, request.body)),
   );
   app.delete<{ Params: Static<typeof KeyParams> }>(
     `${base}/public-keys/:id`,
-    { schema: { ...common, summary: 'Remove a public key', params: KeyParams, response: { 204: Type.Null(), ...errors } } },
+    {
+      schema: {
+        ...common,
+        summary: 'Remove a public key',
+        params: KeyParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
     async (request, reply) => {
       await removePublicKey(rt.ctx, consoleOnly(request), request.params.env, request.params.id);
       return reply.code(204).send();

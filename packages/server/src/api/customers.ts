@@ -9,9 +9,15 @@ import { actorOf } from '../auth/principal.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody };
 const common = { tags: ['customers'], security: [{ bearer: [] }] };
-const CustomerParams = Type.Object({ env: EnvParams.properties.env, id: Type.String({ minLength: 1, maxLength: 255 }) });
+const CustomerParams = Type.Object({
+  env: EnvParams.properties.env,
+  id: Type.String({ minLength: 1, maxLength: 255 }),
+});
 const CustomerUpdate = Type.Object(
-  { name: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])), fields: Type.Optional(Type.Record(Type.String(), Type.Unknown())) },
+  {
+    name: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])),
+    fields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
   { additionalProperties: false },
 );
 
@@ -20,24 +26,65 @@ export function customerRoutes(app: FastifyInstance, rt: Runtime): void {
   const base = '/environments/:env/customers';
   app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof ListQuery> }>(
     base,
-    { config: { scope: 'customers:read' }, schema: { ...common, summary: 'List customers', params: EnvParams, querystring: ListQuery, response: { 200: Page(Customer), ...errors } } },
+    {
+      config: { scope: 'customers:read' },
+      schema: {
+        ...common,
+        summary: 'List customers',
+        params: EnvParams,
+        querystring: ListQuery,
+        response: { 200: Page(Customer), ...errors },
+      },
+    },
     async (request) => listCustomers(rt.ctx, await requestEnvironmentId(rt, request), request.query),
   );
   app.get<{ Params: Static<typeof CustomerParams> }>(
     `${base}/:id`,
-    { config: { scope: 'customers:read' }, schema: { ...common, summary: 'Read a customer', params: CustomerParams, response: { 200: Customer, ...errors } } },
+    {
+      config: { scope: 'customers:read' },
+      schema: { ...common, summary: 'Read a customer', params: CustomerParams, response: { 200: Customer, ...errors } },
+    },
     async (request) => getCustomer(rt.ctx, await requestEnvironmentId(rt, request), request.params.id),
   );
   app.patch<{ Params: Static<typeof CustomerParams>; Body: Static<typeof CustomerUpdate> }>(
     `${base}/:id`,
-    { config: { scope: 'customers:write' }, schema: { ...common, summary: 'Change a customer', params: CustomerParams, body: CustomerUpdate, response: { 200: Customer, ...errors } } },
-    async (request) => updateCustomer(rt.ctx, { actor: actorOf(request.principal!), ip: request.ip }, await requestEnvironmentId(rt, request), request.params.id, request.body),
+    {
+      config: { scope: 'customers:write' },
+      schema: {
+        ...common,
+        summary: 'Change a customer',
+        params: CustomerParams,
+        body: CustomerUpdate,
+        response: { 200: Customer, ...errors },
+      },
+    },
+    async (request) =>
+      updateCustomer(
+        rt.ctx,
+        { actor: actorOf(request.principal!), ip: request.ip },
+        await requestEnvironmentId(rt, request),
+        request.params.id,
+        request.body,
+      ),
   );
   app.delete<{ Params: Static<typeof CustomerParams> }>(
     `${base}/:id`,
-    { config: { scope: 'customers:write' }, schema: { ...common, summary: 'Delete a customer and its projects', params: CustomerParams, response: { 204: Type.Null(), ...errors } } },
+    {
+      config: { scope: 'customers:write' },
+      schema: {
+        ...common,
+        summary: 'Delete a customer and its projects',
+        params: CustomerParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
     async (request, reply) => {
-      await deleteCustomer(rt.ctx, { actor: actorOf(request.principal!), ip: request.ip }, await requestEnvironmentId(rt, request), request.params.id);
+      await deleteCustomer(
+        rt.ctx,
+        { actor: actorOf(request.principal!), ip: request.ip },
+        await requestEnvironmentId(rt, request),
+        request.params.id,
+      );
       return reply.code(204).send();
     },
   );

@@ -31,24 +31,39 @@ declare module 'fastify' {
 export async function environmentApi(app: FastifyInstance, rt: Runtime): Promise<void> {
   // Every 401 challenge names the resource metadata (RFC 9728 §5.1); the root handler answers.
   const metadataUrl = resourceMetadataUrl(rt.ctx.config);
-  app.setErrorHandler<FastifyError>((err, request, reply) => errorHandler(withResourceMetadata(err, metadataUrl), request, reply));
+  app.setErrorHandler<FastifyError>((err, request, reply) =>
+    errorHandler(withResourceMetadata(err, metadataUrl), request, reply),
+  );
   const origins = rt.ctx.config.corsOrigins;
   if (origins.length) {
     // Browsers on the allowed origins may call the API with bearer tokens (never cookies).
-    await app.register(cors, { origin: [...origins], methods: ['GET', 'POST', 'PATCH', 'DELETE'], allowedHeaders: ['authorization', 'content-type', 'dpop'], credentials: false, maxAge: 600 });
+    await app.register(cors, {
+      origin: [...origins],
+      methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'dpop'],
+      credentials: false,
+      maxAge: 600,
+    });
   }
   app.addHook('onRequest', async (request) => {
     if (request.method === 'OPTIONS') return;
     const principal = await resolveMember(rt, request, await authenticateCaller(rt, request));
     const env = (request.params as { env?: string } | undefined)?.env;
-    if (env !== undefined && principal.type !== 'console' && principal.type !== 'account' && env !== principal.environment) throw new InvalidToken('the token is not valid for this environment');
+    if (
+      env !== undefined &&
+      principal.type !== 'console' &&
+      principal.type !== 'account' &&
+      env !== principal.environment
+    )
+      throw new InvalidToken('the token is not valid for this environment');
     const scope = request.routeOptions.config.scope;
     if (scope) requireScope(principal, scope);
     request.principal = principal;
   });
   app.addHook('preValidation', async (request) => {
     const body = request.body as Record<string, unknown> | undefined;
-    if (body && typeof body === 'object' && 'access_token' in body) throw new BearerInvalidRequest('send the token in the Authorization header only');
+    if (body && typeof body === 'object' && 'access_token' in body)
+      throw new BearerInvalidRequest('send the token in the Authorization header only');
   });
   selfRoute(app, rt);
   projectRoutes(app, rt);

@@ -1,7 +1,15 @@
 /** `/api/v1/environments/{env}/outputs`: render requests of your own projects (`outputs:create`). */
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
-import { ApiError as ApiErrorBody, EnvIdParams, EnvParams, ListQuery, Output, OutputCreate, Page } from '@gatehouse/contracts';
+import {
+  ApiError as ApiErrorBody,
+  EnvIdParams,
+  EnvParams,
+  ListQuery,
+  Output,
+  OutputCreate,
+  Page,
+} from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { createOutput, getOutput, listOutputs } from '../services/outputs.js';
 import { bearerPrincipal } from './request-principal.js';
@@ -16,16 +24,37 @@ export function outputRoutes(app: FastifyInstance, rt: Runtime): void {
   const base = '/environments/:env/outputs';
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof OutputCreate> }>(
     base,
-    { config: { scope: 'outputs:create' }, schema: { ...common, summary: 'Request a render of your project', params: EnvParams, body: OutputCreate, response: { 201: Output, ...errors } } },
+    {
+      config: { scope: 'outputs:create' },
+      schema: {
+        ...common,
+        summary: 'Request a render of your project',
+        params: EnvParams,
+        body: OutputCreate,
+        response: { 201: Output, ...errors },
+      },
+    },
     async (request, reply) => {
       const { environmentId, owner } = requestOwner(request);
-      const output = await createOutput(rt.ctx, environmentId, owner, request.body, { actor: actorOf(bearerPrincipal(request)), ip: request.ip });
+      const output = await createOutput(rt.ctx, environmentId, owner, request.body, {
+        actor: actorOf(bearerPrincipal(request)),
+        ip: request.ip,
+      });
       return reply.code(201).send(output);
     },
   );
   app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof ListQuery> }>(
     base,
-    { config: { scope: 'outputs:create' }, schema: { ...common, summary: 'List your outputs', params: EnvParams, querystring: ListQuery, response: { 200: Page(Output), ...errors } } },
+    {
+      config: { scope: 'outputs:create' },
+      schema: {
+        ...common,
+        summary: 'List your outputs',
+        params: EnvParams,
+        querystring: ListQuery,
+        response: { 200: Page(Output), ...errors },
+      },
+    },
     async (request) => {
       const { environmentId, owner } = requestOwner(request);
       return listOutputs(rt.ctx, environmentId, owner, request.query);
@@ -33,7 +62,15 @@ export function outputRoutes(app: FastifyInstance, rt: Runtime): void {
   );
   app.get<{ Params: Static<typeof EnvIdParams> }>(
     `${base}/:id`,
-    { config: { scope: 'outputs:create' }, schema: { ...common, summary: 'Read one of your outputs', params: EnvIdParams, response: { 200: Output, ...errors } } },
+    {
+      config: { scope: 'outputs:create' },
+      schema: {
+        ...common,
+        summary: 'Read one of your outputs',
+        params: EnvIdParams,
+        response: { 200: Output, ...errors },
+      },
+    },
     async (request) => {
       const { environmentId, owner } = requestOwner(request);
       return getOutput(rt.ctx, environmentId, owner, request.params.id);

@@ -1,10 +1,26 @@
 /** `/api/v1/environments/{env}/projects`: owner-only CRUD (another owner's project is 404). */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { ApiError as ApiErrorBody, EnvIdParams, EnvParams, ListQuery, Page, Project, ProjectCreate, ProjectUpdate } from '@gatehouse/contracts';
+import {
+  ApiError as ApiErrorBody,
+  EnvIdParams,
+  EnvParams,
+  ListQuery,
+  Page,
+  Project,
+  ProjectCreate,
+  ProjectUpdate,
+} from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { Forbidden } from '../errors/domain-errors.js';
-import { createProject, deleteProject, getProject, listProjects, updateProject, type Owner } from '../services/projects.js';
+import {
+  createProject,
+  deleteProject,
+  getProject,
+  listProjects,
+  updateProject,
+  type Owner,
+} from '../services/projects.js';
 import { bearerPrincipal } from './request-principal.js';
 import { ownerOf } from '../auth/principal.js';
 
@@ -25,7 +41,16 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
   const base = '/environments/:env/projects';
   app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof ListQuery> }>(
     base,
-    { config: { scope: 'projects:read' }, schema: { ...common, summary: 'List your projects', params: EnvParams, querystring: ListQuery, response: { 200: Page(Project), ...errors } } },
+    {
+      config: { scope: 'projects:read' },
+      schema: {
+        ...common,
+        summary: 'List your projects',
+        params: EnvParams,
+        querystring: ListQuery,
+        response: { 200: Page(Project), ...errors },
+      },
+    },
     async (request) => {
       const { environmentId, owner } = requestOwner(request);
       return listProjects(ctx, environmentId, owner, request.query);
@@ -33,7 +58,16 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
   );
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof ProjectCreate> }>(
     base,
-    { config: { scope: 'projects:write' }, schema: { ...common, summary: 'Create a project you own', params: EnvParams, body: ProjectCreate, response: { 201: Project, ...errors } } },
+    {
+      config: { scope: 'projects:write' },
+      schema: {
+        ...common,
+        summary: 'Create a project you own',
+        params: EnvParams,
+        body: ProjectCreate,
+        response: { 201: Project, ...errors },
+      },
+    },
     async (request, reply) => {
       const { environmentId, owner } = requestOwner(request);
       return reply.code(201).send(await createProject(ctx, environmentId, owner, request.body));
@@ -41,7 +75,15 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
   );
   app.get<{ Params: Static<typeof EnvIdParams> }>(
     `${base}/:id`,
-    { config: { scope: 'projects:read' }, schema: { ...common, summary: 'Read one of your projects', params: EnvIdParams, response: { 200: Project, ...errors } } },
+    {
+      config: { scope: 'projects:read' },
+      schema: {
+        ...common,
+        summary: 'Read one of your projects',
+        params: EnvIdParams,
+        response: { 200: Project, ...errors },
+      },
+    },
     async (request) => {
       const { environmentId, owner } = requestOwner(request);
       return getProject(ctx, environmentId, owner, request.params.id);
@@ -49,7 +91,16 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
   );
   app.patch<{ Params: Static<typeof EnvIdParams>; Body: Static<typeof ProjectUpdate> }>(
     `${base}/:id`,
-    { config: { scope: 'projects:write' }, schema: { ...common, summary: 'Change one of your projects', params: EnvIdParams, body: ProjectUpdate, response: { 200: Project, ...errors } } },
+    {
+      config: { scope: 'projects:write' },
+      schema: {
+        ...common,
+        summary: 'Change one of your projects',
+        params: EnvIdParams,
+        body: ProjectUpdate,
+        response: { 200: Project, ...errors },
+      },
+    },
     async (request) => {
       const { environmentId, owner } = requestOwner(request);
       return updateProject(ctx, environmentId, owner, request.params.id, request.body);
@@ -57,7 +108,15 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
   );
   app.delete<{ Params: Static<typeof EnvIdParams> }>(
     `${base}/:id`,
-    { config: { scope: 'projects:write' }, schema: { ...common, summary: 'Delete one of your projects', params: EnvIdParams, response: { 204: Type.Null(), ...errors } } },
+    {
+      config: { scope: 'projects:write' },
+      schema: {
+        ...common,
+        summary: 'Delete one of your projects',
+        params: EnvIdParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
     async (request, reply) => {
       const { environmentId, owner } = requestOwner(request);
       await deleteProject(ctx, environmentId, owner, request.params.id);

@@ -6,11 +6,29 @@ import { bearerPrincipal } from './request-principal.js';
 
 /** Registers `/self`. */
 export function selfRoute(app: FastifyInstance, rt: Runtime): void {
-  app.get('/self', { schema: { summary: 'Who am I', tags: ['environment-api'], security: [{ bearer: [] }], response: { 200: Self, 401: ApiErrorBody } } }, async (request) => {
-    const p = bearerPrincipal(request);
-    if (p.type === 'customer') return { type: 'customer', id: p.customerId, name: p.name, fields: p.fields, environment: p.environment };
-    if (p.type === 'admin') return { type: 'admin', environment: p.environment };
-    const client = await rt.directory.client(p.clientId);
-    return { type: 'integration', client_id: p.clientId, name: client?.name ?? '', scopes: [...p.scopes], environment: p.environment };
-  });
+  app.get(
+    '/self',
+    {
+      schema: {
+        summary: 'Who am I',
+        tags: ['environment-api'],
+        security: [{ bearer: [] }],
+        response: { 200: Self, 401: ApiErrorBody },
+      },
+    },
+    async (request) => {
+      const p = bearerPrincipal(request);
+      if (p.type === 'customer')
+        return { type: 'customer', id: p.customerId, name: p.name, fields: p.fields, environment: p.environment };
+      if (p.type === 'admin') return { type: 'admin', environment: p.environment };
+      const client = await rt.directory.client(p.clientId);
+      return {
+        type: 'integration',
+        client_id: p.clientId,
+        name: client?.name ?? '',
+        scopes: [...p.scopes],
+        environment: p.environment,
+      };
+    },
+  );
 }

@@ -22,7 +22,8 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
  */
 export function extractAccessToken(request: FastifyRequest): { scheme: 'Bearer' | 'DPoP'; token: string } {
   const query = request.query as Record<string, unknown> | undefined;
-  if (query && typeof query === 'object' && 'access_token' in query) throw new BearerInvalidRequest('send the token in the Authorization header only');
+  if (query && typeof query === 'object' && 'access_token' in query)
+    throw new BearerInvalidRequest('send the token in the Authorization header only');
   const header = request.headers.authorization;
   if (header === undefined) throw new MissingBearer();
   const match = /^(bearer|dpop)(?:[ ]+(.*))?$/i.exec(header);
@@ -49,12 +50,17 @@ export async function authenticateBearer(rt: AuthRuntime, request: FastifyReques
     const jkt = principal.type === 'integration' ? principal.jkt : undefined;
     if (scheme === 'Bearer' && jkt) throw new InvalidToken('a DPoP-bound token needs the DPoP scheme and a proof');
     if (scheme === 'DPoP') {
-      const proof = await verifyDpopProof(rt, request.headers.dpop, { method: request.method, url: request.url, accessToken: token });
+      const proof = await verifyDpopProof(rt, request.headers.dpop, {
+        method: request.method,
+        url: request.url,
+        accessToken: token,
+      });
       if (!jkt || proof.jkt !== jkt) throw new InvalidToken('the DPoP proof key does not match the token');
     }
     return await withCurrentScopes(rt.directory, principal);
   } catch (err) {
-    if (scheme === 'DPoP' && (err instanceof InvalidToken || err instanceof DpopProofError)) throw new InvalidToken(err.message, 'DPoP');
+    if (scheme === 'DPoP' && (err instanceof InvalidToken || err instanceof DpopProofError))
+      throw new InvalidToken(err.message, 'DPoP');
     throw err;
   }
 }

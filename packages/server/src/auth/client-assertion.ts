@@ -41,9 +41,14 @@ export interface AssertionCredentials {
  *   another assertion type, or a missing or over-long assertion; InvalidClient when it names no
  *   client at all. A body `client_id` other than the assertion's `sub` fails verification (401).
  */
-export function readClientAssertion(authorization: string | undefined, params: Readonly<Record<string, string>>): AssertionCredentials {
-  if (authorization !== undefined || params.client_secret !== undefined) throw new InvalidRequest('use one client authentication method, not a client assertion and a secret together');
-  if (params.client_assertion_type !== CLIENT_ASSERTION_TYPE) throw new InvalidRequest(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`);
+export function readClientAssertion(
+  authorization: string | undefined,
+  params: Readonly<Record<string, string>>,
+): AssertionCredentials {
+  if (authorization !== undefined || params.client_secret !== undefined)
+    throw new InvalidRequest('use one client authentication method, not a client assertion and a secret together');
+  if (params.client_assertion_type !== CLIENT_ASSERTION_TYPE)
+    throw new InvalidRequest(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`);
   const assertion = params.client_assertion;
   if (!assertion) throw new InvalidRequest('client_assertion is missing');
   if (assertion.length > MAX_ASSERTION_LENGTH) throw new InvalidRequest('client_assertion is too long');
@@ -54,7 +59,9 @@ export function readClientAssertion(authorization: string | undefined, params: R
 
 function unverifiedSubject(assertion: string): string | undefined {
   try {
-    const sub = (JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown }).sub;
+    const sub = (
+      JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown }
+    ).sub;
     return typeof sub === 'string' && sub.length > 0 && sub.length <= 128 ? sub : undefined;
   } catch {
     return undefined;
@@ -65,10 +72,14 @@ function unverifiedSubject(assertion: string): string | undefined {
  * The client and environment a valid assertion authenticates.
  * @throws InvalidClient (no Basic challenge) for any failure; store errors (503).
  */
-export async function authenticateClientAssertion(rt: AuthRuntime, creds: AssertionCredentials): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
+export async function authenticateClientAssertion(
+  rt: AuthRuntime,
+  creds: AssertionCredentials,
+): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
   const client = await rt.directory.client(creds.clientId);
   const env = client && (await rt.directory.environment('id', client.environmentId));
-  if (!client || !env || !client.enabled || !(await verifyAssertion(rt, client, creds.assertion))) throw new InvalidClient(false);
+  if (!client || !env || !client.enabled || !(await verifyAssertion(rt, client, creds.assertion)))
+    throw new InvalidClient(false);
   return { client, env };
 }
 
@@ -80,7 +91,8 @@ async function verifyAssertion(rt: AuthRuntime, client: ClientRecord, assertion:
     return false;
   }
   const { alg, kid } = decoded.header;
-  if (!(ASYMMETRIC_ALGS as readonly unknown[]).includes(alg) || (kid !== undefined && typeof kid !== 'string')) return false;
+  if (!(ASYMMETRIC_ALGS as readonly unknown[]).includes(alg) || (kid !== undefined && typeof kid !== 'string'))
+    return false;
   const fits = (k: ClientKeyRecord) => k.alg === alg && (kid === undefined || k.kid === kid);
   let candidates = client.keys.filter(fits);
   if (!candidates.length && client.jwksUri) candidates = (await rt.jwks.keys(client.jwksUri, kid)).filter(fits);

@@ -7,7 +7,17 @@ import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import type { ClientKeyRecord } from '../store/repositories/integrations.js';
 
 /** Algorithms a client may sign assertions (and DPoP proofs) with: asymmetric only, no `none`, no HS*. */
-export const ASYMMETRIC_ALGS = ['ES256', 'ES384', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'] as const;
+export const ASYMMETRIC_ALGS = [
+  'ES256',
+  'ES384',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'EdDSA',
+] as const;
 
 /** Most keys an integration may register (two during a rotation is the common case). */
 export const MAX_CLIENT_KEYS = 5;
@@ -23,14 +33,19 @@ export class UnacceptableKey extends Error {}
 /** The algorithm `jwk` is pinned to: its `alg`, or the one its curve implies (EC, Ed25519). */
 function pinnedAlg(jwk: Record<string, unknown>): string {
   const { kty, crv, alg } = jwk;
-  const implied = kty === 'EC' && typeof crv === 'string' ? EC_ALG[crv] : kty === 'OKP' && crv === 'Ed25519' ? 'EdDSA' : undefined;
+  const implied =
+    kty === 'EC' && typeof crv === 'string' ? EC_ALG[crv] : kty === 'OKP' && crv === 'Ed25519' ? 'EdDSA' : undefined;
   if (alg !== undefined) {
-    if (typeof alg !== 'string' || !(ASYMMETRIC_ALGS as readonly string[]).includes(alg)) throw new UnacceptableKey(`alg must be one of ${ASYMMETRIC_ALGS.join(', ')}`);
-    if (kty === 'RSA' ? !/^(RS|PS)/.test(alg) : alg !== implied) throw new UnacceptableKey('alg does not fit the key type or curve');
+    if (typeof alg !== 'string' || !(ASYMMETRIC_ALGS as readonly string[]).includes(alg))
+      throw new UnacceptableKey(`alg must be one of ${ASYMMETRIC_ALGS.join(', ')}`);
+    if (kty === 'RSA' ? !/^(RS|PS)/.test(alg) : alg !== implied)
+      throw new UnacceptableKey('alg does not fit the key type or curve');
     return alg;
   }
   if (implied) return implied;
-  throw new UnacceptableKey(kty === 'RSA' ? 'an RSA key needs alg' : 'kty must be EC (P-256, P-384), OKP (Ed25519) or RSA');
+  throw new UnacceptableKey(
+    kty === 'RSA' ? 'an RSA key needs alg' : 'kty must be EC (P-256, P-384), OKP (Ed25519) or RSA',
+  );
 }
 
 /**
@@ -40,11 +55,17 @@ function pinnedAlg(jwk: Record<string, unknown>): string {
  * @throws UnacceptableKey for a private or symmetric key, an unknown type, curve or algorithm, a
  *   `use` other than `sig`, a malformed `kid`, or a key jose cannot import.
  */
-export async function toClientKey(input: Readonly<Record<string, unknown>>, nowSeconds: number): Promise<ClientKeyRecord> {
-  for (const m of PRIVATE_MEMBERS) if (m in input) throw new UnacceptableKey('a private or symmetric key is never registered: send the public key only');
+export async function toClientKey(
+  input: Readonly<Record<string, unknown>>,
+  nowSeconds: number,
+): Promise<ClientKeyRecord> {
+  for (const m of PRIVATE_MEMBERS)
+    if (m in input)
+      throw new UnacceptableKey('a private or symmetric key is never registered: send the public key only');
   if (input.use !== undefined && input.use !== 'sig') throw new UnacceptableKey('use must be sig');
   const alg = pinnedAlg(input);
-  if (input.kty === 'RSA' && (typeof input.n !== 'string' || Buffer.from(input.n, 'base64url').length < 256)) throw new UnacceptableKey('RSA keys need a modulus of at least 2048 bits');
+  if (input.kty === 'RSA' && (typeof input.n !== 'string' || Buffer.from(input.n, 'base64url').length < 256))
+    throw new UnacceptableKey('RSA keys need a modulus of at least 2048 bits');
   const jwk: Record<string, unknown> = {};
   for (const m of PUBLIC_MEMBERS) if (input[m] !== undefined) jwk[m] = input[m];
   try {

@@ -54,8 +54,13 @@ function comparable(url: string): string | undefined {
  * @returns `jkt`, the SHA-256 thumbprint of the proof's key (RFC 7638).
  * @throws DpopProofError for anything but one valid, fresh, unused proof; store errors (503).
  */
-export async function verifyDpopProof(rt: AuthRuntime, header: string | string[] | undefined, ctx: ProofContext): Promise<{ jkt: string }> {
-  if (typeof header !== 'string' || header.length > MAX_PROOF_LENGTH) throw new DpopProofError('send exactly one DPoP proof');
+export async function verifyDpopProof(
+  rt: AuthRuntime,
+  header: string | string[] | undefined,
+  ctx: ProofContext,
+): Promise<{ jkt: string }> {
+  if (typeof header !== 'string' || header.length > MAX_PROOF_LENGTH)
+    throw new DpopProofError('send exactly one DPoP proof');
   let decoded;
   try {
     decoded = decodeStrict(header, { embeddedJwk: true });
@@ -63,12 +68,19 @@ export async function verifyDpopProof(rt: AuthRuntime, header: string | string[]
     throw new DpopProofError('the DPoP proof is malformed');
   }
   const { typ, alg, jwk } = decoded.header;
-  if (typ !== 'dpop+jwt' || typeof alg !== 'string' || !DPOP_ALGS.includes(alg)) throw new DpopProofError(`the DPoP proof needs typ dpop+jwt and one of ${DPOP_ALGS.join(' ')}`);
-  if (!jwk || typeof jwk !== 'object' || PRIVATE_MEMBERS.some((m) => m in jwk)) throw new DpopProofError('the DPoP proof needs a public key in jwk');
+  if (typ !== 'dpop+jwt' || typeof alg !== 'string' || !DPOP_ALGS.includes(alg))
+    throw new DpopProofError(`the DPoP proof needs typ dpop+jwt and one of ${DPOP_ALGS.join(' ')}`);
+  if (!jwk || typeof jwk !== 'object' || PRIVATE_MEMBERS.some((m) => m in jwk))
+    throw new DpopProofError('the DPoP proof needs a public key in jwk');
   const { issuer, clockSkew } = rt.ctx.config;
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(header, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: [alg], currentDate: new Date(rt.ctx.clock.now()), clockTolerance: clockSkew }));
+    ({ payload } = await jwtVerify(header, EmbeddedJWK, {
+      typ: 'dpop+jwt',
+      algorithms: [alg],
+      currentDate: new Date(rt.ctx.clock.now()),
+      clockTolerance: clockSkew,
+    }));
   } catch {
     throw new DpopProofError('the DPoP proof signature is invalid');
   }
@@ -77,12 +89,20 @@ export async function verifyDpopProof(rt: AuthRuntime, header: string | string[]
   if (htm !== ctx.method) throw new DpopProofError('htm does not match the request method');
   const path = ctx.url.split('?')[0]!;
   const target = typeof htu === 'string' ? comparable(htu) : undefined;
-  if (target === undefined || (target !== comparable(new URL(issuer).origin + path) && target !== comparable(issuer + path))) throw new DpopProofError('htu does not match the request URL');
-  if (typeof iat !== 'number' || Math.abs(now - iat) > DPOP_IAT_WINDOW + clockSkew) throw new DpopProofError('iat is missing or outside the accepted window');
-  if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) throw new DpopProofError('jti is missing or too long');
-  if (ctx.accessToken !== undefined && ath !== createHash('sha256').update(ctx.accessToken).digest('base64url')) throw new DpopProofError('ath does not match the access token');
+  if (
+    target === undefined ||
+    (target !== comparable(new URL(issuer).origin + path) && target !== comparable(issuer + path))
+  )
+    throw new DpopProofError('htu does not match the request URL');
+  if (typeof iat !== 'number' || Math.abs(now - iat) > DPOP_IAT_WINDOW + clockSkew)
+    throw new DpopProofError('iat is missing or outside the accepted window');
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256)
+    throw new DpopProofError('jti is missing or too long');
+  if (ctx.accessToken !== undefined && ath !== createHash('sha256').update(ctx.accessToken).digest('base64url'))
+    throw new DpopProofError('ath does not match the access token');
   const jkt = await calculateJwkThumbprint(jwk as JWK, 'sha256');
-  if (!(await useJtiOnce(rt.ctx.store, 'dpop_proof', jkt, jti, iat + DPOP_IAT_WINDOW + 2 * clockSkew, now))) throw new DpopProofError('the DPoP proof was already used');
+  if (!(await useJtiOnce(rt.ctx.store, 'dpop_proof', jkt, jti, iat + DPOP_IAT_WINDOW + 2 * clockSkew, now)))
+    throw new DpopProofError('the DPoP proof was already used');
   return { jkt };
 }
 
@@ -92,7 +112,11 @@ export async function verifyDpopProof(rt: AuthRuntime, header: string | string[]
  * @throws InvalidDpopProof (400) for an invalid proof, or a missing one where the integration
  *   requires DPoP (`dpop_bound_access_tokens`, §5.2).
  */
-export async function tokenRequestDpop(rt: AuthRuntime, request: FastifyRequest, client: ClientRecord): Promise<string | undefined> {
+export async function tokenRequestDpop(
+  rt: AuthRuntime,
+  request: FastifyRequest,
+  client: ClientRecord,
+): Promise<string | undefined> {
   const header = request.headers.dpop;
   if (header === undefined) {
     if (client.dpopBound) throw new InvalidDpopProof('this integration requires DPoP: send a DPoP proof');

@@ -30,8 +30,28 @@ export const JWKS_COOLDOWN_SECONDS = 30;
 const MAX_REMOTE_KEYS = 10;
 
 const PRIVATE = new BlockList();
-for (const [net, bits] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3]] as const) PRIVATE.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [['::', 127], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) PRIVATE.addSubnet(net, bits, 'ipv6');
+for (const [net, bits] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 3],
+] as const)
+  PRIVATE.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [
+  ['::', 127],
+  ['::ffff:0:0', 96],
+  ['64:ff9b::', 96],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const)
+  PRIVATE.addSubnet(net, bits, 'ipv6');
 
 /** True for loopback, private, link-local, shared, multicast and reserved addresses (IPv4-mapped too). */
 export function isPrivateAddress(address: string): boolean {
@@ -49,7 +69,11 @@ export function jwksUriPolicy(uri: string, allowedHosts: readonly string[]): { a
   if (!URL.canParse(uri)) return { allowed: false, privateOk: false };
   const url = new URL(uri);
   const privateOk = allowedHosts.includes(url.hostname.toLowerCase()) || allowedHosts.includes(url.host.toLowerCase());
-  const allowed = (url.protocol === 'https:' || (url.protocol === 'http:' && privateOk)) && !url.username && !url.password && !url.hash;
+  const allowed =
+    (url.protocol === 'https:' || (url.protocol === 'http:' && privateOk)) &&
+    !url.username &&
+    !url.password &&
+    !url.hash;
   return { allowed, privateOk };
 }
 
@@ -64,7 +88,10 @@ interface Entry {
 /** The bounded, cached `jwks_uri` fetcher of one process. */
 export class JwksFetcher {
   /** Keys by URI, bounded at about 4 MiB. */
-  private readonly cache = new LRUCache<string, Entry>({ maxSize: 4 * 1024 * 1024, sizeCalculation: (e, uri) => uri.length + 200 + e.keys.reduce((n, k) => n + JSON.stringify(k.jwk).length + 100, 0) });
+  private readonly cache = new LRUCache<string, Entry>({
+    maxSize: 4 * 1024 * 1024,
+    sizeCalculation: (e, uri) => uri.length + 200 + e.keys.reduce((n, k) => n + JSON.stringify(k.jwk).length + 100, 0),
+  });
   private readonly inFlight = new Map<string, Promise<Entry>>();
 
   constructor(
@@ -79,7 +106,10 @@ export class JwksFetcher {
   async keys(uri: string, kid: string | undefined): Promise<ClientKeyRecord[]> {
     const now = nowSeconds(this.clock);
     const entry = this.cache.get(uri);
-    const stale = !entry || now - entry.fetchedAt >= JWKS_FRESH_SECONDS || (kid !== undefined && !entry.keys.some((k) => k.kid === kid));
+    const stale =
+      !entry ||
+      now - entry.fetchedAt >= JWKS_FRESH_SECONDS ||
+      (kid !== undefined && !entry.keys.some((k) => k.kid === kid));
     if (!stale || (entry && now - entry.triedAt < JWKS_COOLDOWN_SECONDS)) return entry?.keys ?? [];
     let pending = this.inFlight.get(uri);
     if (!pending) {
@@ -94,10 +124,16 @@ export class JwksFetcher {
     try {
       const body = await this.fetch(uri);
       const keys: ClientKeyRecord[] = [];
-      const list = body && typeof body === 'object' && Array.isArray((body as { keys?: unknown }).keys) ? (body as { keys: unknown[] }).keys : [];
+      const list =
+        body && typeof body === 'object' && Array.isArray((body as { keys?: unknown }).keys)
+          ? (body as { keys: unknown[] }).keys
+          : [];
       for (const jwk of list.slice(0, MAX_REMOTE_KEYS)) {
         // Keys we can't pin to one asymmetric algorithm are skipped, not fatal.
-        const key = jwk && typeof jwk === 'object' ? await toClientKey(jwk as Record<string, unknown>, now).catch(() => undefined) : undefined;
+        const key =
+          jwk && typeof jwk === 'object'
+            ? await toClientKey(jwk as Record<string, unknown>, now).catch(() => undefined)
+            : undefined;
         if (key) keys.push(key);
       }
       entry = { keys, fetchedAt: now, triedAt: now };
@@ -122,7 +158,12 @@ export class JwksFetcher {
     const lookup = checkedLookup(privateOk);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const req = send(url, { method: 'GET', headers: { accept: 'application/jwk-set+json, application/json' }, lookup, agent: false });
+      const req = send(url, {
+        method: 'GET',
+        headers: { accept: 'application/jwk-set+json, application/json' },
+        lookup,
+        agent: false,
+      });
       const timer = setTimeout(() => req.destroy(new Error('jwks_uri timed out')), JWKS_TIMEOUT_MS);
       const fail = (err: Error) => {
         clearTimeout(timer);
@@ -161,7 +202,8 @@ function checkedLookup(privateOk: boolean): LookupFunction {
   return (hostname, options, callback): void => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, []);
-      if (!privateOk && addresses.some((a) => isPrivateAddress(a.address))) return callback(Object.assign(new Error('jwks_uri resolves to a private address'), { code: 'EPRIVATE' }), []);
+      if (!privateOk && addresses.some((a) => isPrivateAddress(a.address)))
+        return callback(Object.assign(new Error('jwks_uri resolves to a private address'), { code: 'EPRIVATE' }), []);
       if (options.all) return callback(null, addresses);
       const first = addresses[0];
       if (!first) return callback(Object.assign(new Error('no address'), { code: 'ENOTFOUND' }), []);

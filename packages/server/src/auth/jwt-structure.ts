@@ -48,7 +48,9 @@ export function decodeStrict(token: string, options: { embeddedJwk?: boolean } =
   for (const p of parts) if (!B64URL.test(p)) throw new MalformedToken('not base64url');
   const header = strictObject(parts[0]!, 'header');
   const payload = strictObject(parts[1]!, 'payload');
-  for (const name of FORBIDDEN_HEADER) if (name in header && !(name === 'jwk' && options.embeddedJwk)) throw new MalformedToken(`header member ${name} is not accepted`);
+  for (const name of FORBIDDEN_HEADER)
+    if (name in header && !(name === 'jwk' && options.embeddedJwk))
+      throw new MalformedToken(`header member ${name} is not accepted`);
   if (typeof header.alg !== 'string') throw new MalformedToken('alg is missing');
   return { header, payload };
 }

@@ -18,7 +18,11 @@ import type { MemberPrincipal, Principal } from './principal.js';
  * @throws NotFound (404) for an environment that is unknown or not the account's; Forbidden (403)
  *   `forbidden` when the role (or an account outside an environment) may not call the route.
  */
-export async function resolveMember(rt: MemberRuntime, request: FastifyRequest, principal: Principal): Promise<Principal> {
+export async function resolveMember(
+  rt: MemberRuntime,
+  request: FastifyRequest,
+  principal: Principal,
+): Promise<Principal> {
   if (principal.type !== 'account') return principal;
   const { method } = request;
   const url = request.routeOptions.url;
@@ -30,7 +34,16 @@ export async function resolveMember(rt: MemberRuntime, request: FastifyRequest, 
   const env = slug.length <= 200 ? await rt.directory.environment('slug', slug) : undefined;
   const role = env && (await rt.memberships.role(principal.accountId, env.id));
   if (!env || !role || !isMemberRole(role)) throw new NotFound('environment');
-  const member: MemberPrincipal = { type: 'member', accountId: principal.accountId, email: principal.email, environmentId: env.id, environment: env.slug, role, scopes: roleScopes(role), ...(principal.authMethod && { authMethod: principal.authMethod }) };
+  const member: MemberPrincipal = {
+    type: 'member',
+    accountId: principal.accountId,
+    email: principal.email,
+    environmentId: env.id,
+    environment: env.slug,
+    role,
+    scopes: roleScopes(role),
+    ...(principal.authMethod && { authMethod: principal.authMethod }),
+  };
   requireRouteCapability(member, method, url);
   return member;
 }

@@ -66,7 +66,8 @@ export async function withCurrentScopes(state: CurrentState, principal: BearerPr
   if (principal.type !== 'integration') return principal;
   const client = await state.client(principal.clientId);
   const env = client && (await state.environment('id', client.environmentId));
-  if (!client || !env || !client.enabled || client.id !== principal.integrationId || env.id !== principal.environmentId) throw new InvalidToken();
+  if (!client || !env || !client.enabled || client.id !== principal.integrationId || env.id !== principal.environmentId)
+    throw new InvalidToken();
   if (client.dpopBound && !principal.jkt) throw new InvalidToken('this integration requires DPoP-bound tokens');
   return { ...principal, scopes: effectiveScopes(principal.tokenScopes, client, env.environmentApi) };
 }
@@ -97,7 +98,8 @@ export function grantLimit(principal: Principal, env: EnvironmentRecord): GrantM
  */
 export function requireWithin(limit: GrantMap | undefined, grants: GrantMap): void {
   if (!limit) return;
-  for (const [apiId, scopes] of grants) for (const s of scopes) if (!limit.get(apiId)?.has(s)) throw new InsufficientScope(s);
+  for (const [apiId, scopes] of grants)
+    for (const s of scopes) if (!limit.get(apiId)?.has(s)) throw new InsufficientScope(s);
 }
 
 /**
@@ -136,7 +138,12 @@ export function isSelf(principal: Principal, target: ClientRecord): principal is
  * @throws Forbidden `totp_required` naming what to do.
  */
 export function requireSecondFactor(principal: Principal, required: boolean, enrolled: boolean): void {
-  if ((principal.type !== 'console' && principal.type !== 'account' && principal.type !== 'member') || !required || enrolled) return;
+  if (
+    (principal.type !== 'console' && principal.type !== 'account' && principal.type !== 'member') ||
+    !required ||
+    enrolled
+  )
+    return;
   if (principal.authMethod === 'password+totp' || principal.authMethod === 'sso') return;
   throw new Forbidden('set up a TOTP second factor on your profile page first', 'totp_required');
 }

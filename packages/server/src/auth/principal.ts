@@ -83,7 +83,8 @@ export interface MemberPrincipal {
 }
 
 /** Any authenticated caller. */
-export type Principal = IntegrationPrincipal | CustomerPrincipal | AdminPrincipal | ConsolePrincipal | AccountPrincipal | MemberPrincipal;
+export type Principal =
+  IntegrationPrincipal | CustomerPrincipal | AdminPrincipal | ConsolePrincipal | AccountPrincipal | MemberPrincipal;
 
 /** Principals that come from bearer tokens. */
 export type BearerPrincipal = IntegrationPrincipal | CustomerPrincipal | AdminPrincipal;

@@ -19,7 +19,16 @@ export type JtiKind = 'client_assertion' | 'dpop_proof';
  * @returns true the first time, false for a replay.
  * @throws store errors (answered 503).
  */
-export async function useJtiOnce(store: Store, kind: JtiKind, issuer: string, jti: string, expiresAt: number, now: number): Promise<boolean> {
-  const digest = createHash('sha256').update(JSON.stringify([kind, issuer, jti])).digest('base64url');
+export async function useJtiOnce(
+  store: Store,
+  kind: JtiKind,
+  issuer: string,
+  jti: string,
+  expiresAt: number,
+  now: number,
+): Promise<boolean> {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([kind, issuer, jti]))
+    .digest('base64url');
   return repositories(store).usedJtis.useOnce(digest, expiresAt, now);
 }

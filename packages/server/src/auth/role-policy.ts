@@ -37,9 +37,28 @@ export type Capability =
   | 'members:read'
   | 'members:write';
 
-const VIEWER: readonly Capability[] = ['environment:read', 'integrations:read', 'apis:read', 'customers:read', 'audit:read', 'members:read'];
-const DEVELOPER: readonly Capability[] = [...VIEWER, 'integrations:create', 'integrations:rotate-secret', 'credentials:read'];
-const ADMIN: readonly Capability[] = [...DEVELOPER, 'environment:write', 'integrations:write', 'apis:write', 'customers:write', 'credentials:write'];
+const VIEWER: readonly Capability[] = [
+  'environment:read',
+  'integrations:read',
+  'apis:read',
+  'customers:read',
+  'audit:read',
+  'members:read',
+];
+const DEVELOPER: readonly Capability[] = [
+  ...VIEWER,
+  'integrations:create',
+  'integrations:rotate-secret',
+  'credentials:read',
+];
+const ADMIN: readonly Capability[] = [
+  ...DEVELOPER,
+  'environment:write',
+  'integrations:write',
+  'apis:write',
+  'customers:write',
+  'credentials:write',
+];
 const OWNER: readonly Capability[] = [...ADMIN, 'members:write', 'environment:delete'];
 
 /**
@@ -63,7 +82,8 @@ export const ALL_CAPABILITIES: ReadonlySet<Capability> = ROLE_CAPABILITIES.owner
  */
 export function roleScopes(role: MemberRole): ReadonlySet<string> {
   if (role === 'owner' || role === 'admin') return new Set(MANAGEMENT_SCOPES);
-  if (role === 'developer') return new Set(['integrations:read', 'integrations:write', 'integrations:secrets', 'customers:read', 'audit:read']);
+  if (role === 'developer')
+    return new Set(['integrations:read', 'integrations:write', 'integrations:secrets', 'customers:read', 'audit:read']);
   return new Set(['integrations:read', 'customers:read', 'audit:read']);
 }
 
@@ -72,7 +92,10 @@ export function roleScopes(role: MemberRole): ReadonlySet<string> {
  * developers the content scopes of the Environment API (so they create, and rotate the secrets
  * of, content-only integrations); viewers nothing. Another environment: nothing.
  */
-export function memberGrantLimit(member: MemberPrincipal, env: EnvironmentRecord): ReadonlyMap<string, ReadonlySet<string>> | undefined {
+export function memberGrantLimit(
+  member: MemberPrincipal,
+  env: EnvironmentRecord,
+): ReadonlyMap<string, ReadonlySet<string>> | undefined {
   if (member.environmentId !== env.id) return new Map();
   if (member.role === 'owner' || member.role === 'admin') return undefined;
   if (member.role === 'developer') return new Map([[env.environmentApi.id, new Set(CONTENT_SCOPES)]]);
@@ -137,7 +160,8 @@ export function capabilitiesOf(principal: Principal): ReadonlySet<Capability> {
  * @throws Forbidden (403) `forbidden` naming the capability.
  */
 export function requireCapability(principal: Principal, capability: Capability): void {
-  if (!capabilitiesOf(principal).has(capability)) throw new Forbidden(`your role may not do this (needs ${capability})`);
+  if (!capabilitiesOf(principal).has(capability))
+    throw new Forbidden(`your role may not do this (needs ${capability})`);
 }
 
 /**
@@ -166,5 +190,6 @@ export function requireAccountRoute(method: string, url: string | undefined): vo
  */
 export function requireRoleChange(principal: Principal, targetAccountId: string): void {
   requireCapability(principal, 'members:write');
-  if (principal.type === 'member' && principal.accountId === targetAccountId) throw new Forbidden('you can not change your own role');
+  if (principal.type === 'member' && principal.accountId === targetAccountId)
+    throw new Forbidden('you can not change your own role');
 }

@@ -35,14 +35,19 @@ export function sessionCookie(request: FastifyRequest): string | undefined {
  *   memberships: auth/membership.ts), or undefined when there is no live session.
  * @throws Forbidden `invalid_csrf_token` when the session is live but the CSRF header is missing or wrong.
  */
-export async function authenticateSession(sessions: SessionLookup, request: FastifyRequest): Promise<ConsolePrincipal | AccountPrincipal | undefined> {
+export async function authenticateSession(
+  sessions: SessionLookup,
+  request: FastifyRequest,
+): Promise<ConsolePrincipal | AccountPrincipal | undefined> {
   const value = sessionCookie(request);
   const session = value ? await sessions.find(value) : undefined;
   if (!session) return undefined;
   if (!SAFE_METHODS.has(request.method)) {
     const given = request.headers[CSRF_HEADER];
-    if (!session.csrfMatches(typeof given === 'string' ? given : undefined)) throw new Forbidden(`send the session's CSRF token in the ${CSRF_HEADER} header`, 'invalid_csrf_token');
+    if (!session.csrfMatches(typeof given === 'string' ? given : undefined))
+      throw new Forbidden(`send the session's CSRF token in the ${CSRF_HEADER} header`, 'invalid_csrf_token');
   }
-  if (!session.operator) return { type: 'account', accountId: session.adminId, email: session.email, authMethod: session.authMethod };
+  if (!session.operator)
+    return { type: 'account', accountId: session.adminId, email: session.email, authMethod: session.authMethod };
   return { type: 'console', adminId: session.adminId, email: session.email, authMethod: session.authMethod };
 }

@@ -29,6 +29,9 @@ export const MAX_IDENTIFIER_LENGTH = 64;
  * @param overhead - estimated bytes per entry besides its key
  * @example new LRUCache<string, true>(upToBytes(4 * 1024 * 1024, 100))
  */
-export function upToBytes(bytes: number, overhead: number): { maxSize: number; sizeCalculation: (value: unknown, key: string) => number } {
+export function upToBytes(
+  bytes: number,
+  overhead: number,
+): { maxSize: number; sizeCalculation: (value: unknown, key: string) => number } {
   return { maxSize: bytes, sizeCalculation: (_value, key) => 2 * key.length + overhead };
 }

@@ -117,4 +117,13 @@ export class Coherence {
 }
 
 /** Every invalidation once, reloads first and the verified tokens last (see {@link INVALIDATES}). */
-const ORDER: readonly Invalidation[] = ['environments', 'client', 'signing-keys', 'revocations', 'customer-keys', 'customers-seen', 'throttle-block', 'verified-tokens'];
+const ORDER: readonly Invalidation[] = [
+  'environments',
+  'client',
+  'signing-keys',
+  'revocations',
+  'customer-keys',
+  'customers-seen',
+  'throttle-block',
+  'verified-tokens',
+];

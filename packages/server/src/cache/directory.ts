@@ -15,7 +15,10 @@ const MISSING = Symbol('missing');
 /** Cached directory of clients and environments. */
 export class Directory {
   /** The most recently used clients; an evicted one also leaves `clientIdById`, so memory stays flat. */
-  private readonly clients = new LRUCache<string, ClientRecord>({ ...upToEntries(20_000), dispose: (record) => this.clientIdById.delete(record.id) });
+  private readonly clients = new LRUCache<string, ClientRecord>({
+    ...upToEntries(20_000),
+    dispose: (record) => this.clientIdById.delete(record.id),
+  });
   /** Ids looked up and not found (at most {@link MAX_IDENTIFIER_LENGTH} characters each), about 2 MiB. */
   private readonly unknownClients = new LRUCache<string, true>(upToBytes(2 * 1024 * 1024, 100));
   /** Kept in step with `clients` (its `dispose` removes entries), so bounded by it. */

@@ -3,7 +3,13 @@
  * @packageDocumentation
  */
 import { join, resolve } from 'node:path';
-import { masterKeyPath, parseMasterKey, readMasterKeyFile, type MasterKeys, type StorePlace } from './master-key-source.js';
+import {
+  masterKeyPath,
+  parseMasterKey,
+  readMasterKeyFile,
+  type MasterKeys,
+  type StorePlace,
+} from './master-key-source.js';
 
 /** Validated, frozen configuration of one Gatehouse process. */
 export interface Config {
@@ -124,28 +130,42 @@ export type ConfigInput = Partial<{
 export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const host = input.host ?? env.GATEHOUSE_HOST ?? '127.0.0.1';
   const port = int('port', input.port ?? env.GATEHOUSE_PORT, 4000, 0, 65535);
-  const issuer = trimSlash(input.issuer ?? env.GATEHOUSE_ISSUER ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  const issuer = trimSlash(
+    input.issuer ?? env.GATEHOUSE_ISSUER ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+  );
   const audience = input.audience ?? env.GATEHOUSE_AUDIENCE ?? issuer;
   const dataDir = resolve(input.dataDir ?? env.GATEHOUSE_DATA_DIR ?? join(process.cwd(), 'data'));
   const databaseUrl = input.databaseUrl ?? (env.DATABASE_URL || undefined);
   const keyText = input.masterKey ?? (env.GATEHOUSE_MASTER_KEY || undefined);
-  if (!keyText && databaseUrl) throw new Error('GATEHOUSE_MASTER_KEY (base64, 32 bytes) is required with PostgreSQL: every node must share it');
-  for (const [name, value] of [['issuer', issuer], ['audience', audience]] as const) {
+  if (!keyText && databaseUrl)
+    throw new Error('GATEHOUSE_MASTER_KEY (base64, 32 bytes) is required with PostgreSQL: every node must share it');
+  for (const [name, value] of [
+    ['issuer', issuer],
+    ['audience', audience],
+  ] as const) {
     if (!URL.canParse(value)) throw new Error(`${name} must be an absolute URL, got ${JSON.stringify(value)}`);
   }
-  const keyOrigin = input.masterKey !== undefined ? 'the masterKey option' : 'the GATEHOUSE_MASTER_KEY environment variable';
+  const keyOrigin =
+    input.masterKey !== undefined ? 'the masterKey option' : 'the GATEHOUSE_MASTER_KEY environment variable';
   const redisUrl = input.redisUrl ?? (env.GATEHOUSE_REDIS_URL || undefined);
   if (redisUrl !== undefined && !/^rediss?:$/.test(URL.canParse(redisUrl) ? new URL(redisUrl).protocol : '')) {
     throw new Error('GATEHOUSE_REDIS_URL must be a redis:// or rediss:// URL');
   }
   const metricsToken = input.metricsToken ?? (env.GATEHOUSE_METRICS_TOKEN || undefined);
-  if (metricsToken !== undefined && (metricsToken.length < 16 || metricsToken.length > 1024)) throw new Error('GATEHOUSE_METRICS_TOKEN must be 16 to 1024 characters');
+  if (metricsToken !== undefined && (metricsToken.length < 16 || metricsToken.length > 1024))
+    throw new Error('GATEHOUSE_METRICS_TOKEN must be 16 to 1024 characters');
   const metricsPortText = input.metricsPort ?? env.GATEHOUSE_METRICS_PORT;
-  const metricsPort = metricsPortText === undefined || metricsPortText === '' ? undefined : int('metricsPort', metricsPortText, 0, 0, 65535);
-  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) throw new Error('GATEHOUSE_METRICS_PORT must differ from the port');
+  const metricsPort =
+    metricsPortText === undefined || metricsPortText === ''
+      ? undefined
+      : int('metricsPort', metricsPortText, 0, 0, 65535);
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port)
+    throw new Error('GATEHOUSE_METRICS_PORT must differ from the port');
   const sso = ssoConfig(input.sso, env, issuer);
-  const passwordSignIn = input.passwordSignIn ?? onOff('GATEHOUSE_PASSWORD_SIGNIN', env.GATEHOUSE_PASSWORD_SIGNIN, true);
-  if (!passwordSignIn && !sso) throw new Error('GATEHOUSE_PASSWORD_SIGNIN=off needs single sign-on (GATEHOUSE_SSO_ISSUER)');
+  const passwordSignIn =
+    input.passwordSignIn ?? onOff('GATEHOUSE_PASSWORD_SIGNIN', env.GATEHOUSE_PASSWORD_SIGNIN, true);
+  if (!passwordSignIn && !sso)
+    throw new Error('GATEHOUSE_PASSWORD_SIGNIN=off needs single sign-on (GATEHOUSE_SSO_ISSUER)');
   return Object.freeze({
     sso,
     passwordSignIn,
@@ -166,16 +186,46 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     clockSkew: int('clockSkew', input.clockSkew ?? env.GATEHOUSE_CLOCK_SKEW, 30, 0, 300),
     changePollMs: int('changePollMs', input.changePollMs ?? env.GATEHOUSE_CHANGE_POLL_MS, 250, 10, 1000),
     jwksMaxAge: int('jwksMaxAge', input.jwksMaxAge ?? env.GATEHOUSE_JWKS_MAX_AGE, 300, 0, 86400),
-    corsOrigins: Object.freeze(input.corsOrigins ?? (env.GATEHOUSE_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)),
-    auditRetentionDays: int('auditRetentionDays', input.auditRetentionDays ?? env.GATEHOUSE_AUDIT_RETENTION_DAYS, 90, 1, 3650),
+    corsOrigins: Object.freeze(
+      input.corsOrigins ??
+        (env.GATEHOUSE_CORS_ORIGINS ?? '')
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+    ),
+    auditRetentionDays: int(
+      'auditRetentionDays',
+      input.auditRetentionDays ?? env.GATEHOUSE_AUDIT_RETENTION_DAYS,
+      90,
+      1,
+      3650,
+    ),
     redisUrl,
     redisPrefix: input.redisPrefix ?? env.GATEHOUSE_REDIS_PREFIX ?? 'gatehouse:throttle:',
     metricsToken,
     metricsPort,
     metricsHost: input.metricsHost ?? env.GATEHOUSE_METRICS_HOST ?? '127.0.0.1',
-    invitationTtl: int('invitationTtl', input.invitationTtl ?? env.GATEHOUSE_INVITATION_TTL, 7 * 86400, 300, 90 * 86400),
-    jwksUriAllowedHosts: Object.freeze(input.jwksUriAllowedHosts ?? (env.GATEHOUSE_JWKS_URI_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
-    requestTimeoutMs: int('requestTimeoutMs', input.requestTimeoutMs ?? env.GATEHOUSE_REQUEST_TIMEOUT_MS, 10_000, 500, 600_000),
+    invitationTtl: int(
+      'invitationTtl',
+      input.invitationTtl ?? env.GATEHOUSE_INVITATION_TTL,
+      7 * 86400,
+      300,
+      90 * 86400,
+    ),
+    jwksUriAllowedHosts: Object.freeze(
+      input.jwksUriAllowedHosts ??
+        (env.GATEHOUSE_JWKS_URI_ALLOWED_HOSTS ?? '')
+          .split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
+    ),
+    requestTimeoutMs: int(
+      'requestTimeoutMs',
+      input.requestTimeoutMs ?? env.GATEHOUSE_REQUEST_TIMEOUT_MS,
+      10_000,
+      500,
+      600_000,
+    ),
   });
 }
 
@@ -184,9 +234,14 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
  * its password replaced by `***`.
  */
 export function storePlace(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'pgSchema'>): StorePlace {
-  if (!config.databaseUrl) return { description: `embedded store in ${config.dataDir}`, dataDir: config.dataDir, embedded: true };
+  if (!config.databaseUrl)
+    return { description: `embedded store in ${config.dataDir}`, dataDir: config.dataDir, embedded: true };
   const schema = config.pgSchema ? ` (schema ${config.pgSchema})` : '';
-  return { description: `PostgreSQL store at ${redactDatabaseUrl(config.databaseUrl)}${schema}`, dataDir: config.dataDir, embedded: false };
+  return {
+    description: `PostgreSQL store at ${redactDatabaseUrl(config.databaseUrl)}${schema}`,
+    dataDir: config.dataDir,
+    embedded: false,
+  };
 }
 
 /** `url` with its password (if any) replaced by `***`, safe to print; an unparsable URL is hidden whole. */
@@ -194,7 +249,8 @@ export function redactDatabaseUrl(url: string): string {
   if (!URL.canParse(url)) return '***';
   const parsed = new URL(url);
   if (parsed.password) parsed.password = '***';
-  for (const name of ['password', 'sslpassword']) if (parsed.searchParams.has(name)) parsed.searchParams.set(name, '***');
+  for (const name of ['password', 'sslpassword'])
+    if (parsed.searchParams.has(name)) parsed.searchParams.set(name, '***');
   return parsed.toString();
 }
 
@@ -211,9 +267,11 @@ function ssoConfig(input: ConfigInput['sso'], env: NodeJS.ProcessEnv, issuer: st
     throw new Error(`GATEHOUSE_SSO_ISSUER must be an https URL, got ${JSON.stringify(ssoIssuer)}`);
   }
   const clientId = input?.clientId ?? (env.GATEHOUSE_SSO_CLIENT_ID || undefined);
-  if (!clientId || clientId.length > 255) throw new Error('GATEHOUSE_SSO_CLIENT_ID (1 to 255 characters) is required with GATEHOUSE_SSO_ISSUER');
+  if (!clientId || clientId.length > 255)
+    throw new Error('GATEHOUSE_SSO_CLIENT_ID (1 to 255 characters) is required with GATEHOUSE_SSO_ISSUER');
   const redirectUri = input?.redirectUri ?? (env.GATEHOUSE_SSO_REDIRECT_URI || `${issuer}/api/v1/session/sso/callback`);
-  if (!URL.canParse(redirectUri)) throw new Error(`GATEHOUSE_SSO_REDIRECT_URI must be an absolute URL, got ${JSON.stringify(redirectUri)}`);
+  if (!URL.canParse(redirectUri))
+    throw new Error(`GATEHOUSE_SSO_REDIRECT_URI must be an absolute URL, got ${JSON.stringify(redirectUri)}`);
   const domains = input?.allowedDomains ?? (env.GATEHOUSE_SSO_ALLOWED_DOMAINS ?? '').split(',');
   return Object.freeze({
     issuer: ssoIssuer,
@@ -236,7 +294,8 @@ function onOff(name: string, value: string | undefined, fallback: boolean): bool
 function int(name: string, value: string | number | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined || value === '') return fallback;
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
   return n;
 }
 

@@ -16,10 +16,19 @@ import { createSession } from '../services/sessions.js';
 import { requestSession, setSessionCookie } from './session-cookie.js';
 
 /** Accept attempts: 5 per token and address in 15 minutes, 30 per address, 50 per token. */
-export const INVITATION_THROTTLE: ThrottlePolicy = { name: 'invitation_accept', perSubjectAddress: 5, perAddress: 30, perSubject: 50, windowMs: 15 * 60_000 };
+export const INVITATION_THROTTLE: ThrottlePolicy = {
+  name: 'invitation_accept',
+  perSubjectAddress: 5,
+  perAddress: 30,
+  perSubject: 50,
+  windowMs: 15 * 60_000,
+};
 
 const Accept = Type.Object(
-  { token: Type.String({ minLength: 1, maxLength: MAX_INVITATION_TOKEN_LENGTH }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  {
+    token: Type.String({ minLength: 1, maxLength: MAX_INVITATION_TOKEN_LENGTH }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
   { additionalProperties: false },
 );
 const SessionView = Type.Object({ email: Type.String(), csrf_token: Type.String() });
@@ -30,7 +39,14 @@ export async function invitationRoutes(app: FastifyInstance, rt: Runtime): Promi
   const { ctx, throttle } = rt;
   app.post<{ Body: Static<typeof Accept> }>(
     '/api/v1/invitations/accept',
-    { schema: { tags: ['console'], summary: 'Accept an invitation: set a password (or give your account\'s), join the environment, sign in', body: Accept, response: { 200: SessionView, ...errors } } },
+    {
+      schema: {
+        tags: ['console'],
+        summary: "Accept an invitation: set a password (or give your account's), join the environment, sign in",
+        body: Accept,
+        response: { 200: SessionView, ...errors },
+      },
+    },
     async (request, reply) => {
       const windows = throttle.windows(INVITATION_THROTTLE, invitationTokenDigest(request.body.token), request.ip);
       await throttle.reserve(windows);
@@ -38,7 +54,12 @@ export async function invitationRoutes(app: FastifyInstance, rt: Runtime): Promi
       const account = await acceptInvitation(ctx, request.body.token, request.body.password, signedIn);
       await throttle.refund(windows);
       const { value, session } = await createSession(ctx, account);
-      await recordAudit(ctx, { actor: `member:${account.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in' }, ctx.clock.now());
+      await recordAudit(
+        ctx,
+        { actor: `member:${account.email}`, ip: request.ip },
+        { environmentId: null, action: 'admin.sign_in' },
+        ctx.clock.now(),
+      );
       setSessionCookie(reply, ctx.config, value);
       reply.header('cache-control', 'no-store');
       return { email: session.email, csrf_token: session.csrfToken };

@@ -13,13 +13,26 @@ import type { AccountPrincipal, ConsolePrincipal } from '../auth/principal.js';
 import { MAX_PASSWORD_LENGTH } from '../services/admins.js';
 import { recordAudit } from '../services/audit.js';
 import { setOperatorPassword } from '../services/operators.js';
-import { beginTotp, confirmTotp, disableTotp, MAX_CODE_LENGTH, regenerateRecoveryCodes, totpStatus } from '../services/totp.js';
+import {
+  beginTotp,
+  confirmTotp,
+  disableTotp,
+  MAX_CODE_LENGTH,
+  regenerateRecoveryCodes,
+  totpStatus,
+} from '../services/totp.js';
 import { authenticateSession, sessionCookie } from './session-cookie.js';
 import { createHash } from 'node:crypto';
 
-const Code = Type.Object({ code: Type.String({ minLength: 1, maxLength: MAX_CODE_LENGTH }) }, { additionalProperties: false });
+const Code = Type.Object(
+  { code: Type.String({ minLength: 1, maxLength: MAX_CODE_LENGTH }) },
+  { additionalProperties: false },
+);
 const PasswordChange = Type.Object(
-  { current_password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }), new_password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }) },
+  {
+    current_password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }),
+    new_password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }),
+  },
   { additionalProperties: false },
 );
 const Profile = Type.Object({
@@ -29,8 +42,13 @@ const Profile = Type.Object({
   totp: Type.Object({ enabled: Type.Boolean(), recovery_codes_left: Type.Integer() }),
   totp_required: Type.Boolean({ description: 'TOTP is required server-wide and this account has none yet' }),
 });
-const Enrolment = Type.Object({ secret: Type.String({ description: 'Base32; shown once' }), otpauth_uri: Type.String() });
-const RecoveryCodes = Type.Object({ recovery_codes: Type.Array(Type.String(), { description: 'Shown once; each works once' }) });
+const Enrolment = Type.Object({
+  secret: Type.String({ description: 'Base32; shown once' }),
+  otpauth_uri: Type.String(),
+});
+const RecoveryCodes = Type.Object({
+  recovery_codes: Type.Array(Type.String(), { description: 'Shown once; each works once' }),
+});
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 409: ApiErrorBody };
 const common = { tags: ['console'] };
 
@@ -46,36 +64,70 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime): Promise<
     if (!principal) throw new Unauthenticated('not signed in');
     return { ...principal, adminId: principal.type === 'console' ? principal.adminId : principal.accountId };
   };
-  const actor = (p: Me, request: FastifyRequest) => ({ actor: `${p.type === 'console' ? 'admin' : 'member'}:${p.email}`, ip: request.ip });
-
-  app.get('/api/v1/profile', { schema: { ...common, summary: 'The signed-in account', response: { 200: Profile, ...errors } } }, async (request, reply) => {
-    const p = await signedIn(request);
-    const totp = await totpStatus(ctx, p.adminId);
-    reply.header('cache-control', 'no-store');
-    return { id: p.adminId, email: p.email, auth_method: p.authMethod ?? 'password', totp, totp_required: ctx.config.requireTotp && !totp.enabled && p.authMethod === 'password' };
+  const actor = (p: Me, request: FastifyRequest) => ({
+    actor: `${p.type === 'console' ? 'admin' : 'member'}:${p.email}`,
+    ip: request.ip,
   });
+
+  app.get(
+    '/api/v1/profile',
+    { schema: { ...common, summary: 'The signed-in account', response: { 200: Profile, ...errors } } },
+    async (request, reply) => {
+      const p = await signedIn(request);
+      const totp = await totpStatus(ctx, p.adminId);
+      reply.header('cache-control', 'no-store');
+      return {
+        id: p.adminId,
+        email: p.email,
+        auth_method: p.authMethod ?? 'password',
+        totp,
+        totp_required: ctx.config.requireTotp && !totp.enabled && p.authMethod === 'password',
+      };
+    },
+  );
 
   app.post<{ Body: Static<typeof PasswordChange> }>(
     '/api/v1/profile/password',
-    { schema: { ...common, summary: 'Change your password (other sessions end)', body: PasswordChange, response: { 204: Type.Null(), ...errors } } },
+    {
+      schema: {
+        ...common,
+        summary: 'Change your password (other sessions end)',
+        body: PasswordChange,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
     async (request, reply) => {
       const p = await signedIn(request);
       const value = sessionCookie(request);
       const keepSessionHash = value && createHash('sha256').update(value, 'utf8').digest('base64url');
-      await setOperatorPassword(ctx, actor(p, request), p.adminId, request.body.new_password, { current: request.body.current_password, ...(keepSessionHash && { keepSessionHash }) });
+      await setOperatorPassword(ctx, actor(p, request), p.adminId, request.body.new_password, {
+        current: request.body.current_password,
+        ...(keepSessionHash && { keepSessionHash }),
+      });
       return reply.code(204).send();
     },
   );
 
-  app.post('/api/v1/profile/totp', { schema: { ...common, summary: 'Start TOTP enrolment', response: { 200: Enrolment, ...errors } } }, async (request, reply) => {
-    const p = await signedIn(request);
-    reply.header('cache-control', 'no-store');
-    return beginTotp(ctx, { id: p.adminId, email: p.email });
-  });
+  app.post(
+    '/api/v1/profile/totp',
+    { schema: { ...common, summary: 'Start TOTP enrolment', response: { 200: Enrolment, ...errors } } },
+    async (request, reply) => {
+      const p = await signedIn(request);
+      reply.header('cache-control', 'no-store');
+      return beginTotp(ctx, { id: p.adminId, email: p.email });
+    },
+  );
 
   app.post<{ Body: Static<typeof Code> }>(
     '/api/v1/profile/totp/confirm',
-    { schema: { ...common, summary: 'Confirm TOTP enrolment with a code; answers the recovery codes once', body: Code, response: { 200: RecoveryCodes, ...errors } } },
+    {
+      schema: {
+        ...common,
+        summary: 'Confirm TOTP enrolment with a code; answers the recovery codes once',
+        body: Code,
+        response: { 200: RecoveryCodes, ...errors },
+      },
+    },
     async (request, reply) => {
       const p = await signedIn(request);
       const codes = await confirmTotp(ctx, p.adminId, request.body.code);
@@ -87,7 +139,14 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime): Promise<
 
   app.post<{ Body: Static<typeof Code> }>(
     '/api/v1/profile/totp/disable',
-    { schema: { ...common, summary: 'Turn TOTP off (needs a current code or a recovery code)', body: Code, response: { 204: Type.Null(), ...errors } } },
+    {
+      schema: {
+        ...common,
+        summary: 'Turn TOTP off (needs a current code or a recovery code)',
+        body: Code,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
     async (request, reply) => {
       const p = await signedIn(request);
       if (ctx.config.requireTotp) throw new Conflict('TOTP is required on this server');
@@ -99,11 +158,23 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime): Promise<
 
   app.post<{ Body: Static<typeof Code> }>(
     '/api/v1/profile/recovery-codes',
-    { schema: { ...common, summary: 'New recovery codes (the old ones stop working)', body: Code, response: { 200: RecoveryCodes, ...errors } } },
+    {
+      schema: {
+        ...common,
+        summary: 'New recovery codes (the old ones stop working)',
+        body: Code,
+        response: { 200: RecoveryCodes, ...errors },
+      },
+    },
     async (request, reply) => {
       const p = await signedIn(request);
       const codes = await regenerateRecoveryCodes(ctx, p.adminId, request.body.code);
-      await recordAudit(ctx, actor(p, request), { environmentId: null, action: 'admin.recovery_codes' }, ctx.clock.now());
+      await recordAudit(
+        ctx,
+        actor(p, request),
+        { environmentId: null, action: 'admin.recovery_codes' },
+        ctx.clock.now(),
+      );
       reply.header('cache-control', 'no-store');
       return codes;
     },

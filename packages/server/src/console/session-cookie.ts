@@ -19,7 +19,13 @@ export async function requestSession(ctx: Context, request: FastifyRequest): Pro
 
 /** The cookie attributes: `HttpOnly; SameSite=Strict; Path=/`, and `Secure` when the issuer is https. */
 export function cookieOptions(config: Config, maxAgeSeconds = SESSION_LIFETIME) {
-  return { httpOnly: true, sameSite: 'strict' as const, path: '/', secure: config.issuer.startsWith('https:'), maxAge: maxAgeSeconds };
+  return {
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    path: '/',
+    secure: config.issuer.startsWith('https:'),
+    maxAge: maxAgeSeconds,
+  };
 }
 
 /** Sets the session cookie on a reply (console context: `@fastify/cookie` is registered there). */

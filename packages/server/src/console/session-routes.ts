@@ -20,7 +20,13 @@ import { recordAudit } from '../services/audit.js';
 import { createSession, deleteSession } from '../services/sessions.js';
 import { hasTotp } from '../services/totp.js';
 import { issueChallenge } from '../services/sign-in-challenge.js';
-import { authenticateSession, clearSessionCookie, requestSession, sessionCookie, setSessionCookie } from './session-cookie.js';
+import {
+  authenticateSession,
+  clearSessionCookie,
+  requestSession,
+  sessionCookie,
+  setSessionCookie,
+} from './session-cookie.js';
 import { actorOf } from '../auth/principal.js';
 
 /** Password verifications (Argon2, 19 MiB each) running at once in this process. */
@@ -35,10 +41,14 @@ const SignIn = Type.Object(
 const SessionView = Type.Object({
   email: Type.String(),
   csrf_token: Type.String({ description: 'Send it in x-csrf-token on POST, PATCH and DELETE' }),
-  auth_method: Type.Optional(Type.Union([Type.Literal('password'), Type.Literal('password+totp'), Type.Literal('sso')])),
+  auth_method: Type.Optional(
+    Type.Union([Type.Literal('password'), Type.Literal('password+totp'), Type.Literal('sso')]),
+  ),
 });
 const SecondFactorNeeded = Type.Object({
-  second_factor: Type.Literal('totp', { description: 'Send a TOTP or recovery code with the challenge to POST /api/v1/session/totp' }),
+  second_factor: Type.Literal('totp', {
+    description: 'Send a TOTP or recovery code with the challenge to POST /api/v1/session/totp',
+  }),
   challenge: Type.String({ description: 'Valid 5 minutes' }),
 });
 const common = { tags: ['console'] };
@@ -51,9 +61,17 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
 
   app.post<{ Body: Static<typeof SignIn> }>(
     '/api/v1/session',
-    { schema: { ...common, summary: 'Sign in to the console', body: SignIn, response: { 200: Type.Union([SessionView, SecondFactorNeeded]), 429: ApiErrorBody, ...errors } } },
+    {
+      schema: {
+        ...common,
+        summary: 'Sign in to the console',
+        body: SignIn,
+        response: { 200: Type.Union([SessionView, SecondFactorNeeded]), 429: ApiErrorBody, ...errors },
+      },
+    },
     async (request, reply) => {
-      if (!ctx.config.passwordSignIn) throw new Forbidden('password sign-in is off; sign in with single sign-on', 'password_sign_in_disabled');
+      if (!ctx.config.passwordSignIn)
+        throw new Forbidden('password sign-in is off; sign in with single sign-on', 'password_sign_in_disabled');
       const email = normalizeEmail(request.body.email);
       const windows = throttle.windows(SIGN_IN_THROTTLE, email, request.ip);
       await throttle.reserve(windows);
@@ -74,34 +92,60 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime): Promise<
       }
       if (!admin) {
         const now = ctx.clock.now();
-        rt.audits.push(() => recordAudit(ctx, { actor: `admin:${email.slice(0, 320)}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in', result: 'failure' }, now));
+        rt.audits.push(() =>
+          recordAudit(
+            ctx,
+            { actor: `admin:${email.slice(0, 320)}`, ip: request.ip },
+            { environmentId: null, action: 'admin.sign_in', result: 'failure' },
+            now,
+          ),
+        );
         throw new Unauthenticated('wrong email or password', 'invalid_credentials');
       }
       await throttle.refund(windows);
       reply.header('cache-control', 'no-store');
-      if (await hasTotp(ctx, admin.id)) return { second_factor: 'totp' as const, challenge: issueChallenge(ctx, admin.id) };
+      if (await hasTotp(ctx, admin.id))
+        return { second_factor: 'totp' as const, challenge: issueChallenge(ctx, admin.id) };
       const { value, session } = await createSession(ctx, admin);
-      await recordAudit(ctx, { actor: `admin:${admin.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in' }, ctx.clock.now());
+      await recordAudit(
+        ctx,
+        { actor: `admin:${admin.email}`, ip: request.ip },
+        { environmentId: null, action: 'admin.sign_in' },
+        ctx.clock.now(),
+      );
       setSessionCookie(reply, ctx.config, value);
       return { email: session.email, csrf_token: session.csrfToken, auth_method: session.authMethod };
     },
   );
 
-  app.get('/api/v1/session', { schema: { ...common, summary: 'The signed-in administrator', response: { 200: SessionView, ...errors } } }, async (request, reply) => {
-    const session = await requestSession(ctx, request);
-    if (!session) throw new Unauthenticated('not signed in');
-    reply.header('cache-control', 'no-store');
-    return { email: session.email, csrf_token: session.csrfToken, auth_method: session.authMethod };
-  });
+  app.get(
+    '/api/v1/session',
+    { schema: { ...common, summary: 'The signed-in administrator', response: { 200: SessionView, ...errors } } },
+    async (request, reply) => {
+      const session = await requestSession(ctx, request);
+      if (!session) throw new Unauthenticated('not signed in');
+      reply.header('cache-control', 'no-store');
+      return { email: session.email, csrf_token: session.csrfToken, auth_method: session.authMethod };
+    },
+  );
 
-  app.delete('/api/v1/session', { schema: { ...common, summary: 'Sign out', response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    const principal = await authenticateSession(rt.sessions, request);
-    const value = sessionCookie(request);
-    if (principal && value) {
-      await deleteSession(ctx, value);
-      await recordAudit(ctx, { actor: actorOf(principal), ip: request.ip }, { environmentId: null, action: 'admin.sign_out' }, ctx.clock.now());
-    }
-    clearSessionCookie(reply, ctx.config);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/v1/session',
+    { schema: { ...common, summary: 'Sign out', response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      const principal = await authenticateSession(rt.sessions, request);
+      const value = sessionCookie(request);
+      if (principal && value) {
+        await deleteSession(ctx, value);
+        await recordAudit(
+          ctx,
+          { actor: actorOf(principal), ip: request.ip },
+          { environmentId: null, action: 'admin.sign_out' },
+          ctx.clock.now(),
+        );
+      }
+      clearSessionCookie(reply, ctx.config);
+      return reply.code(204).send();
+    },
+  );
 }

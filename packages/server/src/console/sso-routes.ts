@@ -32,43 +32,80 @@ const Options = Type.Object({
 export async function ssoRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   const { ctx } = rt;
   const sso = ctx.config.sso;
-  app.get('/api/v1/session/options', { schema: { tags: ['console'], summary: 'Sign-in methods the console offers', response: { 200: Options } } }, async () => ({
-    password: ctx.config.passwordSignIn,
-    sso: sso ? { name: sso.name } : null,
-  }));
+  app.get(
+    '/api/v1/session/options',
+    { schema: { tags: ['console'], summary: 'Sign-in methods the console offers', response: { 200: Options } } },
+    async () => ({
+      password: ctx.config.passwordSignIn,
+      sso: sso ? { name: sso.name } : null,
+    }),
+  );
   const client = sso && new SsoClient(sso);
   const secure = ctx.config.issuer.startsWith('https:');
-  const cookieOptions = (maxAge: number) => ({ httpOnly: true, sameSite: 'lax' as const, path: SSO_PATH, secure, maxAge });
-  const refuse = (reply: FastifyReply, reason: string) => reply.header('cache-control', 'no-store').redirect(`/console/?sso_error=${encodeURIComponent(reason)}`, 303);
-
-  app.get(SSO_PATH, { schema: { tags: ['console'], summary: 'Start single sign-on (redirects to the provider)' } }, async (_request, reply) => {
-    if (!client) throw new NotFound('single sign-on');
-    try {
-      const { url, cookie } = await client.start(ctx);
-      reply.setCookie(SSO_COOKIE, cookie, cookieOptions(SSO_LOGIN_LIFETIME));
-      return reply.header('cache-control', 'no-store').redirect(url, 302);
-    } catch (err) {
-      if (err instanceof SsoRefused) return refuse(reply, err.reason);
-      throw err;
-    }
+  const cookieOptions = (maxAge: number) => ({
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    path: SSO_PATH,
+    secure,
+    maxAge,
   });
+  const refuse = (reply: FastifyReply, reason: string) =>
+    reply.header('cache-control', 'no-store').redirect(`/console/?sso_error=${encodeURIComponent(reason)}`, 303);
 
-  app.get(`${SSO_PATH}/callback`, { schema: { tags: ['console'], summary: 'Single sign-on callback (the provider redirects here)' } }, async (request, reply) => {
-    if (!client) throw new NotFound('single sign-on');
-    reply.setCookie(SSO_COOKIE, '', { ...cookieOptions(0), expires: new Date(0) });
-    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
-    try {
-      if (query.length > MAX_CALLBACK_QUERY) throw new SsoRefused('invalid_response');
-      const operator = await client.finish(ctx, request.cookies[SSO_COOKIE] || undefined, query);
-      const { value } = await createSession(ctx, operator, 'sso');
-      await recordAudit(ctx, { actor: `admin:${operator.email}`, ip: request.ip }, { environmentId: null, action: 'admin.sign_in_sso' }, ctx.clock.now());
-      setSessionCookie(reply, ctx.config, value);
-      return reply.header('cache-control', 'no-store').redirect('/console/', 303);
-    } catch (err) {
-      if (!(err instanceof SsoRefused)) throw err;
-      request.log.info({ reason: err.reason, cause: err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}` : undefined }, 'SSO sign-in refused');
-      rt.audits.push(() => recordAudit(ctx, { actor: 'sso', ip: request.ip }, { environmentId: null, action: 'admin.sign_in_sso', result: 'failure', target: err.reason }, ctx.clock.now()));
-      return refuse(reply, err.reason);
-    }
-  });
+  app.get(
+    SSO_PATH,
+    { schema: { tags: ['console'], summary: 'Start single sign-on (redirects to the provider)' } },
+    async (_request, reply) => {
+      if (!client) throw new NotFound('single sign-on');
+      try {
+        const { url, cookie } = await client.start(ctx);
+        reply.setCookie(SSO_COOKIE, cookie, cookieOptions(SSO_LOGIN_LIFETIME));
+        return reply.header('cache-control', 'no-store').redirect(url, 302);
+      } catch (err) {
+        if (err instanceof SsoRefused) return refuse(reply, err.reason);
+        throw err;
+      }
+    },
+  );
+
+  app.get(
+    `${SSO_PATH}/callback`,
+    { schema: { tags: ['console'], summary: 'Single sign-on callback (the provider redirects here)' } },
+    async (request, reply) => {
+      if (!client) throw new NotFound('single sign-on');
+      reply.setCookie(SSO_COOKIE, '', { ...cookieOptions(0), expires: new Date(0) });
+      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+      try {
+        if (query.length > MAX_CALLBACK_QUERY) throw new SsoRefused('invalid_response');
+        const operator = await client.finish(ctx, request.cookies[SSO_COOKIE] || undefined, query);
+        const { value } = await createSession(ctx, operator, 'sso');
+        await recordAudit(
+          ctx,
+          { actor: `admin:${operator.email}`, ip: request.ip },
+          { environmentId: null, action: 'admin.sign_in_sso' },
+          ctx.clock.now(),
+        );
+        setSessionCookie(reply, ctx.config, value);
+        return reply.header('cache-control', 'no-store').redirect('/console/', 303);
+      } catch (err) {
+        if (!(err instanceof SsoRefused)) throw err;
+        request.log.info(
+          {
+            reason: err.reason,
+            cause: err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}` : undefined,
+          },
+          'SSO sign-in refused',
+        );
+        rt.audits.push(() =>
+          recordAudit(
+            ctx,
+            { actor: 'sso', ip: request.ip },
+            { environmentId: null, action: 'admin.sign_in_sso', result: 'failure', target: err.reason },
+            ctx.clock.now(),
+          ),
+        );
+        return refuse(reply, err.reason);
+      }
+    },
+  );
 }

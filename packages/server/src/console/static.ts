@@ -13,11 +13,15 @@ import fastifyStatic from '@fastify/static';
  * Where `npm run build -w @gatehouse/console` writes the console: found through the workspace
  * package, so it is the same whether the server runs from its sources or from the CLI bundle.
  */
-export const CONSOLE_DIST = join(dirname(createRequire(import.meta.url).resolve('@gatehouse/console/package.json')), 'dist');
+export const CONSOLE_DIST = join(
+  dirname(createRequire(import.meta.url).resolve('@gatehouse/console/package.json')),
+  'dist',
+);
 
 /** Headers on every console response (OWASP ASVS 5.0 §3.4). */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  'content-security-policy': "default-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'self'",
+  'content-security-policy':
+    "default-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'self'",
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
@@ -44,14 +48,17 @@ export async function staticRoutes(app: FastifyInstance, dist = CONSOLE_DIST): P
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console/'));
   app.get('/console', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console/'));
   if (!existsSync(join(dist, 'index.html'))) {
-    const missing = (_request: unknown, reply: FastifyReply) => reply.code(503).type('text/html; charset=utf-8').send(MISSING_BUILD);
+    const missing = (_request: unknown, reply: FastifyReply) =>
+      reply.code(503).type('text/html; charset=utf-8').send(MISSING_BUILD);
     app.get('/console/', { schema: { hide: true } }, missing);
     app.get('/console/*', { schema: { hide: true } }, missing);
     return;
   }
   // Browsers ask for /favicon.ico on any page (the API's too); the console's own icon answers.
   if (existsSync(join(dist, 'favicon.ico'))) {
-    app.get('/favicon.ico', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'public, max-age=86400').sendFile('favicon.ico'));
+    app.get('/favicon.ico', { schema: { hide: true } }, (_request, reply) =>
+      reply.header('cache-control', 'public, max-age=86400').sendFile('favicon.ico'),
+    );
   }
   await app.register(fastifyStatic, {
     root: dist,

@@ -9,7 +9,6 @@ import { OAuthError } from './oauth-error.js';
 /** The realm in every `WWW-Authenticate: Bearer` challenge. */
 export const REALM = 'gatehouse';
 
-
 /** Signing algorithms accepted in DPoP proofs, as the `algs` of a DPoP challenge (RFC 9449 §7.1). */
 export const DPOP_CHALLENGE_ALGS = 'ES256 ES384 RS256 RS384 RS512 PS256 PS384 PS512 EdDSA';
 
@@ -21,7 +20,8 @@ export class InvalidToken extends OAuthError {
   constructor(description = 'the access token is invalid', scheme: 'Bearer' | 'DPoP' = 'Bearer') {
     const params = `error="invalid_token", error_description="${description.replace(/["\\]/g, '')}"`;
     super('invalid_token', 401, description, {
-      'www-authenticate': scheme === 'DPoP' ? `DPoP algs="${DPOP_CHALLENGE_ALGS}", ${params}` : `Bearer realm="${REALM}", ${params}`,
+      'www-authenticate':
+        scheme === 'DPoP' ? `DPoP algs="${DPOP_CHALLENGE_ALGS}", ${params}` : `Bearer realm="${REALM}", ${params}`,
     });
   }
 }
@@ -42,7 +42,9 @@ export function withResourceMetadata<E>(err: E, metadataUrl: string): E {
 /** 400 `invalid_request` on a bearer-protected route (RFC 6750 §3.1), e.g. a token sent twice. */
 export class BearerInvalidRequest extends OAuthError {
   constructor(description: string) {
-    super('invalid_request', 400, description, { 'www-authenticate': `Bearer realm="${REALM}", error="invalid_request"` });
+    super('invalid_request', 400, description, {
+      'www-authenticate': `Bearer realm="${REALM}", error="invalid_request"`,
+    });
   }
 }
 

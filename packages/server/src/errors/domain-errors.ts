@@ -30,7 +30,8 @@ export class InvalidInput extends DomainError {
    */
   constructor(
     description: string,
-    readonly code: 'invalid_request' | 'invalid_client_metadata' | 'invalid_code' | 'invalid_invitation' = 'invalid_request',
+    readonly code:
+      'invalid_request' | 'invalid_client_metadata' | 'invalid_code' | 'invalid_invitation' = 'invalid_request',
   ) {
     super(description);
   }
@@ -57,7 +58,12 @@ export class Unauthenticated extends DomainError {
 export class Forbidden extends DomainError {
   constructor(
     description: string,
-    readonly code: 'forbidden' | 'invalid_csrf_token' | 'totp_required' | 'password_sign_in_disabled' | 'invalid_credentials' = 'forbidden',
+    readonly code:
+      | 'forbidden'
+      | 'invalid_csrf_token'
+      | 'totp_required'
+      | 'password_sign_in_disabled'
+      | 'invalid_credentials' = 'forbidden',
   ) {
     super(description);
   }

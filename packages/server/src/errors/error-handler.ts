@@ -36,12 +36,20 @@ export function oauthErrorHandler(err: FastifyError, request: FastifyRequest, re
 
 function handle(format: ErrorFormat, err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (err instanceof OAuthError) return sendOAuthError(reply, err);
-  if (format === 'oauth' && err instanceof InvalidInput && err.code === 'invalid_request') return sendOAuthError(reply, new InvalidRequest(err.message));
+  if (format === 'oauth' && err instanceof InvalidInput && err.code === 'invalid_request')
+    return sendOAuthError(reply, new InvalidRequest(err.message));
   if (err instanceof DomainError) {
-    return reply.code(err.status).header('cache-control', 'no-store').send({ error: err.code, error_description: err.message });
+    return reply
+      .code(err.status)
+      .header('cache-control', 'no-store')
+      .send({ error: err.code, error_description: err.message });
   }
   if (err instanceof ApiError) {
-    return reply.code(err.status).headers(err.headers).header('cache-control', 'no-store').send({ error: err.code, error_description: err.message });
+    return reply
+      .code(err.status)
+      .headers(err.headers)
+      .header('cache-control', 'no-store')
+      .send({ error: err.code, error_description: err.message });
   }
   if (isStoreUnavailable(err)) {
     request.log.warn({ err: { code: (err as { code?: string }).code, message: err.message } }, 'store unavailable');
@@ -50,14 +58,18 @@ function handle(format: ErrorFormat, err: FastifyError, request: FastifyRequest,
   const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
   if (err.validation || (status >= 400 && status < 500)) {
     const mediaType = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
-    const code = status === 413 ? 413 : mediaType && format === 'api' ? 415 : status === 404 || status === 405 ? status : 400;
+    const code =
+      status === 413 ? 413 : mediaType && format === 'api' ? 415 : status === 404 || status === 405 ? status : 400;
     return reply
       .code(code)
       .header('cache-control', 'no-store')
       .send({ error: status === 404 ? 'not_found' : 'invalid_request', error_description: describe(err) });
   }
   request.log.error({ err }, 'unhandled error');
-  return reply.code(500).header('cache-control', 'no-store').send({ error: 'server_error', error_description: 'internal error' });
+  return reply
+    .code(500)
+    .header('cache-control', 'no-store')
+    .send({ error: 'server_error', error_description: 'internal error' });
 }
 
 function describe(err: FastifyError): string {

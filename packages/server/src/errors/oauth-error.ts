@@ -33,7 +33,12 @@ export class InvalidRequest extends OAuthError {
  */
 export class InvalidClient extends OAuthError {
   constructor(basic: boolean) {
-    super('invalid_client', 401, 'client authentication failed', basic ? { 'www-authenticate': 'Basic realm="gatehouse", charset="UTF-8"' } : {});
+    super(
+      'invalid_client',
+      401,
+      'client authentication failed',
+      basic ? { 'www-authenticate': 'Basic realm="gatehouse", charset="UTF-8"' } : {},
+    );
   }
 }
 
@@ -86,6 +91,8 @@ export class TemporarilyUnavailable extends OAuthError {
  */
 export class TooManyRequests extends OAuthError {
   constructor(retryAfterSeconds: number, description = 'too many requests') {
-    super('temporarily_unavailable', 429, description, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+    super('temporarily_unavailable', 429, description, {
+      'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    });
   }
 }

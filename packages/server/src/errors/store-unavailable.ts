@@ -3,7 +3,15 @@
  * @packageDocumentation
  */
 
-const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+const NET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+]);
 // SQLSTATE classes: 08 connection exception, 53 insufficient resources, 57 operator intervention, 58 system error.
 const PG_CLASSES = new Set(['08', '53', '57', '58']);
 
@@ -19,7 +27,12 @@ export function isStoreUnavailable(err: unknown): boolean {
   if (/^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|PROTOCOL|READONLY)/.test(code)) return true;
   if (/^[0-9A-Z]{5}$/.test(code) && PG_CLASSES.has(code.slice(0, 2))) return true;
   const message = typeof e.message === 'string' ? e.message : '';
-  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|driver has already been destroyed|database connection is not open/i.test(message)) return true;
+  if (
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|driver has already been destroyed|database connection is not open/i.test(
+      message,
+    )
+  )
+    return true;
   if (Array.isArray(e.errors) && e.errors.some(isStoreUnavailable)) return true;
   return e.cause !== undefined && e.cause !== err && isStoreUnavailable(e.cause);
 }

@@ -14,11 +14,22 @@ export interface ValidationIssue {
   message?: string | undefined;
 }
 
-const TYPE_NAMES: Record<string, string> = { object: 'an object', array: 'an array', string: 'a string', integer: 'a whole number', number: 'a number', boolean: 'true or false', null: 'null' };
+const TYPE_NAMES: Record<string, string> = {
+  object: 'an object',
+  array: 'an array',
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  null: 'null',
+};
 
 /** `/grants/0/audience` → `grants[0].audience`. */
 function fieldOf(instancePath: string, extra?: string): string {
-  const parts = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (extra !== undefined) parts.push(extra.slice(0, 64));
   return parts.reduce((out, p) => (/^\d+$/.test(p) ? `${out}[${p}]` : out ? `${out}.${p}` : p), '');
 }
@@ -49,13 +60,18 @@ function rule(issue: ValidationIssue): string {
     case 'exclusiveMinimum':
       return `must be ${String(p.comparison)} ${String(p.limit)}`;
     case 'type':
-      return `must be ${String(p.type).split(',').map((t) => TYPE_NAMES[t] ?? t).join(' or ')}`;
+      return `must be ${String(p.type)
+        .split(',')
+        .map((t) => TYPE_NAMES[t] ?? t)
+        .join(' or ')}`;
     case 'format':
       return `must be a valid ${String(p.format)}`;
     case 'pattern':
       return `must match ${String(p.pattern)}`;
     case 'enum':
-      return Array.isArray(p.allowedValues) ? `must be one of ${p.allowedValues.map((v) => JSON.stringify(v)).join(', ')}` : 'is not an allowed value';
+      return Array.isArray(p.allowedValues)
+        ? `must be one of ${p.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
+        : 'is not an allowed value';
     case 'const':
       return `must be ${JSON.stringify(p.allowedValue)}`;
     case 'uniqueItems':
@@ -75,7 +91,12 @@ function rule(issue: ValidationIssue): string {
 export function validationMessage(context: string, issues: readonly ValidationIssue[]): string {
   const issue = issues[0];
   if (!issue) return `invalid ${context}`;
-  const extra = issue.keyword === 'required' ? issue.params.missingProperty : issue.keyword === 'additionalProperties' ? issue.params.additionalProperty : undefined;
+  const extra =
+    issue.keyword === 'required'
+      ? issue.params.missingProperty
+      : issue.keyword === 'additionalProperties'
+        ? issue.params.additionalProperty
+        : undefined;
   const field = fieldOf(issue.instancePath, typeof extra === 'string' ? extra : undefined);
   return `invalid ${context}: ${field ? `${field} ` : ''}${rule(issue)}`.slice(0, 300);
 }

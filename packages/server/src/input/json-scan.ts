@@ -23,7 +23,8 @@ export function scanJsonText(text: string, maxDepth = MAX_JSON_DEPTH): string | 
     const c = text.charCodeAt(i);
     if (inString) {
       if (c === 0x5c /* \ */) {
-        if (text.charCodeAt(i + 1) === 0x75 /* u */ && /^0000$/.test(text.slice(i + 2, i + 6))) return 'a string holds a NUL character';
+        if (text.charCodeAt(i + 1) === 0x75 /* u */ && /^0000$/.test(text.slice(i + 2, i + 6)))
+          return 'a string holds a NUL character';
         i++;
       } else if (c === 0x22 /* " */) inString = false;
     } else if (c === 0x22) inString = true;

@@ -27,14 +27,22 @@ export function registerInputPolicy(app: FastifyInstance): void {
   });
   // Callback hooks: they run on every request, the token endpoint's hot path included.
   app.addHook('onRequest', (request, _reply, done) => {
-    const problem = /%00/i.test(request.url) || hasNul(request.url) ? 'the URL holds a NUL character' : request.raw.rawHeaders.some(hasNul) ? 'a header holds a NUL character' : undefined;
+    const problem =
+      /%00/i.test(request.url) || hasNul(request.url)
+        ? 'the URL holds a NUL character'
+        : request.raw.rawHeaders.some(hasNul)
+          ? 'a header holds a NUL character'
+          : undefined;
     done(problem ? badInput(problem) : undefined);
   });
   // The query and PATCH checks go only to routes that take a query or are PATCHes (the token
   // endpoint and most GETs skip them: a hook per request is measurable on the hot paths).
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const checks = [...(route.schema?.querystring ? [queryProblem] : []), ...(methods.includes('PATCH') ? [patchProblem] : [])];
+    const checks = [
+      ...(route.schema?.querystring ? [queryProblem] : []),
+      ...(methods.includes('PATCH') ? [patchProblem] : []),
+    ];
     if (!checks.length) return;
     const check: preHandlerHookHandler = (request, _reply, done) => {
       let problem: string | undefined;
@@ -51,7 +59,8 @@ function queryProblem(request: FastifyRequest): string | undefined {
   const query = request.query;
   if (!query || typeof query !== 'object') return undefined;
   for (const [name, value] of Object.entries(query)) {
-    if (typeof value === 'number' && !Number.isFinite(value)) return `query parameter ${JSON.stringify(name.slice(0, 64))} is out of range`;
+    if (typeof value === 'number' && !Number.isFinite(value))
+      return `query parameter ${JSON.stringify(name.slice(0, 64))} is out of range`;
   }
   return undefined;
 }

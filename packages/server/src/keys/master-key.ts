@@ -47,7 +47,9 @@ export class Sealer {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.encKey, iv).setAAD(Buffer.from(aad));
     const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+    return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join(
+      '.',
+    );
   }
 
   /**
@@ -57,7 +59,9 @@ export class Sealer {
   open(sealed: string, aad: string): string {
     const [v, iv, tag, ct] = sealed.split('.');
     if (v !== 'v1' || !iv || !tag || ct === undefined) throw new Error('malformed sealed value');
-    const decipher = createDecipheriv('aes-256-gcm', this.encKey, Buffer.from(iv, 'base64url')).setAAD(Buffer.from(aad));
+    const decipher = createDecipheriv('aes-256-gcm', this.encKey, Buffer.from(iv, 'base64url')).setAAD(
+      Buffer.from(aad),
+    );
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
   }

@@ -109,7 +109,11 @@ export async function promoteDueKeys(ctx: Context): Promise<boolean> {
  * `now` it signs at once.
  * @returns the new key's `kid` and when it signs (seconds).
  */
-export async function rotateSigningKey(ctx: Context, actor: Actor, opts: { now?: boolean } = {}): Promise<{ kid: string; activates_at: number }> {
+export async function rotateSigningKey(
+  ctx: Context,
+  actor: Actor,
+  opts: { now?: boolean } = {},
+): Promise<{ kid: string; activates_at: number }> {
   const now = nowSeconds(ctx.clock);
   const activatesAt = opts.now ? now : now + ctx.config.jwksMaxAge;
   const row = await newKey(ctx, 'next', activatesAt);
@@ -117,7 +121,11 @@ export async function rotateSigningKey(ctx: Context, actor: Actor, opts: { now?:
     await uow.signingKeys.deleteNext();
     await uow.signingKeys.insert(row);
     await uow.change('keys', row.kid, now);
-    await uow.audit(actor, { environmentId: null, action: 'keys.rotate', target: row.kid, details: { now: !!opts.now } }, ctx.clock.now());
+    await uow.audit(
+      actor,
+      { environmentId: null, action: 'keys.rotate', target: row.kid, details: { now: !!opts.now } },
+      ctx.clock.now(),
+    );
   });
   if (opts.now) await promoteDueKeys(ctx);
   return { kid: row.kid, activates_at: activatesAt };

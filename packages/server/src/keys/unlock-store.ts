@@ -44,7 +44,10 @@ export async function unlockStore(store: Store, keys: MasterKeys, place: StorePl
   if (source && meta.check !== undefined) return source.key;
   if (!source) {
     if (meta.check !== undefined || (await holdsData(store))) throw new MasterKeyRefused(missing(meta, place));
-    if (!place.embedded) throw new MasterKeyRefused(`GATEHOUSE_MASTER_KEY (base64, 32 bytes) is required with PostgreSQL: every node must share it`);
+    if (!place.embedded)
+      throw new MasterKeyRefused(
+        `GATEHOUSE_MASTER_KEY (base64, 32 bytes) is required with PostgreSQL: every node must share it`,
+      );
     source = { key: createMasterKeyFile(place.dataDir), origin: masterKeyPath(place.dataDir) };
   }
   await repositories(store).storeMeta.insertIfAbsent([
@@ -54,7 +57,9 @@ export async function unlockStore(store: Store, keys: MasterKeys, place: StorePl
   // Another process may have recorded its key first: the store's key is the one that won.
   const recorded = await readMeta(store);
   if (recorded.check === undefined || !matches(source.key, recorded.check)) {
-    throw new MasterKeyRefused(`The master key from ${source.origin} does not open the ${place.description}: another process recorded a different master key (from ${recorded.origin ?? 'an unknown origin'}) at the same moment. Give every process the same key.`);
+    throw new MasterKeyRefused(
+      `The master key from ${source.origin} does not open the ${place.description}: another process recorded a different master key (from ${recorded.origin ?? 'an unknown origin'}) at the same moment. Give every process the same key.`,
+    );
   }
   return source.key;
 }
@@ -75,16 +80,35 @@ function matches(key: Buffer, check: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function conflict(given: MasterKeySource, file: MasterKeySource, meta: { check: string | undefined }, place: StorePlace): string {
+function conflict(
+  given: MasterKeySource,
+  file: MasterKeySource,
+  meta: { check: string | undefined },
+  place: StorePlace,
+): string {
   const head = `Two different master keys: ${given.origin} and ${file.origin}. Gatehouse does not choose between them. `;
-  if (meta.check !== undefined && matches(given.key, meta.check)) return head + `The ${place.description} was created with the one from ${given.origin}: move ${file.origin} away. Nothing was changed.`;
-  if (meta.check !== undefined && matches(file.key, meta.check)) return head + `The ${place.description} was created with the one in ${file.origin}: unset GATEHOUSE_MASTER_KEY (or set it to that file's contents). Nothing was changed.`;
+  if (meta.check !== undefined && matches(given.key, meta.check))
+    return (
+      head +
+      `The ${place.description} was created with the one from ${given.origin}: move ${file.origin} away. Nothing was changed.`
+    );
+  if (meta.check !== undefined && matches(file.key, meta.check))
+    return (
+      head +
+      `The ${place.description} was created with the one in ${file.origin}: unset GATEHOUSE_MASTER_KEY (or set it to that file's contents). Nothing was changed.`
+    );
   return head + `Keep the one the ${place.description} was created with and remove the other. Nothing was changed.`;
 }
 
 function missing(meta: { origin: string | undefined }, place: StorePlace): string {
-  const from = meta.origin ? `it was created with the master key from ${meta.origin}` : 'it holds data sealed with a master key';
-  const where = place.embedded ? `GATEHOUSE_MASTER_KEY is not set and ${masterKeyPath(place.dataDir)} does not exist` : 'GATEHOUSE_MASTER_KEY is not set';
-  const fix = meta.origin?.endsWith('master.key') ? `Restore ${meta.origin}, or set GATEHOUSE_MASTER_KEY to its contents` : 'Set GATEHOUSE_MASTER_KEY to the key the store was created with (the server\'s)';
+  const from = meta.origin
+    ? `it was created with the master key from ${meta.origin}`
+    : 'it holds data sealed with a master key';
+  const where = place.embedded
+    ? `GATEHOUSE_MASTER_KEY is not set and ${masterKeyPath(place.dataDir)} does not exist`
+    : 'GATEHOUSE_MASTER_KEY is not set';
+  const fix = meta.origin?.endsWith('master.key')
+    ? `Restore ${meta.origin}, or set GATEHOUSE_MASTER_KEY to its contents`
+    : "Set GATEHOUSE_MASTER_KEY to the key the store was created with (the server's)";
   return `No master key for the ${place.description}: ${from}, and this process has none (${where}). ${fix}. No new key was generated: it could not read what the store holds.`;
 }

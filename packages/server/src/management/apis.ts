@@ -18,17 +18,43 @@ export function apiRoutes(app: FastifyInstance, rt: Runtime): void {
   const { ctx } = rt;
   app.get<{ Params: Static<typeof EnvParams> }>(
     '/environments/:env/apis',
-    { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'List APIs, the Environment API first', params: EnvParams, response: { 200: Page(Api), ...ERRORS } } },
+    {
+      config: { scope: 'integrations:read' },
+      schema: {
+        ...COMMON,
+        summary: 'List APIs, the Environment API first',
+        params: EnvParams,
+        response: { 200: Page(Api), ...ERRORS },
+      },
+    },
     async (request) => ({ items: await listApis(ctx, request.params.env), next_cursor: null }),
   );
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof ApiCreate> }>(
     '/environments/:env/apis',
-    { config: { consoleOnly: true }, schema: { ...COMMON, summary: 'Register an API (audience and scopes)', params: EnvParams, body: ApiCreate, response: { 201: Api, ...ERRORS_WITH_CONFLICT } } },
-    async (request, reply) => reply.code(201).send(await createApi(ctx, actorFor(request), request.params.env, request.body)),
+    {
+      config: { consoleOnly: true },
+      schema: {
+        ...COMMON,
+        summary: 'Register an API (audience and scopes)',
+        params: EnvParams,
+        body: ApiCreate,
+        response: { 201: Api, ...ERRORS_WITH_CONFLICT },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await createApi(ctx, actorFor(request), request.params.env, request.body)),
   );
   app.get<{ Params: Static<typeof ApiParams> }>(
     '/environments/:env/apis/:api',
-    { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'Read an API by id or audience', params: ApiParams, response: { 200: Api, ...ERRORS } } },
+    {
+      config: { scope: 'integrations:read' },
+      schema: {
+        ...COMMON,
+        summary: 'Read an API by id or audience',
+        params: ApiParams,
+        response: { 200: Api, ...ERRORS },
+      },
+    },
     async (request) => getApi(ctx, request.params.env, request.params.api),
   );
   app.patch<{ Params: Static<typeof ApiParams>; Body: Static<typeof ApiUpdate> }>(
@@ -37,7 +63,8 @@ export function apiRoutes(app: FastifyInstance, rt: Runtime): void {
       config: { consoleOnly: true },
       schema: {
         ...COMMON,
-        summary: "Rename an API or replace its scopes; a removed scope leaves every grant and the holders' tokens for the API are revoked unless keep_tokens",
+        summary:
+          "Rename an API or replace its scopes; a removed scope leaves every grant and the holders' tokens for the API are revoked unless keep_tokens",
         params: ApiParams,
         body: ApiUpdate,
         response: { 200: Api, ...ERRORS_WITH_CONFLICT },
@@ -51,7 +78,8 @@ export function apiRoutes(app: FastifyInstance, rt: Runtime): void {
       config: { consoleOnly: true },
       schema: {
         ...COMMON,
-        summary: 'Delete an API; refused (409) while integrations hold grants on it unless force=true, which removes them and revokes their tokens for it',
+        summary:
+          'Delete an API; refused (409) while integrations hold grants on it unless force=true, which removes them and revokes their tokens for it',
         params: ApiParams,
         querystring: ApiDeleteQuery,
         response: { 204: Type.Null(), ...ERRORS_WITH_CONFLICT },

@@ -17,24 +17,61 @@ const AuditQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 80, description: 'next_cursor of the previous page' })),
-    action: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'An exact action (`integration.update`) or a family (`integration.*`)' })),
-    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 320, description: 'An exact actor: `cli`, `admin:<email>`, `integration:<client_id>`, `customer:<id>`' })),
-    target: Type.Optional(Type.String({ minLength: 1, maxLength: 320, description: 'An exact target: a client_id, an environment slug, an audience…' })),
-    since: Type.Optional(Type.String({ minLength: 10, maxLength: 40, description: 'ISO 8601 date or date-time: events at or after it' })),
-    until: Type.Optional(Type.String({ minLength: 10, maxLength: 40, description: 'ISO 8601 date or date-time: events before it' })),
+    action: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'An exact action (`integration.update`) or a family (`integration.*`)',
+      }),
+    ),
+    actor: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 320,
+        description: 'An exact actor: `cli`, `admin:<email>`, `integration:<client_id>`, `customer:<id>`',
+      }),
+    ),
+    target: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 320,
+        description: 'An exact target: a client_id, an environment slug, an audience…',
+      }),
+    ),
+    since: Type.Optional(
+      Type.String({ minLength: 10, maxLength: 40, description: 'ISO 8601 date or date-time: events at or after it' }),
+    ),
+    until: Type.Optional(
+      Type.String({ minLength: 10, maxLength: 40, description: 'ISO 8601 date or date-time: events before it' }),
+    ),
   },
   { additionalProperties: false },
 );
 
 /** The filter part of an audit query. */
-const filterOf = (q: Static<typeof AuditQuery>) => ({ action: q.action, actor: q.actor, target: q.target, since: q.since, until: q.until });
+const filterOf = (q: Static<typeof AuditQuery>) => ({
+  action: q.action,
+  actor: q.actor,
+  target: q.target,
+  since: q.since,
+  until: q.until,
+});
 
 /** Registers the audit route. */
 export function auditRoutes(app: FastifyInstance, rt: Runtime): void {
   const { ctx } = rt;
   app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof AuditQuery> }>(
     '/environments/:env/audit',
-    { config: { scope: 'audit:read' }, schema: { ...COMMON, summary: 'The newest audit events of the environment, filtered by action, actor, target and time (audit:read)', params: EnvParams, querystring: AuditQuery, response: { 200: Page(AuditEvent), ...ERRORS } } },
+    {
+      config: { scope: 'audit:read' },
+      schema: {
+        ...COMMON,
+        summary: 'The newest audit events of the environment, filtered by action, actor, target and time (audit:read)',
+        params: EnvParams,
+        querystring: AuditQuery,
+        response: { 200: Page(AuditEvent), ...ERRORS },
+      },
+    },
     async (request) => {
       const env = await requireEnvironment(ctx, request.params.env);
       return auditPage(ctx, env.id, request.query.limit ?? 50, request.query.cursor, filterOf(request.query));
@@ -42,7 +79,15 @@ export function auditRoutes(app: FastifyInstance, rt: Runtime): void {
   );
   app.get<{ Querystring: Static<typeof AuditQuery> }>(
     '/audit',
-    { config: { consoleOnly: true }, schema: { ...COMMON, summary: 'The newest server-wide audit events (keys, administrators, throttled IPs)', querystring: AuditQuery, response: { 200: Page(AuditEvent), ...ERRORS } } },
+    {
+      config: { consoleOnly: true },
+      schema: {
+        ...COMMON,
+        summary: 'The newest server-wide audit events (keys, administrators, throttled IPs)',
+        querystring: AuditQuery,
+        response: { 200: Page(AuditEvent), ...ERRORS },
+      },
+    },
     async (request) => auditPage(ctx, null, request.query.limit ?? 50, request.query.cursor, filterOf(request.query)),
   );
 }

@@ -36,12 +36,17 @@ export async function authenticateManagement(rt: Runtime, request: FastifyReques
       // TOTP required server-wide (everyone), or by the environment of the path (its members; operators
       // are server-wide accounts, bound by GATEHOUSE_REQUIRE_TOTP only).
       const env = principal.type === 'member' ? principal.environment : undefined;
-      const { required, enrolled } = await secondFactorState(rt.ctx, principal.type === 'console' ? principal.adminId : principal.accountId, env);
+      const { required, enrolled } = await secondFactorState(
+        rt.ctx,
+        principal.type === 'console' ? principal.adminId : principal.accountId,
+        env,
+      );
       requireSecondFactor(principal, required, enrolled);
     }
     return principal;
   }
-  if (principal.type !== 'integration') throw new Forbidden('the management API takes integration tokens or a console session');
+  if (principal.type !== 'integration')
+    throw new Forbidden('the management API takes integration tokens or a console session');
   const env = (request.params as { env?: string } | undefined)?.env;
   if (env !== undefined && env !== principal.environment) throw new NotFound('environment');
   if (request.routeOptions.config.consoleOnly) throw new Forbidden('this operation is for console administrators');

@@ -5,9 +5,23 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { Environment, EnvironmentCreate, EnvironmentDeleteQuery, EnvironmentUpdate, ListQuery, Page } from '@gatehouse/contracts';
+import {
+  Environment,
+  EnvironmentCreate,
+  EnvironmentDeleteQuery,
+  EnvironmentUpdate,
+  ListQuery,
+  Page,
+} from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { countIntegrations, createEnvironment, environmentDto, listEnvironments, requireEnvironment, updateEnvironment } from '../services/environments.js';
+import {
+  countIntegrations,
+  createEnvironment,
+  environmentDto,
+  listEnvironments,
+  requireEnvironment,
+  updateEnvironment,
+} from '../services/environments.js';
 import { deleteEnvironment } from '../services/environment-removal.js';
 import { visibleEnvironments } from '../services/members.js';
 import { actorFor, principalOf } from './authenticate.js';
@@ -18,7 +32,15 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
   const { ctx } = rt;
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/environments',
-    { config: { consoleOnly: true }, schema: { ...COMMON, summary: 'List environments (by slug)', querystring: ListQuery, response: { 200: Page(Environment), ...ERRORS } } },
+    {
+      config: { consoleOnly: true },
+      schema: {
+        ...COMMON,
+        summary: 'List environments (by slug)',
+        querystring: ListQuery,
+        response: { 200: Page(Environment), ...ERRORS },
+      },
+    },
     async (request) => {
       const limit = request.query.limit ?? 50;
       const cursor = request.query.cursor;
@@ -30,7 +52,15 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
   );
   app.post<{ Body: Static<typeof EnvironmentCreate> }>(
     '/environments',
-    { config: { consoleOnly: true }, schema: { ...COMMON, summary: 'Create an environment with its Environment API', body: EnvironmentCreate, response: { 201: Environment, ...ERRORS_WITH_CONFLICT } } },
+    {
+      config: { consoleOnly: true },
+      schema: {
+        ...COMMON,
+        summary: 'Create an environment with its Environment API',
+        body: EnvironmentCreate,
+        response: { 201: Environment, ...ERRORS_WITH_CONFLICT },
+      },
+    },
     async (request, reply) => {
       const env = await createEnvironment(ctx, actorFor(request), request.body.slug, request.body.name);
       return reply.code(201).send(environmentDto(env, 0));
@@ -38,7 +68,15 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
   );
   app.get<{ Params: Static<typeof EnvParams> }>(
     '/environments/:env',
-    { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'Read an environment', params: EnvParams, response: { 200: Environment, ...ERRORS } } },
+    {
+      config: { scope: 'integrations:read' },
+      schema: {
+        ...COMMON,
+        summary: 'Read an environment',
+        params: EnvParams,
+        response: { 200: Environment, ...ERRORS },
+      },
+    },
     async (request) => {
       const env = await requireEnvironment(ctx, request.params.env);
       return environmentDto(env, await countIntegrations(ctx, env.id));
@@ -46,7 +84,16 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
   );
   app.patch<{ Params: Static<typeof EnvParams>; Body: Static<typeof EnvironmentUpdate> }>(
     '/environments/:env',
-    { config: { consoleOnly: true }, schema: { ...COMMON, summary: 'Change an environment\'s name and token settings (seconds)', params: EnvParams, body: EnvironmentUpdate, response: { 200: Environment, ...ERRORS } } },
+    {
+      config: { consoleOnly: true },
+      schema: {
+        ...COMMON,
+        summary: "Change an environment's name and token settings (seconds)",
+        params: EnvParams,
+        body: EnvironmentUpdate,
+        response: { 200: Environment, ...ERRORS },
+      },
+    },
     async (request) => {
       const env = await updateEnvironment(ctx, actorFor(request), request.params.env, request.body);
       return environmentDto(env, await countIntegrations(ctx, env.id));
@@ -58,10 +105,14 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
       config: { consoleOnly: true },
       schema: {
         ...COMMON,
-        summary: 'Delete an environment and everything in it (confirm=<slug>); its tokens are revoked; refused (409) for the last one',
+        summary:
+          'Delete an environment and everything in it (confirm=<slug>); its tokens are revoked; refused (409) for the last one',
         params: EnvParams,
         querystring: EnvironmentDeleteQuery,
-        response: { 200: Type.Object({ slug: Type.String(), integrations: Type.Integer(), revoked_tokens: Type.Integer() }), ...ERRORS_WITH_CONFLICT },
+        response: {
+          200: Type.Object({ slug: Type.String(), integrations: Type.Integer(), revoked_tokens: Type.Integer() }),
+          ...ERRORS_WITH_CONFLICT,
+        },
       },
     },
     async (request) => deleteEnvironment(ctx, actorFor(request), request.params.env, request.query.confirm),

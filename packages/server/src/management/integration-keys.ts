@@ -23,28 +23,62 @@ export function integrationKeyRoutes(app: FastifyInstance, rt: Runtime): void {
   const base = '/environments/:env/integrations/:client_id/keys';
   app.get<{ Params: Static<typeof IntegrationParams> }>(
     base,
-    { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'List the public keys of an integration (private_key_jwt)', params: IntegrationParams, response: { 200: Type.Object({ items: Type.Array(ClientKey) }), ...ERRORS_WITH_CONFLICT } } },
+    {
+      config: { scope: 'integrations:read' },
+      schema: {
+        ...COMMON,
+        summary: 'List the public keys of an integration (private_key_jwt)',
+        params: IntegrationParams,
+        response: { 200: Type.Object({ items: Type.Array(ClientKey) }), ...ERRORS_WITH_CONFLICT },
+      },
+    },
     async (request) => ({ items: await listClientKeys(ctx, request.params.client_id, request.params.env) }),
   );
   app.post<{ Params: Static<typeof IntegrationParams>; Body: Static<typeof ClientKeyAdd> }>(
     base,
     {
-      schema: { ...COMMON, summary: "Register a public key (JWK). Your own: always; another's: integrations:write and integrations:secrets", params: IntegrationParams, body: ClientKeyAdd, response: { 201: ClientKey, ...ERRORS_WITH_CONFLICT } },
+      schema: {
+        ...COMMON,
+        summary:
+          "Register a public key (JWK). Your own: always; another's: integrations:write and integrations:secrets",
+        params: IntegrationParams,
+        body: ClientKeyAdd,
+        response: { 201: ClientKey, ...ERRORS_WITH_CONFLICT },
+      },
       preValidation: async (request) => void secretRotationKind(principalOf(request), request.params.client_id),
     },
     async (request, reply) => {
-      const key = await addClientKey(ctx, actorFor(request), request.params.client_id, request.body.jwk, request.params.env, principalOf(request));
+      const key = await addClientKey(
+        ctx,
+        actorFor(request),
+        request.params.client_id,
+        request.body.jwk,
+        request.params.env,
+        principalOf(request),
+      );
       return reply.code(201).send(key);
     },
   );
   app.delete<{ Params: Static<typeof KeyParams> }>(
     `${base}/:kid`,
     {
-      schema: { ...COMMON, summary: 'Remove a public key; assertions signed with it fail from then on', params: KeyParams, response: { 204: Type.Null(), ...ERRORS_WITH_CONFLICT } },
+      schema: {
+        ...COMMON,
+        summary: 'Remove a public key; assertions signed with it fail from then on',
+        params: KeyParams,
+        response: { 204: Type.Null(), ...ERRORS_WITH_CONFLICT },
+      },
       preValidation: async (request) => void secretRotationKind(principalOf(request), request.params.client_id),
     },
     async (request, reply) => {
-      await removeClientKey(ctx, actorFor(request), request.params.client_id, request.params.kid, request.params.env, principalOf(request));
+      await removeClientKey(
+        ctx,
+        actorFor(request),
+        request.params.client_id,
+        request.params.kid,
+        request.params.env,
+        principalOf(request),
+      );
       return reply.code(204).send();
     },
   );

@@ -24,7 +24,14 @@ export function integrationSecretRoutes(app: FastifyInstance, rt: Runtime): void
   app.post<{ Params: Static<typeof IntegrationParams>; Body: Static<typeof SecretRotate> }>(
     `${base}/rotate-secret`,
     {
-      schema: { ...COMMON, summary: "Issue a new client secret (shown once); the previous one works for grace_seconds (default 0). Your own: always; another's: integrations:write and integrations:secrets", params: IntegrationParams, body: SecretRotate, response: { 200: SecretRotated, ...ERRORS } },
+      schema: {
+        ...COMMON,
+        summary:
+          "Issue a new client secret (shown once); the previous one works for grace_seconds (default 0). Your own: always; another's: integrations:write and integrations:secrets",
+        params: IntegrationParams,
+        body: SecretRotate,
+        response: { 200: SecretRotated, ...ERRORS },
+      },
       // The scopes are checked before the body is validated; the body is optional (no grace period).
       preValidation: async (request) => {
         secretRotationKind(principalOf(request), request.params.client_id);
@@ -33,13 +40,36 @@ export function integrationSecretRoutes(app: FastifyInstance, rt: Runtime): void
     },
     async (request, reply) => {
       const { env: slug, client_id: clientId } = request.params;
-      const rotated = await rotateSecret(ctx, actorFor(request), clientId, request.body.grace_seconds ?? 0, slug, principalOf(request));
+      const rotated = await rotateSecret(
+        ctx,
+        actorFor(request),
+        clientId,
+        request.body.grace_seconds ?? 0,
+        slug,
+        principalOf(request),
+      );
       return reply.header('cache-control', 'no-store').send(rotated);
     },
   );
   app.post<{ Params: Static<typeof IntegrationParams> }>(
     `${base}/revoke-tokens`,
-    { config: { scope: 'integrations:write' }, schema: { ...COMMON, summary: 'Revoke every unexpired token of the integration and end reuse', params: IntegrationParams, response: { 200: Revoked, ...ERRORS } } },
-    async (request) => ({ revoked: await revokeIntegrationTokens(ctx, actorFor(request), request.params.client_id, request.params.env, principalOf(request)) }),
+    {
+      config: { scope: 'integrations:write' },
+      schema: {
+        ...COMMON,
+        summary: 'Revoke every unexpired token of the integration and end reuse',
+        params: IntegrationParams,
+        response: { 200: Revoked, ...ERRORS },
+      },
+    },
+    async (request) => ({
+      revoked: await revokeIntegrationTokens(
+        ctx,
+        actorFor(request),
+        request.params.client_id,
+        request.params.env,
+        principalOf(request),
+      ),
+    }),
   );
 }

@@ -8,15 +8,33 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { Integration, IntegrationCreate, IntegrationCreated, IntegrationUpdate, ListQuery, Page } from '@gatehouse/contracts';
+import {
+  Integration,
+  IntegrationCreate,
+  IntegrationCreated,
+  IntegrationUpdate,
+  ListQuery,
+  Page,
+} from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { secretRotationKind } from '../auth/policy.js';
-import { createIntegration, deleteIntegration, integrationDto, listIntegrations, requireIntegration, updateIntegration, usageOfOne } from '../services/integrations.js';
+import {
+  createIntegration,
+  deleteIntegration,
+  integrationDto,
+  listIntegrations,
+  requireIntegration,
+  updateIntegration,
+  usageOfOne,
+} from '../services/integrations.js';
 import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, EnvParams, ERRORS, IntegrationParams } from './schemas.js';
 
 const IntegrationQuery = Type.Object(
-  { ...ListQuery.properties, q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the name, or an exact client_id' })) },
+  {
+    ...ListQuery.properties,
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the name, or an exact client_id' })),
+  },
   { additionalProperties: false },
 );
 
@@ -26,23 +44,58 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
   const base = '/environments/:env/integrations';
   app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof IntegrationQuery> }>(
     base,
-    { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'List integrations, oldest first', params: EnvParams, querystring: IntegrationQuery, response: { 200: Page(Integration), ...ERRORS } } },
-    async (request) => listIntegrations(ctx, request.params.env, { limit: request.query.limit, cursor: request.query.cursor, q: request.query.q?.trim() || undefined, usage: rt.usage }),
+    {
+      config: { scope: 'integrations:read' },
+      schema: {
+        ...COMMON,
+        summary: 'List integrations, oldest first',
+        params: EnvParams,
+        querystring: IntegrationQuery,
+        response: { 200: Page(Integration), ...ERRORS },
+      },
+    },
+    async (request) =>
+      listIntegrations(ctx, request.params.env, {
+        limit: request.query.limit,
+        cursor: request.query.cursor,
+        q: request.query.q?.trim() || undefined,
+        usage: rt.usage,
+      }),
   );
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof IntegrationCreate> }>(
     base,
     {
       config: { scope: 'integrations:write' },
-      schema: { ...COMMON, summary: 'Create an integration: `scopes` or `preset`; the secret is shown once', params: EnvParams, body: IntegrationCreate, response: { 201: IntegrationCreated, ...ERRORS } },
+      schema: {
+        ...COMMON,
+        summary: 'Create an integration: `scopes` or `preset`; the secret is shown once',
+        params: EnvParams,
+        body: IntegrationCreate,
+        response: { 201: IntegrationCreated, ...ERRORS },
+      },
     },
     async (request, reply) => {
-      const created = await createIntegration(ctx, actorFor(request), request.params.env, request.body, principalOf(request));
+      const created = await createIntegration(
+        ctx,
+        actorFor(request),
+        request.params.env,
+        request.body,
+        principalOf(request),
+      );
       return reply.code(201).header('cache-control', 'no-store').send(created);
     },
   );
   app.get<{ Params: Static<typeof IntegrationParams> }>(
     `${base}/:client_id`,
-    { config: { scope: 'integrations:read' }, schema: { ...COMMON, summary: 'Read an integration (never its secret)', params: IntegrationParams, response: { 200: Integration, ...ERRORS } } },
+    {
+      config: { scope: 'integrations:read' },
+      schema: {
+        ...COMMON,
+        summary: 'Read an integration (never its secret)',
+        params: IntegrationParams,
+        response: { 200: Integration, ...ERRORS },
+      },
+    },
     async (request) => {
       const { env, client } = await requireIntegration(ctx, request.params.client_id, request.params.env);
       return integrationDto(env, client, await usageOfOne(ctx, client, rt.usage));
@@ -52,19 +105,46 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
     `${base}/:client_id`,
     {
       config: { scope: 'integrations:write' },
-      schema: { ...COMMON, summary: 'Change name, description, state, grants or quota; a change of grants or state ends token reuse', params: IntegrationParams, body: IntegrationUpdate, response: { 200: Integration, ...ERRORS } },
+      schema: {
+        ...COMMON,
+        summary: 'Change name, description, state, grants or quota; a change of grants or state ends token reuse',
+        params: IntegrationParams,
+        body: IntegrationUpdate,
+        response: { 200: Integration, ...ERRORS },
+      },
     },
     async (request) => {
       // Pointing it at other keys hands over its credentials: decided like a secret rotation (G-70).
       if (request.body.jwks_uri !== undefined) secretRotationKind(principalOf(request), request.params.client_id);
-      return updateIntegration(ctx, actorFor(request), request.params.client_id, request.body, request.params.env, principalOf(request));
+      return updateIntegration(
+        ctx,
+        actorFor(request),
+        request.params.client_id,
+        request.body,
+        request.params.env,
+        principalOf(request),
+      );
     },
   );
   app.delete<{ Params: Static<typeof IntegrationParams> }>(
     `${base}/:client_id`,
-    { config: { scope: 'integrations:write' }, schema: { ...COMMON, summary: 'Delete an integration and revoke its tokens', params: IntegrationParams, response: { 204: Type.Null(), ...ERRORS } } },
+    {
+      config: { scope: 'integrations:write' },
+      schema: {
+        ...COMMON,
+        summary: 'Delete an integration and revoke its tokens',
+        params: IntegrationParams,
+        response: { 204: Type.Null(), ...ERRORS },
+      },
+    },
     async (request, reply) => {
-      await deleteIntegration(ctx, actorFor(request), request.params.client_id, request.params.env, principalOf(request));
+      await deleteIntegration(
+        ctx,
+        actorFor(request),
+        request.params.client_id,
+        request.params.env,
+        principalOf(request),
+      );
       return reply.code(204).send();
     },
   );

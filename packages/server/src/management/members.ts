@@ -21,10 +21,19 @@ import { listEnvironmentMembers, membershipsOf, removeMember, setMemberRole } fr
 import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, EnvParams, ERRORS, ERRORS_WITH_CONFLICT } from './schemas.js';
 
-const Role = Type.Union(MEMBER_ROLES.map((r) => Type.Literal(r)), { description: 'owner, admin, developer or viewer' });
+const Role = Type.Union(
+  MEMBER_ROLES.map((r) => Type.Literal(r)),
+  { description: 'owner, admin, developer or viewer' },
+);
 const Member = Type.Object({ account_id: Type.String(), email: Type.String(), role: Role, created_at: Type.String() });
-const MemberParams = Type.Object({ env: EnvParams.properties.env, account_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
-const InvitationCreate = Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }), role: Role }, { additionalProperties: false });
+const MemberParams = Type.Object({
+  env: EnvParams.properties.env,
+  account_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+});
+const InvitationCreate = Type.Object(
+  { email: Type.String({ minLength: 3, maxLength: 320 }), role: Role },
+  { additionalProperties: false },
+);
 const InvitationCreated = Type.Object({
   link: Type.String({ description: 'Single-use; shown this once' }),
   environment: Type.String(),
@@ -46,7 +55,8 @@ const Me = Type.Object({
 
 function consoleOnly(request: { principal?: { type: string } }): void {
   const type = request.principal?.type;
-  if (type !== 'console' && type !== 'account' && type !== 'member') throw new Forbidden('members are managed from the console or the CLI');
+  if (type !== 'console' && type !== 'account' && type !== 'member')
+    throw new Forbidden('members are managed from the console or the CLI');
 }
 
 /** Registers the member routes. */
@@ -55,7 +65,14 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
   const tags = { ...COMMON, tags: ['members'] };
   app.get<{ Params: Static<typeof EnvParams> }>(
     '/environments/:env/members',
-    { schema: { ...tags, summary: 'List the members of an environment', params: EnvParams, response: { 200: Type.Object({ items: Type.Array(Member) }), ...ERRORS } } },
+    {
+      schema: {
+        ...tags,
+        summary: 'List the members of an environment',
+        params: EnvParams,
+        response: { 200: Type.Object({ items: Type.Array(Member) }), ...ERRORS },
+      },
+    },
     async (request) => {
       consoleOnly(request);
       return { items: await listEnvironmentMembers(ctx, request.params.env) };
@@ -63,16 +80,38 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
   );
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof InvitationCreate> }>(
     '/environments/:env/invitations',
-    { schema: { ...tags, summary: 'Invite an email with a role: a single-use link, shown once', params: EnvParams, body: InvitationCreate, response: { 201: InvitationCreated, ...ERRORS } } },
+    {
+      schema: {
+        ...tags,
+        summary: 'Invite an email with a role: a single-use link, shown once',
+        params: EnvParams,
+        body: InvitationCreate,
+        response: { 201: InvitationCreated, ...ERRORS },
+      },
+    },
     async (request, reply) => {
       consoleOnly(request);
-      const created = await createInvitation(ctx, actorFor(request), request.params.env, request.body.email, request.body.role);
+      const created = await createInvitation(
+        ctx,
+        actorFor(request),
+        request.params.env,
+        request.body.email,
+        request.body.role,
+      );
       return reply.code(201).header('cache-control', 'no-store').send(created);
     },
   );
   app.patch<{ Params: Static<typeof MemberParams>; Body: Static<typeof RoleChange> }>(
     '/environments/:env/members/:account_id',
-    { schema: { ...tags, summary: "Change a member's role (never the last owner's)", params: MemberParams, body: RoleChange, response: { 200: Member, ...ERRORS_WITH_CONFLICT } } },
+    {
+      schema: {
+        ...tags,
+        summary: "Change a member's role (never the last owner's)",
+        params: MemberParams,
+        body: RoleChange,
+        response: { 200: Member, ...ERRORS_WITH_CONFLICT },
+      },
+    },
     async (request) => {
       consoleOnly(request);
       requireRoleChange(principalOf(request), request.params.account_id);
@@ -81,7 +120,14 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
   );
   app.delete<{ Params: Static<typeof MemberParams> }>(
     '/environments/:env/members/:account_id',
-    { schema: { ...tags, summary: 'Remove a member (never the last owner)', params: MemberParams, response: { 204: Type.Null(), ...ERRORS_WITH_CONFLICT } } },
+    {
+      schema: {
+        ...tags,
+        summary: 'Remove a member (never the last owner)',
+        params: MemberParams,
+        response: { 204: Type.Null(), ...ERRORS_WITH_CONFLICT },
+      },
+    },
     async (request, reply) => {
       consoleOnly(request);
       await removeMember(ctx, actorFor(request), request.params.env, request.params.account_id);
@@ -90,7 +136,14 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
   );
   app.get<{ Params: Static<typeof EnvParams> }>(
     '/environments/:env/capabilities',
-    { schema: { ...tags, summary: "The caller's role and capabilities in the environment", params: EnvParams, response: { 200: Capabilities, ...ERRORS } } },
+    {
+      schema: {
+        ...tags,
+        summary: "The caller's role and capabilities in the environment",
+        params: EnvParams,
+        response: { 200: Capabilities, ...ERRORS },
+      },
+    },
     async (request) => {
       consoleOnly(request);
       const p = principalOf(request);
@@ -100,12 +153,25 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
       return { operator: p.type === 'console', role, capabilities: [...capabilitiesOf(p)] };
     },
   );
-  app.get('/me', { schema: { ...tags, summary: 'The signed-in console account and its environments', response: { 200: Me, ...ERRORS } } }, async (request) => {
-    consoleOnly(request);
-    const p = principalOf(request);
-    if (p.type === 'console') return { email: p.email, operator: true, memberships: [] };
-    if (p.type !== 'account' && p.type !== 'member') throw new Forbidden('console accounts only');
-    const memberships = (await membershipsOf(ctx, p.accountId)).map((m) => ({ environment: m.slug, role: m.role as MemberRole }));
-    return { email: p.email, operator: false, memberships };
-  });
+  app.get(
+    '/me',
+    {
+      schema: {
+        ...tags,
+        summary: 'The signed-in console account and its environments',
+        response: { 200: Me, ...ERRORS },
+      },
+    },
+    async (request) => {
+      consoleOnly(request);
+      const p = principalOf(request);
+      if (p.type === 'console') return { email: p.email, operator: true, memberships: [] };
+      if (p.type !== 'account' && p.type !== 'member') throw new Forbidden('console accounts only');
+      const memberships = (await membershipsOf(ctx, p.accountId)).map((m) => ({
+        environment: m.slug,
+        role: m.role as MemberRole,
+      }));
+      return { email: p.email, operator: false, memberships };
+    },
+  );
 }

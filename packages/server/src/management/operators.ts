@@ -11,7 +11,12 @@ import { Forbidden } from '../errors/domain-errors.js';
 import { listOperatorViews, removeOperator } from '../services/operators.js';
 import { actorFor, principalOf } from './authenticate.js';
 
-const Operator = Type.Object({ id: Type.String(), email: Type.String(), created_at: Type.String({ format: 'date-time' }), totp: Type.Boolean() });
+const Operator = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+  totp: Type.Boolean(),
+});
 const errors = { 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: ApiErrorBody };
 const common = { tags: ['operators'] };
 const config = { consoleOnly: true };
@@ -23,13 +28,32 @@ export function operatorRoutes(app: FastifyInstance, rt: Runtime): void {
     if (principal.type !== 'console') throw new Forbidden('this operation is for operators');
     return principal;
   };
-  app.get('/operators', { config, schema: { ...common, summary: 'List operators', response: { 200: Type.Object({ items: Type.Array(Operator) }), ...errors } } }, async (request) => {
-    operatorOnly(principalOf(request));
-    return { items: await listOperatorViews(ctx) };
-  });
+  app.get(
+    '/operators',
+    {
+      config,
+      schema: {
+        ...common,
+        summary: 'List operators',
+        response: { 200: Type.Object({ items: Type.Array(Operator) }), ...errors },
+      },
+    },
+    async (request) => {
+      operatorOnly(principalOf(request));
+      return { items: await listOperatorViews(ctx) };
+    },
+  );
   app.delete<{ Params: { id: string } }>(
     '/operators/:id',
-    { config, schema: { ...common, summary: 'Delete an operator (never yourself or the last one)', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 320 }) }), response: { 204: Type.Null(), ...errors } } },
+    {
+      config,
+      schema: {
+        ...common,
+        summary: 'Delete an operator (never yourself or the last one)',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 320 }) }),
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
     async (request, reply) => {
       const me = operatorOnly(principalOf(request));
       await removeOperator(ctx, actorFor(request), request.params.id, me.adminId);

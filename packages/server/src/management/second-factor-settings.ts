@@ -31,7 +31,8 @@ export function secondFactorSettingRoutes(app: FastifyInstance, rt: Runtime): vo
     async (request) => {
       // Operators, and the environment's owners (checked against ROUTE_CAPABILITIES by auth/membership.ts).
       const principal = principalOf(request);
-      if (principal.type !== 'console' && principal.type !== 'member') throw new Forbidden('this operation is for operators and owners');
+      if (principal.type !== 'console' && principal.type !== 'member')
+        throw new Forbidden('this operation is for operators and owners');
       await setRequireTotp(rt.ctx, actorFor(request), request.params.env, request.body.required);
       return { required: request.body.required };
     },

@@ -20,7 +20,11 @@ import type { ClientCredentials } from './client-auth.js';
  * The authenticated client of an OAuth request whose `credentials` were read by `readClientCredentials`.
  * @throws TooManyRequests (429) when a window is full, InvalidClient (401).
  */
-export async function authenticateRequest(rt: Runtime, request: FastifyRequest, credentials: ClientCredentials): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
+export async function authenticateRequest(
+  rt: Runtime,
+  request: FastifyRequest,
+  credentials: ClientCredentials,
+): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
   const windows = rt.throttle.windows(TOKEN_THROTTLE, credentials.clientId, request.ip);
   const learning = rt.throttle.learn(windows);
   if (learning) await learning;
@@ -39,7 +43,12 @@ export async function authenticateRequest(rt: Runtime, request: FastifyRequest, 
  * (bounded): each checks the windows when its turn comes, so a burst verifies at most the window's
  * limit, and an honest client's concurrent requests wait rather than fail (G-72).
  */
-async function authenticateAssertion(rt: Runtime, request: FastifyRequest, credentials: AssertionCredentials, windows: ScopedWindow[]): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
+async function authenticateAssertion(
+  rt: Runtime,
+  request: FastifyRequest,
+  credentials: AssertionCredentials,
+  windows: ScopedWindow[],
+): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
   const slot = rt.assertions.enter(windows[0]!.key);
   if (!slot) throw new TooManyRequests(1, 'too many client assertions being verified, retry later');
   const release = await slot;
@@ -66,7 +75,12 @@ function assertOpen(rt: Runtime, windows: readonly ScopedWindow[]): void {
 }
 
 /** Counts a failed authentication (here at once, then across nodes) and queues its audit; the error to answer. */
-async function failed(rt: Runtime, request: FastifyRequest, credentials: ClientCredentials, windows: readonly ScopedWindow[]): Promise<Error> {
+async function failed(
+  rt: Runtime,
+  request: FastifyRequest,
+  credentials: ClientCredentials,
+  windows: readonly ScopedWindow[],
+): Promise<Error> {
   const failure = await rt.throttle.fail(windows);
   rt.metrics.authFailures.inc({ reason: failure.refused ? 'throttled' : 'invalid_client' });
   const now = rt.ctx.clock.now();
@@ -81,16 +95,44 @@ async function failed(rt: Runtime, request: FastifyRequest, credentials: ClientC
  * whether the client exists (F-61). Runs off the response path (the audit queue); `now` is the
  * failure's time, milliseconds.
  */
-export async function auditFailure(rt: Runtime, log: FastifyBaseLogger, ip: string, clientId: string, filled: WindowScope[], now: number): Promise<void> {
+export async function auditFailure(
+  rt: Runtime,
+  log: FastifyBaseLogger,
+  ip: string,
+  clientId: string,
+  filled: WindowScope[],
+  now: number,
+): Promise<void> {
   const actor = { actor: 'anonymous', ip };
   if (filled.includes('ip')) {
     log.warn({ ip }, 'failed authentications from this IP are throttled');
-    await recordAudit(rt.ctx, actor, { environmentId: null, action: 'ip.throttled', target: ip, result: 'failure' }, now).catch(() => undefined);
+    await recordAudit(
+      rt.ctx,
+      actor,
+      { environmentId: null, action: 'ip.throttled', target: ip, result: 'failure' },
+      now,
+    ).catch(() => undefined);
   }
   const client = await rt.directory.client(clientId).catch(() => undefined);
   if (!client) return;
-  await recordAudit(rt.ctx, actor, { environmentId: client.environmentId, action: 'client.auth_failed', target: client.clientId, result: 'failure' }, now).catch(() => undefined);
+  await recordAudit(
+    rt.ctx,
+    actor,
+    { environmentId: client.environmentId, action: 'client.auth_failed', target: client.clientId, result: 'failure' },
+    now,
+  ).catch(() => undefined);
   for (const scope of filled.filter((s) => s !== 'ip')) {
-    await recordAudit(rt.ctx, actor, { environmentId: client.environmentId, action: 'client.throttled', target: client.clientId, result: 'failure', details: { window: scope } }, now).catch(() => undefined);
+    await recordAudit(
+      rt.ctx,
+      actor,
+      {
+        environmentId: client.environmentId,
+        action: 'client.throttled',
+        target: client.clientId,
+        result: 'failure',
+        details: { window: scope },
+      },
+      now,
+    ).catch(() => undefined);
   }
 }

@@ -30,7 +30,11 @@ export async function findClient(rt: Runtime, clientId: string): Promise<FoundCl
  * for every client_id, known or not: one HMAC digest of the presented secret, compared with the
  * current and the previous hash (a missing one compares against a dummy).
  */
-export function verifyClient(rt: Runtime, found: FoundClient, creds: SecretCredentials): { client: ClientRecord; env: EnvironmentRecord } | undefined {
+export function verifyClient(
+  rt: Runtime,
+  found: FoundClient,
+  creds: SecretCredentials,
+): { client: ClientRecord; env: EnvironmentRecord } | undefined {
   const { client, env } = found;
   const now = nowSeconds(rt.ctx.clock);
   const given = digestSecret(rt.ctx.sealer.secretPepper, creds.clientSecret);

@@ -38,13 +38,17 @@ export function readClientCredentials(authorization: string | undefined, params:
 }
 
 function readPresented(authorization: string | undefined, params: OAuthParams): ClientCredentials {
-  if (params.client_assertion !== undefined || params.client_assertion_type !== undefined) return readClientAssertion(authorization, params);
+  if (params.client_assertion !== undefined || params.client_assertion_type !== undefined)
+    return readClientAssertion(authorization, params);
   if (authorization !== undefined) {
     const match = /^([A-Za-z]+)(?: +(.*))?$/.exec(authorization.trim());
-    if (!match || match[1]!.toLowerCase() !== 'basic') throw new InvalidRequest('only HTTP Basic client authentication is accepted in the Authorization header');
+    if (!match || match[1]!.toLowerCase() !== 'basic')
+      throw new InvalidRequest('only HTTP Basic client authentication is accepted in the Authorization header');
     const { clientId, clientSecret } = decodeBasic(match[2] ?? '');
-    if (params.client_secret !== undefined) throw new InvalidRequest('use one client authentication method, not Basic and client_secret together');
-    if (params.client_id !== undefined && params.client_id !== clientId) throw new InvalidRequest('client_id in the body differs from the Authorization header');
+    if (params.client_secret !== undefined)
+      throw new InvalidRequest('use one client authentication method, not Basic and client_secret together');
+    if (params.client_id !== undefined && params.client_id !== clientId)
+      throw new InvalidRequest('client_id in the body differs from the Authorization header');
     return { clientId, clientSecret, method: 'client_secret_basic' };
   }
   const { client_id: clientId, client_secret: clientSecret } = params;

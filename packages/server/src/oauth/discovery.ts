@@ -18,11 +18,17 @@ const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y', 'n', 'e', 'kid', 'alg', 'use'] a
 /** Registers the JWKS, the authorization-server metadata and the protected resource metadata. */
 export function discoveryRoutes(app: FastifyInstance, rt: Runtime): void {
   const { issuer, jwksMaxAge } = rt.ctx.config;
-  app.get('/.well-known/jwks.json', { schema: { summary: 'Signing keys (JWKS)', tags: ['oauth'] } }, async (_request, reply) => {
-    // Copy only public members: a private member can never leak, whatever the row holds (F-62).
-    const keys = rt.keys.publicJwks().map((jwk) => Object.fromEntries(PUBLIC_MEMBERS.filter((m) => jwk[m] !== undefined).map((m) => [m, jwk[m]])));
-    return reply.header('cache-control', `public, max-age=${jwksMaxAge}`).send({ keys });
-  });
+  app.get(
+    '/.well-known/jwks.json',
+    { schema: { summary: 'Signing keys (JWKS)', tags: ['oauth'] } },
+    async (_request, reply) => {
+      // Copy only public members: a private member can never leak, whatever the row holds (F-62).
+      const keys = rt.keys
+        .publicJwks()
+        .map((jwk) => Object.fromEntries(PUBLIC_MEMBERS.filter((m) => jwk[m] !== undefined).map((m) => [m, jwk[m]])));
+      return reply.header('cache-control', `public, max-age=${jwksMaxAge}`).send({ keys });
+    },
+  );
   const metadata = {
     issuer,
     // RFC 8414 §2 lets a client_credentials-only server leave this out, but clients such as the MCP
@@ -44,16 +50,21 @@ export function discoveryRoutes(app: FastifyInstance, rt: Runtime): void {
     scopes_supported: ENVIRONMENT_API_SCOPES.map((s) => s.value),
     service_documentation: `${issuer}/docs`,
   };
-  app.get('/.well-known/oauth-authorization-server', { schema: { summary: 'Authorization server metadata (RFC 8414)', tags: ['oauth'] } }, async (_request, reply) =>
-    reply.header('cache-control', 'public, max-age=300').send(metadata),
+  app.get(
+    '/.well-known/oauth-authorization-server',
+    { schema: { summary: 'Authorization server metadata (RFC 8414)', tags: ['oauth'] } },
+    async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(metadata),
   );
   // No authorization code or implicit grant: RFC 6749 §4.1.2.1 `unsupported_response_type`, shown
   // to whoever arrived here (no redirect: no client registers a redirect URI).
-  app.get(AUTHORIZATION_PATH, { schema: { summary: 'Authorization endpoint: no response type is supported', tags: ['oauth'] } }, async (_request, reply) =>
-    reply
-      .code(400)
-      .header('cache-control', 'no-store')
-      .send({ error: 'unsupported_response_type', error_description: 'this server issues tokens only with client_credentials at the token endpoint' }),
+  app.get(
+    AUTHORIZATION_PATH,
+    { schema: { summary: 'Authorization endpoint: no response type is supported', tags: ['oauth'] } },
+    async (_request, reply) =>
+      reply.code(400).header('cache-control', 'no-store').send({
+        error: 'unsupported_response_type',
+        error_description: 'this server issues tokens only with client_credentials at the token endpoint',
+      }),
   );
   protectedResourceRoute(app, rt);
 }

@@ -22,7 +22,11 @@ export function introspectRoute(app: FastifyInstance, rt: Runtime): void {
     '/oauth/introspect',
     {
       bodyLimit: OAUTH_BODY_LIMIT,
-      schema: { summary: 'Introspect a token (RFC 7662)', tags: ['oauth'], response: { 200: IntrospectionResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, 503: OAuthErrorBody } },
+      schema: {
+        summary: 'Introspect a token (RFC 7662)',
+        tags: ['oauth'],
+        response: { 200: IntrospectionResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, 503: OAuthErrorBody },
+      },
     },
     async (request, reply) => {
       const params = oauthParams(request);
@@ -34,14 +38,36 @@ export function introspectRoute(app: FastifyInstance, rt: Runtime): void {
       const now = nowSeconds(rt.ctx.clock);
       const skew = rt.ctx.config.clockSkew;
       const owner = t && (await rt.directory.client(t.clientId));
-      const live = !!t?.row && t.row.revoked_at === null && t.exp + skew > now && t.environment === env.slug && !!owner?.enabled && owner.environmentId === env.id;
+      const live =
+        !!t?.row &&
+        t.row.revoked_at === null &&
+        t.exp + skew > now &&
+        t.environment === env.slug &&
+        !!owner?.enabled &&
+        owner.environmentId === env.id;
       // The token's scopes that its integration still holds (G-67): none left means inactive.
       const api = live && typeof t.claims.aud === 'string' ? env.apiByAudience.get(t.claims.aud) : undefined;
-      const scope = api && owner && typeof t.claims.scope === 'string' ? [...effectiveScopes(t.claims.scope.split(' '), owner, api)] : [];
+      const scope =
+        api && owner && typeof t.claims.scope === 'string'
+          ? [...effectiveScopes(t.claims.scope.split(' '), owner, api)]
+          : [];
       if (!live || !scope.length) return { active: false };
       const c = t.claims;
       const cnf = c.cnf as { jkt: string } | undefined;
-      return { active: true, scope: scope.join(' '), client_id: c.client_id, token_type: cnf ? 'DPoP' : 'Bearer', ...(cnf && { cnf: { jkt: cnf.jkt } }), exp: c.exp, iat: c.iat, sub: c.sub, aud: c.aud, iss: c.iss, jti: c.jti, environment: c.environment };
+      return {
+        active: true,
+        scope: scope.join(' '),
+        client_id: c.client_id,
+        token_type: cnf ? 'DPoP' : 'Bearer',
+        ...(cnf && { cnf: { jkt: cnf.jkt } }),
+        exp: c.exp,
+        iat: c.iat,
+        sub: c.sub,
+        aud: c.aud,
+        iss: c.iss,
+        jti: c.jti,
+        environment: c.environment,
+      };
     },
   );
 }

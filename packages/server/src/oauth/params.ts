@@ -20,8 +20,10 @@ const STRUCTURED_NAME = /[[\]]/;
 
 function add(params: Record<string, string>, name: string, value: string): void {
   if (hasNul(name) || hasNul(value)) throw new InvalidRequest('a parameter holds a NUL character');
-  if (STRUCTURED_NAME.test(name)) throw new InvalidRequest(`parameter ${JSON.stringify(name.slice(0, 64))} is not a plain parameter`);
-  if (Object.prototype.hasOwnProperty.call(params, name)) throw new InvalidRequest(`parameter ${JSON.stringify(name.slice(0, 64))} is repeated`);
+  if (STRUCTURED_NAME.test(name))
+    throw new InvalidRequest(`parameter ${JSON.stringify(name.slice(0, 64))} is not a plain parameter`);
+  if (Object.prototype.hasOwnProperty.call(params, name))
+    throw new InvalidRequest(`parameter ${JSON.stringify(name.slice(0, 64))} is repeated`);
   params[name] = value;
 }
 
@@ -72,7 +74,8 @@ export function parseJson(body: string): OAuthParams {
   const params: Record<string, string> = Object.create(null);
   for (const member of ast.body.members) {
     const name = member.name.type === 'String' ? member.name.value : String(member.name.name);
-    if (member.value.type !== 'String') throw new InvalidRequest(`parameter ${JSON.stringify(name.slice(0, 64))} must be a string`);
+    if (member.value.type !== 'String')
+      throw new InvalidRequest(`parameter ${JSON.stringify(name.slice(0, 64))} must be a string`);
     add(params, name, member.value.value);
   }
   return params;
@@ -84,20 +87,28 @@ export function parseJson(body: string): OAuthParams {
  */
 export function registerOAuthBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: OAUTH_BODY_LIMIT }, (_req, body, done) => {
-    try {
-      done(null, parseForm(body as string));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: OAUTH_BODY_LIMIT }, (_req, body, done) => {
-    try {
-      done(null, parseJson(body as string));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: OAUTH_BODY_LIMIT },
+    (_req, body, done) => {
+      try {
+        done(null, parseForm(body as string));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    },
+  );
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: OAUTH_BODY_LIMIT },
+    (_req, body, done) => {
+      try {
+        done(null, parseJson(body as string));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    },
+  );
 }
 
 /**

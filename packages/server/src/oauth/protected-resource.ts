@@ -31,7 +31,9 @@ export function protectedResourceRoute(app: FastifyInstance, rt: Runtime): void 
     resource_name: 'Gatehouse Environment API',
     resource_documentation: `${issuer}/docs`,
   };
-  app.get(PROTECTED_RESOURCE_PATH, { schema: { summary: 'Protected resource metadata of the Environment API (RFC 9728)', tags: ['oauth'] } }, async (_request, reply) =>
-    reply.header('cache-control', 'public, max-age=300').send(metadata),
+  app.get(
+    PROTECTED_RESOURCE_PATH,
+    { schema: { summary: 'Protected resource metadata of the Environment API (RFC 9728)', tags: ['oauth'] } },
+    async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(metadata),
   );
 }

@@ -22,7 +22,11 @@ export function revokeRoute(app: FastifyInstance, rt: Runtime): void {
     '/oauth/revoke',
     {
       bodyLimit: OAUTH_BODY_LIMIT,
-      schema: { summary: 'Revoke a token (RFC 7009)', tags: ['oauth'], response: { 200: Type.Object({}), 400: OAuthErrorBody, 401: OAuthErrorBody, 503: OAuthErrorBody } },
+      schema: {
+        summary: 'Revoke a token (RFC 7009)',
+        tags: ['oauth'],
+        response: { 200: Type.Object({}), 400: OAuthErrorBody, 401: OAuthErrorBody, 503: OAuthErrorBody },
+      },
     },
     async (request, reply) => {
       const params = oauthParams(request);
@@ -32,8 +36,16 @@ export function revokeRoute(app: FastifyInstance, rt: Runtime): void {
       const inspected = await inspectToken(rt, params.token);
       const now = nowSeconds(rt.ctx.clock);
       if (inspected?.row && inspected.row.revoked_at === null && inspected.exp > now) {
-        if (inspected.row.integration_id !== client.id) throw new UnauthorizedClient('a client may revoke only its own tokens');
-        await revokeToken(rt.ctx, { actor: `integration:${client.clientId}`, ip: request.ip }, env.id, client.clientId, inspected.jti, now);
+        if (inspected.row.integration_id !== client.id)
+          throw new UnauthorizedClient('a client may revoke only its own tokens');
+        await revokeToken(
+          rt.ctx,
+          { actor: `integration:${client.clientId}`, ip: request.ip },
+          env.id,
+          client.clientId,
+          inspected.jti,
+          now,
+        );
         await rt.coherence.local('revocation', inspected.jti);
       }
       return reply.header('cache-control', 'no-store').send({});

@@ -34,7 +34,13 @@ export async function inspectToken(rt: Runtime, token: string): Promise<Inspecte
     return undefined;
   }
   const { header, payload } = decoded;
-  if (header.alg !== SIGNING_ALG || header.typ !== ACCESS_TOKEN_TYP || typeof header.kid !== 'string' || payload.iss !== rt.ctx.config.issuer) return undefined;
+  if (
+    header.alg !== SIGNING_ALG ||
+    header.typ !== ACCESS_TOKEN_TYP ||
+    typeof header.kid !== 'string' ||
+    payload.iss !== rt.ctx.config.issuer
+  )
+    return undefined;
   const key = rt.keys.verificationKey(header.kid);
   if (!key) return undefined;
   try {
@@ -43,7 +49,13 @@ export async function inspectToken(rt: Runtime, token: string): Promise<Inspecte
     return undefined;
   }
   const { jti, client_id: clientId, environment, exp } = payload;
-  if (typeof jti !== 'string' || typeof clientId !== 'string' || typeof environment !== 'string' || typeof exp !== 'number') return undefined;
+  if (
+    typeof jti !== 'string' ||
+    typeof clientId !== 'string' ||
+    typeof environment !== 'string' ||
+    typeof exp !== 'number'
+  )
+    return undefined;
   const row = await issuedTokenState(rt.ctx, jti);
   return { claims: payload, jti, clientId, environment, exp, row };
 }

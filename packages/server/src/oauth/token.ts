@@ -26,7 +26,13 @@ export function tokenRoute(app: FastifyInstance, rt: Runtime): void {
       summary: 'Token endpoint (client_credentials)',
       tags: ['oauth'],
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
-      response: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, 429: OAuthErrorBody, 503: OAuthErrorBody },
+      response: {
+        200: TokenResponse,
+        400: OAuthErrorBody,
+        401: OAuthErrorBody,
+        429: OAuthErrorBody,
+        503: OAuthErrorBody,
+      },
     },
     handler: async (request, reply) => {
       const params = oauthParams(request);
@@ -37,7 +43,14 @@ export function tokenRoute(app: FastifyInstance, rt: Runtime): void {
       if (!grant) throw new UnsupportedGrantType(grantType);
       const { client, env } = await authenticateRequest(rt, request, credentials);
       const jkt = await tokenRequestDpop(rt, request, client);
-      const body = await grant.handler({ env, client, params, issuer: rt.issuer, actor: { actor: `integration:${client.clientId}`, ip: request.ip }, jkt });
+      const body = await grant.handler({
+        env,
+        client,
+        params,
+        issuer: rt.issuer,
+        actor: { actor: `integration:${client.clientId}`, ip: request.ip },
+        jkt,
+      });
       // Last use is noted in memory and written in batches (services/usage-ledger.ts): no store write here.
       rt.usage.touch(client.id);
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);

@@ -89,9 +89,14 @@ let dummyHash: Promise<string> | undefined;
  * The administrator whose email and password these are, or undefined. An unknown email costs the
  * same hashing work as a wrong password, so timing doesn't tell which emails exist.
  */
-export async function verifyAdminPassword(ctx: Context, email: string, password: string): Promise<{ id: string; email: string } | undefined> {
+export async function verifyAdminPassword(
+  ctx: Context,
+  email: string,
+  password: string,
+): Promise<{ id: string; email: string } | undefined> {
   const normalized = normalizeEmail(email);
-  const row = password.length <= MAX_PASSWORD_LENGTH ? await repositories(ctx.store).admins.byEmail(normalized) : undefined;
+  const row =
+    password.length <= MAX_PASSWORD_LENGTH ? await repositories(ctx.store).admins.byEmail(normalized) : undefined;
   dummyHash ??= hash(generateId(24), ARGON2);
   const stored = row?.password_hash ?? (await dummyHash);
   const ok = await verify(stored, password.slice(0, MAX_PASSWORD_LENGTH)).catch(() => false);

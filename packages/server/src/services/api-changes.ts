@@ -46,27 +46,47 @@ export interface ApiChangeResult {
  * @throws NotFound (404) for an unknown environment or API; Conflict (409) for the Environment
  *   API; InvalidInput (400) for an empty patch, a bad name or scope, or repeated scopes.
  */
-export async function updateApi(ctx: Context, actor: Actor, slug: string, ref: string, patch: ApiUpdate): Promise<Api & { removed_scopes: string[]; affected_integrations: string[]; revoked_tokens: number }> {
+export async function updateApi(
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  ref: string,
+  patch: ApiUpdate,
+): Promise<Api & { removed_scopes: string[]; affected_integrations: string[]; revoked_tokens: number }> {
   const env = await requireEnvironment(ctx, slug);
   const api = findApi(env, ref);
   refuseBuiltIn(api, 'renamed or changed');
   if (patch.name === undefined && patch.scopes === undefined) throw new InvalidInput('give name or scopes to change');
   const values = patch.scopes?.map((s) => s.value) ?? [];
   const bad = values.find((v) => !isScopeValue(v));
-  if (bad !== undefined) throw new InvalidInput(`scopes: ${JSON.stringify(bad)} is not a scope (1-200 printable characters without spaces, quotes or backslashes)`);
-  if (patch.name !== undefined && (!patch.name.trim() || patch.name.length > 200)) throw new InvalidInput('name must be 1-200 characters');
+  if (bad !== undefined)
+    throw new InvalidInput(
+      `scopes: ${JSON.stringify(bad)} is not a scope (1-200 printable characters without spaces, quotes or backslashes)`,
+    );
+  if (patch.name !== undefined && (!patch.name.trim() || patch.name.length > 200))
+    throw new InvalidInput('name must be 1-200 characters');
   const repeated = values.find((v, i) => values.indexOf(v) !== i);
   if (repeated !== undefined) throw new InvalidInput(`scopes: ${JSON.stringify(repeated)} is repeated`);
   const removed = patch.scopes ? api.scopes.map((s) => s.value).filter((v) => !values.includes(v)) : [];
   const now = nowSeconds(ctx.clock);
   const result = await unitOfWork(ctx.store, async (uow): Promise<ApiChangeResult> => {
     if (patch.name !== undefined) await uow.apis.rename(api.id, patch.name);
-    const holders = removed.length ? (await uow.apis.holders(api.id)).filter((h) => h.scopes.some((s) => removed.includes(s))) : [];
+    const holders = removed.length
+      ? (await uow.apis.holders(api.id)).filter((h) => h.scopes.some((s) => removed.includes(s)))
+      : [];
     if (patch.scopes) {
       await uow.apis.removeGrantedScopes(api.id, removed);
-      await uow.apis.replaceScopes(api.id, patch.scopes.map((s) => ({ value: s.value, description: s.description ?? '' })));
+      await uow.apis.replaceScopes(
+        api.id,
+        patch.scopes.map((s) => ({ value: s.value, description: s.description ?? '' })),
+      );
     }
-    const revokedTokens = await uow.apis.endTokensForAudience(holders.map((h) => h.integrationId), api.audience, now, patch.keep_tokens === true);
+    const revokedTokens = await uow.apis.endTokensForAudience(
+      holders.map((h) => h.integrationId),
+      api.audience,
+      now,
+      patch.keep_tokens === true,
+    );
     for (const h of holders) await uow.change('integration', h.integrationId, now);
     if (revokedTokens) for (const h of holders) await uow.change('revocation', `integration:${h.integrationId}`, now);
     await uow.change('api', env.id, now);
@@ -78,11 +98,20 @@ export async function updateApi(ctx: Context, actor: Actor, slug: string, ref: s
       ...(holders.length && { affected_integrations: holders.map((h) => h.clientId) }),
       ...(revokedTokens && { revoked_tokens: revokedTokens }),
     };
-    await uow.audit(actor, { environmentId: env.id, action: 'api.update', target: api.audience, details }, ctx.clock.now());
+    await uow.audit(
+      actor,
+      { environmentId: env.id, action: 'api.update', target: api.audience, details },
+      ctx.clock.now(),
+    );
     return { removedScopes: removed, affectedIntegrations: holders.map((h) => h.clientId), revokedTokens };
   });
   const fresh = await requireEnvironment(ctx, slug);
-  return { ...apiDto(findApi(fresh, api.id)), removed_scopes: result.removedScopes, affected_integrations: result.affectedIntegrations, revoked_tokens: result.revokedTokens };
+  return {
+    ...apiDto(findApi(fresh, api.id)),
+    removed_scopes: result.removedScopes,
+    affected_integrations: result.affectedIntegrations,
+    revoked_tokens: result.revokedTokens,
+  };
 }
 
 /**
@@ -92,7 +121,13 @@ export async function updateApi(ctx: Context, actor: Actor, slug: string, ref: s
  * @throws NotFound (404); Conflict (409) for the Environment API, or naming the holders
  *   when integrations hold grants on it and `force` is not set.
  */
-export async function deleteApi(ctx: Context, actor: Actor, slug: string, ref: string, opts: { force?: boolean | undefined } = {}): Promise<ApiChangeResult> {
+export async function deleteApi(
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  ref: string,
+  opts: { force?: boolean | undefined } = {},
+): Promise<ApiChangeResult> {
   const env = await requireEnvironment(ctx, slug);
   const api = findApi(env, ref);
   refuseBuiltIn(api, 'deleted');
@@ -100,18 +135,44 @@ export async function deleteApi(ctx: Context, actor: Actor, slug: string, ref: s
   return unitOfWork(ctx.store, async (uow) => {
     const holders = await uow.apis.holders(api.id);
     if (holders.length && !opts.force) {
-      const names = holders.slice(0, 5).map((h) => h.clientId).join(', ') + (holders.length > 5 ? ` and ${holders.length - 5} more` : '');
-      throw new Conflict(`${holders.length} integration(s) hold grants on this API (${names}): remove their grants first, or delete with force to remove them and revoke their tokens for it`);
+      const names =
+        holders
+          .slice(0, 5)
+          .map((h) => h.clientId)
+          .join(', ') + (holders.length > 5 ? ` and ${holders.length - 5} more` : '');
+      throw new Conflict(
+        `${holders.length} integration(s) hold grants on this API (${names}): remove their grants first, or delete with force to remove them and revoke their tokens for it`,
+      );
     }
-    const revokedTokens = await uow.apis.endTokensForAudience(holders.map((h) => h.integrationId), api.audience, now, false);
+    const revokedTokens = await uow.apis.endTokensForAudience(
+      holders.map((h) => h.integrationId),
+      api.audience,
+      now,
+      false,
+    );
     await uow.apis.delete(api.id);
     for (const h of holders) {
       await uow.change('integration', h.integrationId, now);
       if (revokedTokens) await uow.change('revocation', `integration:${h.integrationId}`, now);
     }
     await uow.change('api', env.id, now);
-    const details = { name: api.name, ...(holders.length && { forced: true, affected_integrations: holders.map((h) => h.clientId), revoked_tokens: revokedTokens }) };
-    await uow.audit(actor, { environmentId: env.id, action: 'api.delete', target: api.audience, details }, ctx.clock.now());
-    return { removedScopes: api.scopes.map((s) => s.value), affectedIntegrations: holders.map((h) => h.clientId), revokedTokens };
+    const details = {
+      name: api.name,
+      ...(holders.length && {
+        forced: true,
+        affected_integrations: holders.map((h) => h.clientId),
+        revoked_tokens: revokedTokens,
+      }),
+    };
+    await uow.audit(
+      actor,
+      { environmentId: env.id, action: 'api.delete', target: api.audience, details },
+      ctx.clock.now(),
+    );
+    return {
+      removedScopes: api.scopes.map((s) => s.value),
+      affectedIntegrations: holders.map((h) => h.clientId),
+      revokedTokens,
+    };
   });
 }

@@ -16,7 +16,14 @@ import { findApi } from './api-changes.js';
 
 /** The wire form of an API. */
 export function apiDto(api: ApiRecord): Api {
-  return { id: api.id, name: api.name, audience: api.audience, built_in: api.builtIn, scopes: api.scopes, created_at: new Date(api.createdAt * 1000).toISOString() };
+  return {
+    id: api.id,
+    name: api.name,
+    audience: api.audience,
+    built_in: api.builtIn,
+    scopes: api.scopes,
+    created_at: new Date(api.createdAt * 1000).toISOString(),
+  };
 }
 
 /** The APIs of an environment, the Environment API first. */
@@ -31,12 +38,17 @@ export async function listApis(ctx: Context, slug: string): Promise<Api[]> {
  */
 export async function createApi(ctx: Context, actor: Actor, slug: string, input: ApiCreate): Promise<Api> {
   const env = await requireEnvironment(ctx, slug);
-  if (!URL.canParse(input.audience) && !/^[\w.:-]+$/.test(input.audience)) throw new InvalidInput('audience must be a URI');
+  if (!URL.canParse(input.audience) && !/^[\w.:-]+$/.test(input.audience))
+    throw new InvalidInput('audience must be a URI');
   // The Environment API's audience follows the config (H-80), so its stored row can't catch this.
-  if (input.audience === env.environmentApi.audience) throw new Conflict('an API with this audience exists in the environment');
+  if (input.audience === env.environmentApi.audience)
+    throw new Conflict('an API with this audience exists in the environment');
   const values = input.scopes.map((s) => s.value);
   const bad = values.find((v) => !isScopeValue(v));
-  if (bad !== undefined) throw new InvalidInput(`scopes: ${JSON.stringify(bad)} is not a scope (1-200 printable characters without spaces, quotes or backslashes)`);
+  if (bad !== undefined)
+    throw new InvalidInput(
+      `scopes: ${JSON.stringify(bad)} is not a scope (1-200 printable characters without spaces, quotes or backslashes)`,
+    );
   if (new Set(values).size !== values.length) throw new InvalidInput('scopes are repeated');
   const now = nowSeconds(ctx.clock);
   const id = `api_${generateId(12)}`;

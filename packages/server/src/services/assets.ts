@@ -14,13 +14,28 @@ import { repositories, unitOfWork } from '../store/unit-of-work.js';
 export type AssetKind = 'media' | 'fonts';
 
 function dto(r: AssetTable): Asset {
-  return { id: r.id, name: r.name, content_type: r.content_type, size: Number(r.size), checksum: r.checksum, created_at: new Date(Number(r.created_at) * 1000).toISOString() };
+  return {
+    id: r.id,
+    name: r.name,
+    content_type: r.content_type,
+    size: Number(r.size),
+    checksum: r.checksum,
+    created_at: new Date(Number(r.created_at) * 1000).toISOString(),
+  };
 }
 
 /** Assets of a kind in an environment, oldest first, a page after `cursor`. */
-export async function listAssets(ctx: Context, environmentId: string, kind: AssetKind, q: { limit?: number | undefined; cursor?: string | undefined }) {
+export async function listAssets(
+  ctx: Context,
+  environmentId: string,
+  kind: AssetKind,
+  q: { limit?: number | undefined; cursor?: string | undefined },
+) {
   const limit = pageSize(q.limit);
-  return page((await repositories(ctx.store).assets.page(environmentId, kind, { limit: limit + 1, cursor: q.cursor })).map(dto), limit);
+  return page(
+    (await repositories(ctx.store).assets.page(environmentId, kind, { limit: limit + 1, cursor: q.cursor })).map(dto),
+    limit,
+  );
 }
 
 /**
@@ -34,7 +49,13 @@ export async function getAsset(ctx: Context, environmentId: string, kind: AssetK
 }
 
 /** Records a new asset; `createdBy` is the actor string. */
-export async function createAsset(ctx: Context, environmentId: string, kind: AssetKind, input: AssetCreate, createdBy: string): Promise<Asset> {
+export async function createAsset(
+  ctx: Context,
+  environmentId: string,
+  kind: AssetKind,
+  input: AssetCreate,
+  createdBy: string,
+): Promise<Asset> {
   const row: AssetTable = {
     id: resourceId(kind === 'media' ? 'med' : 'fnt', ctx.clock.now()),
     environment_id: environmentId,

@@ -9,7 +9,13 @@ import type { AuditEvent } from '@gatehouse/contracts';
 import type { Context } from '../context.js';
 import { InvalidInput } from '../errors/domain-errors.js';
 import type { Queryable } from '../store/repositories/queryable.js';
-import { auditEvents, type AuditActor, type AuditEntry, type AuditEventFilter, type AuditRow } from '../store/repositories/audit.js';
+import {
+  auditEvents,
+  type AuditActor,
+  type AuditEntry,
+  type AuditEventFilter,
+  type AuditRow,
+} from '../store/repositories/audit.js';
 import { repositories } from '../store/unit-of-work.js';
 
 export { audit, type AuditEntry } from '../store/repositories/audit.js';
@@ -42,7 +48,8 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{
 function time(name: 'since' | 'until', value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = ISO_TIME.test(value) ? Date.parse(value) : NaN;
-  if (!Number.isFinite(ms)) throw new InvalidInput(`${name}: must be an ISO 8601 time, e.g. 2026-01-31 or 2026-01-31T09:00:00Z`);
+  if (!Number.isFinite(ms))
+    throw new InvalidInput(`${name}: must be an ISO 8601 time, e.g. 2026-01-31 or 2026-01-31T09:00:00Z`);
   return ms;
 }
 
@@ -56,8 +63,15 @@ function parseCursor(cursor: string | undefined): { createdAtMs: number; id: str
 
 /** The repository filter of `filter`. @throws InvalidInput (400) naming the malformed parameter. */
 function parseFilter(filter: AuditFilter): AuditEventFilter {
-  if (filter.action !== undefined && !ACTION.test(filter.action)) throw new InvalidInput('action: must be an action name like integration.update, or a family like integration.*');
-  return { action: filter.action, actor: filter.actor, target: filter.target, sinceMs: time('since', filter.since), untilMs: time('until', filter.until) };
+  if (filter.action !== undefined && !ACTION.test(filter.action))
+    throw new InvalidInput('action: must be an action name like integration.update, or a family like integration.*');
+  return {
+    action: filter.action,
+    actor: filter.actor,
+    target: filter.target,
+    sinceMs: time('since', filter.since),
+    untilMs: time('until', filter.until),
+  };
 }
 
 /** A page of at most `limit` from up to `limit + 1` rows. */
@@ -97,16 +111,31 @@ function changesOf(details: string | null): AuditEvent['changes'] {
  * @throws InvalidInput (400) `invalid_request` for a cursor this function did not make, or a
  *   malformed filter value (the message starts with the parameter's name).
  */
-export async function auditPage(ctx: Context, environmentId: string | null, limit: number, cursor?: string, filter: AuditFilter = {}): Promise<AuditPage> {
+export async function auditPage(
+  ctx: Context,
+  environmentId: string | null,
+  limit: number,
+  cursor?: string,
+  filter: AuditFilter = {},
+): Promise<AuditPage> {
   const after = parseCursor(cursor);
-  return toPage(await repositories(ctx.store).auditLog.events(environmentId, limit + 1, after, parseFilter(filter)), limit);
+  return toPage(
+    await repositories(ctx.store).auditLog.events(environmentId, limit + 1, after, parseFilter(filter)),
+    limit,
+  );
 }
 
 /**
  * {@link auditPage} on a store handle `db` (the CLI and tests hold one).
  * @throws InvalidInput (400) as {@link auditPage}.
  */
-export async function listAudit(db: Queryable, environmentId: string | null, limit: number, cursor?: string, filter: AuditFilter = {}): Promise<AuditPage> {
+export async function listAudit(
+  db: Queryable,
+  environmentId: string | null,
+  limit: number,
+  cursor?: string,
+  filter: AuditFilter = {},
+): Promise<AuditPage> {
   const after = parseCursor(cursor);
   return toPage(await auditEvents(db, environmentId, limit + 1, after, parseFilter(filter)), limit);
 }

@@ -26,7 +26,8 @@ export async function clientKeyFrom(jwk: Jwk, now: number): Promise<ClientKeyRec
   try {
     return await toClientKey(jwk, now);
   } catch (err) {
-    if (err instanceof UnacceptableKey) throw new InvalidInput(`unacceptable key: ${err.message}`, 'invalid_client_metadata');
+    if (err instanceof UnacceptableKey)
+      throw new InvalidInput(`unacceptable key: ${err.message}`, 'invalid_client_metadata');
     throw err;
   }
 }
@@ -38,7 +39,8 @@ export async function clientKeyFrom(jwk: Jwk, now: number): Promise<ClientKeyRec
 export async function clientKeysFrom(jwks: Jwks, now: number): Promise<ClientKeyRecord[]> {
   const keys: ClientKeyRecord[] = [];
   for (const jwk of jwks.keys) keys.push(await clientKeyFrom(jwk, now));
-  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new InvalidInput('every key needs its own kid', 'invalid_client_metadata');
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length)
+    throw new InvalidInput('every key needs its own kid', 'invalid_client_metadata');
   return keys;
 }
 
@@ -48,13 +50,20 @@ export async function clientKeysFrom(jwks: Jwks, now: number): Promise<ClientKey
  * @throws InvalidInput `invalid_client_metadata`.
  */
 export function checkJwksUri(ctx: Context, uri: string): string {
-  if (!jwksUriPolicy(uri, ctx.config.jwksUriAllowedHosts).allowed) throw new InvalidInput('jwks_uri must be an https URL without credentials or fragment', 'invalid_client_metadata');
+  if (!jwksUriPolicy(uri, ctx.config.jwksUriAllowedHosts).allowed)
+    throw new InvalidInput('jwks_uri must be an https URL without credentials or fragment', 'invalid_client_metadata');
   return uri;
 }
 
 /** The wire form of a key. */
 export function clientKeyDto(k: ClientKeyRecord): ClientKey {
-  return { kid: k.kid, alg: k.alg, kty: String(k.jwk.kty), jwk: k.jwk as Jwk, created_at: new Date(k.createdAt * 1000).toISOString() };
+  return {
+    kid: k.kid,
+    alg: k.alg,
+    kty: String(k.jwk.kty),
+    jwk: k.jwk as Jwk,
+    created_at: new Date(k.createdAt * 1000).toISOString(),
+  };
 }
 
 /** The registered keys of an integration, oldest first. @throws NotFound. */
@@ -68,17 +77,38 @@ export async function listClientKeys(ctx: Context, clientId: string, slug?: stri
  * @throws NotFound; InvalidInput (400) as {@link clientKeyFrom} or beyond {@link MAX_CLIENT_KEYS}; Conflict
  *   409 for a `kid` it already has; InsufficientScope (403) from the policy.
  */
-export async function addClientKey(ctx: Context, actor: Actor, clientId: string, jwk: Jwk, slug?: string, by?: Principal): Promise<ClientKey> {
+export async function addClientKey(
+  ctx: Context,
+  actor: Actor,
+  clientId: string,
+  jwk: Jwk,
+  slug?: string,
+  by?: Principal,
+): Promise<ClientKey> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
   if (by && !isSelf(by, client)) requireManageable(by, env, client);
   const now = nowSeconds(ctx.clock);
   const key = await clientKeyFrom(jwk, now);
-  if (client.keys.some((k) => k.kid === key.kid)) throw new Conflict(`the integration already has a key ${JSON.stringify(key.kid)}`);
-  if (client.keys.length >= MAX_CLIENT_KEYS) throw new InvalidInput(`an integration holds at most ${MAX_CLIENT_KEYS} keys: remove one first`, 'invalid_client_metadata');
+  if (client.keys.some((k) => k.kid === key.kid))
+    throw new Conflict(`the integration already has a key ${JSON.stringify(key.kid)}`);
+  if (client.keys.length >= MAX_CLIENT_KEYS)
+    throw new InvalidInput(
+      `an integration holds at most ${MAX_CLIENT_KEYS} keys: remove one first`,
+      'invalid_client_metadata',
+    );
   await unitOfWork(ctx.store, async (uow) => {
     await uow.integrations.insertKeys(client.id, [key]);
     await changed(uow, client.id, now);
-    await uow.audit(actor, { environmentId: env.id, action: 'integration.add_key', target: clientId, details: { kid: key.kid, alg: key.alg } }, ctx.clock.now());
+    await uow.audit(
+      actor,
+      {
+        environmentId: env.id,
+        action: 'integration.add_key',
+        target: clientId,
+        details: { kid: key.kid, alg: key.alg },
+      },
+      ctx.clock.now(),
+    );
   });
   return clientKeyDto(key);
 }
@@ -87,7 +117,14 @@ export async function addClientKey(ctx: Context, actor: Actor, clientId: string,
  * Removes key `kid`; assertions signed with it fail from then on (within the change feed's second).
  * @throws NotFound for an unknown integration or kid; InsufficientScope (403) from the policy.
  */
-export async function removeClientKey(ctx: Context, actor: Actor, clientId: string, kid: string, slug?: string, by?: Principal): Promise<void> {
+export async function removeClientKey(
+  ctx: Context,
+  actor: Actor,
+  clientId: string,
+  kid: string,
+  slug?: string,
+  by?: Principal,
+): Promise<void> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
   if (by && !isSelf(by, client)) requireManageable(by, env, client);
   if (!client.keys.some((k) => k.kid === kid)) throw new NotFound('key');
@@ -95,7 +132,11 @@ export async function removeClientKey(ctx: Context, actor: Actor, clientId: stri
   await unitOfWork(ctx.store, async (uow) => {
     await uow.integrations.deleteKey(client.id, kid);
     await changed(uow, client.id, now);
-    await uow.audit(actor, { environmentId: env.id, action: 'integration.remove_key', target: clientId, details: { kid } }, ctx.clock.now());
+    await uow.audit(
+      actor,
+      { environmentId: env.id, action: 'integration.remove_key', target: clientId, details: { kid } },
+      ctx.clock.now(),
+    );
   });
 }
 

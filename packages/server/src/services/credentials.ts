@@ -60,7 +60,13 @@ export interface NewSecretDto {
  * `create` can refuse atomically when one exists.
  * @throws Conflict `conflict` when `mode` is `create` and a current secret exists.
  */
-async function writeSecret(ctx: Context, actor: Actor, environmentId: string, graceSeconds: number, mode: 'create' | 'rotate'): Promise<{ secret: string; createdAt: number }> {
+async function writeSecret(
+  ctx: Context,
+  actor: Actor,
+  environmentId: string,
+  graceSeconds: number,
+  mode: 'create' | 'rotate',
+): Promise<{ secret: string; createdAt: number }> {
   const now = nowSeconds(ctx.clock);
   const secret = randomBytes(64).toString('base64url');
   const id = `cred_${generateId(12)}`;
@@ -71,9 +77,27 @@ async function writeSecret(ctx: Context, actor: Actor, environmentId: string, gr
     }
     // At most one previous secret: older ones end now; the current one ends after the grace period.
     await uow.credentials.retireSecrets(environmentId, now + graceSeconds);
-    await uow.credentials.insert({ id, environment_id: environmentId, kind: 'secret', alg: SECRET_ALGS.join(' '), kid: null, material: ctx.sealer.seal(secret, `environment-secret:${id}`), allow_admin: 1, expires_at: null, created_at: now });
+    await uow.credentials.insert({
+      id,
+      environment_id: environmentId,
+      kind: 'secret',
+      alg: SECRET_ALGS.join(' '),
+      kid: null,
+      material: ctx.sealer.seal(secret, `environment-secret:${id}`),
+      allow_admin: 1,
+      expires_at: null,
+      created_at: now,
+    });
     await uow.change('credential', environmentId, now);
-    await uow.audit(actor, { environmentId, action: mode === 'create' ? 'environment.secret_create' : 'environment.secret_rotate', details: { grace_seconds: graceSeconds } }, ctx.clock.now());
+    await uow.audit(
+      actor,
+      {
+        environmentId,
+        action: mode === 'create' ? 'environment.secret_create' : 'environment.secret_rotate',
+        details: { grace_seconds: graceSeconds },
+      },
+      ctx.clock.now(),
+    );
   });
   return { secret, createdAt: now };
 }
@@ -113,7 +137,12 @@ export async function createEnvironmentSecret(ctx: Context, actor: Actor, slug: 
  * Issues a new environment secret; the previous one keeps working `graceSeconds` (default 0).
  * @returns the new secret, shown this once.
  */
-export async function rotateEnvironmentSecret(ctx: Context, actor: Actor, slug: string, graceSeconds = 0): Promise<NewSecretDto> {
+export async function rotateEnvironmentSecret(
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  graceSeconds = 0,
+): Promise<NewSecretDto> {
   const env = await requireEnvironment(ctx, slug);
   const { secret, createdAt } = await writeSecret(ctx, actor, env.id, graceSeconds, 'rotate');
   return { environment_key: env.environmentKey, environment_secret: secret, secret_created_at: iso(createdAt) };
@@ -123,13 +152,19 @@ export async function rotateEnvironmentSecret(ctx: Context, actor: Actor, slug: 
  * Registers a public key bound to `alg` (and `kid` when given).
  * @throws InvalidInput (400) for a weak or mismatched key (D-48), 409 for a repeated kid.
  */
-export async function addPublicKey(ctx: Context, actor: Actor, slug: string, input: { alg: string; key: string; kid?: string | undefined; allow_admin?: boolean | undefined }): Promise<PublicKeyDto> {
+export async function addPublicKey(
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  input: { alg: string; key: string; kid?: string | undefined; allow_admin?: boolean | undefined },
+): Promise<PublicKeyDto> {
   const env = await requireEnvironment(ctx, slug);
   const jwk = await validatePublicKey(input.alg, input.key);
   const kid = input.kid ?? (typeof jwk.kid === 'string' ? jwk.kid : null);
   if (kid !== null && (kid.length === 0 || kid.length > 200)) throw new InvalidInput('kid must be 1 to 200 characters');
   if (kid !== null) {
-    if (await repositories(ctx.store).credentials.kidTaken(env.id, kid)) throw new Conflict(`a key with kid ${kid} is registered`);
+    if (await repositories(ctx.store).credentials.kidTaken(env.id, kid))
+      throw new Conflict(`a key with kid ${kid} is registered`);
   }
   const now = nowSeconds(ctx.clock);
   const row: EnvironmentCredentialTable = {
@@ -146,7 +181,11 @@ export async function addPublicKey(ctx: Context, actor: Actor, slug: string, inp
   await unitOfWork(ctx.store, async (uow) => {
     await uow.credentials.insert(row);
     await uow.change('credential', env.id, now);
-    await uow.audit(actor, { environmentId: env.id, action: 'environment.public_key_add', target: row.id, details: { alg: input.alg, kid } }, ctx.clock.now());
+    await uow.audit(
+      actor,
+      { environmentId: env.id, action: 'environment.public_key_add', target: row.id, details: { alg: input.alg, kid } },
+      ctx.clock.now(),
+    );
   });
   return publicKeyDto(row);
 }
@@ -161,6 +200,10 @@ export async function removePublicKey(ctx: Context, actor: Actor, slug: string, 
   await unitOfWork(ctx.store, async (uow) => {
     if (!(await uow.credentials.deletePublicKey(env.id, id))) throw new NotFound('public key');
     await uow.change('credential', env.id, now);
-    await uow.audit(actor, { environmentId: env.id, action: 'environment.public_key_remove', target: id }, ctx.clock.now());
+    await uow.audit(
+      actor,
+      { environmentId: env.id, action: 'environment.public_key_remove', target: id },
+      ctx.clock.now(),
+    );
   });
 }

@@ -61,7 +61,9 @@ export class CustomerSeen {
     const now = nowSeconds(this.ctx.clock);
     const key = `${environmentId}\n${id}`;
     const fieldsJson = JSON.stringify(fields);
-    const digest = createHash('sha256').update(`${name ?? ''}\n${fieldsJson}`).digest('base64url');
+    const digest = createHash('sha256')
+      .update(`${name ?? ''}\n${fieldsJson}`)
+      .digest('base64url');
     const last = this.written.get(key);
     if (last && last.digest === digest && now - last.at < SEEN_WRITE_INTERVAL) return;
     this.written.set(key, { at: now, digest });
@@ -77,15 +79,30 @@ export class CustomerSeen {
     try {
       await unitOfWork(this.ctx.store, async (uow) => {
         for (const { environmentId, id, name, fieldsJson, now, nowMs } of batch) {
-          if (await uow.customers.insertIfNew({ environment_id: environmentId, id, name, fields: fieldsJson, created_at: now, last_seen_at: now })) {
-            await uow.audit({ actor: `customer:${id}`, ip: null }, { environmentId, action: 'customer.create', target: id }, nowMs);
+          if (
+            await uow.customers.insertIfNew({
+              environment_id: environmentId,
+              id,
+              name,
+              fields: fieldsJson,
+              created_at: now,
+              last_seen_at: now,
+            })
+          ) {
+            await uow.audit(
+              { actor: `customer:${id}`, ip: null },
+              { environmentId, action: 'customer.create', target: id },
+              nowMs,
+            );
           } else {
             await uow.customers.updateSeen(environmentId, id, name, fieldsJson, now);
           }
         }
       });
     } catch (err) {
-      for (const s of batch) if (this.written.get(`${s.environmentId}\n${s.id}`)?.digest === s.digest) this.written.delete(`${s.environmentId}\n${s.id}`);
+      for (const s of batch)
+        if (this.written.get(`${s.environmentId}\n${s.id}`)?.digest === s.digest)
+          this.written.delete(`${s.environmentId}\n${s.id}`);
       throw err;
     }
   }
@@ -113,7 +130,11 @@ function dto(r: CustomerTable): Customer {
 }
 
 /** Customers of an environment by id, a page after `cursor` (a customer id). */
-export async function listCustomers(ctx: Context, environmentId: string, q: { limit?: number | undefined; cursor?: string | undefined }) {
+export async function listCustomers(
+  ctx: Context,
+  environmentId: string,
+  q: { limit?: number | undefined; cursor?: string | undefined },
+) {
   const limit = pageSize(q.limit);
   return page((await repositories(ctx.store).customers.page(environmentId, limit + 1, q.cursor)).map(dto), limit);
 }
@@ -132,10 +153,19 @@ export async function getCustomer(ctx: Context, environmentId: string, id: strin
  * Changes a customer's name or fields.
  * @throws NotFound
  */
-export async function updateCustomer(ctx: Context, actor: Actor, environmentId: string, id: string, patch: { name?: string | null; fields?: Record<string, unknown> }): Promise<Customer> {
+export async function updateCustomer(
+  ctx: Context,
+  actor: Actor,
+  environmentId: string,
+  id: string,
+  patch: { name?: string | null; fields?: Record<string, unknown> },
+): Promise<Customer> {
   const now = nowSeconds(ctx.clock);
   await unitOfWork(ctx.store, async (uow) => {
-    const updated = await uow.customers.update(environmentId, id, { ...(patch.name !== undefined && { name: patch.name }), ...(patch.fields !== undefined && { fields: JSON.stringify(patch.fields) }) });
+    const updated = await uow.customers.update(environmentId, id, {
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.fields !== undefined && { fields: JSON.stringify(patch.fields) }),
+    });
     if (!updated) throw new NotFound('customer');
     await uow.change('customer', `${environmentId}:${id}`, now);
     await uow.audit(actor, { environmentId, action: 'customer.update', target: id }, ctx.clock.now());

@@ -23,12 +23,18 @@ export interface EnvironmentDeleted {
  * @throws NotFound (404) for an unknown environment; InvalidInput (400) when `confirm` is not the
  *   slug; Conflict (409) for the last environment.
  */
-export async function deleteEnvironment(ctx: Context, actor: Actor, slug: string, confirm: string): Promise<EnvironmentDeleted> {
+export async function deleteEnvironment(
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  confirm: string,
+): Promise<EnvironmentDeleted> {
   const env = await requireEnvironment(ctx, slug);
-  if (confirm !== slug) throw new InvalidInput('confirm must repeat the environment\'s slug');
+  if (confirm !== slug) throw new InvalidInput("confirm must repeat the environment's slug");
   const now = nowSeconds(ctx.clock);
   return unitOfWork(ctx.store, async (uow) => {
-    if ((await uow.environmentRemoval.count()) <= 1) throw new Conflict("the last environment can't be deleted: create another one first");
+    if ((await uow.environmentRemoval.count()) <= 1)
+      throw new Conflict("the last environment can't be deleted: create another one first");
     const removed = await uow.environmentRemoval.deleteWithContents(env.id, now);
     for (const id of removed.integrationIds) {
       await uow.change('integration', id, now);
@@ -36,8 +42,16 @@ export async function deleteEnvironment(ctx: Context, actor: Actor, slug: string
     }
     await uow.change('environment', env.id, now);
     await uow.change('credential', env.id, now);
-    const details = { name: env.name, integrations: removed.integrationIds.length, revoked_tokens: removed.revokedTokens };
-    await uow.audit(actor, { environmentId: null, action: 'environment.delete', target: slug, details }, ctx.clock.now());
+    const details = {
+      name: env.name,
+      integrations: removed.integrationIds.length,
+      revoked_tokens: removed.revokedTokens,
+    };
+    await uow.audit(
+      actor,
+      { environmentId: null, action: 'environment.delete', target: slug, details },
+      ctx.clock.now(),
+    );
     return { slug, integrations: removed.integrationIds.length, revoked_tokens: removed.revokedTokens };
   });
 }

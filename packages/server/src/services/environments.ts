@@ -2,7 +2,13 @@
  * Environments (tenants): create with the built-in Environment API, list, change settings.
  * @packageDocumentation
  */
-import { CONTENT_SCOPES, DEFAULT_CUSTOMER_SCOPES, ENVIRONMENT_API_SCOPES, type Environment, type EnvironmentUpdate } from '@gatehouse/contracts';
+import {
+  CONTENT_SCOPES,
+  DEFAULT_CUSTOMER_SCOPES,
+  ENVIRONMENT_API_SCOPES,
+  type Environment,
+  type EnvironmentUpdate,
+} from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { Conflict, InvalidInput, NotFound } from '../errors/domain-errors.js';
@@ -27,7 +33,12 @@ const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
  * (`loadEnvironment`), so an environment created by the CLI under another issuer works (H-80).
  * @throws InvalidInput `invalid_request` for a bad slug, Conflict `conflict` when the slug is taken.
  */
-export async function createEnvironment(ctx: Context, actor: Actor, slug: string, name?: string): Promise<EnvironmentRecord> {
+export async function createEnvironment(
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  name?: string,
+): Promise<EnvironmentRecord> {
   if (!SLUG.test(slug)) throw new InvalidInput('slug must match [a-z0-9][a-z0-9-]{1,62}');
   const now = nowSeconds(ctx.clock);
   const id = `env_${generateId(12)}`;
@@ -45,7 +56,14 @@ export async function createEnvironment(ctx: Context, actor: Actor, slug: string
         created_at: now,
         updated_at: now,
       };
-      const api = { id: `api_${generateId(12)}`, environment_id: id, name: 'Environment API', audience: ctx.config.audience, built_in: 1, created_at: now };
+      const api = {
+        id: `api_${generateId(12)}`,
+        environment_id: id,
+        name: 'Environment API',
+        audience: ctx.config.audience,
+        built_in: 1,
+        created_at: now,
+      };
       await uow.environments.insert(env, api, ENVIRONMENT_API_SCOPES);
       await uow.change('environment', id, now);
       await uow.audit(actor, { environmentId: id, action: 'environment.create', target: slug }, ctx.clock.now());
@@ -82,7 +100,8 @@ export async function listEnvironments(ctx: Context): Promise<Environment[]> {
   const repos = repositories(ctx.store);
   const counts = await repos.environments.integrationCounts();
   const out: Environment[] = [];
-  for (const env of await repos.environments.loadAll(ctx.config.audience)) out.push(environmentDto(env, counts.get(env.id) ?? 0));
+  for (const env of await repos.environments.loadAll(ctx.config.audience))
+    out.push(environmentDto(env, counts.get(env.id) ?? 0));
   return out;
 }
 
@@ -109,14 +128,20 @@ export async function countIntegrations(ctx: Context, environmentId: string): Pr
  * Changes an environment's name and settings. `refresh_before >= token_lifetime` switches reuse off.
  * @throws NotFound, or InvalidInput (400) when a customer scope is not a content scope of the Environment API.
  */
-export async function updateEnvironment(ctx: Context, actor: Actor, slug: string, patch: EnvironmentUpdate): Promise<EnvironmentRecord> {
+export async function updateEnvironment(
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  patch: EnvironmentUpdate,
+): Promise<EnvironmentRecord> {
   const env = await requireEnvironment(ctx, slug);
   if (patch.customer_scopes) {
     const unknown = patch.customer_scopes.filter((s) => !env.environmentApi.scopeSet.has(s));
     if (unknown.length) throw new InvalidInput(`unknown scope: ${unknown.join(' ')}`);
     // Customer tokens are end users' (often a browser's): content scopes only (auth/policy.ts).
     const management = patch.customer_scopes.filter((s) => !CONTENT_SCOPES.includes(s));
-    if (management.length) throw new InvalidInput(`customers may hold content scopes only, not ${management.join(' ')}`);
+    if (management.length)
+      throw new InvalidInput(`customers may hold content scopes only, not ${management.join(' ')}`);
   }
   const now = nowSeconds(ctx.clock);
   await unitOfWork(ctx.store, async (uow) => {
@@ -127,14 +152,20 @@ export async function updateEnvironment(ctx: Context, actor: Actor, slug: string
         ...(patch.token_lifetime !== undefined && { token_lifetime: patch.token_lifetime }),
         ...(patch.refresh_before !== undefined && { refresh_before: patch.refresh_before }),
         ...(patch.customer_scopes !== undefined && { customer_scopes: [...new Set(patch.customer_scopes)].join(' ') }),
-        ...(patch.customer_token_max_lifetime !== undefined && { customer_token_max_lifetime: patch.customer_token_max_lifetime }),
+        ...(patch.customer_token_max_lifetime !== undefined && {
+          customer_token_max_lifetime: patch.customer_token_max_lifetime,
+        }),
       },
       now,
     );
     await uow.change('environment', env.id, now);
     const after = (await uow.environments.load('id', env.id, ctx.config.audience))!;
     const changes = fieldChanges(auditableEnvironment(env), auditableEnvironment(after));
-    await uow.audit(actor, { environmentId: env.id, action: 'environment.update', target: slug, details: { ...patch, changes } }, ctx.clock.now());
+    await uow.audit(
+      actor,
+      { environmentId: env.id, action: 'environment.update', target: slug, details: { ...patch, changes } },
+      ctx.clock.now(),
+    );
   });
   return (await repositories(ctx.store).environments.load('id', env.id, ctx.config.audience))!;
 }

@@ -21,7 +21,14 @@ import { generateSecret, hashSecret } from './secrets.js';
  * @returns the new secret, shown this once.
  * @throws NotFound; InsufficientScope (403) from the policy.
  */
-export async function rotateSecret(ctx: Context, actor: Actor, clientId: string, graceSeconds = 0, slug?: string, by?: Principal): Promise<{ client_id: string; client_secret: string }> {
+export async function rotateSecret(
+  ctx: Context,
+  actor: Actor,
+  clientId: string,
+  graceSeconds = 0,
+  slug?: string,
+  by?: Principal,
+): Promise<{ client_id: string; client_secret: string }> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
   // A member (a developer) rotates only secrets of integrations within its grant limit, like an integration.
   const byOther = !!by && (by.type === 'integration' || by.type === 'member') && !isSelf(by, client);
@@ -43,7 +50,16 @@ export async function rotateSecret(ctx: Context, actor: Actor, clientId: string,
     await uow.integrationUsage.markSecretCreated(client.id, now);
     if (graceSeconds === 0) await uow.integrations.endReuse(client.id);
     await uow.change('integration', client.id, now);
-    await uow.audit(actor, { environmentId: env.id, action: 'integration.rotate_secret', target: clientId, details: { grace_seconds: graceSeconds, ...(byOther && { other_integration_credentials: true }) } }, ctx.clock.now());
+    await uow.audit(
+      actor,
+      {
+        environmentId: env.id,
+        action: 'integration.rotate_secret',
+        target: clientId,
+        details: { grace_seconds: graceSeconds, ...(byOther && { other_integration_credentials: true }) },
+      },
+      ctx.clock.now(),
+    );
   });
   return { client_id: clientId, client_secret: secret };
 }
@@ -53,7 +69,13 @@ export async function rotateSecret(ctx: Context, actor: Actor, clientId: string,
  * @returns how many tokens were revoked.
  * @throws NotFound; InsufficientScope (403) when `by` may not manage the integration.
  */
-export async function revokeIntegrationTokens(ctx: Context, actor: Actor, clientId: string, slug?: string, by?: Principal): Promise<number> {
+export async function revokeIntegrationTokens(
+  ctx: Context,
+  actor: Actor,
+  clientId: string,
+  slug?: string,
+  by?: Principal,
+): Promise<number> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
   if (by) requireManageable(by, env, client);
   const now = nowSeconds(ctx.clock);
@@ -63,7 +85,11 @@ export async function revokeIntegrationTokens(ctx: Context, actor: Actor, client
     await uow.integrations.endReuse(client.id);
     await uow.change('integration', client.id, now);
     await uow.change('revocation', `integration:${client.id}`, now);
-    await uow.audit(actor, { environmentId: env.id, action: 'integration.revoke_tokens', target: clientId }, ctx.clock.now());
+    await uow.audit(
+      actor,
+      { environmentId: env.id, action: 'integration.revoke_tokens', target: clientId },
+      ctx.clock.now(),
+    );
     return revoked;
   });
 }
@@ -72,7 +98,13 @@ export async function revokeIntegrationTokens(ctx: Context, actor: Actor, client
  * Deletes an integration, its grants and its reusable tokens; its issued tokens are revoked.
  * @throws NotFound; InsufficientScope (403) when `by` may not manage the integration.
  */
-export async function deleteIntegration(ctx: Context, actor: Actor, clientId: string, slug?: string, by?: Principal): Promise<void> {
+export async function deleteIntegration(
+  ctx: Context,
+  actor: Actor,
+  clientId: string,
+  slug?: string,
+  by?: Principal,
+): Promise<void> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
   if (by) requireManageable(by, env, client);
   const now = nowSeconds(ctx.clock);

@@ -13,7 +13,11 @@ import { repositories } from '../store/unit-of-work.js';
  * The integration `clientId` with its environment; `slug`, when given, must be its environment.
  * @throws NotFound when absent or in another environment.
  */
-export async function requireIntegration(ctx: Context, clientId: string, slug?: string): Promise<{ env: EnvironmentRecord; client: ClientRecord }> {
+export async function requireIntegration(
+  ctx: Context,
+  clientId: string,
+  slug?: string,
+): Promise<{ env: EnvironmentRecord; client: ClientRecord }> {
   const repos = repositories(ctx.store);
   const client = await repos.integrations.load('client_id', clientId);
   const env = client && (await repos.environments.load('id', client.environmentId, ctx.config.audience));

@@ -18,7 +18,12 @@ export function auditableIntegration(env: EnvironmentRecord, c: ClientRecord): R
     name: c.name,
     description: c.description,
     enabled: c.enabled,
-    grants: env.apis.filter((api) => c.grants.has(api.id)).map((api) => ({ audience: api.audience, scopes: api.scopes.map((s) => s.value).filter((v) => c.grants.get(api.id)!.has(v)) })),
+    grants: env.apis
+      .filter((api) => c.grants.has(api.id))
+      .map((api) => ({
+        audience: api.audience,
+        scopes: api.scopes.map((s) => s.value).filter((v) => c.grants.get(api.id)!.has(v)),
+      })),
     token_quota_per_hour: c.tokenQuotaPerHour,
     secret_expires_at: c.secretExpiresAt === null ? null : new Date(c.secretExpiresAt * 1000).toISOString(),
     jwks_uri: c.jwksUri,
@@ -30,10 +35,27 @@ export function auditableIntegration(env: EnvironmentRecord, c: ClientRecord): R
  * Writes the entries of a change from `before` to `after` in the caller's unit of work.
  * `extra` goes into the `integration.update` entry (e.g. `revoked_tokens_for`). `nowMs` in milliseconds.
  */
-export async function auditIntegrationChange(uow: UnitOfWork, actor: Actor, env: EnvironmentRecord, before: ClientRecord, after: ClientRecord, extra: Record<string, unknown>, nowMs: number): Promise<void> {
+export async function auditIntegrationChange(
+  uow: UnitOfWork,
+  actor: Actor,
+  env: EnvironmentRecord,
+  before: ClientRecord,
+  after: ClientRecord,
+  extra: Record<string, unknown>,
+  nowMs: number,
+): Promise<void> {
   const { enabled, ...changes } = fieldChanges(auditableIntegration(env, before), auditableIntegration(env, after));
   const base: Omit<AuditEntry, 'action'> = { environmentId: env.id, target: after.clientId };
-  if (enabled) await uow.audit(actor, { ...base, action: after.enabled ? 'integration.enable' : 'integration.disable', details: { changes: { enabled } } }, nowMs);
+  if (enabled)
+    await uow.audit(
+      actor,
+      {
+        ...base,
+        action: after.enabled ? 'integration.enable' : 'integration.disable',
+        details: { changes: { enabled } },
+      },
+      nowMs,
+    );
   // A request that only changed the state has been recorded; an empty one is still an update.
   if (enabled && !Object.keys(changes).length && !Object.keys(extra).length) return;
   await uow.audit(actor, { ...base, action: 'integration.update', details: { ...extra, changes } }, nowMs);

@@ -37,16 +37,26 @@ const iso = (seconds: number | null) => (seconds === null ? null : new Date(seco
  * Usage fields of `clients` (one environment or several), by internal integration id: two reads,
  * whatever the count. `ledger` adds this node's last uses not written yet.
  */
-export async function usageOf(ctx: Context, clients: readonly ClientRecord[], ledger: PendingUsage = NO_PENDING_USAGE): Promise<Map<string, UsageFields>> {
+export async function usageOf(
+  ctx: Context,
+  clients: readonly ClientRecord[],
+  ledger: PendingUsage = NO_PENDING_USAGE,
+): Promise<Map<string, UsageFields>> {
   const now = nowSeconds(ctx.clock);
-  const stored = await repositories(ctx.store).integrationUsage.load(clients.map((c) => c.id), now);
+  const stored = await repositories(ctx.store).integrationUsage.load(
+    clients.map((c) => c.id),
+    now,
+  );
   const out = new Map<string, UsageFields>();
   for (const c of clients) {
     const u = stored.get(c.id);
     const pending = ledger.pending(c.id);
     const stored_ = u?.lastUsedAt ?? null;
     const last = pending !== undefined && (stored_ === null || pending > stored_) ? pending : stored_;
-    const previousEnd = c.previousSecretHash !== null && c.previousSecretExpiresAt !== null && c.previousSecretExpiresAt > now ? c.previousSecretExpiresAt : null;
+    const previousEnd =
+      c.previousSecretHash !== null && c.previousSecretExpiresAt !== null && c.previousSecretExpiresAt > now
+        ? c.previousSecretExpiresAt
+        : null;
     out.set(c.id, {
       last_used_at: iso(last),
       secret_created_at: c.hasSecret ? iso(u?.secretCreatedAt ?? c.createdAt) : null,
@@ -58,6 +68,10 @@ export async function usageOf(ctx: Context, clients: readonly ClientRecord[], le
 }
 
 /** Usage fields of one integration (see {@link usageOf}). */
-export async function usageOfOne(ctx: Context, client: ClientRecord, ledger: PendingUsage = NO_PENDING_USAGE): Promise<UsageFields> {
+export async function usageOfOne(
+  ctx: Context,
+  client: ClientRecord,
+  ledger: PendingUsage = NO_PENDING_USAGE,
+): Promise<UsageFields> {
   return (await usageOf(ctx, [client], ledger)).get(client.id)!;
 }

@@ -3,7 +3,15 @@
  * grants and state, rotate the secret with an optional grace period, revoke tokens, delete.
  * @packageDocumentation
  */
-import { FRONT_END_SCOPES, presetScopes, type Grant, type Integration, type IntegrationCreate, type IntegrationCreated, type IntegrationUpdate } from '@gatehouse/contracts';
+import {
+  FRONT_END_SCOPES,
+  presetScopes,
+  type Grant,
+  type Integration,
+  type IntegrationCreate,
+  type IntegrationCreated,
+  type IntegrationUpdate,
+} from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { InvalidInput } from '../errors/domain-errors.js';
@@ -27,7 +35,10 @@ export type GrantMap = Map<string, Set<string>>;
  * Resolves `scopes` (Environment API), `preset` and `grants` (by audience) into scopes per API id.
  * @throws InvalidInput (400) for an unknown audience or scope, or for both `scopes` and `preset`.
  */
-export function resolveGrants(env: EnvironmentRecord, input: { preset?: string | undefined; scopes?: string[] | undefined; grants?: Grant[] | undefined }): GrantMap {
+export function resolveGrants(
+  env: EnvironmentRecord,
+  input: { preset?: string | undefined; scopes?: string[] | undefined; grants?: Grant[] | undefined },
+): GrantMap {
   if (input.preset && input.scopes) throw new InvalidInput('give scopes or preset, not both');
   const out: GrantMap = new Map();
   const add = (audience: string, scopes: string[]) => {
@@ -58,16 +69,39 @@ type SecretCreate = IntegrationCreate & { token_endpoint_auth_method?: 'client_s
  *   or a `jwks_uri` that can't be used (`invalid_client_metadata`); InsufficientScope (403) for a
  *   scope beyond the caller's.
  */
-export async function createIntegration(ctx: Context, actor: Actor, slug: string, input: SecretCreate, by?: Principal): Promise<Integration & { client_secret: string }>;
-export async function createIntegration(ctx: Context, actor: Actor, slug: string, input: IntegrationCreate, by?: Principal): Promise<IntegrationCreated>;
-export async function createIntegration(ctx: Context, actor: Actor, slug: string, input: IntegrationCreate, by?: Principal): Promise<IntegrationCreated> {
+export async function createIntegration(
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  input: SecretCreate,
+  by?: Principal,
+): Promise<Integration & { client_secret: string }>;
+export async function createIntegration(
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  input: IntegrationCreate,
+  by?: Principal,
+): Promise<IntegrationCreated>;
+export async function createIntegration(
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  input: IntegrationCreate,
+  by?: Principal,
+): Promise<IntegrationCreated> {
   const env = await requireEnvironment(ctx, slug);
   const grants = resolveGrants(env, input);
   if (by) requireWithin(grantLimit(by, env), grants);
   const now = nowSeconds(ctx.clock);
   const keyOnly = input.token_endpoint_auth_method === 'private_key_jwt';
   if (keyOnly !== (input.jwks !== undefined || input.jwks_uri !== undefined)) {
-    throw new InvalidInput(keyOnly ? 'private_key_jwt needs jwks or jwks_uri' : 'jwks and jwks_uri go with token_endpoint_auth_method private_key_jwt', 'invalid_client_metadata');
+    throw new InvalidInput(
+      keyOnly
+        ? 'private_key_jwt needs jwks or jwks_uri'
+        : 'jwks and jwks_uri go with token_endpoint_auth_method private_key_jwt',
+      'invalid_client_metadata',
+    );
   }
   const keys = input.jwks ? await clientKeysFrom(input.jwks, now) : [];
   const jwksUri = input.jwks_uri === undefined ? null : checkJwksUri(ctx, input.jwks_uri);
@@ -99,17 +133,39 @@ export async function createIntegration(ctx: Context, actor: Actor, slug: string
     );
     if (secret !== undefined) await uow.integrationUsage.markSecretCreated(id, now);
     await uow.change('integration', id, now);
-    await uow.audit(actor, { environmentId: env.id, action: 'integration.create', target: clientId, details: { name: input.name, ...(keyOnly && { token_endpoint_auth_method: 'private_key_jwt', kids: keys.map((k) => k.kid), jwks_uri: jwksUri }) } }, ctx.clock.now());
+    await uow.audit(
+      actor,
+      {
+        environmentId: env.id,
+        action: 'integration.create',
+        target: clientId,
+        details: {
+          name: input.name,
+          ...(keyOnly && {
+            token_endpoint_auth_method: 'private_key_jwt',
+            kids: keys.map((k) => k.kid),
+            jwks_uri: jwksUri,
+          }),
+        },
+      },
+      ctx.clock.now(),
+    );
   });
   const client = (await repositories(ctx.store).integrations.load('id', id))!;
-  return { ...integrationDto(env, client, await usageOfOne(ctx, client)), ...(secret !== undefined && { client_secret: secret }) };
+  return {
+    ...integrationDto(env, client, await usageOfOne(ctx, client)),
+    ...(secret !== undefined && { client_secret: secret }),
+  };
 }
 
 /** The integration's grants by API audience, scopes in the API's order (the DTO's `grants`). */
 export function grantsOf(env: EnvironmentRecord, c: ClientRecord): Grant[] {
   return env.apis
     .filter((api) => c.grants.has(api.id))
-    .map((api) => ({ audience: api.audience, scopes: api.scopes.map((s) => s.value).filter((v) => c.grants.get(api.id)!.has(v)) }));
+    .map((api) => ({
+      audience: api.audience,
+      scopes: api.scopes.map((s) => s.value).filter((v) => c.grants.get(api.id)!.has(v)),
+    }));
 }
 
 /** The wire form of an integration (never its secret or hashes); `usage` from {@link usageOf}. */
@@ -147,17 +203,34 @@ const READ_ONLY_NAME = /read[\s_-]*only|readonly|front[\s_-]*end|browser/i;
 export function integrationWarnings(c: ClientRecord, scopes: readonly string[]): string[] {
   if (!READ_ONLY_NAME.test(`${c.name} ${c.description}`)) return [];
   const risky = scopes.filter((s) => !FRONT_END_SCOPES.includes(s));
-  return risky.length ? [`named as read-only or front-end, but holds ${risky.join(' ')}: a browser must only get ${FRONT_END_SCOPES.join(' ')}`] : [];
+  return risky.length
+    ? [
+        `named as read-only or front-end, but holds ${risky.join(' ')}: a browser must only get ${FRONT_END_SCOPES.join(' ')}`,
+      ]
+    : [];
 }
 
 /**
  * Integrations of an environment, oldest first, `limit` per page after `cursor` (an integration
  * id); `usage`: the runtime's ledger, so last uses not written yet show.
  */
-export async function listIntegrations(ctx: Context, slug: string, opts: { limit?: number | undefined; cursor?: string | undefined; q?: string | undefined; usage?: PendingUsage | undefined } = {}): Promise<{ items: Integration[]; next_cursor: string | null }> {
+export async function listIntegrations(
+  ctx: Context,
+  slug: string,
+  opts: {
+    limit?: number | undefined;
+    cursor?: string | undefined;
+    q?: string | undefined;
+    usage?: PendingUsage | undefined;
+  } = {},
+): Promise<{ items: Integration[]; next_cursor: string | null }> {
   const env = await requireEnvironment(ctx, slug);
   const limit = opts.limit ?? 50;
-  const rows = await repositories(ctx.store).integrations.page(env.id, { limit: limit + 1, cursor: opts.cursor, q: opts.q });
+  const rows = await repositories(ctx.store).integrations.page(env.id, {
+    limit: limit + 1,
+    cursor: opts.cursor,
+    q: opts.q,
+  });
   const clients = rows.slice(0, limit);
   const usage = await usageOf(ctx, clients, opts.usage);
   const items: Integration[] = clients.map((c) => integrationDto(env, c, usage.get(c.id)!));
@@ -173,7 +246,14 @@ export async function listIntegrations(ctx: Context, slug: string, opts: { limit
  * integration and to grant what it asks for.
  * @throws NotFound; InvalidInput (400) as {@link resolveGrants}; InsufficientScope (403) from the policy.
  */
-export async function updateIntegration(ctx: Context, actor: Actor, clientId: string, patch: IntegrationUpdate, slug?: string, by?: Principal): Promise<Integration> {
+export async function updateIntegration(
+  ctx: Context,
+  actor: Actor,
+  clientId: string,
+  patch: IntegrationUpdate,
+  slug?: string,
+  by?: Principal,
+): Promise<Integration> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
   if (by) requireManageable(by, env, client);
   const grantsChange = patch.scopes !== undefined || patch.grants !== undefined;
@@ -181,18 +261,23 @@ export async function updateIntegration(ctx: Context, actor: Actor, clientId: st
   if (grantsChange) {
     grants = resolveGrants(env, { scopes: patch.scopes, grants: patch.grants });
     // `scopes` alone replaces the Environment API grant and keeps the other APIs' grants.
-    if (patch.grants === undefined) for (const [apiId, set] of client.grants) if (apiId !== env.environmentApi.id) grants.set(apiId, new Set(set));
+    if (patch.grants === undefined)
+      for (const [apiId, set] of client.grants) if (apiId !== env.environmentApi.id) grants.set(apiId, new Set(set));
     if (by) requireWithin(grantLimit(by, env), grants);
   }
   let secretExpiresAt: number | null | undefined;
   if (patch.secret_expires_at !== undefined) {
     const ms = patch.secret_expires_at === null ? null : Date.parse(patch.secret_expires_at);
-    if (ms !== null && !Number.isFinite(ms)) throw new InvalidInput('secret_expires_at must be an ISO 8601 time or null');
+    if (ms !== null && !Number.isFinite(ms))
+      throw new InvalidInput('secret_expires_at must be an ISO 8601 time or null');
     secretExpiresAt = ms === null ? null : Math.floor(ms / 1000);
   }
-  const jwksUri = patch.jwks_uri === undefined || patch.jwks_uri === null ? patch.jwks_uri : checkJwksUri(ctx, patch.jwks_uri);
-  if (jwksUri === null && !client.hasSecret && !client.keys.length) throw new InvalidInput('a key-only integration needs keys or a jwks_uri', 'invalid_client_metadata');
-  const dpopChange = patch.dpop_bound_access_tokens !== undefined && patch.dpop_bound_access_tokens !== client.dpopBound;
+  const jwksUri =
+    patch.jwks_uri === undefined || patch.jwks_uri === null ? patch.jwks_uri : checkJwksUri(ctx, patch.jwks_uri);
+  if (jwksUri === null && !client.hasSecret && !client.keys.length)
+    throw new InvalidInput('a key-only integration needs keys or a jwks_uri', 'invalid_client_metadata');
+  const dpopChange =
+    patch.dpop_bound_access_tokens !== undefined && patch.dpop_bound_access_tokens !== client.dpopBound;
   const endsReuse = grantsChange || dpopChange || (patch.enabled !== undefined && patch.enabled !== client.enabled);
   const reducedAudiences = grants && !patch.keep_tokens ? reducedTenantApis(env, client, grants) : [];
   const now = nowSeconds(ctx.clock);
@@ -219,7 +304,15 @@ export async function updateIntegration(ctx: Context, actor: Actor, clientId: st
     }
     await uow.change('integration', client.id, now);
     const after = (await uow.integrations.load('id', client.id))!;
-    await auditIntegrationChange(uow, actor, env, client, after, { ...(reducedAudiences.length && { revoked_tokens_for: reducedAudiences }) }, ctx.clock.now());
+    await auditIntegrationChange(
+      uow,
+      actor,
+      env,
+      client,
+      after,
+      { ...(reducedAudiences.length && { revoked_tokens_for: reducedAudiences }) },
+      ctx.clock.now(),
+    );
   });
   const changed = (await repositories(ctx.store).integrations.load('id', client.id))!;
   return integrationDto(env, changed, await usageOfOne(ctx, changed));

@@ -45,7 +45,14 @@ export const invitationTokenDigest = digest;
  * @param publicUrl the server's public URL the link starts with (default the issuer).
  * @throws NotFound for an unknown environment; InvalidInput `invalid_request` for a malformed email.
  */
-export async function createInvitation(ctx: Context, actor: Actor, slug: string, email: string, role: MemberRole, publicUrl = ctx.config.issuer): Promise<InvitationCreated> {
+export async function createInvitation(
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  email: string,
+  role: MemberRole,
+  publicUrl = ctx.config.issuer,
+): Promise<InvitationCreated> {
   const env = await requireEnvironment(ctx, slug);
   const normalized = normalizeEmail(email);
   if (!EMAIL.test(normalized)) throw new InvalidInput('email must look like name@example.com');
@@ -54,10 +61,29 @@ export async function createInvitation(ctx: Context, actor: Actor, slug: string,
   const expiresAt = now + ctx.config.invitationTtl;
   await unitOfWork(ctx.store, async (uow) => {
     await uow.invitations.deleteSpent(now);
-    await uow.invitations.insert({ id: `inv_${generateId(12)}`, tokenHash: digest(token), environmentId: env.id, email: normalized, role, invitedBy: actor.actor, createdAt: now, expiresAt });
-    await uow.audit(actor, { environmentId: env.id, action: 'member.invite', target: `${normalized}:${role}` }, ctx.clock.now());
+    await uow.invitations.insert({
+      id: `inv_${generateId(12)}`,
+      tokenHash: digest(token),
+      environmentId: env.id,
+      email: normalized,
+      role,
+      invitedBy: actor.actor,
+      createdAt: now,
+      expiresAt,
+    });
+    await uow.audit(
+      actor,
+      { environmentId: env.id, action: 'member.invite', target: `${normalized}:${role}` },
+      ctx.clock.now(),
+    );
   });
-  return { link: `${publicUrl.replace(/\/+$/, '')}/console/invitations/${token}`, environment: env.slug, email: normalized, role, expires_at: new Date(expiresAt * 1000).toISOString() };
+  return {
+    link: `${publicUrl.replace(/\/+$/, '')}/console/invitations/${token}`,
+    environment: env.slug,
+    email: normalized,
+    role,
+    expires_at: new Date(expiresAt * 1000).toISOString(),
+  };
 }
 
 const REFUSED = 'this invitation is unknown, used or expired';
@@ -72,18 +98,26 @@ const REFUSED = 'this invitation is unknown, used or expired';
  *   `invalid_request` for a weak password of a new account; Conflict when two accepts of one new
  *   email raced.
  */
-export async function acceptInvitation(ctx: Context, token: string, password: string, signedIn?: { email: string }): Promise<{ id: string; email: string }> {
+export async function acceptInvitation(
+  ctx: Context,
+  token: string,
+  password: string,
+  signedIn?: { email: string },
+): Promise<{ id: string; email: string }> {
   if (!token || token.length > MAX_INVITATION_TOKEN_LENGTH) throw new InvalidInput(REFUSED, 'invalid_invitation');
   const invitation = await repositories(ctx.store).invitations.byTokenHash(digest(token));
   const now = nowSeconds(ctx.clock);
-  if (!invitation || invitation.usedAt !== null || invitation.expiresAt <= now) throw new InvalidInput(REFUSED, 'invalid_invitation');
-  if (signedIn && normalizeEmail(signedIn.email) !== invitation.email) throw new Forbidden('this invitation is for another email: sign out first');
+  if (!invitation || invitation.usedAt !== null || invitation.expiresAt <= now)
+    throw new InvalidInput(REFUSED, 'invalid_invitation');
+  if (signedIn && normalizeEmail(signedIn.email) !== invitation.email)
+    throw new Forbidden('this invitation is for another email: sign out first');
   const existing = await repositories(ctx.store).accounts.byEmail(invitation.email);
   let account: { id: string; email: string };
   let passwordHash: string | undefined;
   if (existing) {
     const verified = await verifyAdminPassword(ctx, invitation.email, password);
-    if (!verified) throw new Unauthenticated(`an account ${invitation.email} exists: give its password`, 'invalid_credentials');
+    if (!verified)
+      throw new Unauthenticated(`an account ${invitation.email} exists: give its password`, 'invalid_credentials');
     account = verified;
   } else {
     passwordHash = await newPasswordHash(invitation.email, password);
@@ -93,10 +127,25 @@ export async function acceptInvitation(ctx: Context, token: string, password: st
   try {
     await unitOfWork(ctx.store, async (uow) => {
       // The first accept claims it; any other (concurrent or later) finds it used and rolls back.
-      if (!(await uow.invitations.claim(invitation.id, nowSeconds(ctx.clock)))) throw new InvalidInput(REFUSED, 'invalid_invitation');
-      if (passwordHash) await uow.accounts.insertMember({ id: account.id, email: account.email, passwordHash, createdAt: now });
-      await uow.memberships.upsert({ accountId: account.id, environmentId: invitation.environmentId, role: invitation.role, createdAt: now });
-      await uow.audit(actor, { environmentId: invitation.environmentId, action: 'member.accept', target: `${account.email}:${invitation.role}` }, ctx.clock.now());
+      if (!(await uow.invitations.claim(invitation.id, nowSeconds(ctx.clock))))
+        throw new InvalidInput(REFUSED, 'invalid_invitation');
+      if (passwordHash)
+        await uow.accounts.insertMember({ id: account.id, email: account.email, passwordHash, createdAt: now });
+      await uow.memberships.upsert({
+        accountId: account.id,
+        environmentId: invitation.environmentId,
+        role: invitation.role,
+        createdAt: now,
+      });
+      await uow.audit(
+        actor,
+        {
+          environmentId: invitation.environmentId,
+          action: 'member.accept',
+          target: `${account.email}:${invitation.role}`,
+        },
+        ctx.clock.now(),
+      );
     });
   } catch (err) {
     // Two invitations of one new email accepted at once: the second account insert collides.

@@ -35,7 +35,10 @@ export async function accountOf(ctx: Context, accountId: string): Promise<Accoun
 }
 
 /** The environments of an account (id, slug) with its role in each, by slug. */
-export async function membershipsOf(ctx: Context, accountId: string): Promise<{ environmentId: string; slug: string; role: string }[]> {
+export async function membershipsOf(
+  ctx: Context,
+  accountId: string,
+): Promise<{ environmentId: string; slug: string; role: string }[]> {
   return repositories(ctx.store).memberships.ofAccount(accountId);
 }
 
@@ -43,7 +46,11 @@ export async function membershipsOf(ctx: Context, accountId: string): Promise<{ 
  * The environments of `all` that `principal` may see: every one for an operator, its own for a
  * member account (docs/security.md J-90), none for anyone else.
  */
-export async function visibleEnvironments<E extends { slug: string }>(ctx: Context, principal: Principal, all: E[]): Promise<E[]> {
+export async function visibleEnvironments<E extends { slug: string }>(
+  ctx: Context,
+  principal: Principal,
+  all: E[],
+): Promise<E[]> {
   if (principal.type === 'console') return all;
   if (principal.type !== 'account' && principal.type !== 'member') return [];
   const mine = new Set((await membershipsOf(ctx, principal.accountId)).map((m) => m.slug));
@@ -57,7 +64,12 @@ export async function visibleEnvironments<E extends { slug: string }>(ctx: Conte
 export async function listEnvironmentMembers(ctx: Context, slug: string): Promise<MemberView[]> {
   const env = await requireEnvironment(ctx, slug);
   const rows = await repositories(ctx.store).memberships.list(env.id, MAX_MEMBERS_LISTED);
-  return rows.map((r) => ({ account_id: r.accountId, email: r.email, role: isMemberRole(r.role) ? r.role : 'viewer', created_at: new Date(r.createdAt * 1000).toISOString() }));
+  return rows.map((r) => ({
+    account_id: r.accountId,
+    email: r.email,
+    role: isMemberRole(r.role) ? r.role : 'viewer',
+    created_at: new Date(r.createdAt * 1000).toISOString(),
+  }));
 }
 
 /**
@@ -66,14 +78,25 @@ export async function listEnvironmentMembers(ctx: Context, slug: string): Promis
  * @throws NotFound for an unknown environment or member; Conflict when it would leave the
  *   environment without an owner.
  */
-export async function setMemberRole(ctx: Context, actor: Actor, slug: string, accountId: string, role: MemberRole): Promise<MemberView> {
+export async function setMemberRole(
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  accountId: string,
+  role: MemberRole,
+): Promise<MemberView> {
   const env = await requireEnvironment(ctx, slug);
   await unitOfWork(ctx.store, async (uow) => {
     const current = await uow.memberships.role(accountId, env.id);
     if (!current) throw new NotFound('member');
-    if (current === 'owner' && role !== 'owner' && (await uow.memberships.countOwners(env.id)) <= 1) throw new Conflict('an environment keeps at least one owner');
+    if (current === 'owner' && role !== 'owner' && (await uow.memberships.countOwners(env.id)) <= 1)
+      throw new Conflict('an environment keeps at least one owner');
     await uow.memberships.updateRole(accountId, env.id, role);
-    await uow.audit(actor, { environmentId: env.id, action: 'member.set_role', target: `${accountId}:${role}` }, ctx.clock.now());
+    await uow.audit(
+      actor,
+      { environmentId: env.id, action: 'member.set_role', target: `${accountId}:${role}` },
+      ctx.clock.now(),
+    );
   });
   const member = (await listEnvironmentMembers(ctx, slug)).find((m) => m.account_id === accountId);
   if (!member) throw new NotFound('member');
@@ -89,7 +112,8 @@ export async function removeMember(ctx: Context, actor: Actor, slug: string, acc
   await unitOfWork(ctx.store, async (uow) => {
     const current = await uow.memberships.role(accountId, env.id);
     if (!current) throw new NotFound('member');
-    if (current === 'owner' && (await uow.memberships.countOwners(env.id)) <= 1) throw new Conflict('an environment keeps at least one owner');
+    if (current === 'owner' && (await uow.memberships.countOwners(env.id)) <= 1)
+      throw new Conflict('an environment keeps at least one owner');
     await uow.memberships.delete(accountId, env.id);
     await uow.audit(actor, { environmentId: env.id, action: 'member.remove', target: accountId }, ctx.clock.now());
   });

@@ -25,16 +25,30 @@ export interface OperatorView {
 
 /** Every operator, oldest first. */
 export async function listOperatorViews(ctx: Context): Promise<OperatorView[]> {
-  return (await repositories(ctx.store).operators.list()).map((o) => ({ id: o.id, email: o.email, created_at: new Date(o.createdAt * 1000).toISOString(), totp: o.totp }));
+  return (await repositories(ctx.store).operators.list()).map((o) => ({
+    id: o.id,
+    email: o.email,
+    created_at: new Date(o.createdAt * 1000).toISOString(),
+    totp: o.totp,
+  }));
 }
 
 /**
  * The id of the operator named by `idOrEmail` (an `adm_…` id or an email).
  * @throws NotFound (404) when there is none.
  */
-export async function resolveOperator(ctx: Context, idOrEmail: string, opts: { operatorsOnly?: boolean } = {}): Promise<{ id: string; email: string }> {
+export async function resolveOperator(
+  ctx: Context,
+  idOrEmail: string,
+  opts: { operatorsOnly?: boolean } = {},
+): Promise<{ id: string; email: string }> {
   const operators = repositories(ctx.store).operators;
-  const found = idOrEmail.length > 320 ? undefined : idOrEmail.includes('@') ? await operators.accountByEmail(normalizeEmail(idOrEmail)) : await operators.byId(idOrEmail);
+  const found =
+    idOrEmail.length > 320
+      ? undefined
+      : idOrEmail.includes('@')
+        ? await operators.accountByEmail(normalizeEmail(idOrEmail))
+        : await operators.byId(idOrEmail);
   if (!found || (opts.operatorsOnly && Number(found.operator) !== 1)) throw new NotFound('operator');
   return { id: found.id, email: found.email };
 }
@@ -46,7 +60,8 @@ export async function resolveOperator(ctx: Context, idOrEmail: string, opts: { o
  */
 export async function removeOperator(ctx: Context, actor: Actor, idOrEmail: string, self?: string): Promise<void> {
   const target = await resolveOperator(ctx, idOrEmail, { operatorsOnly: true });
-  if (self !== undefined && target.id === self) throw new Conflict('an operator cannot delete itself; ask another operator');
+  if (self !== undefined && target.id === self)
+    throw new Conflict('an operator cannot delete itself; ask another operator');
   await unitOfWork(ctx.store, async (uow) => {
     if ((await uow.operators.count()) <= 1) throw new Conflict('the last operator cannot be deleted');
     if (!(await uow.operators.delete(target.id))) throw new NotFound('operator');
@@ -60,15 +75,26 @@ export async function removeOperator(ctx: Context, actor: Actor, idOrEmail: stri
  * @throws NotFound (404); InvalidInput (400) for a weak password; Forbidden
  *   `invalid_credentials` (403) when `current` is given and wrong.
  */
-export async function setOperatorPassword(ctx: Context, actor: Actor, idOrEmail: string, password: string, opts: { current?: string; keepSessionHash?: string } = {}): Promise<void> {
+export async function setOperatorPassword(
+  ctx: Context,
+  actor: Actor,
+  idOrEmail: string,
+  password: string,
+  opts: { current?: string; keepSessionHash?: string } = {},
+): Promise<void> {
   const target = await resolveOperator(ctx, idOrEmail);
   if (opts.current !== undefined) {
     const row = await repositories(ctx.store).operators.byId(target.id);
-    if (!row || !(await passwordMatches(row.passwordHash, opts.current))) throw new Forbidden('the current password is wrong', 'invalid_credentials');
+    if (!row || !(await passwordMatches(row.passwordHash, opts.current)))
+      throw new Forbidden('the current password is wrong', 'invalid_credentials');
   }
   const passwordHash = await hashNewPassword(target.email, password);
   await unitOfWork(ctx.store, async (uow) => {
     await uow.operators.setPasswordHash(target.id, passwordHash, opts.keepSessionHash);
-    await uow.audit(actor, { environmentId: null, action: 'admin.set_password', target: target.email }, ctx.clock.now());
+    await uow.audit(
+      actor,
+      { environmentId: null, action: 'admin.set_password', target: target.email },
+      ctx.clock.now(),
+    );
   });
 }

@@ -12,14 +12,26 @@ import { getProject, type Owner } from './projects.js';
 import { page, pageSize, resourceId } from './resource-ids.js';
 
 function dto(r: OutputTable): Output {
-  return { id: r.id, project_id: r.project_id, format: r.format, status: r.status, created_at: new Date(Number(r.created_at) * 1000).toISOString() };
+  return {
+    id: r.id,
+    project_id: r.project_id,
+    format: r.format,
+    status: r.status,
+    created_at: new Date(Number(r.created_at) * 1000).toISOString(),
+  };
 }
 
 /**
  * Requests a render of one of the owner's projects.
  * @throws NotFound when the project is not the owner's.
  */
-export async function createOutput(ctx: Context, environmentId: string, owner: Owner, input: OutputCreate, actor: Actor): Promise<Output> {
+export async function createOutput(
+  ctx: Context,
+  environmentId: string,
+  owner: Owner,
+  input: OutputCreate,
+  actor: Actor,
+): Promise<Output> {
   await getProject(ctx, environmentId, owner, input.project_id);
   const row: OutputTable = {
     id: resourceId('out', ctx.clock.now()),
@@ -33,15 +45,32 @@ export async function createOutput(ctx: Context, environmentId: string, owner: O
   };
   await unitOfWork(ctx.store, async (uow) => {
     await uow.outputs.insert(row);
-    await uow.audit(actor, { environmentId, action: 'output.create', target: row.id, details: { project_id: row.project_id, format: row.format } }, ctx.clock.now());
+    await uow.audit(
+      actor,
+      {
+        environmentId,
+        action: 'output.create',
+        target: row.id,
+        details: { project_id: row.project_id, format: row.format },
+      },
+      ctx.clock.now(),
+    );
   });
   return dto(row);
 }
 
 /** The owner's outputs, oldest first. */
-export async function listOutputs(ctx: Context, environmentId: string, owner: Owner, q: { limit?: number | undefined; cursor?: string | undefined }) {
+export async function listOutputs(
+  ctx: Context,
+  environmentId: string,
+  owner: Owner,
+  q: { limit?: number | undefined; cursor?: string | undefined },
+) {
   const limit = pageSize(q.limit);
-  return page((await repositories(ctx.store).outputs.page(environmentId, owner, { limit: limit + 1, cursor: q.cursor })).map(dto), limit);
+  return page(
+    (await repositories(ctx.store).outputs.page(environmentId, owner, { limit: limit + 1, cursor: q.cursor })).map(dto),
+    limit,
+  );
 }
 
 /**

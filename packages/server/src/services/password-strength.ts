@@ -14,8 +14,17 @@ let estimator: Promise<ZxcvbnFactory> | undefined;
 
 /** The estimator, loaded on first use: its dictionaries (~2 MB) stay out of every other CLI command and of start-up. */
 function zxcvbn(): Promise<ZxcvbnFactory> {
-  estimator ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]).then(
-    ([core, common, en]) => new core.ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary }, graphs: common.adjacencyGraphs, translations: en.translations }),
+  estimator ??= Promise.all([
+    import('@zxcvbn-ts/core'),
+    import('@zxcvbn-ts/language-common'),
+    import('@zxcvbn-ts/language-en'),
+  ]).then(
+    ([core, common, en]) =>
+      new core.ZxcvbnFactory({
+        dictionary: { ...common.dictionary, ...en.dictionary },
+        graphs: common.adjacencyGraphs,
+        translations: en.translations,
+      }),
   );
   return estimator;
 }
@@ -30,5 +39,7 @@ export async function assertStrongPassword(password: string, userInputs: readonl
   if (result.score >= MIN_PASSWORD_SCORE) return;
   const advice = [result.feedback.warning, ...result.feedback.suggestions].filter((s): s is string => !!s);
   const detail = advice.length > 0 ? ` ${advice.join(' ')}` : '';
-  throw new InvalidInput(`the password is too easy to guess.${detail} A passphrase of four or more unrelated words works well.`);
+  throw new InvalidInput(
+    `the password is too easy to guess.${detail} A passphrase of four or more unrelated words works well.`,
+  );
 }

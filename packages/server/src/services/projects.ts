@@ -29,14 +29,27 @@ function dto(r: ProjectTable): Project {
 }
 
 /** The owner's projects, oldest first, a page after `cursor`. */
-export async function listProjects(ctx: Context, environmentId: string, owner: Owner, q: { limit?: number | undefined; cursor?: string | undefined }) {
+export async function listProjects(
+  ctx: Context,
+  environmentId: string,
+  owner: Owner,
+  q: { limit?: number | undefined; cursor?: string | undefined },
+) {
   const limit = pageSize(q.limit);
-  const rows = await repositories(ctx.store).projects.page(environmentId, owner, { limit: limit + 1, cursor: q.cursor });
+  const rows = await repositories(ctx.store).projects.page(environmentId, owner, {
+    limit: limit + 1,
+    cursor: q.cursor,
+  });
   return page(rows.map(dto), limit);
 }
 
 /** Creates a project owned by `owner`. */
-export async function createProject(ctx: Context, environmentId: string, owner: Owner, input: ProjectCreate): Promise<Project> {
+export async function createProject(
+  ctx: Context,
+  environmentId: string,
+  owner: Owner,
+  input: ProjectCreate,
+): Promise<Project> {
   const now = nowSeconds(ctx.clock);
   const row: ProjectTable = {
     id: resourceId('prj', ctx.clock.now()),
@@ -67,13 +80,21 @@ export async function getProject(ctx: Context, environmentId: string, owner: Own
  * Changes one of the owner's projects.
  * @throws NotFound as {@link getProject}.
  */
-export async function updateProject(ctx: Context, environmentId: string, owner: Owner, id: string, patch: ProjectUpdate): Promise<Project> {
+export async function updateProject(
+  ctx: Context,
+  environmentId: string,
+  owner: Owner,
+  id: string,
+  patch: ProjectUpdate,
+): Promise<Project> {
   const changes = {
     ...(patch.name !== undefined && { name: patch.name }),
     ...(patch.description !== undefined && { description: patch.description }),
     ...(patch.data !== undefined && { data: JSON.stringify(patch.data) }),
   };
-  const updated = await unitOfWork(ctx.store, (uow) => uow.projects.update(environmentId, owner, id, changes, nowSeconds(ctx.clock)));
+  const updated = await unitOfWork(ctx.store, (uow) =>
+    uow.projects.update(environmentId, owner, id, changes, nowSeconds(ctx.clock)),
+  );
   if (!updated) throw new NotFound('project');
   return getProject(ctx, environmentId, owner, id);
 }
@@ -83,5 +104,6 @@ export async function updateProject(ctx: Context, environmentId: string, owner: 
  * @throws NotFound as {@link getProject}.
  */
 export async function deleteProject(ctx: Context, environmentId: string, owner: Owner, id: string): Promise<void> {
-  if (!(await unitOfWork(ctx.store, (uow) => uow.projects.delete(environmentId, owner, id)))) throw new NotFound('project');
+  if (!(await unitOfWork(ctx.store, (uow) => uow.projects.delete(environmentId, owner, id))))
+    throw new NotFound('project');
 }

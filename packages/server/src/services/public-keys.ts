@@ -9,7 +9,17 @@ import { exportJWK, type JWK } from 'jose';
 import { InvalidInput } from '../errors/domain-errors.js';
 
 /** Asymmetric algorithms a tenant key may be registered for. */
-export const PUBLIC_KEY_ALGS = ['ES256', 'ES384', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'] as const;
+export const PUBLIC_KEY_ALGS = [
+  'ES256',
+  'ES384',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'EdDSA',
+] as const;
 /** HMAC algorithms verified with the environment secret. */
 export const SECRET_ALGS = ['HS256', 'HS384', 'HS512'] as const;
 
@@ -21,13 +31,15 @@ const CURVE: Record<string, string> = { ES256: 'prime256v1', ES384: 'secp384r1' 
  * @throws InvalidInput `invalid_request` naming what is wrong.
  */
 export async function validatePublicKey(alg: string, text: string): Promise<JWK> {
-  if (!(PUBLIC_KEY_ALGS as readonly string[]).includes(alg)) throw new InvalidInput(`alg must be one of ${PUBLIC_KEY_ALGS.join(', ')}`);
+  if (!(PUBLIC_KEY_ALGS as readonly string[]).includes(alg))
+    throw new InvalidInput(`alg must be one of ${PUBLIC_KEY_ALGS.join(', ')}`);
   let key: KeyObject;
   try {
     const trimmed = text.trim();
     if (trimmed.startsWith('{')) {
       const jwk = JSON.parse(trimmed) as JWK;
-      if (jwk.d !== undefined || jwk.k !== undefined) throw new InvalidInput('register the public key, not a private or symmetric key');
+      if (jwk.d !== undefined || jwk.k !== undefined)
+        throw new InvalidInput('register the public key, not a private or symmetric key');
       key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
     } else {
       if (/PRIVATE KEY/.test(trimmed)) throw new InvalidInput('register the public key, not the private key');
@@ -40,9 +52,11 @@ export async function validatePublicKey(alg: string, text: string): Promise<JWK>
   const type = key.asymmetricKeyType;
   const details = key.asymmetricKeyDetails ?? {};
   if (alg.startsWith('ES')) {
-    if (type !== 'ec' || details.namedCurve !== CURVE[alg]) throw new InvalidInput(`${alg} needs an EC key on ${alg === 'ES256' ? 'P-256' : 'P-384'}`);
+    if (type !== 'ec' || details.namedCurve !== CURVE[alg])
+      throw new InvalidInput(`${alg} needs an EC key on ${alg === 'ES256' ? 'P-256' : 'P-384'}`);
   } else if (alg.startsWith('RS') || alg.startsWith('PS')) {
-    if (type !== 'rsa' && !(alg.startsWith('PS') && type === 'rsa-pss')) throw new InvalidInput(`${alg} needs an RSA key`);
+    if (type !== 'rsa' && !(alg.startsWith('PS') && type === 'rsa-pss'))
+      throw new InvalidInput(`${alg} needs an RSA key`);
     if ((details.modulusLength ?? 0) < 2048) throw new InvalidInput('RSA keys must be at least 2048 bits');
   } else if (type !== 'ed25519') {
     throw new InvalidInput('EdDSA keys must be Ed25519');

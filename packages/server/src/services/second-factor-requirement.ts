@@ -11,9 +11,14 @@ import { repositories, unitOfWork } from '../store/unit-of-work.js';
  * @param env - the slug of the environment the request acts in, if any.
  * @returns `required`: server-wide or by that environment; `enrolled`: a confirmed TOTP factor.
  */
-export async function secondFactorState(ctx: Context, accountId: string, env: string | undefined): Promise<{ required: boolean; enrolled: boolean }> {
+export async function secondFactorState(
+  ctx: Context,
+  accountId: string,
+  env: string | undefined,
+): Promise<{ required: boolean; enrolled: boolean }> {
   const factors = repositories(ctx.store).secondFactors;
-  const required = ctx.config.requireTotp || (env !== undefined && env.length <= 64 && (await factors.environmentRequiresTotp(env)));
+  const required =
+    ctx.config.requireTotp || (env !== undefined && env.length <= 64 && (await factors.environmentRequiresTotp(env)));
   if (!required) return { required, enrolled: false };
   return { required, enrolled: (await factors.totpFactor(accountId))?.confirmed ?? false };
 }
@@ -25,6 +30,10 @@ export async function secondFactorState(ctx: Context, accountId: string, env: st
 export async function setRequireTotp(ctx: Context, actor: Actor, env: string, required: boolean): Promise<void> {
   await unitOfWork(ctx.store, async (uow) => {
     if (!(await uow.secondFactors.setEnvironmentRequiresTotp(env, required))) throw new NotFound('environment');
-    await uow.audit(actor, { environmentId: null, action: 'environment.require_totp', target: `${env}:${required ? 'on' : 'off'}` }, ctx.clock.now());
+    await uow.audit(
+      actor,
+      { environmentId: null, action: 'environment.require_totp', target: `${env}:${required ? 'on' : 'off'}` },
+      ctx.clock.now(),
+    );
   });
 }

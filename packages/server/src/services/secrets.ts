@@ -49,7 +49,8 @@ export function digestSecret(pepper: Buffer, secret: string): Buffer {
  */
 export function digestMatches(given: Buffer, storedHash: string | null): boolean {
   const stored = storedHash === null ? DUMMY_HASH : Buffer.from(storedHash, 'base64url');
-  const equal = stored.length === given.length ? timingSafeEqual(given, stored) : timingSafeEqual(given, DUMMY_HASH) && false;
+  const equal =
+    stored.length === given.length ? timingSafeEqual(given, stored) : timingSafeEqual(given, DUMMY_HASH) && false;
   return storedHash !== null && equal;
 }
 

@@ -39,14 +39,25 @@ function digest(value: string): string {
  * Opens a session for an administrator and drops the expired ones.
  * @returns the cookie value (shown to the browser only; the store keeps its SHA-256) and the session.
  */
-export async function createSession(ctx: Context, admin: { id: string; email: string }, authMethod: SessionAuthMethod = 'password'): Promise<{ value: string; session: Session }> {
+export async function createSession(
+  ctx: Context,
+  admin: { id: string; email: string },
+  authMethod: SessionAuthMethod = 'password',
+): Promise<{ value: string; session: Session }> {
   const value = generateId(32);
   const csrfToken = generateId(32);
   const now = nowSeconds(ctx.clock);
   const expiresAt = now + SESSION_LIFETIME;
   await unitOfWork(ctx.store, async (uow) => {
     await uow.sessions.purgeExpired(now, true);
-    await uow.sessions.insert({ id_hash: digest(value), admin_id: admin.id, csrf_token: csrfToken, created_at: now, expires_at: expiresAt, auth_method: authMethod });
+    await uow.sessions.insert({
+      id_hash: digest(value),
+      admin_id: admin.id,
+      csrf_token: csrfToken,
+      created_at: now,
+      expires_at: expiresAt,
+      auth_method: authMethod,
+    });
   });
   return { value, session: { adminId: admin.id, email: admin.email, csrfToken, expiresAt, authMethod } };
 }
@@ -56,7 +67,14 @@ export async function loadSession(ctx: Context, value: string): Promise<Session 
   if (!value || value.length > 200) return undefined;
   const row = await repositories(ctx.store).sessions.byHash(digest(value));
   if (!row || Number(row.expires_at) <= nowSeconds(ctx.clock)) return undefined;
-  return { adminId: row.admin_id, email: row.email, operator: Number(row.operator) === 1, csrfToken: row.csrf_token, expiresAt: Number(row.expires_at), authMethod: row.auth_method as SessionAuthMethod };
+  return {
+    adminId: row.admin_id,
+    email: row.email,
+    operator: Number(row.operator) === 1,
+    csrfToken: row.csrf_token,
+    expiresAt: Number(row.expires_at),
+    authMethod: row.auth_method as SessionAuthMethod,
+  };
 }
 
 /** Ends the session whose cookie value this is (no error when there is none). */
@@ -67,5 +85,8 @@ export async function deleteSession(ctx: Context, value: string): Promise<void> 
 /** True when `given` equals the session's CSRF token (constant time on equal-length digests). */
 export function csrfMatches(session: Session, given: string | undefined): boolean {
   if (!given) return false;
-  return timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(session.csrfToken).digest());
+  return timingSafeEqual(
+    createHash('sha256').update(given).digest(),
+    createHash('sha256').update(session.csrfToken).digest(),
+  );
 }

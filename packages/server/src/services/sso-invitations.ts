@@ -18,7 +18,10 @@ import { generateId } from './secrets.js';
  * @returns the new member account, or undefined when there is no pending invitation (or another
  *   request created the account or claimed the invitations first).
  */
-export async function acceptInvitationsBySso(ctx: Context, email: string): Promise<{ id: string; email: string } | undefined> {
+export async function acceptInvitationsBySso(
+  ctx: Context,
+  email: string,
+): Promise<{ id: string; email: string } | undefined> {
   const now = nowSeconds(ctx.clock);
   const pending = await repositories(ctx.store).invitations.pendingFor(email, now);
   if (!pending.length) return undefined;
@@ -30,8 +33,17 @@ export async function acceptInvitationsBySso(ctx: Context, email: string): Promi
       for (const invitation of pending) {
         if (!(await uow.invitations.claim(invitation.id, now))) continue;
         if (claimed++ === 0) await uow.accounts.insertMember({ id: account.id, email, passwordHash, createdAt: now });
-        await uow.memberships.upsert({ accountId: account.id, environmentId: invitation.environmentId, role: invitation.role, createdAt: now });
-        await uow.audit({ actor: `member:${email}` }, { environmentId: invitation.environmentId, action: 'member.accept', target: `${email}:${invitation.role}` }, ctx.clock.now());
+        await uow.memberships.upsert({
+          accountId: account.id,
+          environmentId: invitation.environmentId,
+          role: invitation.role,
+          createdAt: now,
+        });
+        await uow.audit(
+          { actor: `member:${email}` },
+          { environmentId: invitation.environmentId, action: 'member.accept', target: `${email}:${invitation.role}` },
+          ctx.clock.now(),
+        );
       }
       return claimed ? account : undefined;
     });

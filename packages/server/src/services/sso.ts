@@ -24,7 +24,14 @@ export const SSO_LOGIN_LIFETIME = 600;
 const AAD = 'sso-login';
 
 /** Why an SSO sign-in was refused (the console shows it; no detail of the provider's answer). */
-export type SsoRefusal = 'invalid_state' | 'provider_error' | 'invalid_response' | 'email_unverified' | 'domain_not_allowed' | 'no_account' | 'provider_unavailable';
+export type SsoRefusal =
+  | 'invalid_state'
+  | 'provider_error'
+  | 'invalid_response'
+  | 'email_unverified'
+  | 'domain_not_allowed'
+  | 'no_account'
+  | 'provider_unavailable';
 
 /** Thrown when an SSO sign-in is refused. */
 export class SsoRefused extends Error {
@@ -44,10 +51,16 @@ export class SsoClient {
 
   private configuration(): Promise<oidc.Configuration> {
     this.discovered ??= oidc
-      .discovery(new URL(this.sso.issuer), this.sso.clientId, this.sso.clientSecret === undefined ? { token_endpoint_auth_method: 'none' } : this.sso.clientSecret, undefined, {
-        timeout: 5,
-        ...(this.sso.allowHttp && { execute: [oidc.allowInsecureRequests] }),
-      })
+      .discovery(
+        new URL(this.sso.issuer),
+        this.sso.clientId,
+        this.sso.clientSecret === undefined ? { token_endpoint_auth_method: 'none' } : this.sso.clientSecret,
+        undefined,
+        {
+          timeout: 5,
+          ...(this.sso.allowHttp && { execute: [oidc.allowInsecureRequests] }),
+        },
+      )
       .catch((err: unknown) => {
         this.discovered = undefined;
         throw new SsoRefused('provider_unavailable', err);
@@ -75,7 +88,10 @@ export class SsoClient {
       state,
       nonce,
     });
-    const cookie = ctx.sealer.seal(JSON.stringify({ s: state, n: nonce, v: verifier, e: nowSeconds(ctx.clock) + SSO_LOGIN_LIFETIME }), AAD);
+    const cookie = ctx.sealer.seal(
+      JSON.stringify({ s: state, n: nonce, v: verifier, e: nowSeconds(ctx.clock) + SSO_LOGIN_LIFETIME }),
+      AAD,
+    );
     return { url: url.href, cookie };
   }
 
@@ -93,21 +109,30 @@ export class SsoClient {
     callback.search = query;
     let claims: Record<string, unknown>;
     try {
-      const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: login.v, expectedState: login.s, expectedNonce: login.n, idTokenExpected: true });
+      const tokens = await oidc.authorizationCodeGrant(config, callback, {
+        pkceCodeVerifier: login.v,
+        expectedState: login.s,
+        expectedNonce: login.n,
+        idTokenExpected: true,
+      });
       const idToken = tokens.claims();
       if (!idToken) throw new SsoRefused('invalid_response');
       claims = idToken;
       // Providers that follow OpenID Connect Core §5.4 strictly put `email` in the UserInfo answer only.
-      if (claims.email === undefined) claims = { ...(await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub)), sub: idToken.sub };
+      if (claims.email === undefined)
+        claims = { ...(await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub)), sub: idToken.sub };
     } catch (err) {
       if (err instanceof SsoRefused) throw err;
       throw new SsoRefused(refusalOf(err), err);
     }
-    const email = typeof claims.email === 'string' && claims.email.length <= 320 ? normalizeEmail(claims.email) : undefined;
+    const email =
+      typeof claims.email === 'string' && claims.email.length <= 320 ? normalizeEmail(claims.email) : undefined;
     if (!email || claims.email_verified !== true) throw new SsoRefused('email_unverified');
     const domain = email.slice(email.lastIndexOf('@') + 1);
-    if (this.sso.allowedDomains.length && !this.sso.allowedDomains.includes(domain)) throw new SsoRefused('domain_not_allowed');
-    const operator = (await repositories(ctx.store).operators.accountByEmail(email)) ?? (await acceptInvitationsBySso(ctx, email));
+    if (this.sso.allowedDomains.length && !this.sso.allowedDomains.includes(domain))
+      throw new SsoRefused('domain_not_allowed');
+    const operator =
+      (await repositories(ctx.store).operators.accountByEmail(email)) ?? (await acceptInvitationsBySso(ctx, email));
     if (!operator) throw new SsoRefused('no_account');
     return { id: operator.id, email: operator.email };
   }
@@ -116,7 +141,13 @@ export class SsoClient {
     if (!cookie || cookie.length > 2048) throw new SsoRefused('invalid_state');
     try {
       const value = JSON.parse(ctx.sealer.open(cookie, AAD)) as { s?: unknown; n?: unknown; v?: unknown; e?: unknown };
-      if (typeof value.s === 'string' && typeof value.n === 'string' && typeof value.v === 'string' && typeof value.e === 'number' && value.e > nowSeconds(ctx.clock)) {
+      if (
+        typeof value.s === 'string' &&
+        typeof value.n === 'string' &&
+        typeof value.v === 'string' &&
+        typeof value.e === 'number' &&
+        value.e > nowSeconds(ctx.clock)
+      ) {
         return { s: value.s, n: value.n, v: value.v };
       }
     } catch {
@@ -129,6 +160,10 @@ export class SsoClient {
 function refusalOf(err: unknown): SsoRefusal {
   if (err instanceof oidc.AuthorizationResponseError || err instanceof oidc.ResponseBodyError) return 'provider_error';
   // openid-client wraps oauth4webapi's error, whose message names the parameter that failed.
-  const messages = [err, err instanceof Error ? err.cause : undefined].map((e) => (e instanceof Error ? e.message : ''));
-  return messages.some((m) => /response parameter value/.test(m) && /"state"/.test(m)) ? 'invalid_state' : 'invalid_response';
+  const messages = [err, err instanceof Error ? err.cause : undefined].map((e) =>
+    e instanceof Error ? e.message : '',
+  );
+  return messages.some((m) => /response parameter value/.test(m) && /"state"/.test(m))
+    ? 'invalid_state'
+    : 'invalid_response';
 }

@@ -19,10 +19,21 @@ export function issuedTokenState(ctx: Context, jti: string): Promise<IssuedToken
  * (seconds): the row is marked, the reusable token dropped, the revocation announced on the
  * change feed and audited as `token.revoke`, all in one unit of work.
  */
-export async function revokeToken(ctx: Context, actor: Actor, environmentId: string, clientId: string, jti: string, now: number): Promise<void> {
+export async function revokeToken(
+  ctx: Context,
+  actor: Actor,
+  environmentId: string,
+  clientId: string,
+  jti: string,
+  now: number,
+): Promise<void> {
   await unitOfWork(ctx.store, async (uow) => {
     await uow.tokens.revoke(jti, now);
     await uow.change('revocation', jti, now);
-    await uow.audit(actor, { environmentId, action: 'token.revoke', target: clientId, details: { jti } }, ctx.clock.now());
+    await uow.audit(
+      actor,
+      { environmentId, action: 'token.revoke', target: clientId, details: { jti } },
+      ctx.clock.now(),
+    );
   });
 }

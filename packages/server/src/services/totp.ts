@@ -20,7 +20,14 @@ const ISSUER = 'Gatehouse';
 const PERIOD = 30;
 
 function totpOf(secretBase32: string, label: string): TOTP {
-  return new TOTP({ issuer: ISSUER, label, algorithm: 'SHA1', digits: 6, period: PERIOD, secret: Secret.fromBase32(secretBase32) });
+  return new TOTP({
+    issuer: ISSUER,
+    label,
+    algorithm: 'SHA1',
+    digits: 6,
+    period: PERIOD,
+    secret: Secret.fromBase32(secretBase32),
+  });
 }
 
 function aad(accountId: string): string {
@@ -55,7 +62,11 @@ export async function beginTotp(ctx: Context, account: { id: string; email: stri
   await unitOfWork(ctx.store, async (uow) => {
     const existing = await uow.secondFactors.totpFactor(account.id);
     if (existing?.confirmed) throw new Conflict('TOTP is already enabled; disable it first');
-    await uow.secondFactors.savePendingTotp(account.id, ctx.sealer.seal(secret, aad(account.id)), nowSeconds(ctx.clock));
+    await uow.secondFactors.savePendingTotp(
+      account.id,
+      ctx.sealer.seal(secret, aad(account.id)),
+      nowSeconds(ctx.clock),
+    );
   });
   return { secret, otpauth_uri: totpOf(secret, account.email).toString() };
 }
@@ -73,14 +84,19 @@ function matchingStep(ctx: Context, secretEnc: string, accountId: string, code: 
  * Confirms a pending enrolment with a current code and issues the recovery codes (shown once).
  * @throws InvalidInput `invalid_code` (400) for a wrong or reused code; Conflict (409) without a pending enrolment.
  */
-export async function confirmTotp(ctx: Context, accountId: string, code: string): Promise<{ recovery_codes: string[] }> {
+export async function confirmTotp(
+  ctx: Context,
+  accountId: string,
+  code: string,
+): Promise<{ recovery_codes: string[] }> {
   const factor = await repositories(ctx.store).secondFactors.totpFactor(accountId);
   if (!factor || factor.confirmed) throw new Conflict('start enrolment first');
   const step = matchingStep(ctx, factor.secretEnc, accountId, code.trim());
   const now = nowSeconds(ctx.clock);
   const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
   await unitOfWork(ctx.store, async (uow) => {
-    if (step === undefined || !(await uow.secondFactors.acceptTotpStep(accountId, step, now, true))) throw new InvalidInput('the code is wrong or was used already', 'invalid_code');
+    if (step === undefined || !(await uow.secondFactors.acceptTotpStep(accountId, step, now, true)))
+      throw new InvalidInput('the code is wrong or was used already', 'invalid_code');
     await uow.secondFactors.replaceRecoveryCodes(accountId, codes.map(recoveryDigest), now);
   });
   return { recovery_codes: codes };
@@ -88,7 +104,9 @@ export async function confirmTotp(ctx: Context, accountId: string, code: string)
 
 async function issueRecoveryCodes(ctx: Context, accountId: string): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
-  await unitOfWork(ctx.store, (uow) => uow.secondFactors.replaceRecoveryCodes(accountId, codes.map(recoveryDigest), nowSeconds(ctx.clock)));
+  await unitOfWork(ctx.store, (uow) =>
+    uow.secondFactors.replaceRecoveryCodes(accountId, codes.map(recoveryDigest), nowSeconds(ctx.clock)),
+  );
   return codes;
 }
 
@@ -102,7 +120,11 @@ export async function hasTotp(ctx: Context, accountId: string): Promise<boolean>
  * recovery code (which is then used up).
  * @returns `totp` or `recovery_code` when accepted, undefined when not.
  */
-export async function verifySecondFactor(ctx: Context, accountId: string, code: string): Promise<'totp' | 'recovery_code' | undefined> {
+export async function verifySecondFactor(
+  ctx: Context,
+  accountId: string,
+  code: string,
+): Promise<'totp' | 'recovery_code' | undefined> {
   const given = code.trim();
   if (!given || given.length > MAX_CODE_LENGTH) return undefined;
   const factor = await repositories(ctx.store).secondFactors.totpFactor(accountId);
@@ -110,15 +132,28 @@ export async function verifySecondFactor(ctx: Context, accountId: string, code: 
   const now = nowSeconds(ctx.clock);
   if (/^\d{6}$/.test(given)) {
     const step = matchingStep(ctx, factor.secretEnc, accountId, given);
-    return step !== undefined && (await unitOfWork(ctx.store, (uow) => uow.secondFactors.acceptTotpStep(accountId, step, now, false))) ? 'totp' : undefined;
+    return step !== undefined &&
+      (await unitOfWork(ctx.store, (uow) => uow.secondFactors.acceptTotpStep(accountId, step, now, false)))
+      ? 'totp'
+      : undefined;
   }
-  return (await unitOfWork(ctx.store, (uow) => uow.secondFactors.useRecoveryCode(accountId, recoveryDigest(given), now))) ? 'recovery_code' : undefined;
+  return (await unitOfWork(ctx.store, (uow) =>
+    uow.secondFactors.useRecoveryCode(accountId, recoveryDigest(given), now),
+  ))
+    ? 'recovery_code'
+    : undefined;
 }
 
 /** The account's TOTP state for the profile page. */
-export async function totpStatus(ctx: Context, accountId: string): Promise<{ enabled: boolean; recovery_codes_left: number }> {
+export async function totpStatus(
+  ctx: Context,
+  accountId: string,
+): Promise<{ enabled: boolean; recovery_codes_left: number }> {
   const enabled = await hasTotp(ctx, accountId);
-  return { enabled, recovery_codes_left: enabled ? await repositories(ctx.store).secondFactors.recoveryCodesLeft(accountId) : 0 };
+  return {
+    enabled,
+    recovery_codes_left: enabled ? await repositories(ctx.store).secondFactors.recoveryCodesLeft(accountId) : 0,
+  };
 }
 
 /**
@@ -126,7 +161,8 @@ export async function totpStatus(ctx: Context, accountId: string): Promise<{ ena
  * @throws InvalidInput `invalid_code` (400) when the code is not accepted.
  */
 export async function disableTotp(ctx: Context, accountId: string, code: string): Promise<void> {
-  if (!(await verifySecondFactor(ctx, accountId, code))) throw new InvalidInput('the code is wrong or was used already', 'invalid_code');
+  if (!(await verifySecondFactor(ctx, accountId, code)))
+    throw new InvalidInput('the code is wrong or was used already', 'invalid_code');
   await unitOfWork(ctx.store, (uow) => uow.secondFactors.deleteAll(accountId));
 }
 
@@ -134,7 +170,12 @@ export async function disableTotp(ctx: Context, accountId: string, code: string)
  * New recovery codes (the old ones stop working) after a valid code.
  * @throws InvalidInput `invalid_code` (400) when the code is not accepted.
  */
-export async function regenerateRecoveryCodes(ctx: Context, accountId: string, code: string): Promise<{ recovery_codes: string[] }> {
-  if (!(await verifySecondFactor(ctx, accountId, code))) throw new InvalidInput('the code is wrong or was used already', 'invalid_code');
+export async function regenerateRecoveryCodes(
+  ctx: Context,
+  accountId: string,
+  code: string,
+): Promise<{ recovery_codes: string[] }> {
+  if (!(await verifySecondFactor(ctx, accountId, code)))
+    throw new InvalidInput('the code is wrong or was used already', 'invalid_code');
   return { recovery_codes: await issueRecoveryCodes(ctx, accountId) };
 }

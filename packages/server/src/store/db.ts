@@ -40,7 +40,8 @@ export interface Store {
 
 /** Kysely's log hook, forwarding query durations to `store.onQuery`. */
 function queryLog(store: () => Store | undefined) {
-  return (event: { level: 'query' | 'error'; queryDurationMillis: number }) => store()?.onQuery?.(event.queryDurationMillis, event.level === 'error');
+  return (event: { level: 'query' | 'error'; queryDurationMillis: number }) =>
+    store()?.onQuery?.(event.queryDurationMillis, event.level === 'error');
 }
 
 /**
@@ -69,7 +70,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 async function migrateRacing(store: Store): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await migrateToLatest(store.db as Kysely<unknown>, store.dialect === 'postgres' ? await currentSchema(store) : undefined);
+      await migrateToLatest(
+        store.db as Kysely<unknown>,
+        store.dialect === 'postgres' ? await currentSchema(store) : undefined,
+      );
       return;
     } catch (err) {
       const text = `${(err as { code?: string }).code ?? ''} ${(err as Error).message}`;
@@ -94,7 +98,10 @@ function openSqlite(options: StoreOptions): Store {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // The log hook reads `store` only when a query has run, after it is assigned.
-  const db: Kysely<Database> = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: queryLog(() => store) });
+  const db: Kysely<Database> = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    log: queryLog(() => store),
+  });
   const store: Store = { db, dialect: 'sqlite', options, close: () => db.destroy() };
   return store;
 }
@@ -158,7 +165,10 @@ async function openPostgres(options: StoreOptions): Promise<Store> {
   // A checked-out client whose server goes away emits 'error' too; the failed query already
   // carries the error (answered 503), so the event itself must not crash the process.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db: Kysely<Database> = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(() => store) });
+  const db: Kysely<Database> = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    log: queryLog(() => store),
+  });
   const store: Store = { db, dialect: 'postgres', pool, options, close: () => db.destroy() };
   return store;
 }

@@ -53,12 +53,14 @@ export function redisFailureCounter(redis: Redis, prefix: string, clock: Clock):
   const counts = (flat: number[]): WindowCount[] => {
     const now = clock.now();
     const out: WindowCount[] = [];
-    for (let i = 0; i < flat.length; i += 2) out.push({ count: Number(flat[i]), resetMs: now + Math.max(0, Number(flat[i + 1])) });
+    for (let i = 0; i < flat.length; i += 2)
+      out.push({ count: Number(flat[i]), resetMs: now + Math.max(0, Number(flat[i + 1])) });
     return out;
   };
   return {
     peek: async (keys) => counts(await scripts.gatehouseThrottlePeek(keys.length, ...names(keys))),
-    add: async (keys) => counts(await scripts.gatehouseThrottleAdd(keys.length, ...names(keys), keys[0]?.windowMs ?? 0)),
+    add: async (keys) =>
+      counts(await scripts.gatehouseThrottleAdd(keys.length, ...names(keys), keys[0]?.windowMs ?? 0)),
     refund: async (keys) => {
       await scripts.gatehouseThrottleRefund(keys.length, ...names(keys));
     },

@@ -16,19 +16,36 @@ export function storeFailureCounter(ctx: Context): FailureCounter {
     async add(keys: readonly WindowKey[]) {
       const now = ctx.clock.now();
       const windowMs = keys[0]?.windowMs ?? 0;
-      const rows = new Map((await repositories(ctx.store).throttleCounters.increment(keys.map((k) => k.key), now, windowMs)).map((r) => [r.key, r]));
+      const rows = new Map(
+        (
+          await repositories(ctx.store).throttleCounters.increment(
+            keys.map((k) => k.key),
+            now,
+            windowMs,
+          )
+        ).map((r) => [r.key, r]),
+      );
       return Promise.all(
         keys.map(async (k) => {
           const row = rows.get(k.key);
           if (!row) throw new Error('throttle counter not returned');
           const resetMs = row.windowStartMs + k.windowMs;
-          if (row.count === k.limit) await repositories(ctx.store).changes.record('throttle', JSON.stringify([k.key, resetMs]), nowSeconds(ctx.clock));
+          if (row.count === k.limit)
+            await repositories(ctx.store).changes.record(
+              'throttle',
+              JSON.stringify([k.key, resetMs]),
+              nowSeconds(ctx.clock),
+            );
           return { count: row.count, resetMs };
         }),
       );
     },
     async refund(keys: readonly WindowKey[]) {
-      await repositories(ctx.store).throttleCounters.decrement(keys.map((k) => k.key), ctx.clock.now(), keys[0]?.windowMs ?? 0);
+      await repositories(ctx.store).throttleCounters.decrement(
+        keys.map((k) => k.key),
+        ctx.clock.now(),
+        keys[0]?.windowMs ?? 0,
+      );
     },
   };
 }

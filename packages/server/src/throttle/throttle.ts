@@ -35,10 +35,22 @@ export interface ThrottlePolicy {
 }
 
 /** Client authentication at the OAuth endpoints: 10 a minute per client_id and address, 100 per address, 1,000 per client_id. */
-export const TOKEN_THROTTLE: ThrottlePolicy = { name: 'client_auth', perSubjectAddress: 10, perAddress: 100, perSubject: 1000, windowMs: 60_000 };
+export const TOKEN_THROTTLE: ThrottlePolicy = {
+  name: 'client_auth',
+  perSubjectAddress: 10,
+  perAddress: 100,
+  perSubject: 1000,
+  windowMs: 60_000,
+};
 
 /** Console sign-in: 5 per email and address in 15 minutes, 30 per address, 100 per email. */
-export const SIGN_IN_THROTTLE: ThrottlePolicy = { name: 'sign_in', perSubjectAddress: 5, perAddress: 30, perSubject: 100, windowMs: 15 * 60_000 };
+export const SIGN_IN_THROTTLE: ThrottlePolicy = {
+  name: 'sign_in',
+  perSubjectAddress: 5,
+  perAddress: 30,
+  perSubject: 100,
+  windowMs: 15 * 60_000,
+};
 
 /** Which window: the subject's from this address, the address's, or the subject's ceiling. */
 export type WindowScope = 'client' | 'ip' | 'client_all';
@@ -65,7 +77,10 @@ export class Throttle {
    * The windows of recent (policy, subject, address) triples, so an honest client's next request
    * costs one look-up instead of three SHA-256 digests and an address parse. Bounded in bytes.
    */
-  private readonly recent = new LRUCache<string, ScopedWindow[]>({ maxSize: 8 * 1024 * 1024, sizeCalculation: (_w, id) => 2 * id.length + 800 });
+  private readonly recent = new LRUCache<string, ScopedWindow[]>({
+    maxSize: 8 * 1024 * 1024,
+    sizeCalculation: (_w, id) => 2 * id.length + 800,
+  });
 
   /**
    * @param local - this process's windows
@@ -90,7 +105,12 @@ export class Throttle {
     const address = sourceAddress(ip);
     const { name, windowMs } = policy;
     return [
-      { scope: 'client', key: throttleKey(name, 'subject+address', subject, address), limit: policy.perSubjectAddress, windowMs },
+      {
+        scope: 'client',
+        key: throttleKey(name, 'subject+address', subject, address),
+        limit: policy.perSubjectAddress,
+        windowMs,
+      },
       { scope: 'ip', key: throttleKey(name, 'address', address), limit: policy.perAddress, windowMs },
       { scope: 'client_all', key: throttleKey(name, 'subject', subject), limit: policy.perSubject, windowMs },
     ];

@@ -57,7 +57,7 @@ export class VerificationGate {
 
   /** Starts the first waiters whose key has room (a busy key doesn't hold up the others). */
   private wake(): void {
-    for (let i = 0; i < this.waiting.length && this.active < this.globalLimit; ) {
+    for (let i = 0; i < this.waiting.length && this.active < this.globalLimit;) {
       const w = this.waiting[i]!;
       if (!this.free(w.key)) {
         i++;

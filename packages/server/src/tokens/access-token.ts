@@ -23,5 +23,7 @@ export function newJti(nowMs: number): string {
 
 /** Signs `claims` with `key` (RFC 9068 §2). */
 export function signAccessToken(claims: AccessTokenClaims, key: LoadedKey): Promise<string> {
-  return new SignJWT({ ...claims }).setProtectedHeader({ alg: SIGNING_ALG, typ: ACCESS_TOKEN_TYP, kid: key.kid }).sign(key.privateKey);
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: SIGNING_ALG, typ: ACCESS_TOKEN_TYP, kid: key.kid })
+    .sign(key.privateKey);
 }

@@ -34,7 +34,10 @@ export class BearerVerifier {
    * Verified tokens by their text, bounded by size (about 32 MiB, some 25,000 tokens); a token that
    * fell out is verified again.
    */
-  private readonly cache = new LRUCache<string, BearerPrincipal>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (_value, key) => key.length + 400 });
+  private readonly cache = new LRUCache<string, BearerPrincipal>({
+    maxSize: 32 * 1024 * 1024,
+    sizeCalculation: (_value, key) => key.length + 400,
+  });
   private lastKeyReload = 0;
 
   /**
@@ -73,7 +76,8 @@ export class BearerVerifier {
         this.cache.delete(token);
         throw new InvalidToken('the access token expired');
       }
-      if (hit.type === 'integration' && this.revocations.has(hit.jti)) throw new InvalidToken('the access token was revoked');
+      if (hit.type === 'integration' && this.revocations.has(hit.jti))
+        throw new InvalidToken('the access token was revoked');
       this.onVerify('cache_hit');
       return hit;
     }
@@ -95,8 +99,13 @@ export class BearerVerifier {
     return principal;
   }
 
-  private async verifyAccessToken(token: string, { header, payload }: DecodedJws, now: number): Promise<IntegrationPrincipal> {
-    if (header.alg !== SIGNING_ALG || typeof header.kid !== 'string' || header.kid.length > 128) throw new InvalidToken();
+  private async verifyAccessToken(
+    token: string,
+    { header, payload }: DecodedJws,
+    now: number,
+  ): Promise<IntegrationPrincipal> {
+    if (header.alg !== SIGNING_ALG || typeof header.kid !== 'string' || header.kid.length > 128)
+      throw new InvalidToken();
     const key = this.keys.verificationKey(header.kid) ?? (await this.reloadKeysFor(header.kid));
     if (!key) throw new InvalidToken();
     const skew = this.ctx.config.clockSkew;
@@ -116,8 +125,16 @@ export class BearerVerifier {
       throw err;
     }
     const { exp, iat, jti, sub, client_id: clientId, scope, environment, aud } = payload;
-    if (typeof exp !== 'number' || typeof iat !== 'number' || typeof jti !== 'string' || typeof clientId !== 'string' || sub !== clientId) throw new InvalidToken();
-    if (typeof scope !== 'string' || typeof environment !== 'string' || typeof aud !== 'string') throw new InvalidToken();
+    if (
+      typeof exp !== 'number' ||
+      typeof iat !== 'number' ||
+      typeof jti !== 'string' ||
+      typeof clientId !== 'string' ||
+      sub !== clientId
+    )
+      throw new InvalidToken();
+    if (typeof scope !== 'string' || typeof environment !== 'string' || typeof aud !== 'string')
+      throw new InvalidToken();
     if (iat > now + skew) throw new InvalidToken();
     const env = await this.directory.environment('slug', environment);
     if (!env || exp - iat > env.tokenLifetime) throw new InvalidToken();
@@ -127,7 +144,18 @@ export class BearerVerifier {
     const scopes: ReadonlySet<string> = new Set(scope.split(' '));
     const jkt = (payload.cnf as { jkt?: unknown } | undefined)?.jkt;
     if (payload.cnf !== undefined && (typeof jkt !== 'string' || jkt.length > 64)) throw new InvalidToken();
-    return { type: 'integration', environmentId: env.id, environment: env.slug, integrationId: client.id, clientId, tokenScopes: scopes, scopes, jti, exp, ...(typeof jkt === 'string' && { jkt }) };
+    return {
+      type: 'integration',
+      environmentId: env.id,
+      environment: env.slug,
+      integrationId: client.id,
+      clientId,
+      tokenScopes: scopes,
+      scopes,
+      jti,
+      exp,
+      ...(typeof jkt === 'string' && { jkt }),
+    };
   }
 
   private async reloadKeysFor(kid: string) {

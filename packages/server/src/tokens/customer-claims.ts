@@ -20,7 +20,10 @@ const POLLUTING = new Set(['__proto__', 'constructor', 'prototype']);
 function hasPollutingName(value: unknown, depth = 0): boolean {
   if (depth > 32) return true;
   if (Array.isArray(value)) return value.some((v) => hasPollutingName(v, depth + 1));
-  if (value && typeof value === 'object') return Object.keys(value).some((k) => POLLUTING.has(k) || hasPollutingName((value as Record<string, unknown>)[k], depth + 1));
+  if (value && typeof value === 'object')
+    return Object.keys(value).some(
+      (k) => POLLUTING.has(k) || hasPollutingName((value as Record<string, unknown>)[k], depth + 1),
+    );
   return false;
 }
 
@@ -34,29 +37,46 @@ export function isAdminValue(v: unknown): boolean {
  * `exp - iat` (or `exp - now` when `iat` is absent).
  * @throws InvalidToken for anything out of shape.
  */
-export function readCustomerClaims(payload: Record<string, unknown>, now: number, skew: number, maxLifetime: number): CustomerClaims {
+export function readCustomerClaims(
+  payload: Record<string, unknown>,
+  now: number,
+  skew: number,
+  maxLifetime: number,
+): CustomerClaims {
   const { exp, iat, id, name, fields, isAdmin } = payload;
   // Each message names the claim and the rule, never the claim's value (it may be personal data).
   if (exp === undefined) throw new InvalidToken('the token has no exp claim: customer tokens must expire');
-  if (typeof exp !== 'number') throw new InvalidToken(`exp must be a number (seconds since the epoch), not ${kindOf(exp)}`);
-  if (iat !== undefined && typeof iat !== 'number') throw new InvalidToken(`iat must be a number (seconds since the epoch), not ${kindOf(iat)}`);
-  if (typeof iat === 'number' && iat > now + skew) throw new InvalidToken('iat is in the future (check the signer\'s clock)');
+  if (typeof exp !== 'number')
+    throw new InvalidToken(`exp must be a number (seconds since the epoch), not ${kindOf(exp)}`);
+  if (iat !== undefined && typeof iat !== 'number')
+    throw new InvalidToken(`iat must be a number (seconds since the epoch), not ${kindOf(iat)}`);
+  if (typeof iat === 'number' && iat > now + skew)
+    throw new InvalidToken("iat is in the future (check the signer's clock)");
   const start = typeof iat === 'number' ? iat : now;
-  if (exp - start > maxLifetime) throw new InvalidToken(`the token lives longer than this environment allows (${maxLifetime} seconds from iat)`);
+  if (exp - start > maxLifetime)
+    throw new InvalidToken(`the token lives longer than this environment allows (${maxLifetime} seconds from iat)`);
   const admin = isAdminValue(isAdmin);
   if (admin && id !== undefined) throw new InvalidToken('a token with both isAdmin and id is ambiguous');
   if (admin) return { kind: 'admin', exp };
-  if (id === undefined) throw new InvalidToken(payload.sub !== undefined ? 'the customer is named by the id claim, not sub' : 'the token has no id claim (the customer\'s id, a string)');
+  if (id === undefined)
+    throw new InvalidToken(
+      payload.sub !== undefined
+        ? 'the customer is named by the id claim, not sub'
+        : "the token has no id claim (the customer's id, a string)",
+    );
   if (typeof id !== 'string') throw new InvalidToken(`id must be a string, not ${kindOf(id)}`);
   if (id.length === 0 || id.length > 255) throw new InvalidToken('id must be 1 to 255 characters');
   if (hasNul(id)) throw new InvalidToken('id must not contain a NUL character');
-  if (name !== undefined && name !== null && (typeof name !== 'string' || name.length > 255 || hasNul(name))) throw new InvalidToken('name must be a string of at most 255 characters without NUL');
-  if (fields !== undefined && (fields === null || typeof fields !== 'object' || Array.isArray(fields))) throw new InvalidToken(`fields must be a JSON object, not ${kindOf(fields)}`);
+  if (name !== undefined && name !== null && (typeof name !== 'string' || name.length > 255 || hasNul(name)))
+    throw new InvalidToken('name must be a string of at most 255 characters without NUL');
+  if (fields !== undefined && (fields === null || typeof fields !== 'object' || Array.isArray(fields)))
+    throw new InvalidToken(`fields must be a JSON object, not ${kindOf(fields)}`);
   const f = (fields ?? {}) as Record<string, unknown>;
   const problem = checkJsonValue(f);
   if (problem !== undefined) throw new InvalidToken(`fields: ${problem}`);
   if (hasPollutingName(f)) throw new InvalidToken('fields must not use the names __proto__, constructor or prototype');
-  if (Buffer.byteLength(JSON.stringify(f)) > MAX_FIELDS_BYTES) throw new InvalidToken(`fields must be at most ${MAX_FIELDS_BYTES} bytes of JSON`);
+  if (Buffer.byteLength(JSON.stringify(f)) > MAX_FIELDS_BYTES)
+    throw new InvalidToken(`fields must be at most ${MAX_FIELDS_BYTES} bytes of JSON`);
   return { kind: 'customer', id, name: typeof name === 'string' ? name : null, fields: f, exp };
 }
 
@@ -81,13 +101,22 @@ function kindOf(v: unknown): string {
  *   client's id) is refused.
  * @throws InvalidToken (401) when either rule fails.
  */
-export function checkCustomerTokenTarget(header: Record<string, unknown>, payload: Record<string, unknown>, audiences: readonly string[]): void {
+export function checkCustomerTokenTarget(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  audiences: readonly string[],
+): void {
   const { typ } = header;
   if (typ !== undefined && (typeof typ !== 'string' || typ.toLowerCase().replace(/^application\//, '') !== 'jwt')) {
     throw new InvalidToken('a customer token has typ JWT or none');
   }
   const { aud } = payload;
   if (aud === undefined) return;
-  const named = typeof aud === 'string' ? [aud] : Array.isArray(aud) && aud.every((a) => typeof a === 'string') ? (aud as string[]) : [];
+  const named =
+    typeof aud === 'string'
+      ? [aud]
+      : Array.isArray(aud) && aud.every((a) => typeof a === 'string')
+        ? (aud as string[])
+        : [];
   if (!named.some((a) => audiences.includes(a))) throw new InvalidToken('the token is meant for another audience');
 }

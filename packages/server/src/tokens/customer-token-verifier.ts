@@ -29,7 +29,8 @@ import { repositories } from '../store/unit-of-work.js';
 function describeJoseError(err: InstanceType<typeof joseErrors.JOSEError>): string {
   if (err instanceof joseErrors.JWTExpired) return 'the token expired';
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
-    if (err.claim === 'exp' && err.reason === 'missing') return 'the token has no exp claim: customer tokens must expire';
+    if (err.claim === 'exp' && err.reason === 'missing')
+      return 'the token has no exp claim: customer tokens must expire';
     if (err.reason === 'invalid') return `${err.claim} must be a number (seconds since the epoch)`;
     if (err.claim === 'nbf') return 'the token is not yet valid (nbf is in the future)';
     return `the ${err.claim} claim is not accepted (${err.reason.replace(/_/g, ' ')})`;
@@ -69,24 +70,39 @@ export class CustomerTokens implements CustomerTokenVerifier {
   async verify(token: string, { header, payload }: DecodedJws, now: number): Promise<BearerPrincipal | undefined> {
     // An issuer longer than any environment key names none: refused before any lookup (H-76).
     // Messages name what is wrong, never a claim's value (SECURITY.md F-61).
-    if (typeof payload.iss !== 'string' || payload.iss.length > MAX_IDENTIFIER_LENGTH) throw new InvalidToken('unknown issuer: iss must be an environment key');
+    if (typeof payload.iss !== 'string' || payload.iss.length > MAX_IDENTIFIER_LENGTH)
+      throw new InvalidToken('unknown issuer: iss must be an environment key');
     const env = await this.directory.environment('environment_key', payload.iss);
     if (!env) throw new InvalidToken('unknown issuer: iss must be an environment key');
-    checkCustomerTokenTarget(header, payload, [env.environmentKey, env.environmentApi.audience, this.ctx.config.audience]);
+    checkCustomerTokenTarget(header, payload, [
+      env.environmentKey,
+      env.environmentApi.audience,
+      this.ctx.config.audience,
+    ]);
     const alg = header.alg as string;
     const kid = typeof header.kid === 'string' ? header.kid : null;
     const keys = await this.keysOf(env);
     const byAlg = keys.filter((k) => k.algs.includes(alg));
-    if (!byAlg.length) throw new InvalidToken(`alg not accepted: this environment's credentials sign with ${[...new Set(keys.flatMap((k) => k.algs))].join(', ') || 'nothing yet'}`);
+    if (!byAlg.length)
+      throw new InvalidToken(
+        `alg not accepted: this environment's credentials sign with ${[...new Set(keys.flatMap((k) => k.algs))].join(', ') || 'nothing yet'}`,
+      );
     const byKid = byAlg.filter((k) => kid === null || k.kid === null || k.kid === kid);
     if (!byKid.length) throw new InvalidToken('unknown kid: no key of this environment has it');
     const candidates = byKid.filter((k) => k.expiresAt === null || k.expiresAt > now);
-    if (!candidates.length) throw new InvalidToken('the credential that signs these tokens has expired (its rotation grace is over)');
+    if (!candidates.length)
+      throw new InvalidToken('the credential that signs these tokens has expired (its rotation grace is over)');
     const skew = this.ctx.config.clockSkew;
     let verified: TenantKey | undefined;
     for (const k of candidates) {
       try {
-        await jwtVerify(token, k.key, { algorithms: [alg], issuer: env.environmentKey, clockTolerance: skew, currentDate: new Date(this.ctx.clock.now()), requiredClaims: ['exp'] });
+        await jwtVerify(token, k.key, {
+          algorithms: [alg],
+          issuer: env.environmentKey,
+          clockTolerance: skew,
+          currentDate: new Date(this.ctx.clock.now()),
+          requiredClaims: ['exp'],
+        });
         verified = k;
         break;
       } catch (err) {
@@ -95,11 +111,17 @@ export class CustomerTokens implements CustomerTokenVerifier {
         throw err;
       }
     }
-    if (!verified) throw new InvalidToken("bad signature: no credential of this environment verifies it");
+    if (!verified) throw new InvalidToken('bad signature: no credential of this environment verifies it');
     const claims = readCustomerClaims(payload, now, skew, env.customerTokenMaxLifetime);
     if (claims.kind === 'admin') {
       if (!verified.allowAdmin) throw new Forbidden('this credential may not sign admin tokens');
-      const admin: AdminPrincipal = { type: 'admin', environmentId: env.id, environment: env.slug, scopes: ADMIN_TOKEN_SCOPES, exp: claims.exp };
+      const admin: AdminPrincipal = {
+        type: 'admin',
+        environmentId: env.id,
+        environment: env.slug,
+        scopes: ADMIN_TOKEN_SCOPES,
+        exp: claims.exp,
+      };
       return admin;
     }
     this.seen.record(env.id, claims.id, claims.name, claims.fields);
@@ -137,9 +159,21 @@ export class CustomerTokens implements CustomerTokenVerifier {
       if (expiresAt !== null && expiresAt <= now) continue;
       if (r.kind === 'secret') {
         const secret = this.ctx.sealer.open(r.material, `environment-secret:${r.id}`);
-        out.push({ algs: r.alg.split(' '), kid: null, key: createSecretKey(Buffer.from(secret, 'utf8')), allowAdmin: r.allow_admin === 1, expiresAt });
+        out.push({
+          algs: r.alg.split(' '),
+          kid: null,
+          key: createSecretKey(Buffer.from(secret, 'utf8')),
+          allowAdmin: r.allow_admin === 1,
+          expiresAt,
+        });
       } else {
-        out.push({ algs: [r.alg], kid: r.kid, key: (await importJWK(JSON.parse(r.material) as JWK, r.alg)) as CryptoKey, allowAdmin: r.allow_admin === 1, expiresAt });
+        out.push({
+          algs: [r.alg],
+          kid: r.kid,
+          key: (await importJWK(JSON.parse(r.material) as JWK, r.alg)) as CryptoKey,
+          allowAdmin: r.allow_admin === 1,
+          expiresAt,
+        });
       }
     }
     return out;

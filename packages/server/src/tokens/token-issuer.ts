@@ -59,8 +59,16 @@ const KEYS_PER_CLIENT = 64;
  * issuer is part of it so a restart with another `GATEHOUSE_ISSUER` mints anew instead of handing
  * out a stored token with the old `iss`, which this server would refuse (H-80).
  */
-function reuseKey(issuer: string, client: ClientRecord, api: ApiRecord, scope: string, jkt: string | undefined): string {
-  return createHash('sha256').update(JSON.stringify([issuer, client.id, client.generation, api.audience, scope, ...(jkt ? [jkt] : [])])).digest('base64url');
+function reuseKey(
+  issuer: string,
+  client: ClientRecord,
+  api: ApiRecord,
+  scope: string,
+  jkt: string | undefined,
+): string {
+  return createHash('sha256')
+    .update(JSON.stringify([issuer, client.id, client.generation, api.audience, scope, ...(jkt ? [jkt] : [])]))
+    .digest('base64url');
 }
 
 /** Issues tokens, reusing them where the environment allows. */
@@ -70,7 +78,10 @@ export class TokenIssuer {
    * stays flat however many integrations are active; a token that fell out is found again in the
    * store's `token_reuse` table.
    */
-  private readonly reusable = new LRUCache<string, ReusableToken>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (value, key) => value.token.length + value.jti.length + key.length + 200 });
+  private readonly reusable = new LRUCache<string, ReusableToken>({
+    maxSize: 32 * 1024 * 1024,
+    sizeCalculation: (value, key) => value.token.length + value.jti.length + key.length + 200,
+  });
   /**
    * Reuse keys already derived, per client record (a changed client is a new record, so its keys
    * are derived anew), by audience and scope; at most {@link KEYS_PER_CLIENT} each.
@@ -108,7 +119,14 @@ export class TokenIssuer {
    * With `jkt` the token is DPoP-bound (`cnf.jkt`, RFC 9449 §6.1) and reused for that key only.
    * @throws store errors (answered 503); nothing is written when one occurs.
    */
-  async issue(env: EnvironmentRecord, client: ClientRecord, api: ApiRecord, scopes: string[], actor: Actor, jkt?: string): Promise<IssuedToken> {
+  async issue(
+    env: EnvironmentRecord,
+    client: ClientRecord,
+    api: ApiRecord,
+    scopes: string[],
+    actor: Actor,
+    jkt?: string,
+  ): Promise<IssuedToken> {
     const now = nowSeconds(this.ctx.clock);
     const scope = scopes.join(' ');
     const key = this.reuseKey(client, api, scope, jkt);
@@ -160,18 +178,56 @@ export class TokenIssuer {
     const expiresAt = now + env.tokenLifetime;
     const signingKey = this.keys.signingKey();
     const token = await signAccessToken(
-      { iss: this.ctx.config.issuer, sub: client.clientId, aud: api.audience, exp: expiresAt, iat: now, jti, client_id: client.clientId, scope, environment: env.slug, ...(jkt && { cnf: { jkt } }) },
+      {
+        iss: this.ctx.config.issuer,
+        sub: client.clientId,
+        aud: api.audience,
+        exp: expiresAt,
+        iat: now,
+        jti,
+        client_id: client.clientId,
+        scope,
+        environment: env.slug,
+        ...(jkt && { cnf: { jkt } }),
+      },
       signingKey,
     );
     const minted: ReusableToken = { token, jti, expiresAt, refreshAt: expiresAt - env.refreshBefore };
     const won = await this.writes.unit(async (uow) => {
       if (reuse) {
-        const row = { reuse_key: key, integration_id: client.id, jti, token_enc: this.ctx.sealer.seal(token, key), scope, expires_at: expiresAt, refresh_at: minted.refreshAt };
+        const row = {
+          reuse_key: key,
+          integration_id: client.id,
+          jti,
+          token_enc: this.ctx.sealer.seal(token, key),
+          scope,
+          expires_at: expiresAt,
+          refresh_at: minted.refreshAt,
+        };
         // Another node holds a fresh token for this key: nothing of ours is written.
         if (!(await uow.tokens.putReusable(row, now))) return false;
       }
-      await uow.tokens.insertIssued({ jti, integration_id: client.id, environment_id: env.id, audience: api.audience, scope, kid: signingKey.kid, issued_at: now, expires_at: expiresAt, revoked_at: null });
-      await uow.audit(m.actor, { environmentId: env.id, action: 'token.mint', target: client.clientId, details: { audience: api.audience, scope, jti } }, this.ctx.clock.now());
+      await uow.tokens.insertIssued({
+        jti,
+        integration_id: client.id,
+        environment_id: env.id,
+        audience: api.audience,
+        scope,
+        kid: signingKey.kid,
+        issued_at: now,
+        expires_at: expiresAt,
+        revoked_at: null,
+      });
+      await uow.audit(
+        m.actor,
+        {
+          environmentId: env.id,
+          action: 'token.mint',
+          target: client.clientId,
+          details: { audience: api.audience, scope, jti },
+        },
+        this.ctx.clock.now(),
+      );
       return true;
     });
     if (!won) {
@@ -198,7 +254,12 @@ export class TokenIssuer {
   private async loadReusable(key: string): Promise<ReusableToken | undefined> {
     const row = await repositories(this.ctx.store).tokens.reusable(key);
     if (!row) return undefined;
-    return { token: this.ctx.sealer.open(row.token_enc, key), jti: row.jti, expiresAt: Number(row.expires_at), refreshAt: Number(row.refresh_at) };
+    return {
+      token: this.ctx.sealer.open(row.token_enc, key),
+      jti: row.jti,
+      expiresAt: Number(row.expires_at),
+      refreshAt: Number(row.refresh_at),
+    };
   }
 
   /** Forgets every reusable token in memory (they stay in the store). */
@@ -206,4 +267,3 @@ export class TokenIssuer {
     this.reusable.clear();
   }
 }
-

@@ -10,7 +10,9 @@ import { output, withContext } from '../../io.js';
 export async function readPassword(input: NodeJS.ReadableStream = process.stdin): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of input) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   if (!password) throw new Error('no password on standard input');
   return password;
 }
@@ -27,7 +29,10 @@ export function registerAdminCreate(admin: Command): void {
     .requiredOption('--email <email>', 'email to sign in with')
     .option('--password-stdin', 'read the password from standard input (required: never pass it as an argument)')
     .action(async (opts: { email: string; passwordStdin?: boolean }, cmd: Command) => {
-      if (!opts.passwordStdin) throw new Error('give --password-stdin and pipe the password in, e.g. `printf %s "$PW" | gatehouse admin create --email a@b.c --password-stdin`');
+      if (!opts.passwordStdin)
+        throw new Error(
+          'give --password-stdin and pipe the password in, e.g. `printf %s "$PW" | gatehouse admin create --email a@b.c --password-stdin`',
+        );
       if (process.stdin.isTTY) process.stderr.write('Password (then Enter and Ctrl-D): ');
       const password = await readPassword();
       const created = await withContext(cmd, (ctx) => admins.createAdmin(ctx, CLI_ACTOR, opts.email, password));

@@ -16,7 +16,12 @@ export function registerAdminManage(admin: Command): void {
     .description('list operators (console administrators)')
     .action(async (_opts: unknown, cmd: Command) => {
       const items = await withContext(cmd, (ctx) => operators.listOperatorViews(ctx));
-      output(cmd, items, (rows) => table(rows.map((r) => ({ ...r, totp: r.totp ? 'on' : 'off' })), ['email', 'id', 'totp', 'created_at']));
+      output(cmd, items, (rows) =>
+        table(
+          rows.map((r) => ({ ...r, totp: r.totp ? 'on' : 'off' })),
+          ['email', 'id', 'totp', 'created_at'],
+        ),
+      );
     });
 
   admin
@@ -35,7 +40,10 @@ export function registerAdminManage(admin: Command): void {
     .argument('<email-or-id>', 'the operator')
     .option('--password-stdin', 'read the password from standard input (required: never pass it as an argument)')
     .action(async (who: string, opts: { passwordStdin?: boolean }, cmd: Command) => {
-      if (!opts.passwordStdin) throw new Error('give --password-stdin and pipe the password in, e.g. `printf %s "$PW" | gatehouse admin set-password a@b.c --password-stdin`');
+      if (!opts.passwordStdin)
+        throw new Error(
+          'give --password-stdin and pipe the password in, e.g. `printf %s "$PW" | gatehouse admin set-password a@b.c --password-stdin`',
+        );
       if (process.stdin.isTTY) process.stderr.write('New password (then Enter and Ctrl-D): ');
       const password = await readPassword();
       await withContext(cmd, (ctx) => operators.setOperatorPassword(ctx, CLI_ACTOR, who, password));

@@ -18,7 +18,10 @@ export function collect(value: string, previous: string[] = []): string[] {
 }
 
 function checked(value: string): string {
-  if (!isScopeValue(value)) throw new Error(`invalid scope ${JSON.stringify(value)}: a scope is 1-200 printable characters without spaces, quotes or backslashes`);
+  if (!isScopeValue(value))
+    throw new Error(
+      `invalid scope ${JSON.stringify(value)}: a scope is 1-200 printable characters without spaces, quotes or backslashes`,
+    );
   return value;
 }
 

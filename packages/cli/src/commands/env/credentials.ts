@@ -15,15 +15,28 @@ export function registerCredentials(env: Command): void {
         if (current.secret_created_at !== null) return current;
         const created = await credentials.createEnvironmentSecret(ctx, CLI_ACTOR, slug);
         const { environment_secret_note: _note, ...rest } = current;
-        return { ...rest, environment_secret: created.environment_secret, secret_created_at: created.secret_created_at };
+        return {
+          ...rest,
+          environment_secret: created.environment_secret,
+          secret_created_at: created.secret_created_at,
+        };
       });
-      if (creds.environment_secret) process.stderr.write(`Created the environment secret of ${slug}. Store it now: it is not shown again.\n`);
-      else process.stderr.write(`environment_secret is null: it was shown when it was created (${creds.secret_created_at}) and can't be shown again. Get a new one with: gatehouse env rotate-secret ${slug} [--grace SECONDS]\n`);
+      if (creds.environment_secret)
+        process.stderr.write(`Created the environment secret of ${slug}. Store it now: it is not shown again.\n`);
+      else
+        process.stderr.write(
+          `environment_secret is null: it was shown when it was created (${creds.secret_created_at}) and can't be shown again. Get a new one with: gatehouse env rotate-secret ${slug} [--grace SECONDS]\n`,
+        );
       output(cmd, creds, (c) =>
         [
           `environment_key:    ${c.environment_key}`,
-          c.environment_secret ? `environment_secret: ${c.environment_secret}` : `environment_secret: (not shown again: ${'environment_secret_note' in c ? c.environment_secret_note : ''})`,
-          ...c.public_keys.map((k) => `public key ${k.id}: ${k.alg}${k.kid ? ` kid=${k.kid}` : ''}${k.allow_admin ? '' : ' (no admin tokens)'}`),
+          c.environment_secret
+            ? `environment_secret: ${c.environment_secret}`
+            : `environment_secret: (not shown again: ${'environment_secret_note' in c ? c.environment_secret_note : ''})`,
+          ...c.public_keys.map(
+            (k) =>
+              `public key ${k.id}: ${k.alg}${k.kid ? ` kid=${k.kid}` : ''}${k.allow_admin ? '' : ' (no admin tokens)'}`,
+          ),
         ].join('\n'),
       );
     });
@@ -47,7 +60,9 @@ export function registerCredentials(env: Command): void {
     .option('--no-admin', 'this key may not sign admin tokens')
     .action(async (slug: string, opts: { alg: string; file: string; kid?: string; admin: boolean }, cmd: Command) => {
       const key = readFileSync(opts.file, 'utf8');
-      const added = await withContext(cmd, (ctx) => credentials.addPublicKey(ctx, CLI_ACTOR, slug, { alg: opts.alg, key, kid: opts.kid, allow_admin: opts.admin }));
+      const added = await withContext(cmd, (ctx) =>
+        credentials.addPublicKey(ctx, CLI_ACTOR, slug, { alg: opts.alg, key, kid: opts.kid, allow_admin: opts.admin }),
+      );
       output(cmd, added, (k) => `Registered ${k.alg} key ${k.id}${k.kid ? ` (kid ${k.kid})` : ''}.`);
     });
 }
@@ -56,9 +71,12 @@ export function registerCredentials(env: Command): void {
 export function registerRemovePublicKey(env: Command): void {
   env
     .command('remove-public-key <slug> <key_id>')
-    .description('remove a registered public key (its id, key_…, from `env credentials`); tokens it signed are refused from then on')
+    .description(
+      'remove a registered public key (its id, key_…, from `env credentials`); tokens it signed are refused from then on',
+    )
     .action(async (slug: string, keyId: string, _opts: unknown, cmd: Command) => {
-      if (!(await confirm(cmd, `Remove public key ${keyId} of ${slug}? Customer tokens it signed stop working.`))) return;
+      if (!(await confirm(cmd, `Remove public key ${keyId} of ${slug}? Customer tokens it signed stop working.`)))
+        return;
       await withContext(cmd, (ctx) => credentials.removePublicKey(ctx, CLI_ACTOR, slug, keyId));
       output(cmd, { id: keyId, removed: true }, (r) => `Removed public key ${r.id}.`);
     });

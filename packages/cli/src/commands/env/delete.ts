@@ -11,7 +11,11 @@ import { globals, output, withContext } from '../../io.js';
 async function typedSlug(slug: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return (await rl.question(`This deletes ${slug} with its integrations, APIs, customers and keys. Type the slug to confirm: `)).trim();
+    return (
+      await rl.question(
+        `This deletes ${slug} with its integrations, APIs, customers and keys. Type the slug to confirm: `,
+      )
+    ).trim();
   } finally {
     rl.close();
   }
@@ -30,6 +34,11 @@ export function registerDelete(env: Command): void {
       }
       if (confirm !== slug) throw new Error(`--confirm must repeat the slug ${slug}; nothing was deleted`);
       const deleted = await withContext(cmd, (ctx) => deleteEnvironment(ctx, CLI_ACTOR, slug, confirm));
-      output(cmd, deleted, (d) => `Deleted environment ${d.slug} with ${d.integrations} integration(s); ${d.revoked_tokens} token(s) revoked.`);
+      output(
+        cmd,
+        deleted,
+        (d) =>
+          `Deleted environment ${d.slug} with ${d.integrations} integration(s); ${d.revoked_tokens} token(s) revoked.`,
+      );
     });
 }

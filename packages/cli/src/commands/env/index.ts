@@ -38,20 +38,41 @@ export function envCommand(root: Command): void {
     .description('change token settings; refresh-before >= lifetime switches reuse off')
     .option('--name <name>', 'display name')
     .option('--token-lifetime <seconds>', 'access-token lifetime in seconds', seconds('--token-lifetime'))
-    .option('--refresh-before <seconds>', 'stop reusing a token this many seconds before it expires', seconds('--refresh-before'))
-    .option('--customer-token-max-lifetime <seconds>', 'longest accepted customer-token lifetime', seconds('--customer-token-max-lifetime'))
-    .action(async (slug: string, opts: { name?: string; tokenLifetime?: number; refreshBefore?: number; customerTokenMaxLifetime?: number }, cmd: Command) => {
-      const updated = await withContext(cmd, async (ctx) => {
-        const record = await environments.updateEnvironment(ctx, CLI_ACTOR, slug, {
-          ...(opts.name !== undefined && { name: opts.name }),
-          ...(opts.tokenLifetime !== undefined && { token_lifetime: opts.tokenLifetime }),
-          ...(opts.refreshBefore !== undefined && { refresh_before: opts.refreshBefore }),
-          ...(opts.customerTokenMaxLifetime !== undefined && { customer_token_max_lifetime: opts.customerTokenMaxLifetime }),
+    .option(
+      '--refresh-before <seconds>',
+      'stop reusing a token this many seconds before it expires',
+      seconds('--refresh-before'),
+    )
+    .option(
+      '--customer-token-max-lifetime <seconds>',
+      'longest accepted customer-token lifetime',
+      seconds('--customer-token-max-lifetime'),
+    )
+    .action(
+      async (
+        slug: string,
+        opts: { name?: string; tokenLifetime?: number; refreshBefore?: number; customerTokenMaxLifetime?: number },
+        cmd: Command,
+      ) => {
+        const updated = await withContext(cmd, async (ctx) => {
+          const record = await environments.updateEnvironment(ctx, CLI_ACTOR, slug, {
+            ...(opts.name !== undefined && { name: opts.name }),
+            ...(opts.tokenLifetime !== undefined && { token_lifetime: opts.tokenLifetime }),
+            ...(opts.refreshBefore !== undefined && { refresh_before: opts.refreshBefore }),
+            ...(opts.customerTokenMaxLifetime !== undefined && {
+              customer_token_max_lifetime: opts.customerTokenMaxLifetime,
+            }),
+          });
+          return environments.environmentDto(record, await environments.countIntegrations(ctx, record.id));
         });
-        return environments.environmentDto(record, await environments.countIntegrations(ctx, record.id));
-      });
-      output(cmd, updated, (e) => `Environment ${e.slug}: token lifetime ${e.token_lifetime} s, refresh before ${e.refresh_before} s${e.refresh_before >= e.token_lifetime ? ' (reuse off)' : ''}.`);
-    });
+        output(
+          cmd,
+          updated,
+          (e) =>
+            `Environment ${e.slug}: token lifetime ${e.token_lifetime} s, refresh before ${e.refresh_before} s${e.refresh_before >= e.token_lifetime ? ' (reuse off)' : ''}.`,
+        );
+      },
+    );
   registerCredentials(env);
   registerRemovePublicKey(env);
   registerDelete(env);

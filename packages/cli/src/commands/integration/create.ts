@@ -28,17 +28,24 @@ export function registerCreate(integration: Command): void {
     .option('--description <text>', 'description')
     .option('--preset <preset>', 'read-only | all-permissions')
     .option('--scopes <scopes>', 'space-separated Environment API scopes')
-    .option('--auth-method <method>', 'client_secret_basic (default) | private_key_jwt (no secret: give --jwks-file or --jwks-uri)')
+    .option(
+      '--auth-method <method>',
+      'client_secret_basic (default) | private_key_jwt (no secret: give --jwks-file or --jwks-uri)',
+    )
     .option('--jwks-file <file>', 'JSON file with the public JWK Set (private_key_jwt)')
     .option('--jwks-uri <url>', 'https URL of its JWK Set (private_key_jwt)')
     .option('--dpop-required', 'its tokens must be DPoP-bound (RFC 9449)')
     .action(async (opts: CreateOptions, cmd: Command) => {
       if (!opts.preset === !opts.scopes) throw new Error('give exactly one of --preset or --scopes');
       const keyOnly = opts.authMethod === 'private_key_jwt';
-      if (opts.authMethod !== undefined && !keyOnly && opts.authMethod !== 'client_secret_basic') throw new Error('--auth-method must be client_secret_basic or private_key_jwt');
-      if (keyOnly && !opts.jwksFile === !opts.jwksUri) throw new Error('private_key_jwt needs exactly one of --jwks-file or --jwks-uri');
-      if (!keyOnly && (opts.jwksFile || opts.jwksUri)) throw new Error('--jwks-file and --jwks-uri go with --auth-method private_key_jwt');
-      if (opts.preset && opts.preset !== 'read-only' && opts.preset !== 'all-permissions') throw new Error('--preset must be read-only or all-permissions');
+      if (opts.authMethod !== undefined && !keyOnly && opts.authMethod !== 'client_secret_basic')
+        throw new Error('--auth-method must be client_secret_basic or private_key_jwt');
+      if (keyOnly && !opts.jwksFile === !opts.jwksUri)
+        throw new Error('private_key_jwt needs exactly one of --jwks-file or --jwks-uri');
+      if (!keyOnly && (opts.jwksFile || opts.jwksUri))
+        throw new Error('--jwks-file and --jwks-uri go with --auth-method private_key_jwt');
+      if (opts.preset && opts.preset !== 'read-only' && opts.preset !== 'all-permissions')
+        throw new Error('--preset must be read-only or all-permissions');
       const created = await withContext(cmd, (ctx) =>
         integrations.createIntegration(ctx, CLI_ACTOR, opts.env, {
           name: opts.name,
@@ -54,7 +61,12 @@ export function registerCreate(integration: Command): void {
       const { id, client_id, client_secret, scopes } = created;
       if (client_secret === undefined) {
         output(cmd, { id, client_id, token_endpoint_auth_method: 'private_key_jwt', scopes }, (c) =>
-          [`Created integration ${opts.name} in ${opts.env}.`, `  client_id:   ${c.client_id}`, '  auth method: private_key_jwt (no secret)', `  scopes:      ${c.scopes.join(' ')}`].join('\n'),
+          [
+            `Created integration ${opts.name} in ${opts.env}.`,
+            `  client_id:   ${c.client_id}`,
+            '  auth method: private_key_jwt (no secret)',
+            `  scopes:      ${c.scopes.join(' ')}`,
+          ].join('\n'),
         );
         return;
       }

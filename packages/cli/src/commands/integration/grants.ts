@@ -26,26 +26,42 @@ export function registerGrants(integration: Command): void {
         else grants.push({ audience: opts.audience, scopes: add });
         return integrations.updateIntegration(ctx, CLI_ACTOR, clientId, { grants });
       });
-      output(cmd, dto, (i) => [`${i.client_id}: grants`, ...i.grants.map((g) => `  ${g.audience}: ${g.scopes.join(' ')}`)].join('\n'));
+      output(cmd, dto, (i) =>
+        [`${i.client_id}: grants`, ...i.grants.map((g) => `  ${g.audience}: ${g.scopes.join(' ')}`)].join('\n'),
+      );
     });
   integration
     .command('revoke-grant <client_id>')
-    .description("take scopes of an API out of the integration's grants (all of them without --scopes); its tokens for that API are revoked")
+    .description(
+      "take scopes of an API out of the integration's grants (all of them without --scopes); its tokens for that API are revoked",
+    )
     .requiredOption('--audience <uri>', "the API's audience")
     .option('--scopes <scopes>', 'scopes to take out, separated by spaces or commas (default: all)')
     .option('--keep-tokens', "keep the integration's unexpired tokens for the API (revoked by default)")
-    .action(async (clientId: string, opts: { audience: string; scopes?: string; keepTokens?: boolean }, cmd: Command) => {
-      const remove = split(opts.scopes);
-      const dto = await withContext(cmd, async (ctx) => {
-        const { env, client } = await integrations.requireIntegration(ctx, clientId);
-        const grants = integrations.grantsOf(env, client);
-        const g = grants.find((x) => x.audience === opts.audience);
-        if (!g) throw new Error(`${clientId} holds no grant on ${JSON.stringify(opts.audience)}`);
-        const missing = remove.find((s) => !g.scopes.includes(s));
-        if (missing !== undefined) throw new Error(`${clientId} does not hold scope ${JSON.stringify(missing)} on ${opts.audience}`);
-        g.scopes = remove.length ? g.scopes.filter((s) => !remove.includes(s)) : [];
-        return integrations.updateIntegration(ctx, CLI_ACTOR, clientId, { grants: grants.filter((x) => x.scopes.length), ...(opts.keepTokens && { keep_tokens: true }) });
-      });
-      output(cmd, dto, (i) => [`${i.client_id}: grants`, ...i.grants.map((x) => `  ${x.audience}: ${x.scopes.join(' ')}`), ...(i.grants.length ? [] : ['  (none)'])].join('\n'));
-    });
+    .action(
+      async (clientId: string, opts: { audience: string; scopes?: string; keepTokens?: boolean }, cmd: Command) => {
+        const remove = split(opts.scopes);
+        const dto = await withContext(cmd, async (ctx) => {
+          const { env, client } = await integrations.requireIntegration(ctx, clientId);
+          const grants = integrations.grantsOf(env, client);
+          const g = grants.find((x) => x.audience === opts.audience);
+          if (!g) throw new Error(`${clientId} holds no grant on ${JSON.stringify(opts.audience)}`);
+          const missing = remove.find((s) => !g.scopes.includes(s));
+          if (missing !== undefined)
+            throw new Error(`${clientId} does not hold scope ${JSON.stringify(missing)} on ${opts.audience}`);
+          g.scopes = remove.length ? g.scopes.filter((s) => !remove.includes(s)) : [];
+          return integrations.updateIntegration(ctx, CLI_ACTOR, clientId, {
+            grants: grants.filter((x) => x.scopes.length),
+            ...(opts.keepTokens && { keep_tokens: true }),
+          });
+        });
+        output(cmd, dto, (i) =>
+          [
+            `${i.client_id}: grants`,
+            ...i.grants.map((x) => `  ${x.audience}: ${x.scopes.join(' ')}`),
+            ...(i.grants.length ? [] : ['  (none)']),
+          ].join('\n'),
+        );
+      },
+    );
 }

@@ -15,7 +15,8 @@ import { confirm, output, table, withContext } from '../../io.js';
  */
 export function readJwksFile(path: string): Jwks {
   const value = readJson(path) as { keys?: unknown };
-  if (!Array.isArray(value.keys) || !value.keys.length || value.keys.length > 5 || !value.keys.every(isObject)) throw new Error(`${path}: expected a JWK Set {"keys": [...]} with 1 to 5 keys`);
+  if (!Array.isArray(value.keys) || !value.keys.length || value.keys.length > 5 || !value.keys.every(isObject))
+    throw new Error(`${path}: expected a JWK Set {"keys": [...]} with 1 to 5 keys`);
   return { keys: value.keys as Jwk[] };
 }
 
@@ -75,6 +76,10 @@ export function registerKeys(integration: Command): void {
     .action(async (clientId: string, opts: { kid: string }, cmd: Command) => {
       if (!(await confirm(cmd, `Remove key ${opts.kid} of ${clientId}?`))) return;
       await withContext(cmd, (ctx) => integrations.removeClientKey(ctx, CLI_ACTOR, clientId, opts.kid));
-      output(cmd, { client_id: clientId, kid: opts.kid, removed: true }, () => `Removed key ${opts.kid} of ${clientId}.`);
+      output(
+        cmd,
+        { client_id: clientId, kid: opts.kid, removed: true },
+        () => `Removed key ${opts.kid} of ${clientId}.`,
+      );
     });
 }

@@ -19,7 +19,12 @@ export function registerRead(integration: Command): void {
         } while (cursor);
         return items;
       });
-      output(cmd, all, (l) => table(l.map((i) => ({ ...i, scopes: i.scopes.join(' '), last_used_at: i.last_used_at ?? 'never' })), ['client_id', 'name', 'enabled', 'scopes', 'last_used_at', 'live_tokens']));
+      output(cmd, all, (l) =>
+        table(
+          l.map((i) => ({ ...i, scopes: i.scopes.join(' '), last_used_at: i.last_used_at ?? 'never' })),
+          ['client_id', 'name', 'enabled', 'scopes', 'last_used_at', 'live_tokens'],
+        ),
+      );
     });
   integration
     .command('show <client_id>')

@@ -14,7 +14,14 @@ export function keysCommand(root: Command): void {
       const list = await withContext(cmd, async (ctx) => {
         await ensureActiveKey(ctx);
         await promoteDueKeys(ctx);
-        return (await loadSigningKeys(ctx)).map((k) => ({ kid: k.kid, alg: k.alg, state: k.state, created_at: iso(k.createdAt), activates_at: iso(k.activatesAt), expires_at: iso(k.expiresAt) }));
+        return (await loadSigningKeys(ctx)).map((k) => ({
+          kid: k.kid,
+          alg: k.alg,
+          state: k.state,
+          created_at: iso(k.createdAt),
+          activates_at: iso(k.activatesAt),
+          expires_at: iso(k.expiresAt),
+        }));
       });
       output(cmd, list, (l) => table(l, ['kid', 'alg', 'state', 'activates_at', 'expires_at']));
     });
@@ -25,6 +32,10 @@ export function keysCommand(root: Command): void {
     .action(async (opts: { now?: boolean }, cmd: Command) => {
       if (!(await confirm(cmd, opts.now ? 'Switch the signing key now?' : 'Publish a new signing key?'))) return;
       const rotated = await withContext(cmd, (ctx) => rotateSigningKey(ctx, CLI_ACTOR, { now: !!opts.now }));
-      output(cmd, { kid: rotated.kid, activates_at: iso(rotated.activates_at) }, (r) => `New key ${r.kid} signs from ${r.activates_at}.`);
+      output(
+        cmd,
+        { kid: rotated.kid, activates_at: iso(rotated.activates_at) },
+        (r) => `New key ${r.kid} signs from ${r.activates_at}.`,
+      );
     });
 }

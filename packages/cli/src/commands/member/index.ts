@@ -13,4 +13,3 @@ export function memberCommand(root: Command): void {
   registerMemberSetRole(member);
   registerMemberRemove(member);
 }
-

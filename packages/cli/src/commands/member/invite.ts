@@ -19,8 +19,16 @@ export function registerMemberInvite(member: Command): void {
     .option('--public-url <url>', "the server's public URL the link starts with (default GATEHOUSE_ISSUER)")
     .action(async (opts: { env: string; email: string; role: string; publicUrl?: string }, cmd: Command) => {
       const role = parseRole(opts.role);
-      if (opts.publicUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(opts.publicUrl)) throw new Error('--public-url must be an http(s) URL');
-      const created = await withContext(cmd, (ctx) => invitations.createInvitation(ctx, CLI_ACTOR, opts.env, opts.email, role, opts.publicUrl));
-      output(cmd, created, (c) => `Invitation for ${c.email} (${c.role} of ${c.environment}), valid until ${c.expires_at}; it is not shown again:\n${c.link}`);
+      if (opts.publicUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(opts.publicUrl))
+        throw new Error('--public-url must be an http(s) URL');
+      const created = await withContext(cmd, (ctx) =>
+        invitations.createInvitation(ctx, CLI_ACTOR, opts.env, opts.email, role, opts.publicUrl),
+      );
+      output(
+        cmd,
+        created,
+        (c) =>
+          `Invitation for ${c.email} (${c.role} of ${c.environment}), valid until ${c.expires_at}; it is not shown again:\n${c.link}`,
+      );
     });
 }

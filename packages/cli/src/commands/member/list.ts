@@ -11,6 +11,8 @@ export function registerMemberList(member: Command): void {
     .requiredOption('--env <slug>', 'environment')
     .action(async (opts: { env: string }, cmd: Command) => {
       const list = await withContext(cmd, (ctx) => members.listEnvironmentMembers(ctx, opts.env));
-      output(cmd, list, (l) => table(l as unknown as Record<string, unknown>[], ['email', 'role', 'account_id', 'created_at']));
+      output(cmd, list, (l) =>
+        table(l as unknown as Record<string, unknown>[], ['email', 'role', 'account_id', 'created_at']),
+      );
     });
 }

@@ -17,12 +17,18 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
  * the Environment API.
  * @throws InvalidTarget for an unknown API or one the client holds no grant on (docs/security.md B-22).
  */
-export function resolveAudience(env: EnvironmentRecord, client: ClientRecord, params: Readonly<Record<string, string>>): ApiRecord {
+export function resolveAudience(
+  env: EnvironmentRecord,
+  client: ClientRecord,
+  params: Readonly<Record<string, string>>,
+): ApiRecord {
   const { audience, resource } = params;
-  if (audience !== undefined && resource !== undefined && audience !== resource) throw new InvalidTarget('audience and resource name different APIs');
+  if (audience !== undefined && resource !== undefined && audience !== resource)
+    throw new InvalidTarget('audience and resource name different APIs');
   const requested = audience || resource;
   const api = requested ? env.apiByAudience.get(requested) : env.environmentApi;
-  if (!api || !client.grants.get(api.id)?.size) throw new InvalidTarget('the requested audience is unknown or not granted to this client');
+  if (!api || !client.grants.get(api.id)?.size)
+    throw new InvalidTarget('the requested audience is unknown or not granted to this client');
   return api;
 }
 
@@ -37,7 +43,8 @@ export function resolveScopes(api: ApiRecord, client: ClientRecord, scope: strin
   const requested = new Set<string>();
   for (const token of scope.split(' ')) {
     if (!SCOPE_TOKEN.test(token)) throw new InvalidScope('scope is malformed');
-    if (!granted.has(token)) throw new InvalidScope(`scope ${JSON.stringify(token.slice(0, 100))} is unknown or not granted`);
+    if (!granted.has(token))
+      throw new InvalidScope(`scope ${JSON.stringify(token.slice(0, 100))} is unknown or not granted`);
     requested.add(token);
   }
   return api.scopes.map((s) => s.value).filter((v) => requested.has(v));
@@ -51,6 +58,11 @@ export const clientCredentials: Grant = {
     const api = resolveAudience(env, client, params);
     const scopes = resolveScopes(api, client, params.scope);
     const issued = await issuer.issue(env, client, api, scopes, actor, jkt);
-    return { access_token: issued.accessToken, token_type: jkt ? 'DPoP' : 'Bearer', expires_in: issued.expiresIn, scope: issued.scope };
+    return {
+      access_token: issued.accessToken,
+      token_type: jkt ? 'DPoP' : 'Bearer',
+      expires_in: issued.expiresIn,
+      scope: issued.scope,
+    };
   },
 };

@@ -55,7 +55,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await s.createIndex('integrations_environment').on('integrations').columns(['environment_id', 'created_at']).execute();
+  await s
+    .createIndex('integrations_environment')
+    .on('integrations')
+    .columns(['environment_id', 'created_at'])
+    .execute();
   await s
     .createTable('grants')
     .addColumn('integration_id', 'text', (c) => c.notNull().references('integrations.id').onDelete('cascade'))
@@ -89,7 +93,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('revoked_at', 'bigint')
     .execute();
-  await s.createIndex('issued_tokens_integration').on('issued_tokens').columns(['integration_id', 'expires_at']).execute();
+  await s
+    .createIndex('issued_tokens_integration')
+    .on('issued_tokens')
+    .columns(['integration_id', 'expires_at'])
+    .execute();
   await s.createIndex('issued_tokens_expires').on('issued_tokens').column('expires_at').execute();
   await s
     .createTable('token_reuse')
@@ -121,7 +129,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('details', 'text')
     .addColumn('created_at_ms', 'bigint', (c) => c.notNull())
     .execute();
-  await s.createIndex('audit_events_environment').on('audit_events').columns(['environment_id', 'created_at_ms']).execute();
+  await s
+    .createIndex('audit_events_environment')
+    .on('audit_events')
+    .columns(['environment_id', 'created_at_ms'])
+    .execute();
   await s
     .createTable('customers')
     .addColumn('environment_id', 'text', (c) => c.notNull().references('environments.id').onDelete('cascade'))
@@ -144,7 +156,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expires_at', 'bigint')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await s.createIndex('environment_credentials_environment').on('environment_credentials').column('environment_id').execute();
+  await s
+    .createIndex('environment_credentials_environment')
+    .on('environment_credentials')
+    .column('environment_id')
+    .execute();
   for (const table of ['projects', 'outputs'] as const) {
     let t = s
       .createTable(table)
@@ -165,7 +181,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
             .addColumn('format', 'text', (c) => c.notNull())
             .addColumn('status', 'text', (c) => c.notNull());
     await t.execute();
-    await s.createIndex(`${table}_owner`).on(table).columns(['environment_id', 'owner_type', 'owner_id', 'id']).execute();
+    await s
+      .createIndex(`${table}_owner`)
+      .on(table)
+      .columns(['environment_id', 'owner_type', 'owner_id', 'id'])
+      .execute();
   }
   await s
     .createTable('assets')

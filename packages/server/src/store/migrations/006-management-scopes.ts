@@ -8,7 +8,10 @@ import { sql, type Kysely } from 'kysely';
 
 const ADDED = [
   { value: 'audit:read', description: 'Read the audit log of the environment' },
-  { value: 'integrations:secrets', description: "Rotate other integrations' secrets and receive them (credential automation; in no preset)" },
+  {
+    value: 'integrations:secrets',
+    description: "Rotate other integrations' secrets and receive them (credential automation; in no preset)",
+  },
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -18,10 +21,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   for (const api of apis.rows) {
     let position = Number(api.max_position ?? -1);
     for (const scope of ADDED) {
-      const exists = await sql`select 1 from api_scopes where api_id = ${api.id} and value = ${scope.value}`.execute(db);
+      const exists = await sql`select 1 from api_scopes where api_id = ${api.id} and value = ${scope.value}`.execute(
+        db,
+      );
       if (exists.rows.length) continue;
       position += 1;
-      await sql`insert into api_scopes (api_id, value, description, position) values (${api.id}, ${scope.value}, ${scope.description}, ${position})`.execute(db);
+      await sql`insert into api_scopes (api_id, value, description, position) values (${api.id}, ${scope.value}, ${scope.description}, ${position})`.execute(
+        db,
+      );
     }
   }
 }

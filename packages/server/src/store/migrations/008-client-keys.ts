@@ -20,7 +20,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('client_keys_pk', ['integration_id', 'kid'])
     .execute();
   await db.schema.alterTable('integrations').addColumn('jwks_uri', 'text').execute();
-  await db.schema.alterTable('integrations').addColumn('dpop_bound', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('integrations')
+    .addColumn('dpop_bound', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema
     .createTable('used_jtis')
     .addColumn('digest', 'text', (c) => c.primaryKey())

@@ -9,7 +9,10 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('admins').addColumn('operator', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  await db.schema
+    .alterTable('admins')
+    .addColumn('operator', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
   await db.schema
     .createTable('memberships')
     .addColumn('account_id', 'text', (c) => c.notNull().references('admins.id').onDelete('cascade'))

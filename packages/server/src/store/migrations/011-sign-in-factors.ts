@@ -27,8 +27,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('recovery_codes_pk', ['account_id', 'code_hash'])
     .execute();
-  await db.schema.alterTable('sessions').addColumn('auth_method', 'text', (c) => c.notNull().defaultTo('password')).execute();
-  await db.schema.alterTable('environments').addColumn('require_totp', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('sessions')
+    .addColumn('auth_method', 'text', (c) => c.notNull().defaultTo('password'))
+    .execute();
+  await db.schema
+    .alterTable('environments')
+    .addColumn('require_totp', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }
 
 export async function down(): Promise<void> {

@@ -34,7 +34,11 @@ const migrations: Record<string, Migration> = {
  * @throws Error when a migration fails (the failed migration is rolled back).
  */
 export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema && { migrationTableSchema: schema }) });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(schema && { migrationTableSchema: schema }),
+  });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
   return result;

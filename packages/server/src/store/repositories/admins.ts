@@ -18,7 +18,11 @@ export class AdminRepository {
 
   /** The administrator with `email` (normalized), if any. */
   byEmail(email: string): Promise<Pick<AdminTable, 'id' | 'email' | 'password_hash'> | undefined> {
-    return this.db.selectFrom('admins').select(['id', 'email', 'password_hash']).where('email', '=', email).executeTakeFirst();
+    return this.db
+      .selectFrom('admins')
+      .select(['id', 'email', 'password_hash'])
+      .where('email', '=', email)
+      .executeTakeFirst();
   }
 }
 
@@ -41,7 +45,10 @@ export class SessionRepository {
 
   /** Deletes sessions expired at `now` (seconds): with `inclusive`, also those expiring at `now`. */
   async purgeExpired(now: number, inclusive: boolean): Promise<void> {
-    await this.db.deleteFrom('sessions').where('expires_at', inclusive ? '<=' : '<', now).execute();
+    await this.db
+      .deleteFrom('sessions')
+      .where('expires_at', inclusive ? '<=' : '<', now)
+      .execute();
   }
 
   /** Inserts a session. */
@@ -54,7 +61,14 @@ export class SessionRepository {
     const row = await this.db
       .selectFrom('sessions')
       .innerJoin('admins', 'admins.id', 'sessions.admin_id')
-      .select(['sessions.admin_id', 'admins.email', 'admins.operator', 'sessions.csrf_token', 'sessions.expires_at', 'sessions.auth_method'])
+      .select([
+        'sessions.admin_id',
+        'admins.email',
+        'admins.operator',
+        'sessions.csrf_token',
+        'sessions.expires_at',
+        'sessions.auth_method',
+      ])
       .where('sessions.id_hash', '=', idHash)
       .executeTakeFirst();
     return row && { ...row, operator: Number(row.operator), expires_at: Number(row.expires_at) };

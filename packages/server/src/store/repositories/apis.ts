@@ -44,12 +44,21 @@ export class ApiRepository {
   /** Replaces the scopes of API `apiId` with `scopes`, in this order. */
   async replaceScopes(apiId: string, scopes: readonly { value: string; description: string }[]): Promise<void> {
     await this.db.deleteFrom('api_scopes').where('api_id', '=', apiId).execute();
-    if (scopes.length) await this.db.insertInto('api_scopes').values(scopes.map((s, position) => ({ api_id: apiId, value: s.value, description: s.description, position }))).execute();
+    if (scopes.length)
+      await this.db
+        .insertInto('api_scopes')
+        .values(scopes.map((s, position) => ({ api_id: apiId, value: s.value, description: s.description, position })))
+        .execute();
   }
 
   /** Takes `scopes` of API `apiId` out of every grant. */
   async removeGrantedScopes(apiId: string, scopes: readonly string[]): Promise<void> {
-    if (scopes.length) await this.db.deleteFrom('grants').where('api_id', '=', apiId).where('scope', 'in', [...scopes]).execute();
+    if (scopes.length)
+      await this.db
+        .deleteFrom('grants')
+        .where('api_id', '=', apiId)
+        .where('scope', 'in', [...scopes])
+        .execute();
   }
 
   /**
@@ -57,7 +66,12 @@ export class ApiRepository {
    * and, unless `keepTokens`, revokes their unexpired tokens for `audience`. `now` in seconds.
    * @returns how many tokens were revoked.
    */
-  async endTokensForAudience(integrationIds: readonly string[], audience: string, now: number, keepTokens: boolean): Promise<number> {
+  async endTokensForAudience(
+    integrationIds: readonly string[],
+    audience: string,
+    now: number,
+    keepTokens: boolean,
+  ): Promise<number> {
     if (!integrationIds.length) return 0;
     const ids = [...integrationIds];
     await this.db

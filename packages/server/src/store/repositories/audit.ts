@@ -78,20 +78,40 @@ export async function audit(db: Queryable, actor: AuditActor, entry: AuditEntry,
  * first, older than `after` (`createdAtMs`, `id`) when given, narrowed by `filter`. Uses the
  * (environment_id, created_at_ms) index; the other filters narrow what it finds.
  */
-export async function auditEvents(db: Queryable, environmentId: string | null, limit: number, after?: { createdAtMs: number; id: string }, filter: AuditEventFilter = {}): Promise<AuditRow[]> {
+export async function auditEvents(
+  db: Queryable,
+  environmentId: string | null,
+  limit: number,
+  after?: { createdAtMs: number; id: string },
+  filter: AuditEventFilter = {},
+): Promise<AuditRow[]> {
   let query = db
     .selectFrom('audit_events')
     .leftJoin('environments', 'environments.id', 'audit_events.environment_id')
-    .select(['audit_events.id', 'environments.slug', 'actor', 'action', 'target', 'ip', 'result', 'details', 'created_at_ms'])
+    .select([
+      'audit_events.id',
+      'environments.slug',
+      'actor',
+      'action',
+      'target',
+      'ip',
+      'result',
+      'details',
+      'created_at_ms',
+    ])
     .where('audit_events.environment_id', environmentId === null ? 'is' : '=', environmentId);
   if (after) {
     const { createdAtMs: ms, id } = after;
-    query = query.where((eb) => eb.or([eb('created_at_ms', '<', ms), eb.and([eb('created_at_ms', '=', ms), eb('audit_events.id', '<', id)])]));
+    query = query.where((eb) =>
+      eb.or([eb('created_at_ms', '<', ms), eb.and([eb('created_at_ms', '=', ms), eb('audit_events.id', '<', id)])]),
+    );
   }
   if (filter.action !== undefined) {
     // A family is a LIKE prefix with `_` and `%` escaped (a range on '~' would depend on the collation).
     const prefix = `${filter.action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = filter.action.endsWith('.*') ? query.where(sql<SqlBool>`action like ${prefix} escape '\\'`) : query.where('action', '=', filter.action);
+    query = filter.action.endsWith('.*')
+      ? query.where(sql<SqlBool>`action like ${prefix} escape '\\'`)
+      : query.where('action', '=', filter.action);
   }
   if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);
   if (filter.target !== undefined) query = query.where('target', '=', filter.target);
@@ -117,7 +137,12 @@ export class AuditRepository {
   }
 
   /** {@link auditEvents}. */
-  events(environmentId: string | null, limit: number, after?: { createdAtMs: number; id: string }, filter?: AuditEventFilter): Promise<AuditRow[]> {
+  events(
+    environmentId: string | null,
+    limit: number,
+    after?: { createdAtMs: number; id: string },
+    filter?: AuditEventFilter,
+  ): Promise<AuditRow[]> {
     return auditEvents(this.db, environmentId, limit, after, filter);
   }
 

@@ -18,13 +18,21 @@ export class ConsoleAccountRepository {
 
   /** The account with this id, or undefined. */
   async byId(id: string): Promise<AccountRecord | undefined> {
-    const row = await this.db.selectFrom('admins').select(['id', 'email', 'operator']).where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('admins')
+      .select(['id', 'email', 'operator'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && { id: row.id, email: row.email, operator: Number(row.operator) === 1 };
   }
 
   /** The account with this (normalized) email, or undefined. */
   async byEmail(email: string): Promise<AccountRecord | undefined> {
-    const row = await this.db.selectFrom('admins').select(['id', 'email', 'operator']).where('email', '=', email).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('admins')
+      .select(['id', 'email', 'operator'])
+      .where('email', '=', email)
+      .executeTakeFirst();
     return row && { id: row.id, email: row.email, operator: Number(row.operator) === 1 };
   }
 
@@ -34,6 +42,15 @@ export class ConsoleAccountRepository {
    * @throws the store's unique violation when the email is taken.
    */
   async insertMember(account: { id: string; email: string; passwordHash: string; createdAt: number }): Promise<void> {
-    await this.db.insertInto('admins').values({ id: account.id, email: account.email, password_hash: account.passwordHash, created_at: account.createdAt, operator: 0 }).execute();
+    await this.db
+      .insertInto('admins')
+      .values({
+        id: account.id,
+        email: account.email,
+        password_hash: account.passwordHash,
+        created_at: account.createdAt,
+        operator: 0,
+      })
+      .execute();
   }
 }

@@ -22,7 +22,12 @@ export class CustomerRepository {
 
   /** Records a customer's latest name, fields (JSON) and when it was seen (seconds). */
   async updateSeen(environmentId: string, id: string, name: string | null, fields: string, now: number): Promise<void> {
-    await this.db.updateTable('customers').set({ name, fields, last_seen_at: now }).where('environment_id', '=', environmentId).where('id', '=', id).execute();
+    await this.db
+      .updateTable('customers')
+      .set({ name, fields, last_seen_at: now })
+      .where('environment_id', '=', environmentId)
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Up to `limit` customers of an environment by id, after `cursor` (a customer id). */
@@ -34,14 +39,22 @@ export class CustomerRepository {
 
   /** One customer. */
   get(environmentId: string, id: string): Promise<CustomerTable | undefined> {
-    return this.db.selectFrom('customers').selectAll().where('environment_id', '=', environmentId).where('id', '=', id).executeTakeFirst();
+    return this.db
+      .selectFrom('customers')
+      .selectAll()
+      .where('environment_id', '=', environmentId)
+      .where('id', '=', id)
+      .executeTakeFirst();
   }
 
   /** Changes a customer's name or fields (JSON); false when there is no such customer. */
   async update(environmentId: string, id: string, patch: { name?: string | null; fields?: string }): Promise<boolean> {
     const res = await this.db
       .updateTable('customers')
-      .set({ ...(patch.name !== undefined && { name: patch.name }), ...(patch.fields !== undefined && { fields: patch.fields }) })
+      .set({
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.fields !== undefined && { fields: patch.fields }),
+      })
       .where('environment_id', '=', environmentId)
       .where('id', '=', id)
       .executeTakeFirst();
@@ -50,10 +63,19 @@ export class CustomerRepository {
 
   /** Deletes a customer with the projects and outputs it owns; false when there is no such customer (nothing deleted). */
   async delete(environmentId: string, id: string): Promise<boolean> {
-    const res = await this.db.deleteFrom('customers').where('environment_id', '=', environmentId).where('id', '=', id).executeTakeFirst();
+    const res = await this.db
+      .deleteFrom('customers')
+      .where('environment_id', '=', environmentId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (Number(res.numDeletedRows) === 0) return false;
     for (const table of ['projects', 'outputs'] as const) {
-      await this.db.deleteFrom(table).where('environment_id', '=', environmentId).where('owner_type', '=', 'customer').where('owner_id', '=', id).execute();
+      await this.db
+        .deleteFrom(table)
+        .where('environment_id', '=', environmentId)
+        .where('owner_type', '=', 'customer')
+        .where('owner_id', '=', id)
+        .execute();
     }
     return true;
   }

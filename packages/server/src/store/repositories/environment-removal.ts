@@ -20,13 +20,20 @@ export class EnvironmentRemovalRepository {
 
   /** How many environments the store holds. */
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('environments').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('environments')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
   /** Deletes environment `environmentId` and everything in it. `now` in seconds. */
   async deleteWithContents(environmentId: string, now: number): Promise<EnvironmentRemoval> {
-    const integrations = await this.db.selectFrom('integrations').select('id').where('environment_id', '=', environmentId).execute();
+    const integrations = await this.db
+      .selectFrom('integrations')
+      .select('id')
+      .where('environment_id', '=', environmentId)
+      .execute();
     const integrationIds = integrations.map((i) => i.id);
     const revoked = await this.db
       .updateTable('issued_tokens')
@@ -35,7 +42,8 @@ export class EnvironmentRemovalRepository {
       .where('revoked_at', 'is', null)
       .where('expires_at', '>', now)
       .executeTakeFirst();
-    if (integrationIds.length) await this.db.deleteFrom('token_reuse').where('integration_id', 'in', integrationIds).execute();
+    if (integrationIds.length)
+      await this.db.deleteFrom('token_reuse').where('integration_id', 'in', integrationIds).execute();
     await this.db.deleteFrom('environments').where('id', '=', environmentId).execute();
     return { integrationIds, revokedTokens: Number(revoked.numUpdatedRows) };
   }

@@ -42,10 +42,21 @@ export interface EnvironmentRecord {
  * whichever process created the environment, which may have run with another issuer (H-80). An
  * API of the environment registered with that same audience is shadowed by the built-in one.
  */
-export async function loadEnvironment(db: Queryable, by: 'id' | 'slug' | 'environment_key', value: string, environmentApiAudience: string): Promise<EnvironmentRecord | undefined> {
+export async function loadEnvironment(
+  db: Queryable,
+  by: 'id' | 'slug' | 'environment_key',
+  value: string,
+  environmentApiAudience: string,
+): Promise<EnvironmentRecord | undefined> {
   const env = await db.selectFrom('environments').selectAll().where(by, '=', value).executeTakeFirst();
   if (!env) return undefined;
-  const apiRows = await db.selectFrom('apis').selectAll().where('environment_id', '=', env.id).orderBy('created_at').orderBy('id').execute();
+  const apiRows = await db
+    .selectFrom('apis')
+    .selectAll()
+    .where('environment_id', '=', env.id)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   const scopeRows = apiRows.length
     ? await db
         .selectFrom('api_scopes')
@@ -62,11 +73,26 @@ export async function loadEnvironment(db: Queryable, by: 'id' | 'slug' | 'enviro
 }
 
 /** Builds a record from an environment row, its API rows (in display order) and their scope rows (by position). */
-function toEnvironmentRecord(env: Selectable<EnvironmentTable>, apiRows: ApiTable[], scopeRows: ApiScopeTable[], environmentApiAudience: string): EnvironmentRecord {
+function toEnvironmentRecord(
+  env: Selectable<EnvironmentTable>,
+  apiRows: ApiTable[],
+  scopeRows: ApiScopeTable[],
+  environmentApiAudience: string,
+): EnvironmentRecord {
   const apis: ApiRecord[] = apiRows.map((a) => {
-    const scopes = scopeRows.filter((s) => s.api_id === a.id).map((s) => ({ value: s.value, description: s.description }));
+    const scopes = scopeRows
+      .filter((s) => s.api_id === a.id)
+      .map((s) => ({ value: s.value, description: s.description }));
     const builtIn = a.built_in === 1;
-    return { id: a.id, name: a.name, audience: builtIn ? environmentApiAudience : a.audience, builtIn, scopes, scopeSet: new Set(scopes.map((s) => s.value)), createdAt: Number(a.created_at) };
+    return {
+      id: a.id,
+      name: a.name,
+      audience: builtIn ? environmentApiAudience : a.audience,
+      builtIn,
+      scopes,
+      scopeSet: new Set(scopes.map((s) => s.value)),
+      createdAt: Number(a.created_at),
+    };
   });
   const environmentApi = apis.find((a) => a.builtIn);
   if (!environmentApi) throw new Error(`environment ${env.slug} has no Environment API`);
@@ -101,7 +127,12 @@ export async function loadEnvironments(db: Queryable, environmentApiAudience: st
   const scopesOf = groupBy(scopeRows, (s) => s.api_id);
   return envs.map((env) => {
     const apis = apisOf.get(env.id) ?? [];
-    return toEnvironmentRecord(env, apis, apis.flatMap((a) => scopesOf.get(a.id) ?? []), environmentApiAudience);
+    return toEnvironmentRecord(
+      env,
+      apis,
+      apis.flatMap((a) => scopesOf.get(a.id) ?? []),
+      environmentApiAudience,
+    );
   });
 }
 
@@ -117,14 +148,23 @@ function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
 }
 
 /** The settings an environment update may change (seconds; `customer_scopes` space-separated). */
-export type EnvironmentSettings = Partial<Pick<EnvironmentTable, 'name' | 'token_lifetime' | 'refresh_before' | 'customer_scopes' | 'customer_token_max_lifetime'>>;
+export type EnvironmentSettings = Partial<
+  Pick<
+    EnvironmentTable,
+    'name' | 'token_lifetime' | 'refresh_before' | 'customer_scopes' | 'customer_token_max_lifetime'
+  >
+>;
 
 /** The `environments`, `apis` and `api_scopes` tables. */
 export class EnvironmentRepository {
   constructor(private readonly db: Queryable) {}
 
   /** {@link loadEnvironment}. */
-  load(by: 'id' | 'slug' | 'environment_key', value: string, environmentApiAudience: string): Promise<EnvironmentRecord | undefined> {
+  load(
+    by: 'id' | 'slug' | 'environment_key',
+    value: string,
+    environmentApiAudience: string,
+  ): Promise<EnvironmentRecord | undefined> {
     return loadEnvironment(this.db, by, value, environmentApiAudience);
   }
 
@@ -134,7 +174,11 @@ export class EnvironmentRepository {
   }
 
   /** Inserts an environment with its built-in API and that API's scopes (in order). */
-  async insert(env: Insertable<EnvironmentTable>, builtInApi: ApiTable, scopes: readonly { value: string; description: string }[]): Promise<void> {
+  async insert(
+    env: Insertable<EnvironmentTable>,
+    builtInApi: ApiTable,
+    scopes: readonly { value: string; description: string }[],
+  ): Promise<void> {
     await this.db.insertInto('environments').values(env).execute();
     await this.insertApi(builtInApi, scopes);
   }
@@ -172,13 +216,20 @@ export class EnvironmentRepository {
 
   /** Number of integrations of environment `id`. */
   async countIntegrations(id: string): Promise<number> {
-    const row = await this.db.selectFrom('integrations').select((eb) => eb.fn.countAll<number>().as('n')).where('environment_id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('integrations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('environment_id', '=', id)
+      .executeTakeFirst();
     return Number(row?.n ?? 0);
   }
 
   /** The longest `token_lifetime` of any environment, seconds; undefined when there is none. */
   async longestTokenLifetime(): Promise<number | undefined> {
-    const row = await this.db.selectFrom('environments').select((eb) => eb.fn.max('token_lifetime').as('max')).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('environments')
+      .select((eb) => eb.fn.max('token_lifetime').as('max'))
+      .executeTakeFirst();
     return row?.max === null || row?.max === undefined ? undefined : Number(row.max);
   }
 }

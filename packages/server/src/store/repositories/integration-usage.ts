@@ -21,12 +21,24 @@ export interface IntegrationUsage {
  * Usage of the integrations `ids` (internal ids) at `now` (seconds): two queries whatever the count.
  * Integrations that don't exist are absent from the map.
  */
-export async function loadIntegrationUsage(db: Queryable, ids: readonly string[], now: number): Promise<Map<string, IntegrationUsage>> {
+export async function loadIntegrationUsage(
+  db: Queryable,
+  ids: readonly string[],
+  now: number,
+): Promise<Map<string, IntegrationUsage>> {
   const out = new Map<string, IntegrationUsage>();
   if (!ids.length) return out;
-  const rows = await db.selectFrom('integrations').select(['id', 'last_used_at', 'secret_created_at']).where('id', 'in', ids).execute();
+  const rows = await db
+    .selectFrom('integrations')
+    .select(['id', 'last_used_at', 'secret_created_at'])
+    .where('id', 'in', ids)
+    .execute();
   for (const r of rows) {
-    out.set(r.id, { lastUsedAt: r.last_used_at == null ? null : Number(r.last_used_at), secretCreatedAt: r.secret_created_at == null ? null : Number(r.secret_created_at), liveTokens: 0 });
+    out.set(r.id, {
+      lastUsedAt: r.last_used_at == null ? null : Number(r.last_used_at),
+      secretCreatedAt: r.secret_created_at == null ? null : Number(r.secret_created_at),
+      liveTokens: 0,
+    });
   }
   const counts = await db
     .selectFrom('issued_tokens')
@@ -52,7 +64,9 @@ export async function writeLastUsed(db: Queryable, batch: ReadonlyMap<string, nu
   for (const [id, at] of batch) {
     await db
       .updateTable('integrations')
-      .set({ last_used_at: sql<number>`case when last_used_at is null or last_used_at < ${at} then ${at} else last_used_at end` })
+      .set({
+        last_used_at: sql<number>`case when last_used_at is null or last_used_at < ${at} then ${at} else last_used_at end`,
+      })
       .where('id', '=', id)
       .execute();
   }

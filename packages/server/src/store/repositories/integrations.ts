@@ -48,11 +48,25 @@ export interface ClientKeyRecord {
 export const NO_SECRET = 'none';
 
 /** Loads an integration by a column (`client_id` or `id`); undefined when absent. */
-export async function loadClient(db: Queryable, by: 'client_id' | 'id', value: string): Promise<ClientRecord | undefined> {
+export async function loadClient(
+  db: Queryable,
+  by: 'client_id' | 'id',
+  value: string,
+): Promise<ClientRecord | undefined> {
   const row = await db.selectFrom('integrations').selectAll().where(by, '=', value).executeTakeFirst();
   if (!row) return undefined;
-  const grants = await db.selectFrom('grants').select(['api_id', 'scope']).where('integration_id', '=', row.id).execute();
-  const keys = await db.selectFrom('client_keys').select(['kid', 'alg', 'public_jwk', 'created_at']).where('integration_id', '=', row.id).orderBy('created_at').orderBy('kid').execute();
+  const grants = await db
+    .selectFrom('grants')
+    .select(['api_id', 'scope'])
+    .where('integration_id', '=', row.id)
+    .execute();
+  const keys = await db
+    .selectFrom('client_keys')
+    .select(['kid', 'alg', 'public_jwk', 'created_at'])
+    .where('integration_id', '=', row.id)
+    .orderBy('created_at')
+    .orderBy('kid')
+    .execute();
   return toClientRecord(row, grants, keys);
 }
 
@@ -85,7 +99,12 @@ export function toClientRecord(
     updatedAt: Number(row.updated_at),
     grants,
     hasSecret: row.secret_hash !== NO_SECRET,
-    keys: keyRows.map((k) => ({ kid: k.kid, alg: k.alg, jwk: JSON.parse(k.public_jwk) as Record<string, unknown>, createdAt: Number(k.created_at) })),
+    keys: keyRows.map((k) => ({
+      kid: k.kid,
+      alg: k.alg,
+      jwk: JSON.parse(k.public_jwk) as Record<string, unknown>,
+      createdAt: Number(k.created_at),
+    })),
     jwksUri: row.jwks_uri ?? null,
     dpopBound: row.dpop_bound === 1,
   };
@@ -96,7 +115,19 @@ export type GrantRows = ReadonlyMap<string, ReadonlySet<string>>;
 
 /** What an integration update may set; `bumpGeneration` ends token reuse (a new `token_generation`). */
 export type IntegrationChanges = Partial<
-  Pick<IntegrationTable, 'name' | 'description' | 'enabled' | 'token_quota_per_hour' | 'secret_expires_at' | 'jwks_uri' | 'dpop_bound' | 'secret_hash' | 'previous_secret_hash' | 'previous_secret_expires_at'>
+  Pick<
+    IntegrationTable,
+    | 'name'
+    | 'description'
+    | 'enabled'
+    | 'token_quota_per_hour'
+    | 'secret_expires_at'
+    | 'jwks_uri'
+    | 'dpop_bound'
+    | 'secret_hash'
+    | 'previous_secret_hash'
+    | 'previous_secret_expires_at'
+  >
 >;
 
 /** Options of a page of integrations: after `cursor` (an integration id), matching `q` (name part or exact client_id). */
@@ -127,12 +158,18 @@ export class IntegrationRepository {
       // The search text is matched literally: `%`, `_` and `\` in it are not LIKE wildcards.
       const pattern = `%${opts.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       const q = opts.q;
-      query = query.where((eb) => eb.or([sql<SqlBool>`lower(name) like ${pattern} escape '\\'`, eb('client_id', '=', q)]));
+      query = query.where((eb) =>
+        eb.or([sql<SqlBool>`lower(name) like ${pattern} escape '\\'`, eb('client_id', '=', q)]),
+      );
     }
     const rows = await query.orderBy('id').limit(opts.limit).execute();
     if (!rows.length) return [];
     const ids = rows.map((r) => r.id);
-    const grants = await this.db.selectFrom('grants').select(['integration_id', 'api_id', 'scope']).where('integration_id', 'in', ids).execute();
+    const grants = await this.db
+      .selectFrom('grants')
+      .select(['integration_id', 'api_id', 'scope'])
+      .where('integration_id', 'in', ids)
+      .execute();
     const keys = await this.db
       .selectFrom('client_keys')
       .select(['integration_id', 'kid', 'alg', 'public_jwk', 'created_at'])
@@ -164,7 +201,11 @@ export class IntegrationRepository {
   async update(id: string, changes: IntegrationChanges, now: number, bumpGeneration = false): Promise<void> {
     await this.db
       .updateTable('integrations')
-      .set((eb) => ({ ...changes, ...(bumpGeneration && { token_generation: eb('token_generation', '+', 1) }), updated_at: now }))
+      .set((eb) => ({
+        ...changes,
+        ...(bumpGeneration && { token_generation: eb('token_generation', '+', 1) }),
+        updated_at: now,
+      }))
       .where('id', '=', id)
       .execute();
   }
@@ -177,7 +218,9 @@ export class IntegrationRepository {
   /** Replaces the grants of integration `id`. */
   async replaceGrants(id: string, grants: GrantRows): Promise<void> {
     await this.db.deleteFrom('grants').where('integration_id', '=', id).execute();
-    const rows = [...grants].flatMap(([api_id, scopes]) => [...scopes].map((scope) => ({ integration_id: id, api_id, scope })));
+    const rows = [...grants].flatMap(([api_id, scopes]) =>
+      [...scopes].map((scope) => ({ integration_id: id, api_id, scope })),
+    );
     if (rows.length) await this.db.insertInto('grants').values(rows).execute();
   }
 
@@ -186,7 +229,15 @@ export class IntegrationRepository {
     if (!keys.length) return;
     await this.db
       .insertInto('client_keys')
-      .values(keys.map((k) => ({ integration_id: id, kid: k.kid, alg: k.alg, public_jwk: JSON.stringify(k.jwk), created_at: k.createdAt })))
+      .values(
+        keys.map((k) => ({
+          integration_id: id,
+          kid: k.kid,
+          alg: k.alg,
+          public_jwk: JSON.stringify(k.jwk),
+          created_at: k.createdAt,
+        })),
+      )
       .execute();
   }
 

@@ -26,15 +26,38 @@ export class InvitationRepository {
   async insert(inv: Omit<InvitationRecord, 'usedAt'> & { tokenHash: string }): Promise<void> {
     await this.db
       .insertInto('invitations')
-      .values({ id: inv.id, token_hash: inv.tokenHash, environment_id: inv.environmentId, email: inv.email, role: inv.role, invited_by: inv.invitedBy, created_at: inv.createdAt, expires_at: inv.expiresAt, used_at: null })
+      .values({
+        id: inv.id,
+        token_hash: inv.tokenHash,
+        environment_id: inv.environmentId,
+        email: inv.email,
+        role: inv.role,
+        invited_by: inv.invitedBy,
+        created_at: inv.createdAt,
+        expires_at: inv.expiresAt,
+        used_at: null,
+      })
       .execute();
   }
 
   /** The invitation whose token has this SHA-256, or undefined. */
   async byTokenHash(tokenHash: string): Promise<InvitationRecord | undefined> {
-    const r = await this.db.selectFrom('invitations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('invitations')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
     if (!r) return undefined;
-    return { id: r.id, environmentId: r.environment_id, email: r.email, role: r.role, invitedBy: r.invited_by, createdAt: Number(r.created_at), expiresAt: Number(r.expires_at), usedAt: r.used_at === null ? null : Number(r.used_at) };
+    return {
+      id: r.id,
+      environmentId: r.environment_id,
+      email: r.email,
+      role: r.role,
+      invitedBy: r.invited_by,
+      createdAt: Number(r.created_at),
+      expiresAt: Number(r.expires_at),
+      usedAt: r.used_at === null ? null : Number(r.used_at),
+    };
   }
 
   /**
@@ -42,7 +65,13 @@ export class InvitationRepository {
    * @returns true for the one caller that claimed it.
    */
   async claim(id: string, now: number): Promise<boolean> {
-    const r = await this.db.updateTable('invitations').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).where('expires_at', '>', now).executeTakeFirst();
+    const r = await this.db
+      .updateTable('invitations')
+      .set({ used_at: now })
+      .where('id', '=', id)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 
@@ -62,6 +91,9 @@ export class InvitationRepository {
 
   /** Drops invitations that expired before `now` (seconds) or were used. */
   async deleteSpent(now: number): Promise<void> {
-    await this.db.deleteFrom('invitations').where((eb) => eb.or([eb('expires_at', '<=', now), eb('used_at', 'is not', null)])).execute();
+    await this.db
+      .deleteFrom('invitations')
+      .where((eb) => eb.or([eb('expires_at', '<=', now), eb('used_at', 'is not', null)]))
+      .execute();
   }
 }

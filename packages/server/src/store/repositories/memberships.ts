@@ -20,7 +20,12 @@ export class MembershipRepository {
 
   /** The role of `accountId` in `environmentId`, or undefined when it isn't a member. */
   async role(accountId: string, environmentId: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('memberships').select('role').where('account_id', '=', accountId).where('environment_id', '=', environmentId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('memberships')
+      .select('role')
+      .where('account_id', '=', accountId)
+      .where('environment_id', '=', environmentId)
+      .executeTakeFirst();
     return row?.role;
   }
 
@@ -47,7 +52,12 @@ export class MembershipRepository {
       .orderBy('admins.email')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({ accountId: r.account_id, email: r.email, role: r.role, createdAt: Number(r.created_at) }));
+    return rows.map((r) => ({
+      accountId: r.account_id,
+      email: r.email,
+      role: r.role,
+      createdAt: Number(r.created_at),
+    }));
   }
 
   /**
@@ -64,19 +74,33 @@ export class MembershipRepository {
 
   /** Sets the role of an existing membership. @returns false when there is none. */
   async updateRole(accountId: string, environmentId: string, role: string): Promise<boolean> {
-    const r = await this.db.updateTable('memberships').set({ role }).where('account_id', '=', accountId).where('environment_id', '=', environmentId).executeTakeFirst();
+    const r = await this.db
+      .updateTable('memberships')
+      .set({ role })
+      .where('account_id', '=', accountId)
+      .where('environment_id', '=', environmentId)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 
   /** Removes a membership. @returns false when there was none. */
   async delete(accountId: string, environmentId: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('memberships').where('account_id', '=', accountId).where('environment_id', '=', environmentId).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('memberships')
+      .where('account_id', '=', accountId)
+      .where('environment_id', '=', environmentId)
+      .executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
 
   /** How many owners an environment has. */
   async countOwners(environmentId: string): Promise<number> {
-    const row = await this.db.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('environment_id', '=', environmentId).where('role', '=', 'owner').executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('memberships')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('environment_id', '=', environmentId)
+      .where('role', '=', 'owner')
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 }

@@ -27,7 +27,9 @@ export class OperatorRepository {
   async list(): Promise<OperatorRecord[]> {
     const rows = await this.db
       .selectFrom('admins')
-      .leftJoin('totp_factors', (j) => j.onRef('totp_factors.account_id', '=', 'admins.id').on('totp_factors.confirmed_at', 'is not', null))
+      .leftJoin('totp_factors', (j) =>
+        j.onRef('totp_factors.account_id', '=', 'admins.id').on('totp_factors.confirmed_at', 'is not', null),
+      )
       .select(['admins.id', 'admins.email', 'admins.created_at', 'totp_factors.account_id as totp'])
       .where('admins.operator', '=', 1)
       .orderBy('admins.created_at')
@@ -38,24 +40,42 @@ export class OperatorRepository {
 
   /** The console account (operator or member) with this normalized email, or undefined. */
   accountByEmail(email: string): Promise<{ id: string; email: string; operator: number } | undefined> {
-    return this.db.selectFrom('admins').select(['id', 'email', 'operator']).where('email', '=', email).executeTakeFirst();
+    return this.db
+      .selectFrom('admins')
+      .select(['id', 'email', 'operator'])
+      .where('email', '=', email)
+      .executeTakeFirst();
   }
 
   /** The console account (operator or member) with this id (and its password hash), or undefined. */
   async byId(id: string): Promise<{ id: string; email: string; passwordHash: string; operator: boolean } | undefined> {
-    const row = await this.db.selectFrom('admins').select(['id', 'email', 'password_hash', 'operator']).where('id', '=', id).executeTakeFirst();
-    return row && { id: row.id, email: row.email, passwordHash: row.password_hash, operator: Number(row.operator) === 1 };
+    const row = await this.db
+      .selectFrom('admins')
+      .select(['id', 'email', 'password_hash', 'operator'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return (
+      row && { id: row.id, email: row.email, passwordHash: row.password_hash, operator: Number(row.operator) === 1 }
+    );
   }
 
   /** Number of operators. */
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('admins').select((eb) => eb.fn.countAll<string | number>().as('n')).where('operator', '=', 1).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('admins')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('operator', '=', 1)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
   /** Replaces an operator's password hash and ends its sessions except `keepSessionHash`. @returns false when there is none. */
   async setPasswordHash(id: string, passwordHash: string, keepSessionHash?: string): Promise<boolean> {
-    const result = await this.db.updateTable('admins').set({ password_hash: passwordHash }).where('id', '=', id).executeTakeFirst();
+    const result = await this.db
+      .updateTable('admins')
+      .set({ password_hash: passwordHash })
+      .where('id', '=', id)
+      .executeTakeFirst();
     let sessions = this.db.deleteFrom('sessions').where('admin_id', '=', id);
     if (keepSessionHash) sessions = sessions.where('id_hash', '!=', keepSessionHash);
     await sessions.execute();
@@ -64,7 +84,12 @@ export class OperatorRepository {
 
   /** Deletes an operator with its sessions and second factors; false when there was none (or it is a member account). */
   async delete(id: string): Promise<boolean> {
-    const found = await this.db.selectFrom('admins').select('id').where('id', '=', id).where('operator', '=', 1).executeTakeFirst();
+    const found = await this.db
+      .selectFrom('admins')
+      .select('id')
+      .where('id', '=', id)
+      .where('operator', '=', 1)
+      .executeTakeFirst();
     if (!found) return false;
     await this.db.deleteFrom('sessions').where('admin_id', '=', id).execute();
     await this.db.deleteFrom('totp_factors').where('account_id', '=', id).execute();

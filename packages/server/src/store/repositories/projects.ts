@@ -23,7 +23,12 @@ export class ProjectRepository {
   constructor(private readonly db: Queryable) {}
 
   private owned(environmentId: string, owner: OwnerRef) {
-    return this.db.selectFrom('projects').selectAll().where('environment_id', '=', environmentId).where('owner_type', '=', owner.ownerType).where('owner_id', '=', owner.ownerId);
+    return this.db
+      .selectFrom('projects')
+      .selectAll()
+      .where('environment_id', '=', environmentId)
+      .where('owner_type', '=', owner.ownerType)
+      .where('owner_id', '=', owner.ownerId);
   }
 
   /** The owner's projects by id. */
@@ -44,7 +49,13 @@ export class ProjectRepository {
   }
 
   /** Changes one of the owner's projects (`data` as JSON); false when the owner has no such project. */
-  async update(environmentId: string, owner: OwnerRef, id: string, patch: Partial<Pick<ProjectTable, 'name' | 'description' | 'data'>>, now: number): Promise<boolean> {
+  async update(
+    environmentId: string,
+    owner: OwnerRef,
+    id: string,
+    patch: Partial<Pick<ProjectTable, 'name' | 'description' | 'data'>>,
+    now: number,
+  ): Promise<boolean> {
     const res = await this.db
       .updateTable('projects')
       .set({ ...patch, updated_at: now })
@@ -80,7 +91,12 @@ export class OutputRepository {
 
   /** The owner's outputs by id. */
   page(environmentId: string, owner: OwnerRef, q: PageQuery): Promise<OutputTable[]> {
-    let query = this.db.selectFrom('outputs').selectAll().where('environment_id', '=', environmentId).where('owner_type', '=', owner.ownerType).where('owner_id', '=', owner.ownerId);
+    let query = this.db
+      .selectFrom('outputs')
+      .selectAll()
+      .where('environment_id', '=', environmentId)
+      .where('owner_type', '=', owner.ownerType)
+      .where('owner_id', '=', owner.ownerId);
     if (q.cursor) query = query.where('id', '>', q.cursor);
     return query.orderBy('id').limit(q.limit).execute();
   }
@@ -104,14 +120,24 @@ export class AssetRepository {
 
   /** Assets of a kind by id. */
   page(environmentId: string, kind: string, q: PageQuery): Promise<AssetTable[]> {
-    let query = this.db.selectFrom('assets').selectAll().where('environment_id', '=', environmentId).where('kind', '=', kind);
+    let query = this.db
+      .selectFrom('assets')
+      .selectAll()
+      .where('environment_id', '=', environmentId)
+      .where('kind', '=', kind);
     if (q.cursor) query = query.where('id', '>', q.cursor);
     return query.orderBy('id').limit(q.limit).execute();
   }
 
   /** One asset. */
   get(environmentId: string, kind: string, id: string): Promise<AssetTable | undefined> {
-    return this.db.selectFrom('assets').selectAll().where('environment_id', '=', environmentId).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
+    return this.db
+      .selectFrom('assets')
+      .selectAll()
+      .where('environment_id', '=', environmentId)
+      .where('kind', '=', kind)
+      .where('id', '=', id)
+      .executeTakeFirst();
   }
 
   /** Inserts an asset. */

@@ -20,14 +20,28 @@ export class SecondFactorRepository {
 
   /** The TOTP factor of an account (confirmed or pending), or undefined. */
   async totpFactor(accountId: string): Promise<TotpFactorRecord | undefined> {
-    const row = await this.db.selectFrom('totp_factors').selectAll().where('account_id', '=', accountId).executeTakeFirst();
-    return row && { accountId: row.account_id, secretEnc: row.secret_enc, confirmed: row.confirmed_at !== null, lastStep: row.last_step === null ? null : Number(row.last_step) };
+    const row = await this.db
+      .selectFrom('totp_factors')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return (
+      row && {
+        accountId: row.account_id,
+        secretEnc: row.secret_enc,
+        confirmed: row.confirmed_at !== null,
+        lastStep: row.last_step === null ? null : Number(row.last_step),
+      }
+    );
   }
 
   /** Replaces the account's factor with a pending (unconfirmed) one. */
   async savePendingTotp(accountId: string, secretEnc: string, now: number): Promise<void> {
     await this.db.deleteFrom('totp_factors').where('account_id', '=', accountId).execute();
-    await this.db.insertInto('totp_factors').values({ account_id: accountId, secret_enc: secretEnc, confirmed_at: null, last_step: null, created_at: now }).execute();
+    await this.db
+      .insertInto('totp_factors')
+      .values({ account_id: accountId, secret_enc: secretEnc, confirmed_at: null, last_step: null, created_at: now })
+      .execute();
   }
 
   /**
@@ -54,30 +68,53 @@ export class SecondFactorRepository {
   /** Replaces the account's recovery codes with these digests (run it in a unit of work). */
   async replaceRecoveryCodes(accountId: string, digests: readonly string[], now: number): Promise<void> {
     await this.db.deleteFrom('recovery_codes').where('account_id', '=', accountId).execute();
-    if (digests.length) await this.db.insertInto('recovery_codes').values(digests.map((code_hash) => ({ account_id: accountId, code_hash, used_at: null, created_at: now }))).execute();
+    if (digests.length)
+      await this.db
+        .insertInto('recovery_codes')
+        .values(digests.map((code_hash) => ({ account_id: accountId, code_hash, used_at: null, created_at: now })))
+        .execute();
   }
 
   /** Marks an unused recovery code used. @returns false when it doesn't exist or was used already. */
   async useRecoveryCode(accountId: string, digest: string, now: number): Promise<boolean> {
-    const result = await this.db.updateTable('recovery_codes').set({ used_at: now }).where('account_id', '=', accountId).where('code_hash', '=', digest).where('used_at', 'is', null).executeTakeFirst();
+    const result = await this.db
+      .updateTable('recovery_codes')
+      .set({ used_at: now })
+      .where('account_id', '=', accountId)
+      .where('code_hash', '=', digest)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 
   /** Unused recovery codes left. */
   async recoveryCodesLeft(accountId: string): Promise<number> {
-    const row = await this.db.selectFrom('recovery_codes').select((eb) => eb.fn.countAll<string | number>().as('n')).where('account_id', '=', accountId).where('used_at', 'is', null).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('recovery_codes')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('account_id', '=', accountId)
+      .where('used_at', 'is', null)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
   /** Whether the environment with this slug requires its members to have TOTP (false when there is none). */
   async environmentRequiresTotp(slug: string): Promise<boolean> {
-    const row = await this.db.selectFrom('environments').select('require_totp').where('slug', '=', slug).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('environments')
+      .select('require_totp')
+      .where('slug', '=', slug)
+      .executeTakeFirst();
     return Number(row?.require_totp ?? 0) === 1;
   }
 
   /** Sets or clears an environment's TOTP requirement. @returns false when there is no such environment. */
   async setEnvironmentRequiresTotp(slug: string, required: boolean): Promise<boolean> {
-    const result = await this.db.updateTable('environments').set({ require_totp: required ? 1 : 0 }).where('slug', '=', slug).executeTakeFirst();
+    const result = await this.db
+      .updateTable('environments')
+      .set({ require_totp: required ? 1 : 0 })
+      .where('slug', '=', slug)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 }

@@ -32,7 +32,13 @@ export class SigningKeyRepository {
 
   /** The kid of the newest `next` key due at `now` (seconds), if any. */
   async dueNextKid(now: number): Promise<string | undefined> {
-    const row = await this.db.selectFrom('signing_keys').select('kid').where('state', '=', 'next').where('activates_at', '<=', now).orderBy('activates_at', 'desc').executeTakeFirst();
+    const row = await this.db
+      .selectFrom('signing_keys')
+      .select('kid')
+      .where('state', '=', 'next')
+      .where('activates_at', '<=', now)
+      .orderBy('activates_at', 'desc')
+      .executeTakeFirst();
     return row?.kid;
   }
 
@@ -43,8 +49,18 @@ export class SigningKeyRepository {
    * @returns false when `kid` was no longer `next` (another process promoted it).
    */
   async promote(kid: string, now: number, expiresAt: number): Promise<boolean> {
-    await this.db.updateTable('signing_keys').set({ state: 'retiring', retired_at: now, expires_at: expiresAt }).where('state', '=', 'active').where('kid', '!=', kid).execute();
-    const promoted = await this.db.updateTable('signing_keys').set({ state: 'active' }).where('kid', '=', kid).where('state', '=', 'next').executeTakeFirst();
+    await this.db
+      .updateTable('signing_keys')
+      .set({ state: 'retiring', retired_at: now, expires_at: expiresAt })
+      .where('state', '=', 'active')
+      .where('kid', '!=', kid)
+      .execute();
+    const promoted = await this.db
+      .updateTable('signing_keys')
+      .set({ state: 'active' })
+      .where('kid', '=', kid)
+      .where('state', '=', 'next')
+      .executeTakeFirst();
     return Number(promoted.numUpdatedRows) > 0;
   }
 

@@ -17,7 +17,12 @@ export interface CounterRow {
  * PostgreSQL): a window that started at or before `nowMs - windowMs` restarts at 1.
  * @returns the new counts, in no particular order.
  */
-export async function incrementCounters(db: Queryable, keys: readonly string[], nowMs: number, windowMs: number): Promise<CounterRow[]> {
+export async function incrementCounters(
+  db: Queryable,
+  keys: readonly string[],
+  nowMs: number,
+  windowMs: number,
+): Promise<CounterRow[]> {
   const fresh = nowMs - windowMs;
   const rows = await db
     .insertInto('throttle_counters')
@@ -34,7 +39,12 @@ export async function incrementCounters(db: Queryable, keys: readonly string[], 
 }
 
 /** Takes one back from each of `keys` whose window (of `windowMs`) is still running. */
-export async function decrementCounters(db: Queryable, keys: readonly string[], nowMs: number, windowMs: number): Promise<void> {
+export async function decrementCounters(
+  db: Queryable,
+  keys: readonly string[],
+  nowMs: number,
+  windowMs: number,
+): Promise<void> {
   await db
     .updateTable('throttle_counters')
     .set({ count: sql<number>`count - 1` })

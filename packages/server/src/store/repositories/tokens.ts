@@ -54,14 +54,29 @@ export class TokenRepository {
 
   /** The `jti`s revoked and not expired at `now` (seconds). */
   async revokedJtis(now: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('issued_tokens').select('jti').where('revoked_at', 'is not', null).where('expires_at', '>', now).execute();
+    const rows = await this.db
+      .selectFrom('issued_tokens')
+      .select('jti')
+      .where('revoked_at', 'is not', null)
+      .where('expires_at', '>', now)
+      .execute();
     return rows.map((r) => r.jti);
   }
 
   /** The issued token `jti`'s owner, revocation and expiry; undefined when it was never issued (or purged). */
   async state(jti: string): Promise<IssuedTokenState | undefined> {
-    const row = await this.db.selectFrom('issued_tokens').select(['integration_id', 'revoked_at', 'expires_at']).where('jti', '=', jti).executeTakeFirst();
-    return row && { integration_id: row.integration_id, revoked_at: row.revoked_at === null ? null : Number(row.revoked_at), expires_at: Number(row.expires_at) };
+    const row = await this.db
+      .selectFrom('issued_tokens')
+      .select(['integration_id', 'revoked_at', 'expires_at'])
+      .where('jti', '=', jti)
+      .executeTakeFirst();
+    return (
+      row && {
+        integration_id: row.integration_id,
+        revoked_at: row.revoked_at === null ? null : Number(row.revoked_at),
+        expires_at: Number(row.expires_at),
+      }
+    );
   }
 
   /** Revokes token `jti` at `now` (seconds) and drops it as a reusable token. */
@@ -75,8 +90,15 @@ export class TokenRepository {
    * `unexpiredOnly`, those not expired at `now`; with `audiences`, those for one of them.
    * @returns how many were revoked.
    */
-  async revokeOfIntegration(integrationId: string, now: number, opts: { unexpiredOnly: boolean; audiences?: readonly string[] }): Promise<number> {
-    let query = this.db.updateTable('issued_tokens').set({ revoked_at: now }).where('integration_id', '=', integrationId);
+  async revokeOfIntegration(
+    integrationId: string,
+    now: number,
+    opts: { unexpiredOnly: boolean; audiences?: readonly string[] },
+  ): Promise<number> {
+    let query = this.db
+      .updateTable('issued_tokens')
+      .set({ revoked_at: now })
+      .where('integration_id', '=', integrationId);
     if (opts.audiences) query = query.where('audience', 'in', opts.audiences);
     query = query.where('revoked_at', 'is', null);
     if (opts.unexpiredOnly) query = query.where('expires_at', '>', now);

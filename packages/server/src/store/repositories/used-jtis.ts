@@ -16,7 +16,9 @@ export class UsedJtiRepository {
     const res = await this.db
       .insertInto('used_jtis')
       .values({ digest, expires_at: expiresAt })
-      .onConflict((oc) => oc.column('digest').doUpdateSet({ expires_at: expiresAt }).where('used_jtis.expires_at', '<', now))
+      .onConflict((oc) =>
+        oc.column('digest').doUpdateSet({ expires_at: expiresAt }).where('used_jtis.expires_at', '<', now),
+      )
       .executeTakeFirst();
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
   }

@@ -55,6 +55,23 @@ export function useRole(): Capabilities['role'] | undefined {
   return useContext(CapabilitiesContext)?.role;
 }
 
+/** The "Read only: your role can't change {what}" note shown above a screen the caller can only read. */
+export function ReadOnlyNote({ what }: { what: string }) {
+  const role = useRole();
+  return (
+    <Alert
+      color="gray"
+      variant="light"
+      icon={<IconLock aria-hidden />}
+      mb="md"
+      role="note"
+      data-testid="read-only-note"
+    >
+      Read only: your role{role ? ` (${role})` : ''} can't change {what}. Ask an owner of this environment.
+    </Alert>
+  );
+}
+
 /**
  * Shows `children` as they are when the caller may `capability`; otherwise says why and disables
  * every control inside (a disabled fieldset), so nothing can be clicked in vain.
@@ -69,20 +86,10 @@ export function RequireCapability({
   children: ReactNode;
 }) {
   const can = useCan(capability);
-  const role = useRole();
   if (can) return <>{children}</>;
   return (
     <>
-      <Alert
-        color="gray"
-        variant="light"
-        icon={<IconLock aria-hidden />}
-        mb="md"
-        role="note"
-        data-testid="read-only-note"
-      >
-        Read only: your role{role ? ` (${role})` : ''} can't change {what}. Ask an owner of this environment.
-      </Alert>
+      <ReadOnlyNote what={what} />
       <fieldset disabled className="gh-read-only" style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
         {children}
       </fieldset>

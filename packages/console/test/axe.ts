@@ -31,23 +31,29 @@ export const checkedStates: string[] = [];
 
 /**
  * Waits until no CSS transition or animation runs (a modal fading in has a translucent overlay,
- * which would make colour contrast depend on timing).
+ * which would make colour contrast depend on timing), then two animation frames: the console marks
+ * sideways-scrolling regions (tabindex, role) on the frame after a DOM change or resize
+ * (scroll-hints.tsx), and a full-page screenshot resizes the page for a moment.
  */
 export async function settle(page: Page): Promise<void> {
   await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, {
     polling: 50,
   });
+  await page.evaluate(
+    () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),
+  );
 }
 
 /**
- * Runs the WCAG 2.1 A/AA rules on `page` (optionally only inside `include`, a CSS selector).
+ * Runs the WCAG 2.1 A/AA rules on `page` (optionally only inside `include`, a CSS selector, and
+ * leaving out the elements matched by `exclude`, CSS selectors).
  * @returns the violations (empty when none).
  */
-export async function axeViolations(page: Page, include?: string): Promise<AxeViolation[]> {
+export async function axeViolations(page: Page, include?: string, exclude?: string[]): Promise<AxeViolation[]> {
   await settle(page);
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   return page.evaluate(
-    async ({ tags, include }) => {
+    async ({ tags, include, exclude }) => {
       const axe = (
         window as unknown as {
           axe: {
@@ -65,10 +71,12 @@ export async function axeViolations(page: Page, include?: string): Promise<AxeVi
           };
         }
       ).axe;
-      const result = await axe.run(include ? { include: [include] } : document, {
-        runOnly: { type: 'tag', values: tags },
-        resultTypes: ['violations'],
-      });
+      const result = await axe.run(
+        include || exclude?.length
+          ? { include: [include ?? 'html'], exclude: (exclude ?? []).map((e) => [e]) }
+          : document,
+        { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] },
+      );
       return result.violations.map((v) => ({
         id: v.id,
         impact: v.impact,
@@ -79,7 +87,7 @@ export async function axeViolations(page: Page, include?: string): Promise<AxeVi
         })),
       }));
     },
-    { tags: [...WCAG_TAGS], include },
+    { tags: [...WCAG_TAGS], include, exclude },
   );
 }
 
@@ -98,8 +106,8 @@ export function describeViolations(violations: AxeViolation[]): string {
  * or state in the message.
  * @throws Error listing every violation and element.
  */
-export async function expectAccessible(page: Page, name: string, include?: string): Promise<void> {
-  const violations = await axeViolations(page, include);
+export async function expectAccessible(page: Page, name: string, include?: string, exclude?: string[]): Promise<void> {
+  const violations = await axeViolations(page, include, exclude);
   checkedStates.push(name);
   if (violations.length > 0) {
     const count = violations.reduce((n, v) => n + v.nodes.length, 0);

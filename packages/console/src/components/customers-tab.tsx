@@ -2,6 +2,8 @@
  * Customers of an environment (known through customer tokens), when the server offers the list:
  * a table; "View" opens a customer's details (id, name, fields, first and last seen) with
  * "Delete customer" (the customer and the projects and outputs it owns, after a confirmation).
+ * A caller without `customers:write` still views customers (read actions stay enabled and
+ * reachable by keyboard); only Delete is disabled, with the read-only note above the table.
  */
 import { useState } from 'react';
 import { Button, Code, Modal, Stack, Table, Text } from '@mantine/core';
@@ -10,6 +12,7 @@ import { api, ApiRequestError, seg } from '../api/client';
 import type { Customer, Page } from '../api/types';
 import { useRequest } from '../use-request';
 import { Empty, ErrorState, Loading } from './states';
+import { ReadOnlyNote, useCan } from '../capabilities';
 import { ConfirmModal } from './confirm-modal';
 
 /** The customers tab: a table, or an empty state. */
@@ -17,6 +20,7 @@ export function CustomersTab({ env }: { env: string }) {
   const list = useRequest(() => api<Page<Customer>>('GET', `/environments/${seg(env)}/customers?limit=100`), [env]);
   const [viewing, setViewing] = useState<Customer | undefined>();
   const [deleting, setDeleting] = useState<Customer | undefined>();
+  const canWrite = useCan('customers:write');
   if (list.loading && !list.data) return <Loading label="Loading customers" />;
   if (list.error instanceof ApiRequestError && list.error.status === 404)
     return <Empty title="Customers are coming soon" description="This server doesn't list customers yet." />;
@@ -31,6 +35,7 @@ export function CustomersTab({ env }: { env: string }) {
     );
   return (
     <>
+      {!canWrite && <ReadOnlyNote what="customers" />}
       <Table.ScrollContainer minWidth={560}>
         <Table striped verticalSpacing="sm" aria-label="Customers">
           <Table.Thead>
@@ -83,7 +88,7 @@ export function CustomersTab({ env }: { env: string }) {
             ) : (
               <Text size="sm">None</Text>
             )}
-            <Button color="red" variant="outline" mt="sm" onClick={() => setDeleting(viewing)}>
+            <Button color="red" variant="outline" mt="sm" disabled={!canWrite} onClick={() => setDeleting(viewing)}>
               Delete customer
             </Button>
           </Stack>

@@ -71,9 +71,8 @@ export function EnvironmentPage({ env, tab }: { env: string; tab: string | null 
               <IntegrationsTab env={env} />
             </Tabs.Panel>
             <Tabs.Panel value="customers">
-              <RequireCapability capability="customers:write" what="customers">
-                <CustomersTab env={env} />
-              </RequireCapability>
+              {/* Not a disabled fieldset: "View" (reading a customer) stays usable; CustomersTab disables Delete itself. */}
+              <CustomersTab env={env} />
             </Tabs.Panel>
             <Tabs.Panel value="apis">
               <RequireCapability capability="apis:write" what="APIs">

@@ -87,6 +87,8 @@ export async function setMemberRole(
 ): Promise<MemberView> {
   const env = await requireEnvironment(ctx, slug);
   await unitOfWork(ctx.store, async (uow) => {
+    // The environment's row is locked (PostgreSQL) so two demotions at once can't both count two owners.
+    await uow.credentials.lockEnvironment(env.id);
     const current = await uow.memberships.role(accountId, env.id);
     if (!current) throw new NotFound('member');
     if (current === 'owner' && role !== 'owner' && (await uow.memberships.countOwners(env.id)) <= 1)
@@ -110,6 +112,8 @@ export async function setMemberRole(
 export async function removeMember(ctx: Context, actor: Actor, slug: string, accountId: string): Promise<void> {
   const env = await requireEnvironment(ctx, slug);
   await unitOfWork(ctx.store, async (uow) => {
+    // The environment's row is locked (PostgreSQL) so two demotions at once can't both count two owners.
+    await uow.credentials.lockEnvironment(env.id);
     const current = await uow.memberships.role(accountId, env.id);
     if (!current) throw new NotFound('member');
     if (current === 'owner' && (await uow.memberships.countOwners(env.id)) <= 1)

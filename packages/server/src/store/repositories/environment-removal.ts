@@ -6,7 +6,7 @@
  * assets (foreign keys `on delete cascade`). Audit events stay.
  * @packageDocumentation
  */
-import type { Queryable } from './queryable.js';
+import type { Dialect, Queryable } from './queryable.js';
 
 /** What went with an environment. */
 export interface EnvironmentRemoval {
@@ -16,10 +16,20 @@ export interface EnvironmentRemoval {
 
 /** Counting environments and deleting one with its contents. */
 export class EnvironmentRemovalRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly dialect: Dialect,
+  ) {}
 
-  /** How many environments the store holds. */
+  /**
+   * How many environments the store holds. On PostgreSQL the rows are locked (`FOR UPDATE`) until
+   * the unit of work ends, so two deletions at once can't both see two environments and leave none;
+   * SQLite runs one write transaction at a time anyway.
+   */
   async count(): Promise<number> {
+    if (this.dialect === 'postgres') {
+      return (await this.db.selectFrom('environments').select('id').forUpdate().execute()).length;
+    }
     const row = await this.db
       .selectFrom('environments')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))

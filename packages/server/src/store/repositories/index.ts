@@ -124,7 +124,7 @@ export class Repositories {
     return this.one('apis', () => new ApiRepository(this.db));
   }
   get environmentRemoval(): EnvironmentRemovalRepository {
-    return this.one('environmentRemoval', () => new EnvironmentRemovalRepository(this.db));
+    return this.one('environmentRemoval', () => new EnvironmentRemovalRepository(this.db, this.dialect));
   }
   get integrations(): IntegrationRepository {
     return this.one('integrations', () => new IntegrationRepository(this.db));

@@ -38,7 +38,7 @@ export async function tabTo(page: Page, name: string | RegExp, { max = 40, back 
 
 /**
  * Tabs through the page from the top until focus comes back round, then lists the visible,
- * enabled controls never focused. Controls of a roving-tabindex group (tabs, radios, segmented
+ * enabled controls never focused (inside the open modal dialog only, when one is open). Controls of a roving-tabindex group (tabs, radios, segmented
  * controls: one stop per group, arrows inside) count as reached when their group was.
  * @returns descriptions of the unreached controls (empty when all were reached).
  */
@@ -77,12 +77,16 @@ export async function unreachableByKeyboard(page: Page, max = 250): Promise<stri
         'a[href], button, input, textarea, select, [tabindex]:not([tabindex="-1"])',
       ),
     );
+    // An open modal dialog traps focus: the page behind it is not meant to be reached.
+    const modal = Array.from(document.querySelectorAll('[role="dialog"][aria-modal="true"]')).find(visible);
     const missed: string[] = [];
     for (const el of controls) {
       if (
-        (el as HTMLButtonElement).disabled ||
+        // `:disabled` also covers controls inside a disabled <fieldset> (their `disabled` property stays false).
+        el.matches(':disabled') ||
         el.getAttribute('aria-hidden') === 'true' ||
-        el.closest('[aria-hidden="true"], [inert]')
+        el.closest('[aria-hidden="true"], [inert]') ||
+        (modal && !modal.contains(el))
       )
         continue;
       if (el.hasAttribute('data-kb-seen')) continue;

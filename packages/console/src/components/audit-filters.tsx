@@ -94,7 +94,7 @@ export function AuditFilters({
 export function ChangesCell({ changes }: { changes: AuditEvent['changes'] }) {
   if (!changes || !Object.keys(changes).length) return null;
   return (
-    <Stack gap={2}>
+    <Stack gap={2} className="gh-changes">
       {Object.entries(changes).map(([field, c]) => (
         <Text key={field} size="xs">
           <b>{field}</b>: <code>{JSON.stringify(c.before)}</code> → <code>{JSON.stringify(c.after)}</code>

@@ -11,7 +11,7 @@ import jwt from 'jsonwebtoken';
 import { sql } from 'kysely';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
-import { capturedLogs, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { capturedLogs, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request, token, type Res } from '@gatehouse/testing/http';
 
 const TABLES = [
@@ -105,14 +105,41 @@ describe('H-78 full disk (sqlite)', () => {
     );
   });
 
-  it("H-78 a new customer's first customer token on a full disk: 503, no customer row, then 200", async () => {
+  it("H-78 a new customer's first customer token on a full disk: 200 (the customer is written off the request path); the failed write leaves no row, and the next use after space is freed writes it", async () => {
     const now = t.clock.seconds();
-    await untilFull((i) => {
-      const tok = jwt.sign({ id: `customer-${i}-${'x'.repeat(200)}`, iat: now, exp: now + 600 }, envSecret, {
-        issuer: envKey,
-      });
-      return request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${tok}` } });
-    }, 200);
+    const tok = (i: number) =>
+      jwt.sign({ id: `customer-${i}-${'x'.repeat(200)}`, iat: now, exp: now + 600 }, envSecret, { issuer: envKey });
+    const self = (i: number) => request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${tok(i)}` } });
+    const stored = async () =>
+      Number(
+        (
+          await t.server.runtime.ctx.db
+            .selectFrom('customers')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    await fillDisk();
+    let missing: number | undefined;
+    try {
+      for (let i = 0; i < 2000 && missing === undefined; i++) {
+        const before = await counts();
+        const res = await self(i);
+        expect(res.status, res.text).toBe(200);
+        await settle(t);
+        if ((await stored()) === before.customers! + 1) continue;
+        missing = i;
+        // The queued write failed as a whole: no customer row, no audit row, nothing half-written.
+        expect(await counts()).toEqual(before);
+      }
+      expect(missing, 'the disk never filled').toBeDefined();
+    } finally {
+      await freeDisk();
+    }
+    const before = await stored();
+    expect((await self(missing!)).status).toBe(200);
+    await settle(t);
+    expect(await stored()).toBe(before + 1);
   });
 
   it('H-78 a store that turned read-only (a filesystem remounted so): 503 on a mint and a management write, then success', async () => {

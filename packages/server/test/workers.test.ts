@@ -19,10 +19,10 @@ import { createIntegration } from '../src/services/integrations.js';
 
 const ISSUER = 'https://gatehouse.workers.test';
 
-/** Pids of the primary's live workers: its children running the CLI (not, say, tsx's esbuild service on a cold cache). */
+/** Pids of the primary's live workers: its children running the CLI (not, say, an esbuild service). */
 function workersOf(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid), '-f', 'cli/bin/gatehouse\\.js'], { encoding: 'utf8' })
+    return execFileSync('pgrep', ['-P', String(pid), '-f', 'cli/bin/gatehouse\\.m?js'], { encoding: 'utf8' })
       .split('\n')
       .filter(Boolean)
       .map(Number);
@@ -39,7 +39,7 @@ describe.each(STORE_KINDS)('serve --workers 2 (%s)', (kind) => {
     location = newStoreLocation(kind);
     ctx = await openContext(testConfig(location, { issuer: ISSUER }));
     node = await startNode(location, ISSUER, { GATEHOUSE_WORKERS: '2' });
-    // Each worker loads the TypeScript sources through tsx: slow on a cold cache under a loaded CI.
+    // Each worker loads the CLI bundle: slow under a loaded CI.
     await within(30_000, () => workersOf(node.child.pid!).length === 2).catch((err: Error) => {
       throw new Error(`${err.message}: ${node.output().slice(-2000)}`);
     });

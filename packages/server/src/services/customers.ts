@@ -45,6 +45,11 @@ export class CustomerSeen {
   private readonly written = new LRUCache<string, { at: number; digest: string }>(upToBytes(16 * 1024 * 1024, 160));
   /** Sightings queued and not yet written, by customer; the newest one per customer wins. */
   private pending = new Map<string, Sighting>();
+  /**
+   * The digest of each fields object seen, so a cached token's repeated use hashes nothing (its
+   * principal holds the same object); weakly held, it goes with the principal.
+   */
+  private readonly digests = new WeakMap<object, string>();
 
   /** @param queue runs the writes after the response (drained on close; tests `settle()` it). */
   constructor(
@@ -55,19 +60,24 @@ export class CustomerSeen {
   /**
    * Queues the creation of the customer (audited as `customer.create`, by the customer) or the
    * update of its name, fields and last-seen time, unless the same data was written less than a
-   * minute ago. Never waits and never throws: a failed write is retried on the next sighting.
+   * minute ago. Never waits and never throws: a failed write is retried on the next sighting,
+   * which every use of a token is, a cached one included.
    */
   record(environmentId: string, id: string, name: string | null, fields: Record<string, unknown>): void {
     const now = nowSeconds(this.ctx.clock);
     const key = `${environmentId}\n${id}`;
-    const fieldsJson = JSON.stringify(fields);
-    const digest = createHash('sha256')
-      .update(`${name ?? ''}\n${fieldsJson}`)
-      .digest('base64url');
+    let digest = this.digests.get(fields);
+    if (digest === undefined) {
+      digest = createHash('sha256')
+        .update(`${name ?? ''}\n${JSON.stringify(fields)}`)
+        .digest('base64url');
+      this.digests.set(fields, digest);
+    }
     const last = this.written.get(key);
     if (last && last.digest === digest && now - last.at < SEEN_WRITE_INTERVAL) return;
     this.written.set(key, { at: now, digest });
     const first = this.pending.size === 0;
+    const fieldsJson = JSON.stringify(fields);
     this.pending.set(key, { environmentId, id, name, fieldsJson, digest, now, nowMs: this.ctx.clock.now() });
     if (first && !this.queue.push(() => this.flush())) this.forget();
   }

@@ -13,7 +13,7 @@ import { InvalidToken } from '../errors/api-error.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { SIGNING_ALG } from '../keys/signing-keys.js';
 import type { Directory } from '../cache/directory.js';
-import type { BearerPrincipal, IntegrationPrincipal } from '../auth/principal.js';
+import type { BearerPrincipal, CustomerPrincipal, IntegrationPrincipal } from '../auth/principal.js';
 import { ACCESS_TOKEN_TYP } from './access-token.js';
 import { decodeStrict, MalformedToken, type DecodedJws } from '../auth/jwt-structure.js';
 import { MAX_TOKEN_LENGTH } from '../auth/deps.js';
@@ -26,6 +26,11 @@ export const KEY_RELOAD_COOLDOWN_MS = 5000;
 /** Verifies tenant-signed customer tokens (see customer-token-verifier.ts). */
 export interface CustomerTokenVerifier {
   verify(token: string, decoded: DecodedJws, now: number): Promise<BearerPrincipal | undefined>;
+  /**
+   * Told of every use of a customer's token, a cached one included, so the customer's "seen" write
+   * (throttled, off the request path) is retried after a failed one. Never waits or throws.
+   */
+  used(principal: CustomerPrincipal): void;
 }
 
 /** Verification of bearer tokens with a cache. */
@@ -78,6 +83,7 @@ export class BearerVerifier {
       }
       if (hit.type === 'integration' && this.revocations.has(hit.jti))
         throw new InvalidToken('the access token was revoked');
+      if (hit.type === 'customer') this.customers?.used(hit);
       this.onVerify('cache_hit');
       return hit;
     }
@@ -95,6 +101,7 @@ export class BearerVerifier {
     else if (typeof iss === 'string' && this.customers) principal = await this.customers.verify(token, decoded, now);
     if (!principal) throw new InvalidToken('unknown issuer: iss must be this server or an environment key');
     this.cache.set(token, principal);
+    if (principal.type === 'customer') this.customers?.used(principal);
     this.onVerify('verified');
     return principal;
   }

@@ -62,6 +62,11 @@ export class CustomerTokens implements CustomerTokenVerifier {
     private readonly seen: CustomerSeen,
   ) {}
 
+  /** Records the customer as seen (queued, throttled: {@link CustomerSeen.record}). */
+  used(principal: CustomerPrincipal): void {
+    this.seen.record(principal.environmentId, principal.customerId, principal.name, principal.fields);
+  }
+
   /** Forgets cached credentials (on a credential change). */
   clear(): void {
     this.keys.clear();
@@ -124,7 +129,6 @@ export class CustomerTokens implements CustomerTokenVerifier {
       };
       return admin;
     }
-    this.seen.record(env.id, claims.id, claims.name, claims.fields);
     const customer: CustomerPrincipal = {
       type: 'customer',
       environmentId: env.id,

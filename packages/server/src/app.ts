@@ -50,7 +50,10 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
           requestTimeout: timeout,
           headersTimeout: timeout,
           connectionsCheckingInterval: Math.min(1000, Math.ceil(timeout / 2)),
-          keepAliveTimeout: 5_000,
+          // An idle keep-alive connection is closed well before the idle-socket timeout below, and the
+          // `Keep-Alive: timeout=N` advertised is that shorter time: a client pool (undici, axios)
+          // never reuses a connection the server is about to drop ("other side closed").
+          keepAliveTimeout: Math.min(5_000, Math.floor(timeout / 2)),
         },
         handler,
       );

@@ -30,10 +30,23 @@ describe('slow and abusive clients', () => {
   let t: TestServer;
   let c: { client_id: string; client_secret: string };
   beforeAll(async () => {
-    t = await startTestServer('sqlite');
+    // A short request timeout, so the slow clients below are cut quickly.
+    t = await startTestServer('sqlite', { config: { requestTimeoutMs: 1500 } });
     c = await t.integration({ preset: 'read-only' });
   });
   afterAll(() => t.close());
+
+  it('F-59 keep-alive: the advertised idle time is shorter than the server keeps an idle socket, so a pooled connection reused after a pause still works', async () => {
+    // The test server's request timeout (and idle-socket timeout) is 1.5 s. fetch pools connections
+    // and trusts the server's `Keep-Alive: timeout=N` hint.
+    const first = await fetch(`${t.url}/healthz`);
+    await first.arrayBuffer();
+    const advertised = Number(/timeout=(\d+)/.exec(first.headers.get('keep-alive') ?? '')?.[1]);
+    expect(advertised * 1000).toBeLessThan(1500);
+    // A pause longer than the idle-socket timeout, then the pool's next request (real sockets: real time).
+    await new Promise((resolve) => setTimeout(resolve, 1700));
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
 
   it('F-59 slowloris headers are closed by the timeout; other requests are served meanwhile', async () => {
     const slow = slowClient(t.url, 'POST /oauth/token HTTP/1.1\r\nHost: x\r\n', 'X-Slow: 1\r\n');

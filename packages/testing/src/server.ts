@@ -47,7 +47,6 @@ export function testConfig(location: StoreLocation, extra: ConfigInput = {}): Co
       masterKey: MASTER_KEY,
       logLevel: 'info',
       changePollMs: 50,
-      requestTimeoutMs: 1500,
       ...extra,
     },
     {},

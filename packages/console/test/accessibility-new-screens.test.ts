@@ -10,105 +10,23 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ACTOR } from '../../server/src/context.js';
-import { createEnvironment, requireEnvironment } from '../../server/src/services/environments.js';
-import { createApi } from '../../server/src/services/apis.js';
-import { createIntegration, updateIntegration } from '../../server/src/services/integrations.js';
-import { acceptInvitation, createInvitation } from '../../server/src/services/invitations.js';
 import { expectAccessible } from './axe.js';
-import { EMAIL, NARROW, openConsole, overflowsHorizontally, PASSWORD, WIDE, type ConsoleSession } from './browser.js';
-
-/** One screen or state: how to get there from anywhere (ends with the state on screen). */
-interface Screen {
-  name: string;
-  open: (page: Page) => Promise<void>;
-  /** A CSS selector: axe runs only inside it (see /docs). */
-  include?: string;
-  /** CSS selectors axe leaves out (see /docs). */
-  exclude?: string[];
-}
-
-const MEMBER_PASSWORD = 'violet tractor umbrella 42';
+import { EMAIL, NARROW, narrowOverflow, PASSWORD, WIDE, type ConsoleSession } from './browser.js';
+import { MEMBER_PASSWORD, newScreensFixture, type Screen } from './new-screens.js';
 
 describe('console accessibility of the newer screens', () => {
   let s: ConsoleSession;
   let page: Page;
-  let clientId = '';
-  let unusedInvitation = '';
+  const fixture = newScreensFixture();
+  const { signInAs, settled, env, integration, pick } = fixture;
 
   beforeAll(async () => {
-    s = await openConsole();
+    s = await fixture.start();
     page = s.page;
-    const ctx = s.t.server.runtime.ctx;
-    await createEnvironment(ctx, CLI_ACTOR, 'staging', 'Staging');
-    await createApi(ctx, CLI_ACTOR, 'default', {
-      name: 'Invoices',
-      audience: 'https://invoices.example.com',
-      scopes: [{ value: 'invoices:read', description: 'Read invoices' }, { value: 'invoices:write' }],
-    });
-    const c = await createIntegration(ctx, CLI_ACTOR, 'default', {
-      name: 'Brochure builder',
-      description: 'Renders brochures overnight',
-      preset: 'read-only',
-    });
-    clientId = c.client_id;
-    // An update, so the audit log has a "What changed" cell to show.
-    await updateIntegration(ctx, CLI_ACTOR, clientId, {
-      name: 'Brochure builder v2',
-      description: 'Renders brochures at night',
-    });
-    const env = await requireEnvironment(ctx, 'default');
-    const now = Math.floor(s.t.clock.now() / 1000);
-    await ctx.db
-      .insertInto('customers')
-      .values({
-        environment_id: env.id,
-        id: 'cus_42',
-        name: 'Acme Ltd',
-        fields: JSON.stringify({ plan: 'pro', seats: 12 }),
-        created_at: now - 86_400,
-        last_seen_at: now,
-      })
-      .execute();
-    for (const [email, role] of [
-      ['vic@tenant.test', 'viewer'],
-      ['dev@tenant.test', 'developer'],
-      ['ron@tenant.test', 'viewer'],
-    ] as const) {
-      const { link } = await createInvitation(ctx, CLI_ACTOR, 'default', email, role, s.t.url);
-      await acceptInvitation(ctx, new URL(link).pathname.split('/').pop()!, MEMBER_PASSWORD);
-    }
-    unusedInvitation = new URL(
-      (await createInvitation(ctx, CLI_ACTOR, 'default', 'olga@tenant.test', 'owner', s.t.url)).link,
-    ).pathname;
-    await s.t.server.runtime.changes.poll();
   }, 180_000);
   afterAll(async () => {
-    await s?.close();
+    await fixture.close();
   });
-
-  const signInAs = async (email: string, password: string) => {
-    await s.context.clearCookies();
-    await page.goto(`${s.t.url}/console/`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  };
-  const settled = (p: Page) => p.waitForLoadState('networkidle');
-  const env =
-    (tab: string, slug = 'default') =>
-    async (p: Page) => {
-      await p.goto(`${s.t.url}/console/environments/${slug}?tab=${tab}`);
-      await p.getByRole('tabpanel').waitFor();
-      await settled(p);
-    };
-  const integration = (tab: string) => async (p: Page) => {
-    await p.goto(`${s.t.url}/console/environments/default/integrations/${clientId}?tab=${tab}`);
-    await p.getByRole('tabpanel').waitFor();
-    await settled(p);
-  };
-  const dialog = (name: string | RegExp) => (p: Page) => p.getByRole('dialog', { name }).waitFor();
 
   const failures: string[] = [];
   async function check(screen: Screen): Promise<void> {
@@ -117,13 +35,8 @@ describe('console accessibility of the newer screens', () => {
     await expectAccessible(page, name, screen.include, screen.exclude).catch((err: Error) =>
       failures.push(err.message),
     );
-    if (page.viewportSize()!.width <= NARROW.width) {
-      const o = await overflowsHorizontally(page);
-      if (o.scrollWidth > o.innerWidth)
-        failures.push(
-          `${name}: the page is ${o.scrollWidth} px wide in a ${o.innerWidth} px window (${o.widest ?? '?'})`,
-        );
-    }
+    const overflow = await narrowOverflow(page, name);
+    if (overflow) failures.push(overflow);
   }
   async function checkAll(screens: Screen[]): Promise<void> {
     for (const viewport of [WIDE, NARROW]) {
@@ -140,22 +53,7 @@ describe('console accessibility of the newer screens', () => {
     await s.signIn();
     const before = failures.length;
     await checkAll([
-      {
-        name: 'members',
-        open: async (p) => (await env('members')(p), await p.getByRole('table', { name: 'Members' }).waitFor()),
-      },
-      {
-        name: 'members-invitation-link-shown',
-        open: async (p) => {
-          await env('members')(p);
-          await p
-            .getByRole('form', { name: 'Invite a member' })
-            .getByLabel('Email')
-            .fill(`new-${Date.now()}@tenant.test`);
-          await p.getByRole('button', { name: 'Create invitation link' }).click();
-          await p.getByTestId('invitation-link').waitFor();
-        },
-      },
+      ...pick('members', 'members-invitation-link-shown'),
       {
         name: 'members-invite-role-open',
         open: async (p) => (
@@ -188,89 +86,18 @@ describe('console accessibility of the newer screens', () => {
           await settled(p);
         },
       },
-      {
-        name: 'integration-general-usage',
-        open: async (p) => (
-          await integration('general')(p),
-          await p.getByText('Last used', { exact: false }).first().waitFor()
-        ),
-      },
-      {
-        name: 'audit-with-changes',
-        open: async (p) => (
-          await env('audit')(p),
-          await p.getByRole('form', { name: 'Filter the audit log' }).waitFor(),
-          await p.getByText('What changed').first().waitFor()
-        ),
-      },
-      {
-        name: 'audit-filtered',
-        open: async (p) => {
-          await env('audit')(p);
-          await p.getByLabel('Action').fill('integration.*');
-          await p.getByRole('button', { name: 'Filter', exact: true }).click();
-          await settled(p);
-        },
-      },
-      {
-        name: 'customers',
-        open: async (p) => (
-          await env('customers')(p),
-          await p.getByRole('button', { name: 'View customer cus_42' }).waitFor()
-        ),
-      },
-      {
-        name: 'customer-detail',
-        open: async (p) => (
-          await env('customers')(p),
-          await p.getByRole('button', { name: 'View customer cus_42' }).click(),
-          await dialog('Customer Acme Ltd')(p)
-        ),
-      },
-      {
-        name: 'customer-delete-confirm',
-        open: async (p) => {
-          await env('customers')(p);
-          await p.getByRole('button', { name: 'View customer cus_42' }).click();
-          await p
-            .getByRole('dialog', { name: 'Customer Acme Ltd' })
-            .getByRole('button', { name: 'Delete customer' })
-            .click();
-          await dialog('Delete customer cus_42?')(p);
-        },
-      },
-      {
-        name: 'api-edit',
-        open: async (p) => (
-          await env('apis')(p),
-          await p.getByRole('button', { name: 'Edit Invoices' }).click(),
-          await dialog('Edit Invoices')(p)
-        ),
-      },
-      {
-        name: 'api-delete',
-        open: async (p) => (
-          await env('apis')(p),
-          await p.getByRole('button', { name: 'Delete Invoices' }).click(),
-          await dialog('Delete Invoices?')(p)
-        ),
-      },
-      {
-        name: 'settings-delete-environment-card',
-        open: async (p) => (
-          await env('settings', 'staging')(p),
-          await p.getByRole('button', { name: 'Delete environment' }).waitFor()
-        ),
-      },
-      {
-        name: 'delete-environment-typed',
-        open: async (p) => {
-          await env('settings', 'staging')(p);
-          await p.getByRole('button', { name: 'Delete environment' }).click();
-          await dialog('Delete Staging?')(p);
-          await p.getByRole('dialog').getByRole('textbox').fill('stag');
-        },
-      },
+      ...pick(
+        'integration-general-usage',
+        'audit-with-changes',
+        'audit-filtered',
+        'customers',
+        'customer-detail',
+        'customer-delete-confirm',
+        'api-edit',
+        'api-delete',
+        'settings-delete-environment-card',
+        'delete-environment-typed',
+      ),
       {
         name: 'docs',
         open: async (p) => (
@@ -294,13 +121,7 @@ describe('console accessibility of the newer screens', () => {
     await s.context.clearCookies();
     const before = failures.length;
     await checkAll([
-      {
-        name: 'invitation',
-        open: async (p) => (
-          await p.goto(s.t.url + unusedInvitation),
-          await p.getByRole('heading', { name: 'Join Gatehouse' }).waitFor()
-        ),
-      },
+      ...pick('invitation'),
       {
         name: 'invitation-refused',
         open: async (p) => {
@@ -319,10 +140,7 @@ describe('console accessibility of the newer screens', () => {
     const before = failures.length;
     await signInAs('vic@tenant.test', MEMBER_PASSWORD);
     await checkAll([
-      ...['integrations', 'customers', 'apis', 'settings', 'audit', 'members'].map((tab) => ({
-        name: `viewer-${tab}`,
-        open: env(tab),
-      })),
+      ...pick(...['integrations', 'customers', 'apis', 'settings', 'audit', 'members'].map((tab) => `viewer-${tab}`)),
       {
         // Reading a customer is not changing it: "View" works for a viewer, only Delete is disabled.
         name: 'viewer-customer-detail',
@@ -334,10 +152,7 @@ describe('console accessibility of the newer screens', () => {
           expect(await d.getByRole('button', { name: 'Delete customer' }).isDisabled()).toBe(true);
         },
       },
-      {
-        name: 'viewer-integration-general',
-        open: async (p) => (await integration('general')(p), await p.getByTestId('read-only-note').first().waitFor()),
-      },
+      ...pick('viewer-integration-general'),
       {
         name: 'viewer-integration-permissions',
         open: async (p) => (
@@ -348,12 +163,7 @@ describe('console accessibility of the newer screens', () => {
     ]);
     await page.setViewportSize(WIDE);
     await signInAs('dev@tenant.test', MEMBER_PASSWORD);
-    await checkAll([
-      {
-        name: 'developer-integration-general',
-        open: async (p) => (await integration('general')(p), await p.getByTestId('read-only-note').first().waitFor()),
-      },
-    ]);
+    await checkAll(pick('developer-integration-general'));
     expect(failures.slice(before).join('\n\n')).toBe('');
     // Sign the administrator back in for anyone after.
     await signInAs(EMAIL, PASSWORD);

@@ -10,11 +10,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../../server/src/context.js';
 import { createEnvironment } from '../../server/src/services/environments.js';
-import { createApi } from '../../server/src/services/apis.js';
 import { createIntegration, updateIntegration } from '../../server/src/services/integrations.js';
 import { token } from '@gatehouse/testing/http';
 import { checkedStates, expectAccessible } from './axe.js';
-import { NARROW, openConsole, overflowsHorizontally, WIDE, type ConsoleSession } from './browser.js';
+import { NARROW, openConsole, narrowOverflow, WIDE, type ConsoleSession } from './browser.js';
+import { createBrochureBuilder, createInvoicesApi } from './seed.js';
 import { expectKeyboardReachable, tabTo } from './keyboard.js';
 
 /** One screen or state: how to get there from anywhere (ends with the state on screen). */
@@ -33,17 +33,8 @@ describe('console accessibility', () => {
     page = s.page;
     const ctx = s.t.server.runtime.ctx;
     await createEnvironment(ctx, CLI_ACTOR, 'staging-eu', 'Staging (EU)');
-    await createApi(ctx, CLI_ACTOR, 'default', {
-      name: 'Invoices',
-      audience: 'https://invoices.example.com',
-      scopes: [{ value: 'invoices:read', description: 'Read invoices' }, { value: 'invoices:write' }],
-    });
-    const c = await createIntegration(ctx, CLI_ACTOR, 'default', {
-      name: 'Brochure builder',
-      description: 'Renders brochures overnight',
-      preset: 'read-only',
-    });
-    clientId = c.client_id;
+    await createInvoicesApi(ctx);
+    clientId = await createBrochureBuilder(ctx);
     const disabled = await createIntegration(ctx, CLI_ACTOR, 'default', { name: 'Disabled job', preset: 'read-only' });
     await updateIntegration(ctx, CLI_ACTOR, disabled.client_id, { enabled: false });
     await s.t.server.runtime.changes.poll();
@@ -244,14 +235,8 @@ describe('console accessibility', () => {
   async function check(name: string, failures: string[]): Promise<void> {
     await s.shot(`a11y-${name}`);
     await expectAccessible(page, name).catch((err: Error) => failures.push(err.message));
-    const width = page.viewportSize()!.width;
-    if (width <= NARROW.width) {
-      const o = await overflowsHorizontally(page);
-      if (o.scrollWidth > o.innerWidth)
-        failures.push(
-          `${name}: the page is ${o.scrollWidth} px wide in a ${o.innerWidth} px window (${o.widest ?? '?'})`,
-        );
-    }
+    const overflow = await narrowOverflow(page, name);
+    if (overflow) failures.push(overflow);
   }
 
   it('every signed-in screen, tab, dialog, empty and error state has no WCAG 2.1 A/AA violation and fits 390 px', async () => {

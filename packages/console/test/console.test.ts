@@ -5,85 +5,35 @@
  * secret, reload and find it gone. Screenshots of every screen land in `test-results/`.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { exportJWK } from 'jose';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '@gatehouse/testing/server';
 import { postForm, token } from '@gatehouse/testing/http';
 import { assertion, assertionForm, testKey } from '@gatehouse/testing/assertion';
-import { CLI_ACTOR, admins, apis, environments, integrations } from '@gatehouse/server';
-import { ensureConsoleBuilt } from './build-console.js';
+import { CLI_ACTOR, apis, environments, integrations } from '@gatehouse/server';
+import { EMAIL, NARROW, openConsole, PASSWORD, skipAfterFailure, type ConsoleSession } from './browser.js';
 
-const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
-const EMAIL = 'ada@example.com';
-const PASSWORD = 'correct horse battery staple';
+/** This scenario's wide window: 1280 px, as its screenshots have always been taken. */
 const WIDE = { width: 1280, height: 800 };
-const NARROW = { width: 390, height: 844 };
 
 describe('admin console in the browser', () => {
+  let s: ConsoleSession;
   let t: TestServer;
-  let context: BrowserContext;
   let page: Page;
-  let profile: string;
-  const problems: string[] = [];
+  let problems: string[];
   const created = { clientId: '', secret: '' };
-  const shot = (name: string) => page.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: true });
+  const shot = (name: string) => s.shot(name);
   const toast = (title: string) =>
     expect(page.getByText(title, { exact: true }).first().waitFor()).resolves.toBeUndefined();
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    mkdirSync(RESULTS, { recursive: true });
-    t = await startTestServer('sqlite');
-    await admins.createAdmin(t.server.runtime.ctx, CLI_ACTOR, EMAIL, PASSWORD);
-    profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: WIDE,
-    });
-    context.setDefaultTimeout(10_000);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 40[14]/.test(m.text())) problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    // CSP violations, with a sample of what was blocked (the console message alone doesn't say).
-    await page.exposeFunction('reportViolation', (v: string) => problems.push(v));
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => {
-        (window as unknown as { reportViolation: (v: string) => void }).reportViolation(
-          `CSP ${e.effectiveDirective}: ${e.sample} at ${window.location.pathname}${window.location.search}`,
-        );
-      });
-    });
+    s = await openConsole({ viewport: WIDE, expectedConsoleErrors: /status of 40[14]/ });
+    ({ t, page, problems } = s);
   }, 180_000);
-  // One scenario in steps: after a failed step the rest is skipped, not timed out one by one.
-  let failed = false;
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') failed = true;
-  });
-  beforeEach((ctx) => {
-    if (failed) ctx.skip();
-  });
+  skipAfterFailure();
   afterAll(async () => {
-    await context?.close();
-    await t?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await s?.close();
   });
 
   it('serves the console with its security headers; / redirects to it', async () => {

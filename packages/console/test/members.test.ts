@@ -5,85 +5,47 @@
  * accepts in the browser and finds every screen read-only with no enabled action button.
  * Screenshots at 1366 and 390 px land in `test-results/members-*.png`.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '@gatehouse/testing/server';
 import { CLI_ACTOR } from '../../server/src/context.js';
 import { createEnvironment } from '../../server/src/services/environments.js';
 import { createInvitation } from '../../server/src/services/invitations.js';
 import { createIntegration } from '../../server/src/services/integrations.js';
-import { ensureConsoleBuilt } from './build-console.js';
+import { openConsole, skipAfterFailure, type ConsoleSession } from './browser.js';
 
-const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
-const WIDE = { width: 1366, height: 800 };
-const NARROW = { width: 390, height: 844 };
 const PASSWORD = 'violet tractor umbrella 42';
 /** Words of buttons that change something: none may be enabled for a viewer. */
 const ACTION = /create|save|delete|remove|rotate|invite|register|add|disable|enable|revoke|edit|grant/i;
 
 describe('members in the browser', () => {
+  let s: ConsoleSession;
   let t: TestServer;
   let context: BrowserContext;
   let page: Page;
-  let profile: string;
+  let problems: string[];
   let viewerLink = '';
-  const problems: string[] = [];
-  const shots = async (name: string) => {
-    for (const [label, size] of [
-      ['1366', WIDE],
-      ['390', NARROW],
-    ] as const) {
-      await page.setViewportSize(size);
-      await page.screenshot({ path: join(RESULTS, `members-${name}-${label}.png`), fullPage: true });
-    }
-    await page.setViewportSize(WIDE);
-  };
+  const shots = (name: string) => s.shots(`members-${name}`);
   const pathOf = (link: string) => new URL(link).pathname;
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    mkdirSync(RESULTS, { recursive: true });
-    t = await startTestServer('sqlite', { config: { requestTimeoutMs: 10_000 } });
+    s = await openConsole({
+      server: { config: { requestTimeoutMs: 10_000 } },
+      operators: [],
+      timeoutMs: 15_000,
+      expectedConsoleErrors: null,
+      reportCsp: false,
+    });
+    ({ t, context, page, problems } = s);
     const ctx = t.server.runtime.ctx;
     for (const slug of ['alpha', 'beta'])
       await createEnvironment(ctx, CLI_ACTOR, slug, slug === 'alpha' ? 'Alpha tenant' : 'Beta tenant');
     await createIntegration(ctx, CLI_ACTOR, 'alpha', { name: 'Alpha renderer', preset: 'read-only' });
     await createIntegration(ctx, CLI_ACTOR, 'beta', { name: 'Beta secret backend', preset: 'all-permissions' });
-    profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: WIDE,
-    });
-    context.setDefaultTimeout(15_000);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (e) => problems.push(e.message));
   }, 240_000);
-  let failed = false;
-  afterEach((c) => {
-    if (c.task.result?.state === 'fail') failed = true;
-  });
-  beforeEach((c) => {
-    if (failed) c.skip();
-  });
+  skipAfterFailure();
   afterAll(async () => {
-    await context?.close();
-    await t?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await s?.close();
   });
 
   it('J-92 an invited owner opens the link, sets a password and is signed in', { timeout: 60_000 }, async () => {

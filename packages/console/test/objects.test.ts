@@ -8,95 +8,45 @@
  * slug, and never offered for the last one. Screenshots at 1366 px and 390 px land in
  * `test-results/`; each photographed state is checked with axe first.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
-import { CLI_ACTOR, admins, apis as apiService, credentials, environments, integrations } from '@gatehouse/server';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '@gatehouse/testing/server';
+import { CLI_ACTOR, apis as apiService, credentials, environments, integrations } from '@gatehouse/server';
 import { generateKeyPairSync } from 'node:crypto';
-import { ensureConsoleBuilt } from './build-console.js';
 import { expectAccessible } from './axe.js';
+import { openConsole, skipAfterFailure, WIDE, type ConsoleSession } from './browser.js';
 
-const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
-const EMAIL = 'ada@example.com';
-const PASSWORD = 'correct horse battery staple';
-const WIDE = { width: 1366, height: 800 };
-const NARROW = { width: 390, height: 844 };
 const AUD = 'https://invoices.example';
-const { createAdmin } = admins;
 const { listApis } = apiService;
 const { createIntegration, requireIntegration, grantsOf } = integrations;
 const { createEnvironment, requireEnvironment } = environments;
 const { addPublicKey, getCredentials } = credentials;
 
 describe('managing objects in the console', () => {
+  let s: ConsoleSession;
   let t: TestServer;
-  let context: BrowserContext;
   let page: Page;
-  let profile: string;
-  const problems: string[] = [];
+  let problems: string[];
   // Each state photographed is also checked with axe (WCAG 2.1 A/AA), as accessibility.test.ts does.
   const shot = async (name: string) => {
     await page.setViewportSize(WIDE);
     await expectAccessible(page, `objects-${name}`);
-    await page.screenshot({ path: join(RESULTS, `objects-${name}-1366.png`), fullPage: true });
-    await page.setViewportSize(NARROW);
-    await page.screenshot({ path: join(RESULTS, `objects-${name}-390.png`), fullPage: true });
-    await page.setViewportSize(WIDE);
+    await s.shots(`objects-${name}`);
   };
   const toast = (title: string) => page.getByText(title, { exact: true }).first().waitFor();
   const apis = () => listApis(t.server.runtime.ctx, 'default');
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    mkdirSync(RESULTS, { recursive: true });
-    t = await startTestServer('sqlite');
-    await createAdmin(t.server.runtime.ctx, CLI_ACTOR, EMAIL, PASSWORD);
-    profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: WIDE,
-    });
-    context.setDefaultTimeout(10_000);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 40[149]/.test(m.text())) problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
+    s = await openConsole({ expectedConsoleErrors: /status of 40[149]/, reportCsp: false });
+    ({ t, page, problems } = s);
   }, 180_000);
-  // One scenario in steps: after a failed step the rest is skipped, not timed out one by one.
-  let failed = false;
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') failed = true;
-  });
-  beforeEach((ctx) => {
-    if (failed) ctx.skip();
-  });
+  skipAfterFailure();
   afterAll(async () => {
-    await context?.close();
-    await t?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await s?.close();
   });
 
   it('signs in; the pencil on an environment opens its Settings tab, the name its integrations', async () => {
-    await page.goto(`${t.url}/console/`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await s.signIn();
     await page.getByRole('heading', { name: 'Environments' }).waitFor();
     await page.getByRole('button', { name: 'Edit' }).first().click();
     await page.getByRole('tab', { name: 'Settings', selected: true }).waitFor();

@@ -5,51 +5,27 @@
  * shown once), signs out, signs in with password + code, uses a recovery code, and changes the
  * password. Screenshots at 1366 px and 390 px land in `test-results/sign-in-*.png`.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Secret, TOTP } from 'otpauth';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
-import { startIdp, type TestIdp } from '@gatehouse/testing/oidc-idp';
-import { CLI_ACTOR } from '../../server/src/context.js';
-import { createAdmin } from '../../server/src/services/admins.js';
-import { ensureConsoleBuilt } from './build-console.js';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '@gatehouse/testing/server';
+import type { TestIdp } from '@gatehouse/testing/oidc-idp';
+import { freePort } from '@gatehouse/testing/node-process';
+import { startWithIdp } from '@gatehouse/testing/sso-server';
+import { EMAIL, openConsole, PASSWORD, RESULTS, skipAfterFailure, type ConsoleSession } from './browser.js';
 
-const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
 const SSO_EMAIL = 'ada@example.com';
-const EMAIL = 'grace@example.com';
-const PASSWORD = 'correct horse battery staple';
-const WIDE = { width: 1366, height: 800 };
-const NARROW = { width: 390, height: 844 };
-
-/** A free loopback port: the provider must know Gatehouse's redirect URI before Gatehouse starts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('console sign-in in the browser: SSO, TOTP, profile', () => {
+  let s: ConsoleSession;
   let t: TestServer;
   let idp: TestIdp;
-  let context: BrowserContext;
   let page: Page;
-  let profile: string;
+  let problems: string[];
   let secret = '';
   let recovery: string[] = [];
-  const problems: string[] = [];
-  const shots = async (name: string) => {
-    await page.screenshot({ path: join(RESULTS, `sign-in-${name}-1366.png`), fullPage: true });
-    await page.setViewportSize(NARROW);
-    await page.screenshot({ path: join(RESULTS, `sign-in-${name}-390.png`), fullPage: true });
-    await page.setViewportSize(WIDE);
-  };
+  const shots = (name: string) => s.shots(`sign-in-${name}`);
   const code = (steps = 0) =>
     new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({
       timestamp: t.clock.now() + steps * 30_000,
@@ -60,66 +36,35 @@ describe('console sign-in in the browser: SSO, TOTP, profile', () => {
   };
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    mkdirSync(RESULTS, { recursive: true });
+    // The provider must know Gatehouse's redirect URI before Gatehouse starts: a free port first.
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    idp = await startIdp([`${base}/api/v1/session/sso/callback`], {
-      ada: { email: SSO_EMAIL, email_verified: true },
-      bob: { email: 'bob@example.com', email_verified: true },
-    });
-    t = await startTestServer('sqlite', {
-      config: {
-        port,
-        issuer: base,
-        sso: {
-          issuer: idp.issuer,
-          clientId: idp.clientId,
-          clientSecret: idp.clientSecret,
-          allowHttp: true,
-          name: 'Example ID',
-        },
+    ({ t, idp } = await startWithIdp(
+      'sqlite',
+      {
+        ada: { email: SSO_EMAIL, email_verified: true },
+        bob: { email: 'bob@example.com', email_verified: true },
       },
-    });
-    await createAdmin(t.server.runtime.ctx, CLI_ACTOR, SSO_EMAIL, 'an unused password for ada');
-    await createAdmin(t.server.runtime.ctx, CLI_ACTOR, EMAIL, PASSWORD);
-    profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
+      { config: { port, issuer: base }, sso: { name: 'Example ID' } },
+    ));
+    s = await openConsole({
+      testServer: t,
+      operators: [
+        { email: SSO_EMAIL, password: 'an unused password for ada' },
+        { email: EMAIL, password: PASSWORD },
       ],
-      viewport: WIDE,
+      timeoutMs: 15_000,
+      // Problems on Gatehouse's pages only (the provider's dev login page imports a web font it can't reach offline).
+      consoleOrigin: base,
+      expectedConsoleErrors: /status of 40[1349]/,
+      reportCsp: false,
     });
-    context.setDefaultTimeout(15_000);
-    page = context.pages()[0] ?? (await context.newPage());
-    // Problems on Gatehouse's pages only (the provider's dev login page imports a web font it can't reach offline).
-    page.on('console', (m) => {
-      if (m.type() === 'error' && page.url().startsWith(base) && !/status of 40[1349]/.test(m.text()))
-        problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
+    ({ page, problems } = s);
   }, 240_000);
-  let failed = false;
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') failed = true;
-  });
-  beforeEach((ctx) => {
-    if (failed) ctx.skip();
-  });
+  skipAfterFailure();
   afterAll(async () => {
-    await context?.close();
-    await t?.close();
+    await (s ? s.close() : t?.close());
     await idp?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('offers SSO on the sign-in page and signs in through the provider', async () => {

@@ -5,100 +5,35 @@
  * audit tab filters by action and target and shows what changed; `/docs` renders the API
  * reference's operations under its CSP. Screenshots at 1366 px and 390 px in `test-results/`.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '@gatehouse/testing/server';
 import { token } from '@gatehouse/testing/http';
-import { CLI_ACTOR } from '../../server/src/context.js';
-import { createAdmin } from '../../server/src/services/admins.js';
 import { listAudit } from '../../server/src/services/audit.js';
 import { requireIntegration, usageOfOne } from '../../server/src/services/integrations.js';
-import { ensureConsoleBuilt } from './build-console.js';
-
-const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
-const EMAIL = 'ada@example.com';
-const PASSWORD = 'correct horse battery staple';
-const WIDE = { width: 1366, height: 800 };
-const NARROW = { width: 390, height: 844 };
+import { EMAIL, openConsole, skipAfterFailure, type ConsoleSession } from './browser.js';
 
 describe('integration visibility, safe defaults and the filtered audit log in the browser', () => {
+  let s: ConsoleSession;
   let t: TestServer;
-  let context: BrowserContext;
   let page: Page;
-  let profile: string;
+  let problems: string[];
   let client: { client_id: string; client_secret: string; id: string };
-  const problems: string[] = [];
-  const shots = async (name: string) => {
-    for (const [label, size] of [
-      ['1366', WIDE],
-      ['390', NARROW],
-    ] as const) {
-      await page.setViewportSize(size);
-      await page.screenshot({ path: join(RESULTS, `visibility-${name}-${label}.png`), fullPage: true });
-    }
-    await page.setViewportSize(WIDE);
-  };
+  const shots = (name: string) => s.shots(`visibility-${name}`);
   const integrationUrl = () => `${t.url}/console/environments/default/integrations/${client.client_id}`;
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    mkdirSync(RESULTS, { recursive: true });
-    t = await startTestServer('sqlite');
-    await createAdmin(t.server.runtime.ctx, CLI_ACTOR, EMAIL, PASSWORD);
+    s = await openConsole({ timeoutMs: 45_000, expectedConsoleErrors: /status of 40[14]/ });
+    ({ t, page, problems } = s);
     client = await t.integration({ name: 'Nightly export', scopes: ['media:read'] });
-    profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: WIDE,
-    });
-    context.setDefaultTimeout(45_000);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 40[14]/.test(m.text())) problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.exposeFunction('reportViolation', (v: string) => problems.push(v));
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => {
-        (window as unknown as { reportViolation: (v: string) => void }).reportViolation(
-          `CSP ${e.effectiveDirective}: ${e.sample} at ${window.location.pathname}`,
-        );
-      });
-    });
   }, 240_000);
-  let failed = false;
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') failed = true;
-  });
-  beforeEach((ctx) => {
-    if (failed) ctx.skip();
-  });
+  skipAfterFailure();
   afterAll(async () => {
-    await context?.close();
-    await t?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await s?.close();
   });
 
   it('signs in', async () => {
-    await page.goto(`${t.url}/console/`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await s.signIn();
     await page.getByRole('heading', { name: 'Environments' }).waitFor();
   });
 

@@ -6,13 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
-import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import type { TestServer } from '@gatehouse/testing/server';
 import { request } from '@gatehouse/testing/http';
-import { loginAtIdp, startIdp, type TestIdp } from '@gatehouse/testing/oidc-idp';
+import { loginAtIdp, type TestIdp } from '@gatehouse/testing/oidc-idp';
+import { startWithIdp } from '@gatehouse/testing/sso-server';
 import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 import { invite, member } from './member-helpers.js';
-
-const CALLBACK = `${ISSUER}/api/v1/session/sso/callback`;
 
 describe.each(STORE_KINDS)('sign-in factors of members (%s)', (kind) => {
   let t: TestServer;
@@ -30,23 +29,16 @@ describe.each(STORE_KINDS)('sign-in factors of members (%s)', (kind) => {
     ).id;
 
   beforeAll(async () => {
-    idp = await startIdp([CALLBACK], {
-      dev: { email: 'Dev@Tenant-A.test', email_verified: true },
-      devfake: { email: 'dev@tenant-a.test', email_verified: false },
-      newbie: { email: 'newbie@tenant-a.test', email_verified: true },
-      newfake: { email: 'newfake@tenant-a.test', email_verified: false },
-    });
-    t = await startTestServer(kind, {
-      config: {
-        sso: {
-          issuer: idp.issuer,
-          clientId: idp.clientId,
-          clientSecret: idp.clientSecret,
-          allowedDomains: [],
-          allowHttp: true,
-        },
+    ({ t, idp } = await startWithIdp(
+      kind,
+      {
+        dev: { email: 'Dev@Tenant-A.test', email_verified: true },
+        devfake: { email: 'dev@tenant-a.test', email_verified: false },
+        newbie: { email: 'newbie@tenant-a.test', email_verified: true },
+        newfake: { email: 'newfake@tenant-a.test', email_verified: false },
       },
-    });
+      { sso: { allowedDomains: [] } },
+    ));
     await createTestAdmin(t);
     operator = await session(t);
     expect((await call(t, { session: operator }, 'POST', '/environments', { slug: 'alpha' })).status).toBe(201);

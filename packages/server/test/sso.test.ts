@@ -9,6 +9,7 @@ import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request } from '@gatehouse/testing/http';
 import { loginAtIdp, startIdp, type TestIdp } from '@gatehouse/testing/oidc-idp';
+import { startWithIdp } from '@gatehouse/testing/sso-server';
 import { createTestAdmin, signIn } from './management-helpers.js';
 
 const CALLBACK = `${ISSUER}/api/v1/session/sso/callback`;
@@ -17,23 +18,16 @@ describe.each(STORE_KINDS)('console single sign-on (%s)', (kind) => {
   let t: TestServer;
   let idp: TestIdp;
   beforeAll(async () => {
-    idp = await startIdp([CALLBACK], {
-      ada: { email: 'Ada@Example.com', email_verified: true },
-      eve: { email: 'ada@example.com', email_verified: false },
-      bob: { email: 'bob@example.com', email_verified: true },
-      mallory: { email: 'mallory@elsewhere.test', email_verified: true },
-    });
-    t = await startTestServer(kind, {
-      config: {
-        sso: {
-          issuer: idp.issuer,
-          clientId: idp.clientId,
-          clientSecret: idp.clientSecret,
-          allowedDomains: ['example.com'],
-          allowHttp: true,
-        },
+    ({ t, idp } = await startWithIdp(
+      kind,
+      {
+        ada: { email: 'Ada@Example.com', email_verified: true },
+        eve: { email: 'ada@example.com', email_verified: false },
+        bob: { email: 'bob@example.com', email_verified: true },
+        mallory: { email: 'mallory@elsewhere.test', email_verified: true },
       },
-    });
+      { sso: { allowedDomains: ['example.com'] } },
+    ));
     await createTestAdmin(t);
     await createTestAdmin(t, 'mallory@elsewhere.test');
   });

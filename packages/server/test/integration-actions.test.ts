@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { testKey } from '@gatehouse/testing/assertion';
+import { CONTENT_SCOPES } from '@gatehouse/contracts';
 import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 import { member } from './member-helpers.js';
 
@@ -122,10 +123,20 @@ describe.each(STORE_KINDS)('integration actions (%s)', (kind) => {
       'GET',
       `/environments/alpha/integrations/${clientId}`,
     );
-    expect(body.actions.rotate_secret.reason).toMatch(
+    const actions = body.actions as Record<Action, { reason: string | null }>;
+    expect(actions.rotate_secret.reason).toMatch(
       /^a developer manages only integrations with content scopes, and this one holds /,
     );
-    expect(body.actions.delete.reason).toBe('your role may not do this (needs integrations:write)');
+    expect(actions.delete.reason).toBe('your role may not do this (needs integrations:write)');
+  });
+
+  it('capabilities say which scopes the caller may grant: a developer the content scopes, an owner any (null)', async () => {
+    const grantable = async (who: string) =>
+      (await call(t, { session: callers[who]! }, 'GET', '/environments/alpha/capabilities')).body.grantable_scopes;
+    expect(await grantable('developer')).toEqual([...CONTENT_SCOPES]);
+    expect(await grantable('owner')).toBeNull();
+    expect(await grantable('operator')).toBeNull();
+    expect(await grantable('viewer')).toEqual([]);
   });
 
   it('rotating the secret of a key-only integration is 409 for anyone, and it stays key-only', async () => {

@@ -38,14 +38,21 @@ export interface ConsoleSession {
   close(): Promise<void>;
 }
 
-/** Starts the server and Chromium (builds the console first when stale). */
-export async function openConsole(): Promise<ConsoleSession> {
-  ensureConsoleBuilt();
-  mkdirSync(RESULTS, { recursive: true });
-  const t = await startTestServer('sqlite');
-  await createAdmin(t.server.runtime.ctx, CLI_ACTOR, EMAIL, PASSWORD);
-  const profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
+/** Full-page screenshots of `page` at 1366 and 390 px into `test-results/{name}-{1366|390}.png`; leaves it at {@link WIDE}. */
+export async function shotBothWidths(page: Page, name: string): Promise<void> {
+  for (const [label, size] of [
+    ['1366', WIDE],
+    ['390', NARROW],
+  ] as const) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: join(RESULTS, `${name}-${label}.png`), fullPage: true });
+  }
+  await page.setViewportSize(WIDE);
+}
+
+/** Debian's Chromium, headless, quiet (no network of its own), on the profile folder `profile`, at {@link WIDE}. */
+export function launchChromium(profile: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: [
@@ -60,6 +67,16 @@ export async function openConsole(): Promise<ConsoleSession> {
     ],
     viewport: WIDE,
   });
+}
+
+/** Starts the server and Chromium (builds the console first when stale). */
+export async function openConsole(): Promise<ConsoleSession> {
+  ensureConsoleBuilt();
+  mkdirSync(RESULTS, { recursive: true });
+  const t = await startTestServer('sqlite');
+  await createAdmin(t.server.runtime.ctx, CLI_ACTOR, EMAIL, PASSWORD);
+  const profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
+  const context = await launchChromium(profile);
   context.setDefaultTimeout(10_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];

@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { testKey } from '@gatehouse/testing/assertion';
@@ -22,7 +22,7 @@ import { setRequireTotp } from '../../server/src/services/second-factor-requirem
 import { ensureConsoleBuilt } from './build-console.js';
 import { expectAccessible } from './axe.js';
 import { expectKeyboardReachable } from './keyboard.js';
-import { NARROW, RESULTS, WIDE } from './browser.js';
+import { launchChromium, RESULTS, shotBothWidths } from './browser.js';
 
 const PASSWORD = 'violet tractor umbrella 42';
 
@@ -33,16 +33,7 @@ describe('console actions in the browser', () => {
   let profile: string;
   const ids = { strong: '', content: '', keyOnly: '' };
   const problems: string[] = [];
-  const shots = async (name: string) => {
-    for (const [label, size] of [
-      ['1366', WIDE],
-      ['390', NARROW],
-    ] as const) {
-      await page.setViewportSize(size);
-      await page.screenshot({ path: join(RESULTS, `console-actions-${name}-${label}.png`), fullPage: true });
-    }
-    await page.setViewportSize(WIDE);
-  };
+  const shots = (name: string) => shotBothWidths(page, `console-actions-${name}`);
   /** Accepts an invitation of `email` as `role` in alpha in the browser: signed in from then on. */
   const join_ = async (email: string, role: 'owner' | 'developer') => {
     const { link } = await createInvitation(t.server.runtime.ctx, CLI_ACTOR, 'alpha', email, role, t.url);
@@ -80,21 +71,7 @@ describe('console actions in the browser', () => {
       })
     ).client_id;
     profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: WIDE,
-    });
+    context = await launchChromium(profile);
     context.setDefaultTimeout(15_000);
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => problems.push(e.message));

@@ -177,6 +177,15 @@ describe.each(STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
       expect(
         await within(1000, async () => (await viaKey(second)) === 200 && (await viaKey(first)) === 401),
       ).toBeLessThanOrEqual(1000);
+      // A key-only integration has no secret to rotate: a clear refusal, and it stays key-only.
+      await expect(cli('integration', 'rotate-secret', created.client_id)).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('this integration has no secret: it authenticates with private_key_jwt'),
+      });
+      await expect(cli('integration', 'rotate-secret', created.client_id, '--json')).rejects.toMatchObject({
+        stderr: expect.stringContaining('"error":"conflict"'),
+      });
+      expect(await viaKey(second)).toBe(200);
       await expect(
         cli(
           'integration',

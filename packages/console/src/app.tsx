@@ -1,7 +1,14 @@
 /** The console: checks the session, then shows sign-in or the signed-in pages. */
 import { useCallback, useEffect, useState } from 'react';
 import { notifications } from '@mantine/notifications';
-import { api, currentSession, describeError, setCsrfToken, setSignedOutHandler } from './api/client';
+import {
+  api,
+  currentSession,
+  describeError,
+  setCsrfToken,
+  setSecondFactorRequiredHandler,
+  setSignedOutHandler,
+} from './api/client';
 import type { Profile, SessionInfo } from './api/types';
 import { navigate, useRoute } from './router';
 import { Shell } from './components/shell';
@@ -22,7 +29,8 @@ export function App() {
   const signedIn = useCallback((s: SessionInfo | undefined) => {
     setCsrfToken(s?.csrf_token);
     setSession(s ?? null);
-    // A server that requires TOTP lets a password-only session do nothing but set it up.
+    // A server (or an environment of the account) that requires TOTP lets a password-only session do
+    // nothing but set it up: the profile says which.
     if (s?.auth_method === 'password')
       api<Profile>('GET', '/profile').then(
         (p) => p.totp_required && navigate('/profile', true),
@@ -35,6 +43,8 @@ export function App() {
   }, [signedIn]);
   useEffect(() => {
     setSignedOutHandler(() => signedIn(undefined));
+    // Required since sign-in (an owner turned it on): any refused call sends the account there too.
+    setSecondFactorRequiredHandler(() => navigate('/profile', true));
     check();
   }, [check, signedIn]);
 

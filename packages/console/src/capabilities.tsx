@@ -15,6 +15,8 @@ export interface Capabilities {
   operator: boolean;
   role: 'owner' | 'admin' | 'developer' | 'viewer' | null;
   capabilities: string[];
+  /** The Environment API scopes the caller may grant; null: no limit (the server's policy decides). */
+  grantable_scopes: string[] | null;
 }
 
 /** `GET /api/v1/me`. */
@@ -50,13 +52,22 @@ export function useCan(capability: string): boolean {
   return !!caps && (caps.operator || caps.capabilities.includes(capability));
 }
 
+/** The Environment API scopes the caller may grant here (null: no limit; [] outside an environment). */
+export function useGrantableScopes(): string[] | null {
+  const caps = useContext(CapabilitiesContext);
+  return caps ? caps.grantable_scopes : [];
+}
+
 /** The caller's role in the current environment (null for an operator, undefined outside one). */
 export function useRole(): Capabilities['role'] | undefined {
   return useContext(CapabilitiesContext)?.role;
 }
 
-/** The "Read only: your role can't change {what}" note shown above a screen the caller can only read. */
-export function ReadOnlyNote({ what }: { what: string }) {
+/**
+ * The "Read only: your role can't change {what}" note shown above a screen the caller can only read;
+ * `reason`, when the server gave one (an action's `reason`), says why instead of the role.
+ */
+export function ReadOnlyNote({ what, reason }: { what: string; reason?: string | null | undefined }) {
   const role = useRole();
   return (
     <Alert
@@ -67,15 +78,44 @@ export function ReadOnlyNote({ what }: { what: string }) {
       role="note"
       data-testid="read-only-note"
     >
-      Read only: your role{role ? ` (${role})` : ''} can't change {what}. Ask an owner of this environment.
+      {reason && !/^your role/i.test(reason) ? (
+        <>Read only: {reason}.</>
+      ) : (
+        <>
+          Read only: your role{role ? ` (${role})` : ''} can't change {what}. Ask an owner of this environment.
+        </>
+      )}
     </Alert>
   );
 }
 
 /**
- * Shows `children` as they are when the caller may `capability`; otherwise says why and disables
- * every control inside (a disabled fieldset), so nothing can be clicked in vain.
+ * Shows `children` as they are when `allowed`; otherwise says why (the server's `reason`, else the
+ * role) and disables every control inside (a disabled fieldset), so nothing can be clicked in vain.
  */
+export function RequireAllowed({
+  allowed,
+  reason,
+  what,
+  children,
+}: {
+  allowed: boolean;
+  reason?: string | null | undefined;
+  what: string;
+  children: ReactNode;
+}) {
+  if (allowed) return <>{children}</>;
+  return (
+    <>
+      <ReadOnlyNote what={what} reason={reason} />
+      <fieldset disabled className="gh-read-only" style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+        {children}
+      </fieldset>
+    </>
+  );
+}
+
+/** {@link RequireAllowed} by a capability of the caller's role in the current environment. */
 export function RequireCapability({
   capability,
   what,
@@ -85,14 +125,9 @@ export function RequireCapability({
   what: string;
   children: ReactNode;
 }) {
-  const can = useCan(capability);
-  if (can) return <>{children}</>;
   return (
-    <>
-      <ReadOnlyNote what={what} />
-      <fieldset disabled className="gh-read-only" style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
-        {children}
-      </fieldset>
-    </>
+    <RequireAllowed allowed={useCan(capability)} what={what}>
+      {children}
+    </RequireAllowed>
   );
 }

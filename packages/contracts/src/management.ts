@@ -18,6 +18,10 @@ export const Environment = Type.Object({
   }),
   customer_scopes: Type.Array(Type.String()),
   customer_token_max_lifetime: Type.Integer({ description: 'Longest accepted customer-token lifetime, seconds' }),
+  require_totp: Type.Boolean({
+    description:
+      'Members must have TOTP to act here with a password session (PUT …/require-totp; operators follow the server-wide setting)',
+  }),
   integration_count: Type.Integer(),
   created_at: Type.String(),
 });
@@ -88,6 +92,35 @@ export type ClientKeyAdd = Static<typeof ClientKeyAdd>;
 export const Grant = Type.Object({ audience: Type.String(), scopes: Type.Array(Type.String()) });
 export type Grant = Static<typeof Grant>;
 
+/** Whether the caller may take one action (described by `description`), and if not why. */
+const decision = (description: string) =>
+  Type.Object(
+    {
+      allowed: Type.Boolean(),
+      reason: Type.Union([Type.String(), Type.Null()], {
+        description: 'Why not: the error description the route would answer (null when allowed)',
+      }),
+    },
+    { description },
+  );
+
+/**
+ * What the caller may do to an integration now, decided by the same policy as the routes (role
+ * capabilities, scopes, the grants it may manage, whether it has a secret): an action reported
+ * allowed is one the route accepts, one refused is answered with the error whose description is `reason`.
+ */
+export const IntegrationActions = Type.Object(
+  {
+    update: decision('PATCH: name, description, enable/disable, grants (within yours), quota'),
+    rotate_secret: decision('POST …/rotate-secret; never for a key-only integration (it has no secret: 409)'),
+    revoke_tokens: decision('POST …/revoke-tokens'),
+    manage_keys: decision('POST …/keys and DELETE …/keys/{kid}'),
+    delete: decision('DELETE the integration'),
+  },
+  { description: 'What you may do to this integration now, and why not' },
+);
+export type IntegrationActions = Static<typeof IntegrationActions>;
+
 /** An integration (OAuth client). `scopes` are its Environment API scopes; `grants` cover every API. */
 export const Integration = Type.Object({
   id: Type.String(),
@@ -127,6 +160,7 @@ export const Integration = Type.Object({
       'When the secret it rotated out stops working (end of the grace period, ISO 8601); null: no previous secret works',
   }),
   live_tokens: Type.Integer({ minimum: 0, description: 'Its access tokens that are neither expired nor revoked' }),
+  actions: IntegrationActions,
   created_at: Type.String(),
   updated_at: Type.String(),
 });

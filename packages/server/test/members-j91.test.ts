@@ -101,6 +101,7 @@ describe.each(STORE_KINDS)('J-91 roles (%s)', (kind) => {
         'audit:read',
         'members:read',
       ],
+      grantable_scopes: [],
     });
   });
 

@@ -175,6 +175,11 @@ describe.each(STORE_KINDS)('TOTP second factor (%s)', (kind) => {
     const refused = await call(t, { session: m }, 'GET', '/environments/default/integrations');
     expect(refused.status).toBe(403);
     expect(refused.body.error).toBe('totp_required');
+    // The profile says so, and which environment: the console sends the member there.
+    const profileOf = async (x: ConsoleSession) =>
+      (await request(`${t.url}/api/v1/profile`, { headers: { cookie: x.cookie } })).body;
+    expect(await profileOf(m)).toMatchObject({ totp_required: true, totp_required_environments: ['default'] });
+    expect(await profileOf(s)).toMatchObject({ totp_required: false, totp_required_environments: [] });
     // The operator is a server-wide account: GATEHOUSE_REQUIRE_TOTP binds it, an environment's setting doesn't.
     expect((await call(t, { session: s }, 'GET', '/environments/default/integrations')).status).toBe(200);
     // The member's own list and profile stay open, so it can enrol.
@@ -182,6 +187,7 @@ describe.each(STORE_KINDS)('TOTP second factor (%s)', (kind) => {
     t.clock.advance(30);
     await enrol(t, m);
     expect((await call(t, { session: m }, 'GET', '/environments/default/integrations')).status).toBe(200);
+    expect(await profileOf(m)).toMatchObject({ totp_required: false, totp_required_environments: ['default'] });
     expect(
       (await call(t, { session: s }, 'PUT', '/environments/default/require-totp', { required: false })).status,
     ).toBe(200);

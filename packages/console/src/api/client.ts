@@ -22,6 +22,7 @@ export class ApiRequestError extends Error {
 
 let csrfToken: string | undefined;
 let onSignedOut: (() => void) | undefined;
+let onSecondFactorRequired: (() => void) | undefined;
 
 /** Remembers the session's CSRF token (undefined when signed out). */
 export function setCsrfToken(token: string | undefined): void {
@@ -34,11 +35,23 @@ export function setSignedOutHandler(handler: () => void): void {
 }
 
 /**
+ * Called when the server refuses a call with `403 totp_required` (TOTP is required server-wide or
+ * by the environment, and the account has none yet): the console sends the account to its profile.
+ */
+export function setSecondFactorRequiredHandler(handler: () => void): void {
+  onSecondFactorRequired = handler;
+}
+
+/**
  * Calls `/api/v1{path}`.
  * @returns the parsed JSON answer (undefined for 204).
  * @throws ApiRequestError for any non-2xx answer; TypeError when the network fails.
  */
-export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function api<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -52,6 +65,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: 
   const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) {
     if (res.status === 401 && !path.startsWith('/session')) onSignedOut?.();
+    if (res.status === 403 && data.error === 'totp_required') onSecondFactorRequired?.();
     throw new ApiRequestError(
       res.status,
       String(data.error ?? 'error') as ApiErrorCode,

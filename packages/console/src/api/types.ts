@@ -47,5 +47,8 @@ export interface Profile {
   email: string;
   auth_method: string;
   totp: { enabled: boolean; recovery_codes_left: number };
+  /** This password session must set up TOTP first (server-wide, or by `totp_required_environments`). */
   totp_required: boolean;
+  /** Slugs of the account's environments that require TOTP. */
+  totp_required_environments: string[];
 }

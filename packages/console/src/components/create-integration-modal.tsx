@@ -12,6 +12,7 @@ import { navigate } from '../router';
 import { CopyField } from './copy-field';
 import { parsePastedJwks } from './parse-jwks';
 import { keepFreshSecret, SecretReveal } from './secret-reveal';
+import { useGrantableScopes } from '../capabilities';
 
 type Preset = 'read-only' | 'all-permissions' | 'none';
 
@@ -35,6 +36,8 @@ export function CreateIntegrationModal({
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<IntegrationCreated | undefined>();
+  // A caller with a grant limit (a developer: content scopes) can't grant every permission: the server would refuse.
+  const grantable = useGrantableScopes();
 
   const close = () => {
     setCreated(undefined);
@@ -145,7 +148,12 @@ export function CreateIntegrationModal({
                 <Radio
                   value="all-permissions"
                   label="All permissions"
-                  description="Full access to the Environment API except other integrations' secrets: keep it on servers only"
+                  disabled={grantable !== null}
+                  description={
+                    grantable === null
+                      ? "Full access to the Environment API except other integrations' secrets: keep it on servers only"
+                      : `Not for your role: you may grant only ${grantable.join(' ') || 'nothing'}`
+                  }
                 />
                 <Radio value="none" label="No permissions" description="Choose scopes afterwards" />
               </Stack>

@@ -1,19 +1,20 @@
 /**
  * The "General" tab: client ID, the secret right after creation or rotation, its usage (last use,
- * secret age, live tokens), "Rotate secret" with a grace period (1 hour by default), its
- * authentication methods and keys, enable and disable (confirmed), "Revoke tokens" and "Delete"
- * with confirmation. Each action is enabled only for a caller whose role may take it
- * (rotating needs `integrations:rotate-secret`; enabling, revoking, keys and deleting
- * `integrations:write`): a developer may rotate but not disable or delete, and is told so.
+ * secret age, live tokens), "Rotate secret" with a grace period (1 hour by default; not offered for
+ * a key-only integration, whose keys are managed instead), its authentication methods and keys,
+ * enable and disable (confirmed), "Revoke tokens" and "Delete" with confirmation. Each action is
+ * enabled only when the integration's `actions` (the server's policy, for this caller) allow it,
+ * and the note above says why not: a developer rotates the secrets of content-only integrations
+ * only, and never disables or deletes.
  */
 import { useState } from 'react';
-import { Alert, Button, Card, Group, Modal, Select, Stack, Switch, Text } from '@mantine/core';
+import { Button, Card, Group, Modal, Select, Stack, Switch, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconBan, IconLock, IconRefresh, IconTrash } from '@tabler/icons-react';
+import { IconBan, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { api, describeError, seg } from '../api/client';
 import type { Integration, SecretRotated } from '../api/types';
-import { useCan, useRole } from '../capabilities';
 import { ClientKeysCard } from './client-keys-card';
+import { IntegrationActionsNote, isKeyOnly } from './integration-actions-note';
 import { IntegrationUsageCard } from './integration-usage-card';
 import { CopyField } from './copy-field';
 import { SecretReveal } from './secret-reveal';
@@ -41,9 +42,7 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
   const [dialog, setDialog] = useState<'rotate' | 'delete' | 'revoke' | 'disable' | undefined>();
   const [grace, setGrace] = useState(DEFAULT_GRACE);
   const [busy, setBusy] = useState(false);
-  const canWrite = useCan('integrations:write');
-  const canRotate = useCan('integrations:rotate-secret');
-  const role = useRole();
+  const can = (action: keyof Integration['actions']) => c.actions[action].allowed;
   const act = async (what: () => Promise<void>) => {
     setBusy(true);
     try {
@@ -89,27 +88,21 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
 
   return (
     <Stack>
-      {!canWrite && (
-        <Alert color="gray" variant="light" icon={<IconLock aria-hidden />} role="note" data-testid="read-only-note">
-          {canRotate
-            ? `Your role${role ? ` (${role})` : ''} can rotate this integration's secret, but can't enable or disable it, revoke its tokens, change its keys or delete it.`
-            : `Read only: your role${role ? ` (${role})` : ''} can't change this integration.`}{' '}
-          Ask an owner or admin of this environment.
-        </Alert>
-      )}
+      <IntegrationActionsNote integration={c} />
       <Card withBorder>
         <Stack>
           <CopyField label="Client ID" value={c.client_id} />
           {secret ? (
             <SecretReveal secret={secret} />
-          ) : c.token_endpoint_auth_method === 'private_key_jwt' ? (
+          ) : isKeyOnly(c) ? (
             <Text size="sm" c="dimmed">
-              This integration has no secret: it authenticates with a signed assertion (private key JWT).
+              This integration has no secret: it authenticates with a signed assertion (private key JWT). Manage its
+              keys under Authentication below.
             </Text>
           ) : (
             <Text size="sm" c="dimmed">
-              The client secret is shown only once, when the integration is created or its secret rotated. Lost it?
-              Rotate the secret.
+              The client secret is shown only once, when the integration is created or its secret rotated. Lost it?{' '}
+              {can('rotate_secret') ? 'Rotate the secret.' : 'Someone who may rotate it can issue a new one.'}
             </Text>
           )}
           <Text size="sm" c="dimmed">
@@ -119,7 +112,7 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
         </Stack>
       </Card>
       <IntegrationUsageCard integration={c} />
-      {canWrite ? (
+      {can('manage_keys') ? (
         <ClientKeysCard integration={c} />
       ) : (
         <fieldset disabled className="gh-read-only" style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
@@ -132,22 +125,24 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
             label="Enabled"
             description="A disabled integration can't get tokens"
             checked={c.enabled}
-            disabled={busy || !canWrite}
+            disabled={busy || !can('update')}
             onChange={(e) => (e.currentTarget.checked ? toggle(true) : setDialog('disable'))}
           />
           <Group gap="sm">
-            <Button
-              variant="default"
-              leftSection={<IconRefresh size={16} aria-hidden />}
-              disabled={!canRotate}
-              onClick={() => setDialog('rotate')}
-            >
-              Rotate secret
-            </Button>
+            {!isKeyOnly(c) && (
+              <Button
+                variant="default"
+                leftSection={<IconRefresh size={16} aria-hidden />}
+                disabled={!can('rotate_secret')}
+                onClick={() => setDialog('rotate')}
+              >
+                Rotate secret
+              </Button>
+            )}
             <Button
               variant="default"
               leftSection={<IconBan size={16} aria-hidden />}
-              disabled={!canWrite}
+              disabled={!can('revoke_tokens')}
               onClick={() => setDialog('revoke')}
             >
               Revoke tokens
@@ -156,7 +151,7 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
               color="red"
               variant="light"
               leftSection={<IconTrash size={16} aria-hidden />}
-              disabled={!canWrite}
+              disabled={!can('delete')}
               onClick={() => setDialog('delete')}
             >
               Delete

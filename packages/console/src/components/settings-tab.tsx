@@ -1,10 +1,65 @@
-/** Environment settings: name, token lifetime and refresh-before (seconds), "Save". */
+/**
+ * Environment settings: name, token lifetime and refresh-before (seconds), "Save"; and whether
+ * members must have TOTP (`PUT …/require-totp`, saved on toggle), which only an owner or an operator
+ * (`members:write`) may change.
+ */
 import { useState, type FormEvent } from 'react';
-import { Button, Group, NumberInput, Stack, TextInput } from '@mantine/core';
+import { Button, Card, Group, NumberInput, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { api, describeError, seg } from '../api/client';
 import type { Environment, EnvironmentUpdate } from '../api/types';
 import { SavedNote } from './saved-note';
+import { useCan } from '../capabilities';
+
+/** The "Require two-factor authentication" switch; `onSaved` gets the environment as changed. */
+function RequireTotpSetting({
+  environment: env,
+  onSaved,
+}: {
+  environment: Environment;
+  onSaved: (e: Environment) => void;
+}) {
+  const can = useCan('members:write');
+  const [busy, setBusy] = useState(false);
+  const [savedAt, setSavedAt] = useState<Date | undefined>();
+  const save = async (required: boolean) => {
+    setBusy(true);
+    try {
+      await api('PUT', `/environments/${seg(env.slug)}/require-totp`, { required });
+      onSaved({ ...env, require_totp: required });
+      setSavedAt(new Date());
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'Setting not saved', message: describeError(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card withBorder maw={480}>
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          Two-factor authentication
+        </Title>
+        <Switch
+          label="Require two-factor authentication of members"
+          description="Members who sign in with a password must set up an authenticator app (TOTP) before they can act here; you too, if you have none yet. Single sign-on sessions and operators are not affected."
+          checked={env.require_totp}
+          disabled={busy || !can}
+          onChange={(e) => void save(e.currentTarget.checked)}
+        />
+        {!can && (
+          <Text size="sm" c="dimmed" data-testid="require-totp-reason">
+            Only an owner of this environment or an operator can change this.
+          </Text>
+        )}
+        <SavedNote
+          savedAt={savedAt}
+          detail={env.require_totp ? 'members without TOTP are asked to set it up' : undefined}
+        />
+      </Stack>
+    </Card>
+  );
+}
 
 /** The settings form; `onSaved` gets the changed environment. */
 export function SettingsTab({
@@ -42,42 +97,45 @@ export function SettingsTab({
   };
 
   return (
-    <form onSubmit={submit} aria-label="Settings">
-      <Stack maw={480}>
-        <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
-        <NumberInput
-          label="Token lifetime"
-          description="Seconds an access token is valid (60 to 31536000)"
-          min={60}
-          max={31_536_000}
-          allowDecimal={false}
-          required
-          value={lifetime}
-          onChange={setLifetime}
-          suffix=" s"
-        />
-        <NumberInput
-          label="Refresh before"
-          description={
-            reuseOff
-              ? 'At least the lifetime: every request mints a new token (reuse off)'
-              : 'Seconds before expiry at which the token endpoint stops handing out the same token'
-          }
-          min={0}
-          max={31_536_000}
-          allowDecimal={false}
-          required
-          value={refresh}
-          onChange={setRefresh}
-          suffix=" s"
-        />
-        <Group>
-          <Button type="submit" loading={busy}>
-            Save
-          </Button>
-          <SavedNote savedAt={dirty ? undefined : savedAt} detail="new tokens follow them" />
-        </Group>
-      </Stack>
-    </form>
+    <Stack>
+      <form onSubmit={submit} aria-label="Settings">
+        <Stack maw={480}>
+          <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <NumberInput
+            label="Token lifetime"
+            description="Seconds an access token is valid (60 to 31536000)"
+            min={60}
+            max={31_536_000}
+            allowDecimal={false}
+            required
+            value={lifetime}
+            onChange={setLifetime}
+            suffix=" s"
+          />
+          <NumberInput
+            label="Refresh before"
+            description={
+              reuseOff
+                ? 'At least the lifetime: every request mints a new token (reuse off)'
+                : 'Seconds before expiry at which the token endpoint stops handing out the same token'
+            }
+            min={0}
+            max={31_536_000}
+            allowDecimal={false}
+            required
+            value={refresh}
+            onChange={setRefresh}
+            suffix=" s"
+          />
+          <Group>
+            <Button type="submit" loading={busy}>
+              Save
+            </Button>
+            <SavedNote savedAt={dirty ? undefined : savedAt} detail="new tokens follow them" />
+          </Group>
+        </Stack>
+      </form>
+      <RequireTotpSetting environment={env} onSaved={onSaved} />
+    </Stack>
   );
 }

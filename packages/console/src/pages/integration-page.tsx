@@ -11,7 +11,7 @@ import { forgetFreshSecret, peekFreshSecret } from '../components/secret-reveal'
 import { GeneralTab } from '../components/general-tab';
 import { PermissionsTab } from '../components/permissions-tab';
 import { TryItPanel } from '../components/try-it-panel';
-import { CapabilitiesProvider, RequireCapability, useCapabilities } from '../capabilities';
+import { CapabilitiesProvider, RequireAllowed, useCapabilities } from '../capabilities';
 
 const TABS = ['general', 'permissions', 'try-it'];
 
@@ -70,7 +70,7 @@ export function IntegrationPage({ env, clientId, tab }: { env: string; clientId:
               <Tabs.Tab value="try-it">Try it</Tabs.Tab>
             </Tabs.List>
             <Tabs.Panel value="general">
-              {/* The tab enables each action by its own capability (a developer rotates, doesn't delete). */}
+              {/* The tab enables each action by the integration's `actions` (the server's policy for this caller). */}
               <GeneralTab
                 integration={c}
                 secret={secret}
@@ -81,13 +81,13 @@ export function IntegrationPage({ env, clientId, tab }: { env: string; clientId:
             </Tabs.Panel>
             <Tabs.Panel value="permissions">
               {apis.error !== undefined && <ErrorState error={apis.error} onRetry={apis.reload} />}
-              <RequireCapability capability="integrations:write" what="permissions">
+              <RequireAllowed allowed={c.actions.update.allowed} reason={c.actions.update.reason} what="permissions">
                 {apis.data ? (
                   <PermissionsTab integration={c} apis={apis.data.items} onSaved={integration.set} />
                 ) : (
                   apis.loading && <Loading label="Loading scopes" />
                 )}
-              </RequireCapability>
+              </RequireAllowed>
             </Tabs.Panel>
             <Tabs.Panel value="try-it">
               <TryItPanel clientId={c.client_id} audience={apis.data?.items.find((a) => a.built_in)?.audience} />

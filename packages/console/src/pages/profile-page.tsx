@@ -104,6 +104,13 @@ function PasswordCard() {
   );
 }
 
+/** Who requires the second factor: the environments named (by slug), else the server. */
+function requiredBy(environments: string[]): string {
+  if (!environments.length) return 'This server requires two-factor authentication.';
+  const many = environments.length > 1;
+  return `${many ? 'Environments' : 'Environment'} ${environments.join(', ')} ${many ? 'require' : 'requires'} two-factor authentication of ${many ? 'their' : 'its'} members.`;
+}
+
 function TotpCard({ profile, reload }: { profile: Profile; reload: () => void }) {
   const [enrolment, setEnrolment] = useState<{ secret: string; otpauth_uri: string }>();
   const [codes, setCodes] = useState<string[]>();
@@ -163,8 +170,8 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
           </Badge>
         </Group>
         {profile.totp_required && (
-          <Alert color="yellow" role="status">
-            This server requires two-factor authentication. Set it up to continue.
+          <Alert color="yellow" role="status" data-testid="totp-required-note">
+            {requiredBy(profile.totp_required_environments)} Set it up to continue.
           </Alert>
         )}
         {error && (

@@ -15,8 +15,9 @@
  */
 import { CONTENT_SCOPES, SECRETS_SCOPE } from '@gatehouse/contracts';
 import { InsufficientScope, InvalidToken } from '../errors/api-error.js';
-import { Forbidden } from '../errors/domain-errors.js';
-import { memberGrantLimit } from './role-policy.js';
+import { OAuthError } from '../errors/oauth-error.js';
+import { Conflict, DomainError, Forbidden } from '../errors/domain-errors.js';
+import { memberGrantLimit, requireRouteCapability } from './role-policy.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import type { BearerPrincipal, IntegrationPrincipal, Principal } from './principal.js';
@@ -108,7 +109,17 @@ export function requireWithin(limit: GrantMap | undefined, grants: GrantMap): vo
  * @throws InsufficientScope (403) naming a scope the target holds and the caller does not.
  */
 export function requireManageable(principal: Principal, env: EnvironmentRecord, target: ClientRecord): void {
-  requireWithin(grantLimit(principal, env), target.grants);
+  const limit = grantLimit(principal, env);
+  if (!limit) return;
+  for (const [apiId, scopes] of target.grants)
+    for (const s of scopes)
+      if (!limit.get(apiId)?.has(s))
+        throw new InsufficientScope(
+          s,
+          principal.type === 'member' && principal.role === 'developer'
+            ? `a developer manages only integrations with content scopes, and this one holds ${s}`
+            : `this integration holds ${s}, beyond what you may manage`,
+        );
 }
 
 /**
@@ -146,4 +157,78 @@ export function requireSecondFactor(principal: Principal, required: boolean, enr
     return;
   if (principal.authMethod === 'password+totp' || principal.authMethod === 'sso') return;
   throw new Forbidden('set up a TOTP second factor on your profile page first', 'totp_required');
+}
+
+/** What a caller may do to an integration: the actions the console offers (`Integration.actions`). */
+export type IntegrationAction = 'update' | 'rotate_secret' | 'revoke_tokens' | 'manage_keys' | 'delete';
+
+/** The route of each action (`METHOD url`): a member needs its capability in ROUTE_CAPABILITIES. */
+const ACTION_ROUTES: Readonly<Record<IntegrationAction, readonly [string, string]>> = Object.freeze({
+  update: ['PATCH', '/api/v1/environments/:env/integrations/:client_id'],
+  rotate_secret: ['POST', '/api/v1/environments/:env/integrations/:client_id/rotate-secret'],
+  revoke_tokens: ['POST', '/api/v1/environments/:env/integrations/:client_id/revoke-tokens'],
+  manage_keys: ['POST', '/api/v1/environments/:env/integrations/:client_id/keys'],
+  delete: ['DELETE', '/api/v1/environments/:env/integrations/:client_id'],
+});
+
+/** Every action, in the order the console shows them. */
+export const INTEGRATION_ACTIONS = Object.freeze(Object.keys(ACTION_ROUTES) as IntegrationAction[]);
+
+/**
+ * Checks that `by` may take `action` on `target` now, in the order the route checks (so the refusal
+ * is the one the route answers): a member's role capability for the route; an integration's scope
+ * (`integrations:write`); for a secret rotation or a key change, that of another's credentials
+ * ({@link secretRotationKind}); that the target is manageable ({@link requireManageable}); and that
+ * a secret rotation has a secret to rotate. `by` undefined is the CLI (operator): state only.
+ * @throws Forbidden (403) `forbidden`; InsufficientScope (403); Conflict (409) for rotating the secret
+ *   of a key-only integration (it authenticates with `private_key_jwt`; its keys are managed instead).
+ */
+export function requireIntegrationAction(
+  by: Principal | undefined,
+  env: EnvironmentRecord,
+  target: ClientRecord,
+  action: IntegrationAction,
+): void {
+  if (by) {
+    const [method, url] = ACTION_ROUTES[action];
+    if (by.type === 'member') requireRouteCapability(by, method, url);
+    if (action === 'rotate_secret' || action === 'manage_keys') {
+      if (secretRotationKind(by, target.clientId) === 'other') requireManageable(by, env, target);
+    } else {
+      if (by.type === 'integration') requireScope(by, 'integrations:write');
+      requireManageable(by, env, target);
+    }
+  }
+  if (action === 'rotate_secret' && !target.hasSecret)
+    throw new Conflict(
+      'this integration has no secret: it authenticates with private_key_jwt (a signed assertion); manage its keys instead',
+    );
+}
+
+/** Whether an action is allowed, and if not why (the description of the error the route would answer). */
+export interface ActionDecision {
+  allowed: boolean;
+  reason: string | null;
+}
+
+/**
+ * Every {@link IntegrationAction} decided for `by` on `target` by {@link requireIntegrationAction},
+ * the same check the routes make: the console enables exactly the actions the server accepts.
+ */
+export function integrationActions(
+  by: Principal | undefined,
+  env: EnvironmentRecord,
+  target: ClientRecord,
+): Record<IntegrationAction, ActionDecision> {
+  const out = {} as Record<IntegrationAction, ActionDecision>;
+  for (const action of INTEGRATION_ACTIONS) {
+    try {
+      requireIntegrationAction(by, env, target, action);
+      out[action] = { allowed: true, reason: null };
+    } catch (err) {
+      if (!(err instanceof DomainError || err instanceof OAuthError)) throw err;
+      out[action] = { allowed: false, reason: err.message };
+    }
+  }
+  return out;
 }

@@ -21,6 +21,7 @@ import {
   regenerateRecoveryCodes,
   totpStatus,
 } from '../services/totp.js';
+import { environmentsRequiringTotp } from '../services/second-factor-requirement.js';
 import { authenticateSession, sessionCookie } from './session-cookie.js';
 import { createHash } from 'node:crypto';
 
@@ -40,7 +41,13 @@ const Profile = Type.Object({
   email: Type.String(),
   auth_method: Type.String(),
   totp: Type.Object({ enabled: Type.Boolean(), recovery_codes_left: Type.Integer() }),
-  totp_required: Type.Boolean({ description: 'TOTP is required server-wide and this account has none yet' }),
+  totp_required: Type.Boolean({
+    description:
+      'This password session must set up TOTP before it may act: TOTP is required server-wide, or by an environment the account is a member of (totp_required_environments), and the account has none yet',
+  }),
+  totp_required_environments: Type.Array(Type.String(), {
+    description: 'Slugs of the environments the account is a member of that require TOTP',
+  }),
 });
 const Enrolment = Type.Object({
   secret: Type.String({ description: 'Base32; shown once' }),
@@ -75,13 +82,17 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime): Promise<
     async (request, reply) => {
       const p = await signedIn(request);
       const totp = await totpStatus(ctx, p.adminId);
+      // Operators follow the server-wide setting only; members also their environments' (auth/policy.ts).
+      const environments = p.type === 'console' ? [] : await environmentsRequiringTotp(ctx, p.adminId);
+      const required = ctx.config.requireTotp || environments.length > 0;
       reply.header('cache-control', 'no-store');
       return {
         id: p.adminId,
         email: p.email,
         auth_method: p.authMethod ?? 'password',
         totp,
-        totp_required: ctx.config.requireTotp && !totp.enabled && p.authMethod === 'password',
+        totp_required: required && !totp.enabled && p.authMethod === 'password',
+        totp_required_environments: environments,
       };
     },
   );

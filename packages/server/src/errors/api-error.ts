@@ -48,10 +48,13 @@ export class BearerInvalidRequest extends OAuthError {
   }
 }
 
-/** 403 `insufficient_scope` naming the scope needed (RFC 6750 §3.1). */
+/**
+ * 403 `insufficient_scope` naming the scope needed (RFC 6750 §3.1) in the challenge; `description`
+ * says why in words when "this request needs the scope" would mislead (the target holds it).
+ */
 export class InsufficientScope extends OAuthError {
-  constructor(scope: string) {
-    super('insufficient_scope', 403, `this request needs the scope ${scope}`, {
+  constructor(scope: string, description = `this request needs the scope ${scope}`) {
+    super('insufficient_scope', 403, description, {
       'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${scope}"`,
     });
   }

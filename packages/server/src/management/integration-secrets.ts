@@ -3,7 +3,8 @@
  * working `grace_seconds`) and `POST …/revoke-tokens`. An integration may always rotate its own
  * secret; rotating another's hands over its credentials, so it needs `integrations:write` and
  * `integrations:secrets` (in no preset) and a target whose grants the caller holds (G-70).
- * Revoking tokens needs `integrations:write` and such a target (G-69). Decided by auth/policy.ts.
+ * Revoking tokens needs `integrations:write` and such a target (G-69). A key-only integration has
+ * no secret to rotate (409 `conflict`). Decided by auth/policy.ts (`requireIntegrationAction`).
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
@@ -13,7 +14,7 @@ import type { Runtime } from '../runtime.js';
 import { secretRotationKind } from '../auth/policy.js';
 import { revokeIntegrationTokens, rotateSecret } from '../services/integrations.js';
 import { actorFor, principalOf } from './authenticate.js';
-import { COMMON, ERRORS, IntegrationParams } from './schemas.js';
+import { COMMON, ERRORS, ERRORS_WITH_CONFLICT, IntegrationParams } from './schemas.js';
 
 const Revoked = Type.Object({ revoked: Type.Integer({ description: 'How many unexpired tokens were revoked' }) });
 
@@ -27,10 +28,10 @@ export function integrationSecretRoutes(app: FastifyInstance, rt: Runtime): void
       schema: {
         ...COMMON,
         summary:
-          "Issue a new client secret (shown once); the previous one works for grace_seconds (default 0). Your own: always; another's: integrations:write and integrations:secrets",
+          "Issue a new client secret (shown once); the previous one works for grace_seconds (default 0). Your own: always; another's: integrations:write and integrations:secrets. 409 for a key-only integration (no secret: manage its keys)",
         params: IntegrationParams,
         body: SecretRotate,
-        response: { 200: SecretRotated, ...ERRORS },
+        response: { 200: SecretRotated, ...ERRORS_WITH_CONFLICT },
       },
       // The scopes are checked before the body is validated; the body is optional (no grace period).
       preValidation: async (request) => {

@@ -60,6 +60,7 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
         cursor: request.query.cursor,
         q: request.query.q?.trim() || undefined,
         usage: rt.usage,
+        by: principalOf(request),
       }),
   );
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof IntegrationCreate> }>(
@@ -98,7 +99,7 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
     },
     async (request) => {
       const { env, client } = await requireIntegration(ctx, request.params.client_id, request.params.env);
-      return integrationDto(env, client, await usageOfOne(ctx, client, rt.usage));
+      return integrationDto(env, client, await usageOfOne(ctx, client, rt.usage), principalOf(request));
     },
   );
   app.patch<{ Params: Static<typeof IntegrationParams>; Body: Static<typeof IntegrationUpdate> }>(

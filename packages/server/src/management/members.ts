@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Runtime } from '../runtime.js';
 import { Forbidden } from '../errors/domain-errors.js';
-import { capabilitiesOf, MEMBER_ROLES, requireRoleChange } from '../auth/policy.js';
+import { capabilitiesOf, grantLimit, MEMBER_ROLES, requireRoleChange } from '../auth/policy.js';
 import type { MemberRole } from '../auth/principal.js';
 import { createInvitation } from '../services/invitations.js';
 import { requireEnvironment } from '../services/environments.js';
@@ -46,6 +46,10 @@ const Capabilities = Type.Object({
   operator: Type.Boolean(),
   role: Type.Union([Role, Type.Null()], { description: 'null for an operator' }),
   capabilities: Type.Array(Type.String()),
+  grantable_scopes: Type.Union([Type.Array(Type.String()), Type.Null()], {
+    description:
+      'The Environment API scopes the caller may grant (and hold in the integrations it manages); null: no limit',
+  }),
 });
 const Me = Type.Object({
   email: Type.String(),
@@ -148,9 +152,16 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
       consoleOnly(request);
       const p = principalOf(request);
       // The environment exists: a member's was resolved by the hook; an operator's is checked here.
-      if (p.type === 'console') await requireEnvironment(ctx, request.params.env);
+      const env = await requireEnvironment(ctx, request.params.env);
       const role: MemberRole | null = p.type === 'member' ? p.role : null;
-      return { operator: p.type === 'console', role, capabilities: [...capabilitiesOf(p)] };
+      const limit = grantLimit(p, env);
+      const grantable = limit && [...(limit.get(env.environmentApi.id) ?? [])];
+      return {
+        operator: p.type === 'console',
+        role,
+        capabilities: [...capabilitiesOf(p)],
+        grantable_scopes: grantable ?? null,
+      };
     },
   );
   app.get(

@@ -114,6 +114,7 @@ export function environmentDto(env: EnvironmentRecord, integrationCount: number)
     refresh_before: env.refreshBefore,
     customer_scopes: env.customerScopes,
     customer_token_max_lifetime: env.customerTokenMaxLifetime,
+    require_totp: env.requireTotp,
     integration_count: integrationCount,
     created_at: new Date(env.createdAt * 1000).toISOString(),
   };

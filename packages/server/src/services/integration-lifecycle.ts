@@ -7,7 +7,7 @@
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { unitOfWork } from '../store/unit-of-work.js';
-import { isSelf, requireManageable } from '../auth/policy.js';
+import { isSelf, requireIntegrationAction } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
 import { requireIntegration } from './integration-lookup.js';
 import { generateSecret, hashSecret } from './secrets.js';
@@ -19,7 +19,8 @@ import { generateSecret, hashSecret } from './secrets.js';
  * route has checked `integrations:secrets`); such a rotation is audited as acting on another
  * integration's credentials.
  * @returns the new secret, shown this once.
- * @throws NotFound; InsufficientScope (403) from the policy.
+ * @throws NotFound; InsufficientScope (403) from the policy; Conflict (409) for a key-only integration
+ *   (no secret: it authenticates with `private_key_jwt`).
  */
 export async function rotateSecret(
   ctx: Context,
@@ -30,9 +31,10 @@ export async function rotateSecret(
   by?: Principal,
 ): Promise<{ client_id: string; client_secret: string }> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
-  // A member (a developer) rotates only secrets of integrations within its grant limit, like an integration.
+  // A member (a developer) rotates only secrets of integrations within its grant limit, like an
+  // integration; a key-only integration has no secret to rotate (409).
+  requireIntegrationAction(by, env, client, 'rotate_secret');
   const byOther = !!by && (by.type === 'integration' || by.type === 'member') && !isSelf(by, client);
-  if (byOther) requireManageable(by, env, client);
   const now = nowSeconds(ctx.clock);
   const secret = generateSecret();
   await unitOfWork(ctx.store, async (uow) => {
@@ -77,7 +79,7 @@ export async function revokeIntegrationTokens(
   by?: Principal,
 ): Promise<number> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
-  if (by) requireManageable(by, env, client);
+  requireIntegrationAction(by, env, client, 'revoke_tokens');
   const now = nowSeconds(ctx.clock);
   return unitOfWork(ctx.store, async (uow) => {
     const revoked = await uow.tokens.revokeOfIntegration(client.id, now, { unexpiredOnly: true });
@@ -106,7 +108,7 @@ export async function deleteIntegration(
   by?: Principal,
 ): Promise<void> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
-  if (by) requireManageable(by, env, client);
+  requireIntegrationAction(by, env, client, 'delete');
   const now = nowSeconds(ctx.clock);
   await unitOfWork(ctx.store, async (uow) => {
     await uow.tokens.revokeOfIntegration(client.id, now, { unexpiredOnly: false });

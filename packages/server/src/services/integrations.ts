@@ -18,7 +18,7 @@ import { InvalidInput } from '../errors/domain-errors.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import { repositories, unitOfWork } from '../store/unit-of-work.js';
-import { grantLimit, requireManageable, requireWithin } from '../auth/policy.js';
+import { grantLimit, integrationActions, requireIntegrationAction, requireWithin } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
 import { requireEnvironment } from './environments.js';
 import { requireIntegration } from './integration-lookup.js';
@@ -153,7 +153,7 @@ export async function createIntegration(
   });
   const client = (await repositories(ctx.store).integrations.load('id', id))!;
   return {
-    ...integrationDto(env, client, await usageOfOne(ctx, client)),
+    ...integrationDto(env, client, await usageOfOne(ctx, client), by),
     ...(secret !== undefined && { client_secret: secret }),
   };
 }
@@ -168,8 +168,16 @@ export function grantsOf(env: EnvironmentRecord, c: ClientRecord): Grant[] {
     }));
 }
 
-/** The wire form of an integration (never its secret or hashes); `usage` from {@link usageOf}. */
-export function integrationDto(env: EnvironmentRecord, c: ClientRecord, usage: UsageFields): Integration {
+/**
+ * The wire form of an integration (never its secret or hashes); `usage` from {@link usageOf};
+ * `actions` as the policy decides them for `by` (absent: the CLI, an operator).
+ */
+export function integrationDto(
+  env: EnvironmentRecord,
+  c: ClientRecord,
+  usage: UsageFields,
+  by?: Principal,
+): Integration {
   const grants = grantsOf(env, c);
   return {
     id: c.id,
@@ -187,6 +195,7 @@ export function integrationDto(env: EnvironmentRecord, c: ClientRecord, usage: U
     dpop_bound_access_tokens: c.dpopBound,
     warnings: integrationWarnings(c, grants.find((g) => g.audience === env.environmentApi.audience)?.scopes ?? []),
     ...usage,
+    actions: integrationActions(by, env, c),
     created_at: new Date(c.createdAt * 1000).toISOString(),
     updated_at: new Date(c.updatedAt * 1000).toISOString(),
   };
@@ -222,6 +231,8 @@ export async function listIntegrations(
     cursor?: string | undefined;
     q?: string | undefined;
     usage?: PendingUsage | undefined;
+    /** The caller, for each item's `actions`. */
+    by?: Principal | undefined;
   } = {},
 ): Promise<{ items: Integration[]; next_cursor: string | null }> {
   const env = await requireEnvironment(ctx, slug);
@@ -233,7 +244,7 @@ export async function listIntegrations(
   });
   const clients = rows.slice(0, limit);
   const usage = await usageOf(ctx, clients, opts.usage);
-  const items: Integration[] = clients.map((c) => integrationDto(env, c, usage.get(c.id)!));
+  const items: Integration[] = clients.map((c) => integrationDto(env, c, usage.get(c.id)!, opts.by));
   return { items, next_cursor: rows.length > limit ? items[items.length - 1]!.id : null };
 }
 
@@ -255,7 +266,7 @@ export async function updateIntegration(
   by?: Principal,
 ): Promise<Integration> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
-  if (by) requireManageable(by, env, client);
+  requireIntegrationAction(by, env, client, 'update');
   const grantsChange = patch.scopes !== undefined || patch.grants !== undefined;
   let grants: GrantMap | undefined;
   if (grantsChange) {
@@ -315,7 +326,7 @@ export async function updateIntegration(
     );
   });
   const changed = (await repositories(ctx.store).integrations.load('id', client.id))!;
-  return integrationDto(env, changed, await usageOfOne(ctx, changed));
+  return integrationDto(env, changed, await usageOfOne(ctx, changed), by);
 }
 
 /** Audiences of the tenant APIs (not the Environment API) on which `next` grants less than `client` holds. */

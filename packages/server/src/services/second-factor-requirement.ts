@@ -4,8 +4,10 @@
  * @packageDocumentation
  */
 import type { Actor, Context } from '../context.js';
+import { nowSeconds } from '../clock.js';
 import { NotFound } from '../errors/domain-errors.js';
 import { repositories, unitOfWork } from '../store/unit-of-work.js';
+import { requireEnvironment } from './environments.js';
 
 /**
  * @param env - the slug of the environment the request acts in, if any.
@@ -24,12 +26,23 @@ export async function secondFactorState(
 }
 
 /**
+ * The slugs of the environments a member account belongs to that require TOTP (by slug): with no
+ * confirmed factor, a password session of the account is refused there (`totp_required`).
+ */
+export async function environmentsRequiringTotp(ctx: Context, accountId: string): Promise<string[]> {
+  return repositories(ctx.store).secondFactors.environmentsRequiringTotpOf(accountId);
+}
+
+/**
  * Sets whether members of an environment must have TOTP to act in it.
  * @throws NotFound (404) when there is no such environment.
  */
 export async function setRequireTotp(ctx: Context, actor: Actor, env: string, required: boolean): Promise<void> {
+  const { id } = await requireEnvironment(ctx, env);
   await unitOfWork(ctx.store, async (uow) => {
     if (!(await uow.secondFactors.setEnvironmentRequiresTotp(env, required))) throw new NotFound('environment');
+    // The environment's record (its `require_totp`) changed: caches reload it.
+    await uow.change('environment', id, nowSeconds(ctx.clock));
     await uow.audit(
       actor,
       { environmentId: null, action: 'environment.require_totp', target: `${env}:${required ? 'on' : 'off'}` },

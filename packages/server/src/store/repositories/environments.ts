@@ -27,6 +27,8 @@ export interface EnvironmentRecord {
   customerScopes: string[];
   customerTokenMaxLifetime: number;
   environmentKey: string;
+  /** Its members must have TOTP to act in it with a password session. */
+  requireTotp: boolean;
   createdAt: number;
   apis: ApiRecord[];
   apiByAudience: ReadonlyMap<string, ApiRecord>;
@@ -105,6 +107,7 @@ function toEnvironmentRecord(
     customerScopes: env.customer_scopes.split(' ').filter(Boolean),
     customerTokenMaxLifetime: env.customer_token_max_lifetime,
     environmentKey: env.environment_key,
+    requireTotp: Number(env.require_totp) === 1,
     createdAt: Number(env.created_at),
     apis,
     // The built-in API last, so it wins over an API registered with the configured audience.

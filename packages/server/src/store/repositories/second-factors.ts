@@ -108,6 +108,19 @@ export class SecondFactorRepository {
     return Number(row?.require_totp ?? 0) === 1;
   }
 
+  /** The slugs of the environments `accountId` is a member of that require TOTP, by slug. */
+  async environmentsRequiringTotpOf(accountId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('memberships')
+      .innerJoin('environments', 'environments.id', 'memberships.environment_id')
+      .select('environments.slug')
+      .where('memberships.account_id', '=', accountId)
+      .where('environments.require_totp', '=', 1)
+      .orderBy('environments.slug')
+      .execute();
+    return rows.map((r) => r.slug);
+  }
+
   /** Sets or clears an environment's TOTP requirement. @returns false when there is no such environment. */
   async setEnvironmentRequiresTotp(slug: string, required: boolean): Promise<boolean> {
     const result = await this.db

@@ -43,7 +43,7 @@ describe.each(STORE_KINDS)('serve --workers 2 (%s)', (kind) => {
     await within(30_000, () => workersOf(node.child.pid!).length === 2).catch((err: Error) => {
       throw new Error(`${err.message}: ${node.output().slice(-2000)}`);
     });
-  }, 90_000);
+  }, 120_000);
   afterAll(async () => {
     node?.kill('SIGKILL');
     for (const pid of node ? workersOf(node.child.pid!) : []) process.kill(pid, 'SIGKILL');

@@ -70,13 +70,16 @@ export async function startNode(
     child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
+  // A process start (bundle load, migrations, cluster fork) can take tens of seconds on a loaded CI.
+  const deadline = Date.now() + 45_000;
+  for (;;) {
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
     } catch {
       // not up yet
     }
-    if (child.exitCode !== null || i > 300) throw new Error(`node did not start: ${out}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`node did not start within 45 s (exit ${child.exitCode}): ${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return { url, child, output: () => out, exited, kill: (s) => child.kill(s) };

@@ -7,21 +7,16 @@
  * revoke and an accept racing exactly one wins (J-92).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PendingInvitation } from '@gatehouse/contracts';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { accessToken, call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 import { accept, invite, member } from './member-helpers.js';
+import { sql } from 'kysely';
+import { nowSeconds } from '../src/clock.js';
+import { unitOfWork } from '../src/store/unit-of-work.js';
 
 const TTL = 3600;
-
-interface Listed {
-  id: string;
-  email: string;
-  role: string;
-  invited_by: string;
-  created_at: string;
-  expires_at: string;
-}
 
 describe.each(STORE_KINDS)('pending invitations (%s)', (kind) => {
   let t: TestServer;
@@ -43,7 +38,7 @@ describe.each(STORE_KINDS)('pending invitations (%s)', (kind) => {
   const list = async (s: ConsoleSession, env = 'alpha') => {
     const res = await call(t, { session: s }, 'GET', `/environments/${env}/invitations`);
     expect(res.status).toBe(200);
-    return res.body.items as Listed[];
+    return res.body.items as PendingInvitation[];
   };
   const idOf = async (email: string, env = 'alpha') => {
     const found = (await list(operator, env)).find((i) => i.email === email);
@@ -139,9 +134,14 @@ describe.each(STORE_KINDS)('pending invitations (%s)', (kind) => {
 
   it('inviting an email again replaces its pending invitation (the old link is refused)', async () => {
     const first = await invite(t, owner, 'alpha', 'rae@tenant-a.test', 'owner');
-    const second = await invite(t, owner, 'alpha', 'RAE@tenant-a.test', 'viewer');
+    const res = await call(t, { session: owner }, 'POST', '/environments/alpha/invitations', {
+      email: 'RAE@tenant-a.test',
+      role: 'viewer',
+    });
+    expect(res.status).toBe(201);
+    const second = String(res.body.link).split('/').pop()!;
     const pending = (await list(owner)).filter((i) => i.email === 'rae@tenant-a.test');
-    expect(pending.map((i) => i.role)).toEqual(['viewer']);
+    expect(pending.map((i) => [i.id, i.role])).toEqual([[res.body.id, 'viewer']]);
     expect((await accept(t, first)).body.error).toBe('invalid_invitation');
     expect((await audit('alpha')).map((e) => `${e.action} ${e.actor} ${e.target}`)).toContain(
       'invitation.replace member:olga@tenant-a.test rae@tenant-a.test:owner',
@@ -226,5 +226,41 @@ describe.each(STORE_KINDS)('pending invitations (%s)', (kind) => {
       expect((await list(owner)).some((i) => i.email === email)).toBe(false);
     }
     console.log(`revoke/accept outcomes on ${kind}: ${[...outcomes].join(', ')}`);
+  });
+
+  it('J-92 a revoke arriving while an accept holds its claim waits for it, then answers 404', async () => {
+    await invite(t, owner, 'alpha', 'held@tenant-a.test', 'viewer');
+    const id = await idOf('held@tenant-a.test');
+    const ctx = t.server.runtime.ctx;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let claimed!: () => void;
+    const isClaimed = new Promise<void>((r) => (claimed = r));
+    // The accept's own transaction, claimed and not yet committed.
+    const accepting = unitOfWork(ctx.store, async (uow) => {
+      expect(await uow.invitations.claim(id, nowSeconds(ctx.clock))).toBe(true);
+      claimed();
+      await held;
+    });
+    await isClaimed;
+    const revoking = call(t, { session: owner }, 'DELETE', `/environments/alpha/invitations/${id}`);
+    // PostgreSQL: wait until the revoke's DELETE waits on the claimed row's lock (SQLite has one
+    // writer: the revoke can't run until the accept's transaction ends).
+    if (kind === 'postgres')
+      for (let waiting = 0; waiting < 1;) {
+        await new Promise((r) => setTimeout(r, 5));
+        const r = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'
+          and query like 'delete from "invitations"%'`.execute(ctx.db);
+        waiting = r.rows[0]!.n;
+      }
+    release();
+    await accepting;
+    const res = await revoking;
+    expect(res.status).toBe(404);
+    expect((await audit('alpha')).filter((e) => e.target === 'held@tenant-a.test:viewer')).toEqual([]);
+    expect(
+      await db().selectFrom('invitations').select('used_at').where('id', '=', id).executeTakeFirstOrThrow(),
+    ).toEqual({ used_at: expect.anything() });
   });
 });

@@ -10,6 +10,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { PendingInvitation } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { createInvitation, listInvitations, revokeInvitation } from '../services/invitations.js';
 import { actorFor } from './authenticate.js';
@@ -21,19 +22,12 @@ const InvitationCreate = Type.Object(
   { additionalProperties: false },
 );
 const InvitationCreated = Type.Object({
+  id: Type.String({ description: 'inv_…: what revoking names' }),
   link: Type.String({ description: 'Single-use; shown this once' }),
   environment: Type.String(),
   email: Type.String(),
   role: Role,
   expires_at: Type.String(),
-});
-const Invitation = Type.Object({
-  id: Type.String({ description: 'inv_…' }),
-  email: Type.String(),
-  role: Role,
-  invited_by: Type.String({ description: 'Who invited: admin:<email>, member:<email> or cli' }),
-  created_at: Type.String({ description: 'ISO 8601' }),
-  expires_at: Type.String({ description: 'ISO 8601' }),
 });
 const InvitationParams = Type.Object({
   env: EnvParams.properties.env,
@@ -74,7 +68,7 @@ export function invitationManagementRoutes(app: FastifyInstance, rt: Runtime): v
         ...tags,
         summary: 'List the pending invitations (not used, expired or revoked), oldest first',
         params: EnvParams,
-        response: { 200: Type.Object({ items: Type.Array(Invitation) }), ...ERRORS },
+        response: { 200: Type.Object({ items: Type.Array(PendingInvitation) }), ...ERRORS },
       },
     },
     async (request) => {

@@ -26,6 +26,8 @@ export const MAX_INVITATION_TOKEN_LENGTH = 200;
 
 /** A new invitation, as shown once. */
 export interface InvitationCreated {
+  /** `inv_…`: what listing shows and revoking names. */
+  id: string;
   /** The link to open: `<issuer>/console/invitations/<token>`; not shown again. */
   link: string;
   environment: string;
@@ -61,6 +63,7 @@ export async function createInvitation(
   const normalized = normalizeEmail(email);
   if (!EMAIL.test(normalized)) throw new InvalidInput('email must look like name@example.com');
   const token = generateId(32);
+  const id = `inv_${generateId(12)}`;
   const now = nowSeconds(ctx.clock);
   const expiresAt = now + ctx.config.invitationTtl;
   await unitOfWork(ctx.store, async (uow) => {
@@ -68,7 +71,7 @@ export async function createInvitation(
     // A new invitation of the same email replaces a pending one (its link stops working).
     await replacePendingOf(ctx, uow, actor, env.id, normalized);
     await uow.invitations.insert({
-      id: `inv_${generateId(12)}`,
+      id,
       tokenHash: digest(token),
       environmentId: env.id,
       email: normalized,
@@ -84,6 +87,7 @@ export async function createInvitation(
     );
   });
   return {
+    id,
     link: `${publicUrl.replace(/\/+$/, '')}/console/invitations/${token}`,
     environment: env.slug,
     email: normalized,

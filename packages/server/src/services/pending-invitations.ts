@@ -8,10 +8,10 @@
  * @packageDocumentation
  */
 import type { Actor, Context } from '../context.js';
+import type { PendingInvitation } from '@gatehouse/contracts';
 import { nowSeconds } from '../clock.js';
 import { NotFound } from '../errors/domain-errors.js';
 import { isMemberRole } from '../auth/policy.js';
-import type { MemberRole } from '../auth/principal.js';
 import { repositories, unitOfWork, type UnitOfWork } from '../store/unit-of-work.js';
 import type { InvitationRecord } from '../store/repositories/invitations.js';
 import { requireEnvironment } from './environments.js';
@@ -19,19 +19,7 @@ import { requireEnvironment } from './environments.js';
 /** Most pending invitations listed for one environment. */
 export const MAX_INVITATIONS_LISTED = 1000;
 
-/** A pending invitation as the API and CLI show it: never its token nor the token's hash. */
-export interface PendingInvitation {
-  /** `inv_…`: what revoking names. */
-  id: string;
-  email: string;
-  role: MemberRole;
-  /** The audit actor who invited (`admin:<email>`, `member:<email>`, `cli`). */
-  invited_by: string;
-  /** ISO 8601. */
-  created_at: string;
-  /** ISO 8601; the link is refused from then on. */
-  expires_at: string;
-}
+export type { PendingInvitation };
 
 function view(r: InvitationRecord): PendingInvitation {
   return {

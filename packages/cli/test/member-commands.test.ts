@@ -1,8 +1,11 @@
 /**
- * `gatehouse member invite|list|set-role|remove` as real processes against a running server's
- * store: the invitation link printed once works in the server (J-92), and roles change there.
+ * `gatehouse member invite|list|set-role|remove|invitations|revoke-invitation` as real processes
+ * against a running server's store: the invitation link printed once works in the server (J-92),
+ * roles change there; pending invitations are listed (never a link) and a revoked one's link is
+ * refused by the server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PendingInvitation } from '@gatehouse/contracts';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { call } from '../../server/test/management-helpers.js';
@@ -88,6 +91,54 @@ describe.each(STORE_KINDS)('gatehouse member (%s)', (kind) => {
         email: string;
       }[];
       expect(members.map((m) => m.email)).toEqual(['olga@tenant.test']);
+    },
+  );
+
+  const ids: string[] = [];
+  const invite = async (email: string, role: string) => {
+    const created = JSON.parse(
+      (await cli('member', 'invite', '--env', 'default', '--email', email, '--role', role, '--json')).stdout,
+    ) as { id: string; link: string };
+    ids.push(created.id);
+    return created.link.split('/').pop()!;
+  };
+  const pending = async () =>
+    JSON.parse((await cli('member', 'invitations', '--env', 'default', '--json')).stdout) as PendingInvitation[];
+
+  it(
+    'lists pending invitations, revokes one (its link is refused), refuses what is not pending',
+    { timeout: 180_000 },
+    async () => {
+      expect((await cli('member', 'invitations', '--env', 'default')).stdout).toMatch(/No pending invitations/);
+      const wrong = await invite('wrong@tenant.test', 'owner');
+      const right = await invite('right@tenant.test', 'viewer');
+      const listed = await pending();
+      expect(listed.map((i) => [i.email, i.role, i.invited_by])).toEqual([
+        ['wrong@tenant.test', 'owner', 'cli'],
+        ['right@tenant.test', 'viewer', 'cli'],
+      ]);
+      const human = (await cli('member', 'invitations', '--env', 'default')).stdout;
+      expect(human).toMatch(/wrong@tenant\.test\s+owner/);
+      for (const token of [wrong, right]) expect(human + JSON.stringify(listed)).not.toContain(token);
+
+      const id = listed[0]!.id;
+      const revoked = JSON.parse(
+        (await cli('member', 'revoke-invitation', id, '--env', 'default', '--yes', '--json')).stdout,
+      ) as Record<string, string>;
+      expect(revoked).toEqual({ revoked: id, email: 'wrong@tenant.test', role: 'owner', environment: 'default' });
+      expect((await pending()).map((i) => i.email)).toEqual(['right@tenant.test']);
+      const refused = await accept(t, wrong);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toBe('invalid_invitation');
+
+      // Again, or an unknown id: exit 1 with a clear message; the other invitation still works.
+      for (const again of [id, 'inv_nope'])
+        await expect(cli('member', 'revoke-invitation', again, '--env', 'default', '--yes')).rejects.toMatchObject({
+          code: 1,
+          stderr: expect.stringMatching(/invitation not found/),
+        });
+      expect((await accept(t, right)).status).toBe(200);
+      expect(await pending()).toEqual([]);
     },
   );
 });

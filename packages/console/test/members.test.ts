@@ -2,7 +2,9 @@
  * Delegated administration in Debian's Chromium against a real Gatehouse (docs/security.md J-90, J-91,
  * J-92): an owner invited by an operator opens the link, sets a password and is signed in; sees
  * only its environment; invites a viewer from the Members tab (the link shown once); the viewer
- * accepts in the browser and finds every screen read-only with no enabled action button.
+ * accepts in the browser and finds every screen read-only with no enabled action button. Pending
+ * invitations are listed under the members: the owner sees a new one at once and revokes one after
+ * confirming (its link is refused); the viewer sees them with no Revoke button.
  * Screenshots at 1366 and 390 px land in `test-results/members-*.png`.
  */
 import type { BrowserContext, Page } from 'playwright-core';
@@ -13,6 +15,7 @@ import { createEnvironment } from '../../server/src/services/environments.js';
 import { createInvitation } from '../../server/src/services/invitations.js';
 import { createIntegration } from '../../server/src/services/integrations.js';
 import { openConsole, skipAfterFailure, type ConsoleSession } from './browser.js';
+import { expectAccessible } from './axe.js';
 
 const PASSWORD = 'violet tractor umbrella 42';
 /** Words of buttons that change something: none may be enabled for a viewer. */
@@ -101,6 +104,9 @@ describe('members in the browser', () => {
     await shown.waitFor();
     viewerLink = (await shown.textContent()) ?? '';
     expect(viewerLink).toMatch(/\/console\/invitations\/[\w-]{40,}$/);
+    // The new invitation is listed as pending at once (no reload).
+    const pending = page.getByRole('table', { name: 'Pending invitations' });
+    await pending.getByRole('row', { name: /vic@tenant-a\.test viewer/ }).waitFor();
     await shots('04-members-invited');
     await page.reload();
     await page.getByRole('table', { name: 'Members' }).waitFor();
@@ -108,9 +114,52 @@ describe('members in the browser', () => {
   });
 
   it(
+    'J-91 the owner revokes a pending invitation after confirming; its link stops working',
+    { timeout: 60_000 },
+    async () => {
+      await page.getByLabel('Email').fill('wrong@tenant-a.test');
+      await page.getByRole('combobox', { name: 'Role', exact: true }).click();
+      await page.getByRole('option', { name: /^Owner/ }).click();
+      await page.getByRole('button', { name: 'Create invitation link' }).click();
+      const wrongLink = (await page.getByTestId('invitation-link').textContent()) ?? '';
+      const pending = page.getByRole('table', { name: 'Pending invitations' });
+      const row = pending.getByRole('row', { name: /wrong@tenant-a\.test owner/ });
+      await row.waitFor();
+      await expect(row.getByText('olga@tenant-a.test').isVisible()).resolves.toBe(true);
+      await expectAccessible(page, 'members-pending-invitations');
+      await shots('08-members-pending');
+      await page.getByRole('button', { name: 'Revoke the invitation of wrong@tenant-a.test' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Revoke this invitation?' });
+      await dialog.waitFor();
+      await expectAccessible(page, 'members-revoke-invitation');
+      await shots('09-members-revoke-confirm');
+      // Cancel keeps it; confirming revokes it.
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await expect(row.count()).resolves.toBe(1);
+      await page.getByRole('button', { name: 'Revoke the invitation of wrong@tenant-a.test' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Revoke invitation' }).click();
+      await row.waitFor({ state: 'detached' });
+      // Its link, still shown from the invitation just made, is taken away too.
+      await expect(page.getByTestId('invitation-link').count()).resolves.toBe(0);
+      await expect(pending.getByRole('row', { name: /vic@tenant-a\.test/ }).count()).resolves.toBe(1);
+      await shots('10-members-revoked');
+      const refused = await fetch(`${t.url}/api/v1/invitations/accept`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: pathOf(wrongLink).split('/').pop(), password: PASSWORD }),
+      });
+      expect(refused.status).toBe(400);
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it(
     'J-91 the viewer accepts in the browser and can change nothing: no enabled action buttons',
     { timeout: 120_000 },
     async () => {
+      // A pending invitation the viewer sees without any way to revoke it.
+      await createInvitation(t.server.runtime.ctx, CLI_ACTOR, 'alpha', 'later@tenant-a.test', 'developer', t.url);
       await context.clearCookies();
       await page.goto(t.url + pathOf(viewerLink));
       await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
@@ -132,6 +181,13 @@ describe('members in the browser', () => {
         await page.getByRole('tabpanel').waitFor();
         await page.waitForLoadState('networkidle');
         expect({ tab, enabled: await enabledActions() }).toEqual({ tab, enabled: [] });
+        if (tab === 'members') {
+          const pending = page.getByRole('table', { name: 'Pending invitations' });
+          await expect(pending.getByRole('row', { name: /later@tenant-a\.test developer/ }).count()).resolves.toBe(1);
+          await expect(pending.getByRole('button').count()).resolves.toBe(0);
+          await expect(pending.getByRole('columnheader', { name: 'Actions' }).count()).resolves.toBe(0);
+          await expectAccessible(page, 'members-pending-invitations-viewer');
+        }
         if (tab === 'integrations' || tab === 'settings' || tab === 'members') await shots(`05-viewer-${tab}`);
       }
       await expect(page.getByRole('tab', { name: 'Customer tokens' }).count()).resolves.toBe(0);

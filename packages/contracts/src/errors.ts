@@ -12,7 +12,7 @@
  *   `invalid_code` (401 at sign-in, 400 on the profile): a wrong or already used TOTP/recovery code
  * - `forbidden` (403), `invalid_csrf_token` (403): a session request without its CSRF header;
  *   `totp_required` (403): TOTP must be set up first; `password_sign_in_disabled` (403)
- * - `invalid_invitation` (400): an invitation token that is unknown, used or expired
+ * - `invalid_invitation` (400): an invitation token that is unknown, used, expired or revoked
  * - `not_found` (404), `conflict` (409)
  * - `temporarily_unavailable` (503, or 429 when throttled), `server_error` (500)
  */

@@ -8,3 +8,4 @@ export * from './api.js';
 export * from './management.js';
 export * from './errors.js';
 export * from './objects.js';
+export * from './invitations.js';

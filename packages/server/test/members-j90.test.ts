@@ -86,6 +86,8 @@ describe.each(STORE_KINDS)('J-90 members see only their environments (%s)', (kin
       ['POST', '/environments/:e/credentials/rotate-secret', {}],
       ['GET', '/environments/:e/members'],
       ['POST', '/environments/:e/invitations', { email: 'mallory@evil.test', role: 'owner' }],
+      ['GET', '/environments/:e/invitations'],
+      ['DELETE', '/environments/:e/invitations/inv_x'],
       ['PATCH', '/environments/:e/members/adm_x', { role: 'owner' }],
       ['DELETE', '/environments/:e/members/adm_x'],
       ['GET', '/environments/:e/projects'],

@@ -12,6 +12,7 @@ export type {
   IntegrationCreated,
   IntegrationUpdate,
   Jwk,
+  PendingInvitation,
   SecretRotated,
 } from '@gatehouse/contracts';
 

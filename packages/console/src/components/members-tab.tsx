@@ -1,7 +1,8 @@
 /**
  * The Members tab: who belongs to the environment with which role; owners (and operators) invite
  * by email and role — the single-use link is shown once, with a copy button — change roles and
- * remove members. Others see the list read-only.
+ * remove members; under the members, the pending invitations (revoked by owners). Others see both
+ * lists read-only.
  */
 import { useState, type FormEvent } from 'react';
 import {
@@ -24,6 +25,7 @@ import { api, describeError, seg } from '../api/client';
 import { useRequest } from '../use-request';
 import { useCan } from '../capabilities';
 import { CopyField } from './copy-field';
+import { PendingInvitations } from './pending-invitations';
 import { Empty, ErrorState, Loading } from './states';
 
 /** A member as the API lists it. */
@@ -48,16 +50,22 @@ export function MembersTab({ env }: { env: string }) {
   const canManage = useCan('members:write');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<string | null>('developer');
-  const [link, setLink] = useState<string>();
+  const [link, setLink] = useState<{ id: string; link: string }>();
   const [busy, setBusy] = useState(false);
+  /** Bumped after an invitation is created: the pending list loads again. */
+  const [invited, setInvited] = useState(0);
 
   const invite = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     try {
-      const created = await api<{ link: string }>('POST', `/environments/${seg(env)}/invitations`, { email, role });
-      setLink(created.link);
+      const created = await api<{ id: string; link: string }>('POST', `/environments/${seg(env)}/invitations`, {
+        email,
+        role,
+      });
+      setLink({ id: created.id, link: created.link });
       setEmail('');
+      setInvited((n) => n + 1);
     } catch (err) {
       notifications.show({ color: 'red', title: 'Invitation failed', message: describeError(err) });
     } finally {
@@ -129,7 +137,7 @@ export function MembersTab({ env }: { env: string }) {
         >
           <Stack gap="sm">
             <span>It is shown this once, works once and expires. Send it to the invitee yourself.</span>
-            <CopyField label="Invitation link" value={link} />
+            <CopyField label="Invitation link" value={link.link} />
           </Stack>
         </Alert>
       )}
@@ -190,6 +198,13 @@ export function MembersTab({ env }: { env: string }) {
           </Table>
         </Table.ScrollContainer>
       )}
+      <PendingInvitations
+        env={env}
+        canManage={canManage}
+        version={invited}
+        // The link shown above stops working when its invitation is revoked: don't offer it any more.
+        onRevoked={(id) => setLink((shown) => (shown?.id === id ? undefined : shown))}
+      />
     </Stack>
   );
 }

@@ -22,7 +22,7 @@ export function InvitationPage({ token, onSignedIn }: { token: string; onSignedI
       onSignedIn(await api<SessionInfo>('POST', '/invitations/accept', { token, password }));
     } catch (err) {
       if (err instanceof ApiRequestError && err.code === 'invalid_invitation')
-        setError('This invitation link was already used or has expired. Ask for a new one.');
+        setError('This invitation link was revoked, already used or has expired. Ask for a new one.');
       else if (err instanceof ApiRequestError && err.status === 429)
         setError('Too many attempts. Try again in a few minutes.');
       else setError(describeError(err));

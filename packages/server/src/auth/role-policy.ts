@@ -138,7 +138,9 @@ export const ROUTE_CAPABILITIES: Readonly<Record<string, Capability>> = Object.f
   'POST /api/v1/environments/:env/credentials/public-keys': 'credentials:write',
   'DELETE /api/v1/environments/:env/credentials/public-keys/:id': 'credentials:write',
   'GET /api/v1/environments/:env/members': 'members:read',
+  'GET /api/v1/environments/:env/invitations': 'members:read',
   'POST /api/v1/environments/:env/invitations': 'members:write',
+  'DELETE /api/v1/environments/:env/invitations/:id': 'members:write',
   'PATCH /api/v1/environments/:env/members/:account_id': 'members:write',
   'DELETE /api/v1/environments/:env/members/:account_id': 'members:write',
   // Whether members must have TOTP to act here: the owner's (like members), or an operator's.

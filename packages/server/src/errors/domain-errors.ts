@@ -26,7 +26,7 @@ export class InvalidInput extends DomainError {
   /**
    * @param code `invalid_client_metadata` for refused client metadata or keys (RFC 7591 §3.2.2);
    *   `invalid_code` for a wrong or used second-factor code; `invalid_invitation` for an invitation
-   *   token that is unknown, used or expired.
+   *   token that is unknown, used, expired or revoked.
    */
   constructor(
     description: string,

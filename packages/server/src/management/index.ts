@@ -16,6 +16,7 @@ import { auditRoutes } from './audit.js';
 import { operatorRoutes } from './operators.js';
 import { secondFactorSettingRoutes } from './second-factor-settings.js';
 import { memberRoutes } from './members.js';
+import { invitationManagementRoutes } from './invitations.js';
 
 /** Registers the management routes in their own encapsulated context. */
 export async function managementRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
@@ -32,4 +33,5 @@ export async function managementRoutes(app: FastifyInstance, rt: Runtime): Promi
   operatorRoutes(app, rt);
   secondFactorSettingRoutes(app, rt);
   memberRoutes(app, rt);
+  invitationManagementRoutes(app, rt);
 }

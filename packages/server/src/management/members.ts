@@ -1,7 +1,6 @@
 /**
  * Members of an environment and what the caller may do (docs/product.md "Delegated administration"):
- * - `GET /environments/{env}/members` (any member) and `POST /environments/{env}/invitations`
- *   (owners, operators: the link is answered once);
+ * - `GET /environments/{env}/members` (any member); invitations are in management/invitations.ts;
  * - `PATCH|DELETE /environments/{env}/members/{account_id}` (owners, operators; never the last
  *   owner, never one's own role);
  * - `GET /environments/{env}/capabilities`: the caller's role and capabilities there, so the console
@@ -15,13 +14,13 @@ import type { Runtime } from '../runtime.js';
 import { Forbidden } from '../errors/domain-errors.js';
 import { capabilitiesOf, grantLimit, MEMBER_ROLES, requireRoleChange } from '../auth/policy.js';
 import type { MemberRole } from '../auth/principal.js';
-import { createInvitation } from '../services/invitations.js';
 import { requireEnvironment } from '../services/environments.js';
 import { listEnvironmentMembers, membershipsOf, removeMember, setMemberRole } from '../services/members.js';
 import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, EnvParams, ERRORS, ERRORS_WITH_CONFLICT } from './schemas.js';
 
-const Role = Type.Union(
+/** A member role, as every member and invitation route takes and answers it. */
+export const Role = Type.Union(
   MEMBER_ROLES.map((r) => Type.Literal(r)),
   { description: 'owner, admin, developer or viewer' },
 );
@@ -29,17 +28,6 @@ const Member = Type.Object({ account_id: Type.String(), email: Type.String(), ro
 const MemberParams = Type.Object({
   env: EnvParams.properties.env,
   account_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
-});
-const InvitationCreate = Type.Object(
-  { email: Type.String({ minLength: 3, maxLength: 320 }), role: Role },
-  { additionalProperties: false },
-);
-const InvitationCreated = Type.Object({
-  link: Type.String({ description: 'Single-use; shown this once' }),
-  environment: Type.String(),
-  email: Type.String(),
-  role: Role,
-  expires_at: Type.String(),
 });
 const RoleChange = Type.Object({ role: Role }, { additionalProperties: false });
 const Capabilities = Type.Object({
@@ -57,7 +45,11 @@ const Me = Type.Object({
   memberships: Type.Array(Type.Object({ environment: Type.String(), role: Role })),
 });
 
-function consoleOnly(request: { principal?: { type: string } }): void {
+/**
+ * Members and invitations are managed by console accounts (operators, members) and the CLI only.
+ * @throws Forbidden for an integration's bearer token.
+ */
+export function consoleOnly(request: { principal?: { type: string } }): void {
   const type = request.principal?.type;
   if (type !== 'console' && type !== 'account' && type !== 'member')
     throw new Forbidden('members are managed from the console or the CLI');
@@ -80,29 +72,6 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
     async (request) => {
       consoleOnly(request);
       return { items: await listEnvironmentMembers(ctx, request.params.env) };
-    },
-  );
-  app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof InvitationCreate> }>(
-    '/environments/:env/invitations',
-    {
-      schema: {
-        ...tags,
-        summary: 'Invite an email with a role: a single-use link, shown once',
-        params: EnvParams,
-        body: InvitationCreate,
-        response: { 201: InvitationCreated, ...ERRORS },
-      },
-    },
-    async (request, reply) => {
-      consoleOnly(request);
-      const created = await createInvitation(
-        ctx,
-        actorFor(request),
-        request.params.env,
-        request.body.email,
-        request.body.role,
-      );
-      return reply.code(201).header('cache-control', 'no-store').send(created);
     },
   );
   app.patch<{ Params: Static<typeof MemberParams>; Body: Static<typeof RoleChange> }>(

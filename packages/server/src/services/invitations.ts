@@ -16,6 +16,9 @@ import { repositories, unitOfWork } from '../store/unit-of-work.js';
 import { newPasswordHash, normalizeEmail, verifyAdminPassword } from './admins.js';
 import { isUniqueViolation, requireEnvironment } from './environments.js';
 import { generateId } from './secrets.js';
+import { replacePendingOf } from './pending-invitations.js';
+
+export { listInvitations, revokeInvitation, type PendingInvitation } from './pending-invitations.js';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 /** Longest token accepted before any lookup (ours are 43 characters). */
@@ -23,6 +26,8 @@ export const MAX_INVITATION_TOKEN_LENGTH = 200;
 
 /** A new invitation, as shown once. */
 export interface InvitationCreated {
+  /** `inv_…`: what listing shows and revoking names. */
+  id: string;
   /** The link to open: `<issuer>/console/invitations/<token>`; not shown again. */
   link: string;
   environment: string;
@@ -41,7 +46,8 @@ export const invitationTokenDigest = digest;
 
 /**
  * Invites `email` into the environment `slug` with `role`; the link works once, for
- * `config.invitationTtl` seconds.
+ * `config.invitationTtl` seconds. A pending invitation of that email in the environment is
+ * revoked (audited `invitation.replace`): the newest invitation is the one that counts.
  * @param publicUrl the server's public URL the link starts with (default the issuer).
  * @throws NotFound for an unknown environment; InvalidInput `invalid_request` for a malformed email.
  */
@@ -57,12 +63,15 @@ export async function createInvitation(
   const normalized = normalizeEmail(email);
   if (!EMAIL.test(normalized)) throw new InvalidInput('email must look like name@example.com');
   const token = generateId(32);
+  const id = `inv_${generateId(12)}`;
   const now = nowSeconds(ctx.clock);
   const expiresAt = now + ctx.config.invitationTtl;
   await unitOfWork(ctx.store, async (uow) => {
     await uow.invitations.deleteSpent(now);
+    // A new invitation of the same email replaces a pending one (its link stops working).
+    await replacePendingOf(ctx, uow, actor, env.id, normalized);
     await uow.invitations.insert({
-      id: `inv_${generateId(12)}`,
+      id,
       tokenHash: digest(token),
       environmentId: env.id,
       email: normalized,
@@ -78,6 +87,7 @@ export async function createInvitation(
     );
   });
   return {
+    id,
     link: `${publicUrl.replace(/\/+$/, '')}/console/invitations/${token}`,
     environment: env.slug,
     email: normalized,
@@ -86,14 +96,14 @@ export async function createInvitation(
   };
 }
 
-const REFUSED = 'this invitation is unknown, used or expired';
+const REFUSED = 'this invitation is unknown, used, expired or revoked';
 
 /**
  * Accepts an invitation.
  * @param signedIn the account of the request's console session, if any: it must be the invited email.
  * @returns the account to sign in (new, or the existing one of that email).
- * @throws InvalidInput `invalid_invitation` for an unknown, used or expired token (also the loser
- *   of concurrent accepts); Forbidden when signed in as another email; Unauthenticated
+ * @throws InvalidInput `invalid_invitation` for an unknown, used, expired or revoked token (also the
+ *   loser of concurrent accepts, or of an accept racing a revoke); Forbidden when signed in as another email; Unauthenticated
  *   `invalid_credentials` for a wrong password of an existing account; InvalidInput
  *   `invalid_request` for a weak password of a new account; Conflict when two accepts of one new
  *   email raced.

@@ -1,9 +1,11 @@
-/** `gatehouse member …`: environment members with roles, and invitations (docs/product.md "Delegated administration"). */
+/** `gatehouse member …`: environment members with roles, and invitations: create, list pending, revoke (docs/product.md "Delegated administration"). */
 import type { Command } from 'commander';
 import { registerMemberInvite } from './invite.js';
 import { registerMemberList } from './list.js';
 import { registerMemberSetRole } from './set-role.js';
 import { registerMemberRemove } from './remove.js';
+import { registerMemberInvitations } from './invitations.js';
+import { registerMemberRevokeInvitation } from './revoke-invitation.js';
 
 /** Registers `gatehouse member` and its subcommands on `root`. */
 export function memberCommand(root: Command): void {
@@ -12,4 +14,6 @@ export function memberCommand(root: Command): void {
   registerMemberList(member);
   registerMemberSetRole(member);
   registerMemberRemove(member);
+  registerMemberInvitations(member);
+  registerMemberRevokeInvitation(member);
 }

@@ -5,8 +5,9 @@ import { output, withContext } from '../../io.js';
 import { parseRole } from './roles.js';
 
 /**
- * Registers `member invite`. Prints the link (`{link, environment, email, role, expires_at}` with
- * `--json`); it works once, until it expires (`GATEHOUSE_INVITATION_TTL`, default 7 days).
+ * Registers `member invite`. Prints the link (`{id, link, environment, email, role, expires_at}` with
+ * `--json`); it works once, until it expires (`GATEHOUSE_INVITATION_TTL`, default 7 days) or is
+ * revoked (`member revoke-invitation ID`). A pending invitation of the same email is replaced.
  * @throws (from the action) NotFound for an unknown environment; ApiError 400 for a malformed email.
  */
 export function registerMemberInvite(member: Command): void {
@@ -28,7 +29,7 @@ export function registerMemberInvite(member: Command): void {
         cmd,
         created,
         (c) =>
-          `Invitation for ${c.email} (${c.role} of ${c.environment}), valid until ${c.expires_at}; it is not shown again:\n${c.link}`,
+          `Invitation ${c.id} for ${c.email} (${c.role} of ${c.environment}), valid until ${c.expires_at}; it is not shown again:\n${c.link}`,
       );
     });
 }

@@ -1,9 +1,11 @@
 /**
  * `invitations`: single-use, expiring links to join an environment with a role. Only the SHA-256
  * of the token is stored; {@link InvitationRepository.claim} marks one used with a conditional
- * update, so of concurrent accepts exactly one wins.
+ * update, so of concurrent accepts exactly one wins; {@link InvitationRepository.revoke} deletes a
+ * pending one with a conditional delete, so a revoke and an accept racing can't both succeed.
  * @packageDocumentation
  */
+import type { InvitationTable } from '../schema.js';
 import type { Queryable } from './queryable.js';
 
 /** An invitation as stored (never the token). Times in seconds since the epoch. */
@@ -16,6 +18,21 @@ export interface InvitationRecord {
   createdAt: number;
   expiresAt: number;
   usedAt: number | null;
+}
+
+const COLUMNS = ['id', 'environment_id', 'email', 'role', 'invited_by', 'created_at', 'expires_at', 'used_at'] as const;
+
+function toRecord(r: Omit<InvitationTable, 'token_hash'>): InvitationRecord {
+  return {
+    id: r.id,
+    environmentId: r.environment_id,
+    email: r.email,
+    role: r.role,
+    invitedBy: r.invited_by,
+    createdAt: Number(r.created_at),
+    expiresAt: Number(r.expires_at),
+    usedAt: r.used_at === null ? null : Number(r.used_at),
+  };
 }
 
 /** The `invitations` table. */
@@ -44,20 +61,47 @@ export class InvitationRepository {
   async byTokenHash(tokenHash: string): Promise<InvitationRecord | undefined> {
     const r = await this.db
       .selectFrom('invitations')
-      .selectAll()
+      .select(COLUMNS)
       .where('token_hash', '=', tokenHash)
       .executeTakeFirst();
-    if (!r) return undefined;
-    return {
-      id: r.id,
-      environmentId: r.environment_id,
-      email: r.email,
-      role: r.role,
-      invitedBy: r.invited_by,
-      createdAt: Number(r.created_at),
-      expiresAt: Number(r.expires_at),
-      usedAt: r.used_at === null ? null : Number(r.used_at),
-    };
+    return r && toRecord(r);
+  }
+
+  /**
+   * The pending (unused, unexpired at `now`, seconds) invitations of an environment, oldest first,
+   * at most `limit`; only those of `email` (normalized), or the one `id`, when given.
+   */
+  async pendingIn(
+    environmentId: string,
+    now: number,
+    { limit, email, id }: { limit: number; email?: string; id?: string },
+  ): Promise<InvitationRecord[]> {
+    let q = this.db
+      .selectFrom('invitations')
+      .select(COLUMNS)
+      .where('environment_id', '=', environmentId)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now);
+    if (email !== undefined) q = q.where('email', '=', email);
+    if (id !== undefined) q = q.where('id', '=', id);
+    const rows = await q.orderBy('created_at').orderBy('id').limit(limit).execute();
+    return rows.map(toRecord);
+  }
+
+  /**
+   * Deletes the invitation `id` of `environmentId` if it is still pending at `now` (seconds): one
+   * conditional statement, so of a revoke and an accept ({@link claim}) racing exactly one wins.
+   * @returns true when it was pending and is gone.
+   */
+  async revoke(id: string, environmentId: string, now: number): Promise<boolean> {
+    const r = await this.db
+      .deleteFrom('invitations')
+      .where('id', '=', id)
+      .where('environment_id', '=', environmentId)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) === 1;
   }
 
   /**

@@ -1,0 +1,95 @@
+/**
+ * Invitations to an environment (docs/product.md "Delegated administration"):
+ * - `POST /environments/{env}/invitations` (owners, operators): a single-use link, answered once;
+ *   a pending invitation of the same email is replaced;
+ * - `GET /environments/{env}/invitations` (anyone who reads the members): the pending ones, never
+ *   their tokens;
+ * - `DELETE /environments/{env}/invitations/{id}` (owners, operators): revoke a pending one.
+ * Console sessions only; every check is in auth/policy.ts (role-policy.ts's ROUTE_CAPABILITIES).
+ * @packageDocumentation
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { PendingInvitation } from '@gatehouse/contracts';
+import type { Runtime } from '../runtime.js';
+import { createInvitation, listInvitations, revokeInvitation } from '../services/invitations.js';
+import { actorFor } from './authenticate.js';
+import { consoleOnly, Role } from './members.js';
+import { COMMON, EnvParams, ERRORS } from './schemas.js';
+
+const InvitationCreate = Type.Object(
+  { email: Type.String({ minLength: 3, maxLength: 320 }), role: Role },
+  { additionalProperties: false },
+);
+const InvitationCreated = Type.Object({
+  id: Type.String({ description: 'inv_…: what revoking names' }),
+  link: Type.String({ description: 'Single-use; shown this once' }),
+  environment: Type.String(),
+  email: Type.String(),
+  role: Role,
+  expires_at: Type.String(),
+});
+const InvitationParams = Type.Object({
+  env: EnvParams.properties.env,
+  id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+});
+
+/** Registers the invitation routes. */
+export function invitationManagementRoutes(app: FastifyInstance, rt: Runtime): void {
+  const { ctx } = rt;
+  const tags = { ...COMMON, tags: ['members'] };
+  app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof InvitationCreate> }>(
+    '/environments/:env/invitations',
+    {
+      schema: {
+        ...tags,
+        summary: 'Invite an email with a role: a single-use link, shown once (replaces a pending one of that email)',
+        params: EnvParams,
+        body: InvitationCreate,
+        response: { 201: InvitationCreated, ...ERRORS },
+      },
+    },
+    async (request, reply) => {
+      consoleOnly(request);
+      const created = await createInvitation(
+        ctx,
+        actorFor(request),
+        request.params.env,
+        request.body.email,
+        request.body.role,
+      );
+      return reply.code(201).header('cache-control', 'no-store').send(created);
+    },
+  );
+  app.get<{ Params: Static<typeof EnvParams> }>(
+    '/environments/:env/invitations',
+    {
+      schema: {
+        ...tags,
+        summary: 'List the pending invitations (not used, expired or revoked), oldest first',
+        params: EnvParams,
+        response: { 200: Type.Object({ items: Type.Array(PendingInvitation) }), ...ERRORS },
+      },
+    },
+    async (request) => {
+      consoleOnly(request);
+      return { items: await listInvitations(ctx, request.params.env) };
+    },
+  );
+  app.delete<{ Params: Static<typeof InvitationParams> }>(
+    '/environments/:env/invitations/:id',
+    {
+      schema: {
+        ...tags,
+        summary: 'Revoke a pending invitation: its link is refused from then on',
+        params: InvitationParams,
+        response: { 204: Type.Null(), ...ERRORS },
+      },
+    },
+    async (request, reply) => {
+      consoleOnly(request);
+      await revokeInvitation(ctx, actorFor(request), request.params.env, request.params.id);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -8,6 +8,7 @@
  * `test-results/console-actions-*.png`.
  */
 import type { BrowserContext, Page } from 'playwright-core';
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '@gatehouse/testing/server';
 import { testKey } from '@gatehouse/testing/assertion';
@@ -156,6 +157,19 @@ describe('console actions in the browser', () => {
       await expect(page.getByTestId('totp-required-note').textContent()).resolves.toMatch(
         /Environment alpha requires two-factor authentication of its members/,
       );
+      // Enrolled, the owner can't turn it off while alpha requires it: no dead "Turn off", a note.
+      await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+      const secret = (await page.getByLabel('TOTP secret').textContent())!.trim();
+      const totp = new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: 'SHA1' });
+      await page.getByLabel('Code from the app').fill(totp.generate({ timestamp: t.clock.now() }));
+      await page.getByRole('button', { name: 'Turn on' }).click();
+      await page.getByRole('button', { name: 'I saved them' }).click();
+      await expect(page.getByTestId('totp-kept-note').textContent()).resolves.toMatch(
+        /Environment alpha requires two-factor authentication of its members\. It can't be turned off\./,
+      );
+      await expect(page.getByRole('button', { name: 'Turn off' }).count()).resolves.toBe(0);
+      await expectAccessible(page, 'profile: TOTP kept on by an environment');
+      await shots('03b-owner-totp-kept');
       await setRequireTotp(t.server.runtime.ctx, CLI_ACTOR, 'alpha', false);
     },
   );

@@ -185,12 +185,29 @@ describe.each(STORE_KINDS)('TOTP second factor (%s)', (kind) => {
     // The member's own list and profile stay open, so it can enrol.
     expect((await call(t, { session: m }, 'GET', '/environments')).status).toBe(200);
     t.clock.advance(30);
-    await enrol(t, m);
+    const enrolled = await enrol(t, m);
     expect((await call(t, { session: m }, 'GET', '/environments/default/integrations')).status).toBe(200);
-    expect(await profileOf(m)).toMatchObject({ totp_required: false, totp_required_environments: ['default'] });
+    expect(await profileOf(m)).toMatchObject({
+      totp_required: false,
+      totp_required_environments: ['default'],
+      totp_can_turn_off: false,
+    });
+    // While the environment requires it, the member can't turn TOTP off (it would lock itself out).
+    t.clock.advance(30);
+    const kept = await post(t, m, '/profile/totp/disable', { code: codeAt(t, enrolled.secret) });
+    expect(kept.status).toBe(409);
+    expect(kept.body.error_description).toBe('TOTP is required of the members of environment default');
+    expect((await call(t, { session: m }, 'GET', '/environments/default/integrations')).status).toBe(200);
     expect(
       (await call(t, { session: s }, 'PUT', '/environments/default/require-totp', { required: false })).status,
     ).toBe(200);
+    // Both changes of the requirement are in the environment's own audit log.
+    const audit = await call(t, { session: s }, 'GET', '/environments/default/audit?action=environment.require_totp');
+    expect((audit.body.items as { target: string }[]).map((e) => e.target)).toEqual(['default:off', 'default:on']);
+    // Once it isn't required, the member may turn it off.
+    expect(await profileOf(m)).toMatchObject({ totp_required_environments: [], totp_can_turn_off: true });
+    t.clock.advance(30);
+    expect((await post(t, m, '/profile/totp/disable', { code: codeAt(t, enrolled.secret) })).status).toBe(204);
   });
 });
 

@@ -52,4 +52,6 @@ export interface Profile {
   totp_required: boolean;
   /** Slugs of the account's environments that require TOTP. */
   totp_required_environments: string[];
+  /** TOTP is on and not required of the account, so it may be turned off. */
+  totp_can_turn_off: boolean;
 }

@@ -140,6 +140,8 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
   };
   const disable = (e: FormEvent) => {
     e.preventDefault();
+    // Enter in the code field submits the form; while TOTP is required there is nothing to turn off.
+    if (!profile.totp_can_turn_off) return;
     void run(async () => {
       await api('POST', '/profile/totp/disable', { code: code.trim() });
       notifications.show({
@@ -243,10 +245,17 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
                 <Button variant="default" loading={busy} onClick={() => void regenerate()} disabled={!code.trim()}>
                   New recovery codes
                 </Button>
-                <Button type="submit" color="red" variant="outline" loading={busy}>
-                  Turn off
-                </Button>
+                {profile.totp_can_turn_off && (
+                  <Button type="submit" color="red" variant="outline" loading={busy}>
+                    Turn off
+                  </Button>
+                )}
               </Group>
+              {!profile.totp_can_turn_off && (
+                <Text size="sm" c="dimmed" data-testid="totp-kept-note">
+                  {requiredBy(profile.totp_required_environments)} It can't be turned off.
+                </Text>
+              )}
             </Stack>
           </form>
         ) : (

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { Conflict, Unauthenticated } from '../errors/domain-errors.js';
+import { Unauthenticated } from '../errors/domain-errors.js';
 import type { AccountPrincipal, ConsolePrincipal } from '../auth/principal.js';
 import { MAX_PASSWORD_LENGTH } from '../services/admins.js';
 import { recordAudit } from '../services/audit.js';
@@ -47,6 +47,10 @@ const Profile = Type.Object({
   }),
   totp_required_environments: Type.Array(Type.String(), {
     description: 'Slugs of the environments the account is a member of that require TOTP',
+  }),
+  totp_can_turn_off: Type.Boolean({
+    description:
+      'TOTP is on and not required of the account (server-wide or by its environments), so it may be turned off',
   }),
 });
 const Enrolment = Type.Object({
@@ -93,6 +97,7 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime): Promise<
         totp,
         totp_required: required && !totp.enabled && p.authMethod === 'password',
         totp_required_environments: environments,
+        totp_can_turn_off: totp.enabled && !required,
       };
     },
   );
@@ -153,16 +158,14 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime): Promise<
     {
       schema: {
         ...common,
-        summary: 'Turn TOTP off (needs a current code or a recovery code)',
+        summary: 'Turn TOTP off (needs a current code or a recovery code; 409 while TOTP is required of the account)',
         body: Code,
         response: { 204: Type.Null(), ...errors },
       },
     },
     async (request, reply) => {
       const p = await signedIn(request);
-      if (ctx.config.requireTotp) throw new Conflict('TOTP is required on this server');
-      await disableTotp(ctx, p.adminId, request.body.code);
-      await recordAudit(ctx, actor(p, request), { environmentId: null, action: 'admin.totp_disable' }, ctx.clock.now());
+      await disableTotp(ctx, actor(p, request), p.adminId, request.body.code);
       return reply.code(204).send();
     },
   );

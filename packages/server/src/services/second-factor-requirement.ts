@@ -45,7 +45,7 @@ export async function setRequireTotp(ctx: Context, actor: Actor, env: string, re
     await uow.change('environment', id, nowSeconds(ctx.clock));
     await uow.audit(
       actor,
-      { environmentId: null, action: 'environment.require_totp', target: `${env}:${required ? 'on' : 'off'}` },
+      { environmentId: id, action: 'environment.require_totp', target: `${env}:${required ? 'on' : 'off'}` },
       ctx.clock.now(),
     );
   });

@@ -7,10 +7,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
-import type { Context } from '../context.js';
+import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { Conflict, InvalidInput } from '../errors/domain-errors.js';
 import { repositories, unitOfWork } from '../store/unit-of-work.js';
+import { environmentsRequiringTotp } from './second-factor-requirement.js';
 
 /** Recovery codes issued at enrolment (each single use). */
 export const RECOVERY_CODES = 10;
@@ -157,13 +158,25 @@ export async function totpStatus(
 }
 
 /**
- * Disables TOTP after a valid code (TOTP or recovery).
- * @throws InvalidInput `invalid_code` (400) when the code is not accepted.
+ * Disables TOTP after a valid code (TOTP or recovery), audited as `admin.totp_disable` in the same
+ * unit of work. Refused while TOTP is required of the account: server-wide, or by an environment
+ * it is a member of (it would lock itself out of that environment).
+ * @throws Conflict (409) while TOTP is required of the account; InvalidInput `invalid_code` (400)
+ * when the code is not accepted.
  */
-export async function disableTotp(ctx: Context, accountId: string, code: string): Promise<void> {
+export async function disableTotp(ctx: Context, actor: Actor, accountId: string, code: string): Promise<void> {
+  if (ctx.config.requireTotp) throw new Conflict('TOTP is required on this server');
+  const requiring = await environmentsRequiringTotp(ctx, accountId);
+  if (requiring.length > 0)
+    throw new Conflict(
+      `TOTP is required of the members of ${requiring.length === 1 ? 'environment' : 'environments'} ${requiring.join(', ')}`,
+    );
   if (!(await verifySecondFactor(ctx, accountId, code)))
     throw new InvalidInput('the code is wrong or was used already', 'invalid_code');
-  await unitOfWork(ctx.store, (uow) => uow.secondFactors.deleteAll(accountId));
+  await unitOfWork(ctx.store, async (uow) => {
+    await uow.secondFactors.deleteAll(accountId);
+    await uow.audit(actor, { environmentId: null, action: 'admin.totp_disable' }, ctx.clock.now());
+  });
 }
 
 /**

@@ -111,6 +111,11 @@ describe('members in the browser', () => {
     await page.reload();
     await page.getByRole('table', { name: 'Members' }).waitFor();
     await expect(page.getByTestId('invitation-link').count()).resolves.toBe(0);
+    // J-91 the last owner can be neither demoted nor removed: the console doesn't offer it.
+    const members = page.getByRole('table', { name: 'Members' });
+    await expect(members.getByRole('button', { name: 'Remove olga@tenant-a.test' }).count()).resolves.toBe(0);
+    await expect(members.getByTestId('last-owner-note').textContent()).resolves.toBe('Last owner');
+    await expect(members.getByLabel('Role of olga@tenant-a.test').isDisabled()).resolves.toBe(true);
   });
 
   it(

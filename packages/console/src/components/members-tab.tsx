@@ -47,6 +47,7 @@ const SHORT = ROLES.map((r) => ({ value: r.value, label: r.value[0]!.toUpperCase
 /** The Members tab of `env`. */
 export function MembersTab({ env }: { env: string }) {
   const members = useRequest(() => api<{ items: Member[] }>('GET', `/environments/${seg(env)}/members`), [env]);
+  const owners = members.data?.items.filter((m) => m.role === 'owner').length ?? 0;
   const canManage = useCan('members:write');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<string | null>('developer');
@@ -161,39 +162,57 @@ export function MembersTab({ env }: { env: string }) {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {members.data.items.map((m) => (
-                <Table.Tr key={m.account_id}>
-                  <Table.Td style={{ wordBreak: 'break-all' }}>{m.email}</Table.Td>
-                  <Table.Td>
-                    {canManage ? (
-                      <Select
-                        aria-label={`Role of ${m.email}`}
-                        data={SHORT}
-                        value={m.role}
-                        onChange={(v) => void change(m, v)}
-                        allowDeselect={false}
-                        w={140}
-                      />
-                    ) : (
-                      <Text size="sm">{m.role}</Text>
-                    )}
-                  </Table.Td>
-                  {canManage && (
-                    <Table.Td ta="right">
-                      <Tooltip label={`Remove ${m.email}`} withArrow>
-                        <ActionIcon
-                          variant="subtle"
-                          color="red"
-                          aria-label={`Remove ${m.email}`}
-                          onClick={() => void remove(m)}
-                        >
-                          <IconTrash size={18} aria-hidden />
-                        </ActionIcon>
-                      </Tooltip>
+              {members.data.items.map((m) => {
+                // The server refuses to demote or remove the last owner (409): don't offer it.
+                const lastOwner = m.role === 'owner' && owners === 1;
+                return (
+                  <Table.Tr key={m.account_id}>
+                    <Table.Td style={{ wordBreak: 'break-all' }}>{m.email}</Table.Td>
+                    <Table.Td>
+                      {canManage ? (
+                        <Select
+                          aria-label={`Role of ${m.email}`}
+                          data={SHORT}
+                          value={m.role}
+                          onChange={(v) => void change(m, v)}
+                          allowDeselect={false}
+                          disabled={lastOwner}
+                          w={140}
+                        />
+                      ) : (
+                        <Text size="sm">{m.role}</Text>
+                      )}
                     </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
+                    {canManage && (
+                      <Table.Td ta="right">
+                        {lastOwner ? (
+                          <Tooltip
+                            label="The last owner can't be demoted or removed: make another member owner first"
+                            withArrow
+                            multiline
+                            w={240}
+                          >
+                            <Text size="sm" c="dimmed" data-testid="last-owner-note">
+                              Last owner
+                            </Text>
+                          </Tooltip>
+                        ) : (
+                          <Tooltip label={`Remove ${m.email}`} withArrow>
+                            <ActionIcon
+                              variant="subtle"
+                              color="red"
+                              aria-label={`Remove ${m.email}`}
+                              onClick={() => void remove(m)}
+                            >
+                              <IconTrash size={18} aria-hidden />
+                            </ActionIcon>
+                          </Tooltip>
+                        )}
+                      </Table.Td>
+                    )}
+                  </Table.Tr>
+                );
+              })}
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>

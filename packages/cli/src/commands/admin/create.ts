@@ -25,7 +25,7 @@ export async function readPassword(input: NodeJS.ReadableStream = process.stdin)
 export function registerAdminCreate(admin: Command): void {
   admin
     .command('create')
-    .description('create a console administrator (the password is read from standard input)')
+    .description('create an operator, a server-wide console administrator (the password is read from standard input)')
     .requiredOption('--email <email>', 'email to sign in with')
     .option('--password-stdin', 'read the password from standard input (required: never pass it as an argument)')
     .action(async (opts: { email: string; passwordStdin?: boolean }, cmd: Command) => {
@@ -36,6 +36,6 @@ export function registerAdminCreate(admin: Command): void {
       if (process.stdin.isTTY) process.stderr.write('Password (then Enter and Ctrl-D): ');
       const password = await readPassword();
       const created = await withContext(cmd, (ctx) => admins.createAdmin(ctx, CLI_ACTOR, opts.email, password));
-      output(cmd, created, (a) => `Created administrator ${a.email}. Sign in at /console/.`);
+      output(cmd, created, (a) => `Created operator ${a.email}. Sign in at /console/.`);
     });
 }

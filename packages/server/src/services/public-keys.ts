@@ -7,19 +7,10 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { exportJWK, type JWK } from 'jose';
 import { InvalidInput } from '../errors/domain-errors.js';
+import { ASYMMETRIC_ALGS } from '../auth/client-key.js';
 
-/** Asymmetric algorithms a tenant key may be registered for. */
-export const PUBLIC_KEY_ALGS = [
-  'ES256',
-  'ES384',
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'EdDSA',
-] as const;
+/** Asymmetric algorithms a tenant key may be registered for: the same as an integration's keys. */
+export const PUBLIC_KEY_ALGS = ASYMMETRIC_ALGS;
 /** HMAC algorithms verified with the environment secret. */
 export const SECRET_ALGS = ['HS256', 'HS384', 'HS512'] as const;
 

@@ -12,6 +12,14 @@ export const PG_URL = process.env.GATEHOUSE_TEST_DATABASE_URL;
 /** `['sqlite']`, plus `'postgres'` when GATEHOUSE_TEST_DATABASE_URL is set. */
 export const STORE_KINDS: StoreKind[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
+/**
+ * The stores an HTTP behaviour test runs on: the embedded store only (issue #24). HTTP behaviour is
+ * the same on both stores; what differs is SQL, tested where it lives (the repository contract tests)
+ * and in the files whose subject is the store itself (concurrency, locking, multi-node, outages),
+ * which use {@link STORE_KINDS}.
+ */
+export const HTTP_STORE_KINDS: StoreKind[] = ['sqlite'];
+
 /** A fresh master key (base64). */
 export const MASTER_KEY = randomBytes(32).toString('base64');
 

@@ -6,7 +6,7 @@
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { storePlace, type Config } from './config/config.js';
-import { CLI_ACTOR, type Context } from './context.js';
+import { CLI_ACTOR, NO_CACHES, NO_PENDING_USAGE, type Context, type LocalCaches } from './context.js';
 import { Sealer } from './keys/master-key.js';
 import { unlockStore } from './keys/unlock-store.js';
 import { KeyRing } from './keys/key-ring.js';
@@ -84,7 +84,8 @@ export interface RuntimeDeps {
 }
 
 /**
- * Opens the store and builds a context (no caches, no feed): what CLI commands need.
+ * Opens the store and builds a context (no caches, no feed, no usage ledger: their no-op
+ * versions): what CLI commands need.
  * @throws MasterKeyRefused when this process's master key is not the store's (H-79); the store is closed.
  */
 export async function openContext(config: Config, deps: RuntimeDeps = {}): Promise<Context> {
@@ -98,7 +99,15 @@ export async function openContext(config: Config, deps: RuntimeDeps = {}): Promi
     await store.close();
     throw err;
   }
-  return { config, store, db: store.db, sealer: new Sealer(masterKey), clock: deps.clock ?? systemClock };
+  return {
+    config,
+    store,
+    db: store.db,
+    sealer: new Sealer(masterKey),
+    clock: deps.clock ?? systemClock,
+    usage: NO_PENDING_USAGE,
+    caches: NO_CACHES,
+  };
 }
 
 /**
@@ -116,7 +125,9 @@ export async function prepareStore(ctx: Context): Promise<void> {
  * @throws Error when the store can't be opened or migrated.
  */
 export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Promise<Runtime> {
-  const ctx = await openContext(config, deps);
+  // The caches are built over the CLI's context; services get the runtime's, below.
+  const base = await openContext(config, deps);
+  let ctx = base;
   try {
     await prepareStore(ctx);
     const keys = new KeyRing(ctx);
@@ -151,6 +162,9 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     await changes.start();
     const usage = new UsageLedger(storeLastUsedWriter(ctx), ctx.clock);
     usage.start();
+    // One dependency graph: every service answers with this node's pending last uses and
+    // refreshes this node's caches after its own commits.
+    ctx = { ...base, usage, caches: localCaches(coherence) };
     const stopMaintenance = scheduleMaintenance(ctx);
     return {
       ctx,
@@ -197,6 +211,19 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     await ctx.store.close();
     throw err;
   }
+}
+
+/**
+ * The services' view of `coherence`: a change this process just committed is applied to its
+ * caches at once, as the change feed will apply it again. A refresh that fails (the store went
+ * away after the commit) is left to the feed, which retries it; the command itself succeeded.
+ */
+function localCaches(coherence: Coherence): LocalCaches {
+  return {
+    async committed(changes) {
+      if (changes.length) await coherence.apply(changes).catch(() => undefined);
+    },
+  };
 }
 
 /**

@@ -63,7 +63,7 @@ export class Coherence {
    * or reloaded once per batch, however many of its changes the batch holds.
    * @throws the first store error of a reload, after every other invalidation was done.
    */
-  async apply(batch: readonly Change[]): Promise<void> {
+  async apply(batch: readonly Pick<Change, 'kind' | 'ref'>[]): Promise<void> {
     const todo = new Map<Invalidation, string[]>();
     for (const c of batch) {
       for (const what of INVALIDATES[c.kind]) {

@@ -59,7 +59,6 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
         limit: request.query.limit,
         cursor: request.query.cursor,
         q: request.query.q?.trim() || undefined,
-        usage: rt.usage,
         by: principalOf(request),
       }),
   );
@@ -99,7 +98,7 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
     },
     async (request) => {
       const { env, client } = await requireIntegration(ctx, request.params.client_id, request.params.env);
-      return integrationDto(env, client, await usageOfOne(ctx, client, rt.usage), principalOf(request));
+      return integrationDto(env, client, await usageOfOne(ctx, client), principalOf(request));
     },
   );
   app.patch<{ Params: Static<typeof IntegrationParams>; Body: Static<typeof IntegrationUpdate> }>(

@@ -14,9 +14,10 @@ import { requireIntegrationAction } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
 import { MAX_CLIENT_KEYS, toClientKey, UnacceptableKey } from '../auth/client-key.js';
 import { jwksUriPolicy } from '../auth/jwks-fetcher.js';
-import { unitOfWork, type UnitOfWork } from '../store/unit-of-work.js';
+import type { UnitOfWork } from '../store/unit-of-work.js';
 import type { ClientKeyRecord } from '../store/repositories/integrations.js';
-import { requireIntegration } from './integration-lookup.js';
+import { lockIntegration, requireIntegration } from './integration-lookup.js';
+import { command } from './command.js';
 
 /**
  * A registrable key from a JWK.
@@ -85,18 +86,19 @@ export async function addClientKey(
   slug?: string,
   by?: Principal,
 ): Promise<ClientKey> {
-  const { env, client } = await requireIntegration(ctx, clientId, slug);
-  requireIntegrationAction(by, env, client, 'manage_keys');
   const now = nowSeconds(ctx.clock);
   const key = await clientKeyFrom(jwk, now);
-  if (client.keys.some((k) => k.kid === key.kid))
-    throw new Conflict(`the integration already has a key ${JSON.stringify(key.kid)}`);
-  if (client.keys.length >= MAX_CLIENT_KEYS)
-    throw new InvalidInput(
-      `an integration holds at most ${MAX_CLIENT_KEYS} keys: remove one first`,
-      'invalid_client_metadata',
-    );
-  await unitOfWork(ctx.store, async (uow) => {
+  // Decided on the integration and its keys as they are in the transaction (docs/security.md K-100).
+  await command(ctx, async (uow) => {
+    const { env, client } = await lockIntegration(ctx, uow, clientId, slug);
+    requireIntegrationAction(by, env, client, 'manage_keys');
+    if (client.keys.some((k) => k.kid === key.kid))
+      throw new Conflict(`the integration already has a key ${JSON.stringify(key.kid)}`);
+    if (client.keys.length >= MAX_CLIENT_KEYS)
+      throw new InvalidInput(
+        `an integration holds at most ${MAX_CLIENT_KEYS} keys: remove one first`,
+        'invalid_client_metadata',
+      );
     await uow.integrations.insertKeys(client.id, [key]);
     await changed(uow, client.id, now);
     await uow.audit(
@@ -125,11 +127,11 @@ export async function removeClientKey(
   slug?: string,
   by?: Principal,
 ): Promise<void> {
-  const { env, client } = await requireIntegration(ctx, clientId, slug);
-  requireIntegrationAction(by, env, client, 'manage_keys');
-  if (!client.keys.some((k) => k.kid === kid)) throw new NotFound('key');
   const now = nowSeconds(ctx.clock);
-  await unitOfWork(ctx.store, async (uow) => {
+  await command(ctx, async (uow) => {
+    const { env, client } = await lockIntegration(ctx, uow, clientId, slug);
+    requireIntegrationAction(by, env, client, 'manage_keys');
+    if (!client.keys.some((k) => k.kid === kid)) throw new NotFound('key');
     await uow.integrations.deleteKey(client.id, kid);
     await changed(uow, client.id, now);
     await uow.audit(

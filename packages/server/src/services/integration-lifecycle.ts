@@ -6,10 +6,10 @@
  */
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { unitOfWork } from '../store/unit-of-work.js';
 import { isSelf, requireIntegrationAction } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
-import { requireIntegration } from './integration-lookup.js';
+import { lockIntegration } from './integration-lookup.js';
+import { command } from './command.js';
 import { generateSecret, hashSecret } from './secrets.js';
 
 /**
@@ -30,14 +30,16 @@ export async function rotateSecret(
   slug?: string,
   by?: Principal,
 ): Promise<{ client_id: string; client_secret: string }> {
-  const { env, client } = await requireIntegration(ctx, clientId, slug);
-  // A member (a developer) rotates only secrets of integrations within its grant limit, like an
-  // integration; a key-only integration has no secret to rotate (409).
-  requireIntegrationAction(by, env, client, 'rotate_secret');
-  const byOther = !!by && (by.type === 'integration' || by.type === 'member') && !isSelf(by, client);
   const now = nowSeconds(ctx.clock);
   const secret = generateSecret();
-  await unitOfWork(ctx.store, async (uow) => {
+  // Decided on the integration as it is in the transaction (docs/security.md K-100): of two
+  // rotations at once, the second keeps the first one's secret as the previous one.
+  await command(ctx, async (uow) => {
+    const { env, client } = await lockIntegration(ctx, uow, clientId, slug);
+    // A member (a developer) rotates only secrets of integrations within its grant limit, like an
+    // integration; a key-only integration has no secret to rotate (409).
+    requireIntegrationAction(by, env, client, 'rotate_secret');
+    const byOther = !!by && (by.type === 'integration' || by.type === 'member') && !isSelf(by, client);
     await uow.integrations.update(
       client.id,
       {
@@ -78,10 +80,10 @@ export async function revokeIntegrationTokens(
   slug?: string,
   by?: Principal,
 ): Promise<number> {
-  const { env, client } = await requireIntegration(ctx, clientId, slug);
-  requireIntegrationAction(by, env, client, 'revoke_tokens');
   const now = nowSeconds(ctx.clock);
-  return unitOfWork(ctx.store, async (uow) => {
+  return command(ctx, async (uow) => {
+    const { env, client } = await lockIntegration(ctx, uow, clientId, slug);
+    requireIntegrationAction(by, env, client, 'revoke_tokens');
     const revoked = await uow.tokens.revokeOfIntegration(client.id, now, { unexpiredOnly: true });
     await uow.integrations.update(client.id, {}, now, true);
     await uow.integrations.endReuse(client.id);
@@ -107,10 +109,10 @@ export async function deleteIntegration(
   slug?: string,
   by?: Principal,
 ): Promise<void> {
-  const { env, client } = await requireIntegration(ctx, clientId, slug);
-  requireIntegrationAction(by, env, client, 'delete');
   const now = nowSeconds(ctx.clock);
-  await unitOfWork(ctx.store, async (uow) => {
+  await command(ctx, async (uow) => {
+    const { env, client } = await lockIntegration(ctx, uow, clientId, slug);
+    requireIntegrationAction(by, env, client, 'delete');
     await uow.tokens.revokeOfIntegration(client.id, now, { unexpiredOnly: false });
     await uow.integrations.delete(client.id);
     await uow.change('integration', client.id, now);

@@ -1,8 +1,9 @@
 /**
  * The visibility part of an integration's wire form (issue #19): last use, when its secret was
  * issued, when a rotated-out secret stops working, live tokens. Last use merges what this node
- * holds in memory and has not written yet (services/usage-ledger.ts, passed in by the caller that
- * holds the runtime) with the stored time.
+ * holds in memory and has not written yet (`ctx.usage`, the runtime's ledger,
+ * services/usage-ledger.ts; nothing for the CLI) with the stored time, whichever command or read
+ * answers the integration.
  * @packageDocumentation
  */
 import type { Context } from '../context.js';
@@ -22,26 +23,13 @@ export interface UsageFields {
   live_tokens: number;
 }
 
-/** Last-use times held in memory and not written yet (the runtime's {@link UsageLedger}). */
-export interface PendingUsage {
-  /** The not yet written last-use time of integration `id` (seconds), if any. */
-  pending(id: string): number | undefined;
-}
-
-/** No pending use: what a process that serves no requests (the CLI) knows. */
-export const NO_PENDING_USAGE: PendingUsage = { pending: () => undefined };
-
 const iso = (seconds: number | null) => (seconds === null ? null : new Date(seconds * 1000).toISOString());
 
 /**
  * Usage fields of `clients` (one environment or several), by internal integration id: two reads,
- * whatever the count. `ledger` adds this node's last uses not written yet.
+ * whatever the count, with this node's last uses not written yet (`ctx.usage`).
  */
-export async function usageOf(
-  ctx: Context,
-  clients: readonly ClientRecord[],
-  ledger: PendingUsage = NO_PENDING_USAGE,
-): Promise<Map<string, UsageFields>> {
+export async function usageOf(ctx: Context, clients: readonly ClientRecord[]): Promise<Map<string, UsageFields>> {
   const now = nowSeconds(ctx.clock);
   const stored = await repositories(ctx.store).integrationUsage.load(
     clients.map((c) => c.id),
@@ -50,7 +38,7 @@ export async function usageOf(
   const out = new Map<string, UsageFields>();
   for (const c of clients) {
     const u = stored.get(c.id);
-    const pending = ledger.pending(c.id);
+    const pending = ctx.usage.pending(c.id);
     const stored_ = u?.lastUsedAt ?? null;
     const last = pending !== undefined && (stored_ === null || pending > stored_) ? pending : stored_;
     const previousEnd =
@@ -68,10 +56,6 @@ export async function usageOf(
 }
 
 /** Usage fields of one integration (see {@link usageOf}). */
-export async function usageOfOne(
-  ctx: Context,
-  client: ClientRecord,
-  ledger: PendingUsage = NO_PENDING_USAGE,
-): Promise<UsageFields> {
-  return (await usageOf(ctx, [client], ledger)).get(client.id)!;
+export async function usageOfOne(ctx: Context, client: ClientRecord): Promise<UsageFields> {
+  return (await usageOf(ctx, [client])).get(client.id)!;
 }

@@ -14,18 +14,19 @@ import {
 } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { InvalidInput } from '../errors/domain-errors.js';
+import { InvalidInput, NotFound } from '../errors/domain-errors.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
-import { repositories, unitOfWork } from '../store/unit-of-work.js';
+import { repositories, type UnitOfWork } from '../store/unit-of-work.js';
 import { grantLimit, integrationActions, requireIntegrationAction, requireWithin } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
 import { requireEnvironment } from './environments.js';
-import { requireIntegration } from './integration-lookup.js';
+import { lockIntegration } from './integration-lookup.js';
+import { command } from './command.js';
 import { generateClientId, generateId, generateSecret, hashSecret } from './secrets.js';
 import { checkJwksUri, clientKeysFrom } from './client-keys.js';
 import { NO_SECRET } from '../store/repositories/integrations.js';
-import { usageOf, usageOfOne, type PendingUsage, type UsageFields } from './integration-usage.js';
+import { usageOf, usageOfOne, type UsageFields } from './integration-usage.js';
 import { auditIntegrationChange } from './integration-update-audit.js';
 
 /** Scopes per API id. */
@@ -90,9 +91,6 @@ export async function createIntegration(
   input: IntegrationCreate,
   by?: Principal,
 ): Promise<IntegrationCreated> {
-  const env = await requireEnvironment(ctx, slug);
-  const grants = resolveGrants(env, input);
-  if (by) requireWithin(grantLimit(by, env), grants);
   const now = nowSeconds(ctx.clock);
   const keyOnly = input.token_endpoint_auth_method === 'private_key_jwt';
   if (keyOnly !== (input.jwks !== undefined || input.jwks_uri !== undefined)) {
@@ -108,7 +106,11 @@ export async function createIntegration(
   const id = `int_${generateId(12)}`;
   const clientId = generateClientId();
   const secret = keyOnly ? undefined : generateSecret();
-  await unitOfWork(ctx.store, async (uow) => {
+  // The grants are decided on the environment's APIs as they are in the transaction (locked for share).
+  const { env, client } = await command(ctx, async (uow) => {
+    const env = await lockEnvironmentForGrants(ctx, uow, slug);
+    const grants = resolveGrants(env, input);
+    if (by) requireWithin(grantLimit(by, env), grants);
     await uow.integrations.insert(
       {
         id,
@@ -150,12 +152,24 @@ export async function createIntegration(
       },
       ctx.clock.now(),
     );
+    return { env, client: (await uow.integrations.load('id', id))! };
   });
-  const client = (await repositories(ctx.store).integrations.load('id', id))!;
   return {
     ...integrationDto(env, client, await usageOfOne(ctx, client), by),
     ...(secret !== undefined && { client_secret: secret }),
   };
+}
+
+/**
+ * The environment `slug` loaded in `uow`, its row locked for share (PostgreSQL): the APIs and
+ * scopes a grant is checked against stay as read until the unit of work ends.
+ * @throws NotFound for an unknown environment.
+ */
+async function lockEnvironmentForGrants(ctx: Context, uow: UnitOfWork, slug: string): Promise<EnvironmentRecord> {
+  const id = await uow.environments.lock('slug', slug, 'share');
+  const env = id === undefined ? undefined : await uow.environments.load('id', id, ctx.config.audience);
+  if (!env) throw new NotFound('environment');
+  return env;
 }
 
 /** The integration's grants by API audience, scopes in the API's order (the DTO's `grants`). */
@@ -221,7 +235,7 @@ export function integrationWarnings(c: ClientRecord, scopes: readonly string[]):
 
 /**
  * Integrations of an environment, oldest first, `limit` per page after `cursor` (an integration
- * id); `usage`: the runtime's ledger, so last uses not written yet show.
+ * id), with this node's last uses not written yet (`ctx.usage`).
  */
 export async function listIntegrations(
   ctx: Context,
@@ -230,7 +244,6 @@ export async function listIntegrations(
     limit?: number | undefined;
     cursor?: string | undefined;
     q?: string | undefined;
-    usage?: PendingUsage | undefined;
     /** The caller, for each item's `actions`. */
     by?: Principal | undefined;
   } = {},
@@ -243,7 +256,7 @@ export async function listIntegrations(
     q: opts.q,
   });
   const clients = rows.slice(0, limit);
-  const usage = await usageOf(ctx, clients, opts.usage);
+  const usage = await usageOf(ctx, clients);
   const items: Integration[] = clients.map((c) => integrationDto(env, c, usage.get(c.id)!, opts.by));
   return { items, next_cursor: rows.length > limit ? items[items.length - 1]!.id : null };
 }
@@ -265,34 +278,36 @@ export async function updateIntegration(
   slug?: string,
   by?: Principal,
 ): Promise<Integration> {
-  const { env, client } = await requireIntegration(ctx, clientId, slug);
-  requireIntegrationAction(by, env, client, 'update');
-  const grantsChange = patch.scopes !== undefined || patch.grants !== undefined;
-  let grants: GrantMap | undefined;
-  if (grantsChange) {
-    grants = resolveGrants(env, { scopes: patch.scopes, grants: patch.grants });
-    // `scopes` alone replaces the Environment API grant and keeps the other APIs' grants.
-    if (patch.grants === undefined)
-      for (const [apiId, set] of client.grants) if (apiId !== env.environmentApi.id) grants.set(apiId, new Set(set));
-    if (by) requireWithin(grantLimit(by, env), grants);
-  }
-  let secretExpiresAt: number | null | undefined;
-  if (patch.secret_expires_at !== undefined) {
-    const ms = patch.secret_expires_at === null ? null : Date.parse(patch.secret_expires_at);
-    if (ms !== null && !Number.isFinite(ms))
-      throw new InvalidInput('secret_expires_at must be an ISO 8601 time or null');
-    secretExpiresAt = ms === null ? null : Math.floor(ms / 1000);
-  }
-  const jwksUri =
-    patch.jwks_uri === undefined || patch.jwks_uri === null ? patch.jwks_uri : checkJwksUri(ctx, patch.jwks_uri);
-  if (jwksUri === null && !client.hasSecret && !client.keys.length)
-    throw new InvalidInput('a key-only integration needs keys or a jwks_uri', 'invalid_client_metadata');
-  const dpopChange =
-    patch.dpop_bound_access_tokens !== undefined && patch.dpop_bound_access_tokens !== client.dpopBound;
-  const endsReuse = grantsChange || dpopChange || (patch.enabled !== undefined && patch.enabled !== client.enabled);
-  const reducedAudiences = grants && !patch.keep_tokens ? reducedTenantApis(env, client, grants) : [];
   const now = nowSeconds(ctx.clock);
-  await unitOfWork(ctx.store, async (uow) => {
+  // Decided on the integration as it is in the transaction (docs/security.md K-100): a concurrent
+  // change of it waits, then starts from what this one wrote.
+  const { env, after } = await command(ctx, async (uow) => {
+    const { env, client } = await lockIntegration(ctx, uow, clientId, slug);
+    requireIntegrationAction(by, env, client, 'update');
+    const grantsChange = patch.scopes !== undefined || patch.grants !== undefined;
+    let grants: GrantMap | undefined;
+    if (grantsChange) {
+      grants = resolveGrants(env, { scopes: patch.scopes, grants: patch.grants });
+      // `scopes` alone replaces the Environment API grant and keeps the other APIs' grants.
+      if (patch.grants === undefined)
+        for (const [apiId, set] of client.grants) if (apiId !== env.environmentApi.id) grants.set(apiId, new Set(set));
+      if (by) requireWithin(grantLimit(by, env), grants);
+    }
+    let secretExpiresAt: number | null | undefined;
+    if (patch.secret_expires_at !== undefined) {
+      const ms = patch.secret_expires_at === null ? null : Date.parse(patch.secret_expires_at);
+      if (ms !== null && !Number.isFinite(ms))
+        throw new InvalidInput('secret_expires_at must be an ISO 8601 time or null');
+      secretExpiresAt = ms === null ? null : Math.floor(ms / 1000);
+    }
+    const jwksUri =
+      patch.jwks_uri === undefined || patch.jwks_uri === null ? patch.jwks_uri : checkJwksUri(ctx, patch.jwks_uri);
+    if (jwksUri === null && !client.hasSecret && !client.keys.length)
+      throw new InvalidInput('a key-only integration needs keys or a jwks_uri', 'invalid_client_metadata');
+    const dpopChange =
+      patch.dpop_bound_access_tokens !== undefined && patch.dpop_bound_access_tokens !== client.dpopBound;
+    const endsReuse = grantsChange || dpopChange || (patch.enabled !== undefined && patch.enabled !== client.enabled);
+    const reducedAudiences = grants && !patch.keep_tokens ? reducedTenantApis(env, client, grants) : [];
     await uow.integrations.update(
       client.id,
       {
@@ -324,9 +339,9 @@ export async function updateIntegration(
       { ...(reducedAudiences.length && { revoked_tokens_for: reducedAudiences }) },
       ctx.clock.now(),
     );
+    return { env, after };
   });
-  const changed = (await repositories(ctx.store).integrations.load('id', client.id))!;
-  return integrationDto(env, changed, await usageOfOne(ctx, changed), by);
+  return integrationDto(env, after, await usageOfOne(ctx, after), by);
 }
 
 /** Audiences of the tenant APIs (not the Environment API) on which `next` grants less than `client` holds. */
@@ -342,6 +357,6 @@ function reducedTenantApis(env: EnvironmentRecord, client: ClientRecord, next: G
 }
 
 export { deleteIntegration, revokeIntegrationTokens, rotateSecret } from './integration-lifecycle.js';
-export { requireIntegration } from './integration-lookup.js';
+export { lockIntegration, requireIntegration } from './integration-lookup.js';
 export { usageOf, usageOfOne } from './integration-usage.js';
 export { addClientKey, listClientKeys, removeClientKey } from './client-keys.js';

@@ -125,13 +125,20 @@ const ROLLED_BACK: SqliteStatement = {
  * statements (the LRU bounds texts that vary, like `in (…)` lists). No query is streamed, so a
  * cached statement is never still busy when it is run again. A `rollback` outside a transaction
  * is {@link ROLLED_BACK}.
+ *
+ * Every transaction begins `immediate` (Kysely's driver says `begin`, which SQLite defers): it
+ * takes the write lock at once, so what a unit of work reads is what it writes on — no other
+ * process (the CLI, a second server on the same file) can commit in between, and it waits for the
+ * lock (`busy_timeout`) instead of failing with SQLITE_BUSY when it upgrades from reading to
+ * writing. Within one process Kysely's single connection already runs transactions one at a time.
  */
 function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   const statements = new LRUCache<string, SQLite.Statement>({ max: 500 });
   return {
     close: () => sqlite.close(),
-    prepare(sql) {
-      if (sql === 'rollback' && !sqlite.inTransaction) return ROLLED_BACK;
+    prepare(text) {
+      if (text === 'rollback' && !sqlite.inTransaction) return ROLLED_BACK;
+      const sql = text === 'begin' ? 'begin immediate' : text;
       let statement = statements.get(sql);
       if (!statement) statements.set(sql, (statement = sqlite.prepare(sql)));
       return statement;

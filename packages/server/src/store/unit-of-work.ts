@@ -16,6 +16,8 @@ import type { ChangeKind } from './repositories/change-log.js';
 
 /** Repositories bound to one transaction, with the change feed and the audit log of that transaction. */
 export class UnitOfWork extends Repositories {
+  private readonly recorded: CommittedChange[] = [];
+
   constructor(trx: Transaction<Database>, dialect: Dialect) {
     super(trx, dialect);
   }
@@ -24,8 +26,14 @@ export class UnitOfWork extends Repositories {
    * Appends a change-feed entry (`kind`, `ref`) at `now` (seconds); on PostgreSQL it is announced
    * (NOTIFY) at commit, and nothing is announced when the work rolls back.
    */
-  change(kind: ChangeKind, ref: string, now: number): Promise<void> {
-    return this.changes.record(kind, ref, now);
+  async change(kind: ChangeKind, ref: string, now: number): Promise<void> {
+    await this.changes.record(kind, ref, now);
+    this.recorded.push({ kind, ref });
+  }
+
+  /** The change-feed entries this unit of work appended so far, in order. */
+  get changed(): readonly CommittedChange[] {
+    return this.recorded;
   }
 
   /** Appends an audit event at `nowMs` (milliseconds), committed with the change it describes. */
@@ -41,6 +49,12 @@ export class UnitOfWork extends Repositories {
  */
 export function unitOfWork<T>(store: Store, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
   return store.db.transaction().execute((trx) => work(new UnitOfWork(trx, store.dialect)));
+}
+
+/** A change-feed entry a unit of work appended: what it makes stale in caches (cache/coherence.ts). */
+export interface CommittedChange {
+  kind: ChangeKind;
+  ref: string;
 }
 
 const readers = new WeakMap<Store, Repositories>();

@@ -4,7 +4,7 @@
  */
 import type { Insertable, Selectable } from 'kysely';
 import type { ApiScopeTable, ApiTable, EnvironmentTable } from '../schema.js';
-import type { Queryable } from './queryable.js';
+import type { Dialect, Queryable } from './queryable.js';
 
 /** An API of an environment with its scopes in display order. */
 export interface ApiRecord {
@@ -160,7 +160,23 @@ export type EnvironmentSettings = Partial<
 
 /** The `environments`, `apis` and `api_scopes` tables. */
 export class EnvironmentRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /**
+   * Locks environment `by` = `value`'s row until the caller's transaction ends (PostgreSQL; SQLite's
+   * write transaction already holds the whole store): `update` to change the environment or its
+   * APIs, `share` to decide on them (grants are checked against its APIs' scopes) while other
+   * `share` holders go on. Commands lock the environment before its integrations. Only in a unit of work.
+   * @returns its id, or undefined when there is none.
+   */
+  async lock(by: 'id' | 'slug', value: string, mode: 'share' | 'update'): Promise<string | undefined> {
+    let query = this.db.selectFrom('environments').select('id').where(by, '=', value);
+    if (this.dialect === 'postgres') query = mode === 'update' ? query.forUpdate() : query.forShare();
+    return (await query.executeTakeFirst())?.id;
+  }
 
   /** {@link loadEnvironment}. */
   load(

@@ -118,7 +118,7 @@ export class Repositories {
   }
 
   get environments(): EnvironmentRepository {
-    return this.one('environments', () => new EnvironmentRepository(this.db));
+    return this.one('environments', () => new EnvironmentRepository(this.db, this.dialect));
   }
   get apis(): ApiRepository {
     return this.one('apis', () => new ApiRepository(this.db));
@@ -127,7 +127,7 @@ export class Repositories {
     return this.one('environmentRemoval', () => new EnvironmentRemovalRepository(this.db, this.dialect));
   }
   get integrations(): IntegrationRepository {
-    return this.one('integrations', () => new IntegrationRepository(this.db));
+    return this.one('integrations', () => new IntegrationRepository(this.db, this.dialect));
   }
   get integrationUsage(): IntegrationUsageRepository {
     return this.one('integrationUsage', () => new IntegrationUsageRepository(this.db));
@@ -172,7 +172,7 @@ export class Repositories {
     return this.one('usedJtis', () => new UsedJtiRepository(this.db));
   }
   get operators(): OperatorRepository {
-    return this.one('operators', () => new OperatorRepository(this.db));
+    return this.one('operators', () => new OperatorRepository(this.db, this.dialect));
   }
   get secondFactors(): SecondFactorRepository {
     return this.one('secondFactors', () => new SecondFactorRepository(this.db));

@@ -4,7 +4,7 @@
  */
 import { sql, type SqlBool } from 'kysely';
 import type { IntegrationTable } from '../schema.js';
-import type { Queryable } from './queryable.js';
+import type { Dialect, Queryable } from './queryable.js';
 
 /** An integration with its grants per API id. Times in seconds. */
 export interface ClientRecord {
@@ -47,13 +47,19 @@ export interface ClientKeyRecord {
 /** What `secret_hash` holds for a key-only integration: no HMAC digest ever equals it. */
 export const NO_SECRET = 'none';
 
-/** Loads an integration by a column (`client_id` or `id`); undefined when absent. */
+/**
+ * Loads an integration by a column (`client_id` or `id`); undefined when absent. With `forUpdate`
+ * (in a transaction, PostgreSQL) its row stays locked until the transaction ends.
+ */
 export async function loadClient(
   db: Queryable,
   by: 'client_id' | 'id',
   value: string,
+  forUpdate = false,
 ): Promise<ClientRecord | undefined> {
-  const row = await db.selectFrom('integrations').selectAll().where(by, '=', value).executeTakeFirst();
+  let query = db.selectFrom('integrations').selectAll().where(by, '=', value);
+  if (forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
   if (!row) return undefined;
   const grants = await db
     .selectFrom('grants')
@@ -139,11 +145,38 @@ export interface IntegrationPageQuery {
 
 /** The `integrations`, `grants` and `client_keys` tables (token rows are {@link TokenRepository}'s). */
 export class IntegrationRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly dialect: Dialect,
+  ) {}
 
   /** {@link loadClient}. */
   load(by: 'client_id' | 'id', value: string): Promise<ClientRecord | undefined> {
     return loadClient(this.db, by, value);
+  }
+
+  /**
+   * Loads integration `by` = `value` to decide on and change it in the caller's unit of work: on
+   * PostgreSQL its row is locked (`SELECT … FOR UPDATE`) until the transaction ends, so a
+   * concurrent command on it waits and then reads what this one wrote; SQLite's write transaction
+   * (`BEGIN IMMEDIATE`, store/db.ts) already holds the whole store. Only in a unit of work.
+   * @returns undefined when absent.
+   */
+  loadForUpdate(by: 'client_id' | 'id', value: string): Promise<ClientRecord | undefined> {
+    return loadClient(this.db, by, value, this.dialect === 'postgres');
+  }
+
+  /**
+   * The environment id of integration `clientId` (it never changes), so a command can lock the
+   * environment before the integration — the order every command takes them in.
+   */
+  async environmentIdOf(clientId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('integrations')
+      .select('environment_id')
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return row?.environment_id;
   }
 
   /**

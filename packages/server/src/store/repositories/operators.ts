@@ -2,7 +2,7 @@
  * Operator accounts (the `admins` table): list, look up, delete, change the password hash.
  * @packageDocumentation
  */
-import type { Queryable } from './queryable.js';
+import type { Dialect, Queryable } from './queryable.js';
 
 /** An operator row without its password hash. */
 export interface OperatorRecord {
@@ -21,7 +21,32 @@ export interface OperatorRecord {
  * (sign-in and one's own password) but never listed, counted or deleted here.
  */
 export class OperatorRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /**
+   * Number of operators, their rows locked until the caller's transaction ends (PostgreSQL; SQLite's
+   * write transaction already holds the whole store), so two commands that each keep one operator
+   * can't both count two. Only in a unit of work.
+   */
+  async countForUpdate(): Promise<number> {
+    if (this.dialect === 'sqlite') return this.count();
+    const rows = await this.db.selectFrom('admins').select('id').where('operator', '=', 1).forUpdate().execute();
+    return rows.length;
+  }
+
+  /**
+   * The password hash of account `id`, its row locked until the caller's transaction ends
+   * (PostgreSQL), to confirm that the hash a password was checked against is still the current one.
+   * Only in a unit of work. @returns undefined when there is no such account.
+   */
+  async passwordHashForUpdate(id: string): Promise<string | undefined> {
+    let query = this.db.selectFrom('admins').select('password_hash').where('id', '=', id);
+    if (this.dialect === 'postgres') query = query.forUpdate();
+    return (await query.executeTakeFirst())?.password_hash;
+  }
 
   /** Every operator, oldest first, with whether TOTP is enrolled. */
   async list(): Promise<OperatorRecord[]> {

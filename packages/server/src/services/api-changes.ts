@@ -11,9 +11,9 @@ import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { Conflict, InvalidInput, NotFound } from '../errors/domain-errors.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
-import { unitOfWork } from '../store/unit-of-work.js';
-import { requireEnvironment } from './environments.js';
 import { apiDto } from './apis.js';
+import { lockEnvironment } from './environments.js';
+import { command } from './command.js';
 
 /**
  * The API of `env` named by `ref`: its id (`api_…`) or its audience.
@@ -53,9 +53,6 @@ export async function updateApi(
   ref: string,
   patch: ApiUpdate,
 ): Promise<Api & { removed_scopes: string[]; affected_integrations: string[]; revoked_tokens: number }> {
-  const env = await requireEnvironment(ctx, slug);
-  const api = findApi(env, ref);
-  refuseBuiltIn(api, 'renamed or changed');
   if (patch.name === undefined && patch.scopes === undefined) throw new InvalidInput('give name or scopes to change');
   const values = patch.scopes?.map((s) => s.value) ?? [];
   const bad = values.find((v) => !isScopeValue(v));
@@ -67,9 +64,14 @@ export async function updateApi(
     throw new InvalidInput('name must be 1-200 characters');
   const repeated = values.find((v, i) => values.indexOf(v) !== i);
   if (repeated !== undefined) throw new InvalidInput(`scopes: ${JSON.stringify(repeated)} is repeated`);
-  const removed = patch.scopes ? api.scopes.map((s) => s.value).filter((v) => !values.includes(v)) : [];
   const now = nowSeconds(ctx.clock);
-  const result = await unitOfWork(ctx.store, async (uow): Promise<ApiChangeResult> => {
+  // Decided on the API as it is in the transaction, the environment locked (docs/security.md K-100):
+  // what is removed is what the API holds now, not what a read before a concurrent change showed.
+  return command(ctx, async (uow) => {
+    const env = await lockEnvironment(ctx, uow, slug);
+    const api = findApi(env, ref);
+    refuseBuiltIn(api, 'renamed or changed');
+    const removed = patch.scopes ? api.scopes.map((s) => s.value).filter((v) => !values.includes(v)) : [];
     if (patch.name !== undefined) await uow.apis.rename(api.id, patch.name);
     const holders = removed.length
       ? (await uow.apis.holders(api.id)).filter((h) => h.scopes.some((s) => removed.includes(s)))
@@ -103,15 +105,14 @@ export async function updateApi(
       { environmentId: env.id, action: 'api.update', target: api.audience, details },
       ctx.clock.now(),
     );
-    return { removedScopes: removed, affectedIntegrations: holders.map((h) => h.clientId), revokedTokens };
+    const written = (await uow.environments.load('id', env.id, ctx.config.audience))!;
+    return {
+      ...apiDto(findApi(written, api.id)),
+      removed_scopes: removed,
+      affected_integrations: holders.map((h) => h.clientId),
+      revoked_tokens: revokedTokens,
+    };
   });
-  const fresh = await requireEnvironment(ctx, slug);
-  return {
-    ...apiDto(findApi(fresh, api.id)),
-    removed_scopes: result.removedScopes,
-    affected_integrations: result.affectedIntegrations,
-    revoked_tokens: result.revokedTokens,
-  };
 }
 
 /**
@@ -128,11 +129,11 @@ export async function deleteApi(
   ref: string,
   opts: { force?: boolean | undefined } = {},
 ): Promise<ApiChangeResult> {
-  const env = await requireEnvironment(ctx, slug);
-  const api = findApi(env, ref);
-  refuseBuiltIn(api, 'deleted');
   const now = nowSeconds(ctx.clock);
-  return unitOfWork(ctx.store, async (uow) => {
+  return command(ctx, async (uow) => {
+    const env = await lockEnvironment(ctx, uow, slug);
+    const api = findApi(env, ref);
+    refuseBuiltIn(api, 'deleted');
     const holders = await uow.apis.holders(api.id);
     if (holders.length && !opts.force) {
       const names =

@@ -9,8 +9,8 @@ import { nowSeconds } from '../clock.js';
 import { Conflict, InvalidInput } from '../errors/domain-errors.js';
 import type { ApiRecord } from '../store/repositories/environments.js';
 import { isUniqueViolation } from '../store/repositories/queryable.js';
-import { unitOfWork } from '../store/unit-of-work.js';
-import { requireEnvironment } from './environments.js';
+import { command } from './command.js';
+import { lockEnvironment, requireEnvironment } from './environments.js';
 import { generateId } from './secrets.js';
 import { findApi } from './api-changes.js';
 
@@ -37,12 +37,8 @@ export async function listApis(ctx: Context, slug: string): Promise<Api[]> {
  * @throws InvalidInput (400) for a bad audience or repeated scope, 409 when the audience is taken there.
  */
 export async function createApi(ctx: Context, actor: Actor, slug: string, input: ApiCreate): Promise<Api> {
-  const env = await requireEnvironment(ctx, slug);
   if (!URL.canParse(input.audience) && !/^[\w.:-]+$/.test(input.audience))
     throw new InvalidInput('audience must be a URI');
-  // The Environment API's audience follows the config (H-80), so its stored row can't catch this.
-  if (input.audience === env.environmentApi.audience)
-    throw new Conflict('an API with this audience exists in the environment');
   const values = input.scopes.map((s) => s.value);
   const bad = values.find((v) => !isScopeValue(v));
   if (bad !== undefined)
@@ -53,20 +49,24 @@ export async function createApi(ctx: Context, actor: Actor, slug: string, input:
   const now = nowSeconds(ctx.clock);
   const id = `api_${generateId(12)}`;
   try {
-    await unitOfWork(ctx.store, async (uow) => {
+    return await command(ctx, async (uow) => {
+      const env = await lockEnvironment(ctx, uow, slug);
+      // The Environment API's audience follows the config (H-80), so its stored row can't catch this.
+      if (input.audience === env.environmentApi.audience)
+        throw new Conflict('an API with this audience exists in the environment');
       await uow.environments.insertApi(
         { id, environment_id: env.id, name: input.name, audience: input.audience, built_in: 0, created_at: now },
         input.scopes.map((s) => ({ value: s.value, description: s.description ?? '' })),
       );
       await uow.change('api', env.id, now);
       await uow.audit(actor, { environmentId: env.id, action: 'api.create', target: input.audience }, ctx.clock.now());
+      const written = (await uow.environments.load('id', env.id, ctx.config.audience))!;
+      return apiDto(findApi(written, id));
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new Conflict('an API with this audience exists in the environment');
     throw err;
   }
-  const apis = await listApis(ctx, slug);
-  return apis.find((a) => a.id === id)!;
 }
 
 /**

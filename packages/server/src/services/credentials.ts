@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { Conflict, InvalidInput, NotFound } from '../errors/domain-errors.js';
-import { repositories, unitOfWork } from '../store/unit-of-work.js';
+import { repositories } from '../store/unit-of-work.js';
+import { command } from './command.js';
 import type { EnvironmentCredentialTable } from '../store/schema.js';
 import { requireEnvironment } from './environments.js';
 import { generateId } from './secrets.js';
@@ -70,7 +71,7 @@ async function writeSecret(
   const now = nowSeconds(ctx.clock);
   const secret = randomBytes(64).toString('base64url');
   const id = `cred_${generateId(12)}`;
-  await unitOfWork(ctx.store, async (uow) => {
+  await command(ctx, async (uow) => {
     await uow.credentials.lockEnvironment(environmentId);
     if (mode === 'create' && (await uow.credentials.hasCurrentSecret(environmentId))) {
       throw new Conflict('the environment secret exists and is shown only when created; rotate it to get a new one');
@@ -162,10 +163,6 @@ export async function addPublicKey(
   const jwk = await validatePublicKey(input.alg, input.key);
   const kid = input.kid ?? (typeof jwk.kid === 'string' ? jwk.kid : null);
   if (kid !== null && (kid.length === 0 || kid.length > 200)) throw new InvalidInput('kid must be 1 to 200 characters');
-  if (kid !== null) {
-    if (await repositories(ctx.store).credentials.kidTaken(env.id, kid))
-      throw new Conflict(`a key with kid ${kid} is registered`);
-  }
   const now = nowSeconds(ctx.clock);
   const row: EnvironmentCredentialTable = {
     id: `key_${generateId(12)}`,
@@ -178,7 +175,12 @@ export async function addPublicKey(
     expires_at: null,
     created_at: now,
   };
-  await unitOfWork(ctx.store, async (uow) => {
+  await command(ctx, async (uow) => {
+    // Decided with the environment's row locked (docs/security.md K-100): two keys of one kid at
+    // once can't both find it free.
+    await uow.credentials.lockEnvironment(env.id);
+    if (kid !== null && (await uow.credentials.kidTaken(env.id, kid)))
+      throw new Conflict(`a key with kid ${kid} is registered`);
     await uow.credentials.insert(row);
     await uow.change('credential', env.id, now);
     await uow.audit(
@@ -197,7 +199,7 @@ export async function addPublicKey(
 export async function removePublicKey(ctx: Context, actor: Actor, slug: string, id: string): Promise<void> {
   const env = await requireEnvironment(ctx, slug);
   const now = nowSeconds(ctx.clock);
-  await unitOfWork(ctx.store, async (uow) => {
+  await command(ctx, async (uow) => {
     if (!(await uow.credentials.deletePublicKey(env.id, id))) throw new NotFound('public key');
     await uow.change('credential', env.id, now);
     await uow.audit(

@@ -13,6 +13,7 @@ import { nowSeconds } from '../clock.js';
 import { NotFound } from '../errors/domain-errors.js';
 import type { CustomerTable } from '../store/schema.js';
 import { repositories, unitOfWork } from '../store/unit-of-work.js';
+import { command } from './command.js';
 import type { AuditQueue } from './audit-queue.js';
 import { page, pageSize } from './resource-ids.js';
 
@@ -171,7 +172,7 @@ export async function updateCustomer(
   patch: { name?: string | null; fields?: Record<string, unknown> },
 ): Promise<Customer> {
   const now = nowSeconds(ctx.clock);
-  await unitOfWork(ctx.store, async (uow) => {
+  await command(ctx, async (uow) => {
     const updated = await uow.customers.update(environmentId, id, {
       ...(patch.name !== undefined && { name: patch.name }),
       ...(patch.fields !== undefined && { fields: JSON.stringify(patch.fields) }),
@@ -189,7 +190,7 @@ export async function updateCustomer(
  */
 export async function deleteCustomer(ctx: Context, actor: Actor, environmentId: string, id: string): Promise<void> {
   const now = nowSeconds(ctx.clock);
-  await unitOfWork(ctx.store, async (uow) => {
+  await command(ctx, async (uow) => {
     if (!(await uow.customers.delete(environmentId, id))) throw new NotFound('customer');
     await uow.change('customer', `${environmentId}:${id}`, now);
     await uow.audit(actor, { environmentId, action: 'customer.delete', target: id }, ctx.clock.now());

@@ -6,9 +6,8 @@
  */
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { Conflict, InvalidInput } from '../errors/domain-errors.js';
-import { unitOfWork } from '../store/unit-of-work.js';
-import { requireEnvironment } from './environments.js';
+import { Conflict, InvalidInput, NotFound } from '../errors/domain-errors.js';
+import { command } from './command.js';
 
 /** What a deletion removed: the integrations (by count) and the tokens revoked. */
 export interface EnvironmentDeleted {
@@ -29,12 +28,15 @@ export async function deleteEnvironment(
   slug: string,
   confirm: string,
 ): Promise<EnvironmentDeleted> {
-  const env = await requireEnvironment(ctx, slug);
   if (confirm !== slug) throw new InvalidInput("confirm must repeat the environment's slug");
   const now = nowSeconds(ctx.clock);
-  return unitOfWork(ctx.store, async (uow) => {
-    if ((await uow.environmentRemoval.count()) <= 1)
-      throw new Conflict("the last environment can't be deleted: create another one first");
+  // Every environment's row is locked first (the count), then the one deleted is read: decided on
+  // what is there in the transaction (docs/security.md K-100).
+  return command(ctx, async (uow) => {
+    const count = await uow.environmentRemoval.count();
+    const env = await uow.environments.load('slug', slug, ctx.config.audience);
+    if (!env) throw new NotFound('environment');
+    if (count <= 1) throw new Conflict("the last environment can't be deleted: create another one first");
     const removed = await uow.environmentRemoval.deleteWithContents(env.id, now);
     for (const id of removed.integrationIds) {
       await uow.change('integration', id, now);

@@ -14,7 +14,8 @@ import { nowSeconds } from '../clock.js';
 import { Conflict, InvalidInput, NotFound } from '../errors/domain-errors.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import { isUniqueViolation } from '../store/repositories/queryable.js';
-import { repositories, unitOfWork } from '../store/unit-of-work.js';
+import { repositories, type UnitOfWork } from '../store/unit-of-work.js';
+import { command } from './command.js';
 import { generateId } from './secrets.js';
 import { fieldChanges } from './audit-changes.js';
 
@@ -43,7 +44,7 @@ export async function createEnvironment(
   const now = nowSeconds(ctx.clock);
   const id = `env_${generateId(12)}`;
   try {
-    await unitOfWork(ctx.store, async (uow) => {
+    await command(ctx, async (uow) => {
       const env = {
         id,
         slug,
@@ -95,6 +96,18 @@ export async function requireEnvironment(ctx: Context, slug: string): Promise<En
   return env;
 }
 
+/**
+ * The environment `slug` loaded in `uow` to change it or its APIs, its row locked (PostgreSQL
+ * `FOR UPDATE`; SQLite's write transaction holds the whole store) until the unit of work ends.
+ * @throws NotFound (404) for an unknown environment.
+ */
+export async function lockEnvironment(ctx: Context, uow: UnitOfWork, slug: string): Promise<EnvironmentRecord> {
+  const id = await uow.environments.lock('slug', slug, 'update');
+  const env = id === undefined ? undefined : await uow.environments.load('id', id, ctx.config.audience);
+  if (!env) throw new NotFound('environment');
+  return env;
+}
+
 /** Every environment with its integration count, by slug. */
 export async function listEnvironments(ctx: Context): Promise<Environment[]> {
   const repos = repositories(ctx.store);
@@ -135,17 +148,18 @@ export async function updateEnvironment(
   slug: string,
   patch: EnvironmentUpdate,
 ): Promise<EnvironmentRecord> {
-  const env = await requireEnvironment(ctx, slug);
-  if (patch.customer_scopes) {
-    const unknown = patch.customer_scopes.filter((s) => !env.environmentApi.scopeSet.has(s));
-    if (unknown.length) throw new InvalidInput(`unknown scope: ${unknown.join(' ')}`);
-    // Customer tokens are end users' (often a browser's): content scopes only (auth/policy.ts).
-    const management = patch.customer_scopes.filter((s) => !CONTENT_SCOPES.includes(s));
-    if (management.length)
-      throw new InvalidInput(`customers may hold content scopes only, not ${management.join(' ')}`);
-  }
   const now = nowSeconds(ctx.clock);
-  await unitOfWork(ctx.store, async (uow) => {
+  // Decided on the environment as it is in the transaction, its row locked (docs/security.md K-100).
+  return command(ctx, async (uow) => {
+    const env = await lockEnvironment(ctx, uow, slug);
+    if (patch.customer_scopes) {
+      const unknown = patch.customer_scopes.filter((s) => !env.environmentApi.scopeSet.has(s));
+      if (unknown.length) throw new InvalidInput(`unknown scope: ${unknown.join(' ')}`);
+      // Customer tokens are end users' (often a browser's): content scopes only (auth/policy.ts).
+      const management = patch.customer_scopes.filter((s) => !CONTENT_SCOPES.includes(s));
+      if (management.length)
+        throw new InvalidInput(`customers may hold content scopes only, not ${management.join(' ')}`);
+    }
     await uow.environments.update(
       env.id,
       {
@@ -167,8 +181,8 @@ export async function updateEnvironment(
       { environmentId: env.id, action: 'environment.update', target: slug, details: { ...patch, changes } },
       ctx.clock.now(),
     );
+    return after;
   });
-  return (await repositories(ctx.store).environments.load('id', env.id, ctx.config.audience))!;
 }
 
 /** The settings of an environment an audit entry shows before/after (issue #19), as the API names them. */

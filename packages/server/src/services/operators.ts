@@ -63,7 +63,8 @@ export async function removeOperator(ctx: Context, actor: Actor, idOrEmail: stri
   if (self !== undefined && target.id === self)
     throw new Conflict('an operator cannot delete itself; ask another operator');
   await unitOfWork(ctx.store, async (uow) => {
-    if ((await uow.operators.count()) <= 1) throw new Conflict('the last operator cannot be deleted');
+    // Counted with the operators' rows locked (PostgreSQL): two deletions at once can't both count two.
+    if ((await uow.operators.countForUpdate()) <= 1) throw new Conflict('the last operator cannot be deleted');
     if (!(await uow.operators.delete(target.id))) throw new NotFound('operator');
     await uow.audit(actor, { environmentId: null, action: 'admin.delete', target: target.email }, ctx.clock.now());
   });
@@ -83,13 +84,21 @@ export async function setOperatorPassword(
   opts: { current?: string; keepSessionHash?: string } = {},
 ): Promise<void> {
   const target = await resolveOperator(ctx, idOrEmail);
+  // The slow checks (Argon2id) run before the unit of work; inside it the password must still be
+  // the one the current password was checked against (docs/security.md K-100).
+  let checked: string | undefined;
   if (opts.current !== undefined) {
     const row = await repositories(ctx.store).operators.byId(target.id);
     if (!row || !(await passwordMatches(row.passwordHash, opts.current)))
       throw new Forbidden('the current password is wrong', 'invalid_credentials');
+    checked = row.passwordHash;
   }
   const passwordHash = await hashNewPassword(target.email, password);
   await unitOfWork(ctx.store, async (uow) => {
+    const stored = await uow.operators.passwordHashForUpdate(target.id);
+    if (stored === undefined) throw new NotFound('operator');
+    if (checked !== undefined && stored !== checked)
+      throw new Forbidden('the current password is wrong', 'invalid_credentials');
     await uow.operators.setPasswordHash(target.id, passwordHash, opts.keepSessionHash);
     await uow.audit(
       actor,

@@ -8,7 +8,7 @@ import { nowSeconds } from '../clock.js';
 import { NotFound } from '../errors/domain-errors.js';
 import type { OutputTable } from '../store/schema.js';
 import { repositories, unitOfWork } from '../store/unit-of-work.js';
-import { getProject, type Owner } from './projects.js';
+import type { Owner } from './projects.js';
 import { page, pageSize, resourceId } from './resource-ids.js';
 
 function dto(r: OutputTable): Output {
@@ -32,7 +32,6 @@ export async function createOutput(
   input: OutputCreate,
   actor: Actor,
 ): Promise<Output> {
-  await getProject(ctx, environmentId, owner, input.project_id);
   const row: OutputTable = {
     id: resourceId('out', ctx.clock.now()),
     environment_id: environmentId,
@@ -44,6 +43,8 @@ export async function createOutput(
     created_at: nowSeconds(ctx.clock),
   };
   await unitOfWork(ctx.store, async (uow) => {
+    // The project is looked up where the output is written (docs/security.md K-100).
+    if (!(await uow.projects.get(environmentId, owner, input.project_id))) throw new NotFound('project');
     await uow.outputs.insert(row);
     await uow.audit(
       actor,

@@ -6,7 +6,8 @@
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { NotFound } from '../errors/domain-errors.js';
-import { repositories, unitOfWork } from '../store/unit-of-work.js';
+import { repositories } from '../store/unit-of-work.js';
+import { command } from './command.js';
 import { requireEnvironment } from './environments.js';
 
 /**
@@ -39,7 +40,7 @@ export async function environmentsRequiringTotp(ctx: Context, accountId: string)
  */
 export async function setRequireTotp(ctx: Context, actor: Actor, env: string, required: boolean): Promise<void> {
   const { id } = await requireEnvironment(ctx, env);
-  await unitOfWork(ctx.store, async (uow) => {
+  await command(ctx, async (uow) => {
     if (!(await uow.secondFactors.setEnvironmentRequiresTotp(env, required))) throw new NotFound('environment');
     // The environment's record (its `require_totp`) changed: caches reload it.
     await uow.change('environment', id, nowSeconds(ctx.clock));

@@ -11,7 +11,12 @@
  *    gives the same repositories bound to one transaction plus `uow.change(…)` (the change-feed
  *    entry other nodes' caches follow) and `uow.audit(…)` (the audit event), so a change, its
  *    change-feed entry and its audit event commit together or not at all: a storage failure
- *    midway (store outage, full disk) rolls back everything.
+ *    midway (store outage, full disk) rolls back everything. **A command decides inside its
+ *    transaction** (docs/security.md K-100): it loads what it decides on in its unit of work —
+ *    with the `…ForUpdate` / `lock` reads here, which lock the row on PostgreSQL (SQLite's
+ *    transactions begin `IMMEDIATE`, holding the store's write lock) — decides, writes, and
+ *    returns the written record; nothing is decided on a read taken before it. Locks are taken
+ *    environment first, then its integrations.
  * 3. **Repositories** (this folder): the ONLY place SQL lives — every Kysely statement of the
  *    server is in one of these files, one per aggregate. Each is a small class over a
  *    {@link Queryable} (the store's handle or a transaction; it never opens a transaction itself)

@@ -130,6 +130,43 @@ describe.each(STORE_KINDS)('K-100 commands decided inside their transaction (%s)
     }
   }, 120_000);
 
+  it("K-100: a grant racing the removal of its scope from the API: never a grant of a scope the API doesn't have", async () => {
+    const apiPath = '/environments/default/apis/https%3A%2F%2Ftenant.test%2Frace';
+    const race = 'https://tenant.test/race';
+    const ids = await Promise.all(
+      Array.from({ length: PARALLEL }, async () => (await t.integration({ scopes: ['projects:read'] })).client_id),
+    );
+    for (let round = 0; round < ROUNDS; round++) {
+      const created = await call(t, { session: operator }, 'POST', '/environments/default/apis', {
+        name: `Race ${round}`,
+        audience: race,
+        scopes: [{ value: 'race:x' }, { value: 'race:y' }],
+      });
+      expect(created.status).toBe(201);
+      const answers = await Promise.all([
+        call(t, { session: operator }, 'PATCH', apiPath, { scopes: [{ value: 'race:x' }] }),
+        ...ids.map((id) =>
+          call(t, { session: operator }, 'PATCH', path(id), {
+            grants: [
+              { audience: envApi, scopes: ['projects:read'] },
+              { audience: race, scopes: ['race:x', 'race:y'] },
+            ],
+          }),
+        ),
+      ]);
+      expect(answers[0]!.status).toBe(200);
+      // Granted before the removal (then taken out by it), or refused after it: 400 for the unknown scope.
+      for (const a of answers.slice(1)) expect([200, 400]).toContain(a.status);
+      for (const id of ids) {
+        const now = await call(t, { session: operator }, 'GET', path(id));
+        const held = (now.body.grants as Grant[]).find((g) => g.audience === race)?.scopes ?? [];
+        expect(held.filter((s) => s !== 'race:x')).toEqual([]);
+      }
+      const deleted = await call(t, { session: operator }, 'DELETE', `${apiPath}?force=true`);
+      expect(deleted.status).toBe(204);
+    }
+  }, 120_000);
+
   it("K-100: W's PATCH of V racing a raise of V's grants beyond W: W never changes a V it can't manage at commit", async () => {
     const w = await t.integration({ scopes: ['integrations:read', 'integrations:write', 'projects:read'] });
     const bearer = await accessToken(t, w);

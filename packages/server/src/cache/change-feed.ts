@@ -1,6 +1,9 @@
 /**
  * Follows the change log so that a change made by any process (CLI, another node) is honoured
  * here within 1 s: a poll every `config.changePollMs`, woken at once by LISTEN on PostgreSQL.
+ * The feed moves past a batch of changes only once its listener has applied it: a listener that
+ * fails (a cache reload meeting a store error) is given the same changes again on the next tick,
+ * so no invalidation is lost (docs/security.md K-101).
  * @packageDocumentation
  */
 import type pg from 'pg';
@@ -8,8 +11,14 @@ import type { Context } from '../context.js';
 import { CHANGE_CHANNEL, type Change } from '../store/repositories/change-log.js';
 import { repositories } from '../store/unit-of-work.js';
 
-/** Called with each batch of new changes, oldest first. */
+/**
+ * Called with each batch of new changes, oldest first. It must be safe to call again with the same
+ * changes (and newer ones): when it throws, the feed hands it the batch again on the next tick.
+ */
 export type ChangeListener = (changes: Change[]) => void | Promise<void>;
+
+/** Told of each failure of the listener (the runtime counts them: `gatehouse_invalidation_failures_total`). */
+export type ListenerFailure = (err: unknown) => void;
 
 /** Polls (and on PostgreSQL listens to) the change log. */
 export class ChangeFeed {
@@ -19,25 +28,39 @@ export class ChangeFeed {
   private again = false;
   private listenClient: pg.PoolClient | undefined;
   private stopped = false;
-  /** Last time (ms) the store answered a poll; readiness uses it. */
-  lastPollOk = 0;
+  private failing = false;
 
-  /** @param listener told of each batch of new changes (the runtime's cache coherence, coherence.ts). */
+  /**
+   * @param listener told of each batch of new changes (the runtime's cache coherence, coherence.ts).
+   * @param onListenerFailure told each time the listener throws; the batch is retried on the next tick.
+   */
   constructor(
     private readonly ctx: Context,
     private readonly listener: ChangeListener,
+    private readonly onListenerFailure: ListenerFailure = () => undefined,
   ) {}
+
+  /**
+   * True while the listener's last attempt failed: changes are waiting that this process has not
+   * applied (a revocation may not be honoured here yet). `/readyz` answers not ready meanwhile.
+   */
+  get invalidationsFailing(): boolean {
+    return this.failing;
+  }
 
   /** Starts following from the newest change. */
   async start(): Promise<void> {
     this.lastId = await repositories(this.ctx.store).changes.latestId();
-    this.lastPollOk = Date.now();
     this.timer = setInterval(() => void this.poll(), this.ctx.config.changePollMs);
     this.timer.unref();
     await this.listen();
   }
 
-  /** Reads and dispatches changes now; concurrent calls coalesce. Store errors are swallowed (retried next tick). */
+  /**
+   * Reads and dispatches changes now; concurrent calls coalesce. The feed moves past a batch only
+   * once the listener applied it; a listener's failure is reported to `onListenerFailure` and the
+   * batch retried on the next tick. A store error reading the log is retried the same way.
+   */
   poll(): Promise<void> {
     if (this.running) {
       this.again = true;
@@ -46,21 +69,34 @@ export class ChangeFeed {
     this.running = (async () => {
       do {
         this.again = false;
-        try {
-          for (;;) {
-            const changes = await repositories(this.ctx.store).changes.since(this.lastId);
-            this.lastPollOk = Date.now();
-            if (!changes.length) break;
-            this.lastId = changes[changes.length - 1]!.id;
-            await this.listener(changes);
-          }
-        } catch {
-          // The store is down: caches keep serving what they know; the next tick retries.
-        }
-      } while (this.again);
+        await this.drain();
+      } while (this.again && !this.failing);
       this.running = undefined;
     })();
     return this.running;
+  }
+
+  /** Applies every change after `lastId`, batch by batch, until none is left or one fails. */
+  private async drain(): Promise<void> {
+    for (;;) {
+      let changes: Change[];
+      try {
+        changes = await repositories(this.ctx.store).changes.since(this.lastId);
+      } catch {
+        // The store is down: caches keep serving what they know; the next tick retries.
+        return;
+      }
+      if (!changes.length) return;
+      try {
+        await this.listener(changes);
+      } catch (err) {
+        this.failing = true;
+        this.onListenerFailure(err);
+        return;
+      }
+      this.failing = false;
+      this.lastId = changes[changes.length - 1]!.id;
+    }
   }
 
   private async listen(): Promise<void> {

@@ -3,13 +3,20 @@
  * here within 1 s: a poll every `config.changePollMs`, woken at once by LISTEN on PostgreSQL.
  * The feed moves past a batch of changes only once its listener has applied it: a listener that
  * fails (a cache reload meeting a store error) is given the same changes again on the next tick,
- * so no invalidation is lost (docs/security.md K-101).
+ * so no invalidation is lost (docs/security.md K-101). On PostgreSQL a change's id is handed out
+ * when it is written, not when it commits, so a slow transaction can commit a lower id after the
+ * feed moved past it: the ids a batch skipped are looked up again for {@link GAP_WAIT_MS}.
  * @packageDocumentation
  */
 import type pg from 'pg';
 import type { Context } from '../context.js';
 import { CHANGE_CHANNEL, type Change } from '../store/repositories/change-log.js';
 import { repositories } from '../store/unit-of-work.js';
+
+/** How long an id the feed skipped over is looked for, milliseconds (a transaction open longer is not waited for). */
+export const GAP_WAIT_MS = 60_000;
+/** Most skipped ids looked for at once (rolled-back transactions leave holes too). */
+const MAX_GAPS = 1000;
 
 /**
  * Called with each batch of new changes, oldest first. It must be safe to call again with the same
@@ -29,6 +36,8 @@ export class ChangeFeed {
   private listenClient: pg.PoolClient | undefined;
   private stopped = false;
   private failing = false;
+  /** Ids skipped over (PostgreSQL only), with when they were first missed (ms). */
+  private readonly gaps = new Map<number, number>();
 
   /**
    * @param listener told of each batch of new changes (the runtime's cache coherence, coherence.ts).
@@ -76,12 +85,12 @@ export class ChangeFeed {
     return this.running;
   }
 
-  /** Applies every change after `lastId`, batch by batch, until none is left or one fails. */
+  /** Applies every change after `lastId` (and any skipped id that appeared), batch by batch, until none is left or one fails. */
   private async drain(): Promise<void> {
-    for (;;) {
+    for (let first = true; ; first = false) {
       let changes: Change[];
       try {
-        changes = await repositories(this.ctx.store).changes.since(this.lastId);
+        changes = await this.read(first);
       } catch {
         // The store is down: caches keep serving what they know; the next tick retries.
         return;
@@ -95,8 +104,36 @@ export class ChangeFeed {
         return;
       }
       this.failing = false;
-      this.lastId = changes[changes.length - 1]!.id;
+      this.advance(changes);
     }
+  }
+
+  /** The changes after `lastId`, preceded (first read of a poll) by skipped ids that have appeared since. */
+  private async read(withGaps: boolean): Promise<Change[]> {
+    const log = repositories(this.ctx.store).changes;
+    const fresh = await log.since(this.lastId);
+    if (!withGaps || !this.gaps.size) return fresh;
+    const oldest = Date.now() - GAP_WAIT_MS;
+    for (const [id, missedAt] of this.gaps) if (missedAt < oldest) this.gaps.delete(id);
+    const late = await log.byIds([...this.gaps.keys()]);
+    // Skipped ids are below `lastId`, the fresh ones above it: the batch stays oldest first.
+    return late.length ? [...late, ...fresh] : fresh;
+  }
+
+  /** Moves past `changes` (applied): forgets the skipped ids among them, notes the ones they skip. */
+  private advance(changes: readonly Change[]): void {
+    const now = Date.now();
+    const trackGaps = this.ctx.store.dialect === 'postgres';
+    let next = this.lastId + 1;
+    for (const { id } of changes) {
+      if (id <= this.lastId) {
+        this.gaps.delete(id);
+        continue;
+      }
+      if (trackGaps) for (let gap = next; gap < id && this.gaps.size < MAX_GAPS; gap++) this.gaps.set(gap, now);
+      next = id + 1;
+    }
+    this.lastId = Math.max(this.lastId, next - 1);
   }
 
   private async listen(): Promise<void> {

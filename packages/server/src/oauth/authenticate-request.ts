@@ -62,10 +62,12 @@ async function authenticateAssertion(
     try {
       return await authenticateClientAssertion(rt, credentials);
     } catch (err) {
-      if (!(err instanceof InvalidClientAssertion)) throw err;
+      if (!(err instanceof InvalidClient)) throw err;
+      const refusal = err instanceof InvalidClientAssertion ? err : undefined;
       // The check that failed, in the answer, the log line and the audit entry (I-85).
-      request.log.info({ client_id: credentials.clientId, reason: err.reason }, 'client assertion refused');
-      throw await failed(rt, request, credentials, windows, err);
+      if (refusal)
+        request.log.info({ client_id: credentials.clientId, reason: refusal.reason }, 'client assertion refused');
+      throw await failed(rt, request, credentials, windows, refusal);
     }
   } finally {
     release();

@@ -79,6 +79,7 @@ describe.each(STORE_KINDS)('K-101 no lost invalidation (%s)', (kind) => {
     await within(5_000, async () => (await failures()) >= failedBefore + 2);
     expect(b.runtime.changes.invalidationsFailing).toBe(true);
     expect(await ready()).toBe(503);
+    // The fault holds: B still honours the token it has not seen revoked.
     expect((await media(b.url, tok)).status).toBe(200);
 
     fault.on = false;

@@ -267,7 +267,9 @@ export async function listIntegrations(
  * tokens for that API (its resource servers verify locally and can't see the reduction) unless
  * `patch.keep_tokens`; on the Environment API, Gatehouse applies the reduction to every token at
  * once (effective scopes, auth/policy.ts). `by` (absent: the CLI) must be allowed to manage the
- * integration and to grant what it asks for.
+ * integration and to grant what it asks for. All of it is decided on the integration as it is in
+ * the unit of work that changes it, its row locked ({@link lockIntegration}, docs/security.md
+ * K-100), and the answer is the record that unit of work wrote.
  * @throws NotFound; InvalidInput (400) as {@link resolveGrants}; InsufficientScope (403) from the policy.
  */
 export async function updateIntegration(

@@ -16,7 +16,8 @@ import type { ChangeKind } from './repositories/change-log.js';
 
 /** Repositories bound to one transaction, with the change feed and the audit log of that transaction. */
 export class UnitOfWork extends Repositories {
-  private readonly recorded: CommittedChange[] = [];
+  /** Made on the first change (a token mint records none). */
+  private recorded: CommittedChange[] | undefined;
 
   constructor(trx: Transaction<Database>, dialect: Dialect) {
     super(trx, dialect);
@@ -28,12 +29,12 @@ export class UnitOfWork extends Repositories {
    */
   async change(kind: ChangeKind, ref: string, now: number): Promise<void> {
     await this.changes.record(kind, ref, now);
-    this.recorded.push({ kind, ref });
+    (this.recorded ??= []).push({ kind, ref });
   }
 
   /** The change-feed entries this unit of work appended so far, in order. */
   get changed(): readonly CommittedChange[] {
-    return this.recorded;
+    return this.recorded ?? [];
   }
 
   /** Appends an audit event at `nowMs` (milliseconds), committed with the change it describes. */

@@ -3,14 +3,14 @@
  * JWKS at creation, then one key at a time) or published at a `jwks_uri`. Keys are public: listing
  * them needs only `integrations:read`. Adding or removing one, like setting `jwks_uri`, hands over
  * the power to authenticate as the integration, so it is decided like a secret rotation
- * (auth/policy.ts `secretRotationKind` at the route, `requireIntegrationAction` here).
+ * (`integration.manage_keys`: auth/decide.ts, at the route and here on the integration's row).
  * @packageDocumentation
  */
 import type { ClientKey, Jwk, Jwks } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { Conflict, InvalidInput, NotFound } from '../errors/domain-errors.js';
-import { requireIntegrationAction } from '../auth/policy.js';
+import { authorize } from '../auth/decide.js';
 import type { Principal } from '../auth/principal.js';
 import { MAX_CLIENT_KEYS, toClientKey, UnacceptableKey } from '../auth/client-key.js';
 import { jwksUriPolicy } from '../auth/jwks-fetcher.js';
@@ -86,7 +86,7 @@ export async function addClientKey(
   by?: Principal,
 ): Promise<ClientKey> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
-  requireIntegrationAction(by, env, client, 'manage_keys');
+  authorize(by, 'integration.manage_keys', { env, integration: client });
   const now = nowSeconds(ctx.clock);
   const key = await clientKeyFrom(jwk, now);
   if (client.keys.some((k) => k.kid === key.kid))
@@ -126,7 +126,7 @@ export async function removeClientKey(
   by?: Principal,
 ): Promise<void> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
-  requireIntegrationAction(by, env, client, 'manage_keys');
+  authorize(by, 'integration.manage_keys', { env, integration: client });
   if (!client.keys.some((k) => k.kid === kid)) throw new NotFound('key');
   const now = nowSeconds(ctx.clock);
   await unitOfWork(ctx.store, async (uow) => {

@@ -7,7 +7,8 @@
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { unitOfWork } from '../store/unit-of-work.js';
-import { isSelf, requireIntegrationAction } from '../auth/policy.js';
+import { authorize } from '../auth/decide.js';
+import { isSelf } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
 import { requireIntegration } from './integration-lookup.js';
 import { generateSecret, hashSecret } from './secrets.js';
@@ -33,7 +34,7 @@ export async function rotateSecret(
   const { env, client } = await requireIntegration(ctx, clientId, slug);
   // A member (a developer) rotates only secrets of integrations within its grant limit, like an
   // integration; a key-only integration has no secret to rotate (409).
-  requireIntegrationAction(by, env, client, 'rotate_secret');
+  authorize(by, 'integration.rotate_secret', { env, integration: client });
   const byOther = !!by && (by.type === 'integration' || by.type === 'member') && !isSelf(by, client);
   const now = nowSeconds(ctx.clock);
   const secret = generateSecret();
@@ -79,7 +80,7 @@ export async function revokeIntegrationTokens(
   by?: Principal,
 ): Promise<number> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
-  requireIntegrationAction(by, env, client, 'revoke_tokens');
+  authorize(by, 'integration.revoke_tokens', { env, integration: client });
   const now = nowSeconds(ctx.clock);
   return unitOfWork(ctx.store, async (uow) => {
     const revoked = await uow.tokens.revokeOfIntegration(client.id, now, { unexpiredOnly: true });
@@ -108,7 +109,7 @@ export async function deleteIntegration(
   by?: Principal,
 ): Promise<void> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
-  requireIntegrationAction(by, env, client, 'delete');
+  authorize(by, 'integration.delete', { env, integration: client });
   const now = nowSeconds(ctx.clock);
   await unitOfWork(ctx.store, async (uow) => {
     await uow.tokens.revokeOfIntegration(client.id, now, { unexpiredOnly: false });

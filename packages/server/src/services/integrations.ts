@@ -18,7 +18,8 @@ import { InvalidInput } from '../errors/domain-errors.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import { repositories, unitOfWork } from '../store/unit-of-work.js';
-import { grantLimit, integrationActions, requireIntegrationAction, requireWithin } from '../auth/policy.js';
+import { authorize } from '../auth/decide.js';
+import { integrationActions } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
 import { requireEnvironment } from './environments.js';
 import { requireIntegration } from './integration-lookup.js';
@@ -92,7 +93,7 @@ export async function createIntegration(
 ): Promise<IntegrationCreated> {
   const env = await requireEnvironment(ctx, slug);
   const grants = resolveGrants(env, input);
-  if (by) requireWithin(grantLimit(by, env), grants);
+  authorize(by, 'integration.create', { env, grants });
   const now = nowSeconds(ctx.clock);
   const keyOnly = input.token_endpoint_auth_method === 'private_key_jwt';
   if (keyOnly !== (input.jwks !== undefined || input.jwks_uri !== undefined)) {
@@ -266,7 +267,7 @@ export async function updateIntegration(
   by?: Principal,
 ): Promise<Integration> {
   const { env, client } = await requireIntegration(ctx, clientId, slug);
-  requireIntegrationAction(by, env, client, 'update');
+  authorize(by, 'integration.update', { env, integration: client });
   const grantsChange = patch.scopes !== undefined || patch.grants !== undefined;
   let grants: GrantMap | undefined;
   if (grantsChange) {
@@ -274,7 +275,7 @@ export async function updateIntegration(
     // `scopes` alone replaces the Environment API grant and keeps the other APIs' grants.
     if (patch.grants === undefined)
       for (const [apiId, set] of client.grants) if (apiId !== env.environmentApi.id) grants.set(apiId, new Set(set));
-    if (by) requireWithin(grantLimit(by, env), grants);
+    authorize(by, 'integration.update', { env, grants });
   }
   let secretExpiresAt: number | null | undefined;
   if (patch.secret_expires_at !== undefined) {

@@ -242,6 +242,10 @@ describe('E-53/J-90 another environment', () => {
       expect([name, outcome(p, action, { env: 'beta' })]).toEqual([name, '404 not_found']);
       expect([name, outcome(p, action, { env: beta })]).toEqual([name, '404 not_found']);
     }
+    // Even where its kind may not act at all: another environment's routes don't exist for it.
+    expect(outcome(PRINCIPALS['integration (all-permissions)'], 'environment.update', { env: 'beta' })).toBe(
+      '404 not_found',
+    );
     expect(outcome(PRINCIPALS.operator, 'integration.list', { env: beta })).toBe('allowed');
   });
 });

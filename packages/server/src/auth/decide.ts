@@ -228,14 +228,15 @@ function callerRefusal(
       return otherEnvironment(p.environment, p.environmentId, target?.env);
     }
     default: {
+      // Another environment first: its routes don't exist for this caller (E-53).
+      const other = otherEnvironment(p.environment, p.environmentId, target?.env);
+      if (other) return other;
       if (!rule.bearers?.includes(p.type))
         return new Forbidden(
           p.type === 'integration'
             ? (rule.sessionOnly ?? FOR_CONSOLE)
             : 'the management API takes integration tokens or a console session',
         );
-      const other = otherEnvironment(p.environment, p.environmentId, target?.env);
-      if (other) return other;
       if (rule.scope && !p.scopes.has(rule.scope)) return new InsufficientScope(rule.scope);
       if (OWN_CREDENTIALS.has(action)) return othersCredentials(p, target);
       if (rule.owned && p.type === 'admin' && action !== 'self.read')

@@ -230,7 +230,8 @@ describe('K-103 decide: every principal kind × every action', () => {
   });
 
   it('K-103 an unknown action is refused (fail closed)', () => {
-    expect(outcome(PRINCIPALS.operator, 'integration.frobnicate' as Action)).toBe('403 forbidden');
+    for (const name of ['integration.frobnicate', 'constructor', '__proto__', 'toString'])
+      expect([name, outcome(PRINCIPALS.operator, name as Action)]).toEqual([name, '403 forbidden']);
   });
 });
 

@@ -27,7 +27,7 @@ import type { OAuthError } from '../errors/oauth-error.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import { memberGrantLimit, ROLE_CAPABILITIES } from './role-policy.js';
-import type { Principal } from './principal.js';
+import type { BearerPrincipal, Principal } from './principal.js';
 
 /** Scopes per API id. */
 export type GrantMap = ReadonlyMap<string, ReadonlySet<string>>;
@@ -89,65 +89,70 @@ const owned = (scope: string): Rule => ({ bearers: ANY_BEARER, scope, owned: tru
 const session = (capability: Capability | undefined, sessionOnly: string): Rule =>
   capability ? { capability, sessionOnly } : { sessionOnly };
 
-/** Every action's rule (docs/product.md "Decisions by action" has them as a table). */
-const RULES: Readonly<Record<Action, Rule>> = Object.freeze({
-  'environment.list': { account: true, sessionOnly: FOR_CONSOLE },
-  'environment.create': session(undefined, FOR_CONSOLE),
-  'environment.read': read('environment:read', 'integrations:read'),
-  'environment.update': session('environment:write', FOR_CONSOLE),
-  'environment.delete': session('environment:delete', FOR_CONSOLE),
-  'environment.require_totp': session('members:write', FOR_CONSOLE),
-  'capabilities.read': session('environment:read', MEMBERS_FROM_CONSOLE),
-  'integration.list': read('integrations:read', 'integrations:read'),
-  'integration.create': read('integrations:create', 'integrations:write'),
-  'integration.read': read('integrations:read', 'integrations:read'),
-  'integration.update': read('integrations:write', 'integrations:write'),
-  'integration.delete': read('integrations:write', 'integrations:write'),
-  // Scopes decided with the target: one's own always, another's with integrations:secrets (G-70).
-  'integration.rotate_secret': { capability: 'integrations:rotate-secret', bearers: INTEGRATION },
-  'integration.revoke_tokens': read('integrations:write', 'integrations:write'),
-  'integration.manage_keys': { capability: 'integrations:write', bearers: INTEGRATION },
-  'api.list': read('apis:read', 'integrations:read'),
-  'api.create': session('apis:write', FOR_CONSOLE),
-  'api.read': read('apis:read', 'integrations:read'),
-  'api.update': session('apis:write', FOR_CONSOLE),
-  'api.delete': session('apis:write', FOR_CONSOLE),
-  'audit.read': read('audit:read', 'audit:read'),
-  'audit.read_server': session(undefined, FOR_CONSOLE),
-  'operator.list': session(undefined, FOR_CONSOLE),
-  'operator.remove': session(undefined, FOR_CONSOLE),
-  'member.list': session('members:read', MEMBERS_FROM_CONSOLE),
-  'member.invite': session('members:write', MEMBERS_FROM_CONSOLE),
-  'member.update_role': session('members:write', MEMBERS_FROM_CONSOLE),
-  'member.remove': session('members:write', MEMBERS_FROM_CONSOLE),
-  'invitation.list': session('members:read', MEMBERS_FROM_CONSOLE),
-  'invitation.revoke': session('members:write', MEMBERS_FROM_CONSOLE),
-  'account.read': { account: true, sessionOnly: MEMBERS_FROM_CONSOLE },
-  'self.read': { bearers: ANY_BEARER, owned: true },
-  'project.list': owned('projects:read'),
-  'project.create': owned('projects:write'),
-  'project.read': owned('projects:read'),
-  'project.update': owned('projects:write'),
-  'project.delete': owned('projects:write'),
-  'media.list': content('media:read'),
-  'media.read': content('media:read'),
-  'media.create': content('media:write'),
-  'fonts.list': content('fonts:read'),
-  'fonts.read': content('fonts:read'),
-  'fonts.create': content('fonts:write'),
-  'output.create': owned('outputs:create'),
-  'output.list': owned('outputs:create'),
-  'output.read': owned('outputs:create'),
-  'customer.list': { capability: 'customers:read', bearers: ANY_BEARER, scope: 'customers:read' },
-  'customer.read': { capability: 'customers:read', bearers: ANY_BEARER, scope: 'customers:read' },
-  'customer.update': { capability: 'customers:write', bearers: ANY_BEARER, scope: 'customers:write' },
-  'customer.delete': { capability: 'customers:write', bearers: ANY_BEARER, scope: 'customers:write' },
-  'credentials.read': session('credentials:read', CREDENTIALS_FROM_CONSOLE),
-  'credentials.create_secret': session('credentials:write', CREDENTIALS_FROM_CONSOLE),
-  'credentials.rotate': session('credentials:write', CREDENTIALS_FROM_CONSOLE),
-  'credentials.add_key': session('credentials:write', CREDENTIALS_FROM_CONSOLE),
-  'credentials.remove_key': session('credentials:write', CREDENTIALS_FROM_CONSOLE),
-});
+/**
+ * Every action's rule (docs/product.md "Decisions by action" has the routes' table). A null
+ * prototype: a name that is no action (`constructor`, `__proto__`) finds no rule and is refused.
+ */
+const RULES: Readonly<Record<Action, Rule>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<Action, Rule>, {
+    'environment.list': { account: true, sessionOnly: FOR_CONSOLE },
+    'environment.create': session(undefined, FOR_CONSOLE),
+    'environment.read': read('environment:read', 'integrations:read'),
+    'environment.update': session('environment:write', FOR_CONSOLE),
+    'environment.delete': session('environment:delete', FOR_CONSOLE),
+    'environment.require_totp': session('members:write', FOR_CONSOLE),
+    'capabilities.read': session('environment:read', MEMBERS_FROM_CONSOLE),
+    'integration.list': read('integrations:read', 'integrations:read'),
+    'integration.create': read('integrations:create', 'integrations:write'),
+    'integration.read': read('integrations:read', 'integrations:read'),
+    'integration.update': read('integrations:write', 'integrations:write'),
+    'integration.delete': read('integrations:write', 'integrations:write'),
+    // Scopes decided with the target: one's own always, another's with integrations:secrets (G-70).
+    'integration.rotate_secret': { capability: 'integrations:rotate-secret', bearers: INTEGRATION },
+    'integration.revoke_tokens': read('integrations:write', 'integrations:write'),
+    'integration.manage_keys': { capability: 'integrations:write', bearers: INTEGRATION },
+    'api.list': read('apis:read', 'integrations:read'),
+    'api.create': session('apis:write', FOR_CONSOLE),
+    'api.read': read('apis:read', 'integrations:read'),
+    'api.update': session('apis:write', FOR_CONSOLE),
+    'api.delete': session('apis:write', FOR_CONSOLE),
+    'audit.read': read('audit:read', 'audit:read'),
+    'audit.read_server': session(undefined, FOR_CONSOLE),
+    'operator.list': session(undefined, FOR_CONSOLE),
+    'operator.remove': session(undefined, FOR_CONSOLE),
+    'member.list': session('members:read', MEMBERS_FROM_CONSOLE),
+    'member.invite': session('members:write', MEMBERS_FROM_CONSOLE),
+    'member.update_role': session('members:write', MEMBERS_FROM_CONSOLE),
+    'member.remove': session('members:write', MEMBERS_FROM_CONSOLE),
+    'invitation.list': session('members:read', MEMBERS_FROM_CONSOLE),
+    'invitation.revoke': session('members:write', MEMBERS_FROM_CONSOLE),
+    'account.read': { account: true, sessionOnly: MEMBERS_FROM_CONSOLE },
+    'self.read': { bearers: ANY_BEARER, owned: true },
+    'project.list': owned('projects:read'),
+    'project.create': owned('projects:write'),
+    'project.read': owned('projects:read'),
+    'project.update': owned('projects:write'),
+    'project.delete': owned('projects:write'),
+    'media.list': content('media:read'),
+    'media.read': content('media:read'),
+    'media.create': content('media:write'),
+    'fonts.list': content('fonts:read'),
+    'fonts.read': content('fonts:read'),
+    'fonts.create': content('fonts:write'),
+    'output.create': owned('outputs:create'),
+    'output.list': owned('outputs:create'),
+    'output.read': owned('outputs:create'),
+    'customer.list': { capability: 'customers:read', bearers: ANY_BEARER, scope: 'customers:read' },
+    'customer.read': { capability: 'customers:read', bearers: ANY_BEARER, scope: 'customers:read' },
+    'customer.update': { capability: 'customers:write', bearers: ANY_BEARER, scope: 'customers:write' },
+    'customer.delete': { capability: 'customers:write', bearers: ANY_BEARER, scope: 'customers:write' },
+    'credentials.read': session('credentials:read', CREDENTIALS_FROM_CONSOLE),
+    'credentials.create_secret': session('credentials:write', CREDENTIALS_FROM_CONSOLE),
+    'credentials.rotate': session('credentials:write', CREDENTIALS_FROM_CONSOLE),
+    'credentials.add_key': session('credentials:write', CREDENTIALS_FROM_CONSOLE),
+    'credentials.remove_key': session('credentials:write', CREDENTIALS_FROM_CONSOLE),
+  } satisfies Record<Action, Rule>),
+);
 
 /** Actions on an integration that need its grants within the caller's reach (G-69). */
 const MANAGES: ReadonlySet<Action> = new Set<Action>([
@@ -256,12 +261,10 @@ function otherEnvironment(slug: string, id: string, env: string | EnvironmentRec
  * Another integration's credentials (its secret, its keys, its `jwks_uri`) need `integrations:write`
  * and `integrations:secrets`; an integration may always act on its own (G-70).
  */
-function othersCredentials(p: Principal, target: ActionTarget | undefined): InsufficientScope | undefined {
+function othersCredentials(p: BearerPrincipal, target: ActionTarget | undefined): InsufficientScope | undefined {
   if (isSelf(p, target)) return undefined;
-  if (p.type === 'console') return undefined;
-  const scopes = p.type === 'account' ? undefined : p.scopes;
-  if (!scopes?.has('integrations:write')) return new InsufficientScope('integrations:write');
-  if (!scopes.has(SECRETS_SCOPE)) return new InsufficientScope(SECRETS_SCOPE);
+  if (!p.scopes.has('integrations:write')) return new InsufficientScope('integrations:write');
+  if (!p.scopes.has(SECRETS_SCOPE)) return new InsufficientScope(SECRETS_SCOPE);
   return undefined;
 }
 
@@ -315,8 +318,8 @@ export function grantLimit(principal: Principal, env: EnvironmentRecord): GrantM
   return new Map([[env.environmentApi.id, principal.scopes]]);
 }
 
-/** The first scope of `grants` outside `limit` (undefined: no limit), or undefined. */
-function beyondLimit(limit: GrantMap | undefined, grants: GrantMap): string | undefined {
+/** The first scope of `grants` outside `limit` (undefined: no limit), or undefined when none is. */
+export function beyondLimit(limit: GrantMap | undefined, grants: GrantMap): string | undefined {
   if (!limit) return undefined;
   for (const [apiId, scopes] of grants) for (const s of scopes) if (!limit.get(apiId)?.has(s)) return s;
   return undefined;

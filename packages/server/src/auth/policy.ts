@@ -13,7 +13,7 @@
 import { CONTENT_SCOPES } from '@gatehouse/contracts';
 import { InsufficientScope, InvalidToken } from '../errors/api-error.js';
 import { Forbidden } from '../errors/domain-errors.js';
-import { authorize, decide, type GrantMap } from './decide.js';
+import { authorize, beyondLimit, decide, type GrantMap } from './decide.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import type { BearerPrincipal, IntegrationPrincipal, Principal } from './principal.js';
@@ -69,14 +69,13 @@ export async function withCurrentScopes(state: CurrentState, principal: BearerPr
 export { grantLimit, type GrantMap } from './decide.js';
 
 /**
- * Checks that every scope of `grants` lies within `limit` (undefined: no limit). Prefer
- * `authorize(by, action, { env, grants })` (auth/decide.ts), which derives the limit.
- * @throws InsufficientScope (403) naming the first scope beyond it.
+ * @deprecated call `authorize(by, action, { env, grants })` (auth/decide.ts), which derives the
+ * limit; kept for callers written against the old name.
+ * @throws InsufficientScope (403) naming the first scope of `grants` beyond `limit`.
  */
 export function requireWithin(limit: GrantMap | undefined, grants: GrantMap): void {
-  if (!limit) return;
-  for (const [apiId, scopes] of grants)
-    for (const s of scopes) if (!limit.get(apiId)?.has(s)) throw new InsufficientScope(s);
+  const beyond = beyondLimit(limit, grants);
+  if (beyond) throw new InsufficientScope(beyond);
 }
 
 /** True when `principal` is the integration `target` itself. */

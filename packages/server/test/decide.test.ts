@@ -433,6 +433,10 @@ describe('G-68…G-70, J-91 decisions on the target', () => {
       else expect(() => authorize(principal, action, target)).toThrow(decide(principal, action, target).error!.message);
     });
 
+  it('K-103 a decision on rows without the environment record is a bug, never a silent allow', () => {
+    expect(() => decide(W, 'integration.update', { env: 'alpha', integration: withSecrets })).toThrow(TypeError);
+  });
+
   it('J-91 a developer is told why; a role refusal names the capability', () => {
     expect(decide(PRINCIPALS.developer, 'integration.rotate_secret', on(strong)).reason).toMatch(
       /^a developer manages only integrations with content scopes, and this one holds /,

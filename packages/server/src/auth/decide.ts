@@ -179,6 +179,8 @@ const ALLOWED: Decision = Object.freeze({ allowed: true, reason: null, error: nu
  *   `not_found` for another environment than the caller's, 401 `invalid_token` for a console
  *   session on a route only a token's owner calls, 409 `conflict` for rotating the secret of a
  *   key-only integration.
+ * @throws TypeError when `target` carries rows (`integration`, `grants`) but `env` is not the
+ *   environment's record: a bug in the caller, never decided as allowed.
  */
 export function decide(principal: Principal | undefined, action: Action, target?: ActionTarget): Decision {
   const error = refusal(principal, action, target);
@@ -282,7 +284,12 @@ function stateRefusal(
   target: ActionTarget,
 ): DomainError | OAuthError | undefined {
   const env = target.env;
-  const client = target.integration;
+  // Rows are objects; a path parameter of the same name (a string) is never taken for one.
+  const client = typeof target.integration === 'object' ? target.integration : undefined;
+  const grants = target.grants instanceof Map ? target.grants : undefined;
+  // Deciding on rows needs the environment's record (its Environment API): never skipped silently.
+  if (p && (client || grants) && typeof env !== 'object')
+    throw new TypeError(`decide(${action}) on an integration or grants needs target.env as the environment record`);
   if (p && typeof env === 'object') {
     if (client && MANAGES.has(action) && !(OWN_CREDENTIALS.has(action) && isSelf(p, target))) {
       const beyond = beyondLimit(grantLimit(p, env), client.grants);
@@ -294,8 +301,8 @@ function stateRefusal(
             : `this integration holds ${beyond}, beyond what you may manage`,
         );
     }
-    if (target.grants) {
-      const beyond = beyondLimit(grantLimit(p, env), target.grants);
+    if (grants) {
+      const beyond = beyondLimit(grantLimit(p, env), grants);
       if (beyond) return new InsufficientScope(beyond);
     }
   }

@@ -16,7 +16,7 @@
 import { CONTENT_SCOPES, SECRETS_SCOPE } from '@gatehouse/contracts';
 import { InsufficientScope, InvalidToken } from '../errors/api-error.js';
 import { OAuthError } from '../errors/oauth-error.js';
-import { Conflict, DomainError, Forbidden } from '../errors/domain-errors.js';
+import { Conflict, DomainError } from '../errors/domain-errors.js';
 import { memberGrantLimit, requireRouteCapability } from './role-policy.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
@@ -139,24 +139,6 @@ export function secretRotationKind(principal: Principal, targetClientId: string)
 /** True when `principal` is the integration `target` itself. */
 export function isSelf(principal: Principal, target: ClientRecord): principal is IntegrationPrincipal {
   return principal.type === 'integration' && principal.integrationId === target.id;
-}
-
-/**
- * Second factor (#18 item 4): a console session opened by password alone may not act while TOTP is
- * required (server-wide by `GATEHOUSE_REQUIRE_TOTP`, or by the environment's `require_totp`) and
- * the account has no confirmed TOTP factor. Sessions opened with TOTP, or by single sign-on (the
- * provider owns the second factor), pass.
- * @throws Forbidden `totp_required` naming what to do.
- */
-export function requireSecondFactor(principal: Principal, required: boolean, enrolled: boolean): void {
-  if (
-    (principal.type !== 'console' && principal.type !== 'account' && principal.type !== 'member') ||
-    !required ||
-    enrolled
-  )
-    return;
-  if (principal.authMethod === 'password+totp' || principal.authMethod === 'sso') return;
-  throw new Forbidden('set up a TOTP second factor on your profile page first', 'totp_required');
 }
 
 /** What a caller may do to an integration: the actions the console offers (`Integration.actions`). */

@@ -10,8 +10,7 @@ import type { Runtime } from '../runtime.js';
 import { Forbidden, NotFound, Unauthenticated } from '../errors/domain-errors.js';
 import { authenticateCaller } from '../auth/caller.js';
 import { resolveMember } from '../auth/membership.js';
-import { requireScope, requireSecondFactor } from '../auth/policy.js';
-import { secondFactorState } from '../services/second-factor-requirement.js';
+import { requireScope } from '../auth/policy.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 
 declare module 'fastify' {
@@ -32,17 +31,6 @@ export async function authenticateManagement(rt: Runtime, request: FastifyReques
   const principal = await resolveMember(rt, request, await authenticateCaller(rt, request));
   // Operators may everything; members were checked against their role (auth/membership.ts).
   if (principal.type === 'console' || principal.type === 'account' || principal.type === 'member') {
-    if (principal.authMethod === 'password') {
-      // TOTP required server-wide (everyone), or by the environment of the path (its members; operators
-      // are server-wide accounts, bound by GATEHOUSE_REQUIRE_TOTP only).
-      const env = principal.type === 'member' ? principal.environment : undefined;
-      const { required, enrolled } = await secondFactorState(
-        rt.ctx,
-        principal.type === 'console' ? principal.adminId : principal.accountId,
-        env,
-      );
-      requireSecondFactor(principal, required, enrolled);
-    }
     return principal;
   }
   if (principal.type !== 'integration')

@@ -1,7 +1,7 @@
 /**
  * `PUT /api/v1/environments/:env/require-totp`: whether members must have TOTP to act in an
  * environment (operators only; console sessions). The decision itself is `requireSecondFactor`
- * in auth/policy.ts.
+ * in auth/second-factor.ts, applied to every session by auth/session.ts.
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';

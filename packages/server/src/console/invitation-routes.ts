@@ -72,8 +72,9 @@ export async function invitationRoutes(app: FastifyInstance, rt: Runtime, signIn
       const { token, password } = request.body;
       const windows = throttle.windows(INVITATION_THROTTLE, invitationTokenDigest(token), request.ip);
       await throttle.reserve(windows);
-      const { invitation, existing } = await invitationOf(ctx, token);
+      // A session is authenticated first, like on every session route (CSRF, second factor: K-94).
       const signedIn = sessionCookie(request) ? await authenticateSession(rt.sessions, request) : undefined;
+      const { invitation, existing } = await invitationOf(ctx, token);
       if (signedIn) {
         if (normalizeEmail(signedIn.email) !== invitation.email)
           throw new Forbidden('this invitation is for another email: sign out first');

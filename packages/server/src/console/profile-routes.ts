@@ -16,7 +16,7 @@ import { Unauthenticated } from '../errors/domain-errors.js';
 import type { AccountPrincipal, ConsolePrincipal } from '../auth/principal.js';
 import { MAX_PASSWORD_LENGTH } from '../services/admins.js';
 import { recordAudit } from '../services/audit.js';
-import { setOperatorPassword } from '../services/operators.js';
+import { accountHasPassword, setOperatorPassword } from '../services/operators.js';
 import {
   beginTotp,
   confirmTotp,
@@ -58,6 +58,10 @@ const Profile = Type.Object({
   email: Type.String(),
   auth_method: Type.String(),
   amr: Type.Array(Type.String(), { description: 'The factors this session was opened with (RFC 8176)' }),
+  has_password: Type.Boolean({
+    description:
+      'The account has a password (false when provisioned by single sign-on): setting up or turning off TOTP asks for it',
+  }),
   totp: Type.Object({ enabled: Type.Boolean(), recovery_codes_left: Type.Integer() }),
   totp_required: Type.Boolean({
     description:
@@ -118,6 +122,7 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
         email: p.email,
         auth_method: p.authMethod ?? 'password',
         amr,
+        has_password: await accountHasPassword(ctx, p.adminId),
         totp,
         totp_required: required && !totp.enabled && secondFactorMissing(amr, facts),
         totp_required_environments: [...facts.environmentsRequiring],

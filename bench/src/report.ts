@@ -27,11 +27,11 @@ export function formatRatio(value: number | null): string {
   return value === null ? '–' : `${value.toFixed(2)}x`;
 }
 
-const HEADER = ['case', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'RSS MiB', 'vs (a)', 'vs (b)'];
+const HEADER = ['case', 'req/s', 'CPU µs/req', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'RSS MiB', 'vs (a)', 'vs (b)'];
 
 /**
  * Renders results as a Markdown table (one row per case; a skipped case shows `skipped: <reason>`),
- * followed by the cases' notes. Latencies in ms, RSS in MiB, ratios of req/s to cases (a) and (b).
+ * followed by the cases' notes. Server CPU in µs per request, latencies in ms, RSS in MiB, ratios of req/s to cases (a) and (b).
  */
 export function formatTable(results: CaseResult[]): string {
   const ceiling = results.find((r) => r.id === CEILING_ID);
@@ -42,6 +42,7 @@ export function formatTable(results: CaseResult[]): string {
       : [
           r.name,
           num(r.metrics.requestsPerSecond),
+          r.metrics.serverCpuMicrosPerRequest != null ? num(r.metrics.serverCpuMicrosPerRequest) : '–',
           num(r.metrics.latencyP50Ms, 2),
           num(r.metrics.latencyP99Ms, 2),
           String(r.metrics.errors),

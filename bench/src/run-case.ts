@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { defaultCheck, runLoad } from './load.js';
-import { sampleMemory } from './process-memory.js';
+import { sampleCpuMicros, sampleMemory } from './process-memory.js';
 import type { BenchCase, CaseResult, CaseTarget, RunOptions } from './types.js';
 
 /** The first lines of an error's message, as the one-line "skipped: …" reason. */
@@ -29,9 +29,23 @@ export async function runCase(benchCase: BenchCase, options: RunOptions): Promis
     target = await benchCase.setup();
     const note = target.check ? await target.check() : await defaultCheck(target);
     if (options.warmupSeconds > 0) await runLoad(target, options.warmupSeconds, options.connections);
+    const cpuBefore = sampleCpuMicros(target.pid);
     const metrics = await runLoad(target, options.durationSeconds, options.connections);
+    const cpuAfter = sampleCpuMicros(target.pid);
     const memory = sampleMemory(target.pid);
-    return { id, name, status: 'ok', metrics, memory, ...(note ? { note } : {}) };
+    // Server CPU per request: the shared cores disturb it less than req/s.
+    const serverCpuMicrosPerRequest =
+      cpuBefore !== null && cpuAfter !== null && metrics.totalRequests > 0
+        ? (cpuAfter - cpuBefore) / metrics.totalRequests
+        : null;
+    return {
+      id,
+      name,
+      status: 'ok',
+      metrics: { ...metrics, serverCpuMicrosPerRequest },
+      memory,
+      ...(note ? { note } : {}),
+    };
   } catch (error) {
     return { id, name, status: 'skipped', reason: reasonOf(error) };
   } finally {

@@ -82,6 +82,11 @@ export interface LoadMetrics {
   statusCodes: Record<string, number>;
   /** Measured run length, seconds. */
   durationSeconds: number;
+  /**
+   * CPU time (user + system) the server process tree used during the measured run, divided by the
+   * requests completed, microseconds; null when it could not be read (off Linux, no pid).
+   */
+  serverCpuMicrosPerRequest?: number | null;
 }
 
 /** Resident memory of the server process (tree) after a run, mebibytes. */

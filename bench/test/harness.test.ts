@@ -59,7 +59,7 @@ describe('bench harness', () => {
         id: 'c',
         name: '(c) gatehouse',
         status: 'ok',
-        metrics: metrics(5000, 9.25, 30),
+        metrics: { ...metrics(5000, 9.25, 30), serverCpuMicrosPerRequest: 157.4 },
         memory: { rssMiB: 120.44, peakRssMiB: 130 },
         note: 'hello',
       },
@@ -70,11 +70,11 @@ describe('bench harness', () => {
     expect(formatRatio(5)).toBe('5.00x');
     expect(formatRatio(null)).toBe('–');
     expect(formatTable(results).split('\n')).toEqual([
-      '| case          | req/s | p50 ms | p99 ms | errors | non-2xx | RSS MiB | vs (a) | vs (b) |',
-      '|---------------|------:|-------:|-------:|-------:|--------:|--------:|-------:|-------:|',
-      '| (a) ceiling   | 20000 |      2 |    8.5 |      0 |       0 |      80 |  1.00x | 20.00x |',
-      '| (b) peer      |  1000 |     40 |    120 |      0 |       0 |       – |  0.05x |  1.00x |',
-      '| (c) gatehouse |  5000 |   9.25 |     30 |      0 |       0 |   120.4 |  0.25x |  5.00x |',
+      '| case          | req/s | CPU µs/req | p50 ms | p99 ms | errors | non-2xx | RSS MiB | vs (a) | vs (b) |',
+      '|---------------|------:|-----------:|-------:|-------:|-------:|--------:|--------:|-------:|-------:|',
+      '| (a) ceiling   | 20000 |          – |      2 |    8.5 |      0 |       0 |      80 |  1.00x | 20.00x |',
+      '| (b) peer      |  1000 |          – |     40 |    120 |      0 |       0 |       – |  0.05x |  1.00x |',
+      '| (c) gatehouse |  5000 |        157 |   9.25 |     30 |      0 |       0 |   120.4 |  0.25x |  5.00x |',
       '| (d) gatehouse | skipped: no server |',
       'note (c) gatehouse: hello',
     ]);

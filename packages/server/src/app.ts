@@ -4,7 +4,6 @@
  * encapsulated contexts (own body parsers, own hooks).
  * @packageDocumentation
  */
-import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import swagger from '@fastify/swagger';
@@ -24,6 +23,7 @@ import { managementRoutes } from './management/index.js';
 import { consoleRoutes } from './console/index.js';
 import { environmentApi } from './api/index.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import { timedServerFactory } from './listener.js';
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {
@@ -41,25 +41,9 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     // Request lines stay off the hot path; failures are logged by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
-    // Slow clients can't hold connections open (docs/security.md B-19, F-59): headers and body must
-    // arrive within the request timeout, and Node checks it often (its default is every 30 s).
-    serverFactory: (handler) => {
-      const timeout = rt.ctx.config.requestTimeoutMs;
-      const server = createServer(
-        {
-          requestTimeout: timeout,
-          headersTimeout: timeout,
-          connectionsCheckingInterval: Math.min(1000, Math.ceil(timeout / 2)),
-          // An idle keep-alive connection is closed well before the idle-socket timeout below, and the
-          // `Keep-Alive: timeout=N` advertised is that shorter time: a client pool (undici, axios)
-          // never reuses a connection the server is about to drop ("other side closed").
-          keepAliveTimeout: Math.min(5_000, Math.floor(timeout / 2)),
-        },
-        handler,
-      );
-      server.setTimeout(timeout);
-      return server;
-    },
+    // Slow clients can't hold connections open (docs/security.md B-19, F-59): the same server as
+    // every other listener (listener.ts).
+    serverFactory: timedServerFactory(rt.ctx.config.requestTimeoutMs),
     bodyLimit: 1024 * 1024,
     // While draining, requests already on open connections are served, not refused with 503.
     return503OnClosing: false,

@@ -1,6 +1,7 @@
 /**
- * `/healthz` (the process is up), `/readyz` (the store answers and keys are loaded) and `/metrics`
- * (bearer token only, see metrics-endpoint.ts).
+ * `/healthz` (the process is up), `/readyz` (the store answers, keys are loaded and every change
+ * read from the change feed was applied to the caches, K-101) and `/metrics` (bearer token only,
+ * see metrics-endpoint.ts).
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
@@ -14,6 +15,8 @@ export function healthRoutes(app: FastifyInstance, rt: Runtime): void {
   metricsRoute(app, rt.metrics, rt.ctx.config.metricsToken);
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     try {
+      // A node whose caches missed a change (a revocation not applied yet) must not take traffic.
+      if (rt.changes.invalidationsFailing) throw new Error('invalidations failing');
       await storeAnswers(rt.ctx);
       rt.keys.signingKey();
       return { status: 'ready' };

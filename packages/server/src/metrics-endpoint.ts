@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Config } from './config/config.js';
 import type { Metrics } from './metrics.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import { timedServerFactory } from './listener.js';
 
 /** Realm of the metrics challenge (RFC 6750 §3). */
 const REALM = 'gatehouse-metrics';
@@ -51,11 +52,11 @@ export function metricsRoute(app: FastifyInstance, metrics: Metrics, token: stri
  * is configured; every other path is 404.
  */
 export async function buildMetricsApp(config: Config, metrics: Metrics): Promise<FastifyInstance> {
-  // Slow clients are cut off as on the public listener (F-59); nothing here takes a body.
+  // Slow and idle clients are cut off by the same server as the public listener's (K-102); nothing
+  // here takes a body.
   const app = Fastify({
     logger: false,
-    requestTimeout: config.requestTimeoutMs,
-    connectionTimeout: config.requestTimeoutMs,
+    serverFactory: timedServerFactory(config.requestTimeoutMs),
     bodyLimit: 1024,
   });
   await registerSecurityHeaders(app);

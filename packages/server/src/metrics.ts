@@ -1,6 +1,6 @@
 /**
  * Prometheus metrics (prom-client), one registry per runtime: tokens minted and reused, failed
- * client authentications, bearer verifications, and request latency by route.
+ * client authentications, bearer verifications, failed cache invalidations, and request latency by route.
  * @packageDocumentation
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -14,6 +14,11 @@ export interface Metrics {
   authFailures: Counter<'reason'>;
   /** Bearer verifications, by `result` (`cache_hit`, `verified`, `refused`). */
   verifications: Counter<'result'>;
+  /**
+   * Batches of changes whose cache invalidation failed here (a reload meeting a store error); each
+   * is retried on the next poll, and `/readyz` answers not ready until one succeeds (K-101).
+   */
+  invalidationFailures: Counter;
   /** Request latency in seconds, by method, route and status. */
   requestDuration: Histogram<'method' | 'route' | 'status'>;
   /** Store query latency in seconds, by `result` (`ok`, `error`). */
@@ -42,6 +47,11 @@ export function createMetrics(defaults = true): Metrics {
       name: 'gatehouse_bearer_verifications_total',
       help: 'Bearer token verifications',
       labelNames: ['result'],
+      registers: [registry],
+    }),
+    invalidationFailures: new Counter({
+      name: 'gatehouse_invalidation_failures_total',
+      help: 'Change-feed batches whose cache invalidation failed (retried on the next poll)',
       registers: [registry],
     }),
     requestDuration: new Histogram({

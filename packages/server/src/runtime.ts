@@ -148,7 +148,11 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       verifier,
       throttleBlock: (ref) => applyThrottleChange(ref, (key, until) => throttle.block(key, until)),
     });
-    const changes = new ChangeFeed(ctx, (batch) => coherence.apply(batch));
+    const changes = new ChangeFeed(
+      ctx,
+      (batch) => coherence.apply(batch),
+      () => metrics.invalidationFailures.inc(),
+    );
     await changes.start();
     const usage = new UsageLedger(storeLastUsedWriter(ctx), ctx.clock);
     usage.start();

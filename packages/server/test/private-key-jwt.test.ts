@@ -6,12 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, base64url } from 'jose';
 import { presetScopes, SECRETS_SCOPE } from '@gatehouse/contracts';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
-import { ISSUER, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { capturedLogs, ISSUER, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { basic, postForm, request } from '@gatehouse/testing/http';
 import { persisted } from '@gatehouse/testing/persisted';
 import { purgeExpired } from '../src/maintenance.js';
 import { assertion, assertionForm, testKey, type TestKey } from '@gatehouse/testing/assertion';
 import { accessToken, call, type Caller } from './management-helpers.js';
+import type { AssertionFailure } from '../src/errors/oauth-error.js';
+import { loadConfig } from '../src/config/config.js';
 
 describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
   let t: TestServer;
@@ -40,7 +42,7 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
   });
   afterAll(() => t.close());
 
-  it("a key-only integration gets tokens with private_key_jwt (aud: issuer, token endpoint, or an array), reused like a secret's", async () => {
+  it("a key-only integration gets tokens with private_key_jwt (aud: the issuer, the token endpoint, as a string or a one-element array), reused like a secret's", async () => {
     const first = await tokenWith(await assertion(key, clientId, { now: now() }));
     expect(first.status).toBe(200);
     expect(first.body.token_type).toBe('Bearer');
@@ -49,10 +51,20 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
     });
     expect(second.status).toBe(200);
     expect(second.body.access_token).toBe(first.body.access_token);
-    const third = await tokenWith(
-      await assertion(key, clientId, { now: now(), aud: ['https://elsewhere.test', ISSUER] }),
-    );
-    expect(third.status).toBe(200);
+    for (const aud of [[ISSUER], [`${ISSUER}/oauth/token`]])
+      expect((await tokenWith(await assertion(key, clientId, { now: now(), aud }))).status).toBe(200);
+  });
+
+  it('I-85 an assertion living as long as authlib signs by default (exp = iat + 3600) is accepted; its jti is kept until exp', async () => {
+    const signed = await assertion(key, clientId, { now: now(), exp: now() + 3600 });
+    expect((await tokenWith(signed)).status).toBe(200);
+    // Maintenance keeps the used jti while the assertion could still be accepted.
+    t.clock.advance(3500);
+    await purgeExpired(t.server.runtime.ctx);
+    const replay = await tokenWith(signed);
+    expect(replay.status).toBe(401);
+    expect(replay.body.error_description).toContain('(replayed_jti)');
+    t.clock.advance(200);
   });
 
   it('I-86 a key-only integration can never authenticate with any secret', async () => {
@@ -89,8 +101,9 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
     expect(await persisted(t)).toBe(before);
   });
 
-  it('I-85 each bad assertion: 401 invalid_client, nothing persisted', async () => {
+  it('I-85 each bad assertion: 401 invalid_client naming the failed check (not the claim), logged and audited; nothing persisted', async () => {
     const other = await testKey('ES256', key.jwk.kid);
+    const stranger = await testKey('ES256');
     const es384 = await testKey('ES384', key.jwk.kid);
     const { kid: _k, alg: _a, ...attackerJwk } = other.jwk;
     const hs256 = (n: number) =>
@@ -99,23 +112,38 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
         .sign(new TextEncoder().encode(JSON.stringify(key.jwk)));
     const none = async (n: number) =>
       `${base64url.encode(JSON.stringify({ alg: 'none' }))}.${base64url.encode(JSON.stringify({ iss: clientId, sub: clientId, aud: ISSUER, exp: n + 60, jti: `none${n}` }))}.`;
-    const cases: Array<[string, (n: number) => Promise<string>, Record<string, string>?]> = [
-      ['wrong aud', (n) => assertion(key, clientId, { now: n, aud: 'https://other.test' })],
-      ['iss ≠ sub', (n) => assertion(key, clientId, { now: n, iss: 'someone-else' })],
-      ['sub ≠ client_id', (n) => assertion(key, clientId, { now: n, sub: 'someone-else' }), { client_id: clientId }],
-      ['expired', (n) => assertion(key, clientId, { now: n - 600, exp: n - 120 })],
-      ['exp far ahead', (n) => assertion(key, clientId, { now: n, exp: n + 3600 })],
-      ['no exp', (n) => assertion(key, clientId, { now: n, exp: null })],
-      ['no jti', (n) => assertion(key, clientId, { now: n, jti: null })],
-      ["alg not the key's", (n) => assertion(es384, clientId, { now: n })],
-      ['another key under the registered kid', (n) => assertion(other, clientId, { now: n })],
-      ['HS256 with the public key', hs256, { client_id: clientId }],
-      ['alg none', none, { client_id: clientId }],
-      ['an embedded jwk', (n) => assertion(other, clientId, { now: n, header: { jwk: attackerJwk } })],
-      ['garbage', async () => 'not.a.jwt', { client_id: clientId }],
+    const YEAR = 365 * 86400;
+    const cases: Array<[string, AssertionFailure, (n: number) => Promise<string>, Record<string, string>?]> = [
+      ['wrong aud', 'audience', (n) => assertion(key, clientId, { now: n, aud: 'https://other.test' })],
+      [
+        'aud naming other parties too',
+        'audience',
+        (n) => assertion(key, clientId, { now: n, aud: ['https://other.test', ISSUER] }),
+      ],
+      ['iss ≠ sub', 'issuer_subject', (n) => assertion(key, clientId, { now: n, iss: 'someone-else' })],
+      [
+        'sub ≠ client_id',
+        'issuer_subject',
+        (n) => assertion(key, clientId, { now: n, sub: 'someone-else' }),
+        { client_id: clientId },
+      ],
+      ['expired', 'lifetime', (n) => assertion(key, clientId, { now: n - 600, exp: n - 120 })],
+      ['exp beyond the maximum lifetime', 'lifetime', (n) => assertion(key, clientId, { now: n, exp: n + 7200 })],
+      ['iat a year ahead', 'lifetime', (n) => assertion(key, clientId, { now: n + YEAR, exp: n + 60 })],
+      ['no exp', 'lifetime', (n) => assertion(key, clientId, { now: n, exp: null })],
+      ['no jti', 'jti', (n) => assertion(key, clientId, { now: n, jti: null })],
+      ["alg not the key's", 'unknown_kid', (n) => assertion(es384, clientId, { now: n })],
+      ['an unknown kid', 'unknown_kid', (n) => assertion(stranger, clientId, { now: n })],
+      ['another key under the registered kid', 'signature', (n) => assertion(other, clientId, { now: n })],
+      ['HS256 with the public key', 'algorithm', hs256, { client_id: clientId }],
+      ['alg none', 'malformed', none, { client_id: clientId }],
+      ['an embedded jwk', 'malformed', (n) => assertion(other, clientId, { now: n, header: { jwk: attackerJwk } })],
+      ['garbage', 'malformed', async () => 'not.a.jwt', { client_id: clientId }],
     ];
     const before = await persisted(t);
-    for (const [name, make, extra] of cases) {
+    const logsBefore = capturedLogs.length;
+    const since = t.clock.now();
+    for (const [name, reason, make, extra] of cases) {
       // A new throttle window for each case: the failures are counted like wrong secrets.
       t.clock.advance(61);
       const res = await tokenWith(await make(now()), extra);
@@ -124,9 +152,54 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
         status: 401,
         error: 'invalid_client',
       });
+      expect(res.body.error_description, name).toMatch(new RegExp(`^client assertion refused \\(${reason}\\): `));
+      // The description names the check, never what the claim held.
+      expect(res.body.error_description, name).not.toMatch(/other\.test|someone-else/);
       expect(res.headers.get('www-authenticate')).toBeNull();
     }
+    await settle(t);
+    const logged = capturedLogs
+      .slice(logsBefore)
+      .flatMap((line) => line.split('\n'))
+      .filter((line) => line.includes('client assertion refused'))
+      .map((line) => (JSON.parse(line) as { reason: string }).reason);
+    expect(logged).toEqual(cases.map(([, reason]) => reason));
+    const audited = await t.server.runtime.ctx.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('action', '=', 'client.auth_failed')
+      .where('target', '=', clientId)
+      .where('created_at_ms', '>=', since)
+      .orderBy('created_at_ms')
+      .execute();
+    expect(audited.map((a) => (JSON.parse(a.details ?? '{}') as { reason?: string }).reason)).toEqual(
+      cases.map(([, reason]) => reason),
+    );
     expect(await persisted(t)).toBe(before);
+    t.clock.advance(61);
+  });
+
+  it('A-3 I-85 an unknown client gets the answer a known one gets for the same assertion', async () => {
+    const stranger = await testKey('ES256');
+    const unknownId = `${clientId.slice(0, -4)}zzzz`;
+    const n = now();
+    const cases: Array<[string, (id: string) => Promise<string>]> = [
+      ['wrong aud', (id) => assertion(key, id, { now: n, aud: 'https://other.test' })],
+      ['iat a year ahead', (id) => assertion(key, id, { now: n + 365 * 86400, exp: n + 60 })],
+      ['an unknown kid', (id) => assertion(stranger, id, { now: n })],
+      ['no kid, another key', (id) => assertion(stranger, id, { now: n, header: { kid: undefined } })],
+    ];
+    for (const [name, make] of cases) {
+      t.clock.advance(61);
+      const known = await tokenWith(await make(clientId));
+      const unknown = await tokenWith(await make(unknownId));
+      expect({ name, status: unknown.status, body: unknown.body }).toEqual({
+        name,
+        status: known.status,
+        body: known.body,
+      });
+      expect(known.status).toBe(401);
+    }
     t.clock.advance(61);
   });
 
@@ -136,6 +209,7 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
     const replay = await tokenWith(signed);
     expect(replay.status).toBe(401);
     expect(replay.body.error).toBe('invalid_client');
+    expect(replay.body.error_description).toContain('(replayed_jti)');
     const b = await startTestServer(kind, { location: t.location, clock: t.clock });
     try {
       const twice = await assertion(key, clientId, { now: now() });
@@ -257,5 +331,38 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
       expect.arrayContaining(['ES256', 'RS256', 'EdDSA']),
     );
     expect(meta.body.token_endpoint_auth_signing_alg_values_supported).not.toContain('HS256');
+  });
+});
+
+describe('GATEHOUSE_ASSERTION_MAX_LIFETIME', () => {
+  const base = { dataDir: '/tmp/gatehouse-config-test', masterKey: Buffer.alloc(32).toString('base64') };
+
+  it('defaults to 3600 s (authlib signs exp = iat + 3600), is read from the environment, and is bounded', () => {
+    expect(loadConfig(base, {}).assertionMaxLifetime).toBe(3600);
+    expect(loadConfig(base, { GATEHOUSE_ASSERTION_MAX_LIFETIME: '600' }).assertionMaxLifetime).toBe(600);
+    for (const bad of ['59', '86401', '1.5', 'an hour'])
+      expect(() => loadConfig(base, { GATEHOUSE_ASSERTION_MAX_LIFETIME: bad })).toThrow(/assertionMaxLifetime/);
+  });
+
+  it('I-85 a shorter configured maximum refuses longer assertions, naming the limit', async () => {
+    const t = await startTestServer('sqlite', { config: { assertionMaxLifetime: 120 } });
+    try {
+      const key = await testKey('ES256');
+      const { client_id } = await t.integration({
+        preset: 'read-only',
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [key.jwk] },
+      });
+      const n = t.clock.seconds();
+      const long = await postForm(t.url, assertionForm(await assertion(key, client_id, { now: n, exp: n + 600 })));
+      expect(long.status).toBe(401);
+      expect(long.body.error_description).toBe(
+        'client assertion refused (lifetime): exp must be at most 120 seconds ahead (GATEHOUSE_ASSERTION_MAX_LIFETIME)',
+      );
+      const fits = await postForm(t.url, assertionForm(await assertion(key, client_id, { now: n, exp: n + 120 })));
+      expect(fits.status).toBe(200);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -1,31 +1,34 @@
 /**
  * `private_key_jwt` client authentication (RFC 7523 §2.2 and §3, RFC 7521 §4.2, RFC 8725): the
- * client signs a short-lived JWT with a key it registered. Checks, all failing as 401
- * `invalid_client` with nothing persisted (docs/security.md I-85): the structure is plain (no embedded
- * `jwk`, `jku`, `x5u`, `x5c`, `crit`); `alg` is the registered key's own (asymmetric only); the
- * signature; `iss` = `sub` = client_id; `aud` names the issuer or the token endpoint; `exp` present
- * and at most {@link MAX_ASSERTION_LIFETIME} ahead; `jti` present and used once by every node
- * (auth/replay.ts). Presented together with a secret or an Authorization header: 400 (I-86).
+ * client signs a short-lived JWT with a key it registered. Checks, each failing as 401
+ * `invalid_client` whose description names the check (never a claim's value), with nothing
+ * persisted (docs/security.md I-85): the structure is plain (no embedded `jwk`, `jku`, `x5u`,
+ * `x5c`, `crit`); `alg` asymmetric; the claims (auth/assertion-claims.ts: `iss` = `sub` =
+ * client_id, `aud` the issuer identifier as a single value, `exp` at most
+ * `GATEHOUSE_ASSERTION_MAX_LIFETIME` ahead, `iat` not in the future, `jti` present); the signature
+ * with the registered key of the assertion's `alg` and `kid`; `jti` used once by every node, kept
+ * until `exp` (auth/replay.ts). Presented together with a secret or an Authorization header: 400 (I-86).
  * @packageDocumentation
  */
-import { importJWK, jwtVerify, type JWK } from 'jose';
+import { compactVerify, importJWK, type JWK } from 'jose';
 import { nowSeconds } from '../clock.js';
-import { InvalidClient, InvalidRequest } from '../errors/oauth-error.js';
+import { InvalidClientAssertion, InvalidRequest } from '../errors/oauth-error.js';
 import type { AuthRuntime } from './deps.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientKeyRecord, ClientRecord } from '../store/repositories/integrations.js';
 import { decodeStrict, type DecodedJws } from './jwt-structure.js';
 import { ASYMMETRIC_ALGS } from './client-key.js';
 import { useJtiOnce } from './replay.js';
+import { checkAssertionClaims } from './assertion-claims.js';
 
 /** `client_assertion_type` of a JWT client assertion (RFC 7523 §2.2). */
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** Longest accepted `client_assertion`, characters (checked before any lookup). */
 export const MAX_ASSERTION_LENGTH = 8000;
-/** How far ahead `exp` may be, seconds (plus the configured skew). */
-export const MAX_ASSERTION_LIFETIME = 300;
 /** Most keys tried for one assertion. */
 const MAX_CANDIDATES = 5;
+/** Longest `kid` looked up, characters (as registered keys' kids, auth/client-key.ts). */
+const MAX_KID_LENGTH = 128;
 
 /** A client assertion as read from the request body, before any verification. */
 export interface AssertionCredentials {
@@ -38,7 +41,7 @@ export interface AssertionCredentials {
 /**
  * Reads `client_assertion_type` and `client_assertion` (RFC 7521 §4.2).
  * @throws InvalidRequest beside a secret or an Authorization header (one method only, I-86), for
- *   another assertion type, or a missing or over-long assertion; InvalidClient when it names no
+ *   another assertion type, or a missing or over-long assertion; InvalidClientAssertion when it names no
  *   client at all. A body `client_id` other than the assertion's `sub` fails verification (401).
  */
 export function readClientAssertion(
@@ -53,7 +56,7 @@ export function readClientAssertion(
   if (!assertion) throw new InvalidRequest('client_assertion is missing');
   if (assertion.length > MAX_ASSERTION_LENGTH) throw new InvalidRequest('client_assertion is too long');
   const clientId = params.client_id || unverifiedSubject(assertion);
-  if (!clientId) throw new InvalidClient(false);
+  if (!clientId) throw new InvalidClientAssertion('issuer_subject', 'sub must be the client_id');
   return { method: 'private_key_jwt', clientId, assertion };
 }
 
@@ -69,55 +72,90 @@ function unverifiedSubject(assertion: string): string | undefined {
 }
 
 /**
- * The client and environment a valid assertion authenticates.
- * @throws InvalidClient (no Basic challenge) for any failure; store errors (503).
+ * The client and environment a valid assertion authenticates. The checks run in the order of
+ * {@link AssertionFailure}; those before `unknown_kid` look at nothing but the request, and an
+ * unknown or disabled client is a client without keys, so the answer never tells whether a client
+ * exists (docs/security.md A-3). Only `signature` tells of a key the client has: the one of the
+ * assertion's `kid` and `alg`, which the sender must already know.
+ * @throws InvalidClientAssertion (401, no Basic challenge) naming the failed check; store errors (503).
  */
 export async function authenticateClientAssertion(
   rt: AuthRuntime,
   creds: AssertionCredentials,
 ): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
-  const client = await rt.directory.client(creds.clientId);
-  const env = client && (await rt.directory.environment('id', client.environmentId));
-  if (!client || !env || !client.enabled || !(await verifyAssertion(rt, client, creds.assertion)))
-    throw new InvalidClient(false);
-  return { client, env };
-}
-
-async function verifyAssertion(rt: AuthRuntime, client: ClientRecord, assertion: string): Promise<boolean> {
   let decoded: DecodedJws;
   try {
-    decoded = decodeStrict(assertion);
+    decoded = decodeStrict(creds.assertion);
   } catch {
-    return false;
+    throw new InvalidClientAssertion(
+      'malformed',
+      'not a compact JWS with a plain header (jwk, jku, x5u, x5c and crit are refused)',
+    );
   }
   const { alg, kid } = decoded.header;
-  if (!(ASYMMETRIC_ALGS as readonly unknown[]).includes(alg) || (kid !== undefined && typeof kid !== 'string'))
-    return false;
+  if (!(ASYMMETRIC_ALGS as readonly unknown[]).includes(alg))
+    throw new InvalidClientAssertion('algorithm', `alg must be one of ${ASYMMETRIC_ALGS.join(', ')}`);
+  if (kid !== undefined && (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH))
+    throw new InvalidClientAssertion('unknown_kid', `kid must be a string of 1 to ${MAX_KID_LENGTH} characters`);
+  const now = nowSeconds(rt.ctx.clock);
+  const { issuer, clockSkew, assertionMaxLifetime } = rt.ctx.config;
+  const { exp, jti } = checkAssertionClaims(decoded.payload, {
+    clientId: creds.clientId,
+    issuer,
+    clockSkew,
+    maxLifetime: assertionMaxLifetime,
+    now,
+  });
+  const client = await rt.directory.client(creds.clientId);
+  const env = client && (await rt.directory.environment('id', client.environmentId));
+  const usable = client && env && client.enabled ? { client, env } : undefined;
+  if (!usable) throw unknownKid(kid);
+  await verifySignature(rt, usable.client, creds.assertion, alg as string, kid);
+  if (!(await useJtiOnce(rt.ctx.store, 'client_assertion', usable.client.clientId, jti, exp + clockSkew, now)))
+    throw new InvalidClientAssertion('replayed_jti', 'this jti was used before: sign a new assertion for each request');
+  return usable;
+}
+
+/**
+ * Verifies the signature with the client's key of the assertion's `alg` and `kid` (static keys,
+ * else its `jwks_uri`'s).
+ * @throws InvalidClientAssertion `signature` when the key that `kid` names doesn't verify it;
+ *   `unknown_kid` when no key fits, or none verifies an assertion without `kid` (as for an
+ *   unknown client, which has no keys: see {@link unknownKid}).
+ */
+async function verifySignature(
+  rt: AuthRuntime,
+  client: ClientRecord,
+  assertion: string,
+  alg: string,
+  kid: string | undefined,
+): Promise<void> {
   const fits = (k: ClientKeyRecord) => k.alg === alg && (kid === undefined || k.kid === kid);
   let candidates = client.keys.filter(fits);
   if (!candidates.length && client.jwksUri) candidates = (await rt.jwks.keys(client.jwksUri, kid)).filter(fits);
-  const now = nowSeconds(rt.ctx.clock);
-  const { issuer, clockSkew } = rt.ctx.config;
-  let payload: Record<string, unknown> | undefined;
   for (const key of candidates.slice(0, MAX_CANDIDATES)) {
     try {
-      ({ payload } = await jwtVerify(assertion, await importJWK(key.jwk as JWK, key.alg), {
-        algorithms: [key.alg],
-        issuer: client.clientId,
-        subject: client.clientId,
-        audience: [issuer, `${issuer}/oauth/token`],
-        clockTolerance: clockSkew,
-        currentDate: new Date(rt.ctx.clock.now()),
-        requiredClaims: ['iss', 'sub', 'aud', 'exp', 'jti'],
-      }));
-      break;
+      await compactVerify(assertion, await importJWK(key.jwk as JWK, key.alg), { algorithms: [key.alg] });
+      return;
     } catch {
       // another candidate may verify it
     }
   }
-  if (!payload) return false;
-  const { exp, jti } = payload;
-  if (typeof exp !== 'number' || exp > now + MAX_ASSERTION_LIFETIME + clockSkew) return false;
-  if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) return false;
-  return useJtiOnce(rt.ctx.store, 'client_assertion', client.clientId, jti, exp + clockSkew, now);
+  if (kid !== undefined && candidates.length)
+    throw new InvalidClientAssertion('signature', 'the signature does not verify with the key of this kid and alg');
+  throw unknownKid(kid);
+}
+
+/**
+ * The answer when no key of the client verifies the assertion. It depends only on whether the
+ * assertion names a `kid`: an unknown client, a disabled one, a known one without a key of this
+ * `kid` and `alg`, and (without `kid`) a known one whose keys don't verify it answer alike.
+ */
+function unknownKid(kid: string | undefined): InvalidClientAssertion {
+  return new InvalidClientAssertion(
+    'unknown_kid',
+    kid === undefined
+      ? 'no key registered for this client verifies the assertion (name the key with kid)'
+      : 'no key registered for this client has this kid and alg',
+  );
 }

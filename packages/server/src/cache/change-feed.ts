@@ -1,6 +1,11 @@
 /**
  * Follows the change log so that a change made by any process (CLI, another node) is honoured
  * here within 1 s: a poll every `config.changePollMs`, woken at once by LISTEN on PostgreSQL.
+ * The feed moves past a batch of changes only once its listener has applied it: a listener that
+ * fails (a cache reload meeting a store error) is given the same changes again on the next tick,
+ * so no invalidation is lost (docs/security.md K-101). On PostgreSQL a change's id is handed out
+ * when it is written, not when it commits, so a slow transaction can commit a lower id after the
+ * feed moved past it: the ids a batch skipped are looked up again for {@link GAP_WAIT_MS}.
  * @packageDocumentation
  */
 import type pg from 'pg';
@@ -8,8 +13,19 @@ import type { Context } from '../context.js';
 import { CHANGE_CHANNEL, type Change } from '../store/repositories/change-log.js';
 import { repositories } from '../store/unit-of-work.js';
 
-/** Called with each batch of new changes, oldest first. */
+/** How long an id the feed skipped over is looked for, milliseconds (a transaction open longer is not waited for). */
+export const GAP_WAIT_MS = 60_000;
+/** Most skipped ids looked for at once (rolled-back transactions leave holes too). */
+const MAX_GAPS = 1000;
+
+/**
+ * Called with each batch of new changes, oldest first. It must be safe to call again with the same
+ * changes (and newer ones): when it throws, the feed hands it the batch again on the next tick.
+ */
 export type ChangeListener = (changes: Change[]) => void | Promise<void>;
+
+/** Told of each failure of the listener (the runtime counts them: `gatehouse_invalidation_failures_total`). */
+export type ListenerFailure = (err: unknown) => void;
 
 /** Polls (and on PostgreSQL listens to) the change log. */
 export class ChangeFeed {
@@ -19,25 +35,41 @@ export class ChangeFeed {
   private again = false;
   private listenClient: pg.PoolClient | undefined;
   private stopped = false;
-  /** Last time (ms) the store answered a poll; readiness uses it. */
-  lastPollOk = 0;
+  private failing = false;
+  /** Ids skipped over (PostgreSQL only), with when they were first missed (ms). */
+  private readonly gaps = new Map<number, number>();
 
-  /** @param listener told of each batch of new changes (the runtime's cache coherence, coherence.ts). */
+  /**
+   * @param listener told of each batch of new changes (the runtime's cache coherence, coherence.ts).
+   * @param onListenerFailure told each time the listener throws; the batch is retried on the next tick.
+   */
   constructor(
     private readonly ctx: Context,
     private readonly listener: ChangeListener,
+    private readonly onListenerFailure: ListenerFailure = () => undefined,
   ) {}
+
+  /**
+   * True while the listener's last attempt failed: changes are waiting that this process has not
+   * applied (a revocation may not be honoured here yet). `/readyz` answers not ready meanwhile.
+   */
+  get invalidationsFailing(): boolean {
+    return this.failing;
+  }
 
   /** Starts following from the newest change. */
   async start(): Promise<void> {
     this.lastId = await repositories(this.ctx.store).changes.latestId();
-    this.lastPollOk = Date.now();
     this.timer = setInterval(() => void this.poll(), this.ctx.config.changePollMs);
     this.timer.unref();
     await this.listen();
   }
 
-  /** Reads and dispatches changes now; concurrent calls coalesce. Store errors are swallowed (retried next tick). */
+  /**
+   * Reads and dispatches changes now; concurrent calls coalesce. The feed moves past a batch only
+   * once the listener applied it; a listener's failure is reported to `onListenerFailure` and the
+   * batch retried on the next tick. A store error reading the log is retried the same way.
+   */
   poll(): Promise<void> {
     if (this.running) {
       this.again = true;
@@ -46,21 +78,62 @@ export class ChangeFeed {
     this.running = (async () => {
       do {
         this.again = false;
-        try {
-          for (;;) {
-            const changes = await repositories(this.ctx.store).changes.since(this.lastId);
-            this.lastPollOk = Date.now();
-            if (!changes.length) break;
-            this.lastId = changes[changes.length - 1]!.id;
-            await this.listener(changes);
-          }
-        } catch {
-          // The store is down: caches keep serving what they know; the next tick retries.
-        }
-      } while (this.again);
+        await this.drain();
+      } while (this.again && !this.failing);
       this.running = undefined;
     })();
     return this.running;
+  }
+
+  /** Applies every change after `lastId` (and any skipped id that appeared), batch by batch, until none is left or one fails. */
+  private async drain(): Promise<void> {
+    for (let first = true; ; first = false) {
+      let changes: Change[];
+      try {
+        changes = await this.read(first);
+      } catch {
+        // The store is down: caches keep serving what they know; the next tick retries.
+        return;
+      }
+      if (!changes.length) return;
+      try {
+        await this.listener(changes);
+      } catch (err) {
+        this.failing = true;
+        this.onListenerFailure(err);
+        return;
+      }
+      this.failing = false;
+      this.advance(changes);
+    }
+  }
+
+  /** The changes after `lastId`, preceded (first read of a poll) by skipped ids that have appeared since. */
+  private async read(withGaps: boolean): Promise<Change[]> {
+    const log = repositories(this.ctx.store).changes;
+    const fresh = await log.since(this.lastId);
+    if (!withGaps || !this.gaps.size) return fresh;
+    const oldest = Date.now() - GAP_WAIT_MS;
+    for (const [id, missedAt] of this.gaps) if (missedAt < oldest) this.gaps.delete(id);
+    const late = await log.byIds([...this.gaps.keys()]);
+    // Skipped ids are below `lastId`, the fresh ones above it: the batch stays oldest first.
+    return late.length ? [...late, ...fresh] : fresh;
+  }
+
+  /** Moves past `changes` (applied): forgets the skipped ids among them, notes the ones they skip. */
+  private advance(changes: readonly Change[]): void {
+    const now = Date.now();
+    const trackGaps = this.ctx.store.dialect === 'postgres';
+    let next = this.lastId + 1;
+    for (const { id } of changes) {
+      if (id <= this.lastId) {
+        this.gaps.delete(id);
+        continue;
+      }
+      if (trackGaps) for (let gap = next; gap < id && this.gaps.size < MAX_GAPS; gap++) this.gaps.set(gap, now);
+      next = id + 1;
+    }
+    this.lastId = Math.max(this.lastId, next - 1);
   }
 
   private async listen(): Promise<void> {

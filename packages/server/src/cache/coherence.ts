@@ -60,7 +60,9 @@ export class Coherence {
 
   /**
    * Invalidates what a batch of changes from the change feed made stale. Each cache is dropped
-   * or reloaded once per batch, however many of its changes the batch holds.
+   * or reloaded once per batch, however many of its changes the batch holds. Safe to run again on
+   * the same batch (every invalidation drops, reloads or merges a block to the same result): the
+   * change feed does so when it threw, so a batch applied in part is applied whole on the retry.
    * @throws the first store error of a reload, after every other invalidation was done.
    */
   async apply(batch: readonly Change[]): Promise<void> {

@@ -37,6 +37,12 @@ export interface Config {
   readonly logLevel: string;
   /** Clock skew tolerated on `exp`/`nbf`/`iat`, seconds (default 30). */
   readonly clockSkew: number;
+  /**
+   * Longest lifetime of a `private_key_jwt` client assertion, seconds (`GATEHOUSE_ASSERTION_MAX_LIFETIME`,
+   * default 3600, 60 to 86400): its `exp` may be at most this far ahead (plus the skew). 3600 is what
+   * authlib and other clients sign by default (`exp = iat + 3600`). Its `jti` is kept until `exp`.
+   */
+  readonly assertionMaxLifetime: number;
   /** How often the change feed is polled, milliseconds (default 250; changes are honoured within 1 s). */
   readonly changePollMs: number;
   /** `Cache-Control: max-age` of the JWKS, seconds (default 300). A rotated key signs only after it. */
@@ -106,6 +112,7 @@ export type ConfigInput = Partial<{
   masterKey: string;
   logLevel: string;
   clockSkew: number;
+  assertionMaxLifetime: number;
   changePollMs: number;
   jwksMaxAge: number;
   requestTimeoutMs: number;
@@ -184,6 +191,13 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     }),
     logLevel: input.logLevel ?? env.GATEHOUSE_LOG_LEVEL ?? 'info',
     clockSkew: int('clockSkew', input.clockSkew ?? env.GATEHOUSE_CLOCK_SKEW, 30, 0, 300),
+    assertionMaxLifetime: int(
+      'assertionMaxLifetime',
+      input.assertionMaxLifetime ?? env.GATEHOUSE_ASSERTION_MAX_LIFETIME,
+      3600,
+      60,
+      86400,
+    ),
     changePollMs: int('changePollMs', input.changePollMs ?? env.GATEHOUSE_CHANGE_POLL_MS, 250, 10, 1000),
     jwksMaxAge: int('jwksMaxAge', input.jwksMaxAge ?? env.GATEHOUSE_JWKS_MAX_AGE, 300, 0, 86400),
     corsOrigins: Object.freeze(

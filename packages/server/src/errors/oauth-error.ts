@@ -32,13 +32,47 @@ export class InvalidRequest extends OAuthError {
  * client used the Authorization header).
  */
 export class InvalidClient extends OAuthError {
-  constructor(basic: boolean) {
+  /** @param description - never says whether the client exists; the default is for every secret failure. */
+  constructor(basic: boolean, description = 'client authentication failed') {
     super(
       'invalid_client',
       401,
-      'client authentication failed',
+      description,
       basic ? { 'www-authenticate': 'Basic realm="gatehouse", charset="UTF-8"' } : {},
     );
+  }
+}
+
+/**
+ * The check a `private_key_jwt` client assertion failed (auth/client-assertion.ts), in the order
+ * they run: `malformed` (not a plain compact JWS), `algorithm` (not an asymmetric `alg`),
+ * `issuer_subject` (`iss`/`sub` not the client_id), `audience`, `lifetime` (`exp`, `iat`, `nbf`),
+ * `jti` (missing), `unknown_kid` (no key of the client has the assertion's `kid` and `alg`; an
+ * unknown client has no keys), `signature` (the key its `kid` names doesn't verify it),
+ * `replayed_jti`.
+ */
+export type AssertionFailure =
+  | 'malformed'
+  | 'algorithm'
+  | 'issuer_subject'
+  | 'audience'
+  | 'lifetime'
+  | 'jti'
+  | 'unknown_kid'
+  | 'signature'
+  | 'replayed_jti';
+
+/**
+ * 401 `invalid_client` for a client assertion, naming the failed check (`reason`, also logged and
+ * audited) and never a claim's value. Unknown and known clients get the same answer for the same
+ * assertion (docs/security.md A-3, I-85).
+ */
+export class InvalidClientAssertion extends InvalidClient {
+  constructor(
+    readonly reason: AssertionFailure,
+    description: string,
+  ) {
+    super(false, `client assertion refused (${reason}): ${description}`);
   }
 }
 

@@ -6,7 +6,12 @@
  * @packageDocumentation
  */
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
-import { InvalidClient, TooManyRequests } from '../errors/oauth-error.js';
+import {
+  InvalidClient,
+  InvalidClientAssertion,
+  TooManyRequests,
+  type AssertionFailure,
+} from '../errors/oauth-error.js';
 import { authenticateClientAssertion, type AssertionCredentials } from '../auth/client-assertion.js';
 import type { Runtime } from '../runtime.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
@@ -58,7 +63,11 @@ async function authenticateAssertion(
       return await authenticateClientAssertion(rt, credentials);
     } catch (err) {
       if (!(err instanceof InvalidClient)) throw err;
-      throw await failed(rt, request, credentials, windows);
+      const refusal = err instanceof InvalidClientAssertion ? err : undefined;
+      // The check that failed, in the answer, the log line and the audit entry (I-85).
+      if (refusal)
+        request.log.info({ client_id: credentials.clientId, reason: refusal.reason }, 'client assertion refused');
+      throw await failed(rt, request, credentials, windows, refusal);
     }
   } finally {
     release();
@@ -74,18 +83,24 @@ function assertOpen(rt: Runtime, windows: readonly ScopedWindow[]): void {
   }
 }
 
-/** Counts a failed authentication (here at once, then across nodes) and queues its audit; the error to answer. */
+/**
+ * Counts a failed authentication (here at once, then across nodes) and queues its audit; the error
+ * to answer: 429 when a window is full, else `refusal` (a client assertion's, naming its check) or
+ * the one answer of every secret failure.
+ */
 async function failed(
   rt: Runtime,
   request: FastifyRequest,
   credentials: ClientCredentials,
   windows: readonly ScopedWindow[],
+  refusal?: InvalidClientAssertion,
 ): Promise<Error> {
   const failure = await rt.throttle.fail(windows);
   rt.metrics.authFailures.inc({ reason: failure.refused ? 'throttled' : 'invalid_client' });
   const now = rt.ctx.clock.now();
-  rt.audits.push(() => auditFailure(rt, request.log, request.ip, credentials.clientId, failure.filled, now));
-  return failure.refused ?? new InvalidClient(credentials.method === 'client_secret_basic');
+  const reason = refusal?.reason;
+  rt.audits.push(() => auditFailure(rt, request.log, request.ip, credentials.clientId, failure.filled, now, reason));
+  return failure.refused ?? refusal ?? new InvalidClient(credentials.method === 'client_secret_basic');
 }
 
 /**
@@ -93,7 +108,7 @@ async function failed(
  * a window (once per window, not per refused attempt): the client's in its environment, the IP's
  * server-wide. Unknown clients have no environment to be audited in. Recorded without saying
  * whether the client exists (F-61). Runs off the response path (the audit queue); `now` is the
- * failure's time, milliseconds.
+ * failure's time, milliseconds; `reason` the check a client assertion failed (details `reason`).
  */
 export async function auditFailure(
   rt: Runtime,
@@ -102,6 +117,7 @@ export async function auditFailure(
   clientId: string,
   filled: WindowScope[],
   now: number,
+  reason?: AssertionFailure,
 ): Promise<void> {
   const actor = { actor: 'anonymous', ip };
   if (filled.includes('ip')) {
@@ -118,7 +134,13 @@ export async function auditFailure(
   await recordAudit(
     rt.ctx,
     actor,
-    { environmentId: client.environmentId, action: 'client.auth_failed', target: client.clientId, result: 'failure' },
+    {
+      environmentId: client.environmentId,
+      action: 'client.auth_failed',
+      target: client.clientId,
+      result: 'failure',
+      ...(reason && { details: { reason } }),
+    },
     now,
   ).catch(() => undefined);
   for (const scope of filled.filter((s) => s !== 'ip')) {

@@ -2,7 +2,8 @@
  * `GET /.well-known/oauth-protected-resource` (RFC 9728 §3): the Environment API describes itself
  * as a protected resource, so a client that only knows the API (an MCP client, say) finds its
  * authorization server, scopes, and how to present tokens. Every 401 of the Environment API points
- * here with `resource_metadata` (§5.1).
+ * here with `resource_metadata` (§5.1). The URL is derived from the resource identifier
+ * (`GATEHOUSE_AUDIENCE`), path included (§3.1).
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
@@ -11,15 +12,32 @@ import type { Config } from '../config/config.js';
 import type { Runtime } from '../runtime.js';
 import { DPOP_ALGS } from '../auth/dpop.js';
 
-/** Where the metadata is served, relative to the issuer's origin. */
+/** The well-known URI suffix of protected resource metadata (RFC 9728 §3). */
 export const PROTECTED_RESOURCE_PATH = '/.well-known/oauth-protected-resource';
 
-/** The absolute URL of the Environment API's resource metadata (what `resource_metadata` names). */
-export function resourceMetadataUrl(config: Pick<Config, 'issuer'>): string {
-  return `${new URL(config.issuer).origin}${PROTECTED_RESOURCE_PATH}`;
+/**
+ * The metadata URL of the resource identified by `config.audience` (RFC 9728 §3.1): the well-known
+ * suffix goes between the host and the path (and query) of the identifier, a terminating `/` is
+ * dropped. `https://api.example.com` → `https://api.example.com/.well-known/oauth-protected-resource`;
+ * `https://example.com/api/v1` → `https://example.com/.well-known/oauth-protected-resource/api/v1`.
+ * A client derives the same URL and requires the metadata's `resource` to be the identifier (§3.3).
+ */
+export function resourceMetadataUrl(config: Pick<Config, 'audience'>): string {
+  const resource = new URL(config.audience);
+  return `${resource.origin}${resourceMetadataPath(resource)}${resource.search}`;
 }
 
-/** Registers the protected resource metadata of the Environment API. */
+/** The path part of {@link resourceMetadataUrl}: where this server answers it. */
+function resourceMetadataPath(resource: URL): string {
+  // A terminating slash is dropped, as the MCP SDK's client and @gatehouse/client's verifier do.
+  return `${PROTECTED_RESOURCE_PATH}${resource.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * Registers the protected resource metadata of the Environment API at the path
+ * {@link resourceMetadataUrl} names, `resource` being the audience exactly. With an audience that
+ * has a path, the plain well-known URL answers 404: metadata there would name another resource.
+ */
 export function protectedResourceRoute(app: FastifyInstance, rt: Runtime): void {
   const { issuer, audience } = rt.ctx.config;
   const metadata = {
@@ -32,7 +50,7 @@ export function protectedResourceRoute(app: FastifyInstance, rt: Runtime): void 
     resource_documentation: `${issuer}/docs`,
   };
   app.get(
-    PROTECTED_RESOURCE_PATH,
+    resourceMetadataPath(new URL(audience)),
     { schema: { summary: 'Protected resource metadata of the Environment API (RFC 9728)', tags: ['oauth'] } },
     async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(metadata),
   );

@@ -44,7 +44,23 @@ export async function changesSince(db: Queryable, afterId: number, limit = 1000)
     .orderBy('id')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ id: Number(r.id), kind: r.kind as ChangeKind, ref: r.ref }));
+  return rows.map(toChange);
+}
+
+/** The changes among `ids` that exist (committed), oldest first. */
+export async function changesByIds(db: Queryable, ids: readonly number[]): Promise<Change[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .selectFrom('change_log')
+    .select(['id', 'kind', 'ref'])
+    .where('id', 'in', [...ids])
+    .orderBy('id')
+    .execute();
+  return rows.map(toChange);
+}
+
+function toChange(row: { id: number | string; kind: string; ref: string }): Change {
+  return { id: Number(row.id), kind: row.kind as ChangeKind, ref: row.ref };
 }
 
 /** The newest change id (0 when there is none). */
@@ -71,6 +87,11 @@ export class ChangeRepository {
   /** {@link changesSince}. */
   since(afterId: number, limit?: number): Promise<Change[]> {
     return changesSince(this.db, afterId, limit);
+  }
+
+  /** {@link changesByIds}. */
+  byIds(ids: readonly number[]): Promise<Change[]> {
+    return changesByIds(this.db, ids);
   }
 
   /** {@link latestChangeId}. */

@@ -4,15 +4,13 @@
  * - an integration's effective scopes are its token's scopes intersected with its grants *now*
  *   ({@link withCurrentScopes}, on every bearer request);
  * - customers hold content scopes only, whatever the environment's settings say;
- * - an integration that requires DPoP is served only with DPoP-bound tokens (RFC 9449 §5.2);
- * - the second factor a password session must have ({@link requireSecondFactor}).
+ * - an integration that requires DPoP is served only with DPoP-bound tokens (RFC 9449 §5.2).
  * Who may take which action is decided by `decide` only; the integration helpers here are thin
  * wrappers over it.
  * @packageDocumentation
  */
 import { CONTENT_SCOPES } from '@gatehouse/contracts';
 import { InvalidToken } from '../errors/api-error.js';
-import { Forbidden } from '../errors/domain-errors.js';
 import { decide } from './decide.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
@@ -71,24 +69,6 @@ export { grantLimit, type GrantMap } from './decide.js';
 /** True when `principal` is the integration `target` itself. */
 export function isSelf(principal: Principal, target: ClientRecord): principal is IntegrationPrincipal {
   return principal.type === 'integration' && principal.integrationId === target.id;
-}
-
-/**
- * Second factor (#18 item 4): a console session opened by password alone may not act while TOTP is
- * required (server-wide by `GATEHOUSE_REQUIRE_TOTP`, or by the environment's `require_totp`) and
- * the account has no confirmed TOTP factor. Sessions opened with TOTP, or by single sign-on (the
- * provider owns the second factor), pass.
- * @throws Forbidden `totp_required` naming what to do.
- */
-export function requireSecondFactor(principal: Principal, required: boolean, enrolled: boolean): void {
-  if (
-    (principal.type !== 'console' && principal.type !== 'account' && principal.type !== 'member') ||
-    !required ||
-    enrolled
-  )
-    return;
-  if (principal.authMethod === 'password+totp' || principal.authMethod === 'sso') return;
-  throw new Forbidden('set up a TOTP second factor on your profile page first', 'totp_required');
 }
 
 /** What a caller may do to an integration: the actions the console offers (`Integration.actions`). */

@@ -10,9 +10,7 @@ import type { Runtime } from '../runtime.js';
 import { Unauthenticated } from '../errors/domain-errors.js';
 import { authenticateCaller } from '../auth/caller.js';
 import { resolveMember } from '../auth/membership.js';
-import { requireSecondFactor } from '../auth/policy.js';
 import { authorizeRoute } from '../auth/route-action.js';
-import { secondFactorState } from '../services/second-factor-requirement.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 
 /**
@@ -24,21 +22,8 @@ import { actorOf, type Principal } from '../auth/principal.js';
  */
 export async function authenticateManagement(rt: Runtime, request: FastifyRequest): Promise<Principal> {
   const principal = await resolveMember(rt, request, await authenticateCaller(rt, request));
+  // The second factor was checked with the session (auth/session.ts), for every session route alike.
   authorizeRoute(principal, request);
-  if (principal.type === 'console' || principal.type === 'account' || principal.type === 'member') {
-    if (principal.authMethod === 'password') {
-      // TOTP required server-wide (everyone), or by the environment of the path (its members; operators
-      // are server-wide accounts, bound by GATEHOUSE_REQUIRE_TOTP only).
-      const env = principal.type === 'member' ? principal.environment : undefined;
-      const { required, enrolled } = await secondFactorState(
-        rt.ctx,
-        principal.type === 'console' ? principal.adminId : principal.accountId,
-        env,
-      );
-      requireSecondFactor(principal, required, enrolled);
-    }
-    return principal;
-  }
   return principal;
 }
 

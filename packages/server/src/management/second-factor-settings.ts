@@ -1,7 +1,7 @@
 /**
  * `PUT /api/v1/environments/:env/require-totp`: whether members must have TOTP to act in an
- * environment (operators and the environment's owners; `environment.require_totp`). What it
- * requires is decided by `requireSecondFactor` in auth/policy.ts.
+ * environment (operators and the environment's owners; `environment.require_totp`). The decision
+ * itself is `requireSecondFactor` in auth/second-factor.ts, applied to every session by auth/session.ts.
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';

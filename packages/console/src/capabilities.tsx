@@ -7,8 +7,8 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { Alert } from '@mantine/core';
 import { IconLock } from '@tabler/icons-react';
-import { api, seg } from './api/client';
-import { useRequest, type RequestState } from './use-request';
+import { seg } from './api/client';
+import { keys, useApiQuery, type ApiQuery } from './api/queries';
 
 /** `GET /api/v1/environments/{env}/capabilities`. */
 export interface Capabilities {
@@ -29,13 +29,13 @@ export interface Me {
 const CapabilitiesContext = createContext<Capabilities | undefined>(undefined);
 
 /** Loads the caller's capabilities in `env`. */
-export function useCapabilities(env: string): RequestState<Capabilities> {
-  return useRequest(() => api<Capabilities>('GET', `/environments/${seg(env)}/capabilities`), [env]);
+export function useCapabilities(env: string): ApiQuery<Capabilities> {
+  return useApiQuery(keys.capabilities(env), `/environments/${seg(env)}/capabilities`);
 }
 
 /** Loads the signed-in account. */
-export function useMe(): RequestState<Me> {
-  return useRequest(() => api<Me>('GET', '/me'), []);
+export function useMe(): ApiQuery<Me> {
+  return useApiQuery(keys.me, '/me');
 }
 
 /** Makes `value` the capabilities of the screens below. */

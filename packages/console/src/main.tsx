@@ -11,6 +11,9 @@ import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import './theme.css';
 import './styles.css';
+import { BrowserRouter } from 'react-router';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { ApiClient, ApiClientProvider } from './api/client';
 import { App } from './app';
 
 /**
@@ -25,12 +28,27 @@ const theme = createTheme({
   },
 });
 
+/**
+ * Server state: a failed read shows its error where it was made (no retry: the answer is the
+ * server's); a screen shown again shows what it had while it reads again, and a tab brought to the
+ * front reads again what it shows (another tab may have changed it).
+ */
+const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+
+const apiClient = new ApiClient();
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false} defaultColorScheme="light">
-      {/* Below modals (200): a toast never covers a dialog or its close button. */}
-      <Notifications position="bottom-right" zIndex={190} />
-      <App />
-    </MantineProvider>
+    <BrowserRouter basename="/console">
+      <QueryClientProvider client={queryClient}>
+        <ApiClientProvider value={apiClient}>
+          <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false} defaultColorScheme="light">
+            {/* Below modals (200): a toast never covers a dialog or its close button. */}
+            <Notifications position="bottom-right" zIndex={190} />
+            <App />
+          </MantineProvider>
+        </ApiClientProvider>
+      </QueryClientProvider>
+    </BrowserRouter>
   </StrictMode>,
 );

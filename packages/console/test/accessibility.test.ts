@@ -44,12 +44,12 @@ describe('console accessibility', () => {
   });
 
   const env = (tab: string) => async (p: Page) => {
-    await p.goto(`${s.t.url}/console/environments/default?tab=${tab}`);
+    await p.goto(`${s.t.url}/console/environments/default/${tab}`);
     await p.getByRole('tab', { selected: true }).first().waitFor();
     await p.waitForLoadState('networkidle');
   };
   const integration = (tab: string) => async (p: Page) => {
-    await p.goto(`${s.t.url}/console/environments/default/integrations/${clientId}?tab=${tab}`);
+    await p.goto(`${s.t.url}/console/environments/default/integrations/${clientId}/${tab}`);
     await p.getByRole('tab', { selected: true }).first().waitFor();
     await p.waitForLoadState('networkidle');
   };

@@ -103,7 +103,7 @@ describe('console actions in the browser', () => {
       await page.getByRole('dialog', { name: 'Rotate secret' }).getByRole('button', { name: 'Rotate now' }).click();
       await page.getByText('Secret rotated').first().waitFor();
       // Creating: the server refuses every permission to a developer, so the console doesn't offer it.
-      await page.goto(`${t.url}/console/environments/alpha?tab=integrations`);
+      await page.goto(`${t.url}/console/environments/alpha/integrations`);
       await page.getByRole('button', { name: 'Create integration' }).click();
       const dialog = page.getByRole('dialog', { name: 'Create integration' });
       await expect(dialog.getByRole('radio', { name: 'All permissions' }).isDisabled()).resolves.toBe(true);
@@ -129,7 +129,7 @@ describe('console actions in the browser', () => {
     { timeout: 120_000 },
     async () => {
       await join_('olga@tenant-a.test', 'owner');
-      await page.goto(`${t.url}/console/environments/alpha?tab=settings`);
+      await page.goto(`${t.url}/console/environments/alpha/settings`);
       const toggle = page.getByRole('switch', { name: 'Require two-factor authentication of members' });
       await toggle.waitFor();
       await page.waitForLoadState('networkidle');
@@ -185,7 +185,7 @@ describe('console actions in the browser', () => {
       await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('table', { name: 'Environments' }).getByText('Alpha tenant').waitFor();
-      await page.goto(`${t.url}/console/environments/alpha?tab=integrations`);
+      await page.goto(`${t.url}/console/environments/alpha/integrations`);
       await page.getByRole('link', { name: 'Alpha renderer' }).waitFor();
       await setRequireTotp(t.server.runtime.ctx, CLI_ACTOR, 'alpha', true);
       await page.getByRole('link', { name: 'Alpha renderer' }).click();

@@ -353,7 +353,7 @@ describe('admin console in the browser', () => {
     for (const [path, name] of [
       ['/console/', '19-narrow-environments'],
       ['/console/environments/default', '20-narrow-integrations'],
-      [`/console/environments/default/integrations/${created.clientId}?tab=permissions`, '21-narrow-permissions'],
+      [`/console/environments/default/integrations/${created.clientId}/permissions`, '21-narrow-permissions'],
     ]) {
       await page.goto(t.url + path!);
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
@@ -380,7 +380,7 @@ describe('admin console in the browser', () => {
       ],
     });
     await t.server.runtime.changes.poll();
-    await page.goto(`${t.url}/console/environments/default/integrations/${legacy.client_id}?tab=permissions`);
+    await page.goto(`${t.url}/console/environments/default/integrations/${legacy.client_id}/permissions`);
     await expect(page.getByText("Check this integration's permissions").waitFor()).resolves.toBeUndefined();
     await expect(page.getByText(/holds customers:read/).isVisible()).resolves.toBe(true);
     const keep = page.getByRole('checkbox', { name: 'Keep tokens already issued for these APIs' });

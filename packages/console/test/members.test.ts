@@ -94,7 +94,7 @@ describe('members in the browser', () => {
   });
 
   it('J-91 the owner invites a viewer from the Members tab; the link is shown once', { timeout: 60_000 }, async () => {
-    await page.goto(`${t.url}/console/environments/alpha?tab=members`);
+    await page.goto(`${t.url}/console/environments/alpha/members`);
     await page.getByRole('form', { name: 'Invite a member' }).waitFor();
     await page.getByLabel('Email').fill('vic@tenant-a.test');
     await page.getByRole('combobox', { name: 'Role', exact: true }).click();
@@ -182,7 +182,7 @@ describe('members in the browser', () => {
         return names;
       };
       for (const tab of ['integrations', 'customers', 'apis', 'settings', 'audit', 'members']) {
-        await page.goto(`${t.url}/console/environments/alpha?tab=${tab}`);
+        await page.goto(`${t.url}/console/environments/alpha/${tab}`);
         await page.getByRole('tabpanel').waitFor();
         await page.waitForLoadState('networkidle');
         expect({ tab, enabled: await enabledActions() }).toEqual({ tab, enabled: [] });
@@ -196,7 +196,7 @@ describe('members in the browser', () => {
         if (tab === 'integrations' || tab === 'settings' || tab === 'members') await shots(`05-viewer-${tab}`);
       }
       await expect(page.getByRole('tab', { name: 'Customer tokens' }).count()).resolves.toBe(0);
-      await page.goto(`${t.url}/console/environments/alpha?tab=integrations`);
+      await page.goto(`${t.url}/console/environments/alpha/integrations`);
       await page.getByRole('link', { name: 'Alpha renderer' }).click();
       for (const tab of ['general', 'permissions']) {
         await page.getByRole('tab', { name: tab === 'general' ? 'General' : 'Permissions' }).click();
@@ -227,7 +227,7 @@ describe('members in the browser', () => {
       await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
       await page.getByRole('button', { name: 'Accept and sign in' }).click();
       await page.getByRole('table', { name: 'Environments' }).getByText('Alpha tenant').waitFor();
-      await page.goto(`${t.url}/console/environments/alpha?tab=integrations`);
+      await page.goto(`${t.url}/console/environments/alpha/integrations`);
       await page.getByRole('link', { name: 'Alpha renderer' }).click();
       const panel = page.getByRole('tabpanel');
       await panel.getByRole('button', { name: 'Rotate secret' }).waitFor();

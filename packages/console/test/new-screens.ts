@@ -91,12 +91,12 @@ export function newScreensFixture() {
   const env =
     (tab: string, slug = 'default') =>
     async (p: Page) => {
-      await p.goto(`${s().t.url}/console/environments/${slug}?tab=${tab}`);
+      await p.goto(`${s().t.url}/console/environments/${slug}/${tab}`);
       await p.getByRole('tabpanel').waitFor();
       await settled(p);
     };
   const integration = (tab: string) => async (p: Page) => {
-    await p.goto(`${s().t.url}/console/environments/default/integrations/${seeded().clientId}?tab=${tab}`);
+    await p.goto(`${s().t.url}/console/environments/default/integrations/${seeded().clientId}/${tab}`);
     await p.getByRole('tabpanel').waitFor();
     await settled(p);
   };

@@ -50,7 +50,7 @@ describe('managing objects in the console', () => {
     await page.getByRole('heading', { name: 'Environments' }).waitFor();
     await page.getByRole('button', { name: 'Edit' }).first().click();
     await page.getByRole('tab', { name: 'Settings', selected: true }).waitFor();
-    expect(new URL(page.url()).search).toBe('?tab=settings');
+    expect(new URL(page.url()).pathname).toBe('/console/environments/default/settings');
     await page.goBack();
     await page.getByRole('link', { name: 'Default' }).first().click();
     await page.getByRole('tab', { name: 'Integrations', selected: true }).waitFor();
@@ -177,7 +177,7 @@ describe('managing objects in the console', () => {
 
   it('deletes an environment after its slug is typed; the last one offers no delete', async () => {
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'staging', 'Staging');
-    await page.goto(`${t.url}/console/environments/staging?tab=settings`);
+    await page.goto(`${t.url}/console/environments/staging/settings`);
     await page.getByRole('button', { name: 'Delete environment' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete Staging?' });
     const confirm = dialog.getByRole('button', { name: 'Delete environment' });
@@ -190,7 +190,7 @@ describe('managing objects in the console', () => {
     await toast('Environment deleted');
     await page.getByRole('heading', { name: 'Environments' }).waitFor();
     await expect(requireEnvironment(t.server.runtime.ctx, 'staging')).rejects.toMatchObject({ status: 404 });
-    await page.goto(`${t.url}/console/environments/default?tab=settings`);
+    await page.goto(`${t.url}/console/environments/default/settings`);
     await page.getByRole('button', { name: 'Save' }).waitFor();
     await page.getByLabel('Token lifetime').waitFor();
     // Give the environments list a moment to load, then check nothing is offered.

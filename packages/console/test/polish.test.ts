@@ -94,7 +94,7 @@ describe('console polish', () => {
 
   it('the breadcrumbs show the environment by name on the environment and integration pages', async () => {
     const trail = page.getByRole('navigation', { name: 'Breadcrumb' });
-    await page.goto(`${s.t.url}/console/environments/staging-eu?tab=settings`);
+    await page.goto(`${s.t.url}/console/environments/staging-eu/settings`);
     await trail.getByText('Staging (EU)').waitFor();
     expect((await trail.innerText()).replace(/\s+/g, ' ')).toMatch(/^Environments\s*\S?\s*Staging \(EU\)$/);
     await expect(trail.locator('[aria-current="page"]').innerText()).resolves.toBe('Staging (EU)');
@@ -104,14 +104,14 @@ describe('console polish', () => {
     expect(text).toContain('Staging (EU)');
     expect(text).not.toContain('staging-eu');
     await expect(trail.getByRole('link', { name: 'Staging (EU)' }).getAttribute('href')).resolves.toBe(
-      '/console/environments/staging-eu?tab=integrations',
+      '/console/environments/staging-eu/integrations',
     );
     await trail.getByRole('link', { name: 'Staging (EU)' }).click();
     await page.getByRole('tab', { name: 'Integrations', selected: true }).waitFor();
   });
 
   it('saving permissions shows "Saved" until the next change', async () => {
-    await page.goto(`${s.t.url}/console/environments/staging-eu/integrations/${clientId}?tab=permissions`);
+    await page.goto(`${s.t.url}/console/environments/staging-eu/integrations/${clientId}/permissions`);
     const saved = page.getByTestId('saved-note');
     await page.getByRole('checkbox', { name: 'media:write' }).check();
     expect(await saved.count()).toBe(0);
@@ -124,7 +124,7 @@ describe('console polish', () => {
   });
 
   it('saving settings shows "Saved" until the next change', async () => {
-    await page.goto(`${s.t.url}/console/environments/staging-eu?tab=settings`);
+    await page.goto(`${s.t.url}/console/environments/staging-eu/settings`);
     const saved = page.getByTestId('saved-note');
     await page.getByLabel('Token lifetime').fill('7200');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -173,7 +173,7 @@ describe('console polish', () => {
         };
       });
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${s.t.url}/console/environments/staging-eu?tab=audit`);
+    await page.goto(`${s.t.url}/console/environments/staging-eu/audit`);
     await page.getByRole('table', { name: 'Audit log' }).waitFor();
     await page.waitForFunction(() => document.querySelector('[data-overflowing]') !== null);
     const narrow = await hint();

@@ -104,7 +104,7 @@ describe('integration visibility, safe defaults and the filtered audit log in th
   });
 
   it('the audit tab filters by action and target and shows what changed', async () => {
-    await page.goto(`${t.url}/console/environments/default?tab=audit`);
+    await page.goto(`${t.url}/console/environments/default/audit`);
     const table = page.getByRole('table', { name: 'Audit log' });
     await table
       .getByRole('row', { name: /integration\.create/ })

@@ -1,8 +1,11 @@
 /**
  * The console's only way to the server: JSON calls to `/api/v1` with the session cookie and, on
- * state-changing methods, the session's CSRF token.
+ * state-changing methods, the session's CSRF token. One {@link ApiClient} per console, provided by
+ * React context ({@link ApiClientProvider}, {@link useApi}): it holds the CSRF token and the
+ * handlers of a lost session and of a required second factor — no module-level state.
  * @packageDocumentation
  */
+import { createContext, useContext } from 'react';
 import type { ApiErrorCode } from '@gatehouse/contracts';
 import type { SessionInfo } from './types';
 
@@ -20,69 +23,88 @@ export class ApiRequestError extends Error {
   }
 }
 
-let csrfToken: string | undefined;
-let onSignedOut: (() => void) | undefined;
-let onSecondFactorRequired: (() => void) | undefined;
+/** The HTTP methods the management API uses. */
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Remembers the session's CSRF token (undefined when signed out). */
-export function setCsrfToken(token: string | undefined): void {
-  csrfToken = token;
+/** What the client does when an answer says the session changed; set by the app once it is mounted. */
+export interface ApiClientHandlers {
+  /** The server says the session is gone (401 on a management call). */
+  onSignedOut?: () => void;
+  /**
+   * The server refused a call with `403 totp_required` (TOTP is required server-wide or by the
+   * environment, and the account has none yet): the console sends the account to its profile.
+   */
+  onSecondFactorRequired?: () => void;
 }
 
-/** Called when the server says the session is gone (401 on a management call). */
-export function setSignedOutHandler(handler: () => void): void {
-  onSignedOut = handler;
+/** A client of `/api/v1` for one browser tab: the session's CSRF token and the session handlers. */
+export class ApiClient {
+  private csrfToken: string | undefined;
+  private handlers: ApiClientHandlers = {};
+
+  /** Remembers the session's CSRF token (undefined when signed out). */
+  setCsrfToken(token: string | undefined): void {
+    this.csrfToken = token;
+  }
+
+  /** Replaces the session handlers. */
+  setHandlers(handlers: ApiClientHandlers): void {
+    this.handlers = handlers;
+  }
+
+  /**
+   * Calls `/api/v1{path}` (an arrow property, so `const { api } = useApi()` works).
+   * @returns the parsed JSON answer (undefined for 204).
+   * @throws ApiRequestError for any non-2xx answer; TypeError when the network fails.
+   */
+  readonly api = async <T>(method: Method, path: string, body?: unknown): Promise<T> => {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (method !== 'GET' && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
+    const res = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    if (res.status === 204) return undefined as T;
+    const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    if (!res.ok) {
+      if (res.status === 401 && !path.startsWith('/session')) this.handlers.onSignedOut?.();
+      if (res.status === 403 && data.error === 'totp_required') this.handlers.onSecondFactorRequired?.();
+      throw new ApiRequestError(
+        res.status,
+        String(data.error ?? 'error') as ApiErrorCode,
+        String(data.error_description ?? res.statusText),
+      );
+    }
+    return data as T;
+  };
+
+  /** The current session, or undefined when signed out. */
+  readonly currentSession = async (): Promise<SessionInfo | undefined> => {
+    try {
+      return await this.api<SessionInfo>('GET', '/session');
+    } catch (err) {
+      if (err instanceof ApiRequestError && err.status === 401) return undefined;
+      throw err;
+    }
+  };
 }
+
+const ApiClientContext = createContext<ApiClient | undefined>(undefined);
+
+/** Provides `client` to the console below. */
+export const ApiClientProvider = ApiClientContext.Provider;
 
 /**
- * Called when the server refuses a call with `403 totp_required` (TOTP is required server-wide or
- * by the environment, and the account has none yet): the console sends the account to its profile.
+ * The console's API client.
+ * @throws Error outside an {@link ApiClientProvider}.
  */
-export function setSecondFactorRequiredHandler(handler: () => void): void {
-  onSecondFactorRequired = handler;
-}
-
-/**
- * Calls `/api/v1{path}`.
- * @returns the parsed JSON answer (undefined for 204).
- * @throws ApiRequestError for any non-2xx answer; TypeError when the network fails.
- */
-export async function api<T>(
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const res = await fetch(`/api/v1${path}`, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  if (res.status === 204) return undefined as T;
-  const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok) {
-    if (res.status === 401 && !path.startsWith('/session')) onSignedOut?.();
-    if (res.status === 403 && data.error === 'totp_required') onSecondFactorRequired?.();
-    throw new ApiRequestError(
-      res.status,
-      String(data.error ?? 'error') as ApiErrorCode,
-      String(data.error_description ?? res.statusText),
-    );
-  }
-  return data as T;
-}
-
-/** The current session, or undefined when signed out. */
-export async function currentSession(): Promise<SessionInfo | undefined> {
-  try {
-    return await api<SessionInfo>('GET', '/session');
-  } catch (err) {
-    if (err instanceof ApiRequestError && err.status === 401) return undefined;
-    throw err;
-  }
+export function useApi(): ApiClient {
+  const client = useContext(ApiClientContext);
+  if (!client) throw new Error('useApi outside ApiClientProvider');
+  return client;
 }
 
 /** A short message for a failed call, for alerts and toasts. */

@@ -5,7 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import { Alert, Button, Checkbox, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { api, ApiRequestError, describeError, seg } from '../api/client';
+import { ApiRequestError, describeError, seg, useApi } from '../api/client';
 import type { Api } from '../api/types';
 import { rowsOf, ScopesEditor, scopesOf, type ScopeRow } from './scopes-editor';
 
@@ -21,6 +21,7 @@ export function ApiFormModal({
   onClose: () => void;
   onSaved: () => void;
 }) {
+  const { api } = useApi();
   const [name, setName] = useState(existing?.name ?? '');
   const [audience, setAudience] = useState(existing?.audience ?? '');
   const [rows, setRows] = useState<ScopeRow[]>(() => rowsOf(existing?.scopes ?? []));
@@ -136,6 +137,7 @@ export function DeleteApiModal({
   onClose: () => void;
   onDeleted: () => void;
 }) {
+  const { api } = useApi();
   const [held, setHeld] = useState<string | undefined>();
   const [force, setForce] = useState(false);
   const [error, setError] = useState<string | undefined>();

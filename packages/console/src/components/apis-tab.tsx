@@ -7,15 +7,22 @@
 import { useState } from 'react';
 import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
-import { api, seg } from '../api/client';
+import { seg } from '../api/client';
 import type { Api, Page } from '../api/types';
-import { useRequest } from '../use-request';
+import { useQueryClient } from '@tanstack/react-query';
+import { keys, useApiQuery } from '../api/queries';
 import { ErrorState, Loading } from './states';
 import { ApiFormModal, DeleteApiModal } from './api-modals';
 
 /** The APIs tab. */
 export function ApisTab({ env }: { env: string }) {
-  const list = useRequest(() => api<Page<Api>>('GET', `/environments/${seg(env)}/apis`), [env]);
+  const list = useApiQuery<Page<Api>>(keys.apis(env), `/environments/${seg(env)}/apis`);
+  const queryClient = useQueryClient();
+  // An API's scopes are what integrations are granted: a change shows in their lists and pages too.
+  const changed = () => {
+    void queryClient.invalidateQueries({ queryKey: keys.apis(env) });
+    void queryClient.invalidateQueries({ queryKey: [...keys.environment(env), 'integrations'] });
+  };
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Api | undefined>();
   const [deleting, setDeleting] = useState<Api | undefined>();
@@ -82,12 +89,10 @@ export function ApisTab({ env }: { env: string }) {
           </Group>
         </Card>
       ))}
-      {creating && <ApiFormModal env={env} onClose={() => setCreating(false)} onSaved={list.reload} />}
-      {editing && (
-        <ApiFormModal env={env} existing={editing} onClose={() => setEditing(undefined)} onSaved={list.reload} />
-      )}
+      {creating && <ApiFormModal env={env} onClose={() => setCreating(false)} onSaved={changed} />}
+      {editing && <ApiFormModal env={env} existing={editing} onClose={() => setEditing(undefined)} onSaved={changed} />}
       {deleting && (
-        <DeleteApiModal env={env} target={deleting} onClose={() => setDeleting(undefined)} onDeleted={list.reload} />
+        <DeleteApiModal env={env} target={deleting} onClose={() => setDeleting(undefined)} onDeleted={changed} />
       )}
     </Stack>
   );

@@ -4,11 +4,12 @@
  * filterable by action, actor, target and time, with the before/after of updates.
  */
 import { useState } from 'react';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { Badge, Button, Group, Stack, Table } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { api, describeError, seg } from '../api/client';
+import { describeError, seg, useApi } from '../api/client';
 import type { AuditEvent, Page } from '../api/types';
-import { useRequest } from '../use-request';
+import { keys, view } from '../api/queries';
 import { Empty, ErrorState, Loading } from './states';
 import { AuditFilters, ChangesCell, filterQuery, NO_FILTER, type AuditFilterValues } from './audit-filters';
 
@@ -17,21 +18,26 @@ const PAGE_SIZE = 50;
 
 /** The audit table of `env`, or the server-wide one. */
 export function AuditTab({ env, label = 'Audit log' }: { env?: string; label?: string }) {
+  const { api } = useApi();
   const path = env === undefined ? '/audit' : `/environments/${seg(env)}/audit`;
   const [filter, setFilter] = useState<AuditFilterValues>(NO_FILTER);
   const query = filterQuery(filter);
-  const list = useRequest(() => api<Page<AuditEvent>>('GET', `${path}?limit=${PAGE_SIZE}${query}`), [path, query]);
-  const [loadingOlder, setLoadingOlder] = useState(false);
-  const loadOlder = async (cursor: string) => {
-    setLoadingOlder(true);
-    try {
-      const older = await api<Page<AuditEvent>>('GET', `${path}?limit=${PAGE_SIZE}${query}&cursor=${seg(cursor)}`);
-      list.set({ items: [...(list.data?.items ?? []), ...older.items], next_cursor: older.next_cursor });
-    } catch (err) {
-      notifications.show({ color: 'red', title: 'Could not load older events', message: describeError(err) });
-    } finally {
-      setLoadingOlder(false);
-    }
+  const pages = useInfiniteQuery({
+    queryKey: keys.audit(env, query),
+    queryFn: ({ pageParam }) =>
+      api<Page<AuditEvent>>('GET', `${path}?limit=${PAGE_SIZE}${query}${pageParam ? `&cursor=${seg(pageParam)}` : ''}`),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+    // New filters keep the filter form and the last answer on screen until their own answer.
+    placeholderData: keepPreviousData,
+  });
+  // An older page that fails keeps the events shown and says so.
+  const list = view({ ...pages, error: pages.data ? undefined : pages.error });
+  const loadingOlder = pages.isFetchingNextPage;
+  const loadOlder = async () => {
+    const result = await pages.fetchNextPage();
+    if (result.isError)
+      notifications.show({ color: 'red', title: 'Could not load older events', message: describeError(result.error) });
   };
   const filters = <AuditFilters value={filter} onApply={setFilter} />;
   if (list.loading && !list.data) return <Loading label="Loading the audit log" />;
@@ -42,8 +48,8 @@ export function AuditTab({ env, label = 'Audit log' }: { env?: string; label?: s
         <ErrorState error={list.error} onRetry={list.reload} />
       </Stack>
     );
-  const items = list.data?.items ?? [];
-  const cursor = list.data?.next_cursor;
+  const items = pages.data?.pages.flatMap((p) => p.items) ?? [];
+  const cursor = pages.hasNextPage;
   if (!items.length)
     return (
       <Stack>
@@ -91,7 +97,7 @@ export function AuditTab({ env, label = 'Audit log' }: { env?: string; label?: s
         </Table>
         {cursor && (
           <Group justify="center" mt="md">
-            <Button variant="default" loading={loadingOlder} onClick={() => void loadOlder(cursor)}>
+            <Button variant="default" loading={loadingOlder} onClick={() => void loadOlder()}>
               Load older events
             </Button>
           </Group>

@@ -21,16 +21,22 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconTrash } from '@tabler/icons-react';
-import { api, describeError, seg } from '../api/client';
+import { describeError, seg, useApi } from '../api/client';
 import type { ClientKey, Integration } from '../api/types';
-import { useRequest } from '../use-request';
+import { useQueryClient } from '@tanstack/react-query';
+import { keys as queryKeys, useApiQuery } from '../api/queries';
 import { parsePastedJwks } from './parse-jwks';
 import { ErrorState, Loading } from './states';
 
 /** The card. */
 export function ClientKeysCard({ integration: c }: { integration: Integration }) {
+  const { api } = useApi();
   const path = `/environments/${seg(c.environment)}/integrations/${seg(c.client_id)}/keys`;
-  const keys = useRequest(() => api<{ items: ClientKey[] }>('GET', path), [path]);
+  const keys = useApiQuery<{ items: ClientKey[] }>(queryKeys.clientKeys(c.environment, c.client_id), path);
+  const queryClient = useQueryClient();
+  // The integration (its key-only state) and its keys: the one prefix covers both.
+  const reload = () =>
+    void queryClient.invalidateQueries({ queryKey: queryKeys.integration(c.environment, c.client_id) });
   const [pasted, setPasted] = useState('');
   const [removing, setRemoving] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
@@ -45,7 +51,7 @@ export function ClientKeysCard({ integration: c }: { integration: Integration })
       notifications.show({ color: 'red', title: 'Key not added', message: describeError(err) });
     } finally {
       setBusy(false);
-      keys.reload();
+      reload();
     }
   };
   const remove = async (kid: string) => {
@@ -54,7 +60,7 @@ export function ClientKeysCard({ integration: c }: { integration: Integration })
       await api('DELETE', `${path}/${seg(kid)}`);
       notifications.show({ color: 'teal', title: 'Key removed', message: kid });
       setRemoving(undefined);
-      keys.reload();
+      reload();
     } catch (err) {
       notifications.show({ color: 'red', title: 'Key not removed', message: describeError(err) });
     } finally {

@@ -5,7 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { api, describeError } from '../api/client';
+import { describeError, useApi } from '../api/client';
 import type { Environment } from '../api/types';
 import { SLUG_MAX_LENGTH, SLUG_PATTERN, suggestSlug } from './slug';
 
@@ -19,6 +19,7 @@ export function CreateEnvironmentModal({
   onClose: () => void;
   onCreated: (env: Environment) => void;
 }) {
+  const { api } = useApi();
   const [slug, setSlug] = useState('');
   // Once the slug is typed in, the name no longer changes it.
   const [slugEdited, setSlugEdited] = useState(false);

@@ -6,9 +6,9 @@
 import { useState, type FormEvent } from 'react';
 import { Alert, Button, Group, Modal, Radio, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { api, describeError, seg } from '../api/client';
+import { describeError, seg, useApi } from '../api/client';
 import type { IntegrationCreate, IntegrationCreated } from '../api/types';
-import { navigate } from '../router';
+import { useNavigate } from 'react-router';
 import { CopyField } from './copy-field';
 import { parsePastedJwks } from './parse-jwks';
 import { keepFreshSecret, SecretReveal } from './secret-reveal';
@@ -28,6 +28,8 @@ export function CreateIntegrationModal({
   onClose: () => void;
   onCreated: () => void;
 }) {
+  const { api } = useApi();
+  const navigate = useNavigate();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [preset, setPreset] = useState<Preset>('read-only');

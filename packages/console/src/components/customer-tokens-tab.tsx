@@ -7,8 +7,9 @@ import { useState } from 'react';
 import { Button, Card, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconKey, IconRefresh } from '@tabler/icons-react';
-import { api, ApiRequestError, describeError, seg } from '../api/client';
-import { useRequest } from '../use-request';
+import { ApiRequestError, describeError, seg, useApi } from '../api/client';
+import { useQueryClient } from '@tanstack/react-query';
+import { keys, useApiQuery } from '../api/queries';
 import { CopyField } from './copy-field';
 import { SecretReveal } from './secret-reveal';
 import { Empty, ErrorState, Loading } from './states';
@@ -26,7 +27,10 @@ interface Credentials {
 
 /** The customer-tokens tab. */
 export function CustomerTokensTab({ env }: { env: string }) {
-  const creds = useRequest(() => api<Credentials>('GET', `/environments/${seg(env)}/credentials`), [env]);
+  const { api } = useApi();
+  const creds = useApiQuery<Credentials>(keys.credentials(env), `/environments/${seg(env)}/credentials`);
+  const queryClient = useQueryClient();
+  const changed = () => void queryClient.invalidateQueries({ queryKey: keys.credentials(env) });
   const [secret, setSecret] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [removing, setRemoving] = useState<Credentials['public_keys'][number] | undefined>();
@@ -62,7 +66,7 @@ export function CustomerTokensTab({ env }: { env: string }) {
               message: 'Copy the new secret now. The previous one keeps working for 24 hours.',
             },
       );
-      creds.reload();
+      changed();
     } catch (err) {
       notifications.show({
         color: 'red',
@@ -70,7 +74,7 @@ export function CustomerTokensTab({ env }: { env: string }) {
         message: describeError(err),
       });
       // A 409: someone created it meanwhile; the tab then offers rotation.
-      creds.reload();
+      changed();
     } finally {
       setBusy(false);
     }
@@ -164,7 +168,7 @@ export function CustomerTokensTab({ env }: { env: string }) {
           </Table>
         </Table.ScrollContainer>
       )}
-      <RegisterPublicKey env={env} onAdded={creds.reload} />
+      <RegisterPublicKey env={env} onAdded={changed} />
       {removing && (
         <ConfirmModal
           title="Remove public key?"
@@ -173,7 +177,7 @@ export function CustomerTokensTab({ env }: { env: string }) {
           onConfirm={async () => {
             await api('DELETE', `/environments/${seg(env)}/credentials/public-keys/${seg(removing.id)}`);
             notifications.show({ color: 'teal', title: 'Public key removed', message: removing.kid ?? removing.id });
-            creds.reload();
+            changed();
           }}
         >
           <Text size="sm">

@@ -8,16 +8,19 @@
 import { useState } from 'react';
 import { Button, Code, Modal, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { api, ApiRequestError, seg } from '../api/client';
+import { ApiRequestError, seg, useApi } from '../api/client';
 import type { Customer, Page } from '../api/types';
-import { useRequest } from '../use-request';
+import { useQueryClient } from '@tanstack/react-query';
+import { keys, useApiQuery } from '../api/queries';
 import { Empty, ErrorState, Loading } from './states';
 import { ReadOnlyNote, useCan } from '../capabilities';
 import { ConfirmModal } from './confirm-modal';
 
 /** The customers tab: a table, or an empty state. */
 export function CustomersTab({ env }: { env: string }) {
-  const list = useRequest(() => api<Page<Customer>>('GET', `/environments/${seg(env)}/customers?limit=100`), [env]);
+  const { api } = useApi();
+  const list = useApiQuery<Page<Customer>>(keys.customers(env), `/environments/${seg(env)}/customers?limit=100`);
+  const queryClient = useQueryClient();
   const [viewing, setViewing] = useState<Customer | undefined>();
   const [deleting, setDeleting] = useState<Customer | undefined>();
   const canWrite = useCan('customers:write');
@@ -103,7 +106,7 @@ export function CustomersTab({ env }: { env: string }) {
             await api('DELETE', `/environments/${seg(env)}/customers/${seg(deleting.id)}`);
             notifications.show({ color: 'teal', title: 'Customer deleted', message: deleting.id });
             setViewing(undefined);
-            list.reload();
+            void queryClient.invalidateQueries({ queryKey: keys.customers(env) });
           }}
         >
           <Text size="sm">

@@ -6,16 +6,20 @@ import { useState } from 'react';
 import { Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconTrash } from '@tabler/icons-react';
-import { api, seg } from '../api/client';
+import { seg, useApi } from '../api/client';
 import type { Environment, Page } from '../api/types';
-import { useRequest } from '../use-request';
-import { navigate } from '../router';
+import { useQueryClient } from '@tanstack/react-query';
+import { keys, useApiQuery } from '../api/queries';
+import { useNavigate } from 'react-router';
 import { ConfirmModal } from './confirm-modal';
 import { useCan } from '../capabilities';
 
 /** The danger zone of environment `env`. */
 export function DeleteEnvironment({ env }: { env: Environment }) {
-  const others = useRequest(() => api<Page<Environment>>('GET', '/environments?limit=2'), []);
+  const { api } = useApi();
+  const navigate = useNavigate();
+  const others = useApiQuery<Page<Environment>>(keys.environmentList(2), '/environments?limit=2');
+  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const can = useCan('environment:delete');
   if (!can || !others.data || others.data.items.length < 2) return null;
@@ -49,6 +53,10 @@ export function DeleteEnvironment({ env }: { env: Environment }) {
           onConfirm={async () => {
             await api('DELETE', `/environments/${seg(env.slug)}?confirm=${seg(env.slug)}`);
             notifications.show({ color: 'teal', title: 'Environment deleted', message: env.slug });
+            // Nothing of it is left to show; the lists lose it.
+            queryClient.removeQueries({ queryKey: keys.environment(env.slug) });
+            void queryClient.invalidateQueries({ queryKey: keys.environmentLists });
+            void queryClient.invalidateQueries({ queryKey: keys.me });
             navigate('/');
           }}
         >

@@ -11,7 +11,7 @@ import { useState } from 'react';
 import { Button, Card, Group, Modal, Select, Stack, Switch, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconBan, IconRefresh, IconTrash } from '@tabler/icons-react';
-import { api, describeError, seg } from '../api/client';
+import { describeError, seg, useApi } from '../api/client';
 import type { Integration, SecretRotated } from '../api/types';
 import { ClientKeysCard } from './client-keys-card';
 import { IntegrationActionsNote, isKeyOnly } from './integration-actions-note';
@@ -38,6 +38,7 @@ interface Props {
 
 /** The tab. */
 export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDeleted }: Props) {
+  const { api } = useApi();
   const path = `/environments/${seg(c.environment)}/integrations/${seg(c.client_id)}`;
   const [dialog, setDialog] = useState<'rotate' | 'delete' | 'revoke' | 'disable' | undefined>();
   const [grace, setGrace] = useState(DEFAULT_GRACE);

@@ -1,12 +1,13 @@
 /** Integrations of an environment: search, table, "Create integration", "Load more". */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Group, Table, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
-import { api, seg } from '../api/client';
+import { seg, useApi } from '../api/client';
 import type { Api, Integration, Page } from '../api/types';
-import { useRequest } from '../use-request';
-import { Link } from '../router';
+import { keys, useApiQuery, view } from '../api/queries';
+import { Link } from './link';
 import { Empty, ErrorState, Loading } from './states';
 import { CreateIntegrationModal } from './create-integration-modal';
 import { permissionSummary } from './permission-summary';
@@ -14,36 +15,36 @@ import { useCan } from '../capabilities';
 
 /** The integrations tab. */
 export function IntegrationsTab({ env }: { env: string }) {
+  const { api } = useApi();
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 250);
   const [creating, setCreating] = useState(false);
   const canCreate = useCan('integrations:create');
-  const [more, setMore] = useState<Integration[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const apis = useRequest(() => api<Page<Api>>('GET', `/environments/${seg(env)}/apis`), [env]);
+  const apis = useApiQuery<Page<Api>>(keys.apis(env), `/environments/${seg(env)}/apis`);
   const allScopes = apis.data?.items.find((a) => a.built_in)?.scopes.map((s) => s.value) ?? [];
-  const list = useRequest(
-    () =>
+  // Pages of 50 through the list's cursor ("Load more"); a new search shows the last answer until its own.
+  const query = useInfiniteQuery({
+    queryKey: keys.integrationList(env, q),
+    queryFn: ({ pageParam }) =>
       api<Page<Integration>>(
         'GET',
-        `/environments/${seg(env)}/integrations?limit=50${q ? `&q=${encodeURIComponent(q)}` : ''}`,
+        `/environments/${seg(env)}/integrations?limit=50${pageParam ? `&cursor=${seg(pageParam)}` : ''}${q ? `&q=${seg(q)}` : ''}`,
       ),
-    [env, q],
-  );
-  useEffect(() => {
-    setMore([]);
-    setCursor(list.data?.next_cursor ?? null);
-  }, [list.data]);
-  const loadMore = async () => {
-    if (!cursor) return;
-    const page = await api<Page<Integration>>(
-      'GET',
-      `/environments/${seg(env)}/integrations?limit=50&cursor=${encodeURIComponent(cursor)}${q ? `&q=${encodeURIComponent(q)}` : ''}`,
-    );
-    setMore((m) => [...m, ...page.items]);
-    setCursor(page.next_cursor);
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+    placeholderData: keepPreviousData,
+  });
+  const list = view(query);
+  const cursor = query.hasNextPage;
+  const loadMore = () => void query.fetchNextPage();
+  const items = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const queryClient = useQueryClient();
+  const created = () => {
+    void queryClient.invalidateQueries({ queryKey: keys.integrationLists(env) });
+    // Both show its integration count.
+    void queryClient.invalidateQueries({ queryKey: keys.environment(env), exact: true });
+    void queryClient.invalidateQueries({ queryKey: keys.environmentLists });
   };
-  const items = [...(list.data?.items ?? []), ...more];
   const link = (c: Integration) => `/environments/${seg(env)}/integrations/${seg(c.client_id)}`;
 
   return (
@@ -118,7 +119,7 @@ export function IntegrationsTab({ env }: { env: string }) {
           </Button>
         </Group>
       )}
-      <CreateIntegrationModal env={env} opened={creating} onClose={() => setCreating(false)} onCreated={list.reload} />
+      <CreateIntegrationModal env={env} opened={creating} onClose={() => setCreating(false)} onCreated={created} />
     </>
   );
 }

@@ -21,8 +21,9 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconSend, IconTrash } from '@tabler/icons-react';
-import { api, describeError, seg } from '../api/client';
-import { useRequest } from '../use-request';
+import { describeError, seg, useApi } from '../api/client';
+import { useQueryClient } from '@tanstack/react-query';
+import { keys, useApiQuery } from '../api/queries';
 import { useCan } from '../capabilities';
 import { CopyField } from './copy-field';
 import { PendingInvitations } from './pending-invitations';
@@ -46,15 +47,20 @@ const SHORT = ROLES.map((r) => ({ value: r.value, label: r.value[0]!.toUpperCase
 
 /** The Members tab of `env`. */
 export function MembersTab({ env }: { env: string }) {
-  const members = useRequest(() => api<{ items: Member[] }>('GET', `/environments/${seg(env)}/members`), [env]);
+  const { api } = useApi();
+  const members = useApiQuery<{ items: Member[] }>(keys.members(env), `/environments/${seg(env)}/members`);
+  const queryClient = useQueryClient();
+  /** A member changed: the list, and the caller's own capabilities (the member may be the caller). */
+  const membersChanged = () => {
+    void queryClient.invalidateQueries({ queryKey: keys.members(env) });
+    void queryClient.invalidateQueries({ queryKey: keys.capabilities(env) });
+  };
   const owners = members.data?.items.filter((m) => m.role === 'owner').length ?? 0;
   const canManage = useCan('members:write');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<string | null>('developer');
   const [link, setLink] = useState<{ id: string; link: string }>();
   const [busy, setBusy] = useState(false);
-  /** Bumped after an invitation is created: the pending list loads again. */
-  const [invited, setInvited] = useState(0);
 
   const invite = async (e: FormEvent) => {
     e.preventDefault();
@@ -66,7 +72,7 @@ export function MembersTab({ env }: { env: string }) {
       });
       setLink({ id: created.id, link: created.link });
       setEmail('');
-      setInvited((n) => n + 1);
+      void queryClient.invalidateQueries({ queryKey: keys.invitations(env) });
     } catch (err) {
       notifications.show({ color: 'red', title: 'Invitation failed', message: describeError(err) });
     } finally {
@@ -81,7 +87,7 @@ export function MembersTab({ env }: { env: string }) {
     } catch (err) {
       notifications.show({ color: 'red', title: 'Role not changed', message: describeError(err) });
     }
-    members.reload();
+    membersChanged();
   };
   const remove = async (m: Member) => {
     if (!window.confirm(`Remove ${m.email} from ${env}?`)) return;
@@ -90,7 +96,7 @@ export function MembersTab({ env }: { env: string }) {
     } catch (err) {
       notifications.show({ color: 'red', title: 'Not removed', message: describeError(err) });
     }
-    members.reload();
+    membersChanged();
   };
 
   return (
@@ -220,7 +226,6 @@ export function MembersTab({ env }: { env: string }) {
       <PendingInvitations
         env={env}
         canManage={canManage}
-        version={invited}
         // The link shown above stops working when its invitation is revoked: don't offer it any more.
         onRevoked={(id) => setLink((shown) => (shown?.id === id ? undefined : shown))}
       />

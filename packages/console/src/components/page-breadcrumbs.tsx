@@ -5,10 +5,11 @@
  * @packageDocumentation
  */
 import { Breadcrumbs, Text } from '@mantine/core';
-import { api, seg } from '../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { seg, useApi } from '../api/client';
+import { keys } from '../api/queries';
 import type { Environment } from '../api/types';
-import { useRequest } from '../use-request';
-import { Link } from '../router';
+import { Link } from './link';
 
 /**
  * Props: `env` is the environment's slug; `envName` its name when the page already has it (no
@@ -24,14 +25,17 @@ export function PageBreadcrumbs({
   envName?: string | null | undefined;
   current?: string | undefined;
 }) {
-  const fetched = useRequest(
-    () => (envName === undefined ? api<Environment>('GET', `/environments/${seg(env)}`) : Promise.resolve(undefined)),
-    [env, envName === undefined],
-  );
+  const { api } = useApi();
+  // The environment's own query: a page that shows the environment reads the same one.
+  const fetched = useQuery({
+    queryKey: keys.environment(env),
+    queryFn: () => api<Environment>('GET', `/environments/${seg(env)}`),
+    enabled: envName === undefined,
+  });
   const name = envName ?? fetched.data?.name;
   // Until the name is known, a neutral placeholder: never the slug, which would then change
   // (the slug only when the environment can't be loaded at all).
-  const label = name ?? (fetched.error !== undefined ? env : '…');
+  const label = name ?? (fetched.error ? env : '…');
   const here = (text: string) => (
     <Text component="span" size="sm" aria-current="page">
       {text}
@@ -41,7 +45,7 @@ export function PageBreadcrumbs({
     <nav aria-label="Breadcrumb">
       <Breadcrumbs mb="xs" separatorMargin={6} style={{ flexWrap: 'wrap', rowGap: 2 }}>
         <Link to="/">Environments</Link>
-        {current === undefined ? here(label) : <Link to={`/environments/${seg(env)}?tab=integrations`}>{label}</Link>}
+        {current === undefined ? here(label) : <Link to={`/environments/${seg(env)}/integrations`}>{label}</Link>}
         {current !== undefined && here(current)}
       </Breadcrumbs>
     </nav>

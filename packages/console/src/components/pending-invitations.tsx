@@ -6,9 +6,10 @@
 import { useState } from 'react';
 import { Button, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { api, ApiRequestError, seg } from '../api/client';
+import { ApiRequestError, seg, useApi } from '../api/client';
 import type { PendingInvitation } from '../api/types';
-import { useRequest } from '../use-request';
+import { useQueryClient } from '@tanstack/react-query';
+import { keys, useApiQuery } from '../api/queries';
 import { ConfirmModal } from './confirm-modal';
 import { ErrorState, Loading } from './states';
 
@@ -28,18 +29,19 @@ export interface PendingInvitationsProps {
   env: string;
   /** The caller has `members:write`: a Revoke button per invitation. */
   canManage: boolean;
-  /** Changes after an invitation is created: the list loads again. */
-  version: number;
   /** Called with the id of an invitation just revoked. */
   onRevoked?: (id: string) => void;
 }
 
 /** The pending invitations of `env`. */
-export function PendingInvitations({ env, canManage, version, onRevoked }: PendingInvitationsProps) {
-  const list = useRequest(
-    () => api<{ items: PendingInvitation[] }>('GET', `/environments/${seg(env)}/invitations`),
-    [env, version],
+export function PendingInvitations({ env, canManage, onRevoked }: PendingInvitationsProps) {
+  const { api } = useApi();
+  const list = useApiQuery<{ items: PendingInvitation[] }>(
+    keys.invitations(env),
+    `/environments/${seg(env)}/invitations`,
   );
+  const queryClient = useQueryClient();
+  const reload = () => void queryClient.invalidateQueries({ queryKey: keys.invitations(env) });
   const [revoking, setRevoking] = useState<PendingInvitation | undefined>();
   const items = list.data?.items ?? [];
 
@@ -48,12 +50,12 @@ export function PendingInvitations({ env, canManage, version, onRevoked }: Pendi
       await api('DELETE', `/environments/${seg(env)}/invitations/${seg(inv.id)}`);
     } catch (err) {
       if (!(err instanceof ApiRequestError && err.status === 404)) throw err;
-      list.reload();
+      reload();
       throw new Error(`The invitation of ${inv.email} was accepted, revoked or expired meanwhile.`);
     }
     notifications.show({ color: 'teal', title: 'Invitation revoked', message: `${inv.email} can no longer join.` });
     onRevoked?.(inv.id);
-    list.reload();
+    reload();
   };
 
   return (

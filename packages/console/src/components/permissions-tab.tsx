@@ -8,7 +8,7 @@
 import { useMemo, useState } from 'react';
 import { Button, Checkbox, Fieldset, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { api, describeError, seg } from '../api/client';
+import { describeError, seg, useApi } from '../api/client';
 import type { Api, Integration } from '../api/types';
 import { allPermissionScopes, readOnlyScopes } from './permission-summary';
 import { SavedNote } from './saved-note';
@@ -42,6 +42,7 @@ export function PermissionsTab({
   apis: Api[];
   onSaved: (c: Integration) => void;
 }) {
+  const { api } = useApi();
   const saved = useMemo(() => initial(c, apis), [c, apis]);
   const [selection, setSelection] = useState<Selection>(saved);
   const [busy, setBusy] = useState(false);

@@ -6,12 +6,13 @@
 import { useState } from 'react';
 import { Button, Card, Checkbox, Group, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { api, describeError, seg } from '../api/client';
+import { describeError, seg, useApi } from '../api/client';
 
 const ALGS = ['ES256', 'ES384', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
 
 /** Registers a public key, then calls `onAdded`. */
 export function RegisterPublicKey({ env, onAdded }: { env: string; onAdded: () => void }) {
+  const { api } = useApi();
   const [alg, setAlg] = useState<string | null>('ES256');
   const [key, setKey] = useState('');
   const [kid, setKid] = useState('');

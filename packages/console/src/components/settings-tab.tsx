@@ -6,7 +6,9 @@
 import { useState, type FormEvent } from 'react';
 import { Button, Card, Group, NumberInput, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { api, describeError, seg } from '../api/client';
+import { useQueryClient } from '@tanstack/react-query';
+import { describeError, seg, useApi } from '../api/client';
+import { keys } from '../api/queries';
 import type { Environment, EnvironmentUpdate } from '../api/types';
 import { SavedNote } from './saved-note';
 import { useCan } from '../capabilities';
@@ -19,7 +21,9 @@ function RequireTotpSetting({
   environment: Environment;
   onSaved: (e: Environment) => void;
 }) {
+  const { api } = useApi();
   const can = useCan('members:write');
+  const queryClient = useQueryClient();
   const [busy, setBusy] = useState(false);
   const [savedAt, setSavedAt] = useState<Date | undefined>();
   const save = async (required: boolean) => {
@@ -27,6 +31,8 @@ function RequireTotpSetting({
     try {
       await api('PUT', `/environments/${seg(env.slug)}/require-totp`, { required });
       onSaved({ ...env, require_totp: required });
+      // Whether the caller must set up TOTP may follow from it.
+      void queryClient.invalidateQueries({ queryKey: keys.profile });
       setSavedAt(new Date());
     } catch (err) {
       notifications.show({ color: 'red', title: 'Setting not saved', message: describeError(err) });
@@ -69,6 +75,7 @@ export function SettingsTab({
   environment: Environment;
   onSaved: (e: Environment) => void;
 }) {
+  const { api } = useApi();
   const [name, setName] = useState(env.name);
   const [lifetime, setLifetime] = useState<number | string>(env.token_lifetime);
   const [refresh, setRefresh] = useState<number | string>(env.refresh_before);

@@ -1,13 +1,20 @@
 /** The frame of every signed-in page: header with the product name, the admin's email and "Sign out". */
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
+import { useLocation, useNavigationType } from 'react-router';
 import { Box, Button, Container, Group, Text } from '@mantine/core';
 import { IconLogout, IconShieldLock } from '@tabler/icons-react';
-import { Link } from '../router';
+import { Link } from './link';
 import { useScrollHints } from './scroll-hints';
 
 /** Header and main area. */
 export function Shell({ email, onSignOut, children }: { email: string; onSignOut: () => void; children: ReactNode }) {
   useScrollHints();
+  // A new page (not a tab switch, which replaces, nor back/forward) opens at its top.
+  const { pathname } = useLocation();
+  const navigation = useNavigationType();
+  useEffect(() => {
+    if (navigation === 'PUSH') window.scrollTo(0, 0);
+  }, [pathname, navigation]);
   return (
     <>
       <Box component="header" className="gh-header">

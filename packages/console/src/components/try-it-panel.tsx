@@ -4,7 +4,8 @@
  * RFC 8414 metadata.
  */
 import { Code, Group, Stack, Tabs, Text } from '@mantine/core';
-import { useRequest } from '../use-request';
+import { useQuery } from '@tanstack/react-query';
+import { keys, view } from '../api/queries';
 import { CopyField, CopyIconButton } from './copy-field';
 import { ErrorState, Loading } from './states';
 import { snippets } from './token-snippets';
@@ -17,7 +18,7 @@ async function tokenEndpoint(): Promise<string> {
 
 /** The panel. */
 export function TryItPanel({ clientId, audience }: { clientId: string; audience?: string | undefined }) {
-  const endpoint = useRequest(tokenEndpoint, []);
+  const endpoint = view(useQuery({ queryKey: keys.tokenEndpoint, queryFn: tokenEndpoint, staleTime: Infinity }));
   if (endpoint.loading && !endpoint.data) return <Loading label="Loading the token endpoint" />;
   if (endpoint.error !== undefined) return <ErrorState error={endpoint.error} onRetry={endpoint.reload} />;
   const code = snippets(endpoint.data!, clientId, audience);

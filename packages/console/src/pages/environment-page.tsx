@@ -1,12 +1,13 @@
 /**
- * One environment: tabs "Integrations", "Customers", "APIs", "Customer tokens", "Settings" and
- * "Audit log" (the tab is kept in the URL, `?tab=`).
+ * One environment: tabs "Integrations", "Customers", "APIs", "Customer tokens", "Settings",
+ * "Audit log" and "Members" (each tab is a route: `/environments/{env}/{tab}`).
  */
 import { Tabs, Text, Title } from '@mantine/core';
-import { api, seg } from '../api/client';
+import { useQueryClient } from '@tanstack/react-query';
+import { seg } from '../api/client';
 import type { Environment } from '../api/types';
-import { useRequest } from '../use-request';
-import { navigate } from '../router';
+import { keys, useApiQuery } from '../api/queries';
+import { useNavigate } from 'react-router';
 import { PageBreadcrumbs } from '../components/page-breadcrumbs';
 import { ErrorState, Loading } from '../components/states';
 import { IntegrationsTab } from '../components/integrations-tab';
@@ -19,7 +20,8 @@ import { DeleteEnvironment } from '../components/delete-environment';
 import { MembersTab } from '../components/members-tab';
 import { CapabilitiesProvider, RequireCapability, useCapabilities } from '../capabilities';
 
-const TABS = [
+/** The tabs: route segment and label. */
+export const ENVIRONMENT_TABS = [
   ['integrations', 'Integrations'],
   ['customers', 'Customers'],
   ['apis', 'APIs'],
@@ -31,16 +33,18 @@ const TABS = [
 
 /** The environment page. */
 export function EnvironmentPage({ env, tab }: { env: string; tab: string | null }) {
-  const environment = useRequest(() => api<Environment>('GET', `/environments/${seg(env)}`), [env]);
+  const environment = useApiQuery<Environment>(keys.environment(env), `/environments/${seg(env)}`);
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
   const caps = useCapabilities(env);
   // Customer-token credentials are hidden from roles that may not read them.
-  const tabs = TABS.filter(
+  const tabs = ENVIRONMENT_TABS.filter(
     ([v]) => v !== 'customer-tokens' || caps.data?.operator || caps.data?.capabilities.includes('credentials:read'),
   );
   const current = tabs.some(([v]) => v === tab) ? tab! : 'integrations';
   return (
     <>
-      <PageBreadcrumbs env={env} envName={environment.data?.name ?? (environment.error !== undefined ? env : null)} />
+      <PageBreadcrumbs env={env} envName={environment.data?.name ?? (environment.error ? env : null)} />
       <Title order={1} size="h2">
         {environment.data?.name ?? env}
       </Title>
@@ -57,7 +61,7 @@ export function EnvironmentPage({ env, tab }: { env: string; tab: string | null 
         <CapabilitiesProvider value={caps.data}>
           <Tabs
             value={current}
-            onChange={(v) => v && navigate(`/environments/${seg(env)}?tab=${v}`, true)}
+            onChange={(v) => v && navigate(`/environments/${seg(env)}/${v}`, { replace: true })}
             keepMounted={false}
           >
             <Tabs.List mb="md" className="gh-tabs">
@@ -86,7 +90,14 @@ export function EnvironmentPage({ env, tab }: { env: string; tab: string | null 
             </Tabs.Panel>
             <Tabs.Panel value="settings">
               <RequireCapability capability="environment:write" what="settings">
-                <SettingsTab environment={environment.data} onSaved={environment.set} />
+                <SettingsTab
+                  environment={environment.data}
+                  onSaved={(saved) => {
+                    queryClient.setQueryData(keys.environment(env), saved);
+                    // The list shows its name.
+                    void queryClient.invalidateQueries({ queryKey: keys.environmentLists });
+                  }}
+                />
               </RequireCapability>
               <DeleteEnvironment env={environment.data} />
             </Tabs.Panel>

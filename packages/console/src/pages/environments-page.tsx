@@ -5,10 +5,11 @@
 import { useState } from 'react';
 import { ActionIcon, Button, Group, Table, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconPencil, IconPlus } from '@tabler/icons-react';
-import { api } from '../api/client';
 import type { Environment, Page } from '../api/types';
-import { useRequest } from '../use-request';
-import { Link, navigate } from '../router';
+import { keys, useApiQuery } from '../api/queries';
+import { useNavigate } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { Link } from '../components/link';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { CreateEnvironmentModal } from '../components/create-environment-modal';
 import { AuditTab } from '../components/audit-tab';
@@ -16,7 +17,9 @@ import { useMe } from '../capabilities';
 
 /** The list of environments. */
 export function EnvironmentsPage() {
-  const envs = useRequest(() => api<Page<Environment>>('GET', '/environments?limit=100'), []);
+  const envs = useApiQuery<Page<Environment>>(keys.environmentList(100), '/environments?limit=100');
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
   // Only operators create environments and read the server-wide log; members see their own environments.
   const operator = useMe().data?.operator === true;
@@ -66,7 +69,7 @@ export function EnvironmentsPage() {
                       <ActionIcon
                         variant="subtle"
                         aria-label="Edit"
-                        onClick={() => navigate(`${edit(env.slug)}?tab=settings`)}
+                        onClick={() => navigate(`${edit(env.slug)}/settings`)}
                       >
                         <IconPencil size={18} aria-hidden />
                       </ActionIcon>
@@ -91,6 +94,7 @@ export function EnvironmentsPage() {
         onClose={() => setCreating(false)}
         onCreated={(env) => {
           setCreating(false);
+          void queryClient.invalidateQueries({ queryKey: keys.environmentLists });
           navigate(edit(env.slug));
         }}
       />

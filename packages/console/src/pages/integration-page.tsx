@@ -1,10 +1,11 @@
-/** One integration: tabs "General", "Permissions" and "Try it". */
+/** One integration: tabs "General", "Permissions" and "Try it" (each a route: `…/integrations/{client_id}/{tab}`). */
 import { useEffect, useState } from 'react';
 import { Alert, Badge, Group, Tabs, Text, Title } from '@mantine/core';
-import { api, seg } from '../api/client';
+import { useQueryClient } from '@tanstack/react-query';
+import { seg } from '../api/client';
 import type { Api, Integration, Page } from '../api/types';
-import { useRequest } from '../use-request';
-import { navigate } from '../router';
+import { keys, useApiQuery } from '../api/queries';
+import { useNavigate } from 'react-router';
 import { PageBreadcrumbs } from '../components/page-breadcrumbs';
 import { ErrorState, Loading } from '../components/states';
 import { forgetFreshSecret, peekFreshSecret } from '../components/secret-reveal';
@@ -13,20 +14,41 @@ import { PermissionsTab } from '../components/permissions-tab';
 import { TryItPanel } from '../components/try-it-panel';
 import { CapabilitiesProvider, RequireAllowed, useCapabilities } from '../capabilities';
 
-const TABS = ['general', 'permissions', 'try-it'];
+/** The tabs' route segments. */
+export const INTEGRATION_TABS = ['general', 'permissions', 'try-it'];
 
 /** The integration page. */
 export function IntegrationPage({ env, clientId, tab }: { env: string; clientId: string; tab: string | null }) {
-  const integration = useRequest(
-    () => api<Integration>('GET', `/environments/${seg(env)}/integrations/${seg(clientId)}`),
-    [env, clientId],
+  const integration = useApiQuery<Integration>(
+    keys.integration(env, clientId),
+    `/environments/${seg(env)}/integrations/${seg(clientId)}`,
   );
-  const apis = useRequest(() => api<Page<Api>>('GET', `/environments/${seg(env)}/apis`), [env]);
+  const apis = useApiQuery<Page<Api>>(keys.apis(env), `/environments/${seg(env)}/apis`);
   const caps = useCapabilities(env);
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  /** The server answered a change of the integration: show it, and the lists that show it read again. */
+  const changed = (updated: Integration) => {
+    queryClient.setQueryData(keys.integration(env, clientId), updated);
+    void queryClient.invalidateQueries({ queryKey: keys.integrationLists(env) });
+  };
+  const deleted = () => {
+    queryClient.removeQueries({ queryKey: keys.integration(env, clientId) });
+    void queryClient.invalidateQueries({ queryKey: keys.integrationLists(env) });
+    // Both show its integration count.
+    void queryClient.invalidateQueries({ queryKey: keys.environment(env), exact: true });
+    void queryClient.invalidateQueries({ queryKey: keys.environmentLists });
+    navigate(`${envPath}/integrations`);
+  };
+  // One loading state for what the tabs need, not one per part arriving.
+  const waiting =
+    integration.error === undefined &&
+    caps.error === undefined &&
+    (integration.loading || caps.loading || apis.loading);
   // A secret issued just before navigating here is shown once; a reload forgets it.
   const [secret, setSecret] = useState<string | undefined>(() => peekFreshSecret(clientId));
   useEffect(() => forgetFreshSecret(clientId), [clientId]);
-  const current = tab && TABS.includes(tab) ? tab : 'general';
+  const current = tab && INTEGRATION_TABS.includes(tab) ? tab : 'general';
   const c = integration.data;
   const envPath = `/environments/${seg(env)}`;
 
@@ -53,16 +75,16 @@ export function IntegrationPage({ env, clientId, tab }: { env: string; clientId:
           {c.description}
         </Text>
       )}
-      {integration.loading && !c && <Loading label="Loading integration" />}
+      {waiting && <Loading label="Loading integration" />}
       {integration.error !== undefined && <ErrorState error={integration.error} onRetry={integration.reload} />}
       {integration.error === undefined && caps.error !== undefined && (
         <ErrorState error={caps.error} onRetry={caps.reload} />
       )}
-      {c && caps.data && (
+      {c && caps.data && !waiting && (
         <CapabilitiesProvider value={caps.data}>
           <Tabs
             value={current}
-            onChange={(v) => v && navigate(`${envPath}/integrations/${seg(clientId)}?tab=${v}`, true)}
+            onChange={(v) => v && navigate(`${envPath}/integrations/${seg(clientId)}/${v}`, { replace: true })}
           >
             <Tabs.List mb="md" className="gh-tabs">
               <Tabs.Tab value="general">General</Tabs.Tab>
@@ -75,15 +97,15 @@ export function IntegrationPage({ env, clientId, tab }: { env: string; clientId:
                 integration={c}
                 secret={secret}
                 onSecret={setSecret}
-                onChanged={integration.set}
-                onDeleted={() => navigate(`${envPath}?tab=integrations`)}
+                onChanged={changed}
+                onDeleted={deleted}
               />
             </Tabs.Panel>
             <Tabs.Panel value="permissions">
               {apis.error !== undefined && <ErrorState error={apis.error} onRetry={apis.reload} />}
               <RequireAllowed allowed={c.actions.update.allowed} reason={c.actions.update.reason} what="permissions">
                 {apis.data ? (
-                  <PermissionsTab integration={c} apis={apis.data.items} onSaved={integration.set} />
+                  <PermissionsTab integration={c} apis={apis.data.items} onSaved={changed} />
                 ) : (
                   apis.loading && <Loading label="Loading scopes" />
                 )}

@@ -7,11 +7,12 @@
 import { useState, type FormEvent } from 'react';
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle, IconUserCheck } from '@tabler/icons-react';
-import { api, ApiRequestError, describeError } from '../api/client';
+import { ApiRequestError, describeError, useApi } from '../api/client';
 import type { SecondFactorNeeded, SessionInfo } from '../api/types';
 
 /** The invitation acceptance form; `onSignedIn` gets the new session. */
 export function InvitationPage({ token, onSignedIn }: { token: string; onSignedIn: (s: SessionInfo) => void }) {
+  const { api } = useApi();
   const [password, setPassword] = useState('');
   const [challenge, setChallenge] = useState<string | undefined>();
   const [code, setCode] = useState('');

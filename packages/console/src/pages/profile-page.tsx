@@ -8,9 +8,9 @@ import { Alert, Badge, Button, Code, Group, Paper, PasswordInput, Stack, Text, T
 import { notifications } from '@mantine/notifications';
 import { IconAlertCircle } from '@tabler/icons-react';
 import QRCode from 'qrcode';
-import { api, describeError } from '../api/client';
+import { describeError, useApi } from '../api/client';
 import type { Profile } from '../api/types';
-import { useRequest } from '../use-request';
+import { keys, useApiQuery } from '../api/queries';
 import { ErrorState, Loading } from '../components/states';
 
 /** Renders an `otpauth://` URI as a QR code on a canvas (no inline image: the CSP allows none). */
@@ -41,6 +41,7 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
 }
 
 function PasswordCard() {
+  const { api } = useApi();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [error, setError] = useState<string>();
@@ -112,6 +113,7 @@ function requiredBy(environments: string[]): string {
 }
 
 function TotpCard({ profile, reload }: { profile: Profile; reload: () => void }) {
+  const { api } = useApi();
   const [enrolment, setEnrolment] = useState<{ secret: string; otpauth_uri: string }>();
   const [codes, setCodes] = useState<string[]>();
   const [code, setCode] = useState('');
@@ -297,7 +299,7 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
 
 /** The profile page. */
 export function ProfilePage() {
-  const { data, error, reload } = useRequest<Profile>(() => api('GET', '/profile'), []);
+  const { data, error, reload } = useApiQuery<Profile>(keys.profile, '/profile');
   if (error) return <ErrorState error={error} onRetry={reload} />;
   if (!data) return <Loading label="Loading your profile" />;
   return (

@@ -7,7 +7,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Alert, Button, Center, Divider, Paper, PasswordInput, Stack, TextInput, Title, Text } from '@mantine/core';
 import { IconAlertCircle, IconKey, IconLock } from '@tabler/icons-react';
-import { api, ApiRequestError, describeError } from '../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { ApiRequestError, describeError, useApi } from '../api/client';
+import { keys } from '../api/queries';
 import type { SecondFactorNeeded, SessionInfo, SignInOptions } from '../api/types';
 
 const SSO_ERRORS: Record<string, string> = {
@@ -30,11 +32,17 @@ function ssoChallenge(): string | undefined {
 
 /** The sign-in form; `onSignedIn` gets the new session. */
 export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void }) {
+  const { api } = useApi();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [challenge, setChallenge] = useState<string | undefined>(ssoChallenge);
-  const [options, setOptions] = useState<SignInOptions>({ password: true, sso: null });
+  // What the server offers; until it says (or if it can't), the password form.
+  const options = useQuery({
+    queryKey: keys.signInOptions,
+    queryFn: () => api<SignInOptions>('GET', '/session/options'),
+    staleTime: Infinity,
+  }).data ?? { password: true, sso: null };
   const [error, setError] = useState<string | undefined>(() => {
     const reason = new URLSearchParams(window.location.search).get('sso_error');
     return reason ? (SSO_ERRORS[reason] ?? 'Single sign-on failed. Try again.') : undefined;
@@ -42,7 +50,6 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    api<SignInOptions>('GET', '/session/options').then(setOptions, () => undefined);
     const params = new URLSearchParams(window.location.search);
     if (params.has('sso_error') || params.has('second_factor'))
       window.history.replaceState(null, '', window.location.pathname);

@@ -1,13 +1,16 @@
 /**
  * "Create environment": a name, and a slug suggested from it (kebab-case, within the server's
- * rule) until the slug is edited by hand (`POST /api/v1/environments`).
+ * rule) until the slug is edited by hand (`POST /api/v1/environments`). A field the server refuses
+ * shows the server's sentence under it.
  */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { useForm } from '@mantine/form';
 import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { describeError, useApi } from '../api/client';
 import type { Environment } from '../api/types';
 import { SLUG_MAX_LENGTH, SLUG_PATTERN, suggestSlug } from './slug';
+import { serverFieldError } from './server-field-error';
 
 /** The dialog; `onCreated` gets the new environment. */
 export function CreateEnvironmentModal({
@@ -20,21 +23,26 @@ export function CreateEnvironmentModal({
   onCreated: (env: Environment) => void;
 }) {
   const { api } = useApi();
-  const [slug, setSlug] = useState('');
+  const form = useForm({
+    mode: 'controlled',
+    initialValues: { name: '', slug: '' },
+    validate: {
+      slug: (v) =>
+        v && !SLUG_PATTERN.test(v)
+          ? 'Lower-case letters, digits and dashes; 2 to 63 characters, starting with a letter or digit'
+          : null,
+    },
+    validateInputOnChange: true,
+  });
+  const { slug, name } = form.values;
   // Once the slug is typed in, the name no longer changes it.
   const [slugEdited, setSlugEdited] = useState(false);
-  const [name, setName] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  const slugError =
-    slug && !SLUG_PATTERN.test(slug)
-      ? 'Lower-case letters, digits and dashes; 2 to 63 characters, starting with a letter or digit'
-      : undefined;
 
   const reset = () => {
-    setSlug('');
+    form.reset();
     setSlugEdited(false);
-    setName('');
     setError(undefined);
   };
   const close = () => {
@@ -42,15 +50,14 @@ export function CreateEnvironmentModal({
     onClose();
   };
   const changeName = (value: string) => {
-    setName(value);
-    if (!slugEdited) setSlug(suggestSlug(value));
+    form.setFieldValue('name', value);
+    if (!slugEdited) form.setFieldValue('slug', suggestSlug(value));
   };
   const changeSlug = (value: string) => {
-    setSlug(value.trim().toLowerCase());
+    form.setFieldValue('slug', value.trim().toLowerCase());
     setSlugEdited(value.trim() !== '');
   };
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
     setBusy(true);
     setError(undefined);
     try {
@@ -59,7 +66,9 @@ export function CreateEnvironmentModal({
       reset();
       onCreated(env);
     } catch (err) {
-      setError(describeError(err));
+      const field = serverFieldError(err, ['name', 'slug']);
+      if (field) form.setFieldError(field.field, field.message);
+      else setError(describeError(err));
     } finally {
       setBusy(false);
     }
@@ -67,7 +76,7 @@ export function CreateEnvironmentModal({
 
   return (
     <Modal opened={opened} onClose={close} title="Create environment">
-      <form onSubmit={submit}>
+      <form onSubmit={form.onSubmit(() => void submit())}>
         <Stack>
           {error && (
             <Alert color="red" role="alert">
@@ -79,6 +88,7 @@ export function CreateEnvironmentModal({
             description="How the console shows it, e.g. Staging (EU)"
             maxLength={200}
             value={name}
+            error={form.errors.name}
             onChange={(e) => changeName(e.currentTarget.value)}
             data-autofocus
           />
@@ -92,7 +102,7 @@ export function CreateEnvironmentModal({
             required
             maxLength={SLUG_MAX_LENGTH}
             value={slug}
-            error={slugError}
+            error={form.errors.slug}
             onChange={(e) => changeSlug(e.currentTarget.value)}
           />
           <Group justify="flex-end">

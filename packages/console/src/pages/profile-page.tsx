@@ -6,11 +6,13 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Alert, Badge, Button, Code, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useForm } from '@mantine/form';
 import { IconAlertCircle } from '@tabler/icons-react';
 import QRCode from 'qrcode';
 import { describeError, useApi } from '../api/client';
 import type { Profile } from '../api/types';
 import { keys, useApiQuery } from '../api/queries';
+import { serverFieldError } from '../components/server-field-error';
 import { ErrorState, Loading } from '../components/states';
 
 /** Renders an `otpauth://` URI as a QR code on a canvas (no inline image: the CSP allows none). */
@@ -42,32 +44,32 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
 
 function PasswordCard() {
   const { api } = useApi();
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
+  const form = useForm({ mode: 'controlled', initialValues: { current_password: '', new_password: '' } });
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async (values: typeof form.values) => {
     setBusy(true);
     setError(undefined);
     try {
-      await api('POST', '/profile/password', { current_password: current, new_password: next });
+      await api('POST', '/profile/password', values);
       notifications.show({
         color: 'green',
         title: 'Password changed',
         message: 'Your other sessions were signed out.',
       });
-      setCurrent('');
-      setNext('');
+      form.reset();
     } catch (err) {
-      setError(describeError(err));
+      // A field the server refuses shows its sentence under that field.
+      const field = serverFieldError(err, ['current_password', 'new_password']);
+      if (field) form.setFieldError(field.field, field.message);
+      else setError(describeError(err));
     } finally {
       setBusy(false);
     }
   };
   return (
     <Paper withBorder p="md" radius="md">
-      <form onSubmit={submit} aria-label="Change password">
+      <form onSubmit={form.onSubmit((values) => void submit(values))} aria-label="Change password">
         <Stack>
           <Title order={2} size="h4">
             Password
@@ -82,8 +84,7 @@ function PasswordCard() {
             autoComplete="current-password"
             required
             withAsterisk={false}
-            value={current}
-            onChange={(e) => setCurrent(e.currentTarget.value)}
+            {...form.getInputProps('current_password')}
           />
           <PasswordInput
             label="New password"
@@ -91,8 +92,7 @@ function PasswordCard() {
             autoComplete="new-password"
             required
             withAsterisk={false}
-            value={next}
-            onChange={(e) => setNext(e.currentTarget.value)}
+            {...form.getInputProps('new_password')}
           />
           <Group>
             <Button type="submit" loading={busy}>

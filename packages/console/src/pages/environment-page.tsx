@@ -7,8 +7,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { seg } from '../api/client';
 import type { Environment } from '../api/types';
 import { keys, useApiQuery } from '../api/queries';
-import { useNavigate } from 'react-router';
 import { PageBreadcrumbs } from '../components/page-breadcrumbs';
+import { useTabRoute } from '../components/use-tab-route';
 import { ErrorState, Loading } from '../components/states';
 import { IntegrationsTab } from '../components/integrations-tab';
 import { CustomersTab } from '../components/customers-tab';
@@ -35,13 +35,15 @@ export const ENVIRONMENT_TABS = [
 export function EnvironmentPage({ env, tab }: { env: string; tab: string | null }) {
   const environment = useApiQuery<Environment>(keys.environment(env), `/environments/${seg(env)}`);
   const queryClient = useQueryClient();
-  const navigate = useNavigate();
   const caps = useCapabilities(env);
   // Customer-token credentials are hidden from roles that may not read them.
   const tabs = ENVIRONMENT_TABS.filter(
     ([v]) => v !== 'customer-tokens' || caps.data?.operator || caps.data?.capabilities.includes('credentials:read'),
   );
-  const current = tabs.some(([v]) => v === tab) ? tab! : 'integrations';
+  const [current, select] = useTabRoute(
+    tabs.some(([v]) => v === tab) ? tab! : 'integrations',
+    (v) => `/environments/${seg(env)}/${v}`,
+  );
   return (
     <>
       <PageBreadcrumbs env={env} envName={environment.data?.name ?? (environment.error ? env : null)} />
@@ -59,11 +61,7 @@ export function EnvironmentPage({ env, tab }: { env: string; tab: string | null 
       )}
       {environment.data && caps.data && (
         <CapabilitiesProvider value={caps.data}>
-          <Tabs
-            value={current}
-            onChange={(v) => v && navigate(`/environments/${seg(env)}/${v}`, { replace: true })}
-            keepMounted={false}
-          >
+          <Tabs value={current} onChange={select} keepMounted={false}>
             <Tabs.List mb="md" className="gh-tabs">
               {tabs.map(([value, label]) => (
                 <Tabs.Tab key={value} value={value}>
@@ -94,8 +92,8 @@ export function EnvironmentPage({ env, tab }: { env: string; tab: string | null 
                   environment={environment.data}
                   onSaved={(saved) => {
                     queryClient.setQueryData(keys.environment(env), saved);
-                    // The list shows its name.
-                    void queryClient.invalidateQueries({ queryKey: keys.environmentLists });
+                    // The list shows its name: read again when shown (nothing on this page shows it).
+                    void queryClient.invalidateQueries({ queryKey: keys.environmentLists, refetchType: 'none' });
                   }}
                 />
               </RequireCapability>

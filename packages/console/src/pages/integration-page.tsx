@@ -7,6 +7,7 @@ import type { Api, Integration, Page } from '../api/types';
 import { keys, useApiQuery } from '../api/queries';
 import { useNavigate } from 'react-router';
 import { PageBreadcrumbs } from '../components/page-breadcrumbs';
+import { useTabRoute } from '../components/use-tab-route';
 import { ErrorState, Loading } from '../components/states';
 import { forgetFreshSecret, peekFreshSecret } from '../components/secret-reveal';
 import { GeneralTab } from '../components/general-tab';
@@ -19,6 +20,7 @@ export const INTEGRATION_TABS = ['general', 'permissions', 'try-it'];
 
 /** The integration page. */
 export function IntegrationPage({ env, clientId, tab }: { env: string; clientId: string; tab: string | null }) {
+  const envPath = `/environments/${seg(env)}`;
   const integration = useApiQuery<Integration>(
     keys.integration(env, clientId),
     `/environments/${seg(env)}/integrations/${seg(clientId)}`,
@@ -48,9 +50,11 @@ export function IntegrationPage({ env, clientId, tab }: { env: string; clientId:
   // A secret issued just before navigating here is shown once; a reload forgets it.
   const [secret, setSecret] = useState<string | undefined>(() => peekFreshSecret(clientId));
   useEffect(() => forgetFreshSecret(clientId), [clientId]);
-  const current = tab && INTEGRATION_TABS.includes(tab) ? tab : 'general';
+  const [current, select] = useTabRoute(
+    tab && INTEGRATION_TABS.includes(tab) ? tab : 'general',
+    (v) => `${envPath}/integrations/${seg(clientId)}/${v}`,
+  );
   const c = integration.data;
-  const envPath = `/environments/${seg(env)}`;
 
   return (
     <>
@@ -82,10 +86,7 @@ export function IntegrationPage({ env, clientId, tab }: { env: string; clientId:
       )}
       {c && caps.data && !waiting && (
         <CapabilitiesProvider value={caps.data}>
-          <Tabs
-            value={current}
-            onChange={(v) => v && navigate(`${envPath}/integrations/${seg(clientId)}/${v}`, { replace: true })}
-          >
+          <Tabs value={current} onChange={select}>
             <Tabs.List mb="md" className="gh-tabs">
               <Tabs.Tab value="general">General</Tabs.Tab>
               <Tabs.Tab value="permissions">Permissions</Tabs.Tab>

@@ -57,4 +57,21 @@ describe.each(HTTP_STORE_KINDS)('K-103 the console signed-in context (%s)', (kin
     const ok = await call(t, { session: s }, 'POST', '/profile/totp', { password: ADMIN_PASSWORD });
     expect(ok.status).toBe(200);
   });
+
+  it('K-103 sign-out and invitation acceptance: a session sent is authenticated by the hook, none runs anonymously', async () => {
+    const s = await session(t);
+    // With a session, the hook checks it before the handler: no CSRF header, nothing done.
+    const out = await call(t, { session: s, csrf: false }, 'DELETE', '/session');
+    expect([out.status, out.body.error]).toEqual([403, 'invalid_csrf_token']);
+    const accept = await call(t, { session: s, csrf: false }, 'POST', '/invitations/accept', { token: 'x'.repeat(40) });
+    expect([accept.status, accept.body.error]).toEqual([403, 'invalid_csrf_token']);
+    expect((await call(t, { session: s }, 'GET', '/session')).status).toBe(200);
+    // A dead cookie is no session: sign-out answers 204 and clears it.
+    const dead = await call(t, { session: { ...s, cookie: 'gatehouse_session=forged' } }, 'DELETE', '/session');
+    expect(dead.status).toBe(204);
+    expect(dead.headers.get('set-cookie')).toMatch(/^gatehouse_session=;.*Max-Age=0/i);
+    // Signing out with the session ends it.
+    expect((await call(t, { session: s }, 'DELETE', '/session')).status).toBe(204);
+    expect((await call(t, { session: s }, 'GET', '/session')).status).toBe(401);
+  });
 });

@@ -21,6 +21,15 @@ export * from './role-policy.js';
 export interface CurrentState {
   client(clientId: string): Promise<ClientRecord | undefined>;
   environment(by: 'id', id: string): Promise<EnvironmentRecord | undefined>;
+  /**
+   * A value derived from these records for `key` (a verified token's principal), as long as no
+   * record was invalidated since it was remembered; undefined otherwise.
+   */
+  derived<V>(key: object): V | undefined;
+  /** Remembers `value` for `key`, unless a record was invalidated since `version` ({@link CurrentState.version}). */
+  remember(key: object, value: unknown, version: number): void;
+  /** Bumped by every invalidation of the records. */
+  readonly version: number;
 }
 
 const CONTENT = new Set(CONTENT_SCOPES);
@@ -54,14 +63,30 @@ export function customerScopes(scopes: Iterable<string>): Set<string> {
  *   token of an integration that requires DPoP (docs/security.md I-89).
  */
 export async function withCurrentScopes(state: CurrentState, principal: BearerPrincipal): Promise<BearerPrincipal> {
-  if (principal.type === 'customer') return { ...principal, scopes: customerScopes(principal.scopes) };
-  if (principal.type !== 'integration') return principal;
-  const client = await state.client(principal.clientId);
-  const env = client && (await state.environment('id', client.environmentId));
-  if (!client || !env || !client.enabled || client.id !== principal.integrationId || env.id !== principal.environmentId)
-    throw new InvalidToken();
-  if (client.dpopBound && !principal.jkt) throw new InvalidToken('this integration requires DPoP-bound tokens');
-  return { ...principal, scopes: effectiveScopes(principal.tokenScopes, client, env.environmentApi) };
+  if (principal.type === 'admin') return principal;
+  // A token used again (the verifier's cached principal) while no record changed: the same answer,
+  // without reading the directory twice or building the scope set again (the bearer GET hot path).
+  const known = state.derived<BearerPrincipal>(principal);
+  if (known) return known;
+  const version = state.version;
+  let current: BearerPrincipal;
+  if (principal.type === 'customer') current = { ...principal, scopes: customerScopes(principal.scopes) };
+  else {
+    const client = await state.client(principal.clientId);
+    const env = client && (await state.environment('id', client.environmentId));
+    if (
+      !client ||
+      !env ||
+      !client.enabled ||
+      client.id !== principal.integrationId ||
+      env.id !== principal.environmentId
+    )
+      throw new InvalidToken();
+    if (client.dpopBound && !principal.jkt) throw new InvalidToken('this integration requires DPoP-bound tokens');
+    current = { ...principal, scopes: effectiveScopes(principal.tokenScopes, client, env.environmentApi) };
+  }
+  state.remember(principal, current, version);
+  return current;
 }
 
 export { grantLimit, type GrantMap } from './decide.js';

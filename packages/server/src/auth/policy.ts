@@ -63,14 +63,46 @@ export function customerScopes(scopes: Iterable<string>): Set<string> {
  *   token of an integration that requires DPoP (docs/security.md I-89).
  */
 export async function withCurrentScopes(state: CurrentState, principal: BearerPrincipal): Promise<BearerPrincipal> {
-  if (principal.type === 'customer') return { ...principal, scopes: customerScopes(principal.scopes) };
+  if (principal.type === 'customer') {
+    if (!principal.actorClientId) return { ...principal, scopes: customerScopes(principal.scopes) };
+    // Exchanged for a customer: its content scopes the environment still gives customers, within
+    // what the acting integration holds now (docs/security.md M-117).
+    const { actor, env } = await actingClient(state, principal.actorClientId, principal.environmentId);
+    if (actor.dpopBound && !principal.jkt) throw new InvalidToken('this integration requires DPoP-bound tokens');
+    const current = new Set(env.customerScopes);
+    const scopes = effectiveScopes(customerScopes(principal.scopes), actor, env.environmentApi);
+    for (const s of scopes) if (!current.has(s)) scopes.delete(s);
+    return { ...principal, scopes };
+  }
   if (principal.type !== 'integration') return principal;
   const client = await state.client(principal.clientId);
   const env = client && (await state.environment('id', client.environmentId));
   if (!client || !env || !client.enabled || client.id !== principal.integrationId || env.id !== principal.environmentId)
     throw new InvalidToken();
-  if (client.dpopBound && !principal.jkt) throw new InvalidToken('this integration requires DPoP-bound tokens');
-  return { ...principal, scopes: effectiveScopes(principal.tokenScopes, client, env.environmentApi) };
+  const scopes = effectiveScopes(principal.tokenScopes, client, env.environmentApi);
+  if (!principal.actorClientId) {
+    if (client.dpopBound && !principal.jkt) throw new InvalidToken('this integration requires DPoP-bound tokens');
+    return { ...principal, scopes };
+  }
+  // Exchanged for an integration: within its grants now and the acting integration's (M-117).
+  const { actor } = await actingClient(state, principal.actorClientId, principal.environmentId);
+  if (actor.dpopBound && !principal.jkt) throw new InvalidToken('this integration requires DPoP-bound tokens');
+  return { ...principal, scopes: effectiveScopes(scopes, actor, env.environmentApi) };
+}
+
+/**
+ * The integration acting through an exchanged token, as it is now, and its environment.
+ * @throws InvalidToken when it is gone, disabled or moved.
+ */
+async function actingClient(
+  state: CurrentState,
+  clientId: string,
+  environmentId: string,
+): Promise<{ actor: ClientRecord; env: EnvironmentRecord }> {
+  const actor = await state.client(clientId);
+  const env = actor && (await state.environment('id', actor.environmentId));
+  if (!actor || !env || !actor.enabled || env.id !== environmentId) throw new InvalidToken();
+  return { actor, env };
 }
 
 /**

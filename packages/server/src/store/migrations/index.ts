@@ -13,6 +13,7 @@ import * as m008 from './008-client-keys.js';
 import * as m009 from './009-integration-visibility.js';
 import * as m010 from './010-members.js';
 import * as m011 from './011-sign-in-factors.js';
+import * as m013 from './013-token-exchange.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '009-integration-visibility': m009,
   '010-members': m010,
   '011-sign-in-factors': m011,
+  '013-token-exchange': m013,
 };
 
 /**

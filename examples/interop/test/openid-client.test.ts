@@ -2,7 +2,8 @@
  * openid-client 6 (panva; oauth4webapi underneath) against a real Gatehouse (issue 17 Deliver 5b;
  * docs/security.md I-88, I-89): RFC 8414 discovery, `private_key_jwt` with `client.PrivateKeyJwt`, a
  * DPoP-bound token with `client.getDPoPHandle`, and the Environment API through
- * `client.fetchProtectedResource` — 200 with the proof, 401 for the same token sent as Bearer.
+ * `client.fetchProtectedResource` — 200 with the proof, 401 for the same token sent as Bearer; and
+ * token exchange (RFC 8693, docs/security.md M-117) through `client.genericGrantRequest`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
@@ -111,5 +112,49 @@ describe('openid-client against Gatehouse', () => {
     );
     expect(stolen.status).toBe(401);
     expect(stolen.challenge).toMatch(/^DPoP /);
+  });
+
+  it('M-117 exchanges another integration’s token with genericGrantRequest; the Environment API sees the subject with act', async () => {
+    const subject = await t.integration({ preset: 'read-only' });
+    const exchanger = await t.integration({ preset: 'read-only', token_exchange: { enabled: true } });
+    await settle(t);
+    const subjectToken = (
+      await client.clientCredentialsGrant(
+        await client.discovery(new URL(t.url), subject.client_id, subject.client_secret, undefined, {
+          algorithm: 'oauth2',
+          execute: [client.allowInsecureRequests],
+        }),
+      )
+    ).access_token;
+    const exchangerConfig = await client.discovery(
+      new URL(t.url),
+      exchanger.client_id,
+      undefined,
+      client.ClientSecretBasic(exchanger.client_secret),
+      { algorithm: 'oauth2', execute: [client.allowInsecureRequests] },
+    );
+    expect(exchangerConfig.serverMetadata().grant_types_supported).toContain(
+      'urn:ietf:params:oauth:grant-type:token-exchange',
+    );
+    const exchanged = await client.genericGrantRequest(
+      exchangerConfig,
+      'urn:ietf:params:oauth:grant-type:token-exchange',
+      {
+        subject_token: subjectToken,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+        scope: 'media:read',
+      },
+    );
+    expect(exchanged.token_type).toBe('bearer');
+    expect(exchanged.scope).toBe('media:read');
+    expect(exchanged.issued_token_type).toBe('urn:ietf:params:oauth:token-type:access_token');
+    const res = await client.fetchProtectedResource(exchangerConfig, exchanged.access_token, self(), 'GET');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      type: 'integration',
+      client_id: subject.client_id,
+      scopes: ['media:read'],
+      act: { sub: exchanger.client_id },
+    });
   });
 });

@@ -212,6 +212,7 @@ export const IntegrationCreate = Type.Object(
       Type.String({ minLength: 1, maxLength: 2000, description: 'https URL of its JWKS (RFC 7591 §2)' }),
     ),
     dpop_bound_access_tokens: Type.Optional(Type.Boolean()),
+    token_exchange: Type.Optional(TokenExchangeUpdate),
   },
   { additionalProperties: false },
 );

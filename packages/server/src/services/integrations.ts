@@ -129,6 +129,7 @@ export async function createIntegration(
         updated_at: now,
         jwks_uri: jwksUri,
         dpop_bound: input.dpop_bound_access_tokens ? 1 : 0,
+        ...(input.token_exchange && exchangeChanges(env, input.token_exchange)),
       },
       grants,
       keys,

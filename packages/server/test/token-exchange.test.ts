@@ -79,6 +79,30 @@ describe.each(HTTP_STORE_KINDS)('token exchange (%s)', (kind) => {
     expect(fresh.token_exchange).toEqual({ enabled: false, audiences: null });
   });
 
+  it('the management API sets token_exchange by PATCH and shows it on GET', async () => {
+    const admin = await t.integration({ preset: 'all-permissions' });
+    const target = await t.integration({ scopes: ['media:read'] });
+    const bearer = { authorization: `Bearer ${await accessToken(admin)}`, 'content-type': 'application/json' };
+    const url = `${t.url}/api/v1/environments/default/integrations/${target.client_id}`;
+    const patched = await request(url, {
+      method: 'PATCH',
+      headers: bearer,
+      body: JSON.stringify({ token_exchange: { enabled: true, audiences: [ORDERS] } }),
+    });
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.body.token_exchange).toEqual({ enabled: true, audiences: [ORDERS] });
+    expect((await request(url, { headers: bearer })).body.token_exchange).toEqual({
+      enabled: true,
+      audiences: [ORDERS],
+    });
+    const unknown = await request(url, {
+      method: 'PATCH',
+      headers: bearer,
+      body: JSON.stringify({ token_exchange: { enabled: true, audiences: ['https://unknown.example'] } }),
+    });
+    expect(unknown.status).toBe(400);
+  });
+
   it('M-112: an integration without token exchange enabled sends the grant → 400 unauthorized_client', async () => {
     const res = await exchange(plain, { subject_token: await accessToken(subject), subject_token_type: AT });
     expect(res.status).toBe(400);

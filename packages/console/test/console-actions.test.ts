@@ -158,6 +158,7 @@ describe('console actions in the browser', () => {
         /Environment alpha requires two-factor authentication of its members/,
       );
       // Enrolled, the owner can't turn it off while alpha requires it: no dead "Turn off", a note.
+      await page.getByLabel('Account password').fill(PASSWORD);
       await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
       const secret = (await page.getByLabel('TOTP secret').textContent())!.trim();
       const totp = new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: 'SHA1' });

@@ -128,6 +128,7 @@ describe('every action of the newer screens is reachable with Tab', () => {
       {
         name: 'profile-totp-enrol',
         open: async (p) => {
+          await p.getByLabel('Account password').fill(TOTP_PASSWORD);
           await p.getByRole('button', { name: 'Set up two-factor authentication' }).click();
           await p.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
           secret = (await p.getByLabel('TOTP secret').textContent())!.trim();

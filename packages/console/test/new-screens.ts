@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { CLI_ACTOR } from '../../server/src/context.js';
 import { createEnvironment, requireEnvironment } from '../../server/src/services/environments.js';
 import { updateIntegration } from '../../server/src/services/integrations.js';
-import { acceptInvitation, createInvitation } from '../../server/src/services/invitations.js';
+import { acceptInvitationAsNewAccount, createInvitation, invitationOf } from '../../server/src/services/invitations.js';
 import { openConsole, type ConsoleSession } from './browser.js';
 import { createBrochureBuilder, createInvoicesApi } from './seed.js';
 
@@ -68,7 +68,8 @@ export async function seedNewScreens(s: ConsoleSession): Promise<NewScreensSeed>
     ['ron@tenant.test', 'viewer'],
   ] as const) {
     const { link } = await createInvitation(ctx, CLI_ACTOR, 'default', email, role, s.t.url);
-    await acceptInvitation(ctx, new URL(link).pathname.split('/').pop()!, MEMBER_PASSWORD);
+    const { invitation } = await invitationOf(ctx, new URL(link).pathname.split('/').pop()!);
+    await acceptInvitationAsNewAccount(ctx, invitation, MEMBER_PASSWORD);
   }
   const unusedInvitation = new URL(
     (await createInvitation(ctx, CLI_ACTOR, 'default', 'olga@tenant.test', 'owner', s.t.url)).link,

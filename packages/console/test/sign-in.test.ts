@@ -100,6 +100,8 @@ describe('console sign-in in the browser: SSO, TOTP, profile', () => {
     await page.getByRole('link', { name: EMAIL }).click();
     await page.getByRole('heading', { name: 'Your profile' }).waitFor();
     await shots('05-profile');
+    // Setting up TOTP asks for the account's password (ASVS 5.0 7.5.1).
+    await page.getByLabel('Account password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
     await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
     secret = (await page.getByLabel('TOTP secret').textContent())!.trim();

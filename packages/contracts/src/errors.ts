@@ -11,7 +11,8 @@
  * - `invalid_challenge` (401): the sign-in's second step came too late or with a tampered challenge;
  *   `invalid_code` (401 at sign-in, 400 on the profile): a wrong or already used TOTP/recovery code
  * - `forbidden` (403), `invalid_csrf_token` (403): a session request without its CSRF header;
- *   `totp_required` (403): TOTP must be set up first; `password_sign_in_disabled` (403)
+ *   `totp_required` (403): TOTP must be set up first (or signed in with); `password_sign_in_disabled` (403);
+ *   `current_password_required` (403): changing the account's second factor needs its current password
  * - `invalid_invitation` (400): an invitation token that is unknown, used, expired or revoked
  * - `not_found` (404), `conflict` (409)
  * - `temporarily_unavailable` (503, or 429 when throttled), `server_error` (500)
@@ -30,6 +31,7 @@ export type ApiErrorCode =
   | 'invalid_csrf_token'
   | 'totp_required'
   | 'password_sign_in_disabled'
+  | 'current_password_required'
   | 'not_found'
   | 'conflict'
   | 'temporarily_unavailable'

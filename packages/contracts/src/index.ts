@@ -9,3 +9,4 @@ export * from './management.js';
 export * from './errors.js';
 export * from './objects.js';
 export * from './invitations.js';
+export * from './actions.js';

@@ -24,6 +24,17 @@ import { consoleRoutes } from './console/index.js';
 import { environmentApi } from './api/index.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { timedServerFactory } from './listener.js';
+import { recordRoutes, type RouteEntry } from './auth/route-action.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Every route of the app with its method, URL and declared action (null: a context that
+     * authenticates no one), in registration order (docs/security.md K-103).
+     */
+    readonly routeActions: readonly RouteEntry[];
+  }
+}
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {
@@ -33,7 +44,11 @@ export interface AppOptions {
   logStream?: NodeJS.WritableStream;
 }
 
-/** Builds the app on a runtime. The caller listens and closes. */
+/**
+ * Builds the app on a runtime. The caller listens and closes.
+ * @throws MissingRouteAction (auth/route-action.ts) when a route of an authenticating context
+ *   declares no action: the server does not start (docs/security.md K-103).
+ */
 export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
   const level = options.logLevel ?? rt.ctx.config.logLevel;
   const app = Fastify({
@@ -49,6 +64,7 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorate('routeActions', recordRoutes(app));
   registerSecurityHeaders(app);
   app.setErrorHandler(errorHandler);
   registerInputPolicy(app);

@@ -23,6 +23,7 @@ import { BearerVerifier } from './tokens/bearer-verifier.js';
 import { CustomerTokens } from './tokens/customer-token-verifier.js';
 import { CustomerSeen } from './services/customers.js';
 import { csrfMatches, loadSession } from './services/sessions.js';
+import { secondFactorFacts } from './services/second-factor-requirement.js';
 import type { MembershipLookup, SessionLookup } from './auth/deps.js';
 import { roleIn } from './services/members.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -200,6 +201,8 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
               adminId: session.adminId,
               email: session.email,
               authMethod: session.authMethod,
+              amr: session.amr,
+              secondFactorFacts: () => secondFactorFacts(ctx, session.adminId),
               operator: session.operator === true,
               csrfMatches: (given) => csrfMatches(session, given),
             }

@@ -28,6 +28,7 @@ describe.each(STORE_KINDS)('console sessions (%s)', (kind) => {
       email: ADMIN_EMAIL,
       csrf_token: expect.stringMatching(/^[\w-]{40,}$/),
       auth_method: 'password',
+      amr: ['pwd'],
     });
     const cookie = res.headers.get('set-cookie')!;
     expect(cookie).toMatch(/^gatehouse_session=[\w-]{40,};/);
@@ -51,7 +52,7 @@ describe.each(STORE_KINDS)('console sessions (%s)', (kind) => {
     const s = await session(t);
     const me = await request(`${t.url}/api/v1/session`, { headers: { cookie: s.cookie } });
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ email: ADMIN_EMAIL, csrf_token: s.csrf, auth_method: 'password' });
+    expect(me.body).toEqual({ email: ADMIN_EMAIL, csrf_token: s.csrf, auth_method: 'password', amr: ['pwd'] });
     expect((await request(`${t.url}/api/v1/session`)).status).toBe(401);
     expect((await request(`${t.url}/api/v1/session`, { headers: { cookie: 'gatehouse_session=forged' } })).status).toBe(
       401,

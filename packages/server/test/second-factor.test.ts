@@ -17,7 +17,7 @@ import {
   signIn,
   type ConsoleSession,
 } from './management-helpers.js';
-import { member } from './member-helpers.js';
+import { member, MEMBER_PASSWORD } from './member-helpers.js';
 
 /** The code of `secret` at the test clock's instant (+ `steps` × 30 s). */
 function codeAt(t: TestServer, secret: string, steps = 0): string {
@@ -41,9 +41,13 @@ function post(t: TestServer, s: ConsoleSession, path: string, body?: unknown) {
   });
 }
 
-/** Enrols TOTP for the signed-in account; answers the secret and the recovery codes. */
-async function enrol(t: TestServer, s: ConsoleSession): Promise<{ secret: string; recovery: string[] }> {
-  const begun = await post(t, s, '/profile/totp');
+/** Enrols TOTP for the signed-in account (its password re-entered); answers the secret and the recovery codes. */
+async function enrol(
+  t: TestServer,
+  s: ConsoleSession,
+  password = ADMIN_PASSWORD,
+): Promise<{ secret: string; recovery: string[] }> {
+  const begun = await post(t, s, '/profile/totp', { password });
   expect(begun.status).toBe(200);
   const secret = String(begun.body.secret);
   const confirmed = await post(t, s, '/profile/totp/confirm', { code: codeAt(t, secret) });
@@ -79,7 +83,18 @@ describe.each(STORE_KINDS)('TOTP second factor (%s)', (kind) => {
 
   it('enrols: a wrong code is refused, the right one confirms; the secret is sealed and the recovery codes hashed', async () => {
     const s = await passwordSession(t);
-    const begun = await post(t, s, '/profile/totp');
+    // The session cookie alone doesn't enrol (K-97): the current password is asked.
+    const bare = await post(t, s, '/profile/totp');
+    expect({ status: bare.status, error: bare.body.error }).toEqual({
+      status: 403,
+      error: 'current_password_required',
+    });
+    const wrongPassword = await post(t, s, '/profile/totp', { password: 'not the password at all' });
+    expect({ status: wrongPassword.status, error: wrongPassword.body.error }).toEqual({
+      status: 403,
+      error: 'invalid_credentials',
+    });
+    const begun = await post(t, s, '/profile/totp', { password: ADMIN_PASSWORD });
     expect(begun.body.otpauth_uri).toMatch(/^otpauth:\/\/totp\/Gatehouse:ada%40example\.com\?.*secret=/);
     const wrong = await post(t, s, '/profile/totp/confirm', {
       code: codeAt(t, String(begun.body.secret)) === '000000' ? '111111' : '000000',
@@ -99,7 +114,7 @@ describe.each(STORE_KINDS)('TOTP second factor (%s)', (kind) => {
     const profile = await request(`${t.url}/api/v1/profile`, { headers: { cookie: s.cookie } });
     expect(profile.body).toMatchObject({ email: ADMIN_EMAIL, totp: { enabled: true, recovery_codes_left: 10 } });
     // A second enrolment needs TOTP disabled first.
-    expect((await post(t, s, '/profile/totp')).status).toBe(409);
+    expect((await post(t, s, '/profile/totp', { password: ADMIN_PASSWORD })).status).toBe(409);
   });
 
   it('sign-in asks for the code after the password; a wrong code opens nothing; the right one does', async () => {
@@ -111,7 +126,7 @@ describe.each(STORE_KINDS)('TOTP second factor (%s)', (kind) => {
     t.clock.advance(30);
     const ok = await totpStep(t, c, codeAt(t, secret));
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ email: ADMIN_EMAIL, auth_method: 'password+totp' });
+    expect(ok.body).toMatchObject({ email: ADMIN_EMAIL, auth_method: 'password+totp', amr: ['pwd', 'otp'] });
     expect(ok.headers.get('set-cookie')).toMatch(/^gatehouse_session=/);
   });
 
@@ -128,6 +143,8 @@ describe.each(STORE_KINDS)('TOTP second factor (%s)', (kind) => {
   });
 
   it('a recovery code works once; used twice it is refused', async () => {
+    // The wrong codes above (enrolment's too: every code check counts, K-96) filled 4 of the 5 attempts: a new window.
+    t.clock.advance(15 * 60);
     const code = recovery[0]!;
     const first = await totpStep(t, await challenge(t), code.toUpperCase());
     expect(first.status).toBe(200);
@@ -160,13 +177,19 @@ describe.each(STORE_KINDS)('TOTP second factor (%s)', (kind) => {
   it('disabling needs a valid code; then the password alone signs in', async () => {
     t.clock.advance(30 * 60);
     const s = await passwordSessionWithTotp(t, secret);
-    expect((await post(t, s, '/profile/totp/disable', { code: '12' })).status).toBe(400);
+    expect((await post(t, s, '/profile/totp/disable', { code: '12', password: ADMIN_PASSWORD })).status).toBe(400);
     t.clock.advance(30);
-    expect((await post(t, s, '/profile/totp/disable', { code: codeAt(t, secret) })).status).toBe(204);
+    // Without the current password the right code doesn't turn it off (K-97).
+    expect((await post(t, s, '/profile/totp/disable', { code: codeAt(t, secret) })).body.error).toBe(
+      'current_password_required',
+    );
+    expect(
+      (await post(t, s, '/profile/totp/disable', { code: codeAt(t, secret), password: ADMIN_PASSWORD })).status,
+    ).toBe(204);
     expect((await signIn(t, ADMIN_EMAIL, ADMIN_PASSWORD)).body.csrf_token).toBeDefined();
   });
 
-  it("an environment that requires TOTP refuses its members' password-only sessions until they enrol (operators: server-wide setting only)", async () => {
+  it("an environment that requires TOTP refuses its members' password-only sessions everywhere until they enrol (operators: server-wide setting only)", async () => {
     const s = await passwordSession(t);
     const m = await member(t, s, 'default', 'mia@tenant-a.test', 'developer');
     expect(
@@ -182,10 +205,11 @@ describe.each(STORE_KINDS)('TOTP second factor (%s)', (kind) => {
     expect(await profileOf(s)).toMatchObject({ totp_required: false, totp_required_environments: [] });
     // The operator is a server-wide account: GATEHOUSE_REQUIRE_TOTP binds it, an environment's setting doesn't.
     expect((await call(t, { session: s }, 'GET', '/environments/default/integrations')).status).toBe(200);
-    // The member's own list and profile stay open, so it can enrol.
-    expect((await call(t, { session: m }, 'GET', '/environments')).status).toBe(200);
+    // The requirement binds the account on every route (K-94), its own list too; the profile stays open to enrol.
+    expect((await call(t, { session: m }, 'GET', '/environments')).body.error).toBe('totp_required');
     t.clock.advance(30);
-    const enrolled = await enrol(t, m);
+    const enrolled = await enrol(t, m, MEMBER_PASSWORD);
+    expect((await call(t, { session: m }, 'GET', '/environments')).status).toBe(200);
     expect((await call(t, { session: m }, 'GET', '/environments/default/integrations')).status).toBe(200);
     expect(await profileOf(m)).toMatchObject({
       totp_required: false,
@@ -194,7 +218,10 @@ describe.each(STORE_KINDS)('TOTP second factor (%s)', (kind) => {
     });
     // While the environment requires it, the member can't turn TOTP off (it would lock itself out).
     t.clock.advance(30);
-    const kept = await post(t, m, '/profile/totp/disable', { code: codeAt(t, enrolled.secret) });
+    const kept = await post(t, m, '/profile/totp/disable', {
+      code: codeAt(t, enrolled.secret),
+      password: MEMBER_PASSWORD,
+    });
     expect(kept.status).toBe(409);
     expect(kept.body.error_description).toBe('TOTP is required of the members of environment default');
     expect((await call(t, { session: m }, 'GET', '/environments/default/integrations')).status).toBe(200);
@@ -207,7 +234,10 @@ describe.each(STORE_KINDS)('TOTP second factor (%s)', (kind) => {
     // Once it isn't required, the member may turn it off.
     expect(await profileOf(m)).toMatchObject({ totp_required_environments: [], totp_can_turn_off: true });
     t.clock.advance(30);
-    expect((await post(t, m, '/profile/totp/disable', { code: codeAt(t, enrolled.secret) })).status).toBe(204);
+    expect(
+      (await post(t, m, '/profile/totp/disable', { code: codeAt(t, enrolled.secret), password: MEMBER_PASSWORD }))
+        .status,
+    ).toBe(204);
   });
 });
 
@@ -236,6 +266,8 @@ describe('TOTP required server-wide (GATEHOUSE_REQUIRE_TOTP=on)', () => {
     const { secret } = await enrol(t, s);
     expect((await call(t, { session: s }, 'GET', '/environments')).status).toBe(200);
     t.clock.advance(30);
-    expect((await post(t, s, '/profile/totp/disable', { code: codeAt(t, secret) })).status).toBe(409);
+    expect(
+      (await post(t, s, '/profile/totp/disable', { code: codeAt(t, secret), password: ADMIN_PASSWORD })).status,
+    ).toBe(409);
   });
 });

@@ -28,6 +28,8 @@ export interface SessionInfo {
   csrf_token: string;
   /** How the session was opened. */
   auth_method?: 'password' | 'password+totp' | 'sso';
+  /** The factors the session was opened with (RFC 8176): `pwd`, `sso`, `otp`. */
+  amr?: string[];
 }
 
 /** The password step's answer when the account has TOTP: send a code with the challenge. */
@@ -47,6 +49,8 @@ export interface Profile {
   id: string;
   email: string;
   auth_method: string;
+  /** The account has a password: setting up or turning off TOTP asks for it. */
+  has_password: boolean;
   totp: { enabled: boolean; recovery_codes_left: number };
   /** This password session must set up TOTP first (server-wide, or by `totp_required_environments`). */
   totp_required: boolean;

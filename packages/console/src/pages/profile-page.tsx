@@ -115,8 +115,11 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
   const [enrolment, setEnrolment] = useState<{ secret: string; otpauth_uri: string }>();
   const [codes, setCodes] = useState<string[]>();
   const [code, setCode] = useState('');
+  // The account's password, asked before its second factor changes (ASVS 5.0 7.5.1).
+  const [password, setPassword] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const withPassword = () => (profile.has_password ? { password } : {});
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);
     setError(undefined);
@@ -126,10 +129,11 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
       setError(describeError(err));
     } finally {
       setCode('');
+      setPassword('');
       setBusy(false);
     }
   };
-  const start = () => run(async () => setEnrolment(await api('POST', '/profile/totp')));
+  const start = () => run(async () => setEnrolment(await api('POST', '/profile/totp', withPassword())));
   const confirm = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
@@ -143,7 +147,7 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
     // Enter in the code field submits the form; while TOTP is required there is nothing to turn off.
     if (!profile.totp_can_turn_off) return;
     void run(async () => {
-      await api('POST', '/profile/totp/disable', { code: code.trim() });
+      await api('POST', '/profile/totp/disable', { code: code.trim(), ...withPassword() });
       notifications.show({
         color: 'green',
         title: 'Two-factor authentication turned off',
@@ -241,6 +245,15 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
                 value={code}
                 onChange={(e) => setCode(e.currentTarget.value)}
               />
+              {profile.has_password && profile.totp_can_turn_off && (
+                <PasswordInput
+                  label="Account password"
+                  description="Needed to turn two-factor authentication off"
+                  autoComplete="current-password"
+                  value={password}
+                  onChange={(e) => setPassword(e.currentTarget.value)}
+                />
+              )}
               <Group>
                 <Button variant="default" loading={busy} onClick={() => void regenerate()} disabled={!code.trim()}>
                   New recovery codes
@@ -261,6 +274,15 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
         ) : (
           <Stack>
             <Text size="sm">Ask for a code from an authenticator app after your password.</Text>
+            {profile.has_password && (
+              <PasswordInput
+                label="Account password"
+                description="Confirm it's you before setting up two-factor authentication"
+                autoComplete="current-password"
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+              />
+            )}
             <Group>
               <Button onClick={() => void start()} loading={busy}>
                 Set up two-factor authentication
@@ -293,7 +315,9 @@ export function ProfilePage() {
               : 'with password'}
         </Text>
       </div>
-      {data.auth_method !== 'sso' || data.totp.enabled ? <TotpCard profile={data} reload={reload} /> : null}
+      {data.auth_method !== 'sso' || data.totp.enabled || data.totp_required ? (
+        <TotpCard profile={data} reload={reload} />
+      ) : null}
       <PasswordCard />
     </Stack>
   );

@@ -1,7 +1,8 @@
 /**
  * Sign in: email and password (`POST /api/v1/session`), then a TOTP or recovery code when the
  * account has one (`POST /api/v1/session/totp`); or single sign-on (`/api/v1/session/sso`) when
- * the server offers it (`GET /api/v1/session/options`). An SSO refusal comes back as `?sso_error=`.
+ * the server offers it (`GET /api/v1/session/options`). An SSO refusal comes back as `?sso_error=`;
+ * an SSO sign-in of an account with TOTP as `?second_factor=totp#challenge=…` (the code step).
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { Alert, Button, Center, Divider, Paper, PasswordInput, Stack, TextInput, Title, Text } from '@mantine/core';
@@ -17,14 +18,22 @@ const SSO_ERRORS: Record<string, string> = {
   provider_error: 'The identity provider refused the sign-in. Try again.',
   provider_unavailable: 'The identity provider cannot be reached right now. Try again later.',
   invalid_response: 'The identity provider answered something Gatehouse cannot trust. Try again.',
+  too_many_attempts: 'Too many failed attempts for this account. Try again in a few minutes.',
 };
+
+/** The challenge of an SSO sign-in that needs the code step (`?second_factor=totp#challenge=…`). */
+function ssoChallenge(): string | undefined {
+  if (new URLSearchParams(window.location.search).get('second_factor') !== 'totp') return undefined;
+  const value = new URLSearchParams(window.location.hash.slice(1)).get('challenge');
+  return value || undefined;
+}
 
 /** The sign-in form; `onSignedIn` gets the new session. */
 export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
-  const [challenge, setChallenge] = useState<string | undefined>();
+  const [challenge, setChallenge] = useState<string | undefined>(ssoChallenge);
   const [options, setOptions] = useState<SignInOptions>({ password: true, sso: null });
   const [error, setError] = useState<string | undefined>(() => {
     const reason = new URLSearchParams(window.location.search).get('sso_error');
@@ -34,7 +43,8 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
 
   useEffect(() => {
     api<SignInOptions>('GET', '/session/options').then(setOptions, () => undefined);
-    if (new URLSearchParams(window.location.search).has('sso_error'))
+    const params = new URLSearchParams(window.location.search);
+    if (params.has('sso_error') || params.has('second_factor'))
       window.history.replaceState(null, '', window.location.pathname);
   }, []);
 

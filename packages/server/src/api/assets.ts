@@ -25,7 +25,7 @@ export function assetRoutes(app: FastifyInstance, rt: Runtime): void {
     app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof ListQuery> }>(
       base,
       {
-        config: { scope: `${kind}:read` },
+        config: { action: `${kind}.list` },
         schema: {
           ...common,
           summary: `List ${kind}`,
@@ -39,7 +39,7 @@ export function assetRoutes(app: FastifyInstance, rt: Runtime): void {
     app.get<{ Params: Static<typeof EnvIdParams> }>(
       `${base}/:id`,
       {
-        config: { scope: `${kind}:read` },
+        config: { action: `${kind}.read` },
         schema: { ...common, summary: `Read one of ${kind}`, params: EnvIdParams, response: { 200: Asset, ...errors } },
       },
       async (request) => getAsset(rt.ctx, await requestEnvironmentId(rt, request), kind, request.params.id),
@@ -47,7 +47,7 @@ export function assetRoutes(app: FastifyInstance, rt: Runtime): void {
     app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof AssetCreate> }>(
       base,
       {
-        config: { scope: `${kind}:write` },
+        config: { action: `${kind}.create` },
         schema: {
           ...common,
           summary: `Add to ${kind}`,

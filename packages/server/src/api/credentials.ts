@@ -1,5 +1,6 @@
 /**
- * `/api/v1/environments/{env}/credentials`: customer-token credentials; console admins only.
+ * `/api/v1/environments/{env}/credentials`: customer-token credentials; operators and members whose
+ * role allows (`credentials.*`, auth/decide.ts), never a bearer token.
  * Reading never creates a secret (docs/security.md H-82): `POST …/credentials/secret` creates it and
  * `POST …/credentials/rotate-secret` replaces it; both answer it once, with `Cache-Control: no-store`.
  */
@@ -7,7 +8,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody, EnvParams } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { Forbidden } from '../errors/domain-errors.js';
 import {
   addPublicKey,
   createEnvironmentSecret,
@@ -62,12 +62,9 @@ const KeyCreate = Type.Object(
 );
 const KeyParams = Type.Object({ env: EnvParams.properties.env, id: Type.String({ maxLength: 64 }) });
 
-function consoleOnly(request: FastifyRequest) {
-  const p = request.principal;
-  // Members reach here only with the route's capability (auth/policy.ts ROUTE_CAPABILITIES).
-  if (p?.type !== 'console' && p?.type !== 'member')
-    throw new Forbidden('environment credentials are managed from the console or the CLI');
-  return { actor: actorOf(p), ip: request.ip };
+/** The audit actor: an operator or a member (the only callers `credentials.*` allows: auth/decide.ts). */
+function actorFor(request: FastifyRequest) {
+  return { actor: actorOf(request.principal!), ip: request.ip };
 }
 
 /** Registers the credential routes. */
@@ -76,6 +73,7 @@ export function credentialRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof EnvParams> }>(
     base,
     {
+      config: { action: 'credentials.read' },
       schema: {
         ...common,
         summary: 'Environment key, when the secret was created, and public keys',
@@ -84,13 +82,13 @@ export function credentialRoutes(app: FastifyInstance, rt: Runtime): void {
       },
     },
     async (request, reply) => {
-      consoleOnly(request);
       return reply.header('cache-control', 'no-store').send(await getCredentials(rt.ctx, request.params.env));
     },
   );
   app.post<{ Params: Static<typeof EnvParams> }>(
     `${base}/secret`,
     {
+      config: { action: 'credentials.create_secret' },
       schema: {
         ...common,
         summary: 'Create the environment secret (409 when one exists: rotate it instead)',
@@ -102,11 +100,12 @@ export function credentialRoutes(app: FastifyInstance, rt: Runtime): void {
       reply
         .code(201)
         .header('cache-control', 'no-store')
-        .send(await createEnvironmentSecret(rt.ctx, consoleOnly(request), request.params.env)),
+        .send(await createEnvironmentSecret(rt.ctx, actorFor(request), request.params.env)),
   );
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof Rotate> }>(
     `${base}/rotate-secret`,
     {
+      config: { action: 'credentials.rotate' },
       schema: {
         ...common,
         summary: 'Rotate the environment secret',
@@ -119,17 +118,13 @@ export function credentialRoutes(app: FastifyInstance, rt: Runtime): void {
       reply
         .header('cache-control', 'no-store')
         .send(
-          await rotateEnvironmentSecret(
-            rt.ctx,
-            consoleOnly(request),
-            request.params.env,
-            request.body.grace_seconds ?? 0,
-          ),
+          await rotateEnvironmentSecret(rt.ctx, actorFor(request), request.params.env, request.body.grace_seconds ?? 0),
         ),
   );
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof KeyCreate> }>(
     `${base}/public-keys`,
     {
+      config: { action: 'credentials.add_key' },
       schema: {
         ...common,
         summary: 'Register a public key for customer tokens',
@@ -139,11 +134,12 @@ export function credentialRoutes(app: FastifyInstance, rt: Runtime): void {
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await addPublicKey(rt.ctx, consoleOnly(request), request.params.env, request.body)),
+      reply.code(201).send(await addPublicKey(rt.ctx, actorFor(request), request.params.env, request.body)),
   );
   app.delete<{ Params: Static<typeof KeyParams> }>(
     `${base}/public-keys/:id`,
     {
+      config: { action: 'credentials.remove_key' },
       schema: {
         ...common,
         summary: 'Remove a public key',
@@ -152,7 +148,7 @@ export function credentialRoutes(app: FastifyInstance, rt: Runtime): void {
       },
     },
     async (request, reply) => {
-      await removePublicKey(rt.ctx, consoleOnly(request), request.params.env, request.params.id);
+      await removePublicKey(rt.ctx, actorFor(request), request.params.env, request.params.id);
       return reply.code(204).send();
     },
   );

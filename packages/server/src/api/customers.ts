@@ -27,7 +27,7 @@ export function customerRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof ListQuery> }>(
     base,
     {
-      config: { scope: 'customers:read' },
+      config: { action: 'customer.list' },
       schema: {
         ...common,
         summary: 'List customers',
@@ -41,7 +41,7 @@ export function customerRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof CustomerParams> }>(
     `${base}/:id`,
     {
-      config: { scope: 'customers:read' },
+      config: { action: 'customer.read' },
       schema: { ...common, summary: 'Read a customer', params: CustomerParams, response: { 200: Customer, ...errors } },
     },
     async (request) => getCustomer(rt.ctx, await requestEnvironmentId(rt, request), request.params.id),
@@ -49,7 +49,7 @@ export function customerRoutes(app: FastifyInstance, rt: Runtime): void {
   app.patch<{ Params: Static<typeof CustomerParams>; Body: Static<typeof CustomerUpdate> }>(
     `${base}/:id`,
     {
-      config: { scope: 'customers:write' },
+      config: { action: 'customer.update' },
       schema: {
         ...common,
         summary: 'Change a customer',
@@ -70,7 +70,7 @@ export function customerRoutes(app: FastifyInstance, rt: Runtime): void {
   app.delete<{ Params: Static<typeof CustomerParams> }>(
     `${base}/:id`,
     {
-      config: { scope: 'customers:write' },
+      config: { action: 'customer.delete' },
       schema: {
         ...common,
         summary: 'Delete a customer and its projects',

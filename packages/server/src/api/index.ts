@@ -1,6 +1,7 @@
 /**
  * The Environment API under `/api/v1`: a bearer-protected encapsulated context. Authentication,
- * the environment check and the route's scope run in `onRequest`, before the body is even parsed.
+ * the environment check and the decision of the route's declared action (auth/decide.ts) run in
+ * `onRequest`, before the body is even parsed.
  * @packageDocumentation
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
@@ -11,7 +12,7 @@ import { errorHandler } from '../errors/error-handler.js';
 import { resourceMetadataUrl } from '../oauth/protected-resource.js';
 import { authenticateCaller } from '../auth/caller.js';
 import { resolveMember } from '../auth/membership.js';
-import { requireScope } from '../auth/policy.js';
+import { authorizeRoute, requireRouteActions } from '../auth/route-action.js';
 export { bearerPrincipal, requestEnvironmentId } from './request-principal.js';
 import { selfRoute } from './self.js';
 import { projectRoutes } from './projects.js';
@@ -20,15 +21,10 @@ import { outputRoutes } from './outputs.js';
 import { customerRoutes } from './customers.js';
 import { credentialRoutes } from './credentials.js';
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The scope a bearer-protected route needs. */
-    scope?: string;
-  }
-}
-
 /** Registers the Environment API routes. */
 export async function environmentApi(app: FastifyInstance, rt: Runtime): Promise<void> {
+  // Every route here authenticates, so every route declares its action (docs/security.md K-103).
+  requireRouteActions(app);
   // Every 401 challenge names the resource metadata (RFC 9728 §5.1); the root handler answers.
   const metadataUrl = resourceMetadataUrl(rt.ctx.config);
   app.setErrorHandler<FastifyError>((err, request, reply) =>
@@ -56,8 +52,7 @@ export async function environmentApi(app: FastifyInstance, rt: Runtime): Promise
       env !== principal.environment
     )
       throw new InvalidToken('the token is not valid for this environment');
-    const scope = request.routeOptions.config.scope;
-    if (scope) requireScope(principal, scope);
+    authorizeRoute(principal, request);
     request.principal = principal;
   });
   app.addHook('preValidation', async (request) => {

@@ -25,7 +25,7 @@ export function outputRoutes(app: FastifyInstance, rt: Runtime): void {
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof OutputCreate> }>(
     base,
     {
-      config: { scope: 'outputs:create' },
+      config: { action: 'output.create' },
       schema: {
         ...common,
         summary: 'Request a render of your project',
@@ -46,7 +46,7 @@ export function outputRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof ListQuery> }>(
     base,
     {
-      config: { scope: 'outputs:create' },
+      config: { action: 'output.list' },
       schema: {
         ...common,
         summary: 'List your outputs',
@@ -63,7 +63,7 @@ export function outputRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof EnvIdParams> }>(
     `${base}/:id`,
     {
-      config: { scope: 'outputs:create' },
+      config: { action: 'output.read' },
       schema: {
         ...common,
         summary: 'Read one of your outputs',

@@ -42,7 +42,7 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof ListQuery> }>(
     base,
     {
-      config: { scope: 'projects:read' },
+      config: { action: 'project.list' },
       schema: {
         ...common,
         summary: 'List your projects',
@@ -59,7 +59,7 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof ProjectCreate> }>(
     base,
     {
-      config: { scope: 'projects:write' },
+      config: { action: 'project.create' },
       schema: {
         ...common,
         summary: 'Create a project you own',
@@ -76,7 +76,7 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof EnvIdParams> }>(
     `${base}/:id`,
     {
-      config: { scope: 'projects:read' },
+      config: { action: 'project.read' },
       schema: {
         ...common,
         summary: 'Read one of your projects',
@@ -92,7 +92,7 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
   app.patch<{ Params: Static<typeof EnvIdParams>; Body: Static<typeof ProjectUpdate> }>(
     `${base}/:id`,
     {
-      config: { scope: 'projects:write' },
+      config: { action: 'project.update' },
       schema: {
         ...common,
         summary: 'Change one of your projects',
@@ -109,7 +109,7 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
   app.delete<{ Params: Static<typeof EnvIdParams> }>(
     `${base}/:id`,
     {
-      config: { scope: 'projects:write' },
+      config: { action: 'project.delete' },
       schema: {
         ...common,
         summary: 'Delete one of your projects',

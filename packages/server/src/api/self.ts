@@ -9,6 +9,7 @@ export function selfRoute(app: FastifyInstance, rt: Runtime): void {
   app.get(
     '/self',
     {
+      config: { action: 'self.read' },
       schema: {
         summary: 'Who am I',
         tags: ['environment-api'],

@@ -8,6 +8,7 @@ import type { Context } from '../context.js';
 import type { Directory } from '../cache/directory.js';
 import type { BearerPrincipal } from './principal.js';
 import type { JwksFetcher } from './jwks-fetcher.js';
+import type { AuthFactor, SecondFactorFacts } from './second-factor.js';
 
 /** Longest accepted access token, characters: anything longer is refused before any crypto (C-44). */
 export const MAX_TOKEN_LENGTH = 8000;
@@ -24,6 +25,10 @@ export interface LiveSession {
   readonly email: string;
   /** How the session was opened: `password`, `password+totp` or `sso`. */
   readonly authMethod: 'password' | 'password+totp' | 'sso';
+  /** The factors the session was opened with (RFC 8176 values: auth/second-factor.ts). */
+  readonly amr: readonly AuthFactor[];
+  /** The account's second-factor facts now (read from the store on each call). @throws store errors (503). */
+  secondFactorFacts(): Promise<SecondFactorFacts>;
   /** True for an operator (server-wide); false for a member account (read with the session, now). */
   readonly operator: boolean;
   /** True when `given` is this session's CSRF token (compared in constant time). */

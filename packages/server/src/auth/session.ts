@@ -9,6 +9,7 @@ import type { FastifyRequest } from 'fastify';
 import { Forbidden } from '../errors/domain-errors.js';
 import type { AccountPrincipal, ConsolePrincipal } from './principal.js';
 import type { SessionLookup } from './deps.js';
+import { requireSecondFactor } from './second-factor.js';
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'gatehouse_session';
@@ -29,11 +30,16 @@ export function sessionCookie(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Authenticates a request by its session cookie. State-changing methods (anything but GET, HEAD,
- * OPTIONS) must carry the session's CSRF token in `x-csrf-token`.
+ * Authenticates a request by its session cookie: the one session hook of every session-authenticated
+ * route (the Environment API and management API through auth/caller.ts, the console's profile,
+ * session and invitation routes). State-changing methods (anything but GET, HEAD, OPTIONS) must
+ * carry the session's CSRF token in `x-csrf-token`. Unless the route declares
+ * `config.secondFactorPending`, a session lacking the second factor its account requires now is
+ * refused (auth/second-factor.ts; docs/security.md K-94).
  * @returns the console principal of an operator, or a member account (acting only through its
  *   memberships: auth/membership.ts), or undefined when there is no live session.
- * @throws Forbidden `invalid_csrf_token` when the session is live but the CSRF header is missing or wrong.
+ * @throws Forbidden `invalid_csrf_token` when the session is live but the CSRF header is missing or wrong;
+ *   Forbidden `totp_required` when the second factor is required and missing.
  */
 export async function authenticateSession(
   sessions: SessionLookup,
@@ -47,6 +53,9 @@ export async function authenticateSession(
     if (!session.csrfMatches(typeof given === 'string' ? given : undefined))
       throw new Forbidden(`send the session's CSRF token in the ${CSRF_HEADER} header`, 'invalid_csrf_token');
   }
+  // Sessions with a second factor pass at no cost; the others are checked against the account now.
+  if (!session.amr.includes('otp') && !request.routeOptions.config?.secondFactorPending)
+    requireSecondFactor(session.amr, await session.secondFactorFacts());
   if (!session.operator)
     return { type: 'account', accountId: session.adminId, email: session.email, authMethod: session.authMethod };
   return { type: 'console', adminId: session.adminId, email: session.email, authMethod: session.authMethod };

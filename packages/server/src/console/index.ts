@@ -12,14 +12,17 @@ import { staticRoutes } from './static.js';
 import { secondFactorRoutes } from './second-factor-routes.js';
 import { profileRoutes } from './profile-routes.js';
 import { ssoRoutes } from './sso-routes.js';
+import { SignInPipeline } from '../services/sign-in.js';
 
 /** Registers the console routes in their own encapsulated context. */
 export async function consoleRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   await app.register(fastifyCookie);
-  await sessionRoutes(app, rt);
-  await secondFactorRoutes(app, rt);
-  await profileRoutes(app, rt);
-  await ssoRoutes(app, rt);
-  await invitationRoutes(app, rt);
+  // Every way of signing in goes through this one pipeline (services/sign-in.ts).
+  const signIn = new SignInPipeline(rt);
+  await sessionRoutes(app, rt, signIn);
+  await secondFactorRoutes(app, rt, signIn);
+  await profileRoutes(app, rt, signIn);
+  await ssoRoutes(app, rt, signIn);
+  await invitationRoutes(app, rt, signIn);
   await staticRoutes(app);
 }

@@ -1,19 +1,34 @@
 /**
- * `POST /api/v1/invitations/accept` with `{token, password}`: joins the invited environment and
- * signs in (the same session cookie and answer as `POST /api/v1/session`). Throttled like sign-in,
- * per token digest and address, before any lookup or hashing; a request signed in as another email
- * is refused (docs/security.md J-92).
+ * `POST /api/v1/invitations/accept` with `{token, password?}`: joins the invited environment.
+ * Throttled per token digest and address before any lookup or hashing. Three cases:
+ * - the request carries the invited account's live session (CSRF-checked, second factor as every
+ *   session route): accepted as that account, no password asked, the session stays;
+ * - the invited email has an account: the password is a sign-in of that account through the
+ *   pipeline (services/sign-in.ts: password sign-in allowed, the email's windows reserved before
+ *   Argon2, the second factor — `{second_factor, challenge}`, then `POST /api/v1/session/totp`
+ *   accepts and signs in); the invitation is accepted only when the sign-in completes;
+ * - no account: one is created with the password (refused while password sign-in is off: accept
+ *   by single sign-on), joined and signed in.
+ * A request signed in as another email is refused (docs/security.md J-92, K-95, K-99).
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
+import { Forbidden, InvalidInput, Unauthenticated } from '../errors/domain-errors.js';
 import type { ThrottlePolicy } from '../throttle/throttle.js';
-import { recordAudit } from '../services/audit.js';
-import { acceptInvitation, invitationTokenDigest, MAX_INVITATION_TOKEN_LENGTH } from '../services/invitations.js';
-import { createSession } from '../services/sessions.js';
-import { requestSession, setSessionCookie } from './session-cookie.js';
+import {
+  acceptInvitationAs,
+  acceptInvitationAsNewAccount,
+  invitationOf,
+  invitationTokenDigest,
+  MAX_INVITATION_TOKEN_LENGTH,
+} from '../services/invitations.js';
+import { MAX_PASSWORD_LENGTH, normalizeEmail } from '../services/admins.js';
+import type { SignInPipeline } from '../services/sign-in.js';
+import { authenticateSession, requestSession, sessionCookie } from './session-cookie.js';
+import { answerSignIn, SecondFactorNeeded, SessionView, sessionView } from './session-routes.js';
 
 /** Accept attempts: 5 per token and address in 15 minutes, 30 per address, 50 per token. */
 export const INVITATION_THROTTLE: ThrottlePolicy = {
@@ -27,42 +42,68 @@ export const INVITATION_THROTTLE: ThrottlePolicy = {
 const Accept = Type.Object(
   {
     token: Type.String({ minLength: 1, maxLength: MAX_INVITATION_TOKEN_LENGTH }),
-    password: Type.String({ minLength: 1, maxLength: 1024 }),
+    password: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: MAX_PASSWORD_LENGTH,
+        description: "A new account's password, or the existing account's (not needed when signed in as it)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
-const SessionView = Type.Object({ email: Type.String(), csrf_token: Type.String() });
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 409: ApiErrorBody, 429: ApiErrorBody };
 
 /** Registers the invitation acceptance route (console context: no session needed). */
-export async function invitationRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+export async function invitationRoutes(app: FastifyInstance, rt: Runtime, signIn: SignInPipeline): Promise<void> {
   const { ctx, throttle } = rt;
   app.post<{ Body: Static<typeof Accept> }>(
     '/api/v1/invitations/accept',
     {
       schema: {
         tags: ['console'],
-        summary: "Accept an invitation: set a password (or give your account's), join the environment, sign in",
+        summary:
+          'Accept an invitation: signed in as the invited account, or with its password (a sign-in), or set a new password',
         body: Accept,
-        response: { 200: SessionView, ...errors },
+        response: { 200: Type.Union([SessionView, SecondFactorNeeded]), ...errors },
       },
     },
     async (request, reply) => {
-      const windows = throttle.windows(INVITATION_THROTTLE, invitationTokenDigest(request.body.token), request.ip);
+      const { token, password } = request.body;
+      const windows = throttle.windows(INVITATION_THROTTLE, invitationTokenDigest(token), request.ip);
       await throttle.reserve(windows);
-      const signedIn = await requestSession(ctx, request);
-      const account = await acceptInvitation(ctx, request.body.token, request.body.password, signedIn);
+      // A session is authenticated first, like on every session route (CSRF, second factor: K-94).
+      const signedIn = sessionCookie(request) ? await authenticateSession(rt.sessions, request) : undefined;
+      const { invitation, existing } = await invitationOf(ctx, token);
+      if (signedIn) {
+        if (normalizeEmail(signedIn.email) !== invitation.email)
+          throw new Forbidden('this invitation is for another email: sign out first');
+        const accountId = signedIn.type === 'console' ? signedIn.adminId : signedIn.accountId;
+        await acceptInvitationAs(ctx, invitation.id, { id: accountId, email: signedIn.email });
+        await throttle.refund(windows);
+        const session = await requestSession(ctx, request);
+        if (!session) throw new Unauthenticated('not signed in');
+        reply.header('cache-control', 'no-store');
+        return sessionView(session);
+      }
+      if (password === undefined)
+        throw existing
+          ? new Unauthenticated(`an account ${invitation.email} exists: sign in or give its password`)
+          : new InvalidInput('choose a password for your new account');
+      if (existing) {
+        // A sign-in of that account like any other; accepted only once it completes.
+        const outcome = await signIn.password(invitation.email, password, request.ip, { invitationId: invitation.id });
+        await throttle.refund(windows);
+        return answerSignIn(reply, ctx.config, outcome);
+      }
+      if (!ctx.config.passwordSignIn)
+        throw new Forbidden(
+          'password sign-in is off: accept by signing in with single sign-on',
+          'password_sign_in_disabled',
+        );
+      const account = await acceptInvitationAsNewAccount(ctx, invitation, password);
       await throttle.refund(windows);
-      const { value, session } = await createSession(ctx, account);
-      await recordAudit(
-        ctx,
-        { actor: `member:${account.email}`, ip: request.ip },
-        { environmentId: null, action: 'admin.sign_in' },
-        ctx.clock.now(),
-      );
-      setSessionCookie(reply, ctx.config, value);
-      reply.header('cache-control', 'no-store');
-      return { email: session.email, csrf_token: session.csrfToken };
+      return answerSignIn(reply, ctx.config, await signIn.open(account, ['pwd'], request.ip));
     },
   );
 }

@@ -1,7 +1,11 @@
 /**
  * `/api/v1/profile`: the signed-in account's own (an operator's or a member's) — password and TOTP second factor.
- * Session-only (CSRF-checked on POST). These stay open while TOTP is required and not yet set up,
- * so an account can enrol.
+ * Session-only (CSRF-checked on POST). Reading the profile and enrolling (`/totp`, `/totp/confirm`)
+ * stay open while a required second factor is missing (`config.secondFactorPending`), so an
+ * account can enrol; the rest is refused `totp_required` like every session route (auth/session.ts).
+ * Every code check runs under the account's code windows (services/sign-in.ts `checkCode`, K-96);
+ * starting enrolment and turning TOTP off ask for the current password when the account has one
+ * (ASVS 5.0 7.5.1, K-97).
  * @packageDocumentation
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -12,7 +16,7 @@ import { Unauthenticated } from '../errors/domain-errors.js';
 import type { AccountPrincipal, ConsolePrincipal } from '../auth/principal.js';
 import { MAX_PASSWORD_LENGTH } from '../services/admins.js';
 import { recordAudit } from '../services/audit.js';
-import { setOperatorPassword } from '../services/operators.js';
+import { accountHasPassword, setOperatorPassword } from '../services/operators.js';
 import {
   beginTotp,
   confirmTotp,
@@ -21,12 +25,25 @@ import {
   regenerateRecoveryCodes,
   totpStatus,
 } from '../services/totp.js';
-import { environmentsRequiringTotp } from '../services/second-factor-requirement.js';
-import { authenticateSession, sessionCookie } from './session-cookie.js';
+import { secondFactorFacts } from '../services/second-factor-requirement.js';
+import { addSessionFactor } from '../services/sessions.js';
+import type { SignInPipeline } from '../services/sign-in.js';
+import { secondFactorMissing } from '../auth/second-factor.js';
+import { authenticateSession, requestSession, sessionCookie } from './session-cookie.js';
 import { createHash } from 'node:crypto';
 
 const Code = Type.Object(
   { code: Type.String({ minLength: 1, maxLength: MAX_CODE_LENGTH }) },
+  { additionalProperties: false },
+);
+const CurrentPassword = Type.String({
+  minLength: 1,
+  maxLength: MAX_PASSWORD_LENGTH,
+  description: 'The current password (required when the account has one: ASVS 5.0 7.5.1)',
+});
+const BeginTotp = Type.Object({ password: Type.Optional(CurrentPassword) }, { additionalProperties: false });
+const DisableTotp = Type.Object(
+  { code: Type.String({ minLength: 1, maxLength: MAX_CODE_LENGTH }), password: Type.Optional(CurrentPassword) },
   { additionalProperties: false },
 );
 const PasswordChange = Type.Object(
@@ -40,6 +57,11 @@ const Profile = Type.Object({
   id: Type.String(),
   email: Type.String(),
   auth_method: Type.String(),
+  amr: Type.Array(Type.String(), { description: 'The factors this session was opened with (RFC 8176)' }),
+  has_password: Type.Boolean({
+    description:
+      'The account has a password (false when provisioned by single sign-on): setting up or turning off TOTP asks for it',
+  }),
   totp: Type.Object({ enabled: Type.Boolean(), recovery_codes_left: Type.Integer() }),
   totp_required: Type.Boolean({
     description:
@@ -67,7 +89,7 @@ const common = { tags: ['console'] };
 type Me = (ConsolePrincipal | AccountPrincipal) & { adminId: string };
 
 /** Registers the profile routes. */
-export async function profileRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: SignInPipeline): Promise<void> {
   const { ctx } = rt;
   /** Any signed-in account, operator or member (its own profile only; no environment, no capability). */
   const signedIn = async (request: FastifyRequest): Promise<Me> => {
@@ -82,21 +104,28 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime): Promise<
 
   app.get(
     '/api/v1/profile',
-    { schema: { ...common, summary: 'The signed-in account', response: { 200: Profile, ...errors } } },
+    {
+      config: { secondFactorPending: true },
+      schema: { ...common, summary: 'The signed-in account', response: { 200: Profile, ...errors } },
+    },
     async (request, reply) => {
       const p = await signedIn(request);
+      const session = await requestSession(ctx, request);
+      const amr = session?.amr ?? [];
       const totp = await totpStatus(ctx, p.adminId);
-      // Operators follow the server-wide setting only; members also their environments' (auth/policy.ts).
-      const environments = p.type === 'console' ? [] : await environmentsRequiringTotp(ctx, p.adminId);
-      const required = ctx.config.requireTotp || environments.length > 0;
+      // The requirement of the account now: the server's, and any of its environments' (auth/second-factor.ts).
+      const facts = await secondFactorFacts(ctx, p.adminId);
+      const required = facts.serverRequires || facts.environmentsRequiring.length > 0;
       reply.header('cache-control', 'no-store');
       return {
         id: p.adminId,
         email: p.email,
         auth_method: p.authMethod ?? 'password',
+        amr,
+        has_password: await accountHasPassword(ctx, p.adminId),
         totp,
-        totp_required: required && !totp.enabled && p.authMethod === 'password',
-        totp_required_environments: environments,
+        totp_required: required && !totp.enabled && secondFactorMissing(amr, facts),
+        totp_required_environments: [...facts.environmentsRequiring],
         totp_can_turn_off: totp.enabled && !required,
       };
     },
@@ -124,11 +153,20 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime): Promise<
     },
   );
 
-  app.post(
+  app.post<{ Body: Static<typeof BeginTotp> | undefined }>(
     '/api/v1/profile/totp',
-    { schema: { ...common, summary: 'Start TOTP enrolment', response: { 200: Enrolment, ...errors } } },
+    {
+      config: { secondFactorPending: true },
+      schema: {
+        ...common,
+        summary: 'Start TOTP enrolment (needs the current password when the account has one)',
+        body: BeginTotp,
+        response: { 200: Enrolment, 429: ApiErrorBody, ...errors },
+      },
+    },
     async (request, reply) => {
       const p = await signedIn(request);
+      await signIn.confirmPassword(p.adminId, request.body?.password, request.ip);
       reply.header('cache-control', 'no-store');
       return beginTotp(ctx, { id: p.adminId, email: p.email });
     },
@@ -137,35 +175,45 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime): Promise<
   app.post<{ Body: Static<typeof Code> }>(
     '/api/v1/profile/totp/confirm',
     {
+      config: { secondFactorPending: true },
       schema: {
         ...common,
-        summary: 'Confirm TOTP enrolment with a code; answers the recovery codes once',
+        summary:
+          'Confirm TOTP enrolment with a code; answers the recovery codes once. This session counts as signed in with TOTP from then on',
         body: Code,
-        response: { 200: RecoveryCodes, ...errors },
+        response: { 200: RecoveryCodes, 429: ApiErrorBody, ...errors },
       },
     },
     async (request, reply) => {
       const p = await signedIn(request);
-      const codes = await confirmTotp(ctx, p.adminId, request.body.code);
+      const codes = await signIn.checkCode(p.adminId, request.ip, () => confirmTotp(ctx, p.adminId, request.body.code));
+      // The code just proved the factor in this session: it now carries `otp`.
+      const value = sessionCookie(request);
+      if (value) await addSessionFactor(ctx, value, 'otp');
       await recordAudit(ctx, actor(p, request), { environmentId: null, action: 'admin.totp_enable' }, ctx.clock.now());
       reply.header('cache-control', 'no-store');
       return codes;
     },
   );
 
-  app.post<{ Body: Static<typeof Code> }>(
+  app.post<{ Body: Static<typeof DisableTotp> }>(
     '/api/v1/profile/totp/disable',
     {
       schema: {
         ...common,
-        summary: 'Turn TOTP off (needs a current code or a recovery code; 409 while TOTP is required of the account)',
-        body: Code,
-        response: { 204: Type.Null(), ...errors },
+        summary:
+          'Turn TOTP off (needs the current password when the account has one, and a current code or a recovery code; 409 while TOTP is required of the account)',
+        body: DisableTotp,
+        response: { 204: Type.Null(), 429: ApiErrorBody, ...errors },
       },
     },
     async (request, reply) => {
       const p = await signedIn(request);
-      await disableTotp(ctx, actor(p, request), p.adminId, request.body.code);
+      await signIn.confirmPassword(p.adminId, request.body.password, request.ip);
+      await signIn.checkCode(p.adminId, request.ip, async () => {
+        await disableTotp(ctx, actor(p, request), p.adminId, request.body.code);
+        return true;
+      });
       return reply.code(204).send();
     },
   );
@@ -177,12 +225,14 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime): Promise<
         ...common,
         summary: 'New recovery codes (the old ones stop working)',
         body: Code,
-        response: { 200: RecoveryCodes, ...errors },
+        response: { 200: RecoveryCodes, 429: ApiErrorBody, ...errors },
       },
     },
     async (request, reply) => {
       const p = await signedIn(request);
-      const codes = await regenerateRecoveryCodes(ctx, p.adminId, request.body.code);
+      const codes = await signIn.checkCode(p.adminId, request.ip, () =>
+        regenerateRecoveryCodes(ctx, p.adminId, request.body.code),
+      );
       await recordAudit(
         ctx,
         actor(p, request),

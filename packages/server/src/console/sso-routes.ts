@@ -2,9 +2,12 @@
  * Console single sign-on routes (services/sso.ts):
  * - `GET /api/v1/session/options`: which sign-in methods the console offers;
  * - `GET /api/v1/session/sso`: starts a sign-in, redirects to the provider;
- * - `GET /api/v1/session/sso/callback`: the provider's redirect back; opens a session and
- *   redirects to the console, or redirects to the sign-in page with `sso_error=<reason>` and no
- *   session.
+ * - `GET /api/v1/session/sso/callback`: the provider's redirect back; the identity goes through
+ *   the sign-in pipeline (services/sign-in.ts: the account's windows, its second factor) and
+ *   either opens a session and redirects to the console, or — for an account with TOTP —
+ *   redirects to `/console/?second_factor=totp#challenge=<challenge>` (the fragment never reaches
+ *   a server or a Referer) for the code step, or redirects to the sign-in page with
+ *   `sso_error=<reason>` and no session.
  * The login cookie is `SameSite=Lax` (it must come back on the provider's top-level redirect),
  * `HttpOnly`, scoped to `/api/v1/session/sso`, and cleared on the callback whatever its outcome.
  * @packageDocumentation
@@ -13,9 +16,11 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Runtime } from '../runtime.js';
 import { NotFound } from '../errors/domain-errors.js';
+import { TooManyRequests } from '../errors/oauth-error.js';
 import { recordAudit } from '../services/audit.js';
-import { createSession } from '../services/sessions.js';
+import type { SignInPipeline } from '../services/sign-in.js';
 import { SSO_LOGIN_LIFETIME, SsoClient, SsoRefused } from '../services/sso.js';
+import { resolveSsoAccount } from '../services/sso-accounts.js';
 import { setSessionCookie } from './session-cookie.js';
 
 /** Name of the cookie that carries a started SSO sign-in. */
@@ -29,7 +34,7 @@ const Options = Type.Object({
 });
 
 /** Registers the SSO routes (the options route always; the others when SSO is configured). */
-export async function ssoRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+export async function ssoRoutes(app: FastifyInstance, rt: Runtime, signIn: SignInPipeline): Promise<void> {
   const { ctx } = rt;
   const sso = ctx.config.sso;
   app.get(
@@ -72,21 +77,21 @@ export async function ssoRoutes(app: FastifyInstance, rt: Runtime): Promise<void
     `${SSO_PATH}/callback`,
     { schema: { tags: ['console'], summary: 'Single sign-on callback (the provider redirects here)' } },
     async (request, reply) => {
-      if (!client) throw new NotFound('single sign-on');
+      if (!client || !sso) throw new NotFound('single sign-on');
       reply.setCookie(SSO_COOKIE, '', { ...cookieOptions(0), expires: new Date(0) });
       const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
       try {
         if (query.length > MAX_CALLBACK_QUERY) throw new SsoRefused('invalid_response');
-        const operator = await client.finish(ctx, request.cookies[SSO_COOKIE] || undefined, query);
-        const { value } = await createSession(ctx, operator, 'sso');
-        await recordAudit(
-          ctx,
-          { actor: `admin:${operator.email}`, ip: request.ip },
-          { environmentId: null, action: 'admin.sign_in_sso' },
-          ctx.clock.now(),
-        );
-        setSessionCookie(reply, ctx.config, value);
-        return reply.header('cache-control', 'no-store').redirect('/console/', 303);
+        const identity = await client.finish(ctx, request.cookies[SSO_COOKIE] || undefined, query);
+        const account = await resolveSsoAccount(ctx, sso, identity);
+        const outcome = await signIn.sso(account, request.ip).catch((err: unknown) => {
+          throw err instanceof TooManyRequests ? new SsoRefused('too_many_attempts', err) : err;
+        });
+        reply.header('cache-control', 'no-store');
+        if (outcome.kind === 'second_factor')
+          return reply.redirect(`/console/?second_factor=totp#challenge=${encodeURIComponent(outcome.challenge)}`, 303);
+        setSessionCookie(reply, ctx.config, outcome.value);
+        return reply.redirect('/console/', 303);
       } catch (err) {
         if (!(err instanceof SsoRefused)) throw err;
         request.log.info(

@@ -53,7 +53,8 @@ export class Unauthenticated extends DomainError {
 /**
  * The caller may not do this (answered 403); `invalid_csrf_token` for a session request without its
  * CSRF token, `totp_required` when a second factor must be set up first, `password_sign_in_disabled`,
- * `invalid_credentials` when a signed-in account's current password is wrong.
+ * `invalid_credentials` when a signed-in account's current password is wrong, `current_password_required`
+ * when a change of the account's factors is asked without it (ASVS 5.0 7.5.1).
  */
 export class Forbidden extends DomainError {
   constructor(
@@ -63,7 +64,8 @@ export class Forbidden extends DomainError {
       | 'invalid_csrf_token'
       | 'totp_required'
       | 'password_sign_in_disabled'
-      | 'invalid_credentials' = 'forbidden',
+      | 'invalid_credentials'
+      | 'current_password_required' = 'forbidden',
   ) {
     super(description);
   }

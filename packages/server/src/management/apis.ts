@@ -1,7 +1,7 @@
 /**
  * `/api/v1/environments/{env}/apis`: the environment's APIs (resource servers) with their scopes;
  * listing and reading need `integrations:read`; registering, changing and deleting one are for
- * console administrators. `{api}` is an API's id or its URL-encoded audience.
+ * operators and admins (auth/decide.ts). `{api}` is an API's id or its URL-encoded audience.
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
@@ -19,7 +19,7 @@ export function apiRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof EnvParams> }>(
     '/environments/:env/apis',
     {
-      config: { scope: 'integrations:read' },
+      config: { action: 'api.list' },
       schema: {
         ...COMMON,
         summary: 'List APIs, the Environment API first',
@@ -32,7 +32,7 @@ export function apiRoutes(app: FastifyInstance, rt: Runtime): void {
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof ApiCreate> }>(
     '/environments/:env/apis',
     {
-      config: { consoleOnly: true },
+      config: { action: 'api.create' },
       schema: {
         ...COMMON,
         summary: 'Register an API (audience and scopes)',
@@ -47,7 +47,7 @@ export function apiRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof ApiParams> }>(
     '/environments/:env/apis/:api',
     {
-      config: { scope: 'integrations:read' },
+      config: { action: 'api.read' },
       schema: {
         ...COMMON,
         summary: 'Read an API by id or audience',
@@ -60,7 +60,7 @@ export function apiRoutes(app: FastifyInstance, rt: Runtime): void {
   app.patch<{ Params: Static<typeof ApiParams>; Body: Static<typeof ApiUpdate> }>(
     '/environments/:env/apis/:api',
     {
-      config: { consoleOnly: true },
+      config: { action: 'api.update' },
       schema: {
         ...COMMON,
         summary:
@@ -75,7 +75,7 @@ export function apiRoutes(app: FastifyInstance, rt: Runtime): void {
   app.delete<{ Params: Static<typeof ApiParams>; Querystring: Static<typeof ApiDeleteQuery> }>(
     '/environments/:env/apis/:api',
     {
-      config: { consoleOnly: true },
+      config: { action: 'api.delete' },
       schema: {
         ...COMMON,
         summary:

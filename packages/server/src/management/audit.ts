@@ -63,7 +63,7 @@ export function auditRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof AuditQuery> }>(
     '/environments/:env/audit',
     {
-      config: { scope: 'audit:read' },
+      config: { action: 'audit.read' },
       schema: {
         ...COMMON,
         summary: 'The newest audit events of the environment, filtered by action, actor, target and time (audit:read)',
@@ -80,7 +80,7 @@ export function auditRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Querystring: Static<typeof AuditQuery> }>(
     '/audit',
     {
-      config: { consoleOnly: true },
+      config: { action: 'audit.read_server' },
       schema: {
         ...COMMON,
         summary: 'The newest server-wide audit events (keys, administrators, throttled IPs)',

@@ -1,57 +1,29 @@
 /**
- * Who may call the management API: a console session (every environment, every operation;
- * CSRF-checked on state-changing methods) or an integration's bearer token for its own
- * environment, with the route's scope. Runs in `onRequest`, before the body is parsed.
+ * Who may call the management API: a console session (CSRF-checked on state-changing methods) or
+ * an integration's bearer token for its own environment; what each may do is the decision of the
+ * route's declared action (auth/decide.ts). Runs in `onRequest`, before the body is parsed.
  * @packageDocumentation
  */
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../context.js';
 import type { Runtime } from '../runtime.js';
-import { Forbidden, NotFound, Unauthenticated } from '../errors/domain-errors.js';
+import { Unauthenticated } from '../errors/domain-errors.js';
 import { authenticateCaller } from '../auth/caller.js';
 import { resolveMember } from '../auth/membership.js';
-import { requireScope, requireSecondFactor } from '../auth/policy.js';
-import { secondFactorState } from '../services/second-factor-requirement.js';
+import { authorizeRoute } from '../auth/route-action.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Management routes only a console session may call (bearer callers get 403). */
-    consoleOnly?: boolean;
-  }
-}
-
 /**
- * Authenticates a management request and checks the route's access rules.
+ * Authenticates a management request and decides the route's declared action.
  * @throws MissingBearer/InvalidToken (401) without valid credentials; Forbidden `invalid_csrf_token`
- *   for a session without its CSRF header; Forbidden `forbidden` for a bearer token other than an
- *   integration's, or on a console-only route; NotFound (404) for another environment's path
- *   (docs/security.md E-53); InsufficientScope (403) without the route's scope.
+ *   for a session without its CSRF header; as `decide` (auth/decide.ts): Forbidden `forbidden` for a
+ *   caller (token kind, role) that may not, NotFound (404) for another environment's path
+ *   (docs/security.md E-53, J-90), InsufficientScope (403) without the action's scope.
  */
 export async function authenticateManagement(rt: Runtime, request: FastifyRequest): Promise<Principal> {
   const principal = await resolveMember(rt, request, await authenticateCaller(rt, request));
-  // Operators may everything; members were checked against their role (auth/membership.ts).
-  if (principal.type === 'console' || principal.type === 'account' || principal.type === 'member') {
-    if (principal.authMethod === 'password') {
-      // TOTP required server-wide (everyone), or by the environment of the path (its members; operators
-      // are server-wide accounts, bound by GATEHOUSE_REQUIRE_TOTP only).
-      const env = principal.type === 'member' ? principal.environment : undefined;
-      const { required, enrolled } = await secondFactorState(
-        rt.ctx,
-        principal.type === 'console' ? principal.adminId : principal.accountId,
-        env,
-      );
-      requireSecondFactor(principal, required, enrolled);
-    }
-    return principal;
-  }
-  if (principal.type !== 'integration')
-    throw new Forbidden('the management API takes integration tokens or a console session');
-  const env = (request.params as { env?: string } | undefined)?.env;
-  if (env !== undefined && env !== principal.environment) throw new NotFound('environment');
-  if (request.routeOptions.config.consoleOnly) throw new Forbidden('this operation is for console administrators');
-  const scope = request.routeOptions.config.scope;
-  if (scope) requireScope(principal, scope);
+  // The second factor was checked with the session (auth/session.ts), for every session route alike.
+  authorizeRoute(principal, request);
   return principal;
 }
 

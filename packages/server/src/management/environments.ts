@@ -1,6 +1,6 @@
 /**
- * `/api/v1/environments` and `/api/v1/environments/{env}`: list, create (console only), read
- * (`integrations:read`), change settings and delete (console only; `?confirm=<slug>`, never the last).
+ * `/api/v1/environments` and `/api/v1/environments/{env}`: list, create, read, change settings and
+ * delete (`?confirm=<slug>`, never the last); who may is the decision of each route's action.
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
@@ -33,7 +33,7 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/environments',
     {
-      config: { consoleOnly: true },
+      config: { action: 'environment.list' },
       schema: {
         ...COMMON,
         summary: 'List environments (by slug)',
@@ -53,7 +53,7 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
   app.post<{ Body: Static<typeof EnvironmentCreate> }>(
     '/environments',
     {
-      config: { consoleOnly: true },
+      config: { action: 'environment.create' },
       schema: {
         ...COMMON,
         summary: 'Create an environment with its Environment API',
@@ -69,7 +69,7 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof EnvParams> }>(
     '/environments/:env',
     {
-      config: { scope: 'integrations:read' },
+      config: { action: 'environment.read' },
       schema: {
         ...COMMON,
         summary: 'Read an environment',
@@ -85,7 +85,7 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
   app.patch<{ Params: Static<typeof EnvParams>; Body: Static<typeof EnvironmentUpdate> }>(
     '/environments/:env',
     {
-      config: { consoleOnly: true },
+      config: { action: 'environment.update' },
       schema: {
         ...COMMON,
         summary: "Change an environment's name and token settings (seconds)",
@@ -102,7 +102,7 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
   app.delete<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof EnvironmentDeleteQuery> }>(
     '/environments/:env',
     {
-      config: { consoleOnly: true },
+      config: { action: 'environment.delete' },
       schema: {
         ...COMMON,
         summary:

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
+import { requireRouteActions } from '../auth/route-action.js';
 import { authenticateManagement } from './authenticate.js';
 import { environmentRoutes } from './environments.js';
 import { integrationRoutes } from './integrations.js';
@@ -20,7 +21,9 @@ import { invitationManagementRoutes } from './invitations.js';
 
 /** Registers the management routes in their own encapsulated context. */
 export async function managementRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
-  // Authentication, the environment check and the route's scope run before the body is parsed.
+  // Every route here authenticates, so every route declares its action (docs/security.md K-103);
+  // authentication and the decision of that action run before the body is parsed.
+  requireRouteActions(app);
   app.addHook('onRequest', async (request) => {
     request.principal = await authenticateManagement(rt, request);
   });

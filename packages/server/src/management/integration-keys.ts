@@ -10,7 +10,6 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ClientKey, ClientKeyAdd } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { secretRotationKind } from '../auth/policy.js';
 import { addClientKey, listClientKeys, removeClientKey } from '../services/client-keys.js';
 import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, ERRORS_WITH_CONFLICT, IntegrationParams } from './schemas.js';
@@ -24,7 +23,7 @@ export function integrationKeyRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof IntegrationParams> }>(
     base,
     {
-      config: { scope: 'integrations:read' },
+      config: { action: 'integration.read' },
       schema: {
         ...COMMON,
         summary: 'List the public keys of an integration (private_key_jwt)',
@@ -37,6 +36,7 @@ export function integrationKeyRoutes(app: FastifyInstance, rt: Runtime): void {
   app.post<{ Params: Static<typeof IntegrationParams>; Body: Static<typeof ClientKeyAdd> }>(
     base,
     {
+      config: { action: 'integration.manage_keys' },
       schema: {
         ...COMMON,
         summary:
@@ -45,7 +45,6 @@ export function integrationKeyRoutes(app: FastifyInstance, rt: Runtime): void {
         body: ClientKeyAdd,
         response: { 201: ClientKey, ...ERRORS_WITH_CONFLICT },
       },
-      preValidation: async (request) => void secretRotationKind(principalOf(request), request.params.client_id),
     },
     async (request, reply) => {
       const key = await addClientKey(
@@ -62,13 +61,13 @@ export function integrationKeyRoutes(app: FastifyInstance, rt: Runtime): void {
   app.delete<{ Params: Static<typeof KeyParams> }>(
     `${base}/:kid`,
     {
+      config: { action: 'integration.manage_keys' },
       schema: {
         ...COMMON,
         summary: 'Remove a public key; assertions signed with it fail from then on',
         params: KeyParams,
         response: { 204: Type.Null(), ...ERRORS_WITH_CONFLICT },
       },
-      preValidation: async (request) => void secretRotationKind(principalOf(request), request.params.client_id),
     },
     async (request, reply) => {
       await removeClientKey(

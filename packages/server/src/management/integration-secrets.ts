@@ -4,14 +4,14 @@
  * secret; rotating another's hands over its credentials, so it needs `integrations:write` and
  * `integrations:secrets` (in no preset) and a target whose grants the caller holds (G-70).
  * Revoking tokens needs `integrations:write` and such a target (G-69). A key-only integration has
- * no secret to rotate (409 `conflict`). Decided by auth/policy.ts (`requireIntegrationAction`).
+ * no secret to rotate (409 `conflict`). Decided by auth/decide.ts (`integration.rotate_secret`,
+ * `integration.revoke_tokens`).
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { SecretRotate, SecretRotated } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { secretRotationKind } from '../auth/policy.js';
 import { revokeIntegrationTokens, rotateSecret } from '../services/integrations.js';
 import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, ERRORS, ERRORS_WITH_CONFLICT, IntegrationParams } from './schemas.js';
@@ -25,6 +25,7 @@ export function integrationSecretRoutes(app: FastifyInstance, rt: Runtime): void
   app.post<{ Params: Static<typeof IntegrationParams>; Body: Static<typeof SecretRotate> }>(
     `${base}/rotate-secret`,
     {
+      config: { action: 'integration.rotate_secret' },
       schema: {
         ...COMMON,
         summary:
@@ -33,9 +34,8 @@ export function integrationSecretRoutes(app: FastifyInstance, rt: Runtime): void
         body: SecretRotate,
         response: { 200: SecretRotated, ...ERRORS_WITH_CONFLICT },
       },
-      // The scopes are checked before the body is validated; the body is optional (no grace period).
+      // The scopes were decided in onRequest (own secret or integrations:secrets); the body is optional.
       preValidation: async (request) => {
-        secretRotationKind(principalOf(request), request.params.client_id);
         request.body ??= {};
       },
     },
@@ -55,7 +55,7 @@ export function integrationSecretRoutes(app: FastifyInstance, rt: Runtime): void
   app.post<{ Params: Static<typeof IntegrationParams> }>(
     `${base}/revoke-tokens`,
     {
-      config: { scope: 'integrations:write' },
+      config: { action: 'integration.revoke_tokens' },
       schema: {
         ...COMMON,
         summary: 'Revoke every unexpired token of the integration and end reuse',

@@ -17,7 +17,7 @@ import {
   Page,
 } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { secretRotationKind } from '../auth/policy.js';
+import { authorize } from '../auth/decide.js';
 import {
   createIntegration,
   deleteIntegration,
@@ -45,7 +45,7 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof EnvParams>; Querystring: Static<typeof IntegrationQuery> }>(
     base,
     {
-      config: { scope: 'integrations:read' },
+      config: { action: 'integration.list' },
       schema: {
         ...COMMON,
         summary: 'List integrations, oldest first',
@@ -65,7 +65,7 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof IntegrationCreate> }>(
     base,
     {
-      config: { scope: 'integrations:write' },
+      config: { action: 'integration.create' },
       schema: {
         ...COMMON,
         summary: 'Create an integration: `scopes` or `preset`; the secret is shown once',
@@ -88,7 +88,7 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof IntegrationParams> }>(
     `${base}/:client_id`,
     {
-      config: { scope: 'integrations:read' },
+      config: { action: 'integration.read' },
       schema: {
         ...COMMON,
         summary: 'Read an integration (never its secret)',
@@ -104,7 +104,7 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
   app.patch<{ Params: Static<typeof IntegrationParams>; Body: Static<typeof IntegrationUpdate> }>(
     `${base}/:client_id`,
     {
-      config: { scope: 'integrations:write' },
+      config: { action: 'integration.update' },
       schema: {
         ...COMMON,
         summary: 'Change name, description, state, grants or quota; a change of grants or state ends token reuse',
@@ -114,8 +114,9 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
       },
     },
     async (request) => {
-      // Pointing it at other keys hands over its credentials: decided like a secret rotation (G-70).
-      if (request.body.jwks_uri !== undefined) secretRotationKind(principalOf(request), request.params.client_id);
+      // Pointing it at other keys hands over its credentials: decided like adding a key (G-70).
+      if (request.body.jwks_uri !== undefined)
+        authorize(principalOf(request), 'integration.manage_keys', request.params);
       return updateIntegration(
         ctx,
         actorFor(request),
@@ -129,7 +130,7 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
   app.delete<{ Params: Static<typeof IntegrationParams> }>(
     `${base}/:client_id`,
     {
-      config: { scope: 'integrations:write' },
+      config: { action: 'integration.delete' },
       schema: {
         ...COMMON,
         summary: 'Delete an integration and revoke its tokens',

@@ -5,7 +5,7 @@
  * - `GET /environments/{env}/invitations` (anyone who reads the members): the pending ones, never
  *   their tokens;
  * - `DELETE /environments/{env}/invitations/{id}` (owners, operators): revoke a pending one.
- * Console sessions only; every check is in auth/policy.ts (role-policy.ts's ROUTE_CAPABILITIES).
+ * Console sessions only; every check is the decision of the route's action (auth/decide.ts).
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
@@ -14,7 +14,7 @@ import { PendingInvitation } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { createInvitation, listInvitations, revokeInvitation } from '../services/invitations.js';
 import { actorFor } from './authenticate.js';
-import { consoleOnly, Role } from './members.js';
+import { Role } from './members.js';
 import { COMMON, EnvParams, ERRORS } from './schemas.js';
 
 const InvitationCreate = Type.Object(
@@ -41,6 +41,7 @@ export function invitationManagementRoutes(app: FastifyInstance, rt: Runtime): v
   app.post<{ Params: Static<typeof EnvParams>; Body: Static<typeof InvitationCreate> }>(
     '/environments/:env/invitations',
     {
+      config: { action: 'member.invite' },
       schema: {
         ...tags,
         summary: 'Invite an email with a role: a single-use link, shown once (replaces a pending one of that email)',
@@ -50,7 +51,6 @@ export function invitationManagementRoutes(app: FastifyInstance, rt: Runtime): v
       },
     },
     async (request, reply) => {
-      consoleOnly(request);
       const created = await createInvitation(
         ctx,
         actorFor(request),
@@ -64,6 +64,7 @@ export function invitationManagementRoutes(app: FastifyInstance, rt: Runtime): v
   app.get<{ Params: Static<typeof EnvParams> }>(
     '/environments/:env/invitations',
     {
+      config: { action: 'invitation.list' },
       schema: {
         ...tags,
         summary: 'List the pending invitations (not used, expired or revoked), oldest first',
@@ -72,13 +73,13 @@ export function invitationManagementRoutes(app: FastifyInstance, rt: Runtime): v
       },
     },
     async (request) => {
-      consoleOnly(request);
       return { items: await listInvitations(ctx, request.params.env) };
     },
   );
   app.delete<{ Params: Static<typeof InvitationParams> }>(
     '/environments/:env/invitations/:id',
     {
+      config: { action: 'invitation.revoke' },
       schema: {
         ...tags,
         summary: 'Revoke a pending invitation: its link is refused from then on',
@@ -87,7 +88,6 @@ export function invitationManagementRoutes(app: FastifyInstance, rt: Runtime): v
       },
     },
     async (request, reply) => {
-      consoleOnly(request);
       await revokeInvitation(ctx, actorFor(request), request.params.env, request.params.id);
       return reply.code(204).send();
     },

@@ -5,14 +5,16 @@
  *   owner, never one's own role);
  * - `GET /environments/{env}/capabilities`: the caller's role and capabilities there, so the console
  *   shows only the actions it may take; `GET /me`: the caller and its environments.
- * Console sessions only; every check is in auth/policy.ts.
+ * Console sessions only; every check is the decision of the route's action (auth/decide.ts), and
+ * the capabilities are that decision's answers.
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Runtime } from '../runtime.js';
 import { Forbidden } from '../errors/domain-errors.js';
-import { capabilitiesOf, grantLimit, MEMBER_ROLES, requireRoleChange } from '../auth/policy.js';
+import { capabilitiesOf, grantLimit } from '../auth/decide.js';
+import { MEMBER_ROLES } from '../auth/role-policy.js';
 import type { MemberRole } from '../auth/principal.js';
 import { requireEnvironment } from '../services/environments.js';
 import { listEnvironmentMembers, membershipsOf, removeMember, setMemberRole } from '../services/members.js';
@@ -45,16 +47,6 @@ const Me = Type.Object({
   memberships: Type.Array(Type.Object({ environment: Type.String(), role: Role })),
 });
 
-/**
- * Members and invitations are managed by console accounts (operators, members) and the CLI only.
- * @throws Forbidden for an integration's bearer token.
- */
-export function consoleOnly(request: { principal?: { type: string } }): void {
-  const type = request.principal?.type;
-  if (type !== 'console' && type !== 'account' && type !== 'member')
-    throw new Forbidden('members are managed from the console or the CLI');
-}
-
 /** Registers the member routes. */
 export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
   const { ctx } = rt;
@@ -62,6 +54,7 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof EnvParams> }>(
     '/environments/:env/members',
     {
+      config: { action: 'member.list' },
       schema: {
         ...tags,
         summary: 'List the members of an environment',
@@ -70,13 +63,13 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
       },
     },
     async (request) => {
-      consoleOnly(request);
       return { items: await listEnvironmentMembers(ctx, request.params.env) };
     },
   );
   app.patch<{ Params: Static<typeof MemberParams>; Body: Static<typeof RoleChange> }>(
     '/environments/:env/members/:account_id',
     {
+      config: { action: 'member.update_role' },
       schema: {
         ...tags,
         summary: "Change a member's role (never the last owner's)",
@@ -86,14 +79,13 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
       },
     },
     async (request) => {
-      consoleOnly(request);
-      requireRoleChange(principalOf(request), request.params.account_id);
       return setMemberRole(ctx, actorFor(request), request.params.env, request.params.account_id, request.body.role);
     },
   );
   app.delete<{ Params: Static<typeof MemberParams> }>(
     '/environments/:env/members/:account_id',
     {
+      config: { action: 'member.remove' },
       schema: {
         ...tags,
         summary: 'Remove a member (never the last owner)',
@@ -102,7 +94,6 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
       },
     },
     async (request, reply) => {
-      consoleOnly(request);
       await removeMember(ctx, actorFor(request), request.params.env, request.params.account_id);
       return reply.code(204).send();
     },
@@ -110,6 +101,7 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get<{ Params: Static<typeof EnvParams> }>(
     '/environments/:env/capabilities',
     {
+      config: { action: 'capabilities.read' },
       schema: {
         ...tags,
         summary: "The caller's role and capabilities in the environment",
@@ -118,7 +110,6 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
       },
     },
     async (request) => {
-      consoleOnly(request);
       const p = principalOf(request);
       // The environment exists: a member's was resolved by the hook; an operator's is checked here.
       const env = await requireEnvironment(ctx, request.params.env);
@@ -128,7 +119,7 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
       return {
         operator: p.type === 'console',
         role,
-        capabilities: [...capabilitiesOf(p)],
+        capabilities: capabilitiesOf(p, env),
         grantable_scopes: grantable ?? null,
       };
     },
@@ -136,6 +127,7 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get(
     '/me',
     {
+      config: { action: 'account.read' },
       schema: {
         ...tags,
         summary: 'The signed-in console account and its environments',
@@ -143,9 +135,9 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
       },
     },
     async (request) => {
-      consoleOnly(request);
       const p = principalOf(request);
       if (p.type === 'console') return { email: p.email, operator: true, memberships: [] };
+      // account.read: only console accounts get here.
       if (p.type !== 'account' && p.type !== 'member') throw new Forbidden('console accounts only');
       const memberships = (await membershipsOf(ctx, p.accountId)).map((m) => ({
         environment: m.slug,

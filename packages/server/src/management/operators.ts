@@ -19,34 +19,28 @@ const Operator = Type.Object({
 });
 const errors = { 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: ApiErrorBody };
 const common = { tags: ['operators'] };
-const config = { consoleOnly: true };
 
 /** Registers the operator routes. */
 export function operatorRoutes(app: FastifyInstance, rt: Runtime): void {
   const { ctx } = rt;
-  const operatorOnly = (principal: ReturnType<typeof principalOf>) => {
-    if (principal.type !== 'console') throw new Forbidden('this operation is for operators');
-    return principal;
-  };
   app.get(
     '/operators',
     {
-      config,
+      config: { action: 'operator.list' },
       schema: {
         ...common,
         summary: 'List operators',
         response: { 200: Type.Object({ items: Type.Array(Operator) }), ...errors },
       },
     },
-    async (request) => {
-      operatorOnly(principalOf(request));
+    async () => {
       return { items: await listOperatorViews(ctx) };
     },
   );
   app.delete<{ Params: { id: string } }>(
     '/operators/:id',
     {
-      config,
+      config: { action: 'operator.remove' },
       schema: {
         ...common,
         summary: 'Delete an operator (never yourself or the last one)',
@@ -55,7 +49,9 @@ export function operatorRoutes(app: FastifyInstance, rt: Runtime): void {
       },
     },
     async (request, reply) => {
-      const me = operatorOnly(principalOf(request));
+      const me = principalOf(request);
+      // Only operators get here (operator.remove); an operator can't delete itself (the service).
+      if (me.type !== 'console') throw new Forbidden('this operation is for operators');
       await removeOperator(ctx, actorFor(request), request.params.id, me.adminId);
       return reply.code(204).send();
     },

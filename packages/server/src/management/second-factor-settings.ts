@@ -1,16 +1,15 @@
 /**
  * `PUT /api/v1/environments/:env/require-totp`: whether members must have TOTP to act in an
- * environment (operators only; console sessions). The decision itself is `requireSecondFactor`
- * in auth/policy.ts.
+ * environment (operators and the environment's owners; `environment.require_totp`). The decision
+ * itself is `requireSecondFactor` in auth/second-factor.ts, applied to every session by auth/session.ts.
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { Forbidden } from '../errors/domain-errors.js';
 import { setRequireTotp } from '../services/second-factor-requirement.js';
-import { actorFor, principalOf } from './authenticate.js';
+import { actorFor } from './authenticate.js';
 
 const Body = Type.Object({ required: Type.Boolean() }, { additionalProperties: false });
 
@@ -19,7 +18,7 @@ export function secondFactorSettingRoutes(app: FastifyInstance, rt: Runtime): vo
   app.put<{ Params: { env: string }; Body: Static<typeof Body> }>(
     '/environments/:env/require-totp',
     {
-      config: { consoleOnly: true },
+      config: { action: 'environment.require_totp' },
       schema: {
         tags: ['environments'],
         summary: 'Require TOTP of everyone acting in the environment with a password session',
@@ -29,10 +28,7 @@ export function secondFactorSettingRoutes(app: FastifyInstance, rt: Runtime): vo
       },
     },
     async (request) => {
-      // Operators, and the environment's owners (checked against ROUTE_CAPABILITIES by auth/membership.ts).
-      const principal = principalOf(request);
-      if (principal.type !== 'console' && principal.type !== 'member')
-        throw new Forbidden('this operation is for operators and owners');
+      // Operators, and the environment's owners (the decision of environment.require_totp).
       await setRequireTotp(rt.ctx, actorFor(request), request.params.env, request.body.required);
       return { required: request.body.required };
     },

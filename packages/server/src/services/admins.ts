@@ -29,9 +29,18 @@ export interface AdminView {
   created_at: string;
 }
 
-/** An email as stored and compared: trimmed, lower case. */
+/**
+ * An email as stored and compared: trimmed, ASCII letters A-Z lowered and nothing else. No Unicode
+ * case folding: `toLowerCase()` would turn U+212A (Kelvin sign) into `k` and U+0130 into `i̇`, so
+ * an identity provider's `\u212Aate@…` would match `kate@…` (docs/security.md K-98).
+ */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.trim().replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
+}
+
+/** True when an email is all ASCII (only such emails are matched against accounts by single sign-on). */
+export function isAsciiEmail(email: string): boolean {
+  return /^[\x21-\x7e]+$/.test(email);
 }
 
 /**

@@ -3,14 +3,14 @@
  * JWKS at creation, then one key at a time) or published at a `jwks_uri`. Keys are public: listing
  * them needs only `integrations:read`. Adding or removing one, like setting `jwks_uri`, hands over
  * the power to authenticate as the integration, so it is decided like a secret rotation
- * (auth/policy.ts `secretRotationKind` at the route, `requireIntegrationAction` here).
+ * (`integration.manage_keys`: auth/decide.ts, at the route and here on the integration's row).
  * @packageDocumentation
  */
 import type { ClientKey, Jwk, Jwks } from '@gatehouse/contracts';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { Conflict, InvalidInput, NotFound } from '../errors/domain-errors.js';
-import { requireIntegrationAction } from '../auth/policy.js';
+import { authorize } from '../auth/decide.js';
 import type { Principal } from '../auth/principal.js';
 import { MAX_CLIENT_KEYS, toClientKey, UnacceptableKey } from '../auth/client-key.js';
 import { jwksUriPolicy } from '../auth/jwks-fetcher.js';
@@ -91,7 +91,7 @@ export async function addClientKey(
   // Decided on the integration and its keys as they are in the transaction (docs/security.md K-100).
   await command(ctx, async (uow) => {
     const { env, client } = await lockIntegration(ctx, uow, clientId, slug);
-    requireIntegrationAction(by, env, client, 'manage_keys');
+    authorize(by, 'integration.manage_keys', { env, integration: client });
     if (client.keys.some((k) => k.kid === key.kid))
       throw new Conflict(`the integration already has a key ${JSON.stringify(key.kid)}`);
     if (client.keys.length >= MAX_CLIENT_KEYS)
@@ -130,7 +130,7 @@ export async function removeClientKey(
   const now = nowSeconds(ctx.clock);
   await command(ctx, async (uow) => {
     const { env, client } = await lockIntegration(ctx, uow, clientId, slug);
-    requireIntegrationAction(by, env, client, 'manage_keys');
+    authorize(by, 'integration.manage_keys', { env, integration: client });
     if (!client.keys.some((k) => k.kid === kid)) throw new NotFound('key');
     await uow.integrations.deleteKey(client.id, kid);
     await changed(uow, client.id, now);

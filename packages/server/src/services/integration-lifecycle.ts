@@ -6,7 +6,8 @@
  */
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { isSelf, requireIntegrationAction } from '../auth/policy.js';
+import { authorize } from '../auth/decide.js';
+import { isSelf } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
 import { lockIntegration } from './integration-lookup.js';
 import { command } from './command.js';
@@ -38,7 +39,7 @@ export async function rotateSecret(
     const { env, client } = await lockIntegration(ctx, uow, clientId, slug);
     // A member (a developer) rotates only secrets of integrations within its grant limit, like an
     // integration; a key-only integration has no secret to rotate (409).
-    requireIntegrationAction(by, env, client, 'rotate_secret');
+    authorize(by, 'integration.rotate_secret', { env, integration: client });
     const byOther = !!by && (by.type === 'integration' || by.type === 'member') && !isSelf(by, client);
     await uow.integrations.update(
       client.id,
@@ -83,7 +84,7 @@ export async function revokeIntegrationTokens(
   const now = nowSeconds(ctx.clock);
   return command(ctx, async (uow) => {
     const { env, client } = await lockIntegration(ctx, uow, clientId, slug);
-    requireIntegrationAction(by, env, client, 'revoke_tokens');
+    authorize(by, 'integration.revoke_tokens', { env, integration: client });
     const revoked = await uow.tokens.revokeOfIntegration(client.id, now, { unexpiredOnly: true });
     await uow.integrations.update(client.id, {}, now, true);
     await uow.integrations.endReuse(client.id);
@@ -112,7 +113,7 @@ export async function deleteIntegration(
   const now = nowSeconds(ctx.clock);
   await command(ctx, async (uow) => {
     const { env, client } = await lockIntegration(ctx, uow, clientId, slug);
-    requireIntegrationAction(by, env, client, 'delete');
+    authorize(by, 'integration.delete', { env, integration: client });
     await uow.tokens.revokeOfIntegration(client.id, now, { unexpiredOnly: false });
     await uow.integrations.delete(client.id);
     await uow.change('integration', client.id, now);

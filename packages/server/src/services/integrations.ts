@@ -18,7 +18,8 @@ import { InvalidInput, NotFound } from '../errors/domain-errors.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import { repositories, type UnitOfWork } from '../store/unit-of-work.js';
-import { grantLimit, integrationActions, requireIntegrationAction, requireWithin } from '../auth/policy.js';
+import { authorize } from '../auth/decide.js';
+import { integrationActions } from '../auth/policy.js';
 import type { Principal } from '../auth/principal.js';
 import { requireEnvironment } from './environments.js';
 import { lockIntegration } from './integration-lookup.js';
@@ -110,7 +111,7 @@ export async function createIntegration(
   const { env, client } = await command(ctx, async (uow) => {
     const env = await lockEnvironmentForGrants(ctx, uow, slug);
     const grants = resolveGrants(env, input);
-    if (by) requireWithin(grantLimit(by, env), grants);
+    authorize(by, 'integration.create', { env, grants });
     await uow.integrations.insert(
       {
         id,
@@ -290,7 +291,7 @@ export async function updateIntegration(
   // change of it waits, then starts from what this one wrote.
   const { env, after } = await command(ctx, async (uow) => {
     const { env, client } = await lockIntegration(ctx, uow, clientId, slug);
-    requireIntegrationAction(by, env, client, 'update');
+    authorize(by, 'integration.update', { env, integration: client });
     const grantsChange = patch.scopes !== undefined || patch.grants !== undefined;
     let grants: GrantMap | undefined;
     if (grantsChange) {
@@ -298,7 +299,7 @@ export async function updateIntegration(
       // `scopes` alone replaces the Environment API grant and keeps the other APIs' grants.
       if (patch.grants === undefined)
         for (const [apiId, set] of client.grants) if (apiId !== env.environmentApi.id) grants.set(apiId, new Set(set));
-      if (by) requireWithin(grantLimit(by, env), grants);
+      authorize(by, 'integration.update', { env, grants });
     }
     let secretExpiresAt: number | null | undefined;
     if (patch.secret_expires_at !== undefined) {

@@ -2,7 +2,8 @@
  * Invitations to an environment (docs/product.md "Delegated administration"): a single-use link with an
  * expiry, shown once to who invited (only the token's SHA-256 is stored). Accepting creates the
  * account (password checked like an administrator's) or adds the membership to the existing
- * account of that email, whose password must then be given. Of concurrent accepts exactly one
+ * account of that email, which must be signed in: its live session, or its full sign-in through
+ * the pipeline (services/sign-in.ts: throttle, second factor, method allowed). Of concurrent accepts exactly one
  * succeeds: the invitation is claimed by one conditional update inside the transaction that adds
  * the membership (docs/security.md J-92).
  * @packageDocumentation
@@ -10,10 +11,11 @@
 import { createHash } from 'node:crypto';
 import type { Actor, Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
-import { Conflict, Forbidden, InvalidInput, Unauthenticated } from '../errors/domain-errors.js';
+import { Conflict, Forbidden, InvalidInput } from '../errors/domain-errors.js';
+import { isMemberRole } from '../auth/policy.js';
 import type { MemberRole } from '../auth/principal.js';
 import { repositories, unitOfWork } from '../store/unit-of-work.js';
-import { newPasswordHash, normalizeEmail, verifyAdminPassword } from './admins.js';
+import { newPasswordHash, normalizeEmail } from './admins.js';
 import { isUniqueViolation, requireEnvironment } from './environments.js';
 import { generateId } from './secrets.js';
 import { replacePendingOf } from './pending-invitations.js';
@@ -98,49 +100,103 @@ export async function createInvitation(
 
 const REFUSED = 'this invitation is unknown, used, expired or revoked';
 
+/** A pending invitation, as acceptance sees it. */
+export interface InvitationToAccept {
+  id: string;
+  environmentId: string;
+  /** Normalized. */
+  email: string;
+  role: MemberRole;
+}
+
 /**
- * Accepts an invitation.
- * @param signedIn the account of the request's console session, if any: it must be the invited email.
- * @returns the account to sign in (new, or the existing one of that email).
- * @throws InvalidInput `invalid_invitation` for an unknown, used, expired or revoked token (also the
- *   loser of concurrent accepts, or of an accept racing a revoke); Forbidden when signed in as another email; Unauthenticated
- *   `invalid_credentials` for a wrong password of an existing account; InvalidInput
- *   `invalid_request` for a weak password of a new account; Conflict when two accepts of one new
- *   email raced.
+ * The pending invitation of a token, and whether an account of its email exists.
+ * @throws InvalidInput `invalid_invitation` for an unknown, used, expired or revoked token.
  */
-export async function acceptInvitation(
+export async function invitationOf(
   ctx: Context,
   token: string,
-  password: string,
-  signedIn?: { email: string },
-): Promise<{ id: string; email: string }> {
+): Promise<{ invitation: InvitationToAccept; existing: { id: string; email: string } | undefined }> {
   if (!token || token.length > MAX_INVITATION_TOKEN_LENGTH) throw new InvalidInput(REFUSED, 'invalid_invitation');
-  const invitation = await repositories(ctx.store).invitations.byTokenHash(digest(token));
-  const now = nowSeconds(ctx.clock);
-  if (!invitation || invitation.usedAt !== null || invitation.expiresAt <= now)
+  const found = await repositories(ctx.store).invitations.byTokenHash(digest(token));
+  if (!found || found.usedAt !== null || found.expiresAt <= nowSeconds(ctx.clock) || !isMemberRole(found.role))
     throw new InvalidInput(REFUSED, 'invalid_invitation');
-  if (signedIn && normalizeEmail(signedIn.email) !== invitation.email)
-    throw new Forbidden('this invitation is for another email: sign out first');
-  const existing = await repositories(ctx.store).accounts.byEmail(invitation.email);
-  let account: { id: string; email: string };
-  let passwordHash: string | undefined;
-  if (existing) {
-    const verified = await verifyAdminPassword(ctx, invitation.email, password);
-    if (!verified)
-      throw new Unauthenticated(`an account ${invitation.email} exists: give its password`, 'invalid_credentials');
-    account = verified;
-  } else {
-    passwordHash = await newPasswordHash(invitation.email, password);
-    account = { id: `adm_${generateId(12)}`, email: invitation.email };
-  }
-  const actor: Actor = { actor: `member:${invitation.email}` };
+  const invitation = { id: found.id, environmentId: found.environmentId, email: found.email, role: found.role };
+  const existing = await repositories(ctx.store).accounts.byEmail(found.email);
+  return { invitation, existing: existing && { id: existing.id, email: existing.email } };
+}
+
+/**
+ * Accepts an invitation as the EXISTING account of its email, signed in (a live session passing
+ * the second-factor hook, or a sign-in completed by the pipeline: services/sign-in.ts). Membership
+ * rules, decided inside the unit of work on the locked environment (docs/security.md K-99):
+ * - not a member yet: the membership is added with the invited role;
+ * - a member with the invited role already: the invitation is used up, nothing else changes;
+ * - a member with another role: refused (409), nothing changes. An invitation never changes the
+ *   role of the accepter's own membership (no self-demotion, so the last owner stays); an owner
+ *   changes roles on the members tab (audited `member.set_role`).
+ * Audited `member.accept`.
+ * @throws InvalidInput `invalid_invitation` when it was used, revoked or expired meanwhile;
+ *   Forbidden when `account` is not of the invited email; Conflict (409) for a role change.
+ */
+export async function acceptInvitationAs(
+  ctx: Context,
+  invitationId: string,
+  account: { id: string; email: string },
+): Promise<void> {
+  const now = nowSeconds(ctx.clock);
+  await unitOfWork(ctx.store, async (uow) => {
+    const invitation = await uow.invitations.byId(invitationId);
+    if (!invitation || invitation.usedAt !== null || invitation.expiresAt <= now || !isMemberRole(invitation.role))
+      throw new InvalidInput(REFUSED, 'invalid_invitation');
+    if (normalizeEmail(account.email) !== invitation.email)
+      throw new Forbidden('this invitation is for another email: sign out first');
+    await uow.credentials.lockEnvironment(invitation.environmentId);
+    const current = await uow.memberships.role(account.id, invitation.environmentId);
+    if (current !== undefined && current !== invitation.role)
+      throw new Conflict(
+        `you are a member of this environment as ${current} already: an invitation doesn't change your role; ask an owner to revoke it`,
+      );
+    // The first accept claims it; any other (concurrent or later) finds it used and rolls back.
+    if (!(await uow.invitations.claim(invitation.id, now))) throw new InvalidInput(REFUSED, 'invalid_invitation');
+    if (current === undefined)
+      await uow.memberships.upsert({
+        accountId: account.id,
+        environmentId: invitation.environmentId,
+        role: invitation.role,
+        createdAt: now,
+      });
+    await uow.audit(
+      { actor: `member:${invitation.email}` },
+      {
+        environmentId: invitation.environmentId,
+        action: 'member.accept',
+        target: `${account.email}:${invitation.role}`,
+      },
+      ctx.clock.now(),
+    );
+  });
+}
+
+/**
+ * Accepts an invitation by creating the account of its email with `password` (checked like an
+ * administrator's) and the invited membership, in one unit of work.
+ * @returns the new account (the sign-in pipeline opens its session).
+ * @throws InvalidInput `invalid_invitation` (used, revoked, expired meanwhile) or `invalid_request`
+ *   (weak password); Conflict when the account was created meanwhile (accept again with its password).
+ */
+export async function acceptInvitationAsNewAccount(
+  ctx: Context,
+  invitation: InvitationToAccept,
+  password: string,
+): Promise<{ id: string; email: string }> {
+  const passwordHash = await newPasswordHash(invitation.email, password);
+  const account = { id: `adm_${generateId(12)}`, email: invitation.email };
+  const now = nowSeconds(ctx.clock);
   try {
     await unitOfWork(ctx.store, async (uow) => {
-      // The first accept claims it; any other (concurrent or later) finds it used and rolls back.
-      if (!(await uow.invitations.claim(invitation.id, nowSeconds(ctx.clock))))
-        throw new InvalidInput(REFUSED, 'invalid_invitation');
-      if (passwordHash)
-        await uow.accounts.insertMember({ id: account.id, email: account.email, passwordHash, createdAt: now });
+      if (!(await uow.invitations.claim(invitation.id, now))) throw new InvalidInput(REFUSED, 'invalid_invitation');
+      await uow.accounts.insertMember({ id: account.id, email: account.email, passwordHash, createdAt: now });
       await uow.memberships.upsert({
         accountId: account.id,
         environmentId: invitation.environmentId,
@@ -148,7 +204,7 @@ export async function acceptInvitation(
         createdAt: now,
       });
       await uow.audit(
-        actor,
+        { actor: `member:${invitation.email}` },
         {
           environmentId: invitation.environmentId,
           action: 'member.accept',

@@ -11,6 +11,8 @@ import type { MemberRole, Principal } from '../auth/principal.js';
 import type { AccountRecord } from '../store/repositories/console-accounts.js';
 import { repositories, unitOfWork } from '../store/unit-of-work.js';
 import { requireEnvironment } from './environments.js';
+import { normalizeEmail } from './admins.js';
+import { revokePendingOf } from './pending-invitations.js';
 
 /** Most members listed for one environment. */
 export const MAX_MEMBERS_LISTED = 1000;
@@ -106,7 +108,9 @@ export async function setMemberRole(
 }
 
 /**
- * Removes a member from an environment (the account stays); never the last owner.
+ * Removes a member from an environment (the account stays); never the last owner. The member's
+ * pending invitations into the environment are revoked in the same unit of work, so a link sent
+ * before the removal can't bring it back (docs/security.md K-99).
  * @throws NotFound for an unknown environment or member; Conflict for the last owner.
  */
 export async function removeMember(ctx: Context, actor: Actor, slug: string, accountId: string): Promise<void> {
@@ -120,12 +124,14 @@ export async function removeMember(ctx: Context, actor: Actor, slug: string, acc
       throw new Conflict('an environment keeps at least one owner');
     await uow.memberships.delete(accountId, env.id);
     await uow.audit(actor, { environmentId: env.id, action: 'member.remove', target: accountId }, ctx.clock.now());
+    const account = await uow.accounts.byId(accountId);
+    if (account) await revokePendingOf(ctx, uow, actor, env.id, account.email, 'invitation.revoke');
   });
 }
 
 /** Finds a member of `slug` by email (for the CLI, which names members by email). @throws NotFound. */
 export async function memberByEmail(ctx: Context, slug: string, email: string): Promise<MemberView> {
-  const wanted = email.trim().toLowerCase();
+  const wanted = normalizeEmail(email);
   const member = (await listEnvironmentMembers(ctx, slug)).find((m) => m.email === wanted);
   if (!member) throw new NotFound('member');
   return member;

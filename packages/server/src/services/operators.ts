@@ -107,3 +107,11 @@ export async function setOperatorPassword(
     );
   });
 }
+
+/**
+ * True when the account has a password someone knows (false for an account provisioned by single
+ * sign-on, and for an unknown id): whether changing its second factor asks for it (ASVS 5.0 7.5.1).
+ */
+export async function accountHasPassword(ctx: Context, accountId: string): Promise<boolean> {
+  return (await repositories(ctx.store).operators.byId(accountId))?.passwordSet ?? false;
+}

@@ -80,8 +80,24 @@ export async function replacePendingOf(
   environmentId: string,
   email: string,
 ): Promise<void> {
+  await revokePendingOf(ctx, uow, actor, environmentId, email, 'invitation.replace');
+}
+
+/**
+ * Revokes, in `uow`, every pending invitation of `email` (normalized) in the environment
+ * `environmentId`, each audited `action`: `invitation.replace` (a new invitation replaces them) or
+ * `invitation.revoke` (the member was removed: an older link must not bring it back, K-99).
+ */
+export async function revokePendingOf(
+  ctx: Context,
+  uow: UnitOfWork,
+  actor: Actor,
+  environmentId: string,
+  email: string,
+  action: 'invitation.revoke' | 'invitation.replace',
+): Promise<void> {
   const pending = await uow.invitations.pendingIn(environmentId, nowSeconds(ctx.clock), { limit: 50, email });
-  for (const old of pending) await revokeOne(ctx, uow, actor, environmentId, view(old), 'invitation.replace');
+  for (const old of pending) await revokeOne(ctx, uow, actor, environmentId, view(old), action);
 }
 
 async function revokeOne(

@@ -1,6 +1,6 @@
 /**
- * Whether a second factor is required of an account for a request, and whether it has one:
- * the facts `requireSecondFactor` (auth/policy.ts) decides on.
+ * Whether a second factor is required of an account, and whether it has one: the facts
+ * `requireSecondFactor` (auth/second-factor.ts) decides on; and the environments' setting.
  * @packageDocumentation
  */
 import type { Actor, Context } from '../context.js';
@@ -9,21 +9,20 @@ import { NotFound } from '../errors/domain-errors.js';
 import { repositories } from '../store/unit-of-work.js';
 import { command } from './command.js';
 import { requireEnvironment } from './environments.js';
+import type { SecondFactorFacts } from '../auth/second-factor.js';
 
 /**
- * @param env - the slug of the environment the request acts in, if any.
- * @returns `required`: server-wide or by that environment; `enrolled`: a confirmed TOTP factor.
+ * The facts the second-factor requirement of a session is decided on (auth/second-factor.ts), on
+ * the account's current state: the server's setting, every environment of the account that
+ * requires TOTP, and whether the account has a confirmed factor. Two reads.
  */
-export async function secondFactorState(
-  ctx: Context,
-  accountId: string,
-  env: string | undefined,
-): Promise<{ required: boolean; enrolled: boolean }> {
+export async function secondFactorFacts(ctx: Context, accountId: string): Promise<SecondFactorFacts> {
   const factors = repositories(ctx.store).secondFactors;
-  const required =
-    ctx.config.requireTotp || (env !== undefined && env.length <= 64 && (await factors.environmentRequiresTotp(env)));
-  if (!required) return { required, enrolled: false };
-  return { required, enrolled: (await factors.totpFactor(accountId))?.confirmed ?? false };
+  const [environmentsRequiring, factor] = await Promise.all([
+    factors.environmentsRequiringTotpOf(accountId),
+    factors.totpFactor(accountId),
+  ]);
+  return { serverRequires: ctx.config.requireTotp, environmentsRequiring, enrolled: factor?.confirmed ?? false };
 }
 
 /**

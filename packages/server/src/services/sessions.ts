@@ -8,6 +8,9 @@ import type { Context } from '../context.js';
 import { nowSeconds } from '../clock.js';
 import { generateId } from './secrets.js';
 import { repositories, unitOfWork } from '../store/unit-of-work.js';
+import { authMethodOf, parseAmr, type AuthFactor, type SessionAuthMethod } from '../auth/second-factor.js';
+
+export type { AuthFactor, SessionAuthMethod };
 
 /** How long a session lasts from sign-in, seconds (12 h). */
 export const SESSION_LIFETIME = 12 * 3600;
@@ -24,26 +27,28 @@ export interface Session {
   csrfToken: string;
   /** Seconds since the epoch. */
   expiresAt: number;
-  /** How the session was opened: `password`, `password+totp` or `sso`. */
+  /** How the session was opened: `password`, `password+totp` or `sso` (derived from {@link amr}). */
   authMethod: SessionAuthMethod;
+  /** The factors the session was opened with (RFC 8176 `amr` values). */
+  amr: AuthFactor[];
 }
-
-/** How a console session was opened. */
-export type SessionAuthMethod = 'password' | 'password+totp' | 'sso';
 
 function digest(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('base64url');
 }
 
 /**
- * Opens a session for an administrator and drops the expired ones.
+ * Opens a session for an account and drops the expired ones. Only the sign-in pipeline
+ * (services/sign-in.ts) calls it, after every step of sign-in passed.
+ * @param amr the factors proved (RFC 8176 values).
  * @returns the cookie value (shown to the browser only; the store keeps its SHA-256) and the session.
  */
 export async function createSession(
   ctx: Context,
   admin: { id: string; email: string },
-  authMethod: SessionAuthMethod = 'password',
+  amr: readonly AuthFactor[],
 ): Promise<{ value: string; session: Session }> {
+  const authMethod = authMethodOf(amr);
   const value = generateId(32);
   const csrfToken = generateId(32);
   const now = nowSeconds(ctx.clock);
@@ -57,9 +62,10 @@ export async function createSession(
       created_at: now,
       expires_at: expiresAt,
       auth_method: authMethod,
+      amr: amr.join(' '),
     });
   });
-  return { value, session: { adminId: admin.id, email: admin.email, csrfToken, expiresAt, authMethod } };
+  return { value, session: { adminId: admin.id, email: admin.email, csrfToken, expiresAt, authMethod, amr: [...amr] } };
 }
 
 /** The unexpired session whose cookie value this is, or undefined. */
@@ -73,8 +79,20 @@ export async function loadSession(ctx: Context, value: string): Promise<Session 
     operator: Number(row.operator) === 1,
     csrfToken: row.csrf_token,
     expiresAt: Number(row.expires_at),
-    authMethod: row.auth_method as SessionAuthMethod,
+    authMethod: authMethodOf(parseAmr(row.amr)),
+    amr: parseAmr(row.amr),
   };
+}
+
+/**
+ * Adds a factor proved within a live session (the TOTP code that confirmed enrolment) to the
+ * session whose cookie value this is.
+ */
+export async function addSessionFactor(ctx: Context, value: string, factor: AuthFactor): Promise<void> {
+  const session = await loadSession(ctx, value);
+  if (!session || session.amr.includes(factor)) return;
+  const amr = [...session.amr, factor];
+  await unitOfWork(ctx.store, (uow) => uow.sessions.setFactors(digest(value), amr.join(' '), authMethodOf(amr)));
 }
 
 /** Ends the session whose cookie value this is (no error when there is none). */

@@ -32,7 +32,8 @@ export async function acceptInvitationsBySso(
       let claimed = 0;
       for (const invitation of pending) {
         if (!(await uow.invitations.claim(invitation.id, now))) continue;
-        if (claimed++ === 0) await uow.accounts.insertMember({ id: account.id, email, passwordHash, createdAt: now });
+        if (claimed++ === 0)
+          await uow.accounts.insertMember({ id: account.id, email, passwordHash, createdAt: now, passwordSet: false });
         await uow.memberships.upsert({
           accountId: account.id,
           environmentId: invitation.environmentId,

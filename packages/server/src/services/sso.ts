@@ -6,18 +6,15 @@
  *   browser that started the sign-in; the cookie is cleared on the way back;
  * - the ID token's `iss`, `aud`, `nonce`, `exp` and `iat` are checked by openid-client; the code
  *   is single use at the provider, so a replayed code fails the exchange;
- * - the account is matched by a VERIFIED email (`email_verified: true`), within the allowed
- *   domains, to an existing account (operator or member); an email without one is provisioned only
- *   by accepting its pending invitations (services/sso-invitations.ts).
+ * - the answer is the provider's identity (`iss`, `sub`, the asserted email); which account it
+ *   signs in is services/sso-accounts.ts's, and the session is opened by the sign-in pipeline
+ *   (services/sign-in.ts).
  * @packageDocumentation
  */
 import * as oidc from 'openid-client';
 import type { Context } from '../context.js';
 import type { SsoConfig } from '../config/config.js';
 import { nowSeconds } from '../clock.js';
-import { normalizeEmail } from './admins.js';
-import { repositories } from '../store/unit-of-work.js';
-import { acceptInvitationsBySso } from './sso-invitations.js';
 
 /** How long a started SSO sign-in may take, seconds (10 min). */
 export const SSO_LOGIN_LIFETIME = 600;
@@ -31,7 +28,8 @@ export type SsoRefusal =
   | 'email_unverified'
   | 'domain_not_allowed'
   | 'no_account'
-  | 'provider_unavailable';
+  | 'provider_unavailable'
+  | 'too_many_attempts';
 
 /** Thrown when an SSO sign-in is refused. */
 export class SsoRefused extends Error {
@@ -41,6 +39,18 @@ export class SsoRefused extends Error {
   ) {
     super(`SSO sign-in refused: ${reason}`, { cause });
   }
+}
+
+/** What the provider asserted about the person signing in (OpenID Connect Core §2, §5.1). */
+export interface SsoIdentity {
+  /** The ID token's `iss`. */
+  issuer: string;
+  /** The ID token's `sub`: stable for one person at one provider. */
+  subject: string;
+  /** The asserted `email`, as given (not normalized), when it is a string. */
+  email: string | undefined;
+  /** `email_verified` is `true`. */
+  emailVerified: boolean;
 }
 
 /** The provider's configuration, discovered once per process (retried after a failure). */
@@ -96,18 +106,20 @@ export class SsoClient {
   }
 
   /**
-   * Finishes a sign-in: checks the callback against the cookie, exchanges the code, checks the ID
-   * token and matches the operator.
+   * Finishes a sign-in: checks the callback against the cookie, exchanges the code and checks the
+   * ID token.
    * @param query - the callback's query string (without `?`).
-   * @returns the operator signed in and the email the provider asserted.
-   * @throws SsoRefused for anything short of a verified, allowed email of an existing account or a pending invitation.
+   * @returns the identity the provider asserted.
+   * @throws SsoRefused for a wrong state, a provider error, an invalid answer.
    */
-  async finish(ctx: Context, cookie: string | undefined, query: string): Promise<{ id: string; email: string }> {
+  async finish(ctx: Context, cookie: string | undefined, query: string): Promise<SsoIdentity> {
     const login = this.openCookie(ctx, cookie);
     const config = await this.configuration();
     const callback = new URL(this.sso.redirectUri);
     callback.search = query;
     let claims: Record<string, unknown>;
+    let issuer: string;
+    let subject: string;
     try {
       const tokens = await oidc.authorizationCodeGrant(config, callback, {
         pkceCodeVerifier: login.v,
@@ -118,6 +130,8 @@ export class SsoClient {
       const idToken = tokens.claims();
       if (!idToken) throw new SsoRefused('invalid_response');
       claims = idToken;
+      issuer = idToken.iss;
+      subject = idToken.sub;
       // Providers that follow OpenID Connect Core §5.4 strictly put `email` in the UserInfo answer only.
       if (claims.email === undefined)
         claims = { ...(await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub)), sub: idToken.sub };
@@ -125,16 +139,13 @@ export class SsoClient {
       if (err instanceof SsoRefused) throw err;
       throw new SsoRefused(refusalOf(err), err);
     }
-    const email =
-      typeof claims.email === 'string' && claims.email.length <= 320 ? normalizeEmail(claims.email) : undefined;
-    if (!email || claims.email_verified !== true) throw new SsoRefused('email_unverified');
-    const domain = email.slice(email.lastIndexOf('@') + 1);
-    if (this.sso.allowedDomains.length && !this.sso.allowedDomains.includes(domain))
-      throw new SsoRefused('domain_not_allowed');
-    const operator =
-      (await repositories(ctx.store).operators.accountByEmail(email)) ?? (await acceptInvitationsBySso(ctx, email));
-    if (!operator) throw new SsoRefused('no_account');
-    return { id: operator.id, email: operator.email };
+    if (issuer.length > 2048 || !subject || subject.length > 255) throw new SsoRefused('invalid_response');
+    return {
+      issuer,
+      subject,
+      email: typeof claims.email === 'string' ? claims.email : undefined,
+      emailVerified: claims.email_verified === true,
+    };
   }
 
   private openCookie(ctx: Context, cookie: string | undefined): { s: string; n: string; v: string } {

@@ -232,6 +232,8 @@ export interface AdminTable {
   created_at: number;
   /** 1: a server-wide operator; 0: acts only through its memberships (migration 010). */
   operator: Generated<number>;
+  /** 1: the account has a password someone knows; 0: provisioned by single sign-on (migration 012). */
+  password_set: Generated<number>;
 }
 
 /** An account's role in an environment (migration 010). */
@@ -267,6 +269,16 @@ export interface SessionTable {
   expires_at: number;
   /** How the session was opened: `password`, `password+totp` or `sso` (migration 011). */
   auth_method: Generated<string>;
+  /** The RFC 8176 factors the session was opened with, separated by spaces: `pwd`, `pwd otp`, `sso`, `sso otp` (migration 012). */
+  amr: Generated<string>;
+}
+
+/** An SSO provider's identity (`iss`, `sub`) linked to a console account (migration 012). */
+export interface SsoIdentityTable {
+  issuer: string;
+  subject: string;
+  account_id: string;
+  created_at: number;
 }
 
 /** An account's TOTP factor (migration 011). */
@@ -328,4 +340,5 @@ export interface Database {
   recovery_codes: RecoveryCodeTable;
   memberships: MembershipTable;
   invitations: InvitationTable;
+  sso_identities: SsoIdentityTable;
 }

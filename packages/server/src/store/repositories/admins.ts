@@ -37,6 +37,8 @@ export interface SessionRow {
   expires_at: number;
   /** How the session was opened: `password`, `password+totp` or `sso`. */
   auth_method: string;
+  /** The RFC 8176 factors, separated by spaces (migration 012). */
+  amr: string;
 }
 
 /** The `sessions` table. */
@@ -68,10 +70,16 @@ export class SessionRepository {
         'sessions.csrf_token',
         'sessions.expires_at',
         'sessions.auth_method',
+        'sessions.amr',
       ])
       .where('sessions.id_hash', '=', idHash)
       .executeTakeFirst();
     return row && { ...row, operator: Number(row.operator), expires_at: Number(row.expires_at) };
+  }
+
+  /** Sets the factors of the session whose cookie digest is `idHash` (a factor proved within the session). */
+  async setFactors(idHash: string, amr: string, authMethod: string): Promise<void> {
+    await this.db.updateTable('sessions').set({ amr, auth_method: authMethod }).where('id_hash', '=', idHash).execute();
   }
 
   /** Deletes the session whose cookie digest is `idHash`. */

@@ -39,9 +39,16 @@ export class ConsoleAccountRepository {
   /**
    * Inserts a member account (not an operator).
    * @param createdAt seconds since the epoch.
+   * @param passwordSet false for an account provisioned by single sign-on (nobody knows its password).
    * @throws the store's unique violation when the email is taken.
    */
-  async insertMember(account: { id: string; email: string; passwordHash: string; createdAt: number }): Promise<void> {
+  async insertMember(account: {
+    id: string;
+    email: string;
+    passwordHash: string;
+    createdAt: number;
+    passwordSet?: boolean;
+  }): Promise<void> {
     await this.db
       .insertInto('admins')
       .values({
@@ -50,6 +57,7 @@ export class ConsoleAccountRepository {
         password_hash: account.passwordHash,
         created_at: account.createdAt,
         operator: 0,
+        password_set: account.passwordSet === false ? 0 : 1,
       })
       .execute();
   }

@@ -48,6 +48,7 @@
  * | {@link UsedJtiRepository} | used_jtis |
  * | {@link OperatorRepository} | admins as operator accounts (with their sessions and second factors) |
  * | {@link SecondFactorRepository} | totp_factors, recovery_codes, environments.require_totp |
+ * | {@link SsoIdentityRepository} | sso_identities |
  * | {@link StoreMetaRepository} | store_meta, and store-wide probes (`select 1`, holds data) |
  * @packageDocumentation
  */
@@ -68,6 +69,7 @@ import { IntegrationUsageRepository } from './integration-usage.js';
 import { AssetRepository, OutputRepository, ProjectRepository } from './projects.js';
 import type { Dialect, Queryable } from './queryable.js';
 import { SecondFactorRepository } from './second-factors.js';
+import { SsoIdentityRepository } from './sso-identities.js';
 import { SigningKeyRepository } from './signing-keys.js';
 import { StoreMetaRepository } from './store-meta.js';
 import { ThrottleCounterRepository } from './throttle-counters.js';
@@ -94,6 +96,7 @@ export {
   ProjectRepository,
   SecondFactorRepository,
   SessionRepository,
+  SsoIdentityRepository,
   SigningKeyRepository,
   StoreMetaRepository,
   ThrottleCounterRepository,
@@ -190,6 +193,9 @@ export class Repositories {
   }
   get invitations(): InvitationRepository {
     return this.one('invitations', () => new InvitationRepository(this.db));
+  }
+  get ssoIdentities(): SsoIdentityRepository {
+    return this.one('ssoIdentities', () => new SsoIdentityRepository(this.db));
   }
   get storeMeta(): StoreMetaRepository {
     return this.one('storeMeta', () => new StoreMetaRepository(this.db));

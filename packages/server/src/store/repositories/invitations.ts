@@ -57,7 +57,13 @@ export class InvitationRepository {
       .execute();
   }
 
-  /** The invitation whose token has this SHA-256, or undefined. */
+  /** The invitation with this id, or undefined. */
+  async byId(id: string): Promise<InvitationRecord | undefined> {
+    const r = await this.db.selectFrom('invitations').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+    return r && toRecord(r);
+  }
+
+  /** The invitation whose token digest is `tokenHash`, or undefined. */
   async byTokenHash(tokenHash: string): Promise<InvitationRecord | undefined> {
     const r = await this.db
       .selectFrom('invitations')

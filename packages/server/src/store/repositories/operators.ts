@@ -72,15 +72,26 @@ export class OperatorRepository {
       .executeTakeFirst();
   }
 
-  /** The console account (operator or member) with this id (and its password hash), or undefined. */
-  async byId(id: string): Promise<{ id: string; email: string; passwordHash: string; operator: boolean } | undefined> {
+  /**
+   * The console account (operator or member) with this id (and its password hash), or undefined.
+   * `passwordSet` is false for an account provisioned by single sign-on (nobody knows its password).
+   */
+  async byId(
+    id: string,
+  ): Promise<{ id: string; email: string; passwordHash: string; operator: boolean; passwordSet: boolean } | undefined> {
     const row = await this.db
       .selectFrom('admins')
-      .select(['id', 'email', 'password_hash', 'operator'])
+      .select(['id', 'email', 'password_hash', 'operator', 'password_set'])
       .where('id', '=', id)
       .executeTakeFirst();
     return (
-      row && { id: row.id, email: row.email, passwordHash: row.password_hash, operator: Number(row.operator) === 1 }
+      row && {
+        id: row.id,
+        email: row.email,
+        passwordHash: row.password_hash,
+        operator: Number(row.operator) === 1,
+        passwordSet: Number(row.password_set) === 1,
+      }
     );
   }
 
@@ -119,6 +130,7 @@ export class OperatorRepository {
     await this.db.deleteFrom('sessions').where('admin_id', '=', id).execute();
     await this.db.deleteFrom('totp_factors').where('account_id', '=', id).execute();
     await this.db.deleteFrom('recovery_codes').where('account_id', '=', id).execute();
+    await this.db.deleteFrom('sso_identities').where('account_id', '=', id).execute();
     const result = await this.db.deleteFrom('admins').where('id', '=', id).where('operator', '=', 1).executeTakeFirst();
     return Number(result.numDeletedRows) === 1;
   }

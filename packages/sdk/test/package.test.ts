@@ -50,7 +50,7 @@ describe('the published @gatehouse/client', () => {
     for (const file of files(dist).filter((f) => /\.(js|d\.ts)$/.test(f)))
       expect(readFileSync(file, 'utf8'), file).not.toContain('@gatehouse/contracts');
     expect(readFileSync(join(dist, 'contracts.d.ts'), 'utf8')).toContain(
-      "export type TokenResponse = { access_token: string; token_type: 'Bearer' | 'DPoP'; expires_in: number; scope: string; };",
+      "export type TokenResponse = { issued_token_type?: string | undefined; access_token: string; token_type: 'Bearer' | 'DPoP'; expires_in: number; scope: string; };",
     );
   });
 

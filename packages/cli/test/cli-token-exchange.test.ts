@@ -52,7 +52,9 @@ describe.each(HTTP_STORE_KINDS)('gatehouse integration set --token-exchange (%s)
         {
           audience: ORDERS,
           grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
-          subject_token: String((await token(t.url, subject.client_id, subject.client_secret)).body.access_token),
+          subject_token: String(
+            (await token(t.url, subject.client_id, subject.client_secret, { audience: ORDERS })).body.access_token,
+          ),
           subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
         },
         { authorization: basic(exchanger.client_id, exchanger.client_secret) },

@@ -14,6 +14,7 @@ import { createApi } from '../src/services/apis.js';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { ISSUER, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
+import { dpopProof, testKey } from '@gatehouse/testing/assertion';
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const AT = 'urn:ietf:params:oauth:token-type:access_token';
@@ -168,6 +169,24 @@ describe.each(HTTP_STORE_KINDS)('token exchange (%s)', (kind) => {
       expect(res.body.error, JSON.stringify(params)).toBe(error);
       expect(res.body.access_token).toBeUndefined();
     }
+    // A token is never turned into one for another API than its own, even one its integration holds.
+    const both = await t.integration({
+      grants: [
+        { audience: t.config.audience, scopes: ['media:read'] },
+        { audience: ORDERS, scopes: ['orders:read'] },
+      ],
+    });
+    for (const [from, to] of [
+      [t.config.audience, ORDERS],
+      [ORDERS, t.config.audience],
+    ] as const) {
+      const res = await exchange(exchanger, {
+        subject_token: await accessToken(both, { audience: from }),
+        subject_token_type: AT,
+        audience: to,
+      });
+      expect(res.body.error, `${from} → ${to}`).toBe('invalid_target');
+    }
     // Without `scope`: the intersection, never wider than either.
     const ok = await exchange(exchanger, { subject_token: await accessToken(subject), subject_token_type: AT });
     expect(ok.status).toBe(200);
@@ -187,6 +206,23 @@ describe.each(HTTP_STORE_KINDS)('token exchange (%s)', (kind) => {
     const named = customerToken('cust-may', { may_act: { sub: exchanger.client_id } });
     const ok = await exchange(exchanger, { subject_token: named, subject_token_type: JWT });
     expect(ok.status).toBe(200);
+  });
+
+  it('M-113: a DPoP-bound subject token is exchanged only by the client it was issued to', async () => {
+    const key = await testKey('ES256');
+    const proof = () => dpopProof(key, { htm: 'POST', htu: `${ISSUER}/oauth/token`, now: now() });
+    const bound = await postForm(
+      t.url,
+      { grant_type: 'client_credentials' },
+      { authorization: basic(subject.client_id, subject.client_secret), dpop: await proof() },
+    );
+    expect(bound.body.token_type).toBe('DPoP');
+    const stolen = await exchange(exchanger, {
+      subject_token: String(bound.body.access_token),
+      subject_token_type: AT,
+    });
+    expect(stolen.status).toBe(400);
+    expect(stolen.body.error).toBe('invalid_grant');
   });
 
   it('M-116: an actor_token that is not the calling client’s own → invalid_request', async () => {

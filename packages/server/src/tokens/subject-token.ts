@@ -45,14 +45,16 @@ export interface SubjectToken {
   act: ActClaim | undefined;
   /** `may_act.sub` (RFC 8693 §4.4): the only client that may exchange it; undefined: any. */
   mayAct: string | undefined;
+  /** A DPoP-bound Gatehouse token (`cnf.jkt`): only its holder may exchange it. */
+  bound: boolean;
   exp: number;
   /** SHA-256 of the token text, base64url (the reuse key of its exchanges). */
   digest: string;
   /**
-   * The scopes the subject holds on `api` now: a Gatehouse token's scopes still granted (on its
-   * own audience), an integration's current grants (on another), a customer's content scopes (on
-   * the Environment API); undefined when the subject sets no limit there (a customer on a tenant
-   * API: the exchanging client's grants bound the token).
+   * The scopes the subject holds on `api` now: a Gatehouse token's scopes still granted on its
+   * own audience (none on another: a token is never turned into one for an API it was not for), a
+   * customer's content scopes on the Environment API; undefined when the subject sets no limit
+   * there (a customer token on a tenant API: the exchanging client's grants bound the token).
    */
   scopesOn(api: ApiRecord): ReadonlySet<string> | undefined;
 }
@@ -140,18 +142,19 @@ export class SubjectTokens {
       holderClientId: holder,
       act: act as ActClaim | undefined,
       mayAct: mayActOf(payload.may_act),
+      bound: payload.cnf !== undefined,
       exp,
       digest,
       scopesOn: (api) => {
-        if (api.audience === aud) {
-          // What the token carries and its holder (and, exchanged, its subject) still hold.
-          let held: Set<string> = effectiveScopes(tokenScopes, holderClient, api);
-          if (subjectClient && subjectClient !== holderClient) held = effectiveScopes(held, subjectClient, api);
-          if (subjectType === 'customer' && api.builtIn) held = customerScopes(held);
-          return held;
+        if (api.audience !== aud) return new Set<string>();
+        // What the token carries and its holder (and, exchanged, its subject) still hold.
+        let held: Set<string> = effectiveScopes(tokenScopes, holderClient, api);
+        if (subjectClient && subjectClient !== holderClient) held = effectiveScopes(held, subjectClient, api);
+        if (subjectType === 'customer' && api.builtIn) {
+          const current = new Set(env.customerScopes);
+          held = new Set([...customerScopes(held)].filter((s) => current.has(s)));
         }
-        if (subjectClient) return subjectClient.grants.get(api.id) ?? new Set();
-        return api.builtIn ? customerScopes(env.customerScopes) : undefined;
+        return held;
       },
     };
   }
@@ -181,6 +184,7 @@ export class SubjectTokens {
       holderClientId: undefined,
       act: undefined,
       mayAct: mayActOf(decoded.payload.may_act),
+      bound: false,
       exp: principal.exp,
       digest,
       scopesOn: (api) => (api.builtIn ? customerScopes(env.customerScopes) : undefined),

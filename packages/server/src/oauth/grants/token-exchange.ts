@@ -55,6 +55,9 @@ export function tokenExchange(subjects: SubjectTokens): Grant {
       const subject = await subjects.verify(subjectToken, kind, env);
       if (subject.mayAct !== undefined && subject.mayAct !== client.clientId)
         throw new InvalidGrant('the subject token names another client in may_act');
+      // A DPoP-bound token proves nothing without its key: only the client it was issued to may exchange it.
+      if (subject.bound && subject.holderClientId !== client.clientId)
+        throw new InvalidGrant('a DPoP-bound subject token may be exchanged only by its holder');
       if ((actDepth(subject.act) ?? MAX_ACT_DEPTH) >= MAX_ACT_DEPTH)
         throw new InvalidGrant('the delegation chain is too deep');
       const api = resolveAudience(env, client, params);

@@ -146,4 +146,38 @@ describe.each(STORE_KINDS)('token-exchange chains on two nodes (%s)', (kind) => 
     await refusedOnB(...derived);
     for (const tok of fromIntegration) expect(await status(b, tok)).toBe(200);
   });
+
+  it('M-118: exchanges racing the revocation of their subject are refused, or their tokens revoked with it', async () => {
+    const s = await a.integration({ scopes: ['projects:read'] });
+    const exchangers = [first, second, await exchanger(), await exchanger()];
+    await settle(a);
+    await settle(b);
+    const root = await accessToken(a, s);
+    const attempts = exchangers.flatMap((c, i) =>
+      [a, b].map((node) =>
+        postForm(
+          node.url,
+          {
+            grant_type: GRANT,
+            subject_token: root,
+            subject_token_type: AT,
+            ...(i % 2 ? { scope: 'projects:read' } : {}),
+          },
+          { authorization: basic(c.client_id, c.client_secret) },
+        ),
+      ),
+    );
+    const revoke = postForm(
+      a.url,
+      { token: root },
+      { authorization: basic(s.client_id, s.client_secret) },
+      '/oauth/revoke',
+    );
+    const [answers] = await Promise.all([Promise.all(attempts), revoke]);
+    for (const res of answers) expect([200, 400]).toContain(res.status);
+    const issued = answers.filter((r) => r.status === 200).map((r) => String(r.body.access_token));
+    if (issued.length) await refusedOnB(...issued);
+    const refused = answers.filter((r) => r.status === 400);
+    for (const res of refused) expect(res.body.error).toBe('invalid_grant');
+  });
 });

@@ -8,7 +8,14 @@ import { decodeJwt } from 'jose';
 import { CLI_ACTOR, credentials } from '@gatehouse/server';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle } from '@gatehouse/testing/server';
-import { createTokenSource, GatehouseClient, OAuthError, signCustomerToken } from '../src/index.js';
+import {
+  createAuthData,
+  createTokenSource,
+  GatehouseClient,
+  OAuthError,
+  signCustomerToken,
+  WriteScopeError,
+} from '../src/index.js';
 import { ISSUER, issuerFetch, startTestServer, type TestServer } from './helpers/real-gatehouse.js';
 
 describe.each(HTTP_STORE_KINDS)('exchangeToken against Gatehouse (%s)', (kind) => {
@@ -44,6 +51,21 @@ describe.each(HTTP_STORE_KINDS)('exchangeToken against Gatehouse (%s)', (kind) =
     expect(decodeJwt(front.access_token)).toMatchObject({ sub: backEnd.client_id, act: { sub: backEnd.client_id } });
     const client = new GatehouseClient({ baseUrl: t.url, token: front.access_token, environment: 'default' });
     expect(await client.self()).toMatchObject({ client_id: backEnd.client_id, scopes: ['media:read', 'fonts:read'] });
+  });
+
+  it('createAuthData with exchange hands the browser a down-scoped token of the back end’s own; without it, the write-capable token is refused', async () => {
+    const src = source(backEnd);
+    const exchanged = await createAuthData({ tokenSource: src, apiUrl: `${t.url}/api/v1/`, exchange: true }).get();
+    expect(decodeJwt(exchanged.token)).toMatchObject({
+      scope: 'projects:read media:read fonts:read',
+      act: { sub: backEnd.client_id },
+    });
+    await expect(createAuthData({ tokenSource: src, apiUrl: `${t.url}/api/v1/` }).get()).rejects.toBeInstanceOf(
+      WriteScopeError,
+    );
+    expect(() => createAuthData({ tokenSource: src, apiUrl: 'x', allowScopes: () => true, exchange: true })).toThrow(
+      /name the scopes/,
+    );
   });
 
   it('the client exchanges a customer token for the customer (an agent acting for a user)', async () => {

@@ -31,5 +31,12 @@ export async function registerDocsUi(app: FastifyInstance): Promise<void> {
     routePrefix: '/docs',
     staticCSP: Object.fromEntries(Object.entries(DOCS_CSP).map(([k, v]) => [k, [...v]])),
     uiConfig: { deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0, validatorUrl: null },
+    // A page, not an API answer: it gets the document headers the API's set leaves out (security-headers.ts).
+    uiHooks: {
+      onRequest: (_request, reply, done) => {
+        reply.header('cross-origin-opener-policy', 'same-origin');
+        done();
+      },
+    },
   });
 }

@@ -5,6 +5,12 @@
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** One labelled series of a histogram (what `Histogram.labels(...)` answers). */
+export interface Observer {
+  /** Records one value (seconds for the latency histograms). */
+  observe(value: number): void;
+}
+
 /** The metrics of one Gatehouse process. */
 export interface Metrics {
   registry: Registry;

@@ -55,10 +55,14 @@ export async function environmentApi(app: FastifyInstance, rt: Runtime): Promise
     authorizeRoute(principal, request);
     request.principal = principal;
   });
-  app.addHook('preValidation', async (request) => {
+  // A callback hook: it runs on every Environment API request, bearer GETs (no body) included.
+  app.addHook('preValidation', (request, _reply, done) => {
     const body = request.body as Record<string, unknown> | undefined;
-    if (body && typeof body === 'object' && 'access_token' in body)
-      throw new BearerInvalidRequest('send the token in the Authorization header only');
+    done(
+      body && typeof body === 'object' && 'access_token' in body
+        ? new BearerInvalidRequest('send the token in the Authorization header only')
+        : undefined,
+    );
   });
   selfRoute(app, rt);
   projectRoutes(app, rt);

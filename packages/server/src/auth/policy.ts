@@ -14,13 +14,22 @@ import { InvalidToken } from '../errors/api-error.js';
 import { decide } from './decide.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
-import type { BearerPrincipal, IntegrationPrincipal, Principal } from './principal.js';
+import type { BearerPrincipal, CustomerPrincipal, IntegrationPrincipal, Principal } from './principal.js';
 export * from './role-policy.js';
 
 /** What the policy reads of the current state: cached records the change feed keeps fresh (≤ 1 s). */
 export interface CurrentState {
   client(clientId: string): Promise<ClientRecord | undefined>;
   environment(by: 'id', id: string): Promise<EnvironmentRecord | undefined>;
+  /**
+   * A value derived from these records for `key` (a verified token's principal), as long as no
+   * record was invalidated since it was remembered; undefined otherwise.
+   */
+  derived<V>(key: object): V | undefined;
+  /** Remembers `value` for `key`, unless a record was invalidated since `version` ({@link CurrentState.version}). */
+  remember(key: object, value: unknown, version: number): void;
+  /** Bumped by every invalidation of the records. */
+  readonly version: number;
 }
 
 const CONTENT = new Set(CONTENT_SCOPES);
@@ -54,6 +63,22 @@ export function customerScopes(scopes: Iterable<string>): Set<string> {
  *   token of an integration that requires DPoP (docs/security.md I-89).
  */
 export async function withCurrentScopes(state: CurrentState, principal: BearerPrincipal): Promise<BearerPrincipal> {
+  if (principal.type === 'admin') return principal;
+  // A token used again (the verifier's cached principal) while no record changed: the same answer,
+  // without reading the directory twice or building the scope set again (the bearer GET hot path).
+  const known = state.derived<BearerPrincipal>(principal);
+  if (known) return known;
+  const version = state.version;
+  const current = await deriveCurrent(state, principal);
+  state.remember(principal, current, version);
+  return current;
+}
+
+/** {@link withCurrentScopes} without the memo: read from the directory and built anew. */
+async function deriveCurrent(
+  state: CurrentState,
+  principal: IntegrationPrincipal | CustomerPrincipal,
+): Promise<BearerPrincipal> {
   if (principal.type === 'customer') {
     if (!principal.actorClientId) return { ...principal, scopes: customerScopes(principal.scopes) };
     // Exchanged for a customer: its content scopes the environment still gives customers, within
@@ -65,7 +90,6 @@ export async function withCurrentScopes(state: CurrentState, principal: BearerPr
     for (const s of scopes) if (!current.has(s)) scopes.delete(s);
     return { ...principal, scopes };
   }
-  if (principal.type !== 'integration') return principal;
   const client = await state.client(principal.clientId);
   const env = client && (await state.environment('id', client.environmentId));
   if (!client || !env || !client.enabled || client.id !== principal.integrationId || env.id !== principal.environmentId)

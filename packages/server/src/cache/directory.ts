@@ -27,7 +27,13 @@ export class Directory {
   private readonly envs = new LRUCache<string, EnvironmentRecord | typeof MISSING>(upToBytes(8 * 1024 * 1024, 2048));
 
   /** Bumped by every invalidation, so a read that raced a change is not cached. */
-  private version = 0;
+  private generation = 0;
+  /**
+   * Values derived from the records (a token's effective scopes), by the object they were derived for
+   * (a verified token's principal, held by the bearer verifier's bounded cache): weakly held, so
+   * bounded by what holds the keys; valid only for the generation they were derived in.
+   */
+  private readonly derivations = new WeakMap<object, { generation: number; value: unknown }>();
 
   constructor(private readonly ctx: Context) {}
 
@@ -41,9 +47,9 @@ export class Directory {
     const hit = this.clients.get(clientId);
     if (hit !== undefined) return hit;
     if (this.unknownClients.has(clientId)) return undefined;
-    const version = this.version;
+    const version = this.generation;
     const record = await repositories(this.ctx.store).integrations.load('client_id', clientId);
-    if (version !== this.version) return record;
+    if (version !== this.generation) return record;
     if (!record) {
       this.unknownClients.set(clientId, true);
       return undefined;
@@ -62,16 +68,32 @@ export class Directory {
     const key = `${by}:${value}`;
     const hit = this.envs.get(key);
     if (hit !== undefined) return hit === MISSING ? undefined : hit;
-    const version = this.version;
+    const version = this.generation;
     const record = await repositories(this.ctx.store).environments.load(by, value, this.ctx.config.audience);
-    if (version !== this.version) return record;
+    if (version !== this.generation) return record;
     this.envs.set(key, record ?? MISSING);
     return record;
   }
 
+  /** Bumped by every invalidation: a value derived before it may be stale. */
+  get version(): number {
+    return this.generation;
+  }
+
+  /** What {@link Directory.remember} kept for `key`, if no record was invalidated since; undefined otherwise. */
+  derived<V>(key: object): V | undefined {
+    const entry = this.derivations.get(key);
+    return entry && entry.generation === this.generation ? (entry.value as V) : undefined;
+  }
+
+  /** Keeps `value`, derived from the records as of `version`, for `key`; nothing when a record changed since. */
+  remember(key: object, value: unknown, version: number): void {
+    if (version === this.generation) this.derivations.set(key, { generation: version, value });
+  }
+
   /** Drops the client of integration `integrationId` (its `id`), and every id cached as unknown (a new integration may carry one). */
   forgetIntegration(integrationId: string): void {
-    this.version++;
+    this.generation++;
     const clientId = this.clientIdById.get(integrationId);
     if (clientId) this.clients.delete(clientId);
     this.clientIdById.delete(integrationId);
@@ -80,13 +102,13 @@ export class Directory {
 
   /** Drops every environment (an environment, one of its APIs or credentials changed). */
   forgetEnvironments(): void {
-    this.version++;
+    this.generation++;
     this.envs.clear();
   }
 
   /** Forgets everything. */
   clear(): void {
-    this.version++;
+    this.generation++;
     this.clients.clear();
     this.unknownClients.clear();
     this.clientIdById.clear();

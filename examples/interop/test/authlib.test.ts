@@ -5,6 +5,9 @@
  * `exp = iat + 3600`, no `kid` header) gets a token with `private_key_jwt`, and the token reads the
  * Environment API. A token endpoint under another name than the issuer's (`localhost` for
  * `127.0.0.1`) is refused with a description naming the audience check and the issuer identifier.
+ * Token exchange (RFC 8693, docs/security.md M-117): `OAuth2Session.fetch_token` with the
+ * token-exchange grant and `client_secret_basic` exchanges another integration's token; the result
+ * reads the Environment API as the subject, with `act` naming the exchanging client.
  * Runs `python3`, else `/usr/bin/python3` (Debian's packages live there when pyenv shadows it);
  * the tests are skipped, saying why, only when neither can import authlib and requests.
  */
@@ -16,6 +19,7 @@ import { settle, startGatehouse, type TestServer } from '@gatehouse/testing/gate
 import { WallClock } from '@gatehouse/testing/wall-clock';
 
 const SCRIPT = fileURLToPath(new URL('./authlib_client.py', import.meta.url));
+const EXCHANGE_SCRIPT = fileURLToPath(new URL('./authlib_exchange.py', import.meta.url));
 
 /** The first interpreter that imports authlib and requests, or undefined. */
 function findPython(): string | undefined {
@@ -35,14 +39,22 @@ describe.skipIf(!python)('authlib (Python) against Gatehouse', () => {
   let privateKeyPem: string;
 
   /** Runs the authlib script against `tokenEndpoint`; its JSON output and exit status. */
-  async function runAuthlib(tokenEndpoint: string): Promise<{ status: number | null; out: Record<string, unknown> }> {
-    const input = JSON.stringify({
+  function runAuthlib(tokenEndpoint: string): Promise<{ status: number | null; out: Record<string, unknown> }> {
+    return runScript(SCRIPT, {
       token_endpoint: tokenEndpoint,
       client_id: clientId,
       private_key_pem: privateKeyPem,
       alg: 'ES256',
     });
-    const child = spawn(python!, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+  }
+
+  /** Runs a Python `script` with `args` as JSON on stdin; its JSON output and exit status. */
+  async function runScript(
+    script: string,
+    args: Record<string, unknown>,
+  ): Promise<{ status: number | null; out: Record<string, unknown> }> {
+    const input = JSON.stringify(args);
+    const child = spawn(python!, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
@@ -85,5 +97,37 @@ describe.skipIf(!python)('authlib (Python) against Gatehouse', () => {
     expect(out.error_description).toBe(
       `client assertion refused (audience): aud must be this server's issuer identifier ${JSON.stringify(t.config.issuer)}, as a single value`,
     );
+  });
+
+  it('M-117 OAuth2Session.fetch_token with the token-exchange grant exchanges another integration’s token', async () => {
+    const subject = await t.integration({ preset: 'read-only' });
+    const exchanger = await t.integration({ preset: 'read-only', token_exchange: { enabled: true } });
+    await settle(t);
+    const subjectToken = await fetch(`${t.url}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${subject.client_id}:${subject.client_secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    }).then(async (r) => String(((await r.json()) as { access_token: string }).access_token));
+    const { status, out } = await runScript(EXCHANGE_SCRIPT, {
+      token_endpoint: `${t.url}/oauth/token`,
+      client_id: exchanger.client_id,
+      client_secret: exchanger.client_secret,
+      subject_token: subjectToken,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      scope: 'media:read',
+    });
+    expect(out).toMatchObject({
+      token_type: 'Bearer',
+      scope: 'media:read',
+      issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+    });
+    expect(status).toBe(0);
+    const self = await fetch(`${t.url}/api/v1/self`, {
+      headers: { authorization: `Bearer ${String(out.access_token)}` },
+    });
+    expect(await self.json()).toMatchObject({ client_id: subject.client_id, act: { sub: exchanger.client_id } });
   });
 });

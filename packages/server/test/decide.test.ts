@@ -124,6 +124,8 @@ const OWNER: Action[] = [
   'member.remove',
   'invitation.revoke',
 ];
+/** The signed-in account's own session and profile (the console): any console account, no token. */
+const OWN_ACCOUNT: Action[] = [...ACTIONS.filter((a) => /^(session|profile)\./.test(a)), 'invitation.accept'];
 /** What a bearer caller may never do (session only), whatever its scopes. */
 const SESSION_ONLY: Action[] = [
   'environment.list',
@@ -146,6 +148,7 @@ const SESSION_ONLY: Action[] = [
   'invitation.revoke',
   'account.read',
   ...ACTIONS.filter((a) => a.startsWith('credentials.')),
+  ...OWN_ACCOUNT,
 ];
 /** Actions only an integration's token reaches among bearer callers (the management API). */
 const INTEGRATION_ONLY: Action[] = ACTIONS.filter(
@@ -157,7 +160,8 @@ type Outcome = 'allowed' | `${number} ${string}`;
 /** Every action's expected outcome per principal, route-level (the path names `alpha` and another integration). */
 const EXPECTED: Record<string, (action: Action) => Outcome> = {
   operator: (a) => (OWNED.includes(a) ? '401 invalid_token' : 'allowed'),
-  account: (a) => (a === 'environment.list' || a === 'account.read' ? 'allowed' : '403 forbidden'),
+  account: (a) =>
+    a === 'environment.list' || a === 'account.read' || OWN_ACCOUNT.includes(a) ? 'allowed' : '403 forbidden',
   owner: (a) => (OWNER.includes(a) ? 'allowed' : '403 forbidden'),
   admin: (a) => (ADMIN.includes(a) ? 'allowed' : '403 forbidden'),
   developer: (a) => (DEVELOPER.includes(a) ? 'allowed' : '403 forbidden'),

@@ -14,9 +14,26 @@ import { testConfig } from '@gatehouse/testing/server';
 import { buildApp, createRuntime } from '../src/index.js';
 import type { RouteEntry } from '../src/auth/route-action.js';
 import type * as SelfModule from '../src/api/self.js';
+import type * as ProfileModule from '../src/console/profile-routes.js';
 
-/** A route the test slips into the Environment API context (through its `/self` registrar). */
-const rogue = vi.hoisted(() => ({ add: undefined as undefined | ((app: FastifyInstance) => void) }));
+/**
+ * A route the test slips into the Environment API context (through its `/self` registrar), or into
+ * the console's signed-in context (through its profile registrar).
+ */
+const rogue = vi.hoisted(() => ({
+  add: undefined as undefined | ((app: FastifyInstance) => void),
+  addToConsole: undefined as undefined | ((app: FastifyInstance) => void),
+}));
+vi.mock('../src/console/profile-routes.js', async (importOriginal) => {
+  const original = await importOriginal<typeof ProfileModule>();
+  return {
+    ...original,
+    profileRoutes: async (app: FastifyInstance, ...rest: unknown[]) => {
+      await (original.profileRoutes as (app: FastifyInstance, ...r: unknown[]) => Promise<void>)(app, ...rest);
+      rogue.addToConsole?.(app);
+    },
+  };
+});
 vi.mock('../src/api/self.js', async (importOriginal) => {
   const original = await importOriginal<typeof SelfModule>();
   return {
@@ -95,20 +112,21 @@ const EXPECTED: [string, string, string | null][] = [
   ['POST', '/api/v1/environments/:env/invitations', 'member.invite'],
   ['GET', '/api/v1/environments/:env/invitations', 'invitation.list'],
   ['DELETE', '/api/v1/environments/:env/invitations/:id', 'invitation.revoke'],
+  // The console: opening a session is anonymous by nature; acting as the signed-in account is not.
   ['POST', '/api/v1/session', PUBLIC],
-  ['GET', '/api/v1/session', PUBLIC],
-  ['DELETE', '/api/v1/session', PUBLIC],
   ['POST', '/api/v1/session/totp', PUBLIC],
-  ['GET', '/api/v1/profile', PUBLIC],
-  ['POST', '/api/v1/profile/password', PUBLIC],
-  ['POST', '/api/v1/profile/totp', PUBLIC],
-  ['POST', '/api/v1/profile/totp/confirm', PUBLIC],
-  ['POST', '/api/v1/profile/totp/disable', PUBLIC],
-  ['POST', '/api/v1/profile/recovery-codes', PUBLIC],
+  ['GET', '/api/v1/session', 'session.read'],
+  ['DELETE', '/api/v1/session', 'session.delete'],
+  ['GET', '/api/v1/profile', 'profile.read'],
+  ['POST', '/api/v1/profile/password', 'profile.change_password'],
+  ['POST', '/api/v1/profile/totp', 'profile.totp_enroll'],
+  ['POST', '/api/v1/profile/totp/confirm', 'profile.totp_confirm'],
+  ['POST', '/api/v1/profile/totp/disable', 'profile.totp_disable'],
+  ['POST', '/api/v1/profile/recovery-codes', 'profile.recovery_codes'],
+  ['POST', '/api/v1/invitations/accept', 'invitation.accept'],
   ['GET', '/api/v1/session/options', PUBLIC],
   ['GET', '/api/v1/session/sso', PUBLIC],
   ['GET', '/api/v1/session/sso/callback', PUBLIC],
-  ['POST', '/api/v1/invitations/accept', PUBLIC],
   ['GET', '/', PUBLIC],
   ['GET', '/console', PUBLIC],
   ['GET', '/console/', PUBLIC],
@@ -159,6 +177,7 @@ const END = '<!-- route-actions:end -->';
 describe('K-103 every route declares its action', () => {
   afterEach(() => {
     rogue.add = undefined;
+    rogue.addToConsole = undefined;
   });
 
   it('K-103 the app lists every route with its method, URL and action, as this table says', async () => {
@@ -181,6 +200,11 @@ describe('K-103 every route declares its action', () => {
     await expect(build()).rejects.toThrow(
       /POST \/api\/v1\/environments\/:env\/rogue authenticates but declares no action/,
     );
+  });
+
+  it('K-103 a console route acting as the signed-in account without an action stops the build too', async () => {
+    rogue.addToConsole = (app) => app.post('/api/v1/profile/rogue', async () => ({ ok: true }));
+    await expect(build()).rejects.toThrow(/POST \/api\/v1\/profile\/rogue authenticates but declares no action/);
   });
 
   it('K-103 docs/product.md has the route table of this listing', async () => {

@@ -9,8 +9,9 @@
  * - an operator (`console`) may everything but what only a token's owner does (its projects,
  *   outputs and `/self`);
  * - a member of the path's environment may what its role's capabilities allow
- *   ({@link ROLE_CAPABILITIES}); an account outside any environment lists its environments and
- *   reads itself;
+ *   ({@link ROLE_CAPABILITIES}); an account outside any environment lists its environments,
+ *   reads itself and acts on its own session and profile (the console's `session.*`,
+ *   `profile.*`, `invitation.accept`: operators and member accounts alike, never a bearer token);
  * - a bearer caller (integration, customer, customer-admin token) needs the action's scope among
  *   its effective scopes (RFC 6750 §3.1 `insufficient_scope`), and only the kinds the action
  *   names may call it at all;
@@ -82,6 +83,9 @@ const ANY_BEARER: readonly BearerKind[] = ['integration', 'customer', 'admin'];
 const FOR_CONSOLE = 'this operation is for console administrators';
 const MEMBERS_FROM_CONSOLE = 'members are managed from the console or the CLI';
 const CREDENTIALS_FROM_CONSOLE = 'environment credentials are managed from the console or the CLI';
+const SIGNED_IN = 'this is done from the console, signed in';
+/** On the signed-in account's own session or profile: any console account, operator or member; no token. */
+const OWN_ACCOUNT: Rule = { account: true, sessionOnly: SIGNED_IN };
 
 const read = (capability: Capability, scope: string): Rule => ({ capability, bearers: INTEGRATION, scope });
 const content = (scope: string): Rule => ({ bearers: ANY_BEARER, scope });
@@ -127,6 +131,15 @@ const RULES: Readonly<Record<Action, Rule>> = Object.freeze(
     'invitation.list': session('members:read', MEMBERS_FROM_CONSOLE),
     'invitation.revoke': session('members:write', MEMBERS_FROM_CONSOLE),
     'account.read': { account: true, sessionOnly: MEMBERS_FROM_CONSOLE },
+    'session.read': OWN_ACCOUNT,
+    'session.delete': OWN_ACCOUNT,
+    'profile.read': OWN_ACCOUNT,
+    'profile.change_password': OWN_ACCOUNT,
+    'profile.totp_enroll': OWN_ACCOUNT,
+    'profile.totp_confirm': OWN_ACCOUNT,
+    'profile.totp_disable': OWN_ACCOUNT,
+    'profile.recovery_codes': OWN_ACCOUNT,
+    'invitation.accept': OWN_ACCOUNT,
     'self.read': { bearers: ANY_BEARER, owned: true },
     'project.list': owned('projects:read'),
     'project.create': owned('projects:write'),

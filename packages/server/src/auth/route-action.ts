@@ -2,10 +2,17 @@
  * Every authenticated route declares the domain action it takes (`config: { action }`), and the
  * server refuses to start when one does not (fail closed; docs/security.md K-103). The rule:
  * principals are authenticated only by the `onRequest` hook of a context made by
- * {@link requireRouteActions} (the Environment API and the management API); every route of such a
- * context declares an {@link Action}, and the hook decides it with {@link authorizeRoute}. Routes
- * of other contexts carry no principal: the OAuth endpoints (they authenticate clients, RFC 6749
- * §2.3), discovery and JWKS, health, the docs and the console's sign-in and static files.
+ * {@link requireRouteActions}: the Environment API (api/index.ts), the management API
+ * (management/index.ts) and the console's signed-in routes (console/authenticate.ts: the current
+ * session, sign-out, the profile, invitation acceptance). Every route of such a context declares
+ * an {@link Action}, and the hook decides it with {@link authorizeRoute}; no handler authenticates
+ * by itself. Routes of other contexts carry no principal, being anonymous by nature: the OAuth
+ * endpoints (they authenticate clients, RFC 6749 §2.3), discovery and JWKS, health, the docs, the
+ * console's static files and the steps that open a session (password sign-in, the TOTP step with
+ * its sealed challenge, single sign-on start and callback). A console route that also serves
+ * callers without a session (sign-out, invitation acceptance by password) stays in the
+ * authenticating context with `config.sessionOptional`: a live session is still authenticated by
+ * the hook and its action decided; only its absence lets the request through, with no principal.
  * CORS preflight (`OPTIONS`) routes never authenticate and declare nothing.
  * @packageDocumentation
  */

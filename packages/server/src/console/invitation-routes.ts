@@ -10,6 +10,10 @@
  * - no account: one is created with the password (refused while password sign-in is off: accept
  *   by single sign-on), joined and signed in.
  * A request signed in as another email is refused (docs/security.md J-92, K-95, K-99).
+ * The route is in the console's authenticating context with `config.sessionOptional`
+ * (console/authenticate.ts): a live session is authenticated there, by the one session hook (CSRF,
+ * second factor) and `invitation.accept` decided, before the body is read; without one the route
+ * runs anonymously (the token and a password are its credentials).
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
@@ -27,7 +31,8 @@ import {
 } from '../services/invitations.js';
 import { MAX_PASSWORD_LENGTH, normalizeEmail } from '../services/admins.js';
 import type { SignInPipeline } from '../services/sign-in.js';
-import { authenticateSession, requestSession, sessionCookie } from './session-cookie.js';
+import { requestSession } from './session-cookie.js';
+import { optionalSignedIn } from './authenticate.js';
 import { answerSignIn, SecondFactorNeeded, SessionView, sessionView } from './session-routes.js';
 
 /** Accept attempts: 5 per token and address in 15 minutes, 30 per address, 50 per token. */
@@ -54,12 +59,13 @@ const Accept = Type.Object(
 );
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 409: ApiErrorBody, 429: ApiErrorBody };
 
-/** Registers the invitation acceptance route (console context: no session needed). */
+/** Registers the invitation acceptance route in the console's authenticating context (a session optional). */
 export async function invitationRoutes(app: FastifyInstance, rt: Runtime, signIn: SignInPipeline): Promise<void> {
   const { ctx, throttle } = rt;
   app.post<{ Body: Static<typeof Accept> }>(
     '/api/v1/invitations/accept',
     {
+      config: { action: 'invitation.accept', sessionOptional: true },
       schema: {
         tags: ['console'],
         summary:
@@ -72,14 +78,13 @@ export async function invitationRoutes(app: FastifyInstance, rt: Runtime, signIn
       const { token, password } = request.body;
       const windows = throttle.windows(INVITATION_THROTTLE, invitationTokenDigest(token), request.ip);
       await throttle.reserve(windows);
-      // A session is authenticated first, like on every session route (CSRF, second factor: K-94).
-      const signedIn = sessionCookie(request) ? await authenticateSession(rt.sessions, request) : undefined;
+      // A session was authenticated by the context's hook, like on every session route (CSRF, second factor: K-94).
+      const signedIn = optionalSignedIn(request);
       const { invitation, existing } = await invitationOf(ctx, token);
       if (signedIn) {
         if (normalizeEmail(signedIn.email) !== invitation.email)
           throw new Forbidden('this invitation is for another email: sign out first');
-        const accountId = signedIn.type === 'console' ? signedIn.adminId : signedIn.accountId;
-        await acceptInvitationAs(ctx, invitation.id, { id: accountId, email: signedIn.email });
+        await acceptInvitationAs(ctx, invitation.id, { id: signedIn.accountId, email: signedIn.email });
         await throttle.refund(windows);
         const session = await requestSession(ctx, request);
         if (!session) throw new Unauthenticated('not signed in');

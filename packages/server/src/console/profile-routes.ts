@@ -1,6 +1,7 @@
 /**
  * `/api/v1/profile`: the signed-in account's own (an operator's or a member's) — password and TOTP second factor.
- * Session-only (CSRF-checked on POST). Reading the profile and enrolling (`/totp`, `/totp/confirm`)
+ * Registered in the console's authenticating context (console/authenticate.ts): its hook signs the
+ * session in (CSRF-checked on POST) and decides each route's `profile.*` action; no bearer token. Reading the profile and enrolling (`/totp`, `/totp/confirm`)
  * stay open while a required second factor is missing (`config.secondFactorPending`), so an
  * account can enrol; the rest is refused `totp_required` like every session route (auth/session.ts).
  * Every code check runs under the account's code windows (services/sign-in.ts `checkCode`, K-96);
@@ -12,8 +13,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { Unauthenticated } from '../errors/domain-errors.js';
-import type { AccountPrincipal, ConsolePrincipal } from '../auth/principal.js';
 import { MAX_PASSWORD_LENGTH } from '../services/admins.js';
 import { recordAudit } from '../services/audit.js';
 import { accountHasPassword, setOperatorPassword } from '../services/operators.js';
@@ -29,7 +28,8 @@ import { secondFactorFacts } from '../services/second-factor-requirement.js';
 import { addSessionFactor } from '../services/sessions.js';
 import type { SignInPipeline } from '../services/sign-in.js';
 import { secondFactorMissing } from '../auth/second-factor.js';
-import { authenticateSession, requestSession, sessionCookie } from './session-cookie.js';
+import { requestSession, sessionCookie } from './session-cookie.js';
+import { signedInAs, type SignedIn } from './authenticate.js';
 import { createHash } from 'node:crypto';
 
 const Code = Type.Object(
@@ -85,19 +85,13 @@ const RecoveryCodes = Type.Object({
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 409: ApiErrorBody };
 const common = { tags: ['console'] };
 
-/** The signed-in account, with its id under one name for operators and members. */
-type Me = (ConsolePrincipal | AccountPrincipal) & { adminId: string };
-
-/** Registers the profile routes. */
+/**
+ * Registers the profile routes in `app`, the console's authenticating context
+ * (console/authenticate.ts `requireConsoleSession`).
+ */
 export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: SignInPipeline): Promise<void> {
   const { ctx } = rt;
-  /** Any signed-in account, operator or member (its own profile only; no environment, no capability). */
-  const signedIn = async (request: FastifyRequest): Promise<Me> => {
-    const principal = await authenticateSession(rt.sessions, request);
-    if (!principal) throw new Unauthenticated('not signed in');
-    return { ...principal, adminId: principal.type === 'console' ? principal.adminId : principal.accountId };
-  };
-  const actor = (p: Me, request: FastifyRequest) => ({
+  const actor = (p: SignedIn, request: FastifyRequest) => ({
     actor: `${p.type === 'console' ? 'admin' : 'member'}:${p.email}`,
     ip: request.ip,
   });
@@ -105,24 +99,24 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
   app.get(
     '/api/v1/profile',
     {
-      config: { secondFactorPending: true },
+      config: { action: 'profile.read', secondFactorPending: true },
       schema: { ...common, summary: 'The signed-in account', response: { 200: Profile, ...errors } },
     },
     async (request, reply) => {
-      const p = await signedIn(request);
+      const p = signedInAs(request);
       const session = await requestSession(ctx, request);
       const amr = session?.amr ?? [];
-      const totp = await totpStatus(ctx, p.adminId);
+      const totp = await totpStatus(ctx, p.accountId);
       // The requirement of the account now: the server's, and any of its environments' (auth/second-factor.ts).
-      const facts = await secondFactorFacts(ctx, p.adminId);
+      const facts = await secondFactorFacts(ctx, p.accountId);
       const required = facts.serverRequires || facts.environmentsRequiring.length > 0;
       reply.header('cache-control', 'no-store');
       return {
-        id: p.adminId,
+        id: p.accountId,
         email: p.email,
         auth_method: p.authMethod ?? 'password',
         amr,
-        has_password: await accountHasPassword(ctx, p.adminId),
+        has_password: await accountHasPassword(ctx, p.accountId),
         totp,
         totp_required: required && !totp.enabled && secondFactorMissing(amr, facts),
         totp_required_environments: [...facts.environmentsRequiring],
@@ -134,6 +128,7 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
   app.post<{ Body: Static<typeof PasswordChange> }>(
     '/api/v1/profile/password',
     {
+      config: { action: 'profile.change_password' },
       schema: {
         ...common,
         summary: 'Change your password (other sessions end)',
@@ -142,10 +137,10 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
       },
     },
     async (request, reply) => {
-      const p = await signedIn(request);
+      const p = signedInAs(request);
       const value = sessionCookie(request);
       const keepSessionHash = value && createHash('sha256').update(value, 'utf8').digest('base64url');
-      await setOperatorPassword(ctx, actor(p, request), p.adminId, request.body.new_password, {
+      await setOperatorPassword(ctx, actor(p, request), p.accountId, request.body.new_password, {
         current: request.body.current_password,
         ...(keepSessionHash && { keepSessionHash }),
       });
@@ -156,7 +151,7 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
   app.post<{ Body: Static<typeof BeginTotp> | undefined }>(
     '/api/v1/profile/totp',
     {
-      config: { secondFactorPending: true },
+      config: { action: 'profile.totp_enroll', secondFactorPending: true },
       schema: {
         ...common,
         summary: 'Start TOTP enrolment (needs the current password when the account has one)',
@@ -165,17 +160,17 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
       },
     },
     async (request, reply) => {
-      const p = await signedIn(request);
-      await signIn.confirmPassword(p.adminId, request.body?.password, request.ip);
+      const p = signedInAs(request);
+      await signIn.confirmPassword(p.accountId, request.body?.password, request.ip);
       reply.header('cache-control', 'no-store');
-      return beginTotp(ctx, { id: p.adminId, email: p.email });
+      return beginTotp(ctx, { id: p.accountId, email: p.email });
     },
   );
 
   app.post<{ Body: Static<typeof Code> }>(
     '/api/v1/profile/totp/confirm',
     {
-      config: { secondFactorPending: true },
+      config: { action: 'profile.totp_confirm', secondFactorPending: true },
       schema: {
         ...common,
         summary:
@@ -185,8 +180,10 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
       },
     },
     async (request, reply) => {
-      const p = await signedIn(request);
-      const codes = await signIn.checkCode(p.adminId, request.ip, () => confirmTotp(ctx, p.adminId, request.body.code));
+      const p = signedInAs(request);
+      const codes = await signIn.checkCode(p.accountId, request.ip, () =>
+        confirmTotp(ctx, p.accountId, request.body.code),
+      );
       // The code just proved the factor in this session: it now carries `otp`.
       const value = sessionCookie(request);
       if (value) await addSessionFactor(ctx, value, 'otp');
@@ -199,6 +196,7 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
   app.post<{ Body: Static<typeof DisableTotp> }>(
     '/api/v1/profile/totp/disable',
     {
+      config: { action: 'profile.totp_disable' },
       schema: {
         ...common,
         summary:
@@ -208,10 +206,10 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
       },
     },
     async (request, reply) => {
-      const p = await signedIn(request);
-      await signIn.confirmPassword(p.adminId, request.body.password, request.ip);
-      await signIn.checkCode(p.adminId, request.ip, async () => {
-        await disableTotp(ctx, actor(p, request), p.adminId, request.body.code);
+      const p = signedInAs(request);
+      await signIn.confirmPassword(p.accountId, request.body.password, request.ip);
+      await signIn.checkCode(p.accountId, request.ip, async () => {
+        await disableTotp(ctx, actor(p, request), p.accountId, request.body.code);
         return true;
       });
       return reply.code(204).send();
@@ -221,6 +219,7 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
   app.post<{ Body: Static<typeof Code> }>(
     '/api/v1/profile/recovery-codes',
     {
+      config: { action: 'profile.recovery_codes' },
       schema: {
         ...common,
         summary: 'New recovery codes (the old ones stop working)',
@@ -229,9 +228,9 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
       },
     },
     async (request, reply) => {
-      const p = await signedIn(request);
-      const codes = await signIn.checkCode(p.adminId, request.ip, () =>
-        regenerateRecoveryCodes(ctx, p.adminId, request.body.code),
+      const p = signedInAs(request);
+      const codes = await signIn.checkCode(p.accountId, request.ip, () =>
+        regenerateRecoveryCodes(ctx, p.accountId, request.body.code),
       );
       await recordAudit(
         ctx,

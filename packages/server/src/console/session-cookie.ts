@@ -1,6 +1,7 @@
 /**
- * The console's session cookie as the console routes set and clear it. Reading it and
- * authenticating a request by it is auth/session.ts's (re-exported here).
+ * The console's session cookie as the console routes set and clear it. Reading it is
+ * auth/session.ts's (re-exported here); authenticating a request by it is the signed-in context's
+ * hook alone (console/authenticate.ts).
  * @packageDocumentation
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -9,7 +10,7 @@ import type { Context } from '../context.js';
 import { loadSession, SESSION_LIFETIME, type Session } from '../services/sessions.js';
 import { SESSION_COOKIE, sessionCookie } from '../auth/session.js';
 
-export { authenticateSession, CSRF_HEADER, SESSION_COOKIE, sessionCookie } from '../auth/session.js';
+export { CSRF_HEADER, SESSION_COOKIE, sessionCookie } from '../auth/session.js';
 
 /** The unexpired session of a request, without any CSRF check. */
 export async function requestSession(ctx: Context, request: FastifyRequest): Promise<Session | undefined> {

@@ -16,13 +16,8 @@ import { Unauthenticated } from '../errors/domain-errors.js';
 import { recordAudit } from '../services/audit.js';
 import { deleteSession, type Session } from '../services/sessions.js';
 import type { SignInOutcome, SignInPipeline } from '../services/sign-in.js';
-import {
-  authenticateSession,
-  clearSessionCookie,
-  requestSession,
-  sessionCookie,
-  setSessionCookie,
-} from './session-cookie.js';
+import { clearSessionCookie, requestSession, sessionCookie, setSessionCookie } from './session-cookie.js';
+import { optionalSignedIn, signedInAs } from './authenticate.js';
 import { actorOf } from '../auth/principal.js';
 import type { Config } from '../config/config.js';
 
@@ -68,7 +63,7 @@ export function answerSignIn(reply: FastifyReply, config: Config, outcome: SignI
   return sessionView(outcome.session);
 }
 
-/** Registers the session routes. */
+/** Registers the sign-in route (anonymous: it opens the session). */
 export async function sessionRoutes(app: FastifyInstance, rt: Runtime, signIn: SignInPipeline): Promise<void> {
   const { ctx } = rt;
 
@@ -85,11 +80,25 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime, signIn: S
     async (request, reply) =>
       answerSignIn(reply, ctx.config, await signIn.password(request.body.email, request.body.password, request.ip)),
   );
+}
+
+/**
+ * Registers the current session (`GET`) and sign-out (`DELETE`) in `app`, the console's
+ * authenticating context (console/authenticate.ts): its hook authenticates the session and decides
+ * `session.read` / `session.delete`. Both stay open while a required second factor is missing
+ * (one may always see who one is and sign out); sign-out without a live session only clears the cookie.
+ */
+export async function signedInSessionRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+  const { ctx } = rt;
 
   app.get(
     '/api/v1/session',
-    { schema: { ...common, summary: 'The signed-in administrator', response: { 200: SessionView, ...errors } } },
+    {
+      config: { action: 'session.read', secondFactorPending: true },
+      schema: { ...common, summary: 'The signed-in administrator', response: { 200: SessionView, ...errors } },
+    },
     async (request, reply) => {
+      signedInAs(request);
       const session = await requestSession(ctx, request);
       if (!session) throw new Unauthenticated('not signed in');
       reply.header('cache-control', 'no-store');
@@ -100,11 +109,11 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime, signIn: S
   app.delete(
     '/api/v1/session',
     {
-      config: { secondFactorPending: true },
+      config: { action: 'session.delete', secondFactorPending: true, sessionOptional: true },
       schema: { ...common, summary: 'Sign out', response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {
-      const principal = await authenticateSession(rt.sessions, request);
+      const principal = optionalSignedIn(request);
       const value = sessionCookie(request);
       if (principal && value) {
         await deleteSession(ctx, value);

@@ -13,5 +13,12 @@ export default defineConfig({
     pool: 'forks',
     globalSetup: ['packages/testing/src/report-stores.ts'],
     reporters: ['default'],
+    // `--coverage` measures the code the tests guard (issue #24: no file may lose coverage).
+    coverage: {
+      provider: 'v8',
+      include: ['packages/server/src/**/*.ts', 'packages/sdk/src/**/*.ts', 'packages/cli/src/**/*.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'coverage',
+    },
   },
 });

@@ -1,13 +1,25 @@
 import { defineConfig } from 'vitest/config';
 
+/** Where every workspace keeps its tests. */
+const TEST_ROOTS = ['packages/*/test', 'examples/*/test', 'bench/test'];
+const under = (folder: string) => TEST_ROOTS.map((root) => `${root}/${folder}**/*.test.ts`);
+
 /**
- * One test run for every workspace. Server tests start real servers on ephemeral ports;
- * PostgreSQL variants run when GATEHOUSE_TEST_DATABASE_URL is set (each file gets its own schema), Redis
- * throttling ones when GATEHOUSE_TEST_REDIS_URL is; the run says which ran and which were skipped.
+ * One test run for every workspace, in three projects (issue #24). A file's folder names its project:
+ *
+ * - `unit` — files under a `test/unit/` folder: no server, no process, no network.
+ * - `e2e` — files under a `test/e2e/` folder: a browser, process faults (kill -9, a stopped store),
+ *   several processes, real time as the subject (slow clients, timing), the soak, interop with Python
+ *   and other languages' clients, building a package.
+ * - `integration` — every other `*.test.ts`: in-process servers (`startTestServer`, `app.inject`).
+ *
+ * `npm test` runs all three; `npm run test:fast` runs `unit` and `integration` (the edit loop).
+ * Server tests start real servers on ephemeral ports; PostgreSQL variants run when
+ * GATEHOUSE_TEST_DATABASE_URL is set (each file gets its own schema), Redis throttling ones when
+ * GATEHOUSE_TEST_REDIS_URL is; the run says which ran and which were skipped.
  */
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -20,5 +32,17 @@ export default defineConfig({
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
     },
+    projects: [
+      { extends: true, test: { name: 'unit', include: under('unit/') } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: under(''),
+          exclude: ['**/node_modules/**', '**/test/unit/**', '**/test/e2e/**'],
+        },
+      },
+      { extends: true, test: { name: 'e2e', include: under('e2e/') } },
+    ],
   },
 });

@@ -8,9 +8,9 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ACTOR } from '../../server/src/context.js';
-import { createEnvironment } from '../../server/src/services/environments.js';
-import { createIntegration, updateIntegration } from '../../server/src/services/integrations.js';
+import { CLI_ACTOR } from '../../../server/src/context.js';
+import { createEnvironment } from '../../../server/src/services/environments.js';
+import { createIntegration, updateIntegration } from '../../../server/src/services/integrations.js';
 import { token } from '@gatehouse/testing/http';
 import { checkedStates, expectAccessible } from './axe.js';
 import { NARROW, openConsole, narrowOverflow, WIDE, type ConsoleSession } from './browser.js';

@@ -1,8 +1,8 @@
 /** Pure parts of the console: permission summaries and the "Try it" snippets. */
 import { describe, expect, it } from 'vitest';
-import { permissionSummary, readOnlyScopes } from '../src/components/permission-summary.js';
-import { snippets } from '../src/components/token-snippets.js';
-import { parsePastedJwks } from '../src/components/parse-jwks.js';
+import { permissionSummary, readOnlyScopes } from '../../src/components/permission-summary.js';
+import { snippets } from '../../src/components/token-snippets.js';
+import { parsePastedJwks } from '../../src/components/parse-jwks.js';
 
 const ALL = [
   'projects:read',

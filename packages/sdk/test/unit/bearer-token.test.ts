@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearerToken, BearerRequestError, TokenMissingError } from '../src/index.js';
+import { bearerToken, BearerRequestError, TokenMissingError } from '../../src/index.js';
 
 describe('bearerToken', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError, NetworkError, OAuthError } from '../src/index.js';
-import { parseRetryAfter } from '../src/util/http.js';
-import { withRetry } from '../src/util/retry.js';
+import { HttpError, NetworkError, OAuthError } from '../../src/index.js';
+import { parseRetryAfter } from '../../src/util/http.js';
+import { withRetry } from '../../src/util/retry.js';
 
 const NOW = Date.UTC(2030, 0, 1, 12, 0, 0);
 

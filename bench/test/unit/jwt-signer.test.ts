@@ -4,7 +4,7 @@
  */
 import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { clientAssertion, dpopProof, es256Key } from '../src/gatehouse/jwt-signer.js';
+import { clientAssertion, dpopProof, es256Key } from '../../src/gatehouse/jwt-signer.js';
 
 describe('bench JWT signer', () => {
   it('signs client assertions jose verifies with the registered public key; every jti is new', async () => {

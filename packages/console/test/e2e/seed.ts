@@ -2,9 +2,9 @@
  * Data the console's accessibility tests share, made through the services as `CLI_ACTOR`.
  * @packageDocumentation
  */
-import { CLI_ACTOR, type Context } from '../../server/src/context.js';
-import { createApi } from '../../server/src/services/apis.js';
-import { createIntegration } from '../../server/src/services/integrations.js';
+import { CLI_ACTOR, type Context } from '../../../server/src/context.js';
+import { createApi } from '../../../server/src/services/apis.js';
+import { createIntegration } from '../../../server/src/services/integrations.js';
 
 /** Registers the API "Invoices" (`https://invoices.example.com`: `invoices:read` described, `invoices:write`) in `default`. */
 export async function createInvoicesApi(ctx: Context): Promise<void> {

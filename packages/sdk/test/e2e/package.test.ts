@@ -13,7 +13,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const SDK = fileURLToPath(new URL('..', import.meta.url));
+const SDK = fileURLToPath(new URL('../..', import.meta.url));
 const JOSE = dirname(fileURLToPath(import.meta.resolve('jose/package.json')));
 
 function files(dir: string): string[] {

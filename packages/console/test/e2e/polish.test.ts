@@ -6,9 +6,9 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ACTOR } from '../../server/src/context.js';
-import { createEnvironment } from '../../server/src/services/environments.js';
-import { createIntegration } from '../../server/src/services/integrations.js';
+import { CLI_ACTOR } from '../../../server/src/context.js';
+import { createEnvironment } from '../../../server/src/services/environments.js';
+import { createIntegration } from '../../../server/src/services/integrations.js';
 import { openConsole, type ConsoleSession } from './browser.js';
 
 /** True when the element's centre point hits the element itself (nothing drawn over it). */

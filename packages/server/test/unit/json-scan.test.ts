@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkJsonValue, scanJsonText } from '../src/input/json-scan.js';
+import { checkJsonValue, scanJsonText } from '../../src/input/json-scan.js';
 
 const SEED = Number(process.env.GATEHOUSE_FUZZ_SEED ?? 20_261_130);
 

@@ -11,8 +11,8 @@
 import { Secret, TOTP } from 'otpauth';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ACTOR } from '../../server/src/context.js';
-import { createAdmin } from '../../server/src/services/admins.js';
+import { CLI_ACTOR } from '../../../server/src/context.js';
+import { createAdmin } from '../../../server/src/services/admins.js';
 import { EMAIL, PASSWORD, WIDE, type ConsoleSession } from './browser.js';
 import { expectKeyboardReachable } from './keyboard.js';
 import { MEMBER_PASSWORD, newScreensFixture, type Screen } from './new-screens.js';

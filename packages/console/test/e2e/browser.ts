@@ -11,12 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterEach, beforeEach } from 'vitest';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
-import { CLI_ACTOR } from '../../server/src/context.js';
-import { createAdmin } from '../../server/src/services/admins.js';
+import { CLI_ACTOR } from '../../../server/src/context.js';
+import { createAdmin } from '../../../server/src/services/admins.js';
 import { ensureConsoleBuilt } from './build-console.js';
 
 /** Where screenshots go (git-ignored). */
-export const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
+export const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 export const EMAIL = 'grace@example.com';
 export const PASSWORD = 'correct horse battery staple';
 /** The two widths every screen is looked at. */

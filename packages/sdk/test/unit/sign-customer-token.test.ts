@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeProtectedHeader, exportJWK, exportPKCS8, generateKeyPair, importJWK, jwtVerify, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, signCustomerToken } from '../src/index.js';
+import { ArgumentError, signCustomerToken } from '../../src/index.js';
 
 const ENV_KEY = 'env_key_123';
 const NOW = Date.UTC(2030, 0, 1);

@@ -1,7 +1,7 @@
 /** The slug suggested from an environment's name always passes the server's own slug rule. */
 import { describe, expect, it } from 'vitest';
 import { EnvironmentCreate } from '@gatehouse/contracts';
-import { SLUG_MAX_LENGTH, SLUG_PATTERN, suggestSlug } from '../src/components/slug.js';
+import { SLUG_MAX_LENGTH, SLUG_PATTERN, suggestSlug } from '../../src/components/slug.js';
 
 describe('suggestSlug', () => {
   it('makes kebab-case from a name: accents dropped, other characters one dash, no dash at the ends', () => {

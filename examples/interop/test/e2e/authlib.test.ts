@@ -14,7 +14,7 @@ import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import { settle, startGatehouse, type TestServer } from '@gatehouse/testing/gatehouse';
 import { WallClock } from '@gatehouse/testing/wall-clock';
 
-const SCRIPT = fileURLToPath(new URL('./authlib_client.py', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../authlib_client.py', import.meta.url));
 
 /** The first interpreter that imports authlib and requests, or undefined. */
 function findPython(): string | undefined {

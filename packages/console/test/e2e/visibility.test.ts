@@ -9,8 +9,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '@gatehouse/testing/server';
 import { token } from '@gatehouse/testing/http';
-import { listAudit } from '../../server/src/services/audit.js';
-import { requireIntegration, usageOfOne } from '../../server/src/services/integrations.js';
+import { listAudit } from '../../../server/src/services/audit.js';
+import { requireIntegration, usageOfOne } from '../../../server/src/services/integrations.js';
 import { EMAIL, openConsole, skipAfterFailure, type ConsoleSession } from './browser.js';
 
 describe('integration visibility, safe defaults and the filtered audit log in the browser', () => {

@@ -10,10 +10,10 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '@gatehouse/testing/server';
-import { CLI_ACTOR } from '../../server/src/context.js';
-import { createEnvironment } from '../../server/src/services/environments.js';
-import { createInvitation } from '../../server/src/services/invitations.js';
-import { createIntegration } from '../../server/src/services/integrations.js';
+import { CLI_ACTOR } from '../../../server/src/context.js';
+import { createEnvironment } from '../../../server/src/services/environments.js';
+import { createInvitation } from '../../../server/src/services/invitations.js';
+import { createIntegration } from '../../../server/src/services/integrations.js';
 import { openConsole, skipAfterFailure, type ConsoleSession } from './browser.js';
 import { expectAccessible } from './axe.js';
 

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MASTER_KEY, STORE_KINDS } from '@gatehouse/testing/stores';
+import { MASTER_KEY, HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestAdmin, session, signIn } from '../../server/test/management-helpers.js';
 import { request } from '@gatehouse/testing/http';
@@ -27,7 +27,7 @@ function run(t: TestServer, args: string[], stdin = ''): Promise<{ code: number;
   });
 }
 
-describe.each(STORE_KINDS)('gatehouse admin (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('gatehouse admin (%s)', (kind) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(kind);

@@ -4,7 +4,7 @@
  * non-zero exit, never a stack trace.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,7 @@ const BUNDLE = fileURLToPath(new URL('../dist/gatehouse.mjs', import.meta.url));
 const run = promisify(execFile);
 const SLOW = 240_000;
 
-describe.each(STORE_KINDS)('gatehouse api (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('gatehouse api (%s)', (kind) => {
   let t: TestServer;
   let cli: (...args: string[]) => Promise<{ stdout: string; stderr: string }>;
   const json = async <T>(...args: string[]) => JSON.parse((await cli(...args, '--json')).stdout) as T;

@@ -6,13 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PendingInvitation } from '@gatehouse/contracts';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { call } from '../../server/test/management-helpers.js';
 import { accept, sessionOf } from '../../server/test/member-helpers.js';
 import { cliFor } from './helpers/cli.js';
 
-describe.each(STORE_KINDS)('gatehouse member (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('gatehouse member (%s)', (kind) => {
   let t: TestServer;
   let cli: (...args: string[]) => Promise<{ stdout: string; stderr: string }>;
   beforeAll(async () => {

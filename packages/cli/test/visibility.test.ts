@@ -6,7 +6,7 @@
  * `rotate-secret` is in its help; a second `env credentials` explains why the secret is null.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { BIN, storeFlags } from './helpers/cli.js';
@@ -22,7 +22,7 @@ interface Event {
   changes: Record<string, { before: unknown; after: unknown }> | null;
 }
 
-describe.each(STORE_KINDS)('gatehouse CLI visibility and audit filters (%s)', { timeout: 600_000 }, (kind) => {
+describe.each(HTTP_STORE_KINDS)('gatehouse CLI visibility and audit filters (%s)', { timeout: 600_000 }, (kind) => {
   let t: TestServer;
   let cli: (...args: string[]) => Promise<{ stdout: string; stderr: string }>;
   beforeAll(async () => {

@@ -8,13 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../src/context.js';
 import { createAdmin } from '../src/services/admins.js';
-import { MASTER_KEY, STORE_KINDS } from '@gatehouse/testing/stores';
+import { MASTER_KEY, HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { signIn } from './management-helpers.js';
 
 const WEAK = ['passwordpassword', '123456789012', 'aaaaaaaaaaaa', 'Password1234', 'qwertyuiopas', 'grace@example.com1'];
 
-describe.each(STORE_KINDS)('G-75 console password strength (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('G-75 console password strength (%s)', (kind) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(kind);

@@ -3,11 +3,11 @@
  * (docs/security.md E-54, E-55), pagination, downscoped tokens, and the OpenAPI document.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request, token } from '@gatehouse/testing/http';
 
-describe.each(STORE_KINDS)('Environment API (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('Environment API (%s)', (kind) => {
   let t: TestServer;
   const api = (path: string) => `${t.url}/api/v1/environments/default${path}`;
   const call = (tok: string, method: string, path: string, body?: unknown) =>

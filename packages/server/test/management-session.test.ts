@@ -7,12 +7,12 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MASTER_KEY, STORE_KINDS } from '@gatehouse/testing/stores';
+import { MASTER_KEY, HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request } from '@gatehouse/testing/http';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, call, createTestAdmin, session, signIn } from './management-helpers.js';
 
-describe.each(STORE_KINDS)('console sessions (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('console sessions (%s)', (kind) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(kind);

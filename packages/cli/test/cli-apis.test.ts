@@ -1,15 +1,11 @@
 /**
- * `gatehouse api …` and `gatehouse integration grant|revoke-grant` as a real process on the store
+ * `gatehouse api …` and `gatehouse integration grant|revoke-grant` (in-process) on the store
  * of a running server: what they change is honoured by the server; errors are one line with a
  * non-zero exit, never a stack trace.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { MASTER_KEY } from '@gatehouse/testing/stores';
-import { storeFlags } from './helpers/cli.js';
+import { cliFor } from './helpers/cli.js';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { token } from '@gatehouse/testing/http';
 import { generateKeyPairSync } from 'node:crypto';
@@ -19,9 +15,6 @@ import { join } from 'node:path';
 import { within } from '@gatehouse/testing/within';
 
 const AUD = 'https://invoices.example';
-/** The bundle `npm test` builds first (`pretest`): one process start is ~1 s instead of tsx's 3–12 s. */
-const BUNDLE = fileURLToPath(new URL('../dist/gatehouse.mjs', import.meta.url));
-const run = promisify(execFile);
 const SLOW = 240_000;
 
 describe.each(HTTP_STORE_KINDS)('gatehouse api (%s)', (kind) => {
@@ -30,12 +23,7 @@ describe.each(HTTP_STORE_KINDS)('gatehouse api (%s)', (kind) => {
   const json = async <T>(...args: string[]) => JSON.parse((await cli(...args, '--json')).stdout) as T;
   beforeAll(async () => {
     t = await startTestServer(kind);
-    const store = storeFlags(t.location);
-    cli = (...args) =>
-      run(process.execPath, [BUNDLE, ...store, ...args], {
-        env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY },
-        timeout: 60_000,
-      });
+    cli = cliFor(t);
   });
   afterAll(() => t.close());
 

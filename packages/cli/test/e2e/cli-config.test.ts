@@ -13,7 +13,7 @@ import { loadConfig, openContext, prepareStore } from '@gatehouse/server';
 import { STORE_KINDS, MASTER_KEY, newStoreLocation, type StoreLocation } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request, token } from '@gatehouse/testing/http';
-import { BIN, storeFlags } from './helpers/cli.js';
+import { BIN, storeFlags } from '../helpers/cli.js';
 
 const run = promisify(execFile);
 const OTHER_KEY = randomBytes(32).toString('base64');

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASTER_KEY, STORE_KINDS, newStoreLocation, type StoreLocation } from '@gatehouse/testing/stores';
-import { BIN, storeFlags } from './helpers/cli.js';
+import { BIN, storeFlags } from '../helpers/cli.js';
 
 const run = promisify(execFile);
 /** Each CLI run loads the sources through tsx (seconds on a busy machine); several run per test. */

@@ -24,7 +24,7 @@ describe.each(HTTP_STORE_KINDS)('Environment API (%s)', (kind) => {
   });
   afterAll(() => t.close());
 
-  it("scenario: read-only reads media and projects but cannot write; A's project is invisible to B", async () => {
+  it("E-54 scenario: read-only reads media and projects but cannot write; A's project is invisible to B", async () => {
     const readOnly = await tokenFor(await t.integration({ preset: 'read-only' }));
     const a = await tokenFor(await t.integration({ preset: 'all-permissions' }));
     const b = await tokenFor(await t.integration({ preset: 'all-permissions' }));

@@ -6,13 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { cliFor } from './helpers/cli.js';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { token } from '@gatehouse/testing/http';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { within } from '@gatehouse/testing/within';
 
 const AUD = 'https://invoices.example';
 const SLOW = 240_000;
@@ -134,11 +133,9 @@ describe.each(HTTP_STORE_KINDS)('gatehouse api (%s)', (kind) => {
       );
       expect(granted.grants.map((g) => g.scopes)).toEqual([['media:read'], ['g:read', 'g:write']]);
       expect(granted.grants[1]!.audience).toBe(aud);
-      await within(
-        1000,
-        async () =>
-          (await token(t.url, c.client_id, c.client_secret, { audience: aud })).body.scope === 'g:read g:write',
-      );
+      // The CLI committed; the server applies the change feed (no wait on the clock: settle).
+      await settle(t);
+      expect((await token(t.url, c.client_id, c.client_secret, { audience: aud })).body.scope).toBe('g:read g:write');
       const reduced = await json<{ grants: { audience: string; scopes: string[] }[] }>(
         'integration',
         'revoke-grant',
@@ -149,10 +146,8 @@ describe.each(HTTP_STORE_KINDS)('gatehouse api (%s)', (kind) => {
         'g:write',
       );
       expect(reduced.grants[1]).toEqual({ audience: aud, scopes: ['g:read'] });
-      await within(
-        1000,
-        async () => (await token(t.url, c.client_id, c.client_secret, { audience: aud })).body.scope === 'g:read',
-      );
+      await settle(t);
+      expect((await token(t.url, c.client_id, c.client_secret, { audience: aud })).body.scope).toBe('g:read');
 
       const refused = cli('api', 'delete', aud, '--env', 'default', '--yes');
       await expect(refused).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(c.client_id) });

@@ -31,6 +31,8 @@ export default defineConfig({
       include: ['packages/server/src/**/*.ts', 'packages/sdk/src/**/*.ts', 'packages/cli/src/**/*.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
+      // A test that times out on a loaded machine must not cost the whole run's measurement.
+      reportOnFailure: true,
     },
     projects: [
       { extends: true, test: { name: 'unit', include: under('unit/') } },

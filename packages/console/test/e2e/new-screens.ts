@@ -7,7 +7,11 @@ import type { Page } from 'playwright-core';
 import { CLI_ACTOR } from '../../../server/src/context.js';
 import { createEnvironment, requireEnvironment } from '../../../server/src/services/environments.js';
 import { updateIntegration } from '../../../server/src/services/integrations.js';
-import { acceptInvitationAsNewAccount, createInvitation, invitationOf } from '../../../server/src/services/invitations.js';
+import {
+  acceptInvitationAsNewAccount,
+  createInvitation,
+  invitationOf,
+} from '../../../server/src/services/invitations.js';
 import { openConsole, type ConsoleSession } from './browser.js';
 import { createBrochureBuilder, createInvoicesApi } from './seed.js';
 

@@ -1,17 +1,59 @@
 import { defineConfig } from 'vitest/config';
 
+/** Where every workspace keeps its tests. */
+const TEST_ROOTS = ['packages/*/test', 'examples/*/test', 'bench/test'];
+const under = (folder: string) => TEST_ROOTS.map((root) => `${root}/${folder}**/*.test.ts`);
+
 /**
- * One test run for every workspace. Server tests start real servers on ephemeral ports;
- * PostgreSQL variants run when GATEHOUSE_TEST_DATABASE_URL is set (each file gets its own schema), Redis
- * throttling ones when GATEHOUSE_TEST_REDIS_URL is; the run says which ran and which were skipped.
+ * One test run for every workspace, in three projects (issue #24). A file's folder names its project:
+ *
+ * - `unit` — files under a `test/unit/` folder: no server, no process, no network.
+ * - `e2e` — files under a `test/e2e/` folder: a browser, process faults (kill -9, a stopped store),
+ *   several processes, real time as the subject (slow clients, timing), the soak, interop with Python
+ *   and other languages' clients, building a package.
+ * - `integration` — every other `*.test.ts`: in-process servers (`startTestServer`, `app.inject`).
+ *
+ * `npm test` runs all three; `npm run test:fast` runs `unit` and `integration` (the edit loop).
+ * Server tests start real servers on ephemeral ports; PostgreSQL variants run when
+ * GATEHOUSE_TEST_DATABASE_URL is set (each file gets its own schema), Redis throttling ones when
+ * GATEHOUSE_TEST_REDIS_URL is; the run says which ran and which were skipped.
  */
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time: most of a server test's time is waiting (sockets, the store, Argon2 in the
+    // pool), so two workers keep the two cores busy where Vitest's default (cores - 1) kept one.
+    maxWorkers: 2,
     globalSetup: ['packages/testing/src/report-stores.ts'],
     reporters: ['default'],
+    // `--coverage` measures the code the tests guard (issue #24: no file may lose coverage).
+    coverage: {
+      provider: 'v8',
+      include: ['packages/server/src/**/*.ts', 'packages/sdk/src/**/*.ts', 'packages/cli/src/**/*.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'coverage',
+      // A test that times out on a loaded machine must not cost the whole run's measurement.
+      reportOnFailure: true,
+    },
+    projects: [
+      { extends: true, test: { name: 'unit', include: under('unit/'), sequence: { groupOrder: 0 } } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: under(''),
+          exclude: ['**/node_modules/**', '**/test/unit/**', '**/test/e2e/**'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      // After the others, one file at a time: time, sockets and processes are their subject, and a
+      // neighbour's load would move what they measure.
+      {
+        extends: true,
+        test: { name: 'e2e', include: under('e2e/'), fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -6,6 +6,7 @@ import type { BenchCase } from '../types.js';
 import { gatehouseBearerGetCase } from './gatehouse-bearer-get.js';
 import { gatehouseCustomerGetCase } from './gatehouse-customer-get.js';
 import { gatehouseDpopTokenCase } from './gatehouse-dpop.js';
+import { gatehouseTokenExchangeCase } from './gatehouse-token-exchange.js';
 import { gatehouseManyIntegrationsCase } from './gatehouse-many-integrations.js';
 import { gatehousePrivateKeyJwtCase } from './gatehouse-private-key-jwt.js';
 import { gatehouseTokenMintCase } from './gatehouse-token-mint.js';
@@ -27,4 +28,5 @@ export const ALL_CASES: BenchCase[] = [
   gatehouseBearerGetWorkersCase,
   gatehousePrivateKeyJwtCase,
   gatehouseDpopTokenCase,
+  gatehouseTokenExchangeCase,
 ];

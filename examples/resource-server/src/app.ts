@@ -51,6 +51,11 @@ export interface Invoice {
   currency: string;
   /** `client_id` of the integration that created it. */
   created_by: string;
+  /**
+   * For a token obtained by token exchange (RFC 8693; its `act` claim names the acting client):
+   * the subject it acted for (`sub`, an integration's client_id or a customer id) and `act` itself.
+   */
+  on_behalf_of?: { sub: string; act: unknown };
   created_at: string;
 }
 
@@ -116,6 +121,7 @@ export function buildInvoicesApp(options: InvoicesAppOptions): FastifyInstance {
         id: `inv_${invoices.length + 1}`,
         ...request.body,
         created_by: request.auth!.client_id,
+        ...(request.auth!.act && { on_behalf_of: { sub: request.auth!.sub, act: request.auth!.act } }),
         created_at: new Date(now()).toISOString(),
       };
       invoices.push(invoice);

@@ -106,6 +106,41 @@ describe('resource-server example', () => {
     expect(invalid.json()).toMatchObject({ error: 'invalid_request' });
   });
 
+  it('M-117 an exchanged token (RFC 8693) is accepted and the handler sees act: created by the exchanging client on behalf of the subject', async () => {
+    const agent = await t.integration({
+      grants: [{ audience: INVOICES_AUDIENCE, scopes: ['invoices:write'] }],
+      token_exchange: { enabled: true },
+    });
+    await settle(t);
+    const res = await fetch(`${t.url}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${agent.client_id}:${agent.client_secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        subject_token: writeToken,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+        audience: INVOICES_AUDIENCE,
+      }).toString(),
+    });
+    expect(res.status).toBe(200);
+    const exchanged = (await res.json()) as { access_token: string; scope: string };
+    expect(exchanged.scope).toBe('invoices:write');
+    const created = await app.inject({
+      method: 'POST',
+      url: '/invoices',
+      headers: bearer(exchanged.access_token),
+      payload: invoice,
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({
+      created_by: agent.client_id,
+      on_behalf_of: { sub: writerId, act: { sub: agent.client_id } },
+    });
+  });
+
   it('a token for the Environment API audience: 401 invalid_token', async () => {
     const res = await app.inject({ method: 'GET', url: '/invoices', headers: bearer(environmentApiToken) });
     expect(res.statusCode).toBe(401);

@@ -7,6 +7,43 @@ import type { Command } from 'commander';
 import { loadConfig, openContext, type Config, type Context } from '@gatehouse/server';
 import { requireStore } from './store-check.js';
 
+/**
+ * Where a run of the CLI reads and writes: the process's streams and environment, or a test's
+ * (issue #24: the CLI is tested in-process through {@link import('./main.js').run}).
+ */
+export interface CliIo {
+  /** Results (text or `--json`). */
+  stdout: NodeJS.WritableStream;
+  /** Messages, prompts, errors. */
+  stderr: NodeJS.WritableStream;
+  /** Passwords (`--password-stdin`) and confirmations; a prompt is shown only when `isTTY`. */
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Configuration variables (GATEHOUSE_MASTER_KEY, DATABASE_URL, …). */
+  env: NodeJS.ProcessEnv;
+}
+
+/** The process's own streams and environment. */
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+/** Where the root command keeps its {@link CliIo}. */
+const IO = Symbol('gatehouse.cli.io');
+type WithIo = Command & { [IO]?: CliIo };
+
+/** Gives `root` (and every command under it) `io`; commander's own output (help, usage errors) goes there too. */
+export function attachIo(root: Command, io: CliIo): void {
+  (root as WithIo)[IO] = io;
+  root.configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) });
+}
+
+/** The {@link CliIo} of the run `cmd` belongs to (the process's when none was attached). */
+export function ioOf(cmd: Command): CliIo {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  return (root as WithIo)[IO] ?? processIo();
+}
+
 /** Options every command takes. */
 export interface GlobalOptions {
   data?: string;
@@ -23,11 +60,14 @@ export function globals(cmd: Command): GlobalOptions {
 /** The configuration for a command, from its flags and the environment. */
 export function configFor(cmd: Command, extra: Parameters<typeof loadConfig>[0] = {}): Config {
   const g = globals(cmd);
-  return loadConfig({
-    ...(g.data && { dataDir: g.data }),
-    ...(g.databaseUrl && { databaseUrl: g.databaseUrl }),
-    ...extra,
-  });
+  return loadConfig(
+    {
+      ...(g.data && { dataDir: g.data }),
+      ...(g.databaseUrl && { databaseUrl: g.databaseUrl }),
+      ...extra,
+    },
+    ioOf(cmd).env,
+  );
 }
 
 /**
@@ -56,7 +96,7 @@ export async function withContext<T>(
  * names, ids, audit actors and targets come from the store and may hold terminal escapes (H-83).
  */
 export function output<T>(cmd: Command, value: T, human: (v: T) => string): void {
-  process.stdout.write(globals(cmd).json ? jsonText(value) + '\n' : human(escapeStrings(value)) + '\n');
+  ioOf(cmd).stdout.write(globals(cmd).json ? jsonText(value) + '\n' : human(escapeStrings(value)) + '\n');
 }
 
 /**
@@ -118,8 +158,9 @@ export function table(rows: Record<string, unknown>[], columns: string[]): strin
  * @returns false when the user declined.
  */
 export async function confirm(cmd: Command, question: string): Promise<boolean> {
-  if (globals(cmd).yes || !process.stdin.isTTY) return true;
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const io = ioOf(cmd);
+  if (globals(cmd).yes || !io.stdin.isTTY) return true;
+  const rl = createInterface({ input: io.stdin, output: io.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
   } finally {

@@ -1,33 +1,21 @@
 /**
- * `gatehouse admin list|delete|set-password` as a real process on a running server's store:
+ * `gatehouse admin list|delete|set-password` (in-process) on a running server's store:
  * the password comes from standard input only, a changed password ends the sessions, and the
  * last operator is never deleted.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MASTER_KEY, STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestAdmin, session, signIn } from '../../server/test/management-helpers.js';
 import { request } from '@gatehouse/testing/http';
-import { BIN, storeFlags } from './helpers/cli.js';
+import { runCli, storeFlags } from './helpers/cli.js';
 
-/** Runs the CLI with `stdin` piped in; resolves with the exit code and output. */
+/** Runs the CLI in-process with `stdin` piped in; resolves with the exit code and output. */
 function run(t: TestServer, args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...storeFlags(t.location), ...args], {
-      env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+  return runCli([...storeFlags(t.location), ...args], { stdin });
 }
 
-describe.each(STORE_KINDS)('gatehouse admin (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('gatehouse admin (%s)', (kind) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(kind);

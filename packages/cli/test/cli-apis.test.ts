@@ -1,41 +1,28 @@
 /**
- * `gatehouse api …` and `gatehouse integration grant|revoke-grant` as a real process on the store
+ * `gatehouse api …` and `gatehouse integration grant|revoke-grant` (in-process) on the store
  * of a running server: what they change is honoured by the server; errors are one line with a
  * non-zero exit, never a stack trace.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { MASTER_KEY } from '@gatehouse/testing/stores';
-import { storeFlags } from './helpers/cli.js';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
+import { cliFor } from './helpers/cli.js';
+import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { token } from '@gatehouse/testing/http';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { within } from '@gatehouse/testing/within';
 
 const AUD = 'https://invoices.example';
-/** The bundle `npm test` builds first (`pretest`): one process start is ~1 s instead of tsx's 3–12 s. */
-const BUNDLE = fileURLToPath(new URL('../dist/gatehouse.mjs', import.meta.url));
-const run = promisify(execFile);
 const SLOW = 240_000;
 
-describe.each(STORE_KINDS)('gatehouse api (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('gatehouse api (%s)', (kind) => {
   let t: TestServer;
   let cli: (...args: string[]) => Promise<{ stdout: string; stderr: string }>;
   const json = async <T>(...args: string[]) => JSON.parse((await cli(...args, '--json')).stdout) as T;
   beforeAll(async () => {
     t = await startTestServer(kind);
-    const store = storeFlags(t.location);
-    cli = (...args) =>
-      run(process.execPath, [BUNDLE, ...store, ...args], {
-        env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY },
-        timeout: 60_000,
-      });
+    cli = cliFor(t);
   });
   afterAll(() => t.close());
 
@@ -146,11 +133,9 @@ describe.each(STORE_KINDS)('gatehouse api (%s)', (kind) => {
       );
       expect(granted.grants.map((g) => g.scopes)).toEqual([['media:read'], ['g:read', 'g:write']]);
       expect(granted.grants[1]!.audience).toBe(aud);
-      await within(
-        1000,
-        async () =>
-          (await token(t.url, c.client_id, c.client_secret, { audience: aud })).body.scope === 'g:read g:write',
-      );
+      // The CLI committed; the server applies the change feed (no wait on the clock: settle).
+      await settle(t);
+      expect((await token(t.url, c.client_id, c.client_secret, { audience: aud })).body.scope).toBe('g:read g:write');
       const reduced = await json<{ grants: { audience: string; scopes: string[] }[] }>(
         'integration',
         'revoke-grant',
@@ -161,10 +146,8 @@ describe.each(STORE_KINDS)('gatehouse api (%s)', (kind) => {
         'g:write',
       );
       expect(reduced.grants[1]).toEqual({ audience: aud, scopes: ['g:read'] });
-      await within(
-        1000,
-        async () => (await token(t.url, c.client_id, c.client_secret, { audience: aud })).body.scope === 'g:read',
-      );
+      await settle(t);
+      expect((await token(t.url, c.client_id, c.client_secret, { audience: aud })).body.scope).toBe('g:read');
 
       const refused = cli('api', 'delete', aud, '--env', 'default', '--yes');
       await expect(refused).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(c.client_id) });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR, environments } from '@gatehouse/server';
 import { audit } from '@gatehouse/testing/internals';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { cliFor } from './helpers/cli.js';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { escapeControl, jsonText } from '../src/io.js';
@@ -29,7 +29,7 @@ describe('escapeControl and jsonText', () => {
   });
 });
 
-describe.each(STORE_KINDS)('CLI output of untrusted strings (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('CLI output of untrusted strings (%s)', (kind) => {
   let t: TestServer;
   let cli: (...args: string[]) => Promise<string>;
   let clientId: string;

@@ -3,7 +3,7 @@
  * the server within 1 s; `--json` output is machine-readable.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { cliFor } from './helpers/cli.js';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { postForm, token } from '@gatehouse/testing/http';
 import { assertion, assertionForm, testKey, type TestKey } from '@gatehouse/testing/assertion';
 import { within } from '@gatehouse/testing/within';
 
-describe.each(STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('gatehouse CLI (%s)', (kind) => {
   let t: TestServer;
   let cli: (...args: string[]) => Promise<{ stdout: string; stderr: string }>;
   beforeAll(async () => {

@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { cliFor } from './helpers/cli.js';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request } from '@gatehouse/testing/http';
 
-describe.each(STORE_KINDS)('gatehouse env credentials (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('gatehouse env credentials (%s)', (kind) => {
   let t: TestServer;
   let cli: (...args: string[]) => Promise<{ stdout: string; stderr: string }>;
   beforeAll(async () => {

@@ -1,16 +1,13 @@
 /**
- * Issue #19 in the CLI, as a real process on a running server's store: `integration show` tells
+ * Issue #19 in the CLI (in-process) on a running server's store: `integration show` tells
  * when the integration was last used, when its secret was issued, when the previous one stops
  * working and how many live tokens it has; `disable`/`enable` are audited as their own actions;
  * `audit` filters by action, actor, target and time and shows what changed; the default grace of
  * `rotate-secret` is in its help; a second `env credentials` explains why the secret is null.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { BIN, storeFlags } from './helpers/cli.js';
-import { MASTER_KEY } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
+import { cliFor } from './helpers/cli.js';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { TestClock } from '@gatehouse/testing/clock';
 import { token } from '@gatehouse/testing/http';
@@ -22,19 +19,13 @@ interface Event {
   changes: Record<string, { before: unknown; after: unknown }> | null;
 }
 
-describe.each(STORE_KINDS)('gatehouse CLI visibility and audit filters (%s)', { timeout: 600_000 }, (kind) => {
+describe.each(HTTP_STORE_KINDS)('gatehouse CLI visibility and audit filters (%s)', { timeout: 600_000 }, (kind) => {
   let t: TestServer;
   let cli: (...args: string[]) => Promise<{ stdout: string; stderr: string }>;
   beforeAll(async () => {
     // The CLI runs on the real clock: the server's starts at the real time so its tokens are live for both.
     t = await startTestServer(kind, { clock: new TestClock(Date.now()) });
-    // Like cliFor, with a longer timeout: on a loaded machine one CLI start can take over 30 s.
-    const store = storeFlags(t.location);
-    cli = (...args) =>
-      promisify(execFile)(process.execPath, [BIN, ...store, ...args], {
-        env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY },
-        timeout: 120_000,
-      });
+    cli = cliFor(t);
   });
   afterAll(() => t.close());
 

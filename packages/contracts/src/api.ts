@@ -112,6 +112,9 @@ export const Self = Type.Union([
     name: Type.String(),
     scopes: Type.Array(Type.String()),
     environment: Type.String(),
+    act: Type.Optional(
+      Type.Unknown({ description: 'Of an exchanged token: who acts for this principal, nested (RFC 8693 §4.1)' }),
+    ),
   }),
   Type.Object({
     type: Type.Literal('customer'),
@@ -119,6 +122,9 @@ export const Self = Type.Union([
     name: Type.Union([Type.String(), Type.Null()]),
     fields: Type.Record(Type.String(), Type.Unknown()),
     environment: Type.String(),
+    act: Type.Optional(
+      Type.Unknown({ description: 'Of an exchanged token: who acts for this principal, nested (RFC 8693 §4.1)' }),
+    ),
   }),
   Type.Object({ type: Type.Literal('admin'), environment: Type.String() }),
 ]);

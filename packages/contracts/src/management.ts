@@ -122,6 +122,30 @@ export const IntegrationActions = Type.Object(
 export type IntegrationActions = Static<typeof IntegrationActions>;
 
 /** An integration (OAuth client). `scopes` are its Environment API scopes; `grants` cover every API. */
+/** Whether an integration may use the token-exchange grant (RFC 8693), and for which audiences. */
+export const TokenExchangeSetting = Type.Object(
+  {
+    enabled: Type.Boolean({ description: 'It may exchange tokens at /oauth/token (off by default)' }),
+    audiences: Type.Union(
+      [Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { maxItems: 100 }), Type.Null()],
+      { description: 'Audiences it may exchange for; null: any audience it holds grants on' },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type TokenExchangeSetting = Static<typeof TokenExchangeSetting>;
+
+/** Body field changing the token-exchange setting (`audiences` absent: unchanged). */
+export const TokenExchangeUpdate = Type.Object(
+  {
+    enabled: Type.Boolean(),
+    audiences: Type.Optional(
+      Type.Union([Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { maxItems: 100 }), Type.Null()]),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const Integration = Type.Object({
   id: Type.String(),
   client_id: Type.String(),
@@ -145,6 +169,7 @@ export const Integration = Type.Object({
   dpop_bound_access_tokens: Type.Boolean({
     description: 'Its token requests must carry a DPoP proof and its tokens are bound to that key (RFC 9449 §5.2)',
   }),
+  token_exchange: TokenExchangeSetting,
   warnings: Type.Array(Type.String(), {
     description: 'What an operator should look at, e.g. a read-only-named integration holding management scopes',
   }),
@@ -187,6 +212,7 @@ export const IntegrationCreate = Type.Object(
       Type.String({ minLength: 1, maxLength: 2000, description: 'https URL of its JWKS (RFC 7591 §2)' }),
     ),
     dpop_bound_access_tokens: Type.Optional(Type.Boolean()),
+    token_exchange: Type.Optional(TokenExchangeUpdate),
   },
   { additionalProperties: false },
 );
@@ -213,6 +239,7 @@ export const IntegrationUpdate = Type.Object(
     ),
     jwks_uri: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 2000 }), Type.Null()])),
     dpop_bound_access_tokens: Type.Optional(Type.Boolean()),
+    token_exchange: Type.Optional(TokenExchangeUpdate),
     keep_tokens: Type.Optional(
       Type.Boolean({
         description:

@@ -35,6 +35,9 @@ export const TokenResponse = Type.Object({
   }),
   expires_in: Type.Integer({ description: 'Seconds the returned token has left' }),
   scope: Type.String({ description: 'Space-separated scopes the token carries' }),
+  issued_token_type: Type.Optional(
+    Type.String({ description: 'Of a token exchange: the type of the issued token (RFC 8693 §2.2.1)' }),
+  ),
 });
 export type TokenResponse = Static<typeof TokenResponse>;
 
@@ -57,6 +60,13 @@ export const IntrospectionResponse = Type.Object({
       { description: 'Confirmation of a DPoP-bound token: the JWK SHA-256 thumbprint (RFC 9449 §6.2)' },
     ),
   ),
+  act: Type.Optional(
+    Type.Unknown({ description: 'Of an exchanged token: who acts for the subject, nested (RFC 8693 §4.1)' }),
+  ),
+  exchanged: Type.Optional(Type.Boolean({ description: 'True for a token issued by token exchange (RFC 8693)' })),
+  subject_type: Type.Optional(
+    Type.String({ description: 'Of an exchanged token: whom `sub` names, `integration` or `customer`' }),
+  ),
 });
 export type IntrospectionResponse = Static<typeof IntrospectionResponse>;
 
@@ -73,7 +83,23 @@ export interface AccessTokenClaims {
   environment: string;
   /** Present on DPoP-bound tokens: the SHA-256 JWK thumbprint of the proof key (RFC 9449 §6.1). */
   cnf?: { jkt: string };
+  /** Of an exchanged token: the acting party, nesting earlier actors (RFC 8693 §4.1). */
+  act?: ActClaim;
+  /** Of an exchanged token: whom `sub` names (a customer id or an integration's client_id). */
+  subject_type?: 'integration' | 'customer';
 }
 
+/** The `act` claim (RFC 8693 §4.1): the actor's `sub`, and the prior actor nested. */
+export interface ActClaim {
+  sub: string;
+  act?: ActClaim;
+}
+
+/** The grant type of token exchange (RFC 8693 §2.1). */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+/** Token type identifiers (RFC 8693 §3). */
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
+
 /** Grant types the token endpoint supports. */
-export const SUPPORTED_GRANT_TYPES = ['client_credentials'] as const;
+export const SUPPORTED_GRANT_TYPES = ['client_credentials', TOKEN_EXCHANGE_GRANT] as const;

@@ -53,7 +53,12 @@ export type { AssertionSigner } from './token-source/client-assertion.js';
 export { createDpopKey } from './dpop/dpop-key.js';
 export type { DpopKey } from './dpop/dpop-key.js';
 export { createTokenSource } from './token-source/create-token-source.js';
-export type { TokenSource, TokenSourceOptions } from './token-source/token-source-types.js';
+export type {
+  ExchangedToken,
+  ExchangeTokenOptions,
+  TokenSource,
+  TokenSourceOptions,
+} from './token-source/token-source-types.js';
 
 export { createAuthData } from './auth-data/create-auth-data.js';
 export type { AuthData, AuthDataLogger, AuthDataOptions, AuthDataProvider } from './auth-data/create-auth-data.js';
@@ -87,6 +92,7 @@ export type {
 /** Wire types of the Gatehouse APIs, re-exported so callers can name them. */
 export type {
   AccessTokenClaims,
+  ActClaim,
   Asset,
   Customer,
   OAuthErrorCode,

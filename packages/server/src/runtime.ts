@@ -35,6 +35,7 @@ import { applyThrottleChange, storeFailureCounter } from './throttle/store-failu
 import { redisFailureCounter } from './throttle/redis-failure-counter.js';
 import { AuditQueue } from './services/audit-queue.js';
 import { JwksFetcher } from './auth/jwks-fetcher.js';
+import { SubjectTokens } from './tokens/subject-token.js';
 import { VerificationGate } from './throttle/verification-gate.js';
 import { storeLastUsedWriter, UsageLedger } from './services/usage-ledger.js';
 
@@ -50,6 +51,8 @@ export interface Runtime {
   readonly revocations: RevocationList;
   readonly verifier: BearerVerifier;
   readonly customerTokens: CustomerTokens;
+  /** Subject and actor tokens of the token-exchange grant (RFC 8693). */
+  readonly subjectTokens: SubjectTokens;
   readonly metrics: Metrics;
   /** Throttling of failed client authentications and sign-ins, counted across nodes (store or Redis). */
   readonly throttle: Throttle;
@@ -147,6 +150,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     const verifier = new BearerVerifier(ctx, keys, directory, revocations, customerTokens, (result) =>
       metrics.verifications.inc({ result }),
     );
+    const subjectTokens = new SubjectTokens(ctx, keys, directory, revocations, customerTokens);
     const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
     const counter = redis ? redisFailureCounter(redis, config.redisPrefix, ctx.clock) : storeFailureCounter(ctx);
     const throttle = new Throttle(new LocalWindows(ctx.clock), counter, ctx.clock);
@@ -181,6 +185,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       revocations,
       verifier,
       customerTokens,
+      subjectTokens,
       metrics,
       throttle,
       redis,

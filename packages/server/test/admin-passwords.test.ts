@@ -3,18 +3,17 @@
  * creation (OWASP ASVS 5.0 V6.2) with the estimator's advice, never echoing the password, through
  * the service and through `gatehouse admin create`.
  */
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../src/context.js';
 import { createAdmin } from '../src/services/admins.js';
-import { MASTER_KEY, STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { signIn } from './management-helpers.js';
+import { runCli, storeFlags } from '../../cli/test/helpers/cli.js';
 
 const WEAK = ['passwordpassword', '123456789012', 'aaaaaaaaaaaa', 'Password1234', 'qwertyuiopas', 'grace@example.com1'];
 
-describe.each(STORE_KINDS)('G-75 console password strength (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('G-75 console password strength (%s)', (kind) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(kind);
@@ -39,23 +38,12 @@ describe.each(STORE_KINDS)('G-75 console password strength (%s)', (kind) => {
   });
 
   it('G-75 `gatehouse admin create` refuses an easily guessed password with advice and a non-zero exit, never echoing it', async () => {
-    const bin = fileURLToPath(new URL('../../cli/bin/gatehouse.mjs', import.meta.url));
-    const store = t.location.databaseUrl
-      ? [
-          '--database-url',
-          `${t.location.databaseUrl}?options=${encodeURIComponent(`-c search_path=${t.location.pgSchema}`)}`,
-        ]
-      : ['--data', t.location.dataDir];
-    const result = await new Promise<{ code: number; out: string }>((resolve) => {
-      const child = execFile(
-        process.execPath,
-        [bin, ...store, 'admin', 'create', '--email', 'hopper@example.com', '--password-stdin'],
-        { env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY }, timeout: 30_000 },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
-      );
-      child.stdin!.end('passwordpassword\n');
-    });
+    // The CLI in-process (packages/cli/test/helpers/cli.ts), with the password piped in.
+    const ran = await runCli(
+      [...storeFlags(t.location), 'admin', 'create', '--email', 'hopper@example.com', '--password-stdin'],
+      { stdin: 'passwordpassword\n' },
+    );
+    const result = { code: ran.code, out: ran.stdout + ran.stderr };
     expect(result.code).not.toBe(0);
     expect(result.out).toMatch(/too easy to guess/);
     expect(result.out).not.toContain('passwordpassword');

@@ -6,7 +6,7 @@
  * environment's API is 404 (SECURITY.md E-53); bad input is 400 naming the field, never 5xx.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { basic, postForm, token } from '@gatehouse/testing/http';
 import { accessToken, call, createTestAdmin, session, type Caller } from './management-helpers.js';
@@ -16,7 +16,7 @@ import { createEnvironment } from '../src/services/environments.js';
 const AUD = 'https://invoices.example';
 const enc = encodeURIComponent(AUD);
 
-describe.each(STORE_KINDS)('API management (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('API management (%s)', (kind) => {
   let t: TestServer;
   let admin: Caller;
   const as = (method: string, path: string, body?: unknown) =>

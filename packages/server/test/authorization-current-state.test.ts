@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presetScopes } from '@gatehouse/contracts';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
 import { accessToken, call } from './management-helpers.js';
@@ -16,7 +16,7 @@ import { createApi } from '../src/services/apis.js';
 
 type Creds = { client_id: string; client_secret: string; id: string };
 
-describe.each(STORE_KINDS)('authorization on current state (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('authorization on current state (%s)', (kind) => {
   let t: TestServer;
   const api = (bearer: string, method: string, path: string, body?: unknown) =>
     call(t, { bearer }, method, `/environments/default${path}`, body);

@@ -4,11 +4,11 @@
  * answers RFC 6749 §4.1.2.1 `unsupported_response_type` without redirecting anywhere.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request } from '@gatehouse/testing/http';
 
-describe.each(STORE_KINDS)('authorization endpoint (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('authorization endpoint (%s)', (kind) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(kind);

@@ -5,12 +5,12 @@
 import { createHmac, createPublicKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, decodeProtectedHeader, generateKeyPair } from 'jose';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request, token } from '@gatehouse/testing/http';
 import { claims, raw, signOwn, swapPayload } from '@gatehouse/testing/forge';
 
-describe.each(STORE_KINDS)('bearer tokens at the Environment API (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('bearer tokens at the Environment API (%s)', (kind) => {
   let t: TestServer;
   let good: string;
   let client: { client_id: string; client_secret: string };

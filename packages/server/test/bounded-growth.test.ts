@@ -12,7 +12,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { postForm, request, token, type Res } from '@gatehouse/testing/http';
 
@@ -49,7 +49,7 @@ function unknownIssuerToken(iss: string): string {
   return `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ iss, id: 'c', exp: 4_000_000_000 })}.${randomBytes(32).toString('base64url')}`;
 }
 
-describe.each(STORE_KINDS)('H-76 bounded growth (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('H-76 bounded growth (%s)', (kind) => {
   let t: TestServer;
   let honest: { client_id: string; client_secret: string };
 

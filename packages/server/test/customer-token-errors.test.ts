@@ -9,11 +9,11 @@ import jwt from 'jsonwebtoken';
 import { SignJWT, type JWTPayload } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
 import { addPublicKey, createEnvironmentSecret } from '../src/services/credentials.js';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request } from '@gatehouse/testing/http';
 
-describe.each(STORE_KINDS)('specific customer-token errors (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('specific customer-token errors (%s)', (kind) => {
   let t: TestServer;
   let key: string;
   let secret: string;

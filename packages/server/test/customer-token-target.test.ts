@@ -10,11 +10,11 @@ import { SignJWT } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
 import { createEnvironment } from '../src/services/environments.js';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request } from '@gatehouse/testing/http';
 
-describe.each(STORE_KINDS)('H-81 customer token audience and type (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('H-81 customer token audience and type (%s)', (kind) => {
   let t: TestServer;
   let key: string;
   let secret: string;

@@ -14,11 +14,11 @@ import {
   rotateEnvironmentSecret,
 } from '../src/services/credentials.js';
 import { createEnvironment, updateEnvironment } from '../src/services/environments.js';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request, token } from '@gatehouse/testing/http';
 
-describe.each(STORE_KINDS)('customer tokens (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('customer tokens (%s)', (kind) => {
   let t: TestServer;
   let key: string;
   let secret: string;

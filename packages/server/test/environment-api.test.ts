@@ -3,11 +3,11 @@
  * (docs/security.md E-54, E-55), pagination, downscoped tokens, and the OpenAPI document.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request, token } from '@gatehouse/testing/http';
 
-describe.each(STORE_KINDS)('Environment API (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('Environment API (%s)', (kind) => {
   let t: TestServer;
   const api = (path: string) => `${t.url}/api/v1/environments/default${path}`;
   const call = (tok: string, method: string, path: string, body?: unknown) =>
@@ -24,7 +24,7 @@ describe.each(STORE_KINDS)('Environment API (%s)', (kind) => {
   });
   afterAll(() => t.close());
 
-  it("scenario: read-only reads media and projects but cannot write; A's project is invisible to B", async () => {
+  it("E-54 scenario: read-only reads media and projects but cannot write; A's project is invisible to B", async () => {
     const readOnly = await tokenFor(await t.integration({ preset: 'read-only' }));
     const a = await tokenFor(await t.integration({ preset: 'all-permissions' }));
     const b = await tokenFor(await t.integration({ preset: 'all-permissions' }));

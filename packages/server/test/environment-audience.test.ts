@@ -11,11 +11,11 @@ import { openContext } from '../src/runtime.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironment } from '../src/services/environments.js';
 import { createApi } from '../src/services/apis.js';
-import { MASTER_KEY, STORE_KINDS, newStoreLocation, type StoreLocation } from '@gatehouse/testing/stores';
+import { MASTER_KEY, HTTP_STORE_KINDS, newStoreLocation, type StoreLocation } from '@gatehouse/testing/stores';
 import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request, token } from '@gatehouse/testing/http';
 
-describe.each(STORE_KINDS)('Environment API audience (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('Environment API audience (%s)', (kind) => {
   const running: TestServer[] = [];
   let location: StoreLocation | undefined;
   afterEach(async () => {

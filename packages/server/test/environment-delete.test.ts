@@ -4,7 +4,7 @@
  * the last environment; bad input is 400, never 5xx.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { basic, postForm, token } from '@gatehouse/testing/http';
 import { accessToken, call, createTestAdmin, session, type Caller } from './management-helpers.js';
@@ -12,7 +12,7 @@ import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironment } from '../src/services/environments.js';
 import { deleteEnvironment } from '../src/services/environment-removal.js';
 
-describe.each(STORE_KINDS)('environment deletion (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('environment deletion (%s)', (kind) => {
   let t: TestServer;
   let admin: Caller;
   const as = (method: string, path: string, body?: unknown) => call(t, admin, method, path, body);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { basic, postForm, postJson, request, type Res } from '@gatehouse/testing/http';
 import { accessToken, call, createTestAdmin, session, signIn, type ConsoleSession } from './management-helpers.js';
@@ -36,7 +36,7 @@ function expect400(res: Res): void {
   expect(typeof res.body.error_description).toBe('string');
 }
 
-describe.each(STORE_KINDS)('hostile input (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('hostile input (%s)', (kind) => {
   let t: TestServer;
   let client: { client_id: string; client_secret: string };
   let bearer: string;

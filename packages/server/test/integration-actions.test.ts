@@ -6,7 +6,7 @@
  * content-only (read-only) and a key-only integration (#18, #19; docs/security.md J-91).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { testKey } from '@gatehouse/testing/assertion';
 import { CONTENT_SCOPES } from '@gatehouse/contracts';
@@ -33,7 +33,7 @@ const EXPECTED: Record<string, Record<Kind, Action[]>> = {
   viewer: { strong: [], content: [], 'key-only': [] },
 };
 
-describe.each(STORE_KINDS)('integration actions (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('integration actions (%s)', (kind) => {
   let t: TestServer;
   const callers: Record<string, ConsoleSession> = {};
 

@@ -9,12 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../src/context.js';
 import { createIntegration } from '../src/services/integrations.js';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { postForm } from '@gatehouse/testing/http';
 import { assertion, assertionForm, testKey, type TestKey } from '@gatehouse/testing/assertion';
 
-describe.each(STORE_KINDS)('jwks_uri (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('jwks_uri (%s)', (kind) => {
   let t: TestServer;
   let key: TestKey;
   let jwks: Server;

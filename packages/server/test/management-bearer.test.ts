@@ -5,14 +5,14 @@
  * (docs/security.md E-53), and console-only operations are 403.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request, token } from '@gatehouse/testing/http';
 import { accessToken, call } from './management-helpers.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironment } from '../src/services/environments.js';
 
-describe.each(STORE_KINDS)('management API with bearer tokens (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('management API with bearer tokens (%s)', (kind) => {
   let t: TestServer;
   let all: string;
   let readOnly: string;

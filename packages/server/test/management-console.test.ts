@@ -4,14 +4,14 @@
  * E-55); reads never carry secrets or hashes (F-62); the OpenAPI document lists every route.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request, token } from '@gatehouse/testing/http';
 import { call, createTestAdmin, session, type Caller } from './management-helpers.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { rotateSigningKey } from '../src/keys/signing-keys.js';
 
-describe.each(STORE_KINDS)('management API with a console session (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('management API with a console session (%s)', (kind) => {
   let t: TestServer;
   let admin: Caller;
   const as = (method: string, path: string, body?: unknown) => call(t, admin, method, path, body);

@@ -3,16 +3,15 @@
  * state-changing requests, expiry on the injected clock, sign-out, and throttled failures that
  * don't tell a wrong password from an unknown email.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MASTER_KEY, STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request } from '@gatehouse/testing/http';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, call, createTestAdmin, session, signIn } from './management-helpers.js';
+import { runCli, storeFlags } from '../../cli/test/helpers/cli.js';
 
-describe.each(STORE_KINDS)('console sessions (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('console sessions (%s)', (kind) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(kind);
@@ -137,24 +136,9 @@ describe.each(STORE_KINDS)('console sessions (%s)', (kind) => {
   });
 
   it('`gatehouse admin create --password-stdin` makes an administrator who can sign in', async () => {
-    const bin = fileURLToPath(new URL('../../cli/bin/gatehouse.mjs', import.meta.url));
-    const store = t.location.databaseUrl
-      ? [
-          '--database-url',
-          `${t.location.databaseUrl}?options=${encodeURIComponent(`-c search_path=${t.location.pgSchema}`)}`,
-        ]
-      : ['--data', t.location.dataDir];
+    // The CLI in-process (packages/cli/test/helpers/cli.ts), with the password piped in.
     const run = (password: string, ...args: string[]) =>
-      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        const child = execFile(
-          process.execPath,
-          [bin, ...store, 'admin', 'create', ...args],
-          { env: { ...process.env, GATEHOUSE_MASTER_KEY: MASTER_KEY }, timeout: 30_000 },
-          (err, stdout, stderr) =>
-            resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-        );
-        child.stdin!.end(password);
-      });
+      runCli([...storeFlags(t.location), 'admin', 'create', ...args], { stdin: password });
     const ok = await run('a long enough passphrase\n', '--email', 'grace@example.com', '--password-stdin', '--json');
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ email: 'grace@example.com' });

@@ -4,12 +4,12 @@
  * read on current state: a removed member loses access on its next request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 import { member } from './member-helpers.js';
 
-describe.each(STORE_KINDS)('J-90 members see only their environments (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('J-90 members see only their environments (%s)', (kind) => {
   let t: TestServer;
   let operator: ConsoleSession;
   let owner: ConsoleSession;

@@ -4,12 +4,12 @@
  * the audit log names the member.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 import { member } from './member-helpers.js';
 
-describe.each(STORE_KINDS)('J-91 roles (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('J-91 roles (%s)', (kind) => {
   let t: TestServer;
   let operator: ConsoleSession;
   let owner: ConsoleSession;

@@ -6,13 +6,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
 import { metricsAuthorized } from '../src/metrics-endpoint.js';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { capturedLogs, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request } from '@gatehouse/testing/http';
 
 const TOKEN = 'h84-metrics-token-0123456789';
 
-describe.each(STORE_KINDS)('H-84 /metrics access (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('H-84 /metrics access (%s)', (kind) => {
   let t: TestServer | undefined;
   afterEach(async () => {
     await t?.close();

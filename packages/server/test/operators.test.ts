@@ -4,7 +4,7 @@
  * end). Both stores.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request } from '@gatehouse/testing/http';
 import {
@@ -28,7 +28,7 @@ function changePassword(s: ConsoleSession, t: TestServer, body: Record<string, s
   });
 }
 
-describe.each(STORE_KINDS)('operator accounts (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('operator accounts (%s)', (kind) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(kind);

@@ -4,7 +4,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { accessToken, call, createTestAdmin, session, type Caller } from './management-helpers.js';
 import { CLI_ACTOR } from '../src/context.js';
@@ -14,7 +14,7 @@ import { addPublicKey, getCredentials } from '../src/services/credentials.js';
 const pem = () =>
   generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
 
-describe.each(STORE_KINDS)('public key removal (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('public key removal (%s)', (kind) => {
   let t: TestServer;
   let admin: Caller;
   beforeAll(async () => {

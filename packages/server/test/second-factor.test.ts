@@ -6,7 +6,7 @@
  */
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request } from '@gatehouse/testing/http';
 import {
@@ -71,7 +71,7 @@ async function challenge(t: TestServer, email = ADMIN_EMAIL): Promise<string> {
   return String(res.body.challenge);
 }
 
-describe.each(STORE_KINDS)('TOTP second factor (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('TOTP second factor (%s)', (kind) => {
   let t: TestServer;
   let secret: string;
   let recovery: string[];

@@ -5,12 +5,12 @@
  * explicit POST, once).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
 import { accessToken, call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 
-describe.each(STORE_KINDS)('H-82 security headers and secrets (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('H-82 security headers and secrets (%s)', (kind) => {
   let t: TestServer;
   let admin: ConsoleSession;
   let client: { client_id: string; client_secret: string };

@@ -5,7 +5,7 @@
  * operators only, and are refused to members; a member has a profile.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import type { TestServer } from '@gatehouse/testing/server';
 import { request } from '@gatehouse/testing/http';
 import { loginAtIdp, type TestIdp } from '@gatehouse/testing/oidc-idp';
@@ -13,7 +13,7 @@ import { startWithIdp } from '@gatehouse/testing/sso-server';
 import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 import { invite, member } from './member-helpers.js';
 
-describe.each(STORE_KINDS)('sign-in factors of members (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('sign-in factors of members (%s)', (kind) => {
   let t: TestServer;
   let idp: TestIdp;
   let operator: ConsoleSession;

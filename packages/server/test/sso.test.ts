@@ -5,7 +5,7 @@
  * an unverified email, an unknown email, a disallowed domain: refused, and no session.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request } from '@gatehouse/testing/http';
 import { loginAtIdp, startIdp, type TestIdp } from '@gatehouse/testing/oidc-idp';
@@ -14,7 +14,7 @@ import { createTestAdmin, signIn } from './management-helpers.js';
 
 const CALLBACK = `${ISSUER}/api/v1/session/sso/callback`;
 
-describe.each(STORE_KINDS)('console single sign-on (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('console single sign-on (%s)', (kind) => {
   let t: TestServer;
   let idp: TestIdp;
   beforeAll(async () => {

@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../src/context.js';
 import { rotateSecret, updateIntegration, deleteIntegration } from '../src/services/integrations.js';
 import { generateClientId, generateTimeOrderedId, verifySecret, hashSecret } from '../src/services/secrets.js';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { basic, postForm, token } from '@gatehouse/testing/http';
 import { persisted } from '@gatehouse/testing/persisted';
 
-describe.each(STORE_KINDS)('token endpoint client authentication (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('token endpoint client authentication (%s)', (kind) => {
   let t: TestServer;
   let c: { client_id: string; client_secret: string };
   beforeAll(async () => {

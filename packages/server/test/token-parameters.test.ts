@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
 import { createApi } from '../src/services/apis.js';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { basic, postForm, postJson, request, token } from '@gatehouse/testing/http';
 import { persisted } from '@gatehouse/testing/persisted';
 
-describe.each(STORE_KINDS)('token endpoint parameters (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('token endpoint parameters (%s)', (kind) => {
   let t: TestServer;
   let ro: { client_id: string; client_secret: string };
   let auth: Record<string, string>;

@@ -6,7 +6,7 @@
  * actor, target and time, with a 400 naming the bad parameter; validation messages name the field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { token } from '@gatehouse/testing/http';
 import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
@@ -19,7 +19,7 @@ interface Event {
   changes: Record<string, { before: unknown; after: unknown }> | null;
 }
 
-describe.each(STORE_KINDS)('integration visibility and the filtered audit log (%s)', (kind) => {
+describe.each(HTTP_STORE_KINDS)('integration visibility and the filtered audit log (%s)', (kind) => {
   let t: TestServer;
   let s: ConsoleSession;
   const api = (method: string, path: string, body?: unknown) =>

@@ -13,8 +13,17 @@ export function storeVariantsLine(env: NodeJS.ProcessEnv = process.env): string 
   return `stores: sqlite ✓, ${variant('postgresql', 'GATEHOUSE_TEST_DATABASE_URL')}, ${variant('redis', 'GATEHOUSE_TEST_REDIS_URL')}`;
 }
 
-/** Prints the line before the run; the returned teardown prints it again after. */
+/**
+ * Set once this run has printed the line: the root config and each project run the setup, each
+ * loading this module anew (issue #24), so the mark lives on the process.
+ */
+const REPORTED = Symbol.for('gatehouse.test.storesReported');
+const marks = globalThis as { [REPORTED]?: boolean };
+
+/** Prints the line before the run; the returned teardown prints it again after. Once per run, however many projects. */
 export default function setup(): () => void {
+  if (marks[REPORTED]) return () => {};
+  marks[REPORTED] = true;
   const line = storeVariantsLine();
   process.stdout.write(`\n${line}\n\n`);
   return () => {

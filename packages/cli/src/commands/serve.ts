@@ -10,7 +10,7 @@ import {
   superviseWorkers,
   type Config,
 } from '@gatehouse/server';
-import { configFor } from '../io.js';
+import { configFor, ioOf } from '../io.js';
 
 interface ServeOptions {
   host?: string;
@@ -33,7 +33,7 @@ export function serveCommand(root: Command): void {
         ...(opts.host && { host: opts.host }),
         ...(opts.port && { port: Number(opts.port) }),
       });
-      const workers = workerCount(opts.workers ?? process.env.GATEHOUSE_WORKERS);
+      const workers = workerCount(opts.workers ?? ioOf(cmd).env.GATEHOUSE_WORKERS);
       if (workers > 1 && cluster.isPrimary) {
         // Migrate and create the default environment and first key once, before the workers race.
         const ctx = await openContext(config);
@@ -44,7 +44,7 @@ export function serveCommand(root: Command): void {
         }
         superviseWorkers({
           workers,
-          onListening: (port) => process.stderr.write(nextSteps(config, `http://${config.host}:${port}`, workers)),
+          onListening: (port) => ioOf(cmd).stderr.write(nextSteps(config, `http://${config.host}:${port}`, workers)),
         });
         return;
       }
@@ -57,7 +57,7 @@ export function serveCommand(root: Command): void {
         throw err;
       });
       closeOnSignals(server);
-      if (cluster.isPrimary) process.stderr.write(nextSteps(config, server.url, 1));
+      if (cluster.isPrimary) ioOf(cmd).stderr.write(nextSteps(config, server.url, 1));
     });
 }
 

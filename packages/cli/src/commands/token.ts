@@ -1,6 +1,6 @@
 /** `gatehouse token`: trade client credentials for an access token at a running server. */
 import type { Command } from 'commander';
-import { output } from '../io.js';
+import { ioOf, output } from '../io.js';
 
 export function tokenCommand(root: Command): void {
   root
@@ -16,7 +16,7 @@ export function tokenCommand(root: Command): void {
         opts: { clientId: string; clientSecret: string; audience?: string; scope?: string; issuer?: string },
         cmd: Command,
       ) => {
-        const issuer = (opts.issuer ?? process.env.GATEHOUSE_ISSUER ?? 'http://127.0.0.1:4000').replace(/\/$/, '');
+        const issuer = (opts.issuer ?? ioOf(cmd).env.GATEHOUSE_ISSUER ?? 'http://127.0.0.1:4000').replace(/\/$/, '');
         const body = new URLSearchParams({ grant_type: 'client_credentials' });
         if (opts.audience) body.set('audience', opts.audience);
         if (opts.scope) body.set('scope', opts.scope);

@@ -44,8 +44,18 @@ export interface AuthDataLogger {
  * ```
  */
 export interface AuthDataOptions {
-  /** Source of the token to hand out: use a read-only integration. */
-  tokenSource: Pick<TokenSource, 'getToken'>;
+  /**
+   * Source of the token to hand out: a read-only integration's; or, with `exchange`, the back
+   * end's own source (its integration needs token exchange enabled).
+   */
+  tokenSource: Pick<TokenSource, 'getToken'> & Partial<Pick<TokenSource, 'exchangeToken'>>;
+  /**
+   * Hand out a down-scoped token exchanged (RFC 8693) from the back end's own token instead of the
+   * source's token itself: `true` asks for the `allowScopes` list (default
+   * {@link FRONT_END_SCOPES}); `{ scope }` names the scopes (required when `allowScopes` is a
+   * predicate). The exchanged token is still checked against `allowScopes`. Default: off.
+   */
+  exchange?: boolean | { scope: string | readonly string[] };
   /** API base URL for the front end, or a function of the token's claims (e.g. its `environment`). */
   apiUrl: string | ((claims: JWTPayload) => string);
   /** Scopes the token may hold: a list or a predicate. Default: {@link FRONT_END_SCOPES} (`projects:read media:read fonts:read`). */
@@ -84,6 +94,8 @@ export interface AuthDataProvider {
  * The adapters answer 200 `{success:true, token, apiURL}` or, on any failure, 500
  * `{success:false}` (no token in the body) and log why through `logger`, never logging the token.
  * Both answers carry `Cache-Control: no-store`. Put your own authentication in front of the route.
+ * With `exchange`, the token handed out is exchanged (RFC 8693) from the source's own token down
+ * to the allowed scopes, so no second, read-only integration is needed.
  *
  * @example
  * ```ts
@@ -100,9 +112,17 @@ export function createAuthData(options: AuthDataOptions): AuthDataProvider {
     throw new ArgumentError('apiUrl must be a string or a function');
   const allow = options.allowScopes ?? FRONT_END_SCOPES;
   const logger = options.logger ?? console;
+  const exchangeScope = exchangeScopeOf(options.exchange, allow);
+  const source = options.tokenSource;
+  if (exchangeScope !== undefined && typeof source.exchangeToken !== 'function')
+    throw new ArgumentError('exchange needs a tokenSource with exchangeToken() (createTokenSource)');
 
   const get = async (): Promise<AuthData> => {
-    const token = await options.tokenSource.getToken();
+    const own = await source.getToken();
+    const token =
+      exchangeScope === undefined
+        ? own
+        : (await source.exchangeToken!({ subjectToken: own, scope: exchangeScope })).access_token;
     const claims = checkTokenScopes(token, allow);
     const apiURL = typeof options.apiUrl === 'function' ? options.apiUrl(claims) : options.apiUrl;
     return { success: true, token, apiURL };
@@ -114,4 +134,18 @@ export function createAuthData(options: AuthDataOptions): AuthDataProvider {
     express: () => expressHandler(get, logger),
     hono: () => honoHandler(get, logger),
   };
+}
+
+/**
+ * The scopes to exchange for, or undefined without `exchange`.
+ * @throws {@link ArgumentError} for `exchange: true` beside a predicate `allowScopes`.
+ */
+function exchangeScopeOf(
+  exchange: AuthDataOptions['exchange'],
+  allow: ScopeAllowance,
+): string | readonly string[] | undefined {
+  if (exchange === undefined || exchange === false) return undefined;
+  if (exchange !== true) return exchange.scope;
+  if (typeof allow === 'function') throw new ArgumentError('exchange: name the scopes when allowScopes is a predicate');
+  return allow;
 }

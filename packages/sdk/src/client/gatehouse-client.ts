@@ -6,7 +6,7 @@ import type { Self } from '@gatehouse/contracts';
 import { ArgumentError } from '../errors/gatehouse-error.js';
 import { isAbsoluteUrl } from '../util/http.js';
 import type { FetchLike } from '../types.js';
-import type { TokenSource } from '../token-source/token-source-types.js';
+import type { ExchangedToken, ExchangeTokenOptions, TokenSource } from '../token-source/token-source-types.js';
 import { createApiRequester, type ApiRequester } from './api-request.js';
 import { resourceApis, type AssetsApi, type CustomersApi, type OutputsApi, type ProjectsApi } from './resources.js';
 
@@ -28,7 +28,7 @@ export interface GatehouseClientOptions {
    * are DPoP-bound (`dpop: true`), each call sends `Authorization: DPoP <token>` and a fresh proof.
    */
   tokenSource?: Pick<TokenSource, 'getToken'> &
-    Partial<Pick<TokenSource, 'invalidate' | 'getTokenResponse' | 'dpopProof'>>;
+    Partial<Pick<TokenSource, 'invalidate' | 'getTokenResponse' | 'dpopProof' | 'exchangeToken'>>;
   /** Default environment slug of resource calls (each call may pass its own). */
   environment?: string;
   fetch?: FetchLike;
@@ -61,6 +61,7 @@ export class GatehouseClient {
   /** `/customers`: list, get, update, delete (admin customer tokens). */
   readonly customers: CustomersApi;
   readonly #request: ApiRequester;
+  readonly #exchange: TokenSource['exchangeToken'] | undefined;
 
   /** @throws {@link ArgumentError} without `baseUrl`, or with both or neither of `token` and `tokenSource`. */
   constructor(options: GatehouseClientOptions) {
@@ -70,6 +71,7 @@ export class GatehouseClient {
       throw new ArgumentError('pass exactly one of token or tokenSource');
     }
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#exchange = options.tokenSource?.exchangeToken?.bind(options.tokenSource);
     this.#request = createApiRequester({
       baseUrl: options.baseUrl,
       token,
@@ -95,5 +97,19 @@ export class GatehouseClient {
    */
   self(): Promise<Self> {
     return this.#request<Self>({ method: 'GET', path: '/api/v1/self' });
+  }
+
+  /**
+   * Exchanges a token (RFC 8693) through this client's token source ({@link TokenSource.exchangeToken}).
+   * @throws {@link ArgumentError} when the client was built with a fixed `token`, not a token source.
+   *
+   * @example
+   * ```ts
+   * const forUser = await client.exchangeToken({ subjectToken: customerJwt, subjectTokenType: 'jwt', scope: 'projects:read' });
+   * ```
+   */
+  exchangeToken(options: ExchangeTokenOptions): Promise<ExchangedToken> {
+    if (!this.#exchange) return Promise.reject(new ArgumentError('exchangeToken needs a tokenSource that exchanges'));
+    return this.#exchange(options);
   }
 }

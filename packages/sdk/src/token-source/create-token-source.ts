@@ -13,7 +13,9 @@ import { discoverAuthorizationServer } from './discover.js';
 import { requestToken, type TokenRequest } from './request-token.js';
 import { isStoredToken, tokenStoreKey } from './store-key.js';
 import { createMemoryTokenStore, type StoredToken } from './token-store.js';
-import type { TokenSource, TokenSourceOptions } from './token-source-types.js';
+import type { ExchangedToken, ExchangeTokenOptions, TokenSource, TokenSourceOptions } from './token-source-types.js';
+
+const TOKEN_TYPE_PREFIX = 'urn:ietf:params:oauth:token-type:';
 
 /** After a failed refresh ahead of expiry, the current token is served this long before the next try. */
 const REFRESH_RETRY_PAUSE_MS = 30_000;
@@ -176,7 +178,57 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
     return load();
   }
 
+  /** One token exchange (RFC 8693 §2.1) as this client, with retries; nothing stored. */
+  async function exchangeToken(exchange: ExchangeTokenOptions): Promise<ExchangedToken> {
+    const subjectToken = requireString(exchange.subjectToken, 'subjectToken');
+    const type = exchange.subjectTokenType ?? 'access_token';
+    const exchangeScope = exchange.scope === undefined ? undefined : normalizeScope(exchange.scope) || undefined;
+    const { tokenEndpoint: url, issuer: aud } = await tokenEndpoint();
+    const sign =
+      signer === undefined
+        ? undefined
+        : () =>
+            clientAssertion(signer, clientId, aud, clock(), {
+              ...(options.alg && { alg: options.alg }),
+              ...(kid && { kid }),
+            });
+    const token = await withRetry(
+      () =>
+        requestToken(
+          url,
+          {
+            ...request,
+            audience: exchange.audience,
+            scope: exchangeScope,
+            assertion: sign,
+            grant: {
+              grantType: 'urn:ietf:params:oauth:grant-type:token-exchange',
+              params: {
+                subject_token: subjectToken,
+                subject_token_type: type.includes(':') ? type : `${TOKEN_TYPE_PREFIX}${type}`,
+                ...(exchange.actorToken !== undefined && {
+                  actor_token: exchange.actorToken,
+                  actor_token_type: `${TOKEN_TYPE_PREFIX}access_token`,
+                }),
+              },
+            },
+          },
+          { fetch: fetchImpl, clock, timeout },
+        ),
+      retry,
+      retryDeps,
+    );
+    return {
+      access_token: token.access_token,
+      token_type: token.token_type,
+      expires_in: Math.max(0, Math.floor((token.expires_at - clock()) / 1000)),
+      scope: token.scope,
+      issued_token_type: token.issued_token_type ?? `${TOKEN_TYPE_PREFIX}access_token`,
+    };
+  }
+
   return {
+    exchangeToken,
     getToken: async () => (await entry()).token.access_token,
     getTokenResponse: async () => {
       const { token } = await entry();

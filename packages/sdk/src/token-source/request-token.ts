@@ -38,6 +38,8 @@ export interface TokenRequest {
   dpopProof?: ((htm: string, htu: string) => Promise<string>) | undefined;
   audience?: string | undefined;
   scope?: string | undefined;
+  /** Another grant than `client_credentials` (token exchange, RFC 8693) and its own parameters. */
+  grant?: { grantType: string; params: Readonly<Record<string, string>> } | undefined;
 }
 
 /** Dependencies of one token request. */
@@ -68,7 +70,7 @@ function secondsLeft(body: Record<string, unknown>, accessToken: string, nowMs: 
 }
 
 /**
- * POSTs `grant_type=client_credentials` to `endpoint` and returns the token as stored. With a
+ * POSTs `grant_type=client_credentials` (or `request.grant`'s) to `endpoint` and returns the token as stored. With a
  * DPoP proof the answer must be a DPoP-bound token (RFC 9449 §5): a Bearer one is refused.
  *
  * @throws {@link OAuthError} with the §5.2 `error` on a non-200 answer (`retryAfter` from
@@ -80,7 +82,8 @@ export async function requestToken(
   request: TokenRequest,
   deps: TokenRequestDeps,
 ): Promise<StoredToken> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials' });
+  const form = new URLSearchParams({ grant_type: request.grant?.grantType ?? 'client_credentials' });
+  for (const [name, value] of Object.entries(request.grant?.params ?? {})) form.set(name, value);
   const headers: Record<string, string> = {
     accept: 'application/json',
     'content-type': 'application/x-www-form-urlencoded',
@@ -131,5 +134,6 @@ export async function requestToken(
     token_type: request.dpopProof === undefined ? 'Bearer' : 'DPoP',
     scope: stringField(body, 'scope') ?? request.scope ?? '',
     expires_at: sentAt + Math.floor(secondsLeft(body, accessToken, sentAt) * 1000),
+    ...(typeof body['issued_token_type'] === 'string' && { issued_token_type: body['issued_token_type'] }),
   };
 }

@@ -83,4 +83,38 @@ export interface TokenSource {
    * `Authorization: DPoP <token>`.
    */
   dpopProof?(htm: string, htu: string, accessToken?: string): Promise<string>;
+  /**
+   * Exchanges `subjectToken` for a token acting for its subject (RFC 8693 token exchange), as this
+   * source's client (which must have token exchange enabled). Not cached here: the server answers
+   * the same token for the same subject token, audience and scopes.
+   * @throws {@link OAuthError} (`unauthorized_client`, `invalid_grant`, `invalid_scope`,
+   *   `invalid_target`, `invalid_request`), {@link NetworkError}, {@link InvalidResponseError}.
+   */
+  exchangeToken(options: ExchangeTokenOptions): Promise<ExchangedToken>;
+}
+
+/**
+ * What {@link TokenSource.exchangeToken} exchanges.
+ *
+ * @example
+ * ```ts
+ * const { access_token } = await source.exchangeToken({ subjectToken: customerJwt, subjectTokenType: 'jwt', audience: 'https://orders.example', scope: 'orders:read' });
+ * ```
+ */
+export interface ExchangeTokenOptions {
+  /** The token to act for: a Gatehouse access token, or a customer token your back end signed. */
+  subjectToken: string;
+  /** `access_token` (default) or `jwt` (a customer token), or a full RFC 8693 §3 type URI. */
+  subjectTokenType?: 'access_token' | 'jwt' | (string & {});
+  /** API the new token is for; absent means the Environment API. */
+  audience?: string;
+  /** Scopes to ask for (space-separated or a list); absent means all the subject and the client share. */
+  scope?: string | readonly string[];
+  /** This client's own token, proving who acts (`actor_token`, RFC 8693 §2.1). */
+  actorToken?: string;
+}
+
+/** An exchanged token as RFC 8693 §2.2.1 answers it; `expires_in` in seconds. */
+export interface ExchangedToken extends TokenResponse {
+  issued_token_type: string;
 }

@@ -21,6 +21,8 @@ export interface StoredToken {
   scope: string;
   /** Expiry, milliseconds since the Unix epoch. */
   expires_at: number;
+  /** Of an exchanged token: the type the server issued (RFC 8693 §2.2.1). */
+  issued_token_type?: string;
 }
 
 /**

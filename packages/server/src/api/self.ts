@@ -20,7 +20,14 @@ export function selfRoute(app: FastifyInstance, rt: Runtime): void {
     async (request) => {
       const p = bearerPrincipal(request);
       if (p.type === 'customer')
-        return { type: 'customer', id: p.customerId, name: p.name, fields: p.fields, environment: p.environment };
+        return {
+          type: 'customer',
+          id: p.customerId,
+          name: p.name,
+          fields: p.fields,
+          environment: p.environment,
+          ...(p.act && { act: p.act }),
+        };
       if (p.type === 'admin') return { type: 'admin', environment: p.environment };
       const client = await rt.directory.client(p.clientId);
       return {
@@ -29,6 +36,7 @@ export function selfRoute(app: FastifyInstance, rt: Runtime): void {
         name: client?.name ?? '',
         scopes: [...p.scopes],
         environment: p.environment,
+        ...(p.act && { act: p.act }),
       };
     },
   );

@@ -47,7 +47,7 @@ export async function authenticateBearer(rt: AuthRuntime, request: FastifyReques
   const { scheme, token } = extractAccessToken(request);
   try {
     const principal = await rt.verifier.verify(token);
-    const jkt = principal.type === 'integration' ? principal.jkt : undefined;
+    const jkt = principal.type === 'integration' || principal.type === 'customer' ? principal.jkt : undefined;
     if (scheme === 'Bearer' && jkt) throw new InvalidToken('a DPoP-bound token needs the DPoP scheme and a proof');
     if (scheme === 'DPoP') {
       const proof = await verifyDpopProof(rt, request.headers.dpop, {

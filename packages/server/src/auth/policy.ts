@@ -14,7 +14,7 @@ import { InvalidToken } from '../errors/api-error.js';
 import { decide } from './decide.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
-import type { BearerPrincipal, IntegrationPrincipal, Principal } from './principal.js';
+import type { BearerPrincipal, CustomerPrincipal, IntegrationPrincipal, Principal } from './principal.js';
 export * from './role-policy.js';
 
 /** What the policy reads of the current state: cached records the change feed keeps fresh (≤ 1 s). */
@@ -69,24 +69,55 @@ export async function withCurrentScopes(state: CurrentState, principal: BearerPr
   const known = state.derived<BearerPrincipal>(principal);
   if (known) return known;
   const version = state.version;
-  let current: BearerPrincipal;
-  if (principal.type === 'customer') current = { ...principal, scopes: customerScopes(principal.scopes) };
-  else {
-    const client = await state.client(principal.clientId);
-    const env = client && (await state.environment('id', client.environmentId));
-    if (
-      !client ||
-      !env ||
-      !client.enabled ||
-      client.id !== principal.integrationId ||
-      env.id !== principal.environmentId
-    )
-      throw new InvalidToken();
-    if (client.dpopBound && !principal.jkt) throw new InvalidToken('this integration requires DPoP-bound tokens');
-    current = { ...principal, scopes: effectiveScopes(principal.tokenScopes, client, env.environmentApi) };
-  }
+  const current = await deriveCurrent(state, principal);
   state.remember(principal, current, version);
   return current;
+}
+
+/** {@link withCurrentScopes} without the memo: read from the directory and built anew. */
+async function deriveCurrent(
+  state: CurrentState,
+  principal: IntegrationPrincipal | CustomerPrincipal,
+): Promise<BearerPrincipal> {
+  if (principal.type === 'customer') {
+    if (!principal.actorClientId) return { ...principal, scopes: customerScopes(principal.scopes) };
+    // Exchanged for a customer: its content scopes the environment still gives customers, within
+    // what the acting integration holds now (docs/security.md M-117).
+    const { actor, env } = await actingClient(state, principal.actorClientId, principal.environmentId);
+    if (actor.dpopBound && !principal.jkt) throw new InvalidToken('this integration requires DPoP-bound tokens');
+    const current = new Set(env.customerScopes);
+    const scopes = effectiveScopes(customerScopes(principal.scopes), actor, env.environmentApi);
+    for (const s of scopes) if (!current.has(s)) scopes.delete(s);
+    return { ...principal, scopes };
+  }
+  const client = await state.client(principal.clientId);
+  const env = client && (await state.environment('id', client.environmentId));
+  if (!client || !env || !client.enabled || client.id !== principal.integrationId || env.id !== principal.environmentId)
+    throw new InvalidToken();
+  const scopes = effectiveScopes(principal.tokenScopes, client, env.environmentApi);
+  if (!principal.actorClientId) {
+    if (client.dpopBound && !principal.jkt) throw new InvalidToken('this integration requires DPoP-bound tokens');
+    return { ...principal, scopes };
+  }
+  // Exchanged for an integration: within its grants now and the acting integration's (M-117).
+  const { actor } = await actingClient(state, principal.actorClientId, principal.environmentId);
+  if (actor.dpopBound && !principal.jkt) throw new InvalidToken('this integration requires DPoP-bound tokens');
+  return { ...principal, scopes: effectiveScopes(scopes, actor, env.environmentApi) };
+}
+
+/**
+ * The integration acting through an exchanged token, as it is now, and its environment.
+ * @throws InvalidToken when it is gone, disabled or moved.
+ */
+async function actingClient(
+  state: CurrentState,
+  clientId: string,
+  environmentId: string,
+): Promise<{ actor: ClientRecord; env: EnvironmentRecord }> {
+  const actor = await state.client(clientId);
+  const env = actor && (await state.environment('id', actor.environmentId));
+  if (!actor || !env || !actor.enabled || env.id !== environmentId) throw new InvalidToken();
+  return { actor, env };
 }
 
 export { grantLimit, type GrantMap } from './decide.js';

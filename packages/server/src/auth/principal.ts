@@ -2,8 +2,20 @@
  * Who is calling: the principal a bearer token (or a console session) stands for.
  * @packageDocumentation
  */
+import type { ActClaim } from '@gatehouse/contracts';
+
+/**
+ * Of a principal from an exchanged token (RFC 8693): who acts for it. Its scopes stay within the
+ * acting integration's current grants too (auth/policy.ts `withCurrentScopes`).
+ */
+export interface Delegation {
+  /** The token's `act` claim: the acting client, nesting earlier actors (§4.1). */
+  act?: ActClaim;
+  /** The `client_id` of the integration that exchanged (and holds) the token. */
+  actorClientId?: string;
+}
 /** An integration, through a Gatehouse access token. */
-export interface IntegrationPrincipal {
+export interface IntegrationPrincipal extends Delegation {
   type: 'integration';
   environmentId: string;
   environment: string;
@@ -21,7 +33,7 @@ export interface IntegrationPrincipal {
 }
 
 /** A tenant's end user, through a customer token. */
-export interface CustomerPrincipal {
+export interface CustomerPrincipal extends Delegation {
   type: 'customer';
   environmentId: string;
   environment: string;
@@ -30,6 +42,10 @@ export interface CustomerPrincipal {
   fields: Record<string, unknown>;
   scopes: ReadonlySet<string>;
   exp: number;
+  /** Of an exchanged token: its `jti` (checked against revocations). */
+  jti?: string;
+  /** Of an exchanged DPoP-bound token: the key thumbprint (`cnf.jkt`, RFC 9449 §6.1). */
+  jkt?: string;
 }
 
 /** A tenant's admin token: acts for the environment (customers), owns no projects. */

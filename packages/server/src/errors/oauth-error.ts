@@ -90,6 +90,16 @@ export class UnauthorizedClient extends OAuthError {
   }
 }
 
+/**
+ * 400 `invalid_grant`: the grant (e.g. a token exchange's subject or actor token) is invalid,
+ * expired or revoked (RFC 6749 §5.2, RFC 8693 §2.2.2).
+ */
+export class InvalidGrant extends OAuthError {
+  constructor(description: string) {
+    super('invalid_grant', 400, description);
+  }
+}
+
 /** 400 `invalid_scope`: a requested scope is unknown or not granted (RFC 6749 §5.2). */
 export class InvalidScope extends OAuthError {
   constructor(description: string) {

@@ -2,7 +2,9 @@
  * `POST /oauth/introspect` (RFC 7662): any integration of the same environment may introspect.
  * Tokens of other environments, revoked, expired or garbage answer `{"active":false}` only; the
  * store is consulted, so a store outage is a 503, never `active:true` (docs/security.md F-65). `scope`
- * is what the token's integration still holds (G-67); a token left with none is inactive.
+ * is what the token's integration still holds (G-67); a token left with none is inactive. An
+ * exchanged token (RFC 8693) shows `act`, `exchanged: true` and `subject_type`, and its scope
+ * stays within its subject's current grants too.
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
@@ -14,7 +16,7 @@ import { readClientCredentials } from './client-auth.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
 import { inspectToken } from './token-inspection.js';
-import { effectiveScopes } from '../auth/policy.js';
+import { customerScopes, effectiveScopes } from '../auth/policy.js';
 
 /** Registers the introspection endpoint. */
 export function introspectRoute(app: FastifyInstance, rt: Runtime): void {
@@ -47,10 +49,21 @@ export function introspectRoute(app: FastifyInstance, rt: Runtime): void {
         owner.environmentId === env.id;
       // The token's scopes that its integration still holds (G-67): none left means inactive.
       const api = live && typeof t.claims.aud === 'string' ? env.apiByAudience.get(t.claims.aud) : undefined;
-      const scope =
+      let scope =
         api && owner && typeof t.claims.scope === 'string'
           ? [...effectiveScopes(t.claims.scope.split(' '), owner, api)]
           : [];
+      // An exchanged token (RFC 8693) also stays within what its subject holds now (M-117).
+      const exchanged = t?.claims.act !== undefined;
+      if (live && api && exchanged) {
+        if (t.claims.subject_type === 'integration') {
+          const subject = typeof t.claims.sub === 'string' ? await rt.directory.client(t.claims.sub) : undefined;
+          scope = subject?.enabled && subject.environmentId === env.id ? [...effectiveScopes(scope, subject, api)] : [];
+        } else if (api.builtIn) {
+          const allowed = customerScopes(env.customerScopes);
+          scope = scope.filter((s) => allowed.has(s));
+        }
+      }
       if (!live || !scope.length) return { active: false };
       const c = t.claims;
       const cnf = c.cnf as { jkt: string } | undefined;
@@ -67,6 +80,11 @@ export function introspectRoute(app: FastifyInstance, rt: Runtime): void {
         iss: c.iss,
         jti: c.jti,
         environment: c.environment,
+        ...(exchanged && {
+          act: c.act,
+          exchanged: true,
+          ...(typeof c.subject_type === 'string' && { subject_type: c.subject_type }),
+        }),
       };
     },
   );

@@ -11,19 +11,23 @@ import { readClientCredentials } from './client-auth.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
 import { clientCredentials } from './grants/client-credentials.js';
+import { tokenExchange } from './grants/token-exchange.js';
 import type { Grant } from './grants/grant.js';
 import { tokenRequestDpop } from '../auth/dpop.js';
 
-const grants: ReadonlyMap<string, Grant> = new Map([[clientCredentials.grantType, clientCredentials]]);
-
 /** Registers the token endpoint. */
 export function tokenRoute(app: FastifyInstance, rt: Runtime): void {
+  const exchange = tokenExchange(rt.subjectTokens);
+  const grants: ReadonlyMap<string, Grant> = new Map([
+    [clientCredentials.grantType, clientCredentials],
+    [exchange.grantType, exchange],
+  ]);
   app.route({
     method: 'POST',
     url: '/oauth/token',
     bodyLimit: OAUTH_BODY_LIMIT,
     schema: {
-      summary: 'Token endpoint (client_credentials)',
+      summary: 'Token endpoint (client_credentials, token exchange)',
       tags: ['oauth'],
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       response: {

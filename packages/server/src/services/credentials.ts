@@ -90,6 +90,9 @@ async function writeSecret(
       created_at: now,
     });
     await uow.change('credential', environmentId, now);
+    // Tokens exchanged from customer tokens end with the secret that signed them (docs/security.md M-118).
+    if (mode === 'rotate' && (await uow.tokens.revokeExchangedForCustomers(environmentId, undefined, now)))
+      await uow.change('revocation', `customers:${environmentId}`, now);
     await uow.audit(
       actor,
       {
@@ -202,6 +205,8 @@ export async function removePublicKey(ctx: Context, actor: Actor, slug: string, 
   await command(ctx, async (uow) => {
     if (!(await uow.credentials.deletePublicKey(env.id, id))) throw new NotFound('public key');
     await uow.change('credential', env.id, now);
+    if (await uow.tokens.revokeExchangedForCustomers(env.id, undefined, now))
+      await uow.change('revocation', `customers:${env.id}`, now);
     await uow.audit(
       actor,
       { environmentId: env.id, action: 'environment.public_key_remove', target: id },

@@ -193,6 +193,9 @@ export async function deleteCustomer(ctx: Context, actor: Actor, environmentId: 
   await command(ctx, async (uow) => {
     if (!(await uow.customers.delete(environmentId, id))) throw new NotFound('customer');
     await uow.change('customer', `${environmentId}:${id}`, now);
+    // Tokens exchanged for the customer, and every token derived from them, end with it (M-118).
+    if (await uow.tokens.revokeExchangedForCustomers(environmentId, id, now))
+      await uow.change('revocation', `customer:${environmentId}:${id}`, now);
     await uow.audit(actor, { environmentId, action: 'customer.delete', target: id }, ctx.clock.now());
   });
 }

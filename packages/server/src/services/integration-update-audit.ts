@@ -28,6 +28,7 @@ export function auditableIntegration(env: EnvironmentRecord, c: ClientRecord): R
     secret_expires_at: c.secretExpiresAt === null ? null : new Date(c.secretExpiresAt * 1000).toISOString(),
     jwks_uri: c.jwksUri,
     dpop_bound_access_tokens: c.dpopBound,
+    token_exchange: { enabled: c.tokenExchange.enabled, audiences: c.tokenExchange.audiences },
   };
 }
 

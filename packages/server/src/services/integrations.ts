@@ -130,6 +130,7 @@ export async function createIntegration(
         updated_at: now,
         jwks_uri: jwksUri,
         dpop_bound: input.dpop_bound_access_tokens ? 1 : 0,
+        ...(input.token_exchange && exchangeChanges(env, input.token_exchange)),
       },
       grants,
       keys,
@@ -208,6 +209,10 @@ export function integrationDto(
     token_endpoint_auth_method: c.hasSecret ? 'client_secret_basic' : 'private_key_jwt',
     jwks_uri: c.jwksUri,
     dpop_bound_access_tokens: c.dpopBound,
+    token_exchange: {
+      enabled: c.tokenExchange.enabled,
+      audiences: c.tokenExchange.audiences && [...c.tokenExchange.audiences],
+    },
     warnings: integrationWarnings(c, grants.find((g) => g.audience === env.environmentApi.audience)?.scopes ?? []),
     ...usage,
     actions: integrationActions(by, env, c),
@@ -309,6 +314,7 @@ export async function updateIntegration(
       throw new InvalidInput('a key-only integration needs keys or a jwks_uri', 'invalid_client_metadata');
     const dpopChange =
       patch.dpop_bound_access_tokens !== undefined && patch.dpop_bound_access_tokens !== client.dpopBound;
+    const exchange = patch.token_exchange && exchangeChanges(env, patch.token_exchange);
     const endsReuse = grantsChange || dpopChange || (patch.enabled !== undefined && patch.enabled !== client.enabled);
     const reducedAudiences = grants && !patch.keep_tokens ? reducedTenantApis(env, client, grants) : [];
     await uow.integrations.update(
@@ -321,12 +327,16 @@ export async function updateIntegration(
         ...(secretExpiresAt !== undefined && { secret_expires_at: secretExpiresAt }),
         ...(jwksUri !== undefined && { jwks_uri: jwksUri }),
         ...(patch.dpop_bound_access_tokens !== undefined && { dpop_bound: patch.dpop_bound_access_tokens ? 1 : 0 }),
+        ...exchange,
       },
       now,
       endsReuse,
     );
     if (grants) await uow.integrations.replaceGrants(client.id, grants);
     if (endsReuse) await uow.integrations.endReuse(client.id);
+    // Disabling ends the chains of tokens exchanged from its tokens (its own stay refused while disabled).
+    if (patch.enabled === false && client.enabled && (await uow.tokens.revokeDerivedFromIntegration(client.id, now)))
+      await uow.change('revocation', `integration:${client.id}`, now);
     if (reducedAudiences.length) {
       await uow.tokens.revokeOfIntegration(client.id, now, { audiences: reducedAudiences, unexpiredOnly: true });
       await uow.change('revocation', `integration:${client.id}`, now);
@@ -345,6 +355,28 @@ export async function updateIntegration(
     return { env, after };
   });
   return integrationDto(env, after, await usageOfOne(ctx, after), by);
+}
+
+/**
+ * The stored form of a token-exchange setting; every audience must name an API of `env`.
+ * @throws InvalidInput (400) for an unknown audience.
+ */
+function exchangeChanges(
+  env: EnvironmentRecord,
+  setting: NonNullable<IntegrationUpdate['token_exchange']>,
+): { token_exchange: number; exchange_audiences?: string | null } {
+  const out: { token_exchange: number; exchange_audiences?: string | null } = {
+    token_exchange: setting.enabled ? 1 : 0,
+  };
+  if (setting.audiences !== undefined) {
+    for (const a of setting.audiences ?? [])
+      if (!env.apiByAudience.has(a))
+        throw new InvalidInput(
+          `token_exchange.audiences: ${JSON.stringify(a.slice(0, 100))} is not an API of this environment`,
+        );
+    out.exchange_audiences = setting.audiences === null ? null : [...new Set(setting.audiences)].join(' ') || null;
+  }
+  return out;
 }
 
 /** Audiences of the tenant APIs (not the Environment API) on which `next` grants less than `client` holds. */

@@ -5,7 +5,8 @@
  */
 import type { Actor, Context } from '../context.js';
 import type { IssuedTokenState } from '../store/repositories/tokens.js';
-import { repositories, unitOfWork } from '../store/unit-of-work.js';
+import { repositories } from '../store/unit-of-work.js';
+import { command } from './command.js';
 
 export type { IssuedTokenState } from '../store/repositories/tokens.js';
 
@@ -16,7 +17,8 @@ export function issuedTokenState(ctx: Context, jti: string): Promise<IssuedToken
 
 /**
  * Revokes token `jti` of the integration `clientId` (of environment `environmentId`) at `now`
- * (seconds): the row is marked, the reusable token dropped, the revocation announced on the
+ * (seconds), and every token exchanged from it at any depth (RFC 8693; docs/security.md M-118):
+ * the rows are marked, the reusable token dropped, the revocation announced on the
  * change feed and audited as `token.revoke`, all in one unit of work.
  */
 export async function revokeToken(
@@ -27,7 +29,7 @@ export async function revokeToken(
   jti: string,
   now: number,
 ): Promise<void> {
-  await unitOfWork(ctx.store, async (uow) => {
+  await command(ctx, async (uow) => {
     await uow.tokens.revoke(jti, now);
     await uow.change('revocation', jti, now);
     await uow.audit(

@@ -69,6 +69,10 @@ export interface IntegrationTable {
   last_used_at?: number | null;
   /** Seconds: when its current secret was issued (migration 009); null: no secret. */
   secret_created_at?: number | null;
+  /** 1: it may use the token-exchange grant (RFC 8693; migration 013). */
+  token_exchange?: number;
+  /** Audiences it may exchange for, space-separated; null: any it holds grants on (migration 013). */
+  exchange_audiences?: string | null;
 }
 
 /** A public key an integration signs client assertions with (RFC 7523 §2.2). */
@@ -122,6 +126,12 @@ export interface IssuedTokenTable {
   issued_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** The subject token's `jti` of an exchanged token (RFC 8693; migration 013); null otherwise. */
+  parent_jti?: string | null;
+  /** Whom an exchanged token is for: `integration` or `customer` (migration 013); null: not exchanged. */
+  subject_type?: 'integration' | 'customer' | null;
+  /** The subject's integration id or customer id (migration 013). */
+  subject_ref?: string | null;
 }
 
 export interface TokenReuseTable {

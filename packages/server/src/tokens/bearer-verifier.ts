@@ -18,6 +18,8 @@ import { ACCESS_TOKEN_TYP } from './access-token.js';
 import { decodeStrict, MalformedToken, type DecodedJws } from '../auth/jwt-structure.js';
 import { MAX_TOKEN_LENGTH } from '../auth/deps.js';
 import type { RevocationList } from './revocation-list.js';
+import { actDepth } from './subject-token.js';
+import type { ActClaim } from '@gatehouse/contracts';
 
 export { MAX_TOKEN_LENGTH };
 /** Least time between key reloads triggered by an unknown `kid`, milliseconds (C-32, F-58). */
@@ -81,9 +83,9 @@ export class BearerVerifier {
         this.cache.delete(token);
         throw new InvalidToken('the access token expired');
       }
-      if (hit.type === 'integration' && this.revocations.has(hit.jti))
+      if ((hit.type === 'integration' || hit.type === 'customer') && hit.jti && this.revocations.has(hit.jti))
         throw new InvalidToken('the access token was revoked');
-      if (hit.type === 'customer') this.customers?.used(hit);
+      if (hit.type === 'customer' && !hit.act) this.customers?.used(hit);
       this.onVerify('cache_hit');
       return hit;
     }
@@ -101,7 +103,7 @@ export class BearerVerifier {
     else if (typeof iss === 'string' && this.customers) principal = await this.customers.verify(token, decoded, now);
     if (!principal) throw new InvalidToken('unknown issuer: iss must be this server or an environment key');
     this.cache.set(token, principal);
-    if (principal.type === 'customer') this.customers?.used(principal);
+    if (principal.type === 'customer' && !principal.act) this.customers?.used(principal);
     this.onVerify('verified');
     return principal;
   }
@@ -110,7 +112,7 @@ export class BearerVerifier {
     token: string,
     { header, payload }: DecodedJws,
     now: number,
-  ): Promise<IntegrationPrincipal> {
+  ): Promise<IntegrationPrincipal | CustomerPrincipal> {
     if (header.alg !== SIGNING_ALG || typeof header.kid !== 'string' || header.kid.length > 128)
       throw new InvalidToken();
     const key = this.keys.verificationKey(header.kid) ?? (await this.reloadKeysFor(header.kid));
@@ -137,7 +139,8 @@ export class BearerVerifier {
       typeof iat !== 'number' ||
       typeof jti !== 'string' ||
       typeof clientId !== 'string' ||
-      sub !== clientId
+      typeof sub !== 'string' ||
+      (payload.act === undefined && sub !== clientId)
     )
       throw new InvalidToken();
     if (typeof scope !== 'string' || typeof environment !== 'string' || typeof aud !== 'string')
@@ -151,6 +154,41 @@ export class BearerVerifier {
     const scopes: ReadonlySet<string> = new Set(scope.split(' '));
     const jkt = (payload.cnf as { jkt?: unknown } | undefined)?.jkt;
     if (payload.cnf !== undefined && (typeof jkt !== 'string' || jkt.length > 64)) throw new InvalidToken();
+    if (payload.act !== undefined) {
+      // An exchanged token (RFC 8693): the principal is its subject, acted for by `client_id`.
+      if (actDepth(payload.act) === undefined) throw new InvalidToken();
+      const delegation = { act: payload.act as ActClaim, actorClientId: clientId };
+      if (payload.subject_type === 'customer')
+        return {
+          type: 'customer',
+          environmentId: env.id,
+          environment: env.slug,
+          customerId: sub,
+          name: null,
+          fields: {},
+          scopes,
+          exp,
+          jti,
+          ...(typeof jkt === 'string' && { jkt }),
+          ...delegation,
+        };
+      const subject = await this.directory.client(sub);
+      if (payload.subject_type !== 'integration' || !subject || !subject.enabled || subject.environmentId !== env.id)
+        throw new InvalidToken();
+      return {
+        type: 'integration',
+        environmentId: env.id,
+        environment: env.slug,
+        integrationId: subject.id,
+        clientId: sub,
+        tokenScopes: scopes,
+        scopes,
+        jti,
+        exp,
+        ...(typeof jkt === 'string' && { jkt }),
+        ...delegation,
+      };
+    }
     return {
       type: 'integration',
       environmentId: env.id,

@@ -16,7 +16,8 @@ import type { ClientRecord } from '../store/repositories/integrations.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
 import { repositories } from '../store/unit-of-work.js';
 import type { GroupCommit } from '../store/group-commit.js';
-import { TooManyRequests } from '../errors/oauth-error.js';
+import type { ActClaim } from '@gatehouse/contracts';
+import { InvalidGrant, TooManyRequests } from '../errors/oauth-error.js';
 import { newJti, signAccessToken } from './access-token.js';
 
 /** What the token endpoint answers with. `expiresIn` in seconds. */
@@ -37,6 +38,26 @@ interface ReusableToken {
   refreshAt: number;
 }
 
+/**
+ * What makes a token an exchanged one (RFC 8693 §2.2.1): whom it is for, who acts, and the
+ * subject token it derives from (docs/security.md M-117…M-119).
+ */
+export interface ExchangeMint {
+  /** The subject's `sub`: a customer id or an integration's client_id. */
+  sub: string;
+  subjectType: 'integration' | 'customer';
+  /** The subject's integration id or customer id, recorded so its removal revokes the token. */
+  subjectRef: string;
+  /** `{sub: <exchanging client_id>}`, nesting the subject token's own `act` (§4.1). */
+  act: ActClaim;
+  /** The subject token's `jti` when it is a token Gatehouse issued (the chain); null for a customer token. */
+  parentJti: string | null;
+  /** Seconds: the subject token's `exp`; the exchanged token never outlives it. */
+  notAfter: number;
+  /** SHA-256 of the subject token: reuse is per subject token, never across subjects (M-119). */
+  subjectDigest: string;
+}
+
 /** What one mint is for. `now` in seconds. */
 interface MintRequest {
   env: EnvironmentRecord;
@@ -48,6 +69,7 @@ interface MintRequest {
   now: number;
   /** DPoP key thumbprint to bind the token to (`cnf.jkt`). */
   jkt: string | undefined;
+  exchange: ExchangeMint | undefined;
 }
 
 /** Most reuse keys remembered per client record (distinct audience and scope sets it asked for). */
@@ -65,10 +87,13 @@ function reuseKey(
   api: ApiRecord,
   scope: string,
   jkt: string | undefined,
+  subjectDigest: string | undefined,
 ): string {
-  return createHash('sha256')
-    .update(JSON.stringify([issuer, client.id, client.generation, api.audience, scope, ...(jkt ? [jkt] : [])]))
-    .digest('base64url');
+  const parts = [issuer, client.id, client.generation, api.audience, scope, jkt ?? null];
+  // An exchanged token is keyed by its subject token too: never handed out for another (M-119).
+  if (subjectDigest !== undefined) parts.push('exchange', subjectDigest);
+  else if (!jkt) parts.pop();
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }
 
 /** Issues tokens, reusing them where the environment allows. */
@@ -103,12 +128,19 @@ export class TokenIssuer {
   ) {}
 
   /** {@link reuseKey}, derived once per client record, audience, scope and DPoP key. */
-  private reuseKey(client: ClientRecord, api: ApiRecord, scope: string, jkt: string | undefined): string {
+  private reuseKey(
+    client: ClientRecord,
+    api: ApiRecord,
+    scope: string,
+    jkt: string | undefined,
+    subjectDigest: string | undefined,
+  ): string {
     let keys = this.reuseKeys.get(client);
     if (!keys || keys.size >= KEYS_PER_CLIENT) this.reuseKeys.set(client, (keys = new Map()));
-    const id = `${api.audience}\n${scope}\n${jkt ?? ''}`;
+    const id = `${api.audience}\n${scope}\n${jkt ?? ''}\n${subjectDigest ?? ''}`;
     let key = keys.get(id);
-    if (key === undefined) keys.set(id, (key = reuseKey(this.ctx.config.issuer, client, api, scope, jkt)));
+    if (key === undefined)
+      keys.set(id, (key = reuseKey(this.ctx.config.issuer, client, api, scope, jkt, subjectDigest)));
     return key;
   }
 
@@ -117,7 +149,10 @@ export class TokenIssuer {
    * Concurrent requests for the same reuse key share one mint: one signature and one write per
    * process, however many callers arrive at once (e.g. when a token enters its refresh window).
    * With `jkt` the token is DPoP-bound (`cnf.jkt`, RFC 9449 §6.1) and reused for that key only.
-   * @throws store errors (answered 503); nothing is written when one occurs.
+   * With `exchange` it is an exchanged token (RFC 8693) for the subject, reused for that subject
+   * token only.
+   * @throws InvalidGrant when an exchange's subject token was revoked meanwhile; store errors
+   *   (answered 503); nothing is written when one occurs.
    */
   async issue(
     env: EnvironmentRecord,
@@ -126,14 +161,15 @@ export class TokenIssuer {
     scopes: string[],
     actor: Actor,
     jkt?: string,
+    exchange?: ExchangeMint,
   ): Promise<IssuedToken> {
     const now = nowSeconds(this.ctx.clock);
     const scope = scopes.join(' ');
-    const key = this.reuseKey(client, api, scope, jkt);
+    const key = this.reuseKey(client, api, scope, jkt, exchange?.subjectDigest);
     const reuse = env.refreshBefore < env.tokenLifetime;
     const cached = reuse ? this.reusable.get(key) : undefined;
     if (cached && this.fresh(cached, now)) return this.answer(cached, true, scope, now);
-    const mint: MintRequest = { env, client, api, scope, key, actor, now, jkt };
+    const mint: MintRequest = { env, client, api, scope, key, actor, now, jkt, exchange };
     if (!reuse) return this.answer((await this.mint(mint, false)).token, false, scope, now);
     let pending = this.minting.get(key);
     const waited = pending !== undefined;
@@ -172,15 +208,16 @@ export class TokenIssuer {
    * @throws TooManyRequests beyond the quota; store errors.
    */
   private async mint(m: MintRequest, reuse: boolean): Promise<{ token: ReusableToken; reused: boolean }> {
-    const { env, client, api, scope, key, now, jkt } = m;
+    const { env, client, api, scope, key, now, jkt, exchange } = m;
     if (client.tokenQuotaPerHour !== null) await this.checkQuota(client, now);
     const jti = newJti(this.ctx.clock.now());
-    const expiresAt = now + env.tokenLifetime;
+    // An exchanged token never outlives its subject (RFC 8693; docs/security.md M-117).
+    const expiresAt = Math.min(now + env.tokenLifetime, exchange?.notAfter ?? Infinity);
     const signingKey = this.keys.signingKey();
     const token = await signAccessToken(
       {
         iss: this.ctx.config.issuer,
-        sub: client.clientId,
+        sub: exchange?.sub ?? client.clientId,
         aud: api.audience,
         exp: expiresAt,
         iat: now,
@@ -189,11 +226,14 @@ export class TokenIssuer {
         scope,
         environment: env.slug,
         ...(jkt && { cnf: { jkt } }),
+        ...(exchange && { act: exchange.act, subject_type: exchange.subjectType }),
       },
       signingKey,
     );
     const minted: ReusableToken = { token, jti, expiresAt, refreshAt: expiresAt - env.refreshBefore };
     const won = await this.writes.unit(async (uow) => {
+      // The subject token, locked on PostgreSQL: a revocation of it waits, then revokes this one too.
+      if (exchange?.parentJti && !(await uow.tokens.lockLive(exchange.parentJti))) return 'subject-revoked';
       if (reuse) {
         const row = {
           reuse_key: key,
@@ -217,6 +257,11 @@ export class TokenIssuer {
         issued_at: now,
         expires_at: expiresAt,
         revoked_at: null,
+        ...(exchange && {
+          parent_jti: exchange.parentJti,
+          subject_type: exchange.subjectType,
+          subject_ref: exchange.subjectRef,
+        }),
       });
       await uow.audit(
         m.actor,
@@ -224,12 +269,20 @@ export class TokenIssuer {
           environmentId: env.id,
           action: 'token.mint',
           target: client.clientId,
-          details: { audience: api.audience, scope, jti },
+          details: {
+            audience: api.audience,
+            scope,
+            jti,
+            ...(exchange && {
+              exchanged: { sub: exchange.sub, subject_type: exchange.subjectType, parent_jti: exchange.parentJti },
+            }),
+          },
         },
         this.ctx.clock.now(),
       );
       return true;
     });
+    if (won === 'subject-revoked') throw new InvalidGrant('the subject token was revoked');
     if (!won) {
       const winner = await this.loadReusable(key);
       if (!winner) throw new Error('reusable token vanished after a lost race');

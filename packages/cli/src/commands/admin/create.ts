@@ -1,13 +1,13 @@
 /** `gatehouse admin create --email E --password-stdin`: a console administrator; only a hash of the password is stored. */
 import type { Command } from 'commander';
 import { admins, CLI_ACTOR } from '@gatehouse/server';
-import { output, withContext } from '../../io.js';
+import { ioOf, output, withContext } from '../../io.js';
 
 /**
  * Reads the password from standard input: everything up to EOF, less one trailing line break.
  * @throws Error when standard input is empty.
  */
-export async function readPassword(input: NodeJS.ReadableStream = process.stdin): Promise<string> {
+export async function readPassword(input: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of input) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
   const password = Buffer.concat(chunks)
@@ -33,8 +33,9 @@ export function registerAdminCreate(admin: Command): void {
         throw new Error(
           'give --password-stdin and pipe the password in, e.g. `printf %s "$PW" | gatehouse admin create --email a@b.c --password-stdin`',
         );
-      if (process.stdin.isTTY) process.stderr.write('Password (then Enter and Ctrl-D): ');
-      const password = await readPassword();
+      const io = ioOf(cmd);
+      if (io.stdin.isTTY) io.stderr.write('Password (then Enter and Ctrl-D): ');
+      const password = await readPassword(io.stdin);
       const created = await withContext(cmd, (ctx) => admins.createAdmin(ctx, CLI_ACTOR, opts.email, password));
       output(cmd, created, (a) => `Created operator ${a.email}. Sign in at /console/.`);
     });

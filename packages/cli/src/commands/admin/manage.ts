@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { CLI_ACTOR, operators } from '@gatehouse/server';
-import { confirm, output, table, withContext } from '../../io.js';
+import { confirm, ioOf, output, table, withContext } from '../../io.js';
 import { readPassword } from './create.js';
 
 /** Registers `admin list`, `admin delete` and `admin set-password`. */
@@ -44,8 +44,9 @@ export function registerAdminManage(admin: Command): void {
         throw new Error(
           'give --password-stdin and pipe the password in, e.g. `printf %s "$PW" | gatehouse admin set-password a@b.c --password-stdin`',
         );
-      if (process.stdin.isTTY) process.stderr.write('New password (then Enter and Ctrl-D): ');
-      const password = await readPassword();
+      const io = ioOf(cmd);
+      if (io.stdin.isTTY) io.stderr.write('New password (then Enter and Ctrl-D): ');
+      const password = await readPassword(io.stdin);
       await withContext(cmd, (ctx) => operators.setOperatorPassword(ctx, CLI_ACTOR, who, password));
       output(cmd, { updated: who }, () => `Password of ${who} changed; its sessions ended.`);
     });

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CLI_ACTOR, credentials } from '@gatehouse/server';
-import { confirm, output, withContext } from '../../io.js';
+import { confirm, ioOf, output, withContext } from '../../io.js';
 
 export function registerCredentials(env: Command): void {
   env
@@ -21,10 +21,11 @@ export function registerCredentials(env: Command): void {
           secret_created_at: created.secret_created_at,
         };
       });
+      const { stderr } = ioOf(cmd);
       if (creds.environment_secret)
-        process.stderr.write(`Created the environment secret of ${slug}. Store it now: it is not shown again.\n`);
+        stderr.write(`Created the environment secret of ${slug}. Store it now: it is not shown again.\n`);
       else
-        process.stderr.write(
+        stderr.write(
           `environment_secret is null: it was shown when it was created (${creds.secret_created_at}) and can't be shown again. Get a new one with: gatehouse env rotate-secret ${slug} [--grace SECONDS]\n`,
         );
       output(cmd, creds, (c) =>

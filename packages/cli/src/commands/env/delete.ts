@@ -6,10 +6,10 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { CLI_ACTOR, deleteEnvironment } from '@gatehouse/server';
-import { globals, output, withContext } from '../../io.js';
+import { globals, ioOf, output, withContext, type CliIo } from '../../io.js';
 
-async function typedSlug(slug: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+async function typedSlug(io: CliIo, slug: string): Promise<string> {
+  const rl = createInterface({ input: io.stdin, output: io.stderr });
   try {
     return (
       await rl.question(
@@ -29,8 +29,9 @@ export function registerDelete(env: Command): void {
     .action(async (slug: string, opts: { confirm?: string }, cmd: Command) => {
       let confirm = opts.confirm ?? (globals(cmd).yes ? slug : undefined);
       if (confirm === undefined) {
-        if (!process.stdin.isTTY) throw new Error(`deleting an environment needs --confirm ${slug} (or --yes)`);
-        confirm = await typedSlug(slug);
+        const io = ioOf(cmd);
+        if (!io.stdin.isTTY) throw new Error(`deleting an environment needs --confirm ${slug} (or --yes)`);
+        confirm = await typedSlug(io, slug);
       }
       if (confirm !== slug) throw new Error(`--confirm must repeat the slug ${slug}; nothing was deleted`);
       const deleted = await withContext(cmd, (ctx) => deleteEnvironment(ctx, CLI_ACTOR, slug, confirm));

@@ -14,6 +14,7 @@ import * as m009 from './009-integration-visibility.js';
 import * as m010 from './010-members.js';
 import * as m011 from './011-sign-in-factors.js';
 import * as m012 from './012-sign-in-pipeline.js';
+import * as m013 from './013-token-exchange.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '010-members': m010,
   '011-sign-in-factors': m011,
   '012-sign-in-pipeline': m012,
+  '013-token-exchange': m013,
 };
 
 /**

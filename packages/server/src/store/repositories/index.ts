@@ -141,7 +141,7 @@ export class Repositories {
     return this.one('integrationUsage', () => new IntegrationUsageRepository(this.db));
   }
   get tokens(): TokenRepository {
-    return this.one('tokens', () => new TokenRepository(this.db));
+    return this.one('tokens', () => new TokenRepository(this.db, this.dialect));
   }
   get signingKeys(): SigningKeyRepository {
     return this.one('signingKeys', () => new SigningKeyRepository(this.db));

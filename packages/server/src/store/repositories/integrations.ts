@@ -33,6 +33,15 @@ export interface ClientRecord {
   jwksUri: string | null;
   /** Its token requests must carry a DPoP proof; its Bearer use is refused (RFC 9449 §5.2). */
   dpopBound: boolean;
+  /** Whether it may use the token-exchange grant (RFC 8693), and for which audiences (null: any it holds grants on). */
+  tokenExchange: TokenExchangeSetting;
+}
+
+/** An integration's token-exchange setting (issue #27). */
+export interface TokenExchangeSetting {
+  enabled: boolean;
+  /** Audiences it may exchange for; null: any audience it holds grants on. */
+  audiences: readonly string[] | null;
 }
 
 /** A registered public key: the one `alg` it is accepted with, and its public JWK. */
@@ -113,6 +122,10 @@ export function toClientRecord(
     })),
     jwksUri: row.jwks_uri ?? null,
     dpopBound: row.dpop_bound === 1,
+    tokenExchange: {
+      enabled: row.token_exchange === 1,
+      audiences: row.exchange_audiences ? row.exchange_audiences.split(' ') : null,
+    },
   };
 }
 
@@ -130,6 +143,8 @@ export type IntegrationChanges = Partial<
     | 'secret_expires_at'
     | 'jwks_uri'
     | 'dpop_bound'
+    | 'token_exchange'
+    | 'exchange_audiences'
     | 'secret_hash'
     | 'previous_secret_hash'
     | 'previous_secret_expires_at'

@@ -114,9 +114,9 @@ describe.each(STORE_KINDS)('K-101 no lost invalidation (%s)', (kind) => {
     expect(await ready()).toBe(200);
   });
 
-  it.runIf(kind === 'postgres')(
-    'K-101: a change committed after a later one (PostgreSQL hands out ids before commit) is applied, not skipped',
-    async () => {
+  // Only PostgreSQL hands out change ids before commit: on SQLite this case doesn't exist (not a skip).
+  if (kind === 'postgres')
+    it('K-101: a change committed after a later one (PostgreSQL hands out ids before commit) is applied, not skipped', async () => {
       const c = await a.integration({ preset: 'read-only' });
       const early = String((await token(a.url, c.client_id, c.client_secret)).body.access_token);
       a.clock.advance(1);
@@ -147,6 +147,5 @@ describe.each(STORE_KINDS)('K-101 no lost invalidation (%s)', (kind) => {
         await slow.end();
       }
       await within(1_000, async () => (await media(b.url, early)).status === 401);
-    },
-  );
+    });
 });

@@ -14,7 +14,7 @@ import { nowSeconds } from '../clock.js';
 import { Conflict, Forbidden, InvalidInput } from '../errors/domain-errors.js';
 import { isMemberRole } from '../auth/policy.js';
 import type { MemberRole } from '../auth/principal.js';
-import { repositories, unitOfWork } from '../store/unit-of-work.js';
+import { repositories, unitOfWork, type UnitOfWork } from '../store/unit-of-work.js';
 import { newPasswordHash, normalizeEmail } from './admins.js';
 import { isUniqueViolation, requireEnvironment } from './environments.js';
 import { generateId } from './secrets.js';
@@ -159,23 +159,34 @@ export async function acceptInvitationAs(
       );
     // The first accept claims it; any other (concurrent or later) finds it used and rolls back.
     if (!(await uow.invitations.claim(invitation.id, now))) throw new InvalidInput(REFUSED, 'invalid_invitation');
-    if (current === undefined)
-      await uow.memberships.upsert({
-        accountId: account.id,
-        environmentId: invitation.environmentId,
-        role: invitation.role,
-        createdAt: now,
-      });
-    await uow.audit(
-      { actor: `member:${invitation.email}` },
-      {
-        environmentId: invitation.environmentId,
-        action: 'member.accept',
-        target: `${account.email}:${invitation.role}`,
-      },
-      ctx.clock.now(),
-    );
+    await joinAsInvited(ctx, uow, account, invitation, now, { addMembership: current === undefined });
   });
+}
+
+/**
+ * Writes an accepted invitation in `uow`: the membership with the invited role (unless the account
+ * holds that role already) and the `member.accept` audit entry. `now` is in seconds.
+ */
+async function joinAsInvited(
+  ctx: Context,
+  uow: UnitOfWork,
+  account: { id: string; email: string },
+  invitation: { email: string; environmentId: string; role: string },
+  now: number,
+  { addMembership }: { addMembership: boolean },
+): Promise<void> {
+  if (addMembership)
+    await uow.memberships.upsert({
+      accountId: account.id,
+      environmentId: invitation.environmentId,
+      role: invitation.role,
+      createdAt: now,
+    });
+  await uow.audit(
+    { actor: `member:${invitation.email}` },
+    { environmentId: invitation.environmentId, action: 'member.accept', target: `${account.email}:${invitation.role}` },
+    ctx.clock.now(),
+  );
 }
 
 /**
@@ -197,21 +208,7 @@ export async function acceptInvitationAsNewAccount(
     await unitOfWork(ctx.store, async (uow) => {
       if (!(await uow.invitations.claim(invitation.id, now))) throw new InvalidInput(REFUSED, 'invalid_invitation');
       await uow.accounts.insertMember({ id: account.id, email: account.email, passwordHash, createdAt: now });
-      await uow.memberships.upsert({
-        accountId: account.id,
-        environmentId: invitation.environmentId,
-        role: invitation.role,
-        createdAt: now,
-      });
-      await uow.audit(
-        { actor: `member:${invitation.email}` },
-        {
-          environmentId: invitation.environmentId,
-          action: 'member.accept',
-          target: `${account.email}:${invitation.role}`,
-        },
-        ctx.clock.now(),
-      );
+      await joinAsInvited(ctx, uow, account, invitation, now, { addMembership: true });
     });
   } catch (err) {
     // Two invitations of one new email accepted at once: the second account insert collides.

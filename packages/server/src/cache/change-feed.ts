@@ -35,6 +35,8 @@ export class ChangeFeed {
   private again = false;
   private listenClient: pg.PoolClient | undefined;
   private stopped = false;
+  /** The listener's connection attempt in flight (PostgreSQL only); `stop()` waits for it. */
+  private listening: Promise<void> | undefined;
   private failing = false;
   /** Ids skipped over (PostgreSQL only), with when they were first missed (ms). */
   private readonly gaps = new Map<number, number>();
@@ -136,18 +138,33 @@ export class ChangeFeed {
     this.lastId = Math.max(this.lastId, next - 1);
   }
 
-  private async listen(): Promise<void> {
+  private listen(): Promise<void> {
+    this.listening = this.connectListener().finally(() => (this.listening = undefined));
+    return this.listening;
+  }
+
+  /** Checks a client out for LISTEN; one that connects after `stop()` or fails to LISTEN goes back at once. */
+  private async connectListener(): Promise<void> {
     const pool = this.ctx.store.pool;
     if (!pool || this.stopped) return;
+    let client: pg.PoolClient | undefined;
     try {
-      const client = await pool.connect();
+      client = await pool.connect();
+      if (this.stopped) {
+        client.release(true);
+        return;
+      }
       this.listenClient = client;
+      const held = client;
       client.on('notification', () => void this.poll());
-      client.on('error', () => this.relisten(client));
-      client.on('end', () => this.relisten(client));
+      client.on('error', () => this.relisten(held));
+      client.on('end', () => this.relisten(held));
       await client.query(`LISTEN ${CHANGE_CHANNEL}`);
     } catch {
-      setTimeout(() => void this.listen(), 1000).unref();
+      // A client that failed to LISTEN goes back (relisten schedules the next try, once, whichever
+      // of this and its 'error' event comes first); a failed connect is retried in a second.
+      if (client) this.relisten(client);
+      else if (!this.stopped) setTimeout(() => void this.listen(), 1000).unref();
     }
   }
 
@@ -166,7 +183,7 @@ export class ChangeFeed {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await Promise.all([this.running, this.listening]);
     const client = this.listenClient;
     this.listenClient = undefined;
     client?.release(true);

@@ -65,7 +65,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 /**
  * Migrates, tolerating another process migrating at the same moment: Kysely locks on PostgreSQL,
  * but SQLite's deferred transactions let two processes both see an empty schema, and the loser
- * fails with "already exists" or SQLITE_BUSY. It then retries and finds the work done.
+ * fails with "already exists" or SQLITE_BUSY. It then retries and finds the work done. On
+ * PostgreSQL the migrator looks for its table by reading the catalog of *every* schema by name
+ * (Kysely's introspector), so a schema or table dropped elsewhere in the database at that moment
+ * fails the lookup with 3F000 or 42P01: that is retried too.
  */
 async function migrateRacing(store: Store): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -77,7 +80,7 @@ async function migrateRacing(store: Store): Promise<void> {
       return;
     } catch (err) {
       const text = `${(err as { code?: string }).code ?? ''} ${(err as Error).message}`;
-      if (attempt >= 5 || !/already exists|SQLITE_BUSY|duplicate key|23505|42P07/.test(text)) throw err;
+      if (attempt >= 5 || !/already exists|SQLITE_BUSY|duplicate key|23505|42P07|3F000|42P01/.test(text)) throw err;
       await new Promise((r) => setTimeout(r, 50 * attempt));
     }
   }

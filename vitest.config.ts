@@ -11,9 +11,10 @@ const under = (folder: string) => TEST_ROOTS.map((root) => `${root}/${folder}**/
  * - `e2e` — files under a `test/e2e/` folder: a browser, process faults (kill -9, a stopped store),
  *   several processes, real time as the subject (slow clients, timing), the soak, interop with Python
  *   and other languages' clients, building a package.
- * - `integration` — every other `*.test.ts`: in-process servers (`startTestServer`, `app.inject`).
+ * - `integration` — every other `*.test.ts`: in-process servers (`startTestServer`, `app.inject`);
+ *   those under a `test/isolated/` folder (they replace modules with `vi.mock`) in `integration-isolated`.
  *
- * `npm test` runs all three; `npm run test:fast` runs `unit` and `integration` (the edit loop).
+ * `npm test` runs all three; `npm run test:fast` runs `unit` and both `integration` projects (the edit loop).
  * Server tests start real servers on ephemeral ports; PostgreSQL variants run when
  * GATEHOUSE_TEST_DATABASE_URL is set (each file gets its own schema), Redis throttling ones when
  * GATEHOUSE_TEST_REDIS_URL is; the run says which ran and which were skipped.
@@ -39,14 +40,24 @@ export default defineConfig({
     },
     projects: [
       { extends: true, test: { name: 'unit', include: under('unit/'), sequence: { groupOrder: 0 } } },
+      // Files share their worker's module cache (`isolate: false`): the server's modules are imported
+      // once per worker instead of once per file, which was most of this project's time. Every
+      // file starts its own server on its own store, so no state crosses files but module-level
+      // constants. A file that replaces a module (`vi.mock`) needs a fresh registry: it goes in a
+      // `test/isolated/` folder, run by the next project.
       {
         extends: true,
         test: {
           name: 'integration',
           include: under(''),
-          exclude: ['**/node_modules/**', '**/test/unit/**', '**/test/e2e/**'],
+          exclude: ['**/node_modules/**', '**/test/unit/**', '**/test/e2e/**', '**/test/isolated/**'],
+          isolate: false,
           sequence: { groupOrder: 0 },
         },
+      },
+      {
+        extends: true,
+        test: { name: 'integration-isolated', include: under('isolated/'), sequence: { groupOrder: 0 } },
       },
       // After the others, one file at a time: time, sockets and processes are their subject, and a
       // neighbour's load would move what they measure.

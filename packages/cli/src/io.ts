@@ -4,7 +4,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { loadConfig, openContext, type Config, type Context } from '@gatehouse/server';
+import { loadConfig, openContext, servedUrls, type Config, type Context } from '@gatehouse/server';
 import { requireStore } from './store-check.js';
 
 /**
@@ -72,7 +72,10 @@ export function configFor(cmd: Command, extra: Parameters<typeof loadConfig>[0] 
 
 /**
  * Runs `fn` with an open store context and closes it afterwards. Only `create: true` (`migrate`)
- * may open a store that doesn't exist yet (which creates and migrates it).
+ * may open a store that doesn't exist yet (which creates and migrates it). The context's issuer and
+ * Environment API audience are the ones the last server started on the store recorded
+ * ({@link servedUrls}) unless `GATEHOUSE_ISSUER` / `GATEHOUSE_AUDIENCE` say otherwise, so links
+ * and audiences the CLI prints are the server's (a server on `--port 4101` gives `:4101` links).
  * @throws NoStore when the store doesn't exist and `create` is not set; nothing is created then.
  */
 export async function withContext<T>(
@@ -82,11 +85,32 @@ export async function withContext<T>(
 ): Promise<T> {
   const config = configFor(cmd);
   if (!options.create) await requireStore(config);
-  const ctx = await openContext(config);
+  const opened = await openContext(config);
   try {
-    return await fn(ctx);
+    return await fn(await withServedUrls(opened, ioOf(cmd).env));
   } finally {
-    await ctx.store.close();
+    await opened.store.close();
+  }
+}
+
+/** `ctx` with the issuer and audience the server recorded, where `env` doesn't set them. */
+async function withServedUrls(ctx: Context, env: NodeJS.ProcessEnv): Promise<Context> {
+  const served = await servedUrls(ctx);
+  if (!served) return ctx;
+  const issuer = env.GATEHOUSE_ISSUER ? ctx.config.issuer : served.issuer;
+  const audience = env.GATEHOUSE_AUDIENCE || env.GATEHOUSE_ISSUER ? ctx.config.audience : served.audience;
+  return { ...ctx, config: Object.freeze({ ...ctx.config, issuer, audience }) };
+}
+
+/**
+ * The public base URL of the server on the store `cmd` points at (as {@link withContext} sees it),
+ * or undefined when there is no store there or it can't be opened.
+ */
+export async function servedIssuer(cmd: Command): Promise<string | undefined> {
+  try {
+    return await withContext(cmd, async (ctx) => ((await servedUrls(ctx)) ? ctx.config.issuer : undefined));
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,7 +4,15 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { loadConfig, openContext, servedUrls, type Config, type Context } from '@gatehouse/server';
+import {
+  environments,
+  loadConfig,
+  NotFound,
+  openContext,
+  servedUrls,
+  type Config,
+  type Context,
+} from '@gatehouse/server';
 import { requireStore } from './store-check.js';
 
 /**
@@ -87,10 +95,29 @@ export async function withContext<T>(
   if (!options.create) await requireStore(config);
   const opened = await openContext(config);
   try {
-    return await fn(await withServedUrls(opened, ioOf(cmd).env));
+    const ctx = await withServedUrls(opened, ioOf(cmd).env);
+    return await fn(ctx).catch(async (err: unknown) => {
+      throw await namingEnvironments(err, cmd, ctx);
+    });
   } finally {
     await opened.store.close();
   }
+}
+
+/**
+ * `err`, with "environment not found" turned into `environment "prod" not found; the environments
+ * are: default, staging` (the slug from `--env` or the command's first argument).
+ */
+async function namingEnvironments(err: unknown, cmd: Command, ctx: Context): Promise<unknown> {
+  if (!(err instanceof NotFound) || err.message !== 'environment not found') return err;
+  const slug = cmd.opts<{ env?: unknown }>().env ?? (cmd.parent?.name() === 'env' ? cmd.args[0] : undefined);
+  const known = await environments.listEnvironments(ctx).then(
+    (list) => list.map((e) => e.slug),
+    () => undefined,
+  );
+  if (typeof slug === 'string') err.message = `environment ${JSON.stringify(slug)} not found`;
+  if (known) err.message += known.length ? `; the environments are: ${known.join(', ')}` : '; there is no environment';
+  return err;
 }
 
 /** `ctx` with the issuer and audience the server recorded, where `env` doesn't set them. */
@@ -164,10 +191,29 @@ function escapeStrings<T>(value: T): T {
   return value;
 }
 
-/** Prints rows as an aligned table; cells are escaped ({@link escapeControl}) so none can break the layout. */
+/** The widest a table cell is shown (longer text is cut with an ellipsis; `show` gives it whole). */
+export const MAX_CELL = 40;
+/** Columns shown whole: identifiers one copies from a table. */
+const WHOLE = /(^|_)(id|kid|slug|audience)$/;
+
+/** `text` cut to `max` characters, the last one an ellipsis when it was longer. */
+export function ellipsis(text: string, max = MAX_CELL): string {
+  const chars = [...text];
+  return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
+}
+
+/**
+ * Prints rows as an aligned table; cells are escaped ({@link escapeControl}) so none can break the
+ * layout, and cut at {@link MAX_CELL} characters with an ellipsis, except identifier columns.
+ */
 export function table(rows: Record<string, unknown>[], columns: string[]): string {
   if (!rows.length) return '(none)';
-  const cells = rows.map((r) => columns.map((c) => escapeControl(String(r[c] ?? ''))));
+  const cells = rows.map((r) =>
+    columns.map((c) => {
+      const text = escapeControl(String(r[c] ?? ''));
+      return WHOLE.test(c) ? text : ellipsis(text);
+    }),
+  );
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
   const line = (vals: string[]) =>
     vals

@@ -1,4 +1,12 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Workspace packages that ship built files (`@gatehouse/client`: `dist/`, built by its `prepare`
+ * script) name their TypeScript sources under this export condition; tests run the sources, so an
+ * edit is tested without a rebuild. tsconfig.base.json's `customConditions` does the same for tsc.
+ */
+const SOURCE_CONDITION = 'gatehouse:source';
 
 /** Where every workspace keeps its tests. */
 const TEST_ROOTS = ['packages/*/test', 'examples/*/test', 'bench/test'];
@@ -20,6 +28,8 @@ const under = (folder: string) => TEST_ROOTS.map((root) => `${root}/${folder}**/
  * GATEHOUSE_TEST_REDIS_URL is; the run says which ran and which were skipped.
  */
 export default defineConfig({
+  resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
+  ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,

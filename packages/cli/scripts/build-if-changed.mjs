@@ -1,4 +1,4 @@
-// Builds the named targets (`console`, `cli`) only when their sources changed since the last build
+// Builds the named targets (`console`, `cli`, `sdk`) only when their sources changed since the last build
 // (see fingerprint.mjs). `npm start` and `npm test` run it first, so a second start with nothing
 // changed builds nothing. GATEHOUSE_FORCE_BUILD=1 builds anyway.
 //

@@ -33,6 +33,21 @@ export const TARGETS = {
     output: 'packages/cli/dist/gatehouse.mjs',
     command: [process.execPath, [join(ROOT, 'packages/cli/scripts/build.mjs')]],
   },
+  // The SDK's built package (`exports` of @gatehouse/client point here): built by the root's
+  // `prepare` (so `npm ci` leaves it importable from plain Node) and before `npm pack`.
+  sdk: {
+    sources: [
+      'packages/sdk/src',
+      'packages/sdk/scripts/build.mjs',
+      'packages/sdk/package.json',
+      'packages/sdk/README.md',
+      'packages/sdk/tsconfig.build.json',
+      'packages/contracts/src',
+    ],
+    stamp: 'packages/sdk/dist/.build-stamp',
+    output: 'packages/sdk/dist/index.js',
+    command: [process.execPath, [join(ROOT, 'packages/sdk/scripts/build.mjs')]],
+  },
 };
 
 function files(path) {

@@ -4,7 +4,15 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { loadConfig, openContext, type Config, type Context } from '@gatehouse/server';
+import {
+  environments,
+  loadConfig,
+  NotFound,
+  openContext,
+  servedUrls,
+  type Config,
+  type Context,
+} from '@gatehouse/server';
 import { requireStore } from './store-check.js';
 
 /**
@@ -72,7 +80,10 @@ export function configFor(cmd: Command, extra: Parameters<typeof loadConfig>[0] 
 
 /**
  * Runs `fn` with an open store context and closes it afterwards. Only `create: true` (`migrate`)
- * may open a store that doesn't exist yet (which creates and migrates it).
+ * may open a store that doesn't exist yet (which creates and migrates it). The context's issuer and
+ * Environment API audience are the ones the last server started on the store recorded
+ * ({@link servedUrls}) unless `GATEHOUSE_ISSUER` / `GATEHOUSE_AUDIENCE` say otherwise, so links
+ * and audiences the CLI prints are the server's (a server on `--port 4101` gives `:4101` links).
  * @throws NoStore when the store doesn't exist and `create` is not set; nothing is created then.
  */
 export async function withContext<T>(
@@ -82,11 +93,51 @@ export async function withContext<T>(
 ): Promise<T> {
   const config = configFor(cmd);
   if (!options.create) await requireStore(config);
-  const ctx = await openContext(config);
+  const opened = await openContext(config);
   try {
-    return await fn(ctx);
+    const ctx = await withServedUrls(opened, ioOf(cmd).env);
+    return await fn(ctx).catch(async (err: unknown) => {
+      throw await namingEnvironments(err, cmd, ctx);
+    });
   } finally {
-    await ctx.store.close();
+    await opened.store.close();
+  }
+}
+
+/**
+ * `err`, with "environment not found" turned into `environment "prod" not found; the environments
+ * are: default, staging` (the slug from `--env` or the command's first argument).
+ */
+async function namingEnvironments(err: unknown, cmd: Command, ctx: Context): Promise<unknown> {
+  if (!(err instanceof NotFound) || err.message !== 'environment not found') return err;
+  const slug = cmd.opts<{ env?: unknown }>().env ?? (cmd.parent?.name() === 'env' ? cmd.args[0] : undefined);
+  const known = await environments.listEnvironments(ctx).then(
+    (list) => list.map((e) => e.slug),
+    () => undefined,
+  );
+  if (typeof slug === 'string') err.message = `environment ${JSON.stringify(slug)} not found`;
+  if (known) err.message += known.length ? `; the environments are: ${known.join(', ')}` : '; there is no environment';
+  return err;
+}
+
+/** `ctx` with the issuer and audience the server recorded, where `env` doesn't set them. */
+async function withServedUrls(ctx: Context, env: NodeJS.ProcessEnv): Promise<Context> {
+  const served = await servedUrls(ctx);
+  if (!served) return ctx;
+  const issuer = env.GATEHOUSE_ISSUER ? ctx.config.issuer : served.issuer;
+  const audience = env.GATEHOUSE_AUDIENCE || env.GATEHOUSE_ISSUER ? ctx.config.audience : served.audience;
+  return { ...ctx, config: Object.freeze({ ...ctx.config, issuer, audience }) };
+}
+
+/**
+ * The public base URL of the server on the store `cmd` points at (as {@link withContext} sees it),
+ * or undefined when there is no store there or it can't be opened.
+ */
+export async function servedIssuer(cmd: Command): Promise<string | undefined> {
+  try {
+    return await withContext(cmd, async (ctx) => ((await servedUrls(ctx)) ? ctx.config.issuer : undefined));
+  } catch {
+    return undefined;
   }
 }
 
@@ -140,10 +191,29 @@ function escapeStrings<T>(value: T): T {
   return value;
 }
 
-/** Prints rows as an aligned table; cells are escaped ({@link escapeControl}) so none can break the layout. */
+/** The widest a table cell is shown (longer text is cut with an ellipsis; `show` gives it whole). */
+export const MAX_CELL = 40;
+/** Columns shown whole: identifiers one copies from a table. */
+const WHOLE = /(^|_)(id|kid|slug|audience)$/;
+
+/** `text` cut to `max` characters, the last one an ellipsis when it was longer. */
+export function ellipsis(text: string, max = MAX_CELL): string {
+  const chars = [...text];
+  return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
+}
+
+/**
+ * Prints rows as an aligned table; cells are escaped ({@link escapeControl}) so none can break the
+ * layout, and cut at {@link MAX_CELL} characters with an ellipsis, except identifier columns.
+ */
 export function table(rows: Record<string, unknown>[], columns: string[]): string {
   if (!rows.length) return '(none)';
-  const cells = rows.map((r) => columns.map((c) => escapeControl(String(r[c] ?? ''))));
+  const cells = rows.map((r) =>
+    columns.map((c) => {
+      const text = escapeControl(String(r[c] ?? ''));
+      return WHOLE.test(c) ? text : ellipsis(text);
+    }),
+  );
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
   const line = (vals: string[]) =>
     vals

@@ -28,6 +28,7 @@ export function program(io: CliIo = processIo()): Command {
     .option('--json', 'machine-readable output')
     .option('-y, --yes', 'do not ask for confirmation')
     .showHelpAfterError()
+    .showSuggestionAfterError()
     .exitOverride();
   attachIo(root, io);
   for (const add of [
@@ -43,7 +44,32 @@ export function program(io: CliIo = processIo()): Command {
     memberCommand,
   ])
     add(root);
+  unknownOptionsFirst(root);
   return root;
+}
+
+/** The parts of commander's Command that {@link unknownOptionsFirst} reaches (not in its typings). */
+interface CommandInternals {
+  args: string[];
+  missingMandatoryOptionValue(option: unknown): void;
+  unknownOption(flag: string): void;
+}
+
+/**
+ * Commander checks required options before unknown ones, so `--evn default` answered "required
+ * option '--env' not specified". On `cmd` and every command below it, an unknown option is named
+ * first, with commander's suggestion ("unknown option '--evn' (Did you mean --env?)").
+ */
+function unknownOptionsFirst(cmd: Command): void {
+  const internals = cmd as unknown as CommandInternals;
+  const missing = internals.missingMandatoryOptionValue.bind(cmd);
+  internals.missingMandatoryOptionValue = (option) => {
+    // `args` holds the operands, then the first unknown option and everything after it.
+    const unknown = internals.args.find((a) => a.startsWith('-') && a !== '-' && a !== '--');
+    if (unknown !== undefined) internals.unknownOption(unknown.split('=')[0]!);
+    missing(option);
+  };
+  for (const sub of cmd.commands) unknownOptionsFirst(sub);
 }
 
 /**
@@ -69,8 +95,16 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
   }
 }
 
-/** Runs the CLI with `argv` (as `process.argv`) on the process's streams; sets the process's exit code. */
+/**
+ * Runs the CLI with `argv` (as `process.argv`) on the process's streams; sets the process's exit
+ * code. A reader that stops early (`gatehouse integration list | head -2`) ends the run quietly
+ * with exit code 0, as other command-line tools do, not with an EPIPE stack trace.
+ */
 export async function main(argv: string[]): Promise<void> {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const code = await run(argv);
   if (code !== 0) process.exitCode = code;
 }

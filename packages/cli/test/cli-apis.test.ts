@@ -229,7 +229,7 @@ describe.each(HTTP_STORE_KINDS)('gatehouse api (%s)', (kind) => {
         ],
         [['api', 'update', 'https://e.example', '--env', 'default'], 'nothing to change'],
         [['api', 'delete', builtIn.id, '--env', 'default', '--yes'], 'built in'],
-        [['api', 'list', '--env', 'nope'], 'environment not found'],
+        [['api', 'list', '--env', 'nope'], 'environment "nope" not found; the environments are: default'],
       ];
       for (const [args, message] of cases) {
         const err = (await cli(...args).then(

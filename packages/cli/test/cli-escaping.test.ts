@@ -59,10 +59,12 @@ describe.each(HTTP_STORE_KINDS)('CLI output of untrusted strings (%s)', (kind) =
     ];
     for (const out of outputs) {
       expect(out).not.toMatch(RAW_CONTROL);
-      expect(out).toContain(ESCAPED);
+      // Tables cut long cells (issue #25): the cut is made in the escaped text.
+      expect(out).toContain(ESCAPED.slice(0, 30));
     }
     expect(outputs[1]).toContain(`desc ${ESCAPED}`);
-    expect(outputs[3]).toContain(`customer:${ESCAPED}`);
+    expect(outputs[2]).toContain(`${ESCAPED.slice(0, 39)}…`);
+    expect(outputs[3]).toContain(`customer:${ESCAPED.slice(0, 30)}`);
   });
 
   it('H-83 --json output escapes them too and parses back to the stored strings', async () => {

@@ -22,6 +22,7 @@ export * as operators from './services/operators.js';
 export * as members from './services/members.js';
 export * as invitations from './services/invitations.js';
 export { listAudit } from './services/audit.js';
+export { servedUrls, type ServedUrls } from './services/served-url.js';
 export { rotateSigningKey, loadSigningKeys, ensureActiveKey, promoteDueKeys } from './keys/signing-keys.js';
 export { ApiError } from './errors/api-error.js';
 export { Conflict, DomainError, Forbidden, InvalidInput, NotFound, Unauthenticated } from './errors/domain-errors.js';

@@ -7,6 +7,7 @@ import type { Config } from './config/config.js';
 import { createRuntime, type Runtime, type RuntimeDeps } from './runtime.js';
 import { buildApp, type AppOptions } from './app.js';
 import { buildMetricsApp, describeMetrics } from './metrics-endpoint.js';
+import { recordServedUrls } from './services/served-url.js';
 
 /** A listening server. `close()` drains in-flight requests, then closes the store. */
 export interface RunningServer {
@@ -14,6 +15,11 @@ export interface RunningServer {
   runtime: Runtime;
   /** Base URL it listens on, e.g. `http://127.0.0.1:4000`. */
   url: string;
+  /**
+   * The public base URL it serves, recorded in the store for the CLI: `GATEHOUSE_ISSUER`, else the
+   * listen address with the port it actually listens on.
+   */
+  publicUrl: string;
   /** Base URL of the separate metrics listener (`GATEHOUSE_METRICS_PORT`), if any. */
   metricsUrl: string | undefined;
   close(): Promise<void>;
@@ -38,11 +44,19 @@ export async function startServer(config: Config, deps: RuntimeDeps & AppOptions
   }
   const metricsUrl = metricsApp && baseUrl(metricsApp, config.metricsHost);
   app.log.info(describeMetrics(config, metricsUrl));
+  const url = baseUrl(app, config.host);
+  const publicUrl = servedIssuer(config, url);
+  const audience = config.audience === config.issuer ? publicUrl : config.audience;
+  // The CLI's links and audiences follow it; a store that can't take it now only costs them that.
+  await recordServedUrls(runtime.ctx, { issuer: publicUrl, audience }).catch((err: unknown) =>
+    app.log.warn({ err }, 'could not record the served URL in the store; the CLI falls back to its own configuration'),
+  );
   let closing: Promise<void> | undefined;
   return {
     app,
     runtime,
-    url: baseUrl(app, config.host),
+    url,
+    publicUrl,
     metricsUrl,
     close() {
       closing ??= (async () => {
@@ -52,6 +66,15 @@ export async function startServer(config: Config, deps: RuntimeDeps & AppOptions
       return closing;
     },
   };
+}
+
+/**
+ * The issuer in force, except that one derived from an ephemeral port (`--port 0`) names the port
+ * the server got.
+ */
+function servedIssuer(config: Config, url: string): string {
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return config.port === 0 && config.issuer === `http://${host}:0` ? url : config.issuer;
 }
 
 /** `http://host:port` of a listening app. */

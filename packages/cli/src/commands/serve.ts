@@ -44,11 +44,15 @@ export function serveCommand(root: Command): void {
         }
         superviseWorkers({
           workers,
-          onListening: (port) => ioOf(cmd).stderr.write(nextSteps(config, `http://${config.host}:${port}`, workers)),
+          onListening: (port) => {
+            const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+            ioOf(cmd).stderr.write(nextSteps(config, url, config.port === 0 ? url : config.issuer, workers));
+          },
         });
         return;
       }
-      const server = await startServer(config).catch((err: unknown) => {
+      const server = await startServer(config).catch((cause: unknown) => {
+        const err = portTaken(cause, config);
         // A worker's IPC channel would keep it alive; it must exit so the primary sees the failure.
         if (cluster.isWorker) {
           process.stderr.write(`gatehouse: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -57,8 +61,19 @@ export function serveCommand(root: Command): void {
         throw err;
       });
       closeOnSignals(server);
-      if (cluster.isPrimary) ioOf(cmd).stderr.write(nextSteps(config, server.url, 1));
+      if (cluster.isPrimary) ioOf(cmd).stderr.write(nextSteps(config, server.url, server.publicUrl, 1));
     });
+}
+
+/** `err`, or for a port in use an error that says how to pick another. */
+function portTaken(err: unknown, config: Config): unknown {
+  const e = err as (NodeJS.ErrnoException & { port?: number }) | null;
+  if (e?.code !== 'EADDRINUSE') return err;
+  const metrics = config.metricsPort !== undefined && e.port === config.metricsPort && e.port !== 0;
+  const [port, fix] = metrics
+    ? [config.metricsPort, 'GATEHOUSE_METRICS_PORT']
+    : [config.port, '--port N or GATEHOUSE_PORT'];
+  return new Error(`port ${port} is already in use (another Gatehouse?): pick another with ${fix}`, { cause: err });
 }
 
 /** `--workers` as a count from 1 to 64. */
@@ -71,12 +86,17 @@ function workerCount(value: string | undefined): number {
 }
 
 /**
- * What to do next. The commands carry the store flags this server runs with (`--data DIR`, or
- * `--database-url` with the password shown as `***`), so following them reaches the same store.
+ * What it serves (public URL, store, throttle backend) and what to do next. The commands carry the
+ * store flags this server runs with (`--data DIR`, or `--database-url` with the password shown as
+ * `***`), so following them reaches the same store.
+ * @param url where it listens; `publicUrl` the issuer it serves (recorded in the store for the CLI).
  */
-function nextSteps(config: Config, url: string, workers: number): string {
+function nextSteps(config: Config, url: string, publicUrl: string, workers: number): string {
   const shown = config.databaseUrl && redactDatabaseUrl(config.databaseUrl);
   const store = shown ? `PostgreSQL ${shown}` : `embedded store in ${config.dataDir}`;
+  const throttle = config.redisUrl
+    ? `Redis ${redactDatabaseUrl(config.redisUrl)}`
+    : 'the store (set GATEHOUSE_REDIS_URL to count in Redis)';
   const flags = shown ? `--database-url ${shellQuote(shown)}` : `--data ${shellQuote(config.dataDir)}`;
   const notes = [
     ...(shown && shown !== config.databaseUrl ? ['  (put the database password where the URL shows ***)'] : []),
@@ -85,16 +105,19 @@ function nextSteps(config: Config, url: string, workers: number): string {
       : []),
   ];
   return [
-    `Gatehouse is listening on ${url} (issuer ${config.issuer}, ${store}${workers > 1 ? `, ${workers} workers` : ''}).`,
+    `Gatehouse is listening on ${url} (${workers} worker${workers > 1 ? 's' : ''}):`,
+    `  issuer:   ${publicUrl} (the public URL; CLI links use it)`,
+    `  store:    ${store}`,
+    `  throttle: ${throttle}`,
     '',
     'Next steps, in another shell:',
     ...notes,
     '  1. Create an integration (its secret is shown once):',
     `       npx gatehouse ${flags} integration create --env default --name demo --preset read-only --json`,
     '  2. Trade its credentials for an access token:',
-    `       curl -s ${config.issuer}/oauth/token -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials`,
-    `  3. Verify it against ${config.issuer}/.well-known/jwks.json; the same request again returns the same token.`,
-    `  Console: ${config.issuer}/console/ (first: printf '%s' 'PASSPHRASE' | npx gatehouse ${flags} admin create --email YOU --password-stdin)`,
+    `       curl -s ${publicUrl}/oauth/token -u "$CLIENT_ID:$CLIENT_SECRET" -d grant_type=client_credentials`,
+    `  3. Verify it against ${publicUrl}/.well-known/jwks.json; the same request again returns the same token.`,
+    `  Console: ${publicUrl}/console/ (first: printf '%s' 'PASSPHRASE' | npx gatehouse ${flags} admin create --email YOU --password-stdin)`,
     '',
   ].join('\n');
 }

@@ -67,6 +67,7 @@ describe.each(STORE_KINDS)('CLI configured unlike the server (%s)', (kind) => {
       expect(existsSync(join(t.location.dataDir, 'master.key'))).toBe(false);
     } else {
       expect(stderr).toContain('GATEHOUSE_MASTER_KEY (base64, 32 bytes) is required with PostgreSQL');
+      expect(stderr).toContain('openssl rand -base64 32');
     }
   });
 
@@ -125,7 +126,7 @@ describe.each(STORE_KINDS)('CLI configured unlike the server (%s)', (kind) => {
     expect(self.status).toBe(200);
   });
 
-  it('the start banner carries the store flags; following it reaches the same store', async () => {
+  it('the start banner names the issuer, the store and the throttle backend, carries the store flags; following it reaches the same store', async () => {
     const child = spawn(process.execPath, [BIN, ...storeFlags(t.location), 'serve', '--port', '0'], {
       env: envWith({ GATEHOUSE_MASTER_KEY: MASTER_KEY }),
     });
@@ -142,6 +143,10 @@ describe.each(STORE_KINDS)('CLI configured unlike the server (%s)', (kind) => {
         kind === 'sqlite' ? `--data ${t.location.dataDir}` : `--database-url '${storeFlags(t.location)[1]!}'`;
       expect(banner).toContain(`npx gatehouse ${flags} integration create --env default`);
       expect(banner).toContain('with the same GATEHOUSE_MASTER_KEY exported');
+      const listening = /listening on (\S+) /.exec(banner)![1]!;
+      expect(banner).toContain(`issuer:   ${listening} `);
+      expect(banner).toMatch(kind === 'sqlite' ? /store: +embedded store in / : /store: +PostgreSQL /);
+      expect(banner).toMatch(/throttle: +the store \(set GATEHOUSE_REDIS_URL/);
       // Step 1 as printed, in a shell with the key exported.
       const step = /npx gatehouse (.*integration create.*--json)/.exec(banner)![1]!;
       const { stdout } = await run('sh', ['-c', `"${process.execPath}" "${BIN}" ${step}`], {

@@ -1,10 +1,13 @@
 /**
- * The publishable package: `npm run build -w @gatehouse/client` writes a package that depends on
- * jose only, loads in Node without the workspace, and type-checks in a consumer project that has
- * nothing but jose beside it (no @gatehouse/contracts, no TypeBox).
+ * The package as a user gets it (issue #25 item 3): `npm pack -w @gatehouse/client` gives a tarball
+ * that installs into an empty project (offline: jose comes from the repository's own copy, packed
+ * beside it), loads there in plain Node with `import` and `require`, and type-checks a consumer
+ * under strict TypeScript from its built declarations, with neither @gatehouse/contracts nor
+ * TypeBox installed. In the repository, after `npm ci` (whose `prepare` builds `dist/`), it loads
+ * from its built files too.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +16,9 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const SDK = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const JOSE = dirname(fileURLToPath(import.meta.resolve('jose/package.json')));
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -22,36 +26,71 @@ function files(dir: string): string[] {
   );
 }
 
-describe('the published @gatehouse/client', () => {
+/** Runs npm in `cwd` and returns what it printed last (the tarball's name for `npm pack`). */
+async function npm(cwd: string, ...args: string[]): Promise<string> {
+  const { stdout } = await run(NPM, [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    timeout: 180_000,
+  });
+  return stdout.trim().split('\n').pop()!;
+}
+
+describe('the packed @gatehouse/client', () => {
   let root: string;
   let dist: string;
   let consumer: string;
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'gatehouse-sdk-'));
-    // A consumer with only the package (built straight into its node_modules) and jose installed.
+    // The tarball, as `npm pack` makes it (its prepack builds dist/ when the sources changed).
+    const client = await npm(ROOT, 'pack', '-w', '@gatehouse/client', '--pack-destination', root);
+    const jose = await npm(root, 'pack', '--ignore-scripts', JOSE);
+    // An empty project that installs it, offline.
     consumer = join(root, 'consumer');
+    mkdirSync(consumer);
+    writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    await npm(consumer, 'install', '--offline', join(root, jose), join(root, client));
     dist = join(consumer, 'node_modules/@gatehouse/client');
-    mkdirSync(dirname(dist), { recursive: true });
-    await run(process.execPath, [join(SDK, 'scripts/build.mjs'), dist], { timeout: 120_000 });
-    symlinkSync(JOSE, join(consumer, 'node_modules/jose'), 'dir');
-    writeFileSync(join(consumer, 'package.json'), JSON.stringify({ type: 'module' }));
-  }, 180_000);
+  }, 300_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('has a manifest pointing at built files, depends on jose only, and never names the private contracts', () => {
+  it('holds built files only, depends on jose only, and never names the private contracts', () => {
     const manifest = JSON.parse(readFileSync(join(dist, 'package.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest).toMatchObject({
       name: '@gatehouse/client',
       type: 'module',
-      exports: { '.': { types: './index.d.ts', default: './index.js' } },
+      exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
     });
     expect(Object.keys(manifest.dependencies as object)).toEqual(['jose']);
-    expect(manifest.private).toBeUndefined();
+    const shipped = files(dist).map((f) => f.slice(dist.length + 1));
+    expect(shipped.filter((f) => !f.startsWith('dist/')).sort()).toEqual(['README.md', 'package.json']);
+    expect(shipped.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     for (const file of files(dist).filter((f) => /\.(js|d\.ts)$/.test(f)))
       expect(readFileSync(file, 'utf8'), file).not.toContain('@gatehouse/contracts');
-    expect(readFileSync(join(dist, 'contracts.d.ts'), 'utf8')).toContain(
+    expect(readFileSync(join(dist, 'dist/contracts.d.ts'), 'utf8')).toContain(
       "export type TokenResponse = { issued_token_type?: string | undefined; access_token: string; token_type: 'Bearer' | 'DPoP'; expires_in: number; scope: string; };",
     );
+  });
+
+  it('loads with require() in a CommonJS consumer (Node >= 20.19 loads ES modules with require)', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['-e', "const m = require('@gatehouse/client'); console.log(typeof m.createTokenSource)"],
+      { cwd: consumer },
+    );
+    expect(stdout.trim()).toBe('function');
+  });
+
+  it('loads in plain Node in the repository, from its built files', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('@gatehouse/client'); console.log(import.meta.resolve('@gatehouse/client'), typeof m.createVerifier)",
+      ],
+      { cwd: ROOT },
+    );
+    expect(stdout.trim()).toMatch(/\/packages\/sdk\/dist\/index\.js function$/);
   });
 
   it('loads in Node from the consumer', async () => {

@@ -145,7 +145,9 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   const databaseUrl = input.databaseUrl ?? (env.DATABASE_URL || undefined);
   const keyText = input.masterKey ?? (env.GATEHOUSE_MASTER_KEY || undefined);
   if (!keyText && databaseUrl)
-    throw new Error('GATEHOUSE_MASTER_KEY (base64, 32 bytes) is required with PostgreSQL: every node must share it');
+    throw new Error(
+      'GATEHOUSE_MASTER_KEY (base64, 32 bytes) is required with PostgreSQL: every node must share it; make one with `openssl rand -base64 32`',
+    );
   for (const [name, value] of [
     ['issuer', issuer],
     ['audience', audience],

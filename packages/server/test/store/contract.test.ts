@@ -171,7 +171,7 @@ describe.each(STORE_KINDS)('store contract (%s)', (kind) => {
     expect(await repos.sessions.byHash('s-later')).toBeUndefined();
   });
 
-  it('store meta: concurrent insertIfAbsent() of one name keep the first value; read() returns only the names asked; ping() and holdsData() answer', async () => {
+  it('store meta: concurrent insertIfAbsent() of one name keep the first value; upsert() replaces or adds; read() returns only the names asked; ping() and holdsData() answer', async () => {
     const meta = repositories(ctx.store).storeMeta;
     await Promise.all(['a', 'b', 'c'].map((v) => meta.insertIfAbsent([{ name: 'contract-test', value: v }])));
     const first = (await meta.read(['contract-test'])).get('contract-test');
@@ -179,6 +179,10 @@ describe.each(STORE_KINDS)('store contract (%s)', (kind) => {
     await meta.insertIfAbsent([{ name: 'contract-test', value: 'later' }]);
     expect((await meta.read(['contract-test', 'absent-name'])).get('contract-test')).toBe(first);
     expect((await meta.read(['absent-name'])).size).toBe(0);
+    await meta.upsert([{ name: 'contract-test', value: 'replaced' }]);
+    await meta.upsert([{ name: 'contract-upserted', value: 'new' }]);
+    const upserted = await meta.read(['contract-test', 'contract-upserted']);
+    expect([upserted.get('contract-test'), upserted.get('contract-upserted')]).toEqual(['replaced', 'new']);
     await meta.ping();
     expect(await meta.holdsData()).toBe(true);
   });

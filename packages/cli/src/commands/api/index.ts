@@ -1,7 +1,9 @@
 /** `gatehouse api …`: the APIs (resource servers) registered in an environment, named by audience. */
 import type { Command } from 'commander';
 import { apis, CLI_ACTOR, type Context } from '@gatehouse/server';
+import { ApiCreate, ApiUpdate } from '@gatehouse/contracts';
 import { confirm, output, table, withContext } from '../../io.js';
+import { checked } from '../../validate.js';
 import { collect, parseScopes, type ScopeSpec } from './scopes.js';
 
 type Api = Awaited<ReturnType<typeof apis.getApi>>;
@@ -27,10 +29,12 @@ export function apiCommand(root: Command): void {
         opts: { env: string; name: string; audience: string; scopes?: string; scope?: string[] },
         cmd: Command,
       ) => {
-        const scopes = parseScopes(opts.scopes, opts.scope);
-        const created = await withContext(cmd, (ctx) =>
-          apis.createApi(ctx, CLI_ACTOR, opts.env, { name: opts.name, audience: opts.audience, scopes }),
+        const body = checked(
+          ApiCreate,
+          { name: opts.name, audience: opts.audience, scopes: parseScopes(opts.scopes, opts.scope) },
+          { name: '--name', audience: '--audience', scopes: '--scopes' },
         );
+        const created = await withContext(cmd, (ctx) => apis.createApi(ctx, CLI_ACTOR, opts.env, body));
         output(cmd, created, human);
       },
     );
@@ -103,11 +107,16 @@ export function apiCommand(root: Command): void {
               if (!scopes.some((s) => s.value === r)) throw new Error(`the API has no scope ${JSON.stringify(r)}`);
             scopes = scopes.filter((s) => !removed.includes(s.value));
           }
-          return apis.updateApi(ctx, CLI_ACTOR, opts.env, audience, {
-            ...(opts.name !== undefined && { name: opts.name }),
-            ...(scopes && { scopes }),
-            ...(opts.keepTokens && { keep_tokens: true }),
-          });
+          const body = checked(
+            ApiUpdate,
+            {
+              ...(opts.name !== undefined && { name: opts.name }),
+              ...(scopes && { scopes }),
+              ...(opts.keepTokens && { keep_tokens: true }),
+            },
+            { name: '--name', scopes: '--scopes' },
+          );
+          return apis.updateApi(ctx, CLI_ACTOR, opts.env, audience, body);
         });
         output(cmd, updated, (a) =>
           [

@@ -1,7 +1,9 @@
 /** `gatehouse env create|list|set|delete`: environments (tenants) and their token settings. */
 import type { Command } from 'commander';
 import { CLI_ACTOR, environments } from '@gatehouse/server';
+import { EnvironmentCreate, EnvironmentUpdate } from '@gatehouse/contracts';
 import { output, table, withContext } from '../../io.js';
+import { checked } from '../../validate.js';
 import { registerCredentials, registerRemovePublicKey } from './credentials.js';
 import { registerDelete } from './delete.js';
 
@@ -20,6 +22,14 @@ export function envCommand(root: Command): void {
     .description('create an environment with the built-in Environment API')
     .option('--name <name>', 'display name')
     .action(async (slug: string, opts: { name?: string }, cmd: Command) => {
+      checked(
+        EnvironmentCreate,
+        { slug, ...(opts.name !== undefined && { name: opts.name }) },
+        {
+          slug: 'the slug',
+          name: '--name',
+        },
+      );
       const created = await withContext(cmd, async (ctx) => {
         const record = await environments.createEnvironment(ctx, CLI_ACTOR, slug, opts.name);
         return environments.environmentDto(record, 0);
@@ -54,15 +64,25 @@ export function envCommand(root: Command): void {
         opts: { name?: string; tokenLifetime?: number; refreshBefore?: number; customerTokenMaxLifetime?: number },
         cmd: Command,
       ) => {
-        const updated = await withContext(cmd, async (ctx) => {
-          const record = await environments.updateEnvironment(ctx, CLI_ACTOR, slug, {
+        const body = checked(
+          EnvironmentUpdate,
+          {
             ...(opts.name !== undefined && { name: opts.name }),
             ...(opts.tokenLifetime !== undefined && { token_lifetime: opts.tokenLifetime }),
             ...(opts.refreshBefore !== undefined && { refresh_before: opts.refreshBefore }),
             ...(opts.customerTokenMaxLifetime !== undefined && {
               customer_token_max_lifetime: opts.customerTokenMaxLifetime,
             }),
-          });
+          },
+          {
+            name: '--name',
+            token_lifetime: '--token-lifetime',
+            refresh_before: '--refresh-before',
+            customer_token_max_lifetime: '--customer-token-max-lifetime',
+          },
+        );
+        const updated = await withContext(cmd, async (ctx) => {
+          const record = await environments.updateEnvironment(ctx, CLI_ACTOR, slug, body);
           return environments.environmentDto(record, await environments.countIntegrations(ctx, record.id));
         });
         output(

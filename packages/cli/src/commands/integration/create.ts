@@ -4,8 +4,19 @@
  */
 import type { Command } from 'commander';
 import { CLI_ACTOR, integrations } from '@gatehouse/server';
+import { IntegrationCreate } from '@gatehouse/contracts';
 import { output, withContext } from '../../io.js';
+import { checked } from '../../validate.js';
 import { readJwksFile } from './keys.js';
+
+/** The option each field of the body comes from, to name it when the API's schema refuses it. */
+const FLAGS = {
+  name: '--name',
+  description: '--description',
+  scopes: '--scopes',
+  jwks: '--jwks-file',
+  jwks_uri: '--jwks-uri',
+};
 
 interface CreateOptions {
   env: string;
@@ -32,7 +43,7 @@ export function registerCreate(integration: Command): void {
       '--auth-method <method>',
       'client_secret_basic (default) | private_key_jwt (no secret: give --jwks-file or --jwks-uri)',
     )
-    .option('--jwks-file <file>', 'JSON file with the public JWK Set (private_key_jwt)')
+    .option('--jwks-file <file>', 'its public keys: a JWK Set, one JWK or a PEM public key (private_key_jwt)')
     .option('--jwks-uri <url>', 'https URL of its JWK Set (private_key_jwt)')
     .option('--dpop-required', 'its tokens must be DPoP-bound (RFC 9449)')
     .action(async (opts: CreateOptions, cmd: Command) => {
@@ -46,18 +57,21 @@ export function registerCreate(integration: Command): void {
         throw new Error('--jwks-file and --jwks-uri go with --auth-method private_key_jwt');
       if (opts.preset && opts.preset !== 'read-only' && opts.preset !== 'all-permissions')
         throw new Error('--preset must be read-only or all-permissions');
-      const created = await withContext(cmd, (ctx) =>
-        integrations.createIntegration(ctx, CLI_ACTOR, opts.env, {
+      const body = checked(
+        IntegrationCreate,
+        {
           name: opts.name,
           ...(opts.description !== undefined && { description: opts.description }),
           ...(opts.preset && { preset: opts.preset as 'read-only' | 'all-permissions' }),
           ...(opts.scopes !== undefined && { scopes: opts.scopes.split(/\s+/).filter(Boolean) }),
           ...(keyOnly && { token_endpoint_auth_method: 'private_key_jwt' as const }),
-          ...(opts.jwksFile && { jwks: readJwksFile(opts.jwksFile) }),
+          ...(opts.jwksFile && { jwks: await readJwksFile(opts.jwksFile) }),
           ...(opts.jwksUri && { jwks_uri: opts.jwksUri }),
           ...(opts.dpopRequired && { dpop_bound_access_tokens: true }),
-        }),
+        },
+        FLAGS,
       );
+      const created = await withContext(cmd, (ctx) => integrations.createIntegration(ctx, CLI_ACTOR, opts.env, body));
       const { id, client_id, client_secret, scopes } = created;
       if (client_secret === undefined) {
         output(cmd, { id, client_id, token_endpoint_auth_method: 'private_key_jwt', scopes }, (c) =>

@@ -1,7 +1,19 @@
 /** `gatehouse integration set CLIENT_ID`: name, description, scopes, token quota and token exchange. */
 import type { Command } from 'commander';
 import { CLI_ACTOR, integrations } from '@gatehouse/server';
+import { IntegrationUpdate } from '@gatehouse/contracts';
 import { output, withContext } from '../../io.js';
+import { checked } from '../../validate.js';
+
+/** The option each field of the body comes from, to name it when the API's schema refuses it. */
+const FLAGS = {
+  name: '--name',
+  description: '--description',
+  scopes: '--scopes',
+  token_quota_per_hour: '--token-quota',
+  secret_expires_at: '--secret-expires-at',
+  token_exchange: '--exchange-audience',
+};
 
 export function registerUpdate(integration: Command): void {
   integration
@@ -43,8 +55,9 @@ export function registerUpdate(integration: Command): void {
             throw new Error('--token-quota must be a positive whole number or "none"');
         }
         const exchange = tokenExchangeOption(opts.tokenExchange, opts.exchangeAudience);
-        const dto = await withContext(cmd, (ctx) =>
-          integrations.updateIntegration(ctx, CLI_ACTOR, clientId, {
+        const body = checked(
+          IntegrationUpdate,
+          {
             ...(opts.name !== undefined && { name: opts.name }),
             ...(opts.description !== undefined && { description: opts.description }),
             ...(opts.scopes !== undefined && { scopes: opts.scopes.split(/\s+/).filter(Boolean) }),
@@ -54,8 +67,10 @@ export function registerUpdate(integration: Command): void {
             }),
             ...(opts.keepTokens && { keep_tokens: true }),
             ...(exchange && { token_exchange: exchange }),
-          }),
+          },
+          FLAGS,
         );
+        const dto = await withContext(cmd, (ctx) => integrations.updateIntegration(ctx, CLI_ACTOR, clientId, body));
         output(
           cmd,
           dto,

@@ -17,7 +17,10 @@ export function registerMemberInvite(member: Command): void {
     .requiredOption('--env <slug>', 'environment')
     .requiredOption('--email <email>', 'who is invited')
     .requiredOption('--role <role>', 'owner, admin, developer or viewer')
-    .option('--public-url <url>', "the server's public URL the link starts with (default GATEHOUSE_ISSUER)")
+    .option(
+      '--public-url <url>',
+      "the server's public URL the link starts with (default: GATEHOUSE_ISSUER, else the URL the server recorded at start)",
+    )
     .action(async (opts: { env: string; email: string; role: string; publicUrl?: string }, cmd: Command) => {
       const role = parseRole(opts.role);
       if (opts.publicUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(opts.publicUrl))

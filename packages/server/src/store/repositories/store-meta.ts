@@ -25,6 +25,15 @@ export class StoreMetaRepository {
       .execute();
   }
 
+  /** Records each of `entries`, replacing a value already recorded under its name. */
+  async upsert(entries: readonly { name: string; value: string }[]): Promise<void> {
+    await this.db
+      .insertInto('store_meta')
+      .values([...entries])
+      .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+      .execute();
+  }
+
   /** True when the store holds an environment or a signing key (data keyed by a master key). */
   async holdsData(): Promise<boolean> {
     const env = await this.db.selectFrom('environments').select('id').limit(1).executeTakeFirst();

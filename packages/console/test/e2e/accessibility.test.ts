@@ -16,6 +16,7 @@ import { checkedStates, expectAccessible } from './axe.js';
 import { NARROW, openConsole, narrowOverflow, WIDE, type ConsoleSession } from './browser.js';
 import { createBrochureBuilder, createInvoicesApi } from './seed.js';
 import { expectKeyboardReachable, tabTo } from './keyboard.js';
+import { networkIdle } from './network.js';
 
 /** One screen or state: how to get there from anywhere (ends with the state on screen). */
 interface Screen {
@@ -46,12 +47,12 @@ describe('console accessibility', () => {
   const env = (tab: string) => async (p: Page) => {
     await p.goto(`${s.t.url}/console/environments/default/${tab}`);
     await p.getByRole('tab', { selected: true }).first().waitFor();
-    await p.waitForLoadState('networkidle');
+    await networkIdle(p);
   };
   const integration = (tab: string) => async (p: Page) => {
     await p.goto(`${s.t.url}/console/environments/default/integrations/${clientId}/${tab}`);
     await p.getByRole('tab', { selected: true }).first().waitFor();
-    await p.waitForLoadState('networkidle');
+    await networkIdle(p);
   };
   const dialog = (name: string) => (p: Page) => p.getByRole('dialog', { name }).waitFor();
 
@@ -61,7 +62,7 @@ describe('console accessibility', () => {
       open: async (p) => (
         await p.goto(`${s.t.url}/console/`),
         await p.getByRole('table', { name: 'Environments' }).waitFor(),
-        await p.waitForLoadState('networkidle')
+        await networkIdle(p)
       ),
     },
     {
@@ -86,7 +87,7 @@ describe('console accessibility', () => {
       open: async (p) => (
         await p.goto(`${s.t.url}/console/environments/staging-eu`),
         await p.getByText('No integrations yet').waitFor(),
-        await p.waitForLoadState('networkidle')
+        await networkIdle(p)
       ),
     },
     {

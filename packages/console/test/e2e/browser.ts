@@ -14,6 +14,7 @@ import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { CLI_ACTOR } from '../../../server/src/context.js';
 import { createAdmin } from '../../../server/src/services/admins.js';
 import { ensureConsoleBuilt } from './build-console.js';
+import { trackRequests } from './network.js';
 
 /** Where screenshots go (git-ignored). */
 export const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
@@ -96,6 +97,7 @@ export async function openConsole(opts: ConsoleOptions = {}): Promise<ConsoleSes
     viewport: opts.viewport ?? WIDE,
   });
   context.setDefaultTimeout(opts.timeoutMs ?? 10_000);
+  trackRequests(context);
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];
   const notFound: string[] = [];

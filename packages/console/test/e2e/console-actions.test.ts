@@ -20,6 +20,7 @@ import { setRequireTotp } from '../../../server/src/services/second-factor-requi
 import { expectAccessible } from './axe.js';
 import { expectKeyboardReachable } from './keyboard.js';
 import { openConsole, skipAfterFailure, type ConsoleSession } from './browser.js';
+import { networkIdle } from './network.js';
 
 const PASSWORD = 'violet tractor umbrella 42';
 
@@ -44,7 +45,7 @@ describe('console actions in the browser', () => {
   const openIntegration = async (clientId: string) => {
     await page.goto(`${t.url}/console/environments/alpha/integrations/${clientId}`);
     await page.getByRole('tabpanel').getByText('Client ID').first().waitFor();
-    await page.waitForLoadState('networkidle');
+    await networkIdle(page);
   };
 
   beforeAll(async () => {
@@ -132,7 +133,7 @@ describe('console actions in the browser', () => {
       await page.goto(`${t.url}/console/environments/alpha/settings`);
       const toggle = page.getByRole('switch', { name: 'Require two-factor authentication of members' });
       await toggle.waitFor();
-      await page.waitForLoadState('networkidle');
+      await networkIdle(page);
       await expect(toggle.isChecked()).resolves.toBe(false);
       await expect(toggle.isEnabled()).resolves.toBe(true);
       await expectAccessible(page, 'settings with require TOTP');

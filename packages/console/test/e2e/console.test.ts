@@ -13,6 +13,7 @@ import { postForm, token } from '@gatehouse/testing/http';
 import { assertion, assertionForm, testKey } from '@gatehouse/testing/assertion';
 import { CLI_ACTOR, apis, environments, integrations } from '@gatehouse/server';
 import { EMAIL, NARROW, openConsole, PASSWORD, skipAfterFailure, type ConsoleSession } from './browser.js';
+import { networkIdle } from './network.js';
 
 /** This scenario's wide window: 1280 px, as its screenshots have always been taken. */
 const WIDE = { width: 1280, height: 800 };
@@ -357,7 +358,7 @@ describe('admin console in the browser', () => {
     ]) {
       await page.goto(t.url + path!);
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
-      await page.waitForLoadState('networkidle');
+      await networkIdle(page);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(NARROW.width);
       await shot(name!);
     }

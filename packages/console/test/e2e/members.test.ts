@@ -16,6 +16,7 @@ import { createInvitation } from '../../../server/src/services/invitations.js';
 import { createIntegration } from '../../../server/src/services/integrations.js';
 import { openConsole, skipAfterFailure, type ConsoleSession } from './browser.js';
 import { expectAccessible } from './axe.js';
+import { networkIdle } from './network.js';
 
 const PASSWORD = 'violet tractor umbrella 42';
 /** Words of buttons that change something: none may be enabled for a viewer. */
@@ -184,7 +185,7 @@ describe('members in the browser', () => {
       for (const tab of ['integrations', 'customers', 'apis', 'settings', 'audit', 'members']) {
         await page.goto(`${t.url}/console/environments/alpha/${tab}`);
         await page.getByRole('tabpanel').waitFor();
-        await page.waitForLoadState('networkidle');
+        await networkIdle(page);
         expect({ tab, enabled: await enabledActions() }).toEqual({ tab, enabled: [] });
         if (tab === 'members') {
           const pending = page.getByRole('table', { name: 'Pending invitations' });
@@ -201,7 +202,7 @@ describe('members in the browser', () => {
       for (const tab of ['general', 'permissions']) {
         await page.getByRole('tab', { name: tab === 'general' ? 'General' : 'Permissions' }).click();
         await page.getByRole('tabpanel').waitFor();
-        await page.waitForLoadState('networkidle');
+        await networkIdle(page);
         expect({ tab, enabled: await enabledActions() }).toEqual({ tab, enabled: [] });
         await expect(page.getByRole('tabpanel').getByTestId('read-only-note').isVisible()).resolves.toBe(true);
       }
@@ -231,7 +232,7 @@ describe('members in the browser', () => {
       await page.getByRole('link', { name: 'Alpha renderer' }).click();
       const panel = page.getByRole('tabpanel');
       await panel.getByRole('button', { name: 'Rotate secret' }).waitFor();
-      await page.waitForLoadState('networkidle');
+      await networkIdle(page);
       await expect(panel.getByRole('button', { name: 'Rotate secret' }).isEnabled()).resolves.toBe(true);
       for (const name of ['Revoke tokens', 'Delete'])
         await expect(panel.getByRole('button', { name, exact: true }).isDisabled()).resolves.toBe(true);

@@ -14,6 +14,7 @@ import {
 } from '../../../server/src/services/invitations.js';
 import { openConsole, type ConsoleSession } from './browser.js';
 import { createBrochureBuilder, createInvoicesApi } from './seed.js';
+import { networkIdle } from './network.js';
 
 /** One screen or state: how to get there from anywhere (ends with the state on screen). */
 export interface Screen {
@@ -91,7 +92,7 @@ export function newScreensFixture() {
   let seed: NewScreensSeed | undefined;
   const s = (): ConsoleSession => session ?? fail('start() first');
   const seeded = (): NewScreensSeed => seed ?? fail('start() first');
-  const settled = (p: Page) => p.waitForLoadState('networkidle');
+  const settled = (p: Page) => networkIdle(p);
   const env =
     (tab: string, slug = 'default') =>
     async (p: Page) => {

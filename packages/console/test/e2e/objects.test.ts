@@ -15,6 +15,7 @@ import { CLI_ACTOR, apis as apiService, credentials, environments, integrations 
 import { generateKeyPairSync } from 'node:crypto';
 import { expectAccessible } from './axe.js';
 import { openConsole, skipAfterFailure, WIDE, type ConsoleSession } from './browser.js';
+import { networkIdle } from './network.js';
 
 const AUD = 'https://invoices.example';
 const { listApis } = apiService;
@@ -194,7 +195,7 @@ describe('managing objects in the console', () => {
     await page.getByRole('button', { name: 'Save' }).waitFor();
     await page.getByLabel('Token lifetime').waitFor();
     // Give the environments list a moment to load, then check nothing is offered.
-    await page.waitForLoadState('networkidle');
+    await networkIdle(page);
     expect(await page.getByRole('button', { name: 'Delete environment' }).count()).toBe(0);
     await shot('08-settings-last-environment');
   });

@@ -9,6 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import swaggerUi from '@fastify/swagger-ui';
+import { DOCS_ICON_SVG, DOCS_LOGO_SVG } from './docs-logo.js';
 
 /** The Content-Security-Policy of every `/docs` response (replaces the API policy there). */
 export const DOCS_CSP = {
@@ -31,6 +32,12 @@ export async function registerDocsUi(app: FastifyInstance): Promise<void> {
     routePrefix: '/docs',
     staticCSP: Object.fromEntries(Object.entries(DOCS_CSP).map(([k, v]) => [k, [...v]])),
     uiConfig: { deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0, validatorUrl: null },
+    // Gatehouse's name and mark, not the defaults' (the logo is a data: URI: img-src allows it).
+    theme: {
+      title: 'Gatehouse API',
+      favicon: [{ filename: 'favicon.svg', rel: 'icon', sizes: 'any', type: 'image/svg+xml', content: DOCS_ICON_SVG }],
+    },
+    logo: { type: 'image/svg+xml', content: DOCS_LOGO_SVG, href: '/docs', target: '_self' },
     // A page, not an API answer: it gets the document headers the API's set leaves out (security-headers.ts).
     uiHooks: {
       onRequest: (_request, reply, done) => {

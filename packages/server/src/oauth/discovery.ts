@@ -24,6 +24,7 @@ export function discoveryRoutes(app: FastifyInstance, rt: Runtime): void {
     {
       schema: {
         summary: 'Signing keys (JWKS)',
+        response: { 200: jsonDocument('The JWK Set (RFC 7517 §5): public members of each signing key only.') },
         description:
           'The public keys that sign access tokens (RFC 7517), current and next, so resource servers verify tokens without calling Gatehouse. Cached for the configured max-age.',
         tags: ['oauth'],

@@ -10,6 +10,12 @@
 import { Type, type TObject, type TProperties } from '@sinclair/typebox';
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from './oauth.js';
 
+/**
+ * Of an optional parameter: an empty example, so that a form built from the schema (Swagger UI's
+ * "Try it out") leaves it out unless filled, instead of sending the type's placeholder.
+ */
+const UNSET = { examples: [''] };
+
 /** `client_assertion_type` of a client assertion (RFC 7523 §2.2). */
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -19,16 +25,23 @@ export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-typ
  */
 export const ClientAuthenticationParameters = Type.Object({
   client_id: Type.Optional(
-    Type.String({ description: 'client_secret_post: the client id (with client_secret). Optional otherwise.' }),
+    Type.String({
+      ...UNSET,
+      description: 'client_secret_post: the client id (with client_secret). Optional otherwise.',
+    }),
   ),
   client_secret: Type.Optional(
-    Type.String({ description: 'client_secret_post (RFC 6749 §2.3.1): the client secret. Never with a header.' }),
+    Type.String({
+      ...UNSET,
+      description: 'client_secret_post (RFC 6749 §2.3.1): the client secret. Never with a header.',
+    }),
   ),
   client_assertion_type: Type.Optional(
-    Type.String({ description: `private_key_jwt (RFC 7523 §2.2): \`${CLIENT_ASSERTION_TYPE}\`` }),
+    Type.String({ ...UNSET, description: `private_key_jwt (RFC 7523 §2.2): \`${CLIENT_ASSERTION_TYPE}\`` }),
   ),
   client_assertion: Type.Optional(
     Type.String({
+      ...UNSET,
       description:
         "private_key_jwt: a JWT signed with one of the integration's registered keys (iss = sub = client_id, aud = the token endpoint or the issuer, exp, jti).",
     }),
@@ -38,29 +51,38 @@ export const ClientAuthenticationParameters = Type.Object({
 /** Parameters of the `client_credentials` grant (RFC 6749 §4.4.2, RFC 8707 §2). */
 export const ClientCredentialsParameters = Type.Object({
   grant_type: Type.String({
+    examples: ['client_credentials'],
     description: `\`client_credentials\` (RFC 6749 §4.4) or \`${TOKEN_EXCHANGE_GRANT}\` (RFC 8693)`,
   }),
   scope: Type.Optional(
-    Type.String({ description: 'Space-separated scopes; absent: every scope the integration holds on the API' }),
+    Type.String({
+      ...UNSET,
+      description: 'Space-separated scopes; absent: every scope the integration holds on the API',
+    }),
   ),
-  audience: Type.Optional(Type.String({ description: "The API's audience; absent: the Environment API" })),
-  resource: Type.Optional(Type.String({ description: 'RFC 8707: the same as audience (equal when both are sent)' })),
+  audience: Type.Optional(Type.String({ ...UNSET, description: "The API's audience; absent: the Environment API" })),
+  resource: Type.Optional(
+    Type.String({ ...UNSET, description: 'RFC 8707: the same as audience (equal when both are sent)' }),
+  ),
 });
 
 /** Parameters of the token-exchange grant (RFC 8693 §2.1), besides `scope` and `audience`. */
 export const TokenExchangeParameters = Type.Object({
-  subject_token: Type.Optional(Type.String({ description: 'Token exchange: the token of the subject acted for' })),
+  subject_token: Type.Optional(
+    Type.String({ ...UNSET, description: 'Token exchange: the token of the subject acted for' }),
+  ),
   subject_token_type: Type.Optional(
     Type.String({
+      ...UNSET,
       description: `Token exchange: \`${ACCESS_TOKEN_TYPE}\` or \`urn:ietf:params:oauth:token-type:jwt\``,
     }),
   ),
   actor_token: Type.Optional(
-    Type.String({ description: 'Token exchange: an active access token of the calling client (its own)' }),
+    Type.String({ ...UNSET, description: 'Token exchange: an active access token of the calling client (its own)' }),
   ),
-  actor_token_type: Type.Optional(Type.String({ description: `Token exchange: \`${ACCESS_TOKEN_TYPE}\`` })),
+  actor_token_type: Type.Optional(Type.String({ ...UNSET, description: `Token exchange: \`${ACCESS_TOKEN_TYPE}\`` })),
   requested_token_type: Type.Optional(
-    Type.String({ description: `Token exchange: only \`${ACCESS_TOKEN_TYPE}\` is issued` }),
+    Type.String({ ...UNSET, description: `Token exchange: only \`${ACCESS_TOKEN_TYPE}\` is issued` }),
   ),
 });
 
@@ -84,8 +106,8 @@ export const TokenRequest = merged(
 export const RevocationRequest = merged(
   [
     Type.Object({
-      token: Type.String({ description: "The access token to revoke (one of the calling client's own)" }),
-      token_type_hint: Type.Optional(Type.String({ description: 'Accepted and ignored (RFC 7009 §2.1)' })),
+      token: Type.String({ ...UNSET, description: "The access token to revoke (one of the calling client's own)" }),
+      token_type_hint: Type.Optional(Type.String({ ...UNSET, description: 'Accepted and ignored (RFC 7009 §2.1)' })),
     }),
     ClientAuthenticationParameters,
   ],
@@ -96,8 +118,11 @@ export const RevocationRequest = merged(
 export const IntrospectionRequest = merged(
   [
     Type.Object({
-      token: Type.String({ description: "The access token to introspect (of the calling client's environment)" }),
-      token_type_hint: Type.Optional(Type.String({ description: 'Accepted and ignored (RFC 7662 §2.1)' })),
+      token: Type.String({
+        ...UNSET,
+        description: "The access token to introspect (of the calling client's environment)",
+      }),
+      token_type_hint: Type.Optional(Type.String({ ...UNSET, description: 'Accepted and ignored (RFC 7662 §2.1)' })),
     }),
     ClientAuthenticationParameters,
   ],

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { Type, type TObject, type TProperties } from '@sinclair/typebox';
-import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from './oauth.js';
+import { ACCESS_TOKEN_TYPE, SUPPORTED_GRANT_TYPES } from './oauth.js';
 
 /**
  * Of an optional parameter: an empty example, so that a form built from the schema (Swagger UI's
@@ -52,7 +52,7 @@ export const ClientAuthenticationParameters = Type.Object({
 export const ClientCredentialsParameters = Type.Object({
   grant_type: Type.String({
     examples: ['client_credentials'],
-    description: `\`client_credentials\` (RFC 6749 §4.4) or \`${TOKEN_EXCHANGE_GRANT}\` (RFC 8693)`,
+    description: `The grant: ${SUPPORTED_GRANT_TYPES.map((g) => `\`${g}\``).join(', ')} (RFC 6749 §4.4, RFC 8693 §2.1)`,
   }),
   scope: Type.Optional(
     Type.String({
@@ -95,6 +95,7 @@ function merged(parts: readonly TObject[], options: Record<string, unknown>): TO
 
 /** Body of `POST /oauth/token`: a grant's parameters and, unless in a header, the client's credentials. */
 export const TokenRequest = merged(
+  // A new grant adds its parameters here (and its `grant_type` to SUPPORTED_GRANT_TYPES).
   [ClientCredentialsParameters, TokenExchangeParameters, ClientAuthenticationParameters],
   {
     description: 'A token request (RFC 6749 §4.4.2; RFC 8693 §2.1). Parameters of other grants are ignored.',

@@ -9,7 +9,7 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { authenticationOf, type Authentication } from '../auth/authentication-kind.js';
 import { securityOf } from './security.js';
-import { described, errorBody, implicitErrors, statusDescription } from './responses.js';
+import { described, errorBody, errorExample, implicitErrors, statusDescription } from './responses.js';
 
 /** The parts of a route schema this hook reads and fills (OpenAPI operation fields of @fastify/swagger). */
 interface OperationSchema {
@@ -28,6 +28,12 @@ export function operationIdOf(method: string, url: string): string {
   return `${method.toLowerCase()}_${path}`;
 }
 
+/** Whether `schema` is the error body of both formats: an object with `error` and `error_description`. */
+function isErrorBody(schema: Record<string, unknown>): boolean {
+  const properties = schema.properties as Record<string, unknown> | undefined;
+  return properties?.error !== undefined && properties.error_description !== undefined;
+}
+
 /** Fills the OpenAPI parts of one route of a context authenticating as `kind`. */
 function document(route: RouteOptions, kind: Authentication): void {
   const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -44,8 +50,13 @@ function document(route: RouteOptions, kind: Authentication): void {
   if (!schema.response && !implicit.length) return;
   const response = (schema.response ??= {});
   for (const status of implicit) response[status] ??= errorBody(kind);
-  for (const [status, body] of Object.entries(response))
-    if (typeof body.description !== 'string') response[status] = described(body, statusDescription(kind, status));
+  for (const [status, body] of Object.entries(response)) {
+    let named = typeof body.description === 'string' ? body : described(body, statusDescription(kind, status));
+    // An error body (`{error, error_description}`) without an example gets the status's typical one.
+    const example = errorExample(kind, status);
+    if (example && isErrorBody(named) && named.examples === undefined) named = { ...named, examples: [example] };
+    response[status] = named;
+  }
 }
 
 /**

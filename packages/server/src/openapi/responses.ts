@@ -40,6 +40,31 @@ export function statusDescription(kind: Authentication, status: string): string 
   return table[status] ?? (status.startsWith('2') ? 'Done.' : 'Error (`{error, error_description}`).');
 }
 
+/** A typical error body per status on the APIs, as the examples of their error responses. */
+const API_ERROR_EXAMPLE: Readonly<Record<string, readonly [string, string]>> = {
+  400: ['invalid_request', 'invalid body: name must be at most 200 characters'],
+  401: ['invalid_token', 'the access token is expired'],
+  403: ['insufficient_scope', 'this action needs the integrations:write scope'],
+  404: ['not_found', 'integration not found'],
+  409: ['conflict', 'an environment with this slug exists'],
+  429: ['temporarily_unavailable', 'too many attempts: try again later'],
+  503: ['temporarily_unavailable', 'the store is unavailable: try again'],
+};
+
+/** A typical RFC 6749 §5.2 error body per status on the OAuth endpoints. */
+const OAUTH_ERROR_EXAMPLE: Readonly<Record<string, readonly [string, string]>> = {
+  ...API_ERROR_EXAMPLE,
+  400: ['invalid_scope', 'scope "invoices:write" is not granted to this client'],
+  401: ['invalid_client', 'client authentication failed'],
+  429: ['temporarily_unavailable', 'too many failed authentications: try again later'],
+};
+
+/** The example of an error response of `status` on a route of `kind` (undefined below 400). */
+export function errorExample(kind: Authentication, status: string): Record<string, string> | undefined {
+  const example = (kind === 'client' ? OAUTH_ERROR_EXAMPLE : API_ERROR_EXAMPLE)[status];
+  return example && { error: example[0], error_description: example[1] };
+}
+
 /** The error body of a route of `kind`. */
 export function errorBody(kind: Authentication): typeof ApiError | typeof OAuthErrorBody {
   return kind === 'client' ? OAuthErrorBody : ApiError;

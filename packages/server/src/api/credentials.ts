@@ -135,7 +135,7 @@ export function credentialRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'Register a public key for customer tokens',
-        description: 'Registers a public key (JWK) whose private key signs customer tokens on your side.',
+        description: 'Registers a public key (PEM or JWK) whose private key signs customer tokens on your side.',
         params: EnvParams,
         body: withExample(KeyCreate, {
           alg: 'ES256',

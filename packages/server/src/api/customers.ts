@@ -32,7 +32,7 @@ export function customerRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'List customers',
-        description: 'The customers of the environment seen in customer tokens, a page at a time.',
+        description: 'The customers of the environment, a page at a time.',
         params: EnvParams,
         querystring: ListQuery,
         response: { 200: Page(Customer), ...errors },

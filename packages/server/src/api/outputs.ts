@@ -52,7 +52,7 @@ export function outputRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'List your outputs',
-        description: "The caller's outputs (renders), newest first, a page at a time.",
+        description: "The caller's outputs (renders), a page at a time.",
         params: EnvParams,
         querystring: ListQuery,
         response: { 200: Page(Output), ...errors },

@@ -47,8 +47,7 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'List your projects',
-        description:
-          'The projects of the calling customer (or every project, for an integration with projects:read), a page at a time.',
+        description: "The caller's own projects (an integration's or a customer's), a page at a time.",
         params: EnvParams,
         querystring: ListQuery,
         response: { 200: Page(Project), ...errors },
@@ -105,7 +104,7 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'Change one of your projects',
-        description: "Changes the name or content of one of the caller's projects.",
+        description: "Changes the name, description or data of one of the caller's projects.",
         params: EnvIdParams,
         body: withExample(ProjectUpdate, { name: 'Spring campaign (final)' }),
         response: { 200: Project, ...errors },
@@ -123,7 +122,7 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'Delete one of your projects',
-        description: "Deletes one of the caller's projects and its outputs.",
+        description: "Deletes one of the caller's projects.",
         params: EnvIdParams,
         response: { 204: Type.Null(), ...errors },
       },

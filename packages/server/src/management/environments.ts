@@ -38,8 +38,7 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...COMMON,
         summary: 'List environments (by slug)',
-        description:
-          "Every environment the caller may see, by slug: all of them for an operator, the member's environments for an account, its own for an integration token.",
+        description: 'The environments the caller may see, by slug.',
         querystring: ListQuery,
         response: { 200: Page(Environment), ...ERRORS },
       },

@@ -45,8 +45,7 @@ export function operatorRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'Delete an operator (never yourself or the last one)',
-        description:
-          "Deletes an operator account and ends its sessions. You can't delete yourself or the last operator (409).",
+        description: "Deletes an operator account. You can't delete yourself or the last operator (409).",
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 320 }) }),
         response: { 204: Type.Null(), ...errors },
       },

@@ -4,6 +4,7 @@
  */
 export * from './scopes.js';
 export * from './oauth.js';
+export * from './oauth-requests.js';
 export * from './api.js';
 export * from './management.js';
 export * from './errors.js';

@@ -8,6 +8,9 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import swagger from '@fastify/swagger';
 import { registerDocsUi } from './docs-ui.js';
+import { swaggerOptions } from './openapi/document.js';
+import { documentRoutes } from './openapi/document-routes.js';
+import { declareAuthentication } from './auth/authentication-kind.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Runtime } from './runtime.js';
 import type { Observer } from './metrics.js';
@@ -91,25 +94,14 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
       );
     done();
   });
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Gatehouse',
-        version: '0.1.0',
-        description: 'OAuth 2.0 client_credentials server for integrations, and the Environment API',
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          basic: { type: 'http', scheme: 'basic' },
-        },
-      },
-    },
-  });
+  // Every route registered from here on is documented the same way (openapi/document-routes.ts).
+  documentRoutes(app);
+  await app.register(swagger, swaggerOptions());
   if (rt.redis) logRedisState(app, rt.redis);
   await app.register(async (oauth) => {
     // The OAuth endpoints answer errors as RFC 6749 §5.2 says, whatever their URL.
     oauth.setErrorHandler(oauthErrorHandler);
+    declareAuthentication(oauth, 'client');
     registerOAuthBodyParsers(oauth);
     tokenRoute(oauth, rt);
     revokeRoute(oauth, rt);

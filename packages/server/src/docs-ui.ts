@@ -9,6 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import swaggerUi from '@fastify/swagger-ui';
+import { DOCS_ICON_SVG, DOCS_LOGO_SVG } from './docs-logo.js';
 
 /** The Content-Security-Policy of every `/docs` response (replaces the API policy there). */
 export const DOCS_CSP = {
@@ -25,12 +26,45 @@ export const DOCS_CSP = {
   'object-src': ["'none'"],
 } as const;
 
+/** What Swagger UI's `requestInterceptor` receives: the request it is about to send (`headers`, `body`, …). */
+type UiRequest = Record<string, unknown>;
+
+/**
+ * Swagger UI's "Try it out" sends every field of a form body, the ones left empty too ("Send empty
+ * value" starts checked); RFC 6749 §3.1 treats a parameter without a value as omitted, so the page
+ * leaves them out, as the user meant: a token request with Basic then carries no empty
+ * `client_secret`. Serialized into the page's initializer (a file from this server), so it uses
+ * nothing from its scope.
+ */
+export function omitEmptyFormParameters(request: UiRequest): UiRequest {
+  const headers = (request.headers ?? {}) as Record<string, string | undefined>;
+  const type = headers['Content-Type'] ?? headers['content-type'] ?? '';
+  if (typeof request.body === 'string' && type.startsWith('application/x-www-form-urlencoded'))
+    request.body = request.body
+      .split('&')
+      .filter((pair) => pair !== '' && !pair.endsWith('='))
+      .join('&');
+  return request;
+}
+
 /** Registers `/docs` on `app` (after @fastify/swagger). */
 export async function registerDocsUi(app: FastifyInstance): Promise<void> {
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     staticCSP: Object.fromEntries(Object.entries(DOCS_CSP).map(([k, v]) => [k, [...v]])),
-    uiConfig: { deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0, validatorUrl: null },
+    uiConfig: {
+      deepLinking: true,
+      docExpansion: 'list',
+      defaultModelsExpandDepth: 0,
+      validatorUrl: null,
+      requestInterceptor: omitEmptyFormParameters,
+    },
+    // Gatehouse's name and mark, not the defaults' (the logo is a data: URI: img-src allows it).
+    theme: {
+      title: 'Gatehouse API',
+      favicon: [{ filename: 'favicon.svg', rel: 'icon', sizes: 'any', type: 'image/svg+xml', content: DOCS_ICON_SVG }],
+    },
+    logo: { type: 'image/svg+xml', content: DOCS_LOGO_SVG, href: '/docs', target: '_self' },
     // A page, not an API answer: it gets the document headers the API's set leaves out (security-headers.ts).
     uiHooks: {
       onRequest: (_request, reply, done) => {

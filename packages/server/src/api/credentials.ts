@@ -17,6 +17,7 @@ import {
 } from '../services/credentials.js';
 import { PUBLIC_KEY_ALGS } from '../services/public-keys.js';
 import { actorOf } from '../auth/principal.js';
+import { withExample } from '../openapi/example.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: ApiErrorBody };
 const common = { tags: ['customer-tokens'] };
@@ -76,7 +77,9 @@ export function credentialRoutes(app: FastifyInstance, rt: Runtime): void {
       config: { action: 'credentials.read' },
       schema: {
         ...common,
-        summary: 'Environment key, when the secret was created, and public keys',
+        summary: 'Customer-token credentials',
+        description:
+          "The environment's key id for customer tokens, when its secret was created (never the secret) and the registered public keys.",
         params: EnvParams,
         response: { 200: Credentials, ...errors },
       },
@@ -91,7 +94,9 @@ export function credentialRoutes(app: FastifyInstance, rt: Runtime): void {
       config: { action: 'credentials.create_secret' },
       schema: {
         ...common,
-        summary: 'Create the environment secret (409 when one exists: rotate it instead)',
+        summary: 'Create the environment secret',
+        description:
+          'Creates the secret that signs customer tokens (HS256), shown once. Refused (409) when one exists: rotate it instead.',
         params: EnvParams,
         response: { 201: NewSecret, ...errors },
       },
@@ -109,8 +114,10 @@ export function credentialRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'Rotate the environment secret',
+        description:
+          'Replaces the environment secret with a new one, shown once; the previous one keeps verifying for the grace period given.',
         params: EnvParams,
-        body: Rotate,
+        body: withExample(Rotate, { grace_seconds: 3600 }),
         response: { 200: NewSecret, ...errors },
       },
     },
@@ -128,8 +135,13 @@ export function credentialRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'Register a public key for customer tokens',
+        description: 'Registers a public key (PEM or JWK) whose private key signs customer tokens on your side.',
         params: EnvParams,
-        body: KeyCreate,
+        body: withExample(KeyCreate, {
+          alg: 'ES256',
+          key: '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE…\n-----END PUBLIC KEY-----',
+          kid: 'backend-2026',
+        }),
         response: { 201: PublicKey, ...errors },
       },
     },
@@ -143,6 +155,7 @@ export function credentialRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'Remove a public key',
+        description: 'Removes a public key: customer tokens signed with it are refused from then on.',
         params: KeyParams,
         response: { 204: Type.Null(), ...errors },
       },

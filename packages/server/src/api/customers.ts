@@ -6,9 +6,10 @@ import type { Runtime } from '../runtime.js';
 import { deleteCustomer, getCustomer, listCustomers, updateCustomer } from '../services/customers.js';
 import { requestEnvironmentId } from './request-principal.js';
 import { actorOf } from '../auth/principal.js';
+import { withExample } from '../openapi/example.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody };
-const common = { tags: ['customers'], security: [{ bearer: [] }] };
+const common = { tags: ['customers'] };
 const CustomerParams = Type.Object({
   env: EnvParams.properties.env,
   id: Type.String({ minLength: 1, maxLength: 255 }),
@@ -31,6 +32,7 @@ export function customerRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'List customers',
+        description: 'The customers of the environment, a page at a time.',
         params: EnvParams,
         querystring: ListQuery,
         response: { 200: Page(Customer), ...errors },
@@ -42,7 +44,13 @@ export function customerRoutes(app: FastifyInstance, rt: Runtime): void {
     `${base}/:id`,
     {
       config: { action: 'customer.read' },
-      schema: { ...common, summary: 'Read a customer', params: CustomerParams, response: { 200: Customer, ...errors } },
+      schema: {
+        ...common,
+        summary: 'Read a customer',
+        description: 'One customer by id, with its fields.',
+        params: CustomerParams,
+        response: { 200: Customer, ...errors },
+      },
     },
     async (request) => getCustomer(rt.ctx, await requestEnvironmentId(rt, request), request.params.id),
   );
@@ -53,8 +61,9 @@ export function customerRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'Change a customer',
+        description: "Changes a customer's fields.",
         params: CustomerParams,
-        body: CustomerUpdate,
+        body: withExample(CustomerUpdate, { name: 'Ada Lovelace', fields: { plan: 'pro' } }),
         response: { 200: Customer, ...errors },
       },
     },
@@ -74,6 +83,7 @@ export function customerRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'Delete a customer and its projects',
+        description: 'Deletes a customer and every project it owns.',
         params: CustomerParams,
         response: { 204: Type.Null(), ...errors },
       },

@@ -24,7 +24,7 @@ import { credentialRoutes } from './credentials.js';
 /** Registers the Environment API routes. */
 export async function environmentApi(app: FastifyInstance, rt: Runtime): Promise<void> {
   // Every route here authenticates, so every route declares its action (docs/security.md K-103).
-  requireRouteActions(app);
+  requireRouteActions(app, 'caller');
   // Every 401 challenge names the resource metadata (RFC 9728 §5.1); the root handler answers.
   const metadataUrl = resourceMetadataUrl(rt.ctx.config);
   app.setErrorHandler<FastifyError>((err, request, reply) =>

@@ -15,9 +15,10 @@ import { createOutput, getOutput, listOutputs } from '../services/outputs.js';
 import { bearerPrincipal } from './request-principal.js';
 import { actorOf } from '../auth/principal.js';
 import { requestOwner } from './projects.js';
+import { withExample } from '../openapi/example.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody };
-const common = { tags: ['environment-api'], security: [{ bearer: [] }] };
+const common = { tags: ['environment-api'] };
 
 /** Registers the output routes. */
 export function outputRoutes(app: FastifyInstance, rt: Runtime): void {
@@ -29,8 +30,9 @@ export function outputRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'Request a render of your project',
+        description: 'Requests a render of one of your projects: answers the output, which completes later.',
         params: EnvParams,
-        body: OutputCreate,
+        body: withExample(OutputCreate, { project_id: 'prj_01J9ZQ4K7X', format: 'pdf' }),
         response: { 201: Output, ...errors },
       },
     },
@@ -50,6 +52,7 @@ export function outputRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'List your outputs',
+        description: "The caller's outputs (renders), a page at a time.",
         params: EnvParams,
         querystring: ListQuery,
         response: { 200: Page(Output), ...errors },
@@ -67,6 +70,7 @@ export function outputRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'Read one of your outputs',
+        description: "One of the caller's outputs by id, with its state.",
         params: EnvIdParams,
         response: { 200: Output, ...errors },
       },

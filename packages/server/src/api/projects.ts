@@ -23,9 +23,10 @@ import {
 } from '../services/projects.js';
 import { bearerPrincipal } from './request-principal.js';
 import { ownerOf } from '../auth/principal.js';
+import { withExample } from '../openapi/example.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody };
-const common = { tags: ['environment-api'], security: [{ bearer: [] }] };
+const common = { tags: ['environment-api'] };
 
 /** The owner the request acts as. @throws Forbidden (403) for admin tokens, which own no projects. */
 export function requestOwner(request: FastifyRequest): { environmentId: string; owner: Owner } {
@@ -46,6 +47,7 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'List your projects',
+        description: "The caller's own projects (an integration's or a customer's), a page at a time.",
         params: EnvParams,
         querystring: ListQuery,
         response: { 200: Page(Project), ...errors },
@@ -63,8 +65,13 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'Create a project you own',
+        description: 'Creates a project owned by the caller.',
         params: EnvParams,
-        body: ProjectCreate,
+        body: withExample(ProjectCreate, {
+          name: 'Spring campaign',
+          description: 'Posters for the spring launch',
+          data: { pages: 2 },
+        }),
         response: { 201: Project, ...errors },
       },
     },
@@ -80,6 +87,7 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'Read one of your projects',
+        description: 'One project the caller may read, by id.',
         params: EnvIdParams,
         response: { 200: Project, ...errors },
       },
@@ -96,8 +104,9 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'Change one of your projects',
+        description: "Changes the name, description or data of one of the caller's projects.",
         params: EnvIdParams,
-        body: ProjectUpdate,
+        body: withExample(ProjectUpdate, { name: 'Spring campaign (final)' }),
         response: { 200: Project, ...errors },
       },
     },
@@ -113,6 +122,7 @@ export function projectRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'Delete one of your projects',
+        description: "Deletes one of the caller's projects.",
         params: EnvIdParams,
         response: { 204: Type.Null(), ...errors },
       },

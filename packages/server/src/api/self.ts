@@ -12,8 +12,9 @@ export function selfRoute(app: FastifyInstance, rt: Runtime): void {
       config: { action: 'self.read' },
       schema: {
         summary: 'Who am I',
+        description:
+          'The principal of the access token or session: an integration (client id, name, scopes, environment) or a customer. The first call to try with a new token.',
         tags: ['environment-api'],
-        security: [{ bearer: [] }],
         response: { 200: Self, 401: ApiErrorBody },
       },
     },

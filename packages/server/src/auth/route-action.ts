@@ -21,6 +21,7 @@ import { isAction, type Action } from '@gatehouse/contracts';
 import { Forbidden } from '../errors/domain-errors.js';
 import { authorize, type ActionTarget } from './decide.js';
 import type { Principal } from './principal.js';
+import { declareAuthentication } from './authentication-kind.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -51,10 +52,13 @@ function methodsOf(route: RouteOptions): string[] {
 /**
  * Makes `app` (an encapsulated context) one whose routes authenticate: from now on registering a
  * route in it (or in its children) without a known `config.action` throws, so `buildApp` rejects
- * and the server does not start. Call it before registering the context's routes.
+ * and the server does not start. Call it before registering the context's routes. `authentication`
+ * says how its routes authenticate (a token or a session, or the session only): the `security`
+ * the OpenAPI document gives each of them (openapi/security.ts).
  */
-export function requireRouteActions(app: FastifyInstance): void {
+export function requireRouteActions(app: FastifyInstance, authentication: 'caller' | 'session'): void {
   (app as unknown as Record<symbol, boolean>)[AUTHENTICATES] = true;
+  declareAuthentication(app, authentication);
   app.addHook('onRoute', (route) => {
     const methods = methodsOf(route);
     if (methods.every((m) => m === 'OPTIONS')) return;

@@ -34,7 +34,7 @@ export type SignedIn = (ConsolePrincipal | AccountPrincipal) & { readonly accoun
  * every route registered in it from now on must declare its action (the build throws otherwise).
  */
 export function requireConsoleSession(app: FastifyInstance, rt: Runtime): void {
-  requireRouteActions(app);
+  requireRouteActions(app, 'session');
   app.addHook('onRequest', async (request) => {
     const principal = await authenticateSession(rt.sessions, request);
     if (!principal) {

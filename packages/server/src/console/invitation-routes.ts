@@ -34,6 +34,7 @@ import type { SignInPipeline } from '../services/sign-in.js';
 import { requestSession } from './session-cookie.js';
 import { optionalSignedIn } from './authenticate.js';
 import { answerSignIn, SecondFactorNeeded, SessionView, sessionView } from './session-routes.js';
+import { withExample } from '../openapi/example.js';
 
 /** Accept attempts: 5 per token and address in 15 minutes, 30 per address, 50 per token. */
 export const INVITATION_THROTTLE: ThrottlePolicy = {
@@ -68,9 +69,10 @@ export async function invitationRoutes(app: FastifyInstance, rt: Runtime, signIn
       config: { action: 'invitation.accept', sessionOptional: true },
       schema: {
         tags: ['console'],
-        summary:
-          'Accept an invitation: signed in as the invited account, or with its password (a sign-in), or set a new password',
-        body: Accept,
+        summary: 'Accept an invitation',
+        description:
+          "Joins the environment of an invitation link: signed in as the invited account, or with the invited account's password (a sign-in), or by setting the password of a new account.",
+        body: withExample(Accept, { token: 'inv_3q2mX8…', password: 'a long passphrase of your own' }),
         response: { 200: Type.Union([SessionView, SecondFactorNeeded]), ...errors },
       },
     },

@@ -31,6 +31,7 @@ import { secondFactorMissing } from '../auth/second-factor.js';
 import { requestSession, sessionCookie } from './session-cookie.js';
 import { signedInAs, type SignedIn } from './authenticate.js';
 import { createHash } from 'node:crypto';
+import { withExample } from '../openapi/example.js';
 
 const Code = Type.Object(
   { code: Type.String({ minLength: 1, maxLength: MAX_CODE_LENGTH }) },
@@ -100,7 +101,12 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
     '/api/v1/profile',
     {
       config: { action: 'profile.read', secondFactorPending: true },
-      schema: { ...common, summary: 'The signed-in account', response: { 200: Profile, ...errors } },
+      schema: {
+        ...common,
+        summary: 'The signed-in account',
+        description: 'The signed-in account: email, whether TOTP is on, how many recovery codes are left.',
+        response: { 200: Profile, ...errors },
+      },
     },
     async (request, reply) => {
       const p = signedInAs(request);
@@ -132,7 +138,12 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
       schema: {
         ...common,
         summary: 'Change your password (other sessions end)',
-        body: PasswordChange,
+        description:
+          "Changes the account's password (checked against the current one); every other session of the account ends.",
+        body: withExample(PasswordChange, {
+          current_password: 'the current one',
+          new_password: 'a longer passphrase of your own',
+        }),
         response: { 204: Type.Null(), ...errors },
       },
     },
@@ -155,7 +166,9 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
       schema: {
         ...common,
         summary: 'Start TOTP enrolment (needs the current password when the account has one)',
-        body: BeginTotp,
+        description:
+          'Starts TOTP enrolment: answers the secret and its otpauth URI for an authenticator app. Needs the current password when the account has one.',
+        body: withExample(BeginTotp, { password: 'the current one' }),
         response: { 200: Enrolment, 429: ApiErrorBody, ...errors },
       },
     },
@@ -173,9 +186,10 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
       config: { action: 'profile.totp_confirm', secondFactorPending: true },
       schema: {
         ...common,
-        summary:
-          'Confirm TOTP enrolment with a code; answers the recovery codes once. This session counts as signed in with TOTP from then on',
-        body: Code,
+        summary: 'Confirm TOTP enrolment',
+        description:
+          'Confirms TOTP enrolment with a current code and answers the recovery codes, once. This session counts as signed in with TOTP from then on.',
+        body: withExample(Code, { code: '123456' }),
         response: { 200: RecoveryCodes, 429: ApiErrorBody, ...errors },
       },
     },
@@ -199,9 +213,10 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
       config: { action: 'profile.totp_disable' },
       schema: {
         ...common,
-        summary:
-          'Turn TOTP off (needs the current password when the account has one, and a current code or a recovery code; 409 while TOTP is required of the account)',
-        body: DisableTotp,
+        summary: 'Turn TOTP off',
+        description:
+          'Turns TOTP off; needs the current password when the account has one and a current code or a recovery code. Refused (409) while TOTP is required of the account.',
+        body: withExample(DisableTotp, { code: '123456', password: 'the current one' }),
         response: { 204: Type.Null(), 429: ApiErrorBody, ...errors },
       },
     },
@@ -223,7 +238,8 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
       schema: {
         ...common,
         summary: 'New recovery codes (the old ones stop working)',
-        body: Code,
+        description: 'Replaces the recovery codes with new ones, shown once; the old ones stop working.',
+        body: withExample(Code, { code: '123456' }),
         response: { 200: RecoveryCodes, 429: ApiErrorBody, ...errors },
       },
     },

@@ -14,6 +14,7 @@ import type { Runtime } from '../runtime.js';
 import { MAX_CODE_LENGTH } from '../services/totp.js';
 import type { SignInPipeline } from '../services/sign-in.js';
 import { answerSignIn, SessionView } from './session-routes.js';
+import { withExample } from '../openapi/example.js';
 
 export { TOTP_THROTTLE } from '../services/sign-in.js';
 
@@ -37,7 +38,9 @@ export async function secondFactorRoutes(app: FastifyInstance, rt: Runtime, sign
       schema: {
         tags: ['console'],
         summary: 'Second sign-in step: TOTP or recovery code',
-        body: Body,
+        description:
+          'Completes a sign-in that needs the second factor: the challenge of the first step with a TOTP code or a recovery code. Failed attempts are throttled.',
+        body: withExample(Body, { challenge: 'eyJ…(from the sign-in answer)', code: '123456' }),
         response: {
           200: SessionView,
           400: ApiErrorBody,

@@ -20,6 +20,7 @@ import { clearSessionCookie, requestSession, sessionCookie, setSessionCookie } f
 import { optionalSignedIn, signedInAs } from './authenticate.js';
 import { actorOf } from '../auth/principal.js';
 import type { Config } from '../config/config.js';
+import { withExample } from '../openapi/example.js';
 
 export { SIGN_IN_VERIFICATIONS } from '../services/sign-in.js';
 
@@ -73,7 +74,9 @@ export async function sessionRoutes(app: FastifyInstance, rt: Runtime, signIn: S
       schema: {
         ...common,
         summary: 'Sign in to the console',
-        body: SignIn,
+        description:
+          'Signs in with email and password: sets the session cookie and answers its CSRF token, or a challenge for the second step when TOTP is on. Failed attempts are throttled.',
+        body: withExample(SignIn, { email: 'admin@example.com', password: 'your password' }),
         response: { 200: Type.Union([SessionView, SecondFactorNeeded]), 429: ApiErrorBody, ...errors },
       },
     },
@@ -95,7 +98,12 @@ export async function signedInSessionRoutes(app: FastifyInstance, rt: Runtime): 
     '/api/v1/session',
     {
       config: { action: 'session.read', secondFactorPending: true },
-      schema: { ...common, summary: 'The signed-in administrator', response: { 200: SessionView, ...errors } },
+      schema: {
+        ...common,
+        summary: 'The signed-in administrator',
+        description: 'The account of the current session and its CSRF token.',
+        response: { 200: SessionView, ...errors },
+      },
     },
     async (request, reply) => {
       signedInAs(request);
@@ -110,7 +118,12 @@ export async function signedInSessionRoutes(app: FastifyInstance, rt: Runtime): 
     '/api/v1/session',
     {
       config: { action: 'session.delete', secondFactorPending: true, sessionOptional: true },
-      schema: { ...common, summary: 'Sign out', response: { 204: Type.Null(), ...errors } },
+      schema: {
+        ...common,
+        summary: 'Sign out',
+        description: 'Ends the current session and clears its cookie; without a session it only clears the cookie.',
+        response: { 204: Type.Null(), ...errors },
+      },
     },
     async (request, reply) => {
       const principal = optionalSignedIn(request);

@@ -22,6 +22,8 @@ import type { SignInPipeline } from '../services/sign-in.js';
 import { SSO_LOGIN_LIFETIME, SsoClient, SsoRefused } from '../services/sso.js';
 import { resolveSsoAccount } from '../services/sso-accounts.js';
 import { setSessionCookie } from './session-cookie.js';
+import { ApiError } from '@gatehouse/contracts';
+import { described, noBody } from '../openapi/responses.js';
 
 /** Name of the cookie that carries a started SSO sign-in. */
 export const SSO_COOKIE = 'gatehouse_sso';
@@ -39,7 +41,14 @@ export async function ssoRoutes(app: FastifyInstance, rt: Runtime, signIn: SignI
   const sso = ctx.config.sso;
   app.get(
     '/api/v1/session/options',
-    { schema: { tags: ['console'], summary: 'Sign-in methods the console offers', response: { 200: Options } } },
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Sign-in methods the console offers',
+        description: "Whether password sign-in and single sign-on are available, for the console's sign-in page.",
+        response: { 200: Options },
+      },
+    },
     async () => ({
       password: ctx.config.passwordSignIn,
       sso: sso ? { name: sso.name } : null,
@@ -59,7 +68,18 @@ export async function ssoRoutes(app: FastifyInstance, rt: Runtime, signIn: SignI
 
   app.get(
     SSO_PATH,
-    { schema: { tags: ['console'], summary: 'Start single sign-on (redirects to the provider)' } },
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Start single sign-on (redirects to the provider)',
+        description: 'Redirects the browser to the configured OpenID Connect provider (authorization code with PKCE).',
+        response: {
+          302: noBody("Redirect to the provider's authorization endpoint."),
+          303: noBody('Redirect to the console with the reason single sign-on was refused.'),
+          404: described(ApiError, 'Single sign-on is not configured.'),
+        },
+      },
+    },
     async (_request, reply) => {
       if (!client) throw new NotFound('single sign-on');
       try {
@@ -75,7 +95,18 @@ export async function ssoRoutes(app: FastifyInstance, rt: Runtime, signIn: SignI
 
   app.get(
     `${SSO_PATH}/callback`,
-    { schema: { tags: ['console'], summary: 'Single sign-on callback (the provider redirects here)' } },
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Single sign-on callback (the provider redirects here)',
+        description:
+          'Where the provider sends the browser back: signs the account in and redirects to the console (or to its TOTP step).',
+        response: {
+          303: noBody('Redirect to the console: signed in, at its TOTP step, or with the reason of a refusal.'),
+          404: described(ApiError, 'Single sign-on is not configured.'),
+        },
+      },
+    },
     async (request, reply) => {
       if (!client || !sso) throw new NotFound('single sign-on');
       reply.setCookie(SSO_COOKIE, '', { ...cookieOptions(0), expires: new Date(0) });

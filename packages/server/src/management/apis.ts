@@ -12,6 +12,7 @@ import type { Runtime } from '../runtime.js';
 import { createApi, deleteApi, getApi, listApis, updateApi } from '../services/apis.js';
 import { actorFor } from './authenticate.js';
 import { COMMON, EnvParams, ERRORS, ERRORS_WITH_CONFLICT } from './schemas.js';
+import { withExample } from '../openapi/example.js';
 
 /** Registers the API routes. */
 export function apiRoutes(app: FastifyInstance, rt: Runtime): void {
@@ -23,6 +24,8 @@ export function apiRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...COMMON,
         summary: 'List APIs, the Environment API first',
+        description:
+          'The APIs registered in the environment (audience and scopes), the built-in Environment API first.',
         params: EnvParams,
         response: { 200: Page(Api), ...ERRORS },
       },
@@ -36,8 +39,14 @@ export function apiRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...COMMON,
         summary: 'Register an API (audience and scopes)',
+        description:
+          'Registers an API that your own services protect: its audience (the `aud` of its tokens) and the scopes integrations may be granted on it.',
         params: EnvParams,
-        body: ApiCreate,
+        body: withExample(ApiCreate, {
+          name: 'Billing API',
+          audience: 'https://billing.example.com',
+          scopes: [{ value: 'invoices:read', description: 'Read invoices' }],
+        }),
         response: { 201: Api, ...ERRORS_WITH_CONFLICT },
       },
     },
@@ -51,6 +60,7 @@ export function apiRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...COMMON,
         summary: 'Read an API by id or audience',
+        description: 'An API with its audience and scopes, found by its id or its audience.',
         params: ApiParams,
         response: { 200: Api, ...ERRORS },
       },
@@ -63,10 +73,14 @@ export function apiRoutes(app: FastifyInstance, rt: Runtime): void {
       config: { action: 'api.update' },
       schema: {
         ...COMMON,
-        summary:
-          "Rename an API or replace its scopes; a removed scope leaves every grant and the holders' tokens for the API are revoked unless keep_tokens",
+        summary: 'Rename an API or replace its scopes',
+        description:
+          'Renames the API or replaces its scopes. A removed scope leaves every grant, and the tokens of its holders for this API are revoked unless `keep_tokens` is set.',
         params: ApiParams,
-        body: ApiUpdate,
+        body: withExample(ApiUpdate, {
+          scopes: [{ value: 'invoices:read' }, { value: 'invoices:write' }],
+          keep_tokens: false,
+        }),
         response: { 200: Api, ...ERRORS_WITH_CONFLICT },
       },
     },
@@ -78,8 +92,9 @@ export function apiRoutes(app: FastifyInstance, rt: Runtime): void {
       config: { action: 'api.delete' },
       schema: {
         ...COMMON,
-        summary:
-          'Delete an API; refused (409) while integrations hold grants on it unless force=true, which removes them and revokes their tokens for it',
+        summary: 'Delete an API',
+        description:
+          'Deletes the API. While integrations hold grants on it, it is refused (409) unless `force=true`, which removes those grants and revokes their tokens for it.',
         params: ApiParams,
         querystring: ApiDeleteQuery,
         response: { 204: Type.Null(), ...ERRORS_WITH_CONFLICT },

@@ -66,7 +66,9 @@ export function auditRoutes(app: FastifyInstance, rt: Runtime): void {
       config: { action: 'audit.read' },
       schema: {
         ...COMMON,
-        summary: 'The newest audit events of the environment, filtered by action, actor, target and time (audit:read)',
+        summary: 'Audit events of an environment',
+        description:
+          'The newest audit events of the environment, newest first, filtered by action, actor, target and time; needs audit:read.',
         params: EnvParams,
         querystring: AuditQuery,
         response: { 200: Page(AuditEvent), ...ERRORS },
@@ -83,7 +85,9 @@ export function auditRoutes(app: FastifyInstance, rt: Runtime): void {
       config: { action: 'audit.read_server' },
       schema: {
         ...COMMON,
-        summary: 'The newest server-wide audit events (keys, administrators, throttled IPs)',
+        summary: 'Server-wide audit events',
+        description:
+          'The newest audit events that belong to no environment: signing keys, administrators, throttled addresses. Operators only.',
         querystring: AuditQuery,
         response: { 200: Page(AuditEvent), ...ERRORS },
       },

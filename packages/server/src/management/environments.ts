@@ -26,6 +26,7 @@ import { deleteEnvironment } from '../services/environment-removal.js';
 import { visibleEnvironments } from '../services/members.js';
 import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, EnvParams, ERRORS, ERRORS_WITH_CONFLICT } from './schemas.js';
+import { withExample } from '../openapi/example.js';
 
 /** Registers the environment routes. */
 export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
@@ -37,6 +38,7 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...COMMON,
         summary: 'List environments (by slug)',
+        description: 'The environments the caller may see, by slug.',
         querystring: ListQuery,
         response: { 200: Page(Environment), ...ERRORS },
       },
@@ -57,7 +59,9 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...COMMON,
         summary: 'Create an environment with its Environment API',
-        body: EnvironmentCreate,
+        description:
+          'Creates an environment (slug, name, token lifetime) with its built-in Environment API and first signing key. Operators only.',
+        body: withExample(EnvironmentCreate, { slug: 'staging', name: 'Staging' }),
         response: { 201: Environment, ...ERRORS_WITH_CONFLICT },
       },
     },
@@ -73,6 +77,7 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...COMMON,
         summary: 'Read an environment',
+        description: "The environment's name, slug and token settings (lifetimes in seconds).",
         params: EnvParams,
         response: { 200: Environment, ...ERRORS },
       },
@@ -89,8 +94,10 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...COMMON,
         summary: "Change an environment's name and token settings (seconds)",
+        description:
+          'Renames the environment or changes its token settings: lifetimes in seconds, applied to tokens issued from then on.',
         params: EnvParams,
-        body: EnvironmentUpdate,
+        body: withExample(EnvironmentUpdate, { name: 'Staging', token_lifetime: 900 }),
         response: { 200: Environment, ...ERRORS },
       },
     },
@@ -105,8 +112,9 @@ export function environmentRoutes(app: FastifyInstance, rt: Runtime): void {
       config: { action: 'environment.delete' },
       schema: {
         ...COMMON,
-        summary:
-          'Delete an environment and everything in it (confirm=<slug>); its tokens are revoked; refused (409) for the last one',
+        summary: 'Delete an environment and everything in it',
+        description:
+          "Deletes the environment, its integrations, APIs, members and audit, and revokes its tokens. The query must confirm it with `confirm=<slug>`; the last environment can't be deleted (409).",
         params: EnvParams,
         querystring: EnvironmentDeleteQuery,
         response: {

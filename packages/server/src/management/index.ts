@@ -23,7 +23,7 @@ import { invitationManagementRoutes } from './invitations.js';
 export async function managementRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   // Every route here authenticates, so every route declares its action (docs/security.md K-103);
   // authentication and the decision of that action run before the body is parsed.
-  requireRouteActions(app);
+  requireRouteActions(app, 'caller');
   app.addHook('onRequest', async (request) => {
     request.principal = await authenticateManagement(rt, request);
   });

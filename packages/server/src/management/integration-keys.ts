@@ -13,6 +13,7 @@ import type { Runtime } from '../runtime.js';
 import { addClientKey, listClientKeys, removeClientKey } from '../services/client-keys.js';
 import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, ERRORS_WITH_CONFLICT, IntegrationParams } from './schemas.js';
+import { withExample } from '../openapi/example.js';
 
 const KeyParams = Type.Object({ ...IntegrationParams.properties, kid: Type.String({ minLength: 1, maxLength: 128 }) });
 
@@ -27,6 +28,8 @@ export function integrationKeyRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...COMMON,
         summary: 'List the public keys of an integration (private_key_jwt)',
+        description:
+          'The public keys (JWK) the integration signs its client assertions with (private_key_jwt, RFC 7523), by kid.',
         params: IntegrationParams,
         response: { 200: Type.Object({ items: Type.Array(ClientKey) }), ...ERRORS_WITH_CONFLICT },
       },
@@ -39,10 +42,20 @@ export function integrationKeyRoutes(app: FastifyInstance, rt: Runtime): void {
       config: { action: 'integration.manage_keys' },
       schema: {
         ...COMMON,
-        summary:
-          "Register a public key (JWK). Your own: always; another's: integrations:write and integrations:secrets",
+        summary: 'Register a public key (JWK)',
+        description:
+          "Adds a public key (a JWK with a `kid`) the integration may sign client assertions with. Your own integration: always; another's: needs integrations:write and integrations:secrets. Private keys are refused.",
         params: IntegrationParams,
-        body: ClientKeyAdd,
+        body: withExample(ClientKeyAdd, {
+          jwk: {
+            kty: 'EC',
+            crv: 'P-256',
+            kid: '2026-01',
+            alg: 'ES256',
+            x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+            y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+          },
+        }),
         response: { 201: ClientKey, ...ERRORS_WITH_CONFLICT },
       },
     },
@@ -65,6 +78,7 @@ export function integrationKeyRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...COMMON,
         summary: 'Remove a public key; assertions signed with it fail from then on',
+        description: 'Removes a public key by kid: client assertions signed with it fail from then on.',
         params: KeyParams,
         response: { 204: Type.Null(), ...ERRORS_WITH_CONFLICT },
       },

@@ -15,6 +15,7 @@ import type { Runtime } from '../runtime.js';
 import { revokeIntegrationTokens, rotateSecret } from '../services/integrations.js';
 import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, ERRORS, ERRORS_WITH_CONFLICT, IntegrationParams } from './schemas.js';
+import { withExample } from '../openapi/example.js';
 
 const Revoked = Type.Object({ revoked: Type.Integer({ description: 'How many unexpired tokens were revoked' }) });
 
@@ -28,10 +29,11 @@ export function integrationSecretRoutes(app: FastifyInstance, rt: Runtime): void
       config: { action: 'integration.rotate_secret' },
       schema: {
         ...COMMON,
-        summary:
-          "Issue a new client secret (shown once); the previous one works for grace_seconds (default 0). Your own: always; another's: integrations:write and integrations:secrets. 409 for a key-only integration (no secret: manage its keys)",
+        summary: 'Issue a new client secret',
+        description:
+          "Issues a new client secret, shown once in the answer; the previous one keeps working for `grace_seconds` (default 0). Your own integration: always; another's: needs integrations:write and integrations:secrets. A key-only integration has no secret (409): manage its keys instead.",
         params: IntegrationParams,
-        body: SecretRotate,
+        body: withExample(SecretRotate, { grace_seconds: 3600 }),
         response: { 200: SecretRotated, ...ERRORS_WITH_CONFLICT },
       },
       // The scopes were decided in onRequest (own secret or integrations:secrets); the body is optional.
@@ -59,6 +61,8 @@ export function integrationSecretRoutes(app: FastifyInstance, rt: Runtime): void
       schema: {
         ...COMMON,
         summary: 'Revoke every unexpired token of the integration and end reuse',
+        description:
+          'Revokes every unexpired token of the integration at once (they fail introspection and the APIs from then on) and ends the reuse of cached tokens.',
         params: IntegrationParams,
         response: { 200: Revoked, ...ERRORS },
       },

@@ -29,6 +29,7 @@ import {
 } from '../services/integrations.js';
 import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, EnvParams, ERRORS, IntegrationParams } from './schemas.js';
+import { withExample } from '../openapi/example.js';
 
 const IntegrationQuery = Type.Object(
   {
@@ -49,6 +50,8 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...COMMON,
         summary: 'List integrations, oldest first',
+        description:
+          'The integrations of the environment, oldest first, a page at a time, with their grants and state (never a secret).',
         params: EnvParams,
         querystring: IntegrationQuery,
         response: { 200: Page(Integration), ...ERRORS },
@@ -68,9 +71,15 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
       config: { action: 'integration.create' },
       schema: {
         ...COMMON,
-        summary: 'Create an integration: `scopes` or `preset`; the secret is shown once',
+        summary: 'Create an integration',
+        description:
+          'Creates an integration with either explicit `scopes` or a `preset`, and its client id. Unless it is key-only, the client secret is in this answer only: store it now.',
         params: EnvParams,
-        body: IntegrationCreate,
+        body: withExample(IntegrationCreate, {
+          name: 'Billing sync',
+          description: 'Nightly invoice export',
+          preset: 'read-only',
+        }),
         response: { 201: IntegrationCreated, ...ERRORS },
       },
     },
@@ -92,6 +101,7 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...COMMON,
         summary: 'Read an integration (never its secret)',
+        description: "An integration's name, grants, state, quota and authentication methods; never its secret.",
         params: IntegrationParams,
         response: { 200: Integration, ...ERRORS },
       },
@@ -107,9 +117,11 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
       config: { action: 'integration.update' },
       schema: {
         ...COMMON,
-        summary: 'Change name, description, state, grants or quota; a change of grants or state ends token reuse',
+        summary: 'Change an integration',
+        description:
+          'Changes name, description, state, grants or quota. A change of grants or state ends token reuse, and disabling it makes its tokens inactive.',
         params: IntegrationParams,
-        body: IntegrationUpdate,
+        body: withExample(IntegrationUpdate, { enabled: false }),
         response: { 200: Integration, ...ERRORS },
       },
     },
@@ -134,6 +146,7 @@ export function integrationRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...COMMON,
         summary: 'Delete an integration and revoke its tokens',
+        description: 'Deletes the integration: its client id stops authenticating and its tokens are revoked.',
         params: IntegrationParams,
         response: { 204: Type.Null(), ...ERRORS },
       },

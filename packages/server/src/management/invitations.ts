@@ -16,6 +16,7 @@ import { createInvitation, listInvitations, revokeInvitation } from '../services
 import { actorFor } from './authenticate.js';
 import { Role } from './members.js';
 import { COMMON, EnvParams, ERRORS } from './schemas.js';
+import { withExample } from '../openapi/example.js';
 
 const InvitationCreate = Type.Object(
   { email: Type.String({ minLength: 3, maxLength: 320 }), role: Role },
@@ -44,9 +45,11 @@ export function invitationManagementRoutes(app: FastifyInstance, rt: Runtime): v
       config: { action: 'member.invite' },
       schema: {
         ...tags,
-        summary: 'Invite an email with a role: a single-use link, shown once (replaces a pending one of that email)',
+        summary: 'Invite someone to the environment',
+        description:
+          'Invites an email address with a role: answers a single-use link, shown once, that the invited person opens to join. Replaces a pending invitation of the same email.',
         params: EnvParams,
-        body: InvitationCreate,
+        body: withExample(InvitationCreate, { email: 'dev@example.com', role: 'developer' }),
         response: { 201: InvitationCreated, ...ERRORS },
       },
     },
@@ -67,7 +70,8 @@ export function invitationManagementRoutes(app: FastifyInstance, rt: Runtime): v
       config: { action: 'invitation.list' },
       schema: {
         ...tags,
-        summary: 'List the pending invitations (not used, expired or revoked), oldest first',
+        summary: 'List pending invitations',
+        description: 'The invitations not used, expired or revoked yet, oldest first (never their links).',
         params: EnvParams,
         response: { 200: Type.Object({ items: Type.Array(PendingInvitation) }), ...ERRORS },
       },
@@ -83,6 +87,7 @@ export function invitationManagementRoutes(app: FastifyInstance, rt: Runtime): v
       schema: {
         ...tags,
         summary: 'Revoke a pending invitation: its link is refused from then on',
+        description: 'Revokes a pending invitation: its link is refused from then on.',
         params: InvitationParams,
         response: { 204: Type.Null(), ...ERRORS },
       },

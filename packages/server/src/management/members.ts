@@ -20,6 +20,7 @@ import { requireEnvironment } from '../services/environments.js';
 import { listEnvironmentMembers, membershipsOf, removeMember, setMemberRole } from '../services/members.js';
 import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, EnvParams, ERRORS, ERRORS_WITH_CONFLICT } from './schemas.js';
+import { withExample } from '../openapi/example.js';
 
 /** A member role, as every member and invitation route takes and answers it. */
 export const Role = Type.Union(
@@ -58,6 +59,7 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...tags,
         summary: 'List the members of an environment',
+        description: 'The accounts that are members of the environment, with their roles.',
         params: EnvParams,
         response: { 200: Type.Object({ items: Type.Array(Member) }), ...ERRORS },
       },
@@ -73,8 +75,9 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...tags,
         summary: "Change a member's role (never the last owner's)",
+        description: "Changes a member's role. The last owner keeps the owner role (409).",
         params: MemberParams,
-        body: RoleChange,
+        body: withExample(RoleChange, { role: 'admin' }),
         response: { 200: Member, ...ERRORS_WITH_CONFLICT },
       },
     },
@@ -89,6 +92,8 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...tags,
         summary: 'Remove a member (never the last owner)',
+        description:
+          "Removes a member from the environment; its sessions no longer reach it. The last owner can't be removed (409).",
         params: MemberParams,
         response: { 204: Type.Null(), ...ERRORS_WITH_CONFLICT },
       },
@@ -105,6 +110,8 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...tags,
         summary: "The caller's role and capabilities in the environment",
+        description:
+          'What the caller may do in the environment: its role and the actions it is allowed, for the console to show only what works.',
         params: EnvParams,
         response: { 200: Capabilities, ...ERRORS },
       },
@@ -131,6 +138,7 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...tags,
         summary: 'The signed-in console account and its environments',
+        description: 'The signed-in console account and the environments it belongs to, with its role in each.',
         response: { 200: Me, ...ERRORS },
       },
     },

@@ -30,6 +30,7 @@ export function operatorRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'List operators',
+        description: "The server's operators: console accounts that manage every environment.",
         response: { 200: Type.Object({ items: Type.Array(Operator) }), ...errors },
       },
     },
@@ -44,6 +45,7 @@ export function operatorRoutes(app: FastifyInstance, rt: Runtime): void {
       schema: {
         ...common,
         summary: 'Delete an operator (never yourself or the last one)',
+        description: "Deletes an operator account. You can't delete yourself or the last operator (409).",
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 320 }) }),
         response: { 204: Type.Null(), ...errors },
       },

@@ -11,8 +11,8 @@ export const ERRORS = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody,
 /** Error answers of routes that create something unique. */
 export const ERRORS_WITH_CONFLICT = { ...ERRORS, 409: ApiErrorBody } as const;
 
-/** OpenAPI tag and security of every management route. */
-export const COMMON = { tags: ['management'], security: [{ bearer: [] }] };
+/** OpenAPI tag of every management route (its security comes from the context: openapi/security.ts). */
+export const COMMON = { tags: ['management'] };
 
 /** `{env}`. */
 export { EnvParams };

@@ -10,6 +10,7 @@ import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { setRequireTotp } from '../services/second-factor-requirement.js';
 import { actorFor } from './authenticate.js';
+import { withExample } from '../openapi/example.js';
 
 const Body = Type.Object({ required: Type.Boolean() }, { additionalProperties: false });
 
@@ -21,9 +22,11 @@ export function secondFactorSettingRoutes(app: FastifyInstance, rt: Runtime): vo
       config: { action: 'environment.require_totp' },
       schema: {
         tags: ['environments'],
-        summary: 'Require TOTP of everyone acting in the environment with a password session',
+        summary: 'Require TOTP in an environment',
+        description:
+          'When on, everyone acting in the environment with a password session must have signed in with TOTP; those without it are refused with `totp_required` until they set it up.',
         params: Type.Object({ env: Type.String({ minLength: 1, maxLength: 64 }) }),
-        body: Body,
+        body: withExample(Body, { required: true }),
         response: { 200: Body, 401: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody },
       },
     },

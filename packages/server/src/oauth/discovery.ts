@@ -4,11 +4,12 @@
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
-import { ENVIRONMENT_API_SCOPES, SUPPORTED_GRANT_TYPES } from '@gatehouse/contracts';
+import { ENVIRONMENT_API_SCOPES, OAuthErrorBody, SUPPORTED_GRANT_TYPES } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
 import { ASYMMETRIC_ALGS } from '../auth/client-key.js';
 import { DPOP_ALGS } from '../auth/dpop.js';
 import { protectedResourceRoute } from './protected-resource.js';
+import { described, jsonDocument } from '../openapi/responses.js';
 
 /** Path of the advertised authorization endpoint, which supports no response type. */
 const AUTHORIZATION_PATH = '/oauth/authorize';
@@ -20,7 +21,15 @@ export function discoveryRoutes(app: FastifyInstance, rt: Runtime): void {
   const { issuer, jwksMaxAge } = rt.ctx.config;
   app.get(
     '/.well-known/jwks.json',
-    { schema: { summary: 'Signing keys (JWKS)', tags: ['oauth'] } },
+    {
+      schema: {
+        summary: 'Signing keys (JWKS)',
+        response: { 200: jsonDocument('The JWK Set (RFC 7517 §5): public members of each signing key only.') },
+        description:
+          'The public keys that sign access tokens (RFC 7517), current and next, so resource servers verify tokens without calling Gatehouse. Cached for the configured max-age.',
+        tags: ['oauth'],
+      },
+    },
     async (_request, reply) => {
       // Copy only public members: a private member can never leak, whatever the row holds (F-62).
       const keys = rt.keys
@@ -52,14 +61,32 @@ export function discoveryRoutes(app: FastifyInstance, rt: Runtime): void {
   };
   app.get(
     '/.well-known/oauth-authorization-server',
-    { schema: { summary: 'Authorization server metadata (RFC 8414)', tags: ['oauth'] } },
+    {
+      schema: {
+        summary: 'Authorization server metadata (RFC 8414)',
+        response: { 200: jsonDocument('The authorization server metadata (RFC 8414 §3.2).') },
+        description:
+          'The endpoints, grant types, client authentication methods and algorithms of this server (RFC 8414 §2): what OAuth client libraries read to configure themselves.',
+        tags: ['oauth'],
+      },
+    },
     async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(metadata),
   );
   // No authorization code or implicit grant: RFC 6749 §4.1.2.1 `unsupported_response_type`, shown
   // to whoever arrived here (no redirect: no client registers a redirect URI).
   app.get(
     AUTHORIZATION_PATH,
-    { schema: { summary: 'Authorization endpoint: no response type is supported', tags: ['oauth'] } },
+    {
+      schema: {
+        summary: 'Authorization endpoint: no response type is supported',
+        response: {
+          400: described(OAuthErrorBody, 'Always: `unsupported_response_type` (RFC 6749 §4.1.2.1).'),
+        },
+        description:
+          'Gatehouse issues tokens with client_credentials and token exchange at the token endpoint only; this endpoint exists for clients that require one in the metadata and always answers `unsupported_response_type` (RFC 6749 §4.1.2.1).',
+        tags: ['oauth'],
+      },
+    },
     async (_request, reply) =>
       reply.code(400).header('cache-control', 'no-store').send({
         error: 'unsupported_response_type',

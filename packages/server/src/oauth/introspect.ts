@@ -8,13 +8,15 @@
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
-import { IntrospectionResponse, OAuthErrorBody } from '@gatehouse/contracts';
+import { IntrospectionRequest, IntrospectionResponse, OAuthErrorBody } from '@gatehouse/contracts';
 import { InvalidRequest } from '../errors/oauth-error.js';
 import type { Runtime } from '../runtime.js';
 import { nowSeconds } from '../clock.js';
 import { readClientCredentials } from './client-auth.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
+import { oauthRequestBody, documentedOnly } from './request-body.js';
+import { described } from '../openapi/responses.js';
 import { inspectToken } from './token-inspection.js';
 import { customerScopes, effectiveScopes } from '../auth/policy.js';
 
@@ -24,10 +26,18 @@ export function introspectRoute(app: FastifyInstance, rt: Runtime): void {
     '/oauth/introspect',
     {
       bodyLimit: OAUTH_BODY_LIMIT,
+      validatorCompiler: documentedOnly,
       schema: {
         summary: 'Introspect a token (RFC 7662)',
-        tags: ['oauth'],
-        response: { 200: IntrospectionResponse, 400: OAuthErrorBody, 401: OAuthErrorBody, 503: OAuthErrorBody },
+        description:
+          'Tells whether an access token of the calling client\'s environment is active now, with its claims and the scopes its integration still holds. Tokens of other environments, revoked, expired or unreadable ones answer `{"active": false}` only.',
+        ...oauthRequestBody(IntrospectionRequest),
+        response: {
+          200: described(IntrospectionResponse, "The token's state (RFC 7662 §2.2)."),
+          400: OAuthErrorBody,
+          401: OAuthErrorBody,
+          503: OAuthErrorBody,
+        },
       },
     },
     async (request, reply) => {

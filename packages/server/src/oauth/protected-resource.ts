@@ -11,6 +11,7 @@ import { ENVIRONMENT_API_SCOPES } from '@gatehouse/contracts';
 import type { Config } from '../config/config.js';
 import type { Runtime } from '../runtime.js';
 import { DPOP_ALGS } from '../auth/dpop.js';
+import { jsonDocument } from '../openapi/responses.js';
 
 /** The well-known URI suffix of protected resource metadata (RFC 9728 §3). */
 export const PROTECTED_RESOURCE_PATH = '/.well-known/oauth-protected-resource';
@@ -51,7 +52,15 @@ export function protectedResourceRoute(app: FastifyInstance, rt: Runtime): void 
   };
   app.get(
     resourceMetadataPath(new URL(audience)),
-    { schema: { summary: 'Protected resource metadata of the Environment API (RFC 9728)', tags: ['oauth'] } },
+    {
+      schema: {
+        summary: 'Protected resource metadata of the Environment API (RFC 9728)',
+        description:
+          'Where the Environment API is and how to call it: its resource identifier, the authorization server that issues its tokens, the bearer methods and DPoP algorithms it accepts and its scopes (RFC 9728 §3). Every 401 of the API names this URL (§5.1).',
+        tags: ['oauth'],
+        response: { 200: jsonDocument('The protected resource metadata (RFC 9728 §3.2).') },
+      },
+    },
     async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(metadata),
   );
 }

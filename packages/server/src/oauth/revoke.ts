@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
-import { OAuthErrorBody } from '@gatehouse/contracts';
+import { OAuthErrorBody, RevocationRequest } from '@gatehouse/contracts';
 import { Type } from '@sinclair/typebox';
 import { InvalidRequest, UnauthorizedClient } from '../errors/oauth-error.js';
 import type { Runtime } from '../runtime.js';
@@ -14,6 +14,8 @@ import { revokeToken } from '../services/tokens.js';
 import { readClientCredentials } from './client-auth.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
+import { oauthRequestBody, documentedOnly } from './request-body.js';
+import { described } from '../openapi/responses.js';
 import { inspectToken } from './token-inspection.js';
 
 /** Registers the revocation endpoint. */
@@ -22,10 +24,18 @@ export function revokeRoute(app: FastifyInstance, rt: Runtime): void {
     '/oauth/revoke',
     {
       bodyLimit: OAUTH_BODY_LIMIT,
+      validatorCompiler: documentedOnly,
       schema: {
         summary: 'Revoke a token (RFC 7009)',
-        tags: ['oauth'],
-        response: { 200: Type.Object({}), 400: OAuthErrorBody, 401: OAuthErrorBody, 503: OAuthErrorBody },
+        description:
+          "Revokes one of the calling client's own access tokens: it is refused everywhere from then on, also by introspection. Unknown, invalid or expired tokens answer 200 too (RFC 7009 §2.2); another client's token is refused with `unauthorized_client` and stays active.",
+        ...oauthRequestBody(RevocationRequest),
+        response: {
+          200: described(Type.Object({}), 'Revoked, or nothing to revoke (RFC 7009 §2.2).'),
+          400: OAuthErrorBody,
+          401: OAuthErrorBody,
+          503: OAuthErrorBody,
+        },
       },
     },
     async (request, reply) => {

@@ -4,12 +4,14 @@
  * @packageDocumentation
  */
 import type { FastifyInstance } from 'fastify';
-import { OAuthErrorBody, TokenResponse } from '@gatehouse/contracts';
+import { OAuthErrorBody, TokenRequest, TokenResponse } from '@gatehouse/contracts';
 import { InvalidRequest, UnsupportedGrantType } from '../errors/oauth-error.js';
 import type { Runtime } from '../runtime.js';
 import { readClientCredentials } from './client-auth.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
+import { oauthRequestBody, documentedOnly } from './request-body.js';
+import { described } from '../openapi/responses.js';
 import { clientCredentials } from './grants/client-credentials.js';
 import { tokenExchange } from './grants/token-exchange.js';
 import type { Grant } from './grants/grant.js';
@@ -26,12 +28,14 @@ export function tokenRoute(app: FastifyInstance, rt: Runtime): void {
     method: 'POST',
     url: '/oauth/token',
     bodyLimit: OAUTH_BODY_LIMIT,
+    validatorCompiler: documentedOnly,
     schema: {
-      summary: 'Token endpoint (client_credentials, token exchange)',
-      tags: ['oauth'],
-      consumes: ['application/x-www-form-urlencoded', 'application/json'],
+      summary: 'Get an access token',
+      description:
+        'The token endpoint (RFC 6749 §3.2). `grant_type=client_credentials` (§4.4) issues a token for the integration itself, for the Environment API or for the API named by `audience`/`resource` (RFC 8707), with the requested `scope` or every scope it holds there. `grant_type=urn:ietf:params:oauth:grant-type:token-exchange` (RFC 8693) issues a token acting for the subject of `subject_token`. The client authenticates with exactly one method: Basic, `client_id`+`client_secret` in the body, or a `client_assertion` (private_key_jwt). With a `DPoP` proof header the token is bound to its key (RFC 9449).',
+      ...oauthRequestBody(TokenRequest),
       response: {
-        200: TokenResponse,
+        200: described(TokenResponse, 'The access token (RFC 6749 §5.1); `Cache-Control: no-store`.'),
         400: OAuthErrorBody,
         401: OAuthErrorBody,
         429: OAuthErrorBody,

@@ -138,6 +138,7 @@ const EXPECTED: [string, string, string | null][] = [
   ['GET', '/healthz', PUBLIC],
   ['GET', '/metrics', PUBLIC],
   ['GET', '/readyz', PUBLIC],
+  ['GET', '/docs/static/theme/favicon.svg', PUBLIC],
   ['GET', '/docs', PUBLIC],
   ['GET', '/docs/static/index.html', PUBLIC],
   ['GET', '/docs/static/swagger-initializer.js', PUBLIC],

@@ -37,7 +37,7 @@ export default defineConfig({
     // Two files at a time: most of a server test's time is waiting (sockets, the store, Argon2 in the
     // pool), so two workers keep the two cores busy where Vitest's default (cores - 1) kept one.
     maxWorkers: 2,
-    globalSetup: ['packages/testing/src/report-stores.ts'],
+    globalSetup: ['packages/testing/src/report-stores.ts', 'packages/testing/src/sqlite-template.ts'],
     reporters: ['default'],
     // `--coverage` measures the code the tests guard (issue #24: no file may lose coverage).
     coverage: {

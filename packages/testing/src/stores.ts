@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -33,11 +33,17 @@ export interface StoreLocation {
   dispose(): Promise<void>;
 }
 
-/** A new, empty store location of `kind`. */
+/**
+ * A new, empty store location of `kind`. A SQLite one starts as a copy of the run's migrated
+ * template when there is one (sqlite-template.ts), so opening it migrates nothing.
+ */
 export function newStoreLocation(kind: StoreKind): StoreLocation {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
-  if (kind === 'sqlite')
+  if (kind === 'sqlite') {
+    const template = process.env.GATEHOUSE_TEST_SQLITE_TEMPLATE;
+    if (template && existsSync(template)) copyFileSync(template, join(dataDir, 'gatehouse.db'));
     return { kind, dataDir, dispose: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
   if (!PG_URL) throw new Error('GATEHOUSE_TEST_DATABASE_URL is not set');
   const pgSchema = `t_${randomBytes(6).toString('hex')}`;
   return {

@@ -16,13 +16,14 @@ const under = (folder: string) => TEST_ROOTS.map((root) => `${root}/${folder}**/
  * One test run for every workspace, in three projects (issue #24). A file's folder names its project:
  *
  * - `unit` — files under a `test/unit/` folder: no server, no process, no network.
- * - `e2e` — files under a `test/e2e/` folder: a browser, process faults (kill -9, a stopped store),
- *   several processes, real time as the subject (slow clients, timing), the soak, interop with Python
- *   and other languages' clients, building a package.
+ * - `e2e` — files under a `test/e2e/` folder: a browser, interop with Python and other languages'
+ *   clients, the CLI as a process, building a package; two at a time. Those under `test/e2e/serial/`
+ *   (`e2e-serial`) run alone, last: process faults (kill -9, a stopped store), several processes or
+ *   nodes, real time as the subject (slow clients, timing), the soak.
  * - `integration` — every other `*.test.ts`: in-process servers (`startTestServer`, `app.inject`);
  *   those under a `test/isolated/` folder (they replace modules with `vi.mock`) in `integration-isolated`.
  *
- * `npm test` runs all three; `npm run test:fast` runs `unit` and both `integration` projects (the edit loop).
+ * `npm test` runs them all; `npm run test:fast` runs `unit` and both `integration` projects (the edit loop).
  * Server tests start real servers on ephemeral ports; PostgreSQL variants run when
  * GATEHOUSE_TEST_DATABASE_URL is set (each file gets its own schema), Redis throttling ones when
  * GATEHOUSE_TEST_REDIS_URL is; the run says which ran and which were skipped.
@@ -69,11 +70,28 @@ export default defineConfig({
         extends: true,
         test: { name: 'integration-isolated', include: under('isolated/'), sequence: { groupOrder: 0 } },
       },
-      // After the others, one file at a time: time, sockets and processes are their subject, and a
-      // neighbour's load would move what they measure.
+      // After the others, two files at a time: a browser test or a client in another language mostly
+      // waits (on Chromium, on the server, on a child process), so two of them share the cores well.
       {
         extends: true,
-        test: { name: 'e2e', include: under('e2e/'), fileParallelism: false, sequence: { groupOrder: 1 } },
+        test: {
+          name: 'e2e',
+          include: under('e2e/'),
+          exclude: ['**/node_modules/**', '**/test/e2e/serial/**'],
+          sequence: { groupOrder: 1 },
+        },
+      },
+      // Last, one file at a time: time, sockets and processes are their subject (timing medians,
+      // timeouts, kill -9, drain, several nodes, the soak), and a neighbour's load would move what
+      // they measure.
+      {
+        extends: true,
+        test: {
+          name: 'e2e-serial',
+          include: under('e2e/serial/'),
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+        },
       },
     ],
   },

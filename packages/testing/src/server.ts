@@ -65,7 +65,7 @@ export async function startTestServer(
   kind: StoreKind,
   opts: { location?: StoreLocation; clock?: TestClock; config?: ConfigInput } = {},
 ): Promise<TestServer> {
-  const location = opts.location ?? newStoreLocation(kind);
+  const location = opts.location ?? newStoreLocation(kind, { migrated: true });
   const clock = opts.clock ?? new TestClock();
   const config = testConfig(location, opts.config);
   const server = await startServer(config, { clock, logStream: logSink });

@@ -1,6 +1,6 @@
 /**
  * Vitest global setup: migrates one embedded store per run into a template database file, which
- * every test's new SQLite store location copies ({@link newStoreLocation}) instead of running the
+ * every test server's new SQLite store location copies ({@link newStoreLocation} with `migrated`) instead of running the
  * migrations again (issue #24). The template holds the schema only (the migrations write no row
  * that depends on the master key or the clock); the server's start then finds nothing to migrate.
  * Its path reaches the test workers through `GATEHOUSE_TEST_SQLITE_TEMPLATE` (they inherit the

@@ -34,14 +34,15 @@ export interface StoreLocation {
 }
 
 /**
- * A new, empty store location of `kind`. A SQLite one starts as a copy of the run's migrated
- * template when there is one (sqlite-template.ts), so opening it migrates nothing.
+ * A new, empty store location of `kind`; with `migrated` (what a test server asks for), a SQLite
+ * one starts as a copy of the run's migrated template when there is one (sqlite-template.ts), so
+ * opening it migrates nothing.
  */
-export function newStoreLocation(kind: StoreKind): StoreLocation {
+export function newStoreLocation(kind: StoreKind, opts: { migrated?: boolean } = {}): StoreLocation {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   if (kind === 'sqlite') {
     const template = process.env.GATEHOUSE_TEST_SQLITE_TEMPLATE;
-    if (template && existsSync(template)) copyFileSync(template, join(dataDir, 'gatehouse.db'));
+    if (opts.migrated && template && existsSync(template)) copyFileSync(template, join(dataDir, 'gatehouse.db'));
     return { kind, dataDir, dispose: async () => rmSync(dataDir, { recursive: true, force: true }) };
   }
   if (!PG_URL) throw new Error('GATEHOUSE_TEST_DATABASE_URL is not set');

@@ -1,6 +1,6 @@
 /**
  * The run's migrated SQLite template (packages/testing/src/sqlite-template.ts): a new SQLite store
- * location is a copy of it, so opening it has no migration left to run, and two copies are two
+ * location for a test server is a copy of it, so opening it has no migration left to run, and two copies are two
  * stores (a write to one is not in the other).
  */
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { newStoreLocation } from '@gatehouse/testing/stores';
 describe('SQLite template', () => {
   it('a new location opens with every migration applied, and each copy is its own store', async () => {
     expect(process.env.GATEHOUSE_TEST_SQLITE_TEMPLATE, 'the global setup made a template').toBeTruthy();
-    const [a, b] = [newStoreLocation('sqlite'), newStoreLocation('sqlite')];
+    const [a, b] = [newStoreLocation('sqlite', { migrated: true }), newStoreLocation('sqlite', { migrated: true })];
     try {
       const one = await openStore({ dataDir: a.dataDir });
       const two = await openStore({ dataDir: b.dataDir });

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startThrowawayPg, throwawayPgAvailable, type ThrowawayPg } from '@gatehouse/testing/throwaway-pg';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import jwt from 'jsonwebtoken';
-import { CLI_ACTOR } from '../../src/context.js';
-import { createEnvironmentSecret } from '../../src/services/credentials.js';
+import { CLI_ACTOR } from '../../../src/context.js';
+import { createEnvironmentSecret } from '../../../src/services/credentials.js';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
 
 describe.runIf(throwawayPgAvailable)('store outage on PostgreSQL', () => {

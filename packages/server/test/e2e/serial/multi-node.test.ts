@@ -8,10 +8,10 @@ import { STORE_KINDS, newStoreLocation, type StoreLocation } from '@gatehouse/te
 import { startNode, type NodeProcess } from '@gatehouse/testing/node-process';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
 import { within } from '@gatehouse/testing/within';
-import { openContext } from '../../src/runtime.js';
+import { openContext } from '../../../src/runtime.js';
 import { testConfig } from '@gatehouse/testing/server';
-import { CLI_ACTOR, type Context } from '../../src/context.js';
-import { createIntegration, deleteIntegration, updateIntegration } from '../../src/services/integrations.js';
+import { CLI_ACTOR, type Context } from '../../../src/context.js';
+import { createIntegration, deleteIntegration, updateIntegration } from '../../../src/services/integrations.js';
 
 const ISSUER = 'https://gatehouse.cluster.test';
 

@@ -12,10 +12,10 @@ import { STORE_KINDS, newStoreLocation, type StoreLocation } from '@gatehouse/te
 import { startNode, type NodeProcess } from '@gatehouse/testing/node-process';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
 import { within } from '@gatehouse/testing/within';
-import { openContext } from '../../src/runtime.js';
+import { openContext } from '../../../src/runtime.js';
 import { testConfig } from '@gatehouse/testing/server';
-import { CLI_ACTOR, type Context } from '../../src/context.js';
-import { createIntegration } from '../../src/services/integrations.js';
+import { CLI_ACTOR, type Context } from '../../../src/context.js';
+import { createIntegration } from '../../../src/services/integrations.js';
 
 const ISSUER = 'https://gatehouse.workers.test';
 
@@ -104,7 +104,7 @@ describe('serve --workers 2 on a port already taken', () => {
     const port = (blocker.address() as { port: number }).port;
     const location = newStoreLocation('sqlite');
     try {
-      const bin = fileURLToPath(new URL('../../../cli/bin/gatehouse.mjs', import.meta.url));
+      const bin = fileURLToPath(new URL('../../../../cli/bin/gatehouse.mjs', import.meta.url));
       const child = spawn(
         process.execPath,
         [bin, '--data', location.dataDir, 'serve', '--port', String(port), '--workers', '2'],

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const BENCH = fileURLToPath(new URL('../..', import.meta.url));
+const BENCH = fileURLToPath(new URL('../../..', import.meta.url));
 
 describe('soak (short)', () => {
   it('3 s at 20 connections: zero errors, zero non-2xx', async () => {

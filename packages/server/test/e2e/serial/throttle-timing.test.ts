@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AuditJob } from '../../src/services/audit-queue.js';
+import type { AuditJob } from '../../../src/services/audit-queue.js';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { basic, token } from '@gatehouse/testing/http';

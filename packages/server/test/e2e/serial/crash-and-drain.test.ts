@@ -7,11 +7,11 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { STORE_KINDS, newStoreLocation, type StoreLocation } from '@gatehouse/testing/stores';
 import { startNode } from '@gatehouse/testing/node-process';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
-import { openContext } from '../../src/runtime.js';
+import { openContext } from '../../../src/runtime.js';
 import { testConfig } from '@gatehouse/testing/server';
-import { CLI_ACTOR, type Context } from '../../src/context.js';
-import { createIntegration } from '../../src/services/integrations.js';
-import { updateEnvironment } from '../../src/services/environments.js';
+import { CLI_ACTOR, type Context } from '../../../src/context.js';
+import { createIntegration } from '../../../src/services/integrations.js';
+import { updateEnvironment } from '../../../src/services/environments.js';
 
 const ISSUER = 'https://gatehouse.fault.test';
 
@@ -49,7 +49,7 @@ describe.each(STORE_KINDS)('process faults (%s)', (kind) => {
   beforeAll(async () => {
     location = newStoreLocation(kind);
     ctx = await openContext(testConfig(location, { issuer: ISSUER }));
-    const { ensureDefaultEnvironment } = await import('../../src/services/environments.js');
+    const { ensureDefaultEnvironment } = await import('../../../src/services/environments.js');
     await ensureDefaultEnvironment(ctx, CLI_ACTOR);
     // Reuse off: every request mints and writes a token row.
     await updateEnvironment(ctx, CLI_ACTOR, 'default', { refresh_before: 86_400 });

@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
-import { CLI_ACTOR } from '../../src/context.js';
-import { deleteIntegration, updateIntegration } from '../../src/services/integrations.js';
-import { createEnvironmentSecret, rotateEnvironmentSecret } from '../../src/services/credentials.js';
-import { deleteCustomer } from '../../src/services/customers.js';
+import { CLI_ACTOR } from '../../../src/context.js';
+import { deleteIntegration, updateIntegration } from '../../../src/services/integrations.js';
+import { createEnvironmentSecret, rotateEnvironmentSecret } from '../../../src/services/credentials.js';
+import { deleteCustomer } from '../../../src/services/customers.js';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';

@@ -90,14 +90,21 @@ export function AuditFilters({
   );
 }
 
-/** Before → after of each changed field of an update (nothing for other events). */
+/** Before → after of each changed field of an update; the recorded value alone when there was no before. */
 export function ChangesCell({ changes }: { changes: AuditEvent['changes'] }) {
   if (!changes || !Object.keys(changes).length) return null;
   return (
     <Stack gap={2} className="gh-changes">
       {Object.entries(changes).map(([field, c]) => (
         <Text key={field} size="xs">
-          <b>{field}</b>: <code>{JSON.stringify(c.before)}</code> → <code>{JSON.stringify(c.after)}</code>
+          <b>{field}</b>:{' '}
+          {c.before === null || c.before === undefined ? (
+            <code>{JSON.stringify(c.after)}</code>
+          ) : (
+            <>
+              <code>{JSON.stringify(c.before)}</code> → <code>{JSON.stringify(c.after)}</code>
+            </>
+          )}
         </Text>
       ))}
     </Stack>

@@ -4,10 +4,23 @@
  * turn TOTP off (`/api/v1/profile/totp…`).
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Alert, Badge, Button, Code, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useForm } from '@mantine/form';
-import { IconAlertCircle } from '@tabler/icons-react';
+import { IconAlertCircle, IconCheck, IconCopy, IconDownload } from '@tabler/icons-react';
 import QRCode from 'qrcode';
 import { describeError, useApi } from '../api/client';
 import type { Profile } from '../api/types';
@@ -24,7 +37,18 @@ function QrCanvas({ value }: { value: string }) {
   return <canvas ref={ref} role="img" aria-label="QR code for your authenticator app" />;
 }
 
-function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
+/** Saves `text` as a file named `name` (a download of a blob URL: no request, no inline content). */
+function download(name: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+function RecoveryCodes({ email, codes, onDone }: { email: string; codes: string[]; onDone: () => void }) {
+  const text = `Gatehouse recovery codes for ${email}\nEach code signs you in once.\n\n${codes.join('\n')}\n`;
   return (
     <Stack>
       <Alert color="yellow" title="Save your recovery codes now">
@@ -36,6 +60,26 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
             {c}
           </Code>
         ))}
+      </Group>
+      <Group gap="sm">
+        <CopyButton value={codes.join('\n')} timeout={1500}>
+          {({ copied, copy }) => (
+            <Button
+              variant="default"
+              leftSection={copied ? <IconCheck size={16} aria-hidden /> : <IconCopy size={16} aria-hidden />}
+              onClick={copy}
+            >
+              {copied ? 'Copied' : 'Copy codes'}
+            </Button>
+          )}
+        </CopyButton>
+        <Button
+          variant="default"
+          leftSection={<IconDownload size={16} aria-hidden />}
+          onClick={() => download('gatehouse-recovery-codes.txt', text)}
+        >
+          Download
+        </Button>
       </Group>
       <Button onClick={onDone}>I saved them</Button>
     </Stack>
@@ -142,6 +186,8 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
       const res = await api<{ recovery_codes: string[] }>('POST', '/profile/totp/confirm', { code: code.trim() });
       setEnrolment(undefined);
       setCodes(res.recovery_codes);
+      // TOTP is on now: the badge (and the rest of the profile) says so while the codes show.
+      reload();
     });
   };
   const disable = (e: FormEvent) => {
@@ -189,6 +235,7 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
         )}
         {codes ? (
           <RecoveryCodes
+            email={profile.email}
             codes={codes}
             onDone={() => {
               setCodes(undefined);

@@ -9,14 +9,20 @@ import { keys } from './queries';
 import type { Integration, IntegrationUpdate } from './types';
 
 /**
- * A mutation calling `method path` with the variables as JSON body, invalidating `invalidate`
- * (each key a prefix) on success. `T` is the answer, `V` the body.
+ * A mutation calling `method path` with the variables as JSON body (none for `DELETE`, whose
+ * variables only name the path), invalidating `invalidate` (each key a prefix) on success. `T` is
+ * the answer, `V` the variables.
  */
-export function useApiMutation<T, V = unknown>(method: Method, path: string | ((v: V) => string), invalidate: QueryKey[]) {
+export function useApiMutation<T, V = unknown>(
+  method: Method,
+  path: string | ((v: V) => string),
+  invalidate: QueryKey[],
+) {
   const { api } = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: V) => api<T>(method, typeof path === 'function' ? path(body) : path, body),
+    mutationFn: (v: V) =>
+      api<T>(method, typeof path === 'function' ? path(v) : path, method === 'DELETE' ? undefined : v),
     onSuccess: () => Promise.all(invalidate.map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
   });
 }

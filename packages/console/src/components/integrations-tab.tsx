@@ -104,7 +104,9 @@ export function IntegrationsTab({ env }: { env: string }) {
                   <Table.Td>
                     <code>{c.client_id}</code>
                   </Table.Td>
-                  <Table.Td>{c.token_endpoint_auth_method === 'private_key_jwt' ? 'Private key (JWT)' : 'Client secret'}</Table.Td>
+                  <Table.Td>
+                    {c.token_endpoint_auth_method === 'private_key_jwt' ? 'Private key (JWT)' : 'Client secret'}
+                  </Table.Td>
                   <Table.Td>{grantsSummary(c.grants, apis.data?.items ?? [])}</Table.Td>
                   <Table.Td>
                     {c.last_used_at ? (

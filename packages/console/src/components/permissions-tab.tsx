@@ -64,7 +64,8 @@ export function PermissionsTab({ integration: c, apis }: { integration: Integrat
   const exchangeDirty =
     exchange.enabled !== saved.exchange.enabled ||
     (exchange.enabled &&
-      (exchange.any !== saved.exchange.any || (!exchange.any && !sameSet(exchange.audiences, saved.exchange.audiences))));
+      (exchange.any !== saved.exchange.any ||
+        (!exchange.any && !sameSet(exchange.audiences, saved.exchange.audiences))));
   const dirty = grantsDirty || exchangeDirty;
   // "Only these APIs" with none ticked would allow nothing: the server takes an empty list as "any".
   const exchangeInvalid = exchange.enabled && !exchange.any && exchange.audiences.length === 0;
@@ -82,7 +83,8 @@ export function PermissionsTab({ integration: c, apis }: { integration: Integrat
       [audience]: on ? [...new Set([...held, scope])] : held.filter((x) => x !== scope),
     });
   };
-  const preset = (scopes: string[]) => envApi && form.setFieldValue('selection', { ...selection, [envApi.audience]: scopes });
+  const preset = (scopes: string[]) =>
+    envApi && form.setFieldValue('selection', { ...selection, [envApi.audience]: scopes });
   const toggleAudience = (audience: string, on: boolean) =>
     form.setFieldValue(
       'exchange.audiences',
@@ -123,7 +125,11 @@ export function PermissionsTab({ integration: c, apis }: { integration: Integrat
             <Text size="sm" fw={500}>
               Presets:
             </Text>
-            <Button size="xs" variant="default" onClick={() => preset(readOnlyScopes(envApi.scopes.map((s) => s.value)))}>
+            <Button
+              size="xs"
+              variant="default"
+              onClick={() => preset(readOnlyScopes(envApi.scopes.map((s) => s.value)))}
+            >
               Read-only
             </Button>
             <Button

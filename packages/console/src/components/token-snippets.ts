@@ -23,7 +23,11 @@ export function snippets(t: SnippetTarget): Record<SnippetLanguage, string> {
   return t.keyOnly ? keySnippets(t) : secretSnippets(t);
 }
 
-function secretSnippets({ tokenEndpoint: endpoint, clientId, audience }: SnippetTarget): Record<SnippetLanguage, string> {
+function secretSnippets({
+  tokenEndpoint: endpoint,
+  clientId,
+  audience,
+}: SnippetTarget): Record<SnippetLanguage, string> {
   const aud = audience ? `  --data-urlencode 'audience=${audience}' \\\n` : '';
   return {
     curl: `curl -X POST '${endpoint}' \\\n  --header 'content-type: application/x-www-form-urlencoded' \\\n  --data-urlencode 'grant_type=client_credentials' \\\n${aud}  --data-urlencode 'client_id=${clientId}' \\\n  --data-urlencode 'client_secret=<CLIENT_SECRET>'`,
@@ -32,7 +36,12 @@ function secretSnippets({ tokenEndpoint: endpoint, clientId, audience }: Snippet
   };
 }
 
-function keySnippets({ issuer, tokenEndpoint: endpoint, clientId, audience }: SnippetTarget): Record<SnippetLanguage, string> {
+function keySnippets({
+  issuer,
+  tokenEndpoint: endpoint,
+  clientId,
+  audience,
+}: SnippetTarget): Record<SnippetLanguage, string> {
   // A one-liner signing the assertion (PyJWT with cryptography): iss = sub = client_id, aud = the issuer, 60 s, fresh jti.
   const sign = `python3 -c "import jwt, time, uuid; now = int(time.time()); print(jwt.encode({'iss': '${clientId}', 'sub': '${clientId}', 'aud': '${issuer}', 'iat': now, 'exp': now + 60, 'jti': str(uuid.uuid4())}, open('private-key.pem').read(), algorithm='ES256', headers={'kid': '<KEY_ID>'}))"`;
   return {

@@ -50,8 +50,8 @@ export function TryItPanel({
         </Text>
       ) : (
         <Text size="sm" data-testid="try-it-intro">
-          Request an access token with this integration's credentials. Replace <code>&lt;CLIENT_SECRET&gt;</code> with its
-          secret, and keep tokens with write scopes off front ends. The answer is reused until shortly before it
+          Request an access token with this integration's credentials. Replace <code>&lt;CLIENT_SECRET&gt;</code> with
+          its secret, and keep tokens with write scopes off front ends. The answer is reused until shortly before it
           expires: request again when <code>expires_in</code> runs out.
         </Text>
       )}

@@ -26,7 +26,11 @@ describe('console helpers', () => {
   });
 
   it('fills the client ID and endpoint into every snippet, never a secret', () => {
-    const target = { issuer: 'https://auth.example', tokenEndpoint: 'https://auth.example/oauth/token', keyOnly: false };
+    const target = {
+      issuer: 'https://auth.example',
+      tokenEndpoint: 'https://auth.example/oauth/token',
+      keyOnly: false,
+    };
     const s = snippets({ ...target, clientId: 'abc123', audience: 'https://api.example' });
     for (const text of Object.values(s)) {
       expect(text).toContain('https://auth.example/oauth/token');
@@ -62,7 +66,12 @@ describe('console helpers', () => {
   it('summarises grants on every API: tenant-API scopes alone are not "No permissions"', () => {
     const apis = [
       { audience: 'env', name: 'Environment API', built_in: true, scopes: ALL.map((value) => ({ value })) },
-      { audience: 'inv', name: 'Invoices', built_in: false, scopes: [{ value: 'invoices:read' }, { value: 'invoices:write' }] },
+      {
+        audience: 'inv',
+        name: 'Invoices',
+        built_in: false,
+        scopes: [{ value: 'invoices:read' }, { value: 'invoices:write' }],
+      },
     ];
     expect(grantsSummary([], apis)).toBe('No permissions');
     expect(grantsSummary([{ audience: 'inv', scopes: ['invoices:read'] }], apis)).toBe('Invoices: 1 of 2');

@@ -10,7 +10,8 @@
  * - recovery codes can be copied and downloaded, and the badge says "On" as they show;
  * - the integration list has authentication-method and last-use columns, and counts every API's
  *   permissions (tenant-API scopes alone are not "No permissions");
- * - "Try it" of a key-only integration shows private_key_jwt snippets, never `client_secret`.
+ * - "Try it" of a key-only integration shows private_key_jwt snippets, never `client_secret`;
+ * - (issue #29) a render error shows the one error page, with a way back, instead of a blank page.
  * One browser and one server for the file; screenshots land in `test-results/first-hour-*.png`.
  */
 import { readFileSync } from 'node:fs';
@@ -309,5 +310,29 @@ describe('the console of the first hour', () => {
     expect(failures).toEqual([]);
     expect(s.problems).toEqual([]);
     expect(s.notFound).toEqual([]);
+  });
+
+  it('#29 a render error shows the error page; "Try again" shows the page once the server answers well', async () => {
+    const before = s.problems.length;
+    // An answer of an unexpected shape makes the environments page fail to render.
+    await page.route('**/api/v1/environments?*', (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: '{"items":"not a list","next_cursor":null}',
+      }),
+    );
+    await page.goto(`${s.t.url}/console/`);
+    await page.getByTestId('error-page').waitFor();
+    await page.getByRole('heading', { name: 'The console ran into a problem' }).waitFor();
+    await checkBoth('error-page');
+    await page.unroute('**/api/v1/environments?*');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('table', { name: 'Environments' }).waitFor();
+    expect(failures).toEqual([]);
+    // Only the provoked error was reported (React and the boundary log it).
+    expect(s.problems.slice(before).length).toBeGreaterThan(0);
+    s.problems.splice(before);
+    expect(s.problems).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ import { BrowserRouter } from 'react-router';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { ApiClient, ApiClientProvider } from './api/client';
 import { App } from './app';
+import { AppErrorBoundary } from './components/error-boundary';
 
 /**
  * Modals and toasts: a named close button; tables: native sideways scrolling (a visible scrollbar, and a hint
@@ -45,7 +46,9 @@ createRoot(document.getElementById('root')!).render(
           <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false} defaultColorScheme="light">
             {/* Below modals (200): a toast never covers a dialog or its close button. */}
             <Notifications position="bottom-right" zIndex={190} />
-            <App />
+            <AppErrorBoundary>
+              <App />
+            </AppErrorBoundary>
           </MantineProvider>
         </ApiClientProvider>
       </QueryClientProvider>

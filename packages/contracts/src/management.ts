@@ -312,7 +312,8 @@ export const AuditEvent = Type.Object({
   changes: Type.Union(
     [Type.Record(Type.String(), Type.Object({ before: Type.Unknown(), after: Type.Unknown() })), Type.Null()],
     {
-      description: 'For an update: the before and after of each changed field (never a secret); null otherwise',
+      description:
+        'For an update: the before and after of each changed field; for another event, each field it recorded (a name, a kid, a grace period…) with before null; null when it recorded none. Never a secret',
     },
   ),
   created_at: Type.String(),

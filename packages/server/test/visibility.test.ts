@@ -130,11 +130,14 @@ describe.each(HTTP_STORE_KINDS)('integration visibility and the filtered audit l
     expect(mine[0]!.changes).toMatchObject({ name: { before: 'Billing sync', after: 'Billing export' } });
     expect(JSON.stringify(mine[0]!.changes!.grants)).toContain('fonts:read');
     expect(mine[0]!.changes).not.toHaveProperty('enabled');
-    expect(mine[3]!.changes).toBeNull();
+    // A creation shows what it recorded (the name), with nothing before.
+    expect(mine[3]!.changes).toEqual({ name: { before: null, after: 'Billing sync' } });
     // A rotation records no secret anywhere in the log.
     const rotated = await api('POST', `/integrations/${c.client_id}/rotate-secret`, { grace_seconds: 60 });
     await settle(t);
-    expect(JSON.stringify(await events(`target=${c.client_id}`))).not.toContain(String(rotated.body.client_secret));
+    const afterRotation = await events(`target=${c.client_id}`);
+    expect(JSON.stringify(afterRotation)).not.toContain(String(rotated.body.client_secret));
+    expect(afterRotation[0]!.changes).toEqual({ grace_seconds: { before: null, after: 60 } });
   });
 
   it('an environment update records before/after of the changed settings only', async () => {

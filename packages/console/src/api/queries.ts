@@ -23,6 +23,8 @@ export const keys = {
   /** Matches every list of integrations of `env` (not one integration: a client ID is not an object). */
   integrationLists: (env: string) => ['environments', env, 'integrations', {}] as const,
   integrationList: (env: string, q: string) => ['environments', env, 'integrations', { q }] as const,
+  /** The names of `env`'s integrations by client ID (the audit log shows them beside client IDs). */
+  integrationNames: (env: string) => ['environments', env, 'integrations', { names: true }] as const,
   integration: (env: string, clientId: string) => ['environments', env, 'integrations', clientId] as const,
   clientKeys: (env: string, clientId: string) => ['environments', env, 'integrations', clientId, 'keys'] as const,
   apis: (env: string) => ['environments', env, 'apis'] as const,

@@ -59,3 +59,14 @@ export interface Profile {
   /** TOTP is on and not required of the account, so it may be turned off. */
   totp_can_turn_off: boolean;
 }
+
+/** `POST /api/v1/invitations/preview`: what an invitation is for, before accepting it. */
+export interface InvitationPreview {
+  email: string;
+  role: string;
+  environment: { slug: string; name: string };
+  /** ISO 8601. */
+  expires_at: string;
+  /** An account of the email exists: accepting asks for its password. */
+  account_exists: boolean;
+}

@@ -2,12 +2,15 @@
  * Dialogs of the APIs tab: register or edit an API (name, audience on registration, scopes in a
  * {@link ScopesEditor}), and delete one with confirmation.
  */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
 import { Alert, Button, Checkbox, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { ApiRequestError, describeError, seg, useApi } from '../api/client';
 import type { Api } from '../api/types';
 import { rowsOf, ScopesEditor, scopesOf, type ScopeRow } from './scopes-editor';
+import { serverFieldError } from './server-field-error';
 
 /** Register (no `existing`) or edit an API. */
 export function ApiFormModal({
@@ -22,12 +25,26 @@ export function ApiFormModal({
   onSaved: () => void;
 }) {
   const { api } = useApi();
-  const [name, setName] = useState(existing?.name ?? '');
-  const [audience, setAudience] = useState(existing?.audience ?? '');
-  const [rows, setRows] = useState<ScopeRow[]>(() => rowsOf(existing?.scopes ?? []));
-  const [keepTokens, setKeepTokens] = useState(false);
+  const form = useForm<{ name: string; audience: string; rows: ScopeRow[]; keepTokens: boolean }>({
+    mode: 'controlled',
+    initialValues: {
+      name: existing?.name ?? '',
+      audience: existing?.audience ?? '',
+      rows: rowsOf(existing?.scopes ?? []),
+      keepTokens: false,
+    },
+  });
+  const { rows, keepTokens } = form.values;
   const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const save = useMutation({
+    mutationFn: (body: Record<string, unknown>) =>
+      existing
+        ? api<Api>('PATCH', `/environments/${seg(env)}/apis/${seg(existing.id)}`, body)
+        : api<Api>('POST', `/environments/${seg(env)}/apis`, body),
+    // The APIs and the integrations holding grants on it read again.
+    onSuccess: () => onSaved(),
+  });
+  const busy = save.isPending;
   const scopes = scopesOf(rows);
   const removed =
     existing && scopes
@@ -35,53 +52,40 @@ export function ApiFormModal({
       : [];
   const title = existing ? `Edit ${existing.name}` : 'Register API';
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async (v: typeof form.values) => {
     if (!scopes) return setError('Correct the scopes marked below.');
-    setBusy(true);
     setError(undefined);
     try {
       if (existing) {
-        await api<Api>('PATCH', `/environments/${seg(env)}/apis/${seg(existing.id)}`, {
-          name: name.trim(),
+        await save.mutateAsync({
+          name: v.name.trim(),
           scopes,
-          ...(removed.length && keepTokens && { keep_tokens: true }),
+          ...(removed.length && v.keepTokens && { keep_tokens: true }),
         });
         notifications.show({ color: 'teal', title: 'API saved', message: existing.audience });
       } else {
-        const created = await api<Api>('POST', `/environments/${seg(env)}/apis`, {
-          name: name.trim(),
-          audience: audience.trim(),
-          scopes,
-        });
+        const created = await save.mutateAsync({ name: v.name.trim(), audience: v.audience.trim(), scopes });
         notifications.show({ color: 'teal', title: 'API registered', message: created.audience });
       }
-      onSaved();
       onClose();
     } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
+      // A field the server refuses shows its sentence under that field.
+      const field = serverFieldError(err, ['name', 'audience']);
+      if (field) form.setFieldError(field.field, field.message);
+      else setError(describeError(err));
     }
   };
 
   return (
     <Modal opened onClose={onClose} title={title} size="lg">
-      <form onSubmit={submit}>
+      <form onSubmit={form.onSubmit((v) => void submit(v))}>
         <Stack>
           {error && (
             <Alert color="red" role="alert">
               {error}
             </Alert>
           )}
-          <TextInput
-            label="Name"
-            required
-            maxLength={200}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            data-autofocus
-          />
+          <TextInput label="Name" required maxLength={200} {...form.getInputProps('name')} data-autofocus />
           {existing ? (
             <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
               Audience <code>{existing.audience}</code> (it can't change: tokens carry it)
@@ -92,11 +96,10 @@ export function ApiFormModal({
               description="A URI identifying your service, e.g. https://api.example.com"
               required
               maxLength={500}
-              value={audience}
-              onChange={(e) => setAudience(e.currentTarget.value)}
+              {...form.getInputProps('audience')}
             />
           )}
-          <ScopesEditor rows={rows} onChange={setRows} />
+          <ScopesEditor rows={rows} onChange={(next) => form.setFieldValue('rows', next)} />
           {removed.length > 0 && (
             <Alert color="yellow" title="Scopes removed">
               <Text size="sm">
@@ -107,7 +110,7 @@ export function ApiFormModal({
                 mt="xs"
                 label="Keep tokens already issued for this API"
                 checked={keepTokens}
-                onChange={(e) => setKeepTokens(e.currentTarget.checked)}
+                onChange={(e) => form.setFieldValue('keepTokens', e.currentTarget.checked)}
               />
             </Alert>
           )}
@@ -141,20 +144,22 @@ export function DeleteApiModal({
   const [held, setHeld] = useState<string | undefined>();
   const [force, setForce] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const deletion = useMutation({
+    mutationFn: (withGrants: boolean) =>
+      api<void>('DELETE', `/environments/${seg(env)}/apis/${seg(target.id)}${withGrants ? '?force=true' : ''}`),
+    // The APIs and the integrations that held grants on it read again.
+    onSuccess: () => onDeleted(),
+  });
+  const busy = deletion.isPending;
   const remove = async () => {
-    setBusy(true);
     setError(undefined);
     try {
-      await api<void>('DELETE', `/environments/${seg(env)}/apis/${seg(target.id)}${force ? '?force=true' : ''}`);
+      await deletion.mutateAsync(force);
       notifications.show({ color: 'teal', title: 'API deleted', message: target.audience });
-      onDeleted();
       onClose();
     } catch (err) {
       if (err instanceof ApiRequestError && err.status === 409) setHeld(err.message);
       else setError(describeError(err));
-    } finally {
-      setBusy(false);
     }
   };
   return (

@@ -2,7 +2,7 @@
  * Filters of the audit log (issue #19): action (exact or a family like `integration.*`), actor,
  * target and a time window, sent as the API's query parameters; and the "what changed" cell.
  */
-import { useState } from 'react';
+import { useForm } from '@mantine/form';
 import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import type { AuditEvent } from '../api/types';
 
@@ -37,49 +37,38 @@ export function AuditFilters({
   value: AuditFilterValues;
   onApply: (f: AuditFilterValues) => void;
 }) {
-  const [draft, setDraft] = useState(value);
-  const set = (key: keyof AuditFilterValues) => (e: React.ChangeEvent<HTMLInputElement>) =>
-    setDraft({ ...draft, [key]: e.currentTarget.value });
+  const form = useForm<AuditFilterValues>({ mode: 'controlled', initialValues: value });
   return (
-    <form
-      aria-label="Filter the audit log"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onApply(draft);
-      }}
-    >
+    <form aria-label="Filter the audit log" onSubmit={form.onSubmit(onApply)}>
       <Group align="flex-end" gap="sm" wrap="wrap">
         <TextInput
           label="Action"
           placeholder="integration.*"
-          value={draft.action}
-          onChange={set('action')}
+          {...form.getInputProps('action')}
           maxLength={100}
           w={170}
         />
         <TextInput
           label="Actor"
           placeholder="admin:ada@example.com"
-          value={draft.actor}
-          onChange={set('actor')}
+          {...form.getInputProps('actor')}
           maxLength={320}
           w={200}
         />
         <TextInput
           label="Target"
           placeholder="client ID, slug…"
-          value={draft.target}
-          onChange={set('target')}
+          {...form.getInputProps('target')}
           maxLength={320}
           w={200}
         />
-        <TextInput label="Since" type="datetime-local" value={draft.since} onChange={set('since')} w={200} />
-        <TextInput label="Until" type="datetime-local" value={draft.until} onChange={set('until')} w={200} />
+        <TextInput label="Since" type="datetime-local" {...form.getInputProps('since')} w={200} />
+        <TextInput label="Until" type="datetime-local" {...form.getInputProps('until')} w={200} />
         <Button type="submit">Filter</Button>
         <Button
           variant="default"
           onClick={() => {
-            setDraft(NO_FILTER);
+            form.setValues(NO_FILTER);
             onApply(NO_FILTER);
           }}
         >
@@ -90,14 +79,21 @@ export function AuditFilters({
   );
 }
 
-/** Before → after of each changed field of an update (nothing for other events). */
+/** Before → after of each changed field of an update; the recorded value alone when there was no before. */
 export function ChangesCell({ changes }: { changes: AuditEvent['changes'] }) {
   if (!changes || !Object.keys(changes).length) return null;
   return (
     <Stack gap={2} className="gh-changes">
       {Object.entries(changes).map(([field, c]) => (
         <Text key={field} size="xs">
-          <b>{field}</b>: <code>{JSON.stringify(c.before)}</code> → <code>{JSON.stringify(c.after)}</code>
+          <b>{field}</b>:{' '}
+          {c.before === null || c.before === undefined ? (
+            <code>{JSON.stringify(c.after)}</code>
+          ) : (
+            <>
+              <code>{JSON.stringify(c.before)}</code> → <code>{JSON.stringify(c.after)}</code>
+            </>
+          )}
         </Text>
       ))}
     </Stack>

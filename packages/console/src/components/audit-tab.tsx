@@ -4,11 +4,11 @@
  * filterable by action, actor, target and time, with the before/after of updates.
  */
 import { useState } from 'react';
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import { Badge, Button, Group, Stack, Table } from '@mantine/core';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { describeError, seg, useApi } from '../api/client';
-import type { AuditEvent, Page } from '../api/types';
+import type { AuditEvent, Integration, Page } from '../api/types';
 import { keys, view } from '../api/queries';
 import { Empty, ErrorState, Loading } from './states';
 import { AuditFilters, ChangesCell, filterQuery, NO_FILTER, type AuditFilterValues } from './audit-filters';
@@ -16,9 +16,42 @@ import { AuditFilters, ChangesCell, filterQuery, NO_FILTER, type AuditFilterValu
 /** Events per page; "Load older events" fetches the next page through the list's cursor. */
 const PAGE_SIZE = 50;
 
+/**
+ * Names of an environment's integrations by client ID (its first 100: the names shown beside the
+ * client IDs of the audit log); empty for the server-wide log or when they can't be read.
+ */
+function useIntegrationNames(env: string | undefined): Map<string, string> {
+  const { api } = useApi();
+  const names = useQuery({
+    queryKey: keys.integrationNames(env ?? ''),
+    queryFn: () => api<Page<Integration>>('GET', `/environments/${seg(env!)}/integrations?limit=100`),
+    enabled: env !== undefined,
+    select: (page) => new Map(page.items.map((c) => [c.client_id, c.name])),
+  });
+  return names.data ?? new Map();
+}
+
+/** An ID (a client ID, or `integration:<client_id>`) with its integration's name beside it when known. */
+function Named({ id, names }: { id: string; names: Map<string, string> }) {
+  const clientId = id.startsWith('integration:') ? id.slice('integration:'.length) : id;
+  const name = names.get(clientId);
+  if (name === undefined) return <>{id}</>;
+  return (
+    <>
+      <Text span size="sm" fw={500} data-testid="audit-name">
+        {name}
+      </Text>{' '}
+      <Text span size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+        ({id})
+      </Text>
+    </>
+  );
+}
+
 /** The audit table of `env`, or the server-wide one. */
 export function AuditTab({ env, label = 'Audit log' }: { env?: string; label?: string }) {
   const { api } = useApi();
+  const names = useIntegrationNames(env);
   const path = env === undefined ? '/audit' : `/environments/${seg(env)}/audit`;
   const [filter, setFilter] = useState<AuditFilterValues>(NO_FILTER);
   const query = filterQuery(filter);
@@ -77,13 +110,15 @@ export function AuditTab({ env, label = 'Audit log' }: { env?: string; label?: s
             {items.map((e) => (
               <Table.Tr key={e.id}>
                 <Table.Td>{new Date(e.created_at).toLocaleString()}</Table.Td>
-                <Table.Td>{e.actor}</Table.Td>
+                <Table.Td>
+                  <Named id={e.actor} names={names} />
+                </Table.Td>
                 <Table.Td>
                   <code>{e.action}</code>
                 </Table.Td>
-                <Table.Td>{e.target ?? ''}</Table.Td>
+                <Table.Td>{e.target === null ? '' : <Named id={e.target} names={names} />}</Table.Td>
                 <Table.Td>
-                  <Badge color={e.result === 'success' ? 'teal' : 'red'} variant="light">
+                  <Badge color={e.result === 'success' ? 'teal' : 'red'} variant="light" className="gh-badge-whole">
                     {e.result}
                   </Badge>
                 </Table.Td>

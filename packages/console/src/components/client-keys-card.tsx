@@ -5,6 +5,7 @@
  * adds a key by pasting a public JWK or JWKS and removes one after confirmation.
  */
 import { useState } from 'react';
+import { useForm } from '@mantine/form';
 import {
   ActionIcon,
   Badge,
@@ -23,7 +24,7 @@ import { notifications } from '@mantine/notifications';
 import { IconTrash } from '@tabler/icons-react';
 import { describeError, seg, useApi } from '../api/client';
 import type { ClientKey, Integration } from '../api/types';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { keys as queryKeys, useApiQuery } from '../api/queries';
 import { parsePastedJwks } from './parse-jwks';
 import { ErrorState, Loading } from './states';
@@ -37,34 +38,39 @@ export function ClientKeysCard({ integration: c }: { integration: Integration })
   // The integration (its key-only state) and its keys: the one prefix covers both.
   const reload = () =>
     void queryClient.invalidateQueries({ queryKey: queryKeys.integration(c.environment, c.client_id) });
-  const [pasted, setPasted] = useState('');
+  const form = useForm({ mode: 'controlled', initialValues: { pasted: '' } });
+  const pasted = form.values.pasted;
   const [removing, setRemoving] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
-  const add = async () => {
-    setBusy(true);
-    try {
+  // Each key of a pasted JWKS is added in turn; whatever was added shows, even when a later one fails.
+  const addition = useMutation({
+    mutationFn: async (text: string) => {
       const added: string[] = [];
-      for (const jwk of parsePastedJwks(pasted)) added.push((await api<ClientKey>('POST', path, { jwk })).kid);
+      for (const jwk of parsePastedJwks(text)) added.push((await api<ClientKey>('POST', path, { jwk })).kid);
+      return added;
+    },
+    onSettled: reload,
+  });
+  const removal = useMutation({
+    mutationFn: (kid: string) => api('DELETE', `${path}/${seg(kid)}`),
+    onSuccess: reload,
+  });
+  const busy = addition.isPending || removal.isPending;
+  const add = async () => {
+    try {
+      const added = await addition.mutateAsync(pasted);
       notifications.show({ color: 'teal', title: 'Key added', message: added.join(', ') });
-      setPasted('');
+      form.reset();
     } catch (err) {
       notifications.show({ color: 'red', title: 'Key not added', message: describeError(err) });
-    } finally {
-      setBusy(false);
-      reload();
     }
   };
   const remove = async (kid: string) => {
-    setBusy(true);
     try {
-      await api('DELETE', `${path}/${seg(kid)}`);
+      await removal.mutateAsync(kid);
       notifications.show({ color: 'teal', title: 'Key removed', message: kid });
       setRemoving(undefined);
-      reload();
     } catch (err) {
       notifications.show({ color: 'red', title: 'Key not removed', message: describeError(err) });
-    } finally {
-      setBusy(false);
     }
   };
   const items = keys.data?.items ?? [];
@@ -145,8 +151,7 @@ export function ClientKeysCard({ integration: c }: { integration: Integration })
           autosize
           minRows={3}
           maxRows={10}
-          value={pasted}
-          onChange={(e) => setPasted(e.currentTarget.value)}
+          {...form.getInputProps('pasted')}
           styles={{ input: { fontFamily: 'monospace' } }}
         />
         <Group>

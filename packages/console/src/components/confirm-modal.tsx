@@ -3,6 +3,7 @@
  * (the button stays disabled until `typed` is entered exactly), the server's error if it refuses.
  */
 import { useState, type ReactNode } from 'react';
+import { useForm } from '@mantine/form';
 import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { describeError } from '../api/client';
 
@@ -20,7 +21,8 @@ export interface ConfirmModalProps {
 
 /** The dialog; closes itself after `onConfirm` succeeds. */
 export function ConfirmModal({ title, children, confirmLabel, typed, onConfirm, onClose }: ConfirmModalProps) {
-  const [text, setText] = useState('');
+  const form = useForm({ mode: 'controlled', initialValues: { text: '' } });
+  const text = form.values.text;
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const run = async () => {
@@ -46,8 +48,7 @@ export function ConfirmModal({ title, children, confirmLabel, typed, onConfirm, 
         {typed !== undefined && (
           <TextInput
             label={`Type ${typed} to confirm`}
-            value={text}
-            onChange={(e) => setText(e.currentTarget.value)}
+            {...form.getInputProps('text')}
             autoComplete="off"
             data-autofocus
           />

@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import { useForm } from '@mantine/form';
 import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { describeError, useApi } from '../api/client';
 import type { Environment } from '../api/types';
@@ -38,7 +39,10 @@ export function CreateEnvironmentModal({
   // Once the slug is typed in, the name no longer changes it.
   const [slugEdited, setSlugEdited] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const creation = useMutation({
+    mutationFn: (body: { slug: string; name?: string }) => api<Environment>('POST', '/environments', body),
+  });
+  const busy = creation.isPending;
 
   const reset = () => {
     form.reset();
@@ -58,10 +62,9 @@ export function CreateEnvironmentModal({
     setSlugEdited(value.trim() !== '');
   };
   const submit = async () => {
-    setBusy(true);
     setError(undefined);
     try {
-      const env = await api<Environment>('POST', '/environments', { slug, ...(name.trim() && { name: name.trim() }) });
+      const env = await creation.mutateAsync({ slug, ...(name.trim() && { name: name.trim() }) });
       notifications.show({ color: 'teal', title: 'Environment created', message: env.name });
       reset();
       onCreated(env);
@@ -69,8 +72,6 @@ export function CreateEnvironmentModal({
       const field = serverFieldError(err, ['name', 'slug']);
       if (field) form.setFieldError(field.field, field.message);
       else setError(describeError(err));
-    } finally {
-      setBusy(false);
     }
   };
 

@@ -3,7 +3,9 @@
  * secret, or a pasted public JWKS for `private_key_jwt`: no secret at all); then the client ID and
  * the secret, shown this once.
  */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
 import { Alert, Button, Group, Modal, Radio, SegmentedControl, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { describeError, seg, useApi } from '../api/client';
@@ -11,6 +13,7 @@ import type { IntegrationCreate, IntegrationCreated } from '../api/types';
 import { useNavigate } from 'react-router';
 import { CopyField } from './copy-field';
 import { parsePastedJwks } from './parse-jwks';
+import { serverFieldError } from './server-field-error';
 import { keepFreshSecret, SecretReveal } from './secret-reveal';
 import { useGrantableScopes } from '../capabilities';
 
@@ -30,50 +33,56 @@ export function CreateIntegrationModal({
 }) {
   const { api } = useApi();
   const navigate = useNavigate();
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-  const [preset, setPreset] = useState<Preset>('read-only');
-  const [authMethod, setAuthMethod] = useState<'secret' | 'key'>('secret');
-  const [jwks, setJwks] = useState('');
+  const form = useForm<{
+    name: string;
+    description: string;
+    preset: Preset;
+    authMethod: 'secret' | 'key';
+    jwks: string;
+  }>({
+    mode: 'controlled',
+    initialValues: { name: '', description: '', preset: 'read-only', authMethod: 'secret', jwks: '' },
+  });
+  const { name, authMethod, jwks } = form.values;
   const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const creation = useMutation({
+    mutationFn: (body: IntegrationCreate) =>
+      api<IntegrationCreated>('POST', `/environments/${seg(env)}/integrations`, body),
+    // The lists and counts that show it read again.
+    onSuccess: () => onCreated(),
+  });
+  const busy = creation.isPending;
   const [created, setCreated] = useState<IntegrationCreated | undefined>();
   // A caller with a grant limit (a developer: content scopes) can't grant every permission: the server would refuse.
   const grantable = useGrantableScopes();
 
   const close = () => {
     setCreated(undefined);
-    setName('');
-    setDescription('');
-    setPreset('read-only');
-    setAuthMethod('secret');
-    setJwks('');
+    form.reset();
     setError(undefined);
     onClose();
   };
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
+  const submit = async (v: typeof form.values) => {
     setError(undefined);
     try {
       const keys =
-        authMethod === 'key'
-          ? { token_endpoint_auth_method: 'private_key_jwt' as const, jwks: { keys: parsePastedJwks(jwks) } }
+        v.authMethod === 'key'
+          ? { token_endpoint_auth_method: 'private_key_jwt' as const, jwks: { keys: parsePastedJwks(v.jwks) } }
           : {};
       const body: IntegrationCreate = {
-        name: name.trim(),
-        ...(description.trim() && { description: description.trim() }),
-        ...(preset === 'none' ? { scopes: [] } : { preset }),
+        name: v.name.trim(),
+        ...(v.description.trim() && { description: v.description.trim() }),
+        ...(v.preset === 'none' ? { scopes: [] } : { preset: v.preset }),
         ...keys,
       };
-      const c = await api<IntegrationCreated>('POST', `/environments/${seg(env)}/integrations`, body);
+      const c = await creation.mutateAsync(body);
       setCreated(c);
       notifications.show({ color: 'teal', title: 'Integration created', message: c.name });
-      onCreated();
     } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
+      // A field the server refuses shows its sentence under that field.
+      const field = serverFieldError(err, ['name', 'description']);
+      if (field) form.setFieldError(field.field, field.message);
+      else setError(describeError(err));
     }
   };
   const open = () => {
@@ -111,7 +120,7 @@ export function CreateIntegrationModal({
           </Group>
         </Stack>
       ) : (
-        <form onSubmit={submit}>
+        <form onSubmit={form.onSubmit((v) => void submit(v))}>
           <Stack>
             {error && (
               <Alert color="red" role="alert">
@@ -123,8 +132,7 @@ export function CreateIntegrationModal({
               description="A meaningful name, to recognise it later"
               required
               maxLength={200}
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
+              {...form.getInputProps('name')}
               data-autofocus
             />
             <Textarea
@@ -132,14 +140,12 @@ export function CreateIntegrationModal({
               autosize
               minRows={2}
               maxLength={2000}
-              value={description}
-              onChange={(e) => setDescription(e.currentTarget.value)}
+              {...form.getInputProps('description')}
             />
             <Radio.Group
               label="Permissions"
               description="You can change them later on the Permissions tab"
-              value={preset}
-              onChange={(v) => setPreset(v as Preset)}
+              {...form.getInputProps('preset')}
             >
               <Stack gap="xs" mt="xs">
                 <Radio
@@ -166,8 +172,7 @@ export function CreateIntegrationModal({
               </Text>
               <SegmentedControl
                 aria-labelledby="create-auth-label"
-                value={authMethod}
-                onChange={(v) => setAuthMethod(v as 'secret' | 'key')}
+                {...form.getInputProps('authMethod')}
                 data={[
                   { value: 'secret', label: 'Client secret' },
                   { value: 'key', label: 'Private key' },
@@ -182,8 +187,7 @@ export function CreateIntegrationModal({
                 autosize
                 minRows={3}
                 maxRows={10}
-                value={jwks}
-                onChange={(e) => setJwks(e.currentTarget.value)}
+                {...form.getInputProps('jwks')}
                 styles={{ input: { fontFamily: 'monospace' } }}
               />
             )}

@@ -8,7 +8,7 @@ import { Button, Card, Group, Stack, Table, Text, VisuallyHidden } from '@mantin
 import { notifications } from '@mantine/notifications';
 import { IconKey, IconRefresh } from '@tabler/icons-react';
 import { ApiRequestError, describeError, seg, useApi } from '../api/client';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { keys, useApiQuery } from '../api/queries';
 import { CopyField } from './copy-field';
 import { SecretReveal } from './secret-reveal';
@@ -32,8 +32,23 @@ export function CustomerTokensTab({ env }: { env: string }) {
   const queryClient = useQueryClient();
   const changed = () => void queryClient.invalidateQueries({ queryKey: keys.credentials(env) });
   const [secret, setSecret] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
   const [removing, setRemoving] = useState<Credentials['public_keys'][number] | undefined>();
+  // Created, rotated or refused (a 409: someone created it meanwhile; the tab then offers rotation):
+  // the credentials read again.
+  const issuance = useMutation({
+    mutationFn: (action: 'create' | 'rotate') =>
+      api<{ environment_secret: string }>(
+        'POST',
+        `/environments/${seg(env)}/credentials/${action === 'create' ? 'secret' : 'rotate-secret'}`,
+        action === 'create' ? undefined : { grace_seconds: 86_400 },
+      ),
+    onSettled: changed,
+  });
+  const keyRemoval = useMutation({
+    mutationFn: (id: string) => api('DELETE', `/environments/${seg(env)}/credentials/public-keys/${seg(id)}`),
+    onSuccess: changed,
+  });
+  const busy = issuance.isPending;
   if (creds.loading && !creds.data) return <Loading label="Loading customer-token credentials" />;
   if (creds.error instanceof ApiRequestError && creds.error.status === 404)
     return (
@@ -45,18 +60,8 @@ export function CustomerTokensTab({ env }: { env: string }) {
   if (creds.error !== undefined) return <ErrorState error={creds.error} onRetry={creds.reload} />;
   const c = creds.data!;
   const issue = async (action: 'create' | 'rotate') => {
-    setBusy(true);
     try {
-      const path = `/environments/${seg(env)}/credentials/${action === 'create' ? 'secret' : 'rotate-secret'}`;
-      setSecret(
-        (
-          await api<{ environment_secret: string }>(
-            'POST',
-            path,
-            action === 'create' ? undefined : { grace_seconds: 86_400 },
-          )
-        ).environment_secret,
-      );
+      setSecret((await issuance.mutateAsync(action)).environment_secret);
       notifications.show(
         action === 'create'
           ? { color: 'teal', title: 'Environment secret created', message: 'Copy it now: it is shown this once.' }
@@ -66,17 +71,12 @@ export function CustomerTokensTab({ env }: { env: string }) {
               message: 'Copy the new secret now. The previous one keeps working for 24 hours.',
             },
       );
-      changed();
     } catch (err) {
       notifications.show({
         color: 'red',
         title: action === 'create' ? 'Not created' : 'Not rotated',
         message: describeError(err),
       });
-      // A 409: someone created it meanwhile; the tab then offers rotation.
-      changed();
-    } finally {
-      setBusy(false);
     }
   };
   const exists = c.secret_created_at !== null || secret !== undefined;
@@ -175,9 +175,8 @@ export function CustomerTokensTab({ env }: { env: string }) {
           confirmLabel="Remove key"
           onClose={() => setRemoving(undefined)}
           onConfirm={async () => {
-            await api('DELETE', `/environments/${seg(env)}/credentials/public-keys/${seg(removing.id)}`);
+            await keyRemoval.mutateAsync(removing.id);
             notifications.show({ color: 'teal', title: 'Public key removed', message: removing.kid ?? removing.id });
-            changed();
           }}
         >
           <Text size="sm">

@@ -8,9 +8,9 @@
 import { useState } from 'react';
 import { Button, Code, Modal, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { ApiRequestError, seg, useApi } from '../api/client';
+import { ApiRequestError, seg } from '../api/client';
+import { useApiMutation } from '../api/mutations';
 import type { Customer, Page } from '../api/types';
-import { useQueryClient } from '@tanstack/react-query';
 import { keys, useApiQuery } from '../api/queries';
 import { Empty, ErrorState, Loading } from './states';
 import { ReadOnlyNote, useCan } from '../capabilities';
@@ -18,9 +18,10 @@ import { ConfirmModal } from './confirm-modal';
 
 /** The customers tab: a table, or an empty state. */
 export function CustomersTab({ env }: { env: string }) {
-  const { api } = useApi();
   const list = useApiQuery<Page<Customer>>(keys.customers(env), `/environments/${seg(env)}/customers?limit=100`);
-  const queryClient = useQueryClient();
+  const deletion = useApiMutation<void, string>('DELETE', (id) => `/environments/${seg(env)}/customers/${seg(id)}`, [
+    keys.customers(env),
+  ]);
   const [viewing, setViewing] = useState<Customer | undefined>();
   const [deleting, setDeleting] = useState<Customer | undefined>();
   const canWrite = useCan('customers:write');
@@ -103,10 +104,9 @@ export function CustomersTab({ env }: { env: string }) {
           confirmLabel="Delete customer"
           onClose={() => setDeleting(undefined)}
           onConfirm={async () => {
-            await api('DELETE', `/environments/${seg(env)}/customers/${seg(deleting.id)}`);
+            await deletion.mutateAsync(deleting.id);
             notifications.show({ color: 'teal', title: 'Customer deleted', message: deleting.id });
             setViewing(undefined);
-            void queryClient.invalidateQueries({ queryKey: keys.customers(env) });
           }}
         >
           <Text size="sm">

@@ -8,7 +8,7 @@ import { notifications } from '@mantine/notifications';
 import { IconTrash } from '@tabler/icons-react';
 import { seg, useApi } from '../api/client';
 import type { Environment, Page } from '../api/types';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { keys, useApiQuery } from '../api/queries';
 import { useNavigate } from 'react-router';
 import { ConfirmModal } from './confirm-modal';
@@ -20,6 +20,15 @@ export function DeleteEnvironment({ env }: { env: Environment }) {
   const navigate = useNavigate();
   const others = useApiQuery<Page<Environment>>(keys.environmentList(2), '/environments?limit=2');
   const queryClient = useQueryClient();
+  const deletion = useMutation({
+    mutationFn: () => api('DELETE', `/environments/${seg(env.slug)}?confirm=${seg(env.slug)}`),
+    onSuccess: () => {
+      // Nothing of it is left to show; the lists lose it.
+      queryClient.removeQueries({ queryKey: keys.environment(env.slug) });
+      void queryClient.invalidateQueries({ queryKey: keys.environmentLists });
+      void queryClient.invalidateQueries({ queryKey: keys.me });
+    },
+  });
   const [open, setOpen] = useState(false);
   const can = useCan('environment:delete');
   if (!can || !others.data || others.data.items.length < 2) return null;
@@ -51,12 +60,8 @@ export function DeleteEnvironment({ env }: { env: Environment }) {
           typed={env.slug}
           onClose={() => setOpen(false)}
           onConfirm={async () => {
-            await api('DELETE', `/environments/${seg(env.slug)}?confirm=${seg(env.slug)}`);
+            await deletion.mutateAsync();
             notifications.show({ color: 'teal', title: 'Environment deleted', message: env.slug });
-            // Nothing of it is left to show; the lists lose it.
-            queryClient.removeQueries({ queryKey: keys.environment(env.slug) });
-            void queryClient.invalidateQueries({ queryKey: keys.environmentLists });
-            void queryClient.invalidateQueries({ queryKey: keys.me });
             navigate('/');
           }}
         >

@@ -8,10 +8,13 @@
  * only, and never disables or deletes.
  */
 import { useState } from 'react';
+import { useForm } from '@mantine/form';
 import { Button, Card, Group, Modal, Select, Stack, Switch, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconBan, IconRefresh, IconTrash } from '@tabler/icons-react';
-import { describeError, seg, useApi } from '../api/client';
+import { describeError, seg } from '../api/client';
+import { useApiMutation, useUpdateIntegration } from '../api/mutations';
+import { keys } from '../api/queries';
 import type { Integration, SecretRotated } from '../api/types';
 import { ClientKeysCard } from './client-keys-card';
 import { IntegrationActionsNote, isKeyOnly } from './integration-actions-note';
@@ -38,33 +41,38 @@ interface Props {
 
 /** The tab. */
 export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDeleted }: Props) {
-  const { api } = useApi();
   const path = `/environments/${seg(c.environment)}/integrations/${seg(c.client_id)}`;
+  // Each change reads the integration again (its secret age, live tokens); the lists show it too.
+  const self = keys.integration(c.environment, c.client_id);
+  const lists = keys.integrationLists(c.environment);
+  const rotation = useApiMutation<SecretRotated, { grace_seconds: number }>('POST', `${path}/rotate-secret`, [self]);
+  const update = useUpdateIntegration(c.environment, c.client_id);
+  const revocation = useApiMutation<{ revoked: number }, object>('POST', `${path}/revoke-tokens`, [self]);
+  const deletion = useApiMutation<void, undefined>('DELETE', path, [lists]);
   const [dialog, setDialog] = useState<'rotate' | 'delete' | 'revoke' | 'disable' | undefined>();
-  const [grace, setGrace] = useState(DEFAULT_GRACE);
-  const [busy, setBusy] = useState(false);
+  // The rotation dialog's one field: how long the old secret keeps working.
+  const form = useForm({ mode: 'controlled', initialValues: { grace: DEFAULT_GRACE } });
+  const grace = form.values.grace;
+  const busy = rotation.isPending || update.isPending || revocation.isPending || deletion.isPending;
   const can = (action: keyof Integration['actions']) => c.actions[action].allowed;
   const act = async (what: () => Promise<void>) => {
-    setBusy(true);
     try {
       await what();
       setDialog(undefined);
     } catch (err) {
       notifications.show({ color: 'red', title: 'That did not work', message: describeError(err) });
-    } finally {
-      setBusy(false);
     }
   };
   const rotate = () =>
     act(async () => {
-      const r = await api<SecretRotated>('POST', `${path}/rotate-secret`, { grace_seconds: Number(grace) });
+      const r = await rotation.mutateAsync({ grace_seconds: Number(grace) });
       onSecret(r.client_secret);
-      setGrace(DEFAULT_GRACE);
+      form.reset();
       notifications.show({ color: 'teal', title: 'Secret rotated', message: 'Copy the new secret now.' });
     });
   const toggle = (enabled: boolean) =>
     act(async () => {
-      onChanged(await api<Integration>('PATCH', path, { enabled }));
+      onChanged(await update.mutateAsync({ enabled }));
       notifications.show({
         color: 'teal',
         title: enabled ? 'Integration enabled' : 'Integration disabled',
@@ -73,7 +81,7 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
     });
   const revoke = () =>
     act(async () => {
-      const r = await api<{ revoked: number }>('POST', `${path}/revoke-tokens`, {});
+      const r = await revocation.mutateAsync({});
       notifications.show({
         color: 'teal',
         title: 'Tokens revoked',
@@ -82,7 +90,7 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
     });
   const remove = () =>
     act(async () => {
-      await api('DELETE', path);
+      await deletion.mutateAsync(undefined);
       notifications.show({ color: 'teal', title: 'Integration deleted', message: c.name });
       onDeleted();
     });
@@ -171,7 +179,7 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
             description="How long the old secret keeps working while you roll out the new one"
             data={GRACE}
             value={grace}
-            onChange={(v) => setGrace(v ?? DEFAULT_GRACE)}
+            onChange={(v) => form.setFieldValue('grace', v ?? DEFAULT_GRACE)}
             allowDeselect={false}
             comboboxProps={{ withinPortal: true }}
           />

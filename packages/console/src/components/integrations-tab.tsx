@@ -1,4 +1,7 @@
-/** Integrations of an environment: search, table, "Create integration", "Load more". */
+/**
+ * Integrations of an environment: search, table (name, client ID, authentication method,
+ * permissions on every API, last use, status), "Create integration", "Load more".
+ */
 import { useState } from 'react';
 import { keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Group, Table, TextInput } from '@mantine/core';
@@ -10,7 +13,7 @@ import { keys, useApiQuery, view } from '../api/queries';
 import { Link } from './link';
 import { Empty, ErrorState, Loading } from './states';
 import { CreateIntegrationModal } from './create-integration-modal';
-import { permissionSummary } from './permission-summary';
+import { grantsSummary } from './permission-summary';
 import { useCan } from '../capabilities';
 
 /** The integrations tab. */
@@ -21,7 +24,6 @@ export function IntegrationsTab({ env }: { env: string }) {
   const [creating, setCreating] = useState(false);
   const canCreate = useCan('integrations:create');
   const apis = useApiQuery<Page<Api>>(keys.apis(env), `/environments/${seg(env)}/apis`);
-  const allScopes = apis.data?.items.find((a) => a.built_in)?.scopes.map((s) => s.value) ?? [];
   // Pages of 50 through the list's cursor ("Load more"); a new search shows the last answer until its own.
   const query = useInfiniteQuery({
     queryKey: keys.integrationList(env, q),
@@ -81,13 +83,15 @@ export function IntegrationsTab({ env }: { env: string }) {
         />
       )}
       {items.length > 0 && (
-        <Table.ScrollContainer minWidth={640}>
+        <Table.ScrollContainer minWidth={900}>
           <Table striped highlightOnHover verticalSpacing="sm" aria-label="Integrations">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Name</Table.Th>
                 <Table.Th>Client ID</Table.Th>
+                <Table.Th>Authentication</Table.Th>
                 <Table.Th>Permissions</Table.Th>
+                <Table.Th>Last used</Table.Th>
                 <Table.Th>Status</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -100,7 +104,17 @@ export function IntegrationsTab({ env }: { env: string }) {
                   <Table.Td>
                     <code>{c.client_id}</code>
                   </Table.Td>
-                  <Table.Td>{permissionSummary(c.scopes, allScopes)}</Table.Td>
+                  <Table.Td>
+                    {c.token_endpoint_auth_method === 'private_key_jwt' ? 'Private key (JWT)' : 'Client secret'}
+                  </Table.Td>
+                  <Table.Td>{grantsSummary(c.grants, apis.data?.items ?? [])}</Table.Td>
+                  <Table.Td>
+                    {c.last_used_at ? (
+                      <time dateTime={c.last_used_at}>{new Date(c.last_used_at).toLocaleString()}</time>
+                    ) : (
+                      'Never'
+                    )}
+                  </Table.Td>
                   <Table.Td>
                     <Badge color={c.enabled ? 'teal' : 'gray'} variant="light">
                       {c.enabled ? 'Enabled' : 'Disabled'}

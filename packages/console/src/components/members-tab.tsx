@@ -4,7 +4,8 @@
  * remove members; under the members, the pending invitations (revoked by owners). Others see both
  * lists read-only.
  */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { useForm } from '@mantine/form';
 import {
   ActionIcon,
   Alert,
@@ -22,11 +23,12 @@ import {
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconSend, IconTrash } from '@tabler/icons-react';
 import { describeError, seg, useApi } from '../api/client';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { keys, useApiQuery } from '../api/queries';
 import { useCan } from '../capabilities';
 import { CopyField } from './copy-field';
 import { PendingInvitations } from './pending-invitations';
+import { serverFieldError } from './server-field-error';
 import { Empty, ErrorState, Loading } from './states';
 
 /** A member as the API lists it. */
@@ -57,69 +59,71 @@ export function MembersTab({ env }: { env: string }) {
   };
   const owners = members.data?.items.filter((m) => m.role === 'owner').length ?? 0;
   const canManage = useCan('members:write');
-  const [email, setEmail] = useState('');
-  const [role, setRole] = useState<string | null>('developer');
+  const form = useForm<{ email: string; role: string | null }>({
+    mode: 'controlled',
+    initialValues: { email: '', role: 'developer' },
+  });
   const [link, setLink] = useState<{ id: string; link: string }>();
-  const [busy, setBusy] = useState(false);
+  const invitation = useMutation({
+    mutationFn: (v: { email: string; role: string | null }) =>
+      api<{ id: string; link: string }>('POST', `/environments/${seg(env)}/invitations`, v),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.invitations(env) }),
+  });
+  const busy = invitation.isPending;
+  // A role changed or a member removed, or refused (another tab may have changed it): the list reads again.
+  const roleChange = useMutation({
+    mutationFn: ({ m, role }: { m: Member; role: string }) =>
+      api('PATCH', `/environments/${seg(env)}/members/${seg(m.account_id)}`, { role }),
+    onSettled: membersChanged,
+  });
+  const removal = useMutation({
+    mutationFn: (m: Member) => api('DELETE', `/environments/${seg(env)}/members/${seg(m.account_id)}`),
+    onSettled: membersChanged,
+  });
 
-  const invite = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
+  const invite = async (v: typeof form.values) => {
     try {
-      const created = await api<{ id: string; link: string }>('POST', `/environments/${seg(env)}/invitations`, {
-        email,
-        role,
-      });
+      const created = await invitation.mutateAsync(v);
       setLink({ id: created.id, link: created.link });
-      setEmail('');
-      void queryClient.invalidateQueries({ queryKey: keys.invitations(env) });
+      form.setFieldValue('email', '');
     } catch (err) {
+      // A field the server refuses shows its sentence under that field.
+      const field = serverFieldError(err, ['email', 'role']);
+      if (field) form.setFieldError(field.field, field.message);
       notifications.show({ color: 'red', title: 'Invitation failed', message: describeError(err) });
-    } finally {
-      setBusy(false);
     }
   };
   const change = async (m: Member, next: string | null) => {
     if (!next || next === m.role) return;
     try {
-      await api('PATCH', `/environments/${seg(env)}/members/${seg(m.account_id)}`, { role: next });
+      await roleChange.mutateAsync({ m, role: next });
       notifications.show({ color: 'teal', message: `${m.email} is now ${next}.` });
     } catch (err) {
       notifications.show({ color: 'red', title: 'Role not changed', message: describeError(err) });
     }
-    membersChanged();
   };
   const remove = async (m: Member) => {
     if (!window.confirm(`Remove ${m.email} from ${env}?`)) return;
     try {
-      await api('DELETE', `/environments/${seg(env)}/members/${seg(m.account_id)}`);
+      await removal.mutateAsync(m);
     } catch (err) {
       notifications.show({ color: 'red', title: 'Not removed', message: describeError(err) });
     }
-    membersChanged();
   };
 
   return (
     <Stack>
       {canManage ? (
-        <form onSubmit={invite} aria-label="Invite a member">
+        <form onSubmit={form.onSubmit((v) => void invite(v))} aria-label="Invite a member">
           <Title order={2} size="h4" mb="xs">
             Invite a member
           </Title>
           <Group align="end" wrap="wrap">
-            <TextInput
-              label="Email"
-              type="email"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.currentTarget.value)}
-              w={260}
-            />
+            <TextInput label="Email" type="email" required {...form.getInputProps('email')} w={260} />
             <Select
               label="Role"
               data={ROLES}
-              value={role}
-              onChange={setRole}
+              {...form.getInputProps('role')}
               allowDeselect={false}
               w={330}
               comboboxProps={{ withinPortal: true }}

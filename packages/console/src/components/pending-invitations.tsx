@@ -8,7 +8,7 @@ import { Button, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { ApiRequestError, seg, useApi } from '../api/client';
 import type { PendingInvitation } from '../api/types';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { keys, useApiQuery } from '../api/queries';
 import { ConfirmModal } from './confirm-modal';
 import { ErrorState, Loading } from './states';
@@ -45,17 +45,20 @@ export function PendingInvitations({ env, canManage, onRevoked }: PendingInvitat
   const [revoking, setRevoking] = useState<PendingInvitation | undefined>();
   const items = list.data?.items ?? [];
 
+  // Revoked, or gone meanwhile (accepted, revoked or expired elsewhere): the list reads again.
+  const revocation = useMutation({
+    mutationFn: (id: string) => api('DELETE', `/environments/${seg(env)}/invitations/${seg(id)}`),
+    onSettled: reload,
+  });
   const revoke = async (inv: PendingInvitation) => {
     try {
-      await api('DELETE', `/environments/${seg(env)}/invitations/${seg(inv.id)}`);
+      await revocation.mutateAsync(inv.id);
     } catch (err) {
       if (!(err instanceof ApiRequestError && err.status === 404)) throw err;
-      reload();
       throw new Error(`The invitation of ${inv.email} was accepted, revoked or expired meanwhile.`);
     }
     notifications.show({ color: 'teal', title: 'Invitation revoked', message: `${inv.email} can no longer join.` });
     onRevoked?.(inv.id);
-    reload();
   };
 
   return (

@@ -26,3 +26,25 @@ export function permissionSummary(scopes: readonly string[], all: readonly strin
   if (readOnly.length && readOnly.length === held.size && readOnly.every((s) => held.has(s))) return 'Read-only';
   return `${held.size} of ${all.length} permissions`;
 }
+
+/**
+ * A summary of an integration's grants on every API: the Environment API's as
+ * {@link permissionSummary}, each other API as "Name: N of M" (or "Name: all"), joined by " · ";
+ * "No permissions" only when it holds no scope on any API. `apis` is the environment's APIs (a
+ * grant on an audience not among them counts its scopes alone).
+ */
+export function grantsSummary(
+  grants: readonly { audience: string; scopes: readonly string[] }[],
+  apis: readonly { audience: string; name: string; built_in: boolean; scopes: readonly { value: string }[] }[],
+): string {
+  const parts: string[] = [];
+  for (const g of grants) {
+    if (!g.scopes.length) continue;
+    const api = apis.find((a) => a.audience === g.audience);
+    const all = api?.scopes.map((s) => s.value) ?? [];
+    if (api?.built_in) parts.unshift(permissionSummary(g.scopes, all));
+    else if (all.length && all.every((s) => g.scopes.includes(s))) parts.push(`${api?.name ?? g.audience}: all`);
+    else parts.push(`${api?.name ?? g.audience}: ${g.scopes.length}${all.length ? ` of ${all.length}` : ''}`);
+  }
+  return parts.length ? parts.join(' · ') : 'No permissions';
+}

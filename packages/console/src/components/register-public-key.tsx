@@ -3,7 +3,8 @@
  * optional key ID, and whether the key may sign admin tokens. Weak or mismatched keys are refused
  * by the server with a message shown here.
  */
-import { useState } from 'react';
+import { useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
 import { Button, Card, Checkbox, Group, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { describeError, seg, useApi } from '../api/client';
@@ -13,32 +14,34 @@ const ALGS = ['ES256', 'ES384', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS
 /** Registers a public key, then calls `onAdded`. */
 export function RegisterPublicKey({ env, onAdded }: { env: string; onAdded: () => void }) {
   const { api } = useApi();
-  const [alg, setAlg] = useState<string | null>('ES256');
-  const [key, setKey] = useState('');
-  const [kid, setKid] = useState('');
-  const [allowAdmin, setAllowAdmin] = useState(true);
-  const [busy, setBusy] = useState(false);
+  const form = useForm<{ alg: string | null; key: string; kid: string; allowAdmin: boolean }>({
+    mode: 'controlled',
+    initialValues: { alg: 'ES256', key: '', kid: '', allowAdmin: true },
+  });
+  const { alg, key, kid } = form.values;
+  const registration = useMutation({
+    mutationFn: (body: Record<string, unknown>) =>
+      api('POST', `/environments/${seg(env)}/credentials/public-keys`, body),
+    // The credentials that list it read again.
+    onSuccess: () => onAdded(),
+  });
+  const busy = registration.isPending;
   const submit = async () => {
-    setBusy(true);
     try {
-      await api('POST', `/environments/${seg(env)}/credentials/public-keys`, {
+      await registration.mutateAsync({
         alg,
         key,
         ...(kid.trim() && { kid: kid.trim() }),
-        allow_admin: allowAdmin,
+        allow_admin: form.values.allowAdmin,
       });
       notifications.show({
         color: 'teal',
         title: 'Public key registered',
         message: `${alg ?? ''}${kid.trim() ? ` (${kid.trim()})` : ''}`,
       });
-      setKey('');
-      setKid('');
-      onAdded();
+      form.setValues({ key: '', kid: '' });
     } catch (err) {
       notifications.show({ color: 'red', title: 'Key not registered', message: describeError(err) });
-    } finally {
-      setBusy(false);
     }
   };
   return (
@@ -49,16 +52,14 @@ export function RegisterPublicKey({ env, onAdded }: { env: string; onAdded: () =
           <Select
             label="Algorithm"
             data={ALGS}
-            value={alg}
-            onChange={setAlg}
+            {...form.getInputProps('alg')}
             allowDeselect={false}
             comboboxProps={{ withinPortal: false }}
           />
           <TextInput
             label="Key ID (optional)"
             description="The kid your tokens carry in their header"
-            value={kid}
-            onChange={(e) => setKid(e.currentTarget.value)}
+            {...form.getInputProps('kid')}
           />
         </Group>
         <Textarea
@@ -66,15 +67,10 @@ export function RegisterPublicKey({ env, onAdded }: { env: string; onAdded: () =
           description="PEM (-----BEGIN PUBLIC KEY-----) or JWK JSON; never the private key"
           autosize
           minRows={4}
-          value={key}
-          onChange={(e) => setKey(e.currentTarget.value)}
+          {...form.getInputProps('key')}
           styles={{ input: { fontFamily: 'monospace' } }}
         />
-        <Checkbox
-          label="May sign admin tokens"
-          checked={allowAdmin}
-          onChange={(e) => setAllowAdmin(e.currentTarget.checked)}
-        />
+        <Checkbox label="May sign admin tokens" {...form.getInputProps('allowAdmin', { type: 'checkbox' })} />
         <Group>
           <Button onClick={submit} loading={busy} disabled={!alg || key.trim() === ''}>
             Register public key

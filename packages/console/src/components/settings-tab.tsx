@@ -3,14 +3,16 @@
  * members must have TOTP (`PUT …/require-totp`, saved on toggle), which only an owner or an operator
  * (`members:write`) may change.
  */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { useForm } from '@mantine/form';
 import { Button, Card, Group, NumberInput, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { describeError, seg, useApi } from '../api/client';
 import { keys } from '../api/queries';
 import type { Environment, EnvironmentUpdate } from '../api/types';
 import { SavedNote } from './saved-note';
+import { serverFieldError } from './server-field-error';
 import { useCan } from '../capabilities';
 
 /** The "Require two-factor authentication" switch; `onSaved` gets the environment as changed. */
@@ -24,20 +26,22 @@ function RequireTotpSetting({
   const { api } = useApi();
   const can = useCan('members:write');
   const queryClient = useQueryClient();
-  const [busy, setBusy] = useState(false);
   const [savedAt, setSavedAt] = useState<Date | undefined>();
-  const save = async (required: boolean) => {
-    setBusy(true);
-    try {
-      await api('PUT', `/environments/${seg(env.slug)}/require-totp`, { required });
+  const requirement = useMutation({
+    mutationFn: (required: boolean) => api('PUT', `/environments/${seg(env.slug)}/require-totp`, { required }),
+    onSuccess: (_, required) => {
       onSaved({ ...env, require_totp: required });
       // Whether the caller must set up TOTP may follow from it.
-      void queryClient.invalidateQueries({ queryKey: keys.profile });
+      return queryClient.invalidateQueries({ queryKey: keys.profile });
+    },
+  });
+  const busy = requirement.isPending;
+  const save = async (required: boolean) => {
+    try {
+      await requirement.mutateAsync(required);
       setSavedAt(new Date());
     } catch (err) {
       notifications.show({ color: 'red', title: 'Setting not saved', message: describeError(err) });
-    } finally {
-      setBusy(false);
     }
   };
   return (
@@ -76,38 +80,42 @@ export function SettingsTab({
   onSaved: (e: Environment) => void;
 }) {
   const { api } = useApi();
-  const [name, setName] = useState(env.name);
-  const [lifetime, setLifetime] = useState<number | string>(env.token_lifetime);
-  const [refresh, setRefresh] = useState<number | string>(env.refresh_before);
-  const [busy, setBusy] = useState(false);
+  const form = useForm<{ name: string; token_lifetime: number | string; refresh_before: number | string }>({
+    mode: 'controlled',
+    initialValues: { name: env.name, token_lifetime: env.token_lifetime, refresh_before: env.refresh_before },
+  });
+  const { name, token_lifetime: lifetime, refresh_before: refresh } = form.values;
+  const settings = useMutation({
+    mutationFn: (patch: EnvironmentUpdate) => api<Environment>('PATCH', `/environments/${seg(env.slug)}`, patch),
+    onSuccess: onSaved,
+  });
+  const busy = settings.isPending;
   const [savedAt, setSavedAt] = useState<Date | undefined>();
   const dirty = name !== env.name || Number(lifetime) !== env.token_lifetime || Number(refresh) !== env.refresh_before;
   const reuseOff = Number(refresh) >= Number(lifetime);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
+  const submit = async (v: typeof form.values) => {
     try {
-      const patch: EnvironmentUpdate = {
-        name: name.trim(),
-        token_lifetime: Number(lifetime),
-        refresh_before: Number(refresh),
-      };
-      onSaved(await api<Environment>('PATCH', `/environments/${seg(env.slug)}`, patch));
+      await settings.mutateAsync({
+        name: v.name.trim(),
+        token_lifetime: Number(v.token_lifetime),
+        refresh_before: Number(v.refresh_before),
+      });
       setSavedAt(new Date());
       notifications.show({ color: 'teal', title: 'Settings saved', message: 'New tokens follow them.' });
     } catch (err) {
+      // A field the server refuses shows its sentence under that field.
+      const field = serverFieldError(err, ['name', 'token_lifetime', 'refresh_before']);
+      if (field) form.setFieldError(field.field, field.message);
       notifications.show({ color: 'red', title: 'Settings not saved', message: describeError(err) });
-    } finally {
-      setBusy(false);
     }
   };
 
   return (
     <Stack>
-      <form onSubmit={submit} aria-label="Settings">
+      <form onSubmit={form.onSubmit((v) => void submit(v))} aria-label="Settings">
         <Stack maw={480}>
-          <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <TextInput label="Name" required {...form.getInputProps('name')} />
           <NumberInput
             label="Token lifetime"
             description="Seconds an access token is valid (60 to 31536000)"
@@ -115,8 +123,7 @@ export function SettingsTab({
             max={31_536_000}
             allowDecimal={false}
             required
-            value={lifetime}
-            onChange={setLifetime}
+            {...form.getInputProps('token_lifetime')}
             suffix=" s"
           />
           <NumberInput
@@ -130,8 +137,7 @@ export function SettingsTab({
             max={31_536_000}
             allowDecimal={false}
             required
-            value={refresh}
-            onChange={setRefresh}
+            {...form.getInputProps('refresh_before')}
             suffix=" s"
           />
           <Group>

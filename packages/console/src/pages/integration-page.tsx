@@ -106,14 +106,18 @@ export function IntegrationPage({ env, clientId, tab }: { env: string; clientId:
               {apis.error !== undefined && <ErrorState error={apis.error} onRetry={apis.reload} />}
               <RequireAllowed allowed={c.actions.update.allowed} reason={c.actions.update.reason} what="permissions">
                 {apis.data ? (
-                  <PermissionsTab integration={c} apis={apis.data.items} onSaved={changed} />
+                  <PermissionsTab integration={c} apis={apis.data.items} />
                 ) : (
                   apis.loading && <Loading label="Loading scopes" />
                 )}
               </RequireAllowed>
             </Tabs.Panel>
             <Tabs.Panel value="try-it">
-              <TryItPanel clientId={c.client_id} audience={apis.data?.items.find((a) => a.built_in)?.audience} />
+              <TryItPanel
+                clientId={c.client_id}
+                audience={apis.data?.items.find((a) => a.built_in)?.audience}
+                keyOnly={c.token_endpoint_auth_method === 'private_key_jwt'}
+              />
             </Tabs.Panel>
           </Tabs>
         </CapabilitiesProvider>

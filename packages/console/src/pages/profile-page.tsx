@@ -3,11 +3,25 @@
  * (QR code + secret, confirmed by a code; recovery codes shown once), new recovery codes, and
  * turn TOTP off (`/api/v1/profile/totp…`).
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Alert, Badge, Button, Code, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useEffect, useRef, useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  Alert,
+  Badge,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useForm } from '@mantine/form';
-import { IconAlertCircle } from '@tabler/icons-react';
+import { IconAlertCircle, IconCheck, IconCopy, IconDownload } from '@tabler/icons-react';
 import QRCode from 'qrcode';
 import { describeError, useApi } from '../api/client';
 import type { Profile } from '../api/types';
@@ -24,7 +38,18 @@ function QrCanvas({ value }: { value: string }) {
   return <canvas ref={ref} role="img" aria-label="QR code for your authenticator app" />;
 }
 
-function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
+/** Saves `text` as a file named `name` (a download of a blob URL: no request, no inline content). */
+function download(name: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+function RecoveryCodes({ email, codes, onDone }: { email: string; codes: string[]; onDone: () => void }) {
+  const text = `Gatehouse recovery codes for ${email}\nEach code signs you in once.\n\n${codes.join('\n')}\n`;
   return (
     <Stack>
       <Alert color="yellow" title="Save your recovery codes now">
@@ -37,6 +62,26 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
           </Code>
         ))}
       </Group>
+      <Group gap="sm">
+        <CopyButton value={codes.join('\n')} timeout={1500}>
+          {({ copied, copy }) => (
+            <Button
+              variant="default"
+              leftSection={copied ? <IconCheck size={16} aria-hidden /> : <IconCopy size={16} aria-hidden />}
+              onClick={copy}
+            >
+              {copied ? 'Copied' : 'Copy codes'}
+            </Button>
+          )}
+        </CopyButton>
+        <Button
+          variant="default"
+          leftSection={<IconDownload size={16} aria-hidden />}
+          onClick={() => download('gatehouse-recovery-codes.txt', text)}
+        >
+          Download
+        </Button>
+      </Group>
       <Button onClick={onDone}>I saved them</Button>
     </Stack>
   );
@@ -46,12 +91,12 @@ function PasswordCard() {
   const { api } = useApi();
   const form = useForm({ mode: 'controlled', initialValues: { current_password: '', new_password: '' } });
   const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const change = useMutation({ mutationFn: (values: typeof form.values) => api('POST', '/profile/password', values) });
+  const busy = change.isPending;
   const submit = async (values: typeof form.values) => {
-    setBusy(true);
     setError(undefined);
     try {
-      await api('POST', '/profile/password', values);
+      await change.mutateAsync(values);
       notifications.show({
         color: 'green',
         title: 'Password changed',
@@ -63,8 +108,6 @@ function PasswordCard() {
       const field = serverFieldError(err, ['current_password', 'new_password']);
       if (field) form.setFieldError(field.field, field.message);
       else setError(describeError(err));
-    } finally {
-      setBusy(false);
     }
   };
   return (
@@ -112,59 +155,65 @@ function requiredBy(environments: string[]): string {
   return `${many ? 'Environments' : 'Environment'} ${environments.join(', ')} ${many ? 'require' : 'requires'} two-factor authentication of ${many ? 'their' : 'its'} members.`;
 }
 
-function TotpCard({ profile, reload }: { profile: Profile; reload: () => void }) {
+function TotpCard({ profile }: { profile: Profile }) {
   const { api } = useApi();
+  const queryClient = useQueryClient();
   const [enrolment, setEnrolment] = useState<{ secret: string; otpauth_uri: string }>();
   const [codes, setCodes] = useState<string[]>();
-  const [code, setCode] = useState('');
   // The account's password, asked before its second factor changes (ASVS 5.0 7.5.1).
-  const [password, setPassword] = useState('');
+  const form = useForm({ mode: 'controlled', initialValues: { code: '', password: '' } });
+  const { code, password } = form.values;
   const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  /** The profile (TOTP on or off, recovery codes left) reads again. */
+  const profileChanged = () => queryClient.invalidateQueries({ queryKey: keys.profile });
+  const enrol = useMutation({
+    mutationFn: (body: object) => api<{ secret: string; otpauth_uri: string }>('POST', '/profile/totp', body),
+  });
+  const confirmation = useMutation({
+    mutationFn: (c: string) => api<{ recovery_codes: string[] }>('POST', '/profile/totp/confirm', { code: c }),
+    // TOTP is on now: the badge (and the rest of the profile) says so while the codes show.
+    onSuccess: profileChanged,
+  });
+  const disabling = useMutation({
+    mutationFn: (body: object) => api('POST', '/profile/totp/disable', body),
+    onSuccess: profileChanged,
+  });
+  const regeneration = useMutation({
+    mutationFn: (c: string) => api<{ recovery_codes: string[] }>('POST', '/profile/recovery-codes', { code: c }),
+    onSuccess: profileChanged,
+  });
+  const busy = enrol.isPending || confirmation.isPending || disabling.isPending || regeneration.isPending;
   const withPassword = () => (profile.has_password ? { password } : {});
   const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
     setError(undefined);
     try {
       await fn();
     } catch (err) {
       setError(describeError(err));
     } finally {
-      setCode('');
-      setPassword('');
-      setBusy(false);
+      form.reset();
     }
   };
-  const start = () => run(async () => setEnrolment(await api('POST', '/profile/totp', withPassword())));
-  const confirm = (e: FormEvent) => {
-    e.preventDefault();
+  const start = () => run(async () => setEnrolment(await enrol.mutateAsync(withPassword())));
+  const confirm = () =>
     void run(async () => {
-      const res = await api<{ recovery_codes: string[] }>('POST', '/profile/totp/confirm', { code: code.trim() });
+      const res = await confirmation.mutateAsync(code.trim());
       setEnrolment(undefined);
       setCodes(res.recovery_codes);
     });
-  };
-  const disable = (e: FormEvent) => {
-    e.preventDefault();
+  const disable = () => {
     // Enter in the code field submits the form; while TOTP is required there is nothing to turn off.
     if (!profile.totp_can_turn_off) return;
     void run(async () => {
-      await api('POST', '/profile/totp/disable', { code: code.trim(), ...withPassword() });
+      await disabling.mutateAsync({ code: code.trim(), ...withPassword() });
       notifications.show({
         color: 'green',
         title: 'Two-factor authentication turned off',
         message: 'Your password alone signs you in now.',
       });
-      reload();
     });
   };
-  const regenerate = () =>
-    run(async () => {
-      setCodes(
-        (await api<{ recovery_codes: string[] }>('POST', '/profile/recovery-codes', { code: code.trim() }))
-          .recovery_codes,
-      );
-    });
+  const regenerate = () => run(async () => setCodes((await regeneration.mutateAsync(code.trim())).recovery_codes));
 
   return (
     <Paper withBorder p="md" radius="md">
@@ -188,15 +237,9 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
           </Alert>
         )}
         {codes ? (
-          <RecoveryCodes
-            codes={codes}
-            onDone={() => {
-              setCodes(undefined);
-              reload();
-            }}
-          />
+          <RecoveryCodes email={profile.email} codes={codes} onDone={() => setCodes(undefined)} />
         ) : enrolment ? (
-          <form onSubmit={confirm} aria-label="Confirm authenticator">
+          <form onSubmit={form.onSubmit(confirm)} aria-label="Confirm authenticator">
             <Stack>
               <Text size="sm">
                 Scan the QR code with an authenticator app, or type the secret in. Then enter the 6-digit code it shows.
@@ -218,8 +261,7 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
                 required
                 withAsterisk={false}
                 maxLength={6}
-                value={code}
-                onChange={(e) => setCode(e.currentTarget.value)}
+                {...form.getInputProps('code')}
               />
               <Group>
                 <Button type="submit" loading={busy}>
@@ -232,7 +274,7 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
             </Stack>
           </form>
         ) : profile.totp.enabled ? (
-          <form onSubmit={disable} aria-label="Manage two-factor authentication">
+          <form onSubmit={form.onSubmit(disable)} aria-label="Manage two-factor authentication">
             <Stack>
               <Text size="sm">
                 {profile.totp.recovery_codes_left} recovery codes left. A current code from your app (or a recovery
@@ -244,16 +286,14 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
                 required
                 withAsterisk={false}
                 maxLength={32}
-                value={code}
-                onChange={(e) => setCode(e.currentTarget.value)}
+                {...form.getInputProps('code')}
               />
               {profile.has_password && profile.totp_can_turn_off && (
                 <PasswordInput
                   label="Account password"
                   description="Needed to turn two-factor authentication off"
                   autoComplete="current-password"
-                  value={password}
-                  onChange={(e) => setPassword(e.currentTarget.value)}
+                  {...form.getInputProps('password')}
                 />
               )}
               <Group>
@@ -281,8 +321,7 @@ function TotpCard({ profile, reload }: { profile: Profile; reload: () => void })
                 label="Account password"
                 description="Confirm it's you before setting up two-factor authentication"
                 autoComplete="current-password"
-                value={password}
-                onChange={(e) => setPassword(e.currentTarget.value)}
+                {...form.getInputProps('password')}
               />
             )}
             <Group>
@@ -317,9 +356,7 @@ export function ProfilePage() {
               : 'with password'}
         </Text>
       </div>
-      {data.auth_method !== 'sso' || data.totp.enabled || data.totp_required ? (
-        <TotpCard profile={data} reload={reload} />
-      ) : null}
+      {data.auth_method !== 'sso' || data.totp.enabled || data.totp_required ? <TotpCard profile={data} /> : null}
       <PasswordCard />
     </Stack>
   );

@@ -4,10 +4,11 @@
  * the server offers it (`GET /api/v1/session/options`). An SSO refusal comes back as `?sso_error=`;
  * an SSO sign-in of an account with TOTP as `?second_factor=totp#challenge=…` (the code step).
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
+import { useForm } from '@mantine/form';
 import { Alert, Button, Center, Divider, Paper, PasswordInput, Stack, TextInput, Title, Text } from '@mantine/core';
 import { IconAlertCircle, IconKey, IconLock } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { ApiRequestError, describeError, useApi } from '../api/client';
 import { keys } from '../api/queries';
 import type { SecondFactorNeeded, SessionInfo, SignInOptions } from '../api/types';
@@ -33,9 +34,7 @@ function ssoChallenge(): string | undefined {
 /** The sign-in form; `onSignedIn` gets the new session. */
 export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void }) {
   const { api } = useApi();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [code, setCode] = useState('');
+  const form = useForm({ mode: 'controlled', initialValues: { email: '', password: '', code: '' } });
   const [challenge, setChallenge] = useState<string | undefined>(ssoChallenge);
   // What the server offers; until it says (or if it can't), the password form.
   const options = useQuery({
@@ -47,7 +46,16 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
     const reason = new URLSearchParams(window.location.search).get('sso_error');
     return reason ? (SSO_ERRORS[reason] ?? 'Single sign-on failed. Try again.') : undefined;
   });
-  const [busy, setBusy] = useState(false);
+  /** The password step: a session, or the code step's challenge. */
+  const signIn = useMutation({
+    mutationFn: (v: { email: string; password: string }) =>
+      api<SessionInfo | SecondFactorNeeded>('POST', '/session', { email: v.email, password: v.password }),
+  });
+  /** The code step. */
+  const verify = useMutation({
+    mutationFn: (code: string) => api<SessionInfo>('POST', '/session/totp', { challenge, code }),
+  });
+  const busy = signIn.isPending || verify.isPending;
 
   useEffect(() => {
     const params = new URLSearchParams(window.location.search);
@@ -55,12 +63,10 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
       window.history.replaceState(null, '', window.location.pathname);
   }, []);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
+  const submit = async (v: typeof form.values) => {
     setError(undefined);
     try {
-      const res = await api<SessionInfo | SecondFactorNeeded>('POST', '/session', { email, password });
+      const res = await signIn.mutateAsync(v);
       if ('challenge' in res) setChallenge(res.challenge);
       else onSignedIn(res);
     } catch (err) {
@@ -69,17 +75,14 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
         setError('Too many failed attempts. Try again in a few minutes.');
       else setError(describeError(err));
     } finally {
-      setPassword('');
-      setBusy(false);
+      form.setFieldValue('password', '');
     }
   };
 
-  const submitCode = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
+  const submitCode = async (v: typeof form.values) => {
     setError(undefined);
     try {
-      onSignedIn(await api<SessionInfo>('POST', '/session/totp', { challenge, code: code.trim() }));
+      onSignedIn(await verify.mutateAsync(v.code.trim()));
     } catch (err) {
       if (err instanceof ApiRequestError && err.code === 'invalid_challenge') {
         setChallenge(undefined);
@@ -88,9 +91,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
       else if (err instanceof ApiRequestError && err.status === 429)
         setError('Too many wrong codes. Try again in a few minutes.');
       else setError(describeError(err));
-      setCode('');
-    } finally {
-      setBusy(false);
+      form.setFieldValue('code', '');
     }
   };
 
@@ -116,7 +117,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
     <Center mih="100vh" p="md" bg="gray.0">
       <Paper component="main" withBorder shadow="sm" p="xl" radius="md" w="100%" maw={400}>
         {challenge ? (
-          <form onSubmit={submitCode} aria-label="Second factor">
+          <form onSubmit={form.onSubmit((v) => void submitCode(v))} aria-label="Second factor">
             <Stack>
               {heading}
               {alert}
@@ -127,8 +128,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
                 required
                 withAsterisk={false}
                 maxLength={32}
-                value={code}
-                onChange={(e) => setCode(e.currentTarget.value)}
+                {...form.getInputProps('code')}
                 autoFocus
               />
               <Button type="submit" loading={busy} leftSection={<IconKey size={16} aria-hidden />}>
@@ -144,7 +144,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
             {heading}
             {alert}
             {options.password && (
-              <form onSubmit={submit} aria-label="Sign in">
+              <form onSubmit={form.onSubmit((v) => void submit(v))} aria-label="Sign in">
                 <Stack>
                   <TextInput
                     label="Email"
@@ -152,8 +152,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
                     autoComplete="username"
                     required
                     withAsterisk={false}
-                    value={email}
-                    onChange={(e) => setEmail(e.currentTarget.value)}
+                    {...form.getInputProps('email')}
                     data-autofocus
                     autoFocus
                   />
@@ -162,8 +161,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => voi
                     autoComplete="current-password"
                     required
                     withAsterisk={false}
-                    value={password}
-                    onChange={(e) => setPassword(e.currentTarget.value)}
+                    {...form.getInputProps('password')}
                   />
                   <Button type="submit" loading={busy} leftSection={<IconLock size={16} aria-hidden />}>
                     Sign in

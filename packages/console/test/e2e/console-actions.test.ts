@@ -37,7 +37,7 @@ describe('console actions in the browser', () => {
     const { link } = await createInvitation(t.server.runtime.ctx, CLI_ACTOR, 'alpha', email, role, t.url);
     await context.clearCookies();
     await page.goto(t.url + new URL(link).pathname);
-    await page.getByRole('heading', { name: 'Join Gatehouse' }).waitFor();
+    await page.getByRole('heading', { name: 'Join Alpha tenant' }).waitFor();
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Accept and sign in' }).click();
     await page.getByRole('table', { name: 'Environments' }).getByText('Alpha tenant').waitFor();

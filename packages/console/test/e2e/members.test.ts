@@ -62,7 +62,7 @@ describe('members in the browser', () => {
       t.url,
     );
     await page.goto(t.url + pathOf(link));
-    await page.getByRole('heading', { name: 'Join Gatehouse' }).waitFor();
+    await page.getByRole('heading', { name: 'Join Alpha tenant' }).waitFor();
     await shots('01-invitation');
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Accept and sign in' }).click();

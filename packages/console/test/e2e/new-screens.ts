@@ -263,10 +263,7 @@ function sharedScreens({
     },
     {
       name: 'invitation',
-      open: async (p) => (
-        await p.goto(invitation()),
-        await p.getByRole('heading', { name: 'Join Gatehouse' }).waitFor()
-      ),
+      open: async (p) => (await p.goto(invitation()), await p.getByRole('heading', { name: 'Join Default' }).waitFor()),
     },
     ...['integrations', 'customers', 'apis', 'settings', 'audit', 'members'].map((tab) => ({
       name: `viewer-${tab}`,

@@ -1,6 +1,6 @@
 /** Pure parts of the console: permission summaries and the "Try it" snippets. */
 import { describe, expect, it } from 'vitest';
-import { permissionSummary, readOnlyScopes } from '../../src/components/permission-summary.js';
+import { grantsSummary, permissionSummary, readOnlyScopes } from '../../src/components/permission-summary.js';
 import { snippets } from '../../src/components/token-snippets.js';
 import { parsePastedJwks } from '../../src/components/parse-jwks.js';
 
@@ -26,7 +26,12 @@ describe('console helpers', () => {
   });
 
   it('fills the client ID and endpoint into every snippet, never a secret', () => {
-    const s = snippets('https://auth.example/oauth/token', 'abc123', 'https://api.example');
+    const target = {
+      issuer: 'https://auth.example',
+      tokenEndpoint: 'https://auth.example/oauth/token',
+      keyOnly: false,
+    };
+    const s = snippets({ ...target, clientId: 'abc123', audience: 'https://api.example' });
     for (const text of Object.values(s)) {
       expect(text).toContain('https://auth.example/oauth/token');
       expect(text).toContain('abc123');
@@ -35,7 +40,50 @@ describe('console helpers', () => {
     }
     expect(s.curl).toContain("--data-urlencode 'grant_type=client_credentials'");
     expect(s.python).toContain("'client_id': 'abc123'");
-    expect(snippets('https://a/t', 'x').node).not.toContain('audience');
+    expect(snippets({ ...target, clientId: 'x' }).node).not.toContain('audience');
+  });
+
+  it('gives a key-only integration private_key_jwt snippets: no client_secret, a signed assertion, SDK and authlib', () => {
+    const s = snippets({
+      issuer: 'https://auth.example',
+      tokenEndpoint: 'https://auth.example/oauth/token',
+      clientId: 'abc123',
+      keyOnly: true,
+    });
+    for (const text of Object.values(s)) {
+      expect(text).not.toMatch(/client_secret|CLIENT_SECRET/);
+      expect(text).toContain('abc123');
+      expect(text).toContain('<KEY_ID>');
+    }
+    expect(s.curl).toContain('client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    expect(s.curl).toContain('jwt.encode(');
+    expect(s.curl).toContain("'aud': 'https://auth.example'");
+    expect(s.node).toContain("from '@gatehouse/client'");
+    expect(s.node).toContain('privateKey:');
+    expect(s.python).toContain('PrivateKeyJWT(token_endpoint');
+  });
+
+  it('summarises grants on every API: tenant-API scopes alone are not "No permissions"', () => {
+    const apis = [
+      { audience: 'env', name: 'Environment API', built_in: true, scopes: ALL.map((value) => ({ value })) },
+      {
+        audience: 'inv',
+        name: 'Invoices',
+        built_in: false,
+        scopes: [{ value: 'invoices:read' }, { value: 'invoices:write' }],
+      },
+    ];
+    expect(grantsSummary([], apis)).toBe('No permissions');
+    expect(grantsSummary([{ audience: 'inv', scopes: ['invoices:read'] }], apis)).toBe('Invoices: 1 of 2');
+    expect(
+      grantsSummary(
+        [
+          { audience: 'inv', scopes: ['invoices:read', 'invoices:write'] },
+          { audience: 'env', scopes: ['projects:read', 'media:read'] },
+        ],
+        apis,
+      ),
+    ).toBe('Read-only · Invoices: all');
   });
 
   it('reads a pasted JWK or JWKS; refuses PEM, empty sets, too many keys and keys without kty', () => {

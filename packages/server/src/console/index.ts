@@ -1,7 +1,8 @@
 /**
  * The console: session sign-in routes and the built single-page app under `/console`. (The
  * management API and the Environment API accept the session cookie too: auth/caller.ts.)
- * Routes that sign a session in (password, the TOTP step, single sign-on) are anonymous by nature
+ * Routes that sign a session in (password, the TOTP step, single sign-on) and an invitation's
+ * preview (its token is the credential) are anonymous by nature
  * and stay in this context; every route acting as a signed-in account (the current session,
  * sign-out, the profile, invitation acceptance with a session) is in one child context that
  * authenticates (console/authenticate.ts; docs/security.md K-103).
@@ -12,7 +13,7 @@ import { fastifyCookie } from '@fastify/cookie';
 import type { Runtime } from '../runtime.js';
 import { sessionRoutes, signedInSessionRoutes } from './session-routes.js';
 import { requireConsoleSession } from './authenticate.js';
-import { invitationRoutes } from './invitation-routes.js';
+import { invitationPreviewRoutes, invitationRoutes } from './invitation-routes.js';
 import { staticRoutes } from './static.js';
 import { secondFactorRoutes } from './second-factor-routes.js';
 import { profileRoutes } from './profile-routes.js';
@@ -26,6 +27,7 @@ export async function consoleRoutes(app: FastifyInstance, rt: Runtime): Promise<
   const signIn = new SignInPipeline(rt);
   await sessionRoutes(app, rt, signIn);
   await secondFactorRoutes(app, rt, signIn);
+  await invitationPreviewRoutes(app, rt);
   await app.register(async (signedIn) => {
     requireConsoleSession(signedIn, rt);
     await signedInSessionRoutes(signedIn, rt);

@@ -10,6 +10,11 @@
  * - no account: one is created with the password (refused while password sign-in is off: accept
  *   by single sign-on), joined and signed in.
  * A request signed in as another email is refused (docs/security.md J-92, K-95, K-99).
+ *
+ * `POST /api/v1/invitations/preview` with `{token}` (anonymous: the token is its credential, in a
+ * body so it stays out of access logs) answers what the page shows before accepting — the email,
+ * the environment, the role, the expiry — and changes nothing. It is throttled in the same windows
+ * as acceptance: an unknown token counts as a failed attempt, a pending one is refunded.
  * The route is in the console's authenticating context with `config.sessionOptional`
  * (console/authenticate.ts): a live session is authenticated there, by the one session hook (CSRF,
  * second factor) and `invitation.accept` decided, before the body is read; without one the route
@@ -28,6 +33,7 @@ import {
   invitationOf,
   invitationTokenDigest,
   MAX_INVITATION_TOKEN_LENGTH,
+  previewInvitation,
 } from '../services/invitations.js';
 import { MAX_PASSWORD_LENGTH, normalizeEmail } from '../services/admins.js';
 import type { SignInPipeline } from '../services/sign-in.js';
@@ -111,6 +117,46 @@ export async function invitationRoutes(app: FastifyInstance, rt: Runtime, signIn
       const account = await acceptInvitationAsNewAccount(ctx, invitation, password);
       await throttle.refund(windows);
       return answerSignIn(reply, ctx.config, await signIn.open(account, ['pwd'], request.ip));
+    },
+  );
+}
+
+const Preview = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: MAX_INVITATION_TOKEN_LENGTH }) },
+  { additionalProperties: false },
+);
+const PreviewView = Type.Object({
+  email: Type.String(),
+  role: Type.String({ description: 'The role the invitation gives: owner, admin, developer or viewer' }),
+  environment: Type.Object({ slug: Type.String(), name: Type.String() }),
+  expires_at: Type.String({ description: 'ISO 8601' }),
+  account_exists: Type.Boolean({ description: 'Accepting asks for the existing account password (or its session)' }),
+});
+
+/**
+ * Registers `POST /api/v1/invitations/preview` in the console's anonymous context (like signing
+ * in: the token is the credential).
+ */
+export async function invitationPreviewRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+  const { ctx, throttle } = rt;
+  app.post<{ Body: Static<typeof Preview> }>(
+    '/api/v1/invitations/preview',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'What an invitation is for (email, environment, role, expiry), before accepting it',
+        body: Preview,
+        response: { 200: PreviewView, 400: ApiErrorBody, 429: ApiErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { token } = request.body;
+      const windows = throttle.windows(INVITATION_THROTTLE, invitationTokenDigest(token), request.ip);
+      await throttle.reserve(windows);
+      const preview = await previewInvitation(ctx, token);
+      await throttle.refund(windows);
+      reply.header('cache-control', 'no-store');
+      return preview;
     },
   );
 }

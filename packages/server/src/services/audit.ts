@@ -91,12 +91,19 @@ function toPage(rows: AuditRow[], limit: number): AuditPage {
   return { items, next_cursor: last ? `${last.created_at_ms}.${last.id}` : null };
 }
 
-/** The `changes` recorded in an event's details, if any. */
+/**
+ * What an event changed: the `changes` recorded in its details (an update's before/after), else
+ * each field its details record (a creation's name, a key's kid, a rotation's grace period…) as
+ * `{before: null, after: value}`; null when it recorded nothing. Details never hold a secret.
+ */
 function changesOf(details: string | null): AuditEvent['changes'] {
   if (!details) return null;
   try {
-    const parsed = JSON.parse(details) as { changes?: unknown };
-    return parsed.changes && typeof parsed.changes === 'object' ? (parsed.changes as AuditEvent['changes']) : null;
+    const parsed = JSON.parse(details) as Record<string, unknown> | null;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+    if (parsed.changes && typeof parsed.changes === 'object') return parsed.changes as AuditEvent['changes'];
+    const recorded = Object.entries(parsed).filter(([, v]) => v !== undefined && v !== null);
+    return recorded.length ? Object.fromEntries(recorded.map(([k, v]) => [k, { before: null, after: v }])) : null;
   } catch {
     return null;
   }
@@ -107,7 +114,8 @@ function changesOf(details: string | null): AuditEvent['changes'] {
  * page: `<created_at_ms>.<id>`, so pages hold still while new events arrive); with
  * `environmentId` null, the server-wide events instead (signing keys, console administrators and
  * sign-ins, throttled IPs). `filter` narrows them by action, actor, target and time. Each event
- * carries `changes` (before/after of the changed fields) when it recorded an update.
+ * carries `changes`: before/after of the changed fields of an update, or the fields other events
+ * recorded (before null); see {@link changesOf}.
  * @throws InvalidInput (400) `invalid_request` for a cursor this function did not make, or a
  *   malformed filter value (the message starts with the parameter's name).
  */

@@ -107,6 +107,8 @@ export interface InvitationToAccept {
   /** Normalized. */
   email: string;
   role: MemberRole;
+  /** Unix seconds. */
+  expiresAt: number;
 }
 
 /**
@@ -121,9 +123,44 @@ export async function invitationOf(
   const found = await repositories(ctx.store).invitations.byTokenHash(digest(token));
   if (!found || found.usedAt !== null || found.expiresAt <= nowSeconds(ctx.clock) || !isMemberRole(found.role))
     throw new InvalidInput(REFUSED, 'invalid_invitation');
-  const invitation = { id: found.id, environmentId: found.environmentId, email: found.email, role: found.role };
+  const invitation = {
+    id: found.id,
+    environmentId: found.environmentId,
+    email: found.email,
+    role: found.role,
+    expiresAt: found.expiresAt,
+  };
   const existing = await repositories(ctx.store).accounts.byEmail(found.email);
   return { invitation, existing: existing && { id: existing.id, email: existing.email } };
+}
+
+/** What the invitation page shows before accepting: who is invited, where, as what, until when. */
+export interface InvitationPreview {
+  email: string;
+  role: MemberRole;
+  environment: { slug: string; name: string };
+  /** ISO 8601. */
+  expires_at: string;
+  /** An account of the email exists: accepting asks for its password (or its session). */
+  account_exists: boolean;
+}
+
+/**
+ * The pending invitation of `token` as its page shows it. Reads only: nothing changes.
+ * @throws InvalidInput `invalid_invitation` for an unknown, used, expired or revoked token (or its
+ *   environment deleted meanwhile).
+ */
+export async function previewInvitation(ctx: Context, token: string): Promise<InvitationPreview> {
+  const { invitation, existing } = await invitationOf(ctx, token);
+  const env = await repositories(ctx.store).environments.load('id', invitation.environmentId, ctx.config.audience);
+  if (!env) throw new InvalidInput(REFUSED, 'invalid_invitation');
+  return {
+    email: invitation.email,
+    role: invitation.role,
+    environment: { slug: env.slug, name: env.name },
+    expires_at: new Date(invitation.expiresAt * 1000).toISOString(),
+    account_exists: existing !== undefined,
+  };
 }
 
 /**

@@ -115,6 +115,7 @@ const EXPECTED: [string, string, string | null][] = [
   // The console: opening a session is anonymous by nature; acting as the signed-in account is not.
   ['POST', '/api/v1/session', PUBLIC],
   ['POST', '/api/v1/session/totp', PUBLIC],
+  ['POST', '/api/v1/invitations/preview', PUBLIC],
   ['GET', '/api/v1/session', 'session.read'],
   ['DELETE', '/api/v1/session', 'session.delete'],
   ['GET', '/api/v1/profile', 'profile.read'],

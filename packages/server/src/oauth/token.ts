@@ -12,6 +12,7 @@ import { authenticateRequest } from './authenticate-request.js';
 import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
 import { clientCredentials } from './grants/client-credentials.js';
 import { tokenExchange } from './grants/token-exchange.js';
+import { jwtBearer } from './grants/jwt-bearer.js';
 import type { Grant } from './grants/grant.js';
 import { tokenRequestDpop } from '../auth/dpop.js';
 
@@ -21,13 +22,14 @@ export function tokenRoute(app: FastifyInstance, rt: Runtime): void {
   const grants: ReadonlyMap<string, Grant> = new Map([
     [clientCredentials.grantType, clientCredentials],
     [exchange.grantType, exchange],
+    [jwtBearer.grantType, jwtBearer],
   ]);
   app.route({
     method: 'POST',
     url: '/oauth/token',
     bodyLimit: OAUTH_BODY_LIMIT,
     schema: {
-      summary: 'Token endpoint (client_credentials, token exchange)',
+      summary: 'Token endpoint (client_credentials, token exchange, JWT bearer)',
       tags: ['oauth'],
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       response: {
@@ -40,10 +42,10 @@ export function tokenRoute(app: FastifyInstance, rt: Runtime): void {
     },
     handler: async (request, reply) => {
       const params = oauthParams(request);
-      const credentials = readClientCredentials(request.headers.authorization, params);
       const grantType = params.grant_type;
+      const grant = grantType === undefined ? undefined : grants.get(grantType);
+      const credentials = (grant?.readCredentials ?? readClientCredentials)(request.headers.authorization, params);
       if (!grantType) throw new InvalidRequest('grant_type is missing');
-      const grant = grants.get(grantType);
       if (!grant) throw new UnsupportedGrantType(grantType);
       const { client, env } = await authenticateRequest(rt, request, credentials);
       const jkt = await tokenRequestDpop(rt, request, client);

@@ -37,8 +37,9 @@ export async function federatedOrNot(
   const grant = presented.method === 'jwt_bearer';
   const pair = presented.method === 'jwt_bearer' ? platformIssuerSubject(presented.assertion) : presented.platform;
   const credential = pair && (await rt.federated.find(pair.iss, pair.sub));
-  // An assertion naming its client, with no credential for its pair, is a private_key_jwt one (it fails as such).
-  if (!grant && !credential && presented.clientId) return presented as AssertionCredentials;
+  // A client assertion whose pair no credential trusts is a private_key_jwt one (iss ≠ sub: it fails as such).
+  if (presented.method === 'private_key_jwt' && !credential)
+    return { ...presented, clientId: presented.clientId || (pair?.sub ?? '') };
   const namedClientId = presented.clientId || undefined;
   return {
     method: 'federated',

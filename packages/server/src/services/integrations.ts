@@ -395,3 +395,8 @@ export { deleteIntegration, revokeIntegrationTokens, rotateSecret } from './inte
 export { lockIntegration, requireIntegration } from './integration-lookup.js';
 export { usageOf, usageOfOne } from './integration-usage.js';
 export { addClientKey, listClientKeys, removeClientKey } from './client-keys.js';
+export {
+  addFederatedCredential,
+  listFederatedCredentials,
+  removeFederatedCredential,
+} from './federated-credentials.js';

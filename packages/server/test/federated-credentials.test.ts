@@ -73,6 +73,12 @@ describe.each(HTTP_STORE_KINDS)('federated credentials (%s)', (kind) => {
     expect(b.status, b.text).toBe(200);
     expect(b.body.scope).toBe('projects:read');
     expect((await asClient(token, { client_id: workload.client_id })).status).toBe(200);
+    expect((await asGrant(token, { client_id: workload.client_id })).status).toBe(200);
+    // A client_id naming another integration fails; client authentication beside the grant is refused.
+    const other = await asGrant(token, { client_id: 'cl_someone_else' });
+    expect(other.body.error_description).toMatch(/^assertion refused \(issuer_subject\)/);
+    const withSecret = await asGrant(token, { client_secret: 'x' });
+    expect([withSecret.status, withSecret.body.error]).toEqual([400, 'invalid_request']);
     const meta = await request(`${t.url}/.well-known/oauth-authorization-server`);
     expect(meta.body.grant_types_supported).toContain(JWT_BEARER_GRANT);
   });

@@ -19,11 +19,12 @@ export interface SecretCredentials {
 
 /**
  * The `assertion` of the JWT bearer grant (RFC 7523 §2.1), which authenticates without client
- * authentication (oauth/grants/jwt-bearer.ts); `clientId` is empty until its credential is found.
+ * authentication (oauth/grants/jwt-bearer.ts); `clientId` is the `client_id` sent with it, if any
+ * (it must be the integration the token identifies), else empty.
  */
 export interface BearerAssertionCredentials {
   method: 'jwt_bearer';
-  clientId: '';
+  clientId: string;
   assertion: string;
 }
 

@@ -20,6 +20,7 @@ import { JWKS_COOLDOWN_SECONDS, JWKS_FRESH_SECONDS } from '../src/auth/jwks-fetc
 describe.each(HTTP_STORE_KINDS)('federated credentials (%s)', (kind) => {
   let t: TestServer;
   let k8s: PlatformIssuer;
+  let rsa: PlatformIssuer;
   let tcp: TcpServer;
   let tcpPort: number;
   let tcpConnections = 0;
@@ -39,13 +40,14 @@ describe.each(HTTP_STORE_KINDS)('federated credentials (%s)', (kind) => {
 
   beforeAll(async () => {
     k8s = await startPlatformIssuer();
+    rsa = await startPlatformIssuer('RS256', { publishAlg: false });
     tcp = createTcpServer((socket) => {
       tcpConnections++;
       socket.destroy();
     });
     await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
     tcpPort = (tcp.address() as AddressInfo).port;
-    t = await startTestServer(kind, { config: { requestTimeoutMs: 5000, jwksUriAllowedHosts: [k8s.host] } });
+    t = await startTestServer(kind, { config: { requestTimeoutMs: 5000, jwksUriAllowedHosts: [k8s.host, rsa.host] } });
     admin = await accessToken(t, await t.integration({ scopes: [...presetScopes('all-permissions'), SECRETS_SCOPE] }));
     workload = await t.integration({ preset: 'read-only' });
     const created = await add(workload.client_id, {
@@ -61,6 +63,7 @@ describe.each(HTTP_STORE_KINDS)('federated credentials (%s)', (kind) => {
   afterAll(async () => {
     await t.close();
     await k8s.close();
+    await rsa.close();
     await new Promise((resolve) => tcp.close(resolve));
   });
 
@@ -256,6 +259,17 @@ describe.each(HTTP_STORE_KINDS)('federated credentials (%s)', (kind) => {
     );
     expect(refused.status).toBe(400);
     expect(refused.body.error_description).toMatch(/\(unknown_kid\)/);
+  });
+
+  it('an RSA key published without alg (as Microsoft Entra and some clusters do) verifies RS256 tokens', async () => {
+    {
+      const c = await t.integration({ preset: 'read-only' });
+      expect((await add(c.client_id, { issuer: rsa.issuer, subject: 'rsa', jwks_uri: rsa.jwksUri })).status).toBe(201);
+      await settle(t);
+      const res = await asGrant(await rsa.sign({ sub: 'rsa', aud: ISSUER, iat: now(), exp: now() + 600 }));
+      expect(res.status, res.text).toBe(200);
+      expect(rsa.hits['/.well-known/openid-configuration']).toBeUndefined();
+    }
   });
 
   it('a removed credential no longer authenticates; a disabled integration is refused', async () => {

@@ -32,8 +32,11 @@ export interface PlatformIssuer {
   close(): Promise<void>;
 }
 
-/** Starts an issuer with one ES256 key (`alg` another JWS algorithm for RSA/EdDSA). */
-export async function startPlatformIssuer(alg = 'ES256'): Promise<PlatformIssuer> {
+/**
+ * Starts an issuer with one ES256 key (`alg` another JWS algorithm for RSA/EdDSA). `publishAlg:
+ * false` leaves `alg` out of the published JWKS, as some issuers do.
+ */
+export async function startPlatformIssuer(alg = 'ES256', opts: { publishAlg?: boolean } = {}): Promise<PlatformIssuer> {
   const keys: TestKey[] = [await testKey(alg)];
   const hits: Record<string, number> = {};
   let issuer = '';
@@ -50,7 +53,14 @@ export async function startPlatformIssuer(alg = 'ES256'): Promise<PlatformIssuer
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: [alg],
       });
-    if (path === '/openid/v1/jwks') return json({ keys: keys.map((k) => ({ ...k.jwk, use: 'sig' })) });
+    if (path === '/openid/v1/jwks')
+      return json({
+        keys: keys.map(({ jwk: { alg: published, ...rest } }) => ({
+          ...rest,
+          ...(opts.publishAlg !== false && { alg: published }),
+          use: 'sig',
+        })),
+      });
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

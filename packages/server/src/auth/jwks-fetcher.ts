@@ -129,11 +129,12 @@ export class JwksFetcher {
           ? (body as { keys: unknown[] }).keys
           : [];
       for (const jwk of list.slice(0, MAX_REMOTE_KEYS)) {
-        // Keys we can't pin to one asymmetric algorithm are skipped, not fatal.
-        const key =
-          jwk && typeof jwk === 'object'
-            ? await toClientKey(jwk as Record<string, unknown>, now).catch(() => undefined)
-            : undefined;
+        // Keys we can't pin to one asymmetric algorithm are skipped, not fatal. A published RSA key
+        // without `alg` (Microsoft Entra, some SPIRE and cluster issuers) is RS256, what OpenID
+        // providers sign with unless they say otherwise (OpenID Connect Discovery 1.0 §3).
+        const member = jwk && typeof jwk === 'object' ? (jwk as Record<string, unknown>) : undefined;
+        const pinned = member?.kty === 'RSA' && member.alg === undefined ? { ...member, alg: 'RS256' } : member;
+        const key = pinned ? await toClientKey(pinned, now).catch(() => undefined) : undefined;
         if (key) keys.push(key);
       }
       entry = { keys, fetchedAt: now, triedAt: now };

@@ -15,7 +15,7 @@ import { assertionForm, dpopProof, testKey } from '@gatehouse/testing/assertion'
 import { startPlatformIssuer, type PlatformIssuer } from '@gatehouse/testing/platform-issuer';
 import { persisted } from '@gatehouse/testing/persisted';
 import { accessToken, call } from './management-helpers.js';
-import { JWKS_COOLDOWN_SECONDS, JWKS_FRESH_SECONDS } from '../src/auth/jwks-fetcher.js';
+import { JWKS_FRESH_SECONDS } from '../src/auth/jwks-fetcher.js';
 
 describe.each(HTTP_STORE_KINDS)('federated credentials (%s)', (kind) => {
   let t: TestServer;

@@ -14,6 +14,7 @@ import { IconBan, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { describeError, seg, useApi } from '../api/client';
 import type { Integration, SecretRotated } from '../api/types';
 import { ClientKeysCard } from './client-keys-card';
+import { FederatedCredentialsCard } from './federated-credentials-card';
 import { IntegrationActionsNote, isKeyOnly } from './integration-actions-note';
 import { IntegrationUsageCard } from './integration-usage-card';
 import { CopyField } from './copy-field';
@@ -118,6 +119,13 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
       ) : (
         <fieldset disabled className="gh-read-only" style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
           <ClientKeysCard integration={c} />
+        </fieldset>
+      )}
+      {can('manage_keys') ? (
+        <FederatedCredentialsCard integration={c} />
+      ) : (
+        <fieldset disabled className="gh-read-only" style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+          <FederatedCredentialsCard integration={c} />
         </fieldset>
       )}
       <Card withBorder>

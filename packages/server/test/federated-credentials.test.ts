@@ -217,6 +217,18 @@ describe.each(HTTP_STORE_KINDS)('federated credentials (%s)', (kind) => {
     expect(tcpConnections).toBe(0);
   });
 
+  it('L-105 an issuer that no credential names is never contacted', async () => {
+    const unknown = await startPlatformIssuer();
+    try {
+      const token = await unknown.sign({ sub: SUB, aud: ISSUER, iat: now(), exp: now() + 600 });
+      expect((await asGrant(token)).body.error_description).toMatch(/^assertion refused \(issuer_subject\)/);
+      expect((await asClient(token)).body.error_description).toMatch(/^client assertion refused \(issuer_subject\)/);
+      expect(unknown.hits).toEqual({});
+    } finally {
+      await unknown.close();
+    }
+  });
+
   it('L-108 two integrations claim the same (issuer, subject): 409 naming the holder', async () => {
     const other = await t.integration({ preset: 'read-only' });
     const res = await add(other.client_id, { issuer: k8s.issuer, subject: SUB });

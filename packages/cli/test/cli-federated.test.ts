@@ -62,6 +62,49 @@ describe.each(HTTP_STORE_KINDS)('gatehouse integration …-federated-credential 
     );
   });
 
+  it('creates an integration that holds only a federated credential (--auth-method federated)', async () => {
+    const sub = 'system:serviceaccount:jobs:nightly';
+    const { stdout } = await cli(
+      'integration',
+      'create',
+      '--env',
+      'default',
+      '--name',
+      'nightly',
+      '--preset',
+      'read-only',
+      '--auth-method',
+      'federated',
+      '--issuer',
+      k8s.issuer,
+      '--subject',
+      sub,
+      '--claim',
+      'kubernetes.io.namespace=jobs',
+      '--json',
+    );
+    const created = JSON.parse(stdout) as { client_id: string; client_secret?: string };
+    expect(created.client_secret).toBeUndefined();
+    await settle(t);
+    const token = await k8s.serviceAccountToken('jobs', 'nightly', ISSUER, t.clock.seconds());
+    const res = await postForm(t.url, { grant_type: JWT_BEARER_GRANT, assertion: token });
+    expect(res.status, res.text).toBe(200);
+    await expect(
+      cli(
+        'integration',
+        'create',
+        '--env',
+        'default',
+        '--name',
+        'x',
+        '--preset',
+        'read-only',
+        '--auth-method',
+        'federated',
+      ),
+    ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--issuer and --subject') });
+  });
+
   it('applies the issuer rules: plain http outside the allowed hosts is refused', async () => {
     const a = await t.integration({ preset: 'read-only' });
     const bad = cli(

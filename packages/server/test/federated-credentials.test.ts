@@ -284,6 +284,42 @@ describe.each(HTTP_STORE_KINDS)('federated credentials (%s)', (kind) => {
     }
   });
 
+  it('an integration created with federated credentials only has no secret and no key; a held pair is 409 and creates nothing', async () => {
+    const created = await call(t, { bearer: admin }, 'POST', '/environments/default/integrations', {
+      name: 'federated only',
+      preset: 'read-only',
+      token_endpoint_auth_method: 'private_key_jwt',
+      federated_credentials: [{ issuer: k8s.issuer, subject: 'system:serviceaccount:ci:only' }],
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.client_secret).toBeUndefined();
+    expect(created.body.token_endpoint_auth_method).toBe('private_key_jwt');
+    const clientId = String(created.body.client_id);
+    await settle(t);
+    const token = await k8s.sign({ sub: 'system:serviceaccount:ci:only', aud: ISSUER, iat: now(), exp: now() + 600 });
+    const res = await asGrant(token);
+    expect(res.status, res.text).toBe(200);
+    const before = (await call(t, { bearer: admin }, 'GET', '/environments/default/integrations?limit=100')).body
+      .items as unknown[];
+    const dup = await call(t, { bearer: admin }, 'POST', '/environments/default/integrations', {
+      name: 'duplicate',
+      preset: 'read-only',
+      token_endpoint_auth_method: 'private_key_jwt',
+      federated_credentials: [{ issuer: k8s.issuer, subject: 'system:serviceaccount:ci:only' }],
+    });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error_description).toContain(clientId);
+    const after = (await call(t, { bearer: admin }, 'GET', '/environments/default/integrations?limit=100')).body
+      .items as unknown[];
+    expect(after.length).toBe(before.length);
+    const none = await call(t, { bearer: admin }, 'POST', '/environments/default/integrations', {
+      name: 'nothing',
+      preset: 'read-only',
+      token_endpoint_auth_method: 'private_key_jwt',
+    });
+    expect([none.status, none.body.error]).toEqual([400, 'invalid_client_metadata']);
+  });
+
   it('a removed credential no longer authenticates; a disabled integration is refused', async () => {
     const c = await t.integration({ preset: 'read-only' });
     const created = await add(c.client_id, { issuer: k8s.issuer, subject: 'removable', audience: 'gatehouse' });

@@ -17,7 +17,7 @@ import { issuerAllowed } from '../auth/issuer-discovery.js';
 import { MAX_CLAIM_PATH_DEPTH } from '../auth/federated-claims.js';
 import type { FederatedCredentialRecord } from '../store/repositories/federated-credentials.js';
 import { isUniqueViolation } from '../store/repositories/queryable.js';
-import { repositories } from '../store/unit-of-work.js';
+import { repositories, type UnitOfWork } from '../store/unit-of-work.js';
 import { checkJwksUri } from './client-keys.js';
 import { lockIntegration, requireIntegration } from './integration-lookup.js';
 import { command } from './command.js';
@@ -94,39 +94,11 @@ export async function addFederatedCredential(
 ): Promise<FederatedCredential> {
   checkFederatedCredential(ctx, input);
   const now = nowSeconds(ctx.clock);
-  const record: FederatedCredentialRecord = {
-    id: `fc_${generateId(12)}`,
-    integrationId: '',
-    issuer: input.issuer,
-    subject: input.subject,
-    audience: input.audience ?? null,
-    jwksUri: input.jwks_uri ?? null,
-    claims: input.claims ?? {},
-    createdAt: now,
-  };
-  try {
-    await command(ctx, async (uow) => {
+  const record = await onConflictNameHolder(ctx, [input], () =>
+    command(ctx, async (uow) => {
       const { env, client } = await lockIntegration(ctx, uow, clientId, slug);
       authorize(by, 'integration.manage_federated_credentials', { env, integration: client });
-      const repo = uow.federatedCredentials;
-      const holder = await repo.find(record.issuer, record.subject);
-      if (holder) throw heldBy(holder.clientId);
-      if ((await repo.listFor(client.id)).length >= MAX_FEDERATED_CREDENTIALS)
-        throw new InvalidInput(
-          `an integration holds at most ${MAX_FEDERATED_CREDENTIALS} federated credentials: remove one first`,
-          'invalid_client_metadata',
-        );
-      record.integrationId = client.id;
-      await repo.insert({
-        id: record.id,
-        integration_id: client.id,
-        issuer: record.issuer,
-        subject: record.subject,
-        audience: record.audience,
-        jwks_uri: record.jwksUri,
-        claims: JSON.stringify(record.claims),
-        created_at: now,
-      });
+      const [written] = await insertFederatedCredentials(uow, client.id, [input], now);
       await uow.integrations.update(client.id, {}, now);
       await uow.change('integration', client.id, now);
       await uow.audit(
@@ -135,18 +107,85 @@ export async function addFederatedCredential(
           environmentId: env.id,
           action: 'integration.add_federated_credential',
           target: clientId,
-          details: { id: record.id, issuer: record.issuer, subject: record.subject },
+          details: { id: written!.id, issuer: written!.issuer, subject: written!.subject },
         },
         ctx.clock.now(),
       );
-    });
-  } catch (err) {
-    // Two additions of one pair at once: the store's unique index refuses the second (L-108).
-    if (!isUniqueViolation(err)) throw err;
-    const holder = await repositories(ctx.store).federatedCredentials.find(record.issuer, record.subject);
-    throw heldBy(holder?.clientId ?? 'another integration');
-  }
+      return written!;
+    }),
+  );
   return federatedCredentialDto(record);
+}
+
+/**
+ * Adds `inputs` (already checked by {@link checkFederatedCredential}) to integration
+ * `integrationId` in `uow`: the caller decided, and writes the change and the audit.
+ * @returns the records written.
+ * @throws Conflict (409) naming the integration that trusts a pair already; InvalidInput (400)
+ *   beyond {@link MAX_FEDERATED_CREDENTIALS}.
+ */
+export async function insertFederatedCredentials(
+  uow: UnitOfWork,
+  integrationId: string,
+  inputs: readonly FederatedCredentialAdd[],
+  now: number,
+): Promise<FederatedCredentialRecord[]> {
+  const repo = uow.federatedCredentials;
+  if ((await repo.listFor(integrationId)).length + inputs.length > MAX_FEDERATED_CREDENTIALS)
+    throw new InvalidInput(
+      `an integration holds at most ${MAX_FEDERATED_CREDENTIALS} federated credentials: remove one first`,
+      'invalid_client_metadata',
+    );
+  const records: FederatedCredentialRecord[] = [];
+  for (const input of inputs) {
+    const holder = await repo.find(input.issuer, input.subject);
+    if (holder) throw heldBy(holder.clientId);
+    if (records.some((r) => r.issuer === input.issuer && r.subject === input.subject))
+      throw new Conflict('the same issuer and subject are given twice');
+    const record: FederatedCredentialRecord = {
+      id: `fc_${generateId(12)}`,
+      integrationId,
+      issuer: input.issuer,
+      subject: input.subject,
+      audience: input.audience ?? null,
+      jwksUri: input.jwks_uri ?? null,
+      claims: input.claims ?? {},
+      createdAt: now,
+    };
+    await repo.insert({
+      id: record.id,
+      integration_id: integrationId,
+      issuer: record.issuer,
+      subject: record.subject,
+      audience: record.audience,
+      jwks_uri: record.jwksUri,
+      claims: JSON.stringify(record.claims),
+      created_at: now,
+    });
+    records.push(record);
+  }
+  return records;
+}
+
+/**
+ * Runs `write`; when the store's unique index refuses one of `pairs` (two additions of it at once,
+ * L-108), answers 409 naming the integration that won.
+ */
+export async function onConflictNameHolder<T>(
+  ctx: Context,
+  pairs: readonly FederatedCredentialAdd[],
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    for (const { issuer, subject } of pairs) {
+      const holder = await repositories(ctx.store).federatedCredentials.find(issuer, subject);
+      if (holder) throw heldBy(holder.clientId);
+    }
+    throw heldBy('another integration');
+  }
 }
 
 function heldBy(clientId: string): Conflict {

@@ -10,7 +10,7 @@ import type { FederatedCredentialAdd } from '@gatehouse/contracts';
 import { confirm, output, table, withContext } from '../../io.js';
 
 /** Collects repeated `--claim k=v` into an object. @throws Error for a value without `=`. */
-function claim(value: string, previous: Record<string, string> = {}): Record<string, string> {
+export function claim(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const eq = value.indexOf('=');
   if (eq <= 0) throw new Error(`--claim ${JSON.stringify(value)}: expected path=value`);
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };

@@ -9,6 +9,7 @@ import { gatehouseDpopTokenCase } from './gatehouse-dpop.js';
 import { gatehouseTokenExchangeCase } from './gatehouse-token-exchange.js';
 import { gatehouseManyIntegrationsCase } from './gatehouse-many-integrations.js';
 import { gatehousePrivateKeyJwtCase } from './gatehouse-private-key-jwt.js';
+import { gatehouseFederatedCase } from './gatehouse-federated.js';
 import { gatehouseTokenMintCase } from './gatehouse-token-mint.js';
 import { gatehouseTokenReuseCase } from './gatehouse-token-reuse.js';
 import { gatehouseBearerGetWorkersCase, gatehouseTokenReuseWorkersCase } from './gatehouse-workers.js';
@@ -27,6 +28,7 @@ export const ALL_CASES: BenchCase[] = [
   gatehouseTokenReuseWorkersCase,
   gatehouseBearerGetWorkersCase,
   gatehousePrivateKeyJwtCase,
+  gatehouseFederatedCase,
   gatehouseDpopTokenCase,
   gatehouseTokenExchangeCase,
 ];

@@ -23,6 +23,7 @@ export const ACTIONS = Object.freeze([
   'integration.rotate_secret',
   'integration.revoke_tokens',
   'integration.manage_keys',
+  'integration.manage_federated_credentials',
   'api.list',
   'api.create',
   'api.read',

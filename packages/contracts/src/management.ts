@@ -191,6 +191,65 @@ export const Integration = Type.Object({
 });
 export type Integration = Static<typeof Integration>;
 
+/** Most federated credentials one integration holds. */
+export const MAX_FEDERATED_CREDENTIALS = 20;
+/** Most `claims` conditions of one federated credential. */
+export const MAX_FEDERATED_CLAIMS = 10;
+
+const FederatedClaimValue = Type.Union([Type.String({ maxLength: 1024 }), Type.Number(), Type.Boolean()]);
+
+/**
+ * Exact-match conditions on a platform token's claims, by dotted path (`repository_owner`,
+ * `kubernetes.io.namespace`): at each level the longest key that is a prefix of the remaining path
+ * is taken, so `kubernetes.io.namespace` reads `claims["kubernetes.io"].namespace`.
+ */
+export const FederatedClaims = Type.Record(
+  Type.String({ minLength: 1, maxLength: 256, pattern: '^[^.](.*[^.])?$' }),
+  FederatedClaimValue,
+  { maxProperties: MAX_FEDERATED_CLAIMS, description: 'Exact-match conditions on other claims, by dotted path' },
+);
+export type FederatedClaims = Static<typeof FederatedClaims>;
+
+/**
+ * Body of `POST …/integrations/{client_id}/federated-credentials`: an issuer's tokens whose `sub`
+ * is `subject` authenticate as the integration (RFC 7523 §2.1, §2.2).
+ */
+export const FederatedCredentialAdd = Type.Object(
+  {
+    issuer: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      description: 'The https issuer identifier (`iss`); its keys come from its OpenID discovery document',
+    }),
+    subject: Type.String({ minLength: 1, maxLength: 512, description: 'The exact `sub` of the platform token' }),
+    audience: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 2000,
+        description: "The `aud` the token must carry; absent: this server's issuer identifier",
+      }),
+    ),
+    jwks_uri: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 2000, description: "The issuer's JWKS, instead of discovery" }),
+    ),
+    claims: Type.Optional(FederatedClaims),
+  },
+  { additionalProperties: false },
+);
+export type FederatedCredentialAdd = Static<typeof FederatedCredentialAdd>;
+
+/** A federated credential of an integration. */
+export const FederatedCredential = Type.Object({
+  id: Type.String(),
+  issuer: Type.String(),
+  subject: Type.String(),
+  audience: Type.Union([Type.String(), Type.Null()], { description: "null: this server's issuer identifier" }),
+  jwks_uri: Type.Union([Type.String(), Type.Null()], { description: 'null: from the discovery document' }),
+  claims: FederatedClaims,
+  created_at: Type.String(),
+});
+export type FederatedCredential = Static<typeof FederatedCredential>;
+
 /** Body of `POST /environments/{env}/integrations`: `scopes` or `preset` (not both). */
 export const IntegrationCreate = Type.Object(
   {
@@ -203,13 +262,21 @@ export const IntegrationCreate = Type.Object(
       Type.Union(
         [Type.Literal('client_secret_basic'), Type.Literal('client_secret_post'), Type.Literal('private_key_jwt')],
         {
-          description: '`private_key_jwt` creates a key-only integration: no secret, `jwks` or `jwks_uri` required',
+          description:
+            '`private_key_jwt` creates an integration without a secret: `jwks`, `jwks_uri` or `federated_credentials` required',
         },
       ),
     ),
     jwks: Type.Optional(Jwks),
     jwks_uri: Type.Optional(
       Type.String({ minLength: 1, maxLength: 2000, description: 'https URL of its JWKS (RFC 7591 §2)' }),
+    ),
+    federated_credentials: Type.Optional(
+      Type.Array(FederatedCredentialAdd, {
+        minItems: 1,
+        maxItems: MAX_FEDERATED_CREDENTIALS,
+        description: 'Platform tokens it authenticates with (with `private_key_jwt`: it may hold only these)',
+      }),
     ),
     dpop_bound_access_tokens: Type.Optional(Type.Boolean()),
     token_exchange: Type.Optional(TokenExchangeUpdate),

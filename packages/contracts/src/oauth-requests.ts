@@ -43,7 +43,7 @@ export const ClientAuthenticationParameters = Type.Object({
     Type.String({
       ...UNSET,
       description:
-        "private_key_jwt: a JWT signed with one of the integration's registered keys (iss = sub = client_id, aud = the token endpoint or the issuer, exp, jti).",
+        "private_key_jwt: a JWT signed with one of the integration's registered keys (iss = sub = client_id, aud = the token endpoint or the issuer, exp, jti); or a platform token whose iss and sub match a federated credential (RFC 7523 §2.2).",
     }),
   ),
 });
@@ -52,7 +52,7 @@ export const ClientAuthenticationParameters = Type.Object({
 export const ClientCredentialsParameters = Type.Object({
   grant_type: Type.String({
     examples: ['client_credentials'],
-    description: `The grant: ${SUPPORTED_GRANT_TYPES.map((g) => `\`${g}\``).join(', ')} (RFC 6749 §4.4, RFC 8693 §2.1)`,
+    description: `The grant: ${SUPPORTED_GRANT_TYPES.map((g) => `\`${g}\``).join(', ')} (RFC 6749 §4.4, RFC 8693 §2.1, RFC 7523 §2.1)`,
   }),
   scope: Type.Optional(
     Type.String({
@@ -86,6 +86,17 @@ export const TokenExchangeParameters = Type.Object({
   ),
 });
 
+/** Parameters of the JWT bearer grant (RFC 7523 §2.1), besides `scope` and `audience`. */
+export const JwtBearerParameters = Type.Object({
+  assertion: Type.Optional(
+    Type.String({
+      ...UNSET,
+      description:
+        "JWT bearer grant: a platform token (Kubernetes, GitHub Actions, SPIFFE) whose iss and sub match one integration's federated credential; no client authentication is sent",
+    }),
+  ),
+});
+
 /** One flat object of every property of `parts` (later parts win), with `options`. */
 function merged(parts: readonly TObject[], options: Record<string, unknown>): TObject {
   const properties: TProperties = {};
@@ -96,9 +107,10 @@ function merged(parts: readonly TObject[], options: Record<string, unknown>): TO
 /** Body of `POST /oauth/token`: a grant's parameters and, unless in a header, the client's credentials. */
 export const TokenRequest = merged(
   // A new grant adds its parameters here (and its `grant_type` to SUPPORTED_GRANT_TYPES).
-  [ClientCredentialsParameters, TokenExchangeParameters, ClientAuthenticationParameters],
+  [ClientCredentialsParameters, TokenExchangeParameters, JwtBearerParameters, ClientAuthenticationParameters],
   {
-    description: 'A token request (RFC 6749 §4.4.2; RFC 8693 §2.1). Parameters of other grants are ignored.',
+    description:
+      'A token request (RFC 6749 §4.4.2; RFC 8693 §2.1; RFC 7523 §2.1). Parameters of other grants are ignored.',
     examples: [{ grant_type: 'client_credentials', scope: 'projects:read' }],
   },
 );

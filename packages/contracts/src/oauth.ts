@@ -101,5 +101,8 @@ export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exch
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 
+/** The JWT bearer grant (RFC 7523 §2.1): a federated credential's platform token as the grant. */
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
 /** Grant types the token endpoint supports. */
-export const SUPPORTED_GRANT_TYPES = ['client_credentials', TOKEN_EXCHANGE_GRANT] as const;
+export const SUPPORTED_GRANT_TYPES = ['client_credentials', TOKEN_EXCHANGE_GRANT, JWT_BEARER_GRANT] as const;

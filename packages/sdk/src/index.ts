@@ -50,6 +50,7 @@ export { createMemoryTokenStore } from './token-source/token-store.js';
 export type { StoredToken, TokenStore } from './token-source/token-store.js';
 export type { ClientAuthMethod } from './token-source/request-token.js';
 export type { AssertionSigner } from './token-source/client-assertion.js';
+export type { FederatedGrant, FederatedToken } from './token-source/federated-token.js';
 export { createDpopKey } from './dpop/dpop-key.js';
 export type { DpopKey } from './dpop/dpop-key.js';
 export { createTokenSource } from './token-source/create-token-source.js';

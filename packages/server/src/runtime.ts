@@ -35,6 +35,8 @@ import { applyThrottleChange, storeFailureCounter } from './throttle/store-failu
 import { redisFailureCounter } from './throttle/redis-failure-counter.js';
 import { AuditQueue } from './services/audit-queue.js';
 import { JwksFetcher } from './auth/jwks-fetcher.js';
+import { IssuerKeys } from './auth/issuer-discovery.js';
+import { FederatedLookup } from './cache/federated-lookup.js';
 import { SubjectTokens } from './tokens/subject-token.js';
 import { VerificationGate } from './throttle/verification-gate.js';
 import { storeLastUsedWriter, UsageLedger } from './services/usage-ledger.js';
@@ -67,6 +69,10 @@ export interface Runtime {
   readonly assertions: VerificationGate;
   /** Integrations' `jwks_uri` keys for `private_key_jwt`, fetched with bounds and cached. */
   readonly jwks: JwksFetcher;
+  /** Federated credentials by a platform token's (`iss`, `sub`), cached (issue #26). */
+  readonly federated: FederatedLookup;
+  /** Federated credentials' issuers' keys: discovery documents and JWKS, fetched with the `jwks_uri` bounds. */
+  readonly issuerKeys: IssuerKeys;
   /**
    * Integrations' last-use times (token issuance, API calls), noted in memory on the request path
    * and written in batches off it (every 15 s and on close; services/usage-ledger.ts).
@@ -175,6 +181,7 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     // refreshes this node's caches after its own commits.
     ctx = { ...base, usage, caches: localCaches(coherence) };
     const stopMaintenance = scheduleMaintenance(ctx);
+    const jwks = new JwksFetcher(ctx.clock, config.jwksUriAllowedHosts);
     return {
       ctx,
       directory,
@@ -191,7 +198,9 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
       redis,
       audits,
       assertions: new VerificationGate(16, 1, 1024),
-      jwks: new JwksFetcher(ctx.clock, config.jwksUriAllowedHosts),
+      jwks,
+      federated: new FederatedLookup(ctx, directory),
+      issuerKeys: new IssuerKeys(ctx.clock, config.jwksUriAllowedHosts, jwks),
       usage,
       sessions: {
         async find(value) {

@@ -53,7 +53,11 @@ describe.each(STORE_KINDS)('token reuse and claims (%s)', (kind) => {
       issuer: ISSUER,
       token_endpoint: `${ISSUER}/oauth/token`,
       jwks_uri: `${ISSUER}/.well-known/jwks.json`,
-      grant_types_supported: ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+      grant_types_supported: [
+        'client_credentials',
+        'urn:ietf:params:oauth:grant-type:token-exchange',
+        'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      ],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     });
   });

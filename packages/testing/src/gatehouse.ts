@@ -8,6 +8,7 @@
 import { createServer } from 'node:net';
 import { startTestServer, type TestServer } from './server.js';
 import type { TestClock } from './clock.js';
+import type { ConfigInput } from '@gatehouse/server';
 
 export { settle, type TestServer } from './server.js';
 
@@ -30,10 +31,10 @@ async function freePort(): Promise<number> {
  * pass `() => t.clock.now()` wherever the examples take a clock. Clients that read the wall clock
  * themselves (third-party libraries signing assertions) need `clock: new WallClock()`.
  */
-export async function startGatehouse(opts: { clock?: TestClock } = {}): Promise<TestServer> {
+export async function startGatehouse(opts: { clock?: TestClock; config?: ConfigInput } = {}): Promise<TestServer> {
   const port = await freePort();
   return startTestServer('sqlite', {
     ...(opts.clock && { clock: opts.clock }),
-    config: { port, issuer: `http://127.0.0.1:${port}` },
+    config: { ...opts.config, port, issuer: `http://127.0.0.1:${port}` },
   });
 }

@@ -17,6 +17,7 @@ import { useApiMutation, useUpdateIntegration } from '../api/mutations';
 import { keys } from '../api/queries';
 import type { Integration, SecretRotated } from '../api/types';
 import { ClientKeysCard } from './client-keys-card';
+import { FederatedCredentialsCard } from './federated-credentials-card';
 import { IntegrationActionsNote, isKeyOnly } from './integration-actions-note';
 import { IntegrationUsageCard } from './integration-usage-card';
 import { CopyField } from './copy-field';
@@ -126,6 +127,13 @@ export function GeneralTab({ integration: c, secret, onSecret, onChanged, onDele
       ) : (
         <fieldset disabled className="gh-read-only" style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
           <ClientKeysCard integration={c} />
+        </fieldset>
+      )}
+      {can('manage_keys') ? (
+        <FederatedCredentialsCard integration={c} />
+      ) : (
+        <fieldset disabled className="gh-read-only" style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
+          <FederatedCredentialsCard integration={c} />
         </fieldset>
       )}
       <Card withBorder>

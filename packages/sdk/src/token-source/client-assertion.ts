@@ -79,12 +79,15 @@ export function clientAssertion(
 }
 
 /**
- * The assertion signer of `options`, or `undefined` for a secret.
- * @throws {@link ArgumentError} unless exactly one of `clientSecret`, `privateKey` and `signer` is given.
+ * The assertion signer of `options`, or `undefined` for a secret or a federated token.
+ * @throws {@link ArgumentError} unless exactly one of `clientSecret`, `privateKey`, `signer` and `federatedToken` is given.
  */
 export function assertionSigner(options: TokenSourceOptions): AssertionSigner | undefined {
-  const given = [options.clientSecret, options.privateKey, options.signer].filter((v) => v !== undefined).length;
-  if (given !== 1) throw new ArgumentError('pass exactly one of clientSecret, privateKey or signer');
+  const given = [options.clientSecret, options.privateKey, options.signer, options.federatedToken].filter(
+    (v) => v !== undefined,
+  ).length;
+  if (given !== 1) throw new ArgumentError('pass exactly one of clientSecret, privateKey, signer or federatedToken');
+  if (options.federatedToken !== undefined) return undefined;
   if (options.clientSecret !== undefined) {
     if (typeof options.clientSecret !== 'string' || options.clientSecret === '')
       throw new ArgumentError('clientSecret must be a non-empty string');

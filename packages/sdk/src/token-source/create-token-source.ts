@@ -9,6 +9,7 @@ import { defaultSleep, withRetry } from '../util/retry.js';
 import { normalizeScope } from '../util/scope.js';
 import { createDpopKey } from '../dpop/dpop-key.js';
 import { assertionSigner, clientAssertion } from './client-assertion.js';
+import { federatedTokenReader, JWT_BEARER_GRANT_TYPE } from './federated-token.js';
 import { discoverAuthorizationServer } from './discover.js';
 import { requestToken, type TokenRequest } from './request-token.js';
 import { isStoredToken, tokenStoreKey } from './store-key.js';
@@ -45,6 +46,9 @@ function requireString(value: unknown, name: string): string {
  * - With `privateKey` or `signer`, authenticates with `private_key_jwt` (RFC 7523 §2.2): every
  *   request (and every retry) sends a fresh assertion, `iss` = `sub` = `clientId`, `aud` = the
  *   issuer identifier from discovery (`issuer` when `tokenEndpoint` is set), `exp` 60 s ahead.
+ * - With `federatedToken` (a string, a function, or `{ file }` re-read per request), sends the token
+ *   your platform issued (Kubernetes, GitHub Actions, SPIFFE) as the client assertion (RFC 7523
+ *   §2.2; `clientId` optional) or, with `grant: 'jwt-bearer'`, as the JWT bearer grant (§2.1).
  * - With `dpop: true`, generates an ES256 key kept by this source, sends a DPoP proof with each
  *   token request and gets tokens bound to that key (RFC 9449 §5); `dpopProof()` signs proofs for
  *   API calls. Tokens are stored under a key that includes the key's thumbprint.
@@ -71,20 +75,34 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
   if (!Number.isFinite(refreshBeforeMs) || refreshBeforeMs < 0)
     throw new ArgumentError('refreshBefore must be a non-negative number of seconds');
   const scope = options.scope === undefined ? undefined : normalizeScope(options.scope) || undefined;
-  const clientId = requireString(options.clientId, 'clientId');
   const signer = assertionSigner(options);
+  const federated = options.federatedToken === undefined ? undefined : federatedTokenReader(options.federatedToken);
+  const grant = options.grant ?? 'client_credentials';
+  if (grant !== 'client_credentials' && grant !== 'jwt-bearer')
+    throw new ArgumentError("grant must be 'client_credentials' or 'jwt-bearer'");
+  if (grant === 'jwt-bearer' && federated === undefined)
+    throw new ArgumentError("grant 'jwt-bearer' needs federatedToken");
+  const clientId =
+    federated !== undefined && options.clientId === undefined ? '' : requireString(options.clientId, 'clientId');
+  const bearerGrant = grant === 'jwt-bearer' ? federated : undefined;
   const clock = options.clock ?? Date.now;
   const dpop = options.dpop === true ? createDpopKey(clock) : undefined;
   const request: TokenRequest = {
     clientId,
     clientSecret: options.clientSecret,
-    authMethod: signer === undefined ? (options.authMethod ?? 'client_secret_basic') : 'private_key_jwt',
+    authMethod:
+      bearerGrant !== undefined
+        ? 'none'
+        : signer === undefined && federated === undefined
+          ? (options.authMethod ?? 'client_secret_basic')
+          : 'private_key_jwt',
+    ...(bearerGrant && { grant: { grantType: JWT_BEARER_GRANT_TYPE, params: {} }, grantAssertion: bearerGrant }),
     dpopProof: dpop === undefined ? undefined : (htm, htu) => dpop.proof(htm, htu),
     audience: options.audience,
     scope,
   };
   const store = options.store ?? createMemoryTokenStore();
-  const baseKey = tokenStoreKey({ issuer, clientId, audience: options.audience, scope });
+  const baseKey = tokenStoreKey({ issuer, clientId: clientId || 'federated', audience: options.audience, scope });
   let storeKey: Promise<string> | undefined;
   const key = (): Promise<string> =>
     (storeKey ??=
@@ -130,7 +148,9 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
     const { tokenEndpoint: url, issuer: audience } = await tokenEndpoint();
     const sign =
       signer === undefined
-        ? undefined
+        ? bearerGrant === undefined
+          ? federated
+          : undefined
         : () =>
             clientAssertion(signer, clientId, audience, clock(), {
               ...(options.alg && { alg: options.alg }),
@@ -184,9 +204,11 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
     const type = exchange.subjectTokenType ?? 'access_token';
     const exchangeScope = exchange.scope === undefined ? undefined : normalizeScope(exchange.scope) || undefined;
     const { tokenEndpoint: url, issuer: aud } = await tokenEndpoint();
+    if (bearerGrant !== undefined)
+      throw new ArgumentError("exchangeToken needs client authentication, not grant 'jwt-bearer'");
     const sign =
       signer === undefined
-        ? undefined
+        ? federated
         : () =>
             clientAssertion(signer, clientId, aud, clock(), {
               ...(options.alg && { alg: options.alg }),

@@ -31,7 +31,7 @@ export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
 export interface TokenRequest {
   clientId: string;
   clientSecret?: string | undefined;
-  authMethod: ClientAuthMethod | 'private_key_jwt';
+  authMethod: ClientAuthMethod | 'private_key_jwt' | 'none';
   /** Signs a client assertion whose `aud` is the issuer identifier (with `private_key_jwt`). */
   assertion?: (() => Promise<string>) | undefined;
   /** Signs a DPoP proof for `POST endpoint` (RFC 9449 §5); the answer must then be `token_type: DPoP`. */
@@ -40,6 +40,8 @@ export interface TokenRequest {
   scope?: string | undefined;
   /** Another grant than `client_credentials` (token exchange, RFC 8693) and its own parameters. */
   grant?: { grantType: string; params: Readonly<Record<string, string>> } | undefined;
+  /** The JWT bearer grant's `assertion` (RFC 7523 §2.1), read for each request; sent with `authMethod: 'none'`. */
+  grantAssertion?: (() => Promise<string>) | undefined;
 }
 
 /** Dependencies of one token request. */
@@ -88,8 +90,11 @@ export async function requestToken(
     accept: 'application/json',
     'content-type': 'application/x-www-form-urlencoded',
   };
-  if (request.assertion !== undefined) {
-    form.set('client_id', request.clientId);
+  if (request.grantAssertion !== undefined) form.set('assertion', await request.grantAssertion());
+  if (request.authMethod === 'none') {
+    // The grant's assertion authenticates (RFC 7523 §2.1): no client authentication, no client_id.
+  } else if (request.assertion !== undefined) {
+    if (request.clientId) form.set('client_id', request.clientId);
     form.set('client_assertion_type', CLIENT_ASSERTION_TYPE);
     form.set('client_assertion', await request.assertion());
   } else if (request.authMethod === 'client_secret_basic') {

@@ -7,6 +7,7 @@ import type { RetryOptions } from '../util/retry.js';
 import type { Clock, FetchLike, Sleep } from '../types.js';
 import type { PrivateKeyInput } from '../customer-token/signing-key.js';
 import type { AssertionSigner } from './client-assertion.js';
+import type { FederatedGrant, FederatedToken } from './federated-token.js';
 import type { ClientAuthMethod } from './request-token.js';
 import type { TokenStore } from './token-store.js';
 
@@ -21,9 +22,21 @@ import type { TokenStore } from './token-store.js';
 export interface TokenSourceOptions {
   /** Issuer URL of the Gatehouse server; its RFC 8414 metadata names the token endpoint. */
   issuer: string;
-  clientId: string;
-  /** The client secret; pass exactly one of `clientSecret`, `privateKey` and `signer`. */
+  /** The integration's client_id; optional with `federatedToken` (its `iss` and `sub` name the integration). */
+  clientId?: string;
+  /** The client secret; pass exactly one of `clientSecret`, `privateKey`, `signer` and `federatedToken`. */
   clientSecret?: string;
+  /**
+   * Authenticate with a token your platform issues (Kubernetes service account, GitHub Actions,
+   * SPIFFE) that a federated credential of the integration trusts: the token, a function returning
+   * it, or `{ file }` re-read for each token request.
+   */
+  federatedToken?: FederatedToken;
+  /**
+   * How `federatedToken` is sent: `client_credentials` (default; as `client_assertion`, RFC 7523
+   * §2.2) or `jwt-bearer` (as the grant's `assertion`, RFC 7523 §2.1).
+   */
+  grant?: FederatedGrant;
   /**
    * Authenticate with `private_key_jwt` (RFC 7523 §2.2): a PKCS#8 PEM, a private JWK, or a
    * `CryptoKey`/`KeyObject` whose public half is registered on the integration.

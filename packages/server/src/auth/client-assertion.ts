@@ -20,6 +20,7 @@ import { decodeStrict, type DecodedJws } from './jwt-structure.js';
 import { ASYMMETRIC_ALGS } from './client-key.js';
 import { useJtiOnce } from './replay.js';
 import { checkAssertionClaims } from './assertion-claims.js';
+import { platformIssuerSubject } from './federated-token.js';
 
 /** `client_assertion_type` of a JWT client assertion (RFC 7523 §2.2). */
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -33,9 +34,14 @@ const MAX_KID_LENGTH = 128;
 /** A client assertion as read from the request body, before any verification. */
 export interface AssertionCredentials {
   method: 'private_key_jwt';
-  /** The body's `client_id`, else the assertion's unverified `sub`: what the throttle counts against. */
+  /**
+   * The body's `client_id`, else the assertion's unverified `sub`: what the throttle counts against.
+   * Empty for a platform token without `client_id` (its credential names the client).
+   */
   clientId: string;
   assertion: string;
+  /** The unverified `iss` and `sub` when they differ: perhaps a federated credential's platform token (issue #26). */
+  platform?: { iss: string; sub: string };
 }
 
 /**
@@ -55,9 +61,10 @@ export function readClientAssertion(
   const assertion = params.client_assertion;
   if (!assertion) throw new InvalidRequest('client_assertion is missing');
   if (assertion.length > MAX_ASSERTION_LENGTH) throw new InvalidRequest('client_assertion is too long');
-  const clientId = params.client_id || unverifiedSubject(assertion);
-  if (!clientId) throw new InvalidClientAssertion('issuer_subject', 'sub must be the client_id');
-  return { method: 'private_key_jwt', clientId, assertion };
+  const platform = platformIssuerSubject(assertion);
+  const clientId = params.client_id || (platform ? '' : unverifiedSubject(assertion));
+  if (clientId === undefined) throw new InvalidClientAssertion('issuer_subject', 'sub must be the client_id');
+  return { method: 'private_key_jwt', clientId, assertion, ...(platform && { platform }) };
 }
 
 function unverifiedSubject(assertion: string): string | undefined {

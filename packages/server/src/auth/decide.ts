@@ -115,6 +115,8 @@ const RULES: Readonly<Record<Action, Rule>> = Object.freeze(
     'integration.rotate_secret': { capability: 'integrations:rotate-secret', bearers: INTEGRATION },
     'integration.revoke_tokens': read('integrations:write', 'integrations:write'),
     'integration.manage_keys': { capability: 'integrations:write', bearers: INTEGRATION },
+    // A federated credential hands over the power to authenticate as the integration, as a key does.
+    'integration.manage_federated_credentials': { capability: 'integrations:write', bearers: INTEGRATION },
     'api.list': read('apis:read', 'integrations:read'),
     'api.create': session('apis:write', FOR_CONSOLE),
     'api.read': read('apis:read', 'integrations:read'),
@@ -174,9 +176,14 @@ const MANAGES: ReadonlySet<Action> = new Set<Action>([
   'integration.revoke_tokens',
   'integration.rotate_secret',
   'integration.manage_keys',
+  'integration.manage_federated_credentials',
 ]);
 /** Actions on an integration's credentials: on its own, an integration needs no reach (G-70). */
-const OWN_CREDENTIALS: ReadonlySet<Action> = new Set<Action>(['integration.rotate_secret', 'integration.manage_keys']);
+const OWN_CREDENTIALS: ReadonlySet<Action> = new Set<Action>([
+  'integration.rotate_secret',
+  'integration.manage_keys',
+  'integration.manage_federated_credentials',
+]);
 
 /** The one answer for everything allowed: nothing is allocated on the allowed path. */
 const ALLOWED: Decision = Object.freeze({ allowed: true, reason: null, error: null });

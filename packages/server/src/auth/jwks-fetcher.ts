@@ -129,11 +129,12 @@ export class JwksFetcher {
           ? (body as { keys: unknown[] }).keys
           : [];
       for (const jwk of list.slice(0, MAX_REMOTE_KEYS)) {
-        // Keys we can't pin to one asymmetric algorithm are skipped, not fatal.
-        const key =
-          jwk && typeof jwk === 'object'
-            ? await toClientKey(jwk as Record<string, unknown>, now).catch(() => undefined)
-            : undefined;
+        // Keys we can't pin to one asymmetric algorithm are skipped, not fatal. A published RSA key
+        // without `alg` (Microsoft Entra, some SPIRE and cluster issuers) is RS256, what OpenID
+        // providers sign with unless they say otherwise (OpenID Connect Discovery 1.0 §3).
+        const member = jwk && typeof jwk === 'object' ? (jwk as Record<string, unknown>) : undefined;
+        const pinned = member?.kty === 'RSA' && member.alg === undefined ? { ...member, alg: 'RS256' } : member;
+        const key = pinned ? await toClientKey(pinned, now).catch(() => undefined) : undefined;
         if (key) keys.push(key);
       }
       entry = { keys, fetchedAt: now, triedAt: now };
@@ -144,57 +145,61 @@ export class JwksFetcher {
     return entry;
   }
 
-  /**
-   * One bounded GET of `uri`, its JSON body.
-   * @throws Error for a refused URI or address, a non-200 answer (redirects included), a body over
-   *   {@link JWKS_MAX_BYTES}, a timeout or invalid JSON.
-   */
   private fetch(uri: string): Promise<unknown> {
-    const { allowed, privateOk } = jwksUriPolicy(uri, this.allowedHosts);
-    if (!allowed) return Promise.reject(new Error('jwks_uri not allowed'));
-    const url = new URL(uri);
-    const literal = url.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(literal) && !privateOk && isPrivateAddress(literal)) return Promise.reject(new Error('private address'));
-    const lookup = checkedLookup(privateOk);
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const req = send(url, {
-        method: 'GET',
-        headers: { accept: 'application/jwk-set+json, application/json' },
-        lookup,
-        agent: false,
-      });
-      const timer = setTimeout(() => req.destroy(new Error('jwks_uri timed out')), JWKS_TIMEOUT_MS);
-      const fail = (err: Error) => {
-        clearTimeout(timer);
-        reject(err);
-      };
-      req.on('error', fail);
-      req.on('response', (res: IncomingMessage) => {
-        if (res.statusCode !== 200 || Number(res.headers['content-length'] ?? 0) > JWKS_MAX_BYTES) {
-          req.destroy(new Error(`jwks_uri answered ${res.statusCode}`));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > JWKS_MAX_BYTES) req.destroy(new Error('jwks_uri body too large'));
-          else chunks.push(chunk);
-        });
-        res.on('error', fail);
-        res.on('end', () => {
-          clearTimeout(timer);
-          try {
-            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-          } catch (err) {
-            reject(err as Error);
-          }
-        });
-      });
-      req.end();
-    });
+    return fetchBoundedJson(uri, this.allowedHosts);
   }
+}
+
+/**
+ * One bounded GET of `uri`, its JSON body.
+ * @throws Error for a refused URI or address, a non-200 answer (redirects included), a body over
+ *   {@link JWKS_MAX_BYTES}, a timeout or invalid JSON.
+ */
+export function fetchBoundedJson(uri: string, allowedHosts: readonly string[]): Promise<unknown> {
+  const { allowed, privateOk } = jwksUriPolicy(uri, allowedHosts);
+  if (!allowed) return Promise.reject(new Error('jwks_uri not allowed'));
+  const url = new URL(uri);
+  const literal = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(literal) && !privateOk && isPrivateAddress(literal)) return Promise.reject(new Error('private address'));
+  const lookup = checkedLookup(privateOk);
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, {
+      method: 'GET',
+      headers: { accept: 'application/jwk-set+json, application/json' },
+      lookup,
+      agent: false,
+    });
+    const timer = setTimeout(() => req.destroy(new Error('jwks_uri timed out')), JWKS_TIMEOUT_MS);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      reject(err);
+    };
+    req.on('error', fail);
+    req.on('response', (res: IncomingMessage) => {
+      if (res.statusCode !== 200 || Number(res.headers['content-length'] ?? 0) > JWKS_MAX_BYTES) {
+        req.destroy(new Error(`jwks_uri answered ${res.statusCode}`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > JWKS_MAX_BYTES) req.destroy(new Error('jwks_uri body too large'));
+        else chunks.push(chunk);
+      });
+      res.on('error', fail);
+      res.on('end', () => {
+        clearTimeout(timer);
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch (err) {
+          reject(err as Error);
+        }
+      });
+    });
+    req.end();
+  });
 }
 
 /** A `lookup` for http.request that refuses private addresses unless `privateOk`. */

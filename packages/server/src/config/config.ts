@@ -43,6 +43,12 @@ export interface Config {
    * authlib and other clients sign by default (`exp = iat + 3600`). Its `jti` is kept until `exp`.
    */
   readonly assertionMaxLifetime: number;
+  /**
+   * Longest lifetime (`exp − iat`) of a platform token presented for a federated credential, seconds
+   * (`GATEHOUSE_FEDERATED_MAX_LIFETIME`, default 86400, 60 to 604800). Kubernetes' projected tokens
+   * live 1 h by default, GitHub Actions' a few minutes.
+   */
+  readonly federatedMaxLifetime: number;
   /** How often the change feed is polled, milliseconds (default 250; changes are honoured within 1 s). */
   readonly changePollMs: number;
   /** `Cache-Control: max-age` of the JWKS, seconds (default 300). A rotated key signs only after it. */
@@ -113,6 +119,7 @@ export type ConfigInput = Partial<{
   logLevel: string;
   clockSkew: number;
   assertionMaxLifetime: number;
+  federatedMaxLifetime: number;
   changePollMs: number;
   jwksMaxAge: number;
   requestTimeoutMs: number;
@@ -199,6 +206,13 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
       3600,
       60,
       86400,
+    ),
+    federatedMaxLifetime: int(
+      'federatedMaxLifetime',
+      input.federatedMaxLifetime ?? env.GATEHOUSE_FEDERATED_MAX_LIFETIME,
+      86400,
+      60,
+      7 * 86400,
     ),
     changePollMs: int('changePollMs', input.changePollMs ?? env.GATEHOUSE_CHANGE_POLL_MS, 250, 10, 1000),
     jwksMaxAge: int('jwksMaxAge', input.jwksMaxAge ?? env.GATEHOUSE_JWKS_MAX_AGE, 300, 0, 86400),

@@ -144,7 +144,9 @@ export async function invitationPreviewRoutes(app: FastifyInstance, rt: Runtime)
     {
       schema: {
         tags: ['console'],
-        summary: 'What an invitation is for (email, environment, role, expiry), before accepting it',
+        summary: 'What an invitation is for, before accepting it',
+        description:
+          'Answers the email, environment, role and expiry of the invitation whose link token is in the body, without a session (the token is the credential). Throttled in the same windows as accepting: a failed preview counts as an attempt.',
         body: Preview,
         response: { 200: PreviewView, 400: ApiErrorBody, 429: ApiErrorBody },
       },

@@ -49,7 +49,9 @@ export class InvalidClient extends OAuthError {
  * `issuer_subject` (`iss`/`sub` not the client_id), `audience`, `lifetime` (`exp`, `iat`, `nbf`),
  * `jti` (missing), `unknown_kid` (no key of the client has the assertion's `kid` and `alg`; an
  * unknown client has no keys), `signature` (the key its `kid` names doesn't verify it),
- * `replayed_jti`.
+ * `replayed_jti`. A federated credential's platform token (auth/federated-token.ts) may also fail
+ * `claims` (a configured claim condition not met) and `issuer_keys` (the issuer's keys could not be
+ * fetched); its `issuer_subject` means no credential trusts its `iss` and `sub`.
  */
 export type AssertionFailure =
   | 'malformed'
@@ -60,7 +62,9 @@ export type AssertionFailure =
   | 'jti'
   | 'unknown_kid'
   | 'signature'
-  | 'replayed_jti';
+  | 'replayed_jti'
+  | 'claims'
+  | 'issuer_keys';
 
 /**
  * 401 `invalid_client` for a client assertion, naming the failed check (`reason`, also logged and
@@ -97,6 +101,19 @@ export class UnauthorizedClient extends OAuthError {
 export class InvalidGrant extends OAuthError {
   constructor(description: string) {
     super('invalid_grant', 400, description);
+  }
+}
+
+/**
+ * 400 `invalid_grant` for a JWT bearer grant's assertion (RFC 7523 §3.1), naming the failed check
+ * (`reason`, also logged and audited) and never a claim's value (docs/security.md L-104…L-106).
+ */
+export class InvalidGrantAssertion extends InvalidGrant {
+  constructor(
+    readonly reason: AssertionFailure,
+    description: string,
+  ) {
+    super(`assertion refused (${reason}): ${description}`);
   }
 }
 

@@ -12,6 +12,7 @@ import { environmentRoutes } from './environments.js';
 import { integrationRoutes } from './integrations.js';
 import { integrationSecretRoutes } from './integration-secrets.js';
 import { integrationKeyRoutes } from './integration-keys.js';
+import { federatedCredentialRoutes } from './federated-credentials.js';
 import { apiRoutes } from './apis.js';
 import { auditRoutes } from './audit.js';
 import { operatorRoutes } from './operators.js';
@@ -31,6 +32,7 @@ export async function managementRoutes(app: FastifyInstance, rt: Runtime): Promi
   integrationRoutes(app, rt);
   integrationSecretRoutes(app, rt);
   integrationKeyRoutes(app, rt);
+  federatedCredentialRoutes(app, rt);
   apiRoutes(app, rt);
   auditRoutes(app, rt);
   operatorRoutes(app, rt);

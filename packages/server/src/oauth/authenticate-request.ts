@@ -9,10 +9,12 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import {
   InvalidClient,
   InvalidClientAssertion,
+  InvalidGrantAssertion,
   TooManyRequests,
   type AssertionFailure,
 } from '../errors/oauth-error.js';
 import { authenticateClientAssertion, type AssertionCredentials } from '../auth/client-assertion.js';
+import { FederatedTokenRefused, verifyPlatformToken } from '../auth/federated-token.js';
 import type { Runtime } from '../runtime.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
@@ -20,6 +22,7 @@ import { recordAudit } from '../services/audit.js';
 import { TOKEN_THROTTLE, type ScopedWindow, type WindowScope } from '../throttle/throttle.js';
 import { findClient, verifyClient } from './authenticate.js';
 import type { ClientCredentials } from './client-auth.js';
+import { federatedOrNot, type FederatedCredentials } from './federated-credentials.js';
 
 /**
  * The authenticated client of an OAuth request whose `credentials` were read by `readClientCredentials`.
@@ -28,12 +31,15 @@ import type { ClientCredentials } from './client-auth.js';
 export async function authenticateRequest(
   rt: Runtime,
   request: FastifyRequest,
-  credentials: ClientCredentials,
+  presented: ClientCredentials,
 ): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
+  // A platform token's (iss, sub) names its integration: found (a cached read) before the windows are counted.
+  const credentials = await federatedOrNot(rt, presented);
   const windows = rt.throttle.windows(TOKEN_THROTTLE, credentials.clientId, request.ip);
   const learning = rt.throttle.learn(windows);
   if (learning) await learning;
-  if (credentials.method === 'private_key_jwt') return authenticateAssertion(rt, request, credentials, windows);
+  if (credentials.method === 'private_key_jwt' || credentials.method === 'federated')
+    return authenticateAssertion(rt, request, credentials, windows);
   const found = await findClient(rt, credentials.clientId);
   assertOpen(rt, windows);
   const verified = verifyClient(rt, found, credentials);
@@ -51,7 +57,7 @@ export async function authenticateRequest(
 async function authenticateAssertion(
   rt: Runtime,
   request: FastifyRequest,
-  credentials: AssertionCredentials,
+  credentials: AssertionCredentials | FederatedCredentials,
   windows: ScopedWindow[],
 ): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
   const slot = rt.assertions.enter(windows[0]!.key);
@@ -60,17 +66,38 @@ async function authenticateAssertion(
   try {
     assertOpen(rt, windows);
     try {
-      return await authenticateClientAssertion(rt, credentials);
+      if (credentials.method === 'private_key_jwt') return await authenticateClientAssertion(rt, credentials);
+      return await verifyFederated(rt, credentials);
     } catch (err) {
-      if (!(err instanceof InvalidClient)) throw err;
-      const refusal = err instanceof InvalidClientAssertion ? err : undefined;
-      // The check that failed, in the answer, the log line and the audit entry (I-85).
+      if (!(err instanceof InvalidClient || err instanceof InvalidGrantAssertion)) throw err;
+      const refusal = err instanceof InvalidClientAssertion || err instanceof InvalidGrantAssertion ? err : undefined;
+      // The check that failed, in the answer, the log line and the audit entry (I-85, L-105).
       if (refusal)
-        request.log.info({ client_id: credentials.clientId, reason: refusal.reason }, 'client assertion refused');
+        request.log.info(
+          { client_id: credentials.clientId, reason: refusal.reason },
+          credentials.method === 'federated' ? 'platform token refused' : 'client assertion refused',
+        );
       throw await failed(rt, request, credentials, windows, refusal);
     }
   } finally {
     release();
+  }
+}
+
+/**
+ * Verifies a platform token; a refusal is 401 `invalid_client` as client authentication (RFC 7523
+ * §3.2), 400 `invalid_grant` as the JWT bearer grant (§3.1), naming the failed check either way.
+ */
+async function verifyFederated(
+  rt: Runtime,
+  credentials: FederatedCredentials,
+): Promise<{ client: ClientRecord; env: EnvironmentRecord }> {
+  try {
+    return await verifyPlatformToken(rt, credentials.assertion, credentials.credential, credentials.namedClientId);
+  } catch (err) {
+    if (!(err instanceof FederatedTokenRefused)) throw err;
+    if (credentials.grant) throw new InvalidGrantAssertion(err.reason, err.description);
+    throw new InvalidClientAssertion(err.reason, err.description);
   }
 }
 
@@ -91,15 +118,17 @@ function assertOpen(rt: Runtime, windows: readonly ScopedWindow[]): void {
 async function failed(
   rt: Runtime,
   request: FastifyRequest,
-  credentials: ClientCredentials,
+  credentials: ClientCredentials | FederatedCredentials,
   windows: readonly ScopedWindow[],
-  refusal?: InvalidClientAssertion,
+  refusal?: InvalidClientAssertion | InvalidGrantAssertion,
 ): Promise<Error> {
   const failure = await rt.throttle.fail(windows);
   rt.metrics.authFailures.inc({ reason: failure.refused ? 'throttled' : 'invalid_client' });
   const now = rt.ctx.clock.now();
   const reason = refusal?.reason;
-  rt.audits.push(() => auditFailure(rt, request.log, request.ip, credentials.clientId, failure.filled, now, reason));
+  // A platform token no credential trusts names no integration to audit against.
+  const audited = credentials.method === 'federated' && !credentials.credential ? '' : credentials.clientId;
+  rt.audits.push(() => auditFailure(rt, request.log, request.ip, audited, failure.filled, now, reason));
   return failure.refused ?? refusal ?? new InvalidClient(credentials.method === 'client_secret_basic');
 }
 
@@ -129,7 +158,7 @@ export async function auditFailure(
       now,
     ).catch(() => undefined);
   }
-  const client = await rt.directory.client(clientId).catch(() => undefined);
+  const client = clientId ? await rt.directory.client(clientId).catch(() => undefined) : undefined;
   if (!client) return;
   await recordAudit(
     rt.ctx,

@@ -17,8 +17,19 @@ export interface SecretCredentials {
   method: 'client_secret_basic' | 'client_secret_post';
 }
 
-/** Credentials presented by a client: a secret or a JWT client assertion, told apart by `method`. */
-export type ClientCredentials = SecretCredentials | AssertionCredentials;
+/**
+ * The `assertion` of the JWT bearer grant (RFC 7523 §2.1), which authenticates without client
+ * authentication (oauth/grants/jwt-bearer.ts); `clientId` is the `client_id` sent with it, if any
+ * (it must be the integration the token identifies), else empty.
+ */
+export interface BearerAssertionCredentials {
+  method: 'jwt_bearer';
+  clientId: string;
+  assertion: string;
+}
+
+/** Credentials presented by a client: a secret, a JWT client assertion or a bearer assertion, told apart by `method`. */
+export type ClientCredentials = SecretCredentials | AssertionCredentials | BearerAssertionCredentials;
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 

@@ -14,6 +14,7 @@ import { oauthRequestBody, documentedOnly } from './request-body.js';
 import { described } from '../openapi/responses.js';
 import { clientCredentials } from './grants/client-credentials.js';
 import { tokenExchange } from './grants/token-exchange.js';
+import { jwtBearer } from './grants/jwt-bearer.js';
 import type { Grant } from './grants/grant.js';
 import { tokenRequestDpop } from '../auth/dpop.js';
 
@@ -23,6 +24,7 @@ export function tokenRoute(app: FastifyInstance, rt: Runtime): void {
   const grants: ReadonlyMap<string, Grant> = new Map([
     [clientCredentials.grantType, clientCredentials],
     [exchange.grantType, exchange],
+    [jwtBearer.grantType, jwtBearer],
   ]);
   app.route({
     method: 'POST',
@@ -32,7 +34,7 @@ export function tokenRoute(app: FastifyInstance, rt: Runtime): void {
     schema: {
       summary: 'Get an access token',
       description:
-        'The token endpoint (RFC 6749 §3.2). `grant_type=client_credentials` (§4.4) issues a token for the integration itself, for the Environment API or for the API named by `audience`/`resource` (RFC 8707), with the requested `scope` or every scope it holds there. `grant_type=urn:ietf:params:oauth:grant-type:token-exchange` (RFC 8693) issues a token acting for the subject of `subject_token`. The client authenticates with exactly one method: Basic, `client_id`+`client_secret` in the body, or a `client_assertion` (private_key_jwt). With a `DPoP` proof header the token is bound to its key (RFC 9449).',
+        'The token endpoint (RFC 6749 §3.2). `grant_type=client_credentials` (§4.4) issues a token for the integration itself, for the Environment API or for the API named by `audience`/`resource` (RFC 8707), with the requested `scope` or every scope it holds there. `grant_type=urn:ietf:params:oauth:grant-type:token-exchange` (RFC 8693) issues a token acting for the subject of `subject_token`. `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer` (RFC 7523 §2.1) issues a token for the integration whose federated credential matches the platform token in `assertion`, with no client authentication. The client authenticates with exactly one method: Basic, `client_id`+`client_secret` in the body, or a `client_assertion` (private_key_jwt, or a platform token matching a federated credential: RFC 7523 §2.2). With a `DPoP` proof header the token is bound to its key (RFC 9449).',
       ...oauthRequestBody(TokenRequest),
       response: {
         200: described(TokenResponse, 'The access token (RFC 6749 §5.1); `Cache-Control: no-store`.'),
@@ -44,10 +46,10 @@ export function tokenRoute(app: FastifyInstance, rt: Runtime): void {
     },
     handler: async (request, reply) => {
       const params = oauthParams(request);
-      const credentials = readClientCredentials(request.headers.authorization, params);
       const grantType = params.grant_type;
+      const grant = grantType === undefined ? undefined : grants.get(grantType);
+      const credentials = (grant?.readCredentials ?? readClientCredentials)(request.headers.authorization, params);
       if (!grantType) throw new InvalidRequest('grant_type is missing');
-      const grant = grants.get(grantType);
       if (!grant) throw new UnsupportedGrantType(grantType);
       const { client, env } = await authenticateRequest(rt, request, credentials);
       const jkt = await tokenRequestDpop(rt, request, client);

@@ -26,6 +26,7 @@ import { lockIntegration } from './integration-lookup.js';
 import { command } from './command.js';
 import { generateClientId, generateId, generateSecret, hashSecret } from './secrets.js';
 import { checkJwksUri, clientKeysFrom } from './client-keys.js';
+import { checkFederatedCredential, insertFederatedCredentials, onConflictNameHolder } from './federated-credentials.js';
 import { NO_SECRET } from '../store/repositories/integrations.js';
 import { usageOf, usageOfOne, type UsageFields } from './integration-usage.js';
 import { auditIntegrationChange } from './integration-update-audit.js';
@@ -65,7 +66,7 @@ type SecretCreate = IntegrationCreate & { token_endpoint_auth_method?: 'client_s
 /**
  * Creates an integration in environment `slug`. The answer carries `client_secret`, shown this once;
  * only its HMAC is stored. With `token_endpoint_auth_method: private_key_jwt` it gets no secret and
- * needs `jwks` or `jwks_uri` (RFC 7523 §2.2). `by` is the caller (absent: the CLI), who may grant
+ * needs `jwks`, `jwks_uri` (RFC 7523 §2.2) or `federated_credentials` (issue #26). `by` is the caller (absent: the CLI), who may grant
  * only within its own effective scopes (auth/policy.ts).
  * @throws NotFound for an unknown environment; InvalidInput (400) as {@link resolveGrants}, or for keys
  *   or a `jwks_uri` that can't be used (`invalid_client_metadata`); InsufficientScope (403) for a
@@ -94,21 +95,24 @@ export async function createIntegration(
 ): Promise<IntegrationCreated> {
   const now = nowSeconds(ctx.clock);
   const keyOnly = input.token_endpoint_auth_method === 'private_key_jwt';
-  if (keyOnly !== (input.jwks !== undefined || input.jwks_uri !== undefined)) {
+  const hasKeys = input.jwks !== undefined || input.jwks_uri !== undefined;
+  if (hasKeys ? !keyOnly : keyOnly && !input.federated_credentials) {
     throw new InvalidInput(
       keyOnly
-        ? 'private_key_jwt needs jwks or jwks_uri'
+        ? 'private_key_jwt needs jwks, jwks_uri or federated_credentials'
         : 'jwks and jwks_uri go with token_endpoint_auth_method private_key_jwt',
       'invalid_client_metadata',
     );
   }
+  const federated = input.federated_credentials ?? [];
+  for (const f of federated) checkFederatedCredential(ctx, f);
   const keys = input.jwks ? await clientKeysFrom(input.jwks, now) : [];
   const jwksUri = input.jwks_uri === undefined ? null : checkJwksUri(ctx, input.jwks_uri);
   const id = `int_${generateId(12)}`;
   const clientId = generateClientId();
   const secret = keyOnly ? undefined : generateSecret();
   // The grants are decided on the environment's APIs as they are in the transaction (locked for share).
-  const { env, client } = await command(ctx, async (uow) => {
+  const creating = command(ctx, async (uow) => {
     const env = await lockEnvironmentForGrants(ctx, uow, slug);
     const grants = resolveGrants(env, input);
     authorize(by, 'integration.create', { env, grants });
@@ -135,6 +139,7 @@ export async function createIntegration(
       grants,
       keys,
     );
+    const trusted = await insertFederatedCredentials(uow, id, federated, now);
     if (secret !== undefined) await uow.integrationUsage.markSecretCreated(id, now);
     await uow.change('integration', id, now);
     await uow.audit(
@@ -150,12 +155,15 @@ export async function createIntegration(
             kids: keys.map((k) => k.kid),
             jwks_uri: jwksUri,
           }),
+          ...(trusted.length > 0 && { federated_credentials: trusted.map((f) => f.id) }),
         },
       },
       ctx.clock.now(),
     );
     return { env, client: (await uow.integrations.load('id', id))! };
   });
+  // Two creations trusting one (issuer, subject) at once: the store's unique index decides (L-108).
+  const { env, client } = await onConflictNameHolder(ctx, federated, () => creating);
   return {
     ...integrationDto(env, client, await usageOfOne(ctx, client), by),
     ...(secret !== undefined && { client_secret: secret }),
@@ -395,3 +403,8 @@ export { deleteIntegration, revokeIntegrationTokens, rotateSecret } from './inte
 export { lockIntegration, requireIntegration } from './integration-lookup.js';
 export { usageOf, usageOfOne } from './integration-usage.js';
 export { addClientKey, listClientKeys, removeClientKey } from './client-keys.js';
+export {
+  addFederatedCredential,
+  listFederatedCredentials,
+  removeFederatedCredential,
+} from './federated-credentials.js';

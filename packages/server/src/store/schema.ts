@@ -76,6 +76,21 @@ export interface IntegrationTable {
 }
 
 /** A public key an integration signs client assertions with (RFC 7523 §2.2). */
+/** A platform issuer and subject an integration trusts (migration 014, issue #26). Times in seconds. */
+export interface FederatedCredentialTable {
+  id: string;
+  integration_id: string;
+  issuer: string;
+  subject: string;
+  /** null: the server's issuer identifier at verification time. */
+  audience: string | null;
+  /** null: the issuer's discovery document names it. */
+  jwks_uri: string | null;
+  /** JSON object of exact-match claim conditions (`{}` for none). */
+  claims: string;
+  created_at: number;
+}
+
 export interface ClientKeyTable {
   integration_id: string;
   kid: string;
@@ -335,6 +350,7 @@ export interface Database {
   throttle_counters: ThrottleCounterTable;
   store_meta: StoreMetaTable;
   client_keys: ClientKeyTable;
+  federated_credentials: FederatedCredentialTable;
   used_jtis: UsedJtiTable;
   totp_factors: TotpFactorTable;
   recovery_codes: RecoveryCodeTable;

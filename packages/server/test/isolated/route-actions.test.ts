@@ -94,6 +94,17 @@ const EXPECTED: [string, string, string | null][] = [
   ['GET', '/api/v1/environments/:env/integrations/:client_id/keys', 'integration.read'],
   ['POST', '/api/v1/environments/:env/integrations/:client_id/keys', 'integration.manage_keys'],
   ['DELETE', '/api/v1/environments/:env/integrations/:client_id/keys/:kid', 'integration.manage_keys'],
+  ['GET', '/api/v1/environments/:env/integrations/:client_id/federated-credentials', 'integration.read'],
+  [
+    'POST',
+    '/api/v1/environments/:env/integrations/:client_id/federated-credentials',
+    'integration.manage_federated_credentials',
+  ],
+  [
+    'DELETE',
+    '/api/v1/environments/:env/integrations/:client_id/federated-credentials/:id',
+    'integration.manage_federated_credentials',
+  ],
   ['GET', '/api/v1/environments/:env/apis', 'api.list'],
   ['POST', '/api/v1/environments/:env/apis', 'api.create'],
   ['GET', '/api/v1/environments/:env/apis/:api', 'api.read'],

@@ -105,6 +105,7 @@ const ADMIN: Action[] = [
   'integration.delete',
   'integration.revoke_tokens',
   'integration.manage_keys',
+  'integration.manage_federated_credentials',
   'api.create',
   'api.update',
   'api.delete',
@@ -170,7 +171,9 @@ const EXPECTED: Record<string, (action: Action) => Outcome> = {
     SESSION_ONLY.includes(a)
       ? '403 forbidden'
       : // Another integration's credentials need integrations:secrets (G-70).
-        a === 'integration.rotate_secret' || a === 'integration.manage_keys'
+        a === 'integration.rotate_secret' ||
+          a === 'integration.manage_keys' ||
+          a === 'integration.manage_federated_credentials'
         ? '403 insufficient_scope'
         : 'allowed',
   'integration (front end)': (a) =>
@@ -291,6 +294,13 @@ describe('G-68…G-70, J-91 decisions on the target', () => {
       'G-70 W adds a key to another without integrations:secrets',
       W,
       'integration.manage_keys',
+      on(content),
+      '403 insufficient_scope',
+    ],
+    [
+      'L-109 W adds a federated credential to another without integrations:secrets',
+      W,
+      'integration.manage_federated_credentials',
       on(content),
       '403 insufficient_scope',
     ],

@@ -1,6 +1,8 @@
 /**
  * `gatehouse integration create`: a new integration; its secret is printed once. With
- * `--auth-method private_key_jwt` it gets no secret, only the keys of `--jwks-file` or `--jwks-uri`.
+ * `--auth-method private_key_jwt` it gets no secret, only the keys of `--jwks-file` or `--jwks-uri`;
+ * with `--auth-method federated` no secret and no key, only the federated credential of `--issuer`
+ * and `--subject` (issue #26).
  */
 import type { Command } from 'commander';
 import { CLI_ACTOR, integrations } from '@gatehouse/server';
@@ -8,6 +10,7 @@ import { IntegrationCreate } from '@gatehouse/contracts';
 import { output, withContext } from '../../io.js';
 import { checked } from '../../validate.js';
 import { readJwksFile } from './keys.js';
+import { claim } from './federated.js';
 
 /** The option each field of the body comes from, to name it when the API's schema refuses it. */
 const FLAGS = {
@@ -16,6 +19,7 @@ const FLAGS = {
   scopes: '--scopes',
   jwks: '--jwks-file',
   jwks_uri: '--jwks-uri',
+  federated_credentials: '--issuer/--subject/--audience/--claim',
 };
 
 interface CreateOptions {
@@ -28,6 +32,10 @@ interface CreateOptions {
   jwksFile?: string;
   jwksUri?: string;
   dpopRequired?: boolean;
+  issuer?: string;
+  subject?: string;
+  audience?: string;
+  claim?: Record<string, string>;
 }
 
 export function registerCreate(integration: Command): void {
@@ -41,16 +49,23 @@ export function registerCreate(integration: Command): void {
     .option('--scopes <scopes>', 'space-separated Environment API scopes')
     .option(
       '--auth-method <method>',
-      'client_secret_basic (default) | private_key_jwt (no secret: give --jwks-file or --jwks-uri)',
+      'client_secret_basic (default) | private_key_jwt (no secret: give --jwks-file or --jwks-uri) | federated (no secret, no key: give --issuer and --subject)',
     )
     .option('--jwks-file <file>', 'its public keys: a JWK Set, one JWK or a PEM public key (private_key_jwt)')
     .option('--jwks-uri <url>', 'https URL of its JWK Set (private_key_jwt)')
     .option('--dpop-required', 'its tokens must be DPoP-bound (RFC 9449)')
+    .option('--issuer <url>', 'federated: the issuer of the platform tokens it trusts')
+    .option('--subject <sub>', 'federated: their exact sub')
+    .option('--audience <aud>', "federated: their aud (default: this server's issuer identifier)")
+    .option('--claim <path=value>', 'federated: an exact-match claim condition, repeatable', claim)
     .action(async (opts: CreateOptions, cmd: Command) => {
       if (!opts.preset === !opts.scopes) throw new Error('give exactly one of --preset or --scopes');
+      const federated = opts.authMethod === 'federated';
       const keyOnly = opts.authMethod === 'private_key_jwt';
-      if (opts.authMethod !== undefined && !keyOnly && opts.authMethod !== 'client_secret_basic')
-        throw new Error('--auth-method must be client_secret_basic or private_key_jwt');
+      if (opts.authMethod !== undefined && !keyOnly && !federated && opts.authMethod !== 'client_secret_basic')
+        throw new Error('--auth-method must be client_secret_basic, private_key_jwt or federated');
+      if (federated !== (opts.issuer !== undefined && opts.subject !== undefined))
+        throw new Error('--auth-method federated goes with --issuer and --subject');
       if (keyOnly && !opts.jwksFile === !opts.jwksUri)
         throw new Error('private_key_jwt needs exactly one of --jwks-file or --jwks-uri');
       if (!keyOnly && (opts.jwksFile || opts.jwksUri))
@@ -64,7 +79,17 @@ export function registerCreate(integration: Command): void {
           ...(opts.description !== undefined && { description: opts.description }),
           ...(opts.preset && { preset: opts.preset as 'read-only' | 'all-permissions' }),
           ...(opts.scopes !== undefined && { scopes: opts.scopes.split(/\s+/).filter(Boolean) }),
-          ...(keyOnly && { token_endpoint_auth_method: 'private_key_jwt' as const }),
+          ...((keyOnly || federated) && { token_endpoint_auth_method: 'private_key_jwt' as const }),
+          ...(federated && {
+            federated_credentials: [
+              {
+                issuer: opts.issuer!,
+                subject: opts.subject!,
+                ...(opts.audience !== undefined && { audience: opts.audience }),
+                ...(opts.claim && { claims: opts.claim }),
+              },
+            ],
+          }),
           ...(opts.jwksFile && { jwks: await readJwksFile(opts.jwksFile) }),
           ...(opts.jwksUri && { jwks_uri: opts.jwksUri }),
           ...(opts.dpopRequired && { dpop_bound_access_tokens: true }),
@@ -78,7 +103,9 @@ export function registerCreate(integration: Command): void {
           [
             `Created integration ${opts.name} in ${opts.env}.`,
             `  client_id:   ${c.client_id}`,
-            '  auth method: private_key_jwt (no secret)',
+            federated
+              ? '  auth method: federated credential (no secret, no key)'
+              : '  auth method: private_key_jwt (no secret)',
             `  scopes:      ${c.scopes.join(' ')}`,
           ].join('\n'),
         );

@@ -6,6 +6,7 @@ import { registerLifecycle } from './lifecycle.js';
 import { registerUpdate } from './update.js';
 import { registerKeys } from './keys.js';
 import { registerGrants } from './grants.js';
+import { registerFederated } from './federated.js';
 
 export function integrationCommand(root: Command): void {
   const integration = root.command('integration').description('manage integrations (OAuth clients)');
@@ -15,4 +16,5 @@ export function integrationCommand(root: Command): void {
   registerLifecycle(integration);
   registerKeys(integration);
   registerGrants(integration);
+  registerFederated(integration);
 }

@@ -15,6 +15,7 @@ import * as m010 from './010-members.js';
 import * as m011 from './011-sign-in-factors.js';
 import * as m012 from './012-sign-in-pipeline.js';
 import * as m013 from './013-token-exchange.js';
+import * as m014 from './014-federated-credentials.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '011-sign-in-factors': m011,
   '012-sign-in-pipeline': m012,
   '013-token-exchange': m013,
+  '014-federated-credentials': m014,
 };
 
 /**

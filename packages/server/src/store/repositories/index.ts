@@ -34,6 +34,7 @@
  * | {@link ApiRepository} | renaming, re-scoping and deleting apis (api_scopes, the grants on them, their holders' tokens) |
  * | {@link EnvironmentRemovalRepository} | deleting an environment with everything in it |
  * | {@link IntegrationRepository} | integrations, grants, client_keys (and dropping token_reuse rows) |
+ * | {@link FederatedCredentialRepository} | federated_credentials |
  * | {@link IntegrationUsageRepository} | integrations' last use and secret age, live issued_tokens counts |
  * | {@link TokenRepository} | issued_tokens, token_reuse |
  * | {@link SigningKeyRepository} | signing_keys |
@@ -61,6 +62,7 @@ import { CredentialRepository } from './credentials.js';
 import { CustomerRepository } from './customers.js';
 import { EnvironmentRemovalRepository } from './environment-removal.js';
 import { EnvironmentRepository } from './environments.js';
+import { FederatedCredentialRepository } from './federated-credentials.js';
 import { IntegrationRepository } from './integrations.js';
 import { OperatorRepository } from './operators.js';
 import { InvitationRepository } from './invitations.js';
@@ -87,6 +89,7 @@ export {
   CustomerRepository,
   EnvironmentRemovalRepository,
   EnvironmentRepository,
+  FederatedCredentialRepository,
   IntegrationRepository,
   OperatorRepository,
   InvitationRepository,
@@ -136,6 +139,9 @@ export class Repositories {
   }
   get integrations(): IntegrationRepository {
     return this.one('integrations', () => new IntegrationRepository(this.db, this.dialect));
+  }
+  get federatedCredentials(): FederatedCredentialRepository {
+    return this.one('federatedCredentials', () => new FederatedCredentialRepository(this.db));
   }
   get integrationUsage(): IntegrationUsageRepository {
     return this.one('integrationUsage', () => new IntegrationUsageRepository(this.db));

@@ -123,6 +123,7 @@ describe.each(HTTP_STORE_KINDS)('the OpenAPI document (%s)', (kind) => {
         'GET /api/v1/session/sso',
         'GET /api/v1/session/sso/callback',
         'GET /oauth/authorize',
+        'POST /api/v1/invitations/preview',
         'POST /api/v1/session',
         'POST /api/v1/session/totp',
       ].sort(),

@@ -132,7 +132,9 @@ describe.each(HTTP_STORE_KINDS)('integration visibility and the filtered audit l
     expect(mine[0]!.changes).not.toHaveProperty('enabled');
     // A creation shows what it recorded (the name), with nothing before.
     expect(mine[3]!.changes).toEqual({ name: { before: null, after: 'Billing sync' } });
-    // A rotation records no secret anywhere in the log.
+    // A rotation records no secret anywhere in the log. (A second later: entries of one instant
+    // have no order between them.)
+    t.clock.advance(1);
     const rotated = await api('POST', `/integrations/${c.client_id}/rotate-secret`, { grace_seconds: 60 });
     await settle(t);
     const afterRotation = await events(`target=${c.client_id}`);

@@ -147,7 +147,7 @@ export async function invitationPreviewRoutes(app: FastifyInstance, rt: Runtime)
         summary: 'What an invitation is for, before accepting it',
         description:
           'Answers the email, environment, role and expiry of the invitation whose link token is in the body, without a session (the token is the credential). Throttled in the same windows as accepting: a failed preview counts as an attempt.',
-        body: Preview,
+        body: withExample(Preview, { token: 'inv_3q2mX8…' }),
         response: { 200: PreviewView, 400: ApiErrorBody, 429: ApiErrorBody },
       },
     },

@@ -15,6 +15,7 @@ import {
   removeFederatedCredential,
 } from '../services/federated-credentials.js';
 import { actorFor, principalOf } from './authenticate.js';
+import { withExample } from '../openapi/example.js';
 import { COMMON, ERRORS_WITH_CONFLICT, IntegrationParams } from './schemas.js';
 
 const CredentialParams = Type.Object({
@@ -53,7 +54,12 @@ export function federatedCredentialRoutes(app: FastifyInstance, rt: Runtime): vo
         description:
           "Adds a federated credential (at most 20 per integration): a platform token (Kubernetes service-account token, GitHub Actions OIDC token, SPIFFE JWT-SVID) with this `iss` and `sub` then authenticates the integration at `/oauth/token` (RFC 7523 §2.1 `jwt-bearer` grant or §2.2 `client_assertion`). The issuer's keys come from its discovery document or `jwks_uri`. (`issuer`, `subject`) belongs to one integration on the server: 409 names the one holding it. Your own integration: always; another's: `integrations:write` and `integrations:secrets`.",
         params: IntegrationParams,
-        body: FederatedCredentialAdd,
+        body: withExample(FederatedCredentialAdd, {
+          issuer: 'https://token.actions.githubusercontent.com',
+          subject: 'repo:acme/billing:ref:refs/heads/main',
+          audience: 'https://gatehouse.example.com',
+          claims: { repository_owner: 'acme' },
+        }),
         response: { 201: FederatedCredential, ...ERRORS_WITH_CONFLICT },
       },
     },

@@ -47,7 +47,7 @@ describe('federated credentials card', () => {
       await platform('GitHub Actions');
       await expect(page.getByLabel('Issuer').inputValue()).resolves.toBe('https://token.actions.githubusercontent.com');
       await page.getByText('Form: repo:ORG/REPO:ref:refs/heads/BRANCH').waitFor();
-      await page.getByLabel('Subject').fill('repo:acme/deploy:ref:refs/heads/main');
+      await page.getByLabel('Subject', { exact: true }).fill('repo:acme/deploy:ref:refs/heads/main');
       await page.getByLabel('Claim conditions (optional)').fill('repository_owner=acme');
       await page.getByRole('button', { name: 'Add federated credential' }).click();
       await toast('Federated credential added');
@@ -66,7 +66,7 @@ describe('federated credentials card', () => {
 
       await open(ids.second);
       await platform('GitHub Actions');
-      await page.getByLabel('Subject').fill('repo:acme/deploy:ref:refs/heads/main');
+      await page.getByLabel('Subject', { exact: true }).fill('repo:acme/deploy:ref:refs/heads/main');
       await page.getByRole('button', { name: 'Add federated credential' }).click();
       await page.getByText(`already trusted by integration ${ids.first}`).first().waitFor();
       expect(await listFederatedCredentials(t.server.runtime.ctx, ids.second)).toEqual([]);

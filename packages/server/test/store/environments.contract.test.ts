@@ -65,7 +65,7 @@ describe.each(STORE_KINDS)('store contract: environments, APIs, credentials (%s)
   });
   afterAll(() => open.close());
 
-  it('environments: insert() with its built-in API; load() by id, slug and key (APIs by creation, scopes by position, the built-in audience replaced by the configured one); undefined when absent; a taken slug is a unique violation', async () => {
+  it('environments: insert() with its built-in API; load() by id, slug and key (APIs by creation, scopes by position, the built-in audience replaced by the configured one); undefined when absent; a taken slug or environment key is a unique violation', async () => {
     const id = await seedEnvironment(store, 'env-load', 500);
     await unitOfWork(store, (uow) =>
       uow.environments.insertApi(
@@ -106,8 +106,40 @@ describe.each(STORE_KINDS)('store contract: environments, APIs, credentials (%s)
     expect((await repos.environments.load('environment_key', 'key_env-load', AUDIENCE))!.id).toBe(id);
     expect(await repos.environments.load('slug', 'absent', AUDIENCE)).toBeUndefined();
 
-    const again = await seedEnvironment(store, 'env-load').catch((e: unknown) => e);
-    expect(isUniqueViolation(again)).toBe(true);
+    const env2 = { id: 'env_load-2' };
+    const api2 = {
+      id: 'api_load-2',
+      environment_id: 'env_load-2',
+      name: 'E',
+      audience: 'urn:x',
+      built_in: 1,
+      created_at: 1,
+    };
+    const row = (slug: string, key: string) => ({
+      id: env2.id,
+      slug,
+      name: 'E',
+      token_lifetime: 1,
+      refresh_before: 0,
+      customer_scopes: '',
+      customer_token_max_lifetime: 1,
+      environment_key: key,
+      created_at: 1,
+      updated_at: 1,
+    });
+    for (const [slug, key] of [
+      ['env-load', 'key-free'],
+      ['slug-free', 'key_env-load'],
+    ])
+      expect(
+        isUniqueViolation(
+          await unitOfWork(store, (uow) => uow.environments.insert(row(slug!, key!), api2, [])).catch(
+            (e: unknown) => e,
+          ),
+        ),
+      ).toBe(true);
+    // Nothing of a refused insert is left (its unit of work rolled back).
+    expect(await repos.environments.load('id', env2.id, AUDIENCE)).toBeUndefined();
     const audienceTaken = await repos.environments
       .insertApi(
         { id: 'api_dup', environment_id: id, name: 'Dup', audience: 'urn:orders', built_in: 0, created_at: 1 },

@@ -227,6 +227,14 @@ describe.each(STORE_KINDS)('store contract: change log, audit, counters, meta, g
     expect(await repos.storeMeta.holdsData()).toBe(true);
   });
 
+  it('empty lists: read(), insertIfAbsent() and upsert() of no names, increment() and decrement() of no keys do nothing on both dialects (no `in ()`, no empty insert)', async () => {
+    expect((await repos.storeMeta.read([])).size).toBe(0);
+    await repos.storeMeta.insertIfAbsent([]);
+    await repos.storeMeta.upsert([]);
+    expect(await repos.throttleCounters.increment([], 1_700_000_000_000, 60_000)).toEqual([]);
+    await repos.throttleCounters.decrement([], 1_700_000_000_000, 60_000);
+  });
+
   it('group commit: on SQLite the writes queued in one turn share one transaction (one failure rolls back all of them); on PostgreSQL each write is its own transaction; results come back to their callers', async () => {
     const group = GroupCommit.for(store);
     const start = await repos.changes.latestId();

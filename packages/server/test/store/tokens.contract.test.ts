@@ -149,6 +149,12 @@ describe.each(STORE_KINDS)('store contract: tokens and signing keys (%s)', (kind
     expect(await repos.tokens.revokeOfIntegration('i-3', 152, { unexpiredOnly: false })).toBe(0);
   });
 
+  it('revokeOfIntegration() with no audiences revokes nothing, on both dialects', async () => {
+    await repos.tokens.insertIssued(token('ri-none', { integration_id: 'i-3' }));
+    expect(await repos.tokens.revokeOfIntegration('i-3', 150, { unexpiredOnly: true, audiences: [] })).toBe(0);
+    expect((await repos.tokens.state('ri-none'))!.revoked_at).toBeNull();
+  });
+
   it("revokeDerivedFromIntegration() revokes only the tokens exchanged from the integration's tokens (any depth), not its own", async () => {
     await repos.tokens.insertIssued(token('rd-own', { integration_id: 'i-5' }));
     await repos.tokens.insertIssued(token('rd-child', { integration_id: 'i-4', parent_jti: 'rd-own' }));

@@ -10,14 +10,16 @@ import type { Queryable } from './queryable.js';
 export class StoreMetaRepository {
   constructor(private readonly db: Queryable) {}
 
-  /** The values of `names` that are recorded, by name. */
+  /** The values of `names` that are recorded, by name (empty for no names). */
   async read(names: readonly string[]): Promise<Map<string, string>> {
+    if (!names.length) return new Map();
     const rows = await this.db.selectFrom('store_meta').select(['name', 'value']).where('name', 'in', names).execute();
     return new Map(rows.map((r) => [r.name, r.value]));
   }
 
   /** Records each of `entries` whose name is not recorded yet (a value already there wins). */
   async insertIfAbsent(entries: readonly { name: string; value: string }[]): Promise<void> {
+    if (!entries.length) return;
     await this.db
       .insertInto('store_meta')
       .values([...entries])
@@ -27,6 +29,7 @@ export class StoreMetaRepository {
 
   /** Records each of `entries`, replacing a value already recorded under its name. */
   async upsert(entries: readonly { name: string; value: string }[]): Promise<void> {
+    if (!entries.length) return;
     await this.db
       .insertInto('store_meta')
       .values([...entries])

@@ -15,7 +15,7 @@ export interface CounterRow {
 /**
  * Adds one to each of `keys` in one statement (an upsert, atomic per row on SQLite and
  * PostgreSQL): a window that started at or before `nowMs - windowMs` restarts at 1.
- * @returns the new counts, in no particular order.
+ * @returns the new counts, in no particular order (none for no keys).
  */
 export async function incrementCounters(
   db: Queryable,
@@ -23,6 +23,7 @@ export async function incrementCounters(
   nowMs: number,
   windowMs: number,
 ): Promise<CounterRow[]> {
+  if (!keys.length) return [];
   const fresh = nowMs - windowMs;
   const rows = await db
     .insertInto('throttle_counters')
@@ -45,6 +46,7 @@ export async function decrementCounters(
   nowMs: number,
   windowMs: number,
 ): Promise<void> {
+  if (!keys.length) return;
   await db
     .updateTable('throttle_counters')
     .set({ count: sql<number>`count - 1` })

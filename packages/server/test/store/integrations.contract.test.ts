@@ -137,7 +137,7 @@ describe.each(STORE_KINDS)('store contract: integrations (%s)', (kind) => {
     await repos.integrations.insertKeys('int-u', [key('u-2', 1)]);
   });
 
-  it('page() lists an environment by id after a cursor, at most `limit`, each with its grants and keys; q matches a name part case-insensitively (literally: % and _ are not wildcards) or an exact client_id', async () => {
+  it('page() lists an environment by id after a cursor, at most `limit`, each with its grants and keys; q matches a name part case-insensitively, non-ASCII letters too (literally: % and _ are not wildcards) or an exact client_id', async () => {
     const pageEnv = await seedEnvironment(store, 'paged');
     for (const [id, name] of [
       ['p-3', 'Billing Sync'],
@@ -162,6 +162,10 @@ describe.each(STORE_KINDS)('store contract: integrations (%s)', (kind) => {
     expect(await ids({ limit: 10, q: '%' })).toEqual(['p-2']);
     expect(await ids({ limit: 10, q: 'cl_p-3' })).toEqual(['p-3']);
     expect(await ids({ limit: 10, q: 'CL_P-3' })).toEqual([]);
+    // Case-insensitive beyond ASCII on both stores (SQLite's own lower() folds ASCII only).
+    await seedIntegration(store, pageEnv, 'p-5', { name: 'Équipe Ærø' });
+    expect(await ids({ limit: 10, q: 'équipe' })).toEqual(['p-5']);
+    expect(await ids({ limit: 10, q: 'ÉQUIPE ÆRØ' })).toEqual(['p-5']);
     const [first] = await repos.integrations.page(pageEnv, { limit: 1 });
     expect([...first!.grants.get('api_paged')!]).toEqual(['read']);
     expect(first!.keys.map((k) => k.kid)).toEqual(['p-1-k']);

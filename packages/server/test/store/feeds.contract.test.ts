@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GroupCommit } from '../../src/store/group-commit.js';
+import { CHANGE_CHANNEL, type ChangeKind } from '../../src/store/repositories/change-log.js';
 import type { Store } from '../../src/store/db.js';
 import type { Repositories } from '../../src/store/repositories/index.js';
 import { repositories, unitOfWork, UnitOfWork } from '../../src/store/unit-of-work.js';
@@ -75,6 +76,37 @@ describe.each(STORE_KINDS)('store contract: change log, audit, counters, meta, g
     expect(all.map((c) => c.ref)).toEqual(['gap-a', 'gap-b']);
     expect((await repos.changes.byIds([idA])).map((c) => c.ref)).toEqual(['gap-a']);
   });
+
+  // PostgreSQL only: SQLite has no NOTIFY (its nodes poll).
+  if (kind === 'postgres')
+    it('change log: on PostgreSQL record() announces its kind on the change channel (NOTIFY) when its unit of work commits, and never when it rolls back', async () => {
+      const listener = await store.pool!.connect();
+      const heard: string[] = [];
+      let resolveHeard: () => void = () => {};
+      const committed = new Promise<void>((r) => (resolveHeard = r));
+      // The kind is the payload; unique ones keep other test files' changes (same database) apart.
+      const rolledBack = `rb-${Math.random()}` as ChangeKind;
+      const kept = `ok-${Math.random()}` as ChangeKind;
+      listener.on('notification', (n) => {
+        heard.push(n.payload ?? '');
+        if (n.payload === kept) resolveHeard();
+      });
+      try {
+        await listener.query(`listen ${CHANGE_CHANNEL}`);
+        await unitOfWork(store, async (uow) => {
+          await uow.changes.record(rolledBack, 'n-1', 1);
+          throw new Error('rolled back');
+        }).catch(() => {});
+        await unitOfWork(store, (uow) => uow.changes.record(kept, 'n-2', 1));
+        // Notifications arrive in commit order: once the kept one is here, a rolled-back one would be too.
+        await committed;
+        expect(heard).toContain(kept);
+        expect(heard).not.toContain(rolledBack);
+      } finally {
+        await listener.query(`unlisten ${CHANGE_CHANNEL}`);
+        listener.release();
+      }
+    });
 
   it('audit: record() stores an event; events() lists one environment (or server-wide) newest first, at most `limit`, after a (createdAtMs, id) cursor, narrowed by action (exact or `.*` family, literal `_`/`%`), actor, target, since (inclusive) and until (exclusive); purge() deletes strictly older ones', async () => {
     const envId = await seedEnvironment(store, 'audit-env');

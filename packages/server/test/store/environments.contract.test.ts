@@ -106,7 +106,6 @@ describe.each(STORE_KINDS)('store contract: environments, APIs, credentials (%s)
     expect((await repos.environments.load('environment_key', 'key_env-load', AUDIENCE))!.id).toBe(id);
     expect(await repos.environments.load('slug', 'absent', AUDIENCE)).toBeUndefined();
 
-    const env2 = { id: 'env_load-2' };
     const api2 = {
       id: 'api_load-2',
       environment_id: 'env_load-2',
@@ -116,7 +115,7 @@ describe.each(STORE_KINDS)('store contract: environments, APIs, credentials (%s)
       created_at: 1,
     };
     const row = (slug: string, key: string) => ({
-      id: env2.id,
+      id: 'env_load-2',
       slug,
       name: 'E',
       token_lifetime: 1,
@@ -139,7 +138,7 @@ describe.each(STORE_KINDS)('store contract: environments, APIs, credentials (%s)
         ),
       ).toBe(true);
     // Nothing of a refused insert is left (its unit of work rolled back).
-    expect(await repos.environments.load('id', env2.id, AUDIENCE)).toBeUndefined();
+    expect(await repos.environments.load('id', 'env_load-2', AUDIENCE)).toBeUndefined();
     const audienceTaken = await repos.environments
       .insertApi(
         { id: 'api_dup', environment_id: id, name: 'Dup', audience: 'urn:orders', built_in: 0, created_at: 1 },

@@ -73,6 +73,7 @@ describe('store contract coverage', () => {
         m !== 'constructor' && typeof Object.getOwnPropertyDescriptor(UnitOfWork.prototype, m)?.value === 'function',
     );
     expect(uowMethods.filter((m) => !called('uow', m))).toEqual([]);
+    // `flush` is private: it runs the queued group, called by run() on the next turn.
     const groupMethods = Object.getOwnPropertyNames(GroupCommit.prototype).filter(
       (m) => m !== 'constructor' && m !== 'flush',
     );

@@ -267,6 +267,23 @@ describe.each(STORE_KINDS)('store contract: change log, audit, counters, meta, g
     await repos.throttleCounters.decrement([], 1_700_000_000_000, 60_000);
   });
 
+  it('repeated names in one call: increment() counts a key named twice once, upsert() keeps the last value of a name, insertIfAbsent() the first, on both dialects', async () => {
+    const nowMs = 1_800_000_000_000;
+    expect(await repos.throttleCounters.increment(['k-twice', 'k-twice'], nowMs, 60_000)).toEqual([
+      { key: 'k-twice', count: 1, windowStartMs: nowMs },
+    ]);
+    await repos.storeMeta.upsert([
+      { name: 'twice', value: 'first' },
+      { name: 'twice', value: 'last' },
+    ]);
+    expect((await repos.storeMeta.read(['twice'])).get('twice')).toBe('last');
+    await repos.storeMeta.insertIfAbsent([
+      { name: 'twice-absent', value: 'first' },
+      { name: 'twice-absent', value: 'last' },
+    ]);
+    expect((await repos.storeMeta.read(['twice-absent'])).get('twice-absent')).toBe('first');
+  });
+
   it('group commit: on SQLite the writes queued in one turn share one transaction (one failure rolls back all of them); on PostgreSQL each write is its own transaction; results come back to their callers', async () => {
     const group = GroupCommit.for(store);
     const start = await repos.changes.latestId();

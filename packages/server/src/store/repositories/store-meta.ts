@@ -27,12 +27,16 @@ export class StoreMetaRepository {
       .execute();
   }
 
-  /** Records each of `entries`, replacing a value already recorded under its name. */
+  /**
+   * Records each of `entries`, replacing a value already recorded under its name; of a name given
+   * twice the last value (PostgreSQL refuses an upsert that touches one row twice).
+   */
   async upsert(entries: readonly { name: string; value: string }[]): Promise<void> {
     if (!entries.length) return;
+    const last = new Map(entries.map((e) => [e.name, e.value]));
     await this.db
       .insertInto('store_meta')
-      .values([...entries])
+      .values([...last].map(([name, value]) => ({ name, value })))
       .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
       .execute();
   }

@@ -14,7 +14,8 @@ export interface CounterRow {
 
 /**
  * Adds one to each of `keys` in one statement (an upsert, atomic per row on SQLite and
- * PostgreSQL): a window that started at or before `nowMs - windowMs` restarts at 1.
+ * PostgreSQL): a window that started at or before `nowMs - windowMs` restarts at 1. A key named
+ * twice counts once (PostgreSQL refuses an upsert that touches one row twice; SQLite would count two).
  * @returns the new counts, in no particular order (none for no keys).
  */
 export async function incrementCounters(
@@ -27,7 +28,7 @@ export async function incrementCounters(
   const fresh = nowMs - windowMs;
   const rows = await db
     .insertInto('throttle_counters')
-    .values(keys.map((key) => ({ key, window_start_ms: nowMs, count: 1 })))
+    .values([...new Set(keys)].map((key) => ({ key, window_start_ms: nowMs, count: 1 })))
     .onConflict((oc) =>
       oc.column('key').doUpdateSet({
         count: sql<number>`case when throttle_counters.window_start_ms > ${fresh} then throttle_counters.count + 1 else 1 end`,

@@ -4,6 +4,9 @@
  * with the environment locks (`FOR UPDATE` / `FOR SHARE`) run against a second unit of work.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ACTOR } from '../../src/context.js';
+import { createEnvironment } from '../../src/services/environments.js';
+import { createEnvironmentSecret } from '../../src/services/credentials.js';
 import type { Store } from '../../src/store/db.js';
 import { isUniqueViolation, type Repositories } from '../../src/store/repositories/index.js';
 import { repositories, unitOfWork } from '../../src/store/unit-of-work.js';
@@ -406,5 +409,17 @@ describe.each(STORE_KINDS)('store contract: environments, APIs, credentials (%s)
       },
     );
     expect({ result, waited }).toEqual({ result: true, waited: true });
+  });
+
+  it('credentials: two concurrent secret creations through the service (createEnvironmentSecret, which locks with lockEnvironment and decides on hasCurrentSecret) leave exactly one current secret', async () => {
+    const env = await createEnvironment(open.ctx, CLI_ACTOR, 'contract-secrets');
+    const results = await Promise.allSettled([
+      createEnvironmentSecret(open.ctx, CLI_ACTOR, 'contract-secrets'),
+      createEnvironmentSecret(open.ctx, CLI_ACTOR, 'contract-secrets'),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const secrets = (await repos.credentials.list(env.id)).filter((c) => c.kind === 'secret');
+    expect(secrets.filter((c) => c.expires_at === null)).toHaveLength(1);
+    expect(await repos.credentials.hasCurrentSecret(env.id)).toBe(true);
   });
 });

@@ -58,7 +58,7 @@ describe.each(STORE_KINDS)('store contract: customers, projects, outputs, assets
   const alice = { ownerType: 'customer', ownerId: 'alice' } as const;
   const bot = { ownerType: 'integration', ownerId: 'alice' } as const;
 
-  it('customers: insertIfNew() is true once (of concurrent inserts exactly one); get(); updateSeen(); update() only the given fields, false for none; page() by id after a cursor, at most `limit`, one environment', async () => {
+  it('customers: insertIfNew() is true once (of concurrent inserts exactly one); get(); updateSeen(); update() only the given fields (none for an empty patch), false for no such customer; page() by id after a cursor, at most `limit`, one environment', async () => {
     const inserted = await Promise.all(
       Array.from({ length: 4 }, () => repos.customers.insertIfNew(customer('c-race'))),
     );
@@ -81,6 +81,10 @@ describe.each(STORE_KINDS)('store contract: customers, projects, outputs, assets
     expect(await repos.customers.update(envId, 'c-race', { fields: '{}' })).toBe(true);
     expect(await repos.customers.get(envId, 'c-race')).toMatchObject({ name: 'Named', fields: '{}' });
     expect(await repos.customers.update(envId, 'absent', { name: 'x' })).toBe(false);
+    // An empty patch (PATCH {}) changes nothing: true for a customer that exists, false for none.
+    expect(await repos.customers.update(envId, 'c-race', {})).toBe(true);
+    expect(await repos.customers.update(envId, 'absent', {})).toBe(false);
+    expect(await repos.customers.get(envId, 'c-race')).toMatchObject({ name: 'Named', fields: '{}' });
 
     for (const id of ['c-b', 'c-a', 'c-c']) await repos.customers.insertIfNew(customer(id));
     const ids = async (limit: number, cursor?: string) =>

@@ -100,6 +100,12 @@ function openSqlite(options: StoreOptions): Store {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // SQLite's lower() folds ASCII letters only, PostgreSQL's every letter: a search that compares
+  // lower(name) with text lowercased in JavaScript (integrations' `q`) would find "Équipe" on one
+  // store and not the other. Replaced, on this connection, by JavaScript's toLowerCase.
+  sqlite.function('lower', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : (value as null),
+  );
   // The log hook reads `store` only when a query has run, after it is assigned.
   const db: Kysely<Database> = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),

@@ -47,14 +47,19 @@ export class CustomerRepository {
       .executeTakeFirst();
   }
 
-  /** Changes a customer's name or fields (JSON); false when there is no such customer. */
+  /**
+   * Changes a customer's name or fields (JSON); an empty patch changes nothing (an `UPDATE` with
+   * no column is a syntax error on both stores). @returns false when there is no such customer.
+   */
   async update(environmentId: string, id: string, patch: { name?: string | null; fields?: string }): Promise<boolean> {
+    const set = {
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.fields !== undefined && { fields: patch.fields }),
+    };
+    if (!Object.keys(set).length) return (await this.get(environmentId, id)) !== undefined;
     const res = await this.db
       .updateTable('customers')
-      .set({
-        ...(patch.name !== undefined && { name: patch.name }),
-        ...(patch.fields !== undefined && { fields: patch.fields }),
-      })
+      .set(set)
       .where('environment_id', '=', environmentId)
       .where('id', '=', id)
       .executeTakeFirst();

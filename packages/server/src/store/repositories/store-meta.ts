@@ -10,14 +10,16 @@ import type { Queryable } from './queryable.js';
 export class StoreMetaRepository {
   constructor(private readonly db: Queryable) {}
 
-  /** The values of `names` that are recorded, by name. */
+  /** The values of `names` that are recorded, by name (empty for no names). */
   async read(names: readonly string[]): Promise<Map<string, string>> {
+    if (!names.length) return new Map();
     const rows = await this.db.selectFrom('store_meta').select(['name', 'value']).where('name', 'in', names).execute();
     return new Map(rows.map((r) => [r.name, r.value]));
   }
 
   /** Records each of `entries` whose name is not recorded yet (a value already there wins). */
   async insertIfAbsent(entries: readonly { name: string; value: string }[]): Promise<void> {
+    if (!entries.length) return;
     await this.db
       .insertInto('store_meta')
       .values([...entries])
@@ -25,11 +27,16 @@ export class StoreMetaRepository {
       .execute();
   }
 
-  /** Records each of `entries`, replacing a value already recorded under its name. */
+  /**
+   * Records each of `entries`, replacing a value already recorded under its name; of a name given
+   * twice the last value (PostgreSQL refuses an upsert that touches one row twice).
+   */
   async upsert(entries: readonly { name: string; value: string }[]): Promise<void> {
+    if (!entries.length) return;
+    const last = new Map(entries.map((e) => [e.name, e.value]));
     await this.db
       .insertInto('store_meta')
-      .values([...entries])
+      .values([...last].map(([name, value]) => ({ name, value })))
       .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
       .execute();
   }

@@ -14,8 +14,9 @@ export interface CounterRow {
 
 /**
  * Adds one to each of `keys` in one statement (an upsert, atomic per row on SQLite and
- * PostgreSQL): a window that started at or before `nowMs - windowMs` restarts at 1.
- * @returns the new counts, in no particular order.
+ * PostgreSQL): a window that started at or before `nowMs - windowMs` restarts at 1. A key named
+ * twice counts once (PostgreSQL refuses an upsert that touches one row twice; SQLite would count two).
+ * @returns the new counts, in no particular order (none for no keys).
  */
 export async function incrementCounters(
   db: Queryable,
@@ -23,10 +24,11 @@ export async function incrementCounters(
   nowMs: number,
   windowMs: number,
 ): Promise<CounterRow[]> {
+  if (!keys.length) return [];
   const fresh = nowMs - windowMs;
   const rows = await db
     .insertInto('throttle_counters')
-    .values(keys.map((key) => ({ key, window_start_ms: nowMs, count: 1 })))
+    .values([...new Set(keys)].map((key) => ({ key, window_start_ms: nowMs, count: 1 })))
     .onConflict((oc) =>
       oc.column('key').doUpdateSet({
         count: sql<number>`case when throttle_counters.window_start_ms > ${fresh} then throttle_counters.count + 1 else 1 end`,
@@ -45,6 +47,7 @@ export async function decrementCounters(
   nowMs: number,
   windowMs: number,
 ): Promise<void> {
+  if (!keys.length) return;
   await db
     .updateTable('throttle_counters')
     .set({ count: sql<number>`count - 1` })

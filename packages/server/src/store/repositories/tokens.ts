@@ -190,8 +190,8 @@ export class TokenRepository {
 
   /**
    * Revokes at `now` (seconds) the tokens of integration `integrationId` not yet revoked: with
-   * `unexpiredOnly`, those not expired at `now`; with `audiences`, those for one of them. Every
-   * token exchanged from them (any depth, RFC 8693) is revoked too.
+   * `unexpiredOnly`, those not expired at `now`; with `audiences`, those for one of them (none for
+   * an empty list). Every token exchanged from them (any depth, RFC 8693) is revoked too.
    * @returns how many were revoked.
    */
   async revokeOfIntegration(
@@ -199,6 +199,8 @@ export class TokenRepository {
     now: number,
     opts: { unexpiredOnly: boolean; audiences?: readonly string[] },
   ): Promise<number> {
+    // `in ()` is valid SQLite but a syntax error on PostgreSQL.
+    if (opts.audiences?.length === 0) return 0;
     let query = this.db
       .updateTable('issued_tokens')
       .set({ revoked_at: now })

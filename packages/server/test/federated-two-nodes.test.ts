@@ -5,14 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JWT_BEARER_GRANT } from '@gatehouse/contracts';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { ISSUER, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { postForm } from '@gatehouse/testing/http';
 import { startPlatformIssuer, type PlatformIssuer } from '@gatehouse/testing/platform-issuer';
 import { CLI_ACTOR } from '../src/context.js';
 import { addFederatedCredential, removeFederatedCredential } from '../src/services/federated-credentials.js';
 
-describe.each(HTTP_STORE_KINDS)('federated credentials on two nodes (%s)', (kind) => {
+describe.each(STORE_KINDS)('federated credentials on two nodes (%s)', (kind) => {
   let a: TestServer;
   let b: TestServer;
   let k8s: PlatformIssuer;

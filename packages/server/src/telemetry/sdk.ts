@@ -7,12 +7,13 @@
  *   `url.path` without its query (a query may carry an authorization `code`: N-125);
  * - a child span per step of the token endpoint ({@link Steps}) and per store query, made from
  *   Kysely's query log for SQLite and PostgreSQL alike: placeholders only, never parameters.
- * Metrics and logs stay with Prometheus and pino: the SDK exports traces only.
+ * Metrics and logs stay with Prometheus and pino: the SDK exports traces only. The packages are
+ * imported dynamically here too: the CLI bundle inlines this module, and a static import would
+ * load the SDK on every start, traced or not.
  * @packageDocumentation
  */
-import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { FastifyOtelInstrumentation } from '@fastify/otel';
+import type * as Api from '@opentelemetry/api';
+import type { Span, Tracer } from '@opentelemetry/api';
 import type { FastifyPluginCallback } from 'fastify';
 import type { StepAttributes, Steps, Tracing } from './tracing.js';
 
@@ -27,7 +28,13 @@ const NO_FIELDS: Record<string, string> = Object.freeze({});
  * Starts the SDK (process-wide) and returns the server's {@link Tracing} on it.
  * @throws Error when the SDK refuses its configuration.
  */
-export function startSdk(env: NodeJS.ProcessEnv = process.env): Tracing {
+export async function startSdk(env: NodeJS.ProcessEnv = process.env): Promise<Tracing> {
+  const [api, { NodeSDK }, { FastifyOtelInstrumentation }] = await Promise.all([
+    import('@opentelemetry/api'),
+    import('@opentelemetry/sdk-node'),
+    import('@fastify/otel'),
+  ]);
+  const { context, trace } = api;
   const fastifyOtel = new FastifyOtelInstrumentation({
     // One span per request and one for its handler; hook spans would triple the count for nothing.
     instrumentHooks: false,
@@ -42,7 +49,7 @@ export function startSdk(env: NodeJS.ProcessEnv = process.env): Tracing {
   sdk.start();
   const tracer = trace.getTracer(SCOPE);
   return {
-    steps: tracedSteps(tracer),
+    steps: tracedSteps(api, tracer),
     fastifyPlugin: fastifyOtel.plugin() as FastifyPluginCallback,
     logMixin: (): Record<string, string> => {
       const span = trace.getSpan(context.active());
@@ -51,8 +58,8 @@ export function startSdk(env: NodeJS.ProcessEnv = process.env): Tracing {
       return { trace_id: traceId, span_id: spanId };
     },
     onQuery: (dialect, sql, durationMs, failed) =>
-      querySpan(tracer, dialect === 'postgres' ? 'postgresql' : 'sqlite', sql, durationMs, failed),
-    flush: () => flushProvider(),
+      querySpan(api, tracer, dialect === 'postgres' ? 'postgresql' : 'sqlite', sql, durationMs, failed),
+    flush: () => flushProvider(api),
   };
 }
 
@@ -64,7 +71,7 @@ function nameRequestSpan(span: Span, request: { method: string; url: string; rou
 }
 
 /** Steps as child spans of the active span. */
-function tracedSteps(tracer: Tracer): Steps {
+function tracedSteps({ SpanStatusCode }: typeof Api, tracer: Tracer): Steps {
   return {
     run: (name, fn, attributes?: StepAttributes) =>
       tracer.startActiveSpan(name, { attributes: attributes ?? {} }, async (span) => {
@@ -81,7 +88,14 @@ function tracedSteps(tracer: Tracer): Steps {
 }
 
 /** A span for one store query that ended now, under the active span; none outside a trace (background work). */
-function querySpan(tracer: Tracer, system: string, sql: string, durationMs: number, failed: boolean): void {
+function querySpan(
+  { context, trace, SpanKind, SpanStatusCode }: typeof Api,
+  tracer: Tracer,
+  system: string,
+  sql: string,
+  durationMs: number,
+  failed: boolean,
+): void {
   const parent = context.active();
   if (!trace.getSpan(parent)) return;
   const end = performance.timeOrigin + performance.now();
@@ -104,7 +118,7 @@ function querySpan(tracer: Tracer, system: string, sql: string, durationMs: numb
 }
 
 /** Exports the ended spans of the registered provider. */
-async function flushProvider(): Promise<void> {
+async function flushProvider({ trace }: typeof Api): Promise<void> {
   const provider = trace.getTracerProvider() as { getDelegate?: () => unknown };
   const delegate = (provider.getDelegate?.() ?? provider) as { forceFlush?: () => Promise<void> };
   await delegate.forceFlush?.();

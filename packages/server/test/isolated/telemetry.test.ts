@@ -3,7 +3,8 @@
  * by a collector in the test from the real exporter the SDK configures from `OTEL_*` variables:
  * a span per request with HTTP semantic conventions, continuing the caller's W3C `traceparent`;
  * child spans for the token endpoint's steps and the store's queries; `trace_id` in the request's
- * log lines; no secret in any attribute or log line.
+ * log lines; no secret in any attribute or log line. In `isolated/`: the SDK registers itself
+ * process-wide (tracer provider, context manager), which must not reach other files' servers.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -30,7 +30,12 @@ const under = (folder: string) => TEST_ROOTS.map((root) => `${root}/${folder}**/
  */
 export default defineConfig({
   resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
-  ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] } },
+  // Without Vite's `module` condition: Vitest passes these to its Node workers as `--conditions`,
+  // and with `module` even `require('@opentelemetry/api')` got its ESM build, which Node can't load
+  // (extensionless imports). Node in production resolves without it too.
+  ssr: {
+    resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions.filter((c) => c !== 'module')] },
+  },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,

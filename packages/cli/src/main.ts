@@ -14,6 +14,8 @@ import { auditCommand } from './commands/audit.js';
 import { adminCommand } from './commands/admin/index.js';
 import { apiCommand } from './commands/api/index.js';
 import { memberCommand } from './commands/member/index.js';
+import { backupCommand } from './commands/backup.js';
+import { restoreCommand } from './commands/restore.js';
 import { attachIo, escapeControl, jsonText, processIo, type CliIo } from './io.js';
 
 /**
@@ -42,6 +44,8 @@ export function program(io: CliIo = processIo()): Command {
     adminCommand,
     apiCommand,
     memberCommand,
+    backupCommand,
+    restoreCommand,
   ])
     add(root);
   unknownOptionsFirst(root);

@@ -55,8 +55,9 @@ export interface AppOptions {
  */
 export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
   const level = options.logLevel ?? rt.ctx.config.logLevel;
+  const logger = loggerOptions(level, rt.tracing?.logMixin);
   const app = Fastify({
-    logger: options.logStream ? { ...loggerOptions(level), stream: options.logStream } : loggerOptions(level),
+    logger: options.logStream ? { ...logger, stream: options.logStream } : logger,
     // Request lines stay off the hot path; failures are logged by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
@@ -68,6 +69,8 @@ export async function buildApp(rt: Runtime, options: AppOptions = {}): Promise<F
     return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // A span per request (OpenTelemetry on): registered before any hook or route, to cover them all.
+  if (rt.tracing) await app.register(rt.tracing.fastifyPlugin);
   app.decorate('routeActions', recordRoutes(app));
   registerSecurityHeaders(app);
   app.setErrorHandler(errorHandler);

@@ -11,6 +11,8 @@ export { buildApp, type AppOptions } from './app.js';
 export { startServer, closeOnSignals, type RunningServer } from './main.js';
 export { superviseWorkers, type SuperviseOptions } from './cluster.js';
 export { openStore, type Store, type StoreOptions } from './store/db.js';
+export { backupEmbeddedStore, BackupRefused, type BackupResult } from './store/backup.js';
+export { restoreEmbeddedStore } from './keys/restore-store.js';
 export { migrateToLatest } from './store/migrations/index.js';
 export * as environments from './services/environments.js';
 export * as integrations from './services/integrations.js';

@@ -26,7 +26,10 @@ export const REDACT_PATHS = [
   'password',
 ];
 
-/** Logger options for a level (`info` by default). */
-export function loggerOptions(level: string): LoggerOptions {
-  return { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+/**
+ * Logger options for a level (`info` by default). `mixin` adds fields to every line: with tracing
+ * on, the active trace's `trace_id` and `span_id` (telemetry/sdk.ts); without it, none at all.
+ */
+export function loggerOptions(level: string, mixin?: () => Record<string, string>): LoggerOptions {
+  return { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, ...(mixin && { mixin }) };
 }

@@ -8,6 +8,7 @@ import { createRuntime, type Runtime, type RuntimeDeps } from './runtime.js';
 import { buildApp, type AppOptions } from './app.js';
 import { buildMetricsApp, describeMetrics } from './metrics-endpoint.js';
 import { recordServedUrls } from './services/served-url.js';
+import { startTracing } from './telemetry/start.js';
 
 /** A listening server. `close()` drains in-flight requests, then closes the store. */
 export interface RunningServer {
@@ -31,7 +32,9 @@ export interface RunningServer {
  * @throws Error when the store can't be opened or a port is taken.
  */
 export async function startServer(config: Config, deps: RuntimeDeps & AppOptions = {}): Promise<RunningServer> {
-  const runtime = await createRuntime(config, deps);
+  // OpenTelemetry is loaded only when the process's OTEL_* variables ask for it (telemetry/start.ts).
+  const tracing = 'tracing' in deps ? deps.tracing : await startTracing(process.env);
+  const runtime = await createRuntime(config, { ...deps, tracing });
   const app = await buildApp(runtime, deps);
   const metricsApp = config.metricsPort === undefined ? undefined : await buildMetricsApp(config, runtime.metrics);
   try {
@@ -62,6 +65,8 @@ export async function startServer(config: Config, deps: RuntimeDeps & AppOptions
       closing ??= (async () => {
         await Promise.all([app.close(), metricsApp?.close()]);
         await runtime.close();
+        // The spans of the last requests are exported before the process goes.
+        await tracing?.flush();
       })();
       return closing;
     },

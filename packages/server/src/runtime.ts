@@ -40,6 +40,7 @@ import { FederatedLookup } from './cache/federated-lookup.js';
 import { SubjectTokens } from './tokens/subject-token.js';
 import { VerificationGate } from './throttle/verification-gate.js';
 import { storeLastUsedWriter, UsageLedger } from './services/usage-ledger.js';
+import { UNTRACED, type Steps, type Tracing } from './telemetry/tracing.js';
 
 /** Everything a running server holds. */
 export interface Runtime {
@@ -82,6 +83,10 @@ export interface Runtime {
   readonly sessions: SessionLookup;
   /** Console accounts' roles in environments, read per request (auth/membership.ts). */
   readonly memberships: MembershipLookup;
+  /** OpenTelemetry tracing when the `OTEL_*` variables ask for it (telemetry/start.ts), else undefined. */
+  readonly tracing: Tracing | undefined;
+  /** The token endpoint's steps: spans when tracing, plain calls ({@link UNTRACED}) when not. */
+  readonly steps: Steps;
   /** Stops the change feed and closes the store. */
   close(): Promise<void>;
 }
@@ -91,6 +96,8 @@ export interface RuntimeDeps {
   clock?: Clock;
   /** An already open store (tests); otherwise one is opened from the config. */
   store?: Store;
+  /** Tracing (telemetry/start.ts); none: the server traces nothing and loads no SDK. */
+  tracing?: Tracing | undefined;
 }
 
 /**
@@ -146,9 +153,23 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     const revocations = new RevocationList(ctx);
     await revocations.reload();
     const metrics = createMetrics();
-    ctx.store.onQuery = (ms, failed) => metrics.storeDuration.observe({ result: failed ? 'error' : 'ok' }, ms / 1000);
-    const issuer = new TokenIssuer(ctx, keys, GroupCommit.for(ctx.store), revocations, (outcome) =>
-      metrics.tokens.inc({ outcome }),
+    const tracing = deps.tracing;
+    const steps = tracing?.steps ?? UNTRACED;
+    const dialect = ctx.store.dialect;
+    // Chosen once: without tracing the hook is the metric alone (nothing per query for traces).
+    ctx.store.onQuery = tracing
+      ? (ms, failed, sql) => {
+          metrics.storeDuration.observe({ result: failed ? 'error' : 'ok' }, ms / 1000);
+          tracing.onQuery(dialect, sql, ms, failed);
+        }
+      : (ms, failed) => metrics.storeDuration.observe({ result: failed ? 'error' : 'ok' }, ms / 1000);
+    const issuer = new TokenIssuer(
+      ctx,
+      keys,
+      GroupCommit.for(ctx.store),
+      revocations,
+      (outcome) => metrics.tokens.inc({ outcome }),
+      steps,
     );
     const audits = new AuditQueue();
     const seen = new CustomerSeen(ctx, audits);
@@ -219,6 +240,8 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
         },
       },
       memberships: { role: (accountId, environmentId) => roleIn(ctx, accountId, environmentId) },
+      tracing,
+      steps,
       async close() {
         stopMaintenance();
         await audits.idle();

@@ -18,8 +18,9 @@ export class MasterKeyRefused extends Error {
   override readonly name = 'MasterKeyRefused';
 }
 
-const CHECK = 'master_key_check';
-const ORIGIN = 'master_key_origin';
+/** The `store_meta` names of the master key's check value and of where that key came from. */
+export const MASTER_KEY_CHECK = 'master_key_check';
+export const MASTER_KEY_ORIGIN = 'master_key_origin';
 
 /**
  * Picks the master key for `store` (already migrated) and checks it against the store's check
@@ -35,7 +36,7 @@ export async function unlockStore(store: Store, keys: MasterKeys, place: StorePl
   const { given, file } = keys;
   if (given && file && !given.key.equals(file.key)) throw new MasterKeyRefused(conflict(given, file, meta, place));
   let source = given ?? file;
-  if (source && meta.check !== undefined && !matches(source.key, meta.check)) {
+  if (source && meta.check !== undefined && !masterKeyMatches(source.key, meta.check)) {
     throw new MasterKeyRefused(
       `The master key from ${source.origin} does not open the ${place.description}: the store was created with another master key, from ${meta.origin ?? 'an unknown origin'}. ` +
         'Give every process (server, CLI, workers, other nodes) the key the store was created with. Nothing was changed.',
@@ -51,12 +52,12 @@ export async function unlockStore(store: Store, keys: MasterKeys, place: StorePl
     source = { key: createMasterKeyFile(place.dataDir), origin: masterKeyPath(place.dataDir) };
   }
   await repositories(store).storeMeta.insertIfAbsent([
-    { name: CHECK, value: masterKeyCheck(source.key) },
-    { name: ORIGIN, value: source.origin },
+    { name: MASTER_KEY_CHECK, value: masterKeyCheck(source.key) },
+    { name: MASTER_KEY_ORIGIN, value: source.origin },
   ]);
   // Another process may have recorded its key first: the store's key is the one that won.
   const recorded = await readMeta(store);
-  if (recorded.check === undefined || !matches(source.key, recorded.check)) {
+  if (recorded.check === undefined || !masterKeyMatches(source.key, recorded.check)) {
     throw new MasterKeyRefused(
       `The master key from ${source.origin} does not open the ${place.description}: another process recorded a different master key (from ${recorded.origin ?? 'an unknown origin'}) at the same moment. Give every process the same key.`,
     );
@@ -65,8 +66,8 @@ export async function unlockStore(store: Store, keys: MasterKeys, place: StorePl
 }
 
 async function readMeta(store: Store): Promise<{ check: string | undefined; origin: string | undefined }> {
-  const values = await repositories(store).storeMeta.read([CHECK, ORIGIN]);
-  return { check: values.get(CHECK), origin: values.get(ORIGIN) };
+  const values = await repositories(store).storeMeta.read([MASTER_KEY_CHECK, MASTER_KEY_ORIGIN]);
+  return { check: values.get(MASTER_KEY_CHECK), origin: values.get(MASTER_KEY_ORIGIN) };
 }
 
 /** True when the store holds anything sealed or keyed under a master key (an environment, a signing key). */
@@ -74,7 +75,8 @@ function holdsData(store: Store): Promise<boolean> {
   return repositories(store).storeMeta.holdsData();
 }
 
-function matches(key: Buffer, check: string): boolean {
+/** True when `key` is the one whose check value ({@link masterKeyCheck}) is `check` (compared in constant time). */
+export function masterKeyMatches(key: Buffer, check: string): boolean {
   const a = Buffer.from(masterKeyCheck(key));
   const b = Buffer.from(check);
   return a.length === b.length && timingSafeEqual(a, b);
@@ -87,12 +89,12 @@ function conflict(
   place: StorePlace,
 ): string {
   const head = `Two different master keys: ${given.origin} and ${file.origin}. Gatehouse does not choose between them. `;
-  if (meta.check !== undefined && matches(given.key, meta.check))
+  if (meta.check !== undefined && masterKeyMatches(given.key, meta.check))
     return (
       head +
       `The ${place.description} was created with the one from ${given.origin}: move ${file.origin} away. Nothing was changed.`
     );
-  if (meta.check !== undefined && matches(file.key, meta.check))
+  if (meta.check !== undefined && masterKeyMatches(file.key, meta.check))
     return (
       head +
       `The ${place.description} was created with the one in ${file.origin}: unset GATEHOUSE_MASTER_KEY (or set it to that file's contents). Nothing was changed.`

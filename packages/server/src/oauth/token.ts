@@ -51,16 +51,23 @@ export function tokenRoute(app: FastifyInstance, rt: Runtime): void {
       const credentials = (grant?.readCredentials ?? readClientCredentials)(request.headers.authorization, params);
       if (!grantType) throw new InvalidRequest('grant_type is missing');
       if (!grant) throw new UnsupportedGrantType(grantType);
-      const { client, env } = await authenticateRequest(rt, request, credentials);
+      const { client, env } = await rt.steps.run('client authentication', () =>
+        authenticateRequest(rt, request, credentials),
+      );
       const jkt = await tokenRequestDpop(rt, request, client);
-      const body = await grant.handler({
-        env,
-        client,
-        params,
-        issuer: rt.issuer,
-        actor: { actor: `integration:${client.clientId}`, ip: request.ip },
-        jkt,
-      });
+      const body = await rt.steps.run(
+        'grant',
+        () =>
+          grant.handler({
+            env,
+            client,
+            params,
+            issuer: rt.issuer,
+            actor: { actor: `integration:${client.clientId}`, ip: request.ip },
+            jkt,
+          }),
+        { 'oauth.grant_type': grant.grantType },
+      );
       // Last use is noted in memory and written in batches (services/usage-ledger.ts): no store write here.
       rt.usage.touch(client.id);
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);

@@ -33,15 +33,15 @@ export interface Store {
   /** The pg pool (PostgreSQL only), for LISTEN/NOTIFY. */
   pool?: pg.Pool;
   options: StoreOptions;
-  /** Called after every query with its duration in milliseconds (metrics). */
-  onQuery?: (durationMs: number, failed: boolean) => void;
+  /** Called after every query with its duration in milliseconds and its SQL text (metrics, traces). */
+  onQuery?: (durationMs: number, failed: boolean, sql: string) => void;
   close(): Promise<void>;
 }
 
 /** Kysely's log hook, forwarding query durations to `store.onQuery`. */
 function queryLog(store: () => Store | undefined) {
-  return (event: { level: 'query' | 'error'; queryDurationMillis: number }) =>
-    store()?.onQuery?.(event.queryDurationMillis, event.level === 'error');
+  return (event: { level: 'query' | 'error'; queryDurationMillis: number; query: { sql: string } }) =>
+    store()?.onQuery?.(event.queryDurationMillis, event.level === 'error', event.query.sql);
 }
 
 /**

@@ -16,9 +16,10 @@ import type { ClientRecord } from '../store/repositories/integrations.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
 import { repositories } from '../store/unit-of-work.js';
 import type { GroupCommit } from '../store/group-commit.js';
-import type { ActClaim } from '@gatehouse/contracts';
+import type { AccessTokenClaims, ActClaim } from '@gatehouse/contracts';
 import { InvalidGrant, TooManyRequests } from '../errors/oauth-error.js';
 import { newJti, signAccessToken } from './access-token.js';
+import { UNTRACED, type Steps } from '../telemetry/tracing.js';
 
 /** What the token endpoint answers with. `expiresIn` in seconds. */
 export interface IssuedToken {
@@ -118,6 +119,7 @@ export class TokenIssuer {
    * @param writes the transactions mints are written in (grouped on SQLite).
    * @param revocations tells whether a `jti` was revoked (a revoked token is never handed out again).
    * @param onIssue told of every token handed out (metrics).
+   * @param steps runs the mint's `sign` and `store` steps (spans when tracing).
    */
   constructor(
     private readonly ctx: Context,
@@ -125,6 +127,7 @@ export class TokenIssuer {
     private readonly writes: GroupCommit,
     private readonly revocations: { has(jti: string): boolean },
     private readonly onIssue: (outcome: 'minted' | 'reused') => void = () => {},
+    private readonly steps: Steps = UNTRACED,
   ) {}
 
   /** {@link reuseKey}, derived once per client record, audience, scope and DPoP key. */
@@ -208,30 +211,59 @@ export class TokenIssuer {
    * @throws TooManyRequests beyond the quota; store errors.
    */
   private async mint(m: MintRequest, reuse: boolean): Promise<{ token: ReusableToken; reused: boolean }> {
-    const { env, client, api, scope, key, now, jkt, exchange } = m;
+    const { env, client, now, key, exchange } = m;
     if (client.tokenQuotaPerHour !== null) await this.checkQuota(client, now);
     const jti = newJti(this.ctx.clock.now());
     // An exchanged token never outlives its subject (RFC 8693; docs/security.md M-117).
     const expiresAt = Math.min(now + env.tokenLifetime, exchange?.notAfter ?? Infinity);
     const signingKey = this.keys.signingKey();
-    const token = await signAccessToken(
-      {
-        iss: this.ctx.config.issuer,
-        sub: exchange?.sub ?? client.clientId,
-        aud: api.audience,
-        exp: expiresAt,
-        iat: now,
-        jti,
-        client_id: client.clientId,
-        scope,
-        environment: env.slug,
-        ...(jkt && { cnf: { jkt } }),
-        ...(exchange && { act: exchange.act, subject_type: exchange.subjectType }),
-      },
-      signingKey,
-    );
+    const token = await this.steps.run('sign', () => signAccessToken(this.claims(m, jti, expiresAt), signingKey), {
+      'gatehouse.kid': signingKey.kid,
+    });
     const minted: ReusableToken = { token, jti, expiresAt, refreshAt: expiresAt - env.refreshBefore };
-    const won = await this.writes.unit(async (uow) => {
+    const won = await this.steps.run('store', () => this.write(m, minted, signingKey.kid, reuse));
+    if (won === 'subject-revoked') throw new InvalidGrant('the subject token was revoked');
+    if (!won) {
+      const winner = await this.loadReusable(key);
+      if (!winner) throw new Error('reusable token vanished after a lost race');
+      this.reusable.set(key, winner);
+      return { token: winner, reused: true };
+    }
+    if (reuse) this.reusable.set(key, minted);
+    return { token: minted, reused: false };
+  }
+
+  /** The claims of the token minted for `m` (RFC 9068 §2.2): `jti`, `exp` in seconds. */
+  private claims(m: MintRequest, jti: string, expiresAt: number): AccessTokenClaims {
+    return {
+      iss: this.ctx.config.issuer,
+      sub: m.exchange?.sub ?? m.client.clientId,
+      aud: m.api.audience,
+      exp: expiresAt,
+      iat: m.now,
+      jti,
+      client_id: m.client.clientId,
+      scope: m.scope,
+      environment: m.env.slug,
+      ...(m.jkt && { cnf: { jkt: m.jkt } }),
+      ...(m.exchange && { act: m.exchange.act, subject_type: m.exchange.subjectType }),
+    };
+  }
+
+  /**
+   * Writes the minted token (issued row, reuse row with `reuse`, audit entry) in one unit of work.
+   * @returns true when written; false when another node holds a fresh reusable token for the key
+   *   (nothing written); `subject-revoked` when an exchange's subject token was revoked meanwhile.
+   */
+  private write(
+    m: MintRequest,
+    minted: ReusableToken,
+    kid: string,
+    reuse: boolean,
+  ): Promise<boolean | 'subject-revoked'> {
+    const { env, client, api, scope, key, now, exchange } = m;
+    const { token, jti, expiresAt } = minted;
+    return this.writes.unit(async (uow) => {
       // The subject token, locked on PostgreSQL: a revocation of it waits, then revokes this one too.
       if (exchange?.parentJti && !(await uow.tokens.lockLive(exchange.parentJti))) return 'subject-revoked';
       if (reuse) {
@@ -253,7 +285,7 @@ export class TokenIssuer {
         environment_id: env.id,
         audience: api.audience,
         scope,
-        kid: signingKey.kid,
+        kid,
         issued_at: now,
         expires_at: expiresAt,
         revoked_at: null,
@@ -282,15 +314,6 @@ export class TokenIssuer {
       );
       return true;
     });
-    if (won === 'subject-revoked') throw new InvalidGrant('the subject token was revoked');
-    if (!won) {
-      const winner = await this.loadReusable(key);
-      if (!winner) throw new Error('reusable token vanished after a lost race');
-      this.reusable.set(key, winner);
-      return { token: winner, reused: true };
-    }
-    if (reuse) this.reusable.set(key, minted);
-    return { token: minted, reused: false };
   }
 
   /**

@@ -24,9 +24,14 @@ export type FederatedGrant = 'client_credentials' | 'jwt-bearer';
 /** The JWT bearer grant type (RFC 7523 §2.1). */
 export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
+/** Node's file system module, named by a variable: neither the SDK's browser-typed build nor a bundler resolves it. */
+const FS_MODULE = 'node:fs/promises';
+
 async function readTokenFile(path: string): Promise<string> {
   // Imported when used, so the SDK loads where there is no file system (browsers, edge runtimes).
-  const { readFile } = await import('node:fs/promises');
+  const { readFile } = (await import(FS_MODULE)) as {
+    readFile(path: string, encoding: 'utf8'): Promise<string>;
+  };
   return readFile(path, 'utf8');
 }
 

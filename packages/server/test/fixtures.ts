@@ -1,0 +1,72 @@
+/**
+ * Shared fixtures of the server's HTTP tests (issue #24 item 4), instead of the `beforeAll` that
+ * started a server and signed the administrator in, copied in every file. Import `it` (or `test`)
+ * from here and name what a test needs: `it('…', async ({ t, operator, members }) => …)`.
+ *
+ * Every fixture is **file-scoped**: set up the first time a test of the file asks for it, shared
+ * by the file's tests, torn down after the file. None keeps module-level state, so files sharing a
+ * worker's module cache (the `integration` project runs with `isolate: false`) share nothing.
+ *
+ * - `kind` — the store the file's server runs on: `'sqlite'` (HTTP behaviour is tested once, on
+ *   the embedded store); a file whose subject is the store overrides it per suite
+ *   (`it.override('kind', kind)` inside `describe.each(STORE_KINDS)`).
+ * - `t` — a {@link TestServer} on a new store of `kind`, closed (store deleted) after the file.
+ * - `administrator` — the test administrator's credentials (`ADMIN_EMAIL`, `ADMIN_PASSWORD`),
+ *   created through the service layer, not signed in (for a file whose tests sign in themselves).
+ * - `operator` — the test administrator signed in: a console session.
+ * - `admin` — the same session as a {@link Caller} (`{ session: operator }`).
+ * - `members` — a signed-in member of each role of the `default` environment, each through an
+ *   invitation the operator sent and the member accepted (`<role>@members.test`).
+ *
+ * A file adds its own helpers over these with the builder form, e.g.
+ * `const it = test.extend('as', { scope: 'file' }, ({ t, admin }) => (method, path) => call(t, admin, method, path))`.
+ */
+import { test as base } from 'vitest';
+import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import type { StoreKind } from '@gatehouse/testing/stores';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  createTestAdmin,
+  session,
+  type Caller,
+  type ConsoleSession,
+} from './management-helpers.js';
+import { member } from './member-helpers.js';
+
+/** The roles a member of an environment holds. */
+export const ROLES = ['owner', 'admin', 'developer', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The email of the `members` fixture's member with `role`. */
+export const memberEmail = (role: Role): string => `${role}@members.test`;
+
+/** The credentials of the test administrator the `administrator` fixture creates. */
+export interface AdministratorCredentials {
+  email: string;
+  password: string;
+}
+
+export const test = base
+  .extend('kind', { scope: 'file' }, 'sqlite' as StoreKind)
+  .extend('t', { scope: 'file' }, async ({ kind }, { onCleanup }): Promise<TestServer> => {
+    const t = await startTestServer(kind);
+    onCleanup(() => t.close());
+    return t;
+  })
+  .extend('administrator', { scope: 'file' }, async ({ t }): Promise<AdministratorCredentials> => {
+    await createTestAdmin(t, ADMIN_EMAIL, ADMIN_PASSWORD);
+    return { email: ADMIN_EMAIL, password: ADMIN_PASSWORD };
+  })
+  .extend('operator', { scope: 'file' }, ({ t, administrator: a }): Promise<ConsoleSession> =>
+    session(t, a.email, a.password),
+  )
+  .extend('admin', { scope: 'file' }, ({ operator }): Caller => ({ session: operator }))
+  .extend('members', { scope: 'file' }, async ({ t, operator }): Promise<Record<Role, ConsoleSession>> => {
+    const members = {} as Record<Role, ConsoleSession>;
+    for (const role of ROLES) members[role] = await member(t, operator, 'default', memberEmail(role), role);
+    return members;
+  });
+
+/** {@link test} under the name most files use. */
+export const it = test;

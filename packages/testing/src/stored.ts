@@ -1,0 +1,143 @@
+/**
+ * What a test server has stored, read without naming a table in a test (issue #24 item 4): tests
+ * say what they look at (`stored(t).membershipsOf(email)`), this module says where it lives. A
+ * reader uses the server's repository method where one answers the question, else one Kysely query
+ * here. Rows are the tables' rows (snake_case columns) so a test comparing whole rows before and
+ * after a refused request compares exactly what it compared before.
+ * @packageDocumentation
+ */
+import type { Selectable } from 'kysely';
+import type { Database } from '../../server/src/store/schema.js';
+import { repositories } from '../../server/src/store/unit-of-work.js';
+import type { TestServer } from './server.js';
+
+/** A stored row of `table`. */
+export type StoredRow<T extends keyof Database> = Selectable<Database[T]>;
+
+/** Which audit events to read: exact `action` and/or `target`. */
+export interface AuditFilter {
+  action?: string;
+  target?: string;
+}
+
+/** Readers of what `t` has stored (see the module's comment). */
+export function stored(t: TestServer) {
+  const ctx = t.server.runtime.ctx;
+  const db = ctx.db;
+  const repos = () => repositories(ctx.store);
+  return {
+    /** The id of the console account (operator or member) with `email`; throws when there is none. */
+    async accountId(email: string): Promise<string> {
+      const account = await repos().accounts.byEmail(email);
+      if (!account) throw new Error(`no console account ${email}`);
+      return account.id;
+    },
+
+    /** Every console account with `email` (ids): one at most unless the store let a duplicate in. */
+    accountsWithEmail(email: string): Promise<{ id: string }[]> {
+      return db.selectFrom('admins').select('id').where('email', '=', email).execute();
+    },
+
+    /** Every console account's email and password hash, by id. */
+    accountPasswords(): Promise<{ email: string; password_hash: string }[]> {
+      return db.selectFrom('admins').select(['email', 'password_hash']).orderBy('id').execute();
+    },
+
+    /** The environments (slug and role) `email`'s account is a member of, by slug; [] without an account. */
+    async membershipsOf(email: string): Promise<{ slug: string; role: string }[]> {
+      const account = await repos().accounts.byEmail(email);
+      if (!account) return [];
+      return (await repos().memberships.ofAccount(account.id)).map(({ slug, role }) => ({ slug, role }));
+    },
+
+    /** Every membership row, by account id. */
+    memberships(): Promise<StoredRow<'memberships'>[]> {
+      return db.selectFrom('memberships').selectAll().orderBy('account_id').orderBy('environment_id').execute();
+    },
+
+    /** Every environment row (settings and sealed secrets), by id. */
+    environments(): Promise<StoredRow<'environments'>[]> {
+      return db.selectFrom('environments').selectAll().orderBy('id').execute();
+    },
+
+    /** Every integration row, by id. */
+    integrations(): Promise<StoredRow<'integrations'>[]> {
+      return db.selectFrom('integrations').selectAll().orderBy('id').execute();
+    },
+
+    /** The integration row with `id`; throws when there is none. */
+    integration(id: string): Promise<StoredRow<'integrations'>> {
+      return db.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    },
+
+    /** Every integration row named `name`. */
+    integrationsNamed(name: string): Promise<StoredRow<'integrations'>[]> {
+      return db.selectFrom('integrations').selectAll().where('name', '=', name).orderBy('id').execute();
+    },
+
+    /** The grants (API id and scope) of integration `id`, by scope. */
+    grantsOf(id: string): Promise<{ api_id: string; scope: string }[]> {
+      return db
+        .selectFrom('grants')
+        .select(['api_id', 'scope'])
+        .where('integration_id', '=', id)
+        .orderBy('scope')
+        .execute();
+    },
+
+    /** Every invitation row (token hashes included), by id. */
+    invitations(): Promise<StoredRow<'invitations'>[]> {
+      return db.selectFrom('invitations').selectAll().orderBy('id').execute();
+    },
+
+    /** The invitation row with `id`; throws when there is none. */
+    invitation(id: string): Promise<StoredRow<'invitations'>> {
+      return db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    },
+
+    /** Every registered API row, by id. */
+    apis(): Promise<StoredRow<'apis'>[]> {
+      return db.selectFrom('apis').selectAll().orderBy('id').execute();
+    },
+
+    /** How many customers are stored, in every environment. */
+    async customerCount(): Promise<number> {
+      const row = await db
+        .selectFrom('customers')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    /** The customer rows with `id` (in any environment). */
+    customers(id: string): Promise<StoredRow<'customers'>[]> {
+      return db.selectFrom('customers').selectAll().where('id', '=', id).orderBy('environment_id').execute();
+    },
+
+    /** Every environment-credentials row (sealed secrets, public keys). */
+    environmentCredentials(): Promise<StoredRow<'environment_credentials'>[]> {
+      return db.selectFrom('environment_credentials').selectAll().execute();
+    },
+
+    /** Every recovery-code row. */
+    recoveryCodes(): Promise<StoredRow<'recovery_codes'>[]> {
+      return db.selectFrom('recovery_codes').selectAll().execute();
+    },
+
+    /** Every TOTP factor (account and confirmation time). */
+    totpFactors(): Promise<{ account_id: string; confirmed_at: StoredRow<'totp_factors'>['confirmed_at'] }[]> {
+      return db.selectFrom('totp_factors').select(['account_id', 'confirmed_at']).execute();
+    },
+
+    /**
+     * The audit events matching `filter`, in the store's order (SQLite: as written; ids sort by
+     * millisecond only, so they do not order events written in the same millisecond).
+     */
+    auditEvents(filter: AuditFilter = {}): Promise<StoredRow<'audit_events'>[]> {
+      let q = db.selectFrom('audit_events').selectAll();
+      if (filter.action !== undefined) q = q.where('action', '=', filter.action);
+      if (filter.target !== undefined) q = q.where('target', '=', filter.target);
+      return q.execute();
+    },
+  };
+}

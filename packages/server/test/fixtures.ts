@@ -47,26 +47,49 @@ export interface AdministratorCredentials {
   password: string;
 }
 
-export const test = base
-  .extend('kind', { scope: 'file' }, 'sqlite' as StoreKind)
-  .extend('t', { scope: 'file' }, async ({ kind }, { onCleanup }): Promise<TestServer> => {
-    const t = await startTestServer(kind);
-    onCleanup(() => t.close());
-    return t;
-  })
-  .extend('administrator', { scope: 'file' }, async ({ t }): Promise<AdministratorCredentials> => {
-    await createTestAdmin(t, ADMIN_EMAIL, ADMIN_PASSWORD);
-    return { email: ADMIN_EMAIL, password: ADMIN_PASSWORD };
-  })
-  .extend('operator', { scope: 'file' }, ({ t, administrator: a }): Promise<ConsoleSession> =>
-    session(t, a.email, a.password),
-  )
-  .extend('admin', { scope: 'file' }, ({ operator }): Caller => ({ session: operator }))
-  .extend('members', { scope: 'file' }, async ({ t, operator }): Promise<Record<Role, ConsoleSession>> => {
-    const members = {} as Record<Role, ConsoleSession>;
-    for (const role of ROLES) members[role] = await member(t, operator, 'default', memberEmail(role), role);
-    return members;
-  });
+/**
+ * The fixtures over a server on a store of `kind`. Vitest wants file-scoped fixtures defined at a
+ * file's top level: a file whose subject is the store uses {@link testsOn} there.
+ */
+export function testOn(kind: StoreKind) {
+  return base
+    .extend('kind', { scope: 'file' }, kind)
+    .extend('t', { scope: 'file' }, async ({ kind }, { onCleanup }): Promise<TestServer> => {
+      const t = await startTestServer(kind);
+      onCleanup(() => t.close());
+      return t;
+    })
+    .extend('administrator', { scope: 'file' }, async ({ t }): Promise<AdministratorCredentials> => {
+      await createTestAdmin(t, ADMIN_EMAIL, ADMIN_PASSWORD);
+      return { email: ADMIN_EMAIL, password: ADMIN_PASSWORD };
+    })
+    .extend('operator', { scope: 'file' }, ({ t, administrator: a }): Promise<ConsoleSession> =>
+      session(t, a.email, a.password),
+    )
+    .extend('admin', { scope: 'file' }, ({ operator }): Caller => ({ session: operator }))
+    .extend('members', { scope: 'file' }, async ({ t, operator }): Promise<Record<Role, ConsoleSession>> => {
+      const members = {} as Record<Role, ConsoleSession>;
+      for (const role of ROLES) members[role] = await member(t, operator, 'default', memberEmail(role), role);
+      return members;
+    });
+}
+
+/**
+ * Fixtures for each of `kinds`, made at the file's top level; a `describe.each(STORE_KINDS)` body
+ * takes its store's: `const on = testsOn(STORE_KINDS)` then `const it = on(kind)`. The file gets
+ * one server per store, each closed after the file.
+ */
+export function testsOn(kinds: readonly StoreKind[]): (kind: StoreKind) => ReturnType<typeof testOn> {
+  const made = new Map(kinds.map((kind) => [kind, testOn(kind)] as const));
+  return (kind) => {
+    const test = made.get(kind);
+    if (!test) throw new Error(`no fixtures made for store ${kind}`);
+    return test;
+  };
+}
+
+/** The fixtures over a server on the embedded store (HTTP behaviour is tested once, on SQLite). */
+export const test = testOn('sqlite');
 
 /** {@link test} under the name most files use. */
 export const it = test;

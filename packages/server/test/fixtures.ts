@@ -24,6 +24,7 @@
 import { test as base } from 'vitest';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import type { StoreKind } from '@gatehouse/testing/stores';
+import type { ConfigInput } from '@gatehouse/server';
 import {
   ADMIN_EMAIL,
   ADMIN_PASSWORD,
@@ -48,14 +49,14 @@ export interface AdministratorCredentials {
 }
 
 /**
- * The fixtures over a server on a store of `kind`. Vitest wants file-scoped fixtures defined at a
+ * The fixtures over a server on a store of `kind`, started with `config` (e.g. a shorter TTL). Vitest wants file-scoped fixtures defined at a
  * file's top level: a file whose subject is the store uses {@link testsOn} there.
  */
-export function testOn(kind: StoreKind) {
+export function testOn(kind: StoreKind, config: ConfigInput = {}) {
   return base
     .extend('kind', { scope: 'file' }, kind)
     .extend('t', { scope: 'file' }, async ({ kind }, { onCleanup }): Promise<TestServer> => {
-      const t = await startTestServer(kind);
+      const t = await startTestServer(kind, { config });
       onCleanup(() => t.close());
       return t;
     })
@@ -79,8 +80,11 @@ export function testOn(kind: StoreKind) {
  * takes its store's: `const on = testsOn(STORE_KINDS)` then `const it = on(kind)`. The file gets
  * one server per store, each closed after the file.
  */
-export function testsOn(kinds: readonly StoreKind[]): (kind: StoreKind) => ReturnType<typeof testOn> {
-  const made = new Map(kinds.map((kind) => [kind, testOn(kind)] as const));
+export function testsOn(
+  kinds: readonly StoreKind[],
+  config: ConfigInput = {},
+): (kind: StoreKind) => ReturnType<typeof testOn> {
+  const made = new Map(kinds.map((kind) => [kind, testOn(kind, config)] as const));
   return (kind) => {
     const test = made.get(kind);
     if (!test) throw new Error(`no fixtures made for store ${kind}`);

@@ -38,6 +38,11 @@ export function stored(t: TestServer) {
       return db.selectFrom('admins').select('id').where('email', '=', email).execute();
     },
 
+    /** Every console account (id and email), by id. */
+    accounts(): Promise<{ id: string; email: string }[]> {
+      return db.selectFrom('admins').select(['id', 'email']).orderBy('id').execute();
+    },
+
     /** Every console account's email and password hash, by id. */
     accountPasswords(): Promise<{ email: string; password_hash: string }[]> {
       return db.selectFrom('admins').select(['email', 'password_hash']).orderBy('id').execute();

@@ -60,6 +60,12 @@ export function stored(t: TestServer) {
       return db.selectFrom('memberships').selectAll().orderBy('account_id').orderBy('environment_id').execute();
     },
 
+    /** How many owners environment `slug` has; throws when there is no such environment. */
+    async ownerCount(slug: string): Promise<number> {
+      const env = await db.selectFrom('environments').select('id').where('slug', '=', slug).executeTakeFirstOrThrow();
+      return repos().memberships.countOwners(env.id);
+    },
+
     /** Every environment row (settings and sealed secrets), by id. */
     environments(): Promise<StoredRow<'environments'>[]> {
       return db.selectFrom('environments').selectAll().orderBy('id').execute();

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import type { TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request } from '@gatehouse/testing/http';
 import { loginAtIdp, type TestIdp } from '@gatehouse/testing/oidc-idp';
 import { startWithIdp } from '@gatehouse/testing/sso-server';
@@ -19,14 +20,7 @@ describe.each(HTTP_STORE_KINDS)('sign-in factors of members (%s)', (kind) => {
   let operator: ConsoleSession;
   let owner: ConsoleSession;
   let developer: ConsoleSession;
-  const idOf = async (email: string) =>
-    (
-      await t.server.runtime.ctx.db
-        .selectFrom('admins')
-        .select('id')
-        .where('email', '=', email)
-        .executeTakeFirstOrThrow()
-    ).id;
+  const idOf = (email: string) => stored(t).accountId(email);
 
   beforeAll(async () => {
     ({ t, idp } = await startWithIdp(
@@ -100,21 +94,11 @@ describe.each(HTTP_STORE_KINDS)('sign-in factors of members (%s)', (kind) => {
       (await call(t, { session: s }, 'POST', '/environments/alpha/integrations', { name: 'x', preset: 'read-only' }))
         .status,
     ).toBe(403);
-    const invitations = await t.server.runtime.ctx.db
-      .selectFrom('invitations')
-      .select(['email', 'used_at'])
-      .where('email', '=', 'newbie@tenant-a.test')
-      .execute();
+    const invitations = (await stored(t).invitations()).filter((i) => i.email === 'newbie@tenant-a.test');
     expect(invitations.map((i) => i.used_at !== null)).toEqual([true]);
     // A second SSO sign-in finds the account; nothing new is created.
     expect((await ssoSignIn('newbie')).location).toBe('/console/');
-    expect(
-      await t.server.runtime.ctx.db
-        .selectFrom('admins')
-        .select('id')
-        .where('email', '=', 'newbie@tenant-a.test')
-        .execute(),
-    ).toHaveLength(1);
+    expect(await stored(t).accountsWithEmail('newbie@tenant-a.test')).toHaveLength(1);
   });
 
   it("require_totp of an environment: its owner sets it, a developer can't; it binds the members' password sessions", async () => {

@@ -9,6 +9,7 @@
 import type { Selectable } from 'kysely';
 import type { Database } from '../../server/src/store/schema.js';
 import { repositories } from '../../server/src/store/unit-of-work.js';
+import type { Context } from '../../server/src/context.js';
 import type { TestServer } from './server.js';
 
 /** A stored row of `table`. */
@@ -20,9 +21,15 @@ export interface AuditFilter {
   target?: string;
 }
 
-/** Readers of what `t` has stored (see the module's comment). */
-export function stored(t: TestServer) {
-  const ctx = t.server.runtime.ctx;
+/** A test server, or a server context (a runtime's `ctx`, `openContext`'s answer) of a store. */
+export type StoreHolder = TestServer | Pick<Context, 'db' | 'store'>;
+
+const contextOf = (from: StoreHolder): Pick<Context, 'db' | 'store'> =>
+  'server' in from ? from.server.runtime.ctx : from;
+
+/** Readers of what `from` has stored (see the module's comment). */
+export function stored(from: StoreHolder) {
+  const ctx = contextOf(from);
   const db = ctx.db;
   const repos = () => repositories(ctx.store);
   return {
@@ -41,6 +48,16 @@ export function stored(t: TestServer) {
     /** Every console account (id and email), by id. */
     accounts(): Promise<{ id: string; email: string }[]> {
       return db.selectFrom('admins').select(['id', 'email']).orderBy('id').execute();
+    },
+
+    /** Every console account's whole row (password hash included), by id. */
+    accountRows(): Promise<StoredRow<'admins'>[]> {
+      return db.selectFrom('admins').selectAll().orderBy('id').execute();
+    },
+
+    /** Every console session row (SHA-256 of the cookie value, account, factors, expiry). */
+    sessions(): Promise<StoredRow<'sessions'>[]> {
+      return db.selectFrom('sessions').selectAll().execute();
     },
 
     /** Every console account's email and password hash, by id. */
@@ -86,6 +103,26 @@ export function stored(t: TestServer) {
       return db.selectFrom('integrations').selectAll().where('name', '=', name).orderBy('id').execute();
     },
 
+    /** The integration row whose OAuth `client_id` is `clientId`; throws when there is none. */
+    integrationByClientId(clientId: string): Promise<StoredRow<'integrations'>> {
+      return db.selectFrom('integrations').selectAll().where('client_id', '=', clientId).executeTakeFirstOrThrow();
+    },
+
+    /** The issued-token rows (`jti`, expiry, revocation) of integration `id` (its row id, not its client_id). */
+    issuedTokens(id: string): Promise<StoredRow<'issued_tokens'>[]> {
+      return db.selectFrom('issued_tokens').selectAll().where('integration_id', '=', id).execute();
+    },
+
+    /** Every signing-key row (kid, state, sealed private key). */
+    signingKeys(): Promise<StoredRow<'signing_keys'>[]> {
+      return db.selectFrom('signing_keys').selectAll().execute();
+    },
+
+    /** The signing-key row with `kid`; throws when there is none. */
+    signingKey(kid: string): Promise<StoredRow<'signing_keys'>> {
+      return db.selectFrom('signing_keys').selectAll().where('kid', '=', kid).executeTakeFirstOrThrow();
+    },
+
     /** The grants (API id and scope) of integration `id`, by scope. */
     grantsOf(id: string): Promise<{ api_id: string; scope: string }[]> {
       return db
@@ -123,6 +160,18 @@ export function stored(t: TestServer) {
     /** The customer rows with `id` (in any environment). */
     customers(id: string): Promise<StoredRow<'customers'>[]> {
       return db.selectFrom('customers').selectAll().where('id', '=', id).orderBy('environment_id').execute();
+    },
+
+    /** The customer row with `id`; throws when there is none (or when several environments have one). */
+    async customer(id: string): Promise<StoredRow<'customers'>> {
+      const rows = await db.selectFrom('customers').selectAll().where('id', '=', id).execute();
+      if (rows.length !== 1) throw new Error(`${rows.length} customers with id ${id}`);
+      return rows[0]!;
+    },
+
+    /** Every environment-credentials row of `kind` (`secret` or `public_key`), or of both. */
+    environmentCredentialsOf(kind: 'secret' | 'public_key'): Promise<StoredRow<'environment_credentials'>[]> {
+      return db.selectFrom('environment_credentials').selectAll().where('kind', '=', kind).execute();
     },
 
     /** Every environment-credentials row (sealed secrets, public keys). */

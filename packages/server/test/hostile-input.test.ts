@@ -12,6 +12,7 @@ import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { basic, postForm, postJson, request, type Res } from '@gatehouse/testing/http';
 import { accessToken, call, createTestAdmin, session, signIn, type ConsoleSession } from './management-helpers.js';
 
@@ -144,9 +145,9 @@ describe.each(HTTP_STORE_KINDS)('hostile input (%s)', (kind) => {
     const tok = jwt.sign({ id: 'nul\0id', iat: now, exp: now + 600 }, creds.environment_secret!, {
       issuer: creds.environment_key,
     });
-    const before = await t.server.runtime.ctx.db.selectFrom('customers').select('id').execute();
+    const before = await stored(t).customerIds();
     const res = await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${tok}` } });
     expect(res.status).toBe(401);
-    expect(await t.server.runtime.ctx.db.selectFrom('customers').select('id').execute()).toEqual(before);
+    expect(await stored(t).customerIds()).toEqual(before);
   });
 });

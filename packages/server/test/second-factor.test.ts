@@ -8,6 +8,7 @@ import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request } from '@gatehouse/testing/http';
 import {
   ADMIN_EMAIL,
@@ -104,13 +105,9 @@ describe.each(HTTP_STORE_KINDS)('TOTP second factor (%s)', (kind) => {
     ({ secret, recovery } = await enrol(t, s));
     expect(recovery).toHaveLength(10);
     expect(new Set(recovery).size).toBe(10);
-    const db = t.server.runtime.ctx.db;
-    const stored = JSON.stringify([
-      await db.selectFrom('totp_factors').selectAll().execute(),
-      await db.selectFrom('recovery_codes').selectAll().execute(),
-    ]);
-    expect(stored).not.toContain(secret);
-    for (const code of recovery) expect(stored).not.toContain(code);
+    const rows = JSON.stringify([await stored(t).totpFactorRows(), await stored(t).recoveryCodes()]);
+    expect(rows).not.toContain(secret);
+    for (const code of recovery) expect(rows).not.toContain(code);
     const profile = await request(`${t.url}/api/v1/profile`, { headers: { cookie: s.cookie } });
     expect(profile.body).toMatchObject({ email: ADMIN_EMAIL, totp: { enabled: true, recovery_codes_left: 10 } });
     // A second enrolment needs TOTP disabled first.

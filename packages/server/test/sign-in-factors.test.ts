@@ -16,6 +16,7 @@ import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_STORE_KINDS, STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request, type Res } from '@gatehouse/testing/http';
 import { loginAtIdp, type TestIdp } from '@gatehouse/testing/oidc-idp';
 import { startWithIdp } from '@gatehouse/testing/sso-server';
@@ -150,8 +151,7 @@ describe.each(HTTP_STORE_KINDS)('K-96 K-97 code checks and factor changes (%s)',
     const bare = await call(t, { session: s }, 'POST', '/profile/totp', {});
     expect([bare.status, bare.body.error]).toEqual([403, 'current_password_required']);
     const id = (await repositories(t.server.runtime.ctx.store).accounts.byEmail('k97@example.com'))!.id;
-    const factors = () =>
-      t.server.runtime.ctx.db.selectFrom('totp_factors').selectAll().where('account_id', '=', id).execute();
+    const factors = () => stored(t).totpFactorRows(id);
     expect(await factors()).toEqual([]);
     for (let n = 0; n < 5; n++)
       expect(
@@ -248,7 +248,7 @@ describe.each(HTTP_STORE_KINDS)('K-98 K-99 SSO identities and invitations (%s)',
 
   it('K-98 the first sign-in links (iss, sub); an email change at the provider does not move the account; another subject asserting the email is refused', async () => {
     expect(await sso('lin')).toMatchObject({ error: null, email: 'lin@example.com', amr: ['sso'] });
-    const links = await t.server.runtime.ctx.db.selectFrom('sso_identities').selectAll().execute();
+    const links = await stored(t).ssoIdentities();
     expect(links.map((l) => [l.issuer, l.subject])).toEqual([[idp.issuer, 'lin']]);
     // The provider now asserts another (unverified even) email for that subject: still lin's account.
     idp.accounts.set('lin', { email: 'someone-else@example.com', email_verified: false });

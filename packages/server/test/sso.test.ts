@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request } from '@gatehouse/testing/http';
 import { loginAtIdp, startIdp, type TestIdp } from '@gatehouse/testing/oidc-idp';
 import { startWithIdp } from '@gatehouse/testing/sso-server';
@@ -57,7 +58,7 @@ describe.each(HTTP_STORE_KINDS)('console single sign-on (%s)', (kind) => {
   }
 
   async function countSessions(): Promise<number> {
-    return (await t.server.runtime.ctx.db.selectFrom('sessions').selectAll().execute()).length;
+    return (await stored(t).sessions()).length;
   }
 
   async function refusedWithoutSession(query: string, cookie: string | undefined, reason: string) {
@@ -161,7 +162,7 @@ describe.each(HTTP_STORE_KINDS)('console single sign-on (%s)', (kind) => {
       const { authorizationUrl, cookie } = await start();
       const back = await loginAtIdp(authorizationUrl.href, login);
       await refusedWithoutSession(back.search.slice(1), cookie, reason);
-      const admins = await t.server.runtime.ctx.db.selectFrom('admins').select('email').execute();
+      const admins = await stored(t).accounts();
       expect(admins.map((a) => a.email).sort()).toEqual(['ada@example.com', 'mallory@elsewhere.test']);
     });
   }

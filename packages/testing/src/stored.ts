@@ -15,10 +15,12 @@ import type { TestServer } from './server.js';
 /** A stored row of `table`. */
 export type StoredRow<T extends keyof Database> = Selectable<Database[T]>;
 
-/** Which audit events to read: exact `action` and/or `target`. */
+/** Which audit events to read: exact `action` and/or `target`, written at or after `sinceMs`. */
 export interface AuditFilter {
   action?: string;
   target?: string;
+  /** Milliseconds since the epoch; with it, the events come by time written. */
+  sinceMs?: number;
 }
 
 /** A test server, or a server context (a runtime's `ctx`, `openContext`'s answer) of a store. */
@@ -157,6 +159,11 @@ export function stored(from: StoreHolder) {
       return Number(row.n);
     },
 
+    /** Every customer's id (every environment), in the store's order. */
+    async customerIds(): Promise<{ id: string }[]> {
+      return db.selectFrom('customers').select('id').execute();
+    },
+
     /** The customer rows with `id` (in any environment). */
     customers(id: string): Promise<StoredRow<'customers'>[]> {
       return db.selectFrom('customers').selectAll().where('id', '=', id).orderBy('environment_id').execute();
@@ -184,9 +191,41 @@ export function stored(from: StoreHolder) {
       return db.selectFrom('recovery_codes').selectAll().execute();
     },
 
+    /** The whole TOTP factor rows (sealed secret included) of account `accountId`, or of every account. */
+    totpFactorRows(accountId?: string): Promise<StoredRow<'totp_factors'>[]> {
+      let q = db.selectFrom('totp_factors').selectAll();
+      if (accountId !== undefined) q = q.where('account_id', '=', accountId);
+      return q.execute();
+    },
+
     /** Every TOTP factor (account and confirmation time). */
     totpFactors(): Promise<{ account_id: string; confirmed_at: StoredRow<'totp_factors'>['confirmed_at'] }[]> {
       return db.selectFrom('totp_factors').select(['account_id', 'confirmed_at']).execute();
+    },
+
+    /** The change-feed entries about `ref` (an environment, integration, … id), in the store's order. */
+    changesOf(ref: string): Promise<StoredRow<'change_log'>[]> {
+      return db.selectFrom('change_log').selectAll().where('ref', '=', ref).execute();
+    },
+
+    /** The store's metadata (master-key check and origin, versions) by name. */
+    async storeMeta(): Promise<Record<string, string>> {
+      const rows = await db.selectFrom('store_meta').selectAll().execute();
+      return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+    },
+
+    /** Every single-sign-on link (issuer, subject, account) row. */
+    ssoIdentities(): Promise<StoredRow<'sso_identities'>[]> {
+      return db.selectFrom('sso_identities').selectAll().execute();
+    },
+
+    /** How many client-assertion `jti`s are remembered (replay protection). */
+    async usedJtiCount(): Promise<number> {
+      const row = await db
+        .selectFrom('used_jtis')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
     },
 
     /**
@@ -197,6 +236,7 @@ export function stored(from: StoreHolder) {
       let q = db.selectFrom('audit_events').selectAll();
       if (filter.action !== undefined) q = q.where('action', '=', filter.action);
       if (filter.target !== undefined) q = q.where('target', '=', filter.target);
+      if (filter.sinceMs !== undefined) q = q.where('created_at_ms', '>=', filter.sinceMs).orderBy('created_at_ms');
       return q.execute();
     },
   };

@@ -5,6 +5,7 @@
  */
 import { describe, expect } from 'vitest';
 import { settle } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { basic, postForm, token } from '@gatehouse/testing/http';
 import { accessToken, call } from './management-helpers.js';
 import { test } from './fixtures.js';
@@ -53,11 +54,8 @@ describe('environment deletion (sqlite)', () => {
     expect((await as('GET', '/environments/doomed')).status).toBe(404);
     expect((await token(t.url, c.client_id, c.client_secret)).status).toBe(401);
     expect((await call(t, { bearer: tok }, 'GET', '/environments/doomed/integrations')).status).toBe(401);
-    const db = t.server.runtime.ctx.db;
-    expect(await db.selectFrom('integrations').select('id').where('client_id', '=', c.client_id).execute()).toEqual([]);
-    expect(await db.selectFrom('apis').select('id').where('audience', '=', 'https://inv.example').execute()).toEqual(
-      [],
-    );
+    expect((await stored(t).integrations()).filter((i) => i.client_id === c.client_id)).toEqual([]);
+    expect(await stored(t).apisWithAudience('https://inv.example')).toEqual([]);
     const introspect = await postForm(
       t.url,
       { token: tok },

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request, token } from '@gatehouse/testing/http';
 import { call, createTestAdmin, session, type Caller } from './management-helpers.js';
 import { CLI_ACTOR } from '../src/context.js';
@@ -158,7 +159,7 @@ describe.each(HTTP_STORE_KINDS)('management API with a console session (%s)', (k
     const created = (
       await as('POST', '/environments/default/integrations', { name: 'Secretive', preset: 'all-permissions' })
     ).body as { client_id: string; client_secret: string };
-    const rows = await t.server.runtime.ctx.db.selectFrom('integrations').select(['secret_hash']).execute();
+    const rows = await stored(t).integrations();
     const bodies = [
       (await as('GET', '/environments/default/integrations')).text,
       (await as('GET', `/environments/default/integrations/${created.client_id}`)).text,

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request } from '@gatehouse/testing/http';
 import {
   ADMIN_EMAIL,
@@ -105,11 +106,10 @@ describe.each(HTTP_STORE_KINDS)('operator accounts (%s)', (kind) => {
     expect((await call(t, { session: grace }, 'GET', '/operators')).status).toBe(401);
     expect(((await call(t, { session: s }, 'GET', '/operators')).body.items as unknown[]).length).toBe(1);
     await expect(removeOperator(t.server.runtime.ctx, CLI_ACTOR, ADMIN_EMAIL)).rejects.toMatchObject({ status: 409 });
-    const audit = await t.server.runtime.ctx.db
-      .selectFrom('audit_events')
-      .select(['action', 'target'])
-      .where('action', '=', 'admin.delete')
-      .execute();
+    const audit = (await stored(t).auditEvents({ action: 'admin.delete' })).map(({ action, target }) => ({
+      action,
+      target,
+    }));
     expect(audit).toEqual([{ action: 'admin.delete', target: 'grace@example.com' }]);
   });
 });

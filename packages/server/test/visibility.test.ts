@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { token } from '@gatehouse/testing/http';
 import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 
@@ -25,11 +26,7 @@ describe.each(HTTP_STORE_KINDS)('integration visibility and the filtered audit l
   const api = (method: string, path: string, body?: unknown) =>
     call(t, { session: s }, method, `/environments/default${path}`, body);
   const storedLastUse = async (id: string) => {
-    const row = await t.server.runtime.ctx.db
-      .selectFrom('integrations')
-      .select('last_used_at')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+    const row = await stored(t).integration(id);
     return row.last_used_at == null ? null : Number(row.last_used_at);
   };
   const events = async (query: string) => (await api('GET', `/audit?${query}`)).body.items as Event[];

@@ -228,6 +228,16 @@ export function stored(from: StoreHolder) {
       return Number(row.n);
     },
 
+    /** The keys of every stored throttle window (SQL throttling; Redis keeps its own). */
+    async throttleCounterKeys(): Promise<string[]> {
+      return (await db.selectFrom('throttle_counters').select('key').execute()).map((r) => r.key);
+    },
+
+    /** Every registered API row with `audience`. */
+    apisWithAudience(audience: string): Promise<StoredRow<'apis'>[]> {
+      return db.selectFrom('apis').selectAll().where('audience', '=', audience).execute();
+    },
+
     /**
      * The audit events matching `filter`, in the store's order (SQLite: as written; ids sort by
      * millisecond only, so they do not order events written in the same millisecond).

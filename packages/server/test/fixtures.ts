@@ -18,7 +18,9 @@
  * - `members` — a signed-in member of each role of the `default` environment, each through an
  *   invitation the operator sent and the member accepted (`<role>@members.test`).
  *
- * A file adds its own helpers over these with the builder form, e.g.
+ * A file whose helpers close over the server binds the fixture once for them:
+ * `let t: TestServer; it.beforeAll(({ t: server }) => { t = server; })` (the fixture still starts
+ * and closes it). A file adds its own fixtures over these with the builder form, e.g.
  * `const it = test.extend('as', { scope: 'file' }, ({ t, admin }) => (method, path) => call(t, admin, method, path))`.
  */
 import { test as base } from 'vitest';

@@ -4,21 +4,19 @@
  * don't tell a wrong password from an unknown email.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { describe, expect } from 'vitest';
+import { settle, type TestServer } from '@gatehouse/testing/server';
 import { stored } from '@gatehouse/testing/stored';
 import { request } from '@gatehouse/testing/http';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, call, createTestAdmin, session, signIn } from './management-helpers.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, call, session, signIn } from './management-helpers.js';
+import { it } from './fixtures.js';
 import { runCli, storeFlags } from '../../cli/test/helpers/cli.js';
 
-describe.each(HTTP_STORE_KINDS)('console sessions (%s)', (kind) => {
+describe('console sessions (sqlite)', () => {
   let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
+  it.beforeAll(async ({ t: server, administrator: _created }) => {
+    t = server;
   });
-  afterAll(() => t.close());
 
   it('signs in: HttpOnly, SameSite=Strict, Path=/, Secure (https issuer) opaque cookie; only its SHA-256 is stored', async () => {
     const res = await signIn(t, 'Ada@Example.com ', ADMIN_PASSWORD);

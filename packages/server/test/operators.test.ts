@@ -3,9 +3,8 @@
  * never the last), and each changing its own password (the current one required; other sessions
  * end). Both stores.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { describe, expect } from 'vitest';
+import { type TestServer } from '@gatehouse/testing/server';
 import { stored } from '@gatehouse/testing/stored';
 import { request } from '@gatehouse/testing/http';
 import {
@@ -17,6 +16,7 @@ import {
   signIn,
   type ConsoleSession,
 } from './management-helpers.js';
+import { it } from './fixtures.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { removeOperator } from '../src/services/operators.js';
 
@@ -29,14 +29,12 @@ function changePassword(s: ConsoleSession, t: TestServer, body: Record<string, s
   });
 }
 
-describe.each(HTTP_STORE_KINDS)('operator accounts (%s)', (kind) => {
+describe('operator accounts (sqlite)', () => {
   let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
+  it.beforeAll(async ({ t: server, administrator: _created }) => {
+    t = server;
     await createTestAdmin(t, 'grace@example.com');
   });
-  afterAll(() => t.close());
 
   it('lists operators without any hash', async () => {
     const s = await session(t);

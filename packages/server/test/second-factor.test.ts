@@ -5,8 +5,7 @@
  * challenge), and the requirement server-wide and per environment.
  */
 import { Secret, TOTP } from 'otpauth';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
+import { beforeAll, describe, expect } from 'vitest';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { stored } from '@gatehouse/testing/stored';
 import { request } from '@gatehouse/testing/http';
@@ -18,6 +17,7 @@ import {
   signIn,
   type ConsoleSession,
 } from './management-helpers.js';
+import { it } from './fixtures.js';
 import { member, MEMBER_PASSWORD } from './member-helpers.js';
 
 /** The code of `secret` at the test clock's instant (+ `steps` × 30 s). */
@@ -72,15 +72,13 @@ async function challenge(t: TestServer, email = ADMIN_EMAIL): Promise<string> {
   return String(res.body.challenge);
 }
 
-describe.each(HTTP_STORE_KINDS)('TOTP second factor (%s)', (kind) => {
+describe('TOTP second factor (sqlite)', () => {
   let t: TestServer;
   let secret: string;
   let recovery: string[];
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
+  it.beforeAll(async ({ t: server, administrator: _created }) => {
+    t = server;
   });
-  afterAll(() => t.close());
 
   it('enrols: a wrong code is refused, the right one confirms; the secret is sealed and the recovery codes hashed', async () => {
     const s = await passwordSession(t);
@@ -251,7 +249,6 @@ describe('TOTP required server-wide (GATEHOUSE_REQUIRE_TOTP=on)', () => {
     t = await startTestServer('sqlite', { config: { requireTotp: true } });
     await createTestAdmin(t);
   });
-  afterAll(() => t.close());
 
   it('a password session may only enrol until TOTP is set up', async () => {
     const s = await passwordSession(t);

@@ -4,28 +4,26 @@
  * `Cache-Control: no-store`; no GET creates a secret (the environment secret is created by an
  * explicit POST, once).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { describe, expect } from 'vitest';
+import { type TestServer } from '@gatehouse/testing/server';
 import { stored } from '@gatehouse/testing/stored';
 import { tamper } from '@gatehouse/testing/tamper';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
-import { accessToken, call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
+import { accessToken, call, type ConsoleSession } from './management-helpers.js';
+import { it } from './fixtures.js';
 
-describe.each(HTTP_STORE_KINDS)('H-82 security headers and secrets (%s)', (kind) => {
+describe('H-82 security headers and secrets (sqlite)', () => {
   let t: TestServer;
   let admin: ConsoleSession;
   let client: { client_id: string; client_secret: string };
   let bearer: string;
 
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
-    admin = await session(t);
+  it.beforeAll(async ({ t: server, operator: signedIn }) => {
+    t = server;
+    admin = signedIn;
     client = await t.integration({ preset: 'all-permissions' });
     bearer = await accessToken(t, client);
   });
-  afterAll(() => t.close());
 
   const counts = async () => {
     const secrets = await stored(t).environmentCredentialsOf('secret');

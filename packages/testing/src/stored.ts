@@ -15,6 +15,17 @@ import type { TestServer } from './server.js';
 /** A stored row of `table`. */
 export type StoredRow<T extends keyof Database> = Selectable<Database[T]>;
 
+/** The tables a token, management or customer request writes to (issue #24: named here, not in tests). */
+const REQUEST_WRITTEN = [
+  'integrations',
+  'grants',
+  'issued_tokens',
+  'token_reuse',
+  'change_log',
+  'audit_events',
+  'customers',
+] as const;
+
 /** Which audit events to read: exact `action` and/or `target`, written at or after `sinceMs`. */
 export interface AuditFilter {
   action?: string;
@@ -236,6 +247,24 @@ export function stored(from: StoreHolder) {
     /** Every registered API row with `audience`. */
     apisWithAudience(audience: string): Promise<StoredRow<'apis'>[]> {
       return db.selectFrom('apis').selectAll().where('audience', '=', audience).execute();
+    },
+
+    /**
+     * How many rows each table a request writes holds, keyed by table: compared before and after a
+     * request that must have written nothing (or exactly one customer).
+     */
+    async requestWrittenCounts(): Promise<Record<string, number>> {
+      const out: Record<string, number> = {};
+      for (const table of REQUEST_WRITTEN)
+        out[table] = Number(
+          (
+            await db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      return out;
     },
 
     /**

@@ -10,7 +10,8 @@
  * - `kind` — the store the file's server runs on: `'sqlite'` (HTTP behaviour is tested once, on
  *   the embedded store); a file whose subject is the store overrides it per suite
  *   (`it.override('kind', kind)` inside `describe.each(STORE_KINDS)`).
- * - `t` — a {@link TestServer} on a new store of `kind`, closed (store deleted) after the file.
+ * - `t` — a {@link TestServer} on a new store of `kind`, closed (store deleted) after the file
+ *   (`started` is what started it: with {@link testWithIdp}, the server and its provider, `idp`).
  * - `administrator` — the test administrator's credentials (`ADMIN_EMAIL`, `ADMIN_PASSWORD`),
  *   created through the service layer, not signed in (for a file whose tests sign in themselves).
  * - `operator` — the test administrator signed in: a console session.
@@ -25,6 +26,8 @@
  */
 import { test as base } from 'vitest';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { startWithIdp } from '@gatehouse/testing/sso-server';
+import type { IdpAccount, TestIdp } from '@gatehouse/testing/oidc-idp';
 import type { StoreKind } from '@gatehouse/testing/stores';
 import type { ConfigInput } from '@gatehouse/server';
 import {
@@ -50,18 +53,22 @@ export interface AdministratorCredentials {
   password: string;
 }
 
-/**
- * The fixtures over a server on a store of `kind`, started with `config` (e.g. a shorter TTL). Vitest wants file-scoped fixtures defined at a
- * file's top level: a file whose subject is the store uses {@link testsOn} there.
- */
-export function testOn(kind: StoreKind, config: ConfigInput = {}) {
+/** A started server (and whatever runs beside it), and how to stop it all. */
+interface Started {
+  t: TestServer;
+  close(): Promise<void>;
+}
+
+/** The fixtures over the server `start` starts on a store of `kind` (see the module's comment). */
+function fixturesOver<S extends Started>(kind: StoreKind, start: (kind: StoreKind) => Promise<S>) {
   return base
     .extend('kind', { scope: 'file' }, kind)
-    .extend('t', { scope: 'file' }, async ({ kind }, { onCleanup }): Promise<TestServer> => {
-      const t = await startTestServer(kind, { config });
-      onCleanup(() => t.close());
-      return t;
+    .extend('started', { scope: 'file' }, async ({ kind }, { onCleanup }): Promise<S> => {
+      const started = await start(kind);
+      onCleanup(() => started.close());
+      return started;
     })
+    .extend('t', { scope: 'file' }, ({ started }): TestServer => started.t)
     .extend('administrator', { scope: 'file' }, async ({ t }): Promise<AdministratorCredentials> => {
       await createTestAdmin(t, ADMIN_EMAIL, ADMIN_PASSWORD);
       return { email: ADMIN_EMAIL, password: ADMIN_PASSWORD };
@@ -75,6 +82,40 @@ export function testOn(kind: StoreKind, config: ConfigInput = {}) {
       for (const role of ROLES) members[role] = await member(t, operator, 'default', memberEmail(role), role);
       return members;
     });
+}
+
+/**
+ * The fixtures over a server on a store of `kind`, started with `config` (e.g. a shorter TTL).
+ * Vitest wants file-scoped fixtures defined at a file's top level: a file whose subject is the
+ * store uses {@link testsOn} there.
+ */
+export function testOn(kind: StoreKind, config: ConfigInput = {}) {
+  return fixturesOver(kind, async (k) => {
+    const t = await startTestServer(k, { config });
+    return { t, close: () => t.close() };
+  });
+}
+
+/**
+ * The fixtures over a server whose console single sign-on uses a real OpenID Connect provider
+ * knowing `accounts` ({@link startWithIdp}), plus `idp`: that provider. Both stop after the file.
+ */
+export function testWithIdp(
+  accounts: Record<string, IdpAccount>,
+  opts: Parameters<typeof startWithIdp>[2] = {},
+  kind: StoreKind = 'sqlite',
+) {
+  return fixturesOver(kind, async (k) => {
+    const { t, idp } = await startWithIdp(k, accounts, opts);
+    return {
+      t,
+      idp,
+      async close() {
+        await t.close();
+        await idp.close();
+      },
+    };
+  }).extend('idp', { scope: 'file' }, ({ started }): TestIdp => started.idp);
 }
 
 /**

@@ -8,6 +8,7 @@ import jwt from 'jsonwebtoken';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { cliFor } from './helpers/cli.js';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request } from '@gatehouse/testing/http';
 
 describe.each(HTTP_STORE_KINDS)('gatehouse env credentials (%s)', (kind) => {
@@ -42,11 +43,7 @@ describe.each(HTTP_STORE_KINDS)('gatehouse env credentials (%s)', (kind) => {
     expect(again.environment_secret).toBeNull();
     expect(second.stderr).toContain("can't be shown again");
     expect(second.stderr).toContain('gatehouse env rotate-secret default');
-    const rows = await t.server.runtime.ctx.db
-      .selectFrom('environment_credentials')
-      .select('id')
-      .where('kind', '=', 'secret')
-      .execute();
+    const rows = await stored(t).environmentCredentialsOf('secret');
     expect(rows).toHaveLength(1);
   });
 });

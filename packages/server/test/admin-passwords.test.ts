@@ -8,6 +8,7 @@ import { CLI_ACTOR } from '../src/context.js';
 import { createAdmin } from '../src/services/admins.js';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { signIn } from './management-helpers.js';
 import { runCli, storeFlags } from '../../cli/test/helpers/cli.js';
 
@@ -29,11 +30,7 @@ describe.each(HTTP_STORE_KINDS)('G-75 console password strength (%s)', (kind) =>
     });
     const message = await attempt.catch((err: Error) => err.message);
     expect(message).not.toContain(password);
-    const rows = await t.server.runtime.ctx.db
-      .selectFrom('admins')
-      .select('email')
-      .where('email', '=', 'grace@example.com')
-      .execute();
+    const rows = await stored(t).accountsWithEmail('grace@example.com');
     expect(rows).toEqual([]);
   });
 

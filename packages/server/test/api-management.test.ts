@@ -5,34 +5,39 @@
  * fixed; bearer callers read with integrations:read and are refused writes (403); another
  * environment's API is 404 (SECURITY.md E-53); bad input is 400 naming the field, never 5xx.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { describe, expect } from 'vitest';
+import { settle, type TestServer } from '@gatehouse/testing/server';
 import { basic, postForm, token } from '@gatehouse/testing/http';
-import { accessToken, call, createTestAdmin, session, type Caller } from './management-helpers.js';
+import { accessToken, call } from './management-helpers.js';
+import { test } from './fixtures.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironment } from '../src/services/environments.js';
 
 const AUD = 'https://invoices.example';
 const enc = encodeURIComponent(AUD);
 
-describe.each(HTTP_STORE_KINDS)('API management (%s)', (kind) => {
-  let t: TestServer;
-  let admin: Caller;
-  const as = (method: string, path: string, body?: unknown) =>
-    call(t, admin, method, `/environments/default${path}`, body);
-  const introspect = (c: { client_id: string; client_secret: string }, tok: string) =>
-    postForm(t.url, { token: tok }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/introspect');
+/** The file's fixtures, plus `as`: a call as the signed-in administrator in `default`. */
+const it = test.extend(
+  'as',
+  { scope: 'file' },
+  async ({ t, admin }) =>
+    (method: string, path: string, body?: unknown) =>
+      call(t, admin, method, `/environments/default${path}`, body),
+);
 
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
-    admin = { session: await session(t) };
+const introspect = (t: TestServer, c: { client_id: string; client_secret: string }, tok: string) =>
+  postForm(t.url, { token: tok }, { authorization: basic(c.client_id, c.client_secret) }, '/oauth/introspect');
+
+describe('API management (sqlite)', () => {
+  it.beforeAll(async ({ t }) => {
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'acme');
   });
-  afterAll(() => t.close());
 
-  it('reads, renames and changes the scopes of an API; a removed scope leaves grants and revokes tokens for it', async () => {
+  it('reads, renames and changes the scopes of an API; a removed scope leaves grants and revokes tokens for it', async ({
+    t,
+    admin,
+    as,
+  }) => {
     const created = await as('POST', '/apis', {
       name: 'Invoices',
       audience: AUD,
@@ -68,8 +73,8 @@ describe.each(HTTP_STORE_KINDS)('API management (%s)', (kind) => {
     const h = await call(t, admin, 'GET', `/environments/default/integrations/${holder.client_id}`);
     expect(h.body.grants).toEqual([{ audience: AUD, scopes: ['invoices:read'] }]);
     // The holder's token for the API is revoked; the one who lost nothing keeps its token.
-    expect((await introspect(holder, String(tok.body.access_token))).body.active).toBe(false);
-    expect((await introspect(keeper, String(keeperTok.body.access_token))).body.active).toBe(true);
+    expect((await introspect(t, holder, String(tok.body.access_token))).body.active).toBe(false);
+    expect((await introspect(t, keeper, String(keeperTok.body.access_token))).body.active).toBe(true);
     expect(
       (await token(t.url, holder.client_id, holder.client_secret, { audience: AUD, scope: 'invoices:write' })).status,
     ).toBe(400);
@@ -77,7 +82,7 @@ describe.each(HTTP_STORE_KINDS)('API management (%s)', (kind) => {
     expect(audit.some((e) => e.action === 'api.update' && e.target === AUD)).toBe(true);
   });
 
-  it("keep_tokens keeps the holders' tokens when a scope is removed", async () => {
+  it("keep_tokens keeps the holders' tokens when a scope is removed", async ({ t, as }) => {
     const aud = 'https://keep.example';
     await as('POST', '/apis', { name: 'Keep', audience: aud, scopes: [{ value: 'a' }, { value: 'b' }] });
     const holder = await t.integration({ grants: [{ audience: aud, scopes: ['a', 'b'] }] });
@@ -89,10 +94,10 @@ describe.each(HTTP_STORE_KINDS)('API management (%s)', (kind) => {
       (await as('PATCH', `/apis/${encodeURIComponent(aud)}`, { scopes: [{ value: 'a' }], keep_tokens: true })).status,
     ).toBe(200);
     await settle(t);
-    expect((await introspect(holder, tok)).body.active).toBe(true);
+    expect((await introspect(t, holder, tok)).body.active).toBe(true);
   });
 
-  it('refuses to delete an API integrations hold grants on, unless forced', async () => {
+  it('refuses to delete an API integrations hold grants on, unless forced', async ({ t, admin, as }) => {
     const aud = 'https://held.example';
     await as('POST', '/apis', { name: 'Held', audience: aud, scopes: [{ value: 'x:read' }] });
     const holder = await t.integration({ grants: [{ audience: aud, scopes: ['x:read'] }] });
@@ -107,7 +112,7 @@ describe.each(HTTP_STORE_KINDS)('API management (%s)', (kind) => {
     expect((await as('DELETE', `/apis/${encodeURIComponent(aud)}?force=true`)).status).toBe(204);
     await settle(t);
     expect((await as('GET', `/apis/${encodeURIComponent(aud)}`)).status).toBe(404);
-    expect((await introspect(holder, tok)).body.active).toBe(false);
+    expect((await introspect(t, holder, tok)).body.active).toBe(false);
     expect((await call(t, admin, 'GET', `/environments/default/integrations/${holder.client_id}`)).body.grants).toEqual(
       [],
     );
@@ -120,7 +125,7 @@ describe.each(HTTP_STORE_KINDS)('API management (%s)', (kind) => {
     );
   });
 
-  it("the Environment API can't be renamed, changed or deleted", async () => {
+  it("the Environment API can't be renamed, changed or deleted", async ({ as }) => {
     const envApi = ((await as('GET', '/apis')).body.items as { id: string; built_in: boolean }[])[0]!;
     expect(envApi.built_in).toBe(true);
     for (const [method, body] of [
@@ -134,7 +139,11 @@ describe.each(HTTP_STORE_KINDS)('API management (%s)', (kind) => {
     }
   });
 
-  it("bad input is 400 naming the field; unknown APIs and other environments' APIs are 404", async () => {
+  it("bad input is 400 naming the field; unknown APIs and other environments' APIs are 404", async ({
+    t,
+    admin,
+    as,
+  }) => {
     await as('POST', '/apis', { name: 'Bad', audience: 'https://bad.example', scopes: [{ value: 'a' }] });
     const path = `/apis/${encodeURIComponent('https://bad.example')}`;
     for (const body of [
@@ -166,7 +175,7 @@ describe.each(HTTP_STORE_KINDS)('API management (%s)', (kind) => {
     expect((await call(t, admin, 'GET', `/environments/acme/apis/${String(other.body.id)}`)).status).toBe(200);
   });
 
-  it('bearer callers read with integrations:read; writes are 403; another environment is 404', async () => {
+  it('bearer callers read with integrations:read; writes are 403; another environment is 404', async ({ t, as }) => {
     await as('POST', '/apis', { name: 'Bearer', audience: 'https://bearer.example', scopes: [{ value: 'a' }] });
     const path = `/apis/${encodeURIComponent('https://bearer.example')}`;
     const reader = await accessToken(t, await t.integration({ scopes: ['integrations:read'] }));

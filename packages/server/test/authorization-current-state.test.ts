@@ -4,19 +4,21 @@
  * introspection; management bounded by its target; secrets only with integrations:secrets; the
  * front-end preset holds content read scopes only.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { presetScopes } from '@gatehouse/contracts';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { settle, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
 import { accessToken, call } from './management-helpers.js';
+import { it } from './fixtures.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { updateIntegration } from '../src/services/integrations.js';
 import { createApi } from '../src/services/apis.js';
 
 type Creds = { client_id: string; client_secret: string; id: string };
 
-describe.each(HTTP_STORE_KINDS)('authorization on current state (%s)', (kind) => {
+describe('authorization on current state (sqlite)', () => {
+  // The file's server (fixture), bound for the helpers below.
   let t: TestServer;
   const api = (bearer: string, method: string, path: string, body?: unknown) =>
     call(t, { bearer }, method, `/environments/default${path}`, body);
@@ -24,22 +26,14 @@ describe.each(HTTP_STORE_KINDS)('authorization on current state (%s)', (kind) =>
     await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, c.client_id, { scopes, ...extra });
     await settle(t);
   };
-  const row = (c: Creds) =>
-    t.server.runtime.ctx.db.selectFrom('integrations').selectAll().where('id', '=', c.id).executeTakeFirstOrThrow();
-  const grants = (c: Creds) =>
-    t.server.runtime.ctx.db
-      .selectFrom('grants')
-      .select(['api_id', 'scope'])
-      .where('integration_id', '=', c.id)
-      .orderBy('scope')
-      .execute();
+  const row = (c: Creds) => stored(t).integration(c.id);
+  const grants = (c: Creds) => stored(t).grantsOf(c.id);
   const introspect = (by: Creds, tok: string) =>
     postForm(t.url, { token: tok }, { authorization: basic(by.client_id, by.client_secret) }, '/oauth/introspect');
 
-  beforeAll(async () => {
-    t = await startTestServer(kind);
+  it.beforeAll(({ t: server }) => {
+    t = server;
   });
-  afterAll(() => t.close());
 
   it('G-67 a reduction applies to the token from before it: Environment API, management API, introspection', async () => {
     const x = await t.integration({ preset: 'all-permissions' });
@@ -71,10 +65,7 @@ describe.each(HTTP_STORE_KINDS)('authorization on current state (%s)', (kind) =>
       ).status,
     ).toBe(403);
     expect((await grants(x)).map((g) => g.scope)).toEqual(['projects:read']);
-    expect(
-      (await t.server.runtime.ctx.db.selectFrom('integrations').select('name').where('name', '=', 'backdoor').execute())
-        .length,
-    ).toBe(0);
+    expect((await stored(t).integrationsNamed('backdoor')).length).toBe(0);
 
     const seen = await introspect(observer, before);
     expect(seen.body).toMatchObject({ active: true, scope: 'projects:read' });
@@ -94,7 +85,7 @@ describe.each(HTTP_STORE_KINDS)('authorization on current state (%s)', (kind) =>
     const snapshot = async () => [
       await row(m),
       await grants(m),
-      await t.server.runtime.ctx.db.selectFrom('integrations').select('id').execute(),
+      (await stored(t).integrations()).map(({ id }) => ({ id })),
     ];
     await cut(m, ['integrations:read', 'integrations:write', 'media:read']);
     const before = await snapshot();
@@ -173,12 +164,7 @@ describe.each(HTTP_STORE_KINDS)('authorization on current state (%s)', (kind) =>
     expect(rotated.status).toBe(200);
     await settle(t);
     expect((await token(t.url, v.client_id, String(rotated.body.client_secret))).status).toBe(200);
-    const events = await t.server.runtime.ctx.db
-      .selectFrom('audit_events')
-      .select(['actor', 'details'])
-      .where('action', '=', 'integration.rotate_secret')
-      .where('target', '=', v.client_id)
-      .execute();
+    const events = await stored(t).auditEvents({ action: 'integration.rotate_secret', target: v.client_id });
     const details = (actor: string) =>
       events
         .filter((e) => e.actor === `integration:${actor}`)
@@ -223,7 +209,9 @@ describe.each(HTTP_STORE_KINDS)('authorization on current state (%s)', (kind) =>
     expect((await api(admin, 'GET', '')).body.customer_scopes).not.toContain('customers:read');
   });
 
-  it("a reduction on a tenant API revokes that API's tokens (its resource servers verify locally) unless keep_tokens", async () => {
+  it("a reduction on a tenant API revokes that API's tokens (its resource servers verify locally) unless keep_tokens", async ({
+    kind,
+  }) => {
     const ctx = t.server.runtime.ctx;
     await createApi(ctx, CLI_ACTOR, 'default', {
       name: 'Billing',

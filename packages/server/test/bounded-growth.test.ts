@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { postForm, request, token, type Res } from '@gatehouse/testing/http';
 
 v8.setFlagsFromString('--expose-gc');
@@ -66,15 +67,7 @@ describe.each(HTTP_STORE_KINDS)('H-76 bounded growth (%s)', (kind) => {
     );
     return Number(rows[0]!.bytes);
   }
-  const counters = async () =>
-    Number(
-      (
-        await t.server.runtime.ctx.db
-          .selectFrom('throttle_counters')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const counters = async () => (await stored(t).throttleCounterKeys()).length;
 
   beforeAll(async () => {
     t = await startTestServer(kind);

@@ -7,11 +7,12 @@
  * Before the fix (decided on a read taken before the unit of work) each of these lost a write or
  * passed a check on a stale state within a few rounds.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS, STORE_KINDS } from '@gatehouse/testing/stores';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { describe, expect } from 'vitest';
+import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { type TestServer } from '@gatehouse/testing/server';
 import { testKey } from '@gatehouse/testing/assertion';
-import { accessToken, call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
+import { accessToken, call, type ConsoleSession } from './management-helpers.js';
+import { test as onSqlite, testsOn } from './fixtures.js';
 
 const TENANT = 'https://tenant.test/reports';
 /** Integrations raced at once in each round, and rounds. */
@@ -28,16 +29,18 @@ const sorted = (g: Grant[]) =>
     .filter((x) => x.scopes.length)
     .sort((a, b) => a.audience.localeCompare(b.audience));
 
+const on = testsOn(STORE_KINDS);
+
 describe.each(STORE_KINDS)('K-100 commands decided inside their transaction (%s)', (kind) => {
+  const it = on(kind);
   let t: TestServer;
   let operator: ConsoleSession;
   let envApi: string;
   const path = (clientId: string) => `/environments/default/integrations/${clientId}`;
 
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
-    operator = await session(t);
+  it.beforeAll(async ({ t: server, operator: signedIn }) => {
+    t = server;
+    operator = signedIn;
     const created = await call(t, { session: operator }, 'POST', '/environments/default/apis', {
       name: 'Reports',
       audience: TENANT,
@@ -47,7 +50,6 @@ describe.each(STORE_KINDS)('K-100 commands decided inside their transaction (%s)
     const apis = await call(t, { session: operator }, 'GET', '/environments/default/apis');
     envApi = (apis.body.items as { audience: string; built_in: boolean }[]).find((a) => a.built_in)!.audience;
   }, 60_000);
-  afterAll(() => t.close());
 
   it('K-100: Environment API scopes and a tenant API grant PATCHed at once: both applied in commit order, nothing lost', async () => {
     const S0 = ['projects:read'];
@@ -206,16 +208,15 @@ describe.each(STORE_KINDS)('K-100 commands decided inside their transaction (%s)
   }, 120_000);
 });
 
-describe.each(HTTP_STORE_KINDS)('K-100 one dependency graph (%s)', (kind) => {
+describe('K-100 one dependency graph (sqlite)', () => {
+  const it = onSqlite;
   let t: TestServer;
   let operator: ConsoleSession;
 
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
-    operator = await session(t);
+  it.beforeAll(async ({ t: server, operator: signedIn }) => {
+    t = server;
+    operator = signedIn;
   });
-  afterAll(() => t.close());
 
   it('K-100: PATCH and GET of one integration answer the same last_used_at (the usage ledger not yet written)', async () => {
     const c = await t.integration({ scopes: ['projects:read'] });

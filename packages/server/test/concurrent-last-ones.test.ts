@@ -3,34 +3,22 @@
  * once leave exactly one owner (docs/security.md J-91), and two environments deleted at once leave
  * exactly one environment. Without a row lock, PostgreSQL let both requests count two and pass.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
-import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
+import { stored } from '@gatehouse/testing/stored';
+import { call } from './management-helpers.js';
 import { member } from './member-helpers.js';
+import { testsOn } from './fixtures.js';
+
+const on = testsOn(STORE_KINDS);
 
 describe.each(STORE_KINDS)('never the last owner or environment, concurrently (%s)', (kind) => {
-  let t: TestServer;
-  let operator: ConsoleSession;
+  const it = on(kind);
 
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
-    operator = await session(t);
-  });
-  afterAll(() => t.close());
-
-  const ownersOf = async (envId: string) =>
-    (
-      await t.server.runtime.ctx.db
-        .selectFrom('memberships')
-        .select('account_id')
-        .where('environment_id', '=', envId)
-        .where('role', '=', 'owner')
-        .execute()
-    ).length;
-
-  it('J-91 two owners demoted at once: one succeeds, one is refused (409), one owner remains', async () => {
+  it('J-91 two owners demoted at once: one succeeds, one is refused (409), one owner remains', async ({
+    t,
+    operator,
+  }) => {
     for (let round = 0; round < 5; round++) {
       const slug = `own-${round}`;
       expect((await call(t, { session: operator }, 'POST', '/environments', { slug })).status).toBe(201);
@@ -45,18 +33,15 @@ describe.each(STORE_KINDS)('never the last owner or environment, concurrently (%
         ),
       );
       expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
-      const env = await t.server.runtime.ctx.db
-        .selectFrom('environments')
-        .select('id')
-        .where('slug', '=', slug)
-        .executeTakeFirstOrThrow();
-      expect(await ownersOf(env.id)).toBe(1);
+      expect(await stored(t).ownerCount(slug)).toBe(1);
     }
   });
 
-  it('two environments deleted at once when only two exist: one is deleted, one refused (409)', async () => {
-    const db = t.server.runtime.ctx.db;
-    const slugs = (await db.selectFrom('environments').select('slug').execute()).map((e) => e.slug);
+  it('two environments deleted at once when only two exist: one is deleted, one refused (409)', async ({
+    t,
+    operator,
+  }) => {
+    const slugs = (await stored(t).environments()).map((e) => e.slug);
     // Keep two: delete the others one by one first.
     for (const slug of slugs.slice(2)) {
       expect((await call(t, { session: operator }, 'DELETE', `/environments/${slug}?confirm=${slug}`)).status).toBe(
@@ -68,6 +53,6 @@ describe.each(STORE_KINDS)('never the last owner or environment, concurrently (%
       [a, b].map((slug) => call(t, { session: operator }, 'DELETE', `/environments/${slug}?confirm=${slug}`)),
     );
     expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
-    expect(await db.selectFrom('environments').select('id').execute()).toHaveLength(1);
+    expect(await stored(t).environments()).toHaveLength(1);
   });
 });

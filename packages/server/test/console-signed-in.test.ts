@@ -4,10 +4,9 @@
  * session cookie and decides the route's action. A bearer token, however strong, is no session:
  * it reaches none of them, and changes nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
-import { accessToken, ADMIN_EMAIL, ADMIN_PASSWORD, call, createTestAdmin, session } from './management-helpers.js';
+import { describe, expect } from 'vitest';
+import { accessToken, ADMIN_EMAIL, ADMIN_PASSWORD, call, session } from './management-helpers.js';
+import { it } from './fixtures.js';
 
 /** Every profile route, with a body it would accept from a session. */
 const PROFILE_ROUTES: [string, string, unknown][] = [
@@ -19,17 +18,14 @@ const PROFILE_ROUTES: [string, string, unknown][] = [
   ['POST', '/profile/recovery-codes', { code: '123456' }],
 ];
 
-describe.each(HTTP_STORE_KINDS)('K-103 the console signed-in context (%s)', (kind) => {
-  let t: TestServer;
+describe('K-103 the console signed-in context (sqlite)', () => {
   let bearer: string;
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
+  // The administrator exists (the tests sign in themselves).
+  it.beforeAll(async ({ t, administrator: _created }) => {
     bearer = await accessToken(t, await t.integration({ preset: 'all-permissions' }));
   });
-  afterAll(() => t.close());
 
-  it('K-103 a bearer token calls none of the profile routes (401), and changes nothing', async () => {
+  it('K-103 a bearer token calls none of the profile routes (401), and changes nothing', async ({ t }) => {
     // The token is good: the management API takes it.
     expect((await call(t, { bearer }, 'GET', '/environments/default')).status).toBe(200);
     for (const [method, path, body] of PROFILE_ROUTES) {
@@ -43,14 +39,16 @@ describe.each(HTTP_STORE_KINDS)('K-103 the console signed-in context (%s)', (kin
     expect(profile.body).toMatchObject({ email: ADMIN_EMAIL, totp: { enabled: false } });
   });
 
-  it('K-103 nor the current session (401), and its sign-out ends no session', async () => {
+  it('K-103 nor the current session (401), and its sign-out ends no session', async ({ t }) => {
     const s = await session(t);
     expect((await call(t, { bearer }, 'GET', '/session')).status).toBe(401);
     expect((await call(t, { bearer }, 'DELETE', '/session')).status).toBe(204);
     expect((await call(t, { session: s }, 'GET', '/session')).status).toBe(200);
   });
 
-  it('K-103 the hook checks the session as every session route: CSRF on a state-changing profile route', async () => {
+  it('K-103 the hook checks the session as every session route: CSRF on a state-changing profile route', async ({
+    t,
+  }) => {
     const s = await session(t);
     const res = await call(t, { session: s, csrf: false }, 'POST', '/profile/totp', { password: ADMIN_PASSWORD });
     expect([res.status, res.body.error]).toEqual([403, 'invalid_csrf_token']);
@@ -58,7 +56,9 @@ describe.each(HTTP_STORE_KINDS)('K-103 the console signed-in context (%s)', (kin
     expect(ok.status).toBe(200);
   });
 
-  it('K-103 sign-out and invitation acceptance: a session sent is authenticated by the hook, none runs anonymously', async () => {
+  it('K-103 sign-out and invitation acceptance: a session sent is authenticated by the hook, none runs anonymously', async ({
+    t,
+  }) => {
     const s = await session(t);
     // With a session, the hook checks it before the handler: no CSRF header, nothing done.
     const out = await call(t, { session: s, csrf: false }, 'DELETE', '/session');

@@ -12,6 +12,7 @@ import { createEnvironmentSecret } from '../src/services/credentials.js';
 import { createEnvironment } from '../src/services/environments.js';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request } from '@gatehouse/testing/http';
 
 describe.each(HTTP_STORE_KINDS)('H-81 customer token audience and type (%s)', (kind) => {
@@ -25,8 +26,7 @@ describe.each(HTTP_STORE_KINDS)('H-81 customer token audience and type (%s)', (k
       .setProtectedHeader({ alg: 'HS256', ...(typ !== undefined && { typ: typ as string }) })
       .setIssuer(key)
       .sign(Buffer.from(secret));
-  const customerIds = async () =>
-    (await t.server.runtime.ctx.db.selectFrom('customers').select('id').execute()).map((r) => r.id);
+  const customerIds = async () => (await stored(t).customerIds()).map((r) => r.id);
 
   beforeAll(async () => {
     t = await startTestServer(kind);

@@ -16,6 +16,7 @@ import {
 import { createEnvironment, updateEnvironment } from '../src/services/environments.js';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request, token } from '@gatehouse/testing/http';
 
 describe.each(HTTP_STORE_KINDS)('customer tokens (%s)', (kind) => {
@@ -261,30 +262,19 @@ describe.each(HTTP_STORE_KINDS)('customer tokens (%s)', (kind) => {
   });
 
   it('customers are created on first use (audited) and not rewritten on every request', async () => {
-    const db = t.server.runtime.ctx.db;
     await api(hs({ id: 'carol', name: 'Carol', fields: { n: 1 } }), '/self');
     await settle(t);
-    const row = await db.selectFrom('customers').selectAll().where('id', '=', 'carol').executeTakeFirstOrThrow();
+    const row = await stored(t).customer('carol');
     t.clock.advance(10);
     await api(hs({ id: 'carol', name: 'Carol', fields: { n: 1 } }), '/self');
     await settle(t);
-    expect(
-      Number(
-        (await db.selectFrom('customers').select('last_seen_at').where('id', '=', 'carol').executeTakeFirstOrThrow())
-          .last_seen_at,
-      ),
-    ).toBe(Number(row.last_seen_at));
+    expect(Number((await stored(t).customer('carol')).last_seen_at)).toBe(Number(row.last_seen_at));
     await api(hs({ id: 'carol', name: 'Carol C.', fields: { n: 2 } }), '/self');
     await settle(t);
-    expect(
-      await db.selectFrom('customers').select(['name', 'fields']).where('id', '=', 'carol').executeTakeFirstOrThrow(),
-    ).toEqual({ name: 'Carol C.', fields: '{"n":2}' });
+    const { name, fields } = await stored(t).customer('carol');
+    expect({ name, fields }).toEqual({ name: 'Carol C.', fields: '{"n":2}' });
     // The creation is audited once, by the customer; later updates from its tokens are not.
-    const events = await db
-      .selectFrom('audit_events')
-      .select(['action', 'actor'])
-      .where('target', '=', 'carol')
-      .execute();
+    const events = (await stored(t).auditEvents({ target: 'carol' })).map(({ action, actor }) => ({ action, actor }));
     expect(events).toEqual([{ action: 'customer.create', actor: 'customer:carol' }]);
   });
 
@@ -329,11 +319,7 @@ describe.each(HTTP_STORE_KINDS)('customer tokens (%s)', (kind) => {
       const res = await api(adminA, path, { method });
       expect([401, 403, 404], path).toContain(res.status);
     }
-    const row = await t.server.runtime.ctx.db
-      .selectFrom('customers')
-      .select('id')
-      .where('id', '=', 'b-user')
-      .executeTakeFirst();
+    const row = (await stored(t).customers('b-user'))[0];
     expect(row?.id).toBe('b-user');
   });
 

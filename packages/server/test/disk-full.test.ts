@@ -12,17 +12,8 @@ import { sql } from 'kysely';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
 import { capturedLogs, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request, token, type Res } from '@gatehouse/testing/http';
-
-const TABLES = [
-  'integrations',
-  'grants',
-  'issued_tokens',
-  'token_reuse',
-  'change_log',
-  'audit_events',
-  'customers',
-] as const;
 
 describe('H-78 full disk (sqlite)', () => {
   let t: TestServer;
@@ -38,19 +29,7 @@ describe('H-78 full disk (sqlite)', () => {
     await pragma(`max_page_count = ${pages}`);
   };
   const freeDisk = () => pragma('max_page_count = 1073741823');
-  const counts = async () => {
-    const out: Record<string, number> = {};
-    for (const table of TABLES)
-      out[table] = Number(
-        (
-          await t.server.runtime.ctx.db
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    return out;
-  };
+  const counts = () => stored(t).requestWrittenCounts();
 
   /**
    * Sends `attempt(i)` with i = 0, 1, … until one answers 503 (each earlier one must succeed),
@@ -110,15 +89,7 @@ describe('H-78 full disk (sqlite)', () => {
     const tok = (i: number) =>
       jwt.sign({ id: `customer-${i}-${'x'.repeat(200)}`, iat: now, exp: now + 600 }, envSecret, { issuer: envKey });
     const self = (i: number) => request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${tok(i)}` } });
-    const stored = async () =>
-      Number(
-        (
-          await t.server.runtime.ctx.db
-            .selectFrom('customers')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const customersStored = () => stored(t).customerCount();
     await fillDisk();
     let missing: number | undefined;
     try {
@@ -127,7 +98,7 @@ describe('H-78 full disk (sqlite)', () => {
         const res = await self(i);
         expect(res.status, res.text).toBe(200);
         await settle(t);
-        if ((await stored()) === before.customers! + 1) continue;
+        if ((await customersStored()) === before.customers! + 1) continue;
         missing = i;
         // The queued write failed as a whole: no customer row, no audit row, nothing half-written.
         expect(await counts()).toEqual(before);
@@ -138,16 +109,12 @@ describe('H-78 full disk (sqlite)', () => {
     }
     // Once there is space, the next use of the same token (cached by the verifier) writes that
     // customer, once: the failed write is retried, not lost.
-    const before = await stored();
+    const before = await customersStored();
     for (let n = 0; n < 3; n++) expect((await self(missing!)).status).toBe(200);
     await settle(t);
-    expect(await stored()).toBe(before + 1);
+    expect(await customersStored()).toBe(before + 1);
     const id = `customer-${missing}-${'x'.repeat(200)}`;
-    const row = await t.server.runtime.ctx.db
-      .selectFrom('customers')
-      .select('id')
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = (await stored(t).customers(id))[0];
     expect(row?.id).toBe(id);
   });
 

@@ -3,28 +3,30 @@
  * everything in it goes in one transaction and its tokens are revoked; audited server-wide; never
  * the last environment; bad input is 400, never 5xx.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { describe, expect } from 'vitest';
+import { settle } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { basic, postForm, token } from '@gatehouse/testing/http';
-import { accessToken, call, createTestAdmin, session, type Caller } from './management-helpers.js';
+import { accessToken, call } from './management-helpers.js';
+import { test } from './fixtures.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironment } from '../src/services/environments.js';
 import { deleteEnvironment } from '../src/services/environment-removal.js';
 
-describe.each(HTTP_STORE_KINDS)('environment deletion (%s)', (kind) => {
-  let t: TestServer;
-  let admin: Caller;
-  const as = (method: string, path: string, body?: unknown) => call(t, admin, method, path, body);
+/** The file's fixtures, plus `as`: a call as the signed-in administrator. */
+const it = test.extend(
+  'as',
+  { scope: 'file' },
+  async ({ t, admin }) =>
+    (method: string, path: string, body?: unknown) =>
+      call(t, admin, method, path, body),
+);
 
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
-    admin = { session: await session(t) };
-  });
-  afterAll(() => t.close());
-
-  it('deletes an environment with everything in it; its tokens stop working; audited server-wide', async () => {
+describe('environment deletion (sqlite)', () => {
+  it('deletes an environment with everything in it; its tokens stop working; audited server-wide', async ({
+    t,
+    as,
+  }) => {
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'doomed');
     await as('POST', '/environments/doomed/apis', {
       name: 'Inv',
@@ -52,11 +54,8 @@ describe.each(HTTP_STORE_KINDS)('environment deletion (%s)', (kind) => {
     expect((await as('GET', '/environments/doomed')).status).toBe(404);
     expect((await token(t.url, c.client_id, c.client_secret)).status).toBe(401);
     expect((await call(t, { bearer: tok }, 'GET', '/environments/doomed/integrations')).status).toBe(401);
-    const db = t.server.runtime.ctx.db;
-    expect(await db.selectFrom('integrations').select('id').where('client_id', '=', c.client_id).execute()).toEqual([]);
-    expect(await db.selectFrom('apis').select('id').where('audience', '=', 'https://inv.example').execute()).toEqual(
-      [],
-    );
+    expect((await stored(t).integrations()).filter((i) => i.client_id === c.client_id)).toEqual([]);
+    expect(await stored(t).apisWithAudience('https://inv.example')).toEqual([]);
     const introspect = await postForm(
       t.url,
       { token: tok },
@@ -69,7 +68,7 @@ describe.each(HTTP_STORE_KINDS)('environment deletion (%s)', (kind) => {
     expect((await as('DELETE', '/environments/doomed?confirm=doomed')).status).toBe(404);
   });
 
-  it('refuses the last environment (409) and bearer callers (403)', async () => {
+  it('refuses the last environment (409) and bearer callers (403)', async ({ t, as }) => {
     const bearer = await accessToken(t, await t.integration({ preset: 'all-permissions' }));
     const refused = await call(t, { bearer }, 'DELETE', '/environments/default?confirm=default');
     expect(refused.status).toBe(403);

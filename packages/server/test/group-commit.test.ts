@@ -3,6 +3,7 @@
  * together (nothing half-written); on PostgreSQL each write keeps its own transaction.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stored } from '@gatehouse/testing/stored';
 import type { Transaction } from 'kysely';
 import { CLI_ACTOR } from '../src/context.js';
 import { audit } from '../src/services/audit.js';
@@ -29,8 +30,7 @@ describe.each(STORE_KINDS)('group commit (%s)', (kind) => {
     await location.dispose();
   });
 
-  const events = async (target: string) =>
-    (await store.db.selectFrom('audit_events').select('id').where('target', '=', target).execute()).length;
+  const events = async (target: string) => (await stored({ db: store.db, store }).auditEvents({ target })).length;
   /** A write that records one event with `target` and answers the transaction it ran in. */
   const record = (target: string) => async (trx: Transaction<Database>) => {
     await audit(trx, CLI_ACTOR, { environmentId: null, action: 'test.write', target }, Date.now());

@@ -6,14 +6,15 @@
  * and change nothing.
  */
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import jwt from 'jsonwebtoken';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { basic, postForm, postJson, request, type Res } from '@gatehouse/testing/http';
 import { accessToken, call, createTestAdmin, session, signIn, type ConsoleSession } from './management-helpers.js';
+import { it } from './fixtures.js';
 
 /** Sends `raw` over a new connection and answers the status line of the response. */
 function rawStatusLine(url: string, raw: string): Promise<string> {
@@ -36,7 +37,7 @@ function expect400(res: Res): void {
   expect(typeof res.body.error_description).toBe('string');
 }
 
-describe.each(HTTP_STORE_KINDS)('hostile input (%s)', (kind) => {
+describe('hostile input (sqlite)', () => {
   let t: TestServer;
   let client: { client_id: string; client_secret: string };
   let bearer: string;
@@ -44,8 +45,8 @@ describe.each(HTTP_STORE_KINDS)('hostile input (%s)', (kind) => {
   let creds: { environment_key: string; environment_secret: string | null };
   const as = (method: string, path: string, body?: unknown) => call(t, { bearer }, method, path, body);
 
-  beforeAll(async () => {
-    t = await startTestServer(kind);
+  it.beforeAll(async ({ t: server }) => {
+    t = server;
     client = await t.integration({ preset: 'all-permissions' });
     bearer = await accessToken(t, client);
     await createTestAdmin(t);
@@ -59,7 +60,6 @@ describe.each(HTTP_STORE_KINDS)('hostile input (%s)', (kind) => {
       (await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${customerToken}` } })).status,
     ).toBe(200);
   });
-  afterAll(() => t.close());
 
   it('H-77 JSON nested 5,000 deep in project data, customer fields and a management body: 400, nothing stored', async () => {
     const projects = await as('GET', '/environments/default/projects');
@@ -144,9 +144,9 @@ describe.each(HTTP_STORE_KINDS)('hostile input (%s)', (kind) => {
     const tok = jwt.sign({ id: 'nul\0id', iat: now, exp: now + 600 }, creds.environment_secret!, {
       issuer: creds.environment_key,
     });
-    const before = await t.server.runtime.ctx.db.selectFrom('customers').select('id').execute();
+    const before = await stored(t).customerIds();
     const res = await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${tok}` } });
     expect(res.status).toBe(401);
-    expect(await t.server.runtime.ctx.db.selectFrom('customers').select('id').execute()).toEqual(before);
+    expect(await stored(t).customerIds()).toEqual(before);
   });
 });

@@ -5,12 +5,12 @@
  * its description. Operator, owner, developer and viewer, each on a strong (all-permissions), a
  * content-only (read-only) and a key-only integration (#18, #19; docs/security.md J-91).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { describe, expect } from 'vitest';
+import { type TestServer } from '@gatehouse/testing/server';
 import { testKey } from '@gatehouse/testing/assertion';
 import { CONTENT_SCOPES } from '@gatehouse/contracts';
-import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
+import { call, type ConsoleSession } from './management-helpers.js';
+import { it } from './fixtures.js';
 import { member } from './member-helpers.js';
 
 const ACTIONS = ['update', 'rotate_secret', 'revoke_tokens', 'manage_keys', 'delete'] as const;
@@ -33,19 +33,17 @@ const EXPECTED: Record<string, Record<Kind, Action[]>> = {
   viewer: { strong: [], content: [], 'key-only': [] },
 };
 
-describe.each(HTTP_STORE_KINDS)('integration actions (%s)', (kind) => {
+describe('integration actions (sqlite)', () => {
   let t: TestServer;
   const callers: Record<string, ConsoleSession> = {};
 
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
-    callers.operator = await session(t);
+  it.beforeAll(async ({ t: server, operator: signedIn }) => {
+    t = server;
+    callers.operator = signedIn;
     expect((await call(t, { session: callers.operator }, 'POST', '/environments', { slug: 'alpha' })).status).toBe(201);
     for (const role of ['owner', 'developer', 'viewer'])
       callers[role] = await member(t, callers.operator, 'alpha', `${role}@tenant-a.test`, role);
   });
-  afterAll(() => t.close());
 
   /** A new integration of `kind` in alpha. */
   async function create(of: Kind): Promise<string> {

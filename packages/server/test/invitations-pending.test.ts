@@ -6,35 +6,37 @@
  * invitations are never seen nor revoked (J-90), only owners and operators revoke (J-91), and of a
  * revoke and an accept racing exactly one wins (J-92).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { PendingInvitation } from '@gatehouse/contracts';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
-import { accessToken, call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
+import type { TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
+import { accessToken, call, type ConsoleSession } from './management-helpers.js';
 import { accept, invite, member } from './member-helpers.js';
+import { testsOn } from './fixtures.js';
 import { sql } from 'kysely';
 import { nowSeconds } from '../src/clock.js';
 import { unitOfWork } from '../src/store/unit-of-work.js';
 
 const TTL = 3600;
+const on = testsOn(STORE_KINDS, { invitationTtl: TTL, requestTimeoutMs: 10_000 });
 
 describe.each(STORE_KINDS)('pending invitations (%s)', (kind) => {
+  const it = on(kind);
+  // The file's server and operator (fixtures), bound for the helpers below.
   let t: TestServer;
   let operator: ConsoleSession;
   let owner: ConsoleSession;
   let betaOwner: ConsoleSession;
-  beforeAll(async () => {
-    t = await startTestServer(kind, { config: { invitationTtl: TTL, requestTimeoutMs: 10_000 } });
-    await createTestAdmin(t);
-    operator = await session(t);
+  it.beforeAll(async ({ t: server, operator: signedIn }) => {
+    t = server;
+    operator = signedIn;
     for (const slug of ['alpha', 'beta'])
       expect((await call(t, { session: operator }, 'POST', '/environments', { slug })).status).toBe(201);
     owner = await member(t, operator, 'alpha', 'olga@tenant-a.test', 'owner');
     betaOwner = await member(t, operator, 'beta', 'bob@tenant-b.test', 'owner');
   });
-  afterAll(() => t.close());
 
-  const db = () => t.server.runtime.ctx.db;
   const list = async (s: ConsoleSession, env = 'alpha') => {
     const res = await call(t, { session: s }, 'GET', `/environments/${env}/invitations`);
     expect(res.status).toBe(200);
@@ -47,9 +49,9 @@ describe.each(STORE_KINDS)('pending invitations (%s)', (kind) => {
   };
   async function snapshot() {
     return {
-      admins: await db().selectFrom('admins').select(['id', 'email']).orderBy('id').execute(),
-      memberships: await db().selectFrom('memberships').selectAll().orderBy('account_id').execute(),
-      invitations: await db().selectFrom('invitations').select(['id', 'used_at']).orderBy('id').execute(),
+      admins: await stored(t).accounts(),
+      memberships: await stored(t).memberships(),
+      invitations: (await stored(t).invitations()).map(({ id, used_at }) => ({ id, used_at })),
     };
   }
   /** The `invitation.*` events of `env`. */
@@ -91,10 +93,9 @@ describe.each(STORE_KINDS)('pending invitations (%s)', (kind) => {
         expires_at: new Date((Math.floor(created / 1000) + TTL) * 1000).toISOString(),
       },
     ]);
-    const stored = await db().selectFrom('invitations').select('token_hash').execute();
+    const hashes = (await stored(t).invitations()).map((s) => s.token_hash);
     const text = JSON.stringify(items);
-    for (const secret of [lateToken, usedToken, gone, pendingToken, ...stored.map((s) => s.token_hash)])
-      expect(text).not.toContain(secret);
+    for (const secret of [lateToken, usedToken, gone, pendingToken, ...hashes]) expect(text).not.toContain(secret);
   });
 
   it('revoking refuses the link like a used one, changes nothing else and is audited', async () => {
@@ -113,8 +114,7 @@ describe.each(STORE_KINDS)('pending invitations (%s)', (kind) => {
     // Revoking it again, or an unknown id, is a 404; so is a used one.
     expect((await call(t, { session: owner }, 'DELETE', `/environments/alpha/invitations/${id}`)).status).toBe(404);
     expect((await call(t, { session: owner }, 'DELETE', '/environments/alpha/invitations/inv_nope')).status).toBe(404);
-    const usedId = (await db().selectFrom('invitations').select('id').where('used_at', 'is not', null).execute())[0]
-      ?.id;
+    const usedId = (await stored(t).invitations()).find((i) => i.used_at !== null)?.id;
     if (usedId)
       expect((await call(t, { session: owner }, 'DELETE', `/environments/alpha/invitations/${usedId}`)).status).toBe(
         404,
@@ -204,12 +204,7 @@ describe.each(STORE_KINDS)('pending invitations (%s)', (kind) => {
         call(t, { session: owner }, 'DELETE', `/environments/alpha/invitations/${id}`),
         accept(t, token),
       ]);
-      const joined = await db()
-        .selectFrom('memberships')
-        .innerJoin('admins', 'admins.id', 'memberships.account_id')
-        .select('memberships.role')
-        .where('admins.email', '=', email)
-        .execute();
+      const joined = (await stored(t).membershipsOf(email)).map(({ role }) => ({ role }));
       const revokeEvents = (await audit('alpha')).filter(
         (e) => e.action === 'invitation.revoke' && e.target === `${email}:developer`,
       );
@@ -259,8 +254,6 @@ describe.each(STORE_KINDS)('pending invitations (%s)', (kind) => {
     const res = await revoking;
     expect(res.status).toBe(404);
     expect((await audit('alpha')).filter((e) => e.target === 'held@tenant-a.test:viewer')).toEqual([]);
-    expect(
-      await db().selectFrom('invitations').select('used_at').where('id', '=', id).executeTakeFirstOrThrow(),
-    ).toEqual({ used_at: expect.anything() });
+    expect({ used_at: (await stored(t).invitation(id)).used_at }).toEqual({ used_at: expect.anything() });
   });
 });

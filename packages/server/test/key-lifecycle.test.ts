@@ -9,6 +9,7 @@ import { createRuntime, openContext } from '../src/runtime.js';
 import { promoteDueKeys, rotateSigningKey } from '../src/keys/signing-keys.js';
 import { STORE_KINDS, newStoreLocation } from '@gatehouse/testing/stores';
 import { settle, startTestServer, testConfig, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { TestClock } from '@gatehouse/testing/clock';
 import { request, token } from '@gatehouse/testing/http';
 
@@ -22,12 +23,9 @@ describe.each(STORE_KINDS)('signing-key lifecycle (%s)', (kind) => {
       );
       const runtimes = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
       expect(runtimes.length).toBe(4);
-      const db = runtimes[0]!.ctx.db;
-      const keys = await db.selectFrom('signing_keys').select(['kid', 'state']).execute();
+      const keys = await stored(runtimes[0]!.ctx).signingKeys();
       expect(keys.filter((k) => k.state === 'active')).toHaveLength(1);
-      expect(await db.selectFrom('environments').select('slug').where('slug', '=', 'default').execute()).toHaveLength(
-        1,
-      );
+      expect((await stored(runtimes[0]!.ctx).environments()).filter((e) => e.slug === 'default')).toHaveLength(1);
       const kids = new Set(runtimes.map((r) => r.keys.signingKey().kid));
       expect(kids.size).toBe(1);
       await Promise.all(runtimes.map((r) => r.close()));
@@ -59,7 +57,9 @@ describe.each(STORE_KINDS)('signing-key lifecycle (%s)', (kind) => {
                 await promoteDueKeys(contexts[2]!),
               ];
         expect(outcomes.filter(Boolean).length, `round ${round}`).toBe(1);
-        const active = await first!.db.selectFrom('signing_keys').select('kid').where('state', '=', 'active').execute();
+        const active = (await stored(first!).signingKeys())
+          .filter((k) => k.state === 'active')
+          .map(({ kid }) => ({ kid }));
         expect(active, `round ${round}`).toEqual([{ kid }]);
       }
     } finally {

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request, token } from '@gatehouse/testing/http';
 import { accessToken, call } from './management-helpers.js';
 import { CLI_ACTOR } from '../src/context.js';
@@ -111,8 +112,7 @@ describe.each(HTTP_STORE_KINDS)('management API with bearer tokens (%s)', (kind)
       { preset: 'all-permissions' },
       'acme',
     );
-    const db = t.server.runtime.ctx.db;
-    const snapshot = () => db.selectFrom('integrations').selectAll().orderBy('id').execute();
+    const snapshot = () => stored(t).integrations();
     const before = await snapshot();
     const attempts: [string, string, unknown?][] = [
       ['GET', '/environments/acme'],

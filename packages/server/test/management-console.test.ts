@@ -3,25 +3,24 @@
  * secrets, APIs and the audit log; unknown PATCH fields refused with nothing written (docs/security.md
  * E-55); reads never carry secrets or hashes (F-62); the OpenAPI document lists every route.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { describe, expect } from 'vitest';
+import { settle, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request, token } from '@gatehouse/testing/http';
-import { call, createTestAdmin, session, type Caller } from './management-helpers.js';
+import { call, type Caller } from './management-helpers.js';
+import { it } from './fixtures.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { rotateSigningKey } from '../src/keys/signing-keys.js';
 
-describe.each(HTTP_STORE_KINDS)('management API with a console session (%s)', (kind) => {
+describe('management API with a console session (sqlite)', () => {
   let t: TestServer;
   let admin: Caller;
   const as = (method: string, path: string, body?: unknown) => call(t, admin, method, path, body);
 
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
-    admin = { session: await session(t) };
+  it.beforeAll(async ({ t: server, admin: signedIn }) => {
+    t = server;
+    admin = signedIn;
   });
-  afterAll(() => t.close());
 
   it('creates, lists, reads and changes environments', async () => {
     const created = await as('POST', '/environments', { slug: 'acme', name: 'Acme' });
@@ -158,7 +157,7 @@ describe.each(HTTP_STORE_KINDS)('management API with a console session (%s)', (k
     const created = (
       await as('POST', '/environments/default/integrations', { name: 'Secretive', preset: 'all-permissions' })
     ).body as { client_id: string; client_secret: string };
-    const rows = await t.server.runtime.ctx.db.selectFrom('integrations').select(['secret_hash']).execute();
+    const rows = await stored(t).integrations();
     const bodies = [
       (await as('GET', '/environments/default/integrations')).text,
       (await as('GET', `/environments/default/integrations/${created.client_id}`)).text,

@@ -4,20 +4,19 @@
  * don't tell a wrong password from an unknown email.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { describe, expect } from 'vitest';
+import { settle, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request } from '@gatehouse/testing/http';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, call, createTestAdmin, session, signIn } from './management-helpers.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, call, session, signIn } from './management-helpers.js';
+import { it } from './fixtures.js';
 import { runCli, storeFlags } from '../../cli/test/helpers/cli.js';
 
-describe.each(HTTP_STORE_KINDS)('console sessions (%s)', (kind) => {
+describe('console sessions (sqlite)', () => {
   let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
+  it.beforeAll(async ({ t: server, administrator: _created }) => {
+    t = server;
   });
-  afterAll(() => t.close());
 
   it('signs in: HttpOnly, SameSite=Strict, Path=/, Secure (https issuer) opaque cookie; only its SHA-256 is stored', async () => {
     const res = await signIn(t, 'Ada@Example.com ', ADMIN_PASSWORD);
@@ -39,10 +38,10 @@ describe.each(HTTP_STORE_KINDS)('console sessions (%s)', (kind) => {
       expect.arrayContaining(['httponly', 'samesite=strict', 'path=/', 'secure', 'max-age=43200']),
     );
     const value = cookie.split(';')[0]!.split('=')[1]!;
-    const rows = await t.server.runtime.ctx.db.selectFrom('sessions').selectAll().execute();
+    const rows = await stored(t).sessions();
     expect(rows.some((r) => r.id_hash === createHash('sha256').update(value).digest('base64url'))).toBe(true);
     expect(JSON.stringify(rows)).not.toContain(value);
-    const admins = await t.server.runtime.ctx.db.selectFrom('admins').selectAll().execute();
+    const admins = await stored(t).accountRows();
     expect(admins[0]!.password_hash).toMatch(/^\$argon2id\$/);
     expect(JSON.stringify(admins)).not.toContain(ADMIN_PASSWORD);
   });
@@ -127,11 +126,7 @@ describe.each(HTTP_STORE_KINDS)('console sessions (%s)', (kind) => {
     expect(status).toBe(429);
     t.clock.advance(15 * 60);
     await settle(t);
-    const audit = await t.server.runtime.ctx.db
-      .selectFrom('audit_events')
-      .select(['action', 'result'])
-      .where('action', '=', 'admin.sign_in')
-      .execute();
+    const audit = await stored(t).auditEvents({ action: 'admin.sign_in' });
     expect(audit.some((e) => e.result === 'failure') && audit.some((e) => e.result === 'success')).toBe(true);
   });
 

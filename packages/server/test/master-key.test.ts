@@ -21,6 +21,8 @@ import {
   type StoreLocation,
 } from '@gatehouse/testing/stores';
 import { startTestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
+import { tamper } from '@gatehouse/testing/tamper';
 import { token } from '@gatehouse/testing/http';
 
 const ENV_ORIGIN = 'the GATEHOUSE_MASTER_KEY environment variable';
@@ -50,8 +52,7 @@ async function createStore(location: StoreLocation, env: NodeJS.ProcessEnv): Pro
 async function storeMeta(location: StoreLocation): Promise<Record<string, string>> {
   const ctx = await openContext(processConfig(location, { GATEHOUSE_MASTER_KEY: MASTER_KEY }));
   try {
-    const rows = await ctx.db.selectFrom('store_meta').selectAll().execute();
-    return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+    return await stored(ctx).storeMeta();
   } finally {
     await ctx.store.close();
   }
@@ -104,7 +105,7 @@ describe.each(STORE_KINDS)('master key check (%s)', (kind: StoreKind) => {
     const location = fresh();
     await createStore(location, { GATEHOUSE_MASTER_KEY: MASTER_KEY });
     const ctx = await openContext(processConfig(location, { GATEHOUSE_MASTER_KEY: MASTER_KEY }));
-    await ctx.db.deleteFrom('store_meta').execute();
+    await tamper(ctx).removeStoreMeta();
     await ctx.store.close();
     await createStore(location, { GATEHOUSE_MASTER_KEY: MASTER_KEY });
     expect((await storeMeta(location)).master_key_check).toBe(masterKeyCheck(Buffer.from(MASTER_KEY, 'base64')));
@@ -148,13 +149,9 @@ describe('master key of the embedded store', () => {
     await createStore(location, {});
     await createStore(location, { GATEHOUSE_MASTER_KEY: key });
     const meta = await openContext(processConfig(location, {}));
-    const row = await meta.db
-      .selectFrom('store_meta')
-      .select('value')
-      .where('name', '=', 'master_key_origin')
-      .executeTakeFirstOrThrow();
+    const origin = (await stored(meta).storeMeta()).master_key_origin;
     await meta.store.close();
-    expect(row.value).toBe(path);
+    expect(origin).toBe(path);
   });
 
   it('H-79 no key at all for a store that holds data is refused, and no master.key is written', async () => {
@@ -171,7 +168,7 @@ describe('master key of the embedded store', () => {
     const location = fresh();
     await createStore(location, { GATEHOUSE_MASTER_KEY: MASTER_KEY });
     const ctx = await openContext(processConfig(location, { GATEHOUSE_MASTER_KEY: MASTER_KEY }));
-    await ctx.db.deleteFrom('store_meta').execute();
+    await tamper(ctx).removeStoreMeta();
     await ctx.store.close();
     await expect(openContext(processConfig(location, {}))).rejects.toThrow(/holds data sealed with a master key/);
     expect(existsSync(join(location.dataDir, 'master.key'))).toBe(false);

@@ -3,50 +3,37 @@
  * route of B answers 404 exactly like an unknown environment, with nothing changed. Membership is
  * read on current state: a removed member loses access on its next request.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
-import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
+import { describe, expect } from 'vitest';
+import type { TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
+import { call, type ConsoleSession } from './management-helpers.js';
 import { member } from './member-helpers.js';
+import { it } from './fixtures.js';
 
-describe.each(HTTP_STORE_KINDS)('J-90 members see only their environments (%s)', (kind) => {
-  let t: TestServer;
-  let operator: ConsoleSession;
+/** Everything a refused request must leave as it was. */
+async function snapshot(t: TestServer) {
+  const s = stored(t);
+  return {
+    integrations: await s.integrations(),
+    environments: await s.environments(),
+    memberships: await s.memberships(),
+    invitations: (await s.invitations()).map(({ id, used_at }) => ({ id, used_at })),
+    customers: await s.customerCount(),
+    secretsOfEnvironments: (await s.environments()).map(({ id, environment_key }) => ({ id, environment_key })),
+  };
+}
+
+describe('J-90 members see only their environments (sqlite)', () => {
   let owner: ConsoleSession;
   let betaClient: { client_id: string };
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
-    operator = await session(t);
+  it.beforeAll(async ({ t, operator }) => {
     for (const slug of ['alpha', 'beta'])
       expect((await call(t, { session: operator }, 'POST', '/environments', { slug })).status).toBe(201);
     betaClient = await t.integration({ name: 'beta app', preset: 'all-permissions' }, 'beta');
     owner = await member(t, operator, 'alpha', 'olga@tenant-a.test', 'owner');
   });
-  afterAll(() => t.close());
 
-  async function snapshot() {
-    const db = t.server.runtime.ctx.db;
-    return {
-      integrations: await db.selectFrom('integrations').selectAll().orderBy('id').execute(),
-      environments: await db.selectFrom('environments').selectAll().orderBy('id').execute(),
-      memberships: await db.selectFrom('memberships').selectAll().orderBy('account_id').execute(),
-      invitations: await db.selectFrom('invitations').select(['id', 'used_at']).orderBy('id').execute(),
-      customers: (
-        await db
-          .selectFrom('customers')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-      secretsOfEnvironments: await db
-        .selectFrom('environments')
-        .select(['id', 'environment_key'])
-        .orderBy('id')
-        .execute(),
-    };
-  }
-
-  it("J-90 lists only the member's environments (GET /environments, GET /me)", async () => {
+  it("J-90 lists only the member's environments (GET /environments, GET /me)", async ({ t, operator }) => {
     const list = await call(t, { session: owner }, 'GET', '/environments');
     expect(list.status).toBe(200);
     expect((list.body.items as { slug: string }[]).map((e) => e.slug)).toEqual(['alpha']);
@@ -61,7 +48,7 @@ describe.each(HTTP_STORE_KINDS)('J-90 members see only their environments (%s)',
     expect((all.body.items as { slug: string }[]).map((e) => e.slug)).toEqual(['alpha', 'beta', 'default']);
   });
 
-  it('J-90 every route of another environment answers 404 like an unknown one, nothing changed', async () => {
+  it('J-90 every route of another environment answers 404 like an unknown one, nothing changed', async ({ t }) => {
     const id = betaClient.client_id;
     const routes: [string, string, unknown?][] = [
       ['GET', '/environments/:e'],
@@ -92,7 +79,7 @@ describe.each(HTTP_STORE_KINDS)('J-90 members see only their environments (%s)',
       ['DELETE', '/environments/:e/members/adm_x'],
       ['GET', '/environments/:e/projects'],
     ];
-    const before = await snapshot();
+    const before = await snapshot(t);
     for (const [method, path, body] of routes) {
       const beta = await call(t, { session: owner }, method, path.replace(':e', 'beta'), body);
       const unknown = await call(t, { session: owner }, method, path.replace(':e', 'no-such-env'), body);
@@ -103,28 +90,25 @@ describe.each(HTTP_STORE_KINDS)('J-90 members see only their environments (%s)',
       });
       expect(beta.body).toEqual({ error: 'not_found', error_description: 'environment not found' });
     }
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
     // Its own environment works.
     expect((await call(t, { session: owner }, 'GET', '/environments/alpha/integrations')).status).toBe(200);
   });
 
-  it('J-90 operator-only routes outside an environment are refused to members', async () => {
-    const before = await snapshot();
+  it('J-90 operator-only routes outside an environment are refused to members', async ({ t }) => {
+    const before = await snapshot(t);
     expect((await call(t, { session: owner }, 'POST', '/environments', { slug: 'gamma' })).status).toBe(403);
     expect((await call(t, { session: owner }, 'GET', '/audit')).status).toBe(403);
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 
-  it('J-90 membership is read on current state: a removed member gets 404 on its next request', async () => {
+  it('J-90 membership is read on current state: a removed member gets 404 on its next request', async ({
+    t,
+    operator,
+  }) => {
     const dev = await member(t, operator, 'alpha', 'dan@tenant-a.test', 'developer');
     expect((await call(t, { session: dev }, 'GET', '/environments/alpha/integrations')).status).toBe(200);
-    const accountId = (
-      await t.server.runtime.ctx.db
-        .selectFrom('admins')
-        .select('id')
-        .where('email', '=', 'dan@tenant-a.test')
-        .executeTakeFirstOrThrow()
-    ).id;
+    const accountId = await stored(t).accountId('dan@tenant-a.test');
     expect((await call(t, { session: owner }, 'DELETE', `/environments/alpha/members/${accountId}`)).status).toBe(204);
     expect((await call(t, { session: dev }, 'GET', '/environments/alpha/integrations')).status).toBe(404);
     expect(((await call(t, { session: dev }, 'GET', '/environments')).body.items as unknown[]).length).toBe(0);

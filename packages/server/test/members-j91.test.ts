@@ -3,34 +3,61 @@
  * or a member raising its own role, gets 403 and nothing changes. What the roles may do works, and
  * the audit log names the member.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
-import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
+import { describe, expect } from 'vitest';
+import type { TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
+import { call, type ConsoleSession } from './management-helpers.js';
 import { member } from './member-helpers.js';
+import { test } from './fixtures.js';
 
-describe.each(HTTP_STORE_KINDS)('J-91 roles (%s)', (kind) => {
-  let t: TestServer;
-  let operator: ConsoleSession;
+/** Everything a refused request must leave as it was. */
+async function snapshot(t: TestServer) {
+  const s = stored(t);
+  return {
+    integrations: await s.integrations(),
+    environments: await s.environments(),
+    memberships: await s.memberships(),
+    invitations: (await s.invitations()).length,
+    apis: await s.apis(),
+  };
+}
+
+/**
+ * The file's fixtures, plus `idOf` (a console account's id by email) and `refused` (the request
+ * answers 403 and changes nothing).
+ */
+const it = test
+  .extend(
+    'idOf',
+    { scope: 'file' },
+    ({ t }) =>
+      (email: string) =>
+        stored(t).accountId(email),
+  )
+  .extend(
+    'refused',
+    { scope: 'file' },
+    ({ t }) =>
+      async (s: ConsoleSession, method: string, path: string, body?: unknown) => {
+        const before = await snapshot(t);
+        const res = await call(t, { session: s }, method, path, body);
+        expect({ route: `${method} ${path}`, status: res.status }).toEqual({
+          route: `${method} ${path}`,
+          status: 403,
+        });
+        expect(await snapshot(t)).toEqual(before);
+      },
+  );
+
+describe('J-91 roles (sqlite)', () => {
   let owner: ConsoleSession;
   let admin: ConsoleSession;
   let developer: ConsoleSession;
   let viewer: ConsoleSession;
   let full: { client_id: string };
   let content: { client_id: string };
-  const idOf = async (email: string) =>
-    (
-      await t.server.runtime.ctx.db
-        .selectFrom('admins')
-        .select('id')
-        .where('email', '=', email)
-        .executeTakeFirstOrThrow()
-    ).id;
 
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
-    operator = await session(t);
+  it.beforeAll(async ({ t, operator }) => {
     expect((await call(t, { session: operator }, 'POST', '/environments', { slug: 'alpha' })).status).toBe(201);
     full = await t.integration({ name: 'backend', preset: 'all-permissions' }, 'alpha');
     content = await t.integration({ name: 'renderer', preset: 'read-only' }, 'alpha');
@@ -39,32 +66,8 @@ describe.each(HTTP_STORE_KINDS)('J-91 roles (%s)', (kind) => {
     developer = await member(t, operator, 'alpha', 'dev@tenant-a.test', 'developer');
     viewer = await member(t, operator, 'alpha', 'vic@tenant-a.test', 'viewer');
   });
-  afterAll(() => t.close());
 
-  async function snapshot() {
-    const db = t.server.runtime.ctx.db;
-    return {
-      integrations: await db.selectFrom('integrations').selectAll().orderBy('id').execute(),
-      environments: await db.selectFrom('environments').selectAll().orderBy('id').execute(),
-      memberships: await db.selectFrom('memberships').selectAll().orderBy('account_id').execute(),
-      invitations: (
-        await db
-          .selectFrom('invitations')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-      apis: await db.selectFrom('apis').selectAll().orderBy('id').execute(),
-    };
-  }
-
-  async function refused(s: ConsoleSession, method: string, path: string, body?: unknown) {
-    const before = await snapshot();
-    const res = await call(t, { session: s }, method, path, body);
-    expect({ route: `${method} ${path}`, status: res.status }).toEqual({ route: `${method} ${path}`, status: 403 });
-    expect(await snapshot()).toEqual(before);
-  }
-
-  it('J-91 a viewer reads everything it may and changes nothing', async () => {
+  it('J-91 a viewer reads everything it may and changes nothing', async ({ t, idOf, refused }) => {
     for (const path of [
       '/environments/alpha',
       '/environments/alpha/integrations',
@@ -105,7 +108,11 @@ describe.each(HTTP_STORE_KINDS)('J-91 roles (%s)', (kind) => {
     });
   });
 
-  it('J-91 a developer creates content-only integrations and rotates their secrets, nothing more', async () => {
+  it('J-91 a developer creates content-only integrations and rotates their secrets, nothing more', async ({
+    t,
+    idOf,
+    refused,
+  }) => {
     const created = await call(t, { session: developer }, 'POST', '/environments/alpha/integrations', {
       name: 'dev app',
       scopes: ['projects:read', 'media:write'],
@@ -147,7 +154,7 @@ describe.each(HTTP_STORE_KINDS)('J-91 roles (%s)', (kind) => {
     );
   });
 
-  it('J-91 no member raises its own role; admins manage integrations but not members', async () => {
+  it('J-91 no member raises its own role; admins manage integrations but not members', async ({ t, idOf, refused }) => {
     await refused(admin, 'PATCH', `/environments/alpha/members/${await idOf('abe@tenant-a.test')}`, { role: 'owner' });
     await refused(admin, 'POST', '/environments/alpha/invitations', { email: 'friend@tenant-a.test', role: 'owner' });
     await refused(owner, 'PATCH', `/environments/alpha/members/${await idOf('olga@tenant-a.test')}`, { role: 'admin' });
@@ -161,20 +168,24 @@ describe.each(HTTP_STORE_KINDS)('J-91 roles (%s)', (kind) => {
     expect((await call(t, { session: admin }, 'PATCH', '/environments/alpha', { name: 'Alpha' })).status).toBe(200);
   });
 
-  it('J-91 owners change roles and remove members, never the last owner; the change applies on the next request', async () => {
+  it('J-91 owners change roles and remove members, never the last owner; the change applies on the next request', async ({
+    t,
+    operator,
+    idOf,
+  }) => {
     const vic = await idOf('vic@tenant-a.test');
     const changed = await call(t, { session: owner }, 'PATCH', `/environments/alpha/members/${vic}`, { role: 'admin' });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ email: 'vic@tenant-a.test', role: 'admin' });
     expect((await call(t, { session: viewer }, 'PATCH', '/environments/alpha', { name: 'By Vic' })).status).toBe(200);
     const olga = await idOf('olga@tenant-a.test');
-    const before = await snapshot();
+    const before = await snapshot(t);
     const last = await call(t, { session: operator }, 'PATCH', `/environments/alpha/members/${olga}`, {
       role: 'viewer',
     });
     expect(last.status).toBe(409);
     expect((await call(t, { session: operator }, 'DELETE', `/environments/alpha/members/${olga}`)).status).toBe(409);
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
     expect((await call(t, { session: owner }, 'DELETE', `/environments/alpha/members/${vic}`)).status).toBe(204);
     expect((await call(t, { session: viewer }, 'GET', '/environments/alpha')).status).toBe(404);
   });

@@ -5,14 +5,15 @@
  * query, headers and body — shaped after the route's schemas or hostile. No answer may be a 5xx.
  * The seed is fixed (GATEHOUSE_FUZZ_SEED overrides it) and printed with the failing case.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import fc from 'fast-check';
 import { CLI_ACTOR } from '../src/context.js';
 import { DEFAULT_TOKEN_LIFETIME, updateEnvironment } from '../src/services/environments.js';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
-import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { settle, type TestServer } from '@gatehouse/testing/server';
 import { hostileString, jsonBody, queryValue, type Schema } from '@gatehouse/testing/openapi-arbitraries';
 import { accessToken, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
+import { testsOn } from './fixtures.js';
 
 const SEED = Number(process.env.GATEHOUSE_FUZZ_SEED ?? 20_261_130);
 const RUNS = 1500;
@@ -45,7 +46,10 @@ function operations(doc: {
   );
 }
 
+const on = testsOn(STORE_KINDS);
+
 describe.each(STORE_KINDS)('H-77 fuzz of every OpenAPI route (%s)', (kind) => {
+  const it = on(kind);
   let t: TestServer;
   let self: { client_id: string; client_secret: string };
   let bearer: string;
@@ -53,8 +57,8 @@ describe.each(STORE_KINDS)('H-77 fuzz of every OpenAPI route (%s)', (kind) => {
   let victims: string[];
   let victimToken: string;
 
-  beforeAll(async () => {
-    t = await startTestServer(kind);
+  it.beforeAll(async ({ t: server }) => {
+    t = server;
     self = await t.integration({ preset: 'all-permissions' });
     bearer = await accessToken(t, self);
     const a = await t.integration({ preset: 'read-only' });
@@ -64,7 +68,6 @@ describe.each(STORE_KINDS)('H-77 fuzz of every OpenAPI route (%s)', (kind) => {
     await createTestAdmin(t);
     admin = await session(t);
   });
-  afterAll(() => t.close());
 
   it('H-77 no generated request to any route answers a 5xx', async () => {
     const doc = (await (await fetch(`${t.url}/docs/json`)).json()) as Parameters<typeof operations>[0];

@@ -3,9 +3,9 @@
  * never the last), and each changing its own password (the current one required; other sessions
  * end). Both stores.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { describe, expect } from 'vitest';
+import { type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request } from '@gatehouse/testing/http';
 import {
   ADMIN_EMAIL,
@@ -16,6 +16,7 @@ import {
   signIn,
   type ConsoleSession,
 } from './management-helpers.js';
+import { it } from './fixtures.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { removeOperator } from '../src/services/operators.js';
 
@@ -28,14 +29,12 @@ function changePassword(s: ConsoleSession, t: TestServer, body: Record<string, s
   });
 }
 
-describe.each(HTTP_STORE_KINDS)('operator accounts (%s)', (kind) => {
+describe('operator accounts (sqlite)', () => {
   let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
+  it.beforeAll(async ({ t: server, administrator: _created }) => {
+    t = server;
     await createTestAdmin(t, 'grace@example.com');
   });
-  afterAll(() => t.close());
 
   it('lists operators without any hash', async () => {
     const s = await session(t);
@@ -105,11 +104,10 @@ describe.each(HTTP_STORE_KINDS)('operator accounts (%s)', (kind) => {
     expect((await call(t, { session: grace }, 'GET', '/operators')).status).toBe(401);
     expect(((await call(t, { session: s }, 'GET', '/operators')).body.items as unknown[]).length).toBe(1);
     await expect(removeOperator(t.server.runtime.ctx, CLI_ACTOR, ADMIN_EMAIL)).rejects.toMatchObject({ status: 409 });
-    const audit = await t.server.runtime.ctx.db
-      .selectFrom('audit_events')
-      .select(['action', 'target'])
-      .where('action', '=', 'admin.delete')
-      .execute();
+    const audit = (await stored(t).auditEvents({ action: 'admin.delete' })).map(({ action, target }) => ({
+      action,
+      target,
+    }));
     expect(audit).toEqual([{ action: 'admin.delete', target: 'grace@example.com' }]);
   });
 });

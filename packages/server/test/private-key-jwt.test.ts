@@ -7,6 +7,7 @@ import { SignJWT, base64url } from 'jose';
 import { presetScopes, SECRETS_SCOPE } from '@gatehouse/contracts';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { capturedLogs, ISSUER, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { basic, postForm, request } from '@gatehouse/testing/http';
 import { persisted } from '@gatehouse/testing/persisted';
 import { purgeExpired } from '../src/maintenance.js';
@@ -164,14 +165,7 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
       .filter((line) => line.includes('client assertion refused'))
       .map((line) => (JSON.parse(line) as { reason: string }).reason);
     expect(logged).toEqual(cases.map(([, reason]) => reason));
-    const audited = await t.server.runtime.ctx.db
-      .selectFrom('audit_events')
-      .select('details')
-      .where('action', '=', 'client.auth_failed')
-      .where('target', '=', clientId)
-      .where('created_at_ms', '>=', since)
-      .orderBy('created_at_ms')
-      .execute();
+    const audited = await stored(t).auditEvents({ action: 'client.auth_failed', target: clientId, sinceMs: since });
     expect(audited.map((a) => (JSON.parse(a.details ?? '{}') as { reason?: string }).reason)).toEqual(
       cases.map(([, reason]) => reason),
     );
@@ -219,16 +213,7 @@ describe.each(STORE_KINDS)('private_key_jwt (%s)', (kind) => {
       await b.stop();
     }
     // Used jtis are kept only while their assertion could be accepted; maintenance then drops them.
-    const db = t.server.runtime.ctx.db;
-    const count = async () =>
-      Number(
-        (
-          await db
-            .selectFrom('used_jtis')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const count = () => stored(t).usedJtiCount();
     expect(await count()).toBeGreaterThan(0);
     t.clock.advance(3600);
     await purgeExpired(t.server.runtime.ctx);

@@ -3,10 +3,9 @@
  * 403), another environment's key is 404 (SECURITY.md E-53), the removal is audited.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
-import { accessToken, call, createTestAdmin, session, type Caller } from './management-helpers.js';
+import { describe, expect } from 'vitest';
+import { accessToken, call } from './management-helpers.js';
+import { it } from './fixtures.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironment } from '../src/services/environments.js';
 import { addPublicKey, getCredentials } from '../src/services/credentials.js';
@@ -14,18 +13,12 @@ import { addPublicKey, getCredentials } from '../src/services/credentials.js';
 const pem = () =>
   generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
 
-describe.each(HTTP_STORE_KINDS)('public key removal (%s)', (kind) => {
-  let t: TestServer;
-  let admin: Caller;
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
-    admin = { session: await session(t) };
+describe('public key removal (sqlite)', () => {
+  it.beforeAll(async ({ t }) => {
     await createEnvironment(t.server.runtime.ctx, CLI_ACTOR, 'acme');
   });
-  afterAll(() => t.close());
 
-  it('a console administrator removes a key; it is audited; a second removal is 404', async () => {
+  it('a console administrator removes a key; it is audited; a second removal is 404', async ({ t, admin }) => {
     const key = await addPublicKey(t.server.runtime.ctx, CLI_ACTOR, 'default', { alg: 'ES256', key: pem(), kid: 'k1' });
     const res = await call(t, admin, 'DELETE', `/environments/default/credentials/public-keys/${key.id}`);
     expect(res.status).toBe(204);
@@ -40,7 +33,7 @@ describe.each(HTTP_STORE_KINDS)('public key removal (%s)', (kind) => {
     expect(audit.find((e) => e.action === 'environment.public_key_remove')).toMatchObject({ target: key.id });
   });
 
-  it("bearer callers get 403; another environment's key is 404 and stays; bad ids are 400", async () => {
+  it("bearer callers get 403; another environment's key is 404 and stays; bad ids are 400", async ({ t, admin }) => {
     const key = await addPublicKey(t.server.runtime.ctx, CLI_ACTOR, 'acme', { alg: 'ES256', key: pem(), kid: 'k2' });
     const bearer = await accessToken(t, await t.integration({ preset: 'all-permissions' }));
     expect(

@@ -12,6 +12,7 @@ import { purgeExpired } from '../src/maintenance.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { claims, signOwn } from '@gatehouse/testing/forge';
 import { request, token } from '@gatehouse/testing/http';
 
@@ -26,14 +27,7 @@ describe.each(STORE_KINDS)('read paths write nothing (%s)', (kind) => {
     const { kid } = await rotateSigningKey(t.server.runtime.ctx, CLI_ACTOR);
     await settle(t);
     t.clock.advance(t.config.jwksMaxAge + 1);
-    const state = async () =>
-      (
-        await t.server.runtime.ctx.db
-          .selectFrom('signing_keys')
-          .select('state')
-          .where('kid', '=', kid)
-          .executeTakeFirstOrThrow()
-      ).state;
+    const state = async () => (await stored(t).signingKey(kid)).state;
     const c = await t.integration({ preset: 'read-only' });
     const unknownKid = await signOwn(t, claims(t, c.client_id), { kid: 'not-a-published-kid' });
     const res = await request(`${t.url}/api/v1/environments/default/media`, {
@@ -63,15 +57,7 @@ describe.each(STORE_KINDS)('read paths write nothing (%s)', (kind) => {
     const answers = await Promise.all([self(), self(), self()]);
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
     await settle(t);
-    const db = t.server.runtime.ctx.db;
-    expect(await db.selectFrom('customers').select('id').where('id', '=', 'queued-customer').execute()).toHaveLength(1);
-    expect(
-      await db
-        .selectFrom('audit_events')
-        .select('id')
-        .where('action', '=', 'customer.create')
-        .where('target', '=', 'queued-customer')
-        .execute(),
-    ).toHaveLength(1);
+    expect(await stored(t).customers('queued-customer')).toHaveLength(1);
+    expect(await stored(t).auditEvents({ action: 'customer.create', target: 'queued-customer' })).toHaveLength(1);
   });
 });

@@ -8,6 +8,7 @@ import { createEnvironment } from '../src/services/environments.js';
 import { revokeIntegrationTokens } from '../src/services/integrations.js';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
 
 describe.each(HTTP_STORE_KINDS)('revocation, introspection, throttling (%s)', (kind) => {
@@ -112,11 +113,7 @@ describe.each(HTTP_STORE_KINDS)('revocation, introspection, throttling (%s)', (k
     const c = await t.integration({ preset: 'read-only' });
     for (let i = 0; i < 15; i++) await token(t.url, c.client_id, `wrong-${i}`);
     await settle(t);
-    const events = await t.server.runtime.ctx.db
-      .selectFrom('audit_events')
-      .select(['action', 'result', 'details', 'ip'])
-      .where('target', '=', c.client_id)
-      .execute();
+    const events = await stored(t).auditEvents({ target: c.client_id });
     expect(events.filter((e) => e.action === 'client.auth_failed')).toHaveLength(10);
     const throttled = events.filter((e) => e.action === 'client.throttled');
     expect(throttled).toHaveLength(1);
@@ -125,11 +122,10 @@ describe.each(HTTP_STORE_KINDS)('revocation, introspection, throttling (%s)', (k
     // The IP's window (100 failures) fills too: audited once, server-wide; then every client from it waits.
     for (let i = 0; i < 100; i++) await token(t.url, `stranger-${i}`, 'x');
     await settle(t);
-    const ipEvents = await t.server.runtime.ctx.db
-      .selectFrom('audit_events')
-      .select(['environment_id', 'target'])
-      .where('action', '=', 'ip.throttled')
-      .execute();
+    const ipEvents = (await stored(t).auditEvents({ action: 'ip.throttled' })).map(({ environment_id, target }) => ({
+      environment_id,
+      target,
+    }));
     expect(ipEvents).toEqual([{ environment_id: null, target: '127.0.0.1' }]);
     const honest = await t.integration({ preset: 'read-only' });
     expect((await token(t.url, honest.client_id, honest.client_secret)).status).toBe(429);

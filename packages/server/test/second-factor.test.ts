@@ -5,9 +5,9 @@
  * challenge), and the requirement server-wide and per environment.
  */
 import { Secret, TOTP } from 'otpauth';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
+import { beforeAll, describe, expect } from 'vitest';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request } from '@gatehouse/testing/http';
 import {
   ADMIN_EMAIL,
@@ -17,6 +17,7 @@ import {
   signIn,
   type ConsoleSession,
 } from './management-helpers.js';
+import { it } from './fixtures.js';
 import { member, MEMBER_PASSWORD } from './member-helpers.js';
 
 /** The code of `secret` at the test clock's instant (+ `steps` × 30 s). */
@@ -71,15 +72,13 @@ async function challenge(t: TestServer, email = ADMIN_EMAIL): Promise<string> {
   return String(res.body.challenge);
 }
 
-describe.each(HTTP_STORE_KINDS)('TOTP second factor (%s)', (kind) => {
+describe('TOTP second factor (sqlite)', () => {
   let t: TestServer;
   let secret: string;
   let recovery: string[];
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
+  it.beforeAll(async ({ t: server, administrator: _created }) => {
+    t = server;
   });
-  afterAll(() => t.close());
 
   it('enrols: a wrong code is refused, the right one confirms; the secret is sealed and the recovery codes hashed', async () => {
     const s = await passwordSession(t);
@@ -104,13 +103,9 @@ describe.each(HTTP_STORE_KINDS)('TOTP second factor (%s)', (kind) => {
     ({ secret, recovery } = await enrol(t, s));
     expect(recovery).toHaveLength(10);
     expect(new Set(recovery).size).toBe(10);
-    const db = t.server.runtime.ctx.db;
-    const stored = JSON.stringify([
-      await db.selectFrom('totp_factors').selectAll().execute(),
-      await db.selectFrom('recovery_codes').selectAll().execute(),
-    ]);
-    expect(stored).not.toContain(secret);
-    for (const code of recovery) expect(stored).not.toContain(code);
+    const rows = JSON.stringify([await stored(t).totpFactorRows(), await stored(t).recoveryCodes()]);
+    expect(rows).not.toContain(secret);
+    for (const code of recovery) expect(rows).not.toContain(code);
     const profile = await request(`${t.url}/api/v1/profile`, { headers: { cookie: s.cookie } });
     expect(profile.body).toMatchObject({ email: ADMIN_EMAIL, totp: { enabled: true, recovery_codes_left: 10 } });
     // A second enrolment needs TOTP disabled first.
@@ -254,7 +249,6 @@ describe('TOTP required server-wide (GATEHOUSE_REQUIRE_TOTP=on)', () => {
     t = await startTestServer('sqlite', { config: { requireTotp: true } });
     await createTestAdmin(t);
   });
-  afterAll(() => t.close());
 
   it('a password session may only enrol until TOTP is set up', async () => {
     const s = await passwordSession(t);

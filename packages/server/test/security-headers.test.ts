@@ -4,31 +4,30 @@
  * `Cache-Control: no-store`; no GET creates a secret (the environment secret is created by an
  * explicit POST, once).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { describe, expect } from 'vitest';
+import { type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
+import { tamper } from '@gatehouse/testing/tamper';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
-import { accessToken, call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
+import { accessToken, call, type ConsoleSession } from './management-helpers.js';
+import { it } from './fixtures.js';
 
-describe.each(HTTP_STORE_KINDS)('H-82 security headers and secrets (%s)', (kind) => {
+describe('H-82 security headers and secrets (sqlite)', () => {
   let t: TestServer;
   let admin: ConsoleSession;
   let client: { client_id: string; client_secret: string };
   let bearer: string;
 
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
-    admin = await session(t);
+  it.beforeAll(async ({ t: server, operator: signedIn }) => {
+    t = server;
+    admin = signedIn;
     client = await t.integration({ preset: 'all-permissions' });
     bearer = await accessToken(t, client);
   });
-  afterAll(() => t.close());
 
   const counts = async () => {
-    const db = t.server.runtime.ctx.db;
-    const secrets = await db.selectFrom('environment_credentials').select('id').where('kind', '=', 'secret').execute();
-    const audits = await db.selectFrom('audit_events').select('id').execute();
+    const secrets = await stored(t).environmentCredentialsOf('secret');
+    const audits = await stored(t).auditEvents();
     return { secrets: secrets.length, audits: audits.length };
   };
 
@@ -122,7 +121,7 @@ describe.each(HTTP_STORE_KINDS)('H-82 security headers and secrets (%s)', (kind)
   });
 
   it('H-82 GET credentials creates nothing; POST …/credentials/secret creates it once (201), then 409', async () => {
-    await t.server.runtime.ctx.db.deleteFrom('environment_credentials').where('kind', '=', 'secret').execute();
+    await tamper(t).removeEnvironmentSecrets();
     const before = await counts();
     for (let i = 0; i < 2; i++) {
       const res = await call(t, { session: admin }, 'GET', '/environments/default/credentials');

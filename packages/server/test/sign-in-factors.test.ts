@@ -15,7 +15,8 @@
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_STORE_KINDS, STORE_KINDS } from '@gatehouse/testing/stores';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import type { TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request, type Res } from '@gatehouse/testing/http';
 import { loginAtIdp, type TestIdp } from '@gatehouse/testing/oidc-idp';
 import { startWithIdp } from '@gatehouse/testing/sso-server';
@@ -23,6 +24,7 @@ import { beginTotp, confirmTotp } from '../src/services/totp.js';
 import { normalizeEmail } from '../src/services/admins.js';
 import { repositories, unitOfWork } from '../src/store/unit-of-work.js';
 import { call, createTestAdmin, signIn, type ConsoleSession } from './management-helpers.js';
+import { test as onSqlite, testsOn } from './fixtures.js';
 import { accept, invite, member, MEMBER_PASSWORD } from './member-helpers.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -47,12 +49,13 @@ function totpStep(t: TestServer, challenge: string, code: string): Promise<Res> 
   });
 }
 
-describe.each(HTTP_STORE_KINDS)('K-96 K-97 code checks and factor changes (%s)', (kind) => {
+describe('K-96 K-97 code checks and factor changes (sqlite)', () => {
+  const it = onSqlite;
+  // The file's server (fixture), bound for the tests and helpers below.
   let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(kind);
+  it.beforeAll(({ t: server }) => {
+    t = server;
   });
-  afterAll(() => t.close());
 
   /** A new operator with TOTP enrolled (through the services) and a session opened with it. */
   async function enrolled(email: string): Promise<{ s: ConsoleSession; secret: string; id: string }> {
@@ -150,8 +153,7 @@ describe.each(HTTP_STORE_KINDS)('K-96 K-97 code checks and factor changes (%s)',
     const bare = await call(t, { session: s }, 'POST', '/profile/totp', {});
     expect([bare.status, bare.body.error]).toEqual([403, 'current_password_required']);
     const id = (await repositories(t.server.runtime.ctx.store).accounts.byEmail('k97@example.com'))!.id;
-    const factors = () =>
-      t.server.runtime.ctx.db.selectFrom('totp_factors').selectAll().where('account_id', '=', id).execute();
+    const factors = () => stored(t).totpFactorRows(id);
     expect(await factors()).toEqual([]);
     for (let n = 0; n < 5; n++)
       expect(
@@ -248,7 +250,7 @@ describe.each(HTTP_STORE_KINDS)('K-98 K-99 SSO identities and invitations (%s)',
 
   it('K-98 the first sign-in links (iss, sub); an email change at the provider does not move the account; another subject asserting the email is refused', async () => {
     expect(await sso('lin')).toMatchObject({ error: null, email: 'lin@example.com', amr: ['sso'] });
-    const links = await t.server.runtime.ctx.db.selectFrom('sso_identities').selectAll().execute();
+    const links = await stored(t).ssoIdentities();
     expect(links.map((l) => [l.issuer, l.subject])).toEqual([[idp.issuer, 'lin']]);
     // The provider now asserts another (unverified even) email for that subject: still lin's account.
     idp.accounts.set('lin', { email: 'someone-else@example.com', email_verified: false });
@@ -301,14 +303,16 @@ describe.each(HTTP_STORE_KINDS)('K-98 K-99 SSO identities and invitations (%s)',
   });
 });
 
+const on = testsOn(STORE_KINDS);
+
 describe.each(STORE_KINDS)('K-98 SSO identity links in the store (%s)', (kind) => {
+  const it = on(kind);
   let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(kind);
+  it.beforeAll(async ({ t: server }) => {
+    t = server;
     await createTestAdmin(t, 'a@example.com', PASSWORD);
     await createTestAdmin(t, 'b@example.com', PASSWORD);
   });
-  afterAll(() => t.close());
 
   it('K-98 a pair links once; one identity per provider per account; lookups by the pair', async () => {
     const ctx = t.server.runtime.ctx;

@@ -4,50 +4,40 @@
  * members and is set by its owners (not developers); the operator routes list and delete
  * operators only, and are refused to members; a member has a profile.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
+import { describe, expect } from 'vitest';
 import type { TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request } from '@gatehouse/testing/http';
-import { loginAtIdp, type TestIdp } from '@gatehouse/testing/oidc-idp';
-import { startWithIdp } from '@gatehouse/testing/sso-server';
-import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
+import { loginAtIdp } from '@gatehouse/testing/oidc-idp';
+import { call, type ConsoleSession } from './management-helpers.js';
 import { invite, member } from './member-helpers.js';
+import { testWithIdp } from './fixtures.js';
 
-describe.each(HTTP_STORE_KINDS)('sign-in factors of members (%s)', (kind) => {
+/** The file's fixtures over a server whose SSO uses a provider knowing these accounts. */
+const it = testWithIdp(
+  {
+    dev: { email: 'Dev@Tenant-A.test', email_verified: true },
+    devfake: { email: 'dev@tenant-a.test', email_verified: false },
+    newbie: { email: 'newbie@tenant-a.test', email_verified: true },
+    newfake: { email: 'newfake@tenant-a.test', email_verified: false },
+  },
+  { sso: { allowedDomains: [] } },
+);
+
+describe('sign-in factors of members (sqlite)', () => {
+  // The file's server and operator (fixtures), bound for the tests and helpers below.
   let t: TestServer;
-  let idp: TestIdp;
   let operator: ConsoleSession;
   let owner: ConsoleSession;
   let developer: ConsoleSession;
-  const idOf = async (email: string) =>
-    (
-      await t.server.runtime.ctx.db
-        .selectFrom('admins')
-        .select('id')
-        .where('email', '=', email)
-        .executeTakeFirstOrThrow()
-    ).id;
+  const idOf = (email: string) => stored(t).accountId(email);
 
-  beforeAll(async () => {
-    ({ t, idp } = await startWithIdp(
-      kind,
-      {
-        dev: { email: 'Dev@Tenant-A.test', email_verified: true },
-        devfake: { email: 'dev@tenant-a.test', email_verified: false },
-        newbie: { email: 'newbie@tenant-a.test', email_verified: true },
-        newfake: { email: 'newfake@tenant-a.test', email_verified: false },
-      },
-      { sso: { allowedDomains: [] } },
-    ));
-    await createTestAdmin(t);
-    operator = await session(t);
+  it.beforeAll(async ({ t: server, operator: signedIn }) => {
+    t = server;
+    operator = signedIn;
     expect((await call(t, { session: operator }, 'POST', '/environments', { slug: 'alpha' })).status).toBe(201);
     owner = await member(t, operator, 'alpha', 'olga@tenant-a.test', 'owner');
     developer = await member(t, operator, 'alpha', 'dev@tenant-a.test', 'developer');
-  });
-  afterAll(async () => {
-    await t?.close();
-    await idp?.close();
   });
 
   async function ssoSignIn(login: string): Promise<{ location: string; session: string | undefined }> {
@@ -100,21 +90,11 @@ describe.each(HTTP_STORE_KINDS)('sign-in factors of members (%s)', (kind) => {
       (await call(t, { session: s }, 'POST', '/environments/alpha/integrations', { name: 'x', preset: 'read-only' }))
         .status,
     ).toBe(403);
-    const invitations = await t.server.runtime.ctx.db
-      .selectFrom('invitations')
-      .select(['email', 'used_at'])
-      .where('email', '=', 'newbie@tenant-a.test')
-      .execute();
+    const invitations = (await stored(t).invitations()).filter((i) => i.email === 'newbie@tenant-a.test');
     expect(invitations.map((i) => i.used_at !== null)).toEqual([true]);
     // A second SSO sign-in finds the account; nothing new is created.
     expect((await ssoSignIn('newbie')).location).toBe('/console/');
-    expect(
-      await t.server.runtime.ctx.db
-        .selectFrom('admins')
-        .select('id')
-        .where('email', '=', 'newbie@tenant-a.test')
-        .execute(),
-    ).toHaveLength(1);
+    expect(await stored(t).accountsWithEmail('newbie@tenant-a.test')).toHaveLength(1);
   });
 
   it("require_totp of an environment: its owner sets it, a developer can't; it binds the members' password sessions", async () => {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import type { TestServer } from '@gatehouse/testing/server';
 import { request, type Res } from '@gatehouse/testing/http';
+import { stored } from '@gatehouse/testing/stored';
 import { loginAtIdp, type TestIdp } from '@gatehouse/testing/oidc-idp';
 import { startWithIdp } from '@gatehouse/testing/sso-server';
 import { CLI_ACTOR } from '../src/context.js';
@@ -185,14 +186,7 @@ describe.each(HTTP_STORE_KINDS)('K-95 one sign-in pipeline (%s)', (kind) => {
     }
 
     async function joinedExtra(email: string): Promise<boolean> {
-      const rows = await t.server.runtime.ctx.db
-        .selectFrom('memberships')
-        .innerJoin('admins', 'admins.id', 'memberships.account_id')
-        .innerJoin('environments', 'environments.id', 'memberships.environment_id')
-        .select('environments.slug')
-        .where('admins.email', '=', email)
-        .where('environments.slug', '=', 'extra')
-        .execute();
+      const rows = (await stored(t).membershipsOf(email)).filter((m) => m.slug === 'extra');
       return rows.length === 1;
     }
 
@@ -248,15 +242,15 @@ describe.each(HTTP_STORE_KINDS)('K-94 one session hook (%s)', (kind) => {
 
   /** Everything a refused request could have changed. */
   async function state(): Promise<string> {
-    const db = t.server.runtime.ctx.db;
+    const store = stored(t);
     return JSON.stringify([
-      await db.selectFrom('environment_credentials').selectAll().execute(),
-      await db.selectFrom('environments').select(['slug', 'require_totp']).execute(),
-      await db.selectFrom('invitations').selectAll().execute(),
-      await db.selectFrom('admins').select(['email', 'password_hash']).execute(),
-      await db.selectFrom('recovery_codes').selectAll().execute(),
-      await db.selectFrom('totp_factors').select(['account_id', 'confirmed_at']).execute(),
-      await db.selectFrom('memberships').selectAll().execute(),
+      await store.environmentCredentials(),
+      (await store.environments()).map(({ slug, require_totp }) => ({ slug, require_totp })),
+      await store.invitations(),
+      await store.accountPasswords(),
+      await store.recoveryCodes(),
+      await store.totpFactors(),
+      await store.memberships(),
     ]);
   }
 

@@ -4,36 +4,35 @@
  * wrong `state`, a replayed code, a `nonce` mismatch, an ID token of another issuer or audience,
  * an unverified email, an unknown email, a disallowed domain: refused, and no session.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { ISSUER, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request } from '@gatehouse/testing/http';
 import { loginAtIdp, startIdp, type TestIdp } from '@gatehouse/testing/oidc-idp';
-import { startWithIdp } from '@gatehouse/testing/sso-server';
 import { createTestAdmin, signIn } from './management-helpers.js';
+import { testWithIdp } from './fixtures.js';
 
 const CALLBACK = `${ISSUER}/api/v1/session/sso/callback`;
 
-describe.each(HTTP_STORE_KINDS)('console single sign-on (%s)', (kind) => {
+/** The file's fixtures over a server whose SSO uses a provider knowing these accounts. */
+const it = testWithIdp(
+  {
+    ada: { email: 'Ada@Example.com', email_verified: true },
+    eve: { email: 'ada@example.com', email_verified: false },
+    bob: { email: 'bob@example.com', email_verified: true },
+    mallory: { email: 'mallory@elsewhere.test', email_verified: true },
+  },
+  { sso: { allowedDomains: ['example.com'] } },
+);
+
+describe('console single sign-on (sqlite)', () => {
+  // The file's server and provider (fixtures), bound for the tests and helpers below.
   let t: TestServer;
   let idp: TestIdp;
-  beforeAll(async () => {
-    ({ t, idp } = await startWithIdp(
-      kind,
-      {
-        ada: { email: 'Ada@Example.com', email_verified: true },
-        eve: { email: 'ada@example.com', email_verified: false },
-        bob: { email: 'bob@example.com', email_verified: true },
-        mallory: { email: 'mallory@elsewhere.test', email_verified: true },
-      },
-      { sso: { allowedDomains: ['example.com'] } },
-    ));
-    await createTestAdmin(t);
+  it.beforeAll(async ({ t: server, idp: provider, administrator: _created }) => {
+    t = server;
+    idp = provider;
     await createTestAdmin(t, 'mallory@elsewhere.test');
-  });
-  afterAll(async () => {
-    await t?.close();
-    await idp?.close();
   });
 
   /** Starts a sign-in at Gatehouse: the provider URL and the login cookie. */
@@ -57,7 +56,7 @@ describe.each(HTTP_STORE_KINDS)('console single sign-on (%s)', (kind) => {
   }
 
   async function countSessions(): Promise<number> {
-    return (await t.server.runtime.ctx.db.selectFrom('sessions').selectAll().execute()).length;
+    return (await stored(t).sessions()).length;
   }
 
   async function refusedWithoutSession(query: string, cookie: string | undefined, reason: string) {
@@ -161,7 +160,7 @@ describe.each(HTTP_STORE_KINDS)('console single sign-on (%s)', (kind) => {
       const { authorizationUrl, cookie } = await start();
       const back = await loginAtIdp(authorizationUrl.href, login);
       await refusedWithoutSession(back.search.slice(1), cookie, reason);
-      const admins = await t.server.runtime.ctx.db.selectFrom('admins').select('email').execute();
+      const admins = await stored(t).accounts();
       expect(admins.map((a) => a.email).sort()).toEqual(['ada@example.com', 'mallory@elsewhere.test']);
     });
   }

@@ -10,6 +10,7 @@ import { createEnvironment, listEnvironments } from '../src/services/environment
 import { createIntegration, listIntegrations } from '../src/services/integrations.js';
 import { unitOfWork } from '../src/store/unit-of-work.js';
 import { testConfig } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { newStoreLocation, STORE_KINDS, type StoreLocation } from '@gatehouse/testing/stores';
 
 describe.each(STORE_KINDS)('store layer (%s)', (kind) => {
@@ -26,8 +27,8 @@ describe.each(STORE_KINDS)('store layer (%s)', (kind) => {
   });
 
   const rows = async (ref: string) => ({
-    changes: (await ctx.db.selectFrom('change_log').select('id').where('ref', '=', ref).execute()).length,
-    events: (await ctx.db.selectFrom('audit_events').select('id').where('target', '=', ref).execute()).length,
+    changes: (await stored(ctx).changesOf(ref)).length,
+    events: (await stored(ctx).auditEvents({ target: ref })).length,
   });
 
   /** How many statements `work` runs on the store. */
@@ -69,14 +70,10 @@ describe.each(STORE_KINDS)('store layer (%s)', (kind) => {
 
   it('a service change commits its change-feed entry and audit event with it', async () => {
     const env = await createEnvironment(ctx, CLI_ACTOR, 'store-layer');
-    expect(
-      (await ctx.db.selectFrom('change_log').select('kind').where('ref', '=', env.id).execute()).map((r) => r.kind),
-    ).toEqual(['environment']);
-    expect(
-      (await ctx.db.selectFrom('audit_events').select('action').where('target', '=', 'store-layer').execute()).map(
-        (r) => r.action,
-      ),
-    ).toEqual(['environment.create']);
+    expect((await stored(ctx).changesOf(env.id)).map((r) => r.kind)).toEqual(['environment']);
+    expect((await stored(ctx).auditEvents({ target: 'store-layer' })).map((r) => r.action)).toEqual([
+      'environment.create',
+    ]);
   });
 
   it('listing integrations runs the same number of queries for 2 and for 12 integrations', async () => {

@@ -4,23 +4,25 @@
  * much higher ceiling per client_id or email across addresses. A 429 is RFC 6749 §5.2-shaped,
  * with `Retry-After` and no device-flow `slow_down`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalWindows } from '../src/throttle/local-windows.js';
 import { storeFailureCounter } from '../src/throttle/store-failure-counter.js';
 import { sourceAddress } from '../src/throttle/throttle-key.js';
 import { Throttle, type ThrottlePolicy } from '../src/throttle/throttle.js';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
-import { startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { type TestServer } from '@gatehouse/testing/server';
 import { signInFrom, tokenFrom } from '@gatehouse/testing/from-address';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestAdmin } from './management-helpers.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from './management-helpers.js';
+import { testsOn } from './fixtures.js';
+
+const on = testsOn(STORE_KINDS);
 
 describe.each(STORE_KINDS)('G-73 throttling per source address (%s)', (kind) => {
+  const it = on(kind);
   let t: TestServer;
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
+  it.beforeAll(async ({ t: server, administrator: _created }) => {
+    t = server;
   });
-  afterAll(() => t.close());
 
   it("G-73 10 failures for client X from 127.0.0.2, then X's right secret from 127.0.0.3: 200; the 429 has Retry-After and a §5.2 body", async () => {
     const x = await t.integration({ preset: 'read-only' });

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { tokenFrom } from '@gatehouse/testing/from-address';
 import { token } from '@gatehouse/testing/http';
 
@@ -47,12 +48,7 @@ describe.runIf(REDIS_URL)('throttling on Redis', () => {
     const c = await a.integration({ preset: 'read-only' });
     for (let i = 0; i < 12; i++) await token(a.url, c.client_id, `wrong-${i}`);
     await settle(a);
-    const throttled = await a.server.runtime.ctx.db
-      .selectFrom('audit_events')
-      .select('action')
-      .where('target', '=', c.client_id)
-      .where('action', '=', 'client.throttled')
-      .execute();
+    const throttled = await stored(a).auditEvents({ target: c.client_id, action: 'client.throttled' });
     expect(throttled).toHaveLength(1);
   });
 });

@@ -7,6 +7,7 @@ import { rotateSecret, updateIntegration, deleteIntegration } from '../src/servi
 import { generateClientId, generateTimeOrderedId, verifySecret, hashSecret } from '../src/services/secrets.js';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { tamper } from '@gatehouse/testing/tamper';
 import { basic, postForm, token } from '@gatehouse/testing/http';
 import { persisted } from '@gatehouse/testing/persisted';
 
@@ -112,11 +113,10 @@ describe.each(HTTP_STORE_KINDS)('token endpoint client authentication (%s)', (ki
     const odd = await t.integration({ preset: 'read-only' });
     const id = 'id:with%odd+chars-é✓';
     const secret = 'se:cr%et+ü✓ with space';
-    await t.server.runtime.ctx.db
-      .updateTable('integrations')
-      .set({ client_id: id, secret_hash: hashSecret(t.server.runtime.ctx.sealer.secretPepper, secret) })
-      .where('client_id', '=', odd.client_id)
-      .execute();
+    await tamper(t).setClientCredentials(odd.client_id, {
+      clientId: id,
+      secretHash: hashSecret(t.server.runtime.ctx.sealer.secretPepper, secret),
+    });
     t.server.runtime.directory.clear();
     expect((await token(t.url, id, secret)).status).toBe(200);
     const post = await postForm(t.url, { grant_type: 'client_credentials', client_id: id, client_secret: secret });

@@ -9,6 +9,7 @@ import { createEnvironment, updateEnvironment } from '../src/services/environmen
 import { revokeIntegrationTokens } from '../src/services/integrations.js';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { ISSUER, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { request, token } from '@gatehouse/testing/http';
 
 describe.each(STORE_KINDS)('token reuse and claims (%s)', (kind) => {
@@ -97,24 +98,10 @@ describe.each(STORE_KINDS)('token reuse and claims (%s)', (kind) => {
 
   it('concurrent requests: one token signed and written with reuse on; with reuse off each its own, every one written', async () => {
     const signatures = vi.spyOn(t.server.runtime.keys, 'signingKey');
-    const db = t.server.runtime.ctx.db;
     const written = async (clientId: string) => {
-      const integration = await db
-        .selectFrom('integrations')
-        .select('id')
-        .where('client_id', '=', clientId)
-        .executeTakeFirstOrThrow();
-      const rows = await db
-        .selectFrom('issued_tokens')
-        .select('jti')
-        .where('integration_id', '=', integration.id)
-        .execute();
-      const mints = await db
-        .selectFrom('audit_events')
-        .select('details')
-        .where('action', '=', 'token.mint')
-        .where('target', '=', clientId)
-        .execute();
+      const integration = await stored(t).integrationByClientId(clientId);
+      const rows = await stored(t).issuedTokens(integration.id);
+      const mints = await stored(t).auditEvents({ action: 'token.mint', target: clientId });
       return {
         jtis: rows.map((r) => r.jti).sort(),
         mintedJtis: mints.map((m) => (JSON.parse(String(m.details)) as { jti: string }).jti).sort(),

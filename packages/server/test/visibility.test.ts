@@ -5,11 +5,12 @@
  * audited as their own actions; updates record before/after; the audit log filters by action,
  * actor, target and time, with a 400 naming the bad parameter; validation messages name the field.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
-import { settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { describe, expect } from 'vitest';
+import { settle, type TestServer } from '@gatehouse/testing/server';
+import { stored } from '@gatehouse/testing/stored';
 import { token } from '@gatehouse/testing/http';
-import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
+import { call, type ConsoleSession } from './management-helpers.js';
+import { it } from './fixtures.js';
 
 interface Event {
   action: string;
@@ -19,27 +20,21 @@ interface Event {
   changes: Record<string, { before: unknown; after: unknown }> | null;
 }
 
-describe.each(HTTP_STORE_KINDS)('integration visibility and the filtered audit log (%s)', (kind) => {
+describe('integration visibility and the filtered audit log (sqlite)', () => {
   let t: TestServer;
   let s: ConsoleSession;
   const api = (method: string, path: string, body?: unknown) =>
     call(t, { session: s }, method, `/environments/default${path}`, body);
   const storedLastUse = async (id: string) => {
-    const row = await t.server.runtime.ctx.db
-      .selectFrom('integrations')
-      .select('last_used_at')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+    const row = await stored(t).integration(id);
     return row.last_used_at == null ? null : Number(row.last_used_at);
   };
   const events = async (query: string) => (await api('GET', `/audit?${query}`)).body.items as Event[];
 
-  beforeAll(async () => {
-    t = await startTestServer(kind);
-    await createTestAdmin(t);
-    s = await session(t);
+  it.beforeAll(async ({ t: server, operator: signedIn }) => {
+    t = server;
+    s = signedIn;
   });
-  afterAll(() => t.close());
 
   it("shows last use, secret age, the previous secret's end and live tokens; last use is written in batches, not per request", async () => {
     const created = t.clock.ms;

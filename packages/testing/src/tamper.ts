@@ -1,0 +1,60 @@
+/**
+ * Writes below the server's API, for tests that need a state no route, command or service can
+ * reach: a store as an older version left it, a row an operator's hand changed, a customer seeded
+ * for a screen. Each is named after the state it makes (issue #24 item 4: no table name in a
+ * test); keep the list short, and prefer reaching a state through the API when one can.
+ * @packageDocumentation
+ */
+import type { StoreHolder } from './stored.js';
+
+const contextOf = (from: StoreHolder) => ('server' in from ? from.server.runtime.ctx : from);
+
+/** State-making writes on `from`'s store (see the module's comment). */
+export function tamper(from: StoreHolder) {
+  const db = contextOf(from).db;
+  return {
+    /** Forgets every environment's secret, as a store from before secrets were created eagerly. */
+    async removeEnvironmentSecrets(): Promise<void> {
+      await db.deleteFrom('environment_credentials').where('kind', '=', 'secret').execute();
+    },
+
+    /** Forgets the store's metadata (master-key check, version), as a store from before it existed. */
+    async removeStoreMeta(): Promise<void> {
+      await db.deleteFrom('store_meta').execute();
+    },
+
+    /**
+     * Gives the integration whose client_id is `clientId` another `client_id` and secret hash (an
+     * identifier the API never mints, e.g. with characters form-encoding must escape).
+     */
+    async setClientCredentials(clientId: string, to: { clientId: string; secretHash: string }): Promise<void> {
+      await db
+        .updateTable('integrations')
+        .set({ client_id: to.clientId, secret_hash: to.secretHash })
+        .where('client_id', '=', clientId)
+        .execute();
+    },
+
+    /** Stores a customer as its tokens would have (seconds since the epoch), without the API's audit event. */
+    async insertCustomer(row: {
+      environmentId: string;
+      id: string;
+      name: string | null;
+      fields: Record<string, unknown>;
+      createdAt: number;
+      lastSeenAt: number;
+    }): Promise<void> {
+      await db
+        .insertInto('customers')
+        .values({
+          environment_id: row.environmentId,
+          id: row.id,
+          name: row.name,
+          fields: JSON.stringify(row.fields),
+          created_at: row.createdAt,
+          last_seen_at: row.lastSeenAt,
+        })
+        .execute();
+    },
+  };
+}

@@ -16,6 +16,7 @@ import { startPlatformIssuer, type PlatformIssuer } from '@gatehouse/testing/pla
 import { persisted } from '@gatehouse/testing/persisted';
 import { accessToken, call } from './management-helpers.js';
 import { JWKS_FRESH_SECONDS } from '../src/auth/jwks-fetcher.js';
+import { stored } from '@gatehouse/testing/stored';
 
 describe.each(HTTP_STORE_KINDS)('federated credentials (%s)', (kind) => {
   let t: TestServer;
@@ -174,12 +175,7 @@ describe.each(HTTP_STORE_KINDS)('federated credentials (%s)', (kind) => {
       .filter((line) => line.includes('platform token refused'))
       .map((line) => (JSON.parse(line) as { reason: string }).reason);
     expect(logged).toEqual(cases.map(([, , reason]) => reason));
-    const audited = await t.server.runtime.ctx.db
-      .selectFrom('audit_events')
-      .select('details')
-      .where('action', '=', 'client.auth_failed')
-      .where('target', '=', workload.client_id)
-      .execute();
+    const audited = await stored(t).auditEvents({ action: 'client.auth_failed', target: workload.client_id });
     const reasons = audited.map((a) => (JSON.parse(a.details ?? '{}') as { reason?: string }).reason);
     for (const reason of ['audience', 'claims']) expect(reasons).toContain(reason);
   });

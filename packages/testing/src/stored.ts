@@ -126,6 +126,21 @@ export function stored(from: StoreHolder) {
       return db.selectFrom('issued_tokens').selectAll().where('integration_id', '=', id).execute();
     },
 
+    /** The issued-token rows among `jtis` (any integration). */
+    issuedTokensWithJti(jtis: readonly string[]): Promise<StoredRow<'issued_tokens'>[]> {
+      if (!jtis.length) return Promise.resolve([]);
+      return db
+        .selectFrom('issued_tokens')
+        .selectAll()
+        .where('jti', 'in', [...jtis])
+        .execute();
+    },
+
+    /** The registered public keys (`private_key_jwt`) of every integration: kid and integration. */
+    clientKeys(): Promise<{ kid: string; integration_id: string }[]> {
+      return db.selectFrom('client_keys').select(['kid', 'integration_id']).execute();
+    },
+
     /** Every signing-key row (kid, state, sealed private key). */
     signingKeys(): Promise<StoredRow<'signing_keys'>[]> {
       return db.selectFrom('signing_keys').selectAll().execute();

@@ -21,6 +21,7 @@ import { expectAccessible } from './axe.js';
 import { expectKeyboardReachable } from './keyboard.js';
 import { openConsole, skipAfterFailure, type ConsoleSession } from './browser.js';
 import { networkIdle } from './network.js';
+import { stored } from '@gatehouse/testing/stored';
 
 const PASSWORD = 'violet tractor umbrella 42';
 
@@ -142,15 +143,7 @@ describe('console actions in the browser', () => {
       await page.keyboard.press('Space');
       await page.getByTestId('saved-note').waitFor();
       await expect(toggle.isChecked()).resolves.toBe(true);
-      expect(
-        (
-          await t.server.runtime.ctx.db
-            .selectFrom('environments')
-            .select('require_totp')
-            .where('slug', '=', 'alpha')
-            .executeTakeFirstOrThrow()
-        ).require_totp,
-      ).toBe(1);
+      expect((await stored(t).environments()).find((e) => e.slug === 'alpha')!.require_totp).toBe(1);
       await shots('03-owner-settings-saved');
       // The owner has no TOTP either: the next call is refused and the console sends it to set it up.
       await page.getByRole('tab', { name: 'Integrations' }).click();

@@ -14,6 +14,7 @@ import { assertion, assertionForm, testKey } from '@gatehouse/testing/assertion'
 import { CLI_ACTOR, apis, environments, integrations } from '@gatehouse/server';
 import { EMAIL, NARROW, openConsole, PASSWORD, skipAfterFailure, type ConsoleSession } from './browser.js';
 import { networkIdle } from './network.js';
+import { stored } from '@gatehouse/testing/stored';
 
 /** This scenario's wide window: 1280 px, as its screenshots have always been taken. */
 const WIDE = { width: 1280, height: 800 };
@@ -161,8 +162,8 @@ describe('admin console in the browser', () => {
     const expected400 = problems.findIndex((p) => p.includes('status of 400'));
     expect(expected400).toBeGreaterThanOrEqual(0);
     problems.splice(expected400, 1);
-    const stored = () => t.server.runtime.ctx.db.selectFrom('client_keys').select('kid').execute();
-    expect(await stored()).toEqual([]);
+    const storedKeys = async () => (await stored(t).clientKeys()).map((k) => ({ kid: k.kid }));
+    expect(await storedKeys()).toEqual([]);
 
     await page.getByLabel('Add a public key').fill(JSON.stringify({ keys: [key.jwk] }));
     await page.getByRole('button', { name: 'Add key' }).click();
@@ -170,7 +171,7 @@ describe('admin console in the browser', () => {
     const table = page.getByRole('table', { name: 'Client keys' });
     await table.getByRole('row', { name: /console-key-1\s*ES256/ }).waitFor();
     await auth.getByText('Private key JWT: 1 key').waitFor();
-    expect(await stored()).toEqual([{ kid: 'console-key-1' }]);
+    expect(await storedKeys()).toEqual([{ kid: 'console-key-1' }]);
     await t.server.runtime.changes.poll();
     const res = await tokenWithKey();
     expect(res.status).toBe(200);
@@ -188,7 +189,7 @@ describe('admin console in the browser', () => {
     await toast('Key removed');
     await expect(table.waitFor({ state: 'detached' })).resolves.toBeUndefined();
     await auth.getByText('Private key JWT: 0 keys').waitFor();
-    expect(await stored()).toEqual([]);
+    expect(await storedKeys()).toEqual([]);
     await t.server.runtime.changes.poll();
     expect((await tokenWithKey()).status).toBe(401);
   });
@@ -257,11 +258,7 @@ describe('admin console in the browser', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await toast('Settings saved');
     expect(t.server.runtime.ctx.db).toBeDefined();
-    const env = await t.server.runtime.ctx.db
-      .selectFrom('environments')
-      .select('token_lifetime')
-      .where('slug', '=', 'default')
-      .executeTakeFirstOrThrow();
+    const env = (await stored(t).environments()).find((e) => e.slug === 'default')!;
     expect(env.token_lifetime).toBe(7200);
     await shot('13-settings');
     // More events than one page (50), newer than the rest: the older ones come with "Load older events".
@@ -287,8 +284,7 @@ describe('admin console in the browser', () => {
     await page.getByRole('tab', { name: 'Customer tokens' }).click();
     await page.getByText('Environment key', { exact: true }).waitFor();
     // H-82: opening the tab creates no secret; "Create secret" does, once, and shows it then.
-    const secretRows = () =>
-      t.server.runtime.ctx.db.selectFrom('environment_credentials').select('id').where('kind', '=', 'secret').execute();
+    const secretRows = () => stored(t).environmentCredentialsOf('secret');
     await page.getByText('This environment has no secret yet', { exact: false }).waitFor();
     expect(await secretRows()).toHaveLength(0);
     await page.setViewportSize({ width: 1366, height: 800 });
@@ -332,11 +328,7 @@ describe('admin console in the browser', () => {
     await page.getByRole('button', { name: 'Register public key' }).click();
     await toast('Public key registered');
     await page.getByRole('table', { name: 'Public keys' }).getByText('tenant-1').waitFor();
-    const keys = await t.server.runtime.ctx.db
-      .selectFrom('environment_credentials')
-      .select(['alg', 'kid'])
-      .where('kind', '=', 'public_key')
-      .execute();
+    const keys = (await stored(t).environmentCredentialsOf('public_key')).map(({ alg, kid }) => ({ alg, kid }));
     expect(keys).toEqual([{ alg: 'ES256', kid: 'tenant-1' }]);
     await shot('17-customer-tokens');
     await page.getByRole('tab', { name: 'Integrations' }).click();

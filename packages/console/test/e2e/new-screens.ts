@@ -15,6 +15,7 @@ import {
 import { openConsole, type ConsoleSession } from './browser.js';
 import { createBrochureBuilder, createInvoicesApi } from './seed.js';
 import { networkIdle } from './network.js';
+import { tamper } from '@gatehouse/testing/tamper';
 
 /** One screen or state: how to get there from anywhere (ends with the state on screen). */
 export interface Screen {
@@ -56,17 +57,14 @@ export async function seedNewScreens(s: ConsoleSession): Promise<NewScreensSeed>
   });
   const env = await requireEnvironment(ctx, 'default');
   const now = Math.floor(s.t.clock.now() / 1000);
-  await ctx.db
-    .insertInto('customers')
-    .values({
-      environment_id: env.id,
-      id: 'cus_42',
-      name: 'Acme Ltd',
-      fields: JSON.stringify({ plan: 'pro', seats: 12 }),
-      created_at: now - 86_400,
-      last_seen_at: now,
-    })
-    .execute();
+  await tamper(ctx).insertCustomer({
+    environmentId: env.id,
+    id: 'cus_42',
+    name: 'Acme Ltd',
+    fields: { plan: 'pro', seats: 12 },
+    createdAt: now - 86_400,
+    lastSeenAt: now,
+  });
   for (const [email, role] of [
     ['vic@tenant.test', 'viewer'],
     ['dev@tenant.test', 'developer'],

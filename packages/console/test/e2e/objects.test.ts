@@ -16,6 +16,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { expectAccessible } from './axe.js';
 import { openConsole, skipAfterFailure, WIDE, type ConsoleSession } from './browser.js';
 import { networkIdle } from './network.js';
+import { stored } from '@gatehouse/testing/stored';
+import { tamper } from '@gatehouse/testing/tamper';
 
 const AUD = 'https://invoices.example';
 const { listApis } = apiService;
@@ -149,17 +151,14 @@ describe('managing objects in the console', () => {
   it("shows a customer's details and deletes the customer", async () => {
     const env = await requireEnvironment(t.server.runtime.ctx, 'default');
     const now = Math.floor(t.clock.now() / 1000);
-    await t.server.runtime.ctx.db
-      .insertInto('customers')
-      .values({
-        environment_id: env.id,
-        id: 'cus_42',
-        name: 'Acme Ltd',
-        fields: JSON.stringify({ plan: 'pro' }),
-        created_at: now - 86_400,
-        last_seen_at: now,
-      })
-      .execute();
+    await tamper(t).insertCustomer({
+      environmentId: env.id,
+      id: 'cus_42',
+      name: 'Acme Ltd',
+      fields: { plan: 'pro' },
+      createdAt: now - 86_400,
+      lastSeenAt: now,
+    });
     await page.getByRole('tab', { name: 'Customers', exact: true }).click();
     await page.getByRole('button', { name: 'View customer cus_42' }).click();
     const dialog = page.getByRole('dialog', { name: 'Customer Acme Ltd' });
@@ -171,9 +170,7 @@ describe('managing objects in the console', () => {
     await confirm.getByRole('button', { name: 'Delete customer' }).click();
     await toast('Customer deleted');
     await page.getByText('No customers yet').waitFor();
-    expect(
-      await t.server.runtime.ctx.db.selectFrom('customers').select('id').where('id', '=', 'cus_42').execute(),
-    ).toEqual([]);
+    expect(await stored(t).customers('cus_42')).toEqual([]);
   });
 
   it('deletes an environment after its slug is typed; the last one offers no delete', async () => {

@@ -12,6 +12,7 @@ import { testConfig } from '@gatehouse/testing/server';
 import { CLI_ACTOR, type Context } from '../../../src/context.js';
 import { createIntegration } from '../../../src/services/integrations.js';
 import { updateEnvironment } from '../../../src/services/environments.js';
+import { stored } from '@gatehouse/testing/stored';
 
 const ISSUER = 'https://gatehouse.fault.test';
 
@@ -76,7 +77,7 @@ describe.each(STORE_KINDS)('process faults (%s)', (kind) => {
     try {
       const jtis = run.tokens.map((t) => String(decodeJwt(t).jti));
       expect(new Set(jtis).size).toBe(jtis.length);
-      const rows = await ctx.db.selectFrom('issued_tokens').select('jti').where('jti', 'in', jtis).execute();
+      const rows = await stored(ctx).issuedTokensWithJti(jtis);
       expect(rows.length).toBe(jtis.length);
       for (const t of run.tokens.slice(-20)) {
         expect(decodeProtectedHeader(t).kid).toBe(kid);
@@ -94,7 +95,7 @@ describe.each(STORE_KINDS)('process faults (%s)', (kind) => {
           ).body.active,
         ).toBe(true);
       }
-      const keys = await ctx.db.selectFrom('signing_keys').select('kid').where('state', '=', 'active').execute();
+      const keys = (await stored(ctx).signingKeys()).filter((k) => k.state === 'active');
       expect(keys.map((k) => k.kid)).toEqual([kid]);
     } finally {
       again.kill('SIGKILL');

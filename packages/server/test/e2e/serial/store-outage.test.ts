@@ -10,6 +10,7 @@ import jwt from 'jsonwebtoken';
 import { CLI_ACTOR } from '../../../src/context.js';
 import { createEnvironmentSecret } from '../../../src/services/credentials.js';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
+import { stored } from '@gatehouse/testing/stored';
 
 describe.runIf(throwawayPgAvailable)('store outage on PostgreSQL', () => {
   let pg: ThrowawayPg;
@@ -94,12 +95,9 @@ describe.runIf(throwawayPgAvailable)('store outage on PostgreSQL', () => {
     expect(seen.filter((s) => s === 200).length).toBeGreaterThan(0);
     // Nothing half-written: the failed mint left no token row.
     // Reuse means the integration holds exactly one token row: no row from a failed mint.
-    const rows = await t.server.runtime.ctx.db
-      .selectFrom('issued_tokens')
-      .select('jti')
-      .where('integration_id', '=', (await t.server.runtime.directory.client(b.client_id))!.id)
-      .where('scope', '=', 'media:read')
-      .execute();
+    const rows = (await stored(t).issuedTokens((await t.server.runtime.directory.client(b.client_id))!.id)).filter(
+      (r) => r.scope === 'media:read',
+    );
     expect(rows).toHaveLength(1);
     expect((await request(`${t.url}/readyz`)).status).toBe(200);
   }, 60_000);
@@ -138,20 +136,8 @@ describe.runIf(throwawayPgAvailable)('store outage on PostgreSQL', () => {
     expect((await self()).status).toBe(200);
     await settle(t);
     // Nothing half-written by the failed attempts: one integration and one customer, each audited once.
-    const db = t.server.runtime.ctx.db;
-    expect(
-      await db.selectFrom('integrations').select('id').where('name', '=', 'made-in-outage').execute(),
-    ).toHaveLength(1);
-    expect(
-      await db.selectFrom('customers').select('id').where('id', '=', 'first-seen-in-outage').execute(),
-    ).toHaveLength(1);
-    expect(
-      await db
-        .selectFrom('audit_events')
-        .select('id')
-        .where('action', '=', 'customer.create')
-        .where('target', '=', 'first-seen-in-outage')
-        .execute(),
-    ).toHaveLength(1);
+    expect(await stored(t).integrationsNamed('made-in-outage')).toHaveLength(1);
+    expect(await stored(t).customers('first-seen-in-outage')).toHaveLength(1);
+    expect(await stored(t).auditEvents({ action: 'customer.create', target: 'first-seen-in-outage' })).toHaveLength(1);
   }, 60_000);
 });

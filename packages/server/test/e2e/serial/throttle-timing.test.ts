@@ -9,6 +9,7 @@ import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { basic, token } from '@gatehouse/testing/http';
 import { TimedClient } from '@gatehouse/testing/timed-client';
+import { stored } from '@gatehouse/testing/stored';
 
 // 1,000 a side keeps the test to a few seconds on an idle machine; medians of 1,000 move by a few µs.
 const SAMPLES = Number(process.env.G74_SAMPLES ?? 1000);
@@ -40,13 +41,10 @@ describe.each(STORE_KINDS)('G-74 uniform failures (%s)', (kind) => {
     } finally {
       push.mockRestore();
     }
-    const rows = () =>
-      t.server.runtime.ctx.db
-        .selectFrom('audit_events')
-        .select('target')
-        .where('action', '=', 'client.auth_failed')
-        .where('target', 'in', [known.client_id, unknown])
-        .execute();
+    const rows = async () =>
+      (await stored(t).auditEvents({ action: 'client.auth_failed' }))
+        .filter((e) => e.target === known.client_id || e.target === unknown)
+        .map(({ target }) => ({ target }));
     expect(await rows()).toEqual([]);
     for (const job of held) await job();
     expect(await rows()).toEqual([{ target: known.client_id }]);

@@ -5,11 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
+import { DEFAULT_CUSTOMER_SCOPES } from '@gatehouse/contracts';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
 import { updateIntegration } from '../src/services/integrations.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
-import { createEnvironment } from '../src/services/environments.js';
+import { createEnvironment, updateEnvironment } from '../src/services/environments.js';
 import { createApi } from '../src/services/apis.js';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { ISSUER, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
@@ -329,6 +330,39 @@ describe.each(HTTP_STORE_KINDS)('token exchange (%s)', (kind) => {
     expect(orders.status).toBe(200);
     expect(orders.body.scope).toBe('orders:read');
     expect(decodeJwt(String(orders.body.access_token)).aud).toBe(ORDERS);
+  });
+
+  it("M-117: a customer's exchanged token introspects within the environment's customer scopes as they are now", async () => {
+    const res = await exchange(exchanger, {
+      subject_token: customerToken('cust-introspect'),
+      subject_token_type: JWT,
+      scope: 'media:read projects:read',
+    });
+    expect(res.status).toBe(200);
+    const tok = String(res.body.access_token);
+    expect(String(res.body.scope).split(' ').sort()).toEqual(['media:read', 'projects:read']);
+    expect((await introspect(plain, tok)).body).toMatchObject({
+      active: true,
+      scope: res.body.scope,
+      sub: 'cust-introspect',
+      exchanged: true,
+      subject_type: 'customer',
+      act: { sub: exchanger.client_id },
+    });
+    const ctx = t.server.runtime.ctx;
+    try {
+      // The environment stops letting customers read projects: the token's scope shrinks with it…
+      await updateEnvironment(ctx, CLI_ACTOR, 'default', { customer_scopes: ['media:read'] });
+      await settle(t);
+      expect((await introspect(plain, tok)).body).toMatchObject({ active: true, scope: 'media:read' });
+      // …and with none of its scopes left, the token is inactive.
+      await updateEnvironment(ctx, CLI_ACTOR, 'default', { customer_scopes: ['fonts:read'] });
+      await settle(t);
+      expect((await introspect(plain, tok)).body).toEqual({ active: false });
+    } finally {
+      await updateEnvironment(ctx, CLI_ACTOR, 'default', { customer_scopes: [...DEFAULT_CUSTOMER_SCOPES] });
+      await settle(t);
+    }
   });
 
   it('M-119: reuse across two subjects with the same scopes never hands one subject’s token to another', async () => {

@@ -355,6 +355,10 @@ describe.each(HTTP_STORE_KINDS)('token exchange (%s)', (kind) => {
       await updateEnvironment(ctx, CLI_ACTOR, 'default', { customer_scopes: ['media:read'] });
       await settle(t);
       expect((await introspect(plain, tok)).body).toMatchObject({ active: true, scope: 'media:read' });
+      const read = (what: string) =>
+        request(`${t.url}/api/v1/environments/default/${what}`, { headers: { authorization: `Bearer ${tok}` } });
+      expect((await read('media')).status).toBe(200);
+      expect((await read('projects')).status).toBe(403);
       // …and with none of its scopes left, the token is inactive.
       await updateEnvironment(ctx, CLI_ACTOR, 'default', { customer_scopes: ['fonts:read'] });
       await settle(t);
@@ -363,6 +367,38 @@ describe.each(HTTP_STORE_KINDS)('token exchange (%s)', (kind) => {
       await updateEnvironment(ctx, CLI_ACTOR, 'default', { customer_scopes: [...DEFAULT_CUSTOMER_SCOPES] });
       await settle(t);
     }
+  });
+
+  it('M-117: an exchanged token follows its acting integration now: refused once it requires DPoP or is disabled', async () => {
+    const actor = await t.integration({ scopes: ['media:read', 'projects:read'] });
+    await enableExchange(actor);
+    const forCustomer = async () => {
+      const res = await exchange(actor, { subject_token: customerToken('cust-actor'), subject_token_type: JWT });
+      expect(res.status).toBe(200);
+      return String(res.body.access_token);
+    };
+    const forIntegration = async () => {
+      const res = await exchange(actor, { subject_token: await accessToken(plain), subject_token_type: AT });
+      expect(res.status).toBe(200);
+      return String(res.body.access_token);
+    };
+    const customer = await forCustomer();
+    const integration = await forIntegration();
+    expect((await self(customer)).status).toBe(200);
+    expect((await self(integration)).status).toBe(200);
+    // The acting integration now requires DPoP-bound tokens: its unbound exchanged tokens are refused.
+    await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, actor.client_id, { dpop_bound_access_tokens: true });
+    await settle(t);
+    expect((await self(customer)).status).toBe(401);
+    expect((await self(integration)).status).toBe(401);
+    await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, actor.client_id, { dpop_bound_access_tokens: false });
+    await settle(t);
+    expect((await self(customer)).status).toBe(200);
+    // Disabled: refused too.
+    await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, actor.client_id, { enabled: false });
+    await settle(t);
+    expect((await self(customer)).status).toBe(401);
+    expect((await self(integration)).status).toBe(401);
   });
 
   it('M-119: reuse across two subjects with the same scopes never hands one subject’s token to another', async () => {

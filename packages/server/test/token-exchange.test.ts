@@ -12,6 +12,7 @@ import { updateIntegration } from '../src/services/integrations.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
 import { createEnvironment, updateEnvironment } from '../src/services/environments.js';
 import { createApi } from '../src/services/apis.js';
+import { deleteCustomer } from '../src/services/customers.js';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { ISSUER, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
@@ -399,6 +400,26 @@ describe.each(HTTP_STORE_KINDS)('token exchange (%s)', (kind) => {
     await settle(t);
     expect((await self(customer)).status).toBe(401);
     expect((await self(integration)).status).toBe(401);
+  });
+
+  it('M-118: deleting a customer ends the tokens exchanged for it (and only its)', async () => {
+    const forCustomer = async (id: string) => {
+      const res = await exchange(exchanger, { subject_token: customerToken(id), subject_token_type: JWT });
+      expect(res.status).toBe(200);
+      return String(res.body.access_token);
+    };
+    const gone = await forCustomer('cust-deleted');
+    const kept = await forCustomer('cust-kept');
+    // The customers are written off the request path on first sight.
+    await self(customerToken('cust-deleted'));
+    await settle(t);
+    expect((await introspect(plain, gone)).body.active).toBe(true);
+    const { environmentId } = (await t.server.runtime.directory.client(plain.client_id))!;
+    await deleteCustomer(t.server.runtime.ctx, CLI_ACTOR, environmentId, 'cust-deleted');
+    await settle(t);
+    expect((await introspect(plain, gone)).body).toEqual({ active: false });
+    expect((await self(gone)).status).toBe(401);
+    expect((await introspect(plain, kept)).body.active).toBe(true);
   });
 
   it('M-119: reuse across two subjects with the same scopes never hands one subject’s token to another', async () => {

@@ -260,7 +260,11 @@ describe.each(HTTP_STORE_KINDS)('K-100 one dependency graph (%s)', (kind) => {
       // No change recorded (an audit event only): committed, and the caches are told nothing.
       const seen = await command(ctx, async (uow) => {
         const before = [...uow.changed];
-        await uow.audit(CLI_ACTOR, { action: 'environment.update', target: 'default' }, ctx.clock.now());
+        await uow.audit(
+          CLI_ACTOR,
+          { environmentId: null, action: 'environment.update', target: 'default' },
+          ctx.clock.now(),
+        );
         return before;
       });
       expect(seen).toEqual([]);

@@ -14,6 +14,7 @@ import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request, type Res } from '@gatehouse/testing/http';
 import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 import { accept, invite, member, MEMBER_PASSWORD } from './member-helpers.js';
+import { invitationOf, MAX_INVITATION_TOKEN_LENGTH } from '../src/services/invitations.js';
 
 const TTL = 3600;
 
@@ -72,6 +73,9 @@ describe.each(HTTP_STORE_KINDS)('invitation preview (%s)', (kind) => {
       const res = await preview(bad);
       expect([res.status, res.body.error], JSON.stringify(bad)).toEqual([400, 'invalid_request']);
     }
+    // The service bounds the token itself too, before any lookup (a caller without the route's schema).
+    for (const bad of ['', 'x'.repeat(MAX_INVITATION_TOKEN_LENGTH + 1)])
+      await expect(invitationOf(t.server.runtime.ctx, bad)).rejects.toMatchObject({ code: 'invalid_invitation' });
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await preview('no-such-invitation-token')).status);
     expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);

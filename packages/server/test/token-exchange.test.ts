@@ -422,6 +422,34 @@ describe.each(HTTP_STORE_KINDS)('token exchange (%s)', (kind) => {
     expect((await introspect(plain, kept)).body.active).toBe(true);
   });
 
+  it("M-117: introspection follows the exchanged token's subject now; a customer's tenant-API token is bounded by the exchanger's grants only", async () => {
+    const subjectNow = await t.integration({ scopes: ['media:read'] });
+    const res = await exchange(exchanger, {
+      subject_token: await accessToken(subjectNow),
+      subject_token_type: AT,
+    });
+    expect(res.status).toBe(200);
+    const tok = String(res.body.access_token);
+    expect((await introspect(plain, tok)).body).toMatchObject({ active: true, subject_type: 'integration' });
+    // The subject disabled: its exchanged token is inactive.
+    await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, subjectNow.client_id, { enabled: false });
+    await settle(t);
+    expect((await introspect(plain, tok)).body).toEqual({ active: false });
+    // A customer's token for a tenant API: the environment's customer scopes (content scopes) don't apply there.
+    const orders = await exchange(exchanger, {
+      subject_token: customerToken('cust-orders'),
+      subject_token_type: JWT,
+      audience: ORDERS,
+    });
+    expect(orders.status).toBe(200);
+    expect((await introspect(plain, String(orders.body.access_token))).body).toMatchObject({
+      active: true,
+      scope: 'orders:read',
+      aud: ORDERS,
+      subject_type: 'customer',
+    });
+  });
+
   it('M-119: reuse across two subjects with the same scopes never hands one subject’s token to another', async () => {
     // Long enough to leave a reuse window before the subject's exp.
     const a = customerToken('cust-a', { exp: now() + 7200 });

@@ -7,7 +7,9 @@
  * Before the fix (decided on a read taken before the unit of work) each of these lost a write or
  * passed a check on a stale state within a few rounds.
  */
-import { describe, expect } from 'vitest';
+import { describe, expect, vi } from 'vitest';
+import { CLI_ACTOR } from '../src/context.js';
+import { command } from '../src/services/command.js';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { type TestServer } from '@gatehouse/testing/server';
 import { testKey } from '@gatehouse/testing/assertion';
@@ -249,5 +251,45 @@ describe('K-100 one dependency graph (sqlite)', () => {
     );
     expect(disabled.status).toBe(200);
     expect((await call(t, { bearer }, 'GET', list)).status).toBe(401);
+  });
+
+  it("K-100: the caches are told a command's changes in order once it commits, nothing when it records none or rolls back", async () => {
+    const ctx = t.server.runtime.ctx;
+    const told = vi.spyOn(ctx.caches, 'committed');
+    try {
+      const now = t.clock.seconds();
+      // No change recorded (an audit event only): committed, and the caches are told nothing.
+      const seen = await command(ctx, async (uow) => {
+        const before = [...uow.changed];
+        await uow.audit(
+          CLI_ACTOR,
+          { environmentId: null, action: 'environment.update', target: 'default' },
+          ctx.clock.now(),
+        );
+        return before;
+      });
+      expect(seen).toEqual([]);
+      expect(told).toHaveBeenLastCalledWith([]);
+      // Two changes: told both, in the order recorded.
+      await command(ctx, async (uow) => {
+        await uow.change('environment', 'env_x', now);
+        await uow.change('credential', 'env_x', now);
+      });
+      expect(told).toHaveBeenLastCalledWith([
+        { kind: 'environment', ref: 'env_x' },
+        { kind: 'credential', ref: 'env_x' },
+      ]);
+      // A work that throws after recording a change: rolled back, the caches are not told.
+      const calls = told.mock.calls.length;
+      await expect(
+        command(ctx, async (uow) => {
+          await uow.change('environment', 'env_y', now);
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      expect(told.mock.calls.length).toBe(calls);
+    } finally {
+      told.mockRestore();
+    }
   });
 });

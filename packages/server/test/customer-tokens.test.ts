@@ -296,7 +296,22 @@ describe.each(HTTP_STORE_KINDS)('customer tokens (%s)', (kind) => {
       (await api(admin, '/environments/default/projects', { method: 'POST', body: JSON.stringify({ name: 'x' }) }))
         .status,
     ).toBe(403);
+    // Fields alone change the fields, and keep the name.
+    const fields = await api(admin, '/environments/default/customers/dave', {
+      method: 'PATCH',
+      body: JSON.stringify({ fields: { plan: 'pro' } }),
+    });
+    expect(fields.status).toBe(200);
+    expect(fields.body).toMatchObject({ name: 'Dave', fields: { plan: 'pro' } });
     expect((await api(admin, '/environments/default/customers/dave', { method: 'DELETE' })).status).toBe(204);
+    expect((await api(admin, '/environments/default/customers/dave')).status).toBe(404);
+    // A customer that does not exist (or no longer does): 404 to a change or a delete, nothing written.
+    const patchGone = await api(admin, '/environments/default/customers/dave', {
+      method: 'PATCH',
+      body: JSON.stringify({ name: 'Ghost' }),
+    });
+    expect(patchGone.status).toBe(404);
+    expect((await api(admin, '/environments/default/customers/dave', { method: 'DELETE' })).status).toBe(404);
     expect((await api(admin, '/environments/default/customers/dave')).status).toBe(404);
     expect((await api(admin, '/environments/default/credentials')).status).toBe(403);
   });

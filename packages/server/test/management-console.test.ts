@@ -4,6 +4,7 @@
  * E-55); reads never carry secrets or hashes (F-62); the OpenAPI document lists every route.
  */
 import { describe, expect } from 'vitest';
+import jwt from 'jsonwebtoken';
 import { settle, type TestServer } from '@gatehouse/testing/server';
 import { stored } from '@gatehouse/testing/stored';
 import { request, token } from '@gatehouse/testing/http';
@@ -117,6 +118,33 @@ describe('management API with a console session (sqlite)', () => {
     // An integration is named within its environment.
     const other = (await as('GET', '/environments/acme/integrations')).body.items as { client_id: string }[];
     expect((await as('GET', `/environments/default/integrations/${other[0]!.client_id}`)).status).toBe(404);
+  });
+
+  it('rotates the environment secret: without grace_seconds the old one stops at once, with it the old one keeps verifying', async () => {
+    expect((await as('POST', '/environments', { slug: 'rotating' })).status).toBe(201);
+    const base = '/environments/rotating/credentials';
+    const first = (await as('POST', `${base}/secret`)).body as { environment_key: string; environment_secret: string };
+    const self = async (secret: string) => {
+      const now = t.clock.seconds();
+      const tok = jwt.sign({ id: 'c', iat: now, exp: now + 60 }, secret, { issuer: first.environment_key });
+      t.server.runtime.customerTokens.clear();
+      return (await request(`${t.url}/api/v1/self`, { headers: { authorization: `Bearer ${tok}` } })).status;
+    };
+    expect(await self(first.environment_secret)).toBe(200);
+    const second = await as('POST', `${base}/rotate-secret`, {});
+    expect(second.status).toBe(200);
+    expect(second.body.environment_key).toBe(first.environment_key);
+    const secret2 = String(second.body.environment_secret);
+    await settle(t);
+    expect(await self(first.environment_secret)).toBe(401);
+    expect(await self(secret2)).toBe(200);
+    const third = await as('POST', `${base}/rotate-secret`, { grace_seconds: 60 });
+    expect(third.status).toBe(200);
+    await settle(t);
+    expect(await self(secret2)).toBe(200);
+    expect(await self(String(third.body.environment_secret))).toBe(200);
+    t.clock.advance(61);
+    expect(await self(secret2)).toBe(401);
   });
 
   it('E-55: PATCH with tenant_id, owner, isAdmin or any extra field is 400 and changes nothing', async () => {

@@ -147,6 +147,34 @@ describe('K-96 K-97 code checks and factor changes (sqlite)', () => {
     },
   );
 
+  it('K-96 an invitation revoked while its accepter is at the code step: the right code opens no session and joins nothing', async () => {
+    const { s: op } = await enrolled('inviter@example.com');
+    for (const slug of ['first-env', 'second-env'])
+      expect((await call(t, { session: op }, 'POST', '/environments', { slug })).status).toBe(201);
+    // A member who then turns TOTP on.
+    await member(t, op, 'first-env', 'mia@example.com', 'viewer');
+    const ctx = t.server.runtime.ctx;
+    const id = (await repositories(ctx.store).accounts.byEmail('mia@example.com'))!.id;
+    const { secret } = await beginTotp(ctx, { id, email: 'mia@example.com' });
+    await confirmTotp(ctx, id, codeOf(t, secret));
+    t.clock.advance(30);
+    const token = await invite(t, op, 'second-env', 'mia@example.com', 'developer');
+    const first = await accept(t, token, MEMBER_PASSWORD);
+    expect(first.status).toBe(200);
+    expect(first.body.second_factor).toBe('totp');
+    const pending = await call(t, { session: op }, 'GET', '/environments/second-env/invitations');
+    const invitationId = (pending.body.items as { id: string }[])[0]!.id;
+    expect(
+      (await call(t, { session: op }, 'DELETE', `/environments/second-env/invitations/${invitationId}`)).status,
+    ).toBe(204);
+    const step = await totpStep(t, String(first.body.challenge), codeOf(t, secret));
+    expect(step.status).toBe(400);
+    expect(step.body.error).toBe('invalid_invitation');
+    expect(step.headers.get('set-cookie')).toBeNull();
+    const members = await call(t, { session: op }, 'GET', '/environments/second-env/members');
+    expect(members.body.items).toEqual([]);
+  });
+
   it('K-97 enrolment and removal with the session cookie alone are refused; the password is throttled like sign-in', async () => {
     await createTestAdmin(t, 'k97@example.com', PASSWORD);
     const s = sessionFrom(await signIn(t, 'k97@example.com', PASSWORD));

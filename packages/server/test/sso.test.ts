@@ -11,6 +11,8 @@ import { request } from '@gatehouse/testing/http';
 import { loginAtIdp, startIdp, type TestIdp } from '@gatehouse/testing/oidc-idp';
 import { createTestAdmin, signIn } from './management-helpers.js';
 import { testWithIdp } from './fixtures.js';
+import { CLI_ACTOR } from '../src/context.js';
+import { createInvitation, invitationOf } from '../src/services/invitations.js';
 
 const CALLBACK = `${ISSUER}/api/v1/session/sso/callback`;
 
@@ -203,5 +205,20 @@ describe('password sign-in switched off', () => {
       password: false,
       sso: { name: 'Acme ID' },
     });
+  });
+
+  it('refuses to accept an invitation by choosing a password (403 password_sign_in_disabled); it stays pending', async () => {
+    const ctx = t.server.runtime.ctx;
+    const { link } = await createInvitation(ctx, CLI_ACTOR, 'default', 'newcomer@example.com', 'viewer');
+    const token = link.split('/').pop()!;
+    const res = await request(`${t.url}/api/v1/invitations/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, password: 'violet tractor umbrella 42' }),
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.error).toBe('password_sign_in_disabled');
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect((await invitationOf(ctx, token)).existing).toBeUndefined();
   });
 });

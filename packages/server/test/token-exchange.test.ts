@@ -5,12 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
+import { DEFAULT_CUSTOMER_SCOPES } from '@gatehouse/contracts';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
 import { updateIntegration } from '../src/services/integrations.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
-import { createEnvironment } from '../src/services/environments.js';
+import { createEnvironment, updateEnvironment } from '../src/services/environments.js';
 import { createApi } from '../src/services/apis.js';
+import { deleteCustomer } from '../src/services/customers.js';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { ISSUER, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
@@ -329,6 +331,123 @@ describe.each(HTTP_STORE_KINDS)('token exchange (%s)', (kind) => {
     expect(orders.status).toBe(200);
     expect(orders.body.scope).toBe('orders:read');
     expect(decodeJwt(String(orders.body.access_token)).aud).toBe(ORDERS);
+  });
+
+  it("M-117: a customer's exchanged token introspects within the environment's customer scopes as they are now", async () => {
+    const res = await exchange(exchanger, {
+      subject_token: customerToken('cust-introspect'),
+      subject_token_type: JWT,
+      scope: 'media:read projects:read',
+    });
+    expect(res.status).toBe(200);
+    const tok = String(res.body.access_token);
+    expect(String(res.body.scope).split(' ').sort()).toEqual(['media:read', 'projects:read']);
+    expect((await introspect(plain, tok)).body).toMatchObject({
+      active: true,
+      scope: res.body.scope,
+      sub: 'cust-introspect',
+      exchanged: true,
+      subject_type: 'customer',
+      act: { sub: exchanger.client_id },
+    });
+    const ctx = t.server.runtime.ctx;
+    try {
+      // The environment stops letting customers read projects: the token's scope shrinks with it…
+      await updateEnvironment(ctx, CLI_ACTOR, 'default', { customer_scopes: ['media:read'] });
+      await settle(t);
+      expect((await introspect(plain, tok)).body).toMatchObject({ active: true, scope: 'media:read' });
+      const read = (what: string) =>
+        request(`${t.url}/api/v1/environments/default/${what}`, { headers: { authorization: `Bearer ${tok}` } });
+      expect((await read('media')).status).toBe(200);
+      expect((await read('projects')).status).toBe(403);
+      // …and with none of its scopes left, the token is inactive.
+      await updateEnvironment(ctx, CLI_ACTOR, 'default', { customer_scopes: ['fonts:read'] });
+      await settle(t);
+      expect((await introspect(plain, tok)).body).toEqual({ active: false });
+    } finally {
+      await updateEnvironment(ctx, CLI_ACTOR, 'default', { customer_scopes: [...DEFAULT_CUSTOMER_SCOPES] });
+      await settle(t);
+    }
+  });
+
+  it('M-117: an exchanged token follows its acting integration now: refused once it requires DPoP or is disabled', async () => {
+    const actor = await t.integration({ scopes: ['media:read', 'projects:read'] });
+    await enableExchange(actor);
+    const forCustomer = async () => {
+      const res = await exchange(actor, { subject_token: customerToken('cust-actor'), subject_token_type: JWT });
+      expect(res.status).toBe(200);
+      return String(res.body.access_token);
+    };
+    const forIntegration = async () => {
+      const res = await exchange(actor, { subject_token: await accessToken(plain), subject_token_type: AT });
+      expect(res.status).toBe(200);
+      return String(res.body.access_token);
+    };
+    const customer = await forCustomer();
+    const integration = await forIntegration();
+    expect((await self(customer)).status).toBe(200);
+    expect((await self(integration)).status).toBe(200);
+    // The acting integration now requires DPoP-bound tokens: its unbound exchanged tokens are refused.
+    await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, actor.client_id, { dpop_bound_access_tokens: true });
+    await settle(t);
+    expect((await self(customer)).status).toBe(401);
+    expect((await self(integration)).status).toBe(401);
+    await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, actor.client_id, { dpop_bound_access_tokens: false });
+    await settle(t);
+    expect((await self(customer)).status).toBe(200);
+    // Disabled: refused too.
+    await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, actor.client_id, { enabled: false });
+    await settle(t);
+    expect((await self(customer)).status).toBe(401);
+    expect((await self(integration)).status).toBe(401);
+  });
+
+  it('M-118: deleting a customer ends the tokens exchanged for it (and only its)', async () => {
+    const forCustomer = async (id: string) => {
+      const res = await exchange(exchanger, { subject_token: customerToken(id), subject_token_type: JWT });
+      expect(res.status).toBe(200);
+      return String(res.body.access_token);
+    };
+    const gone = await forCustomer('cust-deleted');
+    const kept = await forCustomer('cust-kept');
+    // The customers are written off the request path on first sight.
+    await self(customerToken('cust-deleted'));
+    await settle(t);
+    expect((await introspect(plain, gone)).body.active).toBe(true);
+    const { environmentId } = (await t.server.runtime.directory.client(plain.client_id))!;
+    await deleteCustomer(t.server.runtime.ctx, CLI_ACTOR, environmentId, 'cust-deleted');
+    await settle(t);
+    expect((await introspect(plain, gone)).body).toEqual({ active: false });
+    expect((await self(gone)).status).toBe(401);
+    expect((await introspect(plain, kept)).body.active).toBe(true);
+  });
+
+  it("M-117: introspection follows the exchanged token's subject now; a customer's tenant-API token is bounded by the exchanger's grants only", async () => {
+    const subjectNow = await t.integration({ scopes: ['media:read'] });
+    const res = await exchange(exchanger, {
+      subject_token: await accessToken(subjectNow),
+      subject_token_type: AT,
+    });
+    expect(res.status).toBe(200);
+    const tok = String(res.body.access_token);
+    expect((await introspect(plain, tok)).body).toMatchObject({ active: true, subject_type: 'integration' });
+    // The subject disabled: its exchanged token is inactive.
+    await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, subjectNow.client_id, { enabled: false });
+    await settle(t);
+    expect((await introspect(plain, tok)).body).toEqual({ active: false });
+    // A customer's token for a tenant API: the environment's customer scopes (content scopes) don't apply there.
+    const orders = await exchange(exchanger, {
+      subject_token: customerToken('cust-orders'),
+      subject_token_type: JWT,
+      audience: ORDERS,
+    });
+    expect(orders.status).toBe(200);
+    expect((await introspect(plain, String(orders.body.access_token))).body).toMatchObject({
+      active: true,
+      scope: 'orders:read',
+      aud: ORDERS,
+      subject_type: 'customer',
+    });
   });
 
   it('M-119: reuse across two subjects with the same scopes never hands one subject’s token to another', async () => {

@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIONS, CONTENT_SCOPES, MANAGEMENT_SCOPES, SECRETS_SCOPE, type Action } from '@gatehouse/contracts';
 import { authorize, capabilitiesOf, decide, type ActionTarget } from '../../src/auth/decide.js';
-import { integrationActions } from '../../src/auth/policy.js';
+import { customerScopes, effectiveScopes, integrationActions } from '../../src/auth/policy.js';
 import type { MemberRole, Principal } from '../../src/auth/principal.js';
-import type { EnvironmentRecord } from '../../src/store/repositories/environments.js';
 import type { ClientRecord } from '../../src/store/repositories/integrations.js';
+import type { ApiRecord, EnvironmentRecord } from '../../src/store/repositories/environments.js';
 
 const ENV_API = 'api_env';
 const TENANT_API = 'api_tenant';
@@ -504,5 +504,22 @@ describe('the answers the console reads are decide’s', () => {
     expect(caps(PRINCIPALS.owner!)).toEqual([...admin, 'members:write', 'environment:delete']);
     expect(caps(PRINCIPALS.operator!)).toEqual(caps(PRINCIPALS.owner!));
     expect(caps(PRINCIPALS['integration (all-permissions)']!)).not.toContain('members:read');
+  });
+});
+
+describe('the scopes a token still carries', () => {
+  const api = { id: TENANT_API } as unknown as ApiRecord;
+  const holder = (grants: [string, string[]][]) =>
+    ({ grants: new Map(grants.map(([id, scopes]) => [id, new Set(scopes)])) }) as unknown as ClientRecord;
+
+  it('G-67 a token keeps only the scopes its integration is granted on the API now; none when it holds nothing there', () => {
+    const client = holder([[TENANT_API, ['orders:read']]]);
+    expect([...effectiveScopes(['orders:read', 'orders:write'], client, api)]).toEqual(['orders:read']);
+    expect(effectiveScopes(['orders:read'], holder([[ENV_API, ['orders:read']]]), api).size).toBe(0);
+  });
+
+  it('a customer holds content scopes only, whatever its token or the environment says', () => {
+    const management = MANAGEMENT_SCOPES[0]!;
+    expect([...customerScopes([CONTENT_SCOPES[0]!, management, SECRETS_SCOPE])]).toEqual([CONTENT_SCOPES[0]]);
   });
 });

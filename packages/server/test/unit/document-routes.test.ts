@@ -87,5 +87,15 @@ describe('routes document themselves from their context', () => {
     ).toBe('scope=a%20b&grant_type=client_credentials&x');
     const json = { headers: { 'Content-Type': 'application/json' }, body: '{"a":""}' };
     expect(omitEmptyFormParameters({ ...json }).body).toBe('{"a":""}');
+    // The header as the browser's fetch spells it (lower case) filters the same way.
+    const lower = { headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' }, body: 'a=&b=1' };
+    expect(omitEmptyFormParameters(lower).body).toBe('b=1');
+    // No headers (a GET) or no content type: the body is left as it is.
+    expect(omitEmptyFormParameters({ body: 'a=&b=1' }).body).toBe('a=&b=1');
+    expect(omitEmptyFormParameters({ headers: {}, body: 'a=&b=1' }).body).toBe('a=&b=1');
+    // A body that is not a string (a multipart FormData object) is not rewritten.
+    const multipart = { a: '' };
+    const request = { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: multipart };
+    expect(omitEmptyFormParameters(request).body).toBe(multipart);
   });
 });

@@ -84,4 +84,11 @@ describe('createTokenSource with a federated token (real Gatehouse)', () => {
     expect(() => source({ clientId, clientSecret: 's', grant: 'jwt-bearer' })).toThrow(ArgumentError);
     expect(() => source({ clientId, clientSecret: 's', federatedToken: 'x' })).toThrow(ArgumentError);
   });
+
+  it('exchangeToken with grant jwt-bearer is refused before any token request (it needs client authentication)', async () => {
+    const s = source({ federatedToken: () => 'never-sent', grant: 'jwt-bearer' });
+    await expect(s.exchangeToken({ subjectToken: 'subject' })).rejects.toThrow(ArgumentError);
+    await expect(s.exchangeToken({ subjectToken: 'subject' })).rejects.toThrow(/client authentication/);
+    expect(forms()).toHaveLength(0);
+  });
 });

@@ -84,4 +84,27 @@ describe('createTokenSource with private_key_jwt (real Gatehouse)', () => {
     expect(() => source({ privateKey: key.privateKey, clientSecret: 'x' })).toThrow(/exactly one/);
     expect(() => source({})).toThrow(/exactly one/);
   });
+
+  it('exchangeToken authenticates with a fresh private_key_jwt assertion (aud = issuer) and returns the down-scoped token', async () => {
+    const { client_id: backEnd } = await t.integration({
+      preset: 'all-permissions',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [key.publicJwk] },
+      token_exchange: { enabled: true },
+    });
+    const s = source({ clientId: backEnd, privateKey: key.privateKey, kid: 'k1' });
+    const own = await s.getToken();
+    const front = await s.exchangeToken({ subjectToken: own, scope: 'media:read' });
+    expect(front.scope).toBe('media:read');
+    expect(decodeJwt(front.access_token)).toMatchObject({ sub: backEnd, act: { sub: backEnd } });
+    const forms = assertions();
+    expect(forms.map((f) => f.get('grant_type'))).toEqual([
+      'client_credentials',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
+    ]);
+    const [first, second] = forms.map((f) => decodeJwt(f.get('client_assertion')!));
+    expect(second).toMatchObject({ iss: backEnd, sub: backEnd, aud: ISSUER });
+    expect(second!.jti).not.toBe(first!.jti);
+    expect(forms[1]!.get('client_secret')).toBeNull();
+  });
 });

@@ -306,5 +306,6 @@ describe('createTokenSource', () => {
     expect(() => source({ clientSecret: '' })).toThrow(/clientSecret/);
     expect(() => source({ issuer: 'not a url' })).toThrow(/issuer/);
     expect(() => source({ refreshBefore: -1 })).toThrow(/refreshBefore/);
+    expect(() => source({ grant: 'password' as 'jwt-bearer' })).toThrow(/grant must be/);
   });
 });

@@ -155,4 +155,13 @@ describe('GatehouseClient', () => {
       NetworkError,
     );
   });
+
+  it('exchangeToken rejects with ArgumentError for a fixed token or a token source without exchangeToken, sending nothing', async () => {
+    const fixed = client().exchangeToken({ subjectToken: 's' });
+    await expect(fixed).rejects.toBeInstanceOf(ArgumentError);
+    await expect(fixed).rejects.toThrow(/tokenSource that exchanges/);
+    const plain = client({ token: undefined, tokenSource: { getToken: async () => 'tok-1' } });
+    await expect(plain.exchangeToken({ subjectToken: 's' })).rejects.toBeInstanceOf(ArgumentError);
+    expect(api.requests).toHaveLength(0);
+  });
 });

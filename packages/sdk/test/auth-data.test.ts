@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presetScopes } from '@gatehouse/contracts';
 import {
+  ArgumentError,
   createAuthData,
   createTokenSource,
   FRONT_END_SCOPES,
@@ -239,5 +240,15 @@ describe('createAuthData', () => {
         scopes: ['media:write'],
       });
     });
+  });
+
+  it('validates its options: a tokenSource with getToken(), apiUrl a string or function, exchange only with exchangeToken()', () => {
+    const tokenSource = { getToken: async () => readOnlyToken };
+    expect(() => createAuthData({ tokenSource: {} as typeof tokenSource, apiUrl: API_URL })).toThrow(/getToken/);
+    expect(() => createAuthData({ tokenSource, apiUrl: 42 as unknown as string })).toThrow(ArgumentError);
+    expect(() => createAuthData({ tokenSource, apiUrl: 42 as unknown as string })).toThrow(/apiUrl/);
+    expect(() => createAuthData({ tokenSource, apiUrl: API_URL, exchange: true })).toThrow(ArgumentError);
+    expect(() => createAuthData({ tokenSource, apiUrl: API_URL, exchange: true })).toThrow(/exchangeToken\(\)/);
+    expect(createAuthData({ tokenSource, apiUrl: API_URL, exchange: false })).toBeDefined();
   });
 });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, base64url } from 'jose';
 import { presetScopes, SECRETS_SCOPE } from '@gatehouse/contracts';
-import { STORE_KINDS } from '@gatehouse/testing/stores';
+import { HTTP_STORE_KINDS, STORE_KINDS } from '@gatehouse/testing/stores';
 import { capturedLogs, ISSUER, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { stored } from '@gatehouse/testing/stored';
 import { basic, postForm, request } from '@gatehouse/testing/http';
@@ -349,5 +349,56 @@ describe('GATEHOUSE_ASSERTION_MAX_LIFETIME', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe.each(HTTP_STORE_KINDS)('reading a client assertion (%s)', (kind) => {
+  let t: TestServer;
+  let key: TestKey;
+  let clientId: string;
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+    key = await testKey('ES256');
+    ({ client_id: clientId } = await t.integration({
+      preset: 'read-only',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [key.jwk] },
+    }));
+  });
+  afterAll(() => t.close());
+
+  it('another client_assertion_type: 400 invalid_request naming the expected type; nothing persisted', async () => {
+    const before = await persisted(t);
+    const signed = await assertion(key, clientId, { now: t.clock.seconds() });
+    const res = await postForm(t.url, assertionForm(signed, { client_assertion_type: 'urn:example:saml' }));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: 'invalid_request',
+      error_description: 'client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    });
+    expect(await persisted(t)).toBe(before);
+  });
+
+  it('I-85 an assertion whose payload is not JSON, without client_id: 401 invalid_client (issuer_subject), no client looked up', async () => {
+    t.clock.advance(61);
+    const res = await postForm(t.url, assertionForm(`eyJhbGciOiJFUzI1NiJ9.${base64url.encode('{not json')}.sig`));
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_client');
+    expect(res.body.error_description).toMatch(/^client assertion refused \(issuer_subject\): /);
+  });
+
+  it('I-85 a kid longer than 128 characters or not a string: 401 unknown_kid before any key is looked up', async () => {
+    for (const kid of ['k'.repeat(129), 7, '']) {
+      t.clock.advance(61);
+      const signed = await assertion(key, clientId, { now: t.clock.seconds(), header: { kid } });
+      const res = await postForm(t.url, assertionForm(signed));
+      expect({ kid, status: res.status, error: res.body.error }).toEqual({ kid, status: 401, error: 'invalid_client' });
+      expect(res.body.error_description).toBe(
+        'client assertion refused (unknown_kid): kid must be a string of 1 to 128 characters',
+      );
+    }
+    t.clock.advance(61);
+    const ok = await postForm(t.url, assertionForm(await assertion(key, clientId, { now: t.clock.seconds() })));
+    expect(ok.status).toBe(200);
   });
 });

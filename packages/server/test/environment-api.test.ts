@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request, token } from '@gatehouse/testing/http';
+import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
+import { member } from './member-helpers.js';
 
 describe.each(HTTP_STORE_KINDS)('Environment API (%s)', (kind) => {
   let t: TestServer;
@@ -175,5 +177,46 @@ describe.each(HTTP_STORE_KINDS)('Environment API (%s)', (kind) => {
     ])
       expect(paths).toHaveProperty([p]);
     expect(paths['/api/v1/environments/{env}/projects']!.post!.responses).toHaveProperty(['201']);
+  });
+});
+
+describe.each(HTTP_STORE_KINDS)('Environment API with a console session (%s)', (kind) => {
+  let t: TestServer;
+  let operator: ConsoleSession;
+  let viewer: ConsoleSession;
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+    await createTestAdmin(t);
+    operator = await session(t);
+    viewer = await member(t, operator, 'default', 'viewer@members.test', 'viewer');
+  });
+  afterAll(() => t.close());
+  const get = (s: ConsoleSession, path: string) => call(t, { session: s }, 'GET', path);
+
+  it('an operator reads the customers and media of the environment the path names; an unknown one is 404', async () => {
+    await t.integration({ preset: 'all-permissions' });
+    expect((await get(operator, '/environments/default/customers')).body).toEqual({ items: [], next_cursor: null });
+    expect((await get(operator, '/environments/default/media')).status).toBe(200);
+    expect((await get(operator, '/environments/default/fonts/nothing')).body.error_description).toBe('font not found');
+    for (const path of ['/environments/nope/customers', '/environments/nope/media']) {
+      const res = await get(operator, path);
+      expect({ path, status: res.status, body: res.body }).toEqual({
+        path,
+        status: 404,
+        body: { error: 'not_found', error_description: 'environment not found' },
+      });
+    }
+  });
+
+  it("a member reads its own environment's customers; media, projects and /self stay for operators or tokens", async () => {
+    expect((await get(viewer, '/environments/default/customers')).status).toBe(200);
+    expect((await get(viewer, '/environments/nope/customers')).status).toBe(404);
+    for (const path of ['/environments/default/media', '/environments/default/projects', '/self'])
+      expect((await get(viewer, path)).status, path).toBe(403);
+    for (const path of ['/environments/default/projects', '/self']) {
+      const res = await get(operator, path);
+      expect(res.status, path).toBe(401);
+      expect(res.body.error).toBe('invalid_token');
+    }
   });
 });

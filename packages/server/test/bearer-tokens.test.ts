@@ -258,4 +258,23 @@ describe.each(HTTP_STORE_KINDS)('bearer tokens at the Environment API (%s)', (ki
     const res = await get(good, `${t.url}/api/v1/environments/b-${kind}/media`);
     expectBC(res);
   });
+
+  it('C-28 a token in a JSON body beside the header: 400 invalid_request before the handler runs (RFC 6750 §2)', async () => {
+    const writer = await t.integration({ preset: 'all-permissions' });
+    const tok = String((await token(t.url, writer.client_id, writer.client_secret)).body.access_token);
+    const projects = `${t.url}/api/v1/environments/default/projects`;
+    const list = async () => (await request(projects, { headers: { authorization: `Bearer ${tok}` } })).body.items;
+    const before = await list();
+    const res = await request(projects, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'smuggled', access_token: tok }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'send the token in the Authorization header only',
+    });
+    expect(await list()).toEqual(before);
+  });
 });

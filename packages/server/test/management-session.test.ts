@@ -168,4 +168,20 @@ describe('console sessions (sqlite)', () => {
       ).status,
     ).toBe(415);
   });
+  it('sign-out without a live session (none, forged or expired) only clears the cookie: 204, nothing audited', async () => {
+    const since = t.clock.now();
+    const expired = await session(t);
+    t.clock.advance(12 * 3600 + 1);
+    const cookies = [undefined, 'gatehouse_session=forged', expired.cookie];
+    for (const cookie of cookies) {
+      const out = await request(`${t.url}/api/v1/session`, {
+        method: 'DELETE',
+        headers: { ...(cookie && { cookie, 'x-csrf-token': expired.csrf }) },
+      });
+      expect(out.status, cookie).toBe(204);
+      expect(out.headers.get('set-cookie'), cookie).toMatch(/^gatehouse_session=;.*Max-Age=0/i);
+    }
+    await settle(t);
+    expect(await stored(t).auditEvents({ action: 'admin.sign_out', sinceMs: since })).toEqual([]);
+  });
 });

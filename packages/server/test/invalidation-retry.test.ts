@@ -13,6 +13,7 @@ import { decodeJwt } from 'jose';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, RootOperationNode } from 'kysely';
 import { startServer, type RunningServer } from '../src/main.js';
 import { openStore } from '../src/store/db.js';
+import { ChangeFeed } from '../src/cache/change-feed.js';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { startTestServer, testConfig, type TestServer } from '@gatehouse/testing/server';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
@@ -148,4 +149,116 @@ describe.each(STORE_KINDS)('K-101 no lost invalidation (%s)', (kind) => {
       }
       await within(1_000, async () => (await media(b.url, early)).status === 401);
     });
+});
+
+describe.each(STORE_KINDS)('the change feed on its own (%s)', (kind) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+  });
+  afterAll(() => t.close());
+
+  it('K-101: without a failure reporter, a failed batch is still handed over again on the next poll', async () => {
+    const batches: number[][] = [];
+    let failing = true;
+    const feed = new ChangeFeed(t.server.runtime.ctx, (changes) => {
+      batches.push(changes.map((c) => c.id));
+      if (failing) throw new Error('reload failed');
+    });
+    await feed.start();
+    try {
+      await t.integration({ preset: 'read-only' });
+      await feed.poll();
+      expect(feed.invalidationsFailing).toBe(true);
+      const failed = batches.at(-1)!;
+      expect(failed.length).toBeGreaterThan(0);
+      failing = false;
+      await feed.poll();
+      expect(feed.invalidationsFailing).toBe(false);
+      expect(batches.at(-1)).toEqual(expect.arrayContaining(failed));
+    } finally {
+      await feed.stop();
+    }
+    // A feed stopped before it started has nothing to stop.
+    await expect(new ChangeFeed(t.server.runtime.ctx, () => undefined).stop()).resolves.toBeUndefined();
+  });
+
+  it('K-101: a store error reading the change log loses nothing: the changes come on the first poll after it answers', async () => {
+    const ctx = t.server.runtime.ctx;
+    const fault = new FailingReads('change_log');
+    const batches: number[][] = [];
+    const feed = new ChangeFeed({ ...ctx, store: { ...ctx.store, db: ctx.store.db.withPlugin(fault) } }, (changes) => {
+      batches.push(changes.map((c) => c.id));
+    });
+    await feed.start();
+    try {
+      fault.on = true;
+      await t.integration({ preset: 'read-only' });
+      await feed.poll();
+      expect(batches).toEqual([]);
+      expect(feed.invalidationsFailing).toBe(false);
+      fault.on = false;
+      await feed.poll();
+      expect(batches.flat().length).toBeGreaterThan(0);
+    } finally {
+      fault.on = false;
+      await feed.stop();
+    }
+  });
+
+  // Only PostgreSQL listens (LISTEN/NOTIFY) on a pooled connection: on SQLite there is none to give back.
+  if (kind === 'postgres') {
+    /** The runtime's context with a pool whose `connect` the test controls, recording each client's release. */
+    const withPool = (connect: () => Promise<pg.PoolClient>, released: unknown[]) => {
+      const ctx = t.server.runtime.ctx;
+      const recording = async () => {
+        const client = await connect();
+        const release = client.release.bind(client);
+        client.release = (destroy) => {
+          released.push(destroy);
+          release(destroy);
+        };
+        return client;
+      };
+      return { ...ctx, store: { ...ctx.store, pool: { connect: recording } as unknown as pg.Pool } };
+    };
+
+    it('a LISTEN connection that arrives after stop() goes back to the pool at once, destroyed', async () => {
+      const pool = t.server.runtime.ctx.store.pool!;
+      const released: unknown[] = [];
+      let arrive!: () => void;
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      const feed = new ChangeFeed(
+        withPool(async () => {
+          await arrived;
+          return pool.connect();
+        }, released),
+        () => undefined,
+      );
+      const started = feed.start();
+      await within(1_000, async () => (feed as unknown as { listening?: Promise<void> }).listening !== undefined);
+      const stopped = feed.stop();
+      arrive();
+      await Promise.all([started, stopped]);
+      expect(released).toEqual([true]);
+    });
+
+    it('a connection whose LISTEN fails is given back (destroyed), not kept as the listener', async () => {
+      const pool = t.server.runtime.ctx.store.pool!;
+      const released: unknown[] = [];
+      const feed = new ChangeFeed(
+        withPool(async () => {
+          const client = await pool.connect();
+          client.query = (() => Promise.reject(new Error('LISTEN refused'))) as unknown as typeof client.query;
+          return client;
+        }, released),
+        () => undefined,
+      );
+      await feed.start();
+      expect(released).toEqual([true]);
+      expect((feed as unknown as { listenClient?: unknown }).listenClient).toBeUndefined();
+      await feed.stop();
+      expect(released).toEqual([true]);
+    });
+  }
 });

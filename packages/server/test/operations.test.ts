@@ -7,7 +7,10 @@ import jwt from 'jsonwebtoken';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
 import { rotateSecret } from '../src/services/integrations.js';
-import { capturedLogs, startTestServer, type TestServer } from '@gatehouse/testing/server';
+import { capturedLogs, startTestServer, testConfig, type TestServer } from '@gatehouse/testing/server';
+import { createRuntime } from '../src/runtime.js';
+import { openStore } from '../src/store/db.js';
+import { UNTRACED, type Tracing } from '../src/telemetry/tracing.js';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
 
 describe('operations and log hygiene', () => {
@@ -80,5 +83,35 @@ describe('operations and log hygiene', () => {
     const keys = (await request(`${t.url}/.well-known/jwks.json`)).body.keys as Record<string, unknown>[];
     expect(keys.length).toBeGreaterThan(0);
     for (const k of keys) expect(Object.keys(k).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+  });
+  it('with tracing on, every store query is handed to the trace and counted; a failed one as error in both', async () => {
+    const queries: Array<{ dialect: string; sql: string; failed: boolean }> = [];
+    const tracing: Tracing = {
+      steps: UNTRACED,
+      fastifyPlugin: (_app, _opts, done) => done(),
+      logMixin: () => ({}),
+      onQuery: (dialect, sql, _ms, failed) => void queries.push({ dialect, sql, failed }),
+      flush: async () => undefined,
+    };
+    const store = await openStore({ dataDir: t.location.dataDir });
+    const rt = await createRuntime(testConfig(t.location), { clock: t.clock, store, tracing });
+    try {
+      expect(queries.length).toBeGreaterThan(0);
+      expect(queries.every((q) => q.dialect === 'sqlite' && !q.failed)).toBe(true);
+      await expect(
+        rt.ctx.store.db
+          .selectFrom('no_such_table' as never)
+          .selectAll()
+          .execute(),
+      ).rejects.toThrow(/no_such_table/);
+      expect(queries.filter((q) => q.failed)).toEqual([
+        { dialect: 'sqlite', sql: expect.stringContaining('no_such_table') as string, failed: true },
+      ]);
+      const counted = await rt.metrics.registry.getSingleMetricAsString('gatehouse_store_query_duration_seconds');
+      expect(counted).toMatch(/^gatehouse_store_query_duration_seconds_count\{result="error"\} 1$/m);
+      expect(counted).toMatch(/gatehouse_store_query_duration_seconds_count\{result="ok"\} [1-9]/);
+    } finally {
+      await rt.close();
+    }
   });
 });

@@ -2,11 +2,13 @@
  * Operations: health, readiness, Prometheus metrics, and a scan of every log line this suite's
  * servers wrote for secrets, Authorization values, tokens and private keys (docs/security.md F-61, F-62).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import jwt from 'jsonwebtoken';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironmentSecret } from '../src/services/credentials.js';
 import { rotateSecret } from '../src/services/integrations.js';
+import { createEnvironment } from '../src/services/environments.js';
+import { command } from '../src/services/command.js';
 import { capturedLogs, startTestServer, testConfig, type TestServer } from '@gatehouse/testing/server';
 import { createRuntime } from '../src/runtime.js';
 import { openStore } from '../src/store/db.js';
@@ -112,6 +114,18 @@ describe('operations and log hygiene', () => {
       expect(counted).toMatch(/gatehouse_store_query_duration_seconds_count\{result="ok"\} [1-9]/);
     } finally {
       await rt.close();
+    }
+  });
+  it("a command that changes nothing tells no cache; one that changes something is applied to this process's caches at once", async () => {
+    const rt = t.server.runtime;
+    const apply = vi.spyOn(rt.coherence, 'apply');
+    try {
+      expect(await command(rt.ctx, async () => 'nothing')).toBe('nothing');
+      expect(apply.mock.calls.every(([changes]) => changes.length > 0)).toBe(true);
+      const env = await createEnvironment(rt.ctx, CLI_ACTOR, 'ops-applied');
+      expect(apply.mock.calls.some(([changes]) => changes.some((c) => c.ref === env.id))).toBe(true);
+    } finally {
+      apply.mockRestore();
     }
   });
 });

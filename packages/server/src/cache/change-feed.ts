@@ -62,6 +62,8 @@ export class ChangeFeed {
   /** Starts following from the newest change. */
   async start(): Promise<void> {
     this.lastId = await repositories(this.ctx.store).changes.latestId();
+    // Stopped while reading the newest id (a shutdown during start): start nothing.
+    if (this.stopped) return;
     this.timer = setInterval(() => void this.poll(), this.ctx.config.changePollMs);
     this.timer.unref();
     await this.listen();

@@ -42,4 +42,16 @@ describe.runIf(PG_URL)('change feed stop (postgres)', () => {
     expect(pool.totalCount - pool.idleCount).toBe(0);
     expect(await settlesWithin(ctx.store.close(), 5000)).toBe('closed');
   });
+
+  it('stop() while start() reads the newest change id leaves no poll timer behind', async () => {
+    location = newStoreLocation('postgres');
+    ctx = await openContext(testConfig(location));
+    await prepareStore(ctx);
+    const feed = new ChangeFeed(ctx, () => undefined);
+    const started = feed.start();
+    await feed.stop();
+    await started;
+    expect((feed as unknown as { timer?: unknown }).timer).toBeUndefined();
+    expect(await settlesWithin(ctx.store.close(), 5000)).toBe('closed');
+  });
 });

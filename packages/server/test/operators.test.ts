@@ -140,4 +140,15 @@ describe('operator accounts (sqlite)', () => {
     const applied = results[0]!.status === 'fulfilled' ? 'first new passphrase 1' : 'second new passphrase 2';
     expect((await signIn(t, 'hopper@example.com', applied)).status).toBe(200);
   });
+
+  it('K-100 one operator removed twice at once: one removal applies, the other is 404; one admin.delete event', async () => {
+    const ctx = t.server.runtime.ctx;
+    await createTestAdmin(t, 'turing@example.com');
+    const results = await Promise.allSettled([1, 2].map(() => removeOperator(ctx, CLI_ACTOR, 'turing@example.com')));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({
+      status: 404,
+    });
+    expect(await stored(t).auditEvents({ action: 'admin.delete', target: 'turing@example.com' })).toHaveLength(1);
+  });
 });

@@ -12,6 +12,7 @@ import { accessToken, call } from './management-helpers.js';
 import { test } from './fixtures.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { createEnvironment } from '../src/services/environments.js';
+import { createApi } from '../src/services/apis.js';
 
 const AUD = 'https://invoices.example';
 const enc = encodeURIComponent(AUD);
@@ -192,5 +193,39 @@ describe('API management (sqlite)', () => {
     }
     expect((await bearer(writer, 'GET', `/environments/acme/apis`)).status).toBe(404);
     expect((await as('GET', path)).body.name).toBe('Bearer');
+  });
+
+  it("creating an API: a non-URI audience or repeated scopes are 400; the Environment API's or a taken audience is 409", async ({
+    t,
+    as,
+  }) => {
+    const bad = await as('POST', '/apis', { name: 'Bad', audience: 'not a uri', scopes: [] });
+    expect(bad.status).toBe(400);
+    expect(String(bad.body.error_description)).toContain('audience');
+    const repeated = await as('POST', '/apis', {
+      name: 'Rep',
+      audience: 'https://rep.example',
+      scopes: [{ value: 'a' }, { value: 'a' }],
+    });
+    expect(repeated.status).toBe(400);
+    expect(String(repeated.body.error_description)).toContain('repeated');
+    // A bare token-like audience (no scheme) is accepted.
+    const bare = await as('POST', '/apis', { name: 'Bare', audience: 'urn-less:bare.api', scopes: [] });
+    expect(bare.status).toBe(201);
+    const envApi = (await as('GET', '/apis')).body.items as { audience: string; built_in: boolean }[];
+    expect(envApi[0]!.built_in).toBe(true);
+    expect((await as('POST', '/apis', { name: 'Clash', audience: envApi[0]!.audience, scopes: [] })).status).toBe(409);
+    expect((await as('POST', '/apis', { name: 'Again', audience: 'urn-less:bare.api', scopes: [] })).status).toBe(409);
+    // The service refuses a bad scope value itself, not only through the request schema.
+    await expect(
+      createApi(t.server.runtime.ctx, CLI_ACTOR, 'default', {
+        name: 'Svc',
+        audience: 'https://svc.example',
+        scopes: [{ value: 'has space' }],
+      }),
+    ).rejects.toThrow(/is not a scope/);
+    expect(((await as('GET', '/apis')).body.items as { audience: string }[]).map((a) => a.audience)).not.toContain(
+      'https://svc.example',
+    );
   });
 });

@@ -178,6 +178,31 @@ describe.each(HTTP_STORE_KINDS)('Environment API (%s)', (kind) => {
       expect(paths).toHaveProperty([p]);
     expect(paths['/api/v1/environments/{env}/projects']!.post!.responses).toHaveProperty(['201']);
   });
+
+  it('fonts are their own collection (fnt_ ids, not listed under media); an unknown medium or font is 404 naming it', async () => {
+    const a = await tokenFor(await t.integration({ preset: 'all-permissions' }));
+    const font = await call(a, 'POST', '/fonts', {
+      name: 'Inter.woff2',
+      content_type: 'font/woff2',
+      size: 4096,
+      checksum: 'b'.repeat(64),
+    });
+    expect(font.status).toBe(201);
+    expect(String(font.body.id)).toMatch(/^fnt_/);
+    const read = await call(a, 'GET', `/fonts/${String(font.body.id)}`);
+    expect(read.body).toMatchObject({ name: 'Inter.woff2', content_type: 'font/woff2', size: 4096 });
+    expect(((await call(a, 'GET', '/fonts')).body.items as { id: string }[]).map((f) => f.id)).toContain(font.body.id);
+    expect(((await call(a, 'GET', '/media')).body.items as { id: string }[]).map((m) => m.id)).not.toContain(
+      font.body.id,
+    );
+    // A font's id is not a medium, and unknown ids are 404 naming the collection.
+    const asMedium = await call(a, 'GET', `/media/${String(font.body.id)}`);
+    expect(asMedium.status).toBe(404);
+    expect(JSON.stringify(asMedium.body)).toContain('media');
+    const noFont = await call(a, 'GET', '/fonts/fnt_nope');
+    expect(noFont.status).toBe(404);
+    expect(JSON.stringify(noFont.body)).toContain('font');
+  });
 });
 
 describe.each(HTTP_STORE_KINDS)('Environment API with a console session (%s)', (kind) => {

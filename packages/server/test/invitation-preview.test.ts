@@ -14,7 +14,7 @@ import { startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { request, type Res } from '@gatehouse/testing/http';
 import { call, createTestAdmin, session, type ConsoleSession } from './management-helpers.js';
 import { accept, invite, member, MEMBER_PASSWORD } from './member-helpers.js';
-import { invitationOf, MAX_INVITATION_TOKEN_LENGTH } from '../src/services/invitations.js';
+import { acceptInvitationAs, invitationOf, MAX_INVITATION_TOKEN_LENGTH } from '../src/services/invitations.js';
 
 const TTL = 3600;
 
@@ -161,5 +161,16 @@ describe.each(HTTP_STORE_KINDS)('invitation preview (%s)', (kind) => {
     expect(res.status).toBe(400);
     const pending = await call(t, { session: operator }, 'GET', '/environments/acme-eu/invitations');
     expect((pending.body.items as { email: string }[]).some((i) => i.email === 'not-an-email')).toBe(false);
+  });
+
+  it('accepting as an account of another email is refused by the service itself (403), and the invitation stays pending', async () => {
+    const token = await invite(t, operator, 'acme-eu', 'erin@example.com', 'viewer');
+    const { invitation } = await invitationOf(t.server.runtime.ctx, token);
+    await expect(
+      acceptInvitationAs(t.server.runtime.ctx, invitation.id, { id: 'adm_someone', email: 'Mallory@Example.com' }),
+    ).rejects.toMatchObject({ status: 403 });
+    const still = await preview(token);
+    expect(still.status).toBe(200);
+    expect(still.body).toMatchObject({ email: 'erin@example.com', role: 'viewer' });
   });
 });

@@ -10,6 +10,7 @@ import { stored } from '@gatehouse/testing/stored';
 import { request } from '@gatehouse/testing/http';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, call, session, signIn } from './management-helpers.js';
 import { it } from './fixtures.js';
+import { addSessionFactor, loadSession } from '../src/services/sessions.js';
 import { runCli, storeFlags } from '../../cli/test/helpers/cli.js';
 
 describe('console sessions (sqlite)', () => {
@@ -183,5 +184,21 @@ describe('console sessions (sqlite)', () => {
     }
     await settle(t);
     expect(await stored(t).auditEvents({ action: 'admin.sign_out', sinceMs: since })).toEqual([]);
+  });
+
+  it('an empty or over-long session cookie is no session; a factor is added to a session once, and never to an unknown one', async () => {
+    const me = (cookie: string) => request(`${t.url}/api/v1/session`, { headers: { cookie } });
+    expect((await me('gatehouse_session=')).status).toBe(401);
+    const s = await session(t);
+    const value = s.cookie.split(';')[0]!.split('=')[1]!;
+    expect((await me(`gatehouse_session=${value}${'a'.repeat(201 - value.length)}`)).status).toBe(401);
+    const ctx = t.server.runtime.ctx;
+    expect(await loadSession(ctx, 'x'.repeat(201))).toBeUndefined();
+    await addSessionFactor(ctx, 'unknown-session-value', 'otp');
+    await addSessionFactor(ctx, value, 'pwd');
+    expect((await loadSession(ctx, value))!.amr).toEqual(['pwd']);
+    await addSessionFactor(ctx, value, 'otp');
+    await addSessionFactor(ctx, value, 'otp');
+    expect((await me(s.cookie)).body).toMatchObject({ auth_method: 'password+totp', amr: ['pwd', 'otp'] });
   });
 });

@@ -113,4 +113,19 @@ describe('J-90 members see only their environments (sqlite)', () => {
     expect((await call(t, { session: dev }, 'GET', '/environments/alpha/integrations')).status).toBe(404);
     expect(((await call(t, { session: dev }, 'GET', '/environments')).body.items as unknown[]).length).toBe(0);
   });
+
+  it('an operator is told it is one: GET /me without memberships; capabilities with no role and no grant limit', async ({
+    t,
+    operator,
+  }) => {
+    const me = await call(t, { session: operator }, 'GET', '/me');
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ operator: true, memberships: [] });
+    const caps = await call(t, { session: operator }, 'GET', '/environments/alpha/capabilities');
+    expect(caps.status).toBe(200);
+    expect(caps.body).toMatchObject({ operator: true, role: null, grantable_scopes: null });
+    expect((caps.body.capabilities as string[]).length).toBeGreaterThan(0);
+    const ownerCaps = await call(t, { session: owner }, 'GET', '/environments/alpha/capabilities');
+    expect(ownerCaps.body).toMatchObject({ operator: false, role: 'owner' });
+  });
 });

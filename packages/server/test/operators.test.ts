@@ -18,7 +18,7 @@ import {
 } from './management-helpers.js';
 import { it } from './fixtures.js';
 import { CLI_ACTOR } from '../src/context.js';
-import { removeOperator } from '../src/services/operators.js';
+import { accountHasPassword, removeOperator, resolveOperator, setOperatorPassword } from '../src/services/operators.js';
 
 /** `POST /api/v1/profile/password` in a session. */
 function changePassword(s: ConsoleSession, t: TestServer, body: Record<string, string>) {
@@ -109,5 +109,46 @@ describe('operator accounts (sqlite)', () => {
       target,
     }));
     expect(audit).toEqual([{ action: 'admin.delete', target: 'grace@example.com' }]);
+  });
+
+  it('an over-long or unknown operator reference is 404 without a lookup; only a known account with a password has one', async () => {
+    const ctx = t.server.runtime.ctx;
+    const long = `${'a'.repeat(320)}@example.com`;
+    await expect(resolveOperator(ctx, long)).rejects.toMatchObject({ status: 404 });
+    await expect(removeOperator(ctx, CLI_ACTOR, long)).rejects.toMatchObject({ status: 404 });
+    await expect(
+      setOperatorPassword(ctx, CLI_ACTOR, 'adm_nobody', 'a much better passphrase 43'),
+    ).rejects.toMatchObject({ status: 404 });
+    const me = await resolveOperator(ctx, ADMIN_EMAIL.toUpperCase());
+    expect(me.email).toBe(ADMIN_EMAIL);
+    expect(await accountHasPassword(ctx, me.id)).toBe(true);
+    expect(await accountHasPassword(ctx, 'adm_nobody')).toBe(false);
+  });
+
+  it('K-100 two password changes checked against the same current password at once: one applies, the other is 403', async () => {
+    const ctx = t.server.runtime.ctx;
+    await createTestAdmin(t, 'hopper@example.com');
+    // Both check the current password before either commits; the second to commit finds it changed.
+    const results = await Promise.allSettled(
+      ['first new passphrase 1', 'second new passphrase 2'].map((pw) =>
+        setOperatorPassword(ctx, CLI_ACTOR, 'hopper@example.com', pw, { current: ADMIN_PASSWORD }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ status: 403 });
+    const applied = results[0]!.status === 'fulfilled' ? 'first new passphrase 1' : 'second new passphrase 2';
+    expect((await signIn(t, 'hopper@example.com', applied)).status).toBe(200);
+  });
+
+  it('K-100 one operator removed twice at once: one removal applies, the other is 404; one admin.delete event', async () => {
+    const ctx = t.server.runtime.ctx;
+    await createTestAdmin(t, 'turing@example.com');
+    const results = await Promise.allSettled([1, 2].map(() => removeOperator(ctx, CLI_ACTOR, 'turing@example.com')));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({
+      status: 404,
+    });
+    expect(await stored(t).auditEvents({ action: 'admin.delete', target: 'turing@example.com' })).toHaveLength(1);
   });
 });

@@ -47,4 +47,26 @@ describe('public key removal (sqlite)', () => {
       (await call(t, admin, 'DELETE', `/environments/default/credentials/public-keys/${'x'.repeat(65)}`)).status,
     ).toBe(400);
   });
+
+  it('a JWK registered without --kid keeps its own kid (409 when taken); an over-long kid is 400', async ({ t }) => {
+    const ctx = t.server.runtime.ctx;
+    const jwk = (kid: string) => {
+      const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+      return JSON.stringify({ ...key, kid });
+    };
+    const added = await addPublicKey(ctx, CLI_ACTOR, 'acme', { alg: 'ES256', key: jwk('from-the-jwk') });
+    expect(added.kid).toBe('from-the-jwk');
+    await expect(
+      addPublicKey(ctx, CLI_ACTOR, 'acme', { alg: 'ES256', key: jwk('from-the-jwk') }),
+    ).rejects.toMatchObject({ status: 409 });
+    // --kid wins over the JWK's own.
+    const named = await addPublicKey(ctx, CLI_ACTOR, 'acme', { alg: 'ES256', key: jwk('ignored'), kid: 'given' });
+    expect(named.kid).toBe('given');
+    await expect(addPublicKey(ctx, CLI_ACTOR, 'acme', { alg: 'ES256', key: jwk('k'.repeat(201)) })).rejects.toThrow(
+      /kid must be 1 to 200/,
+    );
+    expect((await getCredentials(ctx, 'acme')).public_keys.map((k) => k.kid)).toEqual(
+      expect.arrayContaining(['from-the-jwk', 'given']),
+    );
+  });
 });

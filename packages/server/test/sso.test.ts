@@ -13,6 +13,7 @@ import { createTestAdmin, signIn } from './management-helpers.js';
 import { testWithIdp } from './fixtures.js';
 import { CLI_ACTOR } from '../src/context.js';
 import { createInvitation, invitationOf } from '../src/services/invitations.js';
+import { SsoClient } from '../src/services/sso.js';
 
 const CALLBACK = `${ISSUER}/api/v1/session/sso/callback`;
 
@@ -175,6 +176,39 @@ describe('console single sign-on (sqlite)', () => {
       iss: idp.issuer,
     });
     await refusedWithoutSession(query.toString(), cookie, 'provider_error');
+  });
+
+  it('an email in the ID token is used without asking UserInfo; a non-string email is none; an over-long sub is refused', async () => {
+    const verified = { email: 'Ada@Example.com', email_verified: true };
+    for (const [tamper, reason] of [
+      [(c: Record<string, unknown>) => ({ ...c, ...verified }), undefined],
+      [(c: Record<string, unknown>) => ({ ...c, email: 42, email_verified: true }), 'email_unverified'],
+      [(c: Record<string, unknown>) => ({ ...c, ...verified, sub: 'x'.repeat(256) }), 'invalid_response'],
+    ] as const) {
+      const { authorizationUrl, cookie } = await start();
+      const back = await loginAtIdp(authorizationUrl.href, 'ada');
+      idp.tamper = tamper;
+      try {
+        if (reason) await refusedWithoutSession(back.search.slice(1), cookie, reason);
+        else expect((await callback(back.search.slice(1), cookie)).session).toBeDefined();
+      } finally {
+        idp.tamper = undefined;
+      }
+    }
+  });
+
+  it('a provider whose metadata cannot be fetched is provider_unavailable, and discovery is tried again next time', async () => {
+    const client = new SsoClient({
+      issuer: 'http://127.0.0.1:1',
+      clientId: 'x',
+      clientSecret: undefined,
+      allowedDomains: [],
+      redirectUri: CALLBACK,
+      name: 'Down',
+      allowHttp: true,
+    });
+    for (let i = 0; i < 2; i++)
+      await expect(client.start(t.server.runtime.ctx)).rejects.toMatchObject({ reason: 'provider_unavailable' });
   });
 });
 

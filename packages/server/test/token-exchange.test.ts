@@ -3,13 +3,19 @@
  * M-119, introspection of exchanged tokens, the Environment API's view of them, and the chain
  * revoked on one node (the two-node chain is token-exchange-chain.test.ts).
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
 import { DEFAULT_CUSTOMER_SCOPES } from '@gatehouse/contracts';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
 import { updateIntegration } from '../src/services/integrations.js';
-import { createEnvironmentSecret } from '../src/services/credentials.js';
+import {
+  addPublicKey,
+  createEnvironmentSecret,
+  removePublicKey,
+  rotateEnvironmentSecret,
+} from '../src/services/credentials.js';
 import { createEnvironment, updateEnvironment } from '../src/services/environments.js';
 import { createApi } from '../src/services/apis.js';
 import { deleteCustomer } from '../src/services/customers.js';
@@ -494,5 +500,31 @@ describe.each(HTTP_STORE_KINDS)('token exchange (%s)', (kind) => {
     expect((await introspect(plain, grandchild)).body).toEqual({ active: false });
     const again = await exchange(second, { subject_token: child, subject_token_type: AT });
     expect(again.body.error).toBe('invalid_grant');
+  });
+
+  it('M-118: rotating the environment secret or removing a public key ends the tokens exchanged for customers; a second secret is 409', async () => {
+    const ctx = t.server.runtime.ctx;
+    await expect(createEnvironmentSecret(ctx, CLI_ACTOR, 'default')).rejects.toMatchObject({ status: 409 });
+    const forCustomer = async (id: string) => {
+      const res = await exchange(exchanger, { subject_token: customerToken(id), subject_token_type: JWT });
+      expect(res.status).toBe(200);
+      return String(res.body.access_token);
+    };
+    const beforeRotation = await forCustomer('cust-rotation');
+    expect((await introspect(plain, beforeRotation)).body.active).toBe(true);
+    envSecret = (await rotateEnvironmentSecret(ctx, CLI_ACTOR, 'default')).environment_secret;
+    await settle(t);
+    expect((await introspect(plain, beforeRotation)).body).toEqual({ active: false });
+    const beforeRemoval = await forCustomer('cust-removal');
+    expect((await introspect(plain, beforeRemoval)).body.active).toBe(true);
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const key = await addPublicKey(ctx, CLI_ACTOR, 'default', {
+      alg: 'ES256',
+      key: publicKey.export({ type: 'spki', format: 'pem' }) as string,
+      kid: 'm118',
+    });
+    await removePublicKey(ctx, CLI_ACTOR, 'default', key.id);
+    await settle(t);
+    expect((await introspect(plain, beforeRemoval)).body).toEqual({ active: false });
   });
 });

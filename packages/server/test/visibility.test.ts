@@ -8,9 +8,11 @@
 import { describe, expect } from 'vitest';
 import { settle, type TestServer } from '@gatehouse/testing/server';
 import { stored } from '@gatehouse/testing/stored';
+import { tamper } from '@gatehouse/testing/tamper';
 import { token } from '@gatehouse/testing/http';
 import { call, type ConsoleSession } from './management-helpers.js';
 import { it } from './fixtures.js';
+import { recordAudit } from '../src/services/audit.js';
 
 interface Event {
   action: string;
@@ -230,5 +232,31 @@ describe('integration visibility and the filtered audit log (sqlite)', () => {
     const limit = await api('GET', '/integrations?limit=5000');
     expect(limit.body.error_description).toMatch(/^invalid querystring: limit must be <= \d+$/);
     for (const r of [missing, long, extra, limit]) expect(String(r.body.error_description)).not.toContain('  ');
+  });
+
+  it('an event whose details record nothing but nulls shows changes: null; recorded fields show as after', async () => {
+    const env = (await t.server.runtime.directory.environment('slug', 'default'))!;
+    const ctx = t.server.runtime.ctx;
+    await recordAudit(
+      ctx,
+      { actor: 'cli' },
+      { environmentId: env.id, action: 'test.nulls', target: 'nulls', details: { reason: null } },
+      t.clock.ms,
+    );
+    await recordAudit(
+      ctx,
+      { actor: 'cli' },
+      { environmentId: env.id, action: 'test.fields', target: 'fields', details: { reason: 'x', gone: null } },
+      t.clock.ms,
+    );
+    expect((await events('target=nulls'))[0]).toMatchObject({ action: 'test.nulls', changes: null });
+    expect((await events('target=fields'))[0]!.changes).toEqual({ reason: { before: null, after: 'x' } });
+    // Details not holding a JSON object (a row an older version or a hand left) show no changes, never a 500.
+    for (const raw of ['[1]', '7', 'null', '{not json']) {
+      await tamper(t).setAuditDetails('fields', raw);
+      const res = await api('GET', '/audit?target=fields');
+      expect(res.status, raw).toBe(200);
+      expect((res.body.items as Event[])[0]!.changes, raw).toBeNull();
+    }
   });
 });

@@ -25,10 +25,13 @@ export async function validatePublicKey(alg: string, text: string): Promise<JWK>
   if (!(PUBLIC_KEY_ALGS as readonly string[]).includes(alg))
     throw new InvalidInput(`alg must be one of ${PUBLIC_KEY_ALGS.join(', ')}`);
   let key: KeyObject;
+  /** A pasted JWK's own `kid`, kept (the exported JWK has none). */
+  let kid: string | undefined;
   try {
     const trimmed = text.trim();
     if (trimmed.startsWith('{')) {
       const jwk = JSON.parse(trimmed) as JWK;
+      if (typeof jwk.kid === 'string') kid = jwk.kid;
       if (jwk.d !== undefined || jwk.k !== undefined)
         throw new InvalidInput('register the public key, not a private or symmetric key');
       key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
@@ -53,5 +56,5 @@ export async function validatePublicKey(alg: string, text: string): Promise<JWK>
     throw new InvalidInput('EdDSA keys must be Ed25519');
   }
   const jwk = await exportJWK(key);
-  return { ...jwk, alg };
+  return { ...jwk, alg, ...(kid !== undefined && { kid }) };
 }

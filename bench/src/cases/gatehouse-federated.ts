@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { gatehouseTarget, type GatehouseFixture, type GatehouseTargetSpec } from '../gatehouse/fixture.js';
 import { gatehouseCli } from '../gatehouse/cli.js';
 import { es256Key, signEs256, type SigningKey } from '../gatehouse/jwt-signer.js';
-import { requestOk } from '../http.js';
+import { reusedTokenPost } from '../gatehouse/reused-token-post.js';
 import type { BenchCase } from '../types.js';
 import { issuerOf } from './gatehouse-private-key-jwt.js';
 
@@ -62,26 +62,16 @@ export async function federatedLoad(fixture: GatehouseFixture): Promise<Gatehous
     { kid: key.jwk.kid, typ: 'JWT' },
     { iss: issuer, sub: SUBJECT, aud: [await issuerOf(fixture)], iat: now, exp: now + 3600, jti: randomUUID() },
   );
-  const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-  const body = new URLSearchParams({
-    grant_type: 'client_credentials',
-    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-    client_assertion: token,
-  }).toString();
-  const url = fixture.tokenUrl();
-  return {
-    url,
-    method: 'POST',
-    headers,
-    body,
-    async check() {
-      const first = (await requestOk(url, { method: 'POST', headers, body })) as { access_token?: unknown };
-      const second = (await requestOk(url, { method: 'POST', headers, body })) as { access_token?: unknown };
-      if (typeof first.access_token !== 'string' || first.access_token !== second.access_token)
-        throw new Error('two consecutive requests got different tokens: reuse looks off');
-      return 'one ES256 platform token (Kubernetes-shaped issuer, JWKS cached) as client_assertion, no client_id';
+  return reusedTokenPost(
+    fixture.tokenUrl(),
+    {
+      grant_type: 'client_credentials',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: token,
     },
-  };
+    'requests',
+    'one ES256 platform token (Kubernetes-shaped issuer, JWKS cached) as client_assertion, no client_id',
+  );
 }
 
 export const gatehouseFederatedCase: BenchCase = {

@@ -10,6 +10,7 @@ import { gatehouseTarget, type GatehouseFixture, type GatehouseTargetSpec } from
 import { gatehouseCli } from '../gatehouse/cli.js';
 import { basicAuth, requestOk, tokenRequest } from '../http.js';
 import type { BenchCase } from '../types.js';
+import { reusedTokenPost } from '../gatehouse/reused-token-post.js';
 
 /** The load of case (m): one exchange request of the integration's own token, repeated. */
 export async function tokenExchangeLoad(fixture: GatehouseFixture): Promise<GatehouseTargetSpec> {
@@ -20,30 +21,18 @@ export async function tokenExchangeLoad(fixture: GatehouseFixture): Promise<Gate
   const own = (await requestOk(url, { method: 'POST', ...tokenRequest(clientId, clientSecret) })) as {
     access_token?: unknown;
   };
-  const headers = {
-    authorization: basicAuth(clientId, clientSecret),
-    'content-type': 'application/x-www-form-urlencoded',
-    accept: 'application/json',
-  };
-  const body = new URLSearchParams({
-    grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
-    subject_token: String(own.access_token),
-    subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
-    scope: 'projects:read media:read',
-  }).toString();
-  return {
+  return reusedTokenPost(
     url,
-    method: 'POST',
-    headers,
-    body,
-    async check() {
-      const first = (await requestOk(url, { method: 'POST', headers, body })) as { access_token?: unknown };
-      const second = (await requestOk(url, { method: 'POST', headers, body })) as { access_token?: unknown };
-      if (typeof first.access_token !== 'string' || first.access_token !== second.access_token)
-        throw new Error('two consecutive exchanges got different tokens: reuse looks off');
-      return 'the integration exchanges its own token for projects:read media:read';
+    {
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: String(own.access_token),
+      subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      scope: 'projects:read media:read',
     },
-  };
+    'exchanges',
+    'the integration exchanges its own token for projects:read media:read',
+    { authorization: basicAuth(clientId, clientSecret) },
+  );
 }
 
 export const gatehouseTokenExchangeCase: BenchCase = {

@@ -182,6 +182,65 @@ export interface AuditEventTable {
   created_at_ms: number;
 }
 
+/** A webhook endpoint (migration 015): an environment's (`environment_id`) or the server's (null). */
+export interface WebhookEndpointTable {
+  id: string;
+  environment_id: string | null;
+  url: string;
+  /** JSON array of action filters: `integration.update`, `integration.*`, `*`. */
+  events: string;
+  enabled: number;
+  /** Why the server disabled it (`failing`); null when enabled or disabled by a person. */
+  disabled_reason: string | null;
+  /** The signing secret (`whsec_…`), sealed with the master key. */
+  secret_enc: string;
+  /** The secret before the last rotation, still signing until `previous_expires_at` (seconds). */
+  previous_secret_enc: string | null;
+  previous_expires_at: number | null;
+  /** First failure of the current run of failures, milliseconds; null after a success. */
+  failing_since_ms: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One message of the outbox (migration 015): an audit event (or a test) for one endpoint. */
+export interface WebhookDeliveryTable {
+  /** The Standard Webhooks `webhook-id` (`msg_…`), the same on every attempt. */
+  id: string;
+  endpoint_id: string;
+  /** The audit event's id; null for a test event. */
+  event_id: string | null;
+  /** The audit action (`integration.create`), or `webhook.test`. */
+  event_type: string;
+  /** The exact JSON sent on every attempt. */
+  body: string;
+  /** Order of delivery per endpoint, milliseconds. */
+  event_at_ms: number;
+  /** `pending`, `delivered` or `failed` (given up). */
+  status: string;
+  attempts: number;
+  next_attempt_at_ms: number;
+  lease_owner: string | null;
+  lease_until_ms: number | null;
+  last_attempt_at_ms: number | null;
+  last_status_code: number | null;
+  last_latency_ms: number | null;
+  last_error: string | null;
+  delivered_at_ms: number | null;
+  created_at_ms: number;
+}
+
+/** One attempt to send a delivery (migration 015). */
+export interface WebhookAttemptTable {
+  id: string;
+  delivery_id: string;
+  attempted_at_ms: number;
+  /** The receiver's HTTP status; null when no response came (timeout, refused, blocked address). */
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+}
+
 export interface CustomerTable {
   environment_id: string;
   id: string;
@@ -351,6 +410,9 @@ export interface Database {
   store_meta: StoreMetaTable;
   client_keys: ClientKeyTable;
   federated_credentials: FederatedCredentialTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
   used_jtis: UsedJtiTable;
   totp_factors: TotpFactorTable;
   recovery_codes: RecoveryCodeTable;

@@ -16,6 +16,7 @@ import * as m011 from './011-sign-in-factors.js';
 import * as m012 from './012-sign-in-pipeline.js';
 import * as m013 from './013-token-exchange.js';
 import * as m014 from './014-federated-credentials.js';
+import * as m015 from './015-webhooks.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '012-sign-in-pipeline': m012,
   '013-token-exchange': m013,
   '014-federated-credentials': m014,
+  '015-webhooks': m015,
 };
 
 /**

@@ -235,6 +235,8 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
               secondFactorFacts: () => secondFactorFacts(ctx, session.adminId),
               operator: session.operator === true,
               csrfMatches: (given) => csrfMatches(session, given),
+              csrfToken: session.csrfToken,
+              cookie: value,
             }
           );
         },

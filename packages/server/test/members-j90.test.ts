@@ -9,6 +9,9 @@ import { stored } from '@gatehouse/testing/stored';
 import { call, type ConsoleSession } from './management-helpers.js';
 import { member } from './member-helpers.js';
 import { it } from './fixtures.js';
+import { accountView } from '../src/services/members.js';
+import { Forbidden } from '../src/errors/domain-errors.js';
+import type { Principal } from '../src/auth/principal.js';
 
 /** Everything a refused request must leave as it was. */
 async function snapshot(t: TestServer) {
@@ -46,6 +49,15 @@ describe('J-90 members see only their environments (sqlite)', () => {
     // The operator still sees every environment.
     const all = await call(t, { session: operator }, 'GET', '/environments');
     expect((all.body.items as { slug: string }[]).map((e) => e.slug)).toEqual(['alpha', 'beta', 'default']);
+    expect((await call(t, { session: operator }, 'GET', '/me')).body).toMatchObject({
+      operator: true,
+      memberships: [],
+    });
+    // `account.read` lets only console accounts reach the route; the service itself answers no integration either.
+    const asIntegration = { type: 'integration', integrationId: 'int_1', clientId: betaClient.client_id };
+    await expect(accountView(t.server.runtime.ctx, asIntegration as unknown as Principal)).rejects.toBeInstanceOf(
+      Forbidden,
+    );
   });
 
   it('J-90 every route of another environment answers 404 like an unknown one, nothing changed', async ({ t }) => {

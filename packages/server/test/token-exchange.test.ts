@@ -10,6 +10,7 @@ import { DEFAULT_CUSTOMER_SCOPES } from '@gatehouse/contracts';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import { CLI_ACTOR } from '../src/context.js';
 import { updateIntegration } from '../src/services/integrations.js';
+import { deleteIntegration } from '../src/services/integration-lifecycle.js';
 import {
   addPublicKey,
   createEnvironmentSecret,
@@ -441,6 +442,16 @@ describe.each(HTTP_STORE_KINDS)('token exchange (%s)', (kind) => {
     await updateIntegration(t.server.runtime.ctx, CLI_ACTOR, subjectNow.client_id, { enabled: false });
     await settle(t);
     expect((await introspect(plain, tok)).body).toEqual({ active: false });
+    // The subject removed: its exchanged token is inactive too.
+    const removed = await t.integration({ scopes: ['media:read'] });
+    const fromRemoved = await exchange(exchanger, {
+      subject_token: await accessToken(removed),
+      subject_token_type: AT,
+    });
+    expect(fromRemoved.status).toBe(200);
+    await deleteIntegration(t.server.runtime.ctx, CLI_ACTOR, removed.client_id);
+    await settle(t);
+    expect((await introspect(plain, String(fromRemoved.body.access_token))).body).toEqual({ active: false });
     // A customer's token for a tenant API: the environment's customer scopes (content scopes) don't apply there.
     const orders = await exchange(exchanger, {
       subject_token: customerToken('cust-orders'),

@@ -33,6 +33,10 @@ export interface LiveSession {
   readonly operator: boolean;
   /** True when `given` is this session's CSRF token (compared in constant time). */
   csrfMatches(given: string | undefined): boolean;
+  /** The session's CSRF token, for the routes that answer it to its own browser. */
+  readonly csrfToken: string;
+  /** The cookie value that found the session (the store keeps only its digest). */
+  readonly cookie: string;
 }
 
 /** Finds console sessions (services/sessions.ts). */

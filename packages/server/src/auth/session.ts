@@ -8,7 +8,7 @@ import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import { Forbidden } from '../errors/domain-errors.js';
 import type { AccountPrincipal, ConsolePrincipal } from './principal.js';
-import type { SessionLookup } from './deps.js';
+import type { LiveSession, SessionLookup } from './deps.js';
 import { requireSecondFactor } from './second-factor.js';
 
 /** Name of the session cookie. */
@@ -36,6 +36,8 @@ export function sessionCookie(request: FastifyRequest): string | undefined {
  * carry the session's CSRF token in `x-csrf-token`. Unless the route declares
  * `config.secondFactorPending`, a session lacking the second factor its account requires now is
  * refused (auth/second-factor.ts; docs/security.md K-94).
+ * The session found stays on the request (`request.consoleSession`), so routes answer from the
+ * session this hook checked instead of reading it again.
  * @returns the console principal of an operator, or a member account (acting only through its
  *   memberships: auth/membership.ts), or undefined when there is no live session.
  * @throws Forbidden `invalid_csrf_token` when the session is live but the CSRF header is missing or wrong;
@@ -56,7 +58,15 @@ export async function authenticateSession(
   // Sessions with a second factor pass at no cost; the others are checked against the account now.
   if (!session.amr.includes('otp') && !request.routeOptions.config?.secondFactorPending)
     requireSecondFactor(session.amr, await session.secondFactorFacts());
+  request.consoleSession = session;
   if (!session.operator)
     return { type: 'account', accountId: session.adminId, email: session.email, authMethod: session.authMethod };
   return { type: 'console', adminId: session.adminId, email: session.email, authMethod: session.authMethod };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The console session {@link authenticateSession} authenticated the request with, if any. */
+    consoleSession?: LiveSession;
+  }
 }

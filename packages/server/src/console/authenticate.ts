@@ -15,6 +15,7 @@ import { Unauthenticated } from '../errors/domain-errors.js';
 import { authenticateSession } from '../auth/session.js';
 import { authorizeRoute, requireRouteActions } from '../auth/route-action.js';
 import type { AccountPrincipal, ConsolePrincipal } from '../auth/principal.js';
+import type { LiveSession } from '../auth/deps.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -26,8 +27,14 @@ declare module 'fastify' {
   }
 }
 
-/** A signed-in console account: an operator or a member account, with its id under one name. */
-export type SignedIn = (ConsolePrincipal | AccountPrincipal) & { readonly accountId: string };
+/**
+ * A signed-in console account: an operator or a member account, with its id under one name, and
+ * the session the request's hook authenticated (read once per request).
+ */
+export type SignedIn = (ConsolePrincipal | AccountPrincipal) & {
+  readonly accountId: string;
+  readonly session: LiveSession;
+};
 
 /**
  * Makes `app` (an encapsulated child of the console context) the console's authenticating context:
@@ -51,9 +58,10 @@ export function requireConsoleSession(app: FastifyInstance, rt: Runtime): void {
  * `sessionOptional` route called without a session.
  */
 export function optionalSignedIn(request: FastifyRequest): SignedIn | undefined {
-  const p = request.principal;
-  if (p?.type === 'console') return { ...p, accountId: p.adminId };
-  if (p?.type === 'account') return p;
+  const { principal: p, consoleSession: session } = request;
+  if (!session) return undefined;
+  if (p?.type === 'console') return { ...p, accountId: p.adminId, session };
+  if (p?.type === 'account') return { ...p, session };
   return undefined;
 }
 

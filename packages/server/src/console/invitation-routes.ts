@@ -37,7 +37,6 @@ import {
 } from '../services/invitations.js';
 import { MAX_PASSWORD_LENGTH, normalizeEmail } from '../services/admins.js';
 import type { SignInPipeline } from '../services/sign-in.js';
-import { requestSession } from './session-cookie.js';
 import { optionalSignedIn } from './authenticate.js';
 import { answerSignIn, SecondFactorNeeded, SessionView, sessionView } from './session-routes.js';
 import { withExample } from '../openapi/example.js';
@@ -94,10 +93,8 @@ export async function invitationRoutes(app: FastifyInstance, rt: Runtime, signIn
           throw new Forbidden('this invitation is for another email: sign out first');
         await acceptInvitationAs(ctx, invitation.id, { id: signedIn.accountId, email: signedIn.email });
         await throttle.refund(windows);
-        const session = await requestSession(ctx, request);
-        if (!session) throw new Unauthenticated('not signed in');
         reply.header('cache-control', 'no-store');
-        return sessionView(session);
+        return sessionView(signedIn.session);
       }
       if (password === undefined)
         throw existing

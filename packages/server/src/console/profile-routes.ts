@@ -28,7 +28,7 @@ import { secondFactorFacts } from '../services/second-factor-requirement.js';
 import { addSessionFactor } from '../services/sessions.js';
 import type { SignInPipeline } from '../services/sign-in.js';
 import { secondFactorMissing } from '../auth/second-factor.js';
-import { requestSession, sessionCookie } from './session-cookie.js';
+import { sessionCookie } from './session-cookie.js';
 import { signedInAs, type SignedIn } from './authenticate.js';
 import { createHash } from 'node:crypto';
 import { withExample } from '../openapi/example.js';
@@ -110,8 +110,7 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
     },
     async (request, reply) => {
       const p = signedInAs(request);
-      const session = await requestSession(ctx, request);
-      const amr = session?.amr ?? [];
+      const { amr } = p.session;
       const totp = await totpStatus(ctx, p.accountId);
       // The requirement of the account now: the server's, and any of its environments' (auth/second-factor.ts).
       const facts = await secondFactorFacts(ctx, p.accountId);
@@ -120,7 +119,7 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
       return {
         id: p.accountId,
         email: p.email,
-        auth_method: p.authMethod ?? 'password',
+        auth_method: p.session.authMethod,
         amr,
         has_password: await accountHasPassword(ctx, p.accountId),
         totp,
@@ -199,8 +198,7 @@ export async function profileRoutes(app: FastifyInstance, rt: Runtime, signIn: S
         confirmTotp(ctx, p.accountId, request.body.code),
       );
       // The code just proved the factor in this session: it now carries `otp`.
-      const value = sessionCookie(request);
-      if (value) await addSessionFactor(ctx, value, 'otp');
+      await addSessionFactor(ctx, p.session.cookie, 'otp');
       await recordAudit(ctx, actor(p, request), { environmentId: null, action: 'admin.totp_enable' }, ctx.clock.now());
       reply.header('cache-control', 'no-store');
       return codes;

@@ -4,19 +4,12 @@
  * hook alone (console/authenticate.ts).
  * @packageDocumentation
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { Config } from '../config/config.js';
-import type { Context } from '../context.js';
-import { loadSession, SESSION_LIFETIME, type Session } from '../services/sessions.js';
-import { SESSION_COOKIE, sessionCookie } from '../auth/session.js';
+import { SESSION_LIFETIME } from '../services/sessions.js';
+import { SESSION_COOKIE } from '../auth/session.js';
 
 export { CSRF_HEADER, SESSION_COOKIE, sessionCookie } from '../auth/session.js';
-
-/** The unexpired session of a request, without any CSRF check. */
-export async function requestSession(ctx: Context, request: FastifyRequest): Promise<Session | undefined> {
-  const value = sessionCookie(request);
-  return value ? loadSession(ctx, value) : undefined;
-}
 
 /** The cookie attributes: `HttpOnly; SameSite=Strict; Path=/`, and `Secure` when the issuer is https. */
 export function cookieOptions(config: Config, maxAgeSeconds = SESSION_LIFETIME) {

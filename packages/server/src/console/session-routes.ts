@@ -12,11 +12,10 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError as ApiErrorBody } from '@gatehouse/contracts';
 import type { Runtime } from '../runtime.js';
-import { Unauthenticated } from '../errors/domain-errors.js';
 import { recordAudit } from '../services/audit.js';
 import { deleteSession, type Session } from '../services/sessions.js';
 import type { SignInOutcome, SignInPipeline } from '../services/sign-in.js';
-import { clearSessionCookie, requestSession, sessionCookie, setSessionCookie } from './session-cookie.js';
+import { clearSessionCookie, sessionCookie, setSessionCookie } from './session-cookie.js';
 import { optionalSignedIn, signedInAs } from './authenticate.js';
 import { actorOf } from '../auth/principal.js';
 import type { Config } from '../config/config.js';
@@ -51,8 +50,8 @@ export const SecondFactorNeeded = Type.Object({
 const common = { tags: ['console'] };
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 403: ApiErrorBody };
 
-/** The body of a session answer. */
-export function sessionView(session: Session) {
+/** The body of a session answer, from a new session or the one a request was authenticated with. */
+export function sessionView(session: Pick<Session, 'email' | 'csrfToken' | 'authMethod'> & { amr: readonly string[] }) {
   return { email: session.email, csrf_token: session.csrfToken, auth_method: session.authMethod, amr: session.amr };
 }
 
@@ -106,9 +105,7 @@ export async function signedInSessionRoutes(app: FastifyInstance, rt: Runtime): 
       },
     },
     async (request, reply) => {
-      signedInAs(request);
-      const session = await requestSession(ctx, request);
-      if (!session) throw new Unauthenticated('not signed in');
+      const { session } = signedInAs(request);
       reply.header('cache-control', 'no-store');
       return sessionView(session);
     },

@@ -12,12 +12,11 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Runtime } from '../runtime.js';
-import { Forbidden } from '../errors/domain-errors.js';
 import { capabilitiesOf, grantLimit } from '../auth/decide.js';
 import { MEMBER_ROLES } from '../auth/role-policy.js';
 import type { MemberRole } from '../auth/principal.js';
 import { requireEnvironment } from '../services/environments.js';
-import { listEnvironmentMembers, membershipsOf, removeMember, setMemberRole } from '../services/members.js';
+import { accountView, listEnvironmentMembers, removeMember, setMemberRole } from '../services/members.js';
 import { actorFor, principalOf } from './authenticate.js';
 import { COMMON, EnvParams, ERRORS, ERRORS_WITH_CONFLICT } from './schemas.js';
 import { withExample } from '../openapi/example.js';
@@ -142,16 +141,6 @@ export function memberRoutes(app: FastifyInstance, rt: Runtime): void {
         response: { 200: Me, ...ERRORS },
       },
     },
-    async (request) => {
-      const p = principalOf(request);
-      if (p.type === 'console') return { email: p.email, operator: true, memberships: [] };
-      // account.read: only console accounts get here.
-      if (p.type !== 'account' && p.type !== 'member') throw new Forbidden('console accounts only');
-      const memberships = (await membershipsOf(ctx, p.accountId)).map((m) => ({
-        environment: m.slug,
-        role: m.role as MemberRole,
-      }));
-      return { email: p.email, operator: false, memberships };
-    },
+    async (request) => accountView(ctx, principalOf(request)),
   );
 }

@@ -67,7 +67,8 @@ export function introspectRoute(app: FastifyInstance, rt: Runtime): void {
       const exchanged = t?.claims.act !== undefined;
       if (live && api && exchanged) {
         if (t.claims.subject_type === 'integration') {
-          const subject = typeof t.claims.sub === 'string' ? await rt.directory.client(t.claims.sub) : undefined;
+          // `sub` is the subject integration's client_id (we signed it); a removed one is no client.
+          const subject = await rt.directory.client(String(t.claims.sub));
           scope = subject?.enabled && subject.environmentId === env.id ? [...effectiveScopes(scope, subject, api)] : [];
         } else if (api.builtIn) {
           const allowed = customerScopes(env.customerScopes);

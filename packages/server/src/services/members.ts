@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { Actor, Context } from '../context.js';
-import { Conflict, NotFound } from '../errors/domain-errors.js';
+import { Conflict, Forbidden, NotFound } from '../errors/domain-errors.js';
 import { isMemberRole } from '../auth/policy.js';
 import type { MemberRole, Principal } from '../auth/principal.js';
 import type { AccountRecord } from '../store/repositories/console-accounts.js';
@@ -42,6 +42,28 @@ export async function membershipsOf(
   accountId: string,
 ): Promise<{ environmentId: string; slug: string; role: string }[]> {
   return repositories(ctx.store).memberships.ofAccount(accountId);
+}
+
+/** The console account a principal signed in as, and its environments (`GET /api/v1/me`). */
+export interface AccountView {
+  email: string;
+  /** True for an operator (who belongs to no environment: every one is theirs to manage). */
+  operator: boolean;
+  memberships: { environment: string; role: MemberRole }[];
+}
+
+/**
+ * The console account of `principal` and its environments with its role in each, read now.
+ * @throws Forbidden for a principal that is no console account (an integration, a customer).
+ */
+export async function accountView(ctx: Context, principal: Principal): Promise<AccountView> {
+  if (principal.type === 'console') return { email: principal.email, operator: true, memberships: [] };
+  if (principal.type !== 'account' && principal.type !== 'member') throw new Forbidden('console accounts only');
+  const memberships = (await membershipsOf(ctx, principal.accountId)).map((m) => ({
+    environment: m.slug,
+    role: m.role as MemberRole,
+  }));
+  return { email: principal.email, operator: false, memberships };
 }
 
 /**

@@ -6,9 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FastifyRequest } from 'fastify';
-import type { Context } from '../../src/context.js';
 import { actorFor, principalOf } from '../../src/management/authenticate.js';
-import { requestSession, SESSION_COOKIE } from '../../src/console/session-cookie.js';
+import { SESSION_COOKIE } from '../../src/console/session-cookie.js';
+import { authenticateSession } from '../../src/auth/session.js';
+import type { SessionLookup } from '../../src/auth/deps.js';
+import { optionalSignedIn, signedInAs } from '../../src/console/authenticate.js';
 import { Unauthenticated } from '../../src/errors/domain-errors.js';
 import type { Principal } from '../../src/auth/principal.js';
 
@@ -24,13 +26,27 @@ describe('request guards', () => {
   });
 
   it('a request without the session cookie (or with it empty) has no session; the store is not read', async () => {
-    // A context whose store throws on any use: the answer must come before it.
-    const ctx = new Proxy({} as Context, {
-      get: () => {
+    // A lookup that throws on any use: the answer must come before it.
+    const sessions: SessionLookup = {
+      find: () => {
         throw new Error('the store was read');
       },
-    });
-    expect(await requestSession(ctx, request({ cookies: {} }))).toBeUndefined();
-    expect(await requestSession(ctx, request({ cookies: { [SESSION_COOKIE]: '' } }))).toBeUndefined();
+    };
+    expect(await authenticateSession(sessions, request({ cookies: {} }))).toBeUndefined();
+    expect(await authenticateSession(sessions, request({ cookies: { [SESSION_COOKIE]: '' } }))).toBeUndefined();
+  });
+
+  it('a console handler answers from the session its hook authenticated, and 401 without one', () => {
+    const principal = { type: 'account', accountId: 'acc_1', email: 'ada@example.com' } as Principal;
+    // No session authenticated (an anonymous call of a session-optional route): nobody is signed in.
+    expect(optionalSignedIn(request({ principal }))).toBeUndefined();
+    expect(() => signedInAs(request({}))).toThrow(Unauthenticated);
+    const consoleSession = { email: 'ada@example.com', cookie: 'c', csrfToken: 't', amr: ['pwd'] };
+    expect(signedInAs(request({ principal, consoleSession })).session).toBe(consoleSession);
+    const operator = { type: 'console', adminId: 'adm_1', email: 'op@example.com' } as Principal;
+    expect(signedInAs(request({ principal: operator, consoleSession }))).toMatchObject({ accountId: 'adm_1' });
+    // A bearer principal is no console account, whatever the request carries.
+    const bearer = { type: 'admin', email: 'x' } as unknown as Principal;
+    expect(optionalSignedIn(request({ principal: bearer, consoleSession }))).toBeUndefined();
   });
 });

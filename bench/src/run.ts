@@ -12,7 +12,7 @@ import { benchOptions, selectedCaseIds } from './options.js';
 import { RESULTS_DIR } from './paths.js';
 import { buildReport, formatTable, machineInfo, writeReport } from './report.js';
 import { runCase } from './run-case.js';
-import { checkTargets, formatTargets } from './targets.js';
+import { checkTargets, formatCosts, formatTargets } from './targets.js';
 import type { CaseResult } from './types.js';
 
 const options = benchOptions();
@@ -37,7 +37,7 @@ for (const benchCase of cases) {
 }
 
 const targets = checkTargets(results);
-console.log(`\n${formatTable(results)}\n\n${formatTargets(targets)}\n`);
+console.log(`\n${formatTable(results)}\n\n${formatTargets(targets)}\n\n${formatCosts(results)}\n`);
 const report = { ...buildReport(results, options, startedAt, machine), targets };
 const file = writeReport(report, RESULTS_DIR);
 console.log(`results written to ${file}`);

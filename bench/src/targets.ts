@@ -92,3 +92,28 @@ export function formatTargets(checks: TargetCheck[]): string {
   const label = (met: boolean | null) => (met === null ? '–' : met ? 'met' : 'NOT met');
   return ['targets:', ...checks.map((c) => `  ${label(c.met).padEnd(7)}  ${c.target}: ${c.measured}`)].join('\n');
 }
+
+/** Pairs of cases whose difference is a cost to report (not a target): the second adds one feature. */
+const COSTS: [base: string, withFeature: string, what: string][] = [
+  ['c', 'n', 'OpenTelemetry on, reused token'],
+  ['f', 'o', 'OpenTelemetry on, bearer GET'],
+];
+
+/**
+ * The cost of features measured beside their base case in the same run: server CPU µs per request
+ * and req/s of the case with the feature against the one without, as lines for the terminal
+ * (`–` when either case was not run).
+ */
+export function formatCosts(results: CaseResult[]): string {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const lines = COSTS.map(([base, withFeature, what]) => {
+    const a = ok(byId, base);
+    const b = ok(byId, withFeature);
+    const cpuA = a?.metrics.serverCpuMicrosPerRequest;
+    const cpuB = b?.metrics.serverCpuMicrosPerRequest;
+    if (!a || !b || cpuA == null || cpuB == null) return `  ${what} (${withFeature} vs ${base}): –`;
+    const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)} %`;
+    return `  ${what} (${withFeature} vs ${base}): CPU ${cpuA.toFixed(0)} → ${cpuB.toFixed(0)} µs/req (${pct(cpuB / cpuA - 1)}), req/s ${pct(b.metrics.requestsPerSecond / a.metrics.requestsPerSecond - 1)}`;
+  });
+  return ['costs:', ...lines].join('\n');
+}

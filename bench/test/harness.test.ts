@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { rawHttpCase } from '../src/cases/raw-http.js';
 import { formatRatio, formatTable, ratio } from '../src/report.js';
 import { runCase } from '../src/run-case.js';
-import { checkTargets, formatTargets } from '../src/targets.js';
+import { checkTargets, formatCosts, formatTargets } from '../src/targets.js';
 import type { CaseResult, LoadMetrics } from '../src/types.js';
 
 const metrics = (requestsPerSecond: number, p50: number, p99: number): LoadMetrics => ({
@@ -120,6 +120,21 @@ describe('bench harness', () => {
       'targets:',
       '  met      reused (c) ≥ 0.6x raw (a): 0.70x',
       '  –        reused, 2 workers (h) ≥ 0.6x raw (a): –',
+    ]);
+  });
+
+  it('reports what a feature costs beside its base case (CPU µs/req and req/s), – when either is missing', () => {
+    const run = (id: string, rps: number, cpu: number): CaseResult => ({
+      id,
+      name: `(${id})`,
+      status: 'ok',
+      metrics: { ...metrics(rps, 1, 2), serverCpuMicrosPerRequest: cpu },
+      memory: null,
+    });
+    expect(formatCosts([run('c', 10000, 100), run('n', 8000, 125), run('f', 5000, 140)]).split('\n')).toEqual([
+      'costs:',
+      '  OpenTelemetry on, reused token (n vs c): CPU 100 → 125 µs/req (+25 %), req/s -20 %',
+      '  OpenTelemetry on, bearer GET (o vs f): –',
     ]);
   });
 });

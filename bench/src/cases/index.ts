@@ -12,6 +12,7 @@ import { gatehousePrivateKeyJwtCase } from './gatehouse-private-key-jwt.js';
 import { gatehouseFederatedCase } from './gatehouse-federated.js';
 import { gatehouseTokenMintCase } from './gatehouse-token-mint.js';
 import { gatehouseTokenReuseCase } from './gatehouse-token-reuse.js';
+import { gatehouseBearerGetTracedCase, gatehouseTokenReuseTracedCase } from './gatehouse-telemetry.js';
 import { gatehouseBearerGetWorkersCase, gatehouseTokenReuseWorkersCase } from './gatehouse-workers.js';
 import { oidcProviderCase } from './oidc-provider.js';
 import { rawHttpCase } from './raw-http.js';
@@ -31,4 +32,6 @@ export const ALL_CASES: BenchCase[] = [
   gatehouseFederatedCase,
   gatehouseDpopTokenCase,
   gatehouseTokenExchangeCase,
+  gatehouseTokenReuseTracedCase,
+  gatehouseBearerGetTracedCase,
 ];

@@ -33,6 +33,8 @@ export interface GatehouseFixture {
 export interface LaunchOptions {
   /** `gatehouse serve --workers` (default 1: one process). */
   workers?: number;
+  /** Added to the server's environment (e.g. `OTEL_*`). */
+  env?: Record<string, string>;
 }
 
 /** Starts a Gatehouse on a new temporary data directory and creates the `bench` integration. */
@@ -42,7 +44,7 @@ export async function launchGatehouse(options: LaunchOptions = {}): Promise<Gate
     process.env.BENCH_KEEP_DATA === '1' ? Promise.resolve() : rm(dataDir, { recursive: true, force: true });
   let server: GatehouseServer;
   try {
-    server = await startGatehouse(dataDir, options.workers);
+    server = await startGatehouse(dataDir, options.workers, options.env);
   } catch (error) {
     await removeDir();
     throw error;
@@ -54,7 +56,7 @@ export async function launchGatehouse(options: LaunchOptions = {}): Promise<Gate
     tokenUrl: () => `${fixture.server.origin}/oauth/token`,
     async restart() {
       await fixture.server.stop();
-      fixture.server = await startGatehouse(dataDir, options.workers);
+      fixture.server = await startGatehouse(dataDir, options.workers, options.env);
     },
     async teardown() {
       await fixture.server.stop();

@@ -47,9 +47,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Runs `gatehouse serve --port <free port> --data <dataDir>` (with `--workers <workers>` when
  * given) with `GATEHOUSE_LOG_LEVEL=warn` and waits until `/healthz` answers 200, for at most
  * `GATEHOUSE_START_TIMEOUT` seconds (default 30).
+ * `env` adds to the server's environment (e.g. `OTEL_*`).
  * Throws (after stopping the process) with the server's last output when it exits or times out.
  */
-export async function startGatehouse(dataDir: string, workers = 1): Promise<GatehouseServer> {
+export async function startGatehouse(
+  dataDir: string,
+  workers = 1,
+  env: Record<string, string> = {},
+): Promise<GatehouseServer> {
   assertGatehouseBuilt();
   const port = await freePort();
   const args = [
@@ -63,7 +68,7 @@ export async function startGatehouse(dataDir: string, workers = 1): Promise<Gate
   ];
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, GATEHOUSE_LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+    env: { ...process.env, GATEHOUSE_LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = captureOutput(child);

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { sql } from 'kysely';
-import type { WebhookAttemptTable, WebhookDeliveryTable } from '../schema.js';
+import type { WebhookDeliveryTable } from '../schema.js';
 import type { Dialect, Queryable } from './queryable.js';
 import { generateTimeOrderedId } from '../time-ordered-id.js';
 
@@ -95,6 +95,46 @@ function toRecord(row: DeliveryRow, attempts: WebhookAttemptRecord[]): WebhookDe
   };
 }
 
+/** `rows` with their newest attempts, in one query (a window over the attempts of these deliveries). */
+async function withAttempts(db: Queryable, rows: DeliveryRow[]): Promise<WebhookDeliveryRecord[]> {
+  if (!rows.length) return [];
+  const ranked = db
+    .selectFrom('webhook_attempts')
+    .select([
+      'delivery_id',
+      'attempted_at_ms',
+      'status_code',
+      'latency_ms',
+      'error',
+      sql<number>`row_number() over (partition by delivery_id order by attempted_at_ms desc, id desc)`.as('rn'),
+    ])
+    .where(
+      'delivery_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .as('ranked');
+  const attempts = await db
+    .selectFrom(ranked)
+    .selectAll()
+    .where('rn', '<=', RECENT_ATTEMPTS)
+    .orderBy('delivery_id')
+    .orderBy('rn')
+    .execute();
+  const byDelivery = new Map<string, WebhookAttemptRecord[]>();
+  for (const a of attempts) {
+    let list = byDelivery.get(a.delivery_id);
+    if (!list) byDelivery.set(a.delivery_id, (list = []));
+    list.push({
+      attemptedAtMs: Number(a.attempted_at_ms),
+      statusCode: n(a.status_code),
+      latencyMs: Number(a.latency_ms),
+      error: a.error,
+    });
+  }
+  return rows.map((r) => toRecord(r, byDelivery.get(r.id) ?? []));
+}
+
 /** `webhook_deliveries` and `webhook_attempts`, as the delivery log. */
 export class WebhookDeliveryLogRepository {
   constructor(
@@ -116,7 +156,7 @@ export class WebhookDeliveryLogRepository {
         ]),
       );
     const rows = await query.orderBy('event_at_ms', 'desc').orderBy('id', 'desc').limit(limit).execute();
-    return this.withAttempts(rows);
+    return withAttempts(this.db, rows);
   }
 
   /** Delivery `id` of endpoint `endpointId` with its newest attempts, or undefined. */
@@ -127,7 +167,7 @@ export class WebhookDeliveryLogRepository {
       .where('endpoint_id', '=', endpointId)
       .where('id', '=', id)
       .executeTakeFirst();
-    return row && (await this.withAttempts([row]))[0];
+    return row && (await withAttempts(this.db, [row]))[0];
   }
 
   /**
@@ -142,7 +182,7 @@ export class WebhookDeliveryLogRepository {
       .where('id', '=', id);
     if (this.dialect === 'postgres') query = query.forUpdate();
     const row = await query.executeTakeFirst();
-    return row && (await this.withAttempts([row]))[0];
+    return row && (await withAttempts(this.db, [row]))[0];
   }
 
   /**
@@ -193,50 +233,5 @@ export class WebhookDeliveryLogRepository {
       .where('id', '=', id)
       .executeTakeFirst();
     return Number(res.numUpdatedRows) > 0;
-  }
-
-  /** `rows` with their newest attempts, in one query (a window over the attempts of these deliveries). */
-  private async withAttempts(rows: DeliveryRow[]): Promise<WebhookDeliveryRecord[]> {
-    if (!rows.length) return [];
-    const ranked = this.db
-      .selectFrom('webhook_attempts')
-      .select([
-        'delivery_id',
-        'attempted_at_ms',
-        'status_code',
-        'latency_ms',
-        'error',
-        sql<number>`row_number() over (partition by delivery_id order by attempted_at_ms desc, id desc)`.as('rn'),
-      ])
-      .where(
-        'delivery_id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .as('ranked');
-    const attempts = (await this.db
-      .selectFrom(ranked)
-      .selectAll()
-      .where('rn', '<=', RECENT_ATTEMPTS)
-      .orderBy('delivery_id')
-      .orderBy('rn')
-      .execute()) as (Pick<
-      WebhookAttemptTable,
-      'delivery_id' | 'attempted_at_ms' | 'status_code' | 'latency_ms' | 'error'
-    > & {
-      rn: number;
-    })[];
-    const byDelivery = new Map<string, WebhookAttemptRecord[]>();
-    for (const a of attempts) {
-      let list = byDelivery.get(a.delivery_id);
-      if (!list) byDelivery.set(a.delivery_id, (list = []));
-      list.push({
-        attemptedAtMs: Number(a.attempted_at_ms),
-        statusCode: n(a.status_code),
-        latencyMs: Number(a.latency_ms),
-        error: a.error,
-      });
-    }
-    return rows.map((r) => toRecord(r, byDelivery.get(r.id) ?? []));
   }
 }

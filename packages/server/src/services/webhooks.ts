@@ -36,6 +36,7 @@ import {
 import { endpointIn, webhookEndpointDto, webhookScope } from './webhook-scope.js';
 
 export { webhookEndpointDto } from './webhook-scope.js';
+export { withWebhookAllowedHosts } from './webhook-policy.js';
 
 /** What an endpoint's audit events record of it (never its secret). */
 const recorded = (e: Pick<WebhookEndpointRecord, 'url' | 'events' | 'enabled'>) => ({

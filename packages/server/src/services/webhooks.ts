@@ -22,7 +22,7 @@ import { nowSeconds } from '../clock.js';
 import type { Principal } from '../auth/principal.js';
 import { Conflict, InvalidInput } from '../errors/domain-errors.js';
 import type { WebhookEndpointPatch, WebhookEndpointRecord } from '../store/repositories/webhook-endpoints.js';
-import { generateTimeOrderedId } from '../store/time-ordered-id.js';
+import { generateTimeOrderedId } from './secrets.js';
 import { repositories } from '../store/unit-of-work.js';
 import { fieldChanges } from './audit-changes.js';
 import { command } from './command.js';

@@ -50,6 +50,7 @@
  * | {@link OperatorRepository} | admins as operator accounts (with their sessions and second factors) |
  * | {@link SecondFactorRepository} | totp_factors, recovery_codes, environments.require_totp |
  * | {@link SsoIdentityRepository} | sso_identities |
+ * | {@link WebhookOutboxRepository} | webhook_deliveries, webhook_attempts (the outbox and its delivery worker's updates) |
  * | {@link StoreMetaRepository} | store_meta, and store-wide probes (`select 1`, holds data) |
  * @packageDocumentation
  */
@@ -77,6 +78,7 @@ import { StoreMetaRepository } from './store-meta.js';
 import { ThrottleCounterRepository } from './throttle-counters.js';
 import { TokenRepository } from './tokens.js';
 import { UsedJtiRepository } from './used-jtis.js';
+import { WebhookOutboxRepository } from './webhook-outbox.js';
 
 export {
   AdminRepository,
@@ -105,6 +107,7 @@ export {
   ThrottleCounterRepository,
   TokenRepository,
   UsedJtiRepository,
+  WebhookOutboxRepository,
 };
 export type { Dialect, Queryable } from './queryable.js';
 export { isUniqueViolation } from './queryable.js';
@@ -202,6 +205,9 @@ export class Repositories {
   }
   get ssoIdentities(): SsoIdentityRepository {
     return this.one('ssoIdentities', () => new SsoIdentityRepository(this.db));
+  }
+  get webhookOutbox(): WebhookOutboxRepository {
+    return this.one('webhookOutbox', () => new WebhookOutboxRepository(this.db));
   }
   get storeMeta(): StoreMetaRepository {
     return this.one('storeMeta', () => new StoreMetaRepository(this.db));

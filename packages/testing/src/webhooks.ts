@@ -99,6 +99,10 @@ export function webhookOutbox(ctx: Pick<Context, 'db'>) {
     endpoint(id: string): Promise<StoredEndpoint | undefined> {
       return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
     },
+    /** TEST-ONLY: removes endpoint `id` (its deliveries and attempts go with it). */
+    async remove(id: string): Promise<void> {
+      await db.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
+    },
     /** TEST-ONLY: enables endpoint `id` again (clearing why it stopped), as an operator would. */
     async enable(id: string): Promise<void> {
       await db

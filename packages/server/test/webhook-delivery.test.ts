@@ -9,6 +9,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { nowSeconds } from '../src/clock.js';
+import { purgeExpired } from '../src/maintenance.js';
 import type { Context } from '../src/context.js';
 import { repositories } from '../src/store/unit-of-work.js';
 import { signV1 } from '../src/webhooks/signature.js';
@@ -298,5 +299,23 @@ describe.each(HTTP_STORE_KINDS)('webhook delivery (%s)', (kind) => {
     expect(await worker.runOnce()).toBe(1);
     expect(down.received.at(-1)!.type).toBe('day.e1');
     expect((await outbox().deliveries(id)).map((d) => d.status)).toEqual(['failed', 'delivered']);
+  });
+
+  it('delivered and failed deliveries go with the audit purge (maintenance) once older than the retention; pending ones stay', async () => {
+    const r = await receiver();
+    const { id } = await endpoint({ url: r.url, events: ['purge.*'] });
+    await events('purge.sent', 'purge.waiting');
+    const worker = new WebhookWorker({ ctx, random: () => 0 });
+    expect(await worker.runOnce()).toBe(1);
+    expect((await outbox().deliveries(id)).map((d) => d.status)).toEqual(['delivered', 'pending']);
+    const saved = clock.ms;
+    clock.ms += (ctx.config.auditRetentionDays + 1) * 86_400_000;
+    try {
+      const purged = await purgeExpired(ctx);
+      expect(purged.webhookDeliveries).toBe(1);
+      expect((await outbox().deliveries(id)).map((d) => d.event_type)).toEqual(['purge.waiting']);
+    } finally {
+      clock.ms = saved;
+    }
   });
 });

@@ -318,4 +318,32 @@ describe.each(HTTP_STORE_KINDS)('webhook delivery (%s)', (kind) => {
       clock.ms = saved;
     }
   });
+
+  it('stop() waits for the send in flight to be recorded and leaves no poll behind: nothing is sent after it', async () => {
+    const held = await receiver();
+    held.answer({ hang: true });
+    const open = await receiver();
+    const { id } = await endpoint({ url: held.url, events: ['stop.*'] });
+    await endpoint({ url: open.url, events: ['stopped.*'] });
+    await events('stop.e0');
+    const worker = new WebhookWorker({ ctx, pollMs: 10, timeoutMs: 3000 });
+    worker.start();
+    await held.waitFor(1);
+    let stopped = false;
+    const stopping = worker.stop().then(() => (stopped = true));
+    await new Promise((res) => setTimeout(res, 100));
+    expect(stopped).toBe(false);
+    await held.close();
+    await stopping;
+    // Recorded before stop() returned.
+    expect((await outbox().deliveries(id))[0]).toMatchObject({ attempts: 1, lease_owner: null });
+    await events('stopped.e0');
+    worker.nudge();
+    await new Promise((res) => setTimeout(res, 200));
+    expect(open.received).toHaveLength(0);
+    // Started again, it sends.
+    worker.start();
+    await open.waitFor(1);
+    await worker.stop();
+  });
 });

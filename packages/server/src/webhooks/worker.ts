@@ -100,6 +100,18 @@ export class WebhookWorker {
     await this.idle();
   }
 
+  /**
+   * Looks for due deliveries now rather than at the next poll (after a send ends, a test event or
+   * a redelivery); does nothing when the worker is not started.
+   */
+  nudge(): void {
+    if (!this.running) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.stepping) this.again = true;
+    else this.schedule(0);
+  }
+
   /** Resolves once no send is in flight. */
   async idle(): Promise<void> {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
@@ -158,12 +170,7 @@ export class WebhookWorker {
         .finally(() => {
           this.inFlight.delete(send);
           // The endpoint's next event may be due now: look again without waiting a whole poll.
-          if (this.running) {
-            clearTimeout(this.timer);
-            this.timer = undefined;
-            if (this.stepping) this.again = true;
-            else this.schedule(0);
-          }
+          this.nudge();
         });
       this.inFlight.add(send);
       started.push(send);

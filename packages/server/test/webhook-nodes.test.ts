@@ -50,7 +50,7 @@ describe.each(STORE_KINDS)('webhooks on several nodes (%s)', (kind) => {
     const ctx = a.server.runtime.ctx;
     // Receivers answer a little late at random, so the two nodes' polls interleave.
     for (const r of receivers) r.answer(() => ({ status: 204, delayMs: Math.floor(Math.random() * 5) }));
-    const hooks = [];
+    const hooks: { id: string; secret: string }[] = [];
     for (const r of receivers) hooks.push(await insertEndpointForTest(ctx, { url: r.url, events: ['nodes.*'] }));
     const count = 30;
     for (let i = 0; i < count; i++) {

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { sql, type ExpressionBuilder } from 'kysely';
-import type { Database } from '../schema.js';
+import type { AuditEventTable, Database } from '../schema.js';
 import type { Queryable } from './queryable.js';
 import type { AuditRow } from './audit.js';
 import { toAuditEvent } from '../audit-event.js';
@@ -17,18 +17,8 @@ import { generateTimeOrderedId } from '../time-ordered-id.js';
 /** How long a claim holds a delivery, milliseconds: past it another node may take it (a crashed sender). */
 export const WEBHOOK_LEASE_MS = 30_000;
 
-/** An audit event as `audit()` inserts it (`audit_events` columns; `created_at_ms` in milliseconds). */
-export interface AuditEventInsert {
-  id: string;
-  environment_id: string | null;
-  actor: string;
-  action: string;
-  target: string | null;
-  ip: string | null;
-  result: string;
-  details: string | null;
-  created_at_ms: number;
-}
+/** An audit event as `audit()` inserts it (an `audit_events` row; `created_at_ms` in milliseconds). */
+export type AuditEventInsert = AuditEventTable;
 
 /** A delivery the worker may send now: the head of its endpoint's queue, due, its lease free. */
 export interface DueDelivery {
@@ -121,7 +111,8 @@ export async function enqueueWebhookDeliveries(db: Queryable, event: AuditEventI
   const endpoints = await candidateEndpoints(db, event.environment_id);
   const matching = endpoints.filter((e) => matchesEventFilter(parseEventFilter(e.events), event.action));
   if (!matching.length) return 0;
-  const row: AuditRow = { ...event, slug: matching[0]!.slug ?? null };
+  const { environment_id: _environment, ...fields } = event;
+  const row: AuditRow = { ...fields, slug: matching[0]!.slug ?? null };
   const timestamp = new Date(event.created_at_ms).toISOString();
   const body = JSON.stringify({ type: event.action, timestamp, data: toAuditEvent(row) });
   await db

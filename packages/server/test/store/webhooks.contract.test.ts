@@ -34,6 +34,26 @@ describe.each(STORE_KINDS)('store contract: webhook outbox (%s)', (kind) => {
     insertEndpointForTest(open.ctx, { url: 'https://hooks.example/in', nowMs: T0, ...extra });
   const outbox = () => webhookOutbox(open.ctx);
 
+  it('enqueue: an audit event no endpoint takes costs one SELECT besides its insert — in a unit of work and on the store handle (no transaction opened)', async () => {
+    await endpoint({ environmentId: envB, events: ['member.*'] });
+    let statements: string[] = [];
+    const before = store.onQuery;
+    store.onQuery = (_ms, _failed, text) => void statements.push(text.trim().split(/\s+/)[0]!.toLowerCase());
+    try {
+      await unitOfWork(store, async (uow) => {
+        statements = [];
+        await uow.audit({ actor: 'cli' }, { environmentId: envA, action: 'integration.create' }, T0);
+        expect(statements).toEqual(['insert', 'select']);
+      });
+      statements = [];
+      await repos.auditLog.record({ actor: 'cli' }, { environmentId: null, action: 'token.mint' }, T0);
+      expect(statements).toEqual(['select', 'insert']);
+    } finally {
+      store.onQuery = before;
+    }
+    await store.db.deleteFrom('webhook_endpoints').execute();
+  });
+
   it('enqueue: an audit event in a unit of work writes one delivery per matching enabled endpoint in its transaction (environment endpoints only their own events, server-wide every one, token.* only for token. patterns, disabled nothing); a rolled-back unit writes neither; the body is the audit list event', async () => {
     const own = await endpoint({ environmentId: envA });
     const other = await endpoint({ environmentId: envB });

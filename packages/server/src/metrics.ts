@@ -1,9 +1,10 @@
 /**
  * Prometheus metrics (prom-client), one registry per runtime: tokens minted and reused, failed
- * client authentications, bearer verifications, failed cache invalidations, and request latency by route.
+ * client authentications, bearer verifications, failed cache invalidations, request latency by route,
+ * and webhook deliveries (attempts by outcome, the outbox's pending depth).
  * @packageDocumentation
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One labelled series of a histogram (what `Histogram.labels(...)` answers). */
 export interface Observer {
@@ -29,12 +30,32 @@ export interface Metrics {
   requestDuration: Histogram<'method' | 'route' | 'status'>;
   /** Store query latency in seconds, by `result` (`ok`, `error`). */
   storeDuration: Histogram<'result'>;
+  /** Webhook delivery attempts, by `outcome` (`delivered`, `retry`, `failed`: given up). */
+  webhookDeliveries: Counter<'outcome'>;
 }
 
-/** Creates the metrics; `defaults` adds process metrics (memory, event loop lag). */
-export function createMetrics(defaults = true): Metrics {
+/** Values read from elsewhere when `/metrics` is scraped. */
+export interface MetricProbes {
+  /** Deliveries pending in the webhook outbox (all nodes'), read at scrape; a failed read keeps the last value. */
+  webhookPending?: () => Promise<number>;
+}
+
+/** Creates the metrics; `defaults` adds process metrics (memory, event loop lag); `probes` gauges read at scrape. */
+export function createMetrics(defaults = true, probes: MetricProbes = {}): Metrics {
   const registry = new Registry();
   if (defaults) collectDefaultMetrics({ register: registry, prefix: 'gatehouse_' });
+  const pending = probes.webhookPending;
+  if (pending)
+    new Gauge({
+      name: 'gatehouse_webhook_outbox_pending',
+      help: 'Webhook deliveries pending in the outbox (every node of the store)',
+      registers: [registry],
+      async collect() {
+        // A store that can't answer now leaves the last value (the scrape still succeeds).
+        const n = await pending().catch(() => undefined);
+        if (n !== undefined) this.set(n);
+      },
+    });
   return {
     registry,
     tokens: new Counter({
@@ -72,6 +93,12 @@ export function createMetrics(defaults = true): Metrics {
       help: 'Store query latency',
       labelNames: ['result'],
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1],
+      registers: [registry],
+    }),
+    webhookDeliveries: new Counter({
+      name: 'gatehouse_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by outcome (delivered, retry, failed: given up; error: the worker could not read or write the store)',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
   };

@@ -41,6 +41,8 @@ import { SubjectTokens } from './tokens/subject-token.js';
 import { VerificationGate } from './throttle/verification-gate.js';
 import { storeLastUsedWriter, UsageLedger } from './services/usage-ledger.js';
 import { UNTRACED, type Steps, type Tracing } from './telemetry/tracing.js';
+import { WebhookWorker } from './webhooks/worker.js';
+import { repositories } from './store/unit-of-work.js';
 
 /** Everything a running server holds. */
 export interface Runtime {
@@ -83,11 +85,16 @@ export interface Runtime {
   readonly sessions: SessionLookup;
   /** Console accounts' roles in environments, read per request (auth/membership.ts). */
   readonly memberships: MembershipLookup;
+  /**
+   * This node's webhook delivery worker (webhooks/worker.ts): started with the runtime, stopped
+   * (waiting for its sends in flight) on close. The CLI's contexts have none.
+   */
+  readonly webhooks: WebhookWorker;
   /** OpenTelemetry tracing when the `OTEL_*` variables ask for it (telemetry/start.ts), else undefined. */
   readonly tracing: Tracing | undefined;
   /** The token endpoint's steps: spans when tracing, plain calls ({@link UNTRACED}) when not. */
   readonly steps: Steps;
-  /** Stops the change feed and closes the store. */
+  /** Stops the change feed and the webhook worker, and closes the store. */
   close(): Promise<void>;
 }
 
@@ -152,7 +159,9 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     const directory = new Directory(ctx);
     const revocations = new RevocationList(ctx);
     await revocations.reload();
-    const metrics = createMetrics();
+    const metrics = createMetrics(true, {
+      webhookPending: () => repositories(base.store).webhookOutbox.pendingCount(),
+    });
     const tracing = deps.tracing;
     const steps = tracing?.steps ?? UNTRACED;
     const dialect = ctx.store.dialect;
@@ -202,6 +211,13 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
     // refreshes this node's caches after its own commits.
     ctx = { ...base, usage, caches: localCaches(coherence) };
     const stopMaintenance = scheduleMaintenance(ctx);
+    const webhooks = new WebhookWorker({
+      ctx,
+      onAttempt: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
+      // A store outage: counted; the delivery's lease runs out and a later poll (of any node) sends it.
+      onError: () => metrics.webhookDeliveries.inc({ outcome: 'error' }),
+    });
+    webhooks.start();
     const jwks = new JwksFetcher(ctx.clock, config.jwksUriAllowedHosts);
     return {
       ctx,
@@ -242,10 +258,12 @@ export async function createRuntime(config: Config, deps: RuntimeDeps = {}): Pro
         },
       },
       memberships: { role: (accountId, environmentId) => roleIn(ctx, accountId, environmentId) },
+      webhooks,
       tracing,
       steps,
       async close() {
         stopMaintenance();
+        await webhooks.stop();
         await audits.idle();
         await usage.close();
         redis?.disconnect();

@@ -1,6 +1,7 @@
 /**
  * Fetching an integration's `jwks_uri` (RFC 7591 §2) with bounds: https only and public addresses
- * only, unless the host is in `GATEHOUSE_JWKS_URI_ALLOWED_HOSTS` (development); no redirects; at most
+ * only, unless the host is in `GATEHOUSE_JWKS_URI_ALLOWED_HOSTS` (development; the address policy is
+ * net/outbound-address.ts's, shared with webhook deliveries); no redirects; at most
  * {@link JWKS_MAX_BYTES} in {@link JWKS_TIMEOUT_MS}. Addresses are checked as they are resolved, on
  * the connection itself, so DNS can't point an allowed name at a private address between check and
  * use. Results are cached per URI (bounded in bytes) for {@link JWKS_FRESH_SECONDS}; a URI is
@@ -8,15 +9,14 @@
  * `kid`s arrive (docs/security.md I-87). A failure yields no keys: the assertion fails as `invalid_client`.
  * @packageDocumentation
  */
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
 import { nowSeconds } from '../clock.js';
 import type { ClientKeyRecord } from '../store/repositories/integrations.js';
 import { toClientKey } from './client-key.js';
+import { checkedLookup, isPrivateAddress, isPrivateLiteral, outboundUrlPolicy } from '../net/outbound-address.js';
 
 /** Largest JWKS body read, bytes. */
 export const JWKS_MAX_BYTES = 64 * 1024;
@@ -29,60 +29,13 @@ export const JWKS_COOLDOWN_SECONDS = 30;
 /** Most keys taken from one JWKS. */
 const MAX_REMOTE_KEYS = 10;
 
-// Two lists: Node's BlockList matches an IPv4 address against IPv6 rules through its IPv4-mapped
-// form, so one list holding `::ffff:0:0/96` would call every IPv4 address private.
-const PRIVATE_V4 = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 3],
-] as const)
-  PRIVATE_V4.addSubnet(net, bits, 'ipv4');
-const PRIVATE_V6 = new BlockList();
-for (const [net, bits] of [
-  ['::', 127],
-  ['64:ff9b::', 96],
-  ['fc00::', 7],
-  ['2001:db8::', 32],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const)
-  PRIVATE_V6.addSubnet(net, bits, 'ipv6');
-
-/** True for loopback, private, link-local, shared, multicast and reserved addresses (IPv4-mapped too). */
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return PRIVATE_V4.check(address, 'ipv4');
-  // An IPv4-mapped address (`::ffff:10.0.0.1`) is checked by its IPv4 part (the IPv4 list matches it).
-  if (family === 6) return PRIVATE_V6.check(address, 'ipv6') || PRIVATE_V4.check(address, 'ipv6');
-  return true;
-}
-
 /**
- * Whether `uri` may be registered and fetched: `allowed` false for anything but https (http only
- * for an allowed host); `privateOk` for an allowed host.
+ * Whether `uri` may be registered and fetched as a `jwks_uri` (net/outbound-address.ts, shared with
+ * the issuer discovery and webhook endpoints): `allowed` false for anything but https (http only for
+ * an allowed host); `privateOk` for an allowed host.
  */
-export function jwksUriPolicy(uri: string, allowedHosts: readonly string[]): { allowed: boolean; privateOk: boolean } {
-  if (!URL.canParse(uri)) return { allowed: false, privateOk: false };
-  const url = new URL(uri);
-  const privateOk = allowedHosts.includes(url.hostname.toLowerCase()) || allowedHosts.includes(url.host.toLowerCase());
-  const allowed =
-    (url.protocol === 'https:' || (url.protocol === 'http:' && privateOk)) &&
-    !url.username &&
-    !url.password &&
-    !url.hash;
-  return { allowed, privateOk };
-}
+export const jwksUriPolicy = outboundUrlPolicy;
+export { isPrivateAddress };
 
 interface Entry {
   keys: ClientKeyRecord[];
@@ -166,9 +119,8 @@ export function fetchBoundedJson(uri: string, allowedHosts: readonly string[]): 
   const { allowed, privateOk } = jwksUriPolicy(uri, allowedHosts);
   if (!allowed) return Promise.reject(new Error('jwks_uri not allowed'));
   const url = new URL(uri);
-  const literal = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(literal) && !privateOk && isPrivateAddress(literal)) return Promise.reject(new Error('private address'));
-  const lookup = checkedLookup(privateOk);
+  if (!privateOk && isPrivateLiteral(url)) return Promise.reject(new Error('private address'));
+  const lookup = checkedLookup(privateOk, 'jwks_uri');
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = send(url, {
@@ -207,19 +159,4 @@ export function fetchBoundedJson(uri: string, allowedHosts: readonly string[]): 
     });
     req.end();
   });
-}
-
-/** A `lookup` for http.request that refuses private addresses unless `privateOk`. */
-function checkedLookup(privateOk: boolean): LookupFunction {
-  return (hostname, options, callback): void => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-      if (err) return callback(err, []);
-      if (!privateOk && addresses.some((a) => isPrivateAddress(a.address)))
-        return callback(Object.assign(new Error('jwks_uri resolves to a private address'), { code: 'EPRIVATE' }), []);
-      if (options.all) return callback(null, addresses);
-      const first = addresses[0];
-      if (!first) return callback(Object.assign(new Error('no address'), { code: 'ENOTFOUND' }), []);
-      callback(null, first.address, first.family);
-    });
-  };
 }

@@ -78,6 +78,22 @@ export interface Config {
    * development only). Every other `jwks_uri` must be https on a public address.
    */
   readonly jwksUriAllowedHosts: readonly string[];
+  /**
+   * Hosts (`host` or `host:port`) a webhook endpoint may reach over plain http and on private or
+   * loopback addresses (`GATEHOUSE_WEBHOOK_ALLOWED_HOSTS`, comma-separated; none by default). Every
+   * other endpoint URL must be https on a public address, checked at registration and on the
+   * connection of every delivery (docs/security.md N-120).
+   */
+  readonly webhookAllowedHosts: readonly string[];
+  /**
+   * First retry delay of a failed webhook delivery, milliseconds (`GATEHOUSE_WEBHOOK_RETRY_BASE_MS`,
+   * default 5000, 10 to 3600000): the n-th retry waits base·2^(n−1), plus up to 25 % jitter, at most 1 h.
+   */
+  readonly webhookRetryBaseMs: number;
+  /** How often the webhook worker looks for due deliveries, milliseconds (`GATEHOUSE_WEBHOOK_POLL_MS`, default 1000, 10 to 60000). */
+  readonly webhookPollMs: number;
+  /** Most webhook deliveries in flight on one node (`GATEHOUSE_WEBHOOK_CONCURRENCY`, default 8, 1 to 64). */
+  readonly webhookConcurrency: number;
   /** Console single sign-on with an OpenID Connect provider; absent when `GATEHOUSE_SSO_ISSUER` is unset. */
   readonly sso: SsoConfig | undefined;
   /** Whether the console accepts email + password sign-in (`GATEHOUSE_PASSWORD_SIGNIN`, `on` (default) or `off`; `off` needs SSO). */
@@ -131,6 +147,10 @@ export type ConfigInput = Partial<{
   metricsPort: number;
   metricsHost: string;
   jwksUriAllowedHosts: string[];
+  webhookAllowedHosts: string[];
+  webhookRetryBaseMs: number;
+  webhookPollMs: number;
+  webhookConcurrency: number;
   sso: Partial<Omit<SsoConfig, 'allowedDomains'>> & { allowedDomains?: string[] };
   passwordSignIn: boolean;
   requireTotp: boolean;
@@ -242,12 +262,22 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
       300,
       90 * 86400,
     ),
-    jwksUriAllowedHosts: Object.freeze(
-      input.jwksUriAllowedHosts ??
-        (env.GATEHOUSE_JWKS_URI_ALLOWED_HOSTS ?? '')
-          .split(',')
-          .map((h) => h.trim().toLowerCase())
-          .filter(Boolean),
+    jwksUriAllowedHosts: Object.freeze(input.jwksUriAllowedHosts ?? hostList(env.GATEHOUSE_JWKS_URI_ALLOWED_HOSTS)),
+    webhookAllowedHosts: Object.freeze(input.webhookAllowedHosts ?? hostList(env.GATEHOUSE_WEBHOOK_ALLOWED_HOSTS)),
+    webhookRetryBaseMs: int(
+      'webhookRetryBaseMs',
+      input.webhookRetryBaseMs ?? env.GATEHOUSE_WEBHOOK_RETRY_BASE_MS,
+      5000,
+      10,
+      3_600_000,
+    ),
+    webhookPollMs: int('webhookPollMs', input.webhookPollMs ?? env.GATEHOUSE_WEBHOOK_POLL_MS, 1000, 10, 60_000),
+    webhookConcurrency: int(
+      'webhookConcurrency',
+      input.webhookConcurrency ?? env.GATEHOUSE_WEBHOOK_CONCURRENCY,
+      8,
+      1,
+      64,
     ),
     requestTimeoutMs: int(
       'requestTimeoutMs',
@@ -327,6 +357,14 @@ function int(name: string, value: string | number | undefined, fallback: number,
   if (!Number.isInteger(n) || n < min || n > max)
     throw new Error(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
   return n;
+}
+
+/** A comma-separated list of hosts (`host` or `host:port`), trimmed and lower-cased. */
+function hostList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 function trimSlash(url: string): string {

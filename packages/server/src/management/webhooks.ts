@@ -225,10 +225,18 @@ function placeRoutes(app: FastifyInstance, rt: Runtime, place: Place): void {
         response: { 202: WebhookDelivery, ...ERRORS_WITH_CONFLICT },
       },
     },
-    async (request, reply) =>
-      reply
-        .code(202)
-        .send(await sendWebhookTest(ctx, actorFor(request), place.slug(request), id(request), principalOf(request))),
+    async (request, reply) => {
+      const sent = await sendWebhookTest(
+        ctx,
+        actorFor(request),
+        place.slug(request),
+        id(request),
+        principalOf(request),
+      );
+      // Due now: this node's worker looks at once instead of at its next poll.
+      rt.webhooks.nudge();
+      return reply.code(202).send(sent);
+    },
   );
   app.get(
     `${base}/:id/deliveries`,
@@ -277,6 +285,7 @@ function placeRoutes(app: FastifyInstance, rt: Runtime, place: Place): void {
         delivery,
         principalOf(request),
       );
+      rt.webhooks.nudge();
       return reply.code(202).send(redelivered);
     },
   );

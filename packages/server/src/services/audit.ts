@@ -16,6 +16,7 @@ import {
   type AuditEventFilter,
   type AuditRow,
 } from '../store/repositories/audit.js';
+import { toAuditEvent } from '../store/audit-event.js';
 import { repositories } from '../store/unit-of-work.js';
 
 export { audit, type AuditEntry } from '../store/repositories/audit.js';
@@ -76,37 +77,9 @@ function parseFilter(filter: AuditFilter): AuditEventFilter {
 
 /** A page of at most `limit` from up to `limit + 1` rows. */
 function toPage(rows: AuditRow[], limit: number): AuditPage {
-  const items = rows.slice(0, limit).map((r) => ({
-    id: r.id,
-    environment: r.slug,
-    actor: r.actor,
-    action: r.action,
-    target: r.target,
-    ip: r.ip,
-    result: r.result,
-    changes: changesOf(r.details),
-    created_at: new Date(r.created_at_ms).toISOString(),
-  }));
+  const items = rows.slice(0, limit).map(toAuditEvent);
   const last = rows.length > limit ? rows[limit - 1] : undefined;
   return { items, next_cursor: last ? `${last.created_at_ms}.${last.id}` : null };
-}
-
-/**
- * What an event changed: the `changes` recorded in its details (an update's before/after), else
- * each field its details record (a creation's name, a key's kid, a rotation's grace period…) as
- * `{before: null, after: value}`; null when it recorded nothing. Details never hold a secret.
- */
-function changesOf(details: string | null): AuditEvent['changes'] {
-  if (!details) return null;
-  try {
-    const parsed = JSON.parse(details) as Record<string, unknown> | null;
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
-    if (parsed.changes && typeof parsed.changes === 'object') return parsed.changes as AuditEvent['changes'];
-    const recorded = Object.entries(parsed).filter(([, v]) => v !== undefined && v !== null);
-    return recorded.length ? Object.fromEntries(recorded.map(([k, v]) => [k, { before: null, after: v }])) : null;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -115,7 +88,7 @@ function changesOf(details: string | null): AuditEvent['changes'] {
  * `environmentId` null, the server-wide events instead (signing keys, console administrators and
  * sign-ins, throttled IPs). `filter` narrows them by action, actor, target and time. Each event
  * carries `changes`: before/after of the changed fields of an update, or the fields other events
- * recorded (before null); see {@link changesOf}.
+ * recorded (before null); see store/audit-event.ts's `changesOf`.
  * @throws InvalidInput (400) `invalid_request` for a cursor this function did not make, or a
  *   malformed filter value (the message starts with the parameter's name).
  */

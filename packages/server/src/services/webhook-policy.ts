@@ -9,8 +9,6 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { MAX_WEBHOOK_EVENT_PATTERNS, MAX_WEBHOOK_URL_LENGTH, WEBHOOK_EVENT_PATTERN } from '@gatehouse/contracts';
-import type { Config } from '../config/config.js';
-import type { Context } from '../context.js';
 import { isPrivateAddress, jwksUriPolicy } from '../auth/jwks-fetcher.js';
 import { InvalidInput } from '../errors/domain-errors.js';
 
@@ -18,31 +16,6 @@ const PATTERN = new RegExp(WEBHOOK_EVENT_PATTERN);
 
 /** Events an endpoint gets when its creation names none. */
 export const DEFAULT_WEBHOOK_EVENTS: readonly string[] = Object.freeze(['*']);
-
-/**
- * The hosts (`name` or `name:port`, lower case) whose webhook URLs may be http or private:
- * the config's `webhookAllowedHosts` when the server's config has it, else
- * `GATEHOUSE_WEBHOOK_ALLOWED_HOSTS` (comma-separated) of `env`.
- */
-export function webhookAllowedHosts(config: Config, env: NodeJS.ProcessEnv = process.env): readonly string[] {
-  const configured = (config as Partial<Record<'webhookAllowedHosts', readonly string[]>>).webhookAllowedHosts;
-  if (configured) return configured;
-  return (env.GATEHOUSE_WEBHOOK_ALLOWED_HOSTS ?? '')
-    .split(',')
-    .map((h) => h.trim().toLowerCase())
-    .filter(Boolean);
-}
-
-/**
- * `ctx` with its config naming the webhook allowed hosts of `env` (the CLI's environment, which
- * may not be the process's), unless the config names them already.
- */
-export function withWebhookAllowedHosts(ctx: Context, env: NodeJS.ProcessEnv): Context {
-  const config = Object.freeze(
-    Object.assign({}, ctx.config, { webhookAllowedHosts: webhookAllowedHosts(ctx.config, env) }),
-  );
-  return { ...ctx, config };
-}
 
 /**
  * Checks an endpoint URL: at most {@link MAX_WEBHOOK_URL_LENGTH} characters, https (http only for

@@ -31,12 +31,10 @@ import {
   checkWebhookUrl,
   DEFAULT_WEBHOOK_EVENTS,
   generateWebhookSecret,
-  webhookAllowedHosts,
 } from './webhook-policy.js';
 import { changeEndpoint, endpointIn, webhookEndpointDto, webhookScope } from './webhook-scope.js';
 
 export { webhookEndpointDto } from './webhook-scope.js';
-export { withWebhookAllowedHosts } from './webhook-policy.js';
 
 /** What an endpoint's audit events record of it (never its secret). */
 const recorded = (e: Pick<WebhookEndpointRecord, 'url' | 'events' | 'enabled'>) => ({
@@ -88,7 +86,7 @@ export async function createWebhookEndpoint(
   input: WebhookEndpointCreate,
   by?: Principal,
 ): Promise<WebhookEndpointWithSecret> {
-  checkWebhookUrl(input.url, webhookAllowedHosts(ctx.config));
+  checkWebhookUrl(input.url, ctx.config.webhookAllowedHosts);
   const events = checkEventPatterns(input.events ?? DEFAULT_WEBHOOK_EVENTS);
   const nowMs = ctx.clock.now();
   const now = nowSeconds(ctx.clock);
@@ -139,7 +137,7 @@ export async function updateWebhookEndpoint(
   input: WebhookEndpointUpdate,
   by?: Principal,
 ): Promise<WebhookEndpoint> {
-  if (input.url !== undefined) checkWebhookUrl(input.url, webhookAllowedHosts(ctx.config));
+  if (input.url !== undefined) checkWebhookUrl(input.url, ctx.config.webhookAllowedHosts);
   const events = input.events === undefined ? undefined : checkEventPatterns(input.events);
   return changeEndpoint(ctx, actor, { slug, id, by }, 'webhook.update', async (uow, scope, before) => {
     const patch: WebhookEndpointPatch = {};

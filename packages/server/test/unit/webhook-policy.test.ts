@@ -3,12 +3,10 @@
  * addresses only for a host of GATEHOUSE_WEBHOOK_ALLOWED_HOSTS), its event patterns, its secret.
  */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
 import {
   checkEventPatterns,
   checkWebhookUrl,
   generateWebhookSecret,
-  webhookAllowedHosts,
 } from '../../src/services/webhook-policy.js';
 
 const refused = (url: string, allowed: string[] = []) => {
@@ -53,17 +51,6 @@ describe('webhook endpoint policy', () => {
     // Still never userinfo or a fragment.
     expect(refused('http://u:p@localhost:8080/', ['localhost:8080'])).toContain('credentials');
     expect(refused('http://localhost:8080/#f', ['localhost:8080'])).toContain('fragment');
-  });
-
-  it('allowed hosts come from the config when it has them, else GATEHOUSE_WEBHOOK_ALLOWED_HOSTS', () => {
-    const config = loadConfig({}, {});
-    expect(webhookAllowedHosts(config, { GATEHOUSE_WEBHOOK_ALLOWED_HOSTS: ' Sink.Test:8080 , other ' })).toEqual([
-      'sink.test:8080',
-      'other',
-    ]);
-    expect(webhookAllowedHosts(config, {})).toEqual([]);
-    const withHosts = { ...config, webhookAllowedHosts: ['configured'] };
-    expect(webhookAllowedHosts(withHosts, { GATEHOUSE_WEBHOOK_ALLOWED_HOSTS: 'ignored' })).toEqual(['configured']);
   });
 
   it('patterns: *, actions and families, 1 to 20, none twice', () => {

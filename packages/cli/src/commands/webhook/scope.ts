@@ -4,8 +4,8 @@
  * GATEHOUSE_WEBHOOK_ALLOWED_HOSTS of the CLI's environment.
  */
 import type { Command } from 'commander';
-import { webhooks, type Context } from '@gatehouse/server';
-import { ioOf, withContext } from '../../io.js';
+import type { Context } from '@gatehouse/server';
+import { withContext } from '../../io.js';
 
 /** The scope options. */
 export interface ScopeOpts {
@@ -31,5 +31,6 @@ export function slugOf(opts: ScopeOpts): string | null {
 
 /** Runs `fn` with an open store context whose webhook allowed hosts are the CLI environment's. */
 export function withWebhookContext<T>(cmd: Command, fn: (ctx: Context) => Promise<T>): Promise<T> {
-  return withContext(cmd, (ctx) => fn(webhooks.withWebhookAllowedHosts(ctx, ioOf(cmd).env)));
+  // The CLI's config reads GATEHOUSE_WEBHOOK_ALLOWED_HOSTS from its own environment (io.ts configFor).
+  return withContext(cmd, fn);
 }

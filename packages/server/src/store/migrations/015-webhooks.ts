@@ -31,7 +31,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('webhook_endpoints_environment').on('webhook_endpoints').column('environment_id').execute();
+  await db.schema
+    .createIndex('webhook_endpoints_environment')
+    .on('webhook_endpoints')
+    .column('environment_id')
+    .execute();
 
   await db.schema
     .createTable('webhook_deliveries')

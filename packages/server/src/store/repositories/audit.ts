@@ -5,6 +5,7 @@
 import { sql, type SqlBool } from 'kysely';
 import type { Queryable } from './queryable.js';
 import { generateTimeOrderedId } from '../time-ordered-id.js';
+import { enqueueWebhookDeliveries, wantsWebhookDelivery, type AuditEventInsert } from './webhook-outbox.js';
 
 /** Who acted: `cli`, `admin:<email>`, `integration:<client_id>`, `customer:<id>`; and from where. */
 export interface AuditActor {
@@ -52,25 +53,37 @@ export interface AuditEventFilter {
 }
 
 /**
- * Appends an audit event (in the caller's transaction when `db` is one). `nowMs` in milliseconds.
- * The unit of work ({@link ../unit-of-work.ts}) calls this with its transaction; the few writes
- * that record only an event (a sign-in, a failed authentication) call it on the store's handle.
+ * Appends an audit event (in the caller's transaction when `db` is one) and, in the same
+ * transaction, the webhook deliveries it makes (repositories/webhook-outbox.ts): so an event
+ * written by any process — a server node, the CLI — reaches the outbox exactly when it commits.
+ * `nowMs` in milliseconds. The unit of work ({@link ../unit-of-work.ts}) calls this with its
+ * transaction; the few writes that record only an event (a sign-in, a failed authentication) call
+ * it on the store's handle: then the event is inserted on its own when no endpoint takes it (one
+ * SELECT decides), else the event and its deliveries in one transaction.
  */
 export async function audit(db: Queryable, actor: AuditActor, entry: AuditEntry, nowMs: number): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({
-      id: `evt_${generateTimeOrderedId(nowMs, 9)}`,
-      environment_id: entry.environmentId,
-      actor: actor.actor,
-      action: entry.action,
-      target: entry.target ?? null,
-      ip: actor.ip ?? null,
-      result: entry.result ?? 'success',
-      details: entry.details ? JSON.stringify(entry.details) : null,
-      created_at_ms: nowMs,
-    })
-    .execute();
+  const event: AuditEventInsert = {
+    id: `evt_${generateTimeOrderedId(nowMs, 9)}`,
+    environment_id: entry.environmentId,
+    actor: actor.actor,
+    action: entry.action,
+    target: entry.target ?? null,
+    ip: actor.ip ?? null,
+    result: entry.result ?? 'success',
+    details: entry.details ? JSON.stringify(entry.details) : null,
+    created_at_ms: nowMs,
+  };
+  if (db.isTransaction) {
+    await db.insertInto('audit_events').values(event).execute();
+    await enqueueWebhookDeliveries(db, event);
+  } else if (!(await wantsWebhookDelivery(db, event))) {
+    await db.insertInto('audit_events').values(event).execute();
+  } else {
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('audit_events').values(event).execute();
+      await enqueueWebhookDeliveries(trx, event);
+    });
+  }
 }
 
 /**

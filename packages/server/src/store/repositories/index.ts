@@ -52,6 +52,7 @@
  * | {@link SsoIdentityRepository} | sso_identities |
  * | {@link WebhookEndpointRepository} | webhook_endpoints |
  * | {@link WebhookDeliveryLogRepository} | webhook_deliveries, webhook_attempts (the log; test events, redelivery) |
+ * | {@link WebhookOutboxRepository} | webhook_deliveries, webhook_attempts (the outbox and its delivery worker's updates) |
  * | {@link StoreMetaRepository} | store_meta, and store-wide probes (`select 1`, holds data) |
  * @packageDocumentation
  */
@@ -81,6 +82,7 @@ import { TokenRepository } from './tokens.js';
 import { UsedJtiRepository } from './used-jtis.js';
 import { WebhookDeliveryLogRepository } from './webhook-delivery-log.js';
 import { WebhookEndpointRepository } from './webhook-endpoints.js';
+import { WebhookOutboxRepository } from './webhook-outbox.js';
 
 export {
   AdminRepository,
@@ -111,6 +113,7 @@ export {
   UsedJtiRepository,
   WebhookDeliveryLogRepository,
   WebhookEndpointRepository,
+  WebhookOutboxRepository,
 };
 export type { Dialect, Queryable } from './queryable.js';
 export { isUniqueViolation } from './queryable.js';
@@ -214,6 +217,9 @@ export class Repositories {
   }
   get webhookDeliveryLog(): WebhookDeliveryLogRepository {
     return this.one('webhookDeliveryLog', () => new WebhookDeliveryLogRepository(this.db, this.dialect));
+  }
+  get webhookOutbox(): WebhookOutboxRepository {
+    return this.one('webhookOutbox', () => new WebhookOutboxRepository(this.db));
   }
   get storeMeta(): StoreMetaRepository {
     return this.one('storeMeta', () => new StoreMetaRepository(this.db));

@@ -217,7 +217,8 @@ export class WebhookDeliveryLogRepository {
   /**
    * Sends delivery `id` of endpoint `endpointId` again: back to `pending`, due at `nowMs`
    * (milliseconds), its lease and `delivered_at_ms` cleared; the same id and body, its attempts
-   * and log kept. @returns whether a row changed.
+   * and log kept. Its 24 hours of retries count from now (`created_at_ms`: webhooks/worker.ts gives
+   * up on a delivery that fails 24 h after it was queued). @returns whether a row changed.
    */
   async redeliver(endpointId: string, id: string, nowMs: number): Promise<boolean> {
     const res = await this.db
@@ -228,6 +229,7 @@ export class WebhookDeliveryLogRepository {
         lease_owner: null,
         lease_until_ms: null,
         delivered_at_ms: null,
+        created_at_ms: nowMs,
       })
       .where('endpoint_id', '=', endpointId)
       .where('id', '=', id)

@@ -346,4 +346,21 @@ describe.each(HTTP_STORE_KINDS)('webhook delivery (%s)', (kind) => {
     await open.waitFor(1);
     await worker.stop();
   });
+
+  it('a node with concurrency 0 sends nothing (GATEHOUSE_WEBHOOK_CONCURRENCY=0): another node sends it all', async () => {
+    const sink = await receiver();
+    await endpoint({ url: sink.url, events: ['quiet.*'] });
+    await events('quiet.e0');
+    const idle = new WebhookWorker({ ctx, pollMs: 10, concurrency: 0 });
+    idle.start();
+    idle.nudge();
+    await new Promise((res) => setTimeout(res, 200));
+    expect(sink.received).toHaveLength(0);
+    await idle.stop();
+    const sender = new WebhookWorker({ ctx, pollMs: 10 });
+    sender.start();
+    await sink.waitFor(1);
+    await sender.stop();
+    await sink.close();
+  });
 });

@@ -10,7 +10,11 @@ import type { TestServer } from '@gatehouse/testing/server';
 import { stored } from '@gatehouse/testing/stored';
 import { tamper } from '@gatehouse/testing/tamper';
 import { accessToken, call, type Caller } from './management-helpers.js';
-import { it } from './fixtures.js';
+import { testOn } from './fixtures.js';
+
+// The delivery log's states are the subject here, not sending: this node sends nothing (concurrency 0),
+// so no attempt races a redelivery (webhook-delivery.test.ts sends).
+const it = testOn('sqlite', { webhookConcurrency: 0 });
 
 const HOOK = 'https://hooks.example.com/gatehouse';
 const SECRET = /^whsec_[A-Za-z0-9+/]{43}=$/;
@@ -161,7 +165,7 @@ describe('webhook endpoints over the management API (sqlite)', () => {
     const log = await call(t, admin, 'GET', `${base(env)}/${id}/deliveries`);
     expect(log.status).toBe(200);
     expect((log.body.items as { id: string }[]).map((d) => d.id)).toContain(res.body.id);
-    const [row] = await stored(t).webhookDeliveries(id);
+    const row = (await stored(t).webhookDeliveries(id)).find((r) => r.id === res.body.id);
     expect(JSON.parse(row!.body)).toEqual({
       type: 'webhook.test',
       timestamp: new Date(t.clock.now()).toISOString(),
@@ -174,6 +178,8 @@ describe('webhook endpoints over the management API (sqlite)', () => {
 
   it('the log pages newest first with next_cursor', async ({ t, admin }) => {
     const { id } = await addEndpoint(t, admin, null);
+    // After the endpoint's own creation event (delivered to it too), in time order.
+    t.clock.advance(1);
     const sent: string[] = [];
     for (let i = 0; i < 3; i++) {
       sent.push(String((await call(t, admin, 'POST', `${base(null)}/${id}/test`)).body.id));
@@ -183,7 +189,9 @@ describe('webhook endpoints over the management API (sqlite)', () => {
     expect((first.body.items as { id: string }[]).map((d) => d.id)).toEqual([sent[2], sent[1]]);
     const next = encodeURIComponent(String(first.body.next_cursor));
     const second = await call(t, admin, 'GET', `${base(null)}/${id}/deliveries?limit=2&cursor=${next}`);
-    expect((second.body.items as { id: string }[]).map((d) => d.id)).toEqual([sent[0]]);
+    // The oldest: the endpoint's own creation, an event like any other (a SIEM sees who added it).
+    expect((second.body.items as { id: string }[]).map((d) => d.id)).toEqual([sent[0], expect.any(String)]);
+    expect((second.body.items as { type: string }[]).map((d) => d.type)).toEqual(['webhook.test', 'webhook.create']);
     expect(second.body.next_cursor).toBeNull();
   });
 
@@ -195,7 +203,7 @@ describe('webhook endpoints over the management API (sqlite)', () => {
     const { id } = await addEndpoint(t, admin, env);
     const test = await call(t, admin, 'POST', `${base(env)}/${id}/test`);
     const deliveryId = String(test.body.id);
-    const bodyBefore = (await stored(t).webhookDeliveries(id))[0]!.body;
+    const bodyBefore = (await stored(t).webhookDeliveries(id)).find((r) => r.id === deliveryId)!.body;
     await tamper(t).markWebhookDelivered(deliveryId, t.clock.now());
     t.clock.advance(60);
     const res = await call(t, admin, 'POST', `${base(env)}/${id}/deliveries/${deliveryId}/redeliver`);
@@ -207,8 +215,11 @@ describe('webhook endpoints over the management API (sqlite)', () => {
       next_attempt_at: new Date(t.clock.now()).toISOString(),
       attempts: 1,
     });
+    // The same message (one row, its body unchanged); the endpoint's own creation and this
+    // redelivery are audit events it receives as well.
     const rows = await stored(t).webhookDeliveries(id);
-    expect(rows.map((r) => [r.id, r.body])).toEqual([[deliveryId, bodyBefore]]);
+    expect(rows.filter((r) => r.id === deliveryId).map((r) => r.body)).toEqual([bodyBefore]);
+    expect(rows.map((r) => r.event_type).sort()).toEqual(['webhook.create', 'webhook.redeliver', 'webhook.test']);
     expect((await call(t, admin, 'POST', `${base(env)}/${id}/deliveries/msg_none/redeliver`)).status).toBe(404);
   });
 

@@ -92,7 +92,10 @@ export interface Config {
   readonly webhookRetryBaseMs: number;
   /** How often the webhook worker looks for due deliveries, milliseconds (`GATEHOUSE_WEBHOOK_POLL_MS`, default 1000, 10 to 60000). */
   readonly webhookPollMs: number;
-  /** Most webhook deliveries in flight on one node (`GATEHOUSE_WEBHOOK_CONCURRENCY`, default 8, 1 to 64). */
+  /**
+   * Most webhook deliveries in flight on one node (`GATEHOUSE_WEBHOOK_CONCURRENCY`, default 8, 0 to 64);
+   * 0: this node sends none (the other nodes of the store do).
+   */
   readonly webhookConcurrency: number;
   /** Console single sign-on with an OpenID Connect provider; absent when `GATEHOUSE_SSO_ISSUER` is unset. */
   readonly sso: SsoConfig | undefined;
@@ -276,7 +279,7 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
       'webhookConcurrency',
       input.webhookConcurrency ?? env.GATEHOUSE_WEBHOOK_CONCURRENCY,
       8,
-      1,
+      0,
       64,
     ),
     requestTimeoutMs: int(

@@ -81,9 +81,10 @@ export class WebhookWorker {
     return this.options.ctx.config;
   }
 
-  /** Starts polling every `pollMs`; idempotent. */
+  /** Starts polling every `pollMs`; idempotent; does nothing with concurrency 0. */
   start(): void {
-    if (this.running) return;
+    // Concurrency 0: this node leaves every delivery to the others.
+    if (this.running || (this.options.concurrency ?? this.config.webhookConcurrency) === 0) return;
     this.running = true;
     this.schedule(0);
   }

@@ -37,7 +37,7 @@ describe('webhook configuration', () => {
     ['GATEHOUSE_WEBHOOK_RETRY_BASE_MS', '3600001', 'webhookRetryBaseMs'],
     ['GATEHOUSE_WEBHOOK_POLL_MS', '0', 'webhookPollMs'],
     ['GATEHOUSE_WEBHOOK_POLL_MS', '60001', 'webhookPollMs'],
-    ['GATEHOUSE_WEBHOOK_CONCURRENCY', '0', 'webhookConcurrency'],
+    ['GATEHOUSE_WEBHOOK_CONCURRENCY', '-1', 'webhookConcurrency'],
     ['GATEHOUSE_WEBHOOK_CONCURRENCY', '65', 'webhookConcurrency'],
     ['GATEHOUSE_WEBHOOK_CONCURRENCY', '2.5', 'webhookConcurrency'],
   ])('%s=%s is refused, naming the option', (name, value, option) => {

@@ -3,11 +3,7 @@
  * addresses only for a host of GATEHOUSE_WEBHOOK_ALLOWED_HOSTS), its event patterns, its secret.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  checkEventPatterns,
-  checkWebhookUrl,
-  generateWebhookSecret,
-} from '../../src/services/webhook-policy.js';
+import { checkEventPatterns, checkWebhookUrl, generateWebhookSecret } from '../../src/services/webhook-policy.js';
 
 const refused = (url: string, allowed: string[] = []) => {
   try {

@@ -12,7 +12,7 @@ if (!secret?.startsWith('whsec_')) {
 }
 const app = buildReceiver({
   secret,
-  onEvent: (id, event) => console.log(JSON.stringify({ id, type: event.type, ...event.data })),
+  onEvent: (id, event) => console.log(JSON.stringify({ webhook_id: id, type: event.type, ...event.data })),
 });
 await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4200) });
 console.error(`listening on http://${process.env.HOST ?? '127.0.0.1'}:${process.env.PORT ?? 4200}/webhooks/gatehouse`);

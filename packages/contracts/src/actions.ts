@@ -31,6 +31,10 @@ export const ACTIONS = Object.freeze([
   'api.delete',
   'audit.read',
   'audit.read_server',
+  'webhook.read',
+  'webhook.write',
+  'webhook.read_server',
+  'webhook.write_server',
   'operator.list',
   'operator.remove',
   'member.list',
@@ -103,6 +107,8 @@ export type Capability =
   | 'customers:write'
   | 'credentials:read'
   | 'credentials:write'
+  | 'webhooks:read'
+  | 'webhooks:write'
   | 'audit:read'
   | 'members:read'
   | 'members:write';
@@ -126,6 +132,8 @@ export const CAPABILITY_ACTIONS: Readonly<Record<Capability, Action>> = Object.f
   'apis:write': 'api.update',
   'customers:write': 'customer.update',
   'credentials:write': 'credentials.rotate',
+  'webhooks:read': 'webhook.read',
+  'webhooks:write': 'webhook.write',
   'members:write': 'member.invite',
   'environment:delete': 'environment.delete',
 });

@@ -11,3 +11,4 @@ export * from './errors.js';
 export * from './objects.js';
 export * from './invitations.js';
 export * from './actions.js';
+export * from './webhooks.js';

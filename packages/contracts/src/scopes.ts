@@ -23,6 +23,7 @@ export const ENVIRONMENT_API_SCOPES: readonly ScopeDefinition[] = Object.freeze(
   { value: 'customers:read', description: 'List and read customers of the environment' },
   { value: 'customers:write', description: 'Change and delete customers of the environment' },
   { value: 'audit:read', description: 'Read the audit log of the environment' },
+  { value: 'webhooks:write', description: "Add, change and remove the environment's webhook endpoints" },
   {
     value: 'integrations:secrets',
     description: "Rotate other integrations' secrets and receive them (credential automation; in no preset)",
@@ -44,7 +45,7 @@ export const CONTENT_SCOPES: readonly string[] = Object.freeze([
 ]);
 
 /**
- * Management scopes: the environment's integrations, customers and audit log. A token holding any
+ * Management scopes: the environment's integrations, customers, audit log and webhooks. A token holding any
  * of them must never reach a browser.
  */
 export const MANAGEMENT_SCOPES: readonly string[] = Object.freeze([
@@ -54,6 +55,7 @@ export const MANAGEMENT_SCOPES: readonly string[] = Object.freeze([
   'customers:read',
   'customers:write',
   'audit:read',
+  'webhooks:write',
 ]);
 
 /**

@@ -124,6 +124,11 @@ const RULES: Readonly<Record<Action, Rule>> = Object.freeze(
     'api.delete': session('apis:write', FOR_CONSOLE),
     'audit.read': read('audit:read', 'audit:read'),
     'audit.read_server': session(undefined, FOR_CONSOLE),
+    // Webhooks stream the audit log out (N-123): reading needs audit:read; owners and admins only.
+    'webhook.read': read('webhooks:read', 'audit:read'),
+    'webhook.write': read('webhooks:write', 'webhooks:write'),
+    'webhook.read_server': session(undefined, FOR_CONSOLE),
+    'webhook.write_server': session(undefined, FOR_CONSOLE),
     'operator.list': session(undefined, FOR_CONSOLE),
     'operator.remove': session(undefined, FOR_CONSOLE),
     'member.list': session('members:read', MEMBERS_FROM_CONSOLE),

@@ -39,12 +39,14 @@ const ADMIN: readonly Capability[] = [
   'apis:write',
   'customers:write',
   'credentials:write',
+  'webhooks:read',
+  'webhooks:write',
 ];
 const OWNER: readonly Capability[] = [...ADMIN, 'members:write', 'environment:delete'];
 
 /**
  * Capabilities per role (docs/product.md table): `owner` everything including members; `admin` all but
- * members; `developer` creates integrations (content scopes only: {@link memberGrantLimit}) and
+ * members (webhooks included: they stream the audit log out); `developer` creates integrations (content scopes only: {@link memberGrantLimit}) and
  * rotates their secrets, reads everything but secrets; `viewer` reads, changes nothing.
  */
 export const ROLE_CAPABILITIES: Readonly<Record<MemberRole, ReadonlySet<Capability>>> = Object.freeze({

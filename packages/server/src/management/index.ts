@@ -1,5 +1,5 @@
 /**
- * Management API under `/api/v1` (environments, integrations and their secrets, APIs, audit),
+ * Management API under `/api/v1` (environments, integrations and their secrets, APIs, audit, webhooks),
  * shared by the console (session cookie) and automation (integration bearer tokens). Customers and
  * customer-token credentials live in the Environment API context, which accepts the same session.
  * @packageDocumentation
@@ -15,6 +15,7 @@ import { integrationKeyRoutes } from './integration-keys.js';
 import { federatedCredentialRoutes } from './federated-credentials.js';
 import { apiRoutes } from './apis.js';
 import { auditRoutes } from './audit.js';
+import { webhookRoutes } from './webhooks.js';
 import { operatorRoutes } from './operators.js';
 import { secondFactorSettingRoutes } from './second-factor-settings.js';
 import { memberRoutes } from './members.js';
@@ -35,6 +36,7 @@ export async function managementRoutes(app: FastifyInstance, rt: Runtime): Promi
   federatedCredentialRoutes(app, rt);
   apiRoutes(app, rt);
   auditRoutes(app, rt);
+  webhookRoutes(app, rt);
   operatorRoutes(app, rt);
   secondFactorSettingRoutes(app, rt);
   memberRoutes(app, rt);

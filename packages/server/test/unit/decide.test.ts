@@ -115,6 +115,8 @@ const ADMIN: Action[] = [
   'credentials.rotate',
   'credentials.add_key',
   'credentials.remove_key',
+  'webhook.read',
+  'webhook.write',
 ];
 const OWNER: Action[] = [
   ...ADMIN,
@@ -139,6 +141,8 @@ const SESSION_ONLY: Action[] = [
   'api.update',
   'api.delete',
   'audit.read_server',
+  'webhook.read_server',
+  'webhook.write_server',
   'operator.list',
   'operator.remove',
   'member.list',
@@ -153,7 +157,7 @@ const SESSION_ONLY: Action[] = [
 ];
 /** Actions only an integration's token reaches among bearer callers (the management API). */
 const INTEGRATION_ONLY: Action[] = ACTIONS.filter(
-  (a) => /^(environment|integration|api|audit)\./.test(a) && !SESSION_ONLY.includes(a),
+  (a) => /^(environment|integration|api|audit|webhook)\./.test(a) && !SESSION_ONLY.includes(a),
 );
 
 type Outcome = 'allowed' | `${number} ${string}`;
@@ -497,6 +501,8 @@ describe('the answers the console reads are decide’s', () => {
       'apis:write',
       'customers:write',
       'credentials:write',
+      'webhooks:read',
+      'webhooks:write',
     ];
     expect(caps(PRINCIPALS.viewer!)).toEqual(viewer);
     expect(caps(PRINCIPALS.developer!)).toEqual(developer);

@@ -17,6 +17,7 @@ import * as m012 from './012-sign-in-pipeline.js';
 import * as m013 from './013-token-exchange.js';
 import * as m014 from './014-federated-credentials.js';
 import * as m015 from './015-webhooks.js';
+import * as m016 from './016-webhooks-scope.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '013-token-exchange': m013,
   '014-federated-credentials': m014,
   '015-webhooks': m015,
+  '016-webhooks-scope': m016,
 };
 
 /**

@@ -50,6 +50,8 @@
  * | {@link OperatorRepository} | admins as operator accounts (with their sessions and second factors) |
  * | {@link SecondFactorRepository} | totp_factors, recovery_codes, environments.require_totp |
  * | {@link SsoIdentityRepository} | sso_identities |
+ * | {@link WebhookEndpointRepository} | webhook_endpoints |
+ * | {@link WebhookDeliveryLogRepository} | webhook_deliveries, webhook_attempts (the log; test events, redelivery) |
  * | {@link StoreMetaRepository} | store_meta, and store-wide probes (`select 1`, holds data) |
  * @packageDocumentation
  */
@@ -77,6 +79,8 @@ import { StoreMetaRepository } from './store-meta.js';
 import { ThrottleCounterRepository } from './throttle-counters.js';
 import { TokenRepository } from './tokens.js';
 import { UsedJtiRepository } from './used-jtis.js';
+import { WebhookDeliveryLogRepository } from './webhook-delivery-log.js';
+import { WebhookEndpointRepository } from './webhook-endpoints.js';
 
 export {
   AdminRepository,
@@ -105,6 +109,8 @@ export {
   ThrottleCounterRepository,
   TokenRepository,
   UsedJtiRepository,
+  WebhookDeliveryLogRepository,
+  WebhookEndpointRepository,
 };
 export type { Dialect, Queryable } from './queryable.js';
 export { isUniqueViolation } from './queryable.js';
@@ -202,6 +208,12 @@ export class Repositories {
   }
   get ssoIdentities(): SsoIdentityRepository {
     return this.one('ssoIdentities', () => new SsoIdentityRepository(this.db));
+  }
+  get webhookEndpoints(): WebhookEndpointRepository {
+    return this.one('webhookEndpoints', () => new WebhookEndpointRepository(this.db, this.dialect));
+  }
+  get webhookDeliveryLog(): WebhookDeliveryLogRepository {
+    return this.one('webhookDeliveryLog', () => new WebhookDeliveryLogRepository(this.db, this.dialect));
   }
   get storeMeta(): StoreMetaRepository {
     return this.one('storeMeta', () => new StoreMetaRepository(this.db));

@@ -14,6 +14,9 @@ export type {
   Jwk,
   PendingInvitation,
   SecretRotated,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointWithSecret,
 } from '@gatehouse/contracts';
 
 /** A page of a list: `{items, next_cursor}`. */
@@ -69,51 +72,4 @@ export interface InvitationPreview {
   expires_at: string;
   /** An account of the email exists: accepting asks for its password. */
   account_exists: boolean;
-}
-
-/**
- * A webhook endpoint (`GET …/environments/{env}/webhooks`): where the environment's audit events are
- * POSTed, signed per Standard Webhooks. Never carries its secret. Times are ISO 8601.
- */
-export interface WebhookEndpoint {
-  /** `whk_…`. */
-  id: string;
-  /** Its environment's slug; null: server-wide. */
-  environment: string | null;
-  url: string;
-  /** Action filters: `*`, `integration.update`, `member.*`… */
-  events: string[];
-  enabled: boolean;
-  /** `failing`: the server disabled it after 24 h of failed attempts; null otherwise. */
-  disabled_reason: 'failing' | null;
-  failing_since: string | null;
-  /** Until then deliveries are also signed with the secret before the last rotation. */
-  previous_secret_expires_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-/** The answer of creating an endpoint or rotating its secret: the `whsec_…` secret, shown this once. */
-export interface WebhookEndpointWithSecret extends WebhookEndpoint {
-  secret: string;
-}
-
-/** One message of an endpoint's delivery log (`msg_…`, the Standard Webhooks `webhook-id`). */
-export interface WebhookDelivery {
-  id: string;
-  endpoint_id: string;
-  /** The audit event; null for a test event. */
-  event_id: string | null;
-  /** The audit action, or `webhook.test`. */
-  type: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  next_attempt_at: string | null;
-  last_attempt_at: string | null;
-  last_status_code: number | null;
-  last_latency_ms: number | null;
-  last_error: string | null;
-  delivered_at: string | null;
-  created_at: string;
-  recent_attempts: { attempted_at: string; status_code: number | null; latency_ms: number; error: string | null }[];
 }

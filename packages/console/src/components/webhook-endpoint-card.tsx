@@ -97,14 +97,19 @@ export function WebhookEndpointCard({
   const [dialog, setDialog] = useState<'edit' | 'rotate' | 'remove'>();
   const [showLog, setShowLog] = useState(false);
   const logId = useId();
-  const toggling = mutations.update.isPending && mutations.update.variables?.id === e.id;
+  // The switch moves at once (state of this click's own handler); the server's answer, the list
+  // read again, confirms it or puts it back.
+  const [asked, setAsked] = useState<boolean | undefined>();
   const testing = mutations.test.isPending && mutations.test.variables === e.id;
   const setEnabled = async (enabled: boolean) => {
+    setAsked(enabled);
     try {
       await mutations.update.mutateAsync({ id: e.id, patch: { enabled } });
       notifications.show({ color: 'teal', title: enabled ? 'Endpoint enabled' : 'Endpoint disabled', message: e.url });
     } catch (err) {
       notifications.show({ color: 'red', title: 'Endpoint not changed', message: describeError(err) });
+    } finally {
+      setAsked(undefined);
     }
   };
   const sendTest = async () => {
@@ -164,8 +169,8 @@ export function WebhookEndpointCard({
         <Switch
           label="Enabled"
           description={e.enabled ? 'Matching events are sent.' : 'No events are sent; nothing is queued.'}
-          checked={e.enabled}
-          disabled={toggling}
+          checked={asked ?? e.enabled}
+          disabled={asked !== undefined}
           onChange={(ev) => void setEnabled(ev.currentTarget.checked)}
         />
         <Group gap="xs">

@@ -5,78 +5,18 @@
  * its delivery log below on demand.
  */
 import { useId, useState } from 'react';
-import { Alert, Badge, Button, Card, Collapse, Group, Stack, Switch, Text } from '@mantine/core';
+import { Badge, Button, Card, Collapse, Group, Stack, Switch, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import {
-  IconAlertTriangle,
-  IconChevronDown,
-  IconChevronUp,
-  IconKey,
-  IconPencil,
-  IconSend,
-  IconTrash,
-} from '@tabler/icons-react';
+import { IconChevronDown, IconChevronUp, IconKey, IconPencil, IconSend, IconTrash } from '@tabler/icons-react';
 import { describeError } from '../api/client';
-import type { WebhookEndpoint, WebhookEndpointWithSecret } from '../api/types';
+import type { WebhookEndpoint } from '../api/types';
 import type { WebhookMutations } from '../api/webhooks';
 import { ConfirmModal } from './confirm-modal';
 import { SecretReveal } from './secret-reveal';
 import { WebhookDeliveries } from './webhook-deliveries';
 import { WebhookEndpointModal } from './webhook-endpoint-modal';
+import { SecretNote, StateNote, when, type FreshSecret } from './webhook-endpoint-notes';
 import { WebhookRotateModal } from './webhook-rotate-modal';
-
-/** A secret just issued for an endpoint: by creation, or by rotation. */
-export interface FreshSecret {
-  endpoint: WebhookEndpointWithSecret;
-  rotated: boolean;
-}
-
-const when = (iso: string) => new Date(iso).toLocaleString();
-
-/** How receivers check a delivery, and (after a rotation) until when both signatures come. */
-function SecretNote({ fresh }: { fresh: FreshSecret }) {
-  const until = fresh.endpoint.previous_secret_expires_at;
-  return (
-    <Stack gap={4}>
-      <Text size="sm">
-        Receivers verify each delivery per Standard Webhooks: an HMAC-SHA256 of <code>webhook-id</code>,{' '}
-        <code>webhook-timestamp</code> and the body with this secret must match a <code>v1,</code> signature of the{' '}
-        <code>webhook-signature</code> header (the <code>standardwebhooks</code> libraries do this).
-      </Text>
-      {fresh.rotated && (
-        <Text size="sm" data-testid="rotation-overlap">
-          {until
-            ? `Until ${when(until)} each delivery carries both signatures — the new secret's first, then the old one's — so receivers holding either secret accept it.`
-            : 'The old secret stopped signing now: receivers need the new one.'}
-        </Text>
-      )}
-    </Stack>
-  );
-}
-
-/** The endpoint's state in words, when it is not plainly enabled and healthy. */
-function StateNote({ endpoint: e }: { endpoint: WebhookEndpoint }) {
-  if (e.disabled_reason === 'failing')
-    return (
-      <Alert
-        color="red"
-        variant="light"
-        icon={<IconAlertTriangle aria-hidden />}
-        title="Disabled after 24 h of failures"
-      >
-        No delivery succeeded{e.failing_since ? ` since ${when(e.failing_since)}` : ''}, so Gatehouse stopped sending.
-        Fix the receiver, then enable the endpoint: its pending deliveries resume.
-      </Alert>
-    );
-  if (e.enabled && e.failing_since)
-    return (
-      <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />} title="Failing">
-        Deliveries fail since {when(e.failing_since)} and are retried with growing delays; after 24 h of failures the
-        endpoint is disabled.
-      </Alert>
-    );
-  return null;
-}
 
 /** The card of `endpoint` of `env`; `fresh` is its just-issued secret, if any. */
 export function WebhookEndpointCard({

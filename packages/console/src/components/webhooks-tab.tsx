@@ -10,7 +10,8 @@ import { Button, Group, Stack, Text, Title } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useWebhookEndpoints, useWebhookMutations } from '../api/webhooks';
 import { Empty, ErrorState, Loading } from './states';
-import { WebhookEndpointCard, type FreshSecret } from './webhook-endpoint-card';
+import { WebhookEndpointCard } from './webhook-endpoint-card';
+import type { FreshSecret } from './webhook-endpoint-notes';
 import { WebhookEndpointModal } from './webhook-endpoint-modal';
 import { MAX_ENDPOINTS } from './webhook-events';
 

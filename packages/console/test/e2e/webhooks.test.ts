@@ -11,6 +11,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '@gatehouse/testing/clock';
 import type { TestServer } from '@gatehouse/testing/server';
+import { tamper } from '@gatehouse/testing/tamper';
 import { CLI_ACTOR } from '../../../server/src/context.js';
 import {
   acceptInvitationAsNewAccount,
@@ -148,21 +149,54 @@ describe('webhooks tab', () => {
     await expect(log.isVisible()).resolves.toBe(false);
     await page.setViewportSize(WIDE);
     await expect(narrow.isVisible()).resolves.toBe(false);
+
+    // Each state of a delivery, as the engine leaves it: the log shows its status, answer and latency.
+    const now = t.clock.now();
+    const attempts = [
+      [all[0]!.id, { status: 'delivered', statusCode: 204, latencyMs: 84, error: null }, ['delivered', '204', '84 ms']],
+      [
+        all[1]!.id,
+        { status: 'failed', statusCode: null, latencyMs: 5000, error: 'timed out after 5000 ms' },
+        ['failed', 'no answer', 'timed out after 5000 ms', '5000 ms'],
+      ],
+      [all[2]!.id, { status: 'pending', statusCode: 503, latencyMs: 312, error: null }, ['pending', '503', '312 ms']],
+    ] as const;
+    for (const [delivery, attempt] of attempts)
+      await tamper(t.server.runtime.ctx).recordWebhookAttempt(delivery, { ...attempt, atMs: now });
+    await card.getByRole('button', { name: 'Refresh deliveries' }).click();
+    for (const [delivery, , shown] of attempts) {
+      const row = rows.filter({ has: page.getByRole('button', { name: `Redeliver webhook.test ${delivery}` }) });
+      for (const text of shown) await row.getByText(text, { exact: true }).first().waitFor();
+    }
     await look('webhooks-03-deliveries');
   });
 
   it('disables the endpoint and enables it again', async () => {
     const card = endpoint(URL_1);
     const enabled = card.getByRole('switch', { name: 'Enabled' });
-    await enabled.uncheck();
+    await enabled.click();
     await toast('Endpoint disabled');
     await card.getByTestId('webhook-state').getByText('Disabled').waitFor();
     expect(await stored()).toMatchObject([{ enabled: false, disabled_reason: null }]);
     await expect(enabled.isChecked()).resolves.toBe(false);
-    await enabled.check();
+    await enabled.click();
     await toast('Endpoint enabled');
     await card.getByTestId('webhook-state').getByText('Enabled').waitFor();
+    await expect(enabled.isChecked()).resolves.toBe(true);
     expect(await stored()).toMatchObject([{ enabled: true }]);
+
+    // Disabled by the engine after 24 h of failures: said so; enabling it again clears the reason.
+    const id = (await stored())[0]!.id;
+    await tamper(t.server.runtime.ctx).disableWebhookForFailures(id, t.clock.now() - 25 * 3600_000);
+    await page.reload();
+    await card.getByTestId('webhook-state').getByText('Disabled after 24 h of failures').waitFor();
+    await card.getByRole('alert').getByText('Fix the receiver, then enable the endpoint').waitFor();
+    await look('webhooks-03b-disabled-failing');
+    await enabled.click();
+    await toast('Endpoint enabled');
+    await card.getByTestId('webhook-state').getByText('Enabled').waitFor();
+    await expect(enabled.isChecked()).resolves.toBe(true);
+    expect(await stored()).toMatchObject([{ enabled: true, disabled_reason: null, failing_since: null }]);
   });
 
   it('edits the URL and the filters', async () => {

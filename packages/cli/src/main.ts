@@ -14,6 +14,7 @@ import { auditCommand } from './commands/audit.js';
 import { adminCommand } from './commands/admin/index.js';
 import { apiCommand } from './commands/api/index.js';
 import { memberCommand } from './commands/member/index.js';
+import { webhookCommand } from './commands/webhook/index.js';
 import { backupCommand } from './commands/backup.js';
 import { restoreCommand } from './commands/restore.js';
 import { attachIo, escapeControl, jsonText, processIo, type CliIo } from './io.js';
@@ -44,6 +45,7 @@ export function program(io: CliIo = processIo()): Command {
     adminCommand,
     apiCommand,
     memberCommand,
+    webhookCommand,
     backupCommand,
     restoreCommand,
   ])

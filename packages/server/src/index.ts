@@ -24,6 +24,8 @@ export * as operators from './services/operators.js';
 export * as members from './services/members.js';
 export * as invitations from './services/invitations.js';
 export { listAudit } from './services/audit.js';
+export * as webhooks from './services/webhooks.js';
+export * as webhookDeliveries from './services/webhook-deliveries.js';
 export { servedUrls, type ServedUrls } from './services/served-url.js';
 export { rotateSigningKey, loadSigningKeys, ensureActiveKey, promoteDueKeys } from './keys/signing-keys.js';
 export { ApiError } from './errors/api-error.js';

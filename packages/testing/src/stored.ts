@@ -293,5 +293,20 @@ export function stored(from: StoreHolder) {
       if (filter.sinceMs !== undefined) q = q.where('created_at_ms', '>=', filter.sinceMs).orderBy('created_at_ms');
       return q.execute();
     },
+
+    /** The whole row of webhook endpoint `id` (its sealed secrets included); throws when there is none. */
+    webhookEndpoint(id: string): Promise<StoredRow<'webhook_endpoints'>> {
+      return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    },
+
+    /** The whole rows of webhook endpoint `endpointId`'s deliveries (bodies included), by id. */
+    webhookDeliveries(endpointId: string): Promise<StoredRow<'webhook_deliveries'>[]> {
+      return db
+        .selectFrom('webhook_deliveries')
+        .selectAll()
+        .where('endpoint_id', '=', endpointId)
+        .orderBy('id')
+        .execute();
+    },
   };
 }

@@ -29,7 +29,9 @@ export const JWKS_COOLDOWN_SECONDS = 30;
 /** Most keys taken from one JWKS. */
 const MAX_REMOTE_KEYS = 10;
 
-const PRIVATE = new BlockList();
+// Two lists: Node's BlockList matches an IPv4 address against IPv6 rules through its IPv4-mapped
+// form, so one list holding `::ffff:0:0/96` would call every IPv4 address private.
+const PRIVATE_V4 = new BlockList();
 for (const [net, bits] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -38,26 +40,31 @@ for (const [net, bits] of [
   ['169.254.0.0', 16],
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
   ['224.0.0.0', 3],
 ] as const)
-  PRIVATE.addSubnet(net, bits, 'ipv4');
+  PRIVATE_V4.addSubnet(net, bits, 'ipv4');
+const PRIVATE_V6 = new BlockList();
 for (const [net, bits] of [
   ['::', 127],
-  ['::ffff:0:0', 96],
   ['64:ff9b::', 96],
   ['fc00::', 7],
+  ['2001:db8::', 32],
   ['fe80::', 10],
   ['ff00::', 8],
 ] as const)
-  PRIVATE.addSubnet(net, bits, 'ipv6');
+  PRIVATE_V6.addSubnet(net, bits, 'ipv6');
 
 /** True for loopback, private, link-local, shared, multicast and reserved addresses (IPv4-mapped too). */
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
-  if (family === 4) return PRIVATE.check(address, 'ipv4');
-  if (family === 6) return PRIVATE.check(address, 'ipv6');
+  if (family === 4) return PRIVATE_V4.check(address, 'ipv4');
+  // An IPv4-mapped address (`::ffff:10.0.0.1`) is checked by its IPv4 part (the IPv4 list matches it).
+  if (family === 6) return PRIVATE_V6.check(address, 'ipv6') || PRIVATE_V4.check(address, 'ipv6');
   return true;
 }
 

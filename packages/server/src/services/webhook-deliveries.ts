@@ -11,8 +11,7 @@ import type { Principal } from '../auth/principal.js';
 import { Conflict, InvalidInput, NotFound } from '../errors/domain-errors.js';
 import type { DeliveryCursor, WebhookDeliveryRecord } from '../store/repositories/webhook-delivery-log.js';
 import { repositories } from '../store/unit-of-work.js';
-import { command } from './command.js';
-import { endpointIn, webhookScope } from './webhook-scope.js';
+import { changeEndpoint, endpointIn, webhookScope } from './webhook-scope.js';
 
 /** A page of the log and the cursor of the next (older) one, null at the end. */
 export interface WebhookDeliveryPage {
@@ -96,10 +95,7 @@ export async function sendWebhookTest(
   id: string,
   by?: Principal,
 ): Promise<WebhookDelivery> {
-  const nowMs = ctx.clock.now();
-  return command(ctx, async (uow) => {
-    const scope = await webhookScope(ctx, uow, slug, 'write', by);
-    const endpoint = await endpointIn(uow, scope, id, true);
+  return changeEndpoint(ctx, actor, { slug, id, by }, 'webhook.test', async (uow, scope, endpoint, nowMs) => {
     if (!endpoint.enabled) throw new Conflict('this endpoint is disabled: enable it to send it a test event');
     const body = JSON.stringify({
       type: 'webhook.test',
@@ -107,12 +103,7 @@ export async function sendWebhookTest(
       data: { endpoint: endpoint.id, environment: scope.slug, message: TEST_EVENT_MESSAGE },
     });
     const delivery = await uow.webhookDeliveryLog.enqueueTest(endpoint.id, body, nowMs);
-    await uow.audit(
-      actor,
-      { environmentId: scope.environmentId, action: 'webhook.test', target: id, details: { delivery: delivery.id } },
-      nowMs,
-    );
-    return webhookDeliveryDto(delivery);
+    return { result: webhookDeliveryDto(delivery), details: { delivery: delivery.id } };
   });
 }
 
@@ -131,25 +122,15 @@ export async function redeliverWebhook(
   deliveryId: string,
   by?: Principal,
 ): Promise<WebhookDelivery> {
-  const nowMs = ctx.clock.now();
-  return command(ctx, async (uow) => {
-    const scope = await webhookScope(ctx, uow, slug, 'write', by);
-    const endpoint = await endpointIn(uow, scope, id, true);
+  return changeEndpoint(ctx, actor, { slug, id, by }, 'webhook.redeliver', async (uow, _scope, endpoint, nowMs) => {
     const delivery = await uow.webhookDeliveryLog.lock(endpoint.id, deliveryId);
     if (!delivery) throw new NotFound('webhook delivery');
     if (delivery.status === 'pending' && delivery.leaseUntilMs !== null && delivery.leaseUntilMs >= nowMs)
       throw new Conflict('this delivery is being sent now: wait for the attempt to end');
     await uow.webhookDeliveryLog.redeliver(endpoint.id, deliveryId, nowMs);
-    await uow.audit(
-      actor,
-      {
-        environmentId: scope.environmentId,
-        action: 'webhook.redeliver',
-        target: id,
-        details: { delivery: deliveryId, status: delivery.status },
-      },
-      nowMs,
-    );
-    return webhookDeliveryDto((await uow.webhookDeliveryLog.get(endpoint.id, deliveryId))!);
+    return {
+      result: webhookDeliveryDto((await uow.webhookDeliveryLog.get(endpoint.id, deliveryId))!),
+      details: { delivery: deliveryId, status: delivery.status },
+    };
   });
 }

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { MAX_WEBHOOK_EVENT_PATTERNS, MAX_WEBHOOK_URL_LENGTH, WEBHOOK_EVENT_PATTERN } from '@gatehouse/contracts';
 import type { Config } from '../config/config.js';
+import type { Context } from '../context.js';
 import { isPrivateAddress, jwksUriPolicy } from '../auth/jwks-fetcher.js';
 import { InvalidInput } from '../errors/domain-errors.js';
 
@@ -30,6 +31,17 @@ export function webhookAllowedHosts(config: Config, env: NodeJS.ProcessEnv = pro
     .split(',')
     .map((h) => h.trim().toLowerCase())
     .filter(Boolean);
+}
+
+/**
+ * `ctx` with its config naming the webhook allowed hosts of `env` (the CLI's environment, which
+ * may not be the process's), unless the config names them already.
+ */
+export function withWebhookAllowedHosts(ctx: Context, env: NodeJS.ProcessEnv): Context {
+  const config = Object.freeze(
+    Object.assign({}, ctx.config, { webhookAllowedHosts: webhookAllowedHosts(ctx.config, env) }),
+  );
+  return { ...ctx, config };
 }
 
 /**

@@ -6,13 +6,15 @@
  * @packageDocumentation
  */
 import type { Action, WebhookEndpoint } from '@gatehouse/contracts';
-import type { Context } from '../context.js';
+import type { Actor, Context } from '../context.js';
 import { authorize } from '../auth/decide.js';
 import type { Principal } from '../auth/principal.js';
 import { NotFound } from '../errors/domain-errors.js';
 import type { EnvironmentRecord } from '../store/repositories/environments.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { WebhookEndpointRecord } from '../store/repositories/webhook-endpoints.js';
+import type { UnitOfWork } from '../store/unit-of-work.js';
+import { command } from './command.js';
 
 /** An environment's endpoints, or (`env` null) the server-wide ones. */
 export interface WebhookScope {
@@ -62,6 +64,43 @@ export async function endpointIn(
     : await repos.webhookEndpoints.get(scope.environmentId, id);
   if (!found) throw new NotFound('webhook endpoint');
   return found;
+}
+
+/** What a change of one endpoint answers, and what its audit event records of it (never a secret). */
+export interface EndpointChange<T> {
+  result: T;
+  details: Record<string, unknown>;
+}
+
+/**
+ * A command on endpoint `id` of environment `slug` (null: server-wide), decided inside its unit of
+ * work (K-100): the scope read and `by` allowed to write there, the endpoint's row locked, then
+ * `work` changes it and says what to record; the audit event `action` (target: the endpoint)
+ * commits with the change. `nowMs`: the command's time, milliseconds.
+ * @returns what `work` returned, once committed.
+ * @throws NotFound (404) for an unknown environment or endpoint, or another environment's; 403
+ *   from the policy; whatever `work` throws (nothing is written then).
+ */
+export function changeEndpoint<T>(
+  ctx: Context,
+  actor: Actor,
+  target: { slug: string | null; id: string; by?: Principal | undefined },
+  action: `webhook.${string}`,
+  work: (
+    uow: UnitOfWork,
+    scope: WebhookScope,
+    endpoint: WebhookEndpointRecord,
+    nowMs: number,
+  ) => Promise<EndpointChange<T>>,
+): Promise<T> {
+  const nowMs = ctx.clock.now();
+  return command(ctx, async (uow) => {
+    const scope = await webhookScope(ctx, uow, target.slug, 'write', target.by);
+    const endpoint = await endpointIn(uow, scope, target.id, true);
+    const { result, details } = await work(uow, scope, endpoint, nowMs);
+    await uow.audit(actor, { environmentId: scope.environmentId, action, target: endpoint.id, details }, nowMs);
+    return result;
+  });
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

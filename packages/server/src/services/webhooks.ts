@@ -22,7 +22,7 @@ import { nowSeconds } from '../clock.js';
 import type { Principal } from '../auth/principal.js';
 import { Conflict, InvalidInput } from '../errors/domain-errors.js';
 import type { WebhookEndpointPatch, WebhookEndpointRecord } from '../store/repositories/webhook-endpoints.js';
-import { generateTimeOrderedId } from '../store/time-ordered-id.js';
+import { generateTimeOrderedId } from './secrets.js';
 import { repositories } from '../store/unit-of-work.js';
 import { fieldChanges } from './audit-changes.js';
 import { command } from './command.js';
@@ -33,9 +33,10 @@ import {
   generateWebhookSecret,
   webhookAllowedHosts,
 } from './webhook-policy.js';
-import { endpointIn, webhookEndpointDto, webhookScope } from './webhook-scope.js';
+import { changeEndpoint, endpointIn, webhookEndpointDto, webhookScope } from './webhook-scope.js';
 
 export { webhookEndpointDto } from './webhook-scope.js';
+export { withWebhookAllowedHosts } from './webhook-policy.js';
 
 /** What an endpoint's audit events record of it (never its secret). */
 const recorded = (e: Pick<WebhookEndpointRecord, 'url' | 'events' | 'enabled'>) => ({
@@ -140,10 +141,7 @@ export async function updateWebhookEndpoint(
 ): Promise<WebhookEndpoint> {
   if (input.url !== undefined) checkWebhookUrl(input.url, webhookAllowedHosts(ctx.config));
   const events = input.events === undefined ? undefined : checkEventPatterns(input.events);
-  const nowMs = ctx.clock.now();
-  return command(ctx, async (uow) => {
-    const scope = await webhookScope(ctx, uow, slug, 'write', by);
-    const before = await endpointIn(uow, scope, id, true);
+  return changeEndpoint(ctx, actor, { slug, id, by }, 'webhook.update', async (uow, scope, before) => {
     const patch: WebhookEndpointPatch = {};
     if (input.url !== undefined) patch.url = input.url;
     if (events !== undefined) patch.events = JSON.stringify(events);
@@ -155,17 +153,10 @@ export async function updateWebhookEndpoint(
     }
     await uow.webhookEndpoints.update(id, patch, nowSeconds(ctx.clock));
     const after = (await uow.webhookEndpoints.get(scope.environmentId, id))!;
-    await uow.audit(
-      actor,
-      {
-        environmentId: scope.environmentId,
-        action: 'webhook.update',
-        target: id,
-        details: { changes: fieldChanges(recorded(before), recorded(after)) },
-      },
-      nowMs,
-    );
-    return webhookEndpointDto(after, scope.slug);
+    return {
+      result: webhookEndpointDto(after, scope.slug),
+      details: { changes: fieldChanges(recorded(before), recorded(after)) },
+    };
   });
 }
 
@@ -180,16 +171,9 @@ export async function removeWebhookEndpoint(
   id: string,
   by?: Principal,
 ): Promise<void> {
-  const nowMs = ctx.clock.now();
-  await command(ctx, async (uow) => {
-    const scope = await webhookScope(ctx, uow, slug, 'write', by);
-    const endpoint = await endpointIn(uow, scope, id, true);
+  await changeEndpoint(ctx, actor, { slug, id, by }, 'webhook.remove', async (uow, scope, endpoint) => {
     await uow.webhookEndpoints.remove(scope.environmentId, id);
-    await uow.audit(
-      actor,
-      { environmentId: scope.environmentId, action: 'webhook.remove', target: id, details: recorded(endpoint) },
-      nowMs,
-    );
+    return { result: undefined, details: recorded(endpoint) };
   });
 }
 
@@ -211,24 +195,14 @@ export async function rotateWebhookSecret(
 ): Promise<WebhookEndpointWithSecret> {
   if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_WEBHOOK_GRACE_SECONDS)
     throw new InvalidInput(`grace_seconds must be 0 to ${MAX_WEBHOOK_GRACE_SECONDS}`);
-  const nowMs = ctx.clock.now();
   const now = nowSeconds(ctx.clock);
   const secret = generateWebhookSecret();
-  return command(ctx, async (uow) => {
-    const scope = await webhookScope(ctx, uow, slug, 'write', by);
-    await endpointIn(uow, scope, id, true);
+  return changeEndpoint(ctx, actor, { slug, id, by }, 'webhook.rotate_secret', async (uow, scope) => {
     await uow.webhookEndpoints.rotateSecret(id, ctx.sealer.seal(secret, id), now + graceSeconds, now);
     const written = (await uow.webhookEndpoints.get(scope.environmentId, id))!;
-    await uow.audit(
-      actor,
-      {
-        environmentId: scope.environmentId,
-        action: 'webhook.rotate_secret',
-        target: id,
-        details: { grace_seconds: graceSeconds },
-      },
-      nowMs,
-    );
-    return { ...webhookEndpointDto(written, scope.slug), secret };
+    return {
+      result: { ...webhookEndpointDto(written, scope.slug), secret },
+      details: { grace_seconds: graceSeconds },
+    };
   });
 }

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
 import type { WebhookEndpointTable } from '../../src/store/schema.js';
 import { repositories, unitOfWork } from '../../src/store/unit-of-work.js';
+import { CLI_ACTOR } from '../../src/context.js';
+import { createWebhookEndpoint } from '../../src/services/webhooks.js';
 import { contend, openStoreOf, seedEnvironment, type OpenStore } from './helpers.js';
 
 const endpointRow = (id: string, environmentId: string | null, extra: Partial<WebhookEndpointTable> = {}) => ({
@@ -148,6 +150,44 @@ describe.each(STORE_KINDS)('webhook repositories (%s)', (kind) => {
     expect(waited).toBe(true);
     expect(result).toBe(before + 1);
   });
+
+  it('two additions at once to an environment holding 9 endpoints: one is written, the other is 409', async () => {
+    const envC = await seedEnvironment(open.store, 'hooks-c');
+    await unitOfWork(open.store, async (uow) => {
+      for (let i = 0; i < 9; i++) await uow.webhookEndpoints.insert(endpointRow(`whk_c${i}`, envC));
+    });
+    const add = () => createWebhookEndpoint(open.ctx, CLI_ACTOR, 'hooks-c', { url: 'https://hooks.example/race' });
+    const results = await Promise.allSettled([add(), add()]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({
+      status: 409,
+    });
+    expect(await repositories(open.store).webhookEndpoints.count(envC)).toBe(10);
+  });
+
+  // SQLite runs one write transaction at a time; on PostgreSQL the addition must wait on the lock.
+  it.runIf(kind === 'postgres')(
+    'an addition waits for a concurrent one holding the bound: it counts the 10th and is 409',
+    async () => {
+      const envD = await seedEnvironment(open.store, 'hooks-d');
+      await unitOfWork(open.store, async (uow) => {
+        for (let i = 0; i < 9; i++) await uow.webhookEndpoints.insert(endpointRow(`whk_d${i}`, envD));
+      });
+      const { result, waited } = await contend(
+        open.store,
+        (uow) => uow.webhookEndpoints.lockScope(envD),
+        (uow) => uow.webhookEndpoints.insert(endpointRow('whk_d9', envD)),
+        // The service's own unit of work (not the one contend hands over).
+        () =>
+          createWebhookEndpoint(open.ctx, CLI_ACTOR, 'hooks-d', { url: 'https://hooks.example/late' }).catch(
+            (err: unknown) => err,
+          ),
+      );
+      expect(waited).toBe(true);
+      expect(result).toMatchObject({ status: 409 });
+      expect(await repositories(open.store).webhookEndpoints.count(envD)).toBe(10);
+    },
+  );
 
   it('lockScope answers false for an environment that does not exist', async () => {
     expect(await unitOfWork(open.store, (uow) => uow.webhookEndpoints.lockScope('env_none'))).toBe(false);

@@ -5,6 +5,7 @@
  * test); keep the list short, and prefer reaching a state through the API when one can.
  * @packageDocumentation
  */
+import { randomUUID } from 'node:crypto';
 import type { StoreHolder } from './stored.js';
 
 const contextOf = (from: StoreHolder) => ('server' in from ? from.server.runtime.ctx : from);
@@ -63,6 +64,60 @@ export function tamper(from: StoreHolder) {
      */
     async setAuditDetails(target: string, raw: string): Promise<void> {
       await db.updateTable('audit_events').set({ details: raw }).where('target', '=', target).execute();
+    },
+
+    /**
+     * Records one attempt of the webhook delivery `id` as the delivery engine would, without
+     * sending: its attempt row, and the delivery's status and `last_*` answer (milliseconds);
+     * a pending one is due again 5 s later. For screens that show each state of a delivery log.
+     */
+    async recordWebhookAttempt(
+      id: string,
+      a: {
+        status: 'pending' | 'delivered' | 'failed';
+        statusCode: number | null;
+        latencyMs: number;
+        error: string | null;
+        atMs: number;
+      },
+    ): Promise<void> {
+      await db
+        .insertInto('webhook_attempts')
+        .values({
+          id: `wha_${randomUUID()}`,
+          delivery_id: id,
+          attempted_at_ms: a.atMs,
+          status_code: a.statusCode,
+          latency_ms: a.latencyMs,
+          error: a.error,
+        })
+        .execute();
+      await db
+        .updateTable('webhook_deliveries')
+        .set((eb) => ({
+          status: a.status,
+          attempts: eb('attempts', '+', 1),
+          next_attempt_at_ms: a.atMs + 5000,
+          last_attempt_at_ms: a.atMs,
+          last_status_code: a.statusCode,
+          last_latency_ms: a.latencyMs,
+          last_error: a.error,
+          delivered_at_ms: a.status === 'delivered' ? a.atMs : null,
+        }))
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /**
+     * Leaves the webhook endpoint `id` as the delivery engine does after 24 h of failed attempts:
+     * disabled, `disabled_reason` `failing`, failing since `sinceMs` (milliseconds).
+     */
+    async disableWebhookForFailures(id: string, sinceMs: number): Promise<void> {
+      await db
+        .updateTable('webhook_endpoints')
+        .set({ enabled: 0, disabled_reason: 'failing', failing_since_ms: sinceMs })
+        .where('id', '=', id)
+        .execute();
     },
 
     /** Marks webhook delivery `id` delivered at `atMs` after one attempt, as the sending engine would. */

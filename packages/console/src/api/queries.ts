@@ -35,6 +35,9 @@ export const keys = {
   /** An audit log: an environment's, or (no `env`) the server-wide one; `query` is its filter. */
   audit: (env: string | undefined, query: string) =>
     env === undefined ? (['audit', query] as const) : (['environments', env, 'audit', query] as const),
+  /** `env`'s webhook endpoints (a prefix of each endpoint's delivery log). */
+  webhooks: (env: string) => ['environments', env, 'webhooks'] as const,
+  webhookDeliveries: (env: string, id: string) => ['environments', env, 'webhooks', id, 'deliveries'] as const,
   tokenEndpoint: ['token-endpoint'] as const,
 };
 

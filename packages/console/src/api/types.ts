@@ -14,6 +14,9 @@ export type {
   Jwk,
   PendingInvitation,
   SecretRotated,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointWithSecret,
 } from '@gatehouse/contracts';
 
 /** A page of a list: `{items, next_cursor}`. */

@@ -1,10 +1,22 @@
 /** A client secret shown once, right after creation or rotation. */
+import type { ReactNode } from 'react';
 import { Alert, Stack } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { CopyField } from './copy-field';
 
-/** The secret with a copy button and a clear notice that it won't be shown again. */
-export function SecretReveal({ secret, label = 'Client secret' }: { secret: string; label?: string }) {
+/**
+ * The secret with a copy button and a clear notice that it won't be shown again; `children`, when
+ * given, say more under it (how the secret is used).
+ */
+export function SecretReveal({
+  secret,
+  label = 'Client secret',
+  children,
+}: {
+  secret: string;
+  label?: string;
+  children?: ReactNode;
+}) {
   return (
     <Alert
       color="yellow"
@@ -18,6 +30,7 @@ export function SecretReveal({ secret, label = 'Client secret' }: { secret: stri
           You won't see this again. Store it in a key store or an environment variable, never in front-end code.
         </span>
         <CopyField label={label} value={secret} />
+        {children}
       </Stack>
     </Alert>
   );

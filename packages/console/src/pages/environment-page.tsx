@@ -1,6 +1,6 @@
 /**
  * One environment: tabs "Integrations", "Customers", "APIs", "Customer tokens", "Settings",
- * "Audit log" and "Members" (each tab is a route: `/environments/{env}/{tab}`).
+ * "Audit log", "Webhooks" and "Members" (each tab is a route: `/environments/{env}/{tab}`).
  */
 import { Tabs, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
@@ -18,6 +18,7 @@ import { SettingsTab } from '../components/settings-tab';
 import { AuditTab } from '../components/audit-tab';
 import { DeleteEnvironment } from '../components/delete-environment';
 import { MembersTab } from '../components/members-tab';
+import { WebhooksTab } from '../components/webhooks-tab';
 import { CapabilitiesProvider, RequireCapability, useCapabilities } from '../capabilities';
 
 /** The tabs: route segment and label. */
@@ -28,6 +29,7 @@ export const ENVIRONMENT_TABS = [
   ['customer-tokens', 'Customer tokens'],
   ['settings', 'Settings'],
   ['audit', 'Audit log'],
+  ['webhooks', 'Webhooks'],
   ['members', 'Members'],
 ] as const;
 
@@ -36,10 +38,12 @@ export function EnvironmentPage({ env, tab }: { env: string; tab: string | null 
   const environment = useApiQuery<Environment>(keys.environment(env), `/environments/${seg(env)}`);
   const queryClient = useQueryClient();
   const caps = useCapabilities(env);
-  // Customer-token credentials are hidden from roles that may not read them.
-  const tabs = ENVIRONMENT_TABS.filter(
-    ([v]) => v !== 'customer-tokens' || caps.data?.operator || caps.data?.capabilities.includes('credentials:read'),
-  );
+  // Customer-token credentials are hidden from roles that may not read them; webhooks from roles that may not manage them.
+  const needs: Partial<Record<string, string>> = { 'customer-tokens': 'credentials:read', webhooks: 'webhooks:write' };
+  const tabs = ENVIRONMENT_TABS.filter(([v]) => {
+    const capability = needs[v];
+    return capability === undefined || caps.data?.operator || caps.data?.capabilities.includes(capability);
+  });
   const [current, select] = useTabRoute(
     tabs.some(([v]) => v === tab) ? tab! : 'integrations',
     (v) => `/environments/${seg(env)}/${v}`,
@@ -101,6 +105,9 @@ export function EnvironmentPage({ env, tab }: { env: string; tab: string | null 
             </Tabs.Panel>
             <Tabs.Panel value="audit">
               <AuditTab env={env} />
+            </Tabs.Panel>
+            <Tabs.Panel value="webhooks">
+              <WebhooksTab env={env} />
             </Tabs.Panel>
             <Tabs.Panel value="members">
               <MembersTab env={env} />

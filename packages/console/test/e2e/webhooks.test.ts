@@ -28,6 +28,8 @@ const URL_1 = 'https://hooks.example.com/gatehouse';
 const URL_2 = 'https://siem.example.net/ingest/gatehouse-audit-events';
 /** A Standard Webhooks secret: `whsec_` + base64 of 32 bytes. */
 const SECRET = /^whsec_[A-Za-z0-9+/]{43}=$/;
+/** How long a list may take to show what the server has (a page's fetch and render on a loaded machine). */
+const POLL = { timeout: 15_000 };
 
 describe('webhooks tab', () => {
   skipAfterFailure();
@@ -137,9 +139,9 @@ describe('webhooks tab', () => {
     const total = (await listWebhookDeliveries(t.server.runtime.ctx, 'default', id!, 100)).items.length;
     expect(total).toBe(23);
     await card.getByRole('button', { name: 'Refresh deliveries' }).click();
-    await expect.poll(() => rows.count()).toBe(20);
+    await expect.poll(() => rows.count(), POLL).toBe(20);
     await card.getByRole('button', { name: 'Load older deliveries' }).click();
-    await expect.poll(() => rows.count()).toBe(total);
+    await expect.poll(() => rows.count(), POLL).toBe(total);
     await expect(card.getByRole('button', { name: 'Load older deliveries' }).count()).resolves.toBe(0);
     // Both pages together: every delivery once (the test server's clock stands still, so their order within the millisecond is the ids').
     const labels = await rows
@@ -151,7 +153,7 @@ describe('webhooks tab', () => {
     // On a phone the same log is a list, each delivery with its own visible "Redeliver".
     await page.setViewportSize(NARROW);
     const narrow = card.getByRole('list', { name: `Deliveries to ${URL_1}` });
-    await expect.poll(() => narrow.getByRole('listitem').count()).toBe(total);
+    await expect.poll(() => narrow.getByRole('listitem').count(), POLL).toBe(total);
     await narrow.getByRole('button', { name: `Redeliver webhook.test ${test.id}` }).waitFor();
     await expect(log.isVisible()).resolves.toBe(false);
     await page.setViewportSize(WIDE);

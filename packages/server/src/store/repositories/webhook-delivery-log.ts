@@ -9,7 +9,8 @@
 import { sql } from 'kysely';
 import type { WebhookDeliveryTable } from '../schema.js';
 import type { Dialect, Queryable } from './queryable.js';
-import { generateTimeOrderedId } from '../time-ordered-id.js';
+import { pendingDelivery } from './webhook-outbox.js';
+import { WEBHOOK_TEST_EVENT } from '../webhook-event-filter.js';
 
 /** The most attempts a log entry carries. */
 export const RECENT_ATTEMPTS = 5;
@@ -191,25 +192,7 @@ export class WebhookDeliveryLogRepository {
    * @returns the delivery written.
    */
   async enqueueTest(endpointId: string, body: string, nowMs: number): Promise<WebhookDeliveryRecord> {
-    const row: WebhookDeliveryTable = {
-      id: `msg_${generateTimeOrderedId(nowMs, 10)}`,
-      endpoint_id: endpointId,
-      event_id: null,
-      event_type: 'webhook.test',
-      body,
-      event_at_ms: nowMs,
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at_ms: nowMs,
-      lease_owner: null,
-      lease_until_ms: null,
-      last_attempt_at_ms: null,
-      last_status_code: null,
-      last_latency_ms: null,
-      last_error: null,
-      delivered_at_ms: null,
-      created_at_ms: nowMs,
-    };
+    const row = pendingDelivery(endpointId, { id: null, type: WEBHOOK_TEST_EVENT }, body, nowMs);
     await this.db.insertInto('webhook_deliveries').values(row).execute();
     return toRecord(row, []);
   }

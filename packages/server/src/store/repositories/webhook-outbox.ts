@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { sql, type ExpressionBuilder } from 'kysely';
-import type { AuditEventTable, Database } from '../schema.js';
+import type { AuditEventTable, Database, WebhookDeliveryTable } from '../schema.js';
 import type { Queryable } from './queryable.js';
 import type { AuditRow } from './audit.js';
 import { toAuditEvent } from '../audit-event.js';
@@ -101,6 +101,38 @@ export async function wantsWebhookDelivery(db: Queryable, event: Pick<AuditEvent
 }
 
 /**
+ * A new outbox row: message `body` of event `event` (`id` null for a test event) for endpoint
+ * `endpointId`, pending and due at `atMs` (milliseconds, also its event time and queue time), with
+ * a new `msg_…` id (its `webhook-id`).
+ */
+export function pendingDelivery(
+  endpointId: string,
+  event: { id: string | null; type: string },
+  body: string,
+  atMs: number,
+): WebhookDeliveryTable {
+  return {
+    id: `msg_${generateTimeOrderedId(atMs)}`,
+    endpoint_id: endpointId,
+    event_id: event.id,
+    event_type: event.type,
+    body,
+    event_at_ms: atMs,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at_ms: atMs,
+    lease_owner: null,
+    lease_until_ms: null,
+    last_attempt_at_ms: null,
+    last_status_code: null,
+    last_latency_ms: null,
+    last_error: null,
+    delivered_at_ms: null,
+    created_at_ms: atMs,
+  };
+}
+
+/**
  * Inserts one pending delivery of audit event `event` for every enabled endpoint that takes it
  * (see {@link wantsWebhookDelivery}), due at once. Call it in the transaction that inserts the
  * event, so both commit or neither. The body is the Standard Webhooks payload
@@ -118,25 +150,9 @@ export async function enqueueWebhookDeliveries(db: Queryable, event: AuditEventI
   await db
     .insertInto('webhook_deliveries')
     .values(
-      matching.map((endpoint) => ({
-        id: `msg_${generateTimeOrderedId(event.created_at_ms)}`,
-        endpoint_id: endpoint.id,
-        event_id: event.id,
-        event_type: event.action,
-        body,
-        event_at_ms: event.created_at_ms,
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at_ms: event.created_at_ms,
-        lease_owner: null,
-        lease_until_ms: null,
-        last_attempt_at_ms: null,
-        last_status_code: null,
-        last_latency_ms: null,
-        last_error: null,
-        delivered_at_ms: null,
-        created_at_ms: event.created_at_ms,
-      })),
+      matching.map((endpoint) =>
+        pendingDelivery(endpoint.id, { id: event.id, type: event.action }, body, event.created_at_ms),
+      ),
     )
     .execute();
   return matching.length;

@@ -2,7 +2,7 @@
  * Cases (n) and (o): cases (c) and (f) with OpenTelemetry tracing on (issue #28), so the cost of
  * traces is measured beside the same load with them off. The server exports every span over
  * OTLP/HTTP to a sink in this process that answers 200 and discards the body (a collector's work is
- * not the server's cost); `OTEL_BSP_SCHEDULE_DELAY` is the SDK's default.
+ * not the server's cost), in the SDK's default protocol (http/protobuf) and batching.
  * @packageDocumentation
  */
 import { createServer, type Server } from 'node:http';
@@ -36,7 +36,6 @@ async function traced(build: (fixture: GatehouseFixture) => Promise<GatehouseTar
     const target = await gatehouseTarget(build, {
       env: {
         OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint,
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
         OTEL_SERVICE_NAME: 'gatehouse-bench',
       },
     });

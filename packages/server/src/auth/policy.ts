@@ -47,6 +47,15 @@ export function effectiveScopes(tokenScopes: Iterable<string>, client: ClientRec
   return out;
 }
 
+/**
+ * Whether `client` (as the directory holds it now, undefined when gone) is an enabled integration
+ * of `env`: what a token's integration, and an exchanged token's subject, must be for the token to
+ * count (G-67, M-117).
+ */
+export function isLiveIn(client: ClientRecord | undefined, env: EnvironmentRecord): client is ClientRecord {
+  return client !== undefined && client.enabled && client.environmentId === env.id;
+}
+
 /** The content scopes among `scopes`: all a customer (an end user's token) may ever hold. */
 export function customerScopes(scopes: Iterable<string>): Set<string> {
   const out = new Set<string>();

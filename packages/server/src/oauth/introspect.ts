@@ -18,7 +18,7 @@ import { OAUTH_BODY_LIMIT, oauthParams } from './params.js';
 import { oauthRequestBody, documentedOnly } from './request-body.js';
 import { described } from '../openapi/responses.js';
 import { inspectToken } from './token-inspection.js';
-import { customerScopes, effectiveScopes } from '../auth/policy.js';
+import { customerScopes, effectiveScopes, isLiveIn } from '../auth/policy.js';
 
 /** Registers the introspection endpoint. */
 export function introspectRoute(app: FastifyInstance, rt: Runtime): void {
@@ -55,8 +55,7 @@ export function introspectRoute(app: FastifyInstance, rt: Runtime): void {
         t.row.revoked_at === null &&
         t.exp + skew > now &&
         t.environment === env.slug &&
-        !!owner?.enabled &&
-        owner.environmentId === env.id;
+        isLiveIn(owner, env);
       // The token's scopes that its integration still holds (G-67): none left means inactive.
       const api = live && typeof t.claims.aud === 'string' ? env.apiByAudience.get(t.claims.aud) : undefined;
       let scope =
@@ -69,7 +68,7 @@ export function introspectRoute(app: FastifyInstance, rt: Runtime): void {
         if (t.claims.subject_type === 'integration') {
           // `sub` is the subject integration's client_id (we signed it); a removed one is no client.
           const subject = await rt.directory.client(String(t.claims.sub));
-          scope = subject?.enabled && subject.environmentId === env.id ? [...effectiveScopes(scope, subject, api)] : [];
+          scope = isLiveIn(subject, env) ? [...effectiveScopes(scope, subject, api)] : [];
         } else if (api.builtIn) {
           const allowed = customerScopes(env.customerScopes);
           scope = scope.filter((s) => allowed.has(s));

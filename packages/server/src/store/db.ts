@@ -71,17 +71,33 @@ export async function openStore(options: StoreOptions): Promise<Store> {
  * fails the lookup with 3F000 or 42P01: that is retried too.
  */
 async function migrateRacing(store: Store): Promise<void> {
+  await retryRacingMigration(async () => {
+    await migrateToLatest(
+      store.db as Kysely<unknown>,
+      store.dialect === 'postgres' ? await currentSchema(store) : undefined,
+    );
+  });
+}
+
+/** What a migration that lost a race with another process (or with DDL elsewhere) fails with. */
+const RACING_MIGRATION = /already exists|SQLITE_BUSY|duplicate key|23505|42P07|3F000|42P01/;
+
+/**
+ * Runs `migrate`, again after 50, 100, 150, 200 ms (`wait`, milliseconds) while it fails the way a
+ * migration racing another one fails ({@link migrateRacing}); at most 5 attempts.
+ * @throws the first error of any other kind at once, or the fifth racing one.
+ */
+export async function retryRacingMigration(
+  migrate: () => Promise<void>,
+  wait: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await migrateToLatest(
-        store.db as Kysely<unknown>,
-        store.dialect === 'postgres' ? await currentSchema(store) : undefined,
-      );
-      return;
+      return await migrate();
     } catch (err) {
       const text = `${(err as { code?: string }).code ?? ''} ${(err as Error).message}`;
-      if (attempt >= 5 || !/already exists|SQLITE_BUSY|duplicate key|23505|42P07|3F000|42P01/.test(text)) throw err;
-      await new Promise((r) => setTimeout(r, 50 * attempt));
+      if (attempt >= 5 || !RACING_MIGRATION.test(text)) throw err;
+      await wait(50 * attempt);
     }
   }
 }

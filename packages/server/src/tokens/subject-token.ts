@@ -19,7 +19,7 @@ import { SIGNING_ALG } from '../keys/signing-keys.js';
 import type { Directory } from '../cache/directory.js';
 import { decodeStrict, type DecodedJws } from '../auth/jwt-structure.js';
 import { MAX_TOKEN_LENGTH } from '../auth/deps.js';
-import { customerScopes, effectiveScopes } from '../auth/policy.js';
+import { customerScopes, effectiveScopes, isLiveIn } from '../auth/policy.js';
 import type { ApiRecord, EnvironmentRecord } from '../store/repositories/environments.js';
 import type { ClientRecord } from '../store/repositories/integrations.js';
 import { repositories } from '../store/unit-of-work.js';
@@ -194,8 +194,7 @@ export class SubjectTokens {
   /** The enabled integration `clientId` of `env`. @throws InvalidGrant otherwise. */
   private async liveClient(clientId: string, env: EnvironmentRecord): Promise<ClientRecord> {
     const client = await this.directory.client(clientId);
-    if (!client || !client.enabled || client.environmentId !== env.id)
-      throw new InvalidGrant('the integration of the token is gone or disabled');
+    if (!isLiveIn(client, env)) throw new InvalidGrant('the integration of the token is gone or disabled');
     return client;
   }
 }

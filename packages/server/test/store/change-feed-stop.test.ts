@@ -43,6 +43,27 @@ describe.runIf(PG_URL)('change feed stop (postgres)', () => {
     expect(await settlesWithin(ctx.store.close(), 5000)).toBe('closed');
   });
 
+  it('a failed LISTEN connect (the database down) is tried again after a second, and listens when it comes back', async () => {
+    location = newStoreLocation('postgres');
+    ctx = await openContext(testConfig(location));
+    await prepareStore(ctx);
+    const pool = ctx.store.pool!;
+    const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+    // The first connection is start()'s read of the newest change id; the second, its LISTEN's, is refused.
+    let calls = 0;
+    (pool as { connect: unknown }).connect = async () => {
+      if (++calls === 2) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      return connect();
+    };
+    const feed = new ChangeFeed(ctx, () => undefined);
+    await feed.start();
+    const listening = () => (feed as unknown as { listenClient?: unknown }).listenClient !== undefined;
+    expect(listening()).toBe(false);
+    await expect.poll(listening, { timeout: 5000, interval: 50 }).toBe(true);
+    await feed.stop();
+    expect(await settlesWithin(ctx.store.close(), 5000)).toBe('closed');
+  });
+
   it('stop() while start() reads the newest change id leaves no poll timer behind', async () => {
     location = newStoreLocation('postgres');
     ctx = await openContext(testConfig(location));

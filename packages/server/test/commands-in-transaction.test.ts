@@ -10,6 +10,8 @@
 import { describe, expect, vi } from 'vitest';
 import { CLI_ACTOR } from '../src/context.js';
 import { command } from '../src/services/command.js';
+import { deleteIntegration } from '../src/services/integration-lifecycle.js';
+import { stored } from '@gatehouse/testing/stored';
 import { STORE_KINDS } from '@gatehouse/testing/stores';
 import { type TestServer } from '@gatehouse/testing/server';
 import { testKey } from '@gatehouse/testing/assertion';
@@ -208,6 +210,27 @@ describe.each(STORE_KINDS)('K-100 commands decided inside their transaction (%s)
     }
     expect(allowed + refused).toBe(PARALLEL * ROUNDS);
   }, 120_000);
+
+  it('K-100: one integration deleted twice at once: one applies, the other finds it gone (404), one audit event', async () => {
+    const ctx = t.server.runtime.ctx;
+    const victims = await Promise.all(Array.from({ length: PARALLEL }, () => t.integration({ name: 'doomed' })));
+    const since = t.clock.now();
+    // Through the service, both reach the unit of work: the loser is told by its own locked read.
+    const answers = await Promise.allSettled(
+      victims.flatMap((v) => [
+        deleteIntegration(ctx, CLI_ACTOR, v.client_id),
+        deleteIntegration(ctx, CLI_ACTOR, v.client_id),
+      ]),
+    );
+    for (let i = 0; i < victims.length; i++) {
+      const pair = [answers[2 * i]!, answers[2 * i + 1]!];
+      expect(pair.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+      const lost = pair.find((a): a is PromiseRejectedResult => a.status === 'rejected')!;
+      expect(lost.reason).toMatchObject({ status: 404 });
+    }
+    const deletes = await stored(t).auditEvents({ action: 'integration.delete', sinceMs: since });
+    expect(deletes.map((e) => e.target).sort()).toEqual(victims.map((v) => v.client_id).sort());
+  });
 });
 
 describe('K-100 one dependency graph (sqlite)', () => {

@@ -57,7 +57,13 @@ describe.each(HTTP_STORE_KINDS)('gatehouse webhook … (%s)', (kind) => {
     expect(test).toMatchObject({ type: 'webhook.test', status: 'pending' });
     const log = await json<{ id: string }[]>('webhook', 'deliveries', added.id, '--env', 'default', '--limit', '5');
     expect(log.map((d) => d.id)).toEqual([test.id]);
-    await tamper(t).markWebhookDelivered(test.id, t.clock.now());
+    await tamper(t).recordWebhookAttempt(test.id, {
+      status: 'delivered',
+      statusCode: 204,
+      latencyMs: 12,
+      error: null,
+      atMs: t.clock.now(),
+    });
     const again = await json<{ id: string; status: string }>(
       'webhook',
       'redeliver',

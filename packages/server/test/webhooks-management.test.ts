@@ -204,7 +204,13 @@ describe('webhook endpoints over the management API (sqlite)', () => {
     const test = await call(t, admin, 'POST', `${base(env)}/${id}/test`);
     const deliveryId = String(test.body.id);
     const bodyBefore = (await stored(t).webhookDeliveries(id)).find((r) => r.id === deliveryId)!.body;
-    await tamper(t).markWebhookDelivered(deliveryId, t.clock.now());
+    await tamper(t).recordWebhookAttempt(deliveryId, {
+      status: 'delivered',
+      statusCode: 204,
+      latencyMs: 12,
+      error: null,
+      atMs: t.clock.now(),
+    });
     t.clock.advance(60);
     const res = await call(t, admin, 'POST', `${base(env)}/${id}/deliveries/${deliveryId}/redeliver`);
     expect(res.status, res.text).toBe(202);

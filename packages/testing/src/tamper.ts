@@ -119,20 +119,5 @@ export function tamper(from: StoreHolder) {
         .where('id', '=', id)
         .execute();
     },
-
-    /** Marks webhook delivery `id` delivered at `atMs` after one attempt, as the sending engine would. */
-    async markWebhookDelivered(id: string, atMs: number): Promise<void> {
-      await db
-        .updateTable('webhook_deliveries')
-        .set({
-          status: 'delivered',
-          delivered_at_ms: atMs,
-          attempts: 1,
-          last_attempt_at_ms: atMs,
-          last_status_code: 204,
-        })
-        .where('id', '=', id)
-        .execute();
-    },
   };
 }

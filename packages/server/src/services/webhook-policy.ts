@@ -7,9 +7,9 @@
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import { MAX_WEBHOOK_EVENT_PATTERNS, MAX_WEBHOOK_URL_LENGTH, WEBHOOK_EVENT_PATTERN } from '@gatehouse/contracts';
-import { isPrivateAddress, jwksUriPolicy } from '../auth/jwks-fetcher.js';
+import { isPrivateLiteral, outboundUrlPolicy } from '../net/outbound-address.js';
+import { SECRET_PREFIX } from '../webhooks/signature.js';
 import { InvalidInput } from '../errors/domain-errors.js';
 
 const PATTERN = new RegExp(WEBHOOK_EVENT_PATTERN);
@@ -30,11 +30,11 @@ export function checkWebhookUrl(url: string, allowedHosts: readonly string[]): v
   const parsed = new URL(url);
   if (parsed.username || parsed.password) throw new InvalidInput('url must not carry credentials (user:password@)');
   if (parsed.hash || url.includes('#')) throw new InvalidInput('url must not have a fragment (#…)');
-  const { allowed, privateOk } = jwksUriPolicy(url, allowedHosts);
+  const { allowed, privateOk } = outboundUrlPolicy(url, allowedHosts);
   if (!allowed) throw new InvalidInput('url must be https (http only for a host of GATEHOUSE_WEBHOOK_ALLOWED_HOSTS)');
   if (privateOk) return;
-  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if ((isIP(host) && isPrivateAddress(host)) || host === 'localhost' || host.endsWith('.localhost'))
+  const host = parsed.hostname.toLowerCase();
+  if (isPrivateLiteral(parsed) || host === 'localhost' || host.endsWith('.localhost'))
     throw new InvalidInput(
       'url must be at a public address (a private one only for a host of GATEHOUSE_WEBHOOK_ALLOWED_HOSTS)',
     );
@@ -60,5 +60,5 @@ export function checkEventPatterns(events: readonly string[]): string[] {
 
 /** A new signing secret: `whsec_` + base64 of 32 random bytes (Standard Webhooks). */
 export function generateWebhookSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64')}`;
+  return `${SECRET_PREFIX}${randomBytes(32).toString('base64')}`;
 }

@@ -24,6 +24,7 @@ import { HTTP_STORE_KINDS } from '@gatehouse/testing/stores';
 import { ISSUER, settle, startTestServer, type TestServer } from '@gatehouse/testing/server';
 import { basic, postForm, request, token } from '@gatehouse/testing/http';
 import { dpopProof, testKey } from '@gatehouse/testing/assertion';
+import { tamper } from '@gatehouse/testing/tamper';
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const AT = 'urn:ietf:params:oauth:token-type:access_token';
@@ -452,6 +453,16 @@ describe.each(HTTP_STORE_KINDS)('token exchange (%s)', (kind) => {
     await deleteIntegration(t.server.runtime.ctx, CLI_ACTOR, removed.client_id);
     await settle(t);
     expect((await introspect(plain, String(fromRemoved.body.access_token))).body).toEqual({ active: false });
+    // The subject disabled by a hand on the store, its exchanged token left unrevoked: inactive all
+    // the same, because introspection reads the subject as it is now, not whether a revocation ran.
+    const byHand = await t.integration({ scopes: ['media:read'] });
+    const fromByHand = await exchange(exchanger, { subject_token: await accessToken(byHand), subject_token_type: AT });
+    expect(fromByHand.status).toBe(200);
+    const handTok = String(fromByHand.body.access_token);
+    expect((await introspect(plain, handTok)).body).toMatchObject({ active: true });
+    await tamper(t).disableIntegrationKeepingTokens(byHand.client_id, now());
+    await settle(t);
+    expect((await introspect(plain, handTok)).body).toEqual({ active: false });
     // A customer's token for a tenant API: the environment's customer scopes (content scopes) don't apply there.
     const orders = await exchange(exchanger, {
       subject_token: customerToken('cust-orders'),

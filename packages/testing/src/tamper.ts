@@ -36,6 +36,23 @@ export function tamper(from: StoreHolder) {
         .execute();
     },
 
+    /**
+     * Disables the integration whose client_id is `clientId` as an operator's hand on the store
+     * would: its tokens, and the tokens exchanged from them, are left unrevoked (the API revokes
+     * them); running servers learn of the change from the change log, as of any write (seconds).
+     */
+    async disableIntegrationKeepingTokens(clientId: string, nowSeconds: number): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const { id } = await trx
+          .updateTable('integrations')
+          .set({ enabled: 0 })
+          .where('client_id', '=', clientId)
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await trx.insertInto('change_log').values({ kind: 'integration', ref: id, created_at: nowSeconds }).execute();
+      });
+    },
+
     /** Stores a customer as its tokens would have (seconds since the epoch), without the API's audit event. */
     async insertCustomer(row: {
       environmentId: string;

@@ -1,5 +1,5 @@
 /**
- * DoS guards: slow headers and never-ending bodies are cut by the request timeout while other
+ * DoS guards: slow headers, never-ending bodies and bodies shorter than their Content-Length are cut by the request timeout while other
  * clients are served (docs/security.md B-19, F-59), and a flood of unknown kids reloads keys at most
  * once per cooldown (F-58).
  */
@@ -59,6 +59,15 @@ describe('slow and abusive clients', () => {
     const head =
       'POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n5\r\ngrant\r\n';
     const slow = slowClient(t.url, head, '1\r\n_\r\n');
+    expect((await token(t.url, c.client_id, c.client_secret)).status).toBe(200);
+    expect(await slow).toBeLessThan(t.config.requestTimeoutMs + 3000);
+  }, 20_000);
+
+  it('B-19 a Content-Length larger than the body sent is closed by the timeout, not held', async () => {
+    const head =
+      'POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=client_credentials';
+    // Nothing more is sent: the 70 bytes still owed never come.
+    const slow = slowClient(t.url, head, '');
     expect((await token(t.url, c.client_id, c.client_secret)).status).toBe(200);
     expect(await slow).toBeLessThan(t.config.requestTimeoutMs + 3000);
   }, 20_000);

@@ -1,5 +1,6 @@
 import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Workspace packages that ship built files (`@gatehouse/client`: `dist/`, built by its `prepare`
@@ -7,6 +8,38 @@ import { defineConfig } from 'vitest/config';
  * edit is tested without a rebuild. tsconfig.base.json's `customConditions` does the same for tsc.
  */
 const SOURCE_CONDITION = 'gatehouse:source';
+
+/**
+ * Files that take far longer than their size says (sweeps over every console screen, floods), by
+ * the end of their path, longest first. Vitest starts the files that ran longest last time first,
+ * but a clean clone has no last time: it then starts the largest files first, and these would start
+ * last and run alone at the end while the other worker idles.
+ */
+const LONGEST = [
+  'console/test/e2e/accessibility.test.ts',
+  'console/test/e2e/accessibility-new-screens.test.ts',
+  'cli/test/e2e/cli-config.test.ts',
+  'console/test/e2e/keyboard-new-screens.test.ts',
+  'server/test/openapi-fuzz.test.ts',
+  'server/test/bounded-growth.test.ts',
+];
+
+/** Vitest's order (projects in their group order), with each project's {@link LONGEST} files first. */
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (f: TestSpecification) => {
+      const i = LONGEST.findIndex((end) => f.moduleId.endsWith(end));
+      return i < 0 ? LONGEST.length : i;
+    };
+    const projectAt = new Map<string, number>();
+    sorted.forEach((f, i) => projectAt.has(f.project.name) || projectAt.set(f.project.name, i));
+    return sorted
+      .map((f, i) => ({ f, i, at: projectAt.get(f.project.name)! }))
+      .sort((a, b) => a.at - b.at || rank(a.f) - rank(b.f) || a.i - b.i)
+      .map(({ f }) => f);
+  }
+}
 
 /** Where every workspace keeps its tests. */
 const TEST_ROOTS = ['packages/*/test', 'examples/*/test', 'bench/test'];
@@ -45,6 +78,7 @@ export default defineConfig({
     maxWorkers: 2,
     globalSetup: ['packages/testing/src/report-stores.ts', 'packages/testing/src/sqlite-template.ts'],
     reporters: ['default'],
+    sequence: { sequencer: LongestFirst },
     // `--coverage` measures the code the tests guard (issue #24: no file may lose coverage).
     coverage: {
       provider: 'v8',
@@ -55,7 +89,8 @@ export default defineConfig({
       reportOnFailure: true,
     },
     projects: [
-      { extends: true, test: { name: 'unit', include: under('unit/'), sequence: { groupOrder: 0 } } },
+      // No file here replaces a module or a global: they share their worker's modules, as below.
+      { extends: true, test: { name: 'unit', include: under('unit/'), isolate: false, sequence: { groupOrder: 0 } } },
       // Files share their worker's module cache (`isolate: false`): the server's modules are imported
       // once per worker instead of once per file, which was most of this project's time. Every
       // file starts its own server on its own store, so no state crosses files but module-level
@@ -77,12 +112,15 @@ export default defineConfig({
       },
       // After the others, two files at a time: a browser test or a client in another language mostly
       // waits (on Chromium, on the server, on a child process), so two of them share the cores well.
+      // Files share their worker (`isolate: false`): the server's modules are imported once, and
+      // one Chromium per worker serves every file, each in a fresh browser context (browser.ts).
       {
         extends: true,
         test: {
           name: 'e2e',
           include: under('e2e/'),
           exclude: ['**/node_modules/**', '**/test/e2e/serial/**'],
+          isolate: false,
           sequence: { groupOrder: 1 },
         },
       },
@@ -95,6 +133,9 @@ export default defineConfig({
           name: 'e2e-serial',
           include: under('e2e/serial/'),
           fileParallelism: false,
+          // One worker runs them all, importing the server's modules once instead of once per file
+          // (several seconds each): each file starts its own servers and processes.
+          isolate: false,
           sequence: { groupOrder: 2 },
         },
       },

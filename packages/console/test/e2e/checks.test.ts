@@ -3,23 +3,21 @@
  * colour-contrast violation and an unnamed button, and the keyboard helper names a control Tab
  * can't reach; on a clean page both pass.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, expectAccessible } from './axe.js';
+import { sharedBrowser } from './browser.js';
 import { unreachableByKeyboard } from './keyboard.js';
 
 describe('browser check helpers', () => {
-  let browser: Browser;
+  let context: BrowserContext;
   let page: Page;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
-    page = await browser.newPage();
+    context = await (await sharedBrowser()).newContext();
+    page = await context.newPage();
   }, 60_000);
   afterAll(async () => {
-    await browser?.close();
+    await context?.close();
   });
 
   it('axe: reports low contrast and an unnamed button, passes a clean page', async () => {

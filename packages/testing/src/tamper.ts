@@ -6,13 +6,14 @@
  * @packageDocumentation
  */
 import { randomUUID } from 'node:crypto';
+import { recordChange } from '../../server/src/store/repositories/change-log.js';
 import type { StoreHolder } from './stored.js';
 
 const contextOf = (from: StoreHolder) => ('server' in from ? from.server.runtime.ctx : from);
 
 /** State-making writes on `from`'s store (see the module's comment). */
 export function tamper(from: StoreHolder) {
-  const db = contextOf(from).db;
+  const { db, store } = contextOf(from);
   return {
     /** Forgets every environment's secret, as a store from before secrets were created eagerly. */
     async removeEnvironmentSecrets(): Promise<void> {
@@ -49,7 +50,7 @@ export function tamper(from: StoreHolder) {
           .where('client_id', '=', clientId)
           .returning('id')
           .executeTakeFirstOrThrow();
-        await trx.insertInto('change_log').values({ kind: 'integration', ref: id, created_at: nowSeconds }).execute();
+        await recordChange(trx, store.dialect, 'integration', id, nowSeconds);
       });
     },
 

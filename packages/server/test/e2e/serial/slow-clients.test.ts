@@ -1,7 +1,7 @@
 /**
- * DoS guards: slow headers, never-ending bodies and bodies shorter than their Content-Length are cut by the request timeout while other
- * clients are served (docs/security.md B-19, F-59), and a flood of unknown kids reloads keys at most
- * once per cooldown (F-58).
+ * DoS guards: slow headers, never-ending bodies and bodies shorter than their Content-Length are
+ * cut by the request timeout while other clients are served (docs/security.md B-19, F-59), and a
+ * flood of unknown kids reloads keys at most once per cooldown (F-58).
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
